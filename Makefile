@@ -1,0 +1,42 @@
+# motcua — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit bench serve install clean browsers
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+instance:
+	mkdir -p instance
+
+## run: install, migrate the embedded database, load the samples, serve on :5000
+run: $(STAMP) instance
+	$(BIN)/motcua db upgrade
+	$(BIN)/motcua seed
+	$(BIN)/motcua serve --host 127.0.0.1 --port 5000
+
+## test: lint, layer rules, types, then every test (SQLite and PostgreSQL)
+test: $(STAMP) lint typecheck
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## bench: throughput of the persisted engine against bare SpiffWorkflow
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

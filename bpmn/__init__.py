@@ -1,0 +1,1 @@
+"""Procedure packages and the BPMN runtime: the only package that imports SpiffWorkflow."""

@@ -1,0 +1,139 @@
+"""Reading a procedure package from a folder, a .zip file or uploaded .zip bytes.
+
+A package is untrusted input: zip entries are checked for path traversal, links,
+count, size and compression ratio before anything is read into memory.
+"""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MAX_FILES = 200
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TOTAL_BYTES = 20 * 1024 * 1024
+MAX_RATIO = 100
+MANIFEST = "procedure.json"
+
+
+class PackageError(ValueError):
+    """The package cannot be read at all; `code` names the rule, message in Vietnamese."""
+
+    def __init__(self, code: str, message: str, file: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.file = file
+
+
+@dataclass(frozen=True)
+class Package:
+    """The files of one package, by relative POSIX path ("forms/x.schema.json")."""
+
+    source: str
+    files: dict[str, bytes]
+
+    def text(self, name: str) -> str | None:
+        """A file decoded as UTF-8, or None when absent."""
+        data = self.files.get(name)
+        return None if data is None else data.decode("utf-8", errors="replace")
+
+    def bpmn_files(self) -> list[str]:
+        """The diagram files at the top of the package, sorted."""
+        return sorted(n for n in self.files if "/" not in n and n.endswith(".bpmn"))
+
+
+def read_package(path: Path) -> Package:
+    """Read a package folder or .zip file from disk; raises `PackageError`."""
+    if path.is_dir():
+        return _read_folder(path)
+    if path.is_file() and path.suffix.lower() == ".zip":
+        return read_zip(path.read_bytes(), path.name)
+    if not path.exists():
+        raise PackageError("package.missing", f"Không tìm thấy '{path}'.", str(path))
+    raise PackageError(
+        "package.kind",
+        "Gói thủ tục phải là một thư mục hoặc tệp .zip (hoặc một tệp .bpmn để chỉ kiểm tra sơ đồ).",
+        str(path),
+    )
+
+
+def read_zip(data: bytes, source: str = "upload.zip") -> Package:
+    """Read a package from .zip bytes, refusing traversal, links and bombs."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise PackageError("zip.invalid", "Tệp tải lên không phải tệp .zip hợp lệ.", source) from exc
+    with archive:
+        entries = [e for e in archive.infolist() if not e.is_dir()]
+        if len(entries) > MAX_FILES:
+            raise PackageError("zip.too_many", f"Gói có quá nhiều tệp (tối đa {MAX_FILES}).", source)
+        total = 0
+        files: dict[str, bytes] = {}
+        for entry in entries:
+            name = _safe_name(entry.filename, source)
+            if stat.S_ISLNK(entry.external_attr >> 16):
+                raise PackageError("zip.symlink", f"Gói chứa liên kết tượng trưng '{name}'.", source)
+            _check_size(name, entry.file_size, entry.compress_size, source)
+            total += entry.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise PackageError(
+                    "zip.too_large", f"Gói quá lớn khi giải nén (tối đa {MAX_TOTAL_BYTES} byte).", source
+                )
+            with archive.open(entry) as handle:
+                content = handle.read(MAX_FILE_BYTES + 1)
+            if len(content) > MAX_FILE_BYTES or len(content) != entry.file_size:
+                raise PackageError("zip.size_mismatch", f"Kích thước tệp '{name}' không khớp.", source)
+            files[name] = content
+    return Package(source, _strip_common_folder(files))
+
+
+def _safe_name(raw: str, source: str) -> str:
+    name = raw.replace("\\", "/")
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or name.startswith("/") or ":" in path.parts[0]:
+        raise PackageError("zip.traversal", f"Đường dẫn không an toàn trong gói: '{raw}'.", source)
+    return str(path)
+
+
+def _check_size(name: str, size: int, compressed: int, source: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise PackageError(
+            "zip.file_too_large", f"Tệp '{name}' quá lớn (tối đa {MAX_FILE_BYTES} byte).", source
+        )
+    if compressed and size / compressed > MAX_RATIO and size > 1024 * 1024:
+        raise PackageError("zip.bomb", f"Tệp '{name}' có tỉ lệ nén bất thường (nghi zip bomb).", source)
+
+
+def _strip_common_folder(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Zips made by "compress folder" hold one top folder: look inside it."""
+    if MANIFEST in files or not files:
+        return files
+    tops = {name.split("/", 1)[0] for name in files}
+    if len(tops) == 1 and all("/" in name for name in files):
+        top = tops.pop() + "/"
+        return {name[len(top):]: content for name, content in files.items()}
+    return files
+
+
+def _read_folder(root: Path) -> Package:
+    files: dict[str, bytes] = {}
+    total = 0
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in PurePosixPath(rel).parts):
+            continue
+        if path.is_symlink():
+            raise PackageError("package.symlink", f"Gói chứa liên kết tượng trưng '{rel}'.", str(root))
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        _check_size(rel, size, 0, str(root))
+        total += size
+        if total > MAX_TOTAL_BYTES or len(files) >= MAX_FILES:
+            raise PackageError("package.too_large", "Thư mục gói quá lớn.", str(root))
+        files[rel] = path.read_bytes()
+    return Package(str(root), files)

@@ -1,0 +1,430 @@
+"""Validating a procedure package: manifest, BPMN XML (XSD), SpiffWorkflow parse, lanes,
+forms and expressions. Every finding names its file, line and element.
+
+`validate_package` returns the report and, when there is no error, the compiled
+procedure that the engine stores once per version.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, cast
+
+import SpiffWorkflow
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from bpmn.compiled import CompiledProcedure, EndInfo, TaskInfo
+from bpmn.expressions import ExpressionError, compile_expression
+from bpmn.package import MANIFEST, Package, PackageError
+from bpmn.problems import Problem, Report
+from bpmn.runtime import serialize_specs
+from bpmn.xmlsafe import UnsafeXml, parse_xml
+from forms import check_schema, validate_data
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+MANIFEST_SCHEMA_PATH = Path(__file__).parent / "schemas" / "procedure.schema.json"
+DURATION = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$")
+UNSUPPORTED = {
+    "scriptTask": "Tác vụ script không được hỗ trợ: mọi logic phải nằm trong biểu thức an toàn.",
+    "serviceTask": "Tác vụ dịch vụ (serviceTask) chưa được hỗ trợ.",
+    "businessRuleTask": "Tác vụ luật nghiệp vụ (DMN) chưa được hỗ trợ.",
+    "sendTask": "Tác vụ gửi thông điệp chưa được hỗ trợ.",
+    "receiveTask": "Tác vụ nhận thông điệp chưa được hỗ trợ.",
+    "complexGateway": "Cổng phức hợp (complexGateway) không được hỗ trợ.",
+    "transaction": "Giao dịch BPMN (transaction) không được hỗ trợ.",
+    "compensateEventDefinition": "Sự kiện bù trừ (compensation) không được hỗ trợ.",
+    "preScript": "Script trước tác vụ (preScript) không được hỗ trợ.",
+    "postScript": "Script sau tác vụ (postScript) không được hỗ trợ.",
+}
+NATIONAL_STATUSES = {str(n) for n in range(1, 11)}
+
+
+def manifest_schema() -> dict[str, Any]:
+    """The published JSON Schema of procedure.json."""
+    return _manifest_schema()
+
+
+@lru_cache(maxsize=1)
+def _manifest_schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(MANIFEST_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def _xsd() -> etree.XMLSchema:
+    path = Path(SpiffWorkflow.__file__).parent / "bpmn" / "parser" / "schema" / "BPMN20.xsd"
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+@dataclass
+class _Diagram:
+    """One BPMN file as read so far."""
+
+    name: str
+    root: etree._Element
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def validate_package(package: Package) -> tuple[Report, CompiledProcedure | None]:
+    """Check every rule of a package; the compiled procedure only when nothing is an error."""
+    report = Report(package.source)
+    manifest = _check_manifest(package, report)
+    diagrams = _read_diagrams(package, report)
+    if not diagrams:
+        return report, None
+    roles = set(manifest["roles"]) if manifest and isinstance(manifest.get("roles"), dict) else None
+    parsed = _parse_with_spiff(diagrams, report, manifest)
+    forms, ui = _check_forms(package, report, manifest)
+    compiled = None
+    if parsed is not None:
+        parser, process_id = parsed
+        tasks, ends = _describe(parser, process_id, diagrams, report, roles, forms, ui)
+        if report.valid and manifest is not None:
+            compiled = CompiledProcedure(
+                manifest=manifest,
+                process_id=process_id,
+                bpmn={d.name: etree.tostring(d.root, encoding="unicode") for d in diagrams},
+                spec=serialize_specs(parser, process_id),
+                forms=forms,
+                ui=ui,
+                tasks=tasks,
+                end_events=ends,
+            )
+    return report, compiled
+
+
+def validate_diagram(name: str, data: bytes) -> Report:
+    """Check a bare .bpmn file: XML, XSD, SpiffWorkflow parse, lanes, expressions."""
+    report, _ = validate_package(Package(name, {Path(name).name: data}))
+    report.problems = [p for p in report.problems if p.file != MANIFEST]
+    return report
+
+
+def _check_manifest(package: Package, report: Report) -> dict[str, Any] | None:
+    raw = package.files.get(MANIFEST)
+    if raw is None:
+        if package.bpmn_files() and len(package.files) == 1:
+            return None
+        report.add(Problem("manifest.missing", "Gói thiếu tệp procedure.json.", MANIFEST))
+        return None
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        report.add(Problem("manifest.json", f"procedure.json không phải JSON hợp lệ: {exc}",
+                           MANIFEST, line))
+        return None
+    errors = validate_data(_manifest_schema(), manifest)
+    for error in errors:
+        report.add(Problem("manifest.invalid", error.message, MANIFEST, element=error.field or None))
+    return manifest if not errors else None
+
+
+def _read_diagrams(package: Package, report: Report) -> list[_Diagram]:
+    names = package.bpmn_files()
+    if not names:
+        report.add(Problem("bpmn.missing", "Gói không có tệp sơ đồ .bpmn.", package.source))
+        return []
+    diagrams = []
+    for name in names:
+        try:
+            root = parse_xml(package.files[name])
+        except UnsafeXml as exc:
+            report.add(Problem(exc.code, exc.message, name, exc.line))
+            continue
+        schema = _xsd()
+        if not schema.validate(root):
+            for entry in cast(Iterable[Any], schema.error_log):
+                report.add(Problem("bpmn.xsd", f"Sai lược đồ BPMN 2.0: {entry.message}", name,
+                                   entry.line))
+            continue
+        lines = {str(el.get("id")): _line(el) or 0 for el in root.iter() if el.get("id")}
+        diagrams.append(_Diagram(name, root, lines))
+    _check_unsupported(diagrams, report)
+    return diagrams if len(diagrams) == len(names) else []
+
+
+def _line(element: etree._Element) -> int | None:
+    """The source line of an element (lxml's stubs type it loosely)."""
+    line = getattr(element, "sourceline", None)
+    return line if isinstance(line, int) else None
+
+
+def _check_unsupported(diagrams: list[_Diagram], report: Report) -> None:
+    for diagram in diagrams:
+        for element in diagram.root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            local = etree.QName(element).localname
+            if local in UNSUPPORTED:
+                owner = element if element.get("id") else element.getparent()
+                while owner is not None and not owner.get("id"):
+                    owner = owner.getparent()
+                report.add(Problem("bpmn.unsupported", UNSUPPORTED[local], diagram.name,
+                                   _line(element),
+                                   owner.get("id") if owner is not None else None))
+
+
+def _parse_with_spiff(
+    diagrams: list[_Diagram], report: Report, manifest: dict[str, Any] | None
+) -> tuple[SpiffBpmnParser, str] | None:
+    parser = SpiffBpmnParser(validator=None)
+    executable: list[tuple[str, str]] = []
+    for diagram in diagrams:
+        try:
+            parser.add_bpmn_xml(diagram.root, diagram.name)
+        except (ValidationException, SpiffWorkflowException) as exc:
+            report.add(_spiff_problem(exc, diagram))
+            return None
+        for process in diagram.root.iterfind("bpmn:process", NS):
+            if process.get("isExecutable", "true") == "true":
+                executable.append((process.get("id", ""), diagram.name))
+    if len(executable) != 1:
+        wanted = manifest.get("process") if manifest else None
+        chosen = [p for p in executable if p[0] == wanted]
+        if not chosen:
+            report.add(Problem(
+                "bpmn.process_count",
+                f"Cần đúng một quy trình có thể thực thi (isExecutable), tìm thấy {len(executable)}.",
+                diagrams[0].name))
+            return None
+        executable = chosen
+    process_id, name = executable[0]
+    try:
+        parser.get_spec(process_id)
+        parser.get_subprocess_specs(process_id)
+    except (ValidationException, SpiffWorkflowException) as exc:
+        diagram = next(d for d in diagrams if d.name == name)
+        report.add(_spiff_problem(exc, diagram))
+        return None
+    if not report.valid:
+        return None
+    _check_expressions(diagrams, report)
+    return parser, process_id
+
+
+def _spiff_problem(exc: Exception, diagram: _Diagram) -> Problem:
+    element = getattr(exc, "id", None) or None
+    line = getattr(exc, "line_number", None) or diagram.lines.get(element or "")
+    message = str(exc.args[0]) if exc.args else str(exc)
+    return Problem("bpmn.spiff", f"Không đọc được sơ đồ: {message}", diagram.name,
+                   int(line) if line else None, element)
+
+
+def _check_expressions(diagrams: list[_Diagram], report: Report) -> None:
+    paths = (
+        ".//bpmn:conditionExpression",
+        ".//bpmn:timeDuration",
+        ".//bpmn:timeDate",
+        ".//bpmn:timeCycle",
+        ".//bpmn:completionCondition",
+        ".//bpmn:loopCardinality",
+    )
+    for diagram in diagrams:
+        for path in paths:
+            for node in diagram.root.iterfind(path, NS):
+                owner = node.getparent()
+                while owner is not None and not owner.get("id"):
+                    owner = owner.getparent()
+                text = (node.text or "").strip()
+                try:
+                    compile_expression(text)
+                except ExpressionError as exc:
+                    report.add(Problem(
+                        "expression.invalid", f"Biểu thức '{text[:120]}' bị từ chối: {exc.message}",
+                        diagram.name, _line(node),
+                        owner.get("id") if owner is not None else None))
+
+
+def _check_forms(
+    package: Package, report: Report, manifest: dict[str, Any] | None
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    forms: dict[str, dict[str, Any]] = {}
+    ui: dict[str, dict[str, Any]] = {}
+    for name in sorted(package.files):
+        if not name.startswith("forms/"):
+            continue
+        key = name[len("forms/"):]
+        if not (key.endswith(".schema.json") or key.endswith(".ui.json")):
+            continue
+        try:
+            loaded = json.loads(package.files[name].decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            report.add(Problem("form.json", f"Biểu mẫu không phải JSON hợp lệ: {exc}", name,
+                               getattr(exc, "lineno", None)))
+            continue
+        if key.endswith(".ui.json"):
+            if isinstance(loaded, dict):
+                ui[key] = loaded
+            else:
+                report.add(Problem("form.ui", "Tệp giao diện biểu mẫu phải là đối tượng JSON.", name))
+            continue
+        problems = check_schema(loaded)
+        for problem in problems:
+            report.add(Problem("form.schema", problem.message, name,
+                               element=problem.pointer or None))
+        if not problems:
+            forms[key] = loaded
+    if manifest is not None:
+        start = f"{manifest['start_form']}.schema.json"
+        if start not in forms and f"forms/{start}" not in package.files:
+            report.add(Problem("form.missing", f"Thiếu biểu mẫu nộp hồ sơ forms/{start}.", MANIFEST,
+                               element="start_form"))
+        elif start in forms:
+            _check_applicant_fields(manifest, forms[start], report)
+    return forms, ui
+
+
+def _check_applicant_fields(manifest: dict[str, Any], schema: dict[str, Any], report: Report) -> None:
+    applicant = manifest.get("applicant", {})
+    for key, default in (("name", "ho_ten"), ("id_number", "so_dinh_danh")):
+        path = applicant.get(key, default)
+        node: Any = schema
+        for part in path.split("."):
+            node = node.get("properties", {}).get(part) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            report.add(Problem(
+                "manifest.applicant",
+                f"Biểu mẫu nộp không có trường '{path}' (applicant.{key}).",
+                MANIFEST, element=f"applicant.{key}"))
+
+
+def _describe(
+    parser: SpiffBpmnParser,
+    process_id: str,
+    diagrams: list[_Diagram],
+    report: Report,
+    roles: set[str] | None,
+    forms: dict[str, dict[str, Any]],
+    ui: dict[str, dict[str, Any]],
+) -> tuple[dict[str, TaskInfo], dict[str, EndInfo]]:
+    """Read what the engine needs of each user task and end event, checking it on the way."""
+    spec = parser.get_spec(process_id)
+    subprocesses = parser.get_subprocess_specs(process_id)
+    all_specs = [spec, *subprocesses.values()]
+    lines = {k: v for d in diagrams for k, v in d.lines.items()}
+    file_of = {k: d.name for d in diagrams for k in d.lines}
+    tasks: dict[str, TaskInfo] = {}
+    ends: dict[str, EndInfo] = {}
+    for process_spec in all_specs:
+        for task_spec in process_spec.task_specs.values():
+            bpmn_id = getattr(task_spec, "bpmn_id", None)
+            if not bpmn_id:
+                continue
+            where = {"file": file_of.get(bpmn_id, ""), "line": lines.get(bpmn_id),
+                     "element": bpmn_id}
+            props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+            if isinstance(task_spec, UserTask):
+                info = _describe_task(task_spec, props, where, report, roles, forms, ui)
+                if info is not None:
+                    tasks[bpmn_id] = info
+            elif isinstance(task_spec, EndEvent) and process_spec is spec:
+                ends[bpmn_id] = _describe_end(bpmn_id, task_spec, diagrams, where, report)
+    if not tasks:
+        report.add(Problem("bpmn.no_user_task", "Quy trình không có tác vụ người dùng nào.",
+                           diagrams[0].name, severity="warning"))
+    return tasks, ends
+
+
+def _describe_task(
+    task_spec: Any,
+    props: dict[str, str],
+    where: dict[str, Any],
+    report: Report,
+    roles: set[str] | None,
+    forms: dict[str, dict[str, Any]],
+    ui: dict[str, dict[str, Any]],
+) -> TaskInfo | None:
+    lane = task_spec.lane
+    ok = True
+    if not lane:
+        report.add(Problem("task.no_lane", "Tác vụ người dùng phải nằm trong một làn (lane) "
+                           "mang tên vai trò xử lý.", **where))
+        ok = False
+    elif roles is not None and lane not in roles:
+        report.add(Problem(
+            "task.unknown_role",
+            f"Làn '{lane}' không phải vai trò khai báo trong procedure.json "
+            f"(roles: {', '.join(sorted(roles))}).", **where))
+        ok = False
+    form = props.get("formJsonSchemaFilename")
+    if not form:
+        report.add(Problem("task.no_form", "Tác vụ người dùng cần thuộc tính "
+                           "formJsonSchemaFilename.", **where))
+        ok = False
+    elif form not in forms:
+        report.add(Problem("form.missing", f"Không tìm thấy biểu mẫu forms/{form}.", **where))
+        ok = False
+    ui_form = props.get("formUiSchemaFilename") or (form or "").replace(".schema.json", ".ui.json")
+    deadline = props.get("deadline")
+    if deadline is not None and not DURATION.match(deadline):
+        report.add(Problem("task.deadline", f"Thời hạn bước '{deadline}' không phải khoảng thời "
+                           "gian ISO-8601 (ví dụ P2D, PT4H).", **where))
+        ok = False
+    status = props.get("status")
+    if status is not None and status not in NATIONAL_STATUSES:
+        report.add(Problem("task.status", f"Trạng thái '{status}' không thuộc 10 mã trạng thái "
+                           "quốc gia (1–10).", **where))
+        ok = False
+    if not ok or form is None or lane is None:
+        return None
+    return TaskInfo(
+        name=task_spec.bpmn_name or task_spec.bpmn_id,
+        lane=lane,
+        form=form,
+        ui_form=ui_form if ui_form in ui else None,
+        deadline=deadline,
+        status=int(status) if status else None,
+    )
+
+
+def _describe_end(
+    bpmn_id: str, task_spec: Any, diagrams: list[_Diagram], where: dict[str, Any], report: Report
+) -> EndInfo:
+    props: dict[str, str] = {}
+    for diagram in diagrams:
+        for node in diagram.root.iterfind(
+            f".//bpmn:endEvent[@id='{bpmn_id}']//spiffworkflow:property", NS
+        ):
+            props[node.get("name", "")] = node.get("value", "")
+    status = props.get("status", "10")
+    outcome = props.get("outcome", "granted")
+    if status not in NATIONAL_STATUSES:
+        report.add(Problem("end.status", f"Trạng thái kết thúc '{status}' không hợp lệ (1–10).",
+                           **where))
+        status = "10"
+    if outcome not in ("granted", "refused"):
+        report.add(Problem("end.outcome", f"Kết quả '{outcome}' phải là granted hoặc refused.",
+                           **where))
+    return EndInfo(name=task_spec.bpmn_name or bpmn_id, status=int(status), outcome=outcome)
+
+
+def validate_path(path: Path) -> tuple[Report, CompiledProcedure | None]:
+    """Validate a folder, a .zip or a bare .bpmn file on disk; never raises on bad input."""
+    try:
+        if path.is_file() and path.suffix.lower() == ".bpmn":
+            return validate_diagram(path.name, path.read_bytes()), None
+        from bpmn.package import read_package
+
+        return validate_package(read_package(path))
+    except PackageError as exc:
+        report = Report(str(path))
+        report.add(Problem(exc.code, exc.message, exc.file or str(path)))
+        return report, None
+    except OSError as exc:
+        report = Report(str(path))
+        report.add(Problem("package.io", f"Không đọc được '{path}': {exc.strerror}", str(path)))
+        return report, None

@@ -1,0 +1,1 @@
+"""The dossier engine: models, unit of work, services, legal clock and calendar."""

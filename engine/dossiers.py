@@ -1,0 +1,193 @@
+"""Dossier services: submit, read (owner and competent officers), public tracking."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from sqlalchemy import select
+
+from bpmn.runtime import ProcessError
+from engine.actors import Actor
+from engine.calendar import local_iso
+from engine.codes import next_dossier_code
+from engine.errors import FormInvalid, Invalid, NotFound
+from engine.models import Dossier, Event, Task
+from engine.procedures import compiled_of, published_version
+from engine.progress import record, synchronise
+from engine.statuses import STATUS_LABELS
+from engine.uow import UnitOfWork
+from forms import validate_data
+
+CHANNELS = ("online", "desk", "post")
+
+
+def submit_dossier(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    procedure_code: str,
+    data: dict[str, Any],
+    agency_code: str | None = None,
+    channel: str = "online",
+) -> dict[str, Any]:
+    """Create a dossier on the published version, start its process, and commit.
+
+    Online submissions come from anyone (the applicant is identified by the form's ID
+    number); desk and post channels are entered by a one-stop desk officer.
+    """
+    if channel not in CHANNELS:
+        raise Invalid(f"Kênh nộp không hợp lệ: {channel}")
+    version = published_version(uow, code=procedure_code, agency_code=agency_code)
+    agency = version.procedure.agency
+    if channel != "online" and not actor.has_role(agency.id, "mot_cua"):
+        raise Invalid("Chỉ cán bộ Bộ phận Một cửa được nhập hồ sơ nộp trực tiếp hoặc qua bưu chính.")
+    compiled = compiled_of(version)
+    if not isinstance(data, dict):
+        raise Invalid("Dữ liệu tờ khai phải là một đối tượng JSON.")
+    errors = validate_data(compiled.forms[compiled.start_form], data)
+    if errors:
+        raise FormInvalid("Tờ khai chưa hợp lệ.", details=[e.as_dict() for e in errors])
+    applicant = compiled.manifest.get("applicant", {})
+    now = uow.clock.now()
+    model = uow.models.get(version.id, compiled.spec)
+    try:
+        instance = model.start(data)
+    except ProcessError as exc:
+        raise Invalid(f"Quy trình không chạy được với dữ liệu này: {exc}") from exc
+    dossier = Dossier(
+        code=next_dossier_code(uow, unit_code=agency.code, at=now),
+        agency_id=agency.id,
+        version_id=version.id,
+        owner_id=actor.account_id if actor.kind == "citizen" else None,
+        applicant_name=str(_pick(data, applicant.get("name", "ho_ten")) or ""),
+        applicant_id_number=str(_pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
+        channel=channel,
+        data=data,
+        status=1,
+        workflow_state={},
+        submitted_at=now,
+    )
+    uow.session.add(dossier)
+    uow.session.flush()
+    record(uow, dossier, "submitted", actor=actor)
+    synchronise(uow, dossier, instance, compiled, actor=actor)
+    view = _summary(dossier)
+    uow.commit()
+    return view
+
+
+def _pick(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _summary(dossier: Dossier) -> dict[str, Any]:
+    return {
+        "code": dossier.code,
+        "procedure": dossier.version.procedure.code,
+        "procedure_name": dossier.version.compiled["manifest"]["name"],
+        "agency": {"code": dossier.agency.code, "name": dossier.agency.name},
+        "status": dossier.status,
+        "status_label": STATUS_LABELS[dossier.status],
+        "channel": dossier.channel,
+        "submitted_at": local_iso(dossier.submitted_at),
+        "received_at": local_iso(dossier.received_at),
+        "due_at": local_iso(dossier.due_at),
+        "ended_at": local_iso(dossier.ended_at),
+        "returned_at": local_iso(dossier.returned_at),
+        "outcome": dossier.outcome,
+    }
+
+
+
+def may_read(actor: Actor, dossier: Dossier) -> bool:
+    """Owners and officers of the dossier's agency may read the full dossier."""
+    if actor.account_id is not None and dossier.owner_id == actor.account_id:
+        return True
+    return actor.kind in ("officer", "admin") and dossier.agency_id in actor.agencies()
+
+
+def find_visible(uow: UnitOfWork, *, actor: Actor, code: str) -> Dossier:
+    """The dossier with `code` if the actor may read it; `NotFound` otherwise (no leaking)."""
+    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None or not may_read(actor, dossier):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
+    """The full dossier: data, tasks and history, for its owner and competent officers."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    tasks = uow.session.scalars(
+        select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
+    ).all()
+    events = uow.session.scalars(
+        select(Event).where(Event.dossier_id == dossier.id).order_by(Event.id)
+    ).all()
+    return {
+        **_summary(dossier),
+        "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
+        "data": dossier.data,
+        "start_form": dossier.version.compiled["forms"][
+            f"{dossier.version.compiled['manifest']['start_form']}.schema.json"
+        ],
+        "tasks": [task_view(t) for t in tasks],
+        "events": [
+            {"kind": e.kind, "at": local_iso(e.at), "status": e.status, "step": e.step,
+             "note": e.note}
+            for e in events
+        ],
+    }
+
+
+def task_view(task: Task) -> dict[str, Any]:
+    """A task row as plain data."""
+    return {
+        "id": task.id,
+        "dossier": task.dossier.code,
+        "step": task.bpmn_id,
+        "name": task.name,
+        "role": task.role,
+        "state": task.state,
+        "assignee_id": task.assignee_id,
+        "created_at": local_iso(task.created_at),
+        "due_at": local_iso(task.due_at),
+        "completed_at": local_iso(task.completed_at),
+        "data": task.data,
+    }
+
+
+def track(uow: UnitOfWork, *, code: str, id_number: str) -> dict[str, Any]:
+    """Public tracking: status, due time and the agency, only with the applicant's ID number."""
+    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code.strip()))
+    given = id_number.strip().encode()
+    if dossier is None or not hmac.compare_digest(given, dossier.applicant_id_number.encode()):
+        raise NotFound("Không tìm thấy hồ sơ với mã và số định danh đã nhập.")
+    return _public_view(uow, dossier)
+
+
+def track_by_code(uow: UnitOfWork, *, code: str) -> dict[str, Any]:
+    """The same minimal view, for the browser that has just submitted the dossier."""
+    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return _public_view(uow, dossier)
+
+
+def _public_view(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
+    current = uow.session.scalar(
+        select(Task).where(Task.dossier_id == dossier.id, Task.state == "open").order_by(Task.id)
+    )
+    return {
+        "code": dossier.code,
+        "procedure_name": dossier.version.compiled["manifest"]["name"],
+        "status": dossier.status,
+        "status_label": STATUS_LABELS[dossier.status],
+        "submitted_at": local_iso(dossier.submitted_at),
+        "due_at": local_iso(dossier.due_at),
+        "agency": dossier.agency.name,
+        "current_step": current.name if current else None,
+    }

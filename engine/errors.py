@@ -1,0 +1,49 @@
+"""Errors services raise; entry points translate them to HTTP statuses or CLI messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Base: a refusal with a stable code and a Vietnamese message."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class Invalid(ServiceError):
+    """The request itself is wrong."""
+
+
+class FormInvalid(ServiceError):
+    """Form data failed its schema; `details` lists {field, message}."""
+
+    status = 422
+    code = "form_invalid"
+
+
+class NotFound(ServiceError):
+    """No such object, or not visible to this actor."""
+
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(ServiceError):
+    """The actor may see the object but not do this to it."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(ServiceError):
+    """Someone else changed the object first (or it is no longer in that state)."""
+
+    status = 409
+    code = "conflict"

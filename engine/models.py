@@ -1,0 +1,222 @@
+"""SQLAlchemy 2.0 models of the engine.
+
+Times are stored in UTC (timezone-naive columns, so SQLite and PostgreSQL agree) and
+come back timezone-aware. A dossier carries a version column: SQLAlchemy checks it
+on every UPDATE, so two officers advancing the same dossier cannot both win.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as naive UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not accepted; pass an aware instant")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every engine table."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime, dict[str, Any]: JsonType}
+
+
+class Agency(Base):
+    """A cơ quan/đơn vị, with its unit code (mã định danh) used in dossier codes."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    province: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Account(Base):
+    """A person who logs in: citizen, officer, designer, administrator."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    id_number: Mapped[str | None] = mapped_column(String(20), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    grants: Mapped[list[RoleGrant]] = relationship(back_populates="account", lazy="selectin")
+
+
+class RoleGrant(Base):
+    """A role held in one agency (roles are always scoped to an agency)."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("account_id", "agency_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    role: Mapped[str] = mapped_column(String(50))
+
+    account: Mapped[Account] = relationship(back_populates="grants")
+
+
+class Procedure(Base):
+    """A national procedure offered by one agency; its versions hold the diagrams."""
+
+    __tablename__ = "procedures"
+    __table_args__ = (UniqueConstraint("code", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    name: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str] = mapped_column(String(200))
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class ProcedureVersion(Base):
+    """One version of a procedure: draft → in_review → approved → published → retired.
+
+    `compiled` is the parsed package (manifest, forms, serialized process spec), stored
+    once; published versions are never modified.
+    """
+
+    __tablename__ = "procedure_versions"
+    __table_args__ = (UniqueConstraint("procedure_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    compiled: Mapped[dict[str, Any]]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    created_at: Mapped[datetime]
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    procedure: Mapped[Procedure] = relationship(lazy="joined")
+
+
+class CodeSequence(Base):
+    """The last daily sequence number used in dossier codes, per unit and day."""
+
+    __tablename__ = "code_sequences"
+
+    unit_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[str] = mapped_column(String(6), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Dossier(Base):
+    """A hồ sơ: form data, national status, pinned procedure version, workflow state."""
+
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    external_code: Mapped[str | None] = mapped_column(String(100), default=None)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_id_number: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    data: Mapped[dict[str, Any]]
+    status: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(20), default=None)
+    workflow_state: Mapped[dict[str, Any]]
+    submitted_at: Mapped[datetime]
+    received_at: Mapped[datetime | None] = mapped_column(default=None)
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
+    original_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    returned_at: Mapped[datetime | None] = mapped_column(default=None)
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    version: Mapped[ProcedureVersion] = relationship(lazy="joined")
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 - SQLAlchemy reads it as is
+
+
+class Task(Base):
+    """A user task waiting for (or done by) an officer: the inbox is a query on this table."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_inbox", "agency_id", "state", "role", "due_at"),
+        Index("ix_tasks_assignee", "assignee_id", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    spiff_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(50))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    form: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(12))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
+
+    dossier: Mapped[Dossier] = relationship(lazy="joined")
+
+
+class Event(Base):
+    """Append-only history of a dossier, with what reports need (DOMAIN.md, "Reporting")."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    status: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(10))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), default=None)
+    step: Mapped[str | None] = mapped_column(String(100), default=None)
+    step_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
+    note: Mapped[str] = mapped_column(Text, default="")

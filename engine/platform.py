@@ -1,0 +1,59 @@
+"""Wiring the engine from configuration: database, clock, calendar and model cache.
+
+Nothing here runs at import time; entry points call `Platform(url)` from their factories.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+from engine.calendar import BusinessCalendar
+from engine.clock import Clock, SystemClock
+from engine.db import make_engine, make_session_factory
+from engine.procedures_cache import ModelCache
+from engine.uow import UnitOfWork
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class Platform:
+    """Everything a service call needs, made once per process."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        clock: Clock | None = None,
+        calendar: BusinessCalendar | None = None,
+    ) -> None:
+        self.database_url = database_url
+        self.engine: Engine = make_engine(database_url)
+        self.session_factory = make_session_factory(self.engine)
+        self.clock: Clock = clock or SystemClock()
+        self.calendar = calendar or BusinessCalendar()
+        self.models = ModelCache()
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work (use it in a `with` block)."""
+        return UnitOfWork(
+            self.session_factory, clock=self.clock, calendar=self.calendar, models=self.models
+        )
+
+    def alembic_config(self) -> Config:
+        """Alembic configuration pointing at this platform's database."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["engine"] = self.engine
+        return config
+
+    def migrate(self) -> None:
+        """Bring the schema up to the newest migration."""
+        command.upgrade(self.alembic_config(), "head")
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()

@@ -1,0 +1,263 @@
+"""Procedure services: validate and import packages, publish versions, the catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bpmn.compiled import CompiledProcedure
+from bpmn.package import PackageError, read_zip
+from bpmn.problems import Problem, Report
+from bpmn.validation import manifest_schema, validate_package, validate_path
+from engine.actors import Actor
+from engine.calendar import local_iso
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.models import Agency, Procedure, ProcedureVersion
+from engine.uow import UnitOfWork
+
+__all__ = [
+    "catalogue",
+    "check_path",
+    "compiled_of",
+    "import_package",
+    "list_versions",
+    "manifest_schema",
+    "procedure_detail",
+    "publish_version",
+]
+
+DESIGNER_ROLES = {"designer", "admin"}
+UNIT_LABELS = {
+    "working_days": "ngày làm việc",
+    "working_hours": "giờ làm việc",
+    "calendar_days": "ngày",
+    "same_day": "trong ngày",
+}
+
+
+def check_path(path: Path) -> Report:
+    """Validate a package folder, .zip or bare .bpmn on disk (no database involved)."""
+    report, _ = validate_path(path)
+    return report
+
+
+def _may_design(actor: Actor, agency_id: int) -> bool:
+    return actor.kind == "system" or actor.kind == "admin" or bool(
+        actor.roles_in(agency_id) & DESIGNER_ROLES
+    )
+
+
+def import_package(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    agency_code: str,
+    path: Path | None = None,
+    zip_bytes: bytes | None = None,
+    filename: str = "upload.zip",
+) -> tuple[Report, dict[str, Any] | None]:
+    """Validate a package and store it as a new draft version; nothing is stored when invalid.
+
+    Returns the validation report and, when stored, the new version's summary. The caller's
+    unit of work is committed here only on success.
+    """
+    agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
+    if agency is None:
+        raise NotFound(f"Không có cơ quan mã {agency_code}.")
+    if not _may_design(actor, agency.id):
+        raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
+    if path is not None:
+        report, compiled = validate_path(path)
+    else:
+        try:
+            report, compiled = validate_package(read_zip(zip_bytes or b"", filename))
+        except PackageError as exc:
+            report = Report(filename)
+            report.add(Problem(exc.code, exc.message, exc.file or filename))
+            compiled = None
+    if compiled is None:
+        return report, None
+    procedure = uow.session.scalar(
+        select(Procedure).where(Procedure.code == compiled.code, Procedure.agency_id == agency.id)
+    )
+    if procedure is None:
+        procedure = Procedure(
+            code=compiled.code,
+            agency_id=agency.id,
+            name=compiled.manifest["name"],
+            field=compiled.manifest["field"],
+        )
+        uow.session.add(procedure)
+        uow.session.flush()
+    last = uow.session.scalar(
+        select(func.max(ProcedureVersion.number)).where(
+            ProcedureVersion.procedure_id == procedure.id
+        )
+    )
+    version = ProcedureVersion(
+        procedure_id=procedure.id,
+        number=(last or 0) + 1,
+        status="draft",
+        compiled=compiled.to_dict(),
+        created_by_id=actor.account_id,
+        created_at=uow.clock.now(),
+    )
+    uow.session.add(version)
+    uow.session.flush()
+    summary = _version_summary(version, procedure)
+    uow.commit()
+    return report, summary
+
+
+def publish_version(
+    uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, number: int
+) -> dict[str, Any]:
+    """Publish a version: new dossiers use it; the previously published one is retired.
+
+    Running dossiers stay pinned to the version they started on.
+    """
+    version = _find_version(uow, agency_code=agency_code, code=code, number=number)
+    if not (actor.kind in ("system", "admin") or actor.has_role(version.procedure.agency_id,
+                                                                 "approver")):
+        raise Forbidden("Chỉ người phê duyệt mới được công bố phiên bản.")
+    if version.status not in ("draft", "approved"):
+        raise Conflict(f"Phiên bản đang ở trạng thái '{version.status}', không công bố được.")
+    current = uow.session.scalars(
+        select(ProcedureVersion).where(
+            ProcedureVersion.procedure_id == version.procedure_id,
+            ProcedureVersion.status == "published",
+        )
+    ).all()
+    for old in current:
+        old.status = "retired"
+    version.status = "published"
+    version.published_at = uow.clock.now()
+    uow.session.flush()
+    summary = _version_summary(version, version.procedure)
+    uow.commit()
+    return summary
+
+
+def _find_version(uow: UnitOfWork, *, agency_code: str, code: str, number: int) -> ProcedureVersion:
+    version = uow.session.scalar(
+        select(ProcedureVersion)
+        .join(Procedure)
+        .join(Agency)
+        .where(Agency.code == agency_code, Procedure.code == code, ProcedureVersion.number == number)
+    )
+    if version is None:
+        raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
+    return version
+
+
+def _version_summary(version: ProcedureVersion, procedure: Procedure) -> dict[str, Any]:
+    return {
+        "code": procedure.code,
+        "agency": procedure.agency.code if procedure.agency else None,
+        "number": version.number,
+        "status": version.status,
+        "published_at": local_iso(version.published_at),
+    }
+
+
+def compiled_of(version: ProcedureVersion) -> CompiledProcedure:
+    """The compiled package stored in a version row."""
+    return CompiledProcedure.from_dict(version.compiled)
+
+
+def processing_time_label(manifest: dict[str, Any]) -> str:
+    """"15 ngày làm việc", "trong ngày"."""
+    time = manifest["processing_time"]
+    unit = UNIT_LABELS.get(time["unit"], time["unit"])
+    if time["unit"] == "same_day":
+        return "Trong ngày"
+    value = time["value"]
+    return f"{int(value) if float(value).is_integer() else value} {unit}"
+
+
+def _published(uow: UnitOfWork, code: str | None = None) -> list[ProcedureVersion]:
+    query = (
+        select(ProcedureVersion)
+        .join(Procedure)
+        .where(ProcedureVersion.status == "published")
+        .order_by(Procedure.name, Procedure.code)
+    )
+    if code is not None:
+        query = query.where(Procedure.code == code)
+    return list(uow.session.scalars(query).all())
+
+
+def _entry(version: ProcedureVersion) -> dict[str, Any]:
+    manifest = version.compiled["manifest"]
+    return {
+        "code": version.procedure.code,
+        "name": manifest["name"],
+        "field": manifest["field"],
+        "level": manifest["level"],
+        "processing_time": manifest["processing_time"],
+        "processing_time_label": processing_time_label(manifest),
+        "agency": {"code": version.procedure.agency.code, "name": version.procedure.agency.name},
+        "version": version.number,
+    }
+
+
+def catalogue(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Published procedures, one entry per offering agency."""
+    return [_entry(v) for v in _published(uow)]
+
+
+def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = None) -> dict[str, Any]:
+    """A published procedure with its papers, fees, legal basis and start form schema."""
+    versions = _published(uow, code)
+    if agency_code is not None:
+        versions = [v for v in versions if v.procedure.agency.code == agency_code]
+    if not versions:
+        raise NotFound(f"Không có thủ tục đang áp dụng với mã {code}.")
+    version = versions[0]
+    compiled = compiled_of(version)
+    manifest = compiled.manifest
+    basis = manifest.get("legal_basis", [])
+    return {
+        **_entry(version),
+        "agencies": [{"code": v.procedure.agency.code, "name": v.procedure.agency.name}
+                     for v in versions],
+        "components": manifest.get("components", []),
+        "fees": manifest.get("fees", []),
+        "legal_basis": [basis] if isinstance(basis, str) else basis,
+        "start_form": {
+            "schema": compiled.forms[compiled.start_form],
+            "ui": compiled.ui_for(compiled.start_form),
+        },
+    }
+
+
+def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) -> ProcedureVersion:
+    """The version in force for new dossiers (Invalid when the agency must be named)."""
+    versions = _published(uow, code)
+    if agency_code is not None:
+        versions = [v for v in versions if v.procedure.agency.code == agency_code]
+    if not versions:
+        raise NotFound(f"Không có thủ tục đang áp dụng với mã {code}.")
+    if len(versions) > 1:
+        raise Invalid("Thủ tục do nhiều cơ quan thực hiện: hãy chọn cơ quan (agency).",
+                      details=[v.procedure.agency.code for v in versions])
+    return versions[0]
+
+
+def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
+    """Every version of the procedures of the agencies the actor configures."""
+    query = select(ProcedureVersion).join(Procedure).order_by(
+        Procedure.code, Procedure.agency_id, ProcedureVersion.number.desc()
+    )
+    if actor.kind != "admin":
+        agencies = [a for a in actor.agencies() if _may_design(actor, a)]
+        if not agencies:
+            raise Forbidden("Bạn không có quyền cấu hình thủ tục.")
+        query = query.where(Procedure.agency_id.in_(agencies))
+    return [
+        {**_version_summary(v, v.procedure), "name": v.compiled["manifest"]["name"],
+         "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at)}
+        for v in uow.session.scalars(query)
+    ]

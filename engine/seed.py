@@ -1,0 +1,93 @@
+"""Sample data for `make run` and the tests: two communes, one account per role, and the
+procedures shipped in `procedures/`, imported and published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from engine.accounts import create_account
+from engine.actors import SYSTEM
+from engine.errors import Invalid
+from engine.models import Account, Agency
+from engine.platform import Platform
+from engine.procedures import import_package, publish_version
+
+PROCEDURES = Path(__file__).resolve().parent.parent / "procedures"
+DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105 - printed by `make run` on purpose
+PROVINCE = "Tuyên Quang"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo login printed by `make run`."""
+
+    username: str
+    full_name: str
+    kind: str
+    roles: tuple[tuple[str, str], ...] = ()
+    id_number: str | None = None
+
+
+AGENCIES = (
+    ("000.00.12.H64", "UBND phường Minh Xuân"),
+    ("000.00.31.H64", "UBND xã An Tường"),
+)
+MINH_XUAN, AN_TUONG = (code for code, _ in AGENCIES)
+
+ACCOUNTS = (
+    DemoAccount("congdan", "Nguyễn Văn An", "citizen", id_number="008090001234"),
+    DemoAccount("motcua.minhxuan", "Trần Thị Bình", "officer", ((MINH_XUAN, "mot_cua"),)),
+    DemoAccount("chuyenvien.minhxuan", "Lê Văn Cường", "officer", ((MINH_XUAN, "chuyen_vien"),)),
+    DemoAccount("lanhdao.minhxuan", "Phạm Thị Dung", "officer", ((MINH_XUAN, "lanh_dao"),)),
+    DemoAccount("hotich.minhxuan", "Hoàng Văn Em", "officer", ((MINH_XUAN, "ho_tich"),)),
+    DemoAccount("thietke.minhxuan", "Vũ Thị Giang", "officer", ((MINH_XUAN, "designer"),)),
+    DemoAccount("motcua.antuong", "Đỗ Văn Hải", "officer", ((AN_TUONG, "mot_cua"),)),
+    DemoAccount("chuyenvien.antuong", "Ngô Thị Lan", "officer", ((AN_TUONG, "chuyen_vien"),)),
+    DemoAccount("quantri", "Quản trị hệ thống", "admin"),
+)
+
+
+def load_samples(platform: Platform, *, password: str = DEMO_PASSWORD) -> bool:
+    """Load agencies, demo accounts and the shipped procedures; False if already loaded."""
+    with platform.uow() as uow:
+        if uow.session.scalar(select(Agency.id).limit(1)) is not None:
+            return False
+        for code, name in AGENCIES:
+            uow.session.add(Agency(code=code, name=name, province=PROVINCE))
+        uow.session.flush()
+        for demo in ACCOUNTS:
+            create_account(uow, username=demo.username, password=password,
+                           full_name=demo.full_name, kind=demo.kind, id_number=demo.id_number,
+                           roles=demo.roles)
+        uow.commit()
+    for folder in sorted(p for p in PROCEDURES.iterdir() if (p / "procedure.json").exists()):
+        for agency_code, _ in AGENCIES:
+            import_and_publish(platform, folder, agency_code)
+    return True
+
+
+def import_and_publish(platform: Platform, folder: Path, agency_code: str) -> None:
+    """Import one package folder for an agency and publish it at once (sample data only)."""
+    with platform.uow() as uow:
+        report, version = import_package(uow, actor=SYSTEM, agency_code=agency_code, path=folder)
+    if version is None:
+        raise Invalid(f"Gói mẫu {folder} không hợp lệ:\n{report.as_text()}")
+    with platform.uow() as uow:
+        publish_version(uow, actor=SYSTEM, agency_code=agency_code, code=version["code"],
+                        number=version["number"])
+
+
+def demo_logins(platform: Platform) -> list[tuple[str, str, str]]:
+    """(username, full name, what they do) of the demo accounts present in the database."""
+    with platform.uow() as uow:
+        present = set(uow.session.scalars(select(Account.username)))
+    rows = []
+    for demo in ACCOUNTS:
+        if demo.username in present:
+            roles = ", ".join(f"{role}@{agency}" for agency, role in demo.roles) or demo.kind
+            rows.append((demo.username, demo.full_name, roles))
+    return rows

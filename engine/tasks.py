@@ -1,0 +1,176 @@
+"""Officer work: the inbox, claiming and completing tasks, desk reception and return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from bpmn.runtime import ProcessError, TaskNotWaiting
+from engine.actors import Actor
+from engine.calendar import local_iso
+from engine.dossiers import find_visible, task_view
+from engine.errors import Conflict, FormInvalid, Invalid, NotFound
+from engine.models import Dossier, Task
+from engine.procedures import compiled_of
+from engine.progress import RECEPTION_STATUS, record, synchronise
+from engine.uow import UnitOfWork
+from forms import validate_data
+
+INBOX_LIMIT = 200
+
+
+def inbox(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    role: str | None = None,
+    overdue: bool | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """Open tasks for the actor's roles in their agencies, or assigned to them, soonest due first.
+
+    A query on the task table (index `ix_tasks_inbox`), never a scan of workflow state.
+    """
+    if not actor.grants and actor.account_id is None:
+        return []
+    scopes = [
+        and_(Task.agency_id == agency, Task.role == grant_role)
+        for agency, grant_role in actor.grants
+        if role is None or grant_role == role
+    ]
+    visible = or_(*scopes, Task.assignee_id == actor.account_id) if scopes else (
+        Task.assignee_id == actor.account_id
+    )
+    query = select(Task).where(Task.state == "open", visible)
+    if overdue is True:
+        query = query.where(Task.due_at < uow.clock.now())
+    elif overdue is False:
+        query = query.where(or_(Task.due_at.is_(None), Task.due_at >= uow.clock.now()))
+    query = query.order_by(Task.due_at.is_(None), Task.due_at, Task.id).limit(
+        max(1, min(limit, INBOX_LIMIT))
+    )
+    now = uow.clock.now()
+    return [
+        {**task_view(t), "applicant": t.dossier.applicant_name,
+         "procedure_name": t.dossier.version.compiled["manifest"]["name"],
+         "overdue": t.due_at is not None and t.due_at < now}
+        for t in uow.session.scalars(query)
+    ]
+
+
+def _may_work(actor: Actor, task: Task) -> bool:
+    return actor.has_role(task.agency_id, task.role) or (
+        actor.account_id is not None and task.assignee_id == actor.account_id
+    )
+
+
+def _visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> Task:
+    task = uow.session.get(Task, task_id)
+    if task is None or not _may_work(actor, task):
+        raise NotFound("Không tìm thấy công việc.")
+    return task
+
+
+def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
+    """A task with its form and the dossier's data, for an officer who may work on it."""
+    task = _visible_task(uow, actor, task_id)
+    compiled = compiled_of(task.dossier.version)
+    return {
+        **task_view(task),
+        "form": {"schema": compiled.forms[task.form], "ui": compiled.ui_for(task.form)},
+        "dossier_data": task.dossier.data,
+        "start_form": compiled.forms[compiled.start_form],
+        "start_ui": compiled.ui_for(compiled.start_form),
+        "procedure_name": compiled.manifest["name"],
+        "applicant": task.dossier.applicant_name,
+        "dossier_status": task.dossier.status,
+    }
+
+
+def claim_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
+    """Take an open task for oneself; `Conflict` when someone else already has it."""
+    task = _visible_task(uow, actor, task_id)
+    if task.state != "open":
+        raise Conflict("Công việc đã được xử lý.")
+    if task.assignee_id not in (None, actor.account_id):
+        raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
+    task.assignee_id = actor.account_id
+    task.claimed_at = uow.clock.now()
+    record(uow, task.dossier, "task_claimed", actor=actor, task=task)
+    view = task_view(task)
+    uow.commit()
+    return view
+
+
+def complete_task(
+    uow: UnitOfWork, *, actor: Actor, task_id: int, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Complete a task with its form data and advance the dossier, in one transaction.
+
+    Workflow state, task rows, status, clock and events commit together or not at all.
+    The dossier row is locked (PostgreSQL) and version-checked, so of two officers
+    completing the same task exactly one succeeds; the other gets `Conflict`.
+    """
+    task = _visible_task(uow, actor, task_id)
+    if not isinstance(data, dict):
+        raise Invalid("Dữ liệu biểu mẫu phải là một đối tượng JSON.")
+    dossier = uow.session.scalar(
+        select(Dossier).where(Dossier.id == task.dossier_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert dossier is not None  # a task row always has its dossier (foreign key)
+    uow.session.refresh(task)
+    if task.state != "open":
+        raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
+    if task.assignee_id not in (None, actor.account_id):
+        raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
+    compiled = compiled_of(dossier.version)
+    errors = validate_data(compiled.forms[task.form], data)
+    if errors:
+        raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
+    instance = uow.models.get(dossier.version_id, compiled.spec).restore(dossier.workflow_state)
+    try:
+        instance.complete(task.spiff_id, data)
+    except TaskNotWaiting as exc:
+        raise Conflict("Công việc không còn chờ xử lý.") from exc
+    except ProcessError as exc:
+        raise Invalid(f"Quy trình không tiếp tục được: {exc}") from exc
+    now = uow.clock.now()
+    task.state = "completed"
+    task.completed_at = now
+    task.completed_by_id = actor.account_id
+    task.assignee_id = task.assignee_id or actor.account_id
+    task.data = data
+    record(uow, dossier, "task_completed", actor=actor, task=task)
+    synchronise(uow, dossier, instance, compiled, actor=actor,
+                completed=compiled.tasks[task.bpmn_id])
+    try:
+        uow.session.flush()
+        view = {"task": task_view(task), "dossier": {"code": dossier.code,
+                                                     "status": dossier.status,
+                                                     "due_at": local_iso(dossier.due_at)}}
+        uow.commit()
+    except StaleDataError as exc:
+        raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.") from exc
+    return view
+
+
+
+def complete_stage(
+    uow: UnitOfWork, *, actor: Actor, code: str, stage: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Desk actions by dossier code: `receive` completes the reception step, `return` the
+    hand-over of the result (national status 9 → 10)."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    compiled = compiled_of(dossier.version)
+    wanted = RECEPTION_STATUS if stage == "receive" else 9
+    open_tasks = uow.session.scalars(
+        select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")
+    ).all()
+    matching = [t for t in open_tasks if compiled.tasks[t.bpmn_id].status == wanted]
+    if not matching:
+        label = "tiếp nhận" if stage == "receive" else "trả kết quả"
+        raise Conflict(f"Hồ sơ không ở bước {label}.")
+    return complete_task(uow, actor=actor, task_id=matching[0].id, data=data)

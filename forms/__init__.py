@@ -1,0 +1,16 @@
+"""JSON-Schema forms: check a schema, validate data with Vietnamese messages, render HTML."""
+
+from forms.render import render_form, render_summary
+from forms.submission import FormSubmission, parse_submission
+from forms.validation import FieldError, SchemaProblem, check_schema, validate_data
+
+__all__ = [
+    "FieldError",
+    "FormSubmission",
+    "SchemaProblem",
+    "check_schema",
+    "parse_submission",
+    "render_form",
+    "render_summary",
+    "validate_data",
+]

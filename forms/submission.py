@@ -1,0 +1,154 @@
+"""Turning posted HTML form fields (dotted names) back into typed JSON data.
+
+Values are coerced by the schema's types where they parse; anything that does not
+parse is kept as text so that validation reports it with its field, instead of
+being lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from forms.validation import field_schema
+
+ADD = "_add_row"
+REMOVE = "_remove_row"
+MAX_FIELDS = 2000
+MAX_ROWS = 100
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    """The parsed data, plus the row action when the person pressed add/remove instead of send."""
+
+    data: dict[str, Any]
+    add_row: str | None = None
+    remove_row: str | None = None
+
+    @property
+    def is_row_action(self) -> bool:
+        """True when the post only asked to add or remove a repeatable row."""
+        return self.add_row is not None or self.remove_row is not None
+
+
+def parse_submission(schema: Mapping[str, Any], fields: Iterable[tuple[str, str]]) -> FormSubmission:
+    """Build nested data from (name, value) pairs such as ("lo_dat.dien_tich", "120")."""
+    data: dict[str, Any] = {}
+    add_row = remove_row = None
+    for count, (name, raw) in enumerate(fields):
+        if count >= MAX_FIELDS:
+            break
+        if name == ADD:
+            add_row = raw
+            continue
+        if name == REMOVE:
+            remove_row = raw
+            continue
+        if name.startswith("_") or name == "csrf_token":
+            continue
+        parts: list[str | int] = [int(p) if p.isdigit() else p for p in name.split(".")]
+        if any(isinstance(p, int) and p >= MAX_ROWS for p in parts):
+            continue
+        leaf = field_schema(schema, parts)
+        if not leaf and not _declared(schema, parts):
+            continue
+        value = _coerce(leaf, raw)
+        if value is not None:
+            _put(data, parts, value)
+    cleaned = _clean(data)
+    if remove_row is not None:
+        _remove(cleaned, remove_row)
+    if add_row is not None:
+        _add(schema, cleaned, add_row)
+    return FormSubmission(cleaned if isinstance(cleaned, dict) else {}, add_row, remove_row)
+
+
+def _declared(schema: Mapping[str, Any], parts: list[str | int]) -> bool:
+    parent = field_schema(schema, parts[:-1])
+    props = parent.get("properties")
+    return isinstance(props, dict) and parts[-1] in props
+
+
+def _coerce(leaf: Mapping[str, Any], raw: str) -> Any:
+    text = raw.strip()
+    if text == "":
+        return None
+    kind = leaf.get("type")
+    if kind == "boolean":
+        if text.lower() in ("true", "on", "1", "có"):
+            return True
+        if text.lower() in ("false", "off", "0", "không"):
+            return False
+        return text
+    if kind == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if kind == "number":
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() and "." not in text else number
+    return raw if leaf.get("format") is None else text
+
+
+def _put(data: dict[str, Any], parts: list[str | int], value: Any) -> None:
+    node: Any = data
+    for part in parts[:-1]:
+        node = node.setdefault(str(part), {})
+        if not isinstance(node, dict):
+            return
+    node[str(parts[-1])] = value
+
+
+def _clean(node: Any) -> Any:
+    """Dictionaries keyed by row numbers become lists; empty rows and groups disappear."""
+    if not isinstance(node, dict):
+        return node
+    cleaned = {k: _clean(v) for k, v in node.items()}
+    cleaned = {k: v for k, v in cleaned.items() if v not in ({}, [], None)}
+    if cleaned and all(k.isdigit() for k in cleaned):
+        return [cleaned[k] for k in sorted(cleaned, key=int)]
+    return cleaned
+
+
+def _lookup(data: dict[str, Any], dotted_path: str) -> tuple[Any, str] | None:
+    parts = dotted_path.split(".")
+    node: Any = data
+    for part in parts[:-1]:
+        if isinstance(node, dict):
+            node = node.setdefault(part, {})
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node, parts[-1]
+
+
+def _remove(data: dict[str, Any], dotted_path: str) -> None:
+    found = _lookup(data, dotted_path)
+    if found is None:
+        return
+    parent, last = found
+    if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
+        parent.pop(int(last))
+
+
+def _add(schema: Mapping[str, Any], data: dict[str, Any], dotted_path: str) -> None:
+    parts: list[str | int] = [int(p) if p.isdigit() else p for p in dotted_path.split(".")]
+    if field_schema(schema, parts).get("type") != "array":
+        return
+    found = _lookup(data, dotted_path)
+    if found is None:
+        return
+    parent, last = found
+    if isinstance(parent, dict):
+        rows = parent.get(last)
+        rows = rows if isinstance(rows, list) else []
+        if len(rows) < MAX_ROWS:
+            rows.append({})
+        parent[last] = rows

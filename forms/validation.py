@@ -1,0 +1,201 @@
+"""Validating data against a form's JSON Schema (draft 2020-12), with Vietnamese messages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError, ValidationError
+
+MAX_SCHEMA_DEPTH = 20
+
+_FORMATS = FormatChecker(formats=("email", "date"))
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    if isinstance(value, str):
+        datetime.fromisoformat(value)
+    return True
+
+
+@_FORMATS.checks("vn-phone")
+def _is_vn_phone(value: object) -> bool:
+    return not isinstance(value, str) or re.fullmatch(r"(0|\+84)[0-9]{9,10}", value) is not None
+
+
+@_FORMATS.checks("cccd")
+def _is_citizen_id(value: object) -> bool:
+    return not isinstance(value, str) or re.fullmatch(r"[0-9]{12}", value) is not None
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with submitted data: the field's dotted path ("" for the form) and a message."""
+
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        """Plain dictionary for the HTTP API."""
+        return {"field": self.field, "message": self.message}
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """A form schema that is not a usable draft 2020-12 schema."""
+
+    message: str
+    pointer: str
+
+
+def check_schema(schema: object) -> list[SchemaProblem]:
+    """Problems that make `schema` unusable as a form (empty list when it is fine)."""
+    if not isinstance(schema, dict):
+        return [SchemaProblem("Biểu mẫu phải là một đối tượng JSON Schema.", "")]
+    problems: list[SchemaProblem] = []
+    declared = schema.get("$schema")
+    if declared is not None and "2020-12" not in str(declared):
+        problems.append(SchemaProblem(
+            f"Biểu mẫu phải theo JSON Schema draft 2020-12 (đang khai báo {declared}).", "/$schema"
+        ))
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        pointer = "/" + "/".join(str(p) for p in exc.path)
+        problems.append(SchemaProblem(f"JSON Schema không hợp lệ: {exc.message}", pointer))
+        return problems
+    if schema.get("type") != "object":
+        problems.append(SchemaProblem('Biểu mẫu phải có "type": "object" ở gốc.', "/type"))
+    if _depth(schema) > MAX_SCHEMA_DEPTH:
+        problems.append(SchemaProblem("Biểu mẫu lồng nhau quá sâu.", ""))
+    return problems
+
+
+def _depth(node: object, level: int = 0) -> int:
+    if level > MAX_SCHEMA_DEPTH:
+        return level
+    if isinstance(node, dict):
+        return max([level, *(_depth(v, level + 1) for v in node.values())])
+    if isinstance(node, list):
+        return max([level, *(_depth(v, level + 1) for v in node)])
+    return level
+
+
+def validate_data(schema: Mapping[str, Any], data: object) -> list[FieldError]:
+    """Every problem of `data` against `schema`, one per field, in form order."""
+    validator = Draft202012Validator(schema, format_checker=_FORMATS)
+    found: dict[str, FieldError] = {}
+    for error in _leaves(validator.iter_errors(data)):
+        item = _to_field_error(schema, error)
+        found.setdefault(item.field, item)
+    return list(found.values())
+
+
+def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
+    """Prefer the specific errors inside if/then/allOf over their umbrella error."""
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+        if error.validator in ("allOf", "if", "then", "else") and error.context:
+            yield from _leaves(error.context)
+        else:
+            yield error
+
+
+def dotted(parts: Iterable[Any]) -> str:
+    """The dotted path of a field: lo_dat.dien_tich, don_vi_thiet_ke.0.ten."""
+    return ".".join(str(p) for p in parts)
+
+
+def _to_field_error(schema: Mapping[str, Any], error: ValidationError) -> FieldError:
+    path = list(error.absolute_path)
+    kind = error.validator
+    rule: Any = error.validator_value
+    if kind == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        name = missing.group(1) if missing else ""
+        path.append(name)
+        return FieldError(dotted(path), f"Vui lòng nhập «{_title(schema, path)}».")
+    if kind == "dependentRequired":
+        return FieldError(dotted(path), "Thiếu thông tin đi kèm bắt buộc: " + error.message)
+    message = _MESSAGES.get(str(kind))
+    if message is None:
+        text = "Giá trị không hợp lệ."
+    elif callable(message):
+        text = message(rule, error.instance)
+    else:
+        text = message.format(rule=rule)
+    return FieldError(dotted(path), text)
+
+
+def _type_message(rule: Any, _: Any) -> str:
+    names = {
+        "string": "chuỗi ký tự", "number": "số", "integer": "số nguyên",
+        "boolean": "lựa chọn có/không", "object": "nhóm thông tin", "array": "danh sách",
+        "null": "rỗng",
+    }
+    kinds = rule if isinstance(rule, list) else [rule]
+    return "Phải là " + " hoặc ".join(names.get(str(k), str(k)) for k in kinds) + "."
+
+
+def _format_message(rule: Any, _: Any) -> str:
+    return {
+        "email": "Địa chỉ thư điện tử không hợp lệ.",
+        "date": "Ngày không hợp lệ (định dạng NNNN-TT-NN).",
+        "date-time": "Thời điểm không hợp lệ.",
+        "vn-phone": "Số điện thoại không hợp lệ.",
+        "cccd": "Số định danh cá nhân phải gồm 12 chữ số.",
+    }.get(str(rule), "Không đúng định dạng.")
+
+
+def _const_message(rule: Any, _: Any) -> str:
+    if rule is True:
+        return "Bạn cần đánh dấu xác nhận mục này."
+    return f"Giá trị phải là {rule!r}."
+
+
+_MESSAGES: dict[str, Any] = {
+    "type": _type_message,
+    "format": _format_message,
+    "const": _const_message,
+    "minLength": "Cần ít nhất {rule} ký tự.",
+    "maxLength": "Tối đa {rule} ký tự.",
+    "pattern": "Không đúng định dạng yêu cầu.",
+    "minimum": "Giá trị nhỏ nhất là {rule}.",
+    "maximum": "Giá trị lớn nhất là {rule}.",
+    "exclusiveMinimum": "Giá trị phải lớn hơn {rule}.",
+    "exclusiveMaximum": "Giá trị phải nhỏ hơn {rule}.",
+    "multipleOf": "Giá trị phải là bội số của {rule}.",
+    "enum": "Vui lòng chọn một giá trị trong danh sách.",
+    "oneOf": "Vui lòng chọn đúng một lựa chọn hợp lệ.",
+    "anyOf": "Giá trị không khớp lựa chọn nào.",
+    "minItems": "Cần ít nhất {rule} dòng.",
+    "maxItems": "Tối đa {rule} dòng.",
+    "uniqueItems": "Các dòng không được trùng nhau.",
+    "additionalProperties": "Có trường không thuộc biểu mẫu.",
+    "minProperties": "Cần ít nhất {rule} mục.",
+    "maxProperties": "Tối đa {rule} mục.",
+    "not": "Giá trị không được phép.",
+}
+
+
+def field_schema(schema: Mapping[str, Any], path: Iterable[Any]) -> Mapping[str, Any]:
+    """The sub-schema that describes the field at `path` ({} when unknown)."""
+    node: Mapping[str, Any] = schema
+    for part in path:
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            items = node.get("items")
+            node = items if isinstance(items, dict) else {}
+        else:
+            props = node.get("properties")
+            child = props.get(part) if isinstance(props, dict) else None
+            node = child if isinstance(child, dict) else {}
+    return node
+
+
+def _title(schema: Mapping[str, Any], path: list[Any]) -> str:
+    title = field_schema(schema, path).get("title")
+    return str(title) if title else str(path[-1] if path else "")

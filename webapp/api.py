@@ -1,0 +1,212 @@
+"""The REST API under /api/v1 (ARCHITECTURE.md, "Contract: HTTP API").
+
+Each view parses input, calls one engine service with the current actor, and returns
+JSON; refusals become `{"error": {...}}` through `webapp.errors`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from engine import dossiers, procedures, tasks
+from engine.accounts import authenticate
+from engine.actors import Actor
+from engine.errors import Invalid
+from webapp.context import current_actor, uow
+from webapp.security import csrf_token, log_in, log_out
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI = Path(__file__).with_name("openapi.json")
+MAX_JSON_DEPTH = 32
+
+
+def _body() -> dict[str, Any]:
+    if not request.is_json:
+        abort(415, description="Nội dung phải là JSON (Content-Type: application/json).")
+    try:
+        body = json.loads(request.get_data(cache=False) or b"null")
+    except (ValueError, RecursionError):
+        abort(400, description="Nội dung JSON không đọc được.")
+    if not isinstance(body, dict):
+        abort(400, description="Nội dung JSON phải là một đối tượng.")
+    if _depth(body) > MAX_JSON_DEPTH:
+        abort(400, description="Nội dung JSON lồng nhau quá sâu.")
+    return body
+
+
+def _depth(node: object, level: int = 0) -> int:
+    if level > MAX_JSON_DEPTH:
+        return level
+    if isinstance(node, dict):
+        return max([level, *(_depth(v, level + 1) for v in node.values())])
+    if isinstance(node, list):
+        return max([level, *(_depth(v, level + 1) for v in node)])
+    return level
+
+
+def _signed_in() -> Actor:
+    actor = current_actor()
+    if actor.account_id is None:
+        abort(401)
+    return actor
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI document of this API."""
+    return Response(OPENAPI.read_text(encoding="utf-8"), mimetype="application/json")
+
+
+@bp.get("/schemas/procedure.json")
+def procedure_schema() -> Response:
+    """The published JSON Schema of procedure.json."""
+    return jsonify(procedures.manifest_schema())
+
+
+@bp.post("/session")
+def create_session() -> tuple[Response, int]:
+    """Log in with username and password; the session cookie authenticates later calls."""
+    body = _body()
+    with uow() as work:
+        actor = authenticate(work, username=str(body.get("username", "")),
+                             password=str(body.get("password", "")))
+    log_in(actor)
+    return jsonify({"name": actor.name, "kind": actor.kind, "csrf_token": csrf_token()}), 201
+
+
+@bp.delete("/session")
+def delete_session() -> tuple[str, int]:
+    """Log out."""
+    log_out()
+    return "", 204
+
+
+@bp.get("/procedures")
+def list_procedures() -> Response:
+    """The published catalogue."""
+    with uow() as work:
+        return jsonify({"procedures": procedures.catalogue(work)})
+
+
+@bp.get("/procedures/<code>")
+def show_procedure(code: str) -> Response:
+    """One published procedure with its start form schema."""
+    with uow() as work:
+        return jsonify(procedures.procedure_detail(work, code=code,
+                                                   agency_code=request.args.get("agency")))
+
+
+@bp.post("/procedures")
+def upload_procedure() -> tuple[Response, int]:
+    """Upload a package (.zip) as a new draft version; answers with the validation report."""
+    actor = _signed_in()
+    upload = request.files.get("package")
+    agency = request.form.get("agency", "")
+    if upload is None or not agency:
+        raise Invalid("Cần tệp 'package' (.zip) và mã cơ quan 'agency'.")
+    with uow() as work:
+        report, version = procedures.import_package(
+            work, actor=actor, agency_code=agency, zip_bytes=upload.read(),
+            filename=upload.filename or "upload.zip")
+    return jsonify({"report": report.as_dict(), "version": version}), 201 if version else 422
+
+
+@bp.post("/procedures/<code>/versions/<int:number>/<action>")
+def version_action(code: str, number: int, action: str) -> Response:
+    """Lifecycle actions on a version (this release: publish)."""
+    actor = _signed_in()
+    if action != "publish":
+        abort(404)
+    agency = request.args.get("agency") or ""
+    with uow() as work:
+        return jsonify(procedures.publish_version(work, actor=actor, agency_code=agency,
+                                                  code=code, number=number))
+
+
+@bp.post("/dossiers")
+def submit() -> tuple[Response, int]:
+    """Submit a dossier: `{procedure, agency?, data, channel?}` → 201 with code and status."""
+    body = _body()
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise Invalid("Trường 'data' phải là một đối tượng.")
+    with uow() as work:
+        view = dossiers.submit_dossier(
+            work, actor=current_actor(), procedure_code=str(body.get("procedure", "")),
+            agency_code=body.get("agency"), data=data, channel=str(body.get("channel", "online")))
+    return jsonify(view), 201
+
+
+@bp.get("/dossiers/<code>")
+def show_dossier(code: str) -> Response:
+    """The full dossier for its owner and the competent officers."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(dossiers.get_dossier(work, actor=actor, code=code))
+
+
+@bp.post("/dossiers/<code>/<action>")
+def dossier_action(code: str, action: str) -> Response:
+    """Desk actions by dossier code (this release: receive, return)."""
+    actor = _signed_in()
+    if action not in ("receive", "return"):
+        abort(404)
+    data = _body().get("data", {})
+    if not isinstance(data, dict):
+        raise Invalid("Trường 'data' phải là một đối tượng.")
+    with uow() as work:
+        return jsonify(tasks.complete_stage(work, actor=actor, code=code, stage=action, data=data))
+
+
+@bp.get("/track/<code>")
+def track(code: str) -> Response:
+    """Public minimal status; needs the applicant's ID number (`id_number`)."""
+    with uow() as work:
+        return jsonify(dossiers.track(work, code=code,
+                                      id_number=request.args.get("id_number", "")))
+
+
+@bp.get("/tasks")
+def list_tasks() -> Response:
+    """The caller's inbox: filters `role`, `overdue` (true/false), `limit`."""
+    actor = _signed_in()
+    overdue_arg = request.args.get("overdue")
+    overdue = None if overdue_arg is None else overdue_arg.lower() in ("1", "true", "yes")
+    try:
+        limit = int(request.args.get("limit", "50"))
+    except ValueError:
+        raise Invalid("Tham số 'limit' phải là số nguyên.") from None
+    with uow() as work:
+        return jsonify({"tasks": tasks.inbox(work, actor=actor, role=request.args.get("role"),
+                                             overdue=overdue, limit=limit)})
+
+
+@bp.get("/tasks/<int:task_id>")
+def show_task(task_id: int) -> Response:
+    """One task with its form and the dossier's data."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(tasks.get_task(work, actor=actor, task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+def claim(task_id: int) -> Response:
+    """Take a task for oneself."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(tasks.claim_task(work, actor=actor, task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+def complete(task_id: int) -> Response:
+    """Complete a task with `{data}`; 409 when someone else completed it first."""
+    actor = _signed_in()
+    data = _body().get("data")
+    if not isinstance(data, dict):
+        raise Invalid("Trường 'data' phải là một đối tượng.")
+    with uow() as work:
+        return jsonify(tasks.complete_task(work, actor=actor, task_id=task_id, data=data))

@@ -1,0 +1,127 @@
+"""The `motcua` console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from engine.actors import SYSTEM
+from engine.errors import ServiceError
+from engine.platform import Platform
+from engine.procedures import check_path, import_package, publish_version
+from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
+
+
+def _platform() -> Platform:
+    from webapp.app import create_app
+
+    app = create_app()
+    platform: Platform = app.extensions["motcua"]
+    return platform
+
+
+@click.group()
+def main() -> None:
+    """motcua — one-stop-shop administrative procedures on BPMN and JSON-Schema forms."""
+
+
+@main.group()
+def procedure() -> None:
+    """Procedure packages: validate and import."""
+
+
+@procedure.command("validate")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+def validate(path: Path, as_json: bool) -> None:
+    """Check a package folder, a .zip or a bare .bpmn file. Exit 0 when valid, 1 when not."""
+    try:
+        report = check_path(path)
+        payload = report.as_dict()
+        text = report.as_text()
+        valid = report.valid
+    except Exception as exc:
+        payload = {"source": str(path), "valid": False, "errors": 1, "warnings": 0,
+                   "problems": [{"code": "internal", "message": f"Không đọc được gói: {exc}",
+                                 "file": str(path), "line": None, "element": None,
+                                 "severity": "error"}]}
+        text = f"{path}: KHÔNG hợp lệ\n  LỖI {path}: Không đọc được gói: {exc} (internal)"
+        valid = False
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2) if as_json else text)
+    sys.exit(0 if valid else 1)
+
+
+@procedure.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--agency", required=True, help="Unit code of the agency that offers it.")
+@click.option("--publish", is_flag=True, help="Publish the new version at once.")
+def import_(path: Path, agency: str, publish: bool) -> None:
+    """Import a package as a new draft version (optionally publishing it)."""
+    platform = _platform()
+    try:
+        with platform.uow() as uow:
+            report, version = import_package(uow, actor=SYSTEM, agency_code=agency, path=path)
+        click.echo(report.as_text())
+        if version is None:
+            sys.exit(1)
+        click.echo(f"Đã lưu phiên bản {version['number']} của thủ tục {version['code']}.")
+        if publish:
+            with platform.uow() as uow:
+                publish_version(uow, actor=SYSTEM, agency_code=agency, code=version["code"],
+                                number=version["number"])
+            click.echo("Đã công bố.")
+    except ServiceError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+
+
+@main.group()
+def db() -> None:
+    """The database."""
+
+
+@db.command("upgrade")
+def upgrade() -> None:
+    """Apply migrations (creates the embedded SQLite database on first run)."""
+    _platform().migrate()
+    click.echo("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+
+
+@main.command()
+def seed() -> None:
+    """Load the sample agencies, demo accounts and shipped procedures (once)."""
+    platform = _platform()
+    loaded = load_samples(platform)
+    click.echo("Đã nạp dữ liệu mẫu." if loaded else "Dữ liệu mẫu đã có sẵn.")
+
+
+def _print_logins(platform: Platform) -> None:
+    click.echo(f"\nTài khoản thử nghiệm (mật khẩu chung: {DEMO_PASSWORD}):")
+    for username, name, roles in demo_logins(platform):
+        click.echo(f"  {username:<22} {name:<22} {roles}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--production", is_flag=True, help="Serve with gunicorn instead of Flask's server.")
+@click.option("--workers", default=2, show_default=True, help="gunicorn workers (production).")
+def serve(host: str, port: int, production: bool, workers: int) -> None:
+    """Serve the web application on http://HOST:PORT."""
+    if production:
+        gunicorn = shutil.which("gunicorn") or "gunicorn"
+        command = [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers),
+                   "webapp:create_app()"]
+        raise SystemExit(subprocess.call(command, env=os.environ.copy()))  # noqa: S603
+    from webapp.app import create_app
+
+    app = create_app()
+    _print_logins(app.extensions["motcua"])
+    click.echo(f"\nmotcua đang chạy tại http://{host}:{port}\n")
+    app.run(host=host, port=port, debug=False, threaded=True)

@@ -1,0 +1,41 @@
+"""Per-request access to the platform and the current actor."""
+
+from __future__ import annotations
+
+from flask import current_app, g, session
+
+from engine.accounts import load_actor
+from engine.actors import ANONYMOUS, Actor
+from engine.errors import NotFound
+from engine.platform import Platform
+from engine.uow import UnitOfWork
+
+
+def platform() -> Platform:
+    """The platform built by `create_app`."""
+    found: Platform = current_app.extensions["motcua"]
+    return found
+
+
+def uow() -> UnitOfWork:
+    """A new unit of work for one service call."""
+    return platform().uow()
+
+
+def current_actor() -> Actor:
+    """The logged-in actor, or the anonymous public (set on `g` by `load_current_actor`)."""
+    actor: Actor = g.actor
+    return actor
+
+
+def load_current_actor() -> None:
+    """Before each request: the session's account as `g.actor` (blueprints read it there)."""
+    actor = ANONYMOUS
+    account_id = session.get("account_id")
+    if isinstance(account_id, int):
+        try:
+            with uow() as work:
+                actor = load_actor(work, account_id)
+        except NotFound:
+            session.clear()
+    g.actor = actor

@@ -1,0 +1,38 @@
+"""Shared handling of generated forms on HTML pages: parse a post, re-display with errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from markupsafe import Markup
+
+from forms import FieldError, FormSubmission, parse_submission, render_form, render_summary
+
+
+def parse_posted(schema: dict[str, Any]) -> FormSubmission:
+    """The posted fields of the current request as typed data."""
+    return parse_submission(schema, request.form.items(multi=True))
+
+
+def field_errors(details: object) -> list[FieldError]:
+    """`FormInvalid.details` back into field errors for rendering."""
+    if not isinstance(details, list):
+        return []
+    return [FieldError(str(d.get("field", "")), str(d.get("message", "")))
+            for d in details if isinstance(d, dict)]
+
+
+def form_html(
+    schema: dict[str, Any],
+    ui: dict[str, Any] | None,
+    values: dict[str, Any] | None = None,
+    errors: list[FieldError] | None = None,
+) -> Markup:
+    """Rendered fields, safe to place in a template (the renderer escapes every value)."""
+    return Markup(render_form(schema, ui, values, errors or []))  # noqa: S704
+
+
+def summary_html(schema: dict[str, Any], ui: dict[str, Any] | None, data: dict[str, Any]) -> Markup:
+    """Read-only rendering of submitted data (escaped by the renderer)."""
+    return Markup(render_summary(schema, ui, data))  # noqa: S704

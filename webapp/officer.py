@@ -1,0 +1,106 @@
+"""Officer pages: login, the inbox for my roles in my agency, the task page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from engine import tasks
+from engine.accounts import authenticate
+from engine.errors import Conflict, FormInvalid, Invalid
+from webapp.context import current_actor, uow
+from webapp.formpage import field_errors, form_html, parse_posted, summary_html
+from webapp.security import log_in, log_out
+
+bp = Blueprint("officer", __name__)
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    """Log in (every kind of account)."""
+    if request.method == "GET":
+        return render_template("login.html", username="", error=None)
+    username = request.form.get("username", "")[:100]
+    try:
+        with uow() as work:
+            actor = authenticate(work, username=username,
+                                 password=request.form.get("password", "")[:200])
+    except Invalid as exc:
+        return render_template("login.html", username=username, error=exc.message), 401
+    log_in(actor)
+    target = "officer.inbox" if actor.kind == "officer" else "citizen.catalogue"
+    return redirect(url_for(target), 303)
+
+
+@bp.post("/dang-xuat")
+def logout() -> Response:
+    """Log out."""
+    log_out()
+    return redirect(url_for("citizen.catalogue"), 303)
+
+
+def _officer() -> Any:
+    actor = current_actor()
+    if actor.account_id is None:
+        abort(401)
+    if actor.kind != "officer":
+        abort(403)
+    return actor
+
+
+@bp.get("/can-bo")
+def inbox() -> str:
+    """Open tasks for my roles in my agency, soonest due first."""
+    actor = _officer()
+    overdue_arg = request.args.get("qua_han")
+    with uow() as work:
+        items = tasks.inbox(work, actor=actor, overdue=True if overdue_arg == "1" else None,
+                            limit=100)
+    return render_template("inbox.html", items=items, actor=actor, overdue=overdue_arg == "1")
+
+
+@bp.route("/can-bo/cong-viec/<int:task_id>", methods=["GET", "POST"])
+def task(task_id: int) -> str | Response | tuple[str, int]:
+    """The dossier's data and the task's form; posting completes the task."""
+    actor = _officer()
+    with uow() as work:
+        view = tasks.get_task(work, actor=actor, task_id=task_id)
+    schema, ui = view["form"]["schema"], view["form"]["ui"]
+    values: dict[str, Any] = {}
+    errors = []
+    status = 200
+    if request.method == "POST" and view["state"] == "open":
+        posted = parse_posted(schema)
+        values = posted.data
+        if not posted.is_row_action:
+            try:
+                with uow() as work:
+                    tasks.complete_task(work, actor=actor, task_id=task_id, data=values)
+            except FormInvalid as exc:
+                errors, status = field_errors(exc.details), 422
+            except Conflict as exc:
+                flash(exc.message, "error")
+                return redirect(url_for("officer.inbox"), 303)
+            else:
+                flash(f"Đã hoàn thành «{view['name']}» cho hồ sơ {view['dossier']}.", "success")
+                return redirect(url_for("officer.inbox"), 303)
+    page = render_template(
+        "task.html", task=view, actor=actor,
+        form=form_html(schema, ui, values, errors),
+        dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
+    )
+    return (page, status) if status != 200 else page
+
+
+@bp.post("/can-bo/cong-viec/<int:task_id>/nhan")
+def claim(task_id: int) -> Response:
+    """Take a task for oneself."""
+    actor = _officer()
+    try:
+        with uow() as work:
+            tasks.claim_task(work, actor=actor, task_id=task_id)
+    except Conflict as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("officer.task", task_id=task_id), 303)
