@@ -107,7 +107,7 @@ class Procedure(Base):
     name: Mapped[str] = mapped_column(String(500))
     field: Mapped[str] = mapped_column(String(200))
 
-    agency: Mapped[Agency] = relationship(lazy="joined")
+    agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 
 
 class ProcedureVersion(Base):
@@ -129,7 +129,7 @@ class ProcedureVersion(Base):
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    procedure: Mapped[Procedure] = relationship(lazy="joined")
+    procedure: Mapped[Procedure] = relationship(lazy="joined", innerjoin=True)
 
 
 class CodeSequence(Base):
@@ -168,8 +168,8 @@ class Dossier(Base):
     returned_at: Mapped[datetime | None] = mapped_column(default=None)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    version: Mapped[ProcedureVersion] = relationship(lazy="joined")
-    agency: Mapped[Agency] = relationship(lazy="joined")
+    version: Mapped[ProcedureVersion] = relationship(lazy="joined", innerjoin=True)
+    agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 - SQLAlchemy reads it as is
 
@@ -200,7 +200,7 @@ class Task(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
     data: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
 
-    dossier: Mapped[Dossier] = relationship(lazy="joined")
+    dossier: Mapped[Dossier] = relationship(lazy="joined", innerjoin=True)
 
 
 class Event(Base):

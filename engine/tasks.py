@@ -117,7 +117,7 @@ def complete_task(
     if not isinstance(data, dict):
         raise Invalid("Dữ liệu biểu mẫu phải là một đối tượng JSON.")
     dossier = uow.session.scalar(
-        select(Dossier).where(Dossier.id == task.dossier_id).with_for_update()
+        select(Dossier).where(Dossier.id == task.dossier_id).with_for_update(of=Dossier)
         .execution_options(populate_existing=True)
     )
     assert dossier is not None  # a task row always has its dossier (foreign key)

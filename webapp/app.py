@@ -17,22 +17,30 @@ DEFAULT_DATABASE = "sqlite:///{instance}/motcua.db"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app from `config` (tests) or the environment (MOTCUA_* variables)."""
-    app = Flask(__name__, instance_path=os.environ.get("MOTCUA_INSTANCE", None)
+    """Build the app from `config` (tests) or the environment (MOTCUA_* variables).
+
+    Embedded defaults live in ``instance/``: the SQLite database and a generated secret.
+    """
+    config = dict(config or {})
+    instance = (config.pop("INSTANCE_PATH", None) or os.environ.get("MOTCUA_INSTANCE")
                 or str(Path.cwd() / "instance"))
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(Path(instance).resolve()))
     app.config.from_mapping(
-        DATABASE_URL=os.environ.get("MOTCUA_DATABASE_URL")
-        or DEFAULT_DATABASE.format(instance=app.instance_path),
-        SECRET_KEY=os.environ.get("MOTCUA_SECRET_KEY") or _instance_secret(app.instance_path),
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("MOTCUA_SECURE_COOKIES") == "1",
         PUBLIC_URL=os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:5000"),
     )
-    if config:
-        app.config.update(config)
+    app.config.update(config)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ.get("MOTCUA_DATABASE_URL") or (
+            DEFAULT_DATABASE.format(instance=_instance_dir(app))
+        )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("MOTCUA_SECRET_KEY") or _instance_secret(
+            _instance_dir(app)
+        )
     platform = app.config.get("PLATFORM") or Platform(app.config["DATABASE_URL"])
     app.extensions["motcua"] = platform
 
@@ -47,6 +55,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(officer.bp)
     app.register_blueprint(admin_bp)
     return app
+
+
+def _instance_dir(app: Flask) -> str:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return app.instance_path
 
 
 def _instance_secret(instance: str) -> str:

@@ -1,0 +1,146 @@
+"""Shared fixtures: real databases (SQLite file, PostgreSQL server), seeded once per run
+and copied per test, a movable clock, and the Flask app on top.
+
+PostgreSQL runs on 127.0.0.1:5432 (trust auth). When it is down the fixture tries to
+start it; if that fails the PostgreSQL cases are skipped with a loud reason locally,
+and fail in CI (CI=true), where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engine.calendar import VN_TZ
+from engine.clock import FixedClock
+from engine.platform import Platform
+from engine.seed import DEMO_PASSWORD, load_samples
+
+PG_ADMIN_URL = os.environ.get(
+    "MOTCUA_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+START = datetime(2026, 11, 25, 8, 0, tzinfo=VN_TZ)  # a Wednesday, office hours
+PASSWORD = DEMO_PASSWORD
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _pg_reachable() -> bool:
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except sa.exc.OperationalError:
+        return False
+
+
+def _start_postgres() -> None:
+    versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+    if versions and shutil.which("pg_ctlcluster"):
+        subprocess.run(  # noqa: S603
+            ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"],  # noqa: S607
+            check=False, capture_output=True, timeout=60,
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[sa.Engine]:
+    """An autocommit engine on the server, for creating and dropping test databases."""
+    if not _pg_reachable():
+        _start_postgres()
+    if not _pg_reachable():
+        reason = f"PostgreSQL is not reachable at {PG_ADMIN_URL} and could not be started"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " — CI must exercise PostgreSQL", pytrace=False)
+        pytest.skip("!!! SKIPPING POSTGRESQL TESTS: " + reason)
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+def _pg_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the samples loaded, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    platform = Platform(f"sqlite:///{path}", clock=FixedClock(START))
+    platform.migrate()
+    load_samples(platform)
+    platform.dispose()  # closing the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres(postgres_admin: sa.Engine) -> Iterator[str]:
+    """A migrated, seeded PostgreSQL database used as the template of each test's database."""
+    name = f"motcua_seed_{uuid.uuid4().hex[:8]}"
+    with postgres_admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    platform = Platform(_pg_url(name), clock=FixedClock(START))
+    platform.migrate()
+    load_samples(platform)
+    platform.dispose()
+    yield name
+    with postgres_admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock the test moves by hand."""
+    return FixedClock(START)
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh copy of the seeded database: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        target = tmp_path / "motcua.db"
+        shutil.copy(request.getfixturevalue("seeded_sqlite"), target)
+        yield f"sqlite:///{target}"
+        return
+    admin: sa.Engine = request.getfixturevalue("postgres_admin")
+    template = request.getfixturevalue("seeded_postgres")
+    name = f"motcua_t_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield _pg_url(name)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def platform(database_url: str, clock: FixedClock) -> Iterator[Platform]:
+    """The engine on a seeded database, with the test's clock."""
+    made = Platform(database_url, clock=clock)
+    yield made
+    made.dispose()
+
+
+@pytest.fixture
+def app(platform: Platform, tmp_path: Path) -> Flask:
+    """The web application on the test's platform."""
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "PLATFORM": platform, "SECRET_KEY": "test-secret",
+                       "DATABASE_URL": platform.database_url})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """An anonymous browser."""
+    return app.test_client()

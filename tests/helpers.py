@@ -1,0 +1,63 @@
+"""Test data and small helpers shared by the suites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from engine.seed import AN_TUONG, DEMO_PASSWORD, MINH_XUAN
+
+PERMIT = "1.009994"
+EXTRACT = "2.000635"
+APPLICANT_ID = "008090001234"
+__all__ = ["AN_TUONG", "MINH_XUAN", "PERMIT", "EXTRACT"]
+
+
+def permit_data(**overrides: Any) -> dict[str, Any]:
+    """A complete, valid application for a building permit."""
+    data: dict[str, Any] = {
+        "ho_ten": "Nguyễn Văn An",
+        "so_dinh_danh": APPLICANT_ID,
+        "dien_thoai": "0912345678",
+        "dia_chi_lien_he": "Tổ 5, phường Minh Xuân",
+        "lo_dat": {"dia_chi": "Số 12 đường Bình Thuận", "so_thua": "215", "to_ban_do": "34",
+                   "dien_tich": 120.5},
+        "cong_trinh": {"loai_cong_trinh": "nha_o_rieng_le_do_thi", "cap_cong_trinh": "III",
+                       "dien_tich_xay_dung": 80, "so_tang": 3, "chieu_cao": 12.5},
+        "don_vi_thiet_ke": [{"ten": "Công ty TNHH Thiết kế Sông Lô", "chung_chi": "TUQ-00123"}],
+        "cam_ket": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def login(client: FlaskClient, username: str) -> None:
+    """Log a demo account in through the API (the cookie then authenticates the client)."""
+    response = client.post("/api/v1/session", json={"username": username,
+                                                    "password": DEMO_PASSWORD})
+    assert response.status_code == 201, response.json
+
+
+def inbox(client: FlaskClient) -> list[dict[str, Any]]:
+    """The logged-in officer's open tasks."""
+    response = client.get("/api/v1/tasks")
+    assert response.status_code == 200, response.json
+    tasks: list[dict[str, Any]] = response.json["tasks"]
+    return tasks
+
+
+def task_for(client: FlaskClient, code: str) -> dict[str, Any]:
+    """The one open task of dossier `code` in the logged-in officer's inbox."""
+    mine = [t for t in inbox(client) if t["dossier"] == code]
+    assert len(mine) == 1, f"expected one task for {code}, inbox has {mine}"
+    return mine[0]
+
+
+def complete(client: FlaskClient, code: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Complete the dossier's open task in the officer's inbox with `data`."""
+    task = task_for(client, code)
+    response = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+    assert response.status_code == 200, response.json
+    result: dict[str, Any] = response.json
+    return result
