@@ -138,24 +138,23 @@ def complete_task(
     except ProcessError as exc:
         raise Invalid(f"Quy trình không tiếp tục được: {exc}") from exc
     now = uow.clock.now()
-    task.state = "completed"
-    task.completed_at = now
-    task.completed_by_id = actor.account_id
-    task.assignee_id = task.assignee_id or actor.account_id
-    task.data = data
-    record(uow, dossier, "task_completed", actor=actor, task=task)
-    synchronise(uow, dossier, instance, compiled, actor=actor,
-                completed=compiled.tasks[task.bpmn_id])
     try:
+        task.state = "completed"
+        task.completed_at = now
+        task.completed_by_id = actor.account_id
+        task.assignee_id = task.assignee_id or actor.account_id
+        task.data = data
+        record(uow, dossier, "task_completed", actor=actor, task=task)
+        synchronise(uow, dossier, instance, compiled, actor=actor,
+                    completed=compiled.tasks[task.bpmn_id])
         uow.session.flush()
-        view = {"task": task_view(task), "dossier": {"code": dossier.code,
-                                                     "status": dossier.status,
-                                                     "due_at": local_iso(dossier.due_at)}}
+        view = {"task": task_view(task),
+                "dossier": {"code": dossier.code, "status": dossier.status,
+                            "due_at": local_iso(dossier.due_at)}}
         uow.commit()
     except StaleDataError as exc:
         raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.") from exc
     return view
-
 
 
 def complete_stage(

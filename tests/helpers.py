@@ -11,7 +11,7 @@ from engine.seed import AN_TUONG, DEMO_PASSWORD, MINH_XUAN
 PERMIT = "1.009994"
 EXTRACT = "2.000635"
 APPLICANT_ID = "008090001234"
-__all__ = ["AN_TUONG", "MINH_XUAN", "PERMIT", "EXTRACT"]
+__all__ = ["AN_TUONG", "EXTRACT", "MINH_XUAN", "PERMIT"]
 
 
 def permit_data(**overrides: Any) -> dict[str, Any]:
