@@ -80,8 +80,12 @@ class _Diagram:
 
 def validate_package(package: Package) -> tuple[Report, CompiledProcedure | None]:
     """Check every rule of a package; the compiled procedure only when nothing is an error."""
+    return _validate(package, bare=False)
+
+
+def _validate(package: Package, *, bare: bool) -> tuple[Report, CompiledProcedure | None]:
     report = Report(package.source)
-    manifest = _check_manifest(package, report)
+    manifest = None if bare else _check_manifest(package, report)
     diagrams = _read_diagrams(package, report)
     if not diagrams:
         return report, None
@@ -91,7 +95,8 @@ def validate_package(package: Package) -> tuple[Report, CompiledProcedure | None
     compiled = None
     if parsed is not None:
         parser, process_id = parsed
-        tasks, ends = _describe(parser, process_id, diagrams, report, roles, forms, ui)
+        tasks, ends = _describe(parser, process_id, diagrams, report, roles,
+                                None if bare else forms, ui)
         if report.valid and manifest is not None:
             compiled = CompiledProcedure(
                 manifest=manifest,
@@ -108,16 +113,13 @@ def validate_package(package: Package) -> tuple[Report, CompiledProcedure | None
 
 def validate_diagram(name: str, data: bytes) -> Report:
     """Check a bare .bpmn file: XML, XSD, SpiffWorkflow parse, lanes, expressions."""
-    report, _ = validate_package(Package(name, {Path(name).name: data}))
-    report.problems = [p for p in report.problems if p.file != MANIFEST]
+    report, _ = _validate(Package(name, {Path(name).name: data}), bare=True)
     return report
 
 
 def _check_manifest(package: Package, report: Report) -> dict[str, Any] | None:
     raw = package.files.get(MANIFEST)
     if raw is None:
-        if package.bpmn_files() and len(package.files) == 1:
-            return None
         report.add(Problem("manifest.missing", "Gói thiếu tệp procedure.json.", MANIFEST))
         return None
     try:
@@ -308,7 +310,7 @@ def _describe(
     diagrams: list[_Diagram],
     report: Report,
     roles: set[str] | None,
-    forms: dict[str, dict[str, Any]],
+    forms: dict[str, dict[str, Any]] | None,
     ui: dict[str, dict[str, Any]],
 ) -> tuple[dict[str, TaskInfo], dict[str, EndInfo]]:
     """Read what the engine needs of each user task and end event, checking it on the way."""
@@ -345,9 +347,10 @@ def _describe_task(
     where: dict[str, Any],
     report: Report,
     roles: set[str] | None,
-    forms: dict[str, dict[str, Any]],
+    forms: dict[str, dict[str, Any]] | None,
     ui: dict[str, dict[str, Any]],
 ) -> TaskInfo | None:
+    """One user task's metadata; `roles`/`forms` are None when checking a bare diagram."""
     lane = task_spec.lane
     ok = True
     if not lane:
@@ -365,7 +368,7 @@ def _describe_task(
         report.add(Problem("task.no_form", "Tác vụ người dùng cần thuộc tính "
                            "formJsonSchemaFilename.", **where))
         ok = False
-    elif form not in forms:
+    elif forms is not None and form not in forms:
         report.add(Problem("form.missing", f"Không tìm thấy biểu mẫu forms/{form}.", **where))
         ok = False
     ui_form = props.get("formUiSchemaFilename") or (form or "").replace(".schema.json", ".ui.json")

@@ -1,0 +1,195 @@
+"""Broken packages, each refused with its precise finding (file, line, element, message)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bpmn.package import read_zip
+from bpmn.problems import Problem
+from bpmn.validation import validate_package, validate_path
+
+SAMPLE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A writable copy of the building-permit package."""
+    target = tmp_path / "pkg"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _errors(path: Path) -> list[Problem]:
+    report, compiled = validate_path(path)
+    assert not report.valid and compiled is None
+    return report.errors
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_the_sample_packages_are_valid_without_warnings() -> None:
+    for folder in sorted(SAMPLE.parent.iterdir()):
+        report, compiled = validate_path(folder)
+        assert report.problems == [], report.as_text()
+        assert compiled is not None and compiled.tasks
+
+
+def test_malformed_xml_is_reported_with_its_line(package: Path) -> None:
+    _edit(package / "process.bpmn", '<bpmn:userTask id="tham_dinh"', '<bpmn:userTask id="tham_dinh" <')
+    [error] = _errors(package)
+    assert (error.code, error.file) == ("xml.malformed", "process.bpmn")
+    assert error.line == _line_of(package / "process.bpmn", 'id="tham_dinh" <')
+    assert error.message.startswith("XML sai cú pháp")
+
+
+def test_external_entity_is_refused_before_parsing(package: Path) -> None:
+    bpmn = package / "process.bpmn"
+    text = bpmn.read_text(encoding="utf-8").replace(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>')
+    bpmn.write_text(text.replace('name="Nộp hồ sơ"', 'name="&xxe;"'), encoding="utf-8")
+    [error] = _errors(package)
+    assert (error.code, error.line) == ("xml.doctype", 2)
+    assert "XXE" in error.message
+
+
+def test_entity_expansion_bomb_is_refused(package: Path) -> None:
+    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + "".join(f'<!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" if i > 1 else "&lol;"}' * 10 + '">'
+                      for i in range(1, 10))
+            + ']>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&lol9;</bpmn:definitions>')
+    (package / "process.bpmn").write_text(bomb, encoding="utf-8")
+    [error] = _errors(package)
+    assert error.code == "xml.doctype"
+
+
+def test_user_task_outside_any_lane_is_named(package: Path) -> None:
+    _edit(package / "process.bpmn", "        <bpmn:flowNodeRef>tham_dinh</bpmn:flowNodeRef>\n", "")
+    [error] = _errors(package)
+    assert (error.code, error.element) == ("task.no_lane", "tham_dinh")
+    assert error.line == _line_of(package / "process.bpmn", '<bpmn:userTask id="tham_dinh"')
+    assert "phải nằm trong một làn" in error.message
+
+
+def test_lane_that_is_not_a_declared_role_is_named(package: Path) -> None:
+    _edit(package / "process.bpmn", 'name="lanh_dao"', 'name="giam_doc"')
+    errors = _errors(package)
+    assert {(e.code, e.element) for e in errors} == {("task.unknown_role", "phe_duyet")}
+    assert "Làn 'giam_doc' không phải vai trò" in errors[0].message
+
+
+def test_missing_form_is_named_with_the_task(package: Path) -> None:
+    (package / "forms" / "tham_dinh.schema.json").unlink()
+    [error] = _errors(package)
+    assert (error.code, error.element) == ("form.missing", "tham_dinh")
+    assert error.message == "Không tìm thấy biểu mẫu forms/tham_dinh.schema.json."
+
+
+def test_invalid_json_schema_is_reported_with_its_pointer(package: Path) -> None:
+    schema_path = package / "forms" / "phe_duyet.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["properties"]["so_giay_phep"]["maxLength"] = "năm mươi"
+    schema_path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    errors = _errors(package)
+    schema_error = next(e for e in errors if e.code == "form.schema")
+    assert schema_error.file == "forms/phe_duyet.schema.json"
+    assert schema_error.element == "/properties/so_giay_phep/maxLength"
+    assert schema_error.message.startswith("JSON Schema không hợp lệ")
+
+
+def test_unparseable_condition_is_named_with_its_flow_and_line(package: Path) -> None:
+    _edit(package / "process.bpmn", 'quyet_dinh == "cap_phep"', 'quyet_dinh == = "cap_phep"')
+    [error] = _errors(package)
+    assert (error.code, error.element) == ("expression.invalid", "f_cap_phep")
+    assert error.line == _line_of(package / "process.bpmn", "quyet_dinh == =")
+    assert "sai cú pháp" in error.message
+
+
+@pytest.mark.parametrize("condition", [
+    "().__class__.__bases__[0].__subclasses__()",
+    "__import__('os').system('id')",
+    "[c for c in ().__class__.__mro__]",
+])
+def test_sandbox_escape_condition_is_refused(package: Path, condition: str) -> None:
+    _edit(package / "process.bpmn", 'ket_qua_kiem_tra == "tiep_nhan"', condition.replace("'", "&apos;"))
+    [error] = _errors(package)
+    assert (error.code, error.element) == ("expression.invalid", "f_hop_le")
+
+
+def test_script_task_is_refused_as_unsupported(package: Path) -> None:
+    _edit(package / "process.bpmn", '<bpmn:sequenceFlow id="f_nop"',
+          '<bpmn:scriptTask id="chay_script"><bpmn:script>import os</bpmn:script></bpmn:scriptTask>\n'
+          '    <bpmn:sequenceFlow id="f_nop"')
+    errors = _errors(package)
+    assert ("bpmn.unsupported", "chay_script") in {(e.code, e.element) for e in errors}
+
+
+def test_manifest_errors_name_the_field(package: Path) -> None:
+    manifest = json.loads((package / "procedure.json").read_text(encoding="utf-8"))
+    manifest["processing_time"]["unit"] = "tuần"
+    del manifest["name"]
+    (package / "procedure.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    errors = {(e.element, e.message) for e in _errors(package)}
+    assert ("name", "Vui lòng nhập «Tên thủ tục».") in errors
+    assert ("processing_time.unit", "Vui lòng chọn một giá trị trong danh sách.") in errors
+
+
+def test_a_bare_bpmn_file_gets_bpmn_checks_only(package: Path) -> None:
+    report, compiled = validate_path(package / "process.bpmn")
+    assert report.valid and compiled is None and report.problems == []
+
+
+def _zip(entries: dict[str, bytes], symlink: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+        if symlink:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = (0o120777 << 16)
+            archive.writestr(info, "/etc/passwd")
+    return buffer.getvalue()
+
+
+def _package_entries(prefix: str = "") -> dict[str, bytes]:
+    return {prefix + p.relative_to(SAMPLE).as_posix(): p.read_bytes()
+            for p in SAMPLE.rglob("*") if p.is_file()}
+
+
+def test_a_zip_of_the_folder_validates_like_the_folder() -> None:
+    report, compiled = validate_package(read_zip(_zip(_package_entries("goi/")), "goi.zip"))
+    assert report.valid and compiled is not None
+
+
+@pytest.mark.parametrize(("make", "code"), [
+    (lambda: _zip({**_package_entries(), "../../etc/cron.d/x": b"boom"}), "zip.traversal"),
+    (lambda: _zip({**_package_entries(), "/abs/path": b"boom"}), "zip.traversal"),
+    (lambda: _zip(_package_entries(), symlink="forms/link.schema.json"), "zip.symlink"),
+    (lambda: _zip({**_package_entries(), "forms/bomb.schema.json": b"0" * (6 * 1024 * 1024)}),
+     "zip.file_too_large"),
+    (lambda: b"PK\x03\x04 not really a zip", "zip.invalid"),
+])
+def test_hostile_zips_are_refused(make: Callable[[], bytes], code: str) -> None:
+    from bpmn.package import PackageError
+
+    with pytest.raises(PackageError) as caught:
+        read_zip(make(), "upload.zip")
+    assert caught.value.code == code
