@@ -152,7 +152,7 @@ class ProcessInstance:
         except ExpressionError as exc:
             raise ProcessError(exc.message) from exc
         except SpiffWorkflowException as exc:
-            raise ProcessError(str(exc)) from exc
+            raise ProcessError(_explain(exc)) from exc
 
     def waiting(self) -> list[WaitingTask]:
         """User tasks ready for a person, in a stable order."""
@@ -173,7 +173,7 @@ class ProcessInstance:
         except ExpressionError as exc:
             raise ProcessError(exc.message) from exc
         except SpiffWorkflowException as exc:
-            raise ProcessError(str(exc)) from exc
+            raise ProcessError(_explain(exc)) from exc
         self.run()
 
     @property
@@ -204,6 +204,16 @@ class ProcessInstance:
     def state(self) -> dict[str, Any]:
         """The instance's state as JSON-ready data, without the spec."""
         return {"format": STATE_FORMAT, "workflow": _registry().convert(self.workflow)}
+
+
+def _explain(exc: SpiffWorkflowException) -> str:
+    """SpiffWorkflow wraps our evaluator's refusal; surface its Vietnamese message."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ExpressionError):
+            return seen.message
+        seen = seen.__cause__ or seen.__context__
+    return str(exc)
 
 
 def _waiting(task: Any) -> WaitingTask:
