@@ -10,6 +10,7 @@ Python's `eval`/`exec`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass
@@ -131,7 +132,7 @@ class ProcessModel:
         if state.get("format") != STATE_FORMAT:
             raise ProcessError("Trạng thái quy trình có định dạng không hỗ trợ.")
         workflow = _registry().restore(
-            deepcopy(dict(state["workflow"])),
+            json.loads(json.dumps(state["workflow"])),  # a private copy, faster than deepcopy
             spec=self.spec,
             subprocess_specs=self.subprocess_specs,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bpmn.runtime import ProcessError
 from engine.actors import Actor
@@ -13,13 +13,13 @@ from engine.calendar import local_iso
 from engine.codes import next_dossier_code
 from engine.errors import FormInvalid, Invalid, NotFound
 from engine.models import Dossier, Event, Task
-from engine.procedures import compiled_of, published_version
-from engine.progress import record, synchronise
+from engine.procedures import published_version
+from engine.progress import DOSSIERS, Advance, DossierRow, record
 from engine.statuses import STATUS_LABELS
 from engine.uow import UnitOfWork
-from forms import validate_data
 
 CHANNELS = ("online", "desk", "post")
+_INSERT_DOSSIER = insert(DOSSIERS).returning(DOSSIERS.c.id)
 
 
 def submit_dossier(
@@ -39,42 +39,58 @@ def submit_dossier(
     if channel not in CHANNELS:
         raise Invalid(f"Kênh nộp không hợp lệ: {channel}")
     version = published_version(uow, code=procedure_code, agency_code=agency_code)
-    agency = version.procedure.agency
-    if channel != "online" and not actor.has_role(agency.id, "mot_cua"):
+    if channel != "online" and not actor.has_role(version.agency_id, "mot_cua"):
         raise Invalid("Chỉ cán bộ Bộ phận Một cửa được nhập hồ sơ nộp trực tiếp hoặc qua bưu chính.")
-    compiled = compiled_of(version)
+    loaded = uow.version(version.version_id)
+    compiled = loaded.compiled
     if not isinstance(data, dict):
         raise Invalid("Dữ liệu tờ khai phải là một đối tượng JSON.")
-    errors = validate_data(compiled.forms[compiled.start_form], data)
+    errors = loaded.validator(compiled.start_form).validate(data)
     if errors:
         raise FormInvalid("Tờ khai chưa hợp lệ.", details=[e.as_dict() for e in errors])
     applicant = compiled.manifest.get("applicant", {})
     now = uow.clock.now()
-    model = uow.models.get(version.id, compiled.spec)
     try:
-        instance = model.start(data)
+        instance = loaded.model.start(data)
     except ProcessError as exc:
         raise Invalid(f"Quy trình không chạy được với dữ liệu này: {exc}") from exc
-    dossier = Dossier(
-        code=next_dossier_code(uow, unit_code=agency.code, at=now),
-        agency_id=agency.id,
-        version_id=version.id,
-        owner_id=actor.account_id if actor.kind == "citizen" else None,
-        applicant_name=str(_pick(data, applicant.get("name", "ho_ten")) or ""),
-        applicant_id_number=str(_pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
+    code = next_dossier_code(uow, unit_code=version.agency_code, at=now)
+    values = {
+        "code": code, "agency_id": version.agency_id, "version_id": version.version_id,
+        "owner_id": actor.account_id if actor.kind == "citizen" else None,
+        "applicant_name": str(_pick(data, applicant.get("name", "ho_ten")) or ""),
+        "applicant_id_number": str(_pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
+        "channel": channel, "data": data, "status": 1, "workflow_state": {},
+        "submitted_at": now, "row_version": 1,
+    }
+    dossier_id = uow.connection.execute(_INSERT_DOSSIER, values).scalar_one()
+    dossier = DossierRow(
+        id=dossier_id, code=code, agency_id=version.agency_id, version_id=version.version_id,
         channel=channel,
-        data=data,
-        status=1,
-        workflow_state={},
-        submitted_at=now,
+        status=1, outcome=None, row_version=1, received_at=None, due_at=None,
+        original_due_at=None, ended_at=None, returned_at=None,
     )
-    uow.session.add(dossier)
-    uow.session.flush()
     record(uow, dossier, "submitted", actor=actor)
-    synchronise(uow, dossier, instance, compiled, actor=actor)
-    view = _summary(dossier)
+    step = Advance(uow, dossier, compiled, actor)
+    step.synchronise(instance, before=set())
+    step.save(instance)
     uow.commit()
-    return view
+    uow.instances.put(dossier.id, dossier.row_version, instance)
+    return {
+        "code": code,
+        "procedure": version.code,
+        "procedure_name": version.name,
+        "agency": {"code": version.agency_code, "name": version.agency_name},
+        "status": dossier.status,
+        "status_label": STATUS_LABELS[dossier.status],
+        "channel": channel,
+        "submitted_at": local_iso(now),
+        "received_at": None,
+        "due_at": local_iso(dossier.due_at),
+        "ended_at": None,
+        "returned_at": None,
+        "outcome": None,
+    }
 
 
 def _pick(data: dict[str, Any], path: str) -> Any:
@@ -88,7 +104,7 @@ def _summary(dossier: Dossier) -> dict[str, Any]:
     return {
         "code": dossier.code,
         "procedure": dossier.version.procedure.code,
-        "procedure_name": dossier.version.compiled["manifest"]["name"],
+        "procedure_name": dossier.version.procedure.name,
         "agency": {"code": dossier.agency.code, "name": dossier.agency.name},
         "status": dossier.status,
         "status_label": STATUS_LABELS[dossier.status],
@@ -121,6 +137,7 @@ def find_visible(uow: UnitOfWork, *, actor: Actor, code: str) -> Dossier:
 def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     """The full dossier: data, tasks and history, for its owner and competent officers."""
     dossier = find_visible(uow, actor=actor, code=code)
+    compiled = uow.version(dossier.version_id).compiled
     tasks = uow.session.scalars(
         select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
     ).all()
@@ -131,9 +148,7 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         **_summary(dossier),
         "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
         "data": dossier.data,
-        "start_form": dossier.version.compiled["forms"][
-            f"{dossier.version.compiled['manifest']['start_form']}.schema.json"
-        ],
+        "start_form": compiled.forms[compiled.start_form],
         "tasks": [task_view(t) for t in tasks],
         "events": [
             {"kind": e.kind, "at": local_iso(e.at), "status": e.status, "step": e.step,
@@ -183,7 +198,7 @@ def _public_view(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
     )
     return {
         "code": dossier.code,
-        "procedure_name": dossier.version.compiled["manifest"]["name"],
+        "procedure_name": dossier.version.procedure.name,
         "status": dossier.status,
         "status_label": STATUS_LABELS[dossier.status],
         "submitted_at": local_iso(dossier.submitted_at),

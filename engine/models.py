@@ -2,7 +2,9 @@
 
 Times are stored in UTC (timezone-naive columns, so SQLite and PostgreSQL agree) and
 come back timezone-aware. A dossier carries a version column: SQLAlchemy checks it
-on every UPDATE, so two officers advancing the same dossier cannot both win.
+on every UPDATE, so two officers advancing the same dossier cannot both win. Large JSON
+columns (workflow state, form data, compiled packages) are deferred: they are read only
+by the code that needs them.
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ class ProcedureVersion(Base):
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
-    compiled: Mapped[dict[str, Any]]
+    compiled: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -156,10 +158,10 @@ class Dossier(Base):
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_id_number: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10))
-    data: Mapped[dict[str, Any]]
+    data: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     status: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str | None] = mapped_column(String(20), default=None)
-    workflow_state: Mapped[dict[str, Any]]
+    workflow_state: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     submitted_at: Mapped[datetime]
     received_at: Mapped[datetime | None] = mapped_column(default=None)
     due_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -168,8 +170,8 @@ class Dossier(Base):
     returned_at: Mapped[datetime | None] = mapped_column(default=None)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    version: Mapped[ProcedureVersion] = relationship(lazy="joined", innerjoin=True)
-    agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
+    version: Mapped[ProcedureVersion] = relationship()
+    agency: Mapped[Agency] = relationship()
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 - SQLAlchemy reads it as is
 
@@ -200,7 +202,7 @@ class Task(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
     data: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
 
-    dossier: Mapped[Dossier] = relationship(lazy="joined", innerjoin=True)
+    dossier: Mapped[Dossier] = relationship()
 
 
 class Event(Base):

@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 from engine.calendar import BusinessCalendar
 from engine.clock import Clock, SystemClock
 from engine.db import make_engine, make_session_factory
-from engine.procedures_cache import ModelCache
+from engine.instances import InstanceCache
+from engine.procedures_cache import VersionCache
 from engine.uow import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -35,12 +36,14 @@ class Platform:
         self.session_factory = make_session_factory(self.engine)
         self.clock: Clock = clock or SystemClock()
         self.calendar = calendar or BusinessCalendar()
-        self.models = ModelCache()
+        self.versions = VersionCache()
+        self.instances = InstanceCache()
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (use it in a `with` block)."""
         return UnitOfWork(
-            self.session_factory, clock=self.clock, calendar=self.calendar, models=self.models
+            self.session_factory, clock=self.clock, calendar=self.calendar, versions=self.versions,
+            instances=self.instances,
         )
 
     def alembic_config(self) -> Config:

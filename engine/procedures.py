@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
-from bpmn.compiled import CompiledProcedure
 from bpmn.package import PackageError, read_zip
 from bpmn.problems import Problem, Report
 from bpmn.validation import manifest_schema, validate_package, validate_path
@@ -20,7 +20,6 @@ from engine.uow import UnitOfWork
 __all__ = [
     "catalogue",
     "check_path",
-    "compiled_of",
     "import_package",
     "list_versions",
     "manifest_schema",
@@ -134,6 +133,7 @@ def publish_version(
         old.status = "retired"
     version.status = "published"
     version.published_at = uow.clock.now()
+    version.procedure.name = uow.version(version.id).compiled.manifest["name"]
     uow.session.flush()
     summary = _version_summary(version, version.procedure)
     uow.commit()
@@ -162,11 +162,6 @@ def _version_summary(version: ProcedureVersion, procedure: Procedure) -> dict[st
     }
 
 
-def compiled_of(version: ProcedureVersion) -> CompiledProcedure:
-    """The compiled package stored in a version row."""
-    return CompiledProcedure.from_dict(version.compiled)
-
-
 def processing_time_label(manifest: dict[str, Any]) -> str:
     """"15 ngày làm việc", "trong ngày"."""
     time = manifest["processing_time"]
@@ -189,8 +184,8 @@ def _published(uow: UnitOfWork, code: str | None = None) -> list[ProcedureVersio
     return list(uow.session.scalars(query).all())
 
 
-def _entry(version: ProcedureVersion) -> dict[str, Any]:
-    manifest = version.compiled["manifest"]
+def _entry(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
+    manifest = uow.version(version.id).compiled.manifest
     return {
         "code": version.procedure.code,
         "name": manifest["name"],
@@ -205,7 +200,7 @@ def _entry(version: ProcedureVersion) -> dict[str, Any]:
 
 def catalogue(uow: UnitOfWork) -> list[dict[str, Any]]:
     """Published procedures, one entry per offering agency."""
-    return [_entry(v) for v in _published(uow)]
+    return [_entry(uow, v) for v in _published(uow)]
 
 
 def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = None) -> dict[str, Any]:
@@ -216,11 +211,11 @@ def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = No
     if not versions:
         raise NotFound(f"Không có thủ tục đang áp dụng với mã {code}.")
     version = versions[0]
-    compiled = compiled_of(version)
+    compiled = uow.version(version.id).compiled
     manifest = compiled.manifest
     basis = manifest.get("legal_basis", [])
     return {
-        **_entry(version),
+        **_entry(uow, version),
         "agencies": [{"code": v.procedure.agency.code, "name": v.procedure.agency.name}
                      for v in versions],
         "components": manifest.get("components", []),
@@ -233,17 +228,39 @@ def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = No
     }
 
 
-def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) -> ProcedureVersion:
+@dataclass(frozen=True)
+class InForce:
+    """The published version new dossiers of a procedure use, at one agency."""
+
+    version_id: int
+    code: str
+    name: str
+    agency_id: int
+    agency_code: str
+    agency_name: str
+
+
+_IN_FORCE = (
+    select(ProcedureVersion.id.label("version_id"), Procedure.code, Procedure.name,
+           Agency.id.label("agency_id"), Agency.code.label("agency_code"),
+           Agency.name.label("agency_name"))
+    .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
+    .join(Agency, Procedure.agency_id == Agency.id)
+    .where(ProcedureVersion.status == "published", Procedure.code == bindparam("b_code"))
+)
+
+
+def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) -> InForce:
     """The version in force for new dossiers (Invalid when the agency must be named)."""
-    versions = _published(uow, code)
+    rows = [InForce(**r._asdict()) for r in uow.session.execute(_IN_FORCE, {"b_code": code})]
     if agency_code is not None:
-        versions = [v for v in versions if v.procedure.agency.code == agency_code]
-    if not versions:
+        rows = [r for r in rows if r.agency_code == agency_code]
+    if not rows:
         raise NotFound(f"Không có thủ tục đang áp dụng với mã {code}.")
-    if len(versions) > 1:
+    if len(rows) > 1:
         raise Invalid("Thủ tục do nhiều cơ quan thực hiện: hãy chọn cơ quan (agency).",
-                      details=[v.procedure.agency.code for v in versions])
-    return versions[0]
+                      details=sorted(r.agency_code for r in rows))
+    return rows[0]
 
 
 def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
@@ -257,7 +274,7 @@ def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
             raise Forbidden("Bạn không có quyền cấu hình thủ tục.")
         query = query.where(Procedure.agency_id.in_(agencies))
     return [
-        {**_version_summary(v, v.procedure), "name": v.compiled["manifest"]["name"],
+        {**_version_summary(v, v.procedure), "name": uow.version(v.id).compiled.manifest["name"],
          "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at)}
         for v in uow.session.scalars(query)
     ]

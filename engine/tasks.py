@@ -5,18 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import joinedload
 
 from bpmn.runtime import ProcessError, TaskNotWaiting
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.dossiers import find_visible, task_view
 from engine.errors import Conflict, FormInvalid, Invalid, NotFound
-from engine.models import Dossier, Task
-from engine.procedures import compiled_of
-from engine.progress import RECEPTION_STATUS, record, synchronise
+from engine.models import Task
+from engine.progress import (
+    RECEPTION_STATUS,
+    Advance,
+    DossierRow,
+    TaskRow,
+    record,
+    task_dossier,
+    workflow_state,
+)
 from engine.uow import UnitOfWork
-from forms import validate_data
 
 INBOX_LIMIT = 200
 
@@ -43,7 +49,7 @@ def inbox(
     visible = or_(*scopes, Task.assignee_id == actor.account_id) if scopes else (
         Task.assignee_id == actor.account_id
     )
-    query = select(Task).where(Task.state == "open", visible)
+    query = select(Task).options(joinedload(Task.dossier)).where(Task.state == "open", visible)
     if overdue is True:
         query = query.where(Task.due_at < uow.clock.now())
     elif overdue is False:
@@ -54,13 +60,13 @@ def inbox(
     now = uow.clock.now()
     return [
         {**task_view(t), "applicant": t.dossier.applicant_name,
-         "procedure_name": t.dossier.version.compiled["manifest"]["name"],
+         "procedure_name": t.dossier.version.procedure.name,
          "overdue": t.due_at is not None and t.due_at < now}
         for t in uow.session.scalars(query)
     ]
 
 
-def _may_work(actor: Actor, task: Task) -> bool:
+def _may_work(actor: Actor, task: Task | TaskRow) -> bool:
     return actor.has_role(task.agency_id, task.role) or (
         actor.account_id is not None and task.assignee_id == actor.account_id
     )
@@ -76,7 +82,7 @@ def _visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> Task:
 def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
     """A task with its form and the dossier's data, for an officer who may work on it."""
     task = _visible_task(uow, actor, task_id)
-    compiled = compiled_of(task.dossier.version)
+    compiled = uow.version(task.dossier.version_id).compiled
     return {
         **task_view(task),
         "form": {"schema": compiled.forms[task.form], "ui": compiled.ui_for(task.form)},
@@ -110,51 +116,47 @@ def complete_task(
     """Complete a task with its form data and advance the dossier, in one transaction.
 
     Workflow state, task rows, status, clock and events commit together or not at all.
-    The dossier row is locked (PostgreSQL) and version-checked, so of two officers
-    completing the same task exactly one succeeds; the other gets `Conflict`.
+    The dossier row is locked and version-checked (see `engine.progress`), so of two
+    officers completing the same task exactly one succeeds; the other gets `Conflict`.
+    Returns the completed task, the dossier's new status and the tasks it opened.
     """
-    task = _visible_task(uow, actor, task_id)
     if not isinstance(data, dict):
         raise Invalid("Dữ liệu biểu mẫu phải là một đối tượng JSON.")
-    dossier = uow.session.scalar(
-        select(Dossier).where(Dossier.id == task.dossier_id).with_for_update(of=Dossier)
-        .execution_options(populate_existing=True)
-    )
-    assert dossier is not None  # a task row always has its dossier (foreign key)
-    uow.session.refresh(task)
+    dossier_id = task_dossier(uow, task_id)
+    dossier = DossierRow.lock(uow, dossier_id) if dossier_id is not None else None
+    task = TaskRow.load(uow, task_id)  # read after the lock: what the winner left
+    if dossier is None or task is None or not _may_work(actor, task):
+        raise NotFound("Không tìm thấy công việc.")
     if task.state != "open":
         raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
     if task.assignee_id not in (None, actor.account_id):
         raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
-    compiled = compiled_of(dossier.version)
-    errors = validate_data(compiled.forms[task.form], data)
+    loaded = uow.version(dossier.version_id)
+    errors = loaded.validator(task.form).validate(data)
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
-    instance = uow.models.get(dossier.version_id, compiled.spec).restore(dossier.workflow_state)
+    instance = uow.instances.take(dossier.id, dossier.row_version) or loaded.model.restore(
+        workflow_state(uow, dossier.id)
+    )
+    before = {w.id for w in instance.waiting()}
     try:
         instance.complete(task.spiff_id, data)
     except TaskNotWaiting as exc:
         raise Conflict("Công việc không còn chờ xử lý.") from exc
     except ProcessError as exc:
         raise Invalid(f"Quy trình không tiếp tục được: {exc}") from exc
-    now = uow.clock.now()
-    try:
-        task.state = "completed"
-        task.completed_at = now
-        task.completed_by_id = actor.account_id
-        task.assignee_id = task.assignee_id or actor.account_id
-        task.data = data
-        record(uow, dossier, "task_completed", actor=actor, task=task)
-        synchronise(uow, dossier, instance, compiled, actor=actor,
-                    completed=compiled.tasks[task.bpmn_id])
-        uow.session.flush()
-        view = {"task": task_view(task),
-                "dossier": {"code": dossier.code, "status": dossier.status,
-                            "due_at": local_iso(dossier.due_at)}}
-        uow.commit()
-    except StaleDataError as exc:
-        raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.") from exc
-    return view
+    step = Advance(uow, dossier, loaded.compiled, actor)
+    step.finish_task(task, data)
+    step.synchronise(instance, before, completed=task)
+    step.save(instance)
+    uow.commit()
+    uow.instances.put(dossier.id, dossier.row_version, instance)
+    return {
+        "task": {"id": task.id, "step": task.bpmn_id, "name": task.name, "state": "completed"},
+        "dossier": {"code": dossier.code, "status": dossier.status,
+                    "due_at": local_iso(dossier.due_at)},
+        "opened": step.opened,
+    }
 
 
 def complete_stage(
@@ -163,7 +165,7 @@ def complete_stage(
     """Desk actions by dossier code: `receive` completes the reception step, `return` the
     hand-over of the result (national status 9 → 10)."""
     dossier = find_visible(uow, actor=actor, code=code)
-    compiled = compiled_of(dossier.version)
+    compiled = uow.version(dossier.version_id).compiled
     wanted = RECEPTION_STATUS if stage == "receive" else 9
     open_tasks = uow.session.scalars(
         select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")

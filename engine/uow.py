@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any, cast
 
+from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar import BusinessCalendar
 from engine.clock import Clock
-from engine.procedures_cache import ModelCache
+from engine.instances import InstanceCache
+from engine.models import Event
+from engine.procedures_cache import LoadedVersion, VersionCache
+
+_INSERT_EVENTS = insert(cast(Table, Event.__table__))
 
 
 class UnitOfWork:
     """Opens a session on enter; `commit()` makes changes durable, leaving without it undoes them.
 
     Carries the collaborators services need besides the database: the clock, the business
-    calendar and the cache of restored process models.
+    calendar, and the caches of loaded procedure versions and live process instances.
     """
 
     def __init__(
@@ -24,13 +30,16 @@ class UnitOfWork:
         *,
         clock: Clock,
         calendar: BusinessCalendar,
-        models: ModelCache,
+        versions: VersionCache,
+        instances: InstanceCache,
     ) -> None:
         self._factory = session_factory
         self.clock = clock
         self.calendar = calendar
-        self.models = models
+        self.versions = versions
+        self.instances = instances
         self._session: Session | None = None
+        self._events: list[dict[str, Any]] = []
 
     @property
     def session(self) -> Session:
@@ -38,6 +47,11 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is not open")
         return self._session
+
+    @property
+    def connection(self) -> Connection:
+        """The session's connection, for the hot path's prebuilt Core statements."""
+        return self.session.connection()
 
     @property
     def dialect(self) -> str:
@@ -49,6 +63,7 @@ class UnitOfWork:
         if self._session is not None:
             raise RuntimeError("the unit of work is already open")
         self._session = self._factory()
+        self._events = []
         return self
 
     def __exit__(
@@ -63,7 +78,20 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
+            self._events = []
+
+    def version(self, version_id: int) -> LoadedVersion:
+        """A procedure version ready to run (cached across units of work)."""
+        return self.versions.get(self.session, version_id)
+
+    def add_event(self, values: dict[str, Any]) -> None:
+        """Queue an event row; `commit` writes the queue in one insert, in the same transaction."""
+        self._events.append(values)
 
     def commit(self) -> None:
-        """Make every change of this unit durable, together."""
-        self.session.commit()
+        """Make every change of this unit durable, together (events in one batched insert)."""
+        session = self.session
+        if self._events:
+            session.connection().execute(_INSERT_EVENTS, self._events)
+            self._events = []
+        session.commit()

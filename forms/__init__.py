@@ -2,11 +2,12 @@
 
 from forms.render import render_form, render_summary
 from forms.submission import FormSubmission, parse_submission
-from forms.validation import FieldError, SchemaProblem, check_schema, validate_data
+from forms.validation import FieldError, FormValidator, SchemaProblem, check_schema, validate_data
 
 __all__ = [
     "FieldError",
     "FormSubmission",
+    "FormValidator",
     "SchemaProblem",
     "check_schema",
     "parse_submission",

@@ -86,14 +86,25 @@ def _depth(node: object, level: int = 0) -> int:
     return level
 
 
+class FormValidator:
+    """A form's schema compiled once; `validate` may then run many times."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self._validator = Draft202012Validator(schema, format_checker=_FORMATS)
+
+    def validate(self, data: object) -> list[FieldError]:
+        """Every problem of `data`, one per field, in form order."""
+        found: dict[str, FieldError] = {}
+        for error in _leaves(self._validator.iter_errors(data)):
+            item = _to_field_error(self.schema, error)
+            found.setdefault(item.field, item)
+        return list(found.values())
+
+
 def validate_data(schema: Mapping[str, Any], data: object) -> list[FieldError]:
     """Every problem of `data` against `schema`, one per field, in form order."""
-    validator = Draft202012Validator(schema, format_checker=_FORMATS)
-    found: dict[str, FieldError] = {}
-    for error in _leaves(validator.iter_errors(data)):
-        item = _to_field_error(schema, error)
-        found.setdefault(item.field, item)
-    return list(found.values())
+    return FormValidator(schema).validate(data)
 
 
 def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bpmn.runtime import ProcessError, ProcessModel, TaskNotWaiting
 from bpmn.package import Package
+from bpmn.runtime import ProcessError, ProcessModel, TaskNotWaiting
 from bpmn.validation import validate_package, validate_path
 
 SAMPLE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"

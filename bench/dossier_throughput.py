@@ -1,0 +1,157 @@
+"""Dossiers per second through the building permit, every step committed to SQLite,
+beside bare SpiffWorkflow running the same diagram in memory and serialising the whole
+workflow to JSON after each step (the baseline). Prints `persisted/baseline: R` last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import TaskState
+from sqlalchemy import func, select
+
+from engine import dossiers, tasks
+from engine.accounts import authenticate
+from engine.actors import ANONYMOUS, Actor
+from engine.models import Dossier, Task
+from engine.platform import Platform
+from engine.seed import DEMO_PASSWORD, MINH_XUAN, PROCEDURES, load_samples
+
+PACKAGE = PROCEDURES / "cap-giay-phep-xay-dung-nha-o"
+PROCESS_ID = "cap_gpxd_nha_o_rieng_le"
+START_DATA: dict[str, Any] = {
+    "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "008090001234", "dien_thoai": "0912345678",
+    "dia_chi_lien_he": "Tổ 5, phường Minh Xuân",
+    "lo_dat": {"dia_chi": "Số 12 đường Bình Thuận", "dien_tich": 120.5},
+    "cong_trinh": {"loai_cong_trinh": "nha_o_rieng_le_do_thi", "dien_tich_xay_dung": 80,
+                   "so_tang": 3, "chieu_cao": 12.5},
+    "cam_ket": True,
+}
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("motcua.minhxuan", {"ket_qua_kiem_tra": "tiep_nhan"}),
+    ("chuyenvien.minhxuan", {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện cấp phép."}),
+    ("lanhdao.minhxuan", {"quyet_dinh": "cap_phep", "so_giay_phep": "125/GPXD"}),
+    ("motcua.minhxuan", {"hinh_thuc_tra": "truc_tiep"}),
+]
+
+
+class Baseline:
+    """Bare SpiffWorkflow: the diagram parsed once, each dossier run in memory and the whole
+    workflow serialised to JSON after each step (what SpiffWorkflow's serializer writes)."""
+
+    def __init__(self) -> None:
+        parser = SpiffBpmnParser()
+        parser.add_bpmn_file(str(PACKAGE / "process.bpmn"))
+        self.spec = parser.get_spec(PROCESS_ID)
+        self.subprocesses = parser.get_subprocess_specs(PROCESS_ID)
+        self.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+        self.stored_bytes = 0
+
+    def run(self, count: int) -> float:
+        """Dossiers per second over `count` dossiers."""
+        began = time.perf_counter()
+        for _ in range(count):
+            workflow = BpmnWorkflow(self.spec, self.subprocesses)
+            workflow.task_tree.data.update(START_DATA)
+            workflow.do_engine_steps()
+            stored = self.serializer.serialize_json(workflow)
+            for _, data in STEPS:
+                task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+                task.data.update(data)
+                task.run()
+                workflow.do_engine_steps()
+                stored = self.serializer.serialize_json(workflow)
+            assert workflow.is_completed()
+            self.stored_bytes = len(stored.encode())
+        return count / (time.perf_counter() - began)
+
+
+class Persisted:
+    """The engine: submission and four officer steps, each its own committed transaction."""
+
+    def __init__(self, folder: Path) -> None:
+        self.database = folder / "bench.db"
+        self.platform = Platform(f"sqlite:///{self.database}")
+        self.platform.migrate()
+        load_samples(self.platform)
+        self.actors: dict[str, Actor] = {}
+        for username, _ in STEPS:
+            with self.platform.uow() as uow:
+                self.actors[username] = authenticate(uow, username=username,
+                                                     password=DEMO_PASSWORD)
+        self.done = self.warm = 0
+        self.start_size = self._size()
+
+    def run(self, count: int) -> float:
+        """Dossiers per second over `count` dossiers."""
+        began = time.perf_counter()
+        for _ in range(count):
+            with self.platform.uow() as uow:
+                code = dossiers.submit_dossier(uow, actor=ANONYMOUS, procedure_code="1.009994",
+                                               agency_code=MINH_XUAN, data=START_DATA)["code"]
+            with self.platform.uow() as uow:  # the desk officer finds it in the inbox
+                task_id = uow.session.scalar(
+                    select(Task.id).join(Dossier).where(Dossier.code == code, Task.state == "open"))
+            for username, data in STEPS:
+                with self.platform.uow() as uow:
+                    done = tasks.complete_task(uow, actor=self.actors[username], task_id=task_id,
+                                               data=data)
+                task_id = done["opened"][0] if done["opened"] else None
+        rate = count / (time.perf_counter() - began)
+        self.done += count
+        return rate
+
+    def warm_up(self, count: int) -> None:
+        """Run a few dossiers that the figures leave out (imports, caches, first pages)."""
+        self.run(count)
+        self.warm = self.done
+        self.done = 0
+        self.start_size = self._size()
+
+    def stored(self) -> tuple[int, int]:
+        """Database growth per dossier, and the workflow state's share of it."""
+        with self.platform.uow() as uow:
+            finished = uow.session.scalar(select(func.count()).where(Dossier.status == 10))
+            state = uow.session.scalar(select(Dossier.workflow_state).limit(1))
+        assert finished == self.warm + self.done, f"only {finished} dossiers finished"
+        return (self._size() - self.start_size) // self.done, len(json.dumps(state).encode())
+
+    def _size(self) -> int:
+        self.platform.engine.dispose()  # checkpoint the WAL so the file holds everything
+        return self.database.stat().st_size
+
+
+def main() -> None:
+    """Alternate rounds of both sides (so machine noise hits both) and print the medians."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--dossiers", type=int, default=60, help="dossiers per round")
+    args = parser.parse_args()
+    base = Baseline()
+    with tempfile.TemporaryDirectory() as folder:
+        persisted = Persisted(Path(folder))
+        base.run(10)
+        persisted.warm_up(10)
+        base_rates, rates = [], []
+        for _ in range(args.rounds):
+            base_rates.append(base.run(args.dossiers))
+            rates.append(persisted.run(args.dossiers))
+        growth, state_bytes = persisted.stored()
+    base_rate, rate = statistics.median(base_rates), statistics.median(rates)
+    print(f"dossiers: {args.rounds} rounds x {args.dossiers}, 5 steps each (building permit)")
+    print(f"baseline (bare SpiffWorkflow, whole workflow to JSON after each step): "
+          f"{base_rate:.1f} dossiers/s, {base.stored_bytes} bytes per serialised workflow")
+    print(f"persisted (motcua engine, each step committed to SQLite): {rate:.1f} dossiers/s")
+    print(f"stored bytes per dossier: {growth} (database growth), "
+          f"{state_bytes} of them workflow state")
+    print(f"persisted/baseline: {rate / base_rate:.2f}")
