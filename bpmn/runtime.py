@@ -145,9 +145,11 @@ class ProcessInstance:
 
     def __init__(self, workflow: BpmnWorkflow) -> None:
         self.workflow = workflow
+        self._waiting: list[WaitingTask] | None = None
 
     def run(self) -> None:
         """Advance every automatic step (gateways, events) until people must act."""
+        self._waiting = None
         try:
             self.workflow.do_engine_steps()
         except ExpressionError as exc:
@@ -157,8 +159,10 @@ class ProcessInstance:
 
     def waiting(self) -> list[WaitingTask]:
         """User tasks ready for a person, in a stable order."""
-        tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
-        return [_waiting(t) for t in tasks if isinstance(t.task_spec, UserTask)]
+        if self._waiting is None:
+            tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+            self._waiting = [_waiting(t) for t in tasks if isinstance(t.task_spec, UserTask)]
+        return list(self._waiting)
 
     def complete(self, task_id: str, data: Mapping[str, Any]) -> None:
         """Complete a waiting user task with its form data, then run until waiting again."""
@@ -169,6 +173,7 @@ class ProcessInstance:
         if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
             raise TaskNotWaiting(task_id)
         task.data.update(deepcopy(dict(data)))
+        self._waiting = None
         try:
             task.run()
         except ExpressionError as exc:

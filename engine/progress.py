@@ -98,12 +98,6 @@ class DossierRow:
     ended_at: datetime | None
     returned_at: datetime | None
 
-    @classmethod
-    def lock(cls, uow: UnitOfWork, dossier_id: int) -> DossierRow | None:
-        """Read the dossier, holding its row lock until the transaction ends."""
-        row = uow.connection.execute(_LOCK_DOSSIER, {"b_id": dossier_id}).one_or_none()
-        return None if row is None else cls(**row._asdict())
-
 
 @dataclass
 class TaskRow:
@@ -122,23 +116,18 @@ class TaskRow:
     created_at: datetime
     due_at: datetime | None
 
-    @classmethod
-    def load(cls, uow: UnitOfWork, task_id: int) -> TaskRow | None:
-        """Read one task (after the dossier lock, so its state is current)."""
-        row = uow.connection.execute(_LOAD_TASK, {"b_id": task_id}).one_or_none()
-        return None if row is None else cls(**row._asdict())
-
 
 # The hot path's statements, built once (building a statement costs more than running it).
-_LOCK_DOSSIER = (
-    select(*[DOSSIERS.c[f.name] for f in fields(DossierRow)])
-    .where(DOSSIERS.c.id == bindparam("b_id"))
-    .with_for_update()
+# A task with its dossier, locking the dossier row. On PostgreSQL the task columns of a
+# row that waited for the lock may be from before the winner's commit; the guarded
+# UPDATEs below (task still open, dossier version unchanged) turn that case into Conflict.
+_LOCK_TASK = (
+    select(*[DOSSIERS.c[f.name].label("d_" + f.name) for f in fields(DossierRow)],
+           *[TASKS.c[f.name].label("t_" + f.name) for f in fields(TaskRow)])
+    .join_from(TASKS, DOSSIERS, TASKS.c.dossier_id == DOSSIERS.c.id)
+    .where(TASKS.c.id == bindparam("b_id"))
+    .with_for_update(of=DOSSIERS)
 )
-_LOAD_TASK = select(*[TASKS.c[f.name] for f in fields(TaskRow)]).where(
-    TASKS.c.id == bindparam("b_id")
-)
-_TASK_DOSSIER = select(TASKS.c.dossier_id).where(TASKS.c.id == bindparam("b_id"))
 _FINISH_TASK = update(TASKS).where(TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open")
 _INSERT_TASK = insert(TASKS).returning(TASKS.c.id)
 _SAVE_DOSSIER = update(DOSSIERS).where(
@@ -147,10 +136,16 @@ _SAVE_DOSSIER = update(DOSSIERS).where(
 _WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindparam("b_id"))
 
 
-def task_dossier(uow: UnitOfWork, task_id: int) -> int | None:
-    """The dossier a task belongs to."""
-    found: int | None = uow.connection.execute(_TASK_DOSSIER, {"b_id": task_id}).scalar_one_or_none()
-    return found
+def lock_task(uow: UnitOfWork, task_id: int) -> tuple[DossierRow, TaskRow] | None:
+    """A task and its dossier, the dossier row locked until the transaction ends."""
+    row = uow.connection.execute(_LOCK_TASK, {"b_id": task_id}).one_or_none()
+    if row is None:
+        return None
+    values = row._asdict()
+    return (
+        DossierRow(**{f.name: values["d_" + f.name] for f in fields(DossierRow)}),
+        TaskRow(**{f.name: values["t_" + f.name] for f in fields(TaskRow)}),
+    )
 
 
 def workflow_state(uow: UnitOfWork, dossier_id: int) -> dict[str, Any]:

@@ -16,10 +16,9 @@ from engine.models import Task
 from engine.progress import (
     RECEPTION_STATUS,
     Advance,
-    DossierRow,
     TaskRow,
+    lock_task,
     record,
-    task_dossier,
     workflow_state,
 )
 from engine.uow import UnitOfWork
@@ -122,11 +121,10 @@ def complete_task(
     """
     if not isinstance(data, dict):
         raise Invalid("Dữ liệu biểu mẫu phải là một đối tượng JSON.")
-    dossier_id = task_dossier(uow, task_id)
-    dossier = DossierRow.lock(uow, dossier_id) if dossier_id is not None else None
-    task = TaskRow.load(uow, task_id)  # read after the lock: what the winner left
-    if dossier is None or task is None or not _may_work(actor, task):
+    found = lock_task(uow, task_id)
+    if found is None or not _may_work(actor, found[1]):
         raise NotFound("Không tìm thấy công việc.")
+    dossier, task = found
     if task.state != "open":
         raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
     if task.assignee_id not in (None, actor.account_id):
