@@ -129,6 +129,8 @@ def _to_field_error(schema: Mapping[str, Any], error: ValidationError) -> FieldE
         missing = re.search(r"'([^']+)' is a required property", error.message)
         name = missing.group(1) if missing else ""
         path.append(name)
+        if field_schema(schema, path).get("const") is True:  # an unticked confirmation box
+            return FieldError(dotted(path), _const_message(True, None))
         return FieldError(dotted(path), f"Vui lòng nhập «{_title(schema, path)}».")
     if kind == "dependentRequired":
         return FieldError(dotted(path), "Thiếu thông tin đi kèm bắt buộc: " + error.message)

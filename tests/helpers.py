@@ -37,6 +37,8 @@ def login(client: FlaskClient, username: str) -> None:
     response = client.post("/api/v1/session", json={"username": username,
                                                     "password": DEMO_PASSWORD})
     assert response.status_code == 201, response.json
+    # Non-JSON calls of a browser session (claim, uploads) carry the CSRF token header.
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = response.json["csrf_token"]
 
 
 def inbox(client: FlaskClient) -> list[dict[str, Any]]:
