@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -76,21 +77,8 @@ def submit_dossier(
     step.save(instance)
     uow.commit()
     uow.instances.put(dossier.id, dossier.row_version, instance)
-    return {
-        "code": code,
-        "procedure": version.code,
-        "procedure_name": version.name,
-        "agency": {"code": version.agency_code, "name": version.agency_name},
-        "status": dossier.status,
-        "status_label": STATUS_LABELS[dossier.status],
-        "channel": channel,
-        "submitted_at": local_iso(now),
-        "received_at": None,
-        "due_at": local_iso(dossier.due_at),
-        "ended_at": None,
-        "returned_at": None,
-        "outcome": None,
-    }
+    return _summary(dossier, procedure=(version.code, version.name),
+                    agency=(version.agency_code, version.agency_name), submitted_at=now)
 
 
 def _pick(data: dict[str, Any], path: str) -> Any:
@@ -100,16 +88,23 @@ def _pick(data: dict[str, Any], path: str) -> Any:
     return node
 
 
-def _summary(dossier: Dossier) -> dict[str, Any]:
+def _summary(
+    dossier: Dossier | DossierRow,
+    *,
+    procedure: tuple[str, str],
+    agency: tuple[str, str],
+    submitted_at: datetime,
+) -> dict[str, Any]:
+    """The dossier's public summary; `procedure` and `agency` are (code, name)."""
     return {
         "code": dossier.code,
-        "procedure": dossier.version.procedure.code,
-        "procedure_name": dossier.version.procedure.name,
-        "agency": {"code": dossier.agency.code, "name": dossier.agency.name},
+        "procedure": procedure[0],
+        "procedure_name": procedure[1],
+        "agency": {"code": agency[0], "name": agency[1]},
         "status": dossier.status,
         "status_label": STATUS_LABELS[dossier.status],
         "channel": dossier.channel,
-        "submitted_at": local_iso(dossier.submitted_at),
+        "submitted_at": local_iso(submitted_at),
         "received_at": local_iso(dossier.received_at),
         "due_at": local_iso(dossier.due_at),
         "ended_at": local_iso(dossier.ended_at),
@@ -117,6 +112,12 @@ def _summary(dossier: Dossier) -> dict[str, Any]:
         "outcome": dossier.outcome,
     }
 
+
+def _stored_summary(dossier: Dossier) -> dict[str, Any]:
+    procedure = dossier.version.procedure
+    return _summary(dossier, procedure=(procedure.code, procedure.name),
+                    agency=(dossier.agency.code, dossier.agency.name),
+                    submitted_at=dossier.submitted_at)
 
 
 def may_read(actor: Actor, dossier: Dossier) -> bool:
@@ -145,7 +146,7 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         select(Event).where(Event.dossier_id == dossier.id).order_by(Event.id)
     ).all()
     return {
-        **_summary(dossier),
+        **_stored_summary(dossier),
         "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
         "data": dossier.data,
         "start_form": compiled.forms[compiled.start_form],

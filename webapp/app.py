@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
     platform = app.config.get("PLATFORM") or Platform(app.config["DATABASE_URL"])
     app.extensions["motcua"] = platform
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
 
     from admin import bp as admin_bp
     from webapp import api, citizen, errors, officer, security

@@ -1,0 +1,46 @@
+"""Live process instances are reused only while the dossier's row version is unchanged."""
+
+from __future__ import annotations
+
+from engine import dossiers, tasks
+from engine.accounts import authenticate
+from engine.actors import ANONYMOUS
+from engine.clock import FixedClock
+from engine.platform import Platform
+from engine.seed import DEMO_PASSWORD
+from tests.helpers import MINH_XUAN, PERMIT, permit_data
+
+
+def _complete(platform: Platform, username: str, task_id: int, data: dict) -> dict:
+    with platform.uow() as uow:
+        actor = authenticate(uow, username=username, password=DEMO_PASSWORD)
+    with platform.uow() as uow:
+        return tasks.complete_task(uow, actor=actor, task_id=task_id, data=data)
+
+
+def test_a_worker_with_a_stale_instance_restores_what_another_worker_stored(
+    platform: Platform, clock: FixedClock
+) -> None:
+    other_worker = Platform(platform.database_url, clock=clock)  # another process, own caches
+    try:
+        with platform.uow() as uow:
+            code = dossiers.submit_dossier(uow, actor=ANONYMOUS, procedure_code=PERMIT,
+                                           agency_code=MINH_XUAN, data=permit_data())["code"]
+        with platform.uow() as uow:
+            desk = authenticate(uow, username="motcua.minhxuan", password=DEMO_PASSWORD)
+        with platform.uow() as uow:
+            first = tasks.inbox(uow, actor=desk)[0]["id"]
+        appraisal = _complete(platform, "motcua.minhxuan", first,
+                              {"ket_qua_kiem_tra": "tiep_nhan"})["opened"][0]
+        # The other worker takes the next step; this worker's cached instance is now stale.
+        approval = _complete(other_worker, "chuyenvien.minhxuan", appraisal,
+                             {"de_xuat": "tu_choi", "y_kien_tham_dinh": "Vượt chỉ giới."})["opened"][0]
+        result = _complete(platform, "lanhdao.minhxuan", approval,
+                           {"quyet_dinh": "tu_choi", "ly_do_tu_choi": "Vượt chỉ giới."})
+        with platform.uow() as uow:
+            full = dossiers.get_dossier(uow, actor=desk, code=code)
+        assert [t["step"] for t in full["tasks"]] == [
+            "tiep_nhan", "tham_dinh", "phe_duyet", "tra_van_ban_tu_choi"]
+        assert result["dossier"]["status"] == 9
+    finally:
+        other_worker.dispose()
