@@ -68,7 +68,12 @@ def test_leader_refusal_takes_the_refusal_branch(app: Flask) -> None:
     login(desk, "motcua.minhxuan")
     login(specialist, "chuyenvien.minhxuan")
     login(leader, "lanhdao.minhxuan")
-    complete(desk, code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    received = desk.post(f"/api/v1/dossiers/{code}/receive",
+                         json={"data": {"ket_qua_kiem_tra": "tiep_nhan"}})
+    assert received.status_code == 200 and received.json["dossier"]["status"] == 4
+    again = desk.post(f"/api/v1/dossiers/{code}/receive",
+                      json={"data": {"ket_qua_kiem_tra": "tiep_nhan"}})
+    assert again.status_code == 409  # already received: no reception step is waiting
     complete(specialist, code, {"de_xuat": "tu_choi", "y_kien_tham_dinh": "Vượt chỉ giới xây dựng."})
     complete(leader, code, {"quyet_dinh": "tu_choi", "ly_do_tu_choi": "Công trình vượt chỉ giới xây dựng."})
 
