@@ -1,17 +1,20 @@
 """The business calendar: working days and working hours in Vietnam.
 
 Working days are Monday to Friday, minus public holidays (Labour Code 2019 art. 112,
-from the `holidays` package, which knows the lunar dates and the government's swapped
-days), plus the Saturdays the government swaps in as working days. Working hours
-default to 07:00–11:30 and 13:30–17:00 (eight hours make a working day), in the
-Asia/Ho_Chi_Minh time zone. Per-province overrides arrive as extra days off and
-extra working days.
+from the `holidays` package, which knows the lunar dates, compensatory days and the
+government's swapped days), plus the Saturdays the government swaps in as working days.
+A province adds its own overrides (an extra day off, an extra working Saturday) and sets
+its working hours; the default is 07:00–11:30 and 13:30–17:00, the sum of the periods
+making one working day (eight hours). Everything is in Asia/Ho_Chi_Minh time.
+
+Durations in working time are ISO-8601: ``P2D`` is two working days, ``PT4H`` four
+working hours. A submission out of hours counts from the next working period.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -25,7 +28,8 @@ DEFAULT_PERIODS: tuple[tuple[time, time], ...] = (
     (time(7, 0), time(11, 30)),
     (time(13, 30), time(17, 0)),
 )
-_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+PAPER_CUTOFF = time(15, 0)
+_DURATION = re.compile(r"^P(?!$)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?)?$")
 MAX_SCAN_DAYS = 3 * 366
 
 
@@ -36,13 +40,19 @@ def _public_holidays(year: int) -> tuple[frozenset[date], frozenset[date]]:
     return frozenset(found.keys()), swapped_in
 
 
-def parse_working_duration(text: str) -> timedelta:
-    """`P2D` → 16 working hours, `PT4H` → 4, `P1DT2H30M` → 10.5 (days count 8 hours)."""
+def split_duration(text: str) -> tuple[int, int, int]:
+    """(days, hours, minutes) of an ISO-8601 duration such as ``P1DT2H30M``."""
     match = _DURATION.match(text.strip())
-    if not match or text.strip() in ("P", "PT"):
-        raise ValueError(f"not an ISO-8601 working duration: {text!r}")
+    if not match:
+        raise ValueError(f"không phải khoảng thời gian ISO-8601 (ví dụ P15D, PT4H): {text!r}")
     days, hours, minutes = (int(g) if g else 0 for g in match.groups())
-    return timedelta(hours=days * HOURS_PER_DAY + hours, minutes=minutes)
+    return days, hours, minutes
+
+
+def parse_working_duration(text: str, day_length: timedelta = timedelta(hours=HOURS_PER_DAY)) -> timedelta:
+    """Working time of a duration: `P2D` → two working days (16 h by default), `PT4H` → 4 h."""
+    days, hours, minutes = split_duration(text)
+    return days * day_length + timedelta(hours=hours, minutes=minutes)
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,25 @@ class BusinessCalendar:
     extra_days_off: frozenset[date] = field(default_factory=frozenset)
     extra_working_days: frozenset[date] = field(default_factory=frozenset)
     tz: ZoneInfo = VN_TZ
+
+    def __post_init__(self) -> None:
+        if not self.periods or any(begin >= end for begin, end in self.periods) or any(
+            a[1] > b[0] for a, b in zip(self.periods, self.periods[1:], strict=False)
+        ):
+            raise ValueError("working periods must be ordered, non-empty and not overlap")
+
+    @property
+    def day_length(self) -> timedelta:
+        """How much working time one working day holds (8 h by default)."""
+        return sum(
+            (datetime.combine(date.min, end) - datetime.combine(date.min, begin)
+             for begin, end in self.periods),
+            timedelta(0),
+        )
+
+    def duration(self, text: str) -> timedelta:
+        """Working time of an ISO-8601 duration on this calendar (`P1D` = one working day)."""
+        return parse_working_duration(text, self.day_length)
 
     def is_working_day(self, day: date) -> bool:
         """True on a day when offices are open."""
@@ -65,7 +94,7 @@ class BusinessCalendar:
             return True
         return day.weekday() < 5 and day not in off
 
-    def _windows(self, start_day: date) -> Iterable[tuple[datetime, datetime]]:
+    def _windows(self, start_day: date) -> Iterator[tuple[datetime, datetime]]:
         for offset in range(MAX_SCAN_DAYS):
             day = start_day + timedelta(days=offset)
             if not self.is_working_day(day):
@@ -73,6 +102,13 @@ class BusinessCalendar:
             for begin, end in self.periods:
                 yield (datetime.combine(day, begin, self.tz), datetime.combine(day, end, self.tz))
         raise ValueError("no working time within three years")
+
+    def is_working_time(self, instant: datetime) -> bool:
+        """True when offices are open at `instant`."""
+        local = instant.astimezone(self.tz)
+        return self.is_working_day(local.date()) and any(
+            begin <= local.time() < end for begin, end in self.periods
+        )
 
     def next_working_instant(self, instant: datetime) -> datetime:
         """`instant` itself when offices are open then, else the start of the next period."""
@@ -83,7 +119,11 @@ class BusinessCalendar:
         raise AssertionError("unreachable")
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
-        """The instant when `duration` of working time has passed since `start`."""
+        """The instant when `duration` of working time has passed since `start`.
+
+        A result that falls exactly at the close of a period stays there (17:00 of the
+        due day), so "due by close of business" reads as people say it.
+        """
         remaining = duration
         local = start.astimezone(self.tz)
         if remaining <= timedelta(0):
@@ -98,21 +138,55 @@ class BusinessCalendar:
             remaining -= available
         raise AssertionError("unreachable")
 
+    def measure(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two instants (zero when `end` is not after `start`)."""
+        begin_local, end_local = start.astimezone(self.tz), end.astimezone(self.tz)
+        if end_local <= begin_local:
+            return timedelta(0)
+        total = timedelta(0)
+        for window_begin, window_end in self._windows(begin_local.date()):
+            if window_begin >= end_local:
+                return total
+            overlap = min(window_end, end_local) - max(window_begin, begin_local)
+            if overlap > timedelta(0):
+                total += overlap
+        raise AssertionError("unreachable")
+
     def end_of_working_day(self, instant: datetime) -> datetime:
         """Close of business of the working day on or after `instant`."""
         opened = self.next_working_instant(instant)
         return datetime.combine(opened.date(), self.periods[-1][1], self.tz)
 
-    def due(self, start: datetime, value: float, unit: str) -> datetime:
-        """The legal due time of a processing time (`value`, `unit`) counted from `start`."""
-        if unit == "working_days":
-            return self.add(start, timedelta(hours=value * HOURS_PER_DAY))
-        if unit == "working_hours":
-            return self.add(start, timedelta(hours=value))
-        if unit == "calendar_days":
-            return start.astimezone(self.tz) + timedelta(days=value)
+    def forwarding_instant(self, received: datetime, cutoff: time = PAPER_CUTOFF) -> datetime:
+        """When the desk forwards a paper dossier: at once, or at the start of the next
+        working day when received after 15:00 (NĐ 61/2018 art. 20.1, as amended)."""
+        local = received.astimezone(self.tz)
+        if self.is_working_day(local.date()) and local.time() < cutoff:
+            return self.next_working_instant(local)
+        next_day = datetime.combine(local.date() + timedelta(days=1), time(0), self.tz)
+        return self.next_working_instant(next_day)
+
+    def due(
+        self, start: datetime, value: float, unit: str, paused: timedelta = timedelta(0)
+    ) -> datetime:
+        """The legal due time of a processing time (`value`, `unit`) counted from `start`,
+        with `paused` (working time a supplement request stopped the clock) added back."""
         if unit == "same_day":
-            return self.end_of_working_day(start)
+            return self.end_of_working_day(self.add(start, paused))
+        if unit == "calendar_days":
+            return start.astimezone(self.tz) + timedelta(days=value) + paused
+        return self.add(start, self.processing_time(value, unit) + paused)
+
+    def processing_time(self, value: float, unit: str) -> timedelta:
+        """A processing time as working time (calendar days count 24 h; same day one day)."""
+        if unit == "working_days":
+            return value * self.day_length
+        if unit == "working_hours":
+            return timedelta(hours=value)
+        if unit == "calendar_days":
+            return timedelta(days=value)
+        if unit == "same_day":
+            return self.day_length
         raise ValueError(f"unknown processing time unit: {unit!r}")
 
 

@@ -68,7 +68,8 @@ def submit_dossier(
     dossier = DossierRow(
         id=dossier_id, code=code, agency_id=version.agency_id, version_id=version.version_id,
         channel=channel,
-        status=1, outcome=None, row_version=1, received_at=None, due_at=None,
+        status=1, outcome=None, row_version=1, received_at=None, clock_started_at=None,
+        due_at=None,
         original_due_at=None, ended_at=None, returned_at=None,
     )
     record(uow, dossier, "submitted", actor=actor)

@@ -9,12 +9,13 @@ by the code that needs them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -54,6 +55,36 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime, dict[str, Any]: JsonType}
 
 
+class Province(Base):
+    """A province: its working hours and its calendar overrides (see `CalendarDay`).
+
+    `calendar_version` moves on every change, so every process knows its cached
+    calendar is stale.
+    """
+
+    __tablename__ = "provinces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    periods: Mapped[list[list[str]]] = mapped_column(JsonType)
+    calendar_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CalendarDay(Base):
+    """A province's override of one date: an extra day off or an extra working day."""
+
+    __tablename__ = "calendar_days"
+    __table_args__ = (UniqueConstraint("province_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    created_at: Mapped[datetime]
+
+
 class Agency(Base):
     """A cơ quan/đơn vị, with its unit code (mã định danh) used in dossier codes."""
 
@@ -62,7 +93,7 @@ class Agency(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    province: Mapped[str] = mapped_column(String(100), default="")
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), default=None)
 
 
 class Account(Base):
@@ -164,6 +195,12 @@ class Dossier(Base):
     workflow_state: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     submitted_at: Mapped[datetime]
     received_at: Mapped[datetime | None] = mapped_column(default=None)
+    clock_started_at: Mapped[datetime | None] = mapped_column(default=None)
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    supplement_rounds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    supplement_requested_at: Mapped[datetime | None] = mapped_column(default=None)
+    status_before_supplement: Mapped[int | None] = mapped_column(Integer, default=None)
+    extended_at: Mapped[datetime | None] = mapped_column(default=None)
     due_at: Mapped[datetime | None] = mapped_column(default=None)
     original_due_at: Mapped[datetime | None] = mapped_column(default=None)
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -222,3 +259,19 @@ class Event(Base):
     step_due_at: Mapped[datetime | None] = mapped_column(default=None)
     due_at: Mapped[datetime | None] = mapped_column(default=None)
     note: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
+
+
+class DeadlineChange(Base):
+    """Every move of a dossier's due time, with its reason and actor (append-only)."""
+
+    __tablename__ = "deadline_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    kind: Mapped[str] = mapped_column(String(30))
+    old_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    new_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")

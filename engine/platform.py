@@ -12,6 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 from engine.calendar import BusinessCalendar
+from engine.calendars import CalendarCache
 from engine.clock import Clock, SystemClock
 from engine.db import make_engine, make_session_factory
 from engine.instances import InstanceCache
@@ -35,14 +36,14 @@ class Platform:
         self.engine: Engine = make_engine(database_url)
         self.session_factory = make_session_factory(self.engine)
         self.clock: Clock = clock or SystemClock()
-        self.calendar = calendar or BusinessCalendar()
+        self.calendars = CalendarCache(calendar)
         self.versions = VersionCache()
         self.instances = InstanceCache()
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (use it in a `with` block)."""
         return UnitOfWork(
-            self.session_factory, clock=self.clock, calendar=self.calendar, versions=self.versions,
+            self.session_factory, clock=self.clock, calendars=self.calendars, versions=self.versions,
             instances=self.instances,
         )
 

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 
 from bpmn.compiled import CompiledProcedure, TaskInfo
 from bpmn.runtime import ProcessInstance
 from engine.actors import Actor
-from engine.calendar import parse_working_duration
 from engine.errors import Conflict
-from engine.models import Dossier, Event, Task
+from engine.models import DeadlineChange, Dossier, Event, Task
 from engine.uow import UnitOfWork
 
 RECEPTION_STATUS = 1
@@ -93,6 +92,7 @@ class DossierRow:
     outcome: str | None
     row_version: int
     received_at: datetime | None
+    clock_started_at: datetime | None
     due_at: datetime | None
     original_due_at: datetime | None
     ended_at: datetime | None
@@ -133,6 +133,7 @@ _INSERT_TASK = insert(TASKS).returning(TASKS.c.id)
 _SAVE_DOSSIER = update(DOSSIERS).where(
     DOSSIERS.c.id == bindparam("b_id"), DOSSIERS.c.row_version == bindparam("b_seen")
 )
+_INSERT_DEADLINE_CHANGE = insert(cast(Table, DeadlineChange.__table__))
 _WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindparam("b_id"))
 
 
@@ -173,6 +174,7 @@ class Advance:
         self.now = uow.clock.now()
         self.seen_version = dossier.row_version
         self.opened: list[int] = []
+        self.calendar = uow.calendar_for(dossier.agency_id)
 
     def finish_task(self, task: TaskRow, data: dict[str, Any]) -> None:
         """Mark the task completed — only if it is still open (else `Conflict`)."""
@@ -226,7 +228,7 @@ class Advance:
 
     def _open(self, spiff_id: str, bpmn_id: str) -> None:
         info = self.compiled.tasks[bpmn_id]
-        due = (self.uow.calendar.add(self.now, parse_working_duration(info.deadline))
+        due = (self.calendar.add(self.now, self.calendar.duration(info.deadline))
                if info.deadline else None)
         opened = TaskRow(
             id=0, dossier_id=self.dossier.id, spiff_id=spiff_id, bpmn_id=bpmn_id, name=info.name,
@@ -242,9 +244,14 @@ class Advance:
     def _start_clock(self) -> None:
         """Reception starts the legal clock (NĐ 61/2018 art. 18): due = reception + processing time."""
         time = self.compiled.manifest["processing_time"]
-        self.dossier.received_at = self.now
-        self.dossier.due_at = self.uow.calendar.due(self.now, float(time["value"]), str(time["unit"]))
+        self.dossier.received_at = self.dossier.clock_started_at = self.now
+        self.dossier.due_at = self.calendar.due(self.now, float(time["value"]), str(time["unit"]))
         self.dossier.original_due_at = self.dossier.due_at
+        self.uow.connection.execute(_INSERT_DEADLINE_CHANGE, {
+            "dossier_id": self.dossier.id, "at": self.now, "actor_id": self.actor.account_id,
+            "kind": "received", "old_due_at": None, "new_due_at": self.dossier.due_at,
+            "reason": "Tiếp nhận hồ sơ: bắt đầu tính thời hạn giải quyết",
+        })
         record(self.uow, self.dossier, "received", actor=self.actor, status=RECEIVED_STATUS)
 
     def save(self, instance: ProcessInstance) -> None:
@@ -254,7 +261,8 @@ class Advance:
         result = self.uow.connection.execute(_SAVE_DOSSIER, {
             "b_id": d.id, "b_seen": self.seen_version,
             "status": d.status, "outcome": d.outcome, "row_version": d.row_version,
-            "received_at": d.received_at, "due_at": d.due_at, "original_due_at": d.original_due_at,
+            "received_at": d.received_at, "clock_started_at": d.clock_started_at,
+            "due_at": d.due_at, "original_due_at": d.original_due_at,
             "ended_at": d.ended_at, "returned_at": d.returned_at,
             "workflow_state": instance.state(),
         })

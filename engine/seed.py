@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from engine.accounts import create_account
 from engine.actors import SYSTEM
+from engine.calendars import default_periods
 from engine.errors import Invalid
-from engine.models import Account, Agency
+from engine.models import Account, Agency, Province
 from engine.platform import Platform
 from engine.procedures import import_package, publish_version
 
@@ -56,8 +57,11 @@ def load_samples(platform: Platform, *, password: str = DEMO_PASSWORD) -> bool:
     with platform.uow() as uow:
         if uow.session.scalar(select(Agency.id).limit(1)) is not None:
             return False
+        province = Province(name=PROVINCE, periods=default_periods(), calendar_version=1)
+        uow.session.add(province)
+        uow.session.flush()
         for code, name in AGENCIES:
-            uow.session.add(Agency(code=code, name=name, province=PROVINCE))
+            uow.session.add(Agency(code=code, name=name, province_id=province.id))
         uow.session.flush()
         for demo in ACCOUNTS:
             create_account(uow, username=demo.username, password=password,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from bpmn.runtime import ProcessError, TaskNotWaiting
 from engine.actors import Actor
 from engine.calendar import local_iso
+from engine.deadlines import urgency
 from engine.dossiers import find_visible, task_view
 from engine.errors import Conflict, FormInvalid, Invalid, NotFound
 from engine.models import Task
@@ -60,6 +61,8 @@ def inbox(
     return [
         {**task_view(t), "applicant": t.dossier.applicant_name,
          "procedure_name": t.dossier.version.procedure.name,
+         "dossier_due_at": local_iso(t.dossier.due_at),
+         "urgency": urgency(uow.calendar_for(t.agency_id), now, t.due_at),
          "overdue": t.due_at is not None and t.due_at < now}
         for t in uow.session.scalars(query)
     ]
@@ -125,6 +128,8 @@ def complete_task(
     if found is None or not _may_work(actor, found[1]):
         raise NotFound("Không tìm thấy công việc.")
     dossier, task = found
+    if task.state == "suspended":
+        raise Conflict("Hồ sơ đang chờ công dân bổ sung; chưa xử lý tiếp được.")
     if task.state != "open":
         raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
     if task.assignee_id not in (None, actor.account_id):

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar import BusinessCalendar
+from engine.calendars import CalendarCache
 from engine.clock import Clock
 from engine.instances import InstanceCache
 from engine.models import Event
@@ -29,13 +30,13 @@ class UnitOfWork:
         session_factory: sessionmaker[Session],
         *,
         clock: Clock,
-        calendar: BusinessCalendar,
+        calendars: CalendarCache,
         versions: VersionCache,
         instances: InstanceCache,
     ) -> None:
         self._factory = session_factory
         self.clock = clock
-        self.calendar = calendar
+        self.calendars = calendars
         self.versions = versions
         self.instances = instances
         self._session: Session | None = None
@@ -79,6 +80,10 @@ class UnitOfWork:
             session.close()
             self._session = None
             self._events = []
+
+    def calendar_for(self, agency_id: int) -> BusinessCalendar:
+        """The business calendar of an agency's province."""
+        return self.calendars.for_agency(self, agency_id)
 
     def version(self, version_id: int) -> LoadedVersion:
         """A procedure version ready to run (cached across units of work)."""
