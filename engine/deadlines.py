@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -227,10 +228,11 @@ def extend(
     compiled = uow.version(dossier.version_id).compiled
     cap = float(compiled.manifest.get("extension_cap", DEFAULT_EXTENSION_CAP))
     time = compiled.manifest["processing_time"]
-    limit = calendar.add(dossier.due_at, cap * calendar.processing_time(float(time["value"]),
-                                                                        str(time["unit"])))
+    allowance = cap * calendar.processing_time(float(time["value"]), str(time["unit"]))
+    limit = calendar.add(dossier.due_at, timedelta(minutes=round(allowance.total_seconds() / 60)))
     if new_due > limit:
-        raise Invalid(f"Ngày hẹn mới vượt quá {cap:.0%} tổng thời gian giải quyết; muộn nhất là "
+        share = Fraction(cap).limit_denominator(12)
+        raise Invalid(f"Ngày hẹn mới vượt quá {share} tổng thời gian giải quyết; muộn nhất là "
                       f"{limit.astimezone(VN_TZ).strftime('%H:%M ngày %d/%m/%Y')} "
                       "(Quy chế Tuyên Quang, Điều 25).")
     old = dossier.due_at

@@ -7,14 +7,16 @@ JSON; refusals become `{"error": {...}}` through `webapp.errors`.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from engine import dossiers, procedures, tasks
+from engine import calendars, deadlines, dossiers, procedures, tasks
 from engine.accounts import authenticate
 from engine.actors import Actor
+from engine.calendars import parse_instant
 from engine.errors import Invalid
 from webapp.context import current_actor, uow
 from webapp.security import csrf_token, log_in, log_out
@@ -151,15 +153,83 @@ def show_dossier(code: str) -> Response:
 
 @bp.post("/dossiers/<code>/<action>")
 def dossier_action(code: str, action: str) -> Response:
-    """Desk actions by dossier code (this release: receive, return)."""
+    """Actions by dossier code: receive, return, request-supplement, supplement, extend."""
     actor = _signed_in()
-    if action not in ("receive", "return"):
-        abort(404)
-    data = _body().get("data", {})
-    if not isinstance(data, dict):
-        raise Invalid("Trường 'data' phải là một đối tượng.")
+    body = _body()
     with uow() as work:
-        return jsonify(tasks.complete_stage(work, actor=actor, code=code, stage=action, data=data))
+        if action in ("receive", "return"):
+            return jsonify(tasks.complete_stage(work, actor=actor, code=code, stage=action,
+                                                data=_object(body, "data")))
+        if action == "request-supplement":
+            missing = body.get("missing")
+            if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+                raise Invalid("Trường 'missing' phải là danh sách nội dung cần bổ sung.")
+            request_ = deadlines.SupplementRequest(missing, str(body.get("note", "")))
+            return jsonify(deadlines.request_supplement(work, actor=actor, code=code,
+                                                        request=request_))
+        if action == "supplement":
+            return jsonify(deadlines.supplement(work, actor=actor, code=code,
+                                                data=_object(body, "data")))
+        if action == "extend":
+            try:
+                new_due = parse_instant(str(body.get("due_at", "")))
+            except ValueError:
+                raise Invalid("Trường 'due_at' phải là thời điểm ISO-8601.") from None
+            return jsonify(deadlines.extend(work, actor=actor, code=code, new_due=new_due,
+                                            reason=str(body.get("reason", ""))))
+    abort(404)
+
+
+def _object(body: dict[str, Any], key: str) -> dict[str, Any]:
+    value = body.get(key, {})
+    if not isinstance(value, dict):
+        raise Invalid(f"Trường '{key}' phải là một đối tượng.")
+    return value
+
+
+@bp.get("/dossiers/<code>/deadlines")
+def dossier_deadlines(code: str) -> Response:
+    """Every move of the dossier's due time, with its reason."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify({"changes": deadlines.deadline_history(work, actor=actor, code=code)})
+
+
+@bp.get("/calendars/<province>")
+def calendar_days(province: str) -> Response:
+    """A province's calendar overrides for a year (`year`, default the current one)."""
+    with uow() as work:
+        year = request.args.get("year", type=int) or work.clock.now().year
+        return jsonify({"province": province, "year": year,
+                        "days": calendars.list_days(work, province=province, year=year)})
+
+
+@bp.put("/calendars/<province>/days/<day>")
+def set_calendar_day(province: str, day: str) -> Response:
+    """Declare a day off or a working day (`{kind: off|working, reason}`); administrators."""
+    actor = _signed_in()
+    body = _body()
+    with uow() as work:
+        return jsonify(deadlines.set_calendar_day(
+            work, actor=actor, province=province, day=_date(day),
+            kind=str(body.get("kind", "")), reason=str(body.get("reason", ""))))
+
+
+@bp.delete("/calendars/<province>/days/<day>")
+def delete_calendar_day(province: str, day: str) -> Response:
+    """Remove a day's override (`?reason=`); administrators."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(deadlines.set_calendar_day(
+            work, actor=actor, province=province, day=_date(day), kind=None,
+            reason=request.args.get("reason", "")))
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("Ngày phải có dạng NNNN-TT-NN.") from None
 
 
 @bp.get("/track/<code>")

@@ -7,11 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from engine.actors import SYSTEM
+from engine.calendar import VN_TZ, BusinessCalendar, split_duration
+from engine.calendars import parse_instant, province_calendar
 from engine.errors import ServiceError
 from engine.platform import Platform
 from engine.procedures import check_path, import_package, publish_version
@@ -79,6 +82,41 @@ def import_(path: Path, agency: str, publish: bool) -> None:
     except ServiceError as exc:
         click.echo(exc.message, err=True)
         sys.exit(1)
+
+
+@main.group()
+def calendar() -> None:
+    """The business calendar: due times in working time."""
+
+
+@calendar.command("due")
+@click.argument("start")
+@click.argument("duration")
+@click.option("--province", default=None, help="Use this province's hours and overrides.")
+@click.option("--calendar-days", is_flag=True, help="Count calendar days, not working time.")
+def calendar_due(start: str, duration: str, province: str | None, calendar_days: bool) -> None:
+    """Print when DURATION (ISO-8601: P15D, PT4H) counted from START is due.
+
+    START is ISO-8601 (without an offset it is Vietnam time). Working time skips
+    weekends, public holidays and lunch; a start out of hours counts from the next
+    working period.
+    """
+    try:
+        instant = parse_instant(start)
+        if province is None:
+            business = BusinessCalendar()
+        else:
+            with _platform().uow() as uow:
+                business = province_calendar(uow, province)
+        if calendar_days:
+            days, hours, minutes = split_duration(duration)
+            due = instant.astimezone(VN_TZ) + timedelta(days=days, hours=hours, minutes=minutes)
+        else:
+            due = business.add(instant, business.duration(duration))
+    except (ValueError, ServiceError) as exc:
+        click.echo(getattr(exc, "message", str(exc)), err=True)
+        sys.exit(2)
+    click.echo(due.astimezone(VN_TZ).isoformat())
 
 
 @main.group()

@@ -65,3 +65,21 @@ def test_a_missing_path_is_a_clear_error() -> None:
 def test_a_bare_bpmn_file_is_checked_alone() -> None:
     result = CliRunner().invoke(main, ["procedure", "validate", str(PACKAGE / "process.bpmn")])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("args", "printed"), [
+    (["2026-11-25T08:00", "P15D"], "2026-12-16T08:00:00+07:00"),
+    (["2026-08-28 16:00", "PT2H"], "2026-09-03T08:00:00+07:00"),
+    (["2026-11-24T10:00:00+07:00", "PT4H"], "2026-11-25T11:00:00+07:00"),
+    (["2026-11-25T01:00:00Z", "PT1H"], "2026-11-25T09:00:00+07:00"),
+    (["2026-11-25T08:00", "P15D", "--calendar-days"], "2026-12-10T08:00:00+07:00"),
+])
+def test_calendar_due_prints_the_due_instant_with_its_offset(args: list[str], printed: str) -> None:
+    result = CliRunner().invoke(main, ["calendar", "due", *args])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == printed
+
+
+def test_calendar_due_explains_a_bad_duration() -> None:
+    result = CliRunner().invoke(main, ["calendar", "due", "2026-11-25", "P1W"])
+    assert result.exit_code == 2 and "ISO-8601" in result.output
