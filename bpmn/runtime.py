@@ -22,6 +22,11 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -95,6 +100,22 @@ def serialize_specs(parser: Any, process_id: str) -> dict[str, Any]:
             for name, spec in parser.get_subprocess_specs(process_id).items()
         },
     }
+
+
+@dataclass(frozen=True)
+class PendingTimer:
+    """A BPMN timer event waiting to fire; `expression` is the designer's ISO-8601 text."""
+
+    id: str
+    bpmn_id: str
+    expression: str
+    kind: str  # "duration" or "date"
+    held: bool  # True once the engine owns its due time (see ProcessInstance.hold_timer)
+
+
+# A timer the engine holds never fires on SpiffWorkflow's wall clock: its own due time is
+# set out of reach, and the engine fires it when its row in the timers table comes due.
+_OUT_OF_REACH = "9999-12-31T00:00:00+00:00"
 
 
 @dataclass(frozen=True)
@@ -181,6 +202,44 @@ class ProcessInstance:
         except SpiffWorkflowException as exc:
             raise ProcessError(_explain(exc)) from exc
         self.run()
+
+    def pending_timers(self) -> list[PendingTimer]:
+        """Timer events (boundary or intermediate) waiting in this process."""
+        found = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, TimerEventDefinition) and not isinstance(
+                definition, CycleTimerEventDefinition
+            ):
+                kind = "date" if isinstance(definition, TimeDateEventDefinition) else "duration"
+                found.append(PendingTimer(
+                    id=str(task.id), bpmn_id=str(task.task_spec.bpmn_id),
+                    expression=str(definition.expression).strip(), kind=kind,
+                    held="motcua_due" in task.internal_data,
+                ))
+        return found
+
+    def hold_timer(self, timer_id: str, due: str) -> None:
+        """Take a waiting timer out of SpiffWorkflow's wall-clock check; `due` is for display."""
+        task = self.workflow.get_task_from_id(UUID(timer_id))
+        task._set_internal_data(event_value=_OUT_OF_REACH, motcua_due=due)
+
+    def fire_timer(self, timer_id: str) -> bool:
+        """Fire a held timer now and run on; False when it no longer waits (nothing done)."""
+        try:
+            task = self.workflow.get_task_from_id(UUID(timer_id))
+        except (ValueError, SpiffWorkflowException):
+            return False
+        if task is None or task.state != TaskState.WAITING:
+            return False
+        task._set_internal_data(event_fired=True)
+        self._waiting = None
+        try:
+            self.workflow.refresh_timers()
+        except SpiffWorkflowException as exc:
+            raise ProcessError(_explain(exc)) from exc
+        self.run()
+        return True
 
     @property
     def completed(self) -> bool:

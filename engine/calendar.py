@@ -138,6 +138,26 @@ class BusinessCalendar:
             remaining -= available
         raise AssertionError("unreachable")
 
+    def subtract(self, end: datetime, duration: timedelta) -> datetime:
+        """The instant from which `duration` of working time runs until `end`."""
+        remaining = duration
+        local = end.astimezone(self.tz)
+        day = local.date()
+        for offset in range(MAX_SCAN_DAYS):
+            current = day - timedelta(days=offset)
+            if not self.is_working_day(current):
+                continue
+            for begin, finish in reversed(self.periods):
+                window_begin = datetime.combine(current, begin, self.tz)
+                window_end = min(datetime.combine(current, finish, self.tz), local)
+                if window_end <= window_begin:
+                    continue
+                available = window_end - window_begin
+                if remaining <= available:
+                    return window_end - remaining
+                remaining -= available
+        raise ValueError("no working time within three years")
+
     def measure(self, start: datetime, end: datetime) -> timedelta:
         """Working time between two instants (zero when `end` is not after `start`)."""
         begin_local, end_local = start.astimezone(self.tz), end.astimezone(self.tz)

@@ -74,7 +74,7 @@ def submit_dossier(
     )
     record(uow, dossier, "submitted", actor=actor)
     step = Advance(uow, dossier, compiled, actor)
-    step.synchronise(instance, before=set())
+    step.synchronise(instance)
     step.save(instance)
     uow.commit()
     uow.instances.put(dossier.id, dossier.row_version, instance)

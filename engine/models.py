@@ -107,6 +107,8 @@ class Account(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     id_number: Mapped[str | None] = mapped_column(String(20), default=None)
+    email: Mapped[str | None] = mapped_column(String(200), default=None)
+    phone: Mapped[str | None] = mapped_column(String(20), default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -260,6 +262,47 @@ class Event(Base):
     due_at: Mapped[datetime | None] = mapped_column(default=None)
     note: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
+
+
+class Timer(Base):
+    """Something due at an instant: a BPMN timer event or a reminder about a task.
+
+    The worker fires a timer by moving it from ``pending`` to ``fired`` with a guarded
+    UPDATE in the same transaction as its effect, so a retry or a second worker that
+    reaches the same timer does nothing.
+    """
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), default=None)
+    spiff_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    bpmn_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    fired_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Notification(Base):
+    """The outbox: a message written with the change that caused it, delivered later."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_pending", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), default=None)
+    channel: Mapped[str] = mapped_column(String(10))
+    recipient: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
 
 
 class DeadlineChange(Base):

@@ -22,7 +22,7 @@ from bpmn.compiled import CompiledProcedure, TaskInfo
 from bpmn.runtime import ProcessInstance
 from engine.actors import Actor
 from engine.errors import Conflict
-from engine.models import DeadlineChange, Dossier, Event, Task
+from engine.models import DeadlineChange, Dossier, Event, Task, Timer
 from engine.uow import UnitOfWork
 
 RECEPTION_STATUS = 1
@@ -34,6 +34,7 @@ RETURNED_STATUS = 10
 DOSSIERS: Table = Dossier.__table__  # type: ignore[assignment]
 TASKS: Table = Task.__table__  # type: ignore[assignment]
 EVENTS: Table = Event.__table__  # type: ignore[assignment]
+TIMERS = cast(Table, Timer.__table__)
 
 
 class DossierFacts(Protocol):
@@ -134,6 +135,13 @@ _SAVE_DOSSIER = update(DOSSIERS).where(
     DOSSIERS.c.id == bindparam("b_id"), DOSSIERS.c.row_version == bindparam("b_seen")
 )
 _INSERT_DEADLINE_CHANGE = insert(cast(Table, DeadlineChange.__table__))
+_INSERT_TIMER = insert(TIMERS)
+_CANCEL_TASK_TIMERS = update(TIMERS).where(
+    TIMERS.c.task_id == bindparam("b_task"), TIMERS.c.state == "pending"
+).values(state="cancelled")
+_CANCEL_DOSSIER_TIMERS = update(TIMERS).where(
+    TIMERS.c.dossier_id == bindparam("b_dossier"), TIMERS.c.state == "pending"
+).values(state="cancelled")
 _WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindparam("b_id"))
 
 
@@ -175,6 +183,13 @@ class Advance:
         self.seen_version = dossier.row_version
         self.opened: list[int] = []
         self.calendar = uow.calendar_for(dossier.agency_id)
+        self.before: set[str] = set()
+        self.timers_before: set[str] = set()
+
+    def track(self, instance: ProcessInstance) -> None:
+        """Note what waits before this step changes the process (the tables mirror it)."""
+        self.before = {w.id for w in instance.waiting()}
+        self.timers_before = {t.id for t in instance.pending_timers()}
 
     def finish_task(self, task: TaskRow, data: dict[str, Any]) -> None:
         """Mark the task completed — only if it is still open (else `Conflict`)."""
@@ -185,24 +200,20 @@ class Advance:
         })
         if result.rowcount != 1:
             raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
+        self.uow.connection.execute(_CANCEL_TASK_TIMERS, {"b_task": task.id})
         record(self.uow, self.dossier, "task_completed", actor=self.actor, task=task)
 
-    def synchronise(
-        self, instance: ProcessInstance, before: set[str], completed: TaskRow | None = None
-    ) -> None:
-        """Open rows for tasks that started waiting, cancel those that stopped, move the
-        status and the clock. `before` holds the Spiff ids that were waiting before the step
-        (the task table mirrors them, so no query is needed); `completed` is the task this
+    def synchronise(self, instance: ProcessInstance, completed: TaskRow | None = None) -> None:
+        """Open rows for tasks that started waiting, cancel those that stopped, schedule
+        timers, move the status and the clock. What waited before comes from `track` (the
+        tables mirror the process, so no query is needed); `completed` is the task this
         step finished, if any."""
         waiting = instance.waiting()
         now_waiting = {w.id for w in waiting}
-        gone = before - now_waiting - ({completed.spiff_id} if completed else set())
+        gone = self.before - now_waiting - ({completed.spiff_id} if completed else set())
         if gone:
-            self.uow.connection.execute(
-                update(TASKS).where(TASKS.c.dossier_id == self.dossier.id,
-                                    TASKS.c.spiff_id.in_(gone), TASKS.c.state == "open")
-                .values(state="cancelled")
-            )
+            self._cancel_tasks(gone)
+        self._schedule_timers(instance)
         previous = self.dossier.status
         self.dossier.status = _project_status(instance, self.compiled, [w.bpmn_id for w in waiting])
         info: TaskInfo | None = self.compiled.tasks[completed.bpmn_id] if completed else None
@@ -211,9 +222,10 @@ class Advance:
         ):
             self._start_clock()
         for item in waiting:
-            if item.id not in before:
+            if item.id not in self.before:
                 self._open(item.id, item.bpmn_id)
         if instance.completed:
+            self.uow.connection.execute(_CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
             self.dossier.ended_at = self.now
             end = self.compiled.end_events.get(instance.end_event() or "")
             self.dossier.outcome = end.outcome if end else None
@@ -225,6 +237,51 @@ class Advance:
         if instance.completed:
             record(self.uow, self.dossier, "finished", actor=self.actor,
                    note=self.dossier.outcome or "")
+
+    def _cancel_tasks(self, gone: set[str]) -> None:
+        ids = select(TASKS.c.id).where(TASKS.c.dossier_id == self.dossier.id,
+                                       TASKS.c.spiff_id.in_(gone))
+        self.uow.connection.execute(
+            update(TIMERS).where(TIMERS.c.task_id.in_(ids), TIMERS.c.state == "pending")
+            .values(state="cancelled"))
+        self.uow.connection.execute(
+            update(TASKS).where(TASKS.c.dossier_id == self.dossier.id,
+                                TASKS.c.spiff_id.in_(gone), TASKS.c.state.in_(("open", "suspended")))
+            .values(state="cancelled"))
+
+    def _schedule_timers(self, instance: ProcessInstance) -> None:
+        """BPMN timer events get absolute due times from the business calendar (a duration
+        counts working time) and a row in the timers table; the worker fires them."""
+        pending = instance.pending_timers()
+        gone = self.timers_before - {t.id for t in pending}
+        if gone:
+            self.uow.connection.execute(
+                update(TIMERS).where(TIMERS.c.dossier_id == self.dossier.id,
+                                     TIMERS.c.spiff_id.in_(gone), TIMERS.c.state == "pending")
+                .values(state="cancelled"))
+        for timer in pending:
+            if timer.held:
+                continue
+            if timer.kind == "date":
+                due = datetime.fromisoformat(timer.expression)
+                due = due if due.tzinfo else due.replace(tzinfo=self.calendar.tz)
+            else:
+                due = self.calendar.add(self.now, self.calendar.duration(timer.expression))
+            instance.hold_timer(timer.id, due.isoformat())
+            self.uow.connection.execute(_INSERT_TIMER, {
+                "dossier_id": self.dossier.id, "kind": "bpmn", "task_id": None,
+                "spiff_id": timer.id, "bpmn_id": timer.bpmn_id, "due_at": due, "state": "pending",
+            })
+
+    def _remind(self, task_id: int, due: datetime) -> None:
+        """Reminders about a step: to its officers when one working day is left, to the
+        leaders when it is overdue."""
+        soon = self.calendar.subtract(due, self.calendar.day_length)
+        rows = [{"dossier_id": self.dossier.id, "kind": "overdue", "task_id": task_id,
+                 "spiff_id": None, "bpmn_id": None, "due_at": due, "state": "pending"}]
+        if soon > self.now:
+            rows.append({**rows[0], "kind": "due_soon", "due_at": soon})
+        self.uow.connection.execute(_INSERT_TIMER, rows)
 
     def _open(self, spiff_id: str, bpmn_id: str) -> None:
         info = self.compiled.tasks[bpmn_id]
@@ -239,6 +296,8 @@ class Advance:
         values = {f.name: getattr(opened, f.name) for f in fields(TaskRow) if f.name != "id"}
         opened.id = self.uow.connection.execute(_INSERT_TASK, values).scalar_one()
         self.opened.append(opened.id)
+        if due is not None:
+            self._remind(opened.id, due)
         record(self.uow, self.dossier, "task_opened", actor=self.actor, task=opened)
 
     def _start_clock(self) -> None:

@@ -141,16 +141,16 @@ def complete_task(
     instance = uow.instances.take(dossier.id, dossier.row_version) or loaded.model.restore(
         workflow_state(uow, dossier.id)
     )
-    before = {w.id for w in instance.waiting()}
+    step = Advance(uow, dossier, loaded.compiled, actor)
+    step.track(instance)
     try:
         instance.complete(task.spiff_id, data)
     except TaskNotWaiting as exc:
         raise Conflict("Công việc không còn chờ xử lý.") from exc
     except ProcessError as exc:
         raise Invalid(f"Quy trình không tiếp tục được: {exc}") from exc
-    step = Advance(uow, dossier, loaded.compiled, actor)
     step.finish_task(task, data)
-    step.synchronise(instance, before, completed=task)
+    step.synchronise(instance, completed=task)
     step.save(instance)
     uow.commit()
     uow.instances.put(dossier.id, dossier.row_version, instance)

@@ -108,3 +108,12 @@ def test_results_never_land_outside_working_time(start: datetime, duration: time
     before = due - timedelta(minutes=1)
     # A due time is inside working time, or the close of a period that was working time.
     assert CAL.is_working_time(due) or CAL.is_working_time(before)
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=instants, duration=working_time)
+def test_subtracting_undoes_adding(start: datetime, duration: timedelta) -> None:
+    due = CAL.add(start, duration)
+    back = CAL.subtract(due, duration)
+    assert CAL.measure(back, due) == duration
+    assert back <= due
