@@ -63,6 +63,8 @@ def create_account(
     full_name: str,
     kind: str,
     id_number: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
     roles: tuple[tuple[str, str], ...] = (),
 ) -> int:
     """Create an account with (agency code, role) grants; returns its id. Caller commits."""
@@ -76,6 +78,8 @@ def create_account(
         full_name=full_name,
         kind=kind,
         id_number=id_number,
+        email=email,
+        phone=phone,
         created_at=uow.clock.now(),
     )
     uow.session.add(account)

@@ -100,6 +100,13 @@ class DossierRow:
     returned_at: datetime | None
 
 
+    @classmethod
+    def lock(cls, uow: UnitOfWork, dossier_id: int) -> DossierRow | None:
+        """Read the dossier, holding its row lock until the transaction ends."""
+        row = uow.connection.execute(_LOCK_DOSSIER, {"b_id": dossier_id}).one_or_none()
+        return None if row is None else cls(**row._asdict())
+
+
 @dataclass
 class TaskRow:
     """A task row as the advance sees it."""
@@ -119,6 +126,11 @@ class TaskRow:
 
 
 # The hot path's statements, built once (building a statement costs more than running it).
+_LOCK_DOSSIER = (
+    select(*[DOSSIERS.c[f.name] for f in fields(DossierRow)])
+    .where(DOSSIERS.c.id == bindparam("b_id"))
+    .with_for_update()
+)
 # A task with its dossier, locking the dossier row. On PostgreSQL the task columns of a
 # row that waited for the lock may be from before the winner's commit; the guarded
 # UPDATEs below (task still open, dossier version unchanged) turn that case into Conflict.

@@ -20,6 +20,7 @@ from engine.procedures import import_package, publish_version
 PROCEDURES = Path(__file__).resolve().parent.parent / "procedures"
 DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105 - printed by `make run` on purpose
 PROVINCE = "Tuyên Quang"
+MAIL_DOMAIN = "tuyenquang.example"  # reserved for examples: demo mail never reaches anyone
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def load_samples(platform: Platform, *, password: str = DEMO_PASSWORD) -> bool:
         for demo in ACCOUNTS:
             create_account(uow, username=demo.username, password=password,
                            full_name=demo.full_name, kind=demo.kind, id_number=demo.id_number,
-                           roles=demo.roles)
+                           email=f"{demo.username}@{MAIL_DOMAIN}", roles=demo.roles)
         uow.commit()
     for folder in sorted(p for p in PROCEDURES.iterdir() if (p / "procedure.json").exists()):
         for agency_code, _ in AGENCIES:

@@ -43,10 +43,11 @@ class Desk:
                                                        password=DEMO_PASSWORD)
         return self.officers[username]
 
-    def complete(self, username: str, data: dict[str, Any]) -> dict[str, Any]:
+    def complete(self, username: str, data: dict[str, Any], step: str | None = None) -> dict[str, Any]:
         actor = self.actor(username)
         with self.platform.uow() as uow:
-            task = next(t for t in tasks.inbox(uow, actor=actor) if t["dossier"] == self.code)
+            task = next(t for t in tasks.inbox(uow, actor=actor)
+                        if t["dossier"] == self.code and step in (None, t["step"]))
         with self.platform.uow() as uow:
             return tasks.complete_task(uow, actor=actor, task_id=task["id"], data=data)
 

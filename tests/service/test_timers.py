@@ -1,0 +1,193 @@
+"""Timers and reminders with a controllable clock: the overdue appraisal escalates to the
+leader through the diagram's boundary timer, reminders reach a real SMTP server, and two
+workers racing on one timer fire it once."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from email import message_from_bytes, policy
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from engine.calendar import VN_TZ
+from engine.clock import FixedClock
+from engine.models import Event, Notification, Task, Timer
+from engine.notifications import Gateways, NullGateway, SmtpEmail, deliver_pending
+from engine.platform import Platform
+from engine.timers import due_timers, fire_timer
+from tests.service.test_legal_clock import Desk
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=VN_TZ)
+
+
+def fire_all(platform: Platform) -> list[str]:
+    with platform.uow() as uow:
+        ids = due_timers(uow)
+    results = []
+    for timer_id in ids:
+        with platform.uow() as uow:
+            results.append(fire_timer(uow, timer_id=timer_id))
+    return results
+
+
+def open_steps(platform: Platform) -> list[tuple[str, str]]:
+    with platform.uow() as uow:
+        return [(t.bpmn_id, t.role) for t in uow.session.scalars(
+            select(Task).where(Task.state == "open").order_by(Task.id))]
+
+
+def test_an_overdue_appraisal_escalates_to_the_leader(platform: Platform, clock: FixedClock) -> None:
+    desk = Desk(platform, clock)
+    desk.receive()  # Wed 25 Nov 08:00; appraisal P10D → due Wed 9 Dec 08:00
+    with platform.uow() as uow:
+        bpmn_timer = uow.session.scalar(select(Timer).where(Timer.kind == "bpmn"))
+        assert bpmn_timer is not None and bpmn_timer.bpmn_id == "tham_dinh_qua_han"
+        assert bpmn_timer.due_at == at("2026-12-09 08:00")
+    clock.set(at("2026-12-09 07:59"))
+    fire_all(platform)  # only the due-soon reminder is due yet
+    assert open_steps(platform) == [("tham_dinh", "chuyen_vien")]
+    clock.set(at("2026-12-09 08:00"))
+    fire_all(platform)
+    assert open_steps(platform) == [("tham_dinh", "chuyen_vien"), ("don_doc", "lanh_dao")]
+    kinds = [e["kind"] for e in desk.view()["events"]]
+    assert "timer_fired" in kinds and "reminder_overdue" in kinds
+    # The appraisal goes on; finishing the dossier cancels the pending escalation.
+    desk.complete("chuyenvien.minhxuan", {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện."})
+    desk.complete("lanhdao.minhxuan", {"quyet_dinh": "cap_phep", "so_giay_phep": "7/GPXD"},
+                  step="phe_duyet")
+    desk.complete("motcua.minhxuan", {"hinh_thuc_tra": "truc_tiep"})
+    view = desk.view()
+    assert view["status"] == 10
+    assert [t["state"] for t in view["tasks"] if t["step"] == "don_doc"] == ["cancelled"]
+    with platform.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Timer)
+                                  .where(Timer.state == "pending")) == 0
+
+
+def test_a_step_done_in_time_cancels_its_reminders_and_escalation(
+    platform: Platform, clock: FixedClock
+) -> None:
+    desk = Desk(platform, clock)
+    desk.receive()
+    desk.complete("chuyenvien.minhxuan", {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện."})
+    with platform.uow() as uow:
+        appraisal = uow.session.scalar(select(Task.id).where(Task.bpmn_id == "tham_dinh"))
+        states = uow.session.execute(
+            select(Timer.kind, Timer.state).where(
+                (Timer.task_id == appraisal) | (Timer.kind == "bpmn"))
+            .order_by(Timer.id)).all()
+    assert sorted(tuple(r) for r in states) == [("bpmn", "cancelled"), ("due_soon", "cancelled"),
+                                                ("overdue", "cancelled")]
+    clock.set(at("2026-12-10 08:00"))
+    fire_all(platform)  # only the approval step's reminders remain
+    with platform.uow() as uow:
+        subjects = uow.session.scalars(select(Notification.subject)).all()
+    assert subjects and all("«Xem xét, ký duyệt»" in s for s in subjects)
+
+
+class Inbox:
+    """A local SMTP server (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
+                                                                      policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def test_reminders_are_received_by_a_real_smtp_server(
+    platform: Platform, clock: FixedClock, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    desk = Desk(platform, clock)
+    desk.receive()
+    clock.set(at("2026-12-08 08:00"))  # one working day before the appraisal's due time
+    assert fire_all(platform) == ["fired"]
+    gateways = Gateways(email=SmtpEmail("127.0.0.1", port, sender="motcua@tuyenquang.example"),
+                        sms=NullGateway("sms"))
+    assert deliver_pending(platform.uow, gateways) == {"sent": 1, "failed": 0}
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["chuyenvien.minhxuan@tuyenquang.example"]
+    assert message["Subject"] == (f"[motcua] Hồ sơ {desk.code} sắp đến hạn bước "
+                                  "«Thẩm định hồ sơ, đề xuất»")
+    assert "2026-12-09 08:00" in message.get_content()
+    assert deliver_pending(platform.uow, gateways) == {"sent": 0, "failed": 0}  # sent once
+    clock.set(at("2026-12-09 08:00"))
+    fire_all(platform)
+    deliver_pending(platform.uow, gateways)
+    overdue = sorted(r[0] for r, m in inbox.messages[1:])
+    assert overdue == ["chuyenvien.minhxuan@tuyenquang.example",
+                       "lanhdao.minhxuan@tuyenquang.example"]
+
+
+def test_an_unreachable_smtp_server_is_retried_later(platform: Platform, clock: FixedClock) -> None:
+    desk = Desk(platform, clock)
+    desk.receive()
+    clock.set(at("2026-12-08 08:00"))
+    fire_all(platform)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = int(sock.getsockname()[1])
+    broken = Gateways(email=SmtpEmail("127.0.0.1", closed_port, timeout=2), sms=NullGateway("sms"))
+    assert deliver_pending(platform.uow, broken) == {"sent": 0, "failed": 1}
+    with platform.uow() as uow:
+        [row] = uow.session.scalars(select(Notification)).all()
+        assert row.sent_at is None and row.attempts == 1 and row.last_error
+    working = Gateways(email=NullGateway("email"), sms=NullGateway("sms"))
+    assert deliver_pending(platform.uow, working) == {"sent": 0, "failed": 0}  # waits
+    clock.set(at("2026-12-08 08:03"))
+    assert deliver_pending(platform.uow, working) == {"sent": 1, "failed": 0}
+
+
+def test_two_workers_racing_on_one_due_timer_fire_it_once(
+    platform: Platform, clock: FixedClock
+) -> None:
+    desk = Desk(platform, clock)
+    desk.receive()
+    clock.set(at("2026-12-09 08:00"))
+    with platform.uow() as uow:
+        timer_id = uow.session.scalar(select(Timer.id).where(Timer.kind == "bpmn"))
+    second = Platform(platform.database_url, clock=clock)  # another worker process
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def work(target: Platform) -> None:
+        barrier.wait()
+        with target.uow() as uow:
+            results.append(fire_timer(uow, timer_id=timer_id))
+
+    threads = [threading.Thread(target=work, args=(p,)) for p in (platform, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    second.dispose()
+    assert sorted(results) == ["fired", "skipped"]
+    assert open_steps(platform).count(("don_doc", "lanh_dao")) == 1
+    with platform.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Event)
+                                  .where(Event.kind == "timer_fired")) == 1
