@@ -146,6 +146,28 @@ def _print_logins(platform: Platform) -> None:
 
 
 @main.command()
+@click.option("--beat/--no-beat", default=True, show_default=True,
+              help="Also run the scheduler in this process (embedded mode).")
+@click.option("--concurrency", default=1, show_default=True)
+def worker(beat: bool, concurrency: int) -> None:
+    """Run the background worker (timers, reminders, notifications)."""
+    from worker.app import make_celery
+
+    argv = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}"]
+    if beat:
+        argv.append("--beat")
+    make_celery().worker_main(argv)
+
+
+@main.command()
+def beat() -> None:
+    """Run the scheduler alone (production: one beat, any number of workers)."""
+    from worker.app import make_celery
+
+    make_celery().start(["beat", "--loglevel=INFO"])
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @click.option("--production", is_flag=True, help="Serve with gunicorn instead of Flask's server.")

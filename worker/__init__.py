@@ -1,4 +1,1 @@
-"""Background work (Celery): firing timers, sweeping deadlines, sending notifications.
-
-Empty in this release; its tasks arrive with the legal clock (timers and reminders).
-"""
+"""Background work (Celery): firing timers and reminders, delivering notifications."""

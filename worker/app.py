@@ -1,0 +1,81 @@
+"""The Celery application factory and the worker's per-process context.
+
+Embedded mode (`make run`) needs no broker server: kombu's SQLAlchemy transport keeps
+the queue in a SQLite file beside the database. Production sets `MOTCUA_BROKER_URL`
+(Redis or RabbitMQ) and runs the worker and beat as separate processes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from celery import Celery
+
+from engine.notifications import Gateways, NullGateway, SmtpEmail
+from engine.platform import Platform
+
+SWEEP_SECONDS = 30.0
+
+
+@dataclass
+class WorkerContext:
+    """What the tasks of one worker process use: the platform and the gateways."""
+
+    platform: Platform
+    gateways: Gateways
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The worker's settings from MOTCUA_* variables, with embedded defaults."""
+    env = os.environ if environ is None else environ
+    instance = Path(env.get("MOTCUA_INSTANCE") or Path.cwd() / "instance")
+    return {
+        "INSTANCE": str(instance),
+        "DATABASE_URL": env.get("MOTCUA_DATABASE_URL") or f"sqlite:///{instance / 'motcua.db'}",
+        "BROKER_URL": env.get("MOTCUA_BROKER_URL") or f"sqla+sqlite:///{instance / 'broker.sqlite'}",
+        "SMTP_HOST": env.get("MOTCUA_SMTP_HOST", ""),
+        "SMTP_PORT": env.get("MOTCUA_SMTP_PORT", "25"),
+        "MAIL_FROM": env.get("MOTCUA_MAIL_FROM", "motcua@localhost"),
+        "SWEEP_SECONDS": env.get("MOTCUA_SWEEP_SECONDS", str(SWEEP_SECONDS)),
+    }
+
+
+def make_celery(config: Mapping[str, str] | None = None) -> Celery:
+    """A Celery app for `config` (defaults from the environment); tasks in `worker.tasks`."""
+    settings = {**settings_from_env(), **(config or {})}
+    Path(settings["INSTANCE"]).mkdir(parents=True, exist_ok=True)
+    app = Celery("motcua", broker=settings["BROKER_URL"], include=["worker.tasks"])
+    every = timedelta(seconds=float(settings["SWEEP_SECONDS"]))
+    app.conf.update(
+        task_ignore_result=True,
+        task_acks_late=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        timezone="Asia/Ho_Chi_Minh",
+        beat_schedule_filename=str(Path(settings["INSTANCE"]) / "celerybeat-schedule"),
+        beat_schedule={
+            "sweep-timers": {"task": "motcua.sweep_timers", "schedule": every},
+            "deliver-notifications": {"task": "motcua.deliver_notifications", "schedule": every},
+        },
+    )
+    app.conf.motcua_settings = settings
+    return app
+
+
+def context(app: Celery) -> WorkerContext:
+    """The worker process's context, made on first use (never at import time)."""
+    found = cast(WorkerContext | None, getattr(app, "_motcua_context", None))
+    if found is None:
+        settings: dict[str, Any] = app.conf.motcua_settings
+        email = (SmtpEmail(settings["SMTP_HOST"], int(settings["SMTP_PORT"]),
+                           sender=settings["MAIL_FROM"])
+                 if settings["SMTP_HOST"] else NullGateway("email"))
+        found = WorkerContext(Platform(settings["DATABASE_URL"]),
+                              Gateways(email=email, sms=NullGateway("sms")))
+        app._motcua_context = found  # type: ignore[attr-defined]
+    return found

@@ -1,0 +1,40 @@
+"""Thin Celery tasks: ids and plain values in, one engine service call each, safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task, shared_task
+
+from engine.notifications import deliver_pending
+from engine.timers import due_timers, fire_timer
+from worker.app import context
+
+log = logging.getLogger("motcua.worker")
+
+
+@shared_task(bind=True, name="motcua.sweep_timers")
+def sweep_timers(self: Task) -> int:
+    """Queue a firing for every timer that is due (beat runs this every few seconds)."""
+    with context(self.app).platform.uow() as uow:
+        ids = due_timers(uow)
+    for timer_id in ids:
+        fire.delay(timer_id)
+    return len(ids)
+
+
+@shared_task(bind=True, name="motcua.fire_timer")
+def fire(self: Task, timer_id: int) -> str:
+    """Fire one timer; a second delivery of the same message finds it fired and skips."""
+    with context(self.app).platform.uow() as uow:
+        result = fire_timer(uow, timer_id=timer_id)
+    log.info("timer=%s result=%s", timer_id, result)
+    return result
+
+
+@shared_task(bind=True, name="motcua.deliver_notifications")
+def deliver(self: Task) -> dict[str, Any]:
+    """Send what is due in the notification outbox."""
+    ctx = context(self.app)
+    return deliver_pending(ctx.platform.uow, ctx.gateways)
