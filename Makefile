@@ -17,10 +17,14 @@ install: $(STAMP)
 instance:
 	mkdir -p instance
 
-## run: install, migrate the embedded database, load the samples, serve on :5000
+## run: install, migrate the embedded database, load the samples, then serve on :5000
+## with the worker and scheduler beside it (embedded broker: no server to install)
 run: $(STAMP) instance
 	$(BIN)/motcua db upgrade
 	$(BIN)/motcua seed
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/motcua worker --beat > instance/worker.log 2>&1 & \
+	echo "worker and scheduler started (log: instance/worker.log)"; \
 	$(BIN)/motcua serve --host 127.0.0.1 --port 5000
 
 ## test: lint, layer rules, types, then every test (SQLite and PostgreSQL)

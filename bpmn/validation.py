@@ -97,6 +97,8 @@ def _validate(package: Package, *, bare: bool) -> tuple[Report, CompiledProcedur
         parser, process_id = parsed
         tasks, ends = _describe(parser, process_id, diagrams, report, roles,
                                 None if bare else forms, ui)
+        if manifest is not None:
+            _check_deadline_budget(diagrams, process_id, tasks, manifest, report)
         if report.valid and manifest is not None:
             compiled = CompiledProcedure(
                 manifest=manifest,
@@ -413,6 +415,67 @@ def _describe_end(
         report.add(Problem("end.outcome", f"Kết quả '{outcome}' phải là granted hoặc refused.",
                            **where))
     return EndInfo(name=task_spec.bpmn_name or bpmn_id, status=int(status), outcome=outcome)
+
+
+HOURS_PER_DAY = 8
+
+
+def _hours(duration: str) -> float:
+    match = re.match(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$", duration)
+    if not match:
+        return 0.0
+    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return days * HOURS_PER_DAY + hours + minutes / 60
+
+
+def _budget_hours(manifest: dict[str, Any]) -> float | None:
+    time = manifest["processing_time"]
+    value = float(time["value"])
+    return {"working_days": value * HOURS_PER_DAY, "working_hours": value,
+            "same_day": float(HOURS_PER_DAY)}.get(str(time["unit"]))
+
+
+def _check_deadline_budget(
+    diagrams: list[_Diagram], process_id: str, tasks: dict[str, TaskInfo],
+    manifest: dict[str, Any], report: Report,
+) -> None:
+    """Warn when the step deadlines along the longest path exceed the legal time.
+
+    Step deadlines are the officers' own due times; their sum along any path from the
+    start must fit the procedure's processing time (DOMAIN.md, "Deadlines"). Loops are
+    counted once; calendar-day procedures are not compared (different units).
+    """
+    budget = _budget_hours(manifest)
+    process = next((p for d in diagrams for p in d.root.iterfind("bpmn:process", NS)
+                    if p.get("id") == process_id), None)
+    if budget is None or process is None:
+        return
+    edges: dict[str, list[str]] = {}
+    for flow in process.iterfind("bpmn:sequenceFlow", NS):
+        edges.setdefault(flow.get("sourceRef", ""), []).append(flow.get("targetRef", ""))
+    weight = {k: _hours(v.deadline) for k, v in tasks.items() if v.deadline}
+    best: dict[str, tuple[float, list[str]]] = {}
+
+    def longest(node: str, visiting: frozenset[str]) -> tuple[float, list[str]]:
+        if node in best:
+            return best[node]
+        tails = [longest(n, visiting | {node}) for n in edges.get(node, []) if n not in visiting]
+        hours, path = max(tails, default=(0.0, []), key=lambda t: t[0])
+        found = (weight.get(node, 0.0) + hours, [node, *path])
+        if not (visiting & set(path)):
+            best[node] = found
+        return found
+
+    starts = [e.get("id", "") for e in process.iterfind("bpmn:startEvent", NS)]
+    total, path = max((longest(s, frozenset()) for s in starts), default=(0.0, []),
+                      key=lambda t: t[0])
+    if total > budget + 1e-9:
+        steps = " → ".join(p for p in path if p in weight)
+        report.add(Problem(
+            "deadline.budget",
+            f"Tổng thời hạn các bước trên đường dài nhất ({total:g} giờ làm việc: {steps}) vượt "
+            f"thời hạn giải quyết của thủ tục ({budget:g} giờ làm việc).",
+            diagrams[0].name, element=process_id, severity="warning"))
 
 
 def validate_path(path: Path) -> tuple[Report, CompiledProcedure | None]:

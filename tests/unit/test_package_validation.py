@@ -194,3 +194,14 @@ def test_hostile_zips_are_refused(make: Callable[[], bytes], code: str) -> None:
     with pytest.raises(PackageError) as caught:
         read_zip(make(), "upload.zip")
     assert caught.value.code == code
+
+
+def test_step_deadlines_beyond_the_legal_time_are_a_warning(package: Path) -> None:
+    _edit(package / "process.bpmn", 'name="deadline" value="P10D"', 'name="deadline" value="P12D"')
+    report, compiled = validate_path(package)
+    assert report.valid and compiled is not None  # a warning does not block the import
+    [warning] = report.warnings
+    assert (warning.code, warning.element) == ("deadline.budget", "cap_gpxd_nha_o_rieng_le")
+    assert warning.message == (
+        "Tổng thời hạn các bước trên đường dài nhất (132 giờ làm việc: tiep_nhan → tham_dinh → "
+        "phe_duyet → tra_giay_phep) vượt thời hạn giải quyết của thủ tục (120 giờ làm việc).")
