@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench serve install clean browsers
+.PHONY: run test lint typecheck bench install clean fonts
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ instance:
 
 ## run: install, migrate the embedded database, load the samples, then serve on :5000
 ## with the worker and scheduler beside it (embedded broker: no server to install)
-run: $(STAMP) instance
+run: $(STAMP) fonts instance
 	$(BIN)/motcua db upgrade
 	$(BIN)/motcua seed
 	@trap 'kill 0' INT TERM EXIT; \
@@ -27,8 +27,14 @@ run: $(STAMP) instance
 	echo "worker and scheduler started (log: instance/worker.log)"; \
 	$(BIN)/motcua serve --host 127.0.0.1 --port 5000
 
+## fonts: the Unicode font the PDF documents print Vietnamese with (Debian fonts-dejavu-core)
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf -o -n "$$MOTCUA_PDF_FONT_DIR" || \
+	  { echo "installing fonts-dejavu-core for PDF documents"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core; }
+
 ## test: lint, layer rules, types, then every test (SQLite and PostgreSQL)
-test: $(STAMP) lint typecheck
+test: $(STAMP) fonts lint typecheck
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from engine import calendars, deadlines, dossiers, procedures, tasks
+from engine import calendars, deadlines, documents, dossiers, procedures, tasks
 from engine.accounts import authenticate
 from engine.actors import Actor
 from engine.calendars import parse_instant
@@ -193,6 +193,41 @@ def dossier_deadlines(code: str) -> Response:
     actor = _signed_in()
     with uow() as work:
         return jsonify({"changes": deadlines.deadline_history(work, actor=actor, code=code)})
+
+
+@bp.get("/dossiers/<code>/documents/<kind>")
+def dossier_document(code: str, kind: str) -> Response:
+    """A legal document of the dossier (receipt, supplement, refusal, apology, control_slip)
+    as PDF (default) or printable HTML (`format=html`)."""
+    actor = _signed_in()
+    with uow() as work:
+        document = documents.render_dossier_document(
+            work, actor=actor, code=code, kind=kind, fmt=request.args.get("format", "pdf"),
+            tracking_base=current_app.config["PUBLIC_URL"],
+            set_name=current_app.config["DOCUMENT_SET"])
+    return _send(document)
+
+
+@bp.get("/agencies/<agency>/tracking-book")
+def tracking_book(agency: str) -> Response:
+    """The agency's tracking book (Mẫu 06) for `from`..`to` (ISO dates), PDF or HTML."""
+    actor = _signed_in()
+    start, end = _date(request.args.get("from", "")), _date(request.args.get("to", ""))
+    if end < start or (end - start).days > 366:
+        raise Invalid("Khoảng thời gian không hợp lệ (tối đa một năm).")
+    with uow() as work:
+        document = documents.render_tracking_book(
+            work, actor=actor, agency_code=agency, start=start, end=end,
+            fmt=request.args.get("format", "pdf"), set_name=current_app.config["DOCUMENT_SET"])
+    return _send(document)
+
+
+def _send(document: documents.Document) -> Response:
+    response = Response(document.content, mimetype=document.media_type.split(";")[0])
+    response.headers["Content-Type"] = document.media_type
+    disposition = "inline" if document.media_type.startswith("text/html") else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
+    return response
 
 
 @bp.get("/calendars/<province>")

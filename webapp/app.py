@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("MOTCUA_SECURE_COOKIES") == "1",
         PUBLIC_URL=os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:5000"),
+        DOCUMENT_SET=os.environ.get("MOTCUA_DOCUMENT_SET", "tt01-2018"),
     )
     app.config.update(config)
     if not app.config.get("DATABASE_URL"):

@@ -60,3 +60,24 @@ def test_only_administrators_change_the_calendar(app: Flask) -> None:
     assert [(d["day"], d["kind"]) for d in days] == [("2026-12-12", "working")]
     removed = admin.delete("/api/v1/calendars/Tuyên Quang/days/2026-12-12?reason=Hủy")
     assert removed.status_code == 200
+
+
+def test_documents_are_served_as_pdf_and_printable_html(app: Flask) -> None:
+    code = submit_permit(app.test_client())["code"]
+    desk = app.test_client()
+    login(desk, "motcua.minhxuan")
+    early = desk.get(f"/api/v1/dossiers/{code}/documents/receipt")
+    assert early.status_code == 409 and "chưa được tiếp nhận" in early.json["error"]["message"]
+    complete(desk, code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    pdf = desk.get(f"/api/v1/dossiers/{code}/documents/receipt")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF") and "attachment" in pdf.headers["Content-Disposition"]
+    html = desk.get(f"/api/v1/dossiers/{code}/documents/control_slip?format=html")
+    assert html.status_code == 200 and "PHIẾU KIỂM SOÁT" in html.data.decode()
+    book = desk.get("/api/v1/agencies/000.00.12.H64/tracking-book?from=2026-11-01&to=2026-11-30")
+    assert book.status_code == 200 and book.data.startswith(b"%PDF")
+    other = app.test_client()
+    login(other, "motcua.antuong")
+    assert other.get(f"/api/v1/dossiers/{code}/documents/receipt").status_code == 404
+    assert other.get("/api/v1/agencies/000.00.12.H64/tracking-book?from=2026-11-01&to=2026-11-30"
+                     ).status_code == 403
