@@ -3,6 +3,8 @@ validation report, and publishing."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -16,7 +18,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from engine import procedures
+from engine import calendars, deadlines, procedures
 from engine.actors import Actor
 from engine.errors import ServiceError
 from engine.platform import Platform
@@ -83,3 +85,46 @@ def publish(agency: str, code: str, number: int) -> Response:
     except ServiceError as exc:
         flash(exc.message, "error")
     return redirect(url_for("admin.versions"), 303)
+
+
+@bp.get("/lich")
+def calendar_page() -> str:
+    """A province's calendar overrides for a year, with forms to add and remove days."""
+    _admin()
+    with uow() as work:
+        provinces = calendars.list_provinces(work)
+        province = request.args.get("tinh") or (provinces[0] if provinces else "")
+        year = request.args.get("nam", type=int) or work.clock.now().year
+        days = calendars.list_days(work, province=province, year=year) if province else []
+    return render_template("admin_calendar.html", provinces=provinces, province=province,
+                           year=year, days=days)
+
+
+@bp.post("/lich")
+def calendar_change() -> Response:
+    """Add, change or remove one day's override; due times of open dossiers follow."""
+    actor = _admin()
+    province = request.form.get("province", "")
+    kind = request.form.get("kind") or None
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+        with uow() as work:
+            result = deadlines.set_calendar_day(work, actor=actor, province=province, day=day,
+                                                kind=kind, reason=request.form.get("reason", ""))
+    except ValueError:
+        flash("Ngày không hợp lệ.", "error")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; "
+              f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
+    return redirect(url_for("admin.calendar_page", tinh=province), 303)
+
+
+def _admin() -> Actor:
+    actor: Actor = g.actor
+    if actor.account_id is None:
+        abort(401)
+    if actor.kind != "admin":
+        abort(403)
+    return actor

@@ -48,6 +48,7 @@ UNSUPPORTED = {
     "compensateEventDefinition": "Sự kiện bù trừ (compensation) không được hỗ trợ.",
     "preScript": "Script trước tác vụ (preScript) không được hỗ trợ.",
     "postScript": "Script sau tác vụ (postScript) không được hỗ trợ.",
+    "timeCycle": "Hẹn giờ lặp (timeCycle) chưa được hỗ trợ; dùng khoảng thời gian (P2D) hoặc thời điểm.",
 }
 NATIONAL_STATUSES = {str(n) for n in range(1, 11)}
 
@@ -167,19 +168,32 @@ def _line(element: etree._Element) -> int | None:
     return line if isinstance(line, int) else None
 
 
+def _owner(element: etree._Element) -> str | None:
+    """The id of the diagram element a finding belongs to (an event, not its definition)."""
+    node: etree._Element | None = element
+    while node is not None:
+        local = etree.QName(node).localname if isinstance(node.tag, str) else ""
+        if node.get("id") and not local.endswith("EventDefinition"):
+            return node.get("id")
+        node = node.getparent()
+    return None
+
+
 def _check_unsupported(diagrams: list[_Diagram], report: Report) -> None:
     for diagram in diagrams:
+        for start in diagram.root.iterfind(".//bpmn:process/bpmn:startEvent", NS):
+            if start.find("bpmn:timerEventDefinition", NS) is not None:
+                report.add(Problem(
+                    "bpmn.unsupported", "Hồ sơ bắt đầu khi được nộp: sự kiện bắt đầu hẹn giờ "
+                    "không dùng được cho quy trình chính.", diagram.name, _line(start),
+                    start.get("id")))
         for element in diagram.root.iter():
             if not isinstance(element.tag, str):
                 continue
             local = etree.QName(element).localname
             if local in UNSUPPORTED:
-                owner = element if element.get("id") else element.getparent()
-                while owner is not None and not owner.get("id"):
-                    owner = owner.getparent()
                 report.add(Problem("bpmn.unsupported", UNSUPPORTED[local], diagram.name,
-                                   _line(element),
-                                   owner.get("id") if owner is not None else None))
+                                   _line(element), _owner(element)))
 
 
 def _parse_with_spiff(
@@ -233,24 +247,19 @@ def _check_expressions(diagrams: list[_Diagram], report: Report) -> None:
         ".//bpmn:conditionExpression",
         ".//bpmn:timeDuration",
         ".//bpmn:timeDate",
-        ".//bpmn:timeCycle",
         ".//bpmn:completionCondition",
         ".//bpmn:loopCardinality",
     )
     for diagram in diagrams:
         for path in paths:
             for node in diagram.root.iterfind(path, NS):
-                owner = node.getparent()
-                while owner is not None and not owner.get("id"):
-                    owner = owner.getparent()
                 text = (node.text or "").strip()
                 try:
                     compile_expression(text)
                 except ExpressionError as exc:
                     report.add(Problem(
                         "expression.invalid", f"Biểu thức '{text[:120]}' bị từ chối: {exc.message}",
-                        diagram.name, _line(node),
-                        owner.get("id") if owner is not None else None))
+                        diagram.name, _line(node), _owner(node)))
 
 
 def _check_forms(

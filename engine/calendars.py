@@ -83,6 +83,11 @@ def province_calendar(uow: UnitOfWork, name: str) -> BusinessCalendar:
     return uow.calendars.for_province(uow, province.id, province.calendar_version)
 
 
+def list_provinces(uow: UnitOfWork) -> list[str]:
+    """Names of the provinces, alphabetically."""
+    return list(uow.session.scalars(select(Province.name).order_by(Province.name)))
+
+
 def list_days(uow: UnitOfWork, *, province: str, year: int) -> list[dict[str, Any]]:
     """The overrides of one province in one year, in date order."""
     found = uow.session.scalar(select(Province).where(Province.name == province))

@@ -43,31 +43,6 @@ def compute_due(
     return calendar.due(started, float(time["value"]), str(time["unit"]), paused)
 
 
-def classify(done: datetime, due: datetime | None) -> str | None:
-    """Early (a day or more ahead), on time (on the due day, not after the due time), late."""
-    if due is None:
-        return None
-    if done > due:
-        return "late"
-    if done.astimezone(VN_TZ).date() == due.astimezone(VN_TZ).date():
-        return "on_time"
-    return "early"
-
-
-CLASS_LABELS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
-
-
-def urgency(calendar: BusinessCalendar, now: datetime, due: datetime | None) -> str | None:
-    """"overdue" after the due time, "due_soon" with one working day or less left."""
-    if due is None:
-        return None
-    if now > due:
-        return "overdue"
-    if calendar.measure(now, due) <= calendar.day_length:
-        return "due_soon"
-    return None
-
-
 def _move_due(
     uow: UnitOfWork, dossier: Dossier, new_due: datetime | None, *, kind: str, actor: Actor,
     reason: str,

@@ -13,6 +13,7 @@ from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.codes import next_dossier_code
 from engine.errors import FormInvalid, Invalid, NotFound
+from engine.lateness import classify, urgency
 from engine.models import Dossier, Event, Task
 from engine.procedures import published_version
 from engine.progress import DOSSIERS, Advance, DossierRow, record
@@ -149,6 +150,12 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     return {
         **_stored_summary(dossier),
         "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
+        "original_due_at": local_iso(dossier.original_due_at),
+        "supplement_rounds": dossier.supplement_rounds,
+        "extended": dossier.extended_at is not None,
+        "result": classify(dossier.ended_at, dossier.due_at) if dossier.ended_at else None,
+        "urgency": None if dossier.ended_at else urgency(
+            uow.calendar_for(dossier.agency_id), uow.clock.now(), dossier.due_at),
         "data": dossier.data,
         "start_form": compiled.forms[compiled.start_form],
         "tasks": [task_view(t) for t in tasks],
@@ -173,6 +180,7 @@ def task_view(task: Task) -> dict[str, Any]:
         "created_at": local_iso(task.created_at),
         "due_at": local_iso(task.due_at),
         "completed_at": local_iso(task.completed_at),
+        "result": classify(task.completed_at, task.due_at) if task.completed_at else None,
         "data": task.data,
     }
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import joinedload
 from bpmn.runtime import ProcessError, TaskNotWaiting
 from engine.actors import Actor
 from engine.calendar import local_iso
-from engine.deadlines import urgency
 from engine.dossiers import find_visible, task_view
 from engine.errors import Conflict, FormInvalid, Invalid, NotFound
+from engine.lateness import urgency
 from engine.models import Task
 from engine.progress import (
     RECEPTION_STATUS,
@@ -94,6 +94,9 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
         "procedure_name": compiled.manifest["name"],
         "applicant": task.dossier.applicant_name,
         "dossier_status": task.dossier.status,
+        "dossier_due_at": local_iso(task.dossier.due_at),
+        "dossier_received": task.dossier.received_at is not None,
+        "urgency": urgency(uow.calendar_for(task.agency_id), uow.clock.now(), task.due_at),
     }
 
 

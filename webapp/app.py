@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from engine.calendar import VN_TZ
 from engine.platform import Platform
+from webapp.text import URGENCY_LABELS, vn_datetime
 
 DEFAULT_DATABASE = "sqlite:///{instance}/motcua.db"
 
@@ -50,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp import api, citizen, errors, officer, security
 
     app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.globals["URGENCY"] = URGENCY_LABELS
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(api.bp)
@@ -71,11 +71,3 @@ def _instance_secret(instance: str) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-def vn_datetime(value: str | None) -> str:
-    """"2026-12-14T17:00:00+07:00" → "17:00 ngày 14/12/2026" (Vietnam time)."""
-    if not value:
-        return ""
-    moment = datetime.fromisoformat(value).astimezone(VN_TZ)
-    return moment.strftime("%H:%M ngày %d/%m/%Y")

@@ -7,12 +7,14 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import tasks
+from engine import deadlines, tasks
 from engine.accounts import authenticate
-from engine.errors import Conflict, FormInvalid, Invalid
+from engine.calendars import parse_instant
+from engine.errors import Conflict, FormInvalid, Invalid, ServiceError
 from webapp.context import current_actor, uow
 from webapp.formpage import field_errors, form_html, parse_posted, summary_html
 from webapp.security import log_in, log_out
+from webapp.text import vn_datetime
 
 bp = Blueprint("officer", __name__)
 
@@ -92,6 +94,48 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
         dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
     )
     return (page, status) if status != 200 else page
+
+
+@bp.post("/can-bo/cong-viec/<int:task_id>/yeu-cau-bo-sung")
+def request_supplement(task_id: int) -> Response:
+    """Ask the citizen for a supplement (form 02): one missing item per line."""
+    actor = _officer()
+    with uow() as work:
+        code = tasks.get_task(work, actor=actor, task_id=task_id)["dossier"]
+    missing = [line for line in request.form.get("missing", "").splitlines() if line.strip()]
+    try:
+        with uow() as work:
+            result = deadlines.request_supplement(
+                work, actor=actor, code=code,
+                request=deadlines.SupplementRequest(missing, request.form.get("note", "")))
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("officer.task", task_id=task_id), 303)
+    flash(f"Đã gửi yêu cầu bổ sung hồ sơ {code}.", "success")
+    if result["warning"]:
+        flash(result["warning"], "error")
+    return redirect(url_for("officer.inbox"), 303)
+
+
+@bp.post("/can-bo/cong-viec/<int:task_id>/gia-han")
+def extend(task_id: int) -> Response:
+    """Grant the one extension (form 04) with its new date and the reason for the delay."""
+    actor = _officer()
+    with uow() as work:
+        code = tasks.get_task(work, actor=actor, task_id=task_id)["dossier"]
+    try:
+        new_due = parse_instant(request.form.get("due_at", ""))
+        with uow() as work:
+            result = deadlines.extend(work, actor=actor, code=code, new_due=new_due,
+                                      reason=request.form.get("reason", ""))
+    except ValueError:
+        flash("Ngày hẹn mới không hợp lệ.", "error")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã hẹn lại ngày trả kết quả hồ sơ {code}: {vn_datetime(result['due_at'])}.",
+              "success")
+    return redirect(url_for("officer.task", task_id=task_id), 303)
 
 
 @bp.post("/can-bo/cong-viec/<int:task_id>/nhan")

@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from engine.actors import Actor
 from engine.calendar import VN_TZ
-from engine.deadlines import CLASS_LABELS, classify
 from engine.documents.layout import Page, to_html, to_pdf
 from engine.dossiers import find_visible
 from engine.errors import Conflict, Forbidden, NotFound
+from engine.lateness import CLASS_LABELS, classify
 from engine.models import Account, Agency, DeadlineChange, Dossier, Event, Province, Task
 from engine.statuses import STATUS_LABELS
 from engine.uow import UnitOfWork

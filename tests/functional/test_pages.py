@@ -158,3 +158,45 @@ def test_designer_uploads_a_package_and_reads_its_report(app: Flask) -> None:
         "package": (io.BytesIO(_zip(PACKAGE)), "goi.zip")}, content_type="multipart/form-data")
     assert good.status_code == 200
     assert "Đã lưu thành phiên bản nháp số 2" in good.data.decode()
+
+
+def test_officer_asks_for_a_supplement_and_extends_from_the_task_page(app: Flask) -> None:
+    citizen = app.test_client()
+    citizen.post(f"/thu-tuc/{PERMIT}", data=valid_form(token(citizen.get(PERMIT_PAGE).data)))
+    desk = app.test_client()
+    page_login(desk, "motcua.minhxuan")
+    link = re.search(r'href="(/can-bo/cong-viec/\d+)"', desk.get("/can-bo").data.decode()).group(1)
+    page = desk.get(link).data
+    desk.post(link, data={"csrf_token": token(page), "ket_qua_kiem_tra": "tiep_nhan"})
+    specialist = app.test_client()
+    page_login(specialist, "chuyenvien.minhxuan")
+    link = re.search(r'href="(/can-bo/cong-viec/\d+)"',
+                     specialist.get("/can-bo").data.decode()).group(1)
+    page = specialist.get(link).data
+    assert "Hẹn lại ngày trả kết quả (Mẫu 04)" in page.decode()
+    too_early = specialist.post(f"{link}/gia-han", data={
+        "csrf_token": token(page), "due_at": "2027-03-01T17:00", "reason": "Chờ ý kiến"})
+    assert too_early.status_code == 303
+    assert "1/3 tổng thời gian" in specialist.get(link).data.decode()
+    asked = specialist.post(f"{link}/yeu-cau-bo-sung", data={
+        "csrf_token": token(page), "missing": "Bản vẽ mặt cắt\nBản sao sổ đỏ", "note": ""})
+    assert asked.status_code == 303
+    inbox = specialist.get("/can-bo").data.decode()
+    assert "Đã gửi yêu cầu bổ sung" in inbox and "Không có công việc nào đang chờ." in inbox
+    assert "Hồ sơ đang chờ công dân bổ sung." in specialist.get(link).data.decode()
+
+
+def test_the_administrator_edits_the_provincial_calendar(app: Flask) -> None:
+    admin = app.test_client()
+    page_login(admin, "quantri")
+    page = admin.get("/quan-tri/lich?nam=2026")
+    assert page.status_code == 200 and "Lịch làm việc Tuyên Quang năm 2026" in page.data.decode()
+    saved = admin.post("/quan-tri/lich", data={
+        "csrf_token": token(page.data), "province": "Tuyên Quang", "day": "2026-12-07",
+        "kind": "off", "reason": "Nghỉ bù theo Quyết định của UBND tỉnh"})
+    assert saved.status_code == 303
+    listed = admin.get("/quan-tri/lich?nam=2026").data.decode()
+    assert "2026-12-07" in listed and "Nghỉ bù theo Quyết định của UBND tỉnh" in listed
+    officer = app.test_client()
+    page_login(officer, "motcua.minhxuan")
+    assert officer.get("/quan-tri/lich").status_code == 403

@@ -202,7 +202,7 @@ def test_changing_the_calendar_moves_open_dossiers_and_records_why(
 def test_steps_and_dossiers_are_classified_early_on_time_or_late(
     desk: Desk, clock: FixedClock, platform: Platform
 ) -> None:
-    from engine.deadlines import classify, urgency
+    from engine.lateness import classify, urgency
 
     received = desk.receive()
     assert received["dossier"]["due_at"] == "2026-12-16T08:00:00+07:00"

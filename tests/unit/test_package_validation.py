@@ -205,3 +205,18 @@ def test_step_deadlines_beyond_the_legal_time_are_a_warning(package: Path) -> No
     assert warning.message == (
         "Tổng thời hạn các bước trên đường dài nhất (132 giờ làm việc: tiep_nhan → tham_dinh → "
         "phe_duyet → tra_giay_phep) vượt thời hạn giải quyết của thủ tục (120 giờ làm việc).")
+
+
+def test_a_recurring_timer_is_refused_by_name(package: Path) -> None:
+    _edit(package / "process.bpmn", "<bpmn:timeDuration>P10D</bpmn:timeDuration>",
+          "<bpmn:timeCycle>R3/P1D</bpmn:timeCycle>")
+    errors = _errors(package)
+    assert [(e.code, e.element) for e in errors] == [("bpmn.unsupported", "tham_dinh_qua_han")]
+    assert "timeCycle" in errors[0].message
+
+
+def test_a_timer_duration_that_is_not_iso_is_refused(package: Path) -> None:
+    _edit(package / "process.bpmn", "<bpmn:timeDuration>P10D</bpmn:timeDuration>",
+          "<bpmn:timeDuration>10 ngày</bpmn:timeDuration>")
+    [error] = _errors(package)
+    assert (error.code, error.element) == ("expression.invalid", "tham_dinh_qua_han")

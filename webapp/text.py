@@ -1,0 +1,17 @@
+"""Formatting for pages: Vietnamese dates and labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine.calendar import VN_TZ
+
+URGENCY_LABELS = {"overdue": "quá hạn", "due_soon": "sắp đến hạn"}
+
+
+def vn_datetime(value: str | None) -> str:
+    """"2026-12-14T17:00:00+07:00" → "17:00 ngày 14/12/2026" (Vietnam time)."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value).astimezone(VN_TZ)
+    return moment.strftime("%H:%M ngày %d/%m/%Y")
