@@ -30,6 +30,7 @@ RECEIVED_STATUS = 2
 REFUSED_AT_RECEPTION = 3
 PROCESSING_STATUS = 4
 RETURNED_STATUS = 10
+PAPER_CHANNELS = ("desk", "post")
 
 DOSSIERS: Table = Dossier.__table__  # type: ignore[assignment]
 TASKS: Table = Task.__table__  # type: ignore[assignment]
@@ -197,6 +198,7 @@ class Advance:
         self.calendar = uow.calendar_for(dossier.agency_id)
         self.before: set[str] = set()
         self.timers_before: set[str] = set()
+        self.steps_start = self.now
 
     def track(self, instance: ProcessInstance) -> None:
         """Note what waits before this step changes the process (the tables mirror it)."""
@@ -233,6 +235,10 @@ class Advance:
             self.dossier.status not in (RECEPTION_STATUS, REFUSED_AT_RECEPTION)
         ):
             self._start_clock()
+            if self.dossier.channel in PAPER_CHANNELS:
+                # A paper dossier received after 15:00 reaches the agency the next working
+                # day: the steps it opens are counted from then.
+                self.steps_start = self.calendar.forwarding_instant(self.now)
         for item in waiting:
             if item.id not in self.before:
                 self._open(item.id, item.bpmn_id)
@@ -297,7 +303,7 @@ class Advance:
 
     def _open(self, spiff_id: str, bpmn_id: str) -> None:
         info = self.compiled.tasks[bpmn_id]
-        due = (self.calendar.add(self.now, self.calendar.duration(info.deadline))
+        due = (self.calendar.add(self.steps_start, self.calendar.duration(info.deadline))
                if info.deadline else None)
         opened = TaskRow(
             id=0, dossier_id=self.dossier.id, spiff_id=spiff_id, bpmn_id=bpmn_id, name=info.name,

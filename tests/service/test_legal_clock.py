@@ -228,3 +228,20 @@ def test_steps_and_dossiers_are_classified_early_on_time_or_late(
         [item] = tasks.inbox(uow, actor=actor, overdue=True)
     assert item["urgency"] == "overdue"
     assert timedelta(0) < calendar.measure(at("2026-12-09 08:00"), at("2026-12-09 10:00"))
+
+
+def test_a_paper_dossier_received_after_15h_reaches_the_agency_the_next_working_day(
+    platform: Platform, clock: FixedClock
+) -> None:
+    clock.set(at("2026-11-25 15:30"))
+    desk_officer = Desk.__new__(Desk)
+    desk_officer.platform, desk_officer.clock, desk_officer.officers = platform, clock, {}
+    with platform.uow() as uow:
+        desk_officer.code = dossiers.submit_dossier(
+            uow, actor=desk_officer.actor("motcua.minhxuan"), procedure_code=PERMIT,
+            agency_code=MINH_XUAN, data=permit_data(), channel="desk")["code"]
+    received = desk_officer.receive()
+    # The legal clock starts at reception (15:30), the appraisal step the next morning.
+    assert received["dossier"]["due_at"] == "2026-12-16T15:30:00+07:00"
+    appraisal = next(t for t in desk_officer.view()["tasks"] if t["step"] == "tham_dinh")
+    assert appraisal["due_at"] == "2026-12-09T17:00:00+07:00"  # 10 working days from 26 Nov 07:00

@@ -4,24 +4,31 @@ workers racing on one timer fire it once."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
 from datetime import datetime
 from email import message_from_bytes, policy
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from engine import procedures
+from engine.actors import SYSTEM
 from engine.calendar import VN_TZ
 from engine.clock import FixedClock
 from engine.models import Event, Notification, Task, Timer
 from engine.notifications import Gateways, NullGateway, SmtpEmail, deliver_pending
 from engine.platform import Platform
 from engine.timers import due_timers, fire_timer
+from tests.helpers import MINH_XUAN, PERMIT
 from tests.service.test_legal_clock import Desk
+
+PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 
 
 def at(text: str) -> datetime:
@@ -191,3 +198,49 @@ def test_two_workers_racing_on_one_due_timer_fire_it_once(
     with platform.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Event)
                                   .where(Event.kind == "timer_fired")) == 1
+
+
+def test_an_intermediate_timer_waits_in_working_time_then_moves_on(
+    platform: Platform, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A designer puts a 4-working-hour public notice period before the appraisal."""
+    package = tmp_path / "goi"
+    shutil.copytree(PACKAGE, package)
+    bpmn = package / "process.bpmn"
+    notice = """<bpmn:intermediateCatchEvent id="niem_yet" name="Niêm yết công khai">
+      <bpmn:incoming>f_hop_le</bpmn:incoming>
+      <bpmn:outgoing>f_het_niem_yet</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="niem_yet_timer">
+        <bpmn:timeDuration>PT4H</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f_het_niem_yet" sourceRef="niem_yet" targetRef="tham_dinh" />
+    """
+    text = (bpmn.read_text(encoding="utf-8")
+            .replace('sourceRef="gw_tiep_nhan" targetRef="tham_dinh"',
+                     'sourceRef="gw_tiep_nhan" targetRef="niem_yet"')
+            .replace('<bpmn:userTask id="tham_dinh"', notice + '<bpmn:userTask id="tham_dinh"')
+            .replace("<bpmn:flowNodeRef>tham_dinh</bpmn:flowNodeRef>",
+                     "<bpmn:flowNodeRef>tham_dinh</bpmn:flowNodeRef>"
+                     "<bpmn:flowNodeRef>niem_yet</bpmn:flowNodeRef>"))
+    bpmn.write_text(text, encoding="utf-8")
+    with platform.uow() as uow:
+        report, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
+                                                    path=package)
+    assert version is not None, report.as_text()
+    with platform.uow() as uow:
+        procedures.publish_version(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=PERMIT,
+                                   number=version["number"])
+    clock.set(at("2026-11-25 10:00"))
+    desk = Desk(platform, clock)
+    desk.receive()
+    assert open_steps(platform) == []  # waiting for the notice period
+    with platform.uow() as uow:
+        notice = uow.session.scalar(select(Timer).where(Timer.bpmn_id == "niem_yet"))
+        assert notice is not None and notice.due_at == at("2026-11-25 16:00")  # lunch skipped
+    clock.set(at("2026-11-25 15:59"))
+    fire_all(platform)
+    assert open_steps(platform) == []
+    clock.set(at("2026-11-25 16:00"))
+    fire_all(platform)
+    assert open_steps(platform) == [("tham_dinh", "chuyen_vien")]
