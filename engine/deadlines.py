@@ -16,7 +16,7 @@ Rules (DOMAIN.md, "Deadlines" and "The dossier lifecycle"; sources in the seeds)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -264,6 +264,35 @@ def set_calendar_day(
     )
     uow.commit()
     return {"province": province, "day": day.isoformat(), "kind": kind, "moved_dossiers": moved}
+
+
+def set_working_hours(
+    uow: UnitOfWork, *, actor: Actor, province: str, periods: list[list[str]], reason: str
+) -> dict[str, Any]:
+    """Set a province's working periods (e.g. [["07:30", "11:30"], ["13:30", "17:00"]]),
+    then recompute its open dossiers' due times, recording why."""
+    if actor.kind not in ("admin", "system"):
+        raise Forbidden("Chỉ quản trị hệ thống được sửa giờ làm việc.")
+    if not reason.strip():
+        raise Invalid("Cần ghi lý do thay đổi giờ làm việc.")
+    try:
+        parsed = tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in periods)
+        BusinessCalendar(periods=parsed)
+    except (TypeError, ValueError) as exc:
+        raise Invalid("Giờ làm việc phải là các khoảng [\"HH:MM\", \"HH:MM\"] tăng dần, "
+                      "không chồng nhau.") from exc
+    found = uow.session.scalar(select(Province).where(Province.name == province))
+    if found is None:
+        raise NotFound(f"Không có tỉnh '{province}'.")
+    found.periods = [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in parsed]
+    found.calendar_version += 1
+    uow.session.flush()
+    calendar = uow.calendars.for_province(uow, found.id, found.calendar_version)
+    hours = ", ".join(f"{a}–{b}" for a, b in found.periods)
+    moved = _recompute_province(uow, province_id=found.id, calendar=calendar, actor=actor,
+                                reason=f"Giờ làm việc {province} đổi thành {hours} ({reason})")
+    uow.commit()
+    return {"province": province, "periods": found.periods, "moved_dossiers": moved}
 
 
 def _recompute_province(

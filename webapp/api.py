@@ -250,6 +250,22 @@ def set_calendar_day(province: str, day: str) -> Response:
             kind=str(body.get("kind", "")), reason=str(body.get("reason", ""))))
 
 
+@bp.put("/calendars/<province>/hours")
+def set_working_hours(province: str) -> Response:
+    """Set the province's working periods (`{periods: [["07:00","11:30"], ...], reason}`)."""
+    actor = _signed_in()
+    body = _body()
+    periods = body.get("periods")
+    if not isinstance(periods, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(t, str) for t in p) for p in periods
+    ):
+        raise Invalid("Trường 'periods' phải là danh sách các cặp giờ [\"HH:MM\", \"HH:MM\"].")
+    with uow() as work:
+        return jsonify(deadlines.set_working_hours(work, actor=actor, province=province,
+                                                   periods=periods,
+                                                   reason=str(body.get("reason", ""))))
+
+
 @bp.delete("/calendars/<province>/days/<day>")
 def delete_calendar_day(province: str, day: str) -> Response:
     """Remove a day's override (`?reason=`); administrators."""

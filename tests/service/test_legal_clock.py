@@ -245,3 +245,18 @@ def test_a_paper_dossier_received_after_15h_reaches_the_agency_the_next_working_
     assert received["dossier"]["due_at"] == "2026-12-16T15:30:00+07:00"
     appraisal = next(t for t in desk_officer.view()["tasks"] if t["step"] == "tham_dinh")
     assert appraisal["due_at"] == "2026-12-09T17:00:00+07:00"  # 10 working days from 26 Nov 07:00
+
+
+def test_provincial_working_hours_move_open_dossiers(desk: Desk, platform: Platform) -> None:
+    desk.receive()  # 15 days of 8 h from Wed 25 Nov 08:00 → Wed 16 Dec 08:00
+    with platform.uow() as uow:
+        result = deadlines.set_working_hours(
+            uow, actor=SYSTEM, province=PROVINCE, periods=[["08:30", "12:00"], ["13:30", "18:00"]],
+            reason="Quyết định giờ làm việc mùa đông")
+    assert result["moved_dossiers"] == 1
+    # Received at 08:00, before the new opening time: the 15 days count from 08:30.
+    assert desk.view()["due_at"] == "2026-12-16T08:30:00+07:00"
+    assert "08:30–12:00, 13:30–18:00" in desk.history()[-1]["reason"]
+    with platform.uow() as uow, pytest.raises(Invalid, match="tăng dần"):
+        deadlines.set_working_hours(uow, actor=SYSTEM, province=PROVINCE,
+                                    periods=[["13:00", "17:00"], ["07:00", "11:00"]], reason="x")
