@@ -254,8 +254,9 @@ def test_provincial_working_hours_move_open_dossiers(desk: Desk, platform: Platf
             uow, actor=SYSTEM, province=PROVINCE, periods=[["08:30", "12:00"], ["13:30", "18:00"]],
             reason="Quyết định giờ làm việc mùa đông")
     assert result["moved_dossiers"] == 1
-    # Received at 08:00, before the new opening time: the 15 days count from 08:30.
-    assert desk.view()["due_at"] == "2026-12-16T08:30:00+07:00"
+    # Received at 08:00, before the new opening time: 15 full days from 08:30 end at the
+    # close of the 15th working day.
+    assert desk.view()["due_at"] == "2026-12-15T18:00:00+07:00"
     assert "08:30–12:00, 13:30–18:00" in desk.history()[-1]["reason"]
     with platform.uow() as uow, pytest.raises(Invalid, match="tăng dần"):
         deadlines.set_working_hours(uow, actor=SYSTEM, province=PROVINCE,
