@@ -25,10 +25,11 @@ from sqlalchemy import select
 from engine.actors import Actor
 from engine.calendar import VN_TZ, BusinessCalendar, local_iso
 from engine.calendars import DAY_KINDS
-from engine.dossiers import find_visible
+from engine.dossiers import find_visible, pick
 from engine.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.models import Agency, CalendarDay, DeadlineChange, Dossier, Province, Task
 from engine.progress import record
+from engine.text import fold
 from engine.uow import UnitOfWork
 
 SUPPLEMENT_STATUS = 5
@@ -147,6 +148,10 @@ def supplement(
     now = uow.clock.now()
     previous_data = dossier.data
     dossier.data = data
+    applicant = compiled.manifest.get("applicant", {})
+    name = pick(data, applicant.get("name", "ho_ten"))
+    if name:
+        dossier.applicant_name, dossier.applicant_search = str(name), fold(str(name))
     dossier.status = dossier.status_before_supplement or 1
     for task in uow.session.scalars(
         select(Task).where(Task.dossier_id == dossier.id, Task.state == "suspended")

@@ -18,6 +18,7 @@ from engine.models import Dossier, Event, Task
 from engine.procedures import published_version
 from engine.progress import DOSSIERS, Advance, DossierRow, record
 from engine.statuses import STATUS_LABELS
+from engine.text import fold
 from engine.uow import UnitOfWork
 
 CHANNELS = ("online", "desk", "post")
@@ -57,11 +58,13 @@ def submit_dossier(
     except ProcessError as exc:
         raise Invalid(f"Quy trình không chạy được với dữ liệu này: {exc}") from exc
     code = next_dossier_code(uow, unit_code=version.agency_code, at=now)
+    name = str(pick(data, applicant.get("name", "ho_ten")) or "")
     values = {
         "code": code, "agency_id": version.agency_id, "version_id": version.version_id,
         "owner_id": actor.account_id if actor.kind == "citizen" else None,
-        "applicant_name": str(_pick(data, applicant.get("name", "ho_ten")) or ""),
-        "applicant_id_number": str(_pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
+        "applicant_name": name,
+        "applicant_search": fold(name),
+        "applicant_id_number": str(pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
         "channel": channel, "data": data, "status": 1, "workflow_state": {},
         "submitted_at": now, "row_version": 1,
     }
@@ -83,7 +86,8 @@ def submit_dossier(
                     agency=(version.agency_code, version.agency_name), submitted_at=now)
 
 
-def _pick(data: dict[str, Any], path: str) -> Any:
+def pick(data: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path of form data (None when absent)."""
     node: Any = data
     for part in path.split("."):
         node = node.get(part) if isinstance(node, dict) else None

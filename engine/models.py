@@ -189,6 +189,7 @@ class Dossier(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
     applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_search: Mapped[str] = mapped_column(String(200), default="", server_default="")
     applicant_id_number: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10))
     data: Mapped[dict[str, Any]] = mapped_column(deferred=True)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from bpmn.runtime import ProcessError, TaskNotWaiting
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.dossiers import find_visible, task_view
-from engine.errors import Conflict, FormInvalid, Invalid, NotFound
+from engine.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.lateness import urgency
-from engine.models import Task
+from engine.models import Account, Task
 from engine.progress import (
     RECEPTION_STATUS,
     Advance,
@@ -25,47 +24,6 @@ from engine.progress import (
 from engine.uow import UnitOfWork
 
 INBOX_LIMIT = 200
-
-
-def inbox(
-    uow: UnitOfWork,
-    *,
-    actor: Actor,
-    role: str | None = None,
-    overdue: bool | None = None,
-    limit: int = 50,
-) -> list[dict[str, Any]]:
-    """Open tasks for the actor's roles in their agencies, or assigned to them, soonest due first.
-
-    A query on the task table (index `ix_tasks_inbox`), never a scan of workflow state.
-    """
-    if not actor.grants and actor.account_id is None:
-        return []
-    scopes = [
-        and_(Task.agency_id == agency, Task.role == grant_role)
-        for agency, grant_role in actor.grants
-        if role is None or grant_role == role
-    ]
-    visible = or_(*scopes, Task.assignee_id == actor.account_id) if scopes else (
-        Task.assignee_id == actor.account_id
-    )
-    query = select(Task).options(joinedload(Task.dossier)).where(Task.state == "open", visible)
-    if overdue is True:
-        query = query.where(Task.due_at < uow.clock.now())
-    elif overdue is False:
-        query = query.where(or_(Task.due_at.is_(None), Task.due_at >= uow.clock.now()))
-    query = query.order_by(Task.due_at.is_(None), Task.due_at, Task.id).limit(
-        max(1, min(limit, INBOX_LIMIT))
-    )
-    now = uow.clock.now()
-    return [
-        {**task_view(t), "applicant": t.dossier.applicant_name,
-         "procedure_name": t.dossier.version.procedure.name,
-         "dossier_due_at": local_iso(t.dossier.due_at),
-         "urgency": urgency(uow.calendar_for(t.agency_id), now, t.due_at),
-         "overdue": t.due_at is not None and t.due_at < now}
-        for t in uow.session.scalars(query)
-    ]
 
 
 def _may_work(actor: Actor, task: Task | TaskRow) -> bool:
@@ -98,6 +56,54 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
         "dossier_received": task.dossier.received_at is not None,
         "urgency": urgency(uow.calendar_for(task.agency_id), uow.clock.now(), task.due_at),
     }
+
+
+LEADER_ROLE = "lanh_dao"
+
+
+def release_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
+    """Give a claimed task back to the shared inbox (its assignee or a leader of the agency)."""
+    task = _visible_task(uow, actor, task_id)
+    if task.state != "open":
+        raise Conflict("Công việc đã được xử lý.")
+    if task.assignee_id not in (actor.account_id, None) and not actor.has_role(
+        task.agency_id, LEADER_ROLE
+    ):
+        raise Forbidden("Chỉ người đang nhận hoặc lãnh đạo được trả lại công việc.")
+    task.assignee_id = None
+    task.claimed_at = None
+    record(uow, task.dossier, "task_released", actor=actor, task=task)
+    view = task_view(task)
+    uow.commit()
+    return view
+
+
+def assign_tasks(
+    uow: UnitOfWork, *, actor: Actor, task_ids: list[int], assignee_id: int
+) -> list[dict[str, Any]]:
+    """A leader assigns one or many open tasks of their agency to an officer holding the
+    step's role there, in one transaction (all or none)."""
+    if not task_ids:
+        raise Invalid("Chưa chọn công việc nào.")
+    assignee = uow.session.get(Account, assignee_id)
+    if assignee is None or not assignee.active:
+        raise NotFound("Không có cán bộ được giao.")
+    views = []
+    for task_id in dict.fromkeys(task_ids):
+        task = _visible_task(uow, actor, task_id)
+        if not actor.has_role(task.agency_id, LEADER_ROLE):
+            raise Forbidden("Chỉ lãnh đạo của cơ quan được phân công công việc.")
+        if task.state != "open":
+            raise Conflict(f"Công việc {task_id} đã được xử lý.")
+        if not any(g.agency_id == task.agency_id and g.role == task.role for g in assignee.grants):
+            raise Invalid(f"{assignee.full_name} không giữ vai trò của bước «{task.name}».")
+        task.assignee_id = assignee.id
+        task.claimed_at = uow.clock.now()
+        record(uow, task.dossier, "task_assigned", actor=actor, task=task,
+               note=assignee.full_name)
+        views.append(task_view(task))
+    uow.commit()
+    return views
 
 
 def claim_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:

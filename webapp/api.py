@@ -18,7 +18,9 @@ from engine.accounts import authenticate
 from engine.actors import Actor
 from engine.calendars import parse_instant
 from engine.errors import Invalid
+from engine.inbox import inbox
 from webapp.context import current_actor, uow
+from webapp.filters import inbox_filter
 from webapp.security import csrf_token, log_in, log_out
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -293,17 +295,27 @@ def track(code: str) -> Response:
 
 @bp.get("/tasks")
 def list_tasks() -> Response:
-    """The caller's inbox: filters `role`, `overdue` (true/false), `limit`."""
+    """The caller's inbox: filters `role`, `procedure`, `step`, `status`, `urgency`
+    (overdue|due_soon), `channel`, `assigned` (me|unassigned), `q` (code or applicant),
+    `limit`, `offset`; with the total and the quick-filter counts."""
     actor = _signed_in()
-    overdue_arg = request.args.get("overdue")
-    overdue = None if overdue_arg is None else overdue_arg.lower() in ("1", "true", "yes")
-    try:
-        limit = int(request.args.get("limit", "50"))
-    except ValueError:
-        raise Invalid("Tham số 'limit' phải là số nguyên.") from None
     with uow() as work:
-        return jsonify({"tasks": tasks.inbox(work, actor=actor, role=request.args.get("role"),
-                                             overdue=overdue, limit=limit)})
+        return jsonify(inbox(work, actor=actor, filters=inbox_filter(request.args)))
+
+
+@bp.post("/tasks/assign")
+def assign() -> Response:
+    """A leader assigns tasks (`{task_ids: [...], assignee_id}`) to an officer."""
+    actor = _signed_in()
+    body = _body()
+    ids, assignee = body.get("task_ids"), body.get("assignee_id")
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids) or not isinstance(
+        assignee, int
+    ):
+        raise Invalid("Cần 'task_ids' (danh sách số) và 'assignee_id' (số).")
+    with uow() as work:
+        return jsonify({"tasks": tasks.assign_tasks(work, actor=actor, task_ids=ids,
+                                                    assignee_id=assignee)})
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -320,6 +332,14 @@ def claim(task_id: int) -> Response:
     actor = _signed_in()
     with uow() as work:
         return jsonify(tasks.claim_task(work, actor=actor, task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/release")
+def release(task_id: int) -> Response:
+    """Give a claimed task back to the shared inbox."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(tasks.release_task(work, actor=actor, task_id=task_id))
 
 
 @bp.post("/tasks/<int:task_id>/complete")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
@@ -10,17 +9,12 @@ from werkzeug.wrappers import Response
 
 from engine import dossiers, procedures
 from engine.errors import FormInvalid, NotFound
+from engine.text import fold
 from webapp.context import current_actor, uow
 from webapp.formpage import field_errors, form_html, parse_posted
 
 bp = Blueprint("citizen", __name__)
 RECENT_KEY = "submitted_codes"
-
-
-def fold(text: str) -> str:
-    """Lower-case without Vietnamese diacritics: "Giấy phép" → "giay phep"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
 
 
 @bp.get("/")

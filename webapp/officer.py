@@ -8,10 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from engine import deadlines, tasks
+from engine import inbox as inbox_service
 from engine.accounts import authenticate
 from engine.calendars import parse_instant
 from engine.errors import Conflict, FormInvalid, Invalid, ServiceError
 from webapp.context import current_actor, uow
+from webapp.filters import inbox_filter
 from webapp.formpage import field_errors, form_html, parse_posted, summary_html
 from webapp.security import log_in, log_out
 from webapp.text import vn_datetime
@@ -56,11 +58,11 @@ def _officer() -> Any:
 def inbox() -> str:
     """Open tasks for my roles in my agency, soonest due first."""
     actor = _officer()
-    overdue_arg = request.args.get("qua_han")
+    filters = inbox_filter(request.args)
     with uow() as work:
-        items = tasks.inbox(work, actor=actor, overdue=True if overdue_arg == "1" else None,
-                            limit=100)
-    return render_template("inbox.html", items=items, actor=actor, overdue=overdue_arg == "1")
+        page = inbox_service.inbox(work, actor=actor, filters=filters)
+    return render_template("inbox.html", page=page, items=page["tasks"], actor=actor,
+                           filters=filters, args=request.args)
 
 
 @bp.route("/can-bo/cong-viec/<int:task_id>", methods=["GET", "POST"])

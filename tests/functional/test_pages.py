@@ -86,7 +86,7 @@ def test_add_row_re_renders_without_submitting(client: FlaskClient) -> None:
     assert "lỗi cần sửa" not in html
     officer = client.application.test_client()
     page_login(officer, "motcua.minhxuan")
-    assert "Chưa nhận" not in officer.get("/can-bo").data.decode()  # nothing was submitted
+    assert "Không có công việc nào đang chờ." in officer.get("/can-bo").data.decode()  # nothing sent
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_stores_nothing(client: FlaskClient) -> None:

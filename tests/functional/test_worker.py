@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from engine import dossiers, tasks
 from engine.accounts import authenticate
 from engine.actors import ANONYMOUS
+from engine.inbox import inbox
 from engine.models import Event, Task, Timer
 from engine.platform import Platform
 from engine.seed import DEMO_PASSWORD
@@ -39,7 +40,7 @@ def _received_dossier(url: str) -> str:
         with platform.uow() as uow:
             desk = authenticate(uow, username="motcua.minhxuan", password=DEMO_PASSWORD)
         with platform.uow() as uow:
-            task_id = tasks.inbox(uow, actor=desk)[0]["id"]
+            task_id = inbox(uow, actor=desk)["tasks"][0]["id"]
         with platform.uow() as uow:
             tasks.complete_task(uow, actor=desk, task_id=task_id,
                                 data={"ket_qua_kiem_tra": "tiep_nhan"})

@@ -14,6 +14,7 @@ from engine import dossiers, tasks
 from engine.accounts import authenticate
 from engine.actors import ANONYMOUS, Actor
 from engine.errors import Conflict
+from engine.inbox import inbox
 from engine.models import Event, Task
 from engine.platform import Platform
 from engine.seed import DEMO_PASSWORD
@@ -51,7 +52,7 @@ def test_the_same_task_completed_twice_in_parallel_succeeds_exactly_once(platfor
                                        agency_code=MINH_XUAN, data=permit_data())["code"]
     desk = _actor(platform, "motcua.minhxuan")
     with platform.uow() as uow:
-        task_id = tasks.inbox(uow, actor=desk)[0]["id"]
+        task_id = inbox(uow, actor=desk)["tasks"][0]["id"]
 
     def complete(_: int) -> dict[str, Any]:
         with platform.uow() as uow:

@@ -6,6 +6,7 @@ from engine import dossiers, tasks
 from engine.accounts import authenticate
 from engine.actors import ANONYMOUS
 from engine.clock import FixedClock
+from engine.inbox import inbox
 from engine.platform import Platform
 from engine.seed import DEMO_PASSWORD
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
@@ -29,7 +30,7 @@ def test_a_worker_with_a_stale_instance_restores_what_another_worker_stored(
         with platform.uow() as uow:
             desk = authenticate(uow, username="motcua.minhxuan", password=DEMO_PASSWORD)
         with platform.uow() as uow:
-            first = tasks.inbox(uow, actor=desk)[0]["id"]
+            first = inbox(uow, actor=desk)["tasks"][0]["id"]
         appraisal = _complete(platform, "motcua.minhxuan", first,
                               {"ket_qua_kiem_tra": "tiep_nhan"})["opened"][0]
         # The other worker takes the next step; this worker's cached instance is now stale.

@@ -16,6 +16,7 @@ from engine.calendar import VN_TZ
 from engine.clock import FixedClock
 from engine.deadlines import SupplementRequest
 from engine.errors import Conflict, Invalid
+from engine.inbox import InboxFilter, inbox
 from engine.models import ProcedureVersion
 from engine.platform import Platform
 from engine.seed import DEMO_PASSWORD, PROVINCE
@@ -46,7 +47,7 @@ class Desk:
     def complete(self, username: str, data: dict[str, Any], step: str | None = None) -> dict[str, Any]:
         actor = self.actor(username)
         with self.platform.uow() as uow:
-            task = next(t for t in tasks.inbox(uow, actor=actor)
+            task = next(t for t in inbox(uow, actor=actor)["tasks"]
                         if t["dossier"] == self.code and step in (None, t["step"]))
         with self.platform.uow() as uow:
             return tasks.complete_task(uow, actor=actor, task_id=task["id"], data=data)
@@ -141,7 +142,7 @@ def test_a_dossier_waiting_for_a_supplement_cannot_be_worked_on(desk: Desk) -> N
     desk.request_supplement("Bản vẽ móng")
     actor = desk.actor("chuyenvien.minhxuan")
     with desk.platform.uow() as uow:
-        assert tasks.inbox(uow, actor=actor) == []  # suspended tasks leave the inbox
+        assert inbox(uow, actor=actor)["tasks"] == []  # suspended tasks leave the inbox
     with desk.platform.uow() as uow, pytest.raises(Conflict, match="đang chờ bổ sung"):
         deadlines.request_supplement(uow, actor=actor, code=desk.code,
                                      request=SupplementRequest(["x"]))
@@ -217,15 +218,15 @@ def test_steps_and_dossiers_are_classified_early_on_time_or_late(
     clock.set(at("2026-12-07 10:00"))  # the specialist's P10D step is due Wed 9 Dec 08:00
     actor = desk.actor("chuyenvien.minhxuan")
     with platform.uow() as uow:
-        [item] = tasks.inbox(uow, actor=actor)
+        [item] = inbox(uow, actor=actor)["tasks"]
     assert item["urgency"] is None
     clock.set(at("2026-12-08 10:00"))
     with platform.uow() as uow:
-        [item] = tasks.inbox(uow, actor=actor)
+        [item] = inbox(uow, actor=actor)["tasks"]
     assert item["urgency"] == "due_soon"
     clock.set(at("2026-12-09 10:00"))
     with platform.uow() as uow:
-        [item] = tasks.inbox(uow, actor=actor, overdue=True)
+        [item] = inbox(uow, actor=actor, filters=InboxFilter(urgency="overdue"))["tasks"]
     assert item["urgency"] == "overdue"
     assert timedelta(0) < calendar.measure(at("2026-12-09 08:00"), at("2026-12-09 10:00"))
 
