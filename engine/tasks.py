@@ -26,15 +26,23 @@ from engine.uow import UnitOfWork
 INBOX_LIMIT = 200
 
 
+LEADER_ROLE = "lanh_dao"
+
+
 def _may_work(actor: Actor, task: Task | TaskRow) -> bool:
     return actor.has_role(task.agency_id, task.role) or (
         actor.account_id is not None and task.assignee_id == actor.account_id
     )
 
 
+def _may_see(actor: Actor, task: Task) -> bool:
+    """Who works on the step, and the leaders of its agency (who assign it)."""
+    return _may_work(actor, task) or actor.has_role(task.agency_id, LEADER_ROLE)
+
+
 def _visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> Task:
     task = uow.session.get(Task, task_id)
-    if task is None or not _may_work(actor, task):
+    if task is None or not _may_see(actor, task):
         raise NotFound("Không tìm thấy công việc.")
     return task
 
@@ -56,9 +64,6 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
         "dossier_received": task.dossier.received_at is not None,
         "urgency": urgency(uow.calendar_for(task.agency_id), uow.clock.now(), task.due_at),
     }
-
-
-LEADER_ROLE = "lanh_dao"
 
 
 def release_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:

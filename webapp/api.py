@@ -18,6 +18,7 @@ from engine.accounts import authenticate
 from engine.actors import Actor
 from engine.calendars import parse_instant
 from engine.errors import Invalid
+from engine.handover import hand_over
 from engine.inbox import inbox
 from webapp.context import current_actor, uow
 from webapp.filters import inbox_filter
@@ -230,6 +231,18 @@ def _send(document: documents.Document) -> Response:
     disposition = "inline" if document.media_type.startswith("text/html") else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     return response
+
+
+@bp.post("/agencies/<agency>/handover")
+def handover(agency: str) -> Response:
+    """Hand an officer's open work to a successor (`{leaving, successor, reason}`)."""
+    actor = _signed_in()
+    body = _body()
+    with uow() as work:
+        return jsonify(hand_over(work, actor=actor, agency_code=agency,
+                                 leaving=str(body.get("leaving", "")),
+                                 successor=str(body.get("successor", "")),
+                                 reason=str(body.get("reason", ""))))
 
 
 @bp.get("/calendars/<province>")
