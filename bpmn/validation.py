@@ -210,6 +210,10 @@ def _parse_with_spiff(
         for process in diagram.root.iterfind("bpmn:process", NS):
             if process.get("isExecutable", "true") == "true":
                 executable.append((process.get("id", ""), diagram.name))
+    called = {node.get("calledElement") for d in diagrams
+              for node in d.root.iterfind(".//bpmn:callActivity", NS)}
+    if len(executable) > 1:  # the main process is the one no call activity calls
+        executable = [p for p in executable if p[0] not in called] or executable
     if len(executable) != 1:
         wanted = manifest.get("process") if manifest else None
         chosen = [p for p in executable if p[0] == wanted]

@@ -134,11 +134,19 @@ def may_read(actor: Actor, dossier: Dossier) -> bool:
 
 
 def find_visible(uow: UnitOfWork, *, actor: Actor, code: str) -> Dossier:
-    """The dossier with `code` if the actor may read it; `NotFound` otherwise (no leaking)."""
+    """The dossier with `code` if the actor may read it; `NotFound` otherwise (no leaking).
+
+    Besides its owner and the competent agency, officers of an agency that was handed a
+    step of it (liên thông) read it too.
+    """
     dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
-    if dossier is None or not may_read(actor, dossier):
+    if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
-    return dossier
+    if may_read(actor, dossier) or (actor.kind == "officer" and uow.session.scalar(
+        select(Task.id).where(Task.dossier_id == dossier.id,
+                              Task.agency_id.in_(actor.agencies())).limit(1)) is not None):
+        return dossier
+    raise NotFound("Không tìm thấy hồ sơ.")
 
 
 def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:

@@ -76,6 +76,14 @@ def import_package(
             report = Report(filename)
             report.add(Problem(exc.code, exc.message, exc.file or filename))
             compiled = None
+    if compiled is not None:
+        for lane, role in compiled.manifest["roles"].items():
+            code = role.get("agency")
+            if code and uow.session.scalar(select(Agency.id).where(Agency.code == code)) is None:
+                report.add(Problem("manifest.agency",
+                                   f"Làn '{lane}' chuyển cho cơ quan mã {code}, không có trong hệ thống.",
+                                   "procedure.json", element=f"roles.{lane}.agency"))
+                compiled = None
     if compiled is None:
         return report, None
     procedure = uow.session.scalar(

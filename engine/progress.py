@@ -22,7 +22,7 @@ from bpmn.compiled import CompiledProcedure, TaskInfo
 from bpmn.runtime import ProcessInstance
 from engine.actors import Actor
 from engine.errors import Conflict
-from engine.models import DeadlineChange, Dossier, Event, Task, Timer
+from engine.models import Agency, DeadlineChange, Dossier, Event, Task, Timer
 from engine.uow import UnitOfWork
 
 RECEPTION_STATUS = 1
@@ -149,6 +149,7 @@ _SAVE_DOSSIER = update(DOSSIERS).where(
 )
 _INSERT_DEADLINE_CHANGE = insert(cast(Table, DeadlineChange.__table__))
 _INSERT_TIMER = insert(TIMERS)
+_AGENCY_BY_CODE = select(Agency.id).where(Agency.code == bindparam("b_code"))
 _CANCEL_TASK_TIMERS = update(TIMERS).where(
     TIMERS.c.task_id == bindparam("b_task"), TIMERS.c.state == "pending"
 ).values(state="cancelled")
@@ -305,11 +306,11 @@ class Advance:
         info = self.compiled.tasks[bpmn_id]
         due = (self.calendar.add(self.steps_start, self.calendar.duration(info.deadline))
                if info.deadline else None)
+        lane = self.compiled.manifest["roles"][info.lane]
         opened = TaskRow(
             id=0, dossier_id=self.dossier.id, spiff_id=spiff_id, bpmn_id=bpmn_id, name=info.name,
-            role=self.compiled.manifest["roles"][info.lane]["role"],
-            agency_id=self.dossier.agency_id, form=info.form, state="open", assignee_id=None,
-            created_at=self.now, due_at=due,
+            role=lane["role"], agency_id=self._agency_of(lane), form=info.form, state="open",
+            assignee_id=None, created_at=self.now, due_at=due,
         )
         values = {f.name: getattr(opened, f.name) for f in fields(TaskRow) if f.name != "id"}
         opened.id = self.uow.connection.execute(_INSERT_TASK, values).scalar_one()
@@ -317,6 +318,17 @@ class Advance:
         if due is not None:
             self._remind(opened.id, due)
         record(self.uow, self.dossier, "task_opened", actor=self.actor, task=opened)
+
+    def _agency_of(self, lane: dict[str, Any]) -> int:
+        """The agency a lane's work goes to: another agency named by its unit code (liên
+        thông), else the dossier's competent agency."""
+        code = lane.get("agency")
+        if not code:
+            return self.dossier.agency_id
+        found = self.uow.connection.execute(_AGENCY_BY_CODE, {"b_code": code}).scalar_one_or_none()
+        if found is None:
+            raise Conflict(f"Không có cơ quan mã {code} để chuyển hồ sơ liên thông.")
+        return int(found)
 
     def _start_clock(self) -> None:
         """Reception starts the legal clock (NĐ 61/2018 art. 18): due = reception + processing time."""

@@ -37,8 +37,10 @@ class DemoAccount:
 AGENCIES = (
     ("000.00.12.H64", "UBND phường Minh Xuân"),
     ("000.00.31.H64", "UBND xã An Tường"),
+    ("000.05.00.H64", "Sở Xây dựng tỉnh Tuyên Quang"),
 )
-MINH_XUAN, AN_TUONG = (code for code, _ in AGENCIES)
+MINH_XUAN, AN_TUONG, SO_XAY_DUNG = (code for code, _ in AGENCIES)
+COMMUNES = (MINH_XUAN, AN_TUONG)
 
 ACCOUNTS = (
     DemoAccount("congdan", "Nguyễn Văn An", "citizen", id_number="008090001234"),
@@ -49,6 +51,8 @@ ACCOUNTS = (
     DemoAccount("thietke.minhxuan", "Vũ Thị Giang", "officer", ((MINH_XUAN, "designer"),)),
     DemoAccount("motcua.antuong", "Đỗ Văn Hải", "officer", ((AN_TUONG, "mot_cua"),)),
     DemoAccount("chuyenvien.antuong", "Ngô Thị Lan", "officer", ((AN_TUONG, "chuyen_vien"),)),
+    DemoAccount("chuyenvien.soxaydung", "Mai Văn Phúc", "officer", ((SO_XAY_DUNG, "chuyen_vien"),)),
+    DemoAccount("lanhdao.soxaydung", "Trịnh Thị Quyên", "officer", ((SO_XAY_DUNG, "lanh_dao"),)),
     DemoAccount("quantri", "Quản trị hệ thống", "admin"),
 )
 
@@ -70,7 +74,7 @@ def load_samples(platform: Platform, *, password: str = DEMO_PASSWORD) -> bool:
                            email=f"{demo.username}@{MAIL_DOMAIN}", roles=demo.roles)
         uow.commit()
     for folder in sorted(p for p in PROCEDURES.iterdir() if (p / "procedure.json").exists()):
-        for agency_code, _ in AGENCIES:
+        for agency_code in COMMUNES:
             import_and_publish(platform, folder, agency_code)
     return True
 
