@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench install clean fonts
+.PHONY: run test lint typecheck bench install clean fonts browser
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,14 @@ fonts:
 	  { echo "installing fonts-dejavu-core for PDF documents"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core; }
 
+## browser: Debian's Chromium for the browser tests (Playwright drives it; it downloads nothing)
+browser:
+	@test -x /usr/bin/chromium || \
+	  { echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 ## test: lint, layer rules, types, then every test (SQLite and PostgreSQL)
-test: $(STAMP) fonts lint typecheck
+test: $(STAMP) fonts browser lint typecheck
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

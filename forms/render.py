@@ -256,12 +256,9 @@ def _input(schema: Json, path: Sequence[str | int], value: Any, attrs: str) -> s
     input_type = "text"
     extra = ""
     if kind in ("number", "integer"):
-        input_type = "number"
-        step = "1" if kind == "integer" else "any"
-        extra += f' step="{step}" inputmode="decimal"'
-        for key, attr in (("minimum", "min"), ("maximum", "max")):
-            if isinstance(schema.get(key), int | float):
-                extra += f' {attr}="{schema[key]}"'
+        # Text with a numeric keyboard, not type=number: Vietnamese write 15,5 and browsers'
+        # number inputs refuse the comma; the server parses both and the schema judges.
+        extra += ' inputmode="numeric"' if kind == "integer" else ' inputmode="decimal"'
     elif fmt == "email":
         input_type = "email"
     elif fmt == "date":

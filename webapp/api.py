@@ -17,10 +17,11 @@ from engine import calendars, deadlines, documents, dossiers, procedures, tasks
 from engine.accounts import authenticate
 from engine.actors import Actor
 from engine.calendars import parse_instant
+from engine.desk import receive_paper_dossier
 from engine.errors import Invalid
 from engine.handover import hand_over
 from engine.inbox import inbox
-from webapp.context import current_actor, uow
+from webapp.context import current_actor, platform, uow
 from webapp.filters import inbox_filter
 from webapp.security import csrf_token, log_in, log_out
 
@@ -144,6 +145,24 @@ def submit() -> tuple[Response, int]:
             work, actor=current_actor(), procedure_code=str(body.get("procedure", "")),
             agency_code=body.get("agency"), data=data, channel=str(body.get("channel", "online")))
     return jsonify(view), 201
+
+
+@bp.post("/desk/dossiers")
+def desk_receive() -> tuple[Response, int]:
+    """The desk enters a paper dossier and decides at the counter: `{procedure, agency?,
+    data, papers: [names handed over], decision: complete|supplement, reception: {form},
+    channel: desk|post}`."""
+    actor = _signed_in()
+    body = _body()
+    papers = body.get("papers", [])
+    if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
+        raise Invalid("Trường 'papers' phải là danh sách tên giấy tờ.")
+    result = receive_paper_dossier(
+        platform().uow, actor=actor, procedure_code=str(body.get("procedure", "")),
+        agency_code=body.get("agency"), data=_object(body, "data"), papers=papers,
+        decision=str(body.get("decision", "")), reception=_object(body, "reception"),
+        channel=str(body.get("channel", "desk")))
+    return jsonify(result), 201
 
 
 @bp.get("/dossiers/<code>")

@@ -7,12 +7,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import deadlines, tasks
+from engine import deadlines, dossiers, procedures, tasks
 from engine import inbox as inbox_service
 from engine.accounts import authenticate
 from engine.calendars import parse_instant
+from engine.desk import receive_paper_dossier
 from engine.errors import Conflict, FormInvalid, Invalid, ServiceError
-from webapp.context import current_actor, uow
+from webapp.context import current_actor, platform, uow
 from webapp.filters import inbox_filter
 from webapp.formpage import field_errors, form_html, parse_posted, summary_html
 from webapp.security import log_in, log_out
@@ -96,6 +97,58 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
         dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
     )
     return (page, status) if status != 200 else page
+
+
+@bp.route("/can-bo/tiep-nhan", methods=["GET", "POST"])
+def desk() -> str | Response | tuple[str, int]:
+    """The desk enters a paper dossier: the form, the papers handed over, the decision."""
+    actor = _officer()
+    with uow() as work:
+        catalogue = procedures.catalogue(work)
+    code = request.values.get("thu_tuc") or ""
+    agency = request.values.get("agency") or None
+    if not code:
+        return render_template("desk.html", catalogue=catalogue, detail=None)
+    with uow() as work:
+        detail = procedures.procedure_detail(work, code=code, agency_code=agency)
+    schema, ui = detail["start_form"]["schema"], detail["start_form"]["ui"]
+    values: dict[str, Any] = {}
+    errors = []
+    status = 200
+    if request.method == "POST":
+        posted = parse_posted(schema)
+        values = posted.data
+        if not posted.is_row_action:
+            reception = {"ket_qua_kiem_tra": request.form.get("ket_qua_kiem_tra", "tiep_nhan")}
+            if request.form.get("ly_do_tu_choi"):
+                reception["ly_do_tu_choi"] = request.form["ly_do_tu_choi"]
+            try:
+                result = receive_paper_dossier(
+                    platform().uow, actor=actor, procedure_code=code,
+                    agency_code=agency or detail["agency"]["code"], data=values,
+                    papers=request.form.getlist("papers"),
+                    decision=request.form.get("decision", "complete"), reception=reception)
+            except FormInvalid as exc:
+                errors, status = field_errors(exc.details), 422
+            except ServiceError as exc:
+                flash(exc.message, "error")
+                status = 400
+            else:
+                flash(f"Đã nhận hồ sơ {result['code']}.", "success")
+                return redirect(url_for("officer.desk_done", code=result["code"]), 303)
+    page = render_template("desk.html", catalogue=catalogue, detail=detail, agency=agency,
+                           form=form_html(schema, ui, values, errors),
+                           handed=request.form.getlist("papers"))
+    return (page, status) if status != 200 else page
+
+
+@bp.get("/can-bo/tiep-nhan/<code>")
+def desk_done(code: str) -> str:
+    """After the counter: the dossier's code, status and its documents to print."""
+    actor = _officer()
+    with uow() as work:
+        view = dossiers.get_dossier(work, actor=actor, code=code)
+    return render_template("desk_done.html", dossier=view)
 
 
 @bp.post("/can-bo/cong-viec/<int:task_id>/yeu-cau-bo-sung")

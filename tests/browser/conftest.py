@@ -1,0 +1,74 @@
+"""A real server and Debian's Chromium driven by Playwright; screenshots kept as artefacts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+MOTCUA = Path(sys.executable).with_name("motcua")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing — `make test` installs Debian's chromium", pytrace=False)
+        pytest.skip("!!! SKIPPING BROWSER TESTS: Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[str]:
+    """`motcua serve` on a free port over a copy of the seeded database."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copy(seeded_sqlite, instance / "motcua.db")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    env = {**os.environ, "MOTCUA_INSTANCE": str(instance),
+           "MOTCUA_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    with (tmp_path / "server.log").open("wb") as log:
+        process = subprocess.Popen([str(MOTCUA), "serve", "--port", str(port)], env=env,  # noqa: S603
+                                   stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/v1/procedures", timeout=2).close()  # noqa: S310
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.terminate()
+                raise
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Path:
+    folder = ARTIFACTS / request.node.name.replace("/", "_")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
