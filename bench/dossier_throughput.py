@@ -141,7 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--dossiers", type=int, default=60, help="dossiers per round")
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
     base = Baseline()
     with tempfile.TemporaryDirectory() as folder:
         persisted = Persisted(Path(folder))

@@ -78,12 +78,13 @@ def inbox(uow: UnitOfWork, *, actor: Actor, filters: InboxFilter = InboxFilter()
             Procedure, ProcedureVersion.procedure_id == Procedure.id)
     rows = list(uow.session.scalars(query).unique())
     names = _procedure_names(uow, {t.dossier.version_id for t in rows})
+    calendars = {agency: uow.calendar_for(agency) for agency in {t.agency_id for t in rows}}
     tasks = [
         {**task_view(t), "applicant": t.dossier.applicant_name,
          "procedure_name": names.get(t.dossier.version_id, ""),
          "dossier_status": t.dossier.status, "channel": t.dossier.channel,
          "dossier_due_at": local_iso(t.dossier.due_at),
-         "urgency": urgency(uow.calendar_for(t.agency_id), now, t.due_at),
+         "urgency": urgency(calendars[t.agency_id], now, t.due_at),
          "overdue": t.due_at is not None and t.due_at < now}
         for t in rows
     ]
@@ -117,7 +118,10 @@ def _narrowing(filters: InboxFilter, actor: Actor, now: datetime, soon: datetime
 
 
 def _total(uow: UnitOfWork, conditions: list[Any], filters: InboxFilter) -> int:
-    query = select(func.count()).select_from(Task).join(Task.dossier).where(*conditions)
+    query = select(func.count()).select_from(Task)
+    if filters.status is not None or filters.channel or filters.search or filters.procedure:
+        query = query.join(Task.dossier)  # only when a filter reads the dossier
+    query = query.where(*conditions)
     if filters.procedure:
         query = query.join(ProcedureVersion, Dossier.version_id == ProcedureVersion.id).join(
             Procedure, ProcedureVersion.procedure_id == Procedure.id)
