@@ -241,6 +241,19 @@ class ProcessInstance:
         self.run()
         return True
 
+    def reset_to(self, task_id: str) -> None:
+        """Send the process back to a completed user task, which waits again (its data kept)."""
+        try:
+            self.workflow.reset_from_task_id(UUID(task_id))
+        except (ValueError, SpiffWorkflowException) as exc:
+            raise TaskNotWaiting(task_id) from exc
+        self.run()
+
+    def cancel(self) -> None:
+        """Stop the process: nothing waits any more (refusal, withdrawal, stop)."""
+        self.workflow.cancel()
+        self._waiting = None
+
     @property
     def completed(self) -> bool:
         """True once the process reached an end."""

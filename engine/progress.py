@@ -343,18 +343,21 @@ class Advance:
         })
         record(self.uow, self.dossier, "received", actor=self.actor, status=RECEIVED_STATUS)
 
-    def save(self, instance: ProcessInstance) -> None:
-        """Write the dossier with its new state, if nobody else changed it since we read it."""
+    def save(self, instance: ProcessInstance | None) -> None:
+        """Write the dossier (with its process state, when given), if nobody else changed it
+        since we read it."""
         d = self.dossier
         d.row_version = self.seen_version + 1
-        result = self.uow.connection.execute(_SAVE_DOSSIER, {
+        values: dict[str, Any] = {
             "b_id": d.id, "b_seen": self.seen_version,
             "status": d.status, "outcome": d.outcome, "row_version": d.row_version,
             "received_at": d.received_at, "clock_started_at": d.clock_started_at,
             "due_at": d.due_at, "original_due_at": d.original_due_at,
             "ended_at": d.ended_at, "returned_at": d.returned_at,
-            "workflow_state": instance.state(),
-        })
+        }
+        if instance is not None:
+            values["workflow_state"] = instance.state()
+        result = self.uow.connection.execute(_SAVE_DOSSIER, values)
         if result.rowcount != 1:
             raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.")
 

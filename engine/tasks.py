@@ -7,6 +7,13 @@ from typing import Any
 from sqlalchemy import select
 
 from bpmn.runtime import ProcessError, TaskNotWaiting
+from engine.actions import (
+    CONSULT_FORM,
+    CONSULT_STEP,
+    OPINION_SCHEMA,
+    answer_consultation,
+    hand_back_refusal,
+)
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.dossiers import find_visible, task_view
@@ -16,6 +23,7 @@ from engine.models import Account, Task
 from engine.progress import (
     RECEPTION_STATUS,
     Advance,
+    DossierRow,
     TaskRow,
     lock_task,
     record,
@@ -51,9 +59,11 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
     """A task with its form and the dossier's data, for an officer who may work on it."""
     task = _visible_task(uow, actor, task_id)
     compiled = uow.version(task.dossier.version_id).compiled
+    form = OPINION_SCHEMA if task.form == CONSULT_FORM else compiled.forms[task.form]
     return {
         **task_view(task),
-        "form": {"schema": compiled.forms[task.form], "ui": compiled.ui_for(task.form)},
+        "form": {"schema": form, "ui": compiled.ui_for(task.form)},
+        "consultation": task.bpmn_id == CONSULT_STEP,
         "dossier_data": task.dossier.data,
         "start_form": compiled.forms[compiled.start_form],
         "start_ui": compiled.ui_for(compiled.start_form),
@@ -142,6 +152,10 @@ def complete_task(
     if found is None or not _may_work(actor, found[1]):
         raise NotFound("Không tìm thấy công việc.")
     dossier, task = found
+    if task.bpmn_id == CONSULT_STEP and task.state == "open":
+        if task.assignee_id not in (None, actor.account_id):
+            raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
+        return answer_consultation(uow, actor=actor, dossier=dossier, task=task, data=data)
     if task.state == "suspended":
         raise Conflict("Hồ sơ đang chờ công dân bổ sung; chưa xử lý tiếp được.")
     if task.state != "open":
@@ -187,7 +201,12 @@ def complete_stage(
     open_tasks = uow.session.scalars(
         select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")
     ).all()
-    matching = [t for t in open_tasks if compiled.tasks[t.bpmn_id].status == wanted]
+    matching = [t for t in open_tasks
+                if t.bpmn_id in compiled.tasks and compiled.tasks[t.bpmn_id].status == wanted]
+    if not matching and stage == "return" and dossier.outcome == "refused":
+        row = DossierRow.lock(uow, dossier.id)
+        assert row is not None  # it was just read
+        return hand_back_refusal(uow, actor=actor, dossier=row)
     if not matching:
         label = "tiếp nhận" if stage == "receive" else "trả kết quả"
         raise Conflict(f"Hồ sơ không ở bước {label}.")

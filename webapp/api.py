@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from engine import calendars, deadlines, documents, dossiers, procedures, tasks
+from engine import actions, calendars, deadlines, documents, dossiers, procedures, tasks
 from engine.accounts import authenticate
 from engine.actors import Actor
 from engine.calendars import parse_instant
@@ -372,6 +372,41 @@ def release(task_id: int) -> Response:
     actor = _signed_in()
     with uow() as work:
         return jsonify(tasks.release_task(work, actor=actor, task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/refuse")
+def refuse(task_id: int) -> Response:
+    """Refuse the dossier at this step with reasons (`{reasons}`; form 03)."""
+    actor = _signed_in()
+    body = _body()
+    with uow() as work:
+        return jsonify(actions.refuse(work, actor=actor, task_id=task_id,
+                                      reasons=str(body.get("reasons", ""))))
+
+
+@bp.post("/tasks/<int:task_id>/consult")
+def consult(task_id: int) -> tuple[Response, int]:
+    """Ask another unit for its opinion (`{agency, question, days, role?}`)."""
+    actor = _signed_in()
+    body = _body()
+    days = body.get("days")
+    if not isinstance(days, int):
+        raise Invalid("Trường 'days' phải là số ngày làm việc.")
+    with uow() as work:
+        return jsonify(actions.consult(
+            work, actor=actor, task_id=task_id, agency_code=str(body.get("agency", "")),
+            question=str(body.get("question", "")), days=days,
+            role=str(body.get("role") or "chuyen_vien"))), 201
+
+
+@bp.post("/tasks/<int:task_id>/send-back")
+def send_back(task_id: int) -> Response:
+    """Return the dossier to the previous step with a note (`{note}`)."""
+    actor = _signed_in()
+    body = _body()
+    with uow() as work:
+        return jsonify(actions.send_back(work, actor=actor, task_id=task_id,
+                                         note=str(body.get("note", ""))))
 
 
 @bp.post("/tasks/<int:task_id>/complete")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import deadlines, dossiers, procedures, tasks
+from engine import actions, deadlines, dossiers, procedures, tasks
 from engine import inbox as inbox_service
 from engine.accounts import authenticate
 from engine.calendars import parse_instant
@@ -191,6 +191,36 @@ def extend(task_id: int) -> Response:
         flash(f"Đã hẹn lại ngày trả kết quả hồ sơ {code}: {vn_datetime(result['due_at'])}.",
               "success")
     return redirect(url_for("officer.task", task_id=task_id), 303)
+
+
+@bp.post("/can-bo/cong-viec/<int:task_id>/<action>")
+def step_action(task_id: int, action: str) -> Response:
+    """Refuse with reasons, consult another unit, or send back to the previous step."""
+    actor = _officer()
+    form = request.form
+    try:
+        with uow() as work:
+            if action == "tu-choi":
+                actions.refuse(work, actor=actor, task_id=task_id, reasons=form.get("reasons", ""))
+                message = "Đã từ chối hồ sơ; Bộ phận Một cửa sẽ trả văn bản từ chối."
+            elif action == "xin-y-kien":
+                result = actions.consult(
+                    work, actor=actor, task_id=task_id, agency_code=form.get("agency", ""),
+                    question=form.get("question", ""), days=int(form.get("days") or 0))
+                message = f"Đã gửi xin ý kiến, hạn trả lời {vn_datetime(result['due_at'])}."
+            elif action == "tra-lai":
+                actions.send_back(work, actor=actor, task_id=task_id, note=form.get("note", ""))
+                message = "Đã trả hồ sơ về bước trước."
+            else:
+                abort(404)
+    except ValueError:
+        flash("Số ngày không hợp lệ.", "error")
+        return redirect(url_for("officer.task", task_id=task_id), 303)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("officer.task", task_id=task_id), 303)
+    flash(message, "success")
+    return redirect(url_for("officer.inbox"), 303)
 
 
 @bp.post("/can-bo/cong-viec/<int:task_id>/nhan")

@@ -200,3 +200,24 @@ def test_the_administrator_edits_the_provincial_calendar(app: Flask) -> None:
     officer = app.test_client()
     page_login(officer, "motcua.minhxuan")
     assert officer.get("/quan-tri/lich").status_code == 403
+
+
+def test_a_step_can_be_sent_back_from_the_task_page(app: Flask) -> None:
+    citizen = app.test_client()
+    citizen.post(f"/thu-tuc/{PERMIT}", data=valid_form(token(citizen.get(PERMIT_PAGE).data)))
+    desk = app.test_client()
+    page_login(desk, "motcua.minhxuan")
+    link = re.search(r'href="(/can-bo/cong-viec/\d+)"', desk.get("/can-bo").data.decode()).group(1)
+    page = desk.get(link).data
+    desk.post(link, data={"csrf_token": token(page), "ket_qua_kiem_tra": "tiep_nhan"})
+    specialist = app.test_client()
+    page_login(specialist, "chuyenvien.minhxuan")
+    link = re.search(r'href="(/can-bo/cong-viec/\d+)"',
+                     specialist.get("/can-bo").data.decode()).group(1)
+    page = specialist.get(link).data
+    assert "Trả về bước trước" in page.decode() and "Xin ý kiến đơn vị khác" in page.decode()
+    sent = specialist.post(f"{link}/tra-lai", data={"csrf_token": token(page),
+                                                   "note": "Thiếu bản vẽ mặt cắt, kiểm tra lại."})
+    assert sent.status_code == 303
+    assert "Đã trả hồ sơ về bước trước." in specialist.get("/can-bo").data.decode()
+    assert "Tiếp nhận, kiểm tra hồ sơ" in desk.get("/can-bo").data.decode()
