@@ -247,7 +247,20 @@ class ProcessInstance:
             self.workflow.reset_from_task_id(UUID(task_id))
         except (ValueError, SpiffWorkflowException) as exc:
             raise TaskNotWaiting(task_id) from exc
+        # SpiffWorkflow drops the reset branch's tasks but keeps waiting events (a boundary
+        # timer of a dropped task) registered; forget those before running on.
+        manager = self.workflow.event_manager
+        for waiting_id in list(manager.tasks):
+            if not self._exists(waiting_id):
+                del manager.tasks[waiting_id]
+        self._waiting = None
         self.run()
+
+    def _exists(self, task_id: UUID) -> bool:
+        try:
+            return self.workflow.get_task_from_id(task_id) is not None
+        except SpiffWorkflowException:
+            return False
 
     def cancel(self) -> None:
         """Stop the process: nothing waits any more (refusal, withdrawal, stop)."""
