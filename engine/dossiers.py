@@ -14,7 +14,7 @@ from engine.calendar import local_iso
 from engine.codes import next_dossier_code
 from engine.errors import FormInvalid, Invalid, NotFound
 from engine.lateness import classify, urgency
-from engine.models import Dossier, Event, Task
+from engine.models import Account, Dossier, Event, Task
 from engine.procedures import published_version
 from engine.progress import DOSSIERS, Advance, DossierRow, record
 from engine.statuses import STATUS_LABELS
@@ -156,9 +156,7 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     tasks = uow.session.scalars(
         select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
     ).all()
-    events = uow.session.scalars(
-        select(Event).where(Event.dossier_id == dossier.id).order_by(Event.id)
-    ).all()
+
     return {
         **_stored_summary(dossier),
         "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
@@ -171,12 +169,31 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "data": dossier.data,
         "start_form": compiled.forms[compiled.start_form],
         "tasks": [task_view(t) for t in tasks],
-        "events": [
-            {"kind": e.kind, "at": local_iso(e.at), "status": e.status, "step": e.step,
-             "note": e.note}
-            for e in events
-        ],
+        "events": timeline(uow, dossier.id),
     }
+
+
+EVENT_LABELS = {
+    "submitted": "Nộp hồ sơ", "received": "Tiếp nhận", "task_opened": "Chuyển bước",
+    "task_claimed": "Nhận xử lý", "task_completed": "Hoàn thành bước",
+    "status_changed": "Đổi trạng thái", "finished": "Kết thúc", "supplement_requested":
+    "Yêu cầu bổ sung", "supplemented": "Đã bổ sung", "extended": "Hẹn lại ngày trả",
+    "timer_fired": "Hết thời gian chờ", "refused": "Từ chối", "returned": "Trả kết quả",
+    "consultation_requested": "Xin ý kiến", "consultation_answered": "Cho ý kiến",
+    "sent_back": "Trả về bước trước", "handed_over": "Bàn giao", "task_assigned": "Phân công",
+    "task_released": "Trả lại công việc", "reminder_due_soon": "Nhắc sắp đến hạn",
+    "reminder_overdue": "Nhắc quá hạn",
+}
+
+
+def timeline(uow: UnitOfWork, dossier_id: int) -> list[dict[str, Any]]:
+    """The dossier's history, oldest first, with who did what and when."""
+    rows = uow.session.execute(
+        select(Event, Account.full_name).outerjoin(Account, Event.actor_id == Account.id)
+        .where(Event.dossier_id == dossier_id).order_by(Event.id)).all()
+    return [{"kind": e.kind, "label": EVENT_LABELS.get(e.kind, e.kind), "at": local_iso(e.at),
+             "status": e.status, "step": e.step, "note": e.note, "actor": name or ""}
+            for e, name in rows]
 
 
 def task_view(task: Task) -> dict[str, Any]:

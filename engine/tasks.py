@@ -16,7 +16,7 @@ from engine.actions import (
 )
 from engine.actors import Actor
 from engine.calendar import local_iso
-from engine.dossiers import find_visible, task_view
+from engine.dossiers import find_visible, task_view, timeline
 from engine.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.lateness import urgency
 from engine.models import Account, Task
@@ -64,6 +64,7 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
         **task_view(task),
         "form": {"schema": form, "ui": compiled.ui_for(task.form)},
         "consultation": task.bpmn_id == CONSULT_STEP,
+        "timeline": timeline(uow, task.dossier_id),
         "dossier_data": task.dossier.data,
         "start_form": compiled.forms[compiled.start_form],
         "start_ui": compiled.ui_for(compiled.start_form),

@@ -108,6 +108,7 @@ def test_officer_works_the_inbox_and_completes_the_step(app: Flask) -> None:
     link = re.search(r'href="(/can-bo/cong-viec/\d+)"', inbox).group(1)
     task_page = desk.get(link).data.decode()
     assert "Số 12 đường Bình Thuận" in task_page  # the dossier's data, read-only
+    assert "Quá trình xử lý" in task_page and "Nộp hồ sơ" in task_page  # its timeline
     assert 'name="ket_qua_kiem_tra"' in task_page  # the step's form
     incomplete = desk.post(link, data={"csrf_token": token(task_page.encode()),
                                        "ket_qua_kiem_tra": "tu_choi"})
