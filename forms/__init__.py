@@ -2,7 +2,14 @@
 
 from forms.render import render_form, render_summary
 from forms.submission import FormSubmission, parse_submission
-from forms.validation import FieldError, FormValidator, SchemaProblem, check_schema, validate_data
+from forms.validation import (
+    FieldError,
+    FormValidator,
+    SchemaProblem,
+    check_schema,
+    nesting_depth,
+    validate_data,
+)
 
 __all__ = [
     "FieldError",
@@ -10,6 +17,7 @@ __all__ = [
     "FormValidator",
     "SchemaProblem",
     "check_schema",
+    "nesting_depth",
     "parse_submission",
     "render_form",
     "render_summary",

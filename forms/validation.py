@@ -71,18 +71,19 @@ def check_schema(schema: object) -> list[SchemaProblem]:
         return problems
     if schema.get("type") != "object":
         problems.append(SchemaProblem('Biểu mẫu phải có "type": "object" ở gốc.', "/type"))
-    if _depth(schema) > MAX_SCHEMA_DEPTH:
+    if nesting_depth(schema, MAX_SCHEMA_DEPTH) > MAX_SCHEMA_DEPTH:
         problems.append(SchemaProblem("Biểu mẫu lồng nhau quá sâu.", ""))
     return problems
 
 
-def _depth(node: object, level: int = 0) -> int:
-    if level > MAX_SCHEMA_DEPTH:
+def nesting_depth(node: object, limit: int, level: int = 0) -> int:
+    """How deeply JSON data nests (objects and lists), counting no further than `limit` + 1."""
+    if level > limit:
         return level
     if isinstance(node, dict):
-        return max([level, *(_depth(v, level + 1) for v in node.values())])
+        return max([level, *(nesting_depth(v, limit, level + 1) for v in node.values())])
     if isinstance(node, list):
-        return max([level, *(_depth(v, level + 1) for v in node)])
+        return max([level, *(nesting_depth(v, limit, level + 1) for v in node)])
     return level
 
 

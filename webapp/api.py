@@ -21,6 +21,7 @@ from engine.desk import receive_paper_dossier
 from engine.errors import Invalid
 from engine.handover import hand_over
 from engine.inbox import inbox
+from forms import nesting_depth
 from webapp.context import current_actor, platform, uow
 from webapp.filters import inbox_filter
 from webapp.security import csrf_token, log_in, log_out
@@ -39,19 +40,9 @@ def _body() -> dict[str, Any]:
         abort(400, description="Nội dung JSON không đọc được.")
     if not isinstance(body, dict):
         abort(400, description="Nội dung JSON phải là một đối tượng.")
-    if _depth(body) > MAX_JSON_DEPTH:
+    if nesting_depth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         abort(400, description="Nội dung JSON lồng nhau quá sâu.")
     return body
-
-
-def _depth(node: object, level: int = 0) -> int:
-    if level > MAX_JSON_DEPTH:
-        return level
-    if isinstance(node, dict):
-        return max([level, *(_depth(v, level + 1) for v in node.values())])
-    if isinstance(node, list):
-        return max([level, *(_depth(v, level + 1) for v in node)])
-    return level
 
 
 def _signed_in() -> Actor:

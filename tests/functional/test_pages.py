@@ -161,18 +161,24 @@ def test_designer_uploads_a_package_and_reads_its_report(app: Flask) -> None:
     assert "Đã lưu thành phiên bản nháp số 2" in good.data.decode()
 
 
-def test_officer_asks_for_a_supplement_and_extends_from_the_task_page(app: Flask) -> None:
+def at_appraisal(app: Flask) -> tuple[FlaskClient, FlaskClient, str]:
+    """A dossier submitted through the page and received by the desk; the specialist's
+    browser and the link to the appraisal step."""
     citizen = app.test_client()
     citizen.post(f"/thu-tuc/{PERMIT}", data=valid_form(token(citizen.get(PERMIT_PAGE).data)))
     desk = app.test_client()
     page_login(desk, "motcua.minhxuan")
     link = re.search(r'href="(/can-bo/cong-viec/\d+)"', desk.get("/can-bo").data.decode()).group(1)
-    page = desk.get(link).data
-    desk.post(link, data={"csrf_token": token(page), "ket_qua_kiem_tra": "tiep_nhan"})
+    desk.post(link, data={"csrf_token": token(desk.get(link).data), "ket_qua_kiem_tra": "tiep_nhan"})
     specialist = app.test_client()
     page_login(specialist, "chuyenvien.minhxuan")
-    link = re.search(r'href="(/can-bo/cong-viec/\d+)"',
-                     specialist.get("/can-bo").data.decode()).group(1)
+    found = re.search(r'href="(/can-bo/cong-viec/\d+)"', specialist.get("/can-bo").data.decode())
+    assert found is not None
+    return desk, specialist, found.group(1)
+
+
+def test_officer_asks_for_a_supplement_and_extends_from_the_task_page(app: Flask) -> None:
+    desk, specialist, link = at_appraisal(app)
     page = specialist.get(link).data
     assert "Hẹn lại ngày trả kết quả (Mẫu 04)" in page.decode()
     too_early = specialist.post(f"{link}/gia-han", data={
@@ -204,17 +210,7 @@ def test_the_administrator_edits_the_provincial_calendar(app: Flask) -> None:
 
 
 def test_a_step_can_be_sent_back_from_the_task_page(app: Flask) -> None:
-    citizen = app.test_client()
-    citizen.post(f"/thu-tuc/{PERMIT}", data=valid_form(token(citizen.get(PERMIT_PAGE).data)))
-    desk = app.test_client()
-    page_login(desk, "motcua.minhxuan")
-    link = re.search(r'href="(/can-bo/cong-viec/\d+)"', desk.get("/can-bo").data.decode()).group(1)
-    page = desk.get(link).data
-    desk.post(link, data={"csrf_token": token(page), "ket_qua_kiem_tra": "tiep_nhan"})
-    specialist = app.test_client()
-    page_login(specialist, "chuyenvien.minhxuan")
-    link = re.search(r'href="(/can-bo/cong-viec/\d+)"',
-                     specialist.get("/can-bo").data.decode()).group(1)
+    desk, specialist, link = at_appraisal(app)
     page = specialist.get(link).data
     assert "Trả về bước trước" in page.decode() and "Xin ý kiến đơn vị khác" in page.decode()
     sent = specialist.post(f"{link}/tra-lai", data={"csrf_token": token(page),
