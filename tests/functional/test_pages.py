@@ -178,7 +178,7 @@ def at_appraisal(app: Flask) -> tuple[FlaskClient, FlaskClient, str]:
 
 
 def test_officer_asks_for_a_supplement_and_extends_from_the_task_page(app: Flask) -> None:
-    desk, specialist, link = at_appraisal(app)
+    _, specialist, link = at_appraisal(app)
     page = specialist.get(link).data
     assert "Hẹn lại ngày trả kết quả (Mẫu 04)" in page.decode()
     too_early = specialist.post(f"{link}/gia-han", data={
