@@ -15,7 +15,7 @@ from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.models import Agency, Task, Timer
-from engine.progress import TIMERS, Advance, DossierRow, TaskRow, lock_task, record, workflow_state
+from engine.progress import TIMERS, Advance, DossierRow, TaskRow, live_instance, lock_task, record
 from engine.uow import UnitOfWork
 from forms import FormValidator
 
@@ -52,8 +52,7 @@ def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict
             {"field": "reasons", "message": "Vui lòng nhập lý do từ chối."}])
     dossier, task = _locked_step(uow, actor, task_id)
     loaded = uow.version(dossier.version_id)
-    instance = uow.instances.take(dossier.id, dossier.row_version) or loaded.model.restore(
-        workflow_state(uow, dossier.id))
+    instance = live_instance(uow, dossier, loaded.model)
     step = Advance(uow, dossier, loaded.compiled, actor)
     step.track(instance)
     instance.cancel()
@@ -151,8 +150,7 @@ def send_back(uow: UnitOfWork, *, actor: Actor, task_id: int, note: str) -> dict
     if previous is None:
         raise Conflict("Đây là bước đầu tiên, không có bước trước để trả lại.")
     loaded = uow.version(dossier.version_id)
-    instance = uow.instances.take(dossier.id, dossier.row_version) or loaded.model.restore(
-        workflow_state(uow, dossier.id))
+    instance = live_instance(uow, dossier, loaded.model)
     step = Advance(uow, dossier, loaded.compiled, actor)
     step.track(instance)
     try:

@@ -19,7 +19,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 
 from bpmn.compiled import CompiledProcedure, TaskInfo
-from bpmn.runtime import ProcessInstance
+from bpmn.runtime import ProcessInstance, ProcessModel
 from engine.actors import Actor
 from engine.errors import Conflict
 from engine.models import Agency, DeadlineChange, Dossier, Event, Task, Timer
@@ -169,6 +169,13 @@ def lock_task(uow: UnitOfWork, task_id: int) -> tuple[DossierRow, TaskRow] | Non
         DossierRow(**{f.name: values["d_" + f.name] for f in fields(DossierRow)}),
         TaskRow(**{f.name: values["t_" + f.name] for f in fields(TaskRow)}),
     )
+
+
+def live_instance(uow: UnitOfWork, dossier: DossierRow, model: ProcessModel) -> ProcessInstance:
+    """The dossier's process: the live instance this process left, if the dossier's row
+    version says it is current, else restored from the stored state."""
+    cached = uow.instances.take(dossier.id, dossier.row_version)
+    return cached or model.restore(workflow_state(uow, dossier.id))
 
 
 def workflow_state(uow: UnitOfWork, dossier_id: int) -> dict[str, Any]:

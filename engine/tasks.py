@@ -25,9 +25,9 @@ from engine.progress import (
     Advance,
     DossierRow,
     TaskRow,
+    live_instance,
     lock_task,
     record,
-    workflow_state,
 )
 from engine.uow import UnitOfWork
 
@@ -167,9 +167,7 @@ def complete_task(
     errors = loaded.validator(task.form).validate(data)
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
-    instance = uow.instances.take(dossier.id, dossier.row_version) or loaded.model.restore(
-        workflow_state(uow, dossier.id)
-    )
+    instance = live_instance(uow, dossier, loaded.model)
     step = Advance(uow, dossier, loaded.compiled, actor)
     step.track(instance)
     try:

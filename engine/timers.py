@@ -17,7 +17,7 @@ from engine.actors import SYSTEM
 from engine.calendar import local_iso
 from engine.models import Account, Dossier, RoleGrant, Task, Timer
 from engine.notifications import enqueue
-from engine.progress import Advance, DossierRow, record, workflow_state
+from engine.progress import Advance, DossierRow, live_instance, record
 from engine.uow import UnitOfWork
 
 TIMERS = cast(Table, Timer.__table__)
@@ -60,8 +60,7 @@ def _fire_bpmn(uow: UnitOfWork, timer: Timer) -> str:
         uow.commit()
         return "skipped"
     loaded = uow.version(dossier.version_id)
-    instance = uow.instances.take(dossier.id, dossier.row_version) or loaded.model.restore(
-        workflow_state(uow, dossier.id))
+    instance = live_instance(uow, dossier, loaded.model)
     step = Advance(uow, dossier, loaded.compiled, SYSTEM)
     step.track(instance)
     try:

@@ -55,6 +55,12 @@ def _officer() -> Any:
     return actor
 
 
+def _dossier_of(actor: Any, task_id: int) -> str:
+    """The code of the dossier a visible task belongs to."""
+    with uow() as work:
+        return str(tasks.get_task(work, actor=actor, task_id=task_id)["dossier"])
+
+
 @bp.get("/can-bo")
 def inbox() -> str:
     """Open tasks for my roles in my agency, soonest due first."""
@@ -155,8 +161,7 @@ def desk_done(code: str) -> str:
 def request_supplement(task_id: int) -> Response:
     """Ask the citizen for a supplement (form 02): one missing item per line."""
     actor = _officer()
-    with uow() as work:
-        code = tasks.get_task(work, actor=actor, task_id=task_id)["dossier"]
+    code = _dossier_of(actor, task_id)
     missing = [line for line in request.form.get("missing", "").splitlines() if line.strip()]
     try:
         with uow() as work:
@@ -176,8 +181,7 @@ def request_supplement(task_id: int) -> Response:
 def extend(task_id: int) -> Response:
     """Grant the one extension (form 04) with its new date and the reason for the delay."""
     actor = _officer()
-    with uow() as work:
-        code = tasks.get_task(work, actor=actor, task_id=task_id)["dossier"]
+    code = _dossier_of(actor, task_id)
     try:
         new_due = parse_instant(request.form.get("due_at", ""))
         with uow() as work:
