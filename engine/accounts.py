@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from engine.actors import Actor
-from engine.errors import Invalid, NotFound
+from engine.calendar import VN_TZ
+from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Account, Agency, RoleGrant
+from engine.notifications import enqueue
 from engine.uow import UnitOfWork
 
 _HASHER = PasswordHasher()
@@ -31,20 +36,116 @@ def actor_of(account: Account) -> Actor:
     )
 
 
-def authenticate(uow: UnitOfWork, *, username: str, password: str) -> Actor:
-    """The actor for valid credentials; `Invalid` with one message for every failure."""
+@dataclass(frozen=True)
+class AccountPolicy:
+    """Locking rules (Trà Vinh seed, art. 6–7): 5 consecutive wrong passwords lock the
+    account until an administrator unlocks it or `lockout` passes; a year without a
+    successful login locks it too, after a warning `warn_before` ahead."""
+
+    max_failed: int = 5
+    lockout: timedelta = timedelta(minutes=30)
+    inactivity: timedelta = timedelta(days=365)
+    warn_before: timedelta = timedelta(days=14)
+
+
+POLICY = AccountPolicy()
+LOCKED_FAILED, LOCKED_INACTIVE = "failed", "inactive"
+_FAILED = update(Account).where(Account.id == bindparam("b_id")).values(
+    failed_logins=Account.failed_logins + 1).returning(Account.failed_logins)
+
+
+def authenticate(
+    uow: UnitOfWork, *, username: str, password: str, policy: AccountPolicy = POLICY
+) -> Actor:
+    """The actor for valid credentials; `Invalid` with one message for every wrong
+    password, and a clear one when the account is locked.
+
+    The fifth consecutive wrong password locks the account and tells its owner.
+    """
     account = uow.session.scalar(select(Account).where(Account.username == username))
     refused = Invalid("Tên đăng nhập hoặc mật khẩu không đúng.")
     if account is None or not account.active:
         _HASHER.hash(password)  # same cost either way: no username probing by timing
         raise refused
+    now = uow.clock.now()
+    if account.locked_at is not None:
+        expired = account.locked_reason == LOCKED_FAILED and now >= account.locked_at + policy.lockout
+        if not expired:
+            raise Invalid(_locked_message(account))
+        account.locked_at, account.locked_reason, account.failed_logins = None, "", 0
     try:
         _HASHER.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
+        _count_failure(uow, account, policy)
         raise refused from None
-    account.last_login_at = uow.clock.now()
+    account.last_login_at = now
+    account.failed_logins = 0
+    account.inactivity_warned_at = None
     uow.commit()
     return actor_of(account)
+
+
+def _locked_message(account: Account) -> str:
+    if account.locked_reason == LOCKED_INACTIVE:
+        return ("Tài khoản đã bị khóa do không đăng nhập trong 1 năm; "
+                "liên hệ quản trị hệ thống để mở khóa.")
+    return ("Tài khoản tạm khóa do nhập sai mật khẩu 5 lần liên tiếp; thử lại sau hoặc "
+            "liên hệ quản trị hệ thống.")
+
+
+def _count_failure(uow: UnitOfWork, account: Account, policy: AccountPolicy) -> None:
+    """One more wrong password (an atomic increment: parallel attempts all count)."""
+    failures = uow.connection.execute(_FAILED, {"b_id": account.id}).scalar_one()
+    if failures >= policy.max_failed and account.locked_at is None:
+        account.locked_at, account.locked_reason = uow.clock.now(), LOCKED_FAILED
+        _tell(uow, account, "[motcua] Tài khoản của bạn đã bị tạm khóa",
+              f"Tài khoản {account.username} vừa bị nhập sai mật khẩu {failures} lần liên tiếp "
+              "và đã bị tạm khóa. Nếu không phải bạn, hãy báo quản trị hệ thống.")
+    uow.commit()
+
+
+def _tell(uow: UnitOfWork, account: Account, subject: str, body: str) -> None:
+    if account.email:
+        enqueue(uow, channel="email", recipient=account.email, subject=subject, body=body)
+
+
+def unlock_account(uow: UnitOfWork, *, actor: Actor, username: str) -> dict[str, str]:
+    """An administrator unlocks an account (and resets its failure count)."""
+    if actor.kind not in ("admin", "system"):
+        raise Forbidden("Chỉ quản trị hệ thống được mở khóa tài khoản.")
+    account = uow.session.scalar(select(Account).where(Account.username == username))
+    if account is None:
+        raise NotFound("Không có tài khoản này.")
+    account.locked_at, account.locked_reason, account.failed_logins = None, "", 0
+    account.unlocked_at = uow.clock.now()  # the year without login counts from here again
+    uow.commit()
+    return {"username": username, "state": "unlocked"}
+
+
+def lock_inactive_accounts(uow: UnitOfWork, *, policy: AccountPolicy = POLICY) -> dict[str, int]:
+    """The daily job: warn accounts nearing a year without a successful login, lock those
+    past it (Trà Vinh seed, art. 7)."""
+    now = uow.clock.now()
+    warned = locked = 0
+    for account in uow.session.scalars(
+        select(Account).where(Account.active, Account.locked_at.is_(None))
+    ):
+        since = max(d for d in (account.last_login_at, account.unlocked_at, account.created_at)
+                    if d is not None)
+        if now >= since + policy.inactivity:
+            account.locked_at, account.locked_reason = now, LOCKED_INACTIVE
+            locked += 1
+        elif now >= since + policy.inactivity - policy.warn_before and (
+            account.inactivity_warned_at is None
+        ):
+            account.inactivity_warned_at = now
+            _tell(uow, account, "[motcua] Tài khoản sắp bị khóa do lâu không đăng nhập",
+                  f"Tài khoản {account.username} chưa đăng nhập từ "
+                  f"{since.astimezone(VN_TZ).strftime('%d/%m/%Y')} và sẽ bị khóa sau 1 năm "
+                  "không sử dụng. Hãy đăng nhập để giữ tài khoản.")
+            warned += 1
+    uow.commit()
+    return {"warned": warned, "locked": locked}
 
 
 def load_actor(uow: UnitOfWork, account_id: int) -> Actor:

@@ -112,6 +112,11 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_at: Mapped[datetime | None] = mapped_column(default=None)
+    locked_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column(default=None)
+    unlocked_at: Mapped[datetime | None] = mapped_column(default=None)
 
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="account", lazy="selectin")
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from engine import actions, calendars, deadlines, documents, dossiers, procedures, tasks
-from engine.accounts import authenticate
+from engine.accounts import authenticate, unlock_account
 from engine.actors import Actor
 from engine.calendars import parse_instant
 from engine.desk import receive_paper_dossier
@@ -241,6 +241,14 @@ def _send(document: documents.Document) -> Response:
     disposition = "inline" if document.media_type.startswith("text/html") else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     return response
+
+
+@bp.post("/accounts/<username>/unlock")
+def unlock(username: str) -> Response:
+    """An administrator unlocks an account."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(unlock_account(work, actor=actor, username=username))
 
 
 @bp.post("/agencies/<agency>/handover")

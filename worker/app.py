@@ -61,6 +61,8 @@ def make_celery(config: Mapping[str, str] | None = None) -> Celery:
         beat_schedule={
             "sweep-timers": {"task": "motcua.sweep_timers", "schedule": every},
             "deliver-notifications": {"task": "motcua.deliver_notifications", "schedule": every},
+            "lock-inactive-accounts": {"task": "motcua.lock_inactive_accounts",
+                                       "schedule": timedelta(days=1)},
         },
     )
     app.conf.motcua_settings = settings

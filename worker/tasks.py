@@ -7,6 +7,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
+from engine.accounts import lock_inactive_accounts
 from engine.notifications import deliver_pending
 from engine.timers import due_timers, fire_timer
 from worker.app import context
@@ -31,6 +32,13 @@ def fire(self: Task, timer_id: int) -> str:
         result = fire_timer(uow, timer_id=timer_id)
     log.info("timer=%s result=%s", timer_id, result)
     return result
+
+
+@shared_task(bind=True, name="motcua.lock_inactive_accounts")
+def lock_inactive(self: Task) -> dict[str, int]:
+    """Daily: warn accounts nearing a year without login, lock those past it."""
+    with context(self.app).platform.uow() as uow:
+        return lock_inactive_accounts(uow)
 
 
 @shared_task(bind=True, name="motcua.deliver_notifications")
