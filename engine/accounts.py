@@ -81,6 +81,8 @@ def authenticate(
     account.last_login_at = now
     account.failed_logins = 0
     account.inactivity_warned_at = None
+    uow.audit("account.login", actor_id=account.id, object_type="account",
+              object_id=account.username)
     uow.commit()
     return actor_of(account)
 
@@ -96,6 +98,8 @@ def _locked_message(account: Account) -> str:
 def _count_failure(uow: UnitOfWork, account: Account, policy: AccountPolicy) -> None:
     """One more wrong password (an atomic increment: parallel attempts all count)."""
     failures = uow.connection.execute(_FAILED, {"b_id": account.id}).scalar_one()
+    uow.audit("account.login_failed", actor_id=None, object_type="account",
+              object_id=account.username, summary={"failures": failures})
     if failures >= policy.max_failed and account.locked_at is None:
         account.locked_at, account.locked_reason = uow.clock.now(), LOCKED_FAILED
         _tell(uow, account, "[motcua] Tài khoản của bạn đã bị tạm khóa",
@@ -118,6 +122,8 @@ def unlock_account(uow: UnitOfWork, *, actor: Actor, username: str) -> dict[str,
         raise NotFound("Không có tài khoản này.")
     account.locked_at, account.locked_reason, account.failed_logins = None, "", 0
     account.unlocked_at = uow.clock.now()  # the year without login counts from here again
+    uow.audit("account.unlock", actor_id=actor.account_id, object_type="account",
+              object_id=username)
     uow.commit()
     return {"username": username, "state": "unlocked"}
 
@@ -134,6 +140,8 @@ def lock_inactive_accounts(uow: UnitOfWork, *, policy: AccountPolicy = POLICY) -
                     if d is not None)
         if now >= since + policy.inactivity:
             account.locked_at, account.locked_reason = now, LOCKED_INACTIVE
+            uow.audit("account.lock_inactive", actor_id=None, object_type="account",
+                      object_id=account.username)
             locked += 1
         elif now >= since + policy.inactivity - policy.warn_before and (
             account.inactivity_warned_at is None

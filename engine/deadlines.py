@@ -267,6 +267,8 @@ def set_calendar_day(
         uow, province_id=found.id, calendar=calendar, actor=actor,
         reason=f"Lịch làm việc {province} thay đổi: {day.strftime('%d/%m/%Y')} — {label} ({reason})",
     )
+    uow.audit("calendar.day", actor_id=actor.account_id, object_type="province",
+              object_id=province, summary={"day": day.isoformat(), "kind": kind, "reason": reason})
     uow.commit()
     return {"province": province, "day": day.isoformat(), "kind": kind, "moved_dossiers": moved}
 
@@ -296,6 +298,8 @@ def set_working_hours(
     hours = ", ".join(f"{a}–{b}" for a, b in found.periods)
     moved = _recompute_province(uow, province_id=found.id, calendar=calendar, actor=actor,
                                 reason=f"Giờ làm việc {province} đổi thành {hours} ({reason})")
+    uow.audit("calendar.hours", actor_id=actor.account_id, object_type="province",
+              object_id=province, summary={"periods": found.periods, "reason": reason})
     uow.commit()
     return {"province": province, "periods": found.periods, "moved_dossiers": moved}
 

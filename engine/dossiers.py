@@ -153,11 +153,13 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     """The full dossier: data, tasks and history, for its owner and competent officers."""
     dossier = find_visible(uow, actor=actor, code=code)
     compiled = uow.version(dossier.version_id).compiled
+    uow.audit("dossier.read", actor_id=actor.account_id, object_type="dossier",
+              object_id=str(dossier.id))
     tasks = uow.session.scalars(
         select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
     ).all()
 
-    return {
+    view = {
         **_stored_summary(dossier),
         "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
         "original_due_at": local_iso(dossier.original_due_at),
@@ -171,6 +173,8 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "tasks": [task_view(t) for t in tasks],
         "events": timeline(uow, dossier.id),
     }
+    uow.commit()
+    return view
 
 
 EVENT_LABELS = {
@@ -220,7 +224,10 @@ def track(uow: UnitOfWork, *, code: str, id_number: str) -> dict[str, Any]:
     given = id_number.strip().encode()
     if dossier is None or not hmac.compare_digest(given, dossier.applicant_id_number.encode()):
         raise NotFound("Không tìm thấy hồ sơ với mã và số định danh đã nhập.")
-    return _public_view(uow, dossier)
+    view = _public_view(uow, dossier)
+    uow.audit("dossier.track", actor_id=None, object_type="dossier", object_id=str(dossier.id))
+    uow.commit()
+    return view
 
 
 def track_by_code(uow: UnitOfWork, *, code: str) -> dict[str, Any]:

@@ -52,6 +52,9 @@ def hand_over(
                note=f"{old.full_name} → {new.full_name}: {reason}")
     for grant in [g for g in old.grants if g.agency_id == agency.id]:
         uow.session.delete(grant)
+    uow.audit("agency.handover", actor_id=actor.account_id, object_type="agency",
+              object_id=agency.code, summary={"leaving": old.username, "successor": new.username,
+                                              "tasks": len(moved), "reason": reason})
     uow.commit()
     return {"agency": agency.code, "leaving": old.username, "successor": new.username,
             "moved_tasks": len(moved), "roles": sorted(roles)}

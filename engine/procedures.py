@@ -114,6 +114,8 @@ def import_package(
     uow.session.add(version)
     uow.session.flush()
     summary = _version_summary(version, procedure)
+    uow.audit("procedure.import", actor_id=actor.account_id, object_type="procedure",
+              object_id=f"{agency_code}/{compiled.code}", summary={"version": version.number})
     uow.commit()
     return report, summary
 
@@ -144,6 +146,8 @@ def publish_version(
     version.procedure.name = uow.version(version.id).compiled.manifest["name"]
     uow.session.flush()
     summary = _version_summary(version, version.procedure)
+    uow.audit("procedure.publish", actor_id=actor.account_id, object_type="procedure",
+              object_id=f"{agency_code}/{code}", summary={"version": number})
     uow.commit()
     return summary
 

@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import audit
 from engine.calendar import BusinessCalendar
 from engine.calendars import CalendarCache
 from engine.clock import Clock
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.instances = instances
         self._session: Session | None = None
         self._events: list[dict[str, Any]] = []
+        self._audit: list[dict[str, Any]] = []
 
     @property
     def session(self) -> Session:
@@ -65,6 +67,7 @@ class UnitOfWork:
             raise RuntimeError("the unit of work is already open")
         self._session = self._factory()
         self._events = []
+        self._audit = []
         return self
 
     def __exit__(
@@ -80,6 +83,7 @@ class UnitOfWork:
             session.close()
             self._session = None
             self._events = []
+            self._audit = []
 
     def calendar_for(self, agency_id: int) -> BusinessCalendar:
         """The business calendar of an agency's province."""
@@ -90,13 +94,32 @@ class UnitOfWork:
         return self.versions.get(self.session, version_id)
 
     def add_event(self, values: dict[str, Any]) -> None:
-        """Queue an event row; `commit` writes the queue in one insert, in the same transaction."""
+        """Queue an event row; `commit` writes the queue in one insert, in the same
+        transaction. Every dossier event is also an entry of the audit trail."""
         self._events.append(values)
+        self.audit(f"dossier.{values['kind']}", actor_id=values.get("actor_id"),
+                   object_type="dossier", object_id=str(values["dossier_id"]),
+                   summary={"status": values.get("status"), "step": values.get("step"),
+                            "note": str(values.get("note") or "")[:200]})
+
+    def audit(
+        self, action: str, *, actor_id: int | None, object_type: str, object_id: str,
+        summary: dict[str, Any] | None = None,
+    ) -> None:
+        """Queue an audit trail entry; `commit` chains it in, in the same transaction."""
+        self._audit.append(audit.entry(at=self.clock.now(), actor_id=actor_id, action=action,
+                                       object_type=object_type, object_id=object_id,
+                                       summary=summary))
 
     def commit(self) -> None:
-        """Make every change of this unit durable, together (events in one batched insert)."""
+        """Make every change of this unit durable, together (events in one batched insert,
+        audit entries chained at the end)."""
         session = self.session
         if self._events:
             session.connection().execute(_INSERT_EVENTS, self._events)
             self._events = []
+        if self._audit:
+            session.flush()
+            audit.append(session.connection(), self._audit)
+            self._audit = []
         session.commit()

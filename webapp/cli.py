@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from engine.actors import SYSTEM
+from engine.audit import verify as verify_audit
 from engine.calendar import VN_TZ, BusinessCalendar, split_duration
 from engine.calendars import parse_instant, province_calendar
 from engine.errors import ServiceError
@@ -117,6 +118,25 @@ def calendar_due(start: str, duration: str, province: str | None, calendar_days:
         click.echo(getattr(exc, "message", str(exc)), err=True)
         sys.exit(2)
     click.echo(due.astimezone(VN_TZ).isoformat())
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Walk the audit chain; exit 1 naming the first broken entry."""
+    platform = _platform()
+    with platform.engine.connect() as connection:
+        checked, broken = verify_audit(connection)
+    if broken is None:
+        click.echo(f"Nhật ký kiểm toán nguyên vẹn: {checked} mục.")
+        return
+    click.echo(f"Nhật ký kiểm toán bị sửa hoặc xóa: mục {broken} không khớp chuỗi băm "
+               f"({checked} mục trước đó nguyên vẹn).", err=True)
+    sys.exit(1)
 
 
 @main.group()

@@ -103,7 +103,11 @@ def render_dossier_document(
     assert agency is not None  # foreign key
     page = Page(agency=agency.name, form=spec["form"], title=spec["title"],
                 place_date=_place_date(uow, agency), landscape=bool(spec.get("landscape")))
-    return _render(page, spec["blocks"], context, fmt, f"{code}-{kind}")
+    document = _render(page, spec["blocks"], context, fmt, f"{code}-{kind}")
+    uow.audit("dossier.document", actor_id=actor.account_id, object_type="dossier",
+              object_id=str(dossier.id), summary={"kind": kind, "format": fmt})
+    uow.commit()
+    return document
 
 
 def _require(needs: str, dossier: Dossier, context: dict[str, Any]) -> None:
