@@ -24,7 +24,7 @@ GENESIS = "0" * 64
 AUDIT = cast(Table, AuditEntry.__table__)
 HEAD = cast(Table, AuditHead.__table__)
 _LOCK_HEAD = select(HEAD.c.last_id, HEAD.c.last_hash).where(HEAD.c.id == 1).with_for_update()
-_INSERT = insert(AUDIT).returning(AUDIT.c.id)
+_INSERT = insert(AUDIT).returning(AUDIT.c.id, sort_by_parameter_order=True)
 _MOVE_HEAD = update(HEAD).where(HEAD.c.id == 1).values(
     last_id=bindparam("b_id"), last_hash=bindparam("b_hash"))
 
@@ -44,13 +44,14 @@ def append(connection: Connection, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
     head = connection.execute(_LOCK_HEAD).one()
-    last_id, last_hash = int(head.last_id), str(head.last_hash)
+    last_hash = str(head.last_hash)
+    rows = []
     for entry in entries:
         digest = entry_hash(last_hash, entry)
-        last_id = connection.execute(_INSERT, {**entry, "prev_hash": last_hash,
-                                               "hash": digest}).scalar_one()
+        rows.append({**entry, "prev_hash": last_hash, "hash": digest})
         last_hash = digest
-    connection.execute(_MOVE_HEAD, {"b_id": last_id, "b_hash": last_hash})
+    ids = connection.execute(_INSERT, rows).scalars().all()  # one batched insert, ids in order
+    connection.execute(_MOVE_HEAD, {"b_id": ids[-1], "b_hash": last_hash})
 
 
 def entry(

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from engine import dossiers, tasks
 from engine.accounts import authenticate
 from engine.actors import ANONYMOUS, Actor
+from engine.audit import verify
 from engine.errors import Conflict
 from engine.inbox import inbox
 from engine.models import Event, Task
@@ -88,4 +89,6 @@ def test_concurrent_submissions_get_unique_consecutive_codes(platform: Platform)
     assert all(isinstance(c, str) for c in codes), codes
     numbers = sorted(int(c.rsplit("-", 1)[1]) for c in codes)
     assert numbers == list(range(1, count + 1))
+    with platform.engine.connect() as connection:  # parallel writers never fork the chain
+        assert verify(connection)[1] is None
     assert all(re.fullmatch(r"000\.00\.12\.H64-261125-\d{4}", c) for c in codes)
