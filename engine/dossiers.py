@@ -130,6 +130,8 @@ def may_read(actor: Actor, dossier: Dossier) -> bool:
     """Owners and officers of the dossier's agency may read the full dossier."""
     if actor.account_id is not None and dossier.owner_id == actor.account_id:
         return True
+    if actor.kind == "integration":  # an API key scoped to the dossier's agency
+        return dossier.agency_id in actor.agencies()
     return actor.kind in ("officer", "admin") and dossier.agency_id in actor.agencies()
 
 

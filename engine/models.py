@@ -311,6 +311,38 @@ class Notification(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
+class ApiKey(Base):
+    """A key for one integration: scoped to an agency and to actions, stored as a hash."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    scopes: Mapped[list[str]] = mapped_column(JsonType)
+    rate_per_minute: Mapped[int] = mapped_column(Integer, default=60)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ApiCall(Base):
+    """Every call made with an API key (Tuyên Quang seed, art. 8: all access logged)."""
+
+    __tablename__ = "api_calls"
+    __table_args__ = (Index("ix_api_calls_key_at", "key_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    at: Mapped[datetime]
+    method: Mapped[str] = mapped_column(String(10))
+    route: Mapped[str] = mapped_column(String(300))
+    status: Mapped[int] = mapped_column(Integer)
+    address: Mapped[str] = mapped_column(String(64))
+
+
 class AuditEntry(Base):
     """The audit trail: append-only, each entry holding the hash of the one before it."""
 

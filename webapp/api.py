@@ -11,9 +11,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 
-from engine import actions, calendars, deadlines, documents, dossiers, procedures, tasks
+from engine import (
+    actions,
+    api_keys,
+    calendars,
+    deadlines,
+    documents,
+    dossiers,
+    procedures,
+    tasks,
+)
 from engine.accounts import authenticate, unlock_account
 from engine.actors import Actor
 from engine.calendars import parse_instant
@@ -27,6 +36,30 @@ from webapp.filters import inbox_filter
 from webapp.security import csrf_token, log_in, log_out
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# What an API key may call: endpoint → scope. Any other endpoint refuses keys.
+KEY_SCOPES = {
+    "api.list_procedures": "procedures:read", "api.show_procedure": "procedures:read",
+    "api.submit": "dossiers:submit", "api.show_dossier": "dossiers:read",
+    "api.track": "tracking:read", "api.openapi": "procedures:read",
+}
+
+
+@bp.before_request
+def _key_scope() -> None:
+    scopes = g.get("api_scopes")
+    if scopes is not None and KEY_SCOPES.get(request.endpoint or "") not in scopes:
+        abort(403, description="Khóa API không có quyền gọi chức năng này.")
+
+
+@bp.after_request
+def _log_key_call(response: Response) -> Response:
+    key_id = g.get("api_key_id")
+    if key_id is not None:
+        with uow() as work:
+            api_keys.log_call(work, key_id=key_id, method=request.method, route=request.path,
+                              status=response.status_code,
+                              address=request.remote_addr or "")
+    return response
 OPENAPI = Path(__file__).with_name("openapi.json")
 MAX_JSON_DEPTH = 32
 
@@ -47,7 +80,7 @@ def _body() -> dict[str, Any]:
 
 def _signed_in() -> Actor:
     actor = current_actor()
-    if actor.account_id is None:
+    if actor.account_id is None and actor.kind != "integration":
         abort(401)
     return actor
 
@@ -241,6 +274,37 @@ def _send(document: documents.Document) -> Response:
     disposition = "inline" if document.media_type.startswith("text/html") else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     return response
+
+
+@bp.post("/api-keys")
+def create_api_key() -> tuple[Response, int]:
+    """An administrator issues a key (`{name, agency, scopes, rate_per_minute}`), shown once."""
+    actor = _signed_in()
+    body = _body()
+    scopes = body.get("scopes")
+    if not isinstance(scopes, list) or not all(isinstance(x, str) for x in scopes):
+        raise Invalid("Trường 'scopes' phải là danh sách phạm vi.")
+    with uow() as work:
+        return jsonify(api_keys.create_key(
+            work, actor=actor, name=str(body.get("name", "")),
+            agency_code=str(body.get("agency", "")), scopes=scopes,
+            rate_per_minute=int(body.get("rate_per_minute", 60)))), 201
+
+
+@bp.post("/api-keys/<int:key_id>/revoke")
+def revoke_api_key(key_id: int) -> Response:
+    """Revoke a key at once."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(api_keys.revoke_key(work, actor=actor, key_id=key_id))
+
+
+@bp.get("/api-keys/<int:key_id>/calls")
+def api_key_calls(key_id: int) -> Response:
+    """The newest calls made with a key (key, route, status, time, caller address)."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify({"calls": api_keys.calls(work, actor=actor, key_id=key_id)})
 
 
 @bp.post("/accounts/<username>/unlock")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 
 from engine.accounts import load_actor
 from engine.actors import ANONYMOUS, Actor
+from engine.api_keys import RateLimited, authenticate_key
 from engine.errors import NotFound
 from engine.platform import Platform
 from engine.uow import UnitOfWork
@@ -29,7 +30,18 @@ def current_actor() -> Actor:
 
 
 def load_current_actor() -> None:
-    """Before each request: the session's account as `g.actor` (blueprints read it there)."""
+    """Before each request: the caller as `g.actor` (blueprints read it there) — an API
+    key's integration (`Authorization: Bearer …`) or the session's account."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        with uow() as work:
+            try:
+                key = authenticate_key(work, token=header.removeprefix("Bearer ").strip())
+            except RateLimited as exc:
+                g.api_key_id = exc.key_id
+                raise
+        g.actor, g.api_key_id, g.api_scopes = key.actor, key.key_id, key.scopes
+        return
     actor = ANONYMOUS
     account_id = session.get("account_id")
     if isinstance(account_id, int):
