@@ -17,31 +17,12 @@ from sqlalchemy import func, select
 
 from engine.actors import Actor
 from engine.calendar import local_iso
-from engine.errors import Forbidden, Invalid, NotFound, ServiceError
+from engine.errors import Forbidden, Invalid, NotFound, RateLimited, Unauthenticated
 from engine.models import Agency, ApiCall, ApiKey
 from engine.uow import UnitOfWork
 
 SCOPES = ("procedures:read", "dossiers:submit", "dossiers:read", "tracking:read")
 PREFIX = "mc"
-
-
-class Unauthenticated(ServiceError):
-    """No valid key."""
-
-    status = 401
-    code = "unauthenticated"
-
-
-class RateLimited(ServiceError):
-    """Too many requests for this key; `retry_after` seconds until the next one is allowed."""
-
-    status = 429
-    code = "rate_limited"
-
-    def __init__(self, message: str, retry_after: int, key_id: int) -> None:
-        super().__init__(message, details={"retry_after": retry_after})
-        self.retry_after = retry_after
-        self.key_id = key_id
 
 
 @dataclass(frozen=True)

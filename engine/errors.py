@@ -47,3 +47,22 @@ class Conflict(ServiceError):
 
     status = 409
     code = "conflict"
+
+
+class Unauthenticated(ServiceError):
+    """No valid key."""
+
+    status = 401
+    code = "unauthenticated"
+
+
+class RateLimited(ServiceError):
+    """Too many requests for this key; `retry_after` seconds until the next one is allowed."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int, key_id: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after
+        self.key_id = key_id

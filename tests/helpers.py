@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import stat
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -63,3 +67,22 @@ def complete(client: FlaskClient, code: str, data: dict[str, Any]) -> dict[str, 
     assert response.status_code == 200, response.json
     result: dict[str, Any] = response.json
     return result
+
+
+def package_files(folder: Path, prefix: str = "") -> dict[str, bytes]:
+    """Every file of a package folder, by relative path (optionally under a top folder)."""
+    return {prefix + p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def zip_bytes(files: dict[str, bytes], symlink: str | None = None) -> bytes:
+    """A .zip of `files`, plus a symbolic link entry named `symlink` (for hostile tests)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+        if symlink:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(info, "/etc/passwd")
+    return buffer.getvalue()

@@ -6,8 +6,8 @@ from flask import current_app, g, request, session
 
 from engine.accounts import load_actor
 from engine.actors import ANONYMOUS, Actor
-from engine.api_keys import RateLimited, authenticate_key
-from engine.errors import NotFound
+from engine.api_keys import authenticate_key
+from engine.errors import NotFound, RateLimited
 from engine.platform import Platform
 from engine.uow import UnitOfWork
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from engine.api_keys import RateLimited
-from engine.errors import ServiceError
+from engine.errors import RateLimited, ServiceError
 
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",

@@ -4,8 +4,6 @@ the database exactly as it was."""
 from __future__ import annotations
 
 import io
-import stat
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,38 +15,31 @@ from sqlalchemy import func, select
 
 from engine.models import Dossier, Event, ProcedureVersion, Task
 from engine.platform import Platform
-from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, login, permit_data
+from tests.helpers import (
+    APPLICANT_ID,
+    MINH_XUAN,
+    PERMIT,
+    login,
+    package_files,
+    permit_data,
+    zip_bytes,
+)
 
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 BPMN = (PACKAGE / "process.bpmn").read_bytes()
 
 
 def _files(**replace: bytes) -> dict[str, bytes]:
-    files = {p.relative_to(PACKAGE).as_posix(): p.read_bytes()
-             for p in PACKAGE.rglob("*") if p.is_file()}
-    files.update(replace)
-    return files
-
-
-def _zip(files: dict[str, bytes], symlink: str | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-        if symlink:
-            info = zipfile.ZipInfo(symlink)
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            archive.writestr(info, "/etc/passwd")
-    return buffer.getvalue()
+    return {**package_files(PACKAGE), **replace}
 
 
 def _condition(expression: str) -> bytes:
-    return _zip(_files(**{"process.bpmn": BPMN.replace(
+    return zip_bytes(_files(**{"process.bpmn": BPMN.replace(
         b'quyet_dinh == "cap_phep"', expression.encode())}))
 
 
 def _diagram(text: bytes) -> bytes:
-    return _zip(_files(**{"process.bpmn": text}))
+    return zip_bytes(_files(**{"process.bpmn": text}))
 
 
 XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
@@ -69,13 +60,13 @@ PACKAGES: dict[str, tuple[Callable[[], bytes], str]] = {
     "xml-deep-nesting": (lambda: _diagram(DEEP), "xml.too_deep"),
     "xml-huge-file": (lambda: _diagram(BPMN + b"<!--" + b"x" * (6 * 1024 * 1024) + b"-->"),
                       "zip.file_too_large"),
-    "zip-path-traversal": (lambda: _zip({**_files(), "../../etc/cron.d/x": b"*"}),
+    "zip-path-traversal": (lambda: zip_bytes({**_files(), "../../etc/cron.d/x": b"*"}),
                            "zip.traversal"),
-    "zip-absolute-path": (lambda: _zip({**_files(), "/etc/motcua": b"*"}), "zip.traversal"),
-    "zip-symlink": (lambda: _zip(_files(), symlink="forms/link.schema.json"), "zip.symlink"),
-    "zip-bomb": (lambda: _zip({**_files(), "forms/bom.json": b"0" * (4 * 1024 * 1024)}),
+    "zip-absolute-path": (lambda: zip_bytes({**_files(), "/etc/motcua": b"*"}), "zip.traversal"),
+    "zip-symlink": (lambda: zip_bytes(_files(), symlink="forms/link.schema.json"), "zip.symlink"),
+    "zip-bomb": (lambda: zip_bytes({**_files(), "forms/bom.json": b"0" * (4 * 1024 * 1024)}),
                  "zip.bomb"),
-    "zip-too-many-files": (lambda: _zip({**_files(), **{f"x/{n}.txt": b"x" for n in range(250)}}),
+    "zip-too-many-files": (lambda: zip_bytes({**_files(), **{f"x/{n}.txt": b"x" for n in range(250)}}),
                            "zip.too_many"),
     "zip-not-a-zip": (lambda: b"PK\x03\x04 this is not a zip file", "zip.invalid"),
     "expression-class-walk": (lambda: _condition("().__class__.__bases__[0].__subclasses__()"),

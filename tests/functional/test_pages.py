@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT
+from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, package_files, zip_bytes
 
 PERMIT_PAGE = f"/thu-tuc/{PERMIT}?agency={MINH_XUAN}"
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
@@ -131,15 +130,10 @@ def test_citizens_cannot_open_the_officer_pages(app: Flask) -> None:
 
 
 def _zip(folder: Path, change: tuple[str, bytes, bytes] | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in folder.rglob("*"):
-            if path.is_file():
-                data = path.read_bytes()
-                if change and path.name == change[0]:
-                    data = data.replace(change[1], change[2])
-                archive.writestr(path.relative_to(folder).as_posix(), data)
-    return buffer.getvalue()
+    files = package_files(folder)
+    if change:
+        files[change[0]] = files[change[0]].replace(change[1], change[2])
+    return zip_bytes(files)
 
 
 def test_designer_uploads_a_package_and_reads_its_report(app: Flask) -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 from bpmn.package import read_zip
 from bpmn.problems import Problem
 from bpmn.validation import validate_package, validate_path
+from tests.helpers import package_files, zip_bytes
 
 SAMPLE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 
@@ -158,33 +157,16 @@ def test_a_bare_bpmn_file_gets_bpmn_checks_only(package: Path) -> None:
     assert report.valid and compiled is None and report.problems == []
 
 
-def _zip(entries: dict[str, bytes], symlink: str | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-        if symlink:
-            info = zipfile.ZipInfo(symlink)
-            info.external_attr = (0o120777 << 16)
-            archive.writestr(info, "/etc/passwd")
-    return buffer.getvalue()
-
-
-def _package_entries(prefix: str = "") -> dict[str, bytes]:
-    return {prefix + p.relative_to(SAMPLE).as_posix(): p.read_bytes()
-            for p in SAMPLE.rglob("*") if p.is_file()}
-
-
 def test_a_zip_of_the_folder_validates_like_the_folder() -> None:
-    report, compiled = validate_package(read_zip(_zip(_package_entries("goi/")), "goi.zip"))
+    report, compiled = validate_package(read_zip(zip_bytes(package_files(SAMPLE, "goi/")), "goi.zip"))
     assert report.valid and compiled is not None
 
 
 @pytest.mark.parametrize(("make", "code"), [
-    (lambda: _zip({**_package_entries(), "../../etc/cron.d/x": b"boom"}), "zip.traversal"),
-    (lambda: _zip({**_package_entries(), "/abs/path": b"boom"}), "zip.traversal"),
-    (lambda: _zip(_package_entries(), symlink="forms/link.schema.json"), "zip.symlink"),
-    (lambda: _zip({**_package_entries(), "forms/bomb.schema.json": b"0" * (6 * 1024 * 1024)}),
+    (lambda: zip_bytes({**package_files(SAMPLE), "../../etc/cron.d/x": b"boom"}), "zip.traversal"),
+    (lambda: zip_bytes({**package_files(SAMPLE), "/abs/path": b"boom"}), "zip.traversal"),
+    (lambda: zip_bytes(package_files(SAMPLE), symlink="forms/link.schema.json"), "zip.symlink"),
+    (lambda: zip_bytes({**package_files(SAMPLE), "forms/bomb.schema.json": b"0" * (6 * 1024 * 1024)}),
      "zip.file_too_large"),
     (lambda: b"PK\x03\x04 not really a zip", "zip.invalid"),
 ])
