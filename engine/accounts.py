@@ -9,9 +9,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, select, update
 
+from engine import totp
 from engine.actors import Actor
 from engine.calendar import VN_TZ
-from engine.errors import Forbidden, Invalid, NotFound
+from engine.errors import Forbidden, Invalid, NotFound, SecondFactorRequired
 from engine.models import Account, Agency, RoleGrant
 from engine.notifications import enqueue
 from engine.uow import UnitOfWork
@@ -55,30 +56,69 @@ _FAILED = update(Account).where(Account.id == bindparam("b_id")).values(
 
 
 def authenticate(
-    uow: UnitOfWork, *, username: str, password: str, policy: AccountPolicy = POLICY
+    uow: UnitOfWork, *, username: str, password: str, totp_code: str | None = None,
+    policy: AccountPolicy = POLICY,
 ) -> Actor:
     """The actor for valid credentials; `Invalid` with one message for every wrong
     password, and a clear one when the account is locked.
 
-    The fifth consecutive wrong password locks the account and tells its owner.
+    The fifth consecutive wrong password locks the account and tells its owner. An
+    account with a second factor needs its TOTP code too: without one the answer is
+    `SecondFactorRequired` (the password was right), a wrong one counts as a failure.
     """
+    account = check_password(uow, username=username, password=password, policy=policy)
+    if account.totp_enabled_at is not None:
+        if totp_code is None:
+            uow.commit()
+            raise SecondFactorRequired("Nhập mã xác thực 6 số từ ứng dụng xác thực.", account.id)
+        second_factor_matches(uow, account, totp_code, policy=policy)
+    return finish_login(uow, account)
+
+
+def check_password(
+    uow: UnitOfWork, *, username: str, password: str, policy: AccountPolicy = POLICY
+) -> Account:
+    """The account these credentials open (not yet logged in: see `finish_login`)."""
     account = uow.session.scalar(select(Account).where(Account.username == username))
     refused = Invalid("Tên đăng nhập hoặc mật khẩu không đúng.")
     if account is None or not account.active:
         _HASHER.hash(password)  # same cost either way: no username probing by timing
         raise refused
-    now = uow.clock.now()
-    if account.locked_at is not None:
-        expired = account.locked_reason == LOCKED_FAILED and now >= account.locked_at + policy.lockout
-        if not expired:
-            raise Invalid(_locked_message(account))
-        account.locked_at, account.locked_reason, account.failed_logins = None, "", 0
+    _refuse_if_locked(uow, account, policy)
     try:
         _HASHER.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
         _count_failure(uow, account, policy)
         raise refused from None
-    account.last_login_at = now
+    return account
+
+
+def _refuse_if_locked(uow: UnitOfWork, account: Account, policy: AccountPolicy) -> None:
+    if account.locked_at is None:
+        return
+    expired = (account.locked_reason == LOCKED_FAILED
+               and uow.clock.now() >= account.locked_at + policy.lockout)
+    if not expired:
+        raise Invalid(_locked_message(account))
+    account.locked_at, account.locked_reason, account.failed_logins = None, "", 0
+
+
+def second_factor_matches(
+    uow: UnitOfWork, account: Account, code: str, *, policy: AccountPolicy = POLICY
+) -> None:
+    """Accept a TOTP code once (a code already used cannot log in again); a wrong code
+    counts towards the lock like a wrong password."""
+    _refuse_if_locked(uow, account, policy)
+    step = totp.matching_step(account.totp_secret or "", code, uow.clock.now())
+    if step is None or step <= account.totp_last_step:
+        _count_failure(uow, account, policy)
+        raise Invalid("Mã xác thực không đúng hoặc đã được dùng.")
+    account.totp_last_step = step
+
+
+def finish_login(uow: UnitOfWork, account: Account) -> Actor:
+    """Record a successful login (all factors given) and return its actor. Commits."""
+    account.last_login_at = uow.clock.now()
     account.failed_logins = 0
     account.inactivity_warned_at = None
     uow.audit("account.login", actor_id=account.id, object_type="account",
@@ -154,14 +194,6 @@ def lock_inactive_accounts(uow: UnitOfWork, *, policy: AccountPolicy = POLICY) -
             warned += 1
     uow.commit()
     return {"warned": warned, "locked": locked}
-
-
-def load_actor(uow: UnitOfWork, account_id: int) -> Actor:
-    """The actor of a logged-in session (`NotFound` once the account is gone or disabled)."""
-    account = uow.session.get(Account, account_id)
-    if account is None or not account.active:
-        raise NotFound("Tài khoản không còn hoạt động.")
-    return actor_of(account)
 
 
 def create_account(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -17,6 +17,7 @@ from engine.lateness import classify, urgency
 from engine.models import Account, Dossier, Event, Task
 from engine.procedures import published_version
 from engine.progress import DOSSIERS, Advance, DossierRow, record
+from engine.ratelimit import hit
 from engine.statuses import STATUS_LABELS
 from engine.text import fold
 from engine.uow import UnitOfWork
@@ -220,8 +221,22 @@ def task_view(task: Task) -> dict[str, Any]:
     }
 
 
-def track(uow: UnitOfWork, *, code: str, id_number: str) -> dict[str, Any]:
-    """Public tracking: status, due time and the agency, only with the applicant's ID number."""
+TRACK_PER_MINUTE = 20
+
+
+def track(
+    uow: UnitOfWork, *, code: str, id_number: str, client: str | None = None,
+    per_minute: int = TRACK_PER_MINUTE,
+) -> dict[str, Any]:
+    """Public tracking: status, due time and the agency, only with the applicant's ID number.
+
+    Each `client` (caller address) may look up `per_minute` times a minute, found or not:
+    guessing codes and ID numbers is slowed to a crawl.
+    """
+    if client is not None:
+        hit(uow, bucket=f"track:{client}", limit=per_minute, window=timedelta(minutes=1),
+            message="Tra cứu quá nhiều lần trong một phút; vui lòng thử lại sau.")
+        uow.commit()
     dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code.strip()))
     given = id_number.strip().encode()
     if dossier is None or not hmac.compare_digest(given, dossier.applicant_id_number.encode()):

@@ -50,19 +50,30 @@ class Conflict(ServiceError):
 
 
 class Unauthenticated(ServiceError):
-    """No valid key."""
+    """No valid credentials: key, session or login."""
 
     status = 401
     code = "unauthenticated"
 
 
+class SecondFactorRequired(Unauthenticated):
+    """The password was right; the account also needs its TOTP code."""
+
+    code = "second_factor_required"
+
+    def __init__(self, message: str, account_id: int) -> None:
+        super().__init__(message)
+        self.account_id = account_id
+
+
 class RateLimited(ServiceError):
-    """Too many requests for this key; `retry_after` seconds until the next one is allowed."""
+    """Too many requests (from this key, or this client); `retry_after` seconds until the
+    next one is allowed."""
 
     status = 429
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: int, key_id: int) -> None:
+    def __init__(self, message: str, retry_after: int, key_id: int | None = None) -> None:
         super().__init__(message, details={"retry_after": retry_after})
         self.retry_after = retry_after
         self.key_id = key_id

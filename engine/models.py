@@ -117,6 +117,10 @@ class Account(Base):
     locked_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
     inactivity_warned_at: Mapped[datetime | None] = mapped_column(default=None)
     unlocked_at: Mapped[datetime | None] = mapped_column(default=None)
+    password_changed_at: Mapped[datetime | None] = mapped_column(default=None)
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="account", lazy="selectin")
 
@@ -341,6 +345,47 @@ class ApiCall(Base):
     route: Mapped[str] = mapped_column(String(300))
     status: Mapped[int] = mapped_column(Integer)
     address: Mapped[str] = mapped_column(String(64))
+
+
+class LoginSession(Base):
+    """A login on one browser: the cookie holds the token, the database its hash and its
+    clock (idle and absolute timeouts, logout everywhere end it here, not in the cookie)."""
+
+    __tablename__ = "login_sessions"
+    __table_args__ = (Index("ix_login_sessions_account", "account_id", "ended_at"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    pending_second_factor: Mapped[bool] = mapped_column(Boolean, default=False)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    ended_reason: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PasswordReset(Base):
+    """A password-reset link sent by e-mail: usable once, until it expires."""
+
+    __tablename__ = "password_resets"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class RateHit(Base):
+    """One request counted against a per-client limit (public tracking, reset requests)."""
+
+    __tablename__ = "rate_hits"
+    __table_args__ = (Index("ix_rate_hits_bucket_at", "bucket", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime]
 
 
 class AuditEntry(Base):

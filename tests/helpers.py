@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -43,6 +44,21 @@ def login(client: FlaskClient, username: str) -> None:
     assert response.status_code == 201, response.json
     # Non-JSON calls of a browser session (claim, uploads) carry the CSRF token header.
     client.environ_base["HTTP_X_CSRF_TOKEN"] = response.json["csrf_token"]
+
+
+def token(html: bytes) -> str:
+    """The CSRF token of a page's form."""
+    found = re.search(rb'name="csrf_token" value="([^"]+)"', html)
+    assert found, "page has no CSRF token"
+    return found.group(1).decode()
+
+
+def page_login(client: FlaskClient, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login page, as a browser does."""
+    csrf = token(client.get("/dang-nhap").data)
+    response = client.post("/dang-nhap", data={"csrf_token": csrf, "username": username,
+                                               "password": password})
+    assert response.status_code == 303, response.data
 
 
 def inbox(client: FlaskClient) -> list[dict[str, Any]]:

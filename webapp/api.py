@@ -20,7 +20,9 @@ from engine import (
     deadlines,
     documents,
     dossiers,
+    passwords,
     procedures,
+    sessions,
     tasks,
 )
 from engine.accounts import authenticate, unlock_account
@@ -31,9 +33,10 @@ from engine.errors import Invalid
 from engine.handover import hand_over
 from engine.inbox import inbox
 from forms import nesting_depth
-from webapp.context import current_actor, platform, uow
+from webapp.account import reset_link_base
+from webapp.context import client_address, current_actor, platform, uow
 from webapp.filters import inbox_filter
-from webapp.security import csrf_token, log_in, log_out
+from webapp.security import begin_login, csrf_token, log_out, session_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # What an API key may call: endpoint → scope. Any other endpoint refuses keys.
@@ -58,7 +61,7 @@ def _log_key_call(response: Response) -> Response:
         with uow() as work:
             api_keys.log_call(work, key_id=key_id, method=request.method, route=request.path,
                               status=response.status_code,
-                              address=request.remote_addr or "")
+                              address=client_address())
     return response
 OPENAPI = Path(__file__).with_name("openapi.json")
 MAX_JSON_DEPTH = 32
@@ -99,20 +102,62 @@ def procedure_schema() -> Response:
 
 @bp.post("/session")
 def create_session() -> tuple[Response, int]:
-    """Log in with username and password; the session cookie authenticates later calls."""
+    """Log in with username and password (and `totp_code` when the account has a second
+    factor); the session cookie authenticates later calls."""
     body = _body()
+    code = body.get("totp_code")
     with uow() as work:
-        actor = authenticate(work, username=str(body.get("username", "")),
-                             password=str(body.get("password", "")))
-    log_in(actor)
+        actor = authenticate(work, username=str(body.get("username", ""))[:100],
+                             password=str(body.get("password", ""))[:200],
+                             totp_code=None if code is None else str(code)[:20])
+        assert actor.account_id is not None  # authenticate returns an account
+        begin_login(work, account_id=actor.account_id)
     return jsonify({"name": actor.name, "kind": actor.kind, "csrf_token": csrf_token()}), 201
 
 
 @bp.delete("/session")
 def delete_session() -> tuple[str, int]:
-    """Log out."""
+    """Log out this client."""
     log_out()
     return "", 204
+
+
+@bp.delete("/sessions")
+def delete_all_sessions() -> Response:
+    """Log out everywhere: every session of the caller's account but this one ends."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(sessions.log_out_everywhere(work, actor=actor, token=session_token()))
+
+
+@bp.put("/account/password")
+def put_password() -> Response:
+    """Change my password (`current`, `new`); my other sessions end."""
+    actor = _signed_in()
+    body = _body()
+    with uow() as work:
+        return jsonify(passwords.change_password(
+            work, actor=actor, current=str(body.get("current", ""))[:200],
+            new=str(body.get("new", ""))[:201], keep_token=session_token()))
+
+
+@bp.post("/password-resets")
+def post_password_reset() -> tuple[Response, int]:
+    """Ask for a reset link (`login`: username or e-mail); the same answer either way."""
+    body = _body()
+    with uow() as work:
+        passwords.request_reset(work, login=str(body.get("login", "")),
+                                link_base=reset_link_base(), client=client_address())
+    return jsonify({"state": "sent_if_known"}), 202
+
+
+@bp.post("/password-resets/<token>")
+def use_password_reset(token: str) -> Response:
+    """Set a new password (`new`) with the token of an e-mailed reset link."""
+    body = _body()
+    with uow() as work:
+        return jsonify(passwords.reset_password(work, token=token[:200],
+                                                new=str(body.get("new", ""))[:201]))
 
 
 @bp.get("/procedures")
@@ -384,8 +429,10 @@ def _date(text: str) -> date:
 def track(code: str) -> Response:
     """Public minimal status; needs the applicant's ID number (`id_number`)."""
     with uow() as work:
-        return jsonify(dossiers.track(work, code=code,
-                                      id_number=request.args.get("id_number", "")))
+        return jsonify(dossiers.track(work, code=code[:60],
+                                      id_number=request.args.get("id_number", "")[:20],
+                                      client=client_address(),
+                                      per_minute=current_app.config["TRACK_PER_MINUTE"]))
 
 
 @bp.get("/tasks")

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from engine.platform import Platform
+from webapp.security import SESSION_POLICY
 from webapp.text import URGENCY_LABELS, vn_datetime
 
 DEFAULT_DATABASE = "sqlite:///{instance}/motcua.db"
@@ -31,6 +32,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("MOTCUA_SECURE_COOKIES") == "1",
         PUBLIC_URL=os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:5000"),
         DOCUMENT_SET=os.environ.get("MOTCUA_DOCUMENT_SET", "tt01-2018"),
+        TRACK_PER_MINUTE=int(os.environ.get("MOTCUA_TRACK_PER_MINUTE", "20")),
+        PERMANENT_SESSION_LIFETIME=SESSION_POLICY.absolute,
     )
     app.config.update(config)
     if not app.config.get("DATABASE_URL"):
@@ -46,7 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
 
     from admin import bp as admin_bp
-    from webapp import api, citizen, errors, officer, security
+    from webapp import account, api, citizen, errors, officer, security
 
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.globals["URGENCY"] = URGENCY_LABELS
@@ -54,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(citizen.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(officer.bp)
     app.register_blueprint(admin_bp)
     return app

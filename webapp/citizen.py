@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from engine import dossiers, procedures
 from engine.errors import FormInvalid, NotFound
 from engine.text import fold
-from webapp.context import current_actor, uow
+from webapp.context import client_address, current_actor, uow
 from webapp.formpage import field_errors, form_html, parse_posted
 
 bp = Blueprint("citizen", __name__)
@@ -81,7 +81,8 @@ def track() -> tuple[str, int] | str:
         return render_template("track.html", result=None, code="", missing=False)
     try:
         with uow() as work:
-            result = dossiers.track(work, code=code, id_number=id_number)
+            result = dossiers.track(work, code=code, id_number=id_number, client=client_address(),
+                                    per_minute=current_app.config["TRACK_PER_MINUTE"])
     except NotFound:
         return render_template("track.html", result=None, code=code, missing=True), 404
     return render_template("track.html", result=result, code=code, missing=False)

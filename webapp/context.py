@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import current_app, g, request, session
 
-from engine.accounts import load_actor
 from engine.actors import ANONYMOUS, Actor
 from engine.api_keys import authenticate_key
-from engine.errors import NotFound, RateLimited
+from engine.errors import RateLimited, Unauthenticated
 from engine.platform import Platform
+from engine.sessions import resume_session
 from engine.uow import UnitOfWork
 
 
@@ -42,12 +42,25 @@ def load_current_actor() -> None:
                 raise
         g.actor, g.api_key_id, g.api_scopes = key.actor, key.key_id, key.scopes
         return
-    actor = ANONYMOUS
-    account_id = session.get("account_id")
-    if isinstance(account_id, int):
-        try:
-            with uow() as work:
-                actor = load_actor(work, account_id)
-        except NotFound:
-            session.clear()
-    g.actor = actor
+    g.actor, g.pending_second_factor, g.session_expired = ANONYMOUS, False, False
+    token = session.get("sid")
+    if not isinstance(token, str):
+        return
+    try:
+        with uow() as work:
+            resumed = resume_session(work, token=token,
+                                     policy=current_app.config["SESSION_POLICY"])
+    except Unauthenticated:
+        session.pop("sid", None)  # the CSRF token stays: the open page can still say why
+        g.session_expired = True
+        return
+    if resumed.actor is None:
+        g.pending_second_factor = True
+    else:
+        g.actor = resumed.actor
+
+
+def client_address() -> str:
+    """The caller's address, as the server sees it (behind a proxy, configure the proxy fix
+    so that this is the client's, not the proxy's)."""
+    return request.remote_addr or "unknown"

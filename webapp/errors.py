@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, flash, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from engine.errors import RateLimited, ServiceError
+from engine.sessions import EXPIRED
 
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",
@@ -50,11 +52,17 @@ def init_app(app: Flask) -> None:
         return render_template("error.html", status=exc.status, message=exc.message), exc.status
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> Response | tuple[str, int]:
+    def _http(exc: HTTPException) -> Response | tuple[str, int] | WerkzeugResponse:
         status = exc.code or 500
         message = MESSAGES.get(status, exc.name)
         if exc.description and exc.description != type(exc).description:
             message = exc.description
         if _wants_json():
+            if status == 401 and g.get("session_expired"):
+                message = EXPIRED
             return error_response(status, CODES.get(status, "error"), message)
+        if status == 401 and request.method == "GET":
+            flash(EXPIRED if g.get("session_expired") else "Vui lòng đăng nhập để tiếp tục.",
+                  "error")
+            return redirect(url_for("account.login", next=request.full_path.rstrip("?")), 303)
         return render_template("error.html", status=status, message=message), status

@@ -1,4 +1,4 @@
-"""Officer pages: login, the inbox for my roles in my agency, the task page."""
+"""Officer pages: the inbox for my roles in my agency, the task page."""
 
 from __future__ import annotations
 
@@ -9,41 +9,15 @@ from werkzeug.wrappers import Response
 
 from engine import actions, deadlines, dossiers, procedures, tasks
 from engine import inbox as inbox_service
-from engine.accounts import authenticate
 from engine.calendars import parse_instant
 from engine.desk import receive_paper_dossier
-from engine.errors import Conflict, FormInvalid, Invalid, ServiceError
+from engine.errors import Conflict, FormInvalid, ServiceError
 from webapp.context import current_actor, platform, uow
 from webapp.filters import inbox_filter
 from webapp.formpage import field_errors, form_html, parse_posted, summary_html
-from webapp.security import log_in, log_out
 from webapp.text import vn_datetime
 
 bp = Blueprint("officer", __name__)
-
-
-@bp.route("/dang-nhap", methods=["GET", "POST"])
-def login() -> str | Response | tuple[str, int]:
-    """Log in (every kind of account)."""
-    if request.method == "GET":
-        return render_template("login.html", username="", error=None)
-    username = request.form.get("username", "")[:100]
-    try:
-        with uow() as work:
-            actor = authenticate(work, username=username,
-                                 password=request.form.get("password", "")[:200])
-    except Invalid as exc:
-        return render_template("login.html", username=username, error=exc.message), 401
-    log_in(actor)
-    target = "officer.inbox" if actor.kind == "officer" else "citizen.catalogue"
-    return redirect(url_for(target), 303)
-
-
-@bp.post("/dang-xuat")
-def logout() -> Response:
-    """Log out."""
-    log_out()
-    return redirect(url_for("citizen.catalogue"), 303)
 
 
 def _officer() -> Any:

@@ -1,5 +1,9 @@
 """CSRF protection and login sessions.
 
+The cookie session (signed, HTTP-only, SameSite=Lax, Secure in production) holds only a
+random token and the CSRF token; the login itself — its idle and absolute timeouts, its
+second-factor step, logout everywhere — lives in the database (`engine.sessions`).
+
 HTML forms carry a per-session token. JSON API calls are protected because browsers
 cannot send `application/json` across sites without a CORS preflight (which we never
 grant); other API bodies from a logged-in browser must send the token in `X-CSRF-Token`.
@@ -12,9 +16,12 @@ import secrets
 
 from flask import Flask, abort, request, session
 
-from engine.actors import Actor
+from engine.sessions import SessionPolicy, end_session, start_session
+from engine.uow import UnitOfWork
+from webapp.context import client_address, uow
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+SESSION_POLICY = SessionPolicy()
 
 
 def csrf_token() -> str:
@@ -37,7 +44,7 @@ def _check_csrf() -> None:
     if request.method not in UNSAFE:
         return
     if request.blueprint == "api":
-        if request.is_json or "account_id" not in session:
+        if request.is_json or "sid" not in session:
             return
         if not _valid(request.headers.get("X-CSRF-Token")):
             abort(403, description="Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).")
@@ -47,22 +54,49 @@ def _check_csrf() -> None:
                                "Vui lòng tải lại trang và thử lại.")
 
 
-def log_in(actor: Actor) -> None:
-    """Start a fresh session for `actor` (a new session id defeats fixation)."""
+def begin_login(work: UnitOfWork, *, account_id: int, pending_second_factor: bool = False) -> None:
+    """Start a server-side session for an account whose password was checked, and hold
+    its token in a fresh cookie session (a new session defeats fixation)."""
+    token = start_session(work, account_id=account_id, address=client_address(),
+                          agent=request.headers.get("User-Agent", ""),
+                          pending_second_factor=pending_second_factor)
+    hold_token(token)
+
+
+def hold_token(token: str) -> None:
+    """Put a session token in the (signed, HTTP-only) cookie session."""
     session.clear()
-    session["account_id"] = actor.account_id
+    session["sid"] = token
     csrf_token()
 
 
+def session_token() -> str | None:
+    """This browser's session token, if any."""
+    token = session.get("sid")
+    return token if isinstance(token, str) else None
+
+
 def log_out() -> None:
-    """End the session."""
+    """End this browser's session, here and in the database."""
+    token = session_token()
+    if token:
+        with uow() as work:
+            end_session(work, token=token)
     session.clear()
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A local path to go back to after logging in (never another site)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return default
 
 
 def init_app(app: Flask) -> None:
     """Install the CSRF check and make `csrf_token()` available to templates."""
     from webapp.context import load_current_actor
 
+    app.config.setdefault("SESSION_POLICY", SESSION_POLICY)
     app.before_request(load_current_actor)
     app.before_request(_check_csrf)
     app.jinja_env.globals["csrf_token"] = csrf_token

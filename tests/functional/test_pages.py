@@ -9,16 +9,18 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, package_files, zip_bytes
+from tests.helpers import (
+    APPLICANT_ID,
+    MINH_XUAN,
+    PERMIT,
+    package_files,
+    page_login,
+    token,
+    zip_bytes,
+)
 
 PERMIT_PAGE = f"/thu-tuc/{PERMIT}?agency={MINH_XUAN}"
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
-
-
-def token(html: bytes) -> str:
-    found = re.search(rb'name="csrf_token" value="([^"]+)"', html)
-    assert found, "page has no CSRF token"
-    return found.group(1).decode()
 
 
 def valid_form(csrf: str) -> dict[str, str]:
@@ -30,13 +32,6 @@ def valid_form(csrf: str) -> dict[str, str]:
         "cong_trinh.so_tang": "3", "cong_trinh.chieu_cao": "12", "don_vi_thiet_ke.0.ten": "Công ty A",
         "cam_ket": "true",
     }
-
-
-def page_login(client: FlaskClient, username: str) -> None:
-    csrf = token(client.get("/dang-nhap").data)
-    response = client.post("/dang-nhap", data={"csrf_token": csrf, "username": username,
-                                               "password": "motcua-demo-2026"})
-    assert response.status_code == 303, response.data
 
 
 def test_catalogue_search_ignores_diacritics(client: FlaskClient) -> None:
@@ -124,7 +119,9 @@ def test_officer_works_the_inbox_and_completes_the_step(app: Flask) -> None:
 
 def test_citizens_cannot_open_the_officer_pages(app: Flask) -> None:
     citizen = app.test_client()
-    assert citizen.get("/can-bo").status_code == 401
+    anonymous = citizen.get("/can-bo?trang=2")
+    assert anonymous.status_code == 303  # to the login page, coming back here afterwards
+    assert anonymous.headers["Location"] == "/dang-nhap?next=/can-bo?trang%3D2"
     page_login(citizen, "congdan")
     assert citizen.get("/can-bo").status_code == 403
 
