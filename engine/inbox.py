@@ -20,6 +20,7 @@ from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.dossiers import task_view
 from engine.lateness import urgency
+from engine.errors import Forbidden
 from engine.models import Dossier, Procedure, ProcedureVersion, Task
 from engine.text import fold
 from engine.uow import UnitOfWork
@@ -61,8 +62,8 @@ def _soon(uow: UnitOfWork, actor: Actor, now: datetime) -> datetime:
 
 def inbox(uow: UnitOfWork, *, actor: Actor, filters: InboxFilter = InboxFilter()) -> dict[str, Any]:
     """One page of the inbox, soonest due first, with the total and the quick-filter counts."""
-    if actor.account_id is None:
-        return {"tasks": [], "total": 0, "counts": {}}
+    if actor.kind != "officer":
+        raise Forbidden("Hộp công việc dành cho cán bộ.")
     now = uow.clock.now()
     soon = _soon(uow, actor, now)
     scope = [Task.state == "open", _scope(actor, filters.role)]

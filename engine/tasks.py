@@ -123,8 +123,11 @@ def assign_tasks(
 
 
 def claim_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
-    """Take an open task for oneself; `Conflict` when someone else already has it."""
+    """Take an open task for oneself; `Conflict` when someone else already has it. Only
+    holders of the step's role take it (a leader assigns it instead)."""
     task = _visible_task(uow, actor, task_id)
+    if not _may_work(actor, task):
+        raise Forbidden("Bạn không giữ vai trò của bước này; lãnh đạo có thể phân công.")
     if task.state != "open":
         raise Conflict("Công việc đã được xử lý.")
     if task.assignee_id not in (None, actor.account_id):

@@ -1,0 +1,300 @@
+"""The authorisation matrix: every API route × every kind of caller, on their own object
+and on someone else's, each cell the exact status expected. The route list is read from
+the application, so a new route without a row here fails the suite.
+
+Callers (columns, in this order):
+  anon      nobody logged in
+  citizen   congdan, who owns the dossier
+  stranger  another citizen (someone else's dossier)
+  desk      motcua.minhxuan, one-stop officer of the dossier's agency (its task is theirs)
+  outsider  motcua.antuong, the same role in another agency
+  designer  thietke.minhxuan, process designer of the dossier's agency
+  leader    lanhdao.minhxuan, leader of the dossier's agency
+  admin     quantri
+  key       an API key of the dossier's agency holding every scope
+
+Authorisation lives in the engine services; the views only translate refusals, so these
+statuses are the engine's answers seen through HTTP. Mutating calls run refusals first
+and the permitted callers last, so every refusal is tested against the untouched object.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.accounts import create_account
+from engine.api_keys import SCOPES
+from engine.clock import FixedClock
+from engine.models import Account
+from engine.platform import Platform
+from tests.functional.test_desk import PAPERS
+from tests.helpers import (
+    APPLICANT_ID,
+    MINH_XUAN,
+    PERMIT,
+    login,
+    package_files,
+    permit_data,
+    task_for,
+    zip_bytes,
+)
+
+ROLES = ("anon", "citizen", "stranger", "desk", "outsider", "designer", "leader", "admin", "key")
+USERS = {"citizen": "congdan", "stranger": "congdan2", "desk": "motcua.minhxuan",
+         "outsider": "motcua.antuong", "designer": "thietke.minhxuan",
+         "leader": "lanhdao.minhxuan", "admin": "quantri"}
+PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
+PROVINCE = "Tuyên Quang"
+
+
+@dataclass
+class World:
+    """The objects of one matrix row: a dossier of congdan at Minh Xuân, its open task,
+    an API key (and a second key to revoke)."""
+
+    code: str
+    received: str
+    task: int
+    other_key: int
+    desk_id: int
+    clients: dict[str, FlaskClient] = field(default_factory=dict)
+
+    def fill(self, text: str) -> str:
+        return text.format(code=self.code, received=self.received, task=self.task, key=self.other_key,
+                           agency=MINH_XUAN, procedure=PERMIT, id=APPLICANT_ID,
+                           province=PROVINCE)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One route's request and the status each caller gets."""
+
+    path: str
+    statuses: tuple[int, ...]
+    json: Body | None = None
+    upload: bool = False
+
+
+Body = dict[str, Any] | Callable[[World], dict[str, Any]]
+
+
+def row(path: str, *statuses: int, json: Body | None = None, upload: bool = False) -> Cell:
+    assert len(statuses) == len(ROLES), f"{path}: {len(statuses)} statuses for {len(ROLES)} roles"
+    return Cell(path, statuses, json, upload)
+
+
+RECEIVED = {"data": {"ket_qua_kiem_tra": "tiep_nhan"}}  # the reception step's form
+#                          anon citizen stranger desk outsider designer leader admin key
+MATRIX: dict[tuple[str, str], Cell] = {
+    ("GET", "/openapi.json"): row("/openapi.json", 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/schemas/procedure.json"): row(
+        "/schemas/procedure.json", 200, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("POST", "/session"): row(
+        "/session", 400, 400, 400, 400, 400, 400, 400, 400, 403,
+        json={"username": "congdan", "password": "sai"}),
+    ("DELETE", "/session"): row("/session", 204, 204, 204, 204, 204, 204, 204, 204, 403),
+    ("DELETE", "/sessions"): row("/sessions", 401, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("PUT", "/account/password"): row(
+        "/account/password", 401, 422, 422, 422, 422, 422, 422, 422, 403,
+        json={"current": "sai", "new": "Mat-khau-moi-2027"}),
+    ("POST", "/password-resets"): row(
+        "/password-resets", 202, 202, 202, 202, 202, 202, 202, 202, 403, json={"login": "x"}),
+    ("POST", "/password-resets/{token}"): row(
+        "/password-resets/khong-co", 400, 400, 400, 400, 400, 400, 400, 400, 403,
+        json={"new": "Mat-khau-moi-2027"}),
+    ("GET", "/procedures"): row("/procedures", 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/procedures/{code}"): row(
+        "/procedures/{procedure}?agency={agency}", 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "/procedures"): row(
+        "/procedures", 401, 403, 403, 403, 403, 201, 403, 201, 403, upload=True),
+    ("POST", "/procedures/{code}/versions/{number}/{action}"): row(
+        "/procedures/{procedure}/versions/1/publish?agency={agency}",
+        401, 403, 403, 403, 403, 403, 403, 409, 403),
+    ("POST", "/dossiers"): row(
+        "/dossiers", 201, 201, 201, 201, 201, 201, 201, 201, 201,
+        json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}),
+    ("POST", "/desk/dossiers"): row(
+        "/desk/dossiers", 401, 403, 403, 201, 201, 403, 403, 403, 403,
+        json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data(), "papers": PAPERS,
+              "decision": "complete", "reception": RECEIVED["data"]}),
+    ("GET", "/dossiers/{code}"): row(
+        "/dossiers/{code}", 401, 200, 404, 200, 404, 200, 200, 404, 200),
+    ("POST", "/dossiers/{code}/{action}"): row(
+        "/dossiers/{code}/receive", 401, 404, 404, 200, 404, 404, 404, 404, 403, json=RECEIVED),
+    ("GET", "/dossiers/{code}/deadlines"): row(
+        "/dossiers/{code}/deadlines", 401, 200, 404, 200, 404, 200, 200, 404, 403),
+    ("GET", "/dossiers/{code}/documents/{kind}"): row(
+        "/dossiers/{received}/documents/receipt", 401, 200, 404, 200, 404, 200, 200, 404, 403),
+    ("GET", "/agencies/{agency}/tracking-book"): row(
+        "/agencies/{agency}/tracking-book?from=2026-11-01&to=2026-11-30&format=html",
+        401, 403, 403, 200, 403, 200, 200, 200, 403),
+    ("POST", "/api-keys"): row(
+        "/api-keys", 401, 403, 403, 403, 403, 403, 403, 201, 403,
+        json={"name": "Cổng quốc gia", "agency": MINH_XUAN, "scopes": ["procedures:read"]}),
+    ("POST", "/api-keys/{key_id}/revoke"): row(
+        "/api-keys/{key}/revoke", 401, 403, 403, 403, 403, 403, 403, 200, 403),
+    ("GET", "/api-keys/{key_id}/calls"): row(
+        "/api-keys/{key}/calls", 401, 403, 403, 403, 403, 403, 403, 200, 403),
+    ("POST", "/accounts/{username}/unlock"): row(
+        "/accounts/congdan/unlock", 401, 403, 403, 403, 403, 403, 403, 200, 403),
+    ("POST", "/agencies/{agency}/handover"): row(
+        "/agencies/{agency}/handover", 401, 403, 403, 403, 403, 403, 200, 200, 403,
+        json={"leaving": "chuyenvien.minhxuan", "successor": "hotich.minhxuan",
+              "reason": "Nghỉ hưu"}),
+    ("GET", "/calendars/{province}"): row(
+        "/calendars/{province}", 200, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("PUT", "/calendars/{province}/days/{day}"): row(
+        "/calendars/{province}/days/2026-12-31", 401, 403, 403, 403, 403, 403, 403, 200, 403,
+        json={"kind": "off", "reason": "Nghỉ bù"}),
+    ("PUT", "/calendars/{province}/hours"): row(
+        "/calendars/{province}/hours", 401, 403, 403, 403, 403, 403, 403, 200, 403,
+        json={"periods": [["07:00", "11:30"], ["13:30", "17:00"]], "reason": "Giờ mùa đông"}),
+    ("DELETE", "/calendars/{province}/days/{day}"): row(
+        "/calendars/{province}/days/2026-12-31?reason=Sai", 401, 403, 403, 403, 403, 403, 403,
+        200, 403),
+    ("GET", "/track/{code}"): row(
+        "/track/{code}?id_number={id}", 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/tasks"): row("/tasks", 401, 403, 403, 200, 200, 200, 200, 403, 403),
+    ("POST", "/tasks/assign"): row(
+        "/tasks/assign", 401, 404, 404, 403, 404, 404, 200, 404, 403,
+        json=lambda world: {"task_ids": [world.task], "assignee_id": world.desk_id}),
+    ("GET", "/tasks/{task_id}"): row(
+        "/tasks/{task}", 401, 404, 404, 200, 404, 404, 200, 404, 403),
+    ("POST", "/tasks/{task_id}/claim"): row(
+        "/tasks/{task}/claim", 401, 404, 404, 200, 404, 404, 403, 404, 403),
+    ("POST", "/tasks/{task_id}/release"): row(
+        "/tasks/{task}/release", 401, 404, 404, 200, 404, 404, 200, 404, 403),
+    ("POST", "/tasks/{task_id}/refuse"): row(
+        "/tasks/{task}/refuse", 401, 404, 404, 200, 404, 404, 404, 404, 403,
+        json={"reasons": "Không thuộc thẩm quyền"}),
+    ("POST", "/tasks/{task_id}/consult"): row(
+        "/tasks/{task}/consult", 401, 404, 404, 201, 404, 404, 404, 404, 403,
+        json={"agency": MINH_XUAN, "role": "chuyen_vien", "question": "Ý kiến?", "days": 2}),
+    ("POST", "/tasks/{task_id}/send-back"): row(
+        "/tasks/{task}/send-back", 401, 404, 404, 409, 404, 404, 404, 404, 403,
+        json={"note": "Xem lại"}),
+    ("POST", "/tasks/{task_id}/complete"): row(
+        "/tasks/{task}/complete", 401, 404, 404, 200, 404, 404, 404, 404, 403, json=RECEIVED),
+}
+
+
+def _served(app: Flask) -> set[tuple[str, str]]:
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1"):])
+            served |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return served
+
+
+def test_the_matrix_covers_every_api_route(app: Flask) -> None:
+    assert _served(app) == set(MATRIX), "a route without its row, or a row without its route"
+
+
+class Callers(dict[str, FlaskClient]):
+    """A browser per caller, each from its own address (own rate limits), logged in on
+    first use (password hashing is slow: callers a world never uses cost nothing)."""
+
+    def __init__(self, app: Flask, key: str) -> None:
+        super().__init__()
+        self.app, self.key = app, key
+
+    def __missing__(self, role: str) -> FlaskClient:
+        client = self.app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{ROLES.index(role)}"
+        if role == "key":
+            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {self.key}"
+        elif role == "stranger":
+            response = client.post("/api/v1/session", json={"username": USERS[role],
+                                                            "password": STRANGER_PASSWORD})
+            client.environ_base["HTTP_X_CSRF_TOKEN"] = response.json["csrf_token"]
+        elif role != "anon":
+            login(client, USERS[role])
+        self[role] = client
+        return client
+
+
+STRANGER_PASSWORD = "Mat-khau-cong-dan-2"
+
+
+def _world(app: Flask, platform: Platform) -> World:
+    with platform.uow() as uow:
+        create_account(uow, username=USERS["stranger"], password=STRANGER_PASSWORD,
+                       full_name="Bùi Thị Mai", kind="citizen", id_number="008090009999")
+        uow.commit()
+        desk_id = uow.session.scalar(select(Account.id).where(Account.username == USERS["desk"]))
+    callers = Callers(app, key="")
+    citizen, desk, admin = callers["citizen"], callers["desk"], callers["admin"]
+    code, received = (citizen.post("/api/v1/dossiers", json={
+        "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}).json["code"]
+        for _ in range(2))
+    task = task_for(desk, code)["id"]
+    assert desk.post(f"/api/v1/dossiers/{received}/receive", json=RECEIVED).status_code == 200
+    keys = [admin.post("/api/v1/api-keys", json={
+        "name": name, "agency": MINH_XUAN, "scopes": sorted(SCOPES), "rate_per_minute": 1000}).json
+        for name in ("Tích hợp", "Khóa thứ hai")]
+    callers.key = keys[0]["key"]
+    day_off = admin.put(f"/api/v1/calendars/{PROVINCE}/days/2026-12-31",
+                        json={"kind": "off", "reason": "Nghỉ bù"})
+    assert day_off.status_code == 200, day_off.json
+    return World(code=code, received=received, task=int(task), other_key=int(keys[1]["id"]),
+                 desk_id=int(desk_id or 0), clients=callers)
+
+
+def _fresh(seeded: Path, clock: FixedClock, folder: Path) -> tuple[Flask, Platform]:
+    """Another copy of the seeded database, as every test begins (SQLite: a file copy)."""
+    from webapp import create_app
+
+    folder.mkdir()
+    shutil.copy(seeded, folder / "motcua.db")
+    own = Platform(f"sqlite:///{folder / 'motcua.db'}", clock=clock)
+    return create_app({"TESTING": True, "PLATFORM": own, "SECRET_KEY": "test-secret",
+                       "DATABASE_URL": own.database_url}), own
+
+
+def _call(client: FlaskClient, method: str, cell: Cell, world: World) -> int:
+    path = "/api/v1" + world.fill(cell.path)
+    if cell.upload:
+        files = {"package": (io.BytesIO(zip_bytes(package_files(PACKAGE))), "goi.zip"),
+                 "agency": MINH_XUAN}
+        return client.open(path, method=method, data=files).status_code
+    if cell.json is not None:
+        body = cell.json(world) if callable(cell.json) else cell.json
+        return client.open(path, method=method, json=body).status_code
+    return client.open(path, method=method).status_code
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(("method", "route"), sorted(MATRIX), ids=lambda v: str(v))
+def test_each_caller_gets_the_expected_status(
+    app: Flask, platform: Platform, seeded_sqlite: Path, clock: FixedClock, tmp_path: Path,
+    method: str, route: str,
+) -> None:
+    """Refusals all meet one untouched world; each caller allowed to change something gets
+    a world of their own (one success must not turn the next into a conflict)."""
+    cell = MATRIX[(method, route)]
+    world = _world(app, platform)
+    got: dict[str, int] = {}
+    for role, status in zip(ROLES, cell.statuses, strict=True):
+        if method == "GET" or not 200 <= status < 300:
+            got[role] = _call(world.clients[role], method, cell, world)
+    for role in ROLES:
+        if role not in got:
+            own_app, own_platform = _fresh(seeded_sqlite, clock, tmp_path / role)
+            own = _world(own_app, own_platform)
+            got[role] = _call(own.clients[role], method, cell, own)
+            own_platform.dispose()
+    expected = dict(zip(ROLES, cell.statuses, strict=True))
+    assert got == expected, {role: (got[role], expected[role]) for role in ROLES
+                             if got[role] != expected[role]}
