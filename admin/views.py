@@ -18,8 +18,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from engine import calendars, deadlines, procedures
+from engine import accounts, api_keys, audit_log, calendars, deadlines, procedures
 from engine.actors import Actor
+from engine.audit_log import AuditFilter
 from engine.errors import ServiceError
 from engine.platform import Platform
 from engine.uow import UnitOfWork
@@ -95,6 +96,7 @@ def calendar_page() -> str:
         provinces = calendars.list_provinces(work)
         province = request.args.get("tinh") or (provinces[0] if provinces else "")
         year = request.args.get("nam", type=int) or work.clock.now().year
+        year = min(max(year, 1900), 2200)
         days = calendars.list_days(work, province=province, year=year) if province else []
     return render_template("admin_calendar.html", provinces=provinces, province=province,
                            year=year, days=days)
@@ -119,6 +121,113 @@ def calendar_change() -> Response:
         flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; "
               f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
     return redirect(url_for("admin.calendar_page", tinh=province), 303)
+
+
+@bp.get("/nhat-ky")
+def audit_page() -> str:
+    """The audit trail: search by action, account, object and days; check the chain."""
+    actor = _admin()
+    args = request.args
+    try:
+        filters = AuditFilter(
+            action=args.get("hanh_dong", "")[:60], username=args.get("tai_khoan", "")[:100],
+            object_id=args.get("doi_tuong", "")[:100], start=_day(args.get("tu_ngay")),
+            end=_day(args.get("den_ngay")), offset=min(max(args.get("tu", 0, type=int), 0), 10**9))
+    except ValueError:
+        flash("Ngày phải có dạng NNNN-TT-NN.", "error")
+        filters = AuditFilter()
+    with uow() as work:
+        page = audit_log.search(work, actor=actor, filters=filters)
+    return render_template("admin_audit.html", page=page, args=args, labels=audit_log.LABELS,
+                           chain=None)
+
+
+@bp.post("/nhat-ky/kiem-tra")
+def audit_check() -> str:
+    """Walk the whole hash chain now and say whether it holds."""
+    actor = _admin()
+    with uow() as work:
+        chain = audit_log.check_chain(work, actor=actor)
+        page = audit_log.search(work, actor=actor)
+    return render_template("admin_audit.html", page=page, args={}, labels=audit_log.LABELS,
+                           chain=chain)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@bp.get("/khoa-api")
+def keys_page() -> str:
+    """API keys of the integrations: issue, revoke, and each key's call log."""
+    actor = _admin()
+    shown = request.args.get("khoa", type=int)
+    with uow() as work:
+        keys = api_keys.list_keys(work, actor=actor)
+        key_calls = api_keys.calls(work, actor=actor, key_id=shown) if shown else None
+        agencies = procedures.list_agencies(work)
+    return render_template("admin_keys.html", keys=keys, calls=key_calls, shown=shown,
+                           agencies=agencies, scopes=api_keys.SCOPES, created=None)
+
+
+@bp.post("/khoa-api")
+def keys_create() -> str | tuple[str, int]:
+    """Issue a key; its secret is on this page once and nowhere else."""
+    actor = _admin()
+    form = request.form
+    rate = form.get("rate_per_minute", "").strip()
+    try:
+        with uow() as work:
+            created = api_keys.create_key(
+                work, actor=actor, name=form.get("name", "")[:200],
+                agency_code=form.get("agency", ""), scopes=form.getlist("scopes"),
+                rate_per_minute=int(rate) if rate.isdigit() and len(rate) < 7 else 0)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        created = None
+    with uow() as work:
+        keys = api_keys.list_keys(work, actor=actor)
+        agencies = procedures.list_agencies(work)
+    page = render_template("admin_keys.html", keys=keys, calls=None, shown=None,
+                           agencies=agencies, scopes=api_keys.SCOPES, created=created)
+    return page if created else (page, 422)
+
+
+@bp.post("/khoa-api/<int:key_id>/thu-hoi")
+def keys_revoke(key_id: int) -> Response:
+    """Revoke a key at once."""
+    actor = _admin()
+    try:
+        with uow() as work:
+            api_keys.revoke_key(work, actor=actor, key_id=key_id)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã thu hồi khóa số {key_id}.", "success")
+    return redirect(url_for("admin.keys_page"), 303)
+
+
+@bp.get("/tai-khoan-bi-khoa")
+def locked_page() -> str:
+    """Accounts locked now, with an unlock button each."""
+    actor = _admin()
+    with uow() as work:
+        locked = accounts.locked_accounts(work, actor=actor)
+    return render_template("admin_locked.html", locked=locked)
+
+
+@bp.post("/tai-khoan-bi-khoa/<username>/mo-khoa")
+def unlock(username: str) -> Response:
+    """Unlock an account (and clear its count of wrong passwords)."""
+    actor = _admin()
+    try:
+        with uow() as work:
+            accounts.unlock_account(work, actor=actor, username=username[:100])
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã mở khóa tài khoản {username}.", "success")
+    return redirect(url_for("admin.locked_page"), 303)
 
 
 def _admin() -> Actor:

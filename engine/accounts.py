@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -166,6 +167,20 @@ def unlock_account(uow: UnitOfWork, *, actor: Actor, username: str) -> dict[str,
               object_id=username)
     uow.commit()
     return {"username": username, "state": "unlocked"}
+
+
+def locked_accounts(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
+    """Accounts locked now (wrong passwords or inactivity), for administrators."""
+    if actor.kind not in ("admin", "system"):
+        raise Forbidden("Chỉ quản trị hệ thống xem tài khoản bị khóa.")
+    rows = uow.session.scalars(select(Account).where(Account.locked_at.is_not(None))
+                               .order_by(Account.locked_at.desc()))
+    return [{"username": a.username, "full_name": a.full_name, "kind": a.kind,
+             "locked_at": a.locked_at, "reason": a.locked_reason,
+             "reason_label": LOCK_LABELS.get(a.locked_reason, a.locked_reason)} for a in rows]
+
+
+LOCK_LABELS = {"failed": "Nhập sai mật khẩu 5 lần", "inactive": "Không đăng nhập 1 năm"}
 
 
 def lock_inactive_accounts(uow: UnitOfWork, *, policy: AccountPolicy = POLICY) -> dict[str, int]:

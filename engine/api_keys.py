@@ -113,6 +113,22 @@ def log_call(
     uow.commit()
 
 
+def list_keys(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
+    """Every key (never its secret), newest first, with its use in the last 24 hours."""
+    if actor.kind not in ("admin", "system"):
+        raise Forbidden("Chỉ quản trị hệ thống xem danh sách khóa API.")
+    since = uow.clock.now() - timedelta(days=1)
+    recent: dict[int, int] = {key_id: count for key_id, count in uow.session.execute(
+        select(ApiCall.key_id, func.count(ApiCall.id)).where(ApiCall.at > since)
+        .group_by(ApiCall.key_id))}
+    rows = uow.session.execute(select(ApiKey, Agency.name).join(Agency)
+                               .order_by(ApiKey.id.desc())).all()
+    return [{"id": k.id, "name": k.name, "prefix": f"{PREFIX}_{k.prefix}", "agency": agency,
+             "scopes": k.scopes, "rate_per_minute": k.rate_per_minute,
+             "created_at": local_iso(k.created_at), "revoked_at": local_iso(k.revoked_at),
+             "calls_24h": recent.get(k.id, 0)} for k, agency in rows]
+
+
 def calls(uow: UnitOfWork, *, actor: Actor, key_id: int, limit: int = 100) -> list[dict[str, Any]]:
     """The newest calls of a key, for administrators."""
     if actor.kind not in ("admin", "system"):

@@ -19,8 +19,8 @@ from sqlalchemy.orm import contains_eager
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.dossiers import task_view
-from engine.lateness import urgency
 from engine.errors import Forbidden
+from engine.lateness import urgency
 from engine.models import Dossier, Procedure, ProcedureVersion, Task
 from engine.text import fold
 from engine.uow import UnitOfWork

@@ -290,3 +290,9 @@ def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
          "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at)}
         for v in uow.session.scalars(query)
     ]
+
+
+def list_agencies(uow: UnitOfWork) -> list[dict[str, str]]:
+    """Every agency (code and name), for pickers."""
+    return [{"code": a.code, "name": a.name}
+            for a in uow.session.scalars(select(Agency).order_by(Agency.code))]

@@ -329,11 +329,13 @@ def create_api_key() -> tuple[Response, int]:
     scopes = body.get("scopes")
     if not isinstance(scopes, list) or not all(isinstance(x, str) for x in scopes):
         raise Invalid("Trường 'scopes' phải là danh sách phạm vi.")
+    rate = body.get("rate_per_minute", 60)
+    if not isinstance(rate, int) or isinstance(rate, bool):
+        raise Invalid("Trường 'rate_per_minute' phải là số nguyên (lượt mỗi phút).")
     with uow() as work:
         return jsonify(api_keys.create_key(
             work, actor=actor, name=str(body.get("name", "")),
-            agency_code=str(body.get("agency", "")), scopes=scopes,
-            rate_per_minute=int(body.get("rate_per_minute", 60)))), 201
+            agency_code=str(body.get("agency", "")), scopes=scopes, rate_per_minute=rate)), 201
 
 
 @bp.post("/api-keys/<int:key_id>/revoke")
@@ -377,6 +379,8 @@ def calendar_days(province: str) -> Response:
     """A province's calendar overrides for a year (`year`, default the current one)."""
     with uow() as work:
         year = request.args.get("year", type=int) or work.clock.now().year
+        if not 1900 <= year <= 2200:
+            raise Invalid("Tham số 'year' phải là năm từ 1900 đến 2200.")
         return jsonify({"province": province, "year": year,
                         "days": calendars.list_days(work, province=province, year=year)})
 
@@ -500,7 +504,7 @@ def consult(task_id: int) -> tuple[Response, int]:
     actor = _signed_in()
     body = _body()
     days = body.get("days")
-    if not isinstance(days, int):
+    if not isinstance(days, int) or isinstance(days, bool):
         raise Invalid("Trường 'days' phải là số ngày làm việc.")
     with uow() as work:
         return jsonify(actions.consult(

@@ -7,15 +7,20 @@ from collections.abc import Mapping
 from engine.errors import Invalid
 from engine.inbox import ASSIGNED, URGENCIES, InboxFilter
 
+LARGEST = 1_000_000_000  # bigger numbers are no page, status or limit, and overflow SQL integers
+
 
 def _int(args: Mapping[str, str], name: str, default: int | None) -> int | None:
     raw = args.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise Invalid(f"Tham số '{name}' phải là số nguyên.") from None
+    if not 0 <= value <= LARGEST:
+        raise Invalid(f"Tham số '{name}' phải từ 0 đến {LARGEST}.")
+    return value
 
 
 def _choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:

@@ -20,6 +20,12 @@ from webapp.text import vn_datetime
 bp = Blueprint("officer", __name__)
 
 
+def _whole(text: str) -> int:
+    """A whole number typed in a form (0 when it is not one: the service names the range)."""
+    text = text.strip()
+    return int(text) if text.isdigit() and len(text) < 6 else 0
+
+
 def _officer() -> Any:
     actor = current_actor()
     if actor.account_id is None:
@@ -184,7 +190,7 @@ def step_action(task_id: int, action: str) -> Response:
             elif action == "xin-y-kien":
                 result = actions.consult(
                     work, actor=actor, task_id=task_id, agency_code=form.get("agency", ""),
-                    question=form.get("question", ""), days=int(form.get("days") or 0))
+                    question=form.get("question", ""), days=_whole(form.get("days", "")))
                 message = f"Đã gửi xin ý kiến, hạn trả lời {vn_datetime(result['due_at'])}."
             elif action == "tra-lai":
                 actions.send_back(work, actor=actor, task_id=task_id, note=form.get("note", ""))

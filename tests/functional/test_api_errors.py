@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, login, permit_data
+from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, login, permit_data, token
 
 
 def test_non_json_body_is_415(client) -> None:
@@ -106,3 +106,28 @@ def test_a_logged_in_browser_cannot_be_driven_by_a_forged_form_post(app: Flask) 
     forged = officer.post(f"/api/v1/tasks/{task_id}/claim", data={"x": "1"})
     assert forged.status_code == 403
     assert officer.get(f"/api/v1/tasks/{task_id}").json["assignee_id"] is None
+
+
+def test_numbers_of_the_wrong_shape_get_a_message_not_a_server_error(app: Flask) -> None:
+    """Found by the fuzzer and by reading: each used to end in a 500."""
+    admin = app.test_client()
+    login(admin, "quantri")
+    key = admin.post("/api/v1/api-keys", json={"name": "x", "agency": MINH_XUAN,
+                                               "scopes": ["procedures:read"],
+                                               "rate_per_minute": "sáu mươi"})
+    assert key.status_code == 400
+    assert key.json["error"]["message"] == "Trường 'rate_per_minute' phải là số nguyên (lượt mỗi phút)."
+    year = admin.get("/api/v1/calendars/Tuyên Quang?year=99999999")
+    assert year.status_code == 400 and "'year'" in year.json["error"]["message"]
+    officer = app.test_client()
+    login(officer, "motcua.minhxuan")
+    huge = officer.get(f"/api/v1/tasks?offset={10**30}")
+    assert huge.status_code == 400
+    assert huge.json["error"]["message"] == "Tham số 'offset' phải từ 0 đến 1000000000."
+    app.test_client().post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
+                                                      "data": permit_data()})
+    task_id = officer.get("/api/v1/tasks").json["tasks"][0]["id"]
+    page = officer.get(f"/can-bo/cong-viec/{task_id}").data
+    typed = officer.post(f"/can-bo/cong-viec/{task_id}/xin-y-kien", follow_redirects=True, data={
+        "csrf_token": token(page), "agency": MINH_XUAN, "question": "Ý kiến?", "days": "ba"})
+    assert typed.status_code == 200 and "1 đến 30" in typed.data.decode()
