@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -386,6 +387,34 @@ class RateHit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     bucket: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime]
+
+
+class AttachmentContent(Base):
+    """The bytes of an uploaded file, stored once per content (SHA-256), in the same
+    transaction as the record that points at them: nothing is ever half-stored."""
+
+    __tablename__ = "attachment_contents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Attachment(Base):
+    """A paper of a dossier uploaded as a file; a replaced one stays, marked, as history."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_dossier", "dossier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    paper: Mapped[str] = mapped_column(String(500))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachment_contents.sha256"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    uploaded_at: Mapped[datetime]
+    replaced_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AuditEntry(Base):

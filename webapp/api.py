@@ -10,12 +10,14 @@ import json
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 
 from engine import (
     actions,
     api_keys,
+    attachments,
     calendars,
     deadlines,
     documents,
@@ -32,6 +34,7 @@ from engine.desk import receive_paper_dossier
 from engine.errors import Invalid
 from engine.handover import hand_over
 from engine.inbox import inbox
+from engine.text import fold
 from forms import nesting_depth
 from webapp.account import reset_link_base
 from webapp.context import client_address, current_actor, platform, uow
@@ -276,6 +279,52 @@ def _object(body: dict[str, Any], key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise Invalid(f"Trường '{key}' phải là một đối tượng.")
     return value
+
+
+@bp.post("/dossiers/<code>/attachments")
+def add_attachment(code: str) -> tuple[Response, int]:
+    """Attach a file (`file`) as one paper (`paper`) of the dossier (multipart form)."""
+    actor = _signed_in()
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("Cần tệp 'file' và tên giấy tờ 'paper' (biểu mẫu multipart).")
+    try:  # one byte past the limit is enough to refuse; the rest is never read
+        content = upload.stream.read(attachments.POLICY.max_bytes + 1)
+    finally:
+        upload.close()
+    with uow() as work:
+        return jsonify(attachments.attach(
+            work, actor=actor, code=code, paper=request.form.get("paper", "")[:500],
+            filename=(upload.filename or "")[:500], content=content)), 201
+
+
+@bp.get("/dossiers/<code>/attachments")
+def list_attachments(code: str) -> Response:
+    """The dossier's files, current and replaced."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify({"attachments": attachments.list_attachments(work, actor=actor, code=code)})
+
+
+@bp.get("/dossiers/<code>/attachments/<int:attachment_id>")
+def get_attachment(code: str, attachment_id: int) -> Response:
+    """Download one file: always as a download, never rendered in the page."""
+    actor = _signed_in()
+    with uow() as work:
+        view, content = attachments.download(work, actor=actor, code=code,
+                                             attachment_id=attachment_id)
+    response = Response(content, mimetype=view["media_type"])
+    response.headers["Content-Disposition"] = content_disposition(view["filename"])
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header carrying a Vietnamese name safely (RFC 6266 / 5987)."""
+    fallback = fold(filename).encode("ascii", "ignore").decode() or "tep"
+    fallback = fallback.replace('"', "").replace("\\", "")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @bp.get("/dossiers/<code>/deadlines")

@@ -35,6 +35,7 @@ from sqlalchemy import select
 
 from engine.accounts import create_account
 from engine.api_keys import SCOPES
+from engine.attachments import OTHER_PAPER
 from engine.clock import FixedClock
 from engine.models import Account
 from engine.platform import Platform
@@ -64,6 +65,7 @@ class World:
     an API key (and a second key to revoke)."""
 
     code: str
+    attachment: int
     received: str
     task: int
     other_key: int
@@ -71,9 +73,9 @@ class World:
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def fill(self, text: str) -> str:
-        return text.format(code=self.code, received=self.received, task=self.task, key=self.other_key,
-                           agency=MINH_XUAN, procedure=PERMIT, id=APPLICANT_ID,
-                           province=PROVINCE)
+        return text.format(code=self.code, attachment=self.attachment, received=self.received,
+                           task=self.task, key=self.other_key, agency=MINH_XUAN,
+                           procedure=PERMIT, id=APPLICANT_ID, province=PROVINCE)
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,13 @@ class Cell:
     path: str
     statuses: tuple[int, ...]
     json: Body | None = None
-    upload: bool = False
+    upload: str = ""  # "package" (a procedure zip) or "attachment" (a PDF for a paper)
 
 
 Body = dict[str, Any] | Callable[[World], dict[str, Any]]
 
 
-def row(path: str, *statuses: int, json: Body | None = None, upload: bool = False) -> Cell:
+def row(path: str, *statuses: int, json: Body | None = None, upload: str = "") -> Cell:
     assert len(statuses) == len(ROLES), f"{path}: {len(statuses)} statuses for {len(ROLES)} roles"
     return Cell(path, statuses, json, upload)
 
@@ -117,7 +119,7 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("GET", "/procedures/{code}"): row(
         "/procedures/{procedure}?agency={agency}", 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "/procedures"): row(
-        "/procedures", 401, 403, 403, 403, 403, 201, 403, 201, 403, upload=True),
+        "/procedures", 401, 403, 403, 403, 403, 201, 403, 201, 403, upload="package"),
     ("POST", "/procedures/{code}/versions/{number}/{action}"): row(
         "/procedures/{procedure}/versions/1/publish?agency={agency}",
         401, 403, 403, 403, 403, 403, 403, 409, 403),
@@ -132,6 +134,13 @@ MATRIX: dict[tuple[str, str], Cell] = {
         "/dossiers/{code}", 401, 200, 404, 200, 404, 200, 200, 404, 200),
     ("POST", "/dossiers/{code}/{action}"): row(
         "/dossiers/{code}/receive", 401, 404, 404, 200, 404, 404, 404, 404, 403, json=RECEIVED),
+    ("POST", "/dossiers/{code}/attachments"): row(
+        "/dossiers/{code}/attachments", 401, 201, 404, 201, 404, 201, 201, 404, 403,
+        upload="attachment"),
+    ("GET", "/dossiers/{code}/attachments"): row(
+        "/dossiers/{code}/attachments", 401, 200, 404, 200, 404, 200, 200, 404, 403),
+    ("GET", "/dossiers/{code}/attachments/{attachment_id}"): row(
+        "/dossiers/{code}/attachments/{attachment}", 401, 200, 404, 200, 404, 200, 200, 404, 403),
     ("GET", "/dossiers/{code}/deadlines"): row(
         "/dossiers/{code}/deadlines", 401, 200, 404, 200, 404, 200, 200, 404, 403),
     ("GET", "/dossiers/{code}/documents/{kind}"): row(
@@ -240,6 +249,8 @@ def _world(app: Flask, platform: Platform) -> World:
         "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}).json["code"]
         for _ in range(2))
     task = task_for(desk, code)["id"]
+    attached = citizen.post(f"/api/v1/dossiers/{code}/attachments", data=_upload("attachment"))
+    assert attached.status_code == 201, attached.json
     assert desk.post(f"/api/v1/dossiers/{received}/receive", json=RECEIVED).status_code == 200
     keys = [admin.post("/api/v1/api-keys", json={
         "name": name, "agency": MINH_XUAN, "scopes": sorted(SCOPES), "rate_per_minute": 1000}).json
@@ -248,8 +259,9 @@ def _world(app: Flask, platform: Platform) -> World:
     day_off = admin.put(f"/api/v1/calendars/{PROVINCE}/days/2026-12-31",
                         json={"kind": "off", "reason": "Nghỉ bù"})
     assert day_off.status_code == 200, day_off.json
-    return World(code=code, received=received, task=int(task), other_key=int(keys[1]["id"]),
-                 desk_id=int(desk_id or 0), clients=callers)
+    return World(code=code, attachment=int(attached.json["id"]), received=received,
+                 task=int(task), other_key=int(keys[1]["id"]), desk_id=int(desk_id or 0),
+                 clients=callers)
 
 
 def _fresh(seeded: Path, clock: FixedClock, folder: Path) -> tuple[Flask, Platform]:
@@ -263,12 +275,20 @@ def _fresh(seeded: Path, clock: FixedClock, folder: Path) -> tuple[Flask, Platfo
                        "DATABASE_URL": own.database_url}), own
 
 
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _upload(kind: str) -> dict[str, Any]:
+    if kind == "package":
+        return {"package": (io.BytesIO(zip_bytes(package_files(PACKAGE))), "goi.zip"),
+                "agency": MINH_XUAN}
+    return {"paper": OTHER_PAPER, "file": (io.BytesIO(PDF), "giay-to.pdf")}
+
+
 def _call(client: FlaskClient, method: str, cell: Cell, world: World) -> int:
     path = "/api/v1" + world.fill(cell.path)
     if cell.upload:
-        files = {"package": (io.BytesIO(zip_bytes(package_files(PACKAGE))), "goi.zip"),
-                 "agency": MINH_XUAN}
-        return client.open(path, method=method, data=files).status_code
+        return client.open(path, method=method, data=_upload(cell.upload)).status_code
     if cell.json is not None:
         body = cell.json(world) if callable(cell.json) else cell.json
         return client.open(path, method=method, json=body).status_code

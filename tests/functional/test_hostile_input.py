@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine.models import Dossier, Event, ProcedureVersion, Task
+from engine.attachments import OTHER_PAPER
+from engine.models import Attachment, AttachmentContent, Dossier, Event, ProcedureVersion, Task
 from engine.platform import Platform
 from tests.helpers import (
     APPLICANT_ID,
@@ -168,7 +169,7 @@ def test_hostile_requests_are_refused_with_a_message_and_change_nothing(
 
 @pytest.mark.parametrize(("query", "status"), [
     ("q=' OR 1=1 --", 200), ("q=%25", 200), ("limit=abc", 400), ("urgency=x", 400),
-    ("status=1 OR 1=1", 400), ("offset=-5", 200),
+    ("status=1 OR 1=1", 400), ("offset=-5", 400),
 ])
 def test_inbox_query_strings_are_parsed_never_interpolated(
     app: Flask, platform: Platform, query: str, status: int
@@ -181,3 +182,98 @@ def test_inbox_query_strings_are_parsed_never_interpolated(
     assert response.status_code == status
     if status == 200 and query.startswith("q="):
         assert response.json["total"] == 0  # searched for literally, matched nothing
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+# name → (file name, content, paper, expected status, message fragment)
+ATTACHMENTS: dict[str, tuple[str, bytes, str, int, str]] = {
+    "attachment-oversized": ("ban-ve.pdf", PDF + b"0" * (6 * 1024 * 1024), OTHER_PAPER, 422,
+                             "Tệp lớn quá 5 MB"),
+    "attachment-over-the-request-limit": ("ban-ve.pdf", PDF + b"0" * (11 * 1024 * 1024),
+                                          OTHER_PAPER, 413, "quá lớn"),
+    "attachment-html-named-pdf": ("don.pdf", b"<html><script>alert(1)</script></html>",
+                                  OTHER_PAPER, 422, "Nội dung tệp không phải loại được chấp nhận"),
+    "attachment-executable-named-pdf": ("don.pdf", b"MZ\x90\x00" + b"\x00" * 60, OTHER_PAPER,
+                                        422, "Nội dung tệp không phải loại được chấp nhận"),
+    "attachment-svg-with-script": ("anh.svg", b'<svg xmlns="http://www.w3.org/2000/svg">'
+                                   b"<script>alert(1)</script></svg>", OTHER_PAPER, 422,
+                                   "Nội dung tệp không phải loại được chấp nhận"),
+    "attachment-png-named-pdf": ("don.pdf", PNG, OTHER_PAPER, 422,
+                                 "đuôi «.pdf» nhưng nội dung là ảnh PNG"),
+    "attachment-double-extension": ("don.pdf.exe", PDF, OTHER_PAPER, 422, "đuôi «.exe»"),
+    "attachment-empty": ("trong.pdf", b"", OTHER_PAPER, 422, "Tệp rỗng."),
+    "attachment-unknown-paper": ("don.pdf", PDF, "'; DROP TABLE attachments; --", 422,
+                                 "Giấy tờ không có trong danh mục"),
+}
+
+
+def _multipart(paper: str, name: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart body built in memory (the test client spools big bodies to files it
+    never closes)."""
+    boundary = "motcua-ranh-gioi"
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="paper"\r\n\r\n{paper}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    return head + content + f"\r\n--{boundary}--\r\n".encode(), (
+        f"multipart/form-data; boundary={boundary}")
+
+
+def _file_counts(platform: Platform) -> tuple[int, int]:
+    with platform.uow() as uow:
+        return (uow.session.scalar(select(func.count(Attachment.id))) or 0,
+                uow.session.scalar(select(func.count(AttachmentContent.sha256))) or 0)
+
+
+def _owned_dossier(app: Flask) -> tuple[FlaskClient, str]:
+    citizen = app.test_client()
+    login(citizen, "congdan")
+    code = citizen.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
+                                                  "data": permit_data()}).json["code"]
+    return citizen, code
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACHMENTS))
+def test_hostile_attachments_are_refused_with_a_message_and_store_nothing(
+    app: Flask, platform: Platform, attack: str
+) -> None:
+    name, content, paper, status, fragment = ATTACHMENTS[attack]
+    citizen, code = _owned_dossier(app)
+    before = (_counts(platform), _file_counts(platform))
+    body, content_type = _multipart(paper, name, content)
+    response = citizen.post(f"/api/v1/dossiers/{code}/attachments", data=body,
+                            content_type=content_type)
+    assert response.status_code == status, response.json
+    assert fragment in response.json["error"]["message"] + str(response.json["error"]["details"])
+    assert (_counts(platform), _file_counts(platform)) == before
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("../../../etc/passwd.pdf", "passwd.pdf"),
+    ("..pdf.pdf", "pdf.pdf"),
+    ("hoa-don\u202egpj.pdf", "hoa-dongpj.pdf"),  # a right-to-left override hiding the real end
+    ("Đơn đề nghị cấp phép" * 20 + ".pdf", ("Đơn đề nghị cấp phép" * 20)[:116] + ".pdf"),
+])
+def test_hostile_file_names_are_cleaned_before_they_are_stored_or_shown(
+    app: Flask, given: str, stored: str
+) -> None:
+    citizen, code = _owned_dossier(app)
+    response = citizen.post(f"/api/v1/dossiers/{code}/attachments", data={
+        "paper": OTHER_PAPER, "file": (io.BytesIO(PDF), given)})
+    assert response.status_code == 201, response.json
+    assert response.json["filename"] == stored
+    download = citizen.get(f"/api/v1/dossiers/{code}/attachments/{response.json['id']}")
+    assert download.data == PDF and download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert "\n" not in download.headers["Content-Disposition"]
+
+
+def test_someone_elses_dossier_takes_no_attachment(app: Flask, platform: Platform) -> None:
+    _, code = _owned_dossier(app)
+    other = app.test_client()
+    login(other, "motcua.antuong")
+    before = _file_counts(platform)
+    refused = other.post(f"/api/v1/dossiers/{code}/attachments", data={
+        "paper": OTHER_PAPER, "file": (io.BytesIO(PDF), "x.pdf")})
+    assert refused.status_code == 404 and _file_counts(platform) == before

@@ -1,0 +1,169 @@
+"""Files attached to a dossier, one per paper of the procedure's list.
+
+Everything a user uploads is bounded and checked before anything is stored: the size,
+the type read from the content itself (never trusted from the name or the browser), the
+name cleaned of paths, control and direction characters. The bytes are stored in the
+database with the record, in one transaction: a refusal leaves nothing behind. A paper
+uploaded again replaces the earlier file, which stays in the history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.actors import Actor
+from engine.calendar import local_iso
+from engine.dossiers import find_visible
+from engine.errors import Conflict, FormInvalid, NotFound
+from engine.models import Attachment, AttachmentContent, Dossier
+from engine.uow import UnitOfWork
+
+OTHER_PAPER = "Giấy tờ khác"
+FINAL_STATUSES = (3, 7, 8, 9, 10)  # refused, withdrawn, stopped, done, handed back
+NAME_LIMIT = 120
+# Leading bytes that identify each accepted type.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+EXTENSIONS = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
+              "jpeg": "image/jpeg"}
+TYPE_LABELS = {"application/pdf": "PDF", "image/png": "ảnh PNG", "image/jpeg": "ảnh JPEG"}
+
+
+@dataclass(frozen=True)
+class AttachmentPolicy:
+    """What an upload may be: at most `max_bytes`, of the `media_types` accepted."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    media_types: frozenset[str] = field(default_factory=lambda: frozenset(SIGNATURES))
+
+
+POLICY = AttachmentPolicy()
+
+
+def sniff(content: bytes) -> str | None:
+    """The media type the content's first bytes show, if it is one we know."""
+    for media_type, signatures in SIGNATURES.items():
+        if content.startswith(signatures):
+            return media_type
+    return None
+
+
+def clean_filename(name: str) -> str:
+    """A name safe to store and show: the last path part, NFC, without control, format
+    (e.g. right-to-left override) or reserved characters, no leading dots, bounded."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C" and c not in '<>:"|?*')
+    name = re.sub(r"\s+", " ", name).strip().lstrip(". ")
+    if len(name) > NAME_LIMIT:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: NAME_LIMIT - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else (
+            name[:NAME_LIMIT])
+    return name or "tep-dinh-kem"
+
+
+def _refuse(message: str) -> FormInvalid:
+    return FormInvalid(message, [{"field": "file", "message": message}])
+
+
+def _size(count: int) -> str:
+    """5242880 → "5 MB", 6815744 → "6,5 MB", 20 → "20 byte" (Vietnamese decimal comma)."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if count >= scale:
+            return f"{count / scale:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
+    return f"{count} byte"
+
+
+def check_file(filename: str, content: bytes, policy: AttachmentPolicy = POLICY) -> str:
+    """The media type of an acceptable upload; `FormInvalid` naming what is wrong."""
+    if not content:
+        raise _refuse("Tệp rỗng.")
+    if len(content) > policy.max_bytes:
+        raise _refuse(f"Tệp lớn quá {_size(policy.max_bytes)} ({_size(len(content))}).")
+    accepted = ", ".join(sorted(TYPE_LABELS[t] for t in policy.media_types))
+    sniffed = sniff(content)
+    if sniffed is None or sniffed not in policy.media_types:
+        raise _refuse(f"Nội dung tệp không phải loại được chấp nhận ({accepted}).")
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    if EXTENSIONS.get(extension) != sniffed:
+        raise _refuse(f"Tên tệp có đuôi «.{extension}» nhưng nội dung là {TYPE_LABELS[sniffed]}; "
+                      "hãy chọn đúng tệp.")
+    return sniffed
+
+
+def attach(
+    uow: UnitOfWork, *, actor: Actor, code: str, paper: str, filename: str, content: bytes,
+    policy: AttachmentPolicy = POLICY,
+) -> dict[str, Any]:
+    """Attach a file as one paper of a dossier its owner or its officers can see, while
+    the dossier is still open. Returns the stored attachment."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    if dossier.status in FINAL_STATUSES:
+        raise Conflict("Hồ sơ đã kết thúc; không thể đính kèm thêm giấy tờ.")
+    papers = _paper_names(uow, dossier)
+    if paper not in papers:
+        raise FormInvalid("Giấy tờ không có trong danh mục của thủ tục.", [
+            {"field": "paper", "message": "Hãy chọn một giấy tờ trong danh mục của thủ tục."}])
+    name = clean_filename(filename)
+    media_type = check_file(name, content, policy)
+    digest = hashlib.sha256(content).hexdigest()
+    if uow.session.get(AttachmentContent, digest) is None:
+        uow.session.add(AttachmentContent(sha256=digest, content=content))
+    now = uow.clock.now()
+    for earlier in uow.session.scalars(select(Attachment).where(
+            Attachment.dossier_id == dossier.id, Attachment.paper == paper,
+            Attachment.replaced_at.is_(None))):
+        earlier.replaced_at = now
+    stored = Attachment(dossier_id=dossier.id, paper=paper, filename=name,
+                        media_type=media_type, size=len(content), sha256=digest,
+                        uploaded_by_id=actor.account_id, uploaded_at=now)
+    uow.session.add(stored)
+    uow.session.flush()
+    uow.audit("dossier.attachment", actor_id=actor.account_id, object_type="dossier",
+              object_id=str(dossier.id), summary={"paper": paper, "file": name, "size": len(content)})
+    uow.commit()
+    return _view(stored)
+
+
+def _paper_names(uow: UnitOfWork, dossier: Dossier) -> set[str]:
+    components = uow.version(dossier.version_id).compiled.manifest.get("components", [])
+    return {str(c["name"]) for c in components} | {OTHER_PAPER}
+
+
+def _view(attachment: Attachment) -> dict[str, Any]:
+    return {"id": attachment.id, "paper": attachment.paper, "filename": attachment.filename,
+            "media_type": attachment.media_type, "size": attachment.size,
+            "sha256": attachment.sha256, "uploaded_at": local_iso(attachment.uploaded_at),
+            "replaced_at": local_iso(attachment.replaced_at)}
+
+
+def list_attachments(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, Any]]:
+    """Every file of a dossier, current and replaced, oldest first."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    rows = uow.session.scalars(select(Attachment).where(Attachment.dossier_id == dossier.id)
+                               .order_by(Attachment.id))
+    return [_view(a) for a in rows]
+
+
+def download(
+    uow: UnitOfWork, *, actor: Actor, code: str, attachment_id: int
+) -> tuple[dict[str, Any], bytes]:
+    """One file of a dossier and its bytes (reading it is recorded: it is personal data)."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    attachment = uow.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.dossier_id != dossier.id:
+        raise NotFound("Không có tệp này trong hồ sơ.")
+    content = uow.session.get(AttachmentContent, attachment.sha256)
+    assert content is not None  # foreign key
+    uow.audit("dossier.attachment_read", actor_id=actor.account_id, object_type="dossier",
+              object_id=str(dossier.id), summary={"attachment": attachment.id})
+    uow.commit()
+    return _view(attachment), content.content
