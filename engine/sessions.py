@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from engine.accounts import actor_of, finish_login, second_factor_matches
 from engine.actors import Actor
@@ -178,3 +178,17 @@ def open_sessions(
 
 def _end(uow: UnitOfWork, row: LoginSession, reason: str) -> None:
     row.ended_at, row.ended_reason = uow.clock.now(), reason
+
+
+def end_expired_sessions(uow: UnitOfWork, *, policy: SessionPolicy = POLICY) -> int:
+    """The daily job: mark sessions past their idle or absolute limit as ended (they are
+    refused anyway; this keeps the record true and the table small). Commits."""
+    now = uow.clock.now()
+    ended = update(LoginSession).where(LoginSession.ended_at.is_(None), or_(
+        LoginSession.created_at <= now - policy.absolute,
+        LoginSession.last_seen_at <= now - policy.idle,
+        LoginSession.pending_second_factor & (LoginSession.created_at <= now - policy.second_factor),
+    )).values(ended_at=now, ended_reason="expired").execution_options(synchronize_session=False)
+    count = int(getattr(uow.session.execute(ended), "rowcount", 0) or 0)
+    uow.commit()
+    return count

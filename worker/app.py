@@ -63,6 +63,7 @@ def make_celery(config: Mapping[str, str] | None = None) -> Celery:
             "deliver-notifications": {"task": "motcua.deliver_notifications", "schedule": every},
             "lock-inactive-accounts": {"task": "motcua.lock_inactive_accounts",
                                        "schedule": timedelta(days=1)},
+            "housekeeping": {"task": "motcua.housekeeping", "schedule": timedelta(days=1)},
         },
     )
     app.conf.motcua_settings = settings

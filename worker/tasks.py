@@ -9,6 +9,8 @@ from celery import Task, shared_task
 
 from engine.accounts import lock_inactive_accounts
 from engine.notifications import deliver_pending
+from engine.ratelimit import forget_old_hits
+from engine.sessions import end_expired_sessions
 from engine.timers import due_timers, fire_timer
 from worker.app import context
 
@@ -39,6 +41,13 @@ def lock_inactive(self: Task) -> dict[str, int]:
     """Daily: warn accounts nearing a year without login, lock those past it."""
     with context(self.app).platform.uow() as uow:
         return lock_inactive_accounts(uow)
+
+
+@shared_task(bind=True, name="motcua.housekeeping")
+def housekeeping(self: Task) -> dict[str, int]:
+    """Daily: end timed-out sessions, forget rate-limit hits no window looks at."""
+    with context(self.app).platform.uow() as uow:
+        return {"sessions_ended": end_expired_sessions(uow), "hits_forgotten": forget_old_hits(uow)}
 
 
 @shared_task(bind=True, name="motcua.deliver_notifications")

@@ -419,3 +419,22 @@ def test_sessions_are_stored_hashed(app: Flask, platform: Platform) -> None:
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
     raw = serializer.loads(cookie.value)["sid"]
     assert stored == {hashlib.sha256(raw.encode()).hexdigest()}
+
+
+def test_the_daily_housekeeping_ends_timed_out_sessions_and_forgets_old_hits(
+    app: Flask, platform: Platform, clock: FixedClock
+) -> None:
+    from engine.ratelimit import forget_old_hits
+    from engine.sessions import end_expired_sessions
+
+    stale, fresh = app.test_client(), app.test_client()
+    page_login(stale, OFFICER)
+    app.test_client().get(f"/api/v1/track/x?id_number={APPLICANT_ID}")  # one rate-limit hit
+    clock.advance(timedelta(days=2))
+    page_login(fresh, OFFICER)
+    with platform.uow() as uow:
+        assert end_expired_sessions(uow) == 1
+        assert forget_old_hits(uow) == 1
+        reasons = sorted(row.ended_reason for row in uow.session.scalars(select(LoginSession)))
+    assert reasons == ["", "expired"]
+    assert _signed_in(fresh) and not _signed_in(stale)
