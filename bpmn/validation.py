@@ -25,16 +25,14 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from bpmn.compiled import CompiledProcedure, EndInfo, TaskInfo
 from bpmn.expressions import ExpressionError, compile_expression
+from bpmn.flow_checks import NS, FormFields, check_conditions, check_structure, scopes_of
+from bpmn.flow_checks import line_of as _line
 from bpmn.package import MANIFEST, Package, PackageError
 from bpmn.problems import Problem, Report
 from bpmn.runtime import serialize_specs
 from bpmn.xmlsafe import UnsafeXml, parse_xml
 from forms import check_schema, validate_data
 
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
 MANIFEST_SCHEMA_PATH = Path(__file__).parent / "schemas" / "procedure.schema.json"
 DURATION = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$")
 UNSUPPORTED = {
@@ -48,6 +46,12 @@ UNSUPPORTED = {
     "compensateEventDefinition": "Sự kiện bù trừ (compensation) không được hỗ trợ.",
     "preScript": "Script trước tác vụ (preScript) không được hỗ trợ.",
     "postScript": "Script sau tác vụ (postScript) không được hỗ trợ.",
+    "messageEventDefinition": "Sự kiện thông điệp chưa được hỗ trợ: động cơ chưa nhận thông điệp từ "
+                              "hệ thống khác.",
+    "signalEventDefinition": "Sự kiện tín hiệu (signal) chưa được hỗ trợ.",
+    "conditionalEventDefinition": "Sự kiện điều kiện chưa được hỗ trợ; dùng cổng rẽ nhánh.",
+    "escalationEventDefinition": "Sự kiện leo thang (escalation) chưa được hỗ trợ; dùng hẹn giờ biên.",
+    "linkEventDefinition": "Sự kiện liên kết (link) chưa được hỗ trợ; nối bằng luồng.",
     "timeCycle": "Hẹn giờ lặp (timeCycle) chưa được hỗ trợ; dùng khoảng thời gian (P2D) hoặc thời điểm.",
 }
 NATIONAL_STATUSES = {str(n) for n in range(1, 11)}
@@ -93,6 +97,7 @@ def _validate(package: Package, *, bare: bool) -> tuple[Report, CompiledProcedur
     roles = set(manifest["roles"]) if manifest and isinstance(manifest.get("roles"), dict) else None
     parsed = _parse_with_spiff(diagrams, report, manifest)
     forms, ui = _check_forms(package, report, manifest)
+    _check_flows(diagrams, report, forms, manifest)
     compiled = None
     if parsed is not None:
         parser, process_id = parsed
@@ -112,6 +117,18 @@ def _validate(package: Package, *, bare: bool) -> tuple[Report, CompiledProcedur
                 end_events=ends,
             )
     return report, compiled
+
+
+def _check_flows(diagrams: list[_Diagram], report: Report, forms: dict[str, dict[str, Any]],
+                 manifest: dict[str, Any] | None) -> None:
+    """The shape of every process (reachability, dead ends, gateway decisions) and, in a
+    package, what its conditions read (`bpmn.flow_checks`)."""
+    start = f"{manifest['start_form']}.schema.json" if manifest else None
+    for diagram in diagrams:
+        for scope in scopes_of(diagram.name, diagram.root):
+            check_structure(scope, report)
+            if manifest is not None:
+                check_conditions(scope, FormFields(forms, start), report)
 
 
 def validate_diagram(name: str, data: bytes) -> Report:
@@ -160,12 +177,6 @@ def _read_diagrams(package: Package, report: Report) -> list[_Diagram]:
         diagrams.append(_Diagram(name, root, lines))
     _check_unsupported(diagrams, report)
     return diagrams if len(diagrams) == len(names) else []
-
-
-def _line(element: etree._Element) -> int | None:
-    """The source line of an element (lxml's stubs type it loosely)."""
-    line = getattr(element, "sourceline", None)
-    return line if isinstance(line, int) else None
 
 
 def _owner(element: etree._Element) -> str | None:

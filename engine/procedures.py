@@ -14,7 +14,7 @@ from bpmn.validation import manifest_schema, validate_package, validate_path
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
-from engine.models import Agency, Procedure, ProcedureVersion
+from engine.models import Agency, Procedure, ProcedureVersion, RoleGrant
 from engine.uow import UnitOfWork
 
 __all__ = [
@@ -84,6 +84,13 @@ def import_package(
                                    f"Làn '{lane}' chuyển cho cơ quan mã {code}, không có trong hệ thống.",
                                    "procedure.json", element=f"roles.{lane}.agency"))
                 compiled = None
+            elif not code and uow.session.scalar(select(RoleGrant.id).where(
+                    RoleGrant.agency_id == agency.id, RoleGrant.role == role["role"]).limit(1)) is None:
+                report.add(Problem(
+                    "role.unstaffed", f"Không cán bộ nào của {agency.name} giữ vai trò "
+                    f"'{role['role']}' (làn '{lane}'): các bước của làn này sẽ không vào hộp công "
+                    "việc của ai cho đến khi được phân quyền.", "procedure.json",
+                    element=f"roles.{lane}.role", severity="warning"))
     if compiled is None:
         return report, None
     procedure = uow.session.scalar(
