@@ -283,6 +283,13 @@ class ProcessInstance:
         ends.sort(key=lambda t: t.last_state_change)
         return str(ends[-1].task_spec.bpmn_id) if ends else None
 
+    def ends_reached(self) -> list[str]:
+        """BPMN ids of every end event reached so far (any branch, any process), in order."""
+        ends = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
+                if isinstance(t.task_spec, EndEvent)]
+        ends.sort(key=lambda t: t.last_state_change)
+        return [str(t.task_spec.bpmn_id) for t in ends]
+
     def path(self) -> list[str]:
         """BPMN ids of completed user tasks, in the order they were completed."""
         done = [

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 
-from bpmn.package import PackageError, read_zip
+from bpmn.package import PackageError, read_package, read_zip
+from bpmn.package_tests import Suite, run_package_tests
 from bpmn.problems import Problem, Report
 from bpmn.validation import manifest_schema, validate_package, validate_path
 from engine.actors import Actor
@@ -40,6 +41,15 @@ def check_path(path: Path) -> Report:
     """Validate a package folder, .zip or bare .bpmn on disk (no database involved)."""
     report, _ = validate_path(path)
     return report
+
+
+def run_tests_at(path: Path) -> tuple[Report, Suite | None]:
+    """Validate a package on disk and, when it is valid, run its `tests/*.json` cases in
+    the sandbox (no database involved)."""
+    report, compiled = validate_path(path)
+    if compiled is None:
+        return report, None
+    return report, run_package_tests(compiled, read_package(path).files)
 
 
 def _may_design(actor: Actor, agency_id: int) -> bool:

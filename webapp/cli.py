@@ -18,7 +18,7 @@ from engine.calendar import VN_TZ, BusinessCalendar, split_duration
 from engine.calendars import parse_instant, province_calendar
 from engine.errors import ServiceError
 from engine.platform import Platform
-from engine.procedures import check_path, import_package, publish_version
+from engine.procedures import check_path, import_package, publish_version, run_tests_at
 from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
 
 
@@ -59,6 +59,35 @@ def validate(path: Path, as_json: bool) -> None:
         valid = False
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2) if as_json else text)
     sys.exit(0 if valid else 1)
+
+
+@procedure.command("test")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def test(path: Path, as_json: bool) -> None:
+    """Run a package's test cases (tests/*.json) in the sandbox. Exit 0 only when the
+    package is valid, has cases, and every case passes."""
+    report, suite = run_tests_at(path)
+    ok = suite is not None and suite.passed and bool(suite.results)
+    if as_json:
+        click.echo(json.dumps({"report": report.as_dict(),
+                               "tests": suite.as_dict() if suite else None},
+                              ensure_ascii=False, indent=2))
+        sys.exit(0 if ok else 1)
+    if suite is None:
+        click.echo(report.as_text())
+        click.echo("Gói không hợp lệ: chưa chạy ca kiểm thử nào.")
+        sys.exit(1)
+    for problem in suite.problems:
+        click.echo(f"  LỖI {problem.location()}: {problem.message} ({problem.code})")
+    for result in suite.results:
+        click.echo(result.as_text())
+    failed = sum(not r.passed for r in suite.results)
+    if not suite.results:
+        click.echo(f"{path}: không có ca kiểm thử nào (tests/*.json).")
+    else:
+        click.echo(f"{path}: {len(suite.results) - failed}/{len(suite.results)} ca đạt.")
+    sys.exit(0 if ok else 1)
 
 
 @procedure.command("import")

@@ -1,0 +1,210 @@
+"""Package tests: the cases a designer ships in `tests/*.json`, run in a sandbox against
+the compiled procedure — the real SpiffWorkflow process, gateways, call activities and
+timers (fired on simulated time), forms checked as the engine checks them.
+
+A case:
+
+    {"name": "Đồng ý cấp phép",
+     "start": {start form data},
+     "tasks": {"<user task id>": {data}, "<task reached twice>": [{first}, {second}]},
+     "fire": ["<timer event id>", ...],          # optional: these timers' time passes
+     "expect": {"path": ["<user task ids in the order completed>"], "end": "<end event id>"}}
+
+Timers not named in `fire` never fire; a named one fires as soon as it waits. When
+several tasks wait at once, the one the expected path names next is worked first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bpmn.compiled import CompiledProcedure
+from bpmn.problems import Problem
+from bpmn.runtime import ProcessError, ProcessInstance, ProcessModel, WaitingTask
+from forms import validate_data
+
+TESTS_FOLDER = "tests/"
+MAX_STEPS = 200  # a case that has not ended after this many steps loops
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """How one case went: the path actually taken beside the one expected."""
+
+    file: str
+    name: str
+    passed: bool
+    path: list[str]
+    end: str | None
+    ends: list[str]
+    expected_path: list[str]
+    expected_end: str | None
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dictionary for JSON output and storage."""
+        return asdict(self)
+
+    def as_text(self) -> str:
+        """One line (two on failure) a designer reads."""
+        mark = "ĐẠT" if self.passed else "KHÔNG ĐẠT"
+        line = f"  {mark} {self.file} «{self.name}»: {' → '.join(self.path) or '(chưa bước nào)'}"
+        line += f" ⇒ {self.end or '(chưa kết thúc)'}"
+        if not self.passed:
+            line += (f"\n      mong đợi: {' → '.join(self.expected_path)} ⇒ {self.expected_end}"
+                     + (f"; {self.message}" if self.message else ""))
+        return line
+
+
+@dataclass
+class Suite:
+    """All cases of a package, and problems with the case files themselves."""
+
+    results: list[CaseResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when every case passed and every case file could be read."""
+        return not self.problems and all(r.passed for r in self.results)
+
+    def ends_reached(self) -> set[str]:
+        """End events some case reached (coverage)."""
+        return {end for r in self.results for end in r.ends}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dictionary for JSON output and storage with a version."""
+        return {"passed": self.passed, "total": len(self.results),
+                "failed": sum(not r.passed for r in self.results),
+                "results": [r.as_dict() for r in self.results],
+                "problems": [p.as_dict() for p in self.problems]}
+
+
+def case_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The package's test case files, by path."""
+    return {name: data for name, data in sorted(files.items())
+            if name.startswith(TESTS_FOLDER) and name.endswith(".json")}
+
+
+def run_package_tests(compiled: CompiledProcedure, files: Mapping[str, bytes]) -> Suite:
+    """Run every case of every `tests/*.json` file of the package."""
+    suite = Suite()
+    model = ProcessModel(compiled.spec)
+    for name, data in case_files(files).items():
+        cases = _read_cases(name, data, suite)
+        for case in cases:
+            suite.results.append(run_case(compiled, model, name, case))
+    return suite
+
+
+def _read_cases(name: str, data: bytes, suite: Suite) -> list[dict[str, Any]]:
+    try:
+        loaded = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        suite.problems.append(Problem("test.json", f"Tệp kiểm thử không phải JSON hợp lệ: {exc}",
+                                      name, getattr(exc, "lineno", None)))
+        return []
+    cases = loaded if isinstance(loaded, list) else [loaded]
+    good = []
+    for index, case in enumerate(cases):
+        problem = _shape_problem(case)
+        if problem:
+            suite.problems.append(Problem("test.shape", f"Ca kiểm thử số {index + 1}: {problem}",
+                                          name))
+        else:
+            good.append(case)
+    return good
+
+
+def _shape_problem(case: Any) -> str | None:
+    if not isinstance(case, dict):
+        return "phải là một đối tượng JSON."
+    if not isinstance(case.get("name"), str) or not case["name"].strip():
+        return "thiếu 'name'."
+    if not isinstance(case.get("start"), dict):
+        return "'start' phải là dữ liệu biểu mẫu nộp hồ sơ (đối tượng)."
+    tasks = case.get("tasks", {})
+    if not isinstance(tasks, dict) or not all(
+            isinstance(v, dict) or (isinstance(v, list) and all(isinstance(i, dict) for i in v))
+            for v in tasks.values()):
+        return "'tasks' phải ánh xạ mã tác vụ → dữ liệu (hoặc danh sách dữ liệu)."
+    fire = case.get("fire", [])
+    if not isinstance(fire, list) or not all(isinstance(t, str) for t in fire):
+        return "'fire' phải là danh sách mã sự kiện hẹn giờ."
+    expect = case.get("expect")
+    if not isinstance(expect, dict) or not isinstance(expect.get("path"), list) or not isinstance(
+            expect.get("end"), str):
+        return "'expect' phải có 'path' (danh sách mã tác vụ) và 'end' (mã sự kiện kết thúc)."
+    return None
+
+
+def run_case(compiled: CompiledProcedure, model: ProcessModel, file: str,
+             case: dict[str, Any]) -> CaseResult:
+    """Run one case to its end (or until it cannot go on) and compare."""
+    expect = case["expect"]
+    result = {"file": file, "name": case["name"], "expected_path": list(expect["path"]),
+              "expected_end": expect["end"]}
+    instance: ProcessInstance | None = None
+    try:
+        _check_form(compiled, compiled.start_form, case["start"], "biểu mẫu nộp hồ sơ")
+        instance = model.start(case["start"])
+        message = _drive(compiled, instance, case)
+    except (ProcessError, _CaseError) as exc:
+        message = str(exc)
+    path = instance.path() if instance else []
+    end = instance.end_event() if instance else None
+    ends = instance.ends_reached() if instance else []
+    passed = not message and path == expect["path"] and end == expect["end"]
+    if not message and not passed:
+        message = "đường đi hoặc điểm kết thúc khác mong đợi"
+    return CaseResult(**result, passed=passed, path=path, end=end, ends=ends, message=message)
+
+
+class _CaseError(RuntimeError):
+    """The case cannot go on (no data for a waiting task, a form refusal, a loop)."""
+
+
+def _check_form(compiled: CompiledProcedure, form: str, data: dict[str, Any], what: str) -> None:
+    errors = validate_data(compiled.forms[form], data)
+    if errors:
+        raise _CaseError(f"dữ liệu {what} không hợp lệ: "
+                         + "; ".join(f"{e.field or '(gốc)'}: {e.message}" for e in errors[:3]))
+
+
+def _next(ready: list[WaitingTask], expected: list[str], done: int) -> WaitingTask:
+    """Of several tasks waiting at once (parallel branches, a timer's branch), the one the
+    case expects next — people choose that order, the case says which — else the first."""
+    upcoming = expected[done:]
+    return min(ready, key=lambda t: upcoming.index(t.bpmn_id) if t.bpmn_id in upcoming
+               else len(upcoming))
+
+
+def _drive(compiled: CompiledProcedure, instance: ProcessInstance, case: dict[str, Any]) -> str:
+    supplies = {task: list(v) if isinstance(v, list) else [v] for task, v in case.get("tasks", {}).items()}
+    to_fire = list(case.get("fire", []))
+    for _ in range(MAX_STEPS):
+        if instance.completed:
+            return ""
+        for timer in instance.pending_timers():
+            if timer.bpmn_id in to_fire:
+                to_fire.remove(timer.bpmn_id)
+                instance.fire_timer(timer.id)
+            elif not timer.held:
+                instance.hold_timer(timer.id, "sandbox")
+        waiting = instance.waiting()
+        ready = [t for t in waiting if supplies.get(t.bpmn_id)]
+        if not ready:
+            if not waiting:
+                return "quy trình dừng mà không có tác vụ nào chờ và chưa kết thúc"
+            return ("không có dữ liệu cho tác vụ đang chờ: "
+                    + ", ".join(t.bpmn_id for t in waiting))
+        task = _next(ready, case["expect"]["path"], len(instance.path()))
+        data = supplies[task.bpmn_id].pop(0)
+        info = compiled.tasks.get(task.bpmn_id)
+        if info is not None:
+            _check_form(compiled, info.form, data, f"tác vụ {task.bpmn_id}")
+        instance.complete(task.id, data)
+    return f"chưa kết thúc sau {MAX_STEPS} bước (vòng lặp?)"
