@@ -19,6 +19,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from engine import accounts, api_keys, audit_log, calendars, deadlines, procedures
+from engine import versions as lifecycle
 from engine.actors import Actor
 from engine.audit_log import AuditFilter
 from engine.errors import ServiceError
@@ -80,8 +81,8 @@ def publish(agency: str, code: str, number: int) -> Response:
     actor = _staff()
     try:
         with uow() as work:
-            procedures.publish_version(work, actor=actor, agency_code=agency, code=code,
-                                       number=number)
+            lifecycle.act(work, actor=actor, agency_code=agency, code=code, number=number,
+                         action="publish")
         flash(f"Đã công bố phiên bản {number} của thủ tục {code}.", "success")
     except ServiceError as exc:
         flash(exc.message, "error")

@@ -165,6 +165,7 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     view = {
         **_stored_summary(dossier),
         "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
+        "version": dossier.version.number,
         "original_due_at": local_iso(dossier.original_due_at),
         "supplement_rounds": dossier.supplement_rounds,
         "extended": dossier.extended_at is not None,

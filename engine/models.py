@@ -173,6 +173,19 @@ class ProcedureVersion(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The package as uploaded (path → text), for export and diffs; its test results.
+    package: Mapped[dict[str, str] | None] = mapped_column(JsonType, deferred=True, default=None)
+    test_results: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
+    # Four eyes: who moved it along, each a different person from the author.
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(default=None)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    effective_from: Mapped[datetime | None] = mapped_column(default=None)
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     procedure: Mapped[Procedure] = relationship(lazy="joined", innerjoin=True)
 

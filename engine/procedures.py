@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 
-from bpmn.package import PackageError, read_package, read_zip
+from bpmn.package import Package, PackageError, read_package, read_zip
 from bpmn.package_tests import Suite, run_package_tests
 from bpmn.problems import Problem, Report
 from bpmn.validation import manifest_schema, validate_package, validate_path
 from engine.actors import Actor
 from engine.calendar import local_iso
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Agency, Procedure, ProcedureVersion, RoleGrant
 from engine.uow import UnitOfWork
 
@@ -25,7 +25,6 @@ __all__ = [
     "list_versions",
     "manifest_schema",
     "procedure_detail",
-    "publish_version",
 ]
 
 DESIGNER_ROLES = {"designer", "admin"}
@@ -41,6 +40,11 @@ def check_path(path: Path) -> Report:
     """Validate a package folder, .zip or bare .bpmn on disk (no database involved)."""
     report, _ = validate_path(path)
     return report
+
+
+def package_texts(package: Package) -> dict[str, str]:
+    """The package's files as text (every file of a package is JSON or BPMN XML)."""
+    return {name: data.decode("utf-8", "replace") for name, data in sorted(package.files.items())}
 
 
 def run_tests_at(path: Path) -> tuple[Report, Suite | None]:
@@ -77,15 +81,15 @@ def import_package(
         raise NotFound(f"Không có cơ quan mã {agency_code}.")
     if not _may_design(actor, agency.id):
         raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
-    if path is not None:
-        report, compiled = validate_path(path)
+    package: Package | None = None
+    try:
+        package = read_package(path) if path is not None else read_zip(zip_bytes or b"", filename)
+    except PackageError as exc:
+        report = Report(str(path) if path is not None else filename)
+        report.add(Problem(exc.code, exc.message, exc.file or report.source))
+        compiled = None
     else:
-        try:
-            report, compiled = validate_package(read_zip(zip_bytes or b"", filename))
-        except PackageError as exc:
-            report = Report(filename)
-            report.add(Problem(exc.code, exc.message, exc.file or filename))
-            compiled = None
+        report, compiled = validate_package(package)
     if compiled is not None:
         for lane, role in compiled.manifest["roles"].items():
             code = role.get("agency")
@@ -120,6 +124,8 @@ def import_package(
             ProcedureVersion.procedure_id == procedure.id
         )
     )
+    assert package is not None  # compiled only comes from a package
+    tests = run_package_tests(compiled, package.files)
     version = ProcedureVersion(
         procedure_id=procedure.id,
         number=(last or 0) + 1,
@@ -127,58 +133,17 @@ def import_package(
         compiled=compiled.to_dict(),
         created_by_id=actor.account_id,
         created_at=uow.clock.now(),
+        package=package_texts(package),
+        test_results=tests.as_dict(),
     )
     uow.session.add(version)
     uow.session.flush()
-    summary = _version_summary(version, procedure)
+    summary = {**_version_summary(version, procedure), "tests": tests.as_dict()}
     uow.audit("procedure.import", actor_id=actor.account_id, object_type="procedure",
-              object_id=f"{agency_code}/{compiled.code}", summary={"version": version.number})
+              object_id=f"{agency_code}/{compiled.code}",
+              summary={"version": version.number, "tests_passed": tests.passed})
     uow.commit()
     return report, summary
-
-
-def publish_version(
-    uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, number: int
-) -> dict[str, Any]:
-    """Publish a version: new dossiers use it; the previously published one is retired.
-
-    Running dossiers stay pinned to the version they started on.
-    """
-    version = _find_version(uow, agency_code=agency_code, code=code, number=number)
-    if not (actor.kind in ("system", "admin") or actor.has_role(version.procedure.agency_id,
-                                                                 "approver")):
-        raise Forbidden("Chỉ người phê duyệt mới được công bố phiên bản.")
-    if version.status not in ("draft", "approved"):
-        raise Conflict(f"Phiên bản đang ở trạng thái '{version.status}', không công bố được.")
-    current = uow.session.scalars(
-        select(ProcedureVersion).where(
-            ProcedureVersion.procedure_id == version.procedure_id,
-            ProcedureVersion.status == "published",
-        )
-    ).all()
-    for old in current:
-        old.status = "retired"
-    version.status = "published"
-    version.published_at = uow.clock.now()
-    version.procedure.name = uow.version(version.id).compiled.manifest["name"]
-    uow.session.flush()
-    summary = _version_summary(version, version.procedure)
-    uow.audit("procedure.publish", actor_id=actor.account_id, object_type="procedure",
-              object_id=f"{agency_code}/{code}", summary={"version": number})
-    uow.commit()
-    return summary
-
-
-def _find_version(uow: UnitOfWork, *, agency_code: str, code: str, number: int) -> ProcedureVersion:
-    version = uow.session.scalar(
-        select(ProcedureVersion)
-        .join(Procedure)
-        .join(Agency)
-        .where(Agency.code == agency_code, Procedure.code == code, ProcedureVersion.number == number)
-    )
-    if version is None:
-        raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
-    return version
 
 
 def _version_summary(version: ProcedureVersion, procedure: Procedure) -> dict[str, Any]:
@@ -202,15 +167,21 @@ def processing_time_label(manifest: dict[str, Any]) -> str:
 
 
 def _published(uow: UnitOfWork, code: str | None = None) -> list[ProcedureVersion]:
+    """The version in force of each procedure at each agency (a version published with a
+    later effective date waits its turn)."""
     query = (
         select(ProcedureVersion)
         .join(Procedure)
-        .where(ProcedureVersion.status == "published")
-        .order_by(Procedure.name, Procedure.code)
+        .where(ProcedureVersion.status == "published",
+               ProcedureVersion.effective_from <= uow.clock.now())
+        .order_by(Procedure.name, Procedure.code, ProcedureVersion.effective_from.desc())
     )
     if code is not None:
         query = query.where(Procedure.code == code)
-    return list(uow.session.scalars(query).all())
+    in_force: dict[int, ProcedureVersion] = {}
+    for version in uow.session.scalars(query):
+        in_force.setdefault(version.procedure_id, version)
+    return list(in_force.values())
 
 
 def _entry(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
@@ -275,13 +246,18 @@ _IN_FORCE = (
            Agency.name.label("agency_name"))
     .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
     .join(Agency, Procedure.agency_id == Agency.id)
-    .where(ProcedureVersion.status == "published", Procedure.code == bindparam("b_code"))
+    .where(ProcedureVersion.status == "published", Procedure.code == bindparam("b_code"),
+           ProcedureVersion.effective_from <= bindparam("b_now"))
+    .order_by(Agency.code, ProcedureVersion.effective_from.desc())
 )
 
 
 def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) -> InForce:
     """The version in force for new dossiers (Invalid when the agency must be named)."""
-    rows = [InForce(**r._asdict()) for r in uow.session.execute(_IN_FORCE, {"b_code": code})]
+    in_force: dict[str, InForce] = {}  # per agency, the newest version already in effect
+    for row in uow.session.execute(_IN_FORCE, {"b_code": code, "b_now": uow.clock.now()}):
+        in_force.setdefault(row.agency_code, InForce(**row._asdict()))
+    rows = list(in_force.values())
     if agency_code is not None:
         rows = [r for r in rows if r.agency_code == agency_code]
     if not rows:

@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from engine.accounts import create_account
 from engine.actors import SYSTEM
+from engine.calendar import VN_TZ
 from engine.calendars import default_periods
 from engine.errors import Invalid
 from engine.models import Account, Agency, Province
 from engine.platform import Platform
-from engine.procedures import import_package, publish_version
+from engine.procedures import import_package
+from engine.versions import act
 
 PROCEDURES = Path(__file__).resolve().parent.parent / "procedures"
 DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105 - printed by `make run` on purpose
@@ -49,6 +51,8 @@ ACCOUNTS = (
     DemoAccount("lanhdao.minhxuan", "Phạm Thị Dung", "officer", ((MINH_XUAN, "lanh_dao"),)),
     DemoAccount("hotich.minhxuan", "Hoàng Văn Em", "officer", ((MINH_XUAN, "ho_tich"),)),
     DemoAccount("thietke.minhxuan", "Vũ Thị Giang", "officer", ((MINH_XUAN, "designer"),)),
+    DemoAccount("xemxet.minhxuan", "Đinh Văn Khoa", "officer", ((MINH_XUAN, "reviewer"),)),
+    DemoAccount("pheduyet.minhxuan", "Chu Thị Lụa", "officer", ((MINH_XUAN, "approver"),)),
     DemoAccount("motcua.antuong", "Đỗ Văn Hải", "officer", ((AN_TUONG, "mot_cua"),)),
     DemoAccount("chuyenvien.antuong", "Ngô Thị Lan", "officer", ((AN_TUONG, "chuyen_vien"),)),
     DemoAccount("chuyenvien.soxaydung", "Mai Văn Phúc", "officer", ((SO_XAY_DUNG, "chuyen_vien"),)),
@@ -80,14 +84,17 @@ def load_samples(platform: Platform, *, password: str = DEMO_PASSWORD) -> bool:
 
 
 def import_and_publish(platform: Platform, folder: Path, agency_code: str) -> None:
-    """Import one package folder for an agency and publish it at once (sample data only)."""
+    """Import one package folder for an agency and publish it, in force since the start of
+    the year (sample data only: dossiers dated earlier in the year find it too)."""
     with platform.uow() as uow:
         report, version = import_package(uow, actor=SYSTEM, agency_code=agency_code, path=folder)
     if version is None:
         raise Invalid(f"Gói mẫu {folder} không hợp lệ:\n{report.as_text()}")
     with platform.uow() as uow:
-        publish_version(uow, actor=SYSTEM, agency_code=agency_code, code=version["code"],
-                        number=version["number"])
+        new_year = uow.clock.now().astimezone(VN_TZ).replace(month=1, day=1, hour=0, minute=0,
+                                                             second=0, microsecond=0)
+        act(uow, actor=SYSTEM, agency_code=agency_code, code=version["code"],
+            number=version["number"], action="publish", effective_from=new_year)
 
 
 def demo_logins(platform: Platform) -> list[tuple[str, str, str]]:

@@ -26,6 +26,7 @@ from engine import (
     procedures,
     sessions,
     tasks,
+    versions,
 )
 from engine.accounts import authenticate, unlock_account
 from engine.actors import Actor
@@ -195,14 +196,55 @@ def upload_procedure() -> tuple[Response, int]:
 
 @bp.post("/procedures/<code>/versions/<int:number>/<action>")
 def version_action(code: str, number: int, action: str) -> Response:
-    """Lifecycle actions on a version (this release: publish)."""
+    """Move a version along its life: submit, review (`decision` accept|reject, `note`),
+    approve, publish (`effective_from`, ISO date-time, default now), retire. `?agency=`."""
     actor = _signed_in()
-    if action != "publish":
-        abort(404)
-    agency = request.args.get("agency") or ""
+    body = _body() if request.content_length else {}
+    effective = body.get("effective_from")
+    try:
+        when = parse_instant(str(effective)) if effective else None
+    except ValueError:
+        raise Invalid("Trường 'effective_from' phải là thời điểm ISO-8601.") from None
     with uow() as work:
-        return jsonify(procedures.publish_version(work, actor=actor, agency_code=agency,
-                                                  code=code, number=number))
+        return jsonify(versions.act(
+            work, actor=actor, agency_code=request.args.get("agency", ""), code=code,
+            number=number, action=action, decision=str(body.get("decision", "")),
+            note=str(body.get("note", ""))[:4000], effective_from=when))
+
+
+@bp.get("/procedures/<code>/versions/<int:number>")
+def show_version(code: str, number: int) -> Response:
+    """One version: status, who moved it along and when, its package tests. `?agency=`."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(versions.version_detail(work, actor=actor,
+                                               agency_code=request.args.get("agency", ""),
+                                               code=code, number=number))
+
+
+@bp.get("/procedures/<code>/versions/<int:number>/package")
+def export_version(code: str, number: int) -> Response:
+    """The version's package as uploaded, as a .zip. `?agency=`."""
+    actor = _signed_in()
+    with uow() as work:
+        name, content = versions.export(work, actor=actor,
+                                        agency_code=request.args.get("agency", ""), code=code,
+                                        number=number)
+    response = Response(content, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/procedures/<code>/diff")
+def diff_versions(code: str) -> Response:
+    """Changes between two versions: `?agency=&from=N&to=M`."""
+    actor = _signed_in()
+    before, after = request.args.get("from", type=int), request.args.get("to", type=int)
+    if before is None or after is None:
+        raise Invalid("Cần 'from' và 'to' là số phiên bản.")
+    with uow() as work:
+        return jsonify(versions.diff(work, actor=actor, agency_code=request.args.get("agency", ""),
+                                     code=code, before=before, after=after))
 
 
 @bp.post("/dossiers")

@@ -18,8 +18,9 @@ from engine.calendar import VN_TZ, BusinessCalendar, split_duration
 from engine.calendars import parse_instant, province_calendar
 from engine.errors import ServiceError
 from engine.platform import Platform
-from engine.procedures import check_path, import_package, publish_version, run_tests_at
+from engine.procedures import check_path, import_package, run_tests_at
 from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
+from engine.versions import act
 
 
 def _platform() -> Platform:
@@ -106,8 +107,8 @@ def import_(path: Path, agency: str, publish: bool) -> None:
         click.echo(f"Đã lưu phiên bản {version['number']} của thủ tục {version['code']}.")
         if publish:
             with platform.uow() as uow:
-                publish_version(uow, actor=SYSTEM, agency_code=agency, code=version["code"],
-                                number=version["number"])
+                act(uow, actor=SYSTEM, agency_code=agency, code=version["code"],
+                    number=version["number"], action="publish")
             click.echo("Đã công bố.")
     except ServiceError as exc:
         click.echo(exc.message, err=True)

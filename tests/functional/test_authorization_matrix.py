@@ -122,7 +122,16 @@ MATRIX: dict[tuple[str, str], Cell] = {
         "/procedures", 401, 403, 403, 403, 403, 201, 403, 201, 403, upload="package"),
     ("POST", "/procedures/{code}/versions/{number}/{action}"): row(
         "/procedures/{procedure}/versions/1/publish?agency={agency}",
-        401, 403, 403, 403, 403, 403, 403, 409, 403),
+        401, 404, 404, 404, 404, 403, 404, 409, 403),
+    ("GET", "/procedures/{code}/versions/{number}"): row(
+        "/procedures/{procedure}/versions/1?agency={agency}",
+        401, 404, 404, 404, 404, 200, 404, 200, 403),
+    ("GET", "/procedures/{code}/versions/{number}/package"): row(
+        "/procedures/{procedure}/versions/1/package?agency={agency}",
+        401, 404, 404, 404, 404, 200, 404, 200, 403),
+    ("GET", "/procedures/{code}/diff"): row(
+        "/procedures/{procedure}/diff?agency={agency}&from=1&to=1",
+        401, 404, 404, 404, 404, 200, 404, 200, 403),
     ("POST", "/dossiers"): row(
         "/dossiers", 201, 201, 201, 201, 201, 201, 201, 201, 201,
         json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}),

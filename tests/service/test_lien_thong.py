@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import dossiers, procedures, tasks
+from engine import dossiers, procedures, tasks, versions
 from engine.accounts import authenticate
 from engine.actors import ANONYMOUS, SYSTEM, Actor
 from engine.calendar import VN_TZ
@@ -58,8 +58,8 @@ def test_consultation_escalation_and_call_activity_across_agencies(
                                                     path=PACKAGE)
     assert version is not None, report.as_text()
     with platform.uow() as uow:
-        procedures.publish_version(uow, actor=SYSTEM, agency_code=MINH_XUAN, code="TEST.LT.01",
-                                   number=1)
+        versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code="TEST.LT.01",
+                                   number=1, action="publish")
     with platform.uow() as uow:
         code = dossiers.submit_dossier(uow, actor=ANONYMOUS, procedure_code="TEST.LT.01",
                                        data={"ho_ten": "Vũ Văn Minh", "so_dinh_danh": "008090005678"}

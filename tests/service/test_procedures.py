@@ -47,8 +47,8 @@ def test_a_new_published_version_serves_new_dossiers_and_retires_the_old(platfor
                                                path=PACKAGE)
     assert version is not None and (version["number"], version["status"]) == (2, "draft")
     with platform.uow() as uow:
-        published = procedures.publish_version(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                               code=PERMIT, number=2)
+        published = versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=PERMIT,
+                                 number=2, action="publish")
     assert published["status"] == "published"
     with platform.uow() as uow:
         assert procedures.published_version(uow, code=PERMIT, agency_code=MINH_XUAN).version_id

@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from engine import procedures
+from engine import procedures, versions
 from engine.actors import SYSTEM
 from engine.calendar import VN_TZ
 from engine.clock import FixedClock
@@ -229,8 +229,8 @@ def test_an_intermediate_timer_waits_in_working_time_then_moves_on(
                                                     path=package)
     assert version is not None, report.as_text()
     with platform.uow() as uow:
-        procedures.publish_version(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=PERMIT,
-                                   number=version["number"])
+        versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=PERMIT,
+                                   number=version["number"], action="publish")
     clock.set(at("2026-11-25 10:00"))
     desk = Desk(platform, clock)
     desk.receive()
