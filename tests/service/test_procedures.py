@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import func, select
 
-from engine import procedures
+from engine import procedures, versions
 from engine.actors import SYSTEM
 from engine.errors import Forbidden
 from engine.models import Procedure, ProcedureVersion
