@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench install clean fonts browser
+.PHONY: run test lint typecheck bench install clean fonts browser vendor
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ typecheck: $(STAMP)
 ## bench: throughput of the persisted engine against bare SpiffWorkflow
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## vendor: refresh the front-end builds the admin pages ship (bpmn-js), from the pinned lock
+vendor:
+	cd admin/static/vendor && npm ci --no-audit --no-fund && \
+	  cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js \
+	     node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js bpmn-js/ && \
+	  cp -r node_modules/bpmn-js/dist/assets bpmn-js/ && cp node_modules/bpmn-js/LICENSE bpmn-js/ && \
+	  node -p "require('bpmn-js/package.json').version" > bpmn-js/VERSION && rm -rf node_modules
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,8 @@ validation report, and publishing."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, datetime
 
 from flask import (
     Blueprint,
@@ -11,22 +12,30 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from engine import accounts, api_keys, audit_log, calendars, deadlines, procedures
 from engine import versions as lifecycle
 from engine.actors import Actor
 from engine.audit_log import AuditFilter
+from engine.calendar import VN_TZ
 from engine.errors import ServiceError
 from engine.platform import Platform
 from engine.uow import UnitOfWork
 
-bp = Blueprint("admin", __name__, url_prefix="/quan-tri", template_folder="templates")
+bp = Blueprint("admin", __name__, url_prefix="/quan-tri", template_folder="templates",
+               static_folder="static", static_url_path="/tai-nguyen")
+LIFECYCLE = {"gui-xem-xet": "submit", "xem-xet": "review", "phe-duyet": "approve",
+             "cong-bo": "publish", "ngung": "retire"}
+DONE = {"submit": "Đã gửi xem xét", "review": "Đã ghi kết quả xem xét", "approve": "Đã phê duyệt",
+        "publish": "Đã công bố", "retire": "Đã ngừng áp dụng"}
 
 
 def uow() -> UnitOfWork:
@@ -75,18 +84,92 @@ def upload() -> str | tuple[str, int]:
     return page if version else (page, 422)
 
 
-@bp.post("/thu-tuc/<agency>/<code>/<int:number>/cong-bo")
-def publish(agency: str, code: str, number: int) -> Response:
-    """Publish a version."""
+@bp.get("/thu-tuc/<agency>/<code>/<int:number>")
+def version_page(agency: str, code: str, number: int) -> str:
+    """One version: its diagram with problems highlighted, each step's lane, form and
+    deadline beside it, the package tests, and the actions of its life."""
     actor = _staff()
+    with uow() as work:
+        bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
+    return render_template("admin_version.html", v=bench, actor=actor,
+                           bench_json=_json_for_script(bench))
+
+
+def _json_for_script(bench: dict[str, object]) -> Markup:
+    """The page's data for its script, safe inside <script> (no "</" can close it)."""
+    text = json.dumps({k: bench[k] for k in ("report", "tasks", "ends", "diagrams", "roles")},
+                      ensure_ascii=False).replace("</", "<\\/")
+    return Markup(text)  # noqa: S704  # JSON with "</" escaped, read by the page's script
+
+
+@bp.post("/thu-tuc/<agency>/<code>/<int:number>/<step>")
+def version_step(agency: str, code: str, number: int, step: str) -> Response:
+    """A step of the version's life: gửi xem xét, xem xét, phê duyệt, công bố, ngừng."""
+    actor = _staff()
+    action = LIFECYCLE.get(step)
+    if action is None:
+        abort(404)
+    form = request.form
     try:
+        effective = form.get("effective_from", "")
+        when = datetime.fromisoformat(effective).replace(tzinfo=VN_TZ) if effective else None
         with uow() as work:
             lifecycle.act(work, actor=actor, agency_code=agency, code=code, number=number,
-                         action="publish")
-        flash(f"Đã công bố phiên bản {number} của thủ tục {code}.", "success")
+                          action=action, decision=form.get("decision", ""),
+                          note=form.get("note", "")[:4000], effective_from=when)
+    except ValueError:
+        flash("Ngày hiệu lực không hợp lệ.", "error")
     except ServiceError as exc:
         flash(exc.message, "error")
-    return redirect(url_for("admin.versions"), 303)
+    else:
+        flash(f"{DONE[action]} phiên bản {number} của thủ tục {code}.", "success")
+    return redirect(url_for("admin.version_page", agency=agency, code=code, number=number), 303)
+
+
+@bp.get("/thu-tuc/<agency>/<code>/<int:number>/so-sanh")
+def diff_page(agency: str, code: str, number: int) -> str:
+    """What changed between another version (`voi`) and this one."""
+    actor = _staff()
+    other = request.args.get("voi", type=int)
+    if other is None:
+        abort(400, description="Chọn phiên bản để so sánh (voi).")
+    before, after = sorted((other, number))
+    with uow() as work:
+        changes = lifecycle.diff(work, actor=actor, agency_code=agency, code=code,
+                                 before=before, after=after)
+    return render_template("admin_diff.html", d=changes, agency=agency, code=code, number=number)
+
+
+@bp.get("/thu-tuc/<agency>/<code>/<int:number>/sua")
+def modeler_page(agency: str, code: str, number: int) -> str:
+    """The diagram in the bpmn-js modeler, with a panel for lane role, form, step deadline
+    and gateway conditions; saving makes a new draft version."""
+    actor = _staff()
+    with uow() as work:
+        bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
+    return render_template("admin_modeler.html", v=bench, bench_json=_json_for_script(bench),
+                           forms=sorted(name.removeprefix("forms/") for name in bench["forms"]))
+
+
+@bp.post("/thu-tuc/<agency>/<code>/<int:number>/luu")
+def save_draft(agency: str, code: str, number: int) -> tuple[Response, int]:
+    """Save edited files (`{"files": {path: text}}`) as a new draft version (JSON answer:
+    the validation report, the new version and its page)."""
+    actor = _staff()
+    body = request.get_json(silent=True)
+    files = body.get("files") if isinstance(body, dict) else None
+    if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return jsonify({"error": "Cần 'files': {đường dẫn: nội dung}."}), 400
+    try:
+        with uow() as work:
+            report, created = lifecycle.save_as_draft(work, actor=actor, agency_code=agency,
+                                                      code=code, number=number, changes=files)
+    except ServiceError as exc:
+        return jsonify({"error": exc.message}), exc.status
+    page = (url_for("admin.version_page", agency=agency, code=code, number=created["number"])
+            if created else None)
+    return jsonify({"report": report, "version": created, "url": page}), 201 if created else 422
 
 
 @bp.get("/lich")

@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 DESIGNER_ROLES = {"designer", "admin"}
+PROCESS_ROLES = {"designer", "reviewer", "approver"}  # who sees an agency's versions
 UNIT_LABELS = {
     "working_days": "ngày làm việc",
     "working_hours": "giờ làm việc",
@@ -274,7 +275,7 @@ def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
         Procedure.code, Procedure.agency_id, ProcedureVersion.number.desc()
     )
     if actor.kind != "admin":
-        agencies = [a for a in actor.agencies() if _may_design(actor, a)]
+        agencies = [a for a in actor.agencies() if actor.roles_in(a) & PROCESS_ROLES]
         if not agencies:
             raise Forbidden("Bạn không có quyền cấu hình thủ tục.")
         query = query.where(Procedure.agency_id.in_(agencies))

@@ -25,10 +25,13 @@ from typing import Any
 from sqlalchemy import select
 
 from bpmn.diff import diff_packages
+from bpmn.package import Package
+from bpmn.validation import validate_package
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import Account, Agency, Procedure, ProcedureVersion
+from engine.procedures import import_package
 from engine.uow import UnitOfWork
 
 DESIGNER, REVIEWER, APPROVER = "designer", "reviewer", "approver"
@@ -229,3 +232,58 @@ def export(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
               object_id=f"{agency_code}/{code}", summary={"version": number})
     uow.commit()
     return f"{code}-v{number}.zip", buffer.getvalue()
+
+
+def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
+              number: int) -> dict[str, Any]:
+    """What the designer's page shows of a version: its detail, the validation report of
+    its package (re-run: checks improve between releases), each user task's lane, form and
+    deadline, and its diagrams and forms as text."""
+    version = _visible(uow, actor, agency_code, code, number)
+    texts = version.package or {}
+    report, _ = validate_package(Package(f"{code} v{number}", {k: v.encode() for k, v in texts.items()}))
+    compiled = uow.version(version.id).compiled
+    return {
+        **detail_of(uow, version),
+        "report": report.as_dict(),
+        "tasks": {task_id: {"name": t.name, "lane": t.lane, "form": t.form,
+                            "deadline": t.deadline or "", "status": t.status}
+                  for task_id, t in compiled.tasks.items()},
+        "ends": {end_id: {"name": e.name, "status": e.status, "outcome": e.outcome}
+                 for end_id, e in compiled.end_events.items()},
+        "diagrams": {name: text for name, text in texts.items() if name.endswith(".bpmn")},
+        "forms": {name: text for name, text in texts.items()
+                  if name.startswith("forms/") and name.endswith(".schema.json")},
+        "roles": sorted(compiled.manifest.get("roles", {})),
+        "versions": [n for (n,) in uow.session.execute(
+            select(ProcedureVersion.number).where(
+                ProcedureVersion.procedure_id == version.procedure_id)
+            .order_by(ProcedureVersion.number))],
+    }
+
+
+MAX_EDITED_TEXT = 5 * 1024 * 1024
+
+
+def save_as_draft(
+    uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, number: int,
+    changes: dict[str, str],
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A new draft version: this version's package with some files replaced (a diagram
+    edited in the modeler, a form edited beside its preview). Validated and tested like
+    any upload; returns (report, the new version or None when invalid)."""
+    version = _visible(uow, actor, agency_code, code, number)
+    texts = dict(version.package or {})
+    for path, text in changes.items():
+        if path not in texts or not (path.endswith(".bpmn") or path.endswith(".json")):
+            raise Invalid(f"Chỉ sửa được sơ đồ và biểu mẫu có sẵn trong gói (không có «{path}»).")
+        if len(text) > MAX_EDITED_TEXT:
+            raise Invalid(f"«{path}» quá lớn.")
+        texts[path] = text
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, text in sorted(texts.items()):
+            archive.writestr(path, text.encode("utf-8"))
+    report, created = import_package(uow, actor=actor, agency_code=agency_code,
+                                     zip_bytes=buffer.getvalue(), filename=f"{code}-v{number}-sua.zip")
+    return report.as_dict(), created

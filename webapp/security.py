@@ -49,7 +49,8 @@ def _check_csrf() -> None:
         if not _valid(request.headers.get("X-CSRF-Token")):
             abort(403, description="Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).")
         return
-    if not _valid(request.form.get("csrf_token")):
+    # Forms carry the token in a field; a page's own fetch() calls send it as a header.
+    if not _valid(request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")):
         abort(400, description="Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
                                "Vui lòng tải lại trang và thử lại.")
 

@@ -188,3 +188,26 @@ def test_a_version_exports_as_the_package_it_was(app: Flask) -> None:
     outsider = app.test_client()
     login(outsider, "motcua.antuong")
     assert outsider.get(f"/api/v1/procedures/{PERMIT}/versions/{number}/package{Q}").status_code == 404
+
+
+def test_an_edit_saved_from_the_modeler_is_checked_like_an_upload(app: Flask) -> None:
+    from tests.helpers import page_login, token
+
+    designer = app.test_client()
+    page_login(designer, "thietke.minhxuan")
+    page = designer.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/sua").data
+    headers = {"X-CSRF-Token": token(page.replace(b'name="csrf-token" content=', b'name="csrf_token" value='))}
+    url = f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/luu"
+    bpmn = package_files(PACKAGE)["process.bpmn"].decode()
+    broken = bpmn.replace('default="f_tu_choi"', "", 1)
+    refused = designer.post(url, json={"files": {"process.bpmn": broken}}, headers=headers)
+    assert refused.status_code == 422 and refused.json["version"] is None
+    assert "gateway.no_condition" in {p["code"] for p in refused.json["report"]["problems"]}
+    stray = designer.post(url, json={"files": {"../procedure.json": "{}"}}, headers=headers)
+    assert stray.status_code == 400 and "Chỉ sửa được sơ đồ và biểu mẫu" in stray.json["error"]
+    assert designer.post(url, json={"files": {"process.bpmn": bpmn}}).status_code == 400  # no CSRF
+    saved = designer.post(url, json={"files": {"process.bpmn": bpmn.replace(
+        'value="P10D"', 'value="P9D"', 1)}}, headers=headers)
+    assert saved.status_code == 201 and saved.json["version"]["number"] == 2
+    versions = designer.get(f"/api/v1/procedures/{PERMIT}/diff{Q}&from=1&to=2").json
+    assert list(versions["bpmn"]["changed"]) == ["tham_dinh"]

@@ -1,0 +1,48 @@
+// The version page: render the diagram (bpmn-js viewer), mark each element a finding
+// points at, and let the list of findings and steps select elements on the drawing.
+(async function () {
+  const data = JSON.parse(document.getElementById("bench-data").textContent);
+  const names = Object.keys(data.diagrams).sort();
+  const container = document.getElementById("canvas");
+  if (!names.length || !container) { return; }
+  const viewer = new window.BpmnJS({ container: container,
+                                     moddleExtensions: { spiffworkflow: window.SPIFFWORKFLOW_MODDLE } });
+  const picker = document.getElementById("diagram-file");
+  async function show(name) {
+    await viewer.importXML(data.diagrams[name]);
+    const canvas = viewer.get("canvas");
+    const registry = viewer.get("elementRegistry");
+    const overlays = viewer.get("overlays");
+    canvas.zoom("fit-viewport");
+    for (const problem of data.report.problems) {
+      if (!problem.element || !registry.get(problem.element)) { continue; }
+      canvas.addMarker(problem.element, "problem-" + problem.severity);
+      const badge = document.createElement("span");
+      badge.className = "problem-badge " + problem.severity;
+      badge.textContent = problem.severity === "error" ? "Lỗi" : "Cảnh báo";
+      badge.title = problem.message;
+      overlays.add(problem.element, { position: { top: -14, left: 0 }, html: badge });
+    }
+    for (const [id, task] of Object.entries(data.tasks)) {
+      if (!registry.get(id) || !task.deadline) { continue; }
+      const chip = document.createElement("span");
+      chip.className = "deadline-chip";
+      chip.textContent = task.deadline;
+      overlays.add(id, { position: { bottom: 10, right: 10 }, html: chip });
+    }
+    container.dataset.rendered = name;
+  }
+  document.querySelectorAll("[data-element]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      const id = link.dataset.element;
+      const registry = viewer.get("elementRegistry");
+      if (registry.get(id)) {
+        viewer.get("selection").select(registry.get(id));
+        viewer.get("canvas").scrollToElement(registry.get(id));
+      }
+    });
+  });
+  if (picker) { picker.addEventListener("change", function () { show(picker.value); }); }
+  await show(names.includes("process.bpmn") ? "process.bpmn" : names[0]);
+})();

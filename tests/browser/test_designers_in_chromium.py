@@ -1,0 +1,68 @@
+"""A process designer in a real browser: uploads a package, sees its diagram rendered by
+bpmn-js with the problem element highlighted, changes a step deadline in the modeler's
+properties panel and saves a new draft version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import package_files, zip_bytes
+
+PASSWORD = "motcua-demo-2026"
+PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
+
+
+def _package_with_a_warning(folder: Path) -> Path:
+    """The permit package whose approval condition compares with a value the form never
+    offers ("cap-phep" for "cap_phep"): valid, stored, with a warning on that flow."""
+    files = package_files(PACKAGE)
+    files["process.bpmn"] = files["process.bpmn"].replace(
+        b'quyet_dinh == "cap_phep"', b'quyet_dinh == "cap-phep"')
+    path = folder / "goi-canh-bao.zip"
+    path.write_bytes(zip_bytes(files))
+    return path
+
+
+def test_a_designer_uploads_sees_the_problem_on_the_diagram_and_saves_a_new_deadline(
+    browser: Any, server: str, shots: Path, tmp_path: Path
+) -> None:
+    page = browser.new_context(locale="vi-VN", viewport={"width": 1440, "height": 1000}).new_page()
+    page.goto(f"{server}/dang-nhap")
+    page.get_by_label("Tên đăng nhập").fill("thietke.minhxuan")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(f"{server}/quan-tri/thu-tuc")
+    page.set_input_files("#package", str(_package_with_a_warning(tmp_path)))
+    page.get_by_role("button", name="Tải lên và kiểm tra").click()
+    page.wait_for_selector("#open-version")
+    assert "1 cảnh báo" in page.inner_text("#report-title")
+    page.screenshot(path=str(shots / "01-upload-report.png"), full_page=True)
+
+    page.click("#open-version")
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+    flagged = page.locator("g.djs-element.problem-warning[data-element-id='f_cap_phep']")
+    assert flagged.count() == 1  # the flow the warning is about is marked on the drawing
+    assert page.locator(".problem-badge.warning").count() == 1
+    assert "không bao giờ bằng 'cap-phep'" in page.inner_text("#problems")
+    steps = page.inner_text("#steps")
+    assert "Thẩm định hồ sơ, đề xuất" in steps and "P10D" in steps
+    page.screenshot(path=str(shots / "02-diagram-with-problem.png"), full_page=True)
+
+    page.get_by_role("link", name="Sửa sơ đồ (lưu thành bản nháp mới)").click()
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+    page.locator("g.djs-element[data-element-id='tham_dinh']").click()
+    page.wait_for_selector("#prop-deadline")
+    assert page.input_value("#prop-deadline") == "P10D"
+    assert page.input_value("#prop-form") == "tham_dinh.schema.json"
+    page.fill("#prop-deadline", "P8D")
+    page.press("#prop-deadline", "Tab")
+    page.screenshot(path=str(shots / "03-properties-panel.png"), full_page=True)
+    page.get_by_role("button", name="Lưu thành bản nháp mới").click()
+    saved = page.wait_for_selector("#save-result a")
+    assert "Đã lưu thành bản nháp số 3" in saved.inner_text()
+    saved.click()
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+    assert "P8D" in page.inner_text("#steps")
+    assert "Bản nháp" in page.inner_text("#version-status")
+    page.screenshot(path=str(shots / "04-new-draft.png"), full_page=True)
