@@ -33,8 +33,9 @@ from engine.uow import UnitOfWork
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri", template_folder="templates",
                static_folder="static", static_url_path="/tai-nguyen")
 LIFECYCLE = {"gui-xem-xet": "submit", "xem-xet": "review", "phe-duyet": "approve",
-             "cong-bo": "publish", "ngung": "retire"}
+             "tra-lai": "reject", "cong-bo": "publish", "ngung": "retire"}
 DONE = {"submit": "Đã gửi xem xét", "review": "Đã ghi kết quả xem xét", "approve": "Đã phê duyệt",
+        "reject": "Đã trả lại",
         "publish": "Đã công bố", "retire": "Đã ngừng áp dụng"}
 
 

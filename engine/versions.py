@@ -2,8 +2,9 @@
 internal procedure is reviewed, approved, then configured and tested in the system):
 
     draft ──submit──▶ in_review ──review(accept)──▶ in_review, reviewed ──approve──▶ approved
-      ▲                   │ review(reject, note)                                      │ publish
-      └───────────────────┘                                       (effective date)   ▼
+      ▲                   │ review(reject) or reject, with a note                     │ publish
+      └───────────────────┴──────────── reject (from approved) ◀──────────────────────┤
+                                                                  (effective date)   ▼
                                                                    retired ◀──── published
 
 - the author (who uploaded it) submits it, only when its package tests pass;
@@ -37,7 +38,7 @@ from engine.uow import UnitOfWork
 DESIGNER, REVIEWER, APPROVER = "designer", "reviewer", "approver"
 STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét", "approved": "Đã phê duyệt",
                  "published": "Đang áp dụng", "retired": "Ngừng áp dụng"}
-ACTIONS = ("submit", "review", "approve", "publish", "retire")
+ACTIONS = ("submit", "review", "approve", "reject", "publish", "retire")
 
 
 def find_version(uow: UnitOfWork, *, agency_code: str, code: str, number: int) -> ProcedureVersion:
@@ -94,6 +95,8 @@ def act(
         _review(actor, version, decision, note)
     elif action == "approve":
         _approve(actor, version)
+    elif action == "reject":
+        _reject(actor, version, note)
     elif action == "publish":
         _publish(uow, actor, version, effective_from or now)
     else:
@@ -150,6 +153,20 @@ def _approve(actor: Actor, version: ProcedureVersion) -> None:
     if actor.account_id == version.reviewed_by_id:
         raise Forbidden("Nguyên tắc bốn mắt: người đã xem xét không được tự phê duyệt.")
     version.status = "approved"
+
+
+def _reject(actor: Actor, version: ProcedureVersion, note: str) -> None:
+    """A reviewer or approver sends a version in review (or approved, not yet published)
+    back to its author as a draft, saying why."""
+    if not (_holds(actor, version, REVIEWER) or _holds(actor, version, APPROVER)):
+        raise Forbidden("Chỉ người xem xét hoặc người phê duyệt được trả lại phiên bản.")
+    _not_author(actor, version, "trả lại")
+    _state(version, "in_review", "approved")
+    if not note.strip():
+        raise Invalid("Trả lại phiên bản cần ghi rõ lý do.")
+    version.status, version.review_note = "draft", note.strip()[:4000]
+    version.reviewed_by_id = version.reviewed_at = None
+    version.approved_by_id = version.approved_at = None
 
 
 def _publish(uow: UnitOfWork, actor: Actor, version: ProcedureVersion, effective: datetime) -> None:

@@ -211,3 +211,16 @@ def test_an_edit_saved_from_the_modeler_is_checked_like_an_upload(app: Flask) ->
     assert saved.status_code == 201 and saved.json["version"]["number"] == 2
     versions = designer.get(f"/api/v1/procedures/{PERMIT}/diff{Q}&from=1&to=2").json
     assert list(versions["bpmn"]["changed"]) == ["tham_dinh"]
+
+
+def test_an_approver_can_send_an_approved_version_back_before_publishing(app: Flask) -> None:
+    people = _people(app)
+    number = _upload(people["designer"])["version"]["number"]
+    _act(people["designer"], number, "submit")
+    _act(people["reviewer"], number, "review", decision="accept")
+    _act(people["approver"], number, "approve")
+    assert _act(people["designer"], number, "reject", note="Tự rút")[0] == 403  # the author
+    code, back = _act(people["approver"], number, "reject",
+                      note="Phí chưa theo nghị quyết mới của HĐND tỉnh.")
+    assert (code, back["status"], back["approver"], back["reviewer"]) == (200, "draft", None, None)
+    assert back["review_note"] == "Phí chưa theo nghị quyết mới của HĐND tỉnh."
