@@ -402,6 +402,21 @@ class RateHit(Base):
     at: Mapped[datetime]
 
 
+class SandboxRun(Base):
+    """A test run of a procedure version by a designer: the process state only. Never a
+    dossier — no code, no tasks in any inbox, no events in any report."""
+
+    __tablename__ = "sandbox_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    state: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    log: Mapped[list[dict[str, Any]]] = mapped_column(JsonType)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class AttachmentContent(Base):
     """The bytes of an uploaded file, stored once per content (SHA-256), in the same
     transaction as the record that points at them: nothing is ever half-stored."""

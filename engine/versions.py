@@ -55,7 +55,8 @@ def _holds(actor: Actor, version: ProcedureVersion, role: str) -> bool:
     return actor.kind in ("admin", "system") or actor.has_role(version.procedure.agency_id, role)
 
 
-def _may_see(actor: Actor, version: ProcedureVersion) -> bool:
+def may_see(actor: Actor, version: ProcedureVersion) -> bool:
+    """Designers, reviewers and approvers of the version's agency, and administrators."""
     agency = version.procedure.agency_id
     return actor.kind in ("admin", "system") or bool(
         actor.roles_in(agency) & {DESIGNER, REVIEWER, APPROVER})
@@ -63,7 +64,7 @@ def _may_see(actor: Actor, version: ProcedureVersion) -> bool:
 
 def _visible(uow: UnitOfWork, actor: Actor, agency_code: str, code: str, number: int) -> ProcedureVersion:
     version = find_version(uow, agency_code=agency_code, code=code, number=number)
-    if not _may_see(actor, version):
+    if not may_see(actor, version):
         raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
     return version
 

@@ -24,6 +24,7 @@ from engine import (
     dossiers,
     passwords,
     procedures,
+    sandbox,
     sessions,
     tasks,
     versions,
@@ -233,6 +234,42 @@ def export_version(code: str, number: int) -> Response:
     response = Response(content, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.post("/procedures/<code>/versions/<int:number>/sandbox")
+def start_sandbox(code: str, number: int) -> tuple[Response, int]:
+    """Start a test run of a version with the start form's `data` (`?agency=`); never a
+    dossier: no code, no inbox, no report."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(sandbox.start_run(work, actor=actor, agency_code=request.args.get("agency", ""),
+                                         code=code, number=number,
+                                         data=_object(_body(), "data"))), 201
+
+
+@bp.get("/sandbox/<int:run_id>")
+def show_sandbox(run_id: int) -> Response:
+    """A test run: path so far, waiting tasks (with their forms and suggested data), timers."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(sandbox.show_run(work, actor=actor, run_id=run_id))
+
+
+@bp.post("/sandbox/<int:run_id>/tasks/<task_id>")
+def sandbox_step(run_id: int, task_id: str) -> Response:
+    """Complete a waiting task of a test run with `data`."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(sandbox.complete_step(work, actor=actor, run_id=run_id, task_id=task_id[:64],
+                                             data=_object(_body(), "data")))
+
+
+@bp.post("/sandbox/<int:run_id>/timers/<timer_id>")
+def sandbox_timer(run_id: int, timer_id: str) -> Response:
+    """Let a waiting timer of a test run fire (simulated time)."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(sandbox.fire_timer(work, actor=actor, run_id=run_id, timer_id=timer_id[:64]))
 
 
 @bp.get("/procedures/<code>/diff")

@@ -23,6 +23,11 @@
       badge.title = problem.message;
       overlays.add(problem.element, { position: { top: -14, left: 0 }, html: badge });
     }
+    // A test run: the steps done, those waiting and the ends reached.
+    for (const [ids, marker] of [[data.path || [], "path-done"], [data.waiting || [], "path-waiting"],
+                                 [data.ends_reached || [], "path-done"]]) {
+      for (const id of ids) { if (registry.get(id)) { canvas.addMarker(id, marker); } }
+    }
     for (const [id, task] of Object.entries(data.tasks)) {
       if (!registry.get(id) || !task.deadline) { continue; }
       const chip = document.createElement("span");

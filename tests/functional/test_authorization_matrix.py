@@ -65,6 +65,9 @@ class World:
     an API key (and a second key to revoke)."""
 
     code: str
+    run: int
+    run_task: str
+    run_timer: str
     attachment: int
     received: str
     task: int
@@ -73,7 +76,8 @@ class World:
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def fill(self, text: str) -> str:
-        return text.format(code=self.code, attachment=self.attachment, received=self.received,
+        return text.format(code=self.code, run=self.run, run_task=self.run_task,
+                           run_timer=self.run_timer, attachment=self.attachment, received=self.received,
                            task=self.task, key=self.other_key, agency=MINH_XUAN,
                            procedure=PERMIT, id=APPLICANT_ID, province=PROVINCE)
 
@@ -132,6 +136,16 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("GET", "/procedures/{code}/diff"): row(
         "/procedures/{procedure}/diff?agency={agency}&from=1&to=1",
         401, 404, 404, 404, 404, 200, 404, 200, 403),
+    ("POST", "/procedures/{code}/versions/{number}/sandbox"): row(
+        "/procedures/{procedure}/versions/1/sandbox?agency={agency}",
+        401, 404, 404, 404, 404, 201, 404, 201, 403, json={"data": permit_data()}),
+    ("GET", "/sandbox/{run_id}"): row(
+        "/sandbox/{run}", 401, 404, 404, 404, 404, 200, 404, 200, 403),
+    ("POST", "/sandbox/{run_id}/tasks/{task_id}"): row(
+        "/sandbox/{run}/tasks/{run_task}", 401, 404, 404, 404, 404, 200, 404, 200, 403,
+        json={"data": {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện."}}),
+    ("POST", "/sandbox/{run_id}/timers/{timer_id}"): row(
+        "/sandbox/{run}/timers/{run_timer}", 401, 404, 404, 404, 404, 200, 404, 200, 403),
     ("POST", "/dossiers"): row(
         "/dossiers", 201, 201, 201, 201, 201, 201, 201, 201, 201,
         json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}),
@@ -265,10 +279,15 @@ def _world(app: Flask, platform: Platform) -> World:
         "name": name, "agency": MINH_XUAN, "scopes": sorted(SCOPES), "rate_per_minute": 1000}).json
         for name in ("Tích hợp", "Khóa thứ hai")]
     callers.key = keys[0]["key"]
+    run = callers["designer"].post(f"/api/v1/procedures/{PERMIT}/versions/1/sandbox?agency={MINH_XUAN}",
+                                   json={"data": permit_data()}).json
+    run = callers["designer"].post(f"/api/v1/sandbox/{run['id']}/tasks/{run['waiting'][0]['id']}",
+                                   json=RECEIVED).json
     day_off = admin.put(f"/api/v1/calendars/{PROVINCE}/days/2026-12-31",
                         json={"kind": "off", "reason": "Nghỉ bù"})
     assert day_off.status_code == 200, day_off.json
-    return World(code=code, attachment=int(attached.json["id"]), received=received,
+    return World(code=code, run=int(run["id"]), run_task=run["waiting"][0]["id"],
+                 run_timer=run["timers"][0]["id"], attachment=int(attached.json["id"]), received=received,
                  task=int(task), other_key=int(keys[1]["id"]), desk_id=int(desk_id or 0),
                  clients=callers)
 
