@@ -225,6 +225,30 @@ def diff_page(agency: str, code: str, number: int) -> str:
     return render_template("admin_diff.html", d=changes, agency=agency, code=code, number=number)
 
 
+@bp.get("/thu-tuc/<agency>/<code>/<int:number>/bieu-mau/<form>")
+def form_editor(agency: str, code: str, number: int, form: str) -> str:
+    """A form's JSON Schema beside a live preview of the form it generates; saving makes
+    a new draft version."""
+    actor = _staff()
+    with uow() as work:
+        bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
+    path = f"forms/{form}"
+    if path not in bench["forms"]:
+        abort(404)
+    text = bench["forms"][path]
+    return render_template("admin_form_editor.html", v=bench, form=form, text=text,
+                           preview=lifecycle.preview_form(text))
+
+
+@bp.post("/xem-truoc-bieu-mau")
+def form_preview() -> Response:
+    """The live preview: `{"schema": text}` → `{"html", "problems"}`."""
+    _staff()
+    body = request.get_json(silent=True)
+    schema = body.get("schema") if isinstance(body, dict) else None
+    return jsonify(lifecycle.preview_form(schema if isinstance(schema, str) else ""))
+
+
 @bp.get("/thu-tuc/<agency>/<code>/<int:number>/sua")
 def modeler_page(agency: str, code: str, number: int) -> str:
     """The diagram in the bpmn-js modeler, with a panel for lane role, form, step deadline

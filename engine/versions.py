@@ -19,6 +19,7 @@ internal procedure is reviewed, approved, then configured and tested in the syst
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,7 @@ from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import Account, Agency, Procedure, ProcedureVersion
 from engine.procedures import import_package
 from engine.uow import UnitOfWork
+from forms import check_schema, render_form
 
 DESIGNER, REVIEWER, APPROVER = "designer", "reviewer", "approver"
 STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét", "approved": "Đã phê duyệt",
@@ -305,3 +307,23 @@ def save_as_draft(
     report, created = import_package(uow, actor=actor, agency_code=agency_code,
                                      zip_bytes=buffer.getvalue(), filename=f"{code}-v{number}-sua.zip")
     return report.as_dict(), created
+
+
+def preview_form(schema_text: str, ui_text: str = "") -> dict[str, Any]:
+    """A form as citizens or officers would see it, from JSON Schema text being edited:
+    the generated HTML (the renderer escapes every value), or why it cannot be a form."""
+    if len(schema_text) > MAX_EDITED_TEXT:
+        return {"html": "", "problems": ["Biểu mẫu quá lớn."]}
+    try:
+        schema = json.loads(schema_text)
+        ui = json.loads(ui_text) if ui_text.strip() else None
+    except json.JSONDecodeError as exc:
+        return {"html": "", "problems": [f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): "
+                                         f"{exc.msg}"]}
+    problems = check_schema(schema)
+    if problems:
+        return {"html": "", "problems": [f"{p.pointer or '(gốc)'}: {p.message}" for p in problems]}
+    try:
+        return {"html": render_form(schema, ui if isinstance(ui, dict) else None), "problems": []}
+    except (TypeError, ValueError, KeyError, RecursionError) as exc:
+        return {"html": "", "problems": [f"Không dựng được biểu mẫu: {exc}"]}

@@ -224,3 +224,30 @@ def test_an_approver_can_send_an_approved_version_back_before_publishing(app: Fl
                       note="Phí chưa theo nghị quyết mới của HĐND tỉnh.")
     assert (code, back["status"], back["approver"], back["reviewer"]) == (200, "draft", None, None)
     assert back["review_note"] == "Phí chưa theo nghị quyết mới của HĐND tỉnh."
+
+
+def test_the_form_editor_previews_as_you_type_and_saves_a_draft(app: Flask) -> None:
+    from tests.helpers import page_login, token
+
+    designer = app.test_client()
+    page_login(designer, "thietke.minhxuan")
+    editor = designer.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/bieu-mau/tham_dinh.schema.json")
+    html = editor.data.decode()
+    assert editor.status_code == 200 and 'id="f-y_kien_tham_dinh"' in html  # the rendered preview
+    headers = {"X-CSRF-Token": token(editor.data)}
+    schema = json.loads(package_files(PACKAGE)["forms/tham_dinh.schema.json"])
+    schema["properties"]["so_van_ban"] = {"type": "string", "title": "Số văn bản <thẩm định>"}
+    preview = designer.post("/quan-tri/xem-truoc-bieu-mau", headers=headers,
+                            json={"schema": json.dumps(schema, ensure_ascii=False)}).json
+    assert preview["problems"] == [] and "Số văn bản &lt;thẩm định&gt;" in preview["html"]
+    broken = designer.post("/quan-tri/xem-truoc-bieu-mau", headers=headers,
+                           json={"schema": '{"type": "object", "properties": {'}).json
+    assert broken["html"] == "" and broken["problems"][0].startswith("JSON không hợp lệ (dòng 1")
+    not_a_form = designer.post("/quan-tri/xem-truoc-bieu-mau", headers=headers,
+                               json={"schema": '{"type": "object", "properties": {"x": {"type": "nope"}}}'}).json
+    assert not_a_form["problems"]
+    saved = designer.post(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/luu", headers=headers, json={
+        "files": {"forms/tham_dinh.schema.json": json.dumps(schema, ensure_ascii=False)}})
+    assert saved.status_code == 201, saved.json
+    diff = designer.get(f"/api/v1/procedures/{PERMIT}/diff{Q}&from=1&to=2").json
+    assert diff["forms"]["fields"]["tham_dinh.schema.json"]["added"] == ["so_van_ban"]
