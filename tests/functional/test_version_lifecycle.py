@@ -243,8 +243,9 @@ def test_the_form_editor_previews_as_you_type_and_saves_a_draft(app: Flask) -> N
     broken = designer.post("/quan-tri/xem-truoc-bieu-mau", headers=headers,
                            json={"schema": '{"type": "object", "properties": {'}).json
     assert broken["html"] == "" and broken["problems"][0].startswith("JSON không hợp lệ (dòng 1")
+    wrong_type = '{"type": "object", "properties": {"x": {"type": "nope"}}}'
     not_a_form = designer.post("/quan-tri/xem-truoc-bieu-mau", headers=headers,
-                               json={"schema": '{"type": "object", "properties": {"x": {"type": "nope"}}}'}).json
+                               json={"schema": wrong_type}).json
     assert not_a_form["problems"]
     saved = designer.post(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/luu", headers=headers, json={
         "files": {"forms/tham_dinh.schema.json": json.dumps(schema, ensure_ascii=False)}})
