@@ -70,13 +70,19 @@ def upload() -> str | tuple[str, int]:
     """Upload a package (.zip): the report is shown; a valid package becomes a draft."""
     actor = _staff()
     package = request.files.get("package")
+    separate = [f for f in request.files.getlist("files") if f.filename]
     agency = request.form.get("agency", "")
-    if package is None or not agency:
-        abort(400, description="Hãy chọn cơ quan và tệp gói thủ tục (.zip).")
+    if ((package is None or not package.filename) and not separate) or not agency:
+        abort(400, description="Hãy chọn cơ quan và gói thủ tục (.zip) hoặc các tệp của gói.")
     with uow() as work:
-        report, version = procedures.import_package(
-            work, actor=actor, agency_code=agency, zip_bytes=package.read(),
-            filename=package.filename or "upload.zip")
+        if package is not None and package.filename:
+            report, version = procedures.import_package(
+                work, actor=actor, agency_code=agency, zip_bytes=package.read(),
+                filename=package.filename or "upload.zip")
+        else:
+            report, version = procedures.import_package(
+                work, actor=actor, agency_code=agency,
+                files=[(f.filename or "", f.read()) for f in separate])
     with uow() as work:
         rows = procedures.list_versions(work, actor=actor)
     agencies = sorted({(r["agency"], r["agency_name"]) for r in rows} | {(agency, agency)})

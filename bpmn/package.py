@@ -137,3 +137,36 @@ def _read_folder(root: Path) -> Package:
             raise PackageError("package.too_large", "Thư mục gói quá lớn.", str(root))
         files[rel] = path.read_bytes()
     return Package(str(root), files)
+
+
+def from_separate_files(files: list[tuple[str, bytes]], source: str = "tệp tải lên") -> Package:
+    """A package from files uploaded one by one (no folders in a browser's file list):
+    `procedure.json` at the top, diagrams (`.bpmn`) at the top, `*.schema.json` and
+    `*.ui.json` under `forms/`, any other `.json` under `tests/`. Names are reduced to
+    their last part; anything else, duplicates and oversized files are refused."""
+    placed: dict[str, bytes] = {}
+    total = 0
+    for given, data in files:
+        name = given.replace("\\", "/").rsplit("/", 1)[-1]
+        if not name or name.startswith("."):
+            raise PackageError("package.name", f"Tên tệp không hợp lệ: '{given}'.", source)
+        if name == MANIFEST or name.endswith(".bpmn"):
+            path = name
+        elif name.endswith((".schema.json", ".ui.json")):
+            path = f"forms/{name}"
+        elif name.endswith(".json"):
+            path = f"tests/{name}"
+        else:
+            raise PackageError("package.kind", f"Không nhận tệp '{name}': chỉ procedure.json, "
+                               "sơ đồ .bpmn, biểu mẫu .schema.json/.ui.json và ca kiểm thử .json.",
+                               source)
+        if path in placed:
+            raise PackageError("package.duplicate", f"Tệp '{name}' được gửi hai lần.", source)
+        _check_size(path, len(data), 0, source)
+        total += len(data)
+        if total > MAX_TOTAL_BYTES or len(placed) >= MAX_FILES:
+            raise PackageError("package.too_large", "Các tệp tải lên quá lớn.", source)
+        placed[path] = data
+    if not placed:
+        raise PackageError("package.empty", "Chưa chọn tệp nào.", source)
+    return Package(source, placed)

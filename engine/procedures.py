@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 
-from bpmn.package import Package, PackageError, read_package, read_zip
+from bpmn.package import Package, PackageError, from_separate_files, read_package, read_zip
 from bpmn.package_tests import Suite, run_package_tests
 from bpmn.problems import Problem, Report
 from bpmn.validation import manifest_schema, validate_package, validate_path
@@ -71,8 +71,11 @@ def import_package(
     path: Path | None = None,
     zip_bytes: bytes | None = None,
     filename: str = "upload.zip",
+    files: list[tuple[str, bytes]] | None = None,
 ) -> tuple[Report, dict[str, Any] | None]:
-    """Validate a package and store it as a new draft version; nothing is stored when invalid.
+    """Validate a package — a folder (`path`), a .zip (`zip_bytes`) or files sent one by one
+    (`files`: name and bytes) — and store it as a new draft version with the results of
+    its tests; nothing is stored when invalid.
 
     Returns the validation report and, when stored, the new version's summary. The caller's
     unit of work is committed here only on success.
@@ -84,7 +87,12 @@ def import_package(
         raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
     package: Package | None = None
     try:
-        package = read_package(path) if path is not None else read_zip(zip_bytes or b"", filename)
+        if path is not None:
+            package = read_package(path)
+        elif files is not None:
+            package = from_separate_files(files)
+        else:
+            package = read_zip(zip_bytes or b"", filename)
     except PackageError as exc:
         report = Report(str(path) if path is not None else filename)
         report.add(Problem(exc.code, exc.message, exc.file or report.source))

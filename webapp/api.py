@@ -185,13 +185,19 @@ def upload_procedure() -> tuple[Response, int]:
     """Upload a package (.zip) as a new draft version; answers with the validation report."""
     actor = _signed_in()
     upload = request.files.get("package")
+    separate = request.files.getlist("files")
     agency = request.form.get("agency", "")
-    if upload is None or not agency:
-        raise Invalid("Cần tệp 'package' (.zip) và mã cơ quan 'agency'.")
+    if (upload is None and not separate) or not agency:
+        raise Invalid("Cần tệp 'package' (.zip) hoặc các tệp 'files' của gói, và mã cơ quan 'agency'.")
     with uow() as work:
-        report, version = procedures.import_package(
-            work, actor=actor, agency_code=agency, zip_bytes=upload.read(),
-            filename=upload.filename or "upload.zip")
+        if upload is not None:
+            report, version = procedures.import_package(
+                work, actor=actor, agency_code=agency, zip_bytes=upload.read(),
+                filename=upload.filename or "upload.zip")
+        else:
+            report, version = procedures.import_package(
+                work, actor=actor, agency_code=agency,
+                files=[(f.filename or "", f.read()) for f in separate])
     return jsonify({"report": report.as_dict(), "version": version}), 201 if version else 422
 
 

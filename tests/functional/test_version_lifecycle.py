@@ -252,3 +252,17 @@ def test_the_form_editor_previews_as_you_type_and_saves_a_draft(app: Flask) -> N
     assert saved.status_code == 201, saved.json
     diff = designer.get(f"/api/v1/procedures/{PERMIT}/diff{Q}&from=1&to=2").json
     assert diff["forms"]["fields"]["tham_dinh.schema.json"]["added"] == ["so_van_ban"]
+
+
+def test_a_package_can_be_uploaded_as_separate_files(app: Flask) -> None:
+    designer = app.test_client()
+    login(designer, "thietke.minhxuan")
+    files = package_files(PACKAGE)
+    parts = [(io.BytesIO(data), path.rsplit("/", 1)[-1]) for path, data in sorted(files.items())]
+    response = designer.post("/api/v1/procedures", data={"agency": MINH_XUAN, "files": parts})
+    assert response.status_code == 201, response.json
+    assert response.json["version"]["tests"]["total"] == 4  # tests/*.json found their place
+    stray = designer.post("/api/v1/procedures", data={"agency": MINH_XUAN, "files": [
+        (io.BytesIO(b"#!/bin/sh"), "cai-dat.sh")]})
+    assert stray.status_code == 422
+    assert stray.json["report"]["problems"][0]["code"] == "package.kind"
