@@ -62,6 +62,8 @@ def start_run(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, num
                      log=[{"at": now.isoformat(), "what": "start"}], created_at=now, updated_at=now)
     uow.session.add(run)
     uow.session.flush()
+    uow.audit("procedure.sandbox", actor_id=actor.account_id, object_type="procedure",
+              object_id=f"{agency_code}/{code}", summary={"version": number, "run": run.id})
     view = _view(uow, run, instance)
     uow.commit()
     return view
