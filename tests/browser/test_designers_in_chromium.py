@@ -1,6 +1,7 @@
 """A process designer in a real browser: uploads a package, sees its diagram rendered by
 bpmn-js with the problem element highlighted, changes a step deadline in the modeler's
-properties panel and saves a new draft version."""
+properties panel, saves a new draft version, and test-runs it a step, the path shown on
+the drawing."""
 
 from __future__ import annotations
 
@@ -66,3 +67,12 @@ def test_a_designer_uploads_sees_the_problem_on_the_diagram_and_saves_a_new_dead
     assert "P8D" in page.inner_text("#steps")
     assert "Bản nháp" in page.inner_text("#version-status")
     page.screenshot(path=str(shots / "04-new-draft.png"), full_page=True)
+
+    page.get_by_role("link", name="Chạy thử từng bước").click()
+    page.get_by_role("button", name="Bắt đầu chạy thử").click()
+    page.get_by_role("button", name="Hoàn thành «Tiếp nhận, kiểm tra hồ sơ»").click()
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+    assert page.locator("g.djs-element.path-done[data-element-id='tiep_nhan']").count() == 1
+    assert page.locator("g.djs-element.path-waiting[data-element-id='tham_dinh']").count() == 1
+    assert "Đường đi: tiep_nhan." in page.inner_text("#sandbox-state")
+    page.screenshot(path=str(shots / "05-test-run-path.png"), full_page=True)
