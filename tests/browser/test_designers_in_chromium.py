@@ -76,3 +76,23 @@ def test_a_designer_uploads_sees_the_problem_on_the_diagram_and_saves_a_new_dead
     assert page.locator("g.djs-element.path-waiting[data-element-id='tham_dinh']").count() == 1
     assert "Đường đi: tiep_nhan." in page.inner_text("#sandbox-state")
     page.screenshot(path=str(shots / "05-test-run-path.png"), full_page=True)
+
+
+def test_the_form_editor_preview_follows_the_schema_as_it_is_typed(
+    browser: Any, server: str, shots: Path
+) -> None:
+    page = browser.new_context(locale="vi-VN", viewport={"width": 1440, "height": 1000}).new_page()
+    page.goto(f"{server}/dang-nhap")
+    page.get_by_label("Tên đăng nhập").fill("thietke.minhxuan")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(f"{server}/quan-tri/thu-tuc/000.00.12.H64/1.009994/1")
+    page.get_by_role("link", name="tham_dinh.schema.json").click()
+    page.wait_for_selector("#preview #f-y_kien_tham_dinh")
+    schema = page.input_value("#schema-text")
+    page.fill("#schema-text", schema.replace('"Ý kiến thẩm định"', '"Ý kiến của chuyên viên thẩm định"'))
+    page.wait_for_function("document.querySelector('#preview').innerText.includes('Ý kiến của chuyên viên')")
+    page.fill("#schema-text", schema[:-10])
+    page.wait_for_selector("#preview-problems li")
+    assert "JSON không hợp lệ" in page.inner_text("#preview-problems")
+    page.screenshot(path=str(shots / "form-editor-problem.png"), full_page=True)
