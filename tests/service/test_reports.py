@@ -1,0 +1,140 @@
+"""The statistics report on a hand-built set of dossiers, every number worked out by hand
+below, including the tricky cases: two supplement rounds (late for QĐ 766), open and
+within its deadline at the period's end, withdrawn, extended, carried over."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from engine.actors import SYSTEM, Actor
+from engine.calendar import VN_TZ
+from engine.errors import Forbidden, Invalid
+from engine.models import Agency, Dossier, Procedure, ProcedureVersion
+from engine.platform import Platform
+from engine.reports import Period, statistics_report
+from tests.helpers import AN_TUONG, EXTRACT, MINH_XUAN, PERMIT
+
+NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
+
+
+def at(day: int, hour: int = 9, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=VN_TZ)
+
+
+# name: (agency, procedure, channel, status, submitted, received, due, ended, extra)
+DOSSIERS: dict[str, tuple[Any, ...]] = {
+    # carried over from October, resolved early in November (due 20/11, ended 10/11)
+    "A-carried-early": (MINH_XUAN, PERMIT, "online", 10, at(28, month=10), at(28, month=10),
+                        at(20), at(10), {"returned_at": at(10, 15)}),
+    # new online, resolved on the due day (due 12/11 17:00, ended 12/11 16:00)
+    "B-on-time": (MINH_XUAN, PERMIT, "online", 9, at(2), at(2), at(12, 17), at(12, 16), {}),
+    # new at the desk, resolved a day late
+    "C-late": (MINH_XUAN, PERMIT, "desk", 9, at(3), at(3), at(13), at(14), {}),
+    # new by post, ended early but after two supplement requests: late for QĐ 766
+    "D-two-supplements": (MINH_XUAN, PERMIT, "post", 9, at(4), at(4), at(25), at(20),
+                          {"supplement_rounds": 2}),
+    # new online, open at the period's end and within its deadline (due 5/12)
+    "E-open-within": (MINH_XUAN, PERMIT, "online", 4, at(16), at(16), at(5, month=12), None, {}),
+    # new at the desk, open and past its deadline (due 27/11) — extended in November
+    "F-open-past": (MINH_XUAN, PERMIT, "desk", 4, at(5), at(5), at(27), None,
+                    {"extended_at": at(20)}),
+    # new online, waiting for a supplement at the period's end
+    "G-paused": (MINH_XUAN, PERMIT, "online", 5, at(9), at(9), at(30), None,
+                 {"supplement_requested_at": at(18), "supplement_rounds": 1}),
+    # new online, withdrawn by the citizen in November
+    "H-withdrawn": (MINH_XUAN, PERMIT, "online", 7, at(6), at(6), at(26), at(8), {}),
+    # new at the desk, not received (refused at the counter)
+    "I-refused": (MINH_XUAN, EXTRACT, "desk", 3, at(10), None, None, at(10, 10), {}),
+    # ended in October: belongs to another period entirely
+    "J-october": (MINH_XUAN, PERMIT, "online", 10, at(1, month=10), at(1, month=10),
+                  at(15, month=10), at(10, month=10), {}),
+    # submitted in December: not in November
+    "K-december": (MINH_XUAN, PERMIT, "online", 1, at(1, month=12), None, None, None, {}),
+    # another agency: only in the province-wide report
+    "L-an-tuong": (AN_TUONG, EXTRACT, "online", 9, at(11), at(11), at(13), at(12), {}),
+}
+
+
+def _insert(platform: Platform) -> None:
+    with platform.uow() as uow:
+        versions = {(a, p): v for a, p, v in uow.session.execute(
+            select(Agency.code, Procedure.code, ProcedureVersion.id)
+            .join(Procedure, Procedure.agency_id == Agency.id)
+            .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id))}
+        agencies = {code: agency_id for code, agency_id in uow.session.execute(
+            select(Agency.code, Agency.id))}
+        for name, (agency, procedure, channel, status, submitted, received, due, ended,
+                   extra) in DOSSIERS.items():
+            uow.session.add(Dossier(
+                code=f"TEST-{name}", agency_id=agencies[agency],
+                version_id=versions[(agency, procedure)], applicant_name="Người thử",
+                applicant_id_number="001001001001", channel=channel, data={}, status=status,
+                workflow_state={}, submitted_at=submitted, received_at=received, due_at=due,
+                ended_at=ended, row_version=1, **extra))
+        uow.commit()
+
+
+def _report(platform: Platform, actor: Actor = SYSTEM, **kwargs: Any) -> dict[str, Any]:
+    with platform.uow() as uow:
+        return statistics_report(uow, actor=actor, period=NOVEMBER, **kwargs)
+
+
+def test_the_standard_layout_for_one_agency_worked_out_by_hand(platform: Platform) -> None:
+    _insert(platform)
+    [row] = _report(platform, agency_code=MINH_XUAN)["agencies"]
+    # Received: A carried over; new B E G H (online) C F I (desk) D (post). J, K excluded.
+    assert row["received"] == {"total": 9, "carried_over": 1, "new_online": 4, "new_desk": 3,
+                               "new_post": 1, "new": 8}
+    # Resolved: A early, B on time, C late, D late (two supplements); H withdrawn, I refused.
+    assert row["resolved"] == {"total": 4, "early": 1, "on_time": 1, "late": 2}
+    assert (row["withdrawn"], row["refused"]) == (1, 1)
+    # At the end of November: E within its deadline, F past it, G paused for a supplement.
+    assert row["in_progress"] == {"total": 2, "within": 1, "past": 1}
+    assert row["paused"] == 1
+    # A was handed back on 10/11; F was extended on 20/11; D's two supplement rounds.
+    assert (row["returned"], row["extensions"], row["supplement_rounds"]) == (1, 1, 2)
+    # Resolution days (reception → end) of A, B, C, D: A 28/10 09:00 → 10/11 09:00 = 13;
+    # B 2/11 09:00 → 12/11 16:00 = 10 + 7/24; C 3/11 → 14/11 = 11; D 4/11 → 20/11 = 16.
+    # Median of 10.29, 11, 13, 16 = (11 + 13) / 2 = 12.
+    days = row["resolution_days"]
+    assert days["count"] == 4 and days["median"] == 12.0
+    assert days["average"] == round((13 + 10 + 7 / 24 + 11 + 16) / 4, 2)
+
+
+def test_the_province_total_adds_every_agency_and_filters_narrow_it(platform: Platform) -> None:
+    _insert(platform)
+    report = _report(platform)
+    assert [a["code"] for a in report["agencies"]] == sorted(
+        a["code"] for a in report["agencies"])
+    by_code = {a["code"]: a for a in report["agencies"]}
+    assert by_code[AN_TUONG]["resolved"] == {"total": 1, "early": 1, "on_time": 0, "late": 0}
+    assert report["total"]["received"]["total"] == 10
+    assert report["total"]["resolved"]["total"] == 5
+    online = _report(platform, channel="online")["total"]
+    assert online["received"] == {"total": 6, "carried_over": 1, "new_online": 5, "new_desk": 0,
+                                  "new_post": 0, "new": 5}
+    extract = _report(platform, procedure=EXTRACT)["total"]
+    assert (extract["received"]["total"], extract["refused"]) == (2, 1)
+    assert {p["code"] for p in _report(platform)["procedures"]} == {PERMIT, EXTRACT}
+
+
+def test_who_may_see_which_report(platform: Platform) -> None:
+    from engine.accounts import authenticate
+    from engine.seed import DEMO_PASSWORD
+
+    with platform.uow() as uow:
+        leader = authenticate(uow, username="lanhdao.minhxuan", password=DEMO_PASSWORD)
+        officer = authenticate(uow, username="chuyenvien.minhxuan", password=DEMO_PASSWORD)
+    assert _report(platform, actor=leader, agency_code=MINH_XUAN)["agencies"]
+    with pytest.raises(Forbidden):
+        _report(platform, actor=leader, agency_code=AN_TUONG)
+    with pytest.raises(Forbidden):
+        _report(platform, actor=leader)  # province-wide: administrators
+    with pytest.raises(Forbidden):
+        _report(platform, actor=officer, agency_code=MINH_XUAN)
+    with pytest.raises(Invalid, match="tối đa một năm"):
+        Period(date(2026, 1, 1), date(2027, 1, 2))
