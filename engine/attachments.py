@@ -117,6 +117,7 @@ def attach(
     digest = hashlib.sha256(content).hexdigest()
     if uow.session.get(AttachmentContent, digest) is None:
         uow.session.add(AttachmentContent(sha256=digest, content=content))
+        uow.session.flush()  # the bytes first: the record's foreign key points at them
     now = uow.clock.now()
     for earlier in uow.session.scalars(select(Attachment).where(
             Attachment.dossier_id == dossier.id, Attachment.paper == paper,

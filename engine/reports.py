@@ -116,7 +116,7 @@ class Row:
         }
 
 
-def _scope(uow: UnitOfWork, actor: Actor, agency_code: str | None) -> list[Agency]:
+def scope_of(uow: UnitOfWork, actor: Actor, agency_code: str | None) -> list[Agency]:
     """The agencies an actor may report on: administrators any (all when none is named);
     an agency's leaders their own."""
     if agency_code:
@@ -203,7 +203,7 @@ def statistics_report(
     average and median resolution time."""
     if channel is not None and channel not in CHANNELS:
         raise Invalid(f"Kênh phải là một trong: {', '.join(CHANNELS)}.")
-    agencies = _scope(uow, actor, agency_code)
+    agencies = scope_of(uow, actor, agency_code)
     rows: dict[int, Row] = {a.id: Row() for a in agencies}
     per_procedure: dict[str, Row] = defaultdict(Row)
     total = Row()

@@ -138,3 +138,61 @@ def test_who_may_see_which_report(platform: Platform) -> None:
         _report(platform, actor=officer, agency_code=MINH_XUAN)
     with pytest.raises(Invalid, match="tối đa một năm"):
         Period(date(2026, 1, 1), date(2027, 1, 2))
+
+
+def _indicators(platform: Platform) -> dict[str, dict[str, Any]]:
+    from engine.indicators import indicators
+
+    with platform.uow() as uow:
+        found = indicators(uow, actor=SYSTEM, agency_code=MINH_XUAN, start=NOVEMBER.start,
+                           end=NOVEMBER.end)
+    return {i["code"]: i for i in found["indicators"]} | {"_": found}
+
+
+def _attach_all_required(platform: Platform, code: str, missing: int = 0) -> None:
+    """Files for a dossier's required papers (all of them, or all but `missing`)."""
+    from engine.models import Attachment, AttachmentContent
+
+    with platform.uow() as uow:
+        dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+        assert dossier is not None
+        required = [c["name"] for c in uow.version(dossier.version_id).compiled.manifest[
+            "components"] if c.get("required")]
+        if uow.session.get(AttachmentContent, "0" * 64) is None:
+            uow.session.add(AttachmentContent(sha256="0" * 64, content=b"%PDF-"))
+            uow.session.flush()
+        for paper in required[:len(required) - missing]:
+            uow.session.add(Attachment(dossier_id=dossier.id, paper=paper, filename="x.pdf",
+                                       media_type="application/pdf", size=5, sha256="0" * 64,
+                                       uploaded_at=at(2)))
+        uow.commit()
+
+
+def test_each_766_indicator_worked_out_by_hand(platform: Platform) -> None:
+    _insert(platform)
+    _attach_all_required(platform, "TEST-A-carried-early")            # all three papers
+    _attach_all_required(platform, "TEST-B-on-time", missing=1)        # one paper short
+    found = _indicators(platform)
+    # 2.1: handled = resolved 4 (A B C D) + open 2 (E F) + paused 1 (G) = 7;
+    #      on time = A (early) + B (on time) + E (within) + G (paused, clock stopped) = 4.
+    assert (found["2.1"]["numerator"], found["2.1"]["denominator"]) == (4, 7)
+    assert found["2.1"]["value"] == round(4 / 7, 4)
+    assert found["2.1"]["score"] == round(round(4 / 7, 4) * 20, 2)
+    # 2.2: days of A B C D = 13 + 10 7/24 + 11 + 16 over 4 resolved.
+    total_days = round(13 + 10 + 7 / 24 + 11 + 16, 2)
+    assert (found["2.2"]["numerator"], found["2.2"]["denominator"]) == (total_days, 4)
+    assert found["2.2"]["value"] == round(total_days / 4, 2) and found["2.2"]["score"] is None
+    # 3.3: new = 8 (online B E G H, desk C F I, post D).
+    assert [(found[f"3.3.{c}"]["numerator"], found[f"3.3.{c}"]["denominator"])
+            for c in ("online", "desk", "post")] == [(4, 8), (3, 8), (1, 8)]
+    assert found["3.3.online"]["score"] == round(0.5 * 12, 2)
+    # 3.6, 4.1, 4.3: not recorded by the system yet — zero, and said so.
+    assert not found["3.6"]["recorded"] and found["3.6"]["value"] == 0.0
+    assert not found["4.3"]["recorded"] and not found["4.1"]["recorded"]
+    # 4.2: of the 4 resolved, only A has a file for every required paper.
+    assert (found["4.2"]["numerator"], found["4.2"]["denominator"]) == (1, 4)
+    # 5.4: 100% − late rate (C and D late of 4 resolved = 50%) − complaints (none recorded).
+    assert found["5.4"]["value"] == 0.5 and found["5.4"]["detail"]["late_rate"] == 0.5
+    summary = found["_"]
+    assert summary["max_score"] == 82.0
+    assert summary["score"] == round(sum(i["score"] or 0 for i in summary["indicators"]), 2)

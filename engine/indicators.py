@@ -1,0 +1,115 @@
+"""QĐ 766/QĐ-TTg service-index indicators an agency's own events give, for a period.
+
+Each indicator shows its numerator and denominator beside its value and its score:
+
+- 2.1 on-time rate = (resolved not late + open within deadline at the period's end,
+  dossiers paused for a supplement counting as within: their clock stands still)
+  / (resolved + open). Late follows the statistics report, so more than one supplement
+  request makes a dossier late.
+- 2.2 average resolution time = Σ days from reception to end (paused time removed)
+  / dossiers resolved. Informational: no score.
+- 3.3 channel shares = new dossiers by channel / new dossiers (online, desk, post).
+- 3.6 online payment = fee-bearing dossiers paid online / new fee-bearing dossiers.
+  Online payment is not recorded yet: the numerator is 0 and `recorded` says so.
+- 4.1 electronic results = dossiers with an electronic result / resolved (not recorded).
+- 4.2 digitisation = resolved dossiers with a file for every required paper / resolved.
+- 4.3 reuse = dossiers reusing stored data / new (not recorded yet).
+- 5.4 satisfaction = 100% − (late rate + rate of complaints or "not satisfied"
+  ratings); ratings and complaints are not recorded yet, so only the late rate counts.
+
+Scores: the group weights of DOMAIN.md (progress 20, online services 12 — the online
+share of 3.3, online payment 10, satisfaction 18, digitisation 22 split equally between
+4.1, 4.2, 4.3); an indicator scores its rate × its points. Transparency (18) is judged
+outside the system and not computed. `MAX_POINTS` is the one place to change when the
+province adopts the ministry's detailed thresholds.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from engine.actors import Actor
+from engine.models import Attachment, Dossier
+from engine.reports import Period, Row, count, dossier_facts, scope_of
+from engine.uow import UnitOfWork
+
+MAX_POINTS = {"2.1": 20.0, "3.3.online": 12.0, "3.6": 10.0, "4.1": 22 / 3, "4.2": 22 / 3,
+              "4.3": 22 / 3, "5.4": 18.0}
+
+
+def _rate(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def _indicator(code: str, name: str, numerator: float, denominator: float,
+               recorded: bool = True, unit: str = "rate") -> dict[str, Any]:
+    value = _rate(numerator, denominator) if unit == "rate" else (
+        round(numerator / denominator, 2) if denominator else None)
+    points = MAX_POINTS.get(code)
+    score = round(value * points, 2) if unit == "rate" and value is not None and points else None
+    points = round(points, 2) if points else None
+    return {"code": code, "name": name, "numerator": numerator, "denominator": denominator,
+            "value": value, "unit": unit, "max_points": points, "score": score,
+            "recorded": recorded}
+
+
+def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
+               end: date) -> dict[str, Any]:
+    """The indicators of one agency for a period (leaders of the agency, administrators)."""
+    period = Period(start, end)
+    [agency] = scope_of(uow, actor, agency_code)
+    facts = dossier_facts(uow, [agency], period)
+    row = Row()
+    for fact in facts:
+        count(row, fact, period)
+    new = sum(row.new.values())
+    handled = row.resolved + row.in_progress + row.paused
+    digitised = _fully_digitised(uow, agency.id, period)
+    late_rate = _rate(row.late, row.resolved) or 0.0
+    found = [
+        _indicator("2.1", "Tỉ lệ hồ sơ giải quyết đúng hạn", row.early + row.on_time + row.within
+                   + row.paused, handled),
+        _indicator("2.2", "Thời gian giải quyết trung bình (ngày)", round(sum(row.durations), 2),
+                   len(row.durations), unit="days"),
+        *[_indicator(f"3.3.{channel}", f"Tỉ lệ hồ sơ nộp {label}", row.new[channel], new)
+          for channel, label in (("online", "trực tuyến"), ("desk", "trực tiếp"),
+                                 ("post", "qua bưu chính"))],
+        _indicator("3.6", "Tỉ lệ hồ sơ có phí thanh toán trực tuyến", 0, new, recorded=False),
+        _indicator("4.1", "Tỉ lệ hồ sơ trả kết quả điện tử", 0, row.resolved, recorded=False),
+        _indicator("4.2", "Tỉ lệ hồ sơ được số hóa đầy đủ thành phần", digitised, row.resolved),
+        _indicator("4.3", "Tỉ lệ hồ sơ tái sử dụng dữ liệu đã số hóa", 0, new, recorded=False),
+        {**_indicator("5.4", "Mức độ hài lòng", round(1 - late_rate, 4), 1),
+         "detail": {"late_rate": late_rate, "complaint_rate": 0.0, "complaints_recorded": False}},
+    ]
+    return {"agency": {"code": agency.code, "name": agency.name},
+            "period": {"start": start.isoformat(), "end": end.isoformat()},
+            "indicators": found,
+            "score": round(sum(i["score"] or 0 for i in found), 2),
+            "max_score": round(sum(MAX_POINTS.values()), 2)}
+
+
+def _fully_digitised(uow: UnitOfWork, agency_id: int, period: Period) -> int:
+    """Dossiers resolved in the period with a current file for every required paper."""
+    resolved = list(uow.session.execute(
+        select(Dossier.id, Dossier.version_id).where(
+            Dossier.agency_id == agency_id, Dossier.ended_at >= period.opens,
+            Dossier.ended_at < period.closes)))
+    if not resolved:
+        return 0
+    files: dict[int, set[str]] = {}
+    for dossier_id, paper in uow.session.execute(
+            select(Attachment.dossier_id, Attachment.paper).where(
+                Attachment.dossier_id.in_([d for d, _ in resolved]),
+                Attachment.replaced_at.is_(None)).group_by(Attachment.dossier_id, Attachment.paper)
+            .having(func.count() > 0)):
+        files.setdefault(dossier_id, set()).add(paper)
+    done = 0
+    for dossier_id, version_id in resolved:
+        required = {c["name"] for c in uow.version(version_id).compiled.manifest.get("components", [])
+                    if c.get("required")}
+        if required and required <= files.get(dossier_id, set()):
+            done += 1
+    return done
