@@ -22,8 +22,11 @@ from engine import (
     deadlines,
     documents,
     dossiers,
+    indicators,
     passwords,
     procedures,
+    report_export,
+    reports,
     sandbox,
     sessions,
     tasks,
@@ -276,6 +279,43 @@ def sandbox_timer(run_id: int, timer_id: str) -> Response:
     actor = _signed_in()
     with uow() as work:
         return jsonify(sandbox.fire_timer(work, actor=actor, run_id=run_id, timer_id=timer_id[:64]))
+
+
+@bp.get("/reports/statistics")
+def report_statistics() -> Response:
+    """The standard statistics report for `from`..`to` (ISO dates), optionally one `agency`
+    (its leaders; all agencies: administrators), `procedure`, `channel`; `format`
+    json (default), xlsx or csv."""
+    actor = _signed_in()
+    period = reports.Period(_date(request.args.get("from", "")), _date(request.args.get("to", "")))
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "xlsx", "csv"):
+        raise Invalid("Định dạng phải là json, xlsx hoặc csv.")
+    with uow() as work:
+        report = reports.statistics_report(
+            work, actor=actor, period=period, agency_code=request.args.get("agency") or None,
+            procedure=request.args.get("procedure") or None,
+            channel=request.args.get("channel") or None)
+    if fmt == "json":
+        return jsonify(report)
+    name = f"bao-cao-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
+    content = report_export.to_xlsx(report) if fmt == "xlsx" else report_export.to_csv(report)
+    mimetype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                if fmt == "xlsx" else "text/csv")
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/reports/indicators")
+def report_indicators() -> Response:
+    """QĐ 766 indicators of one `agency` for `from`..`to`, each with numerator,
+    denominator, value and score."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify(indicators.indicators(
+            work, actor=actor, agency_code=request.args.get("agency", ""),
+            start=_date(request.args.get("from", "")), end=_date(request.args.get("to", ""))))
 
 
 @bp.get("/procedures/<code>/diff")

@@ -146,6 +146,12 @@ MATRIX: dict[tuple[str, str], Cell] = {
         json={"data": {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện."}}),
     ("POST", "/sandbox/{run_id}/timers/{timer_id}"): row(
         "/sandbox/{run}/timers/{run_timer}", 401, 404, 404, 404, 404, 200, 404, 200, 403),
+    ("GET", "/reports/statistics"): row(
+        "/reports/statistics?from=2026-11-01&to=2026-11-30&agency={agency}",
+        401, 403, 403, 403, 403, 403, 200, 200, 403),
+    ("GET", "/reports/indicators"): row(
+        "/reports/indicators?from=2026-11-01&to=2026-11-30&agency={agency}",
+        401, 403, 403, 403, 403, 403, 200, 200, 403),
     ("POST", "/dossiers"): row(
         "/dossiers", 201, 201, 201, 201, 201, 201, 201, 201, 201,
         json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}),
