@@ -1,12 +1,14 @@
-"""Run the benchmarks: `python -m bench [throughput|inbox]` (both by default)."""
+"""Run the benchmarks: `python -m bench [throughput|inbox|reports]` (all by default)."""
 
 import sys
 
-from bench import dossier_throughput, inbox_latency
+from bench import dossier_throughput, inbox_latency, report_speed
 
 if __name__ == "__main__":
-    chosen = set(sys.argv[1:2]) or {"throughput", "inbox"}
+    chosen = set(sys.argv[1:2]) or {"throughput", "inbox", "reports"}
     if "throughput" in chosen:
         dossier_throughput.main()
     if "inbox" in chosen:
         inbox_latency.main()
+    if "reports" in chosen:
+        report_speed.main()

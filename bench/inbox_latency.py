@@ -23,8 +23,9 @@ from engine.accounts import create_account
 from engine.actors import SYSTEM
 from engine.models import Agency, Province
 from engine.platform import Platform
-from engine.procedures import import_package, publish_version
+from engine.procedures import import_package
 from engine.seed import DEMO_PASSWORD, PROCEDURES
+from engine.versions import act
 from webapp import create_app
 
 ADMIN_URL = os.environ.get("MOTCUA_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -64,8 +65,8 @@ def _setup(platform: Platform) -> tuple[int, list[int]]:
                                     path=PROCEDURES / "cap-giay-phep-xay-dung-nha-o")
     assert version is not None
     with platform.uow() as uow:
-        publish_version(uow, actor=SYSTEM, agency_code="000.00.00.H64", code=version["code"],
-                        number=1)
+        act(uow, actor=SYSTEM, agency_code="000.00.00.H64", code=version["code"], number=1,
+            action="publish", effective_from=datetime(2026, 1, 1, tzinfo=UTC))
     with platform.engine.connect() as connection:
         version_id = connection.execute(sa.text("SELECT id FROM procedure_versions")).scalar_one()
         agencies = list(connection.execute(sa.text("SELECT id FROM agencies ORDER BY id")).scalars())

@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 
 from engine.actors import Actor
 from engine.calendar import VN_TZ
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.handover import LEADER_ROLE
-from engine.lateness import classify
 from engine.models import Agency, Dossier, Procedure, ProcedureVersion
 from engine.uow import UnitOfWork
 
@@ -79,7 +78,9 @@ class Row:
     returned: int = 0
     supplement_rounds: int = 0
     extensions: int = 0
-    durations: list[float] = field(default_factory=list)
+    days_total: float = 0.0
+    days_count: int = 0
+    days_median: float | None = None
 
     @property
     def received(self) -> int:
@@ -96,6 +97,15 @@ class Row:
         """Not ended at the period's end."""
         return self.within + self.past
 
+    def add(self, other: Row) -> None:
+        """Add another row's counts (a total of agencies; the median is not additive)."""
+        for name in ("carried_over", "early", "on_time", "late", "within", "past", "paused",
+                     "refused", "withdrawn", "returned", "supplement_rounds", "extensions",
+                     "days_total", "days_count"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for channel in CHANNELS:
+            self.new[channel] += other.new[channel]
+
     def as_dict(self) -> dict[str, Any]:
         """Plain numbers for pages, exports and the API."""
         return {
@@ -109,9 +119,10 @@ class Row:
             "returned": self.returned, "supplement_rounds": self.supplement_rounds,
             "extensions": self.extensions,
             "resolution_days": {
-                "count": len(self.durations),
-                "average": round(statistics.fmean(self.durations), 2) if self.durations else None,
-                "median": round(statistics.median(self.durations), 2) if self.durations else None,
+                "count": self.days_count,
+                "total": round(self.days_total, 2),
+                "average": round(self.days_total / self.days_count, 2) if self.days_count else None,
+                "median": None if self.days_median is None else round(self.days_median, 2),
             },
         }
 
@@ -131,68 +142,110 @@ def scope_of(uow: UnitOfWork, actor: Actor, agency_code: str | None) -> list[Age
     return list(uow.session.scalars(select(Agency).order_by(Agency.code)))
 
 
-_FACTS = (
-    select(Dossier.agency_id, Procedure.code.label("procedure"), Dossier.channel,
-           Dossier.status, Dossier.outcome, Dossier.submitted_at, Dossier.received_at,
-           Dossier.due_at, Dossier.ended_at, Dossier.returned_at, Dossier.paused_seconds,
-           Dossier.supplement_rounds, Dossier.supplement_requested_at, Dossier.extended_at)
-    .join(ProcedureVersion, Dossier.version_id == ProcedureVersion.id)
-    .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
-)
+def _vn_date(uow: UnitOfWork, column: Any) -> Any:
+    """The Vietnam calendar day of a stored (naive UTC) instant; Vietnam keeps UTC+7."""
+    if uow.dialect == "postgresql":
+        return func.date(column + literal_column("interval '7 hours'"))
+    return func.date(column, "+7 hours")
 
 
-def dossier_facts(uow: UnitOfWork, agencies: list[Agency], period: Period,
-                  procedure: str | None = None, channel: str | None = None) -> list[Any]:
-    """The dossiers a period's report looks at: submitted before its end and not ended
-    before its start (the rest belong to other periods)."""
-    query = _FACTS.where(
-        Dossier.agency_id.in_([a.id for a in agencies]),
-        Dossier.submitted_at < period.closes,
-        or_(Dossier.ended_at.is_(None), Dossier.ended_at >= period.opens,
-            and_(Dossier.returned_at.is_not(None), Dossier.returned_at >= period.opens)))
+def _seconds(uow: UnitOfWork, later: Any, earlier: Any) -> Any:
+    if uow.dialect == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400
+
+
+def _rules(uow: UnitOfWork, period: Period) -> dict[str, Any]:
+    """The module docstring's rules as SQL conditions on one dossier."""
+    d = Dossier
+    opens, closes = period.opens, period.closes
+    ended_in = and_(d.ended_at >= opens, d.ended_at < closes)
+    resolved = and_(ended_in, d.status.not_in((*REFUSED_STATUSES, WITHDRAWN_STATUS)))
+    late = and_(resolved, or_(and_(d.due_at.is_not(None), d.ended_at > d.due_at),
+                              d.supplement_rounds > 1))
+    early = and_(resolved, ~late, d.due_at.is_not(None),
+                 _vn_date(uow, d.ended_at) < _vn_date(uow, d.due_at))
+    still_open = and_(or_(d.ended_at.is_(None), d.ended_at >= closes),
+                      d.received_at.is_not(None), d.received_at < closes)
+    paused = and_(still_open, d.status == SUPPLEMENT_STATUS,
+                  d.supplement_requested_at.is_not(None), d.supplement_requested_at < closes)
+    past = and_(still_open, ~paused, d.due_at.is_not(None), d.due_at < closes)
+    timed = and_(resolved, d.received_at.is_not(None))
+    return {
+        **{f"new_{c}": and_(d.submitted_at >= opens, d.channel == c) for c in CHANNELS},
+        "carried_over": and_(d.submitted_at < opens, or_(d.ended_at.is_(None), d.ended_at >= opens)),
+        "early": early, "late": late, "on_time": and_(resolved, ~late, ~early),
+        "within": and_(still_open, ~paused, ~past), "past": past, "paused": paused,
+        "refused": and_(ended_in, or_(d.status.in_(REFUSED_STATUSES),
+                                      and_(resolved, d.outcome == "refused"))),
+        "withdrawn": and_(ended_in, d.status == WITHDRAWN_STATUS),
+        "returned": and_(d.returned_at >= opens, d.returned_at < closes),
+        "extensions": and_(d.extended_at >= opens, d.extended_at < closes),
+        "_resolved": resolved, "_timed": timed,
+    }
+
+
+def _in_period(period: Period) -> Any:
+    """The dossiers a period looks at: submitted before its end, not over before its start."""
+    return and_(Dossier.submitted_at < period.closes,
+                or_(Dossier.ended_at.is_(None), Dossier.ended_at >= period.opens,
+                    Dossier.returned_at >= period.opens))
+
+
+def aggregate(uow: UnitOfWork, agencies: list[Agency], period: Period, *, by: str = "agency",
+              procedure: str | None = None, channel: str | None = None) -> dict[Any, Row]:
+    """One `Row` per agency id (`by="agency"`) or procedure code (`by="procedure"`), counted
+    in the database in one pass; medians from a second, narrower query."""
+    rules = _rules(uow, period)
+    days = case((rules["_timed"], _seconds(uow, Dossier.ended_at, Dossier.received_at)
+                 - Dossier.paused_seconds), else_=None)
+    key = Dossier.agency_id if by == "agency" else Procedure.code
+    counted = [func.sum(case((condition, 1), else_=0)).label(name)
+               for name, condition in rules.items() if not name.startswith("_")]
+    query = (select(key.label("key"), *counted,
+                    func.sum(case((rules["_resolved"], Dossier.supplement_rounds), else_=0))
+                    .label("supplement_rounds"),
+                    func.sum(days).label("seconds"), func.count(days).label("timed"))
+             .join(ProcedureVersion, Dossier.version_id == ProcedureVersion.id)
+             .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
+             .where(Dossier.agency_id.in_([a.id for a in agencies]), _in_period(period))
+             .group_by(key))
     if procedure:
         query = query.where(Procedure.code == procedure)
     if channel:
         query = query.where(Dossier.channel == channel)
-    return list(uow.session.execute(query))
+    rows: dict[Any, Row] = {}
+    for found in uow.session.execute(query).mappings():
+        row = Row(new={c: int(found[f"new_{c}"] or 0) for c in CHANNELS})
+        for name in ("carried_over", "early", "on_time", "late", "within", "past", "paused",
+                     "refused", "withdrawn", "returned", "extensions", "supplement_rounds"):
+            setattr(row, name, int(found[name] or 0))
+        row.days_count = int(found["timed"] or 0)
+        row.days_total = max(float(found["seconds"] or 0), 0.0) / 86400
+        rows[found["key"]] = row
+    return rows
 
 
-def count(row: Row, fact: Any, period: Period) -> None:
-    """Add one dossier to a row (the rules of the module docstring)."""
-    opens, closes = period.opens, period.closes
-    if fact.submitted_at >= opens:
-        row.new[fact.channel if fact.channel in row.new else "online"] += 1
-    elif fact.ended_at is None or fact.ended_at >= opens:
-        row.carried_over += 1
-    ended = fact.ended_at is not None and fact.ended_at < closes
-    if fact.ended_at is not None and opens <= fact.ended_at < closes:
-        if fact.status in REFUSED_STATUSES:
-            row.refused += 1
-        elif fact.status == WITHDRAWN_STATUS:
-            row.withdrawn += 1
-        else:
-            verdict = classify(fact.ended_at, fact.due_at) or "on_time"
-            if fact.supplement_rounds > 1:
-                verdict = "late"  # QĐ 766: more than one supplement request counts as late
-            setattr(row, verdict, getattr(row, verdict) + 1)
-            if fact.outcome == "refused":
-                row.refused += 1
-            row.supplement_rounds += fact.supplement_rounds
-            if fact.received_at is not None:
-                spent = (fact.ended_at - fact.received_at).total_seconds() - fact.paused_seconds
-                row.durations.append(max(spent, 0) / 86400)
-    elif not ended and fact.received_at is not None and fact.received_at < closes:
-        if fact.status == SUPPLEMENT_STATUS and fact.supplement_requested_at is not None and (
-                fact.supplement_requested_at < closes):
-            row.paused += 1
-        elif fact.due_at is not None and fact.due_at < closes:
-            row.past += 1
-        else:
-            row.within += 1
-    if fact.returned_at is not None and opens <= fact.returned_at < closes:
-        row.returned += 1
-    if fact.extended_at is not None and opens <= fact.extended_at < closes:
-        row.extensions += 1
+def _medians(uow: UnitOfWork, agencies: list[Agency], period: Period, procedure: str | None,
+             channel: str | None) -> dict[Any, float]:
+    """Median resolution days per agency id, per procedure code, and "*" for all."""
+    rules = _rules(uow, period)
+    query = (select(Dossier.agency_id, Procedure.code,
+                    _seconds(uow, Dossier.ended_at, Dossier.received_at)
+                    - Dossier.paused_seconds)
+             .join(ProcedureVersion, Dossier.version_id == ProcedureVersion.id)
+             .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
+             .where(Dossier.agency_id.in_([a.id for a in agencies]), rules["_timed"]))
+    if procedure:
+        query = query.where(Procedure.code == procedure)
+    if channel:
+        query = query.where(Dossier.channel == channel)
+    days: dict[Any, list[float]] = defaultdict(list)
+    for agency_id, code, seconds in uow.session.execute(query):
+        value = max(float(seconds or 0), 0.0) / 86400
+        for key in (agency_id, code, "*"):
+            days[key].append(value)
+    return {code: statistics.median(values) for code, values in days.items()}
 
 
 def statistics_report(
@@ -204,17 +257,21 @@ def statistics_report(
     if channel is not None and channel not in CHANNELS:
         raise Invalid(f"Kênh phải là một trong: {', '.join(CHANNELS)}.")
     agencies = scope_of(uow, actor, agency_code)
-    rows: dict[int, Row] = {a.id: Row() for a in agencies}
-    per_procedure: dict[str, Row] = defaultdict(Row)
+    by_agency = aggregate(uow, agencies, period, procedure=procedure, channel=channel)
+    by_procedure = aggregate(uow, agencies, period, by="procedure", procedure=procedure,
+                             channel=channel)
+    medians = _medians(uow, agencies, period, procedure, channel)
     total = Row()
-    for fact in dossier_facts(uow, agencies, period, procedure, channel):
-        for row in (rows[fact.agency_id], per_procedure[fact.procedure], total):
-            count(row, fact, period)
+    for row in by_agency.values():
+        total.add(row)
+    total.days_median = medians.get("*")
+    for key, row in [*by_agency.items(), *by_procedure.items()]:
+        row.days_median = medians.get(key)
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "filters": {"agency": agency_code, "procedure": procedure, "channel": channel},
-        "agencies": [{"code": a.code, "name": a.name, **rows[a.id].as_dict()} for a in agencies],
-        "procedures": [{"code": code, **row.as_dict()}
-                       for code, row in sorted(per_procedure.items())],
+        "agencies": [{"code": a.code, "name": a.name, **by_agency.get(a.id, Row()).as_dict()}
+                     for a in agencies],
+        "procedures": [{"code": code, **row.as_dict()} for code, row in sorted(by_procedure.items())],
         "total": total.as_dict(),
     }
