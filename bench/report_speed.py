@@ -23,9 +23,10 @@ from engine.reports import Period, statistics_report
 DOSSIERS = 1_000_000
 EVENTS_PER_DOSSIER = 10
 
-# Each dossier n: agency n % 50, submitted at an hour of 2026 spread evenly, received an
-# hour later, due 15 days later; every third still open, one in twenty late, one in fifty
-# with two supplement rounds; channels online/desk/post 3:2:1.
+# Each dossier n: agency n % 50, submitted at an instant of 2026 spread evenly, received an
+# hour later, due 15 days later; those submitted from 25 November still open, one in
+# seven late, one in thirteen with two supplement rounds, one in 97 extended; channels
+# online/desk/post 3:2:1.
 _DOSSIERS = sa.text("""
 INSERT INTO dossiers (id, code, agency_id, version_id, applicant_name, applicant_search,
     applicant_id_number, channel, data, status, outcome, workflow_state, submitted_at,
@@ -33,12 +34,12 @@ INSERT INTO dossiers (id, code, agency_id, version_id, applicant_name, applicant
     supplement_rounds, extended_at)
 SELECT n, 'BENCH-' || n, (:agencies)[1 + n % 50], :version, 'Người thử', 'nguoi thu',
     '008090001234', (ARRAY['online','online','online','desk','desk','post'])[1 + n % 6],
-    '{}'::jsonb, CASE WHEN n % 3 = 0 THEN 4 ELSE 10 END, NULL, '{}'::jsonb, s,
+    '{}'::jsonb, CASE WHEN s >= timestamp '2026-11-25' THEN 4 ELSE 10 END, NULL, '{}'::jsonb, s,
     s + interval '1 hour', s + interval '15 days',
-    CASE WHEN n % 3 = 0 THEN NULL
-         WHEN n % 20 = 1 THEN s + interval '17 days' ELSE s + interval '9 days' END,
-    CASE WHEN n % 3 = 0 THEN NULL ELSE s + interval '10 days' END,
-    1, 0, CASE WHEN n % 50 = 7 THEN 2 ELSE 0 END,
+    CASE WHEN s >= timestamp '2026-11-25' THEN NULL
+         WHEN n % 7 = 1 THEN s + interval '17 days' ELSE s + interval '9 days' END,
+    CASE WHEN s >= timestamp '2026-11-25' THEN NULL ELSE s + interval '10 days' END,
+    1, 0, CASE WHEN n % 13 = 7 THEN 2 ELSE 0 END,
     CASE WHEN n % 97 = 0 THEN s + interval '12 days' END
 FROM (SELECT n, timestamp '2026-01-01' + (n * interval '31536 seconds') / 1000 AS s
       FROM generate_series(1, :count) AS n) AS g
