@@ -21,7 +21,18 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from engine import accounts, api_keys, audit_log, calendars, deadlines, procedures, sandbox
+from engine import (
+    accounts,
+    api_keys,
+    audit_log,
+    calendars,
+    deadlines,
+    indicators,
+    procedures,
+    report_export,
+    reports,
+    sandbox,
+)
 from engine import versions as lifecycle
 from engine.actors import Actor
 from engine.audit_log import AuditFilter
@@ -320,6 +331,35 @@ def calendar_change() -> Response:
         flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; "
               f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
     return redirect(url_for("admin.calendar_page", tinh=province), 303)
+
+
+@bp.get("/bao-cao")
+def report_page() -> str | tuple[str, int]:
+    """The standard statistics report for a period (this month by default), printable,
+    with its XLSX/CSV downloads; with one agency chosen, its QĐ 766 indicators too."""
+    actor = _staff()
+    args = request.args
+    with uow() as work:
+        today = work.clock.now().astimezone(VN_TZ).date()
+        agencies = reports.reportable_agencies(work, actor=actor)
+    if not agencies:
+        abort(403, description="Báo cáo dành cho lãnh đạo cơ quan và quản trị hệ thống.")
+    agency = args.get("co_quan", "" if actor.kind == "admin" else agencies[0]["code"])
+    try:
+        start = date.fromisoformat(args["tu"]) if args.get("tu") else today.replace(day=1)
+        end = date.fromisoformat(args["den"]) if args.get("den") else today
+        with uow() as work:
+            report = reports.statistics_report(work, actor=actor, period=reports.Period(start, end),
+                                               agency_code=agency or None)
+            found = (indicators.indicators(work, actor=actor, agency_code=agency, start=start,
+                                           end=end) if agency else None)
+    except ValueError:
+        flash("Ngày phải có dạng NNNN-TT-NN.", "error")
+        return render_template("admin_report.html", report=None, found=None, agencies=agencies,
+                               agency=agency, start=today.replace(day=1), end=today,
+                               columns=report_export.COLUMNS), 400
+    return render_template("admin_report.html", report=report, found=found, agencies=agencies,
+                           agency=agency, start=start, end=end, columns=report_export.COLUMNS)
 
 
 @bp.get("/nhat-ky")

@@ -127,6 +127,15 @@ class Row:
         }
 
 
+def reportable_agencies(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, str]]:
+    """The agencies whose reports an actor may read (code and name)."""
+    query = select(Agency).order_by(Agency.code)
+    if actor.kind not in ("admin", "system"):
+        led = [agency for agency, role in actor.grants if role == LEADER_ROLE]
+        query = query.where(Agency.id.in_(led))
+    return [{"code": a.code, "name": a.name} for a in uow.session.scalars(query)]
+
+
 def scope_of(uow: UnitOfWork, actor: Actor, agency_code: str | None) -> list[Agency]:
     """The agencies an actor may report on: administrators any (all when none is named);
     an agency's leaders their own."""

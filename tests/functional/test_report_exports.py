@@ -55,3 +55,24 @@ def test_csv_and_indicators_for_a_leader(app: Flask, platform: Platform) -> None
     assert bad.status_code == 400
     assert leader.get(f"/api/v1/reports/statistics?{PERIOD}&agency={MINH_XUAN}&format=pdf"
                       ).status_code == 400
+
+
+def test_the_report_page_for_a_leader_and_for_the_province(app: Flask, platform: Platform) -> None:
+    from tests.helpers import page_login
+
+    _insert(platform)
+    leader = app.test_client()
+    page_login(leader, "lanhdao.minhxuan")
+    page = leader.get("/quan-tri/bao-cao?tu=2026-11-01&den=2026-11-30").data.decode()
+    assert "UBND phường Minh Xuân" in page and "Toàn tỉnh" not in page
+    assert "2.1 Tỉ lệ hồ sơ giải quyết đúng hạn" in page and "(hệ thống chưa ghi nhận dữ liệu này)" in page
+    total_row = page.split("<tfoot>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>9</td>" in total_row  # received, as the hand-computed test says
+    admin = app.test_client()
+    page_login(admin, "quantri")
+    province = admin.get("/quan-tri/bao-cao?tu=2026-11-01&den=2026-11-30").data.decode()
+    assert "Toàn tỉnh" in province and "UBND xã An Tường" in province
+    specialist = app.test_client()
+    page_login(specialist, "chuyenvien.minhxuan")
+    assert specialist.get("/quan-tri/bao-cao").status_code == 403
+    assert leader.get("/quan-tri/bao-cao?tu=hom-nay").status_code == 400
