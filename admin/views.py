@@ -228,6 +228,21 @@ def sandbox_timer(run_id: int, timer_id: str) -> Response:
     return redirect(url_for("admin.sandbox_page", run_id=run_id), 303)
 
 
+@bp.get("/thu-tuc/<agency>/<code>/<int:number>/thoi-gian")
+def step_times_page(agency: str, code: str, number: int) -> str:
+    """Where the version loses time: each step's volume, median and 90th-percentile
+    duration and late share, on the drawing and in a table."""
+    actor = _staff()
+    with uow() as work:
+        times = reports.step_times(work, actor=actor, agency_code=agency, code=code, number=number)
+        bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
+    data = {**{k: bench[k] for k in ("tasks", "ends", "diagrams", "roles")},
+            "report": {"problems": []}, "steps": times["steps"]}
+    return render_template("admin_step_times.html", v=bench, times=times,
+                           bench_json=Markup(json.dumps(data, ensure_ascii=False)  # noqa: S704
+                                             .replace("</", "<\\/")))
+
+
 @bp.get("/thu-tuc/<agency>/<code>/<int:number>/so-sanh")
 def diff_page(agency: str, code: str, number: int) -> str:
     """What changed between another version (`voi`) and this one."""

@@ -17,6 +17,7 @@ Resolution time is in calendar days from reception to the end, without paused ti
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,8 +30,9 @@ from engine.actors import Actor
 from engine.calendar import VN_TZ
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.handover import LEADER_ROLE
-from engine.models import Agency, Dossier, Procedure, ProcedureVersion
+from engine.models import Agency, Dossier, Procedure, ProcedureVersion, Task
 from engine.uow import UnitOfWork
+from engine.versions import find_version, may_see
 
 CHANNELS = ("online", "desk", "post")
 REFUSED_STATUSES = (3,)  # not received (refusals after processing end with outcome "refused")
@@ -284,3 +286,34 @@ def statistics_report(
         "procedures": [{"code": code, **row.as_dict()} for code, row in sorted(by_procedure.items())],
         "total": total.as_dict(),
     }
+
+
+def step_times(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, number: int,
+               period: Period | None = None) -> dict[str, Any]:
+    """Where a procedure version loses time: per user task, how many were completed, the
+    median and 90th-percentile hours from creation to completion, and the share completed
+    after their due time — from the task history of the version's dossiers."""
+    version = find_version(uow, agency_code=agency_code, code=code, number=number)
+    if not (may_see(actor, version) or actor.has_role(version.procedure.agency_id, LEADER_ROLE)):
+        raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
+    query = (select(Task.bpmn_id, Task.created_at, Task.completed_at, Task.due_at)
+             .join(Dossier, Task.dossier_id == Dossier.id)
+             .where(Dossier.version_id == version.id, Task.state == "completed",
+                    Task.completed_at.is_not(None)))
+    if period is not None:
+        query = query.where(Task.completed_at >= period.opens, Task.completed_at < period.closes)
+    hours: dict[str, list[float]] = defaultdict(list)
+    late: dict[str, int] = defaultdict(int)
+    for bpmn_id, created, completed, due in uow.session.execute(query):
+        if completed is None:
+            continue  # excluded by the query; says so to the type checker
+        hours[bpmn_id].append((completed - created).total_seconds() / 3600)
+        late[bpmn_id] += 1 if due is not None and completed > due else 0
+    steps = {}
+    for bpmn_id, values in hours.items():
+        values.sort()
+        steps[bpmn_id] = {
+            "count": len(values), "median_hours": round(statistics.median(values), 1),
+            "p90_hours": round(values[math.ceil(0.9 * len(values)) - 1], 1),  # nearest rank
+            "late_share": round(late[bpmn_id] / len(values), 3)}
+    return {"code": code, "agency": agency_code, "number": number, "steps": steps}

@@ -28,6 +28,16 @@
                                  [data.ends_reached || [], "path-done"]]) {
       for (const id of ids) { if (registry.get(id)) { canvas.addMarker(id, marker); } }
     }
+    // Where the process loses time: each step's figures on the drawing, in words.
+    for (const [id, step] of Object.entries(data.steps || {})) {
+      if (!registry.get(id)) { continue; }
+      const label = document.createElement("span");
+      label.className = "step-time" + (step.late_share >= 0.2 ? " slow" : "");
+      label.textContent = step.count + " lượt · trung vị " + step.median_hours + " giờ · p90 " +
+        step.p90_hours + " giờ · trễ " + Math.round(step.late_share * 100) + "%";
+      overlays.add(id, { position: { top: -22, left: -10 }, html: label });
+      if (step.late_share >= 0.2) { canvas.addMarker(id, "bottleneck"); }
+    }
     for (const [id, task] of Object.entries(data.tasks)) {
       if (!registry.get(id) || !task.deadline) { continue; }
       const chip = document.createElement("span");

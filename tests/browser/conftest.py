@@ -38,11 +38,19 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def server(seeded_sqlite: Path, tmp_path: Path) -> Iterator[str]:
-    """`motcua serve` on a free port over a copy of the seeded database."""
+def server_database(seeded_sqlite: Path, tmp_path: Path) -> str:
+    """The database the test's server runs on (a copy of the seeded one), for tests that
+    write data the pages then show."""
     instance = tmp_path / "instance"
     instance.mkdir()
     shutil.copy(seeded_sqlite, instance / "motcua.db")
+    return f"sqlite:///{instance / 'motcua.db'}"
+
+
+@pytest.fixture
+def server(server_database: str, tmp_path: Path) -> Iterator[str]:
+    """`motcua serve` on a free port over a copy of the seeded database."""
+    instance = tmp_path / "instance"
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])

@@ -196,3 +196,31 @@ def test_each_766_indicator_worked_out_by_hand(platform: Platform) -> None:
     summary = found["_"]
     assert summary["max_score"] == 82.0
     assert summary["score"] == round(sum(i["score"] or 0 for i in summary["indicators"]), 2)
+
+
+def test_step_times_worked_out_by_hand(platform: Platform) -> None:
+    from datetime import timedelta
+
+    from engine.models import Task
+    from engine.reports import step_times
+
+    _insert(platform)
+    with platform.uow() as uow:
+        dossier = uow.session.scalar(select(Dossier).where(Dossier.code == "TEST-B-on-time"))
+        assert dossier is not None
+        for hours in range(1, 11):  # appraisals taking 1..10 hours, due after 7 hours
+            created = at(2)
+            uow.session.add(Task(
+                dossier_id=dossier.id, spiff_id=f"t{hours}", bpmn_id="tham_dinh", name="Thẩm định",
+                role="chuyen_vien", agency_id=dossier.agency_id, form="tham_dinh.schema.json",
+                state="completed", created_at=created, due_at=created + timedelta(hours=7),
+                completed_at=created + timedelta(hours=hours)))
+        uow.session.add(Task(dossier_id=dossier.id, spiff_id="open", bpmn_id="phe_duyet",
+                             name="Phê duyệt", role="lanh_dao", agency_id=dossier.agency_id,
+                             form="phe_duyet.schema.json", state="open", created_at=at(3)))
+        uow.commit()
+        found = step_times(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=PERMIT, number=1)
+    # 10 completions; median of 1..10 = 5.5; nearest-rank p90 = the 9th value = 9;
+    # 8, 9 and 10 hours finished after the 7-hour due time: 3 of 10 late. Open tasks ignored.
+    assert found["steps"] == {"tham_dinh": {"count": 10, "median_hours": 5.5, "p90_hours": 9.0,
+                                            "late_share": 0.3}}
