@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -26,6 +27,7 @@ from engine import (
     api_keys,
     audit_log,
     calendars,
+    dashboard,
     deadlines,
     indicators,
     procedures,
@@ -375,6 +377,47 @@ def report_page() -> str | tuple[str, int]:
                                columns=report_export.COLUMNS), 400
     return render_template("admin_report.html", report=report, found=found, agencies=agencies,
                            agency=agency, start=start, end=end, columns=report_export.COLUMNS)
+
+
+@bp.get("/bang-dieu-khien")
+def dashboard_page() -> str:
+    """The leader's dashboard: on-time rate by month, dossiers by status, the slowest
+    procedures, open work per officer — bars drawn on the server, every value in words."""
+    actor = _staff()
+    with uow() as work:
+        today = work.clock.now().astimezone(VN_TZ).date()
+        agencies = reports.reportable_agencies(work, actor=actor)
+        if not agencies:
+            abort(403, description="Bảng điều khiển dành cho lãnh đạo cơ quan và quản trị hệ thống.")
+        agency = request.args.get("co_quan", "" if actor.kind == "admin" else agencies[0]["code"])
+        board = dashboard.dashboard(work, actor=actor, agency_code=agency or None, today=today)
+    return render_template("admin_dashboard.html", charts=_charts(board), agencies=agencies,
+                           agency=agency)
+
+
+def _percent(rate: float | None) -> str:
+    return "không có hồ sơ" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
+
+
+def _charts(board: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, float, str]], float]]:
+    """The dashboard's bar charts: (id, title, [(label, value, value in words)], full bar)."""
+    charts = []
+    for index, agency in enumerate(board["agencies"][:6], start=1):
+        items = [(m["month"], m["agencies"][agency["code"]] or 0.0,
+                  _percent(m["agencies"][agency["code"]])) for m in board["trend"]]
+        charts.append((f"dung-han-{index}", f"Tỉ lệ đúng hạn theo tháng — {agency['name']}",
+                       items, 1.0))
+    statuses = [(s["label"], s["count"], f"{s['count']} hồ sơ") for s in board["statuses"]]
+    slowest = [(s["code"], s["average_days"], f"{s['average_days']} ngày ({s['count']} hồ sơ)")
+               for s in board["slowest"]]
+    workload = [(w["officer"], w["open"], f"{w['open']} việc, {w['overdue']} quá hạn")
+                for w in board["workload"]]
+    for chart_id, title, items in (
+            ("trang-thai", "Hồ sơ theo trạng thái hiện tại", statuses),
+            ("cham-nhat", "Thủ tục giải quyết lâu nhất (90 ngày qua, số ngày trung bình)", slowest),
+            ("khoi-luong", "Công việc đang mở theo cán bộ", workload)):
+        charts.append((chart_id, title, items, max((v for _, v, _ in items), default=1) or 1))
+    return charts
 
 
 @bp.get("/nhat-ky")

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from engine import dossiers, procedures
+from engine import dashboard, dossiers, procedures
+from engine.calendar import VN_TZ
 from engine.errors import FormInvalid, NotFound
 from engine.text import fold
 from webapp.context import client_address, current_actor, uow
@@ -70,6 +71,14 @@ def receipt(code: str) -> str:
     with uow() as work:
         view = dossiers.track_by_code(work, code=code)
     return render_template("receipt.html", dossier=view)
+
+
+@bp.get("/cong-khai")
+def disclosure() -> str:
+    """Public results of the year so far, per agency and for the province."""
+    with uow() as work:
+        figures = dashboard.public_figures(work, today=work.clock.now().astimezone(VN_TZ).date())
+    return render_template("disclosure.html", figures=figures)
 
 
 @bp.get("/tra-cuu")

@@ -60,6 +60,11 @@ def test_the_leader_report_and_the_bottleneck_overlay(
     assert "Tổng cộng" in leader.inner_text("#report tfoot")
     assert "2.1 Tỉ lệ hồ sơ giải quyết đúng hạn" in leader.inner_text("#indicators")
     leader.screenshot(path=str(shots / "01-leader-report.png"), full_page=True)
+    leader.get_by_role("link", name="Bảng điều khiển").click()
+    leader.wait_for_selector("#trang-thai svg rect")
+    assert leader.locator("figure.chart").count() == 4
+    assert "hồ sơ" in leader.inner_text("#trang-thai")
+    leader.screenshot(path=str(shots / "01b-leader-dashboard.png"), full_page=True)
 
     designer = _login(browser, server, "thietke.minhxuan")
     designer.goto(f"{server}/quan-tri/thu-tuc/000.00.12.H64/1.009994/1/thoi-gian")
