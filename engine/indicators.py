@@ -60,11 +60,14 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
                end: date) -> dict[str, Any]:
     """The indicators of one agency for a period (leaders of the agency, administrators)."""
     period = Period(start, end)
-    [agency] = scope_of(uow, actor, agency_code)
-    row = aggregate(uow, [agency], period).get(agency.id, Row())
+    scope = scope_of(uow, actor, agency_code)  # the agency and its sub-units
+    agency = scope[0]
+    row = Row()
+    for part in aggregate(uow, scope, period).values():
+        row.add(part)
     new = sum(row.new.values())
     handled = row.resolved + row.in_progress + row.paused
-    digitised = _fully_digitised(uow, agency.id, period)
+    digitised = _fully_digitised(uow, [a.id for a in scope], period)
     late_rate = _rate(row.late, row.resolved) or 0.0
     found = [
         _indicator("2.1", "Tỉ lệ hồ sơ giải quyết đúng hạn", row.early + row.on_time + row.within
@@ -88,11 +91,11 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
             "max_score": round(sum(MAX_POINTS.values()), 2)}
 
 
-def _fully_digitised(uow: UnitOfWork, agency_id: int, period: Period) -> int:
+def _fully_digitised(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
     """Dossiers resolved in the period with a current file for every required paper."""
     resolved = list(uow.session.execute(
         select(Dossier.id, Dossier.version_id).where(
-            Dossier.agency_id == agency_id, Dossier.ended_at >= period.opens,
+            Dossier.agency_id.in_(agency_ids), Dossier.ended_at >= period.opens,
             Dossier.ended_at < period.closes)))
     if not resolved:
         return 0

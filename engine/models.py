@@ -95,6 +95,8 @@ class Agency(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), default=None)
+    # A sub-unit (phòng, đơn vị trực thuộc) names its parent: reports of the parent include it.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), default=None)
 
 
 class Account(Base):

@@ -139,18 +139,30 @@ def reportable_agencies(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, str]
 
 
 def scope_of(uow: UnitOfWork, actor: Actor, agency_code: str | None) -> list[Agency]:
-    """The agencies an actor may report on: administrators any (all when none is named);
-    an agency's leaders their own."""
+    """The agencies a report covers: the named one and its sub-units (its leaders, or
+    administrators), or every agency (administrators only)."""
     if agency_code:
         agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
         if agency is None:
             raise NotFound(f"Không có cơ quan mã {agency_code}.")
         if actor.kind not in ("admin", "system") and not actor.has_role(agency.id, LEADER_ROLE):
             raise Forbidden("Chỉ lãnh đạo cơ quan và quản trị hệ thống xem báo cáo của cơ quan.")
-        return [agency]
+        return _with_sub_units(uow, agency)
     if actor.kind not in ("admin", "system"):
         raise Forbidden("Chỉ quản trị hệ thống xem báo cáo toàn tỉnh.")
     return list(uow.session.scalars(select(Agency).order_by(Agency.code)))
+
+
+def _with_sub_units(uow: UnitOfWork, agency: Agency) -> list[Agency]:
+    """An agency, then its sub-units at every depth, each once."""
+    found, frontier = [agency], [agency.id]
+    while frontier:
+        children = list(uow.session.scalars(select(Agency).where(Agency.parent_id.in_(frontier))
+                                            .order_by(Agency.code)))
+        children = [c for c in children if c not in found]
+        found += children
+        frontier = [c.id for c in children]
+    return found
 
 
 def _vn_date(uow: UnitOfWork, column: Any) -> Any:

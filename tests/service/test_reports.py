@@ -224,3 +224,33 @@ def test_step_times_worked_out_by_hand(platform: Platform) -> None:
     # 8, 9 and 10 hours finished after the 7-hour due time: 3 of 10 late. Open tasks ignored.
     assert found["steps"] == {"tham_dinh": {"count": 10, "median_hours": 5.5, "p90_hours": 9.0,
                                             "late_share": 0.3}}
+
+
+def test_an_agency_report_includes_its_sub_units(platform: Platform) -> None:
+    from engine.indicators import indicators
+
+    _insert(platform)
+    with platform.uow() as uow:
+        parent = uow.session.scalar(select(Agency).where(Agency.code == MINH_XUAN))
+        assert parent is not None
+        unit = Agency(code="000.00.12.H64-KT", name="Phòng Kinh tế phường Minh Xuân",
+                      province_id=parent.province_id, parent_id=parent.id)
+        uow.session.add(unit)
+        uow.session.flush()
+        version = uow.session.scalar(select(Dossier.version_id).where(
+            Dossier.code == "TEST-B-on-time"))
+        uow.session.add(Dossier(
+            code="TEST-M-sub-unit", agency_id=unit.id, version_id=version,
+            applicant_name="Người thử", applicant_id_number="001001001001", channel="online",
+            data={}, status=9, workflow_state={}, submitted_at=at(5), received_at=at(5),
+            due_at=at(20), ended_at=at(19), row_version=1))
+        uow.commit()
+    report = _report(platform, agency_code=MINH_XUAN)
+    assert [a["code"] for a in report["agencies"]] == [MINH_XUAN, "000.00.12.H64-KT"]
+    assert report["agencies"][1]["resolved"] == {"total": 1, "early": 1, "on_time": 0, "late": 0}
+    assert report["total"]["received"]["total"] == 9 + 1
+    with platform.uow() as uow:
+        found = indicators(uow, actor=SYSTEM, agency_code=MINH_XUAN, start=NOVEMBER.start,
+                           end=NOVEMBER.end)
+    on_time = next(i for i in found["indicators"] if i["code"] == "2.1")
+    assert (on_time["numerator"], on_time["denominator"]) == (4 + 1, 7 + 1)
