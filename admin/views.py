@@ -112,14 +112,18 @@ def version_page(agency: str, code: str, number: int) -> str:
     with uow() as work:
         bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
     return render_template("admin_version.html", v=bench, actor=actor,
-                           bench_json=_json_for_script(bench))
+                           bench_json=_diagram_data(bench))
 
 
-def _json_for_script(bench: dict[str, object]) -> Markup:
-    """The page's data for its script, safe inside <script> (no "</" can close it)."""
-    text = json.dumps({k: bench[k] for k in ("report", "tasks", "ends", "diagrams", "roles")},
-                      ensure_ascii=False).replace("</", "<\\/")
-    return Markup(text)  # noqa: S704  # JSON with "</" escaped, read by the page's script
+def _json_for_script(data: dict[str, Any]) -> Markup:
+    """Data for a page's diagram script, safe inside <script> (no "</" can close it)."""
+    return Markup(json.dumps(data, ensure_ascii=False).replace("</", "<\\/"))  # noqa: S704
+
+
+def _diagram_data(bench: dict[str, Any], **more: Any) -> Markup:
+    """What diagram.js and modeler.js read: the version's diagrams, steps, roles, findings."""
+    return _json_for_script({**{k: bench[k] for k in ("report", "tasks", "ends", "diagrams",
+                                                      "roles")}, **more})
 
 
 @bp.post("/thu-tuc/<agency>/<code>/<int:number>/<step>")
@@ -192,12 +196,11 @@ def sandbox_page(run_id: int, error: str = "") -> str:
         run = sandbox.show_run(work, actor=actor, run_id=run_id)
         bench = lifecycle.workbench(work, actor=actor, agency_code=run["agency"],
                                     code=run["code"], number=run["number"])
-    data = {**{k: bench[k] for k in ("tasks", "ends", "diagrams", "roles")},
-            "report": {"problems": []}, "path": run["path"], "ends_reached": run["ends"],
-            "waiting": [t["bpmn_id"] for t in run["waiting"]]}
     return render_template("admin_sandbox.html", run=run, v=bench, error=error,
-                           bench_json=Markup(json.dumps(data, ensure_ascii=False)  # noqa: S704
-                                             .replace("</", "<\\/")),
+                           bench_json=_diagram_data(
+                               bench, report={"problems": []}, path=run["path"],
+                               ends_reached=run["ends"],
+                               waiting=[t["bpmn_id"] for t in run["waiting"]]),
                            pretty=lambda value: json.dumps(value, ensure_ascii=False, indent=2))
 
 
@@ -238,11 +241,9 @@ def step_times_page(agency: str, code: str, number: int) -> str:
     with uow() as work:
         times = reports.step_times(work, actor=actor, agency_code=agency, code=code, number=number)
         bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
-    data = {**{k: bench[k] for k in ("tasks", "ends", "diagrams", "roles")},
-            "report": {"problems": []}, "steps": times["steps"]}
     return render_template("admin_step_times.html", v=bench, times=times,
-                           bench_json=Markup(json.dumps(data, ensure_ascii=False)  # noqa: S704
-                                             .replace("</", "<\\/")))
+                           bench_json=_diagram_data(bench, report={"problems": []},
+                                                    steps=times["steps"]))
 
 
 @bp.get("/thu-tuc/<agency>/<code>/<int:number>/so-sanh")
@@ -290,7 +291,7 @@ def modeler_page(agency: str, code: str, number: int) -> str:
     actor = _staff()
     with uow() as work:
         bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
-    return render_template("admin_modeler.html", v=bench, bench_json=_json_for_script(bench),
+    return render_template("admin_modeler.html", v=bench, bench_json=_diagram_data(bench),
                            forms=sorted(name.removeprefix("forms/") for name in bench["forms"]))
 
 
