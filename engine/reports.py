@@ -63,6 +63,11 @@ class Period:
         return datetime.combine(self.end + timedelta(days=1), time(), VN_TZ)
 
 
+# The whole-number counts of a row, each summed in the database under its own name.
+COUNTS = ("carried_over", "early", "on_time", "late", "within", "past", "paused", "refused",
+          "withdrawn", "returned", "extensions", "supplement_rounds")
+
+
 @dataclass
 class Row:
     """The counts of one agency (or one procedure, or the whole scope)."""
@@ -101,9 +106,7 @@ class Row:
 
     def add(self, other: Row) -> None:
         """Add another row's counts (a total of agencies; the median is not additive)."""
-        for name in ("carried_over", "early", "on_time", "late", "within", "past", "paused",
-                     "refused", "withdrawn", "returned", "supplement_rounds", "extensions",
-                     "days_total", "days_count"):
+        for name in (*COUNTS, "days_total", "days_count"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for channel in CHANNELS:
             self.new[channel] += other.new[channel]
@@ -240,8 +243,7 @@ def aggregate(uow: UnitOfWork, agencies: list[Agency], period: Period, *, by: st
     rows: dict[Any, Row] = {}
     for found in uow.session.execute(query).mappings():
         row = Row(new={c: int(found[f"new_{c}"] or 0) for c in CHANNELS})
-        for name in ("carried_over", "early", "on_time", "late", "within", "past", "paused",
-                     "refused", "withdrawn", "returned", "extensions", "supplement_rounds"):
+        for name in COUNTS:
             setattr(row, name, int(found[name] or 0))
         row.days_count = int(found["timed"] or 0)
         row.days_total = max(float(found["seconds"] or 0), 0.0) / 86400

@@ -22,22 +22,8 @@
     preview.dataset.version = String(Number(preview.dataset.version || 0) + 1);
   }
   text.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 300); });
-  button.addEventListener("click", async function () {
-    const status = document.getElementById("save-result");
-    const response = await fetch(button.dataset.url, {
-      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ files: { [button.dataset.path]: text.value } })
-    });
-    const answer = await response.json();
-    status.replaceChildren();
-    if (answer.version) {
-      const link = document.createElement("a");
-      link.href = answer.url;
-      link.textContent = "Đã lưu thành bản nháp số " + answer.version.number + " — mở trang phiên bản";
-      status.append(link);
-    } else {
-      status.textContent = answer.error ||
-        ("Chưa lưu: " + (answer.report ? answer.report.problems.map(p => p.message).join("; ") : ""));
-    }
+  button.addEventListener("click", function () {
+    window.saveDraft(button.dataset.url, { [button.dataset.path]: text.value },
+                     document.getElementById("save-result"));
   });
 })();

@@ -3,7 +3,6 @@
 // draft", which the server validates and tests like any upload.
 (async function () {
   const data = JSON.parse(document.getElementById("bench-data").textContent);
-  const csrf = document.querySelector("meta[name=csrf-token]").content;
   const panel = document.getElementById("properties");
   const picker = document.getElementById("diagram-file");
   const modeler = new window.BpmnJS({
@@ -120,33 +119,9 @@
   picker.addEventListener("change", () => open(picker.value));
 
   document.getElementById("save").addEventListener("click", async function () {
-    const status = document.getElementById("save-result");
-    status.textContent = "Đang lưu và kiểm tra…";
     const { xml } = await modeler.saveXML({ format: true });
-    const response = await fetch(document.getElementById("save").dataset.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ files: { [current]: xml } })
-    });
-    const answer = await response.json();
-    status.replaceChildren();
-    if (answer.version) {
-      const link = document.createElement("a");
-      link.href = answer.url;
-      link.textContent = "Đã lưu thành bản nháp số " + answer.version.number + " — mở trang phiên bản";
-      status.append(link);
-      return;
-    }
-    const title = document.createElement("p");
-    title.textContent = answer.error || "Sơ đồ chưa hợp lệ, chưa lưu:";
-    status.append(title);
-    const list = document.createElement("ul");
-    for (const p of (answer.report ? answer.report.problems : [])) {
-      const item = document.createElement("li");
-      item.textContent = (p.element ? "[" + p.element + "] " : "") + p.message;
-      list.append(item);
-    }
-    status.append(list);
+    await window.saveDraft(this.dataset.url, { [current]: xml },
+                           document.getElementById("save-result"));
   });
 
   await open(current);
