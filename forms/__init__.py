@@ -1,7 +1,7 @@
 """JSON-Schema forms: check a schema, validate data with Vietnamese messages, render HTML."""
 
-from forms.render import render_form, render_summary
-from forms.submission import FormSubmission, parse_submission
+from forms.render import PaperSlot, render_form, render_summary
+from forms.submission import FormSubmission, keep_read_only, parse_submission
 from forms.validation import (
     FieldError,
     FormValidator,
@@ -15,8 +15,10 @@ __all__ = [
     "FieldError",
     "FormSubmission",
     "FormValidator",
+    "PaperSlot",
     "SchemaProblem",
     "check_schema",
+    "keep_read_only",
     "nesting_depth",
     "parse_submission",
     "render_form",

@@ -11,18 +11,61 @@ UI schema (``forms/<name>.ui.json``)::
                                 "labels": {"value": "label"}, "readonly": true}}}
 
 Paths in ``fields`` leave out row numbers: ``don_vi_thiet_ke.ten``.
+
+Conditional fields — those an ``if``/``then``/``else`` adds, the dependents of a
+``dependentRequired`` and the fields of each branch of a ``oneOf``/``anyOf`` choice — are
+wrapped in an element whose ``data-show-if`` names the field and values they depend on,
+with a sentence saying so: the page's script shows and hides them, and without the script
+every field stays visible with that sentence. The server's validation stays the judge.
+
+The papers of a procedure (`PaperSlot`) render after the fields: one file input each,
+with the accepted types and size, the file already attached, and the papers of the
+citizen's data store that may be reused instead of uploading again.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from forms.submission import ADD, REMOVE
-from forms.validation import FieldError
+from forms.validation import CONDITION_KEYWORDS, FieldError, discriminator, field_schema
 
 Json = Mapping[str, Any]
+
+
+PAPER_ERROR = "_paper."
+FILE_FIELD = "_file."
+STORED_FIELD = "_stored."
+
+
+@dataclass(frozen=True)
+class PaperSlot:
+    """One paper of the procedure as the form offers it: `key` names its inputs
+    (``_file.<key>``, ``_stored.<key>``) and its errors (``_paper.<key>``)."""
+
+    key: str
+    name: str
+    required: bool
+    limits: str  # "PDF, ảnh PNG; tối đa 5 MB"
+    accept: str  # the file input's accept attribute: ".pdf,.png"
+    current: str | None = None  # the file attached now, described
+    stored: Sequence[tuple[str, str]] = field(default_factory=tuple)  # (id, label) to reuse
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """When a conditional field applies: `trigger` (a dotted input name) holds one of
+    `values` (any value at all when `values` is None), or none of them when `negate`."""
+
+    trigger: str
+    values: tuple[Any, ...] | None
+    negate: bool
+    required: bool
+    note: str
 
 
 def render_form(
@@ -30,44 +73,49 @@ def render_form(
     ui: Json | None = None,
     values: Json | None = None,
     errors: Sequence[FieldError] = (),
+    papers: Sequence[PaperSlot] = (),
 ) -> str:
-    """HTML for every field of `schema`, filled with `values`, with `errors` beside fields."""
-    ctx = _Context(schema, ui or {}, errors)
+    """HTML for every field of `schema`, filled with `values`, with `errors` beside fields,
+    then the `papers` to attach."""
+    ctx = _Context(schema, ui or {}, errors, papers)
     parts = []
     if errors:
         parts.append(ctx.summary())
     parts.append(ctx.object_fields(schema, [], values or {}))
+    if papers:
+        parts.append(ctx.papers(papers))
     return "\n".join(parts)
 
 
 class _Context:
-    def __init__(self, schema: Json, ui: Json, errors: Sequence[FieldError]) -> None:
+    def __init__(
+        self, schema: Json, ui: Json, errors: Sequence[FieldError],
+        papers: Sequence[PaperSlot] = (),
+    ) -> None:
         self.schema = schema
         self.ui_fields: Json = ui.get("fields", {}) if isinstance(ui.get("fields"), dict) else {}
         self.order: list[str] = list(ui.get("order", [])) if isinstance(ui.get("order"), list) else []
         self.errors = {e.field: e.message for e in errors}
+        self.paper_names = {p.key: p.name for p in papers}
 
     def summary(self) -> str:
         items = []
-        for field, message in self.errors.items():
-            target = _field_id(field.split(".")) if field else "form-top"
-            label = escape(self._title_of(field)) if field else "Biểu mẫu"
+        for name, message in self.errors.items():
+            if name.startswith(PAPER_ERROR):
+                key = name.removeprefix(PAPER_ERROR)
+                target, label = f"paper-{key}", escape(self.paper_names.get(key, key))
+            else:
+                target = _field_id(name.split(".")) if name else "form-top"
+                label = escape(self._title_of(name)) if name else "Biểu mẫu"
             items.append(f'<li><a href="#{target}">{label}: {escape(message)}</a></li>')
         return (
             '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'
             f"<h2>Có {len(self.errors)} lỗi cần sửa</h2><ul>{''.join(items)}</ul></div>"
         )
 
-    def _title_of(self, field: str) -> str:
-        node: Any = self.schema
-        for part in field.split("."):
-            if part.isdigit():
-                node = node.get("items", {}) if isinstance(node, dict) else {}
-            else:
-                props = node.get("properties", {}) if isinstance(node, dict) else {}
-                node = props.get(part, {}) if isinstance(props, dict) else {}
-        title = node.get("title") if isinstance(node, dict) else None
-        return str(title or field)
+    def _title_of(self, name: str) -> str:
+        title = field_schema(self.schema, name.split(".")).get("title")
+        return str(title or name)
 
     def ui(self, path: Sequence[str | int]) -> Json:
         key = ".".join(str(p) for p in path if not isinstance(p, int))
@@ -86,11 +134,104 @@ class _Context:
             return ""
         required = set(schema.get("required", [])) if isinstance(schema.get("required"), list) else set()
         values = values if isinstance(values, dict) else {}
-        return "\n".join(
-            self.field(props[name], [*path, name], values.get(name), name in required)
-            for name in self.ordered(props, path)
-            if isinstance(props[name], dict)
-        )
+        extra = self.conditional_fields(schema, path, required)
+        choice = discriminator(schema.get("oneOf") or schema.get("anyOf"))
+        out = []
+        for name in self.ordered(props, path):
+            if not isinstance(props[name], dict) or name in extra:
+                continue
+            if name == choice:
+                out.append(self.choice(schema, [*path, name], values.get(name), name in required))
+            else:
+                out.append(self.field(props[name], [*path, name], values.get(name), name in required))
+            out.extend(self.conditional(sub, [*path, extra_name], values.get(extra_name), shown)
+                       for extra_name, (sub, shown) in extra.items()
+                       if shown.trigger == _name([*path, name]))
+        if choice is not None and choice not in props:
+            out.insert(0, self.choice(schema, [*path, choice], values.get(choice), True))
+            out.extend(self.conditional(sub, [*path, n], values.get(n), shown)
+                       for n, (sub, shown) in extra.items()
+                       if shown.trigger == _name([*path, choice]))
+        return "\n".join(out)
+
+    def conditional_fields(
+        self, schema: Json, path: list[str | int], required: set[str]
+    ) -> dict[str, tuple[Json, _Shown]]:
+        """The fields of this object shown only under a condition, with that condition."""
+        found: dict[str, tuple[Json, _Shown]] = {}
+        raw_props = schema.get("properties")
+        props: Json = raw_props if isinstance(raw_props, dict) else {}
+
+        def add(branch: Any, trigger: str, values: tuple[Any, ...] | None, negate: bool,
+                note: str) -> None:
+            if not isinstance(branch, dict):
+                return
+            raw = branch.get("properties")
+            branch_props: Json = raw if isinstance(raw, dict) else {}
+            raw_needed = branch.get("required")
+            needed = set(raw_needed) if isinstance(raw_needed, list) else set()
+            for name in [*branch_props, *sorted(needed - set(branch_props))]:
+                sub = branch_props.get(name)
+                sub = sub if isinstance(sub, dict) else props.get(name)
+                if name in required or not isinstance(sub, dict) or "const" in sub:
+                    continue
+                shown = _Shown(_name([*path, trigger]), values, negate, name in needed, note)
+                found.setdefault(name, (sub, shown))
+
+        tested = _trigger(schema.get("if"))
+        if tested is not None:
+            name, options = tested
+            said = self.values_said([*path, name], options)
+            for keyword, negate in zip(CONDITION_KEYWORDS, (False, True), strict=True):
+                note = (f"Chỉ điền khi «{self._title_at([*path, name])}» "
+                        f"{'không phải' if negate else 'là'} {said}.")
+                add(schema.get(keyword), name, options, negate, note)
+        dependents = schema.get("dependentRequired")
+        if isinstance(dependents, dict):
+            for name, needed_names in dependents.items():
+                note = f"Cần điền khi đã nhập «{self._title_at([*path, name])}»."
+                add({"required": needed_names if isinstance(needed_names, list) else []},
+                    name, None, False, note)
+        alternatives = schema.get("oneOf") or schema.get("anyOf")
+        choice = discriminator(alternatives)
+        if choice is not None and isinstance(alternatives, list):
+            for option in alternatives:
+                value = option["properties"][choice]["const"]
+                note = (f"Chỉ điền khi «{self._title_at([*path, choice])}» là "
+                        f"«{option.get('title', value)}».")
+                add(option, choice, (value,), False, note)
+        return found
+
+    def values_said(self, path: list[str | int], options: tuple[Any, ...]) -> str:
+        ui = self.ui(path)
+        sub = field_schema(self.schema, path)
+        return " hoặc ".join(f"«{_display(sub, ui, v)}»" for v in options)
+
+    def _title_at(self, path: list[str | int]) -> str:
+        return str(field_schema(self.schema, path).get("title") or path[-1])
+
+    def conditional(self, schema: Json, path: list[str | int], value: Any, shown: _Shown) -> str:
+        rule = {"field": shown.trigger, "negate": shown.negate}
+        if shown.values is not None:
+            rule["in"] = ["true" if v is True else "false" if v is False else str(v)
+                          for v in shown.values]
+        attribute = escape(json.dumps(rule, ensure_ascii=False))
+        return (f'<div class="conditional" data-show-if="{attribute}">'
+                f'<p class="condition-note">{escape(shown.note)}</p>'
+                f"{self.field(schema, path, value, shown.required)}</div>")
+
+    def choice(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
+        """The radio buttons choosing a `oneOf`/`anyOf` branch by its constant."""
+        options = schema.get("oneOf") or schema.get("anyOf") or []
+        own = schema.get("properties", {}).get(path[-1], {})
+        label = escape(str(own.get("title") or path[-1])) + _marker(required)
+        choices = [(o["properties"][path[-1]]["const"], str(o.get("title") or
+                    o["properties"][path[-1]]["const"])) for o in options]
+        choices = [(v, str(self.ui(path).get("labels", {}).get(str(v), t))) for v, t in choices]
+        error = self.error_html(path)
+        attrs = _aria([f"{_field_id(path)}-error"] if error else [], bool(error), required)
+        return (f'<fieldset class="field choice" id="{_field_id(path)}"{attrs}><legend>{label}'
+                f"</legend>{error}{_radios(path, choices, value)}</fieldset>")
 
     def field(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
         kind = schema.get("type")
@@ -184,6 +325,53 @@ class _Context:
         if message is None:
             return ""
         return f'<p class="error" id="{_field_id(path)}-error">{escape(message)}</p>'
+
+
+    def papers(self, papers: Sequence[PaperSlot]) -> str:
+        parts = ['<fieldset class="papers" id="papers"><legend>Thành phần hồ sơ đính kèm</legend>']
+        for paper in papers:
+            slot = f"paper-{paper.key}"
+            message = self.errors.get(PAPER_ERROR + paper.key)
+            described = [f"{slot}-help"] + ([f"{slot}-error"] if message else [])
+            attrs = _aria(described, message is not None, False)
+            parts.append(f'<div class="paper field" id="{slot}">'
+                         f'<p class="paper-name" id="{slot}-name">{escape(paper.name)}'
+                         f"{_marker(paper.required)}</p>"
+                         f'<p class="help" id="{slot}-help">{escape(paper.limits)}</p>')
+            if paper.current:
+                parts.append(f'<p class="current">Đã đính kèm: {escape(paper.current)}</p>')
+            verb = "Thay bằng tệp khác" if paper.current else "Chọn tệp"
+            parts.append(f'<label for="{slot}-file">{verb} — {escape(_short(paper.name))}</label>'
+                         f'<input type="file" id="{slot}-file" name="{FILE_FIELD}{paper.key}" '
+                         f'accept="{escape(paper.accept)}"{attrs}>')
+            if paper.stored:
+                options = "".join(f'<option value="{escape(k)}">{escape(v)}</option>'
+                                  for k, v in paper.stored)
+                parts.append(f'<label for="{slot}-stored">Hoặc dùng giấy tờ trong kho dữ liệu '
+                             f'của bạn</label><select id="{slot}-stored" '
+                             f'name="{STORED_FIELD}{paper.key}" aria-describedby="{slot}-help">'
+                             f'<option value="">— Không dùng —</option>{options}</select>')
+            if message:
+                parts.append(f'<p class="error" id="{slot}-error">{escape(message)}</p>')
+            parts.append("</div>")
+        parts.append("</fieldset>")
+        return "".join(parts)
+
+
+def _short(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def _trigger(condition: Any) -> tuple[str, tuple[Any, ...]] | None:
+    """The field and values an `if` tests, when it tests one field against constants."""
+    if not isinstance(condition, dict) or not isinstance(condition.get("properties"), dict):
+        return None
+    for name, test in condition["properties"].items():
+        if isinstance(test, dict) and "const" in test:
+            return name, (test["const"],)
+        if isinstance(test, dict) and isinstance(test.get("enum"), list):
+            return name, tuple(test["enum"])
+    return None
 
 
 def _marker(required: bool) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forms.validation import field_schema
+from forms.validation import field_schema, properties_of
 
 ADD = "_add_row"
 REMOVE = "_remove_row"
@@ -152,3 +152,34 @@ def _add(schema: Mapping[str, Any], data: dict[str, Any], dotted_path: str) -> N
         if len(rows) < MAX_ROWS:
             rows.append({})
         parent[last] = rows
+
+
+def keep_read_only(
+    schema: Mapping[str, Any], ui: Mapping[str, Any] | None, posted: dict[str, Any],
+    known: Mapping[str, Any],
+) -> dict[str, Any]:
+    """`posted` with every read-only field (``readOnly`` in the schema or ``readonly`` in the
+    UI schema) set back to its `known` value: a browser cannot change what the form shows
+    as fixed (pre-filled identity, values computed by the agency)."""
+    fields = ui.get("fields", {}) if ui and isinstance(ui.get("fields"), dict) else {}
+    return _keep(schema, fields, posted, known, [])
+
+
+def _keep(
+    schema: Mapping[str, Any], ui_fields: Mapping[str, Any], posted: dict[str, Any],
+    known: Mapping[str, Any], path: list[str],
+) -> dict[str, Any]:
+    result = dict(posted)
+    for name, sub in properties_of(schema).items():
+        dotted_name = ".".join([*path, name])
+        ui = ui_fields.get(dotted_name, {})
+        if sub.get("readOnly") is True or (isinstance(ui, dict) and ui.get("readonly")):
+            if name in known:
+                result[name] = known[name]
+            else:
+                result.pop(name, None)
+        elif sub.get("type") == "object" and isinstance(known.get(name), dict):
+            inner = posted.get(name)
+            result[name] = _keep(sub, ui_fields, inner if isinstance(inner, dict) else {},
+                                 known[name], [*path, name])
+    return result

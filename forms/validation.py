@@ -109,12 +109,47 @@ def validate_data(schema: Mapping[str, Any], data: object) -> list[FieldError]:
 
 
 def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
-    """Prefer the specific errors inside if/then/allOf over their umbrella error."""
+    """Prefer the specific errors inside if/then/allOf over their umbrella error, and for
+    a choice (`oneOf`/`anyOf` told apart by a constant) the errors of the chosen branch."""
     for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         if error.validator in ("allOf", "if", "then", "else") and error.context:
             yield from _leaves(error.context)
+        elif error.validator in ("oneOf", "anyOf") and error.context:
+            chosen = chosen_branch(error.validator_value, error.instance)
+            inside = [e for e in error.context if chosen is not None
+                      and e.relative_schema_path and e.relative_schema_path[0] == chosen]
+            if inside:
+                yield from _leaves(inside)
+            else:
+                yield error
         else:
             yield error
+
+
+def discriminator(options: object) -> str | None:
+    """The property whose constant tells a choice's branches apart (`oneOf`/`anyOf` of
+    objects that each fix the same property with `const`), if there is one."""
+    if not isinstance(options, list) or not options:
+        return None
+    names: set[str] | None = None
+    for option in options:
+        props = option.get("properties") if isinstance(option, dict) else None
+        if not isinstance(props, dict):
+            return None
+        fixed = {k for k, v in props.items() if isinstance(v, dict) and "const" in v}
+        names = fixed if names is None else names & fixed
+    return sorted(names)[0] if names else None
+
+
+def chosen_branch(options: object, instance: object) -> int | None:
+    """The index of the branch whose constant the data picked (None when none is)."""
+    name = discriminator(options)
+    if name is None or not isinstance(instance, dict) or not isinstance(options, list):
+        return None
+    for index, option in enumerate(options):
+        if option["properties"][name]["const"] == instance.get(name):
+            return index
+    return None
 
 
 def dotted(parts: Iterable[Any]) -> str:
@@ -134,7 +169,19 @@ def _to_field_error(schema: Mapping[str, Any], error: ValidationError) -> FieldE
             return FieldError(dotted(path), _const_message(True, None))
         return FieldError(dotted(path), f"Vui lòng nhập «{_title(schema, path)}».")
     if kind == "dependentRequired":
-        return FieldError(dotted(path), "Thiếu thông tin đi kèm bắt buộc: " + error.message)
+        trigger = next((name for name, needed in (rule or {}).items()
+                        if isinstance(needed, list) and isinstance(error.instance, dict)
+                        and name in error.instance and any(n not in error.instance for n in needed)),
+                       "")
+        missing_name = next((n for n in (rule or {}).get(trigger, [])
+                             if isinstance(error.instance, dict) and n not in error.instance), "")
+        target = [*path, missing_name]
+        return FieldError(dotted(target), f"Vui lòng nhập «{_title(schema, target)}» "
+                                          f"khi đã nhập «{_title(schema, [*path, trigger])}».")
+    if kind in ("oneOf", "anyOf") and discriminator(rule) is not None:
+        name = discriminator(rule) or ""
+        return FieldError(dotted([*path, name]),
+                          f"Vui lòng chọn một trường hợp cho «{_title(schema, [*path, name])}».")
     message = _MESSAGES.get(str(kind))
     if message is None:
         text = "Giá trị không hợp lệ."
@@ -196,17 +243,40 @@ _MESSAGES: dict[str, Any] = {
 }
 
 
+BRANCH_KEYWORDS = ("allOf", "oneOf", "anyOf")
+CONDITION_KEYWORDS = ("then", "else")
+
+
+def properties_of(node: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Every property an object schema may have: its own, then those its branches add
+    (`allOf`, `oneOf`, `anyOf`, `if`/`then`/`else`, `dependentSchemas`), first one winning."""
+    found: dict[str, Mapping[str, Any]] = {}
+    own = node.get("properties")
+    if isinstance(own, dict):
+        found.update({k: v for k, v in own.items() if isinstance(v, dict)})
+    branches: list[Any] = [node.get(k) for k in CONDITION_KEYWORDS]
+    for keyword in BRANCH_KEYWORDS:
+        if isinstance(node.get(keyword), list):
+            branches.extend(node[keyword])
+    if isinstance(node.get("dependentSchemas"), dict):
+        branches.extend(node["dependentSchemas"].values())
+    for branch in branches:
+        if isinstance(branch, dict):
+            for name, sub in properties_of(branch).items():
+                found.setdefault(name, sub)
+    return found
+
+
 def field_schema(schema: Mapping[str, Any], path: Iterable[Any]) -> Mapping[str, Any]:
-    """The sub-schema that describes the field at `path` ({} when unknown)."""
+    """The sub-schema that describes the field at `path` ({} when unknown), looking into
+    conditional and alternative branches too."""
     node: Mapping[str, Any] = schema
     for part in path:
         if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
             items = node.get("items")
             node = items if isinstance(items, dict) else {}
         else:
-            props = node.get("properties")
-            child = props.get(part) if isinstance(props, dict) else None
-            node = child if isinstance(child, dict) else {}
+            node = properties_of(node).get(str(part), {})
     return node
 
 
