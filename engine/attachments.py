@@ -17,14 +17,16 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine import datastore
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.dossiers import find_visible
-from engine.errors import Conflict, FormInvalid, NotFound
+from engine.errors import Conflict, Forbidden, FormInvalid, NotFound
 from engine.models import Attachment, AttachmentContent, Dossier
 from engine.uow import UnitOfWork
 
 OTHER_PAPER = "Giấy tờ khác"
+RESULT_PAPER = "Kết quả giải quyết"
 FINAL_STATUSES = (3, 7, 8, 9, 10)  # refused, withdrawn, stopped, done, handed back
 NAME_LIMIT = 120
 # Leading bytes that identify each accepted type.
@@ -47,6 +49,7 @@ class AttachmentPolicy:
 
 
 POLICY = AttachmentPolicy()
+READ_LIMIT = 10 * 1024 * 1024 + 1  # the largest limit a procedure may set, plus one byte
 
 
 def sniff(content: bytes) -> str | None:
@@ -101,42 +104,95 @@ def check_file(filename: str, content: bytes, policy: AttachmentPolicy = POLICY)
 
 def attach(
     uow: UnitOfWork, *, actor: Actor, code: str, paper: str, filename: str, content: bytes,
-    policy: AttachmentPolicy = POLICY,
+    policy: AttachmentPolicy | None = None,
 ) -> dict[str, Any]:
     """Attach a file as one paper of a dossier its owner or its officers can see, while
-    the dossier is still open. Returns the stored attachment."""
+    the dossier is still open. Returns the stored attachment.
+
+    The result paper (`RESULT_PAPER`) is attached by the agency's officers once the
+    dossier is resolved (status 9 or 10); it goes to the applicant's data store."""
     dossier = find_visible(uow, actor=actor, code=code)
-    if dossier.status in FINAL_STATUSES:
+    if paper == RESULT_PAPER:
+        if actor.kind != "officer" or dossier.agency_id not in actor.agencies():
+            raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được đính kèm kết quả.")
+        if dossier.status not in (9, 10) or dossier.outcome in ("withdrawn", None):
+            raise Conflict("Chỉ đính kèm kết quả khi hồ sơ đã giải quyết xong.")
+    elif dossier.status in FINAL_STATUSES:
         raise Conflict("Hồ sơ đã kết thúc; không thể đính kèm thêm giấy tờ.")
-    papers = _paper_names(uow, dossier)
-    if paper not in papers:
+    elif paper not in _paper_names(uow, dossier):
         raise FormInvalid("Giấy tờ không có trong danh mục của thủ tục.", [
             {"field": "paper", "message": "Hãy chọn một giấy tờ trong danh mục của thủ tục."}])
+    if policy is None:
+        components = uow.version(dossier.version_id).compiled.manifest.get("components", [])
+        policy = next((policy_for(c) for c in components if c["name"] == paper), POLICY)
+    stored = store_file(uow, actor=actor, paper=paper, filename=filename, content=content,
+                        policy=policy, dossier_id=dossier.id)
+    uow.audit("dossier.attachment", actor_id=actor.account_id, object_type="dossier",
+              object_id=str(dossier.id), summary={"paper": paper, "file": stored.filename,
+                                                  "size": stored.size})
+    if paper == RESULT_PAPER:
+        datastore.keep_result(uow, dossier, stored)
+    uow.commit()
+    return _view(stored)
+
+
+def store_file(
+    uow: UnitOfWork, *, actor: Actor, paper: str, filename: str, content: bytes,
+    policy: AttachmentPolicy = POLICY, dossier_id: int | None = None, draft_id: int | None = None,
+) -> Attachment:
+    """Check a file and store it as the current `paper` of a dossier or a draft, marking
+    the earlier file of that paper replaced (in the caller's transaction)."""
     name = clean_filename(filename)
     media_type = check_file(name, content, policy)
     digest = hashlib.sha256(content).hexdigest()
     if uow.session.get(AttachmentContent, digest) is None:
         uow.session.add(AttachmentContent(sha256=digest, content=content))
         uow.session.flush()  # the bytes first: the record's foreign key points at them
-    now = uow.clock.now()
+    return add_current(uow, Attachment(
+        dossier_id=dossier_id, draft_id=draft_id, paper=paper, filename=name,
+        media_type=media_type, size=len(content), sha256=digest,
+        uploaded_by_id=actor.account_id, uploaded_at=uow.clock.now()))
+
+
+def add_current(uow: UnitOfWork, attachment: Attachment) -> Attachment:
+    """Add `attachment` as its paper's current file, the earlier one becoming history."""
+    owner = (Attachment.dossier_id == attachment.dossier_id if attachment.dossier_id is not None
+             else Attachment.draft_id == attachment.draft_id)
     for earlier in uow.session.scalars(select(Attachment).where(
-            Attachment.dossier_id == dossier.id, Attachment.paper == paper,
-            Attachment.replaced_at.is_(None))):
-        earlier.replaced_at = now
-    stored = Attachment(dossier_id=dossier.id, paper=paper, filename=name,
-                        media_type=media_type, size=len(content), sha256=digest,
-                        uploaded_by_id=actor.account_id, uploaded_at=now)
-    uow.session.add(stored)
+            owner, Attachment.paper == attachment.paper, Attachment.replaced_at.is_(None))):
+        earlier.replaced_at = attachment.uploaded_at
+    uow.session.add(attachment)
     uow.session.flush()
-    uow.audit("dossier.attachment", actor_id=actor.account_id, object_type="dossier",
-              object_id=str(dossier.id), summary={"paper": paper, "file": name, "size": len(content)})
-    uow.commit()
-    return _view(stored)
+    return attachment
 
 
 def _paper_names(uow: UnitOfWork, dossier: Dossier) -> set[str]:
     components = uow.version(dossier.version_id).compiled.manifest.get("components", [])
     return {str(c["name"]) for c in components} | {OTHER_PAPER}
+
+
+def policy_for(component: dict[str, Any]) -> AttachmentPolicy:
+    """The upload limits of one paper of a procedure (`accept`, `max_size_mb`), else the
+    default ones."""
+    accept = component.get("accept")
+    types = frozenset(EXTENSIONS[e] for e in accept) if isinstance(accept, list) else (
+        POLICY.media_types)
+    size = component.get("max_size_mb")
+    limit = int(float(size) * 1024 * 1024) if isinstance(size, int | float) else POLICY.max_bytes
+    return AttachmentPolicy(max_bytes=limit, media_types=types)
+
+
+def describe_policy(policy: AttachmentPolicy) -> tuple[str, str]:
+    """The limits in words ("PDF, ảnh PNG; tối đa 5 MB") and a file input's accept list."""
+    kinds = sorted(policy.media_types)
+    words = ", ".join(TYPE_LABELS[t] for t in kinds)
+    accept = ",".join(f".{e}" for e, t in EXTENSIONS.items() if t in policy.media_types)
+    return f"{words}; tối đa {_size(policy.max_bytes)}", accept
+
+
+def describe_file(attachment: Attachment) -> str:
+    """"so-do.pdf (120 KB)"."""
+    return f"{attachment.filename} ({_size(attachment.size)})"
 
 
 def _view(attachment: Attachment) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def compute_due(
     return calendar.due(started, float(time["value"]), str(time["unit"]), paused)
 
 
-def _move_due(
+def move_due(
     uow: UnitOfWork, dossier: Dossier, new_due: datetime | None, *, kind: str, actor: Actor,
     reason: str,
 ) -> None:
@@ -53,6 +53,26 @@ def _move_due(
         old_due_at=dossier.due_at, new_due_at=new_due, reason=reason,
     ))
     dossier.due_at = new_due
+
+
+def hold(uow: UnitOfWork, dossier: Dossier, status: int) -> None:
+    """The dossier waits for its applicant (supplement 5, payment 6): its open steps are
+    held, the status it had is kept for `release`."""
+    dossier.status_before_supplement = dossier.status
+    dossier.status = status
+    for task in uow.session.scalars(
+        select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")
+    ):
+        task.state = "suspended"
+
+
+def release(uow: UnitOfWork, dossier: Dossier) -> None:
+    """The applicant answered: back to the status before `hold`, the held steps open."""
+    dossier.status = dossier.status_before_supplement or 1
+    for task in uow.session.scalars(
+        select(Task).where(Task.dossier_id == dossier.id, Task.state == "suspended")
+    ):
+        task.state = "open"
 
 
 def _locked(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:
@@ -104,15 +124,10 @@ def request_supplement(
     ):
         warning = ("Yêu cầu bổ sung sau 3 ngày làm việc kể từ khi tiếp nhận "
                    "(NĐ 61/2018, Điều 19 khoản 4).")
-    dossier.status_before_supplement = dossier.status
-    dossier.status = SUPPLEMENT_STATUS
+    hold(uow, dossier, SUPPLEMENT_STATUS)
     dossier.supplement_requested_at = now
     if dossier.received_at is not None:
         dossier.supplement_rounds += 1
-    for task in uow.session.scalars(
-        select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")
-    ):
-        task.state = "suspended"
     uow.session.flush()
     uow.add_event({
         "dossier_id": dossier.id, "kind": "supplement_requested", "at": now,
@@ -152,11 +167,7 @@ def supplement(
     name = pick(data, applicant.get("name", "ho_ten"))
     if name:
         dossier.applicant_name, dossier.applicant_search = str(name), fold(str(name))
-    dossier.status = dossier.status_before_supplement or 1
-    for task in uow.session.scalars(
-        select(Task).where(Task.dossier_id == dossier.id, Task.state == "suspended")
-    ):
-        task.state = "open"
+    release(uow, dossier)
     if dossier.received_at is not None and dossier.supplement_requested_at is not None:
         calendar = uow.calendar_for(dossier.agency_id)
         mode = compiled.manifest.get("supplement_mode", "restart")
@@ -172,7 +183,7 @@ def supplement(
         if dossier.extended_at is None and dossier.clock_started_at is not None:
             new_due = compute_due(calendar, started=dossier.clock_started_at,
                                   paused=timedelta(seconds=dossier.paused_seconds), time=time)
-            _move_due(uow, dossier, new_due, kind="supplemented", actor=actor, reason=reason)
+            move_due(uow, dossier, new_due, kind="supplemented", actor=actor, reason=reason)
     dossier.supplement_requested_at = None
     uow.session.flush()
     uow.add_event({
@@ -216,7 +227,7 @@ def extend(
                       f"{limit.astimezone(VN_TZ).strftime('%H:%M ngày %d/%m/%Y')} "
                       "(Quy chế Tuyên Quang, Điều 25).")
     old = dossier.due_at
-    _move_due(uow, dossier, new_due, kind="extended", actor=actor, reason=reason)
+    move_due(uow, dossier, new_due, kind="extended", actor=actor, reason=reason)
     dossier.extended_at = now
     uow.session.flush()
     record(uow, dossier, "extended", actor=actor, note=reason)
@@ -322,7 +333,7 @@ def _recompute_province(
                                   paused=timedelta(seconds=dossier.paused_seconds),
                                   time=compiled.manifest["processing_time"])
             if new_due != dossier.due_at:
-                _move_due(uow, dossier, new_due, kind="calendar", actor=actor, reason=reason)
+                move_due(uow, dossier, new_due, kind="calendar", actor=actor, reason=reason)
                 moved += 1
         for task in uow.session.scalars(
             select(Task).where(Task.dossier_id == dossier.id, Task.state.in_(("open", "suspended")))

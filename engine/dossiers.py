@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
 
-from bpmn.runtime import ProcessError
+from bpmn.runtime import ProcessError, ProcessInstance
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.codes import next_dossier_code
@@ -40,6 +41,38 @@ def submit_dossier(
     Online submissions come from anyone (the applicant is identified by the form's ID
     number); desk and post channels are entered by a one-stop desk officer.
     """
+    created = create_dossier(uow, actor=actor, procedure_code=procedure_code, data=data,
+                             agency_code=agency_code, channel=channel)
+    uow.commit()
+    created.cache(uow)
+    return created.summary
+
+
+@dataclass
+class Created:
+    """A dossier created in the caller's transaction: its id, public summary, and the live
+    process instance to cache once the transaction commits."""
+
+    dossier_id: int
+    row_version: int
+    instance: ProcessInstance
+    summary: dict[str, Any]
+
+    def cache(self, uow: UnitOfWork) -> None:
+        """Keep the live instance for the next step (only after the commit)."""
+        uow.instances.put(self.dossier_id, self.row_version, self.instance)
+
+
+def create_dossier(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    procedure_code: str,
+    data: dict[str, Any],
+    agency_code: str | None = None,
+    channel: str = "online",
+) -> Created:
+    """`submit_dossier` without the commit, for callers that add to the same transaction."""
     if channel not in CHANNELS:
         raise Invalid(f"Kênh nộp không hợp lệ: {channel}")
     version = published_version(uow, code=procedure_code, agency_code=agency_code)
@@ -81,10 +114,9 @@ def submit_dossier(
     step = Advance(uow, dossier, compiled, actor)
     step.synchronise(instance)
     step.save(instance)
-    uow.commit()
-    uow.instances.put(dossier.id, dossier.row_version, instance)
-    return _summary(dossier, procedure=(version.code, version.name),
-                    agency=(version.agency_code, version.agency_name), submitted_at=now)
+    summary = _summary(dossier, procedure=(version.code, version.name),
+                       agency=(version.agency_code, version.agency_name), submitted_at=now)
+    return Created(dossier.id, dossier.row_version, instance, summary)
 
 
 def pick(data: dict[str, Any], path: str) -> Any:

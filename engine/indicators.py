@@ -105,7 +105,8 @@ def _fully_digitised(uow: UnitOfWork, agency_ids: list[int], period: Period) -> 
                 Attachment.dossier_id.in_([d for d, _ in resolved]),
                 Attachment.replaced_at.is_(None)).group_by(Attachment.dossier_id, Attachment.paper)
             .having(func.count() > 0)):
-        files.setdefault(dossier_id, set()).add(paper)
+        if dossier_id is not None:
+            files.setdefault(dossier_id, set()).add(paper)
     done = 0
     for dossier_id, version_id in resolved:
         required = {c["name"] for c in uow.version(version_id).compiled.manifest.get("components", [])

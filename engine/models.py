@@ -329,6 +329,10 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # The account the message is for, when it is one: its notices page lists them.
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None,
+                                                   index=True)
+    read_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ApiKey(Base):
@@ -430,13 +434,19 @@ class AttachmentContent(Base):
 
 
 class Attachment(Base):
-    """A paper of a dossier uploaded as a file; a replaced one stays, marked, as history."""
+    """A paper of a dossier (or of a draft not yet submitted) uploaded as a file, or taken
+    from the citizen's data store (`reused_from_id`); a replaced one stays, marked, as
+    history. Submitting a draft moves its files to the new dossier."""
 
     __tablename__ = "attachments"
-    __table_args__ = (Index("ix_attachments_dossier", "dossier_id"),)
+    __table_args__ = (Index("ix_attachments_dossier", "dossier_id"),
+                      Index("ix_attachments_draft", "draft_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), default=None)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), default=None)
+    reused_from_id: Mapped[int | None] = mapped_column(ForeignKey("stored_papers.id"),
+                                                       default=None)
     paper: Mapped[str] = mapped_column(String(500))
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(100))
@@ -486,3 +496,94 @@ class DeadlineChange(Base):
     old_due_at: Mapped[datetime | None] = mapped_column(default=None)
     new_due_at: Mapped[datetime | None] = mapped_column(default=None)
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Draft(Base):
+    """A start form being filled, saved so that it can be resumed: its data and (as
+    attachments pointing at it) its files. The random `key` is what opens it; a draft made
+    by a signed-in citizen opens only for them."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(43), unique=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None,
+                                                   index=True)
+    procedure_code: Mapped[str] = mapped_column(String(40))
+    agency_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    submitted_code: Mapped[str | None] = mapped_column(String(60), default=None)
+
+
+class StoredPaper(Base):
+    """A paper in a citizen's personal data store (kho dữ liệu): a result issued to them or
+    a paper of theirs that an agency accepted; reusable in later dossiers."""
+
+    __tablename__ = "stored_papers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "paper" or "result"
+    name: Mapped[str] = mapped_column(String(500))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachment_contents.sha256"))
+    dossier_code: Mapped[str] = mapped_column(String(60))
+    stored_at: Mapped[datetime]
+
+
+class Payment(Base):
+    """A fee asked of a dossier and how it was paid (through a gateway, or at the desk)."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(500))
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(12))  # requested, paid, cancelled
+    gateway: Mapped[str] = mapped_column(String(30), default="")
+    gateway_reference: Mapped[str] = mapped_column(String(100), default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    requested_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None] = mapped_column(default=None)
+    paid_online: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Rating(Base):
+    """The applicant's satisfaction with a dossier's service, on three levels (one per
+    dossier; rating again replaces it)."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    level: Mapped[int] = mapped_column(Integer)  # 3 very satisfied, 2 satisfied, 1 not
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+
+
+class Feedback(Base):
+    """Phản ánh, kiến nghị: a citizen's complaint or suggestion about a dossier or a
+    procedure, answered by the agency; answered ones are published (without the sender)."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_agency_answered", "agency_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), default=None)
+    procedure_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    kind: Mapped[str] = mapped_column(String(12))  # phan_anh, kien_nghi
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(Text, default=None)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -91,14 +91,16 @@ class Gateways:
 
 def enqueue(
     uow: UnitOfWork, *, channel: str, recipient: str, subject: str, body: str,
-    dossier_id: int | None = None,
+    dossier_id: int | None = None, account_id: int | None = None, delivered: bool = False,
 ) -> None:
-    """Write one message to the outbox, in the caller's transaction."""
+    """Write one message to the outbox, in the caller's transaction. An in-system notice
+    (channel "web", `delivered`) is shown on the account's notices page, never sent."""
     now = uow.clock.now()
     uow.connection.execute(_INSERT, {
         "dossier_id": dossier_id, "channel": channel, "recipient": recipient,
         "subject": subject, "body": body, "created_at": now, "next_attempt_at": now,
-        "attempts": 0, "last_error": "",
+        "attempts": 0, "last_error": "", "account_id": account_id,
+        "sent_at": now if delivered else None,
     })
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 
 from bpmn.compiled import CompiledProcedure, TaskInfo
 from bpmn.runtime import ProcessInstance, ProcessModel
+from engine import datastore
 from engine.actors import Actor
 from engine.errors import Conflict
 from engine.models import Agency, DeadlineChange, Dossier, Event, Task, Timer
@@ -349,6 +350,7 @@ class Advance:
             "reason": "Tiếp nhận hồ sơ: bắt đầu tính thời hạn giải quyết",
         })
         record(self.uow, self.dossier, "received", actor=self.actor, status=RECEIVED_STATUS)
+        datastore.keep_accepted(self.uow, self.dossier.id)
 
     def save(self, instance: ProcessInstance | None) -> None:
         """Write the dossier (with its process state, when given), if nobody else changed it

@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit
+from engine import audit, notices
 from engine.calendar import BusinessCalendar
 from engine.calendars import CalendarCache
 from engine.clock import Clock
@@ -116,6 +116,8 @@ class UnitOfWork:
         audit entries chained at the end)."""
         session = self.session
         if self._events:
+            if notices.notable(self._events):
+                notices.write(session.connection(), self._events, self.clock.now())
             session.connection().execute(_INSERT_EVENTS, self._events)
             self._events = []
         if self._audit:

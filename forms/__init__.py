@@ -7,6 +7,7 @@ from forms.validation import (
     FormValidator,
     SchemaProblem,
     check_schema,
+    field_schema,
     nesting_depth,
     validate_data,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "PaperSlot",
     "SchemaProblem",
     "check_schema",
+    "field_schema",
     "keep_read_only",
     "nesting_depth",
     "parse_submission",

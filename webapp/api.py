@@ -414,7 +414,7 @@ def add_attachment(code: str) -> tuple[Response, int]:
     if upload is None:
         raise Invalid("Cần tệp 'file' và tên giấy tờ 'paper' (biểu mẫu multipart).")
     try:  # one byte past the limit is enough to refuse; the rest is never read
-        content = upload.stream.read(attachments.POLICY.max_bytes + 1)
+        content = upload.stream.read(attachments.READ_LIMIT)
     finally:
         upload.close()
     with uow() as work:
