@@ -27,7 +27,7 @@ from engine.calendar import VN_TZ, BusinessCalendar, local_iso
 from engine.calendars import DAY_KINDS
 from engine.dossiers import find_visible, pick
 from engine.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
-from engine.models import Agency, CalendarDay, DeadlineChange, Dossier, Province, Task
+from engine.models import Agency, CalendarDay, DeadlineChange, Dossier, Event, Province, Task
 from engine.progress import record
 from engine.text import fold
 from engine.uow import UnitOfWork
@@ -138,6 +138,19 @@ def request_supplement(
     uow.commit()
     return {"code": dossier.code, "status": dossier.status, "warning": warning,
             "supplement_rounds": dossier.supplement_rounds}
+
+
+def open_request(uow: UnitOfWork, dossier_id: int) -> dict[str, Any] | None:
+    """The supplement request the dossier waits on: what is missing, the note, when."""
+    dossier = uow.session.get(Dossier, dossier_id)
+    if dossier is None or dossier.status != SUPPLEMENT_STATUS:
+        return None
+    asked = uow.session.scalar(select(Event).where(
+        Event.dossier_id == dossier_id, Event.kind == "supplement_requested")
+        .order_by(Event.id.desc()).limit(1))
+    details = (asked.details or {}) if asked else {}
+    return {"missing": details.get("missing", []), "note": details.get("note", ""),
+            "at": local_iso(asked.at) if asked else None}
 
 
 def supplement(

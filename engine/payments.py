@@ -34,7 +34,9 @@ PAYMENT_STATUS = 6
 class PaymentGateway(Protocol):
     """A payment service: where to send the payer, and whether a callback is genuine."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The gateway's name, kept with each payment."""
 
     def checkout_url(self, payment: Payment, return_url: str) -> str:
         """The address the payer's browser goes to for paying `payment`."""

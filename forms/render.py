@@ -300,6 +300,9 @@ class _Context:
                     f"{error_html}{_radios(path, choices, value)}</fieldset>")
         elif choices is not None:
             control = _select(path, choices, value, attrs)
+        elif ui.get("widget") == "password":  # never echoed back into the page
+            control = (f'<input type="password" id="{field_id}" name="{_name(path)}" '
+                       f'autocomplete="new-password"{attrs}>')
         elif ui.get("widget") == "textarea":
             text = "" if value is None else escape(str(value))
             control = f'<textarea id="{field_id}" name="{_name(path)}" rows="4"{attrs}>{text}</textarea>'

@@ -22,6 +22,8 @@ FIELD = 200  # longest username, password or code we read from a form
 
 
 def _home(actor: Actor) -> str:
+    if actor.kind == "citizen":
+        return url_for("mine.overview")
     return url_for("officer.inbox" if actor.kind == "officer" else "citizen.catalogue")
 
 

@@ -10,7 +10,6 @@ import json
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 
@@ -19,11 +18,14 @@ from engine import (
     api_keys,
     attachments,
     calendars,
+    citizens,
     deadlines,
     documents,
     dossiers,
+    feedback,
     indicators,
     passwords,
+    payments,
     procedures,
     report_export,
     reports,
@@ -39,10 +41,10 @@ from engine.desk import receive_paper_dossier
 from engine.errors import Invalid
 from engine.handover import hand_over
 from engine.inbox import inbox
-from engine.text import fold
 from forms import nesting_depth
 from webapp.account import reset_link_base
 from webapp.context import client_address, current_actor, platform, uow
+from webapp.downloads import file_response
 from webapp.filters import inbox_filter
 from webapp.security import begin_login, csrf_token, log_out, session_token
 
@@ -372,7 +374,8 @@ def show_dossier(code: str) -> Response:
 
 @bp.post("/dossiers/<code>/<action>")
 def dossier_action(code: str, action: str) -> Response:
-    """Actions by dossier code: receive, return, request-supplement, supplement, extend."""
+    """Actions by dossier code: receive, return, request-supplement, supplement, extend
+    (officers); withdraw, rate, pay (the applicant); request-payment (officers)."""
     actor = _signed_in()
     body = _body()
     with uow() as work:
@@ -396,7 +399,78 @@ def dossier_action(code: str, action: str) -> Response:
                 raise Invalid("Trường 'due_at' phải là thời điểm ISO-8601.") from None
             return jsonify(deadlines.extend(work, actor=actor, code=code, new_due=new_due,
                                             reason=str(body.get("reason", ""))))
+        if action == "withdraw":
+            return jsonify(citizens.withdraw(work, actor=actor, code=code,
+                                             reason=str(body.get("reason", ""))[:5000]))
+        if action == "rate":
+            level = body.get("level")
+            return jsonify(citizens.rate(
+                work, actor=actor, code=code, level=level if isinstance(level, int) else 0,
+                reason=str(body.get("reason", ""))[:5000],
+                labels=current_app.config["RATING_LABELS"]))
+        if action == "request-payment":
+            amount = body.get("amount")
+            if amount is not None and not isinstance(amount, int):
+                raise Invalid("Trường 'amount' phải là số nguyên (đồng).")
+            return jsonify(payments.request_payment(
+                work, actor=actor, code=code, amount=amount,
+                description=str(body.get("description", ""))[:500]))
+        if action == "pay":
+            return jsonify({"checkout_url": payments.start_checkout(
+                work, actor=actor, code=code, gateway=current_app.extensions["payment_gateway"],
+                return_url=str(body.get("return_url", "")))})
     abort(404)
+
+
+@bp.post("/payments/<reference>/confirm")
+def confirm_payment(reference: str) -> Response:
+    """The payment gateway's callback: `{signature, gateway_reference}`."""
+    body = _body()
+    with uow() as work:
+        return jsonify(payments.confirm(
+            work, gateway=current_app.extensions["payment_gateway"], reference=reference[:64],
+            signature=str(body.get("signature", ""))[:200],
+            gateway_reference=str(body.get("gateway_reference", ""))[:100]))
+
+
+@bp.get("/me/dossiers")
+def my_dossiers() -> Response:
+    """The signed-in citizen's dossiers."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify({"dossiers": citizens.my_dossiers(work, actor=actor)})
+
+
+@bp.get("/me/notices")
+def my_notices() -> Response:
+    """The signed-in account's notices, newest first."""
+    actor = _signed_in()
+    with uow() as work:
+        return jsonify({"notices": citizens.notices(work, actor=actor)})
+
+
+@bp.post("/feedback")
+def send_feedback() -> tuple[Response, int]:
+    """File feedback (`kind`, `title`, `body`, and `dossier` or `procedure`)."""
+    actor = _signed_in()
+    body = _body()
+    with uow() as work:
+        return jsonify(feedback.send(
+            work, actor=actor, kind=str(body.get("kind", "")), title=str(body.get("title", ""))[:300],
+            body=str(body.get("body", ""))[:5000], dossier_code=_text_or_none(body, "dossier"),
+            procedure_code=_text_or_none(body, "procedure"))), 201
+
+
+@bp.get("/feedback")
+def answered_feedback() -> Response:
+    """Answered feedback, published without the sender."""
+    with uow() as work:
+        return jsonify({"feedback": feedback.public(work)})
+
+
+def _text_or_none(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    return str(value)[:100] if value else None
 
 
 def _object(body: dict[str, Any], key: str) -> dict[str, Any]:
@@ -438,18 +512,7 @@ def get_attachment(code: str, attachment_id: int) -> Response:
     with uow() as work:
         view, content = attachments.download(work, actor=actor, code=code,
                                              attachment_id=attachment_id)
-    response = Response(content, mimetype=view["media_type"])
-    response.headers["Content-Disposition"] = content_disposition(view["filename"])
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    return response
-
-
-def content_disposition(filename: str) -> str:
-    """An attachment header carrying a Vietnamese name safely (RFC 6266 / 5987)."""
-    fallback = fold(filename).encode("ascii", "ignore").decode() or "tep"
-    fallback = fallback.replace('"', "").replace("\\", "")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return file_response(content, view["media_type"], view["filename"])
 
 
 @bp.get("/dossiers/<code>/deadlines")

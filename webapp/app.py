@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Flask
 
+from engine.citizens import DEFAULT_RATING_LABELS
+from engine.payments import NullPaymentGateway
 from engine.platform import Platform
 from webapp.security import SESSION_POLICY
 from webapp.text import URGENCY_LABELS, vn_datetime
@@ -34,6 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DOCUMENT_SET=os.environ.get("MOTCUA_DOCUMENT_SET", "tt01-2018"),
         TRACK_PER_MINUTE=int(os.environ.get("MOTCUA_TRACK_PER_MINUTE", "20")),
         PERMANENT_SESSION_LIFETIME=SESSION_POLICY.absolute,
+        PAYMENT_GATEWAY=os.environ.get("MOTCUA_PAYMENT_GATEWAY", "null"),
+        RATING_LABELS=_rating_labels(os.environ.get("MOTCUA_RATING_LABELS", "")),
     )
     app.config.update(config)
     if not app.config.get("DATABASE_URL"):
@@ -44,12 +48,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = os.environ.get("MOTCUA_SECRET_KEY") or _instance_secret(
             _instance_dir(app)
         )
+    if app.config["PAYMENT_GATEWAY"] != "null":
+        raise ValueError(f"unknown payment gateway {app.config['PAYMENT_GATEWAY']!r} (only "
+                         "'null' ships; a real one implements engine.payments.PaymentGateway)")
+    app.extensions["payment_gateway"] = NullPaymentGateway(secret=app.config["SECRET_KEY"])
     platform = app.config.get("PLATFORM") or Platform(app.config["DATABASE_URL"])
     app.extensions["motcua"] = platform
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
 
     from admin import bp as admin_bp
-    from webapp import account, api, citizen, errors, officer, security
+    from webapp import account, api, citizen, errors, my_area, officer, security
 
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.globals["URGENCY"] = URGENCY_LABELS
@@ -57,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(citizen.bp)
+    app.register_blueprint(my_area.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(officer.bp)
     app.register_blueprint(admin_bp)
@@ -75,3 +84,11 @@ def _instance_secret(instance: str) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _rating_labels(configured: str) -> dict[int, str]:
+    """The three rating labels, best first ("Rất hài lòng|Hài lòng|Chưa hài lòng")."""
+    parts = [p.strip() for p in configured.split("|")] if configured else []
+    if len(parts) != 3 or not all(parts):
+        return dict(DEFAULT_RATING_LABELS)
+    return {3: parts[0], 2: parts[1], 1: parts[2]}

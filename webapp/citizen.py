@@ -1,17 +1,22 @@
-"""Citizen pages: catalogue, procedure detail with its generated form, receipt, tracking."""
+"""Citizen pages: catalogue, procedure detail with its generated form (saved as a draft at
+every post), receipt (page and PDF), tracking, public results and answered feedback."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from engine import dashboard, dossiers, procedures
+from engine import attachments, dashboard, documents, dossiers, drafts, feedback, procedures
+from engine.actors import SYSTEM
 from engine.calendar import VN_TZ
 from engine.errors import FormInvalid, NotFound
 from engine.text import fold
+from forms import FieldError, PaperSlot
+from forms.render import FILE_FIELD, STORED_FIELD
 from webapp.context import client_address, current_actor, uow
+from webapp.downloads import content_disposition
 from webapp.formpage import field_errors, form_html, parse_posted
 
 bp = Blueprint("citizen", __name__)
@@ -32,45 +37,108 @@ def catalogue() -> str:
 
 
 @bp.route("/thu-tuc/<code>", methods=["GET", "POST"])
-def procedure(code: str) -> str | Response:
-    """Procedure detail and its start form; posting submits the dossier."""
+def procedure(code: str) -> str | Response | tuple[str, int]:
+    """Procedure detail and its start form. Every post saves the draft (data and papers);
+    "Nộp hồ sơ" then submits it. Opening `?nhap=<key>` resumes a saved draft."""
     agency = request.values.get("agency") or None
+    key = (request.values.get("nhap") or "").strip()[:60] or None
+    actor = current_actor()
     with uow() as work:
         detail = procedures.procedure_detail(work, code=code, agency_code=agency)
-    if agency is None and len(detail["agencies"]) == 1:
-        agency = detail["agencies"][0]["code"]
+        if agency is None and len(detail["agencies"]) == 1:
+            agency = detail["agencies"][0]["code"]
+        if key:
+            draft = drafts.open_draft(work, actor=actor, key=key)
+            values: dict[str, Any] = draft.data
+            agency = draft.agency_code or agency
+        else:
+            values = drafts.prefill(work, actor=actor, procedure_code=code, agency_code=agency)
     schema, ui = detail["start_form"]["schema"], detail["start_form"]["ui"]
-    values: dict[str, Any] = {}
-    errors = []
+    errors: list[FieldError] = []
+    saved = False
     if request.method == "POST":
         posted = parse_posted(schema)
-        values = posted.data
-        if not posted.is_row_action:
-            if agency is None:
-                abort(400, description="Vui lòng chọn cơ quan tiếp nhận hồ sơ.")
+        with uow() as work:
+            result = drafts.save_draft(
+                work, actor=actor, key=key, procedure_code=code, agency_code=agency,
+                data=posted.data, uploads=_uploads(), reuse=_reused())
+        key, values = result["key"], posted.data
+        errors = field_errors(result["errors"])
+        saved = True
+        if request.form.get("_action") == "submit" and not posted.is_row_action and not errors:
             try:
                 with uow() as work:
-                    view = dossiers.submit_dossier(work, actor=current_actor(), procedure_code=code,
-                                                   agency_code=agency, data=values)
+                    view = drafts.submit_draft(work, actor=actor, key=key)
             except FormInvalid as exc:
                 errors = field_errors(exc.details)
             else:
                 session[RECENT_KEY] = [view["code"], *session.get(RECENT_KEY, [])][:20]
                 return redirect(url_for("citizen.receipt", code=view["code"]), 303)
-    status = 422 if errors else 200
-    page = render_template("procedure.html", detail=detail, agency=agency,
-                           form=form_html(schema, ui, values, errors), has_errors=bool(errors))
-    return (page, status) if status != 200 else page  # type: ignore[return-value]
+    with uow() as work:
+        papers = [PaperSlot(**p) for p in drafts.papers(
+            work, actor=actor, procedure_code=code, agency_code=agency, key=key)]
+    page = render_template(
+        "procedure.html", detail=detail, agency=agency, draft_key=key, saved=saved,
+        form=form_html(schema, ui, values, errors, papers), has_errors=bool(errors))
+    return (page, 422) if errors else page
+
+
+def _uploads() -> list[drafts.Upload]:
+    """The files posted for papers (`_file.<slot>`), each read up to one byte past the
+    largest limit: enough to refuse an oversized file without reading all of it."""
+    found = []
+    for name, upload in request.files.items(multi=True):
+        if not name.startswith(FILE_FIELD) or not upload.filename:
+            continue
+        try:
+            content = upload.stream.read(attachments.READ_LIMIT)
+        finally:
+            upload.close()
+        found.append(drafts.Upload(name.removeprefix(FILE_FIELD), upload.filename[:500], content))
+    return found
+
+
+def _reused() -> dict[str, int]:
+    """Stored papers chosen instead of an upload (`_stored.<slot>` = stored paper id)."""
+    return {name.removeprefix(STORED_FIELD): int(value)
+            for name, value in request.form.items(multi=True)
+            if name.startswith(STORED_FIELD) and value.isdigit()}
 
 
 @bp.get("/ho-so/<code>/bien-nhan")
 def receipt(code: str) -> str:
-    """The receipt right after submission (only in the browser that submitted it)."""
-    if code not in session.get(RECENT_KEY, []):
-        raise NotFound("Không tìm thấy biên nhận. Hãy tra cứu hồ sơ bằng mã và số định danh.")
+    """The receipt right after submission (in the browser that submitted it, or for the
+    signed-in applicant)."""
+    actor = current_actor()
     with uow() as work:
+        if code not in session.get(RECENT_KEY, []):
+            dossiers.find_visible(work, actor=actor, code=code)  # NotFound for strangers
         view = dossiers.track_by_code(work, code=code)
     return render_template("receipt.html", dossier=view)
+
+
+@bp.get("/ho-so/<code>/bien-nhan.pdf")
+def receipt_pdf(code: str) -> Response:
+    """The submission receipt as a PDF, with the dossier code and a QR code to track it."""
+    actor = current_actor()
+    with uow() as work:
+        if code not in session.get(RECENT_KEY, []):
+            dossiers.find_visible(work, actor=actor, code=code)
+        document = documents.render_dossier_document(
+            work, actor=SYSTEM, code=code, kind="submission", fmt="pdf",
+            tracking_base=current_app.config["PUBLIC_URL"],
+            set_name=current_app.config["DOCUMENT_SET"])
+    response = Response(document.content, mimetype=document.media_type)
+    response.headers["Content-Disposition"] = content_disposition(f"bien-nhan-{code}.pdf")
+    return response
+
+
+@bp.get("/phan-anh-kien-nghi")
+def public_feedback() -> str:
+    """Answered feedback, published without the sender."""
+    with uow() as work:
+        items = feedback.public(work)
+    return render_template("feedback_public.html", items=items)
 
 
 @bp.get("/cong-khai")

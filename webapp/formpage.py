@@ -7,7 +7,14 @@ from typing import Any
 from flask import request
 from markupsafe import Markup
 
-from forms import FieldError, FormSubmission, parse_submission, render_form, render_summary
+from forms import (
+    FieldError,
+    FormSubmission,
+    PaperSlot,
+    parse_submission,
+    render_form,
+    render_summary,
+)
 
 
 def parse_posted(schema: dict[str, Any]) -> FormSubmission:
@@ -28,9 +35,11 @@ def form_html(
     ui: dict[str, Any] | None,
     values: dict[str, Any] | None = None,
     errors: list[FieldError] | None = None,
+    papers: list[PaperSlot] | None = None,
 ) -> Markup:
-    """Rendered fields, safe to place in a template (the renderer escapes every value)."""
-    return Markup(render_form(schema, ui, values, errors or []))  # noqa: S704
+    """Rendered fields (and papers to attach), safe to place in a template (the renderer
+    escapes every value)."""
+    return Markup(render_form(schema, ui, values, errors or [], papers or []))  # noqa: S704
 
 
 def summary_html(schema: dict[str, Any], ui: dict[str, Any] | None, data: dict[str, Any]) -> Markup:

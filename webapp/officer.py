@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import actions, deadlines, dossiers, procedures, tasks
+from engine import actions, deadlines, dossiers, feedback, procedures, tasks
 from engine import inbox as inbox_service
 from engine.calendars import parse_instant
 from engine.desk import receive_paper_dossier
@@ -39,6 +39,25 @@ def _dossier_of(actor: Any, task_id: int) -> str:
     """The code of the dossier a visible task belongs to."""
     with uow() as work:
         return str(tasks.get_task(work, actor=actor, task_id=task_id)["dossier"])
+
+
+@bp.route("/can-bo/phan-anh", methods=["GET", "POST"])
+def feedback_page() -> str | Response | tuple[str, int]:
+    """Feedback sent to my agencies; answering publishes it."""
+    actor = _officer()
+    if request.method == "POST":
+        try:
+            with uow() as work:
+                feedback.answer(work, actor=actor, feedback_id=_whole(request.form.get("id", "")),
+                                text=request.form.get("answer", "")[:5000])
+        except FormInvalid as exc:
+            flash(exc.details[0]["message"] if exc.details else exc.message, "error")
+        else:
+            flash("Đã trả lời; câu trả lời được gửi cho người dân và công khai.", "success")
+        return redirect(url_for("officer.feedback_page"), 303)
+    with uow() as work:
+        items = feedback.for_agency(work, actor=actor)
+    return render_template("feedback_inbox.html", items=items)
 
 
 @bp.get("/can-bo")

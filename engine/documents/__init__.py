@@ -23,13 +23,13 @@ from engine.documents.layout import Page, to_html, to_pdf
 from engine.dossiers import find_visible
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.lateness import CLASS_LABELS, classify
-from engine.models import Account, Agency, DeadlineChange, Dossier, Event, Province, Task
+from engine.models import Account, Agency, Attachment, DeadlineChange, Dossier, Event, Province, Task
 from engine.statuses import STATUS_LABELS
 from engine.uow import UnitOfWork
 
 SETS = Path(__file__).with_name("sets")
 DEFAULT_SET = "tt01-2018"
-DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology", "control_slip")
+DOSSIER_KINDS = ("submission", "receipt", "supplement", "refusal", "apology", "control_slip")
 _STEP_STATES = {"cancelled": "Không thực hiện", "open": "Đang xử lý", "suspended": "Chờ bổ sung"}
 
 
@@ -151,6 +151,9 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
         "components": [
             f"{c['name']} — {c['originals']} bản chính, {c['copies']} bản sao"
             for c in manifest.get("components", [])],
+        "files": [f"{a.paper}: {a.filename}" for a in uow.session.scalars(
+            select(Attachment).where(Attachment.dossier_id == dossier.id,
+                                     Attachment.replaced_at.is_(None)).order_by(Attachment.id))],
         "dossier_class": CLASS_LABELS.get(classify(dossier.ended_at, dossier.due_at) or "", "")
         if dossier.ended_at else STATUS_LABELS[dossier.status],
     }

@@ -203,6 +203,16 @@ MATRIX: dict[tuple[str, str], Cell] = {
         200, 403),
     ("GET", "/track/{code}"): row(
         "/track/{code}?id_number={id}", 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "/payments/{reference}/confirm"): row(
+        "/payments/TT0000000000000000/confirm", 403, 403, 403, 403, 403, 403, 403, 403, 403,
+        json={"signature": "gia-mao"}),
+    ("GET", "/me/dossiers"): row("/me/dossiers", 401, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("GET", "/me/notices"): row("/me/notices", 401, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("POST", "/feedback"): row(
+        "/feedback", 401, 201, 404, 403, 403, 403, 403, 403, 403,
+        json=lambda world: {"kind": "phan_anh", "title": "Chậm trả kết quả",
+                            "body": "Hồ sơ của tôi chưa được xử lý.", "dossier": world.code}),
+    ("GET", "/feedback"): row("/feedback", 200, 200, 200, 200, 200, 200, 200, 200, 403),
     ("GET", "/tasks"): row("/tasks", 401, 403, 403, 200, 200, 200, 200, 403, 403),
     ("POST", "/tasks/assign"): row(
         "/tasks/assign", 401, 404, 404, 403, 404, 404, 200, 404, 403,

@@ -1,0 +1,284 @@
+"""The citizen's own area (/ca-nhan): registration, my dossiers with their timeline,
+answering a supplement request, withdrawing, paying, downloading the result, rating,
+feedback, the personal data store and notices — and the null payment gateway's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from engine import (
+    attachments,
+    citizens,
+    datastore,
+    deadlines,
+    dossiers,
+    drafts,
+    feedback,
+    passwords,
+    payments,
+)
+from engine.actors import Actor
+from engine.attachments import RESULT_PAPER
+from engine.errors import FormInvalid
+from engine.models import AttachmentContent
+from forms import FieldError, PaperSlot
+from forms.render import FILE_FIELD
+from webapp.context import client_address, current_actor, uow
+from webapp.downloads import file_response
+from webapp.formpage import field_errors, form_html, parse_posted, summary_html
+
+bp = Blueprint("mine", __name__)
+TEXT_LIMIT = 5000
+
+
+def _citizen() -> Actor:
+    actor = current_actor()
+    if actor.account_id is None:
+        abort(401)
+    if actor.kind != "citizen":
+        abort(403, description="Trang này dành cho tài khoản công dân.")
+    return actor
+
+
+def _gateway() -> payments.NullPaymentGateway:
+    gateway: payments.NullPaymentGateway = current_app.extensions["payment_gateway"]
+    return gateway
+
+
+@bp.route("/dang-ky", methods=["GET", "POST"])
+def register() -> str | Response | tuple[str, int]:
+    """Create a citizen account (login name: the 12-digit personal ID number)."""
+    schema, ui = citizens.REGISTRATION_SCHEMA, citizens.REGISTRATION_UI
+    values: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    if request.method == "POST":
+        values = parse_posted(schema).data
+        try:
+            with uow() as work:
+                citizens.register(work, data=values, client=client_address())
+        except FormInvalid as exc:
+            errors = field_errors(exc.details)
+        else:
+            flash("Đã tạo tài khoản. Hãy đăng nhập bằng số định danh và mật khẩu vừa đặt.",
+                  "success")
+            return redirect(url_for("account.login"), 303)
+    values = {k: v for k, v in values.items() if k not in ("mat_khau", "nhap_lai")}
+    page = render_template("register.html", form=form_html(schema, ui, values, errors),
+                           policy=passwords.POLICY)
+    return (page, 422) if errors else page
+
+
+@bp.get("/ca-nhan")
+def overview() -> str:
+    """My dossiers, my drafts, my data store, my feedback."""
+    actor = _citizen()
+    with uow() as work:
+        return render_template(
+            "my_area.html", dossiers=citizens.my_dossiers(work, actor=actor),
+            drafts=drafts.my_drafts(work, actor=actor), store=datastore.stored_papers(work, actor=actor),
+            feedback=feedback.mine(work, actor=actor),
+            unread=citizens.unread_count(work, actor=actor))
+
+
+@bp.get("/ca-nhan/thong-bao")
+def notices() -> str:
+    """My notices, newest first (opening the page marks them read)."""
+    actor = _citizen()
+    with uow() as work:
+        items = citizens.notices(work, actor=actor, mark_read=True)
+    return render_template("notices.html", items=items)
+
+
+@bp.get("/ca-nhan/ho-so/<code>")
+def dossier(code: str) -> str:
+    """One of my dossiers: status, due time, timeline, papers, and what I may do now."""
+    actor = _citizen()
+    with uow() as work:
+        view = dossiers.get_dossier(work, actor=actor, code=code)
+        files = attachments.list_attachments(work, actor=actor, code=code)
+        paid = payments.payments_of(work, actor=actor, code=code)
+        found = dossiers.find_visible(work, actor=actor, code=code)
+        rating = citizens.rating_of(work, found.id)
+        missing = deadlines.open_request(work, found.id)
+    start = view["start_form"]
+    return render_template(
+        "my_dossier.html", dossier=view, files=files, payments=paid, rating=rating,
+        missing=missing, labels=current_app.config["RATING_LABELS"],
+        summary=summary_html(start["schema"], start.get("ui"), view["data"]),
+        result_files=[f for f in files if f["paper"] == RESULT_PAPER and not f["replaced_at"]],
+        may_withdraw=view["status"] in citizens.OPEN_STATUSES and not view["ended_at"],
+        may_rate=view["status"] in citizens.RATABLE_STATUSES)
+
+
+@bp.route("/ca-nhan/ho-so/<code>/bo-sung", methods=["GET", "POST"])
+def supplement(code: str) -> str | Response | tuple[str, int]:
+    """Answer a supplement request: correct the form, add or replace papers. The code
+    stays; the earlier data and files stay in the history."""
+    actor = _citizen()
+    with uow() as work:
+        view = dossiers.get_dossier(work, actor=actor, code=code)
+        found = dossiers.find_visible(work, actor=actor, code=code)
+        missing = deadlines.open_request(work, found.id)
+        components = work.version(found.version_id).compiled.manifest.get("components", [])
+    if view["status"] != deadlines.SUPPLEMENT_STATUS:
+        flash("Hồ sơ không ở trạng thái chờ bổ sung.", "error")
+        return redirect(url_for("mine.dossier", code=code), 303)
+    schema, ui = view["start_form"]["schema"], view["start_form"].get("ui")
+    values: dict[str, Any] = view["data"]
+    errors: list[FieldError] = []
+    if request.method == "POST":
+        values = parse_posted(schema).data
+        errors = _attach_posted(actor, code, components)
+        if not errors:
+            try:
+                with uow() as work:
+                    deadlines.supplement(work, actor=actor, code=code, data=values)
+            except FormInvalid as exc:
+                errors = field_errors(exc.details)
+            else:
+                flash("Đã gửi bổ sung. Hồ sơ tiếp tục được giải quyết, mã hồ sơ không đổi.",
+                      "success")
+                return redirect(url_for("mine.dossier", code=code), 303)
+    with uow() as work:
+        current = {f["paper"]: f for f in attachments.list_attachments(work, actor=actor, code=code)
+                   if not f["replaced_at"]}
+    slots = []
+    for index, component in enumerate(components):
+        limits, accept = attachments.describe_policy(attachments.policy_for(component))
+        now = current.get(component["name"])
+        slots.append(PaperSlot(key=str(index), name=component["name"],
+                               required=bool(component.get("required")), limits=limits,
+                               accept=accept,
+                               current=f"{now['filename']}" if now else None))
+    page = render_template("supplement.html", dossier=view, missing=missing,
+                           form=form_html(schema, ui, values, errors, slots))
+    return (page, 422) if errors else page
+
+
+def _attach_posted(actor: Actor, code: str, components: list[dict[str, Any]]) -> list[FieldError]:
+    """Attach each posted paper file to the dossier; a refused file is named, the others
+    are kept."""
+    errors = []
+    for name, upload in request.files.items(multi=True):
+        slot = name.removeprefix(FILE_FIELD)
+        if not name.startswith(FILE_FIELD) or not upload.filename or not slot.isdigit() or (
+                int(slot) >= len(components)):
+            continue
+        try:
+            content = upload.stream.read(attachments.READ_LIMIT)
+        finally:
+            upload.close()
+        try:
+            with uow() as work:
+                attachments.attach(work, actor=actor, code=code,
+                                   paper=components[int(slot)]["name"],
+                                   filename=upload.filename[:500], content=content)
+        except FormInvalid as exc:
+            errors.append(FieldError(f"_paper.{slot}", exc.message))
+    return errors
+
+
+@bp.post("/ca-nhan/ho-so/<code>/rut")
+def withdraw(code: str) -> Response:
+    """Withdraw my dossier (only before a result exists)."""
+    actor = _citizen()
+    with uow() as work:
+        citizens.withdraw(work, actor=actor, code=code,
+                          reason=request.form.get("reason", "")[:TEXT_LIMIT])
+    flash("Đã rút hồ sơ.", "success")
+    return redirect(url_for("mine.dossier", code=code), 303)
+
+
+@bp.post("/ca-nhan/ho-so/<code>/danh-gia")
+def rate(code: str) -> Response:
+    """Rate the service on three levels (a reason for the lowest)."""
+    actor = _citizen()
+    level = request.form.get("level", "")
+    with uow() as work:
+        result = citizens.rate(work, actor=actor, code=code,
+                               level=int(level) if level.isdigit() else 0,
+                               reason=request.form.get("reason", "")[:TEXT_LIMIT],
+                               labels=current_app.config["RATING_LABELS"])
+    flash(f"Cảm ơn bạn đã đánh giá: {result['label']}.", "success")
+    return redirect(url_for("mine.dossier", code=code), 303)
+
+
+@bp.post("/ca-nhan/ho-so/<code>/thanh-toan")
+def pay(code: str) -> Response:
+    """Go to the payment gateway for the fee the dossier waits for."""
+    actor = _citizen()
+    with uow() as work:
+        target = payments.start_checkout(
+            work, actor=actor, code=code, gateway=_gateway(),
+            return_url=url_for("mine.dossier", code=code, _external=True))
+    return redirect(target, 303)
+
+
+@bp.route("/thanh-toan/gia-lap/<reference>", methods=["GET", "POST"])
+def pretend_bank(reference: str) -> str | Response:
+    """The null gateway's checkout page (development only): paying here reports the
+    payment back exactly as a real gateway's signed callback would."""
+    with uow() as work:
+        pending = payments.pending_checkout(work, reference=reference)
+    if request.method == "POST":
+        gateway = _gateway()
+        with uow() as work:
+            payments.confirm(work, gateway=gateway, reference=reference,
+                             signature=gateway.sign(reference), gateway_reference="GIA-LAP")
+        flash("Đã thanh toán. Hồ sơ tiếp tục được giải quyết.", "success")
+        return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
+    return render_template("pretend_bank.html", payment=pending)
+
+
+@bp.get("/ca-nhan/ho-so/<code>/tep/<int:attachment_id>")
+def download(code: str, attachment_id: int) -> Response:
+    """A file of my dossier (its papers, its result)."""
+    actor = _citizen()
+    with uow() as work:
+        view, content = attachments.download(work, actor=actor, code=code,
+                                             attachment_id=attachment_id)
+    return file_response(content, view["media_type"], view["filename"])
+
+
+@bp.get("/ca-nhan/kho-du-lieu/<int:paper_id>")
+def stored(paper_id: int) -> Response:
+    """A paper of my data store."""
+    actor = _citizen()
+    with uow() as work:
+        paper = datastore.own_paper(work, actor=actor, paper_id=paper_id)
+        content = work.session.get(AttachmentContent, paper.sha256)
+        assert content is not None  # foreign key
+        return file_response(content.content, paper.media_type, paper.filename)
+
+
+@bp.post("/ca-nhan/phan-anh")
+def send_feedback() -> Response:
+    """Send feedback about one of my dossiers or a procedure."""
+    actor = _citizen()
+    code = request.form.get("dossier") or None
+    try:
+        with uow() as work:
+            feedback.send(work, actor=actor, kind=request.form.get("kind", ""),
+                          title=request.form.get("title", "")[:300],
+                          body=request.form.get("body", "")[:TEXT_LIMIT], dossier_code=code,
+                          procedure_code=request.form.get("procedure") or None)
+    except FormInvalid as exc:
+        for item in exc.details or []:
+            flash(item["message"], "error")
+    else:
+        flash("Đã gửi phản ánh, kiến nghị. Câu trả lời sẽ được gửi cho bạn và công khai.",
+              "success")
+    target = url_for("mine.dossier", code=code) if code else url_for("mine.overview")
+    return redirect(target, 303)
