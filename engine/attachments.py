@@ -115,7 +115,7 @@ def attach(
     if paper == RESULT_PAPER:
         if actor.kind != "officer" or dossier.agency_id not in actor.agencies():
             raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được đính kèm kết quả.")
-        if dossier.status not in (9, 10) or dossier.outcome in ("withdrawn", None):
+        if dossier.status not in (9, 10):
             raise Conflict("Chỉ đính kèm kết quả khi hồ sơ đã giải quyết xong.")
     elif dossier.status in FINAL_STATUSES:
         raise Conflict("Hồ sơ đã kết thúc; không thể đính kèm thêm giấy tờ.")

@@ -206,6 +206,7 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
             uow.calendar_for(dossier.agency_id), uow.clock.now(), dossier.due_at),
         "data": dossier.data,
         "start_form": compiled.forms[compiled.start_form],
+        "start_form_ui": compiled.ui_for(compiled.start_form),
         "tasks": [task_view(t) for t in tasks],
         "events": timeline(uow, dossier.id),
     }

@@ -62,7 +62,7 @@ def prefill(uow: UnitOfWork, *, actor: Actor, procedure_code: str,
     account = uow.session.get(Account, actor.account_id)
     _, loaded = _form(uow, procedure_code, agency_code)
     compiled = loaded.compiled
-    schema = compiled.forms[compiled.start_form]["schema"]
+    schema = compiled.forms[compiled.start_form]
     mapping = {**PREFILL_DEFAULTS, **compiled.manifest.get("applicant", {})}
     data: dict[str, Any] = {}
     for fact, path in mapping.items():
@@ -103,10 +103,10 @@ def save_draft(
                       account_id=actor.account_id if actor.kind == "citizen" else None,
                       procedure_code=procedure_code, data={}, created_at=now, updated_at=now)
         uow.session.add(draft)
-    start = compiled.forms[compiled.start_form]
     known = draft.data if draft.data else prefill(uow, actor=actor, procedure_code=procedure_code,
                                                   agency_code=agency_code)
-    draft.data = keep_read_only(start["schema"], start.get("ui"), data, known)
+    draft.data = keep_read_only(compiled.forms[compiled.start_form],
+                                compiled.ui_for(compiled.start_form), data, known)
     draft.agency_code = agency_code or version.agency_code
     draft.updated_at = now
     uow.session.flush()
@@ -167,11 +167,11 @@ def papers(
     return slots
 
 
-def submit_draft(uow: UnitOfWork, *, actor: Actor, key: str) -> dict[str, Any]:
-    """Turn the draft into a dossier: the form must be valid and every required paper
-    attached (each problem named, all at once); its files move to the dossier."""
+def problems(uow: UnitOfWork, *, actor: Actor, key: str) -> list[dict[str, str]]:
+    """What keeps the draft from being submitted: every invalid field and every required
+    paper without a file, all at once (empty when it can be submitted)."""
     draft = open_draft(uow, actor=actor, key=key)
-    version, loaded = _form(uow, draft.procedure_code, draft.agency_code)
+    _, loaded = _form(uow, draft.procedure_code, draft.agency_code)
     compiled = loaded.compiled
     errors = [e.as_dict() for e in loaded.validator(compiled.start_form).validate(draft.data)]
     attached = set(uow.session.scalars(select(Attachment.paper).where(
@@ -181,8 +181,17 @@ def submit_draft(uow: UnitOfWork, *, actor: Actor, key: str) -> dict[str, Any]:
             errors.append({"field": f"_paper.{index}",
                            "message": "Vui lòng đính kèm giấy tờ này (tải lên hoặc chọn "
                                       "từ kho dữ liệu)."})
+    return errors
+
+
+def submit_draft(uow: UnitOfWork, *, actor: Actor, key: str) -> dict[str, Any]:
+    """Turn the draft into a dossier when nothing in `problems` stands in the way; its
+    files move to the dossier, in the same transaction."""
+    errors = problems(uow, actor=actor, key=key)
     if errors:
         raise FormInvalid("Hồ sơ chưa đủ để nộp.", details=errors)
+    draft = open_draft(uow, actor=actor, key=key)
+    version, _ = _form(uow, draft.procedure_code, draft.agency_code)
     created = create_dossier(uow, actor=actor, procedure_code=draft.procedure_code,
                              data=draft.data, agency_code=version.agency_code)
     uow.session.execute(update(Attachment).where(Attachment.draft_id == draft.id)

@@ -9,13 +9,13 @@ Each indicator shows its numerator and denominator beside its value and its scor
 - 2.2 average resolution time = Σ days from reception to end (paused time removed)
   / dossiers resolved. Informational: no score.
 - 3.3 channel shares = new dossiers by channel / new dossiers (online, desk, post).
-- 3.6 online payment = fee-bearing dossiers paid online / new fee-bearing dossiers.
-  Online payment is not recorded yet: the numerator is 0 and `recorded` says so.
-- 4.1 electronic results = dossiers with an electronic result / resolved (not recorded).
+- 3.6 online payment = new dossiers of fee-bearing procedures with a fee paid online
+  / new dossiers of fee-bearing procedures (published fees above zero).
+- 4.1 electronic results = resolved dossiers with an electronic result file / resolved.
 - 4.2 digitisation = resolved dossiers with a file for every required paper / resolved.
-- 4.3 reuse = dossiers reusing stored data / new (not recorded yet).
-- 5.4 satisfaction = 100% − (late rate + rate of complaints or "not satisfied"
-  ratings); ratings and complaints are not recorded yet, so only the late rate counts.
+- 4.3 reuse = new dossiers with a paper taken from the citizen's data store / new.
+- 5.4 satisfaction = 100% − (late rate + complaint rate), the complaint rate being the
+  resolved dossiers with a complaint (phản ánh) or a "not satisfied" rating / resolved.
 
 Scores: the group weights of DOMAIN.md (progress 20, online services 12 — the online
 share of 3.3, online payment 10, satisfaction 18, digitisation 22 split equally between
@@ -29,10 +29,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 
 from engine.actors import Actor
-from engine.models import Attachment, Dossier
+from engine.attachments import RESULT_PAPER
+from engine.citizens import LOWEST_RATING
+from engine.models import Attachment, Dossier, Feedback, Payment, Rating
 from engine.reports import Period, Row, aggregate, scope_of
 from engine.uow import UnitOfWork
 
@@ -67,8 +69,12 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
         row.add(part)
     new = sum(row.new.values())
     handled = row.resolved + row.in_progress + row.paused
-    digitised = _fully_digitised(uow, [a.id for a in scope], period)
+    agency_ids = [a.id for a in scope]
+    digitised = _fully_digitised(uow, agency_ids, period)
     late_rate = _rate(row.late, row.resolved) or 0.0
+    fee_bearing, paid_online = _online_payments(uow, agency_ids, period)
+    complained = _complained(uow, agency_ids, period)
+    complaint_rate = _rate(complained, row.resolved) or 0.0
     found = [
         _indicator("2.1", "Tỉ lệ hồ sơ giải quyết đúng hạn", row.early + row.on_time + row.within
                    + row.paused, handled),
@@ -77,12 +83,16 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
         *[_indicator(f"3.3.{channel}", f"Tỉ lệ hồ sơ nộp {label}", row.new[channel], new)
           for channel, label in (("online", "trực tuyến"), ("desk", "trực tiếp"),
                                  ("post", "qua bưu chính"))],
-        _indicator("3.6", "Tỉ lệ hồ sơ có phí thanh toán trực tuyến", 0, new, recorded=False),
-        _indicator("4.1", "Tỉ lệ hồ sơ trả kết quả điện tử", 0, row.resolved, recorded=False),
+        _indicator("3.6", "Tỉ lệ hồ sơ có phí thanh toán trực tuyến", paid_online, fee_bearing),
+        _indicator("4.1", "Tỉ lệ hồ sơ trả kết quả điện tử", _electronic_results(
+            uow, agency_ids, period), row.resolved),
         _indicator("4.2", "Tỉ lệ hồ sơ được số hóa đầy đủ thành phần", digitised, row.resolved),
-        _indicator("4.3", "Tỉ lệ hồ sơ tái sử dụng dữ liệu đã số hóa", 0, new, recorded=False),
-        {**_indicator("5.4", "Mức độ hài lòng", round(1 - late_rate, 4), 1),
-         "detail": {"late_rate": late_rate, "complaint_rate": 0.0, "complaints_recorded": False}},
+        _indicator("4.3", "Tỉ lệ hồ sơ tái sử dụng dữ liệu đã số hóa",
+                   _reusing(uow, agency_ids, period), new),
+        {**_indicator("5.4", "Mức độ hài lòng",
+                      round(max(0.0, 1 - late_rate - complaint_rate), 4), 1),
+         "detail": {"late_rate": late_rate, "complaint_rate": complaint_rate,
+                    "complaints": complained}},
     ]
     return {"agency": {"code": agency.code, "name": agency.name},
             "period": {"start": start.isoformat(), "end": end.isoformat()},
@@ -114,3 +124,54 @@ def _fully_digitised(uow: UnitOfWork, agency_ids: list[int], period: Period) -> 
         if required and required <= files.get(dossier_id, set()):
             done += 1
     return done
+
+
+def _new_in(agency_ids: list[int], period: Period) -> Any:
+    return and_(Dossier.agency_id.in_(agency_ids), Dossier.submitted_at >= period.opens,
+                Dossier.submitted_at < period.closes)
+
+
+def _resolved_in(agency_ids: list[int], period: Period) -> Any:
+    return and_(Dossier.agency_id.in_(agency_ids), Dossier.ended_at >= period.opens,
+                Dossier.ended_at < period.closes)
+
+
+def _online_payments(uow: UnitOfWork, agency_ids: list[int], period: Period) -> tuple[int, int]:
+    """(new dossiers of fee-bearing procedures, those of them with a fee paid online)."""
+    paid = select(Payment.dossier_id).where(Payment.paid_online.is_(True)).scalar_subquery()
+    fee_bearing = online = 0
+    for version_id, count, paid_count in uow.session.execute(
+            select(Dossier.version_id, func.count(),
+                   func.count(case((Dossier.id.in_(paid), 1))))
+            .where(_new_in(agency_ids, period)).group_by(Dossier.version_id)):
+        fees = uow.version(version_id).compiled.manifest.get("fees", [])
+        if sum(int(f.get("amount", 0)) for f in fees) > 0:
+            fee_bearing += count
+            online += paid_count
+    return fee_bearing, online
+
+
+def _electronic_results(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
+    """Resolved dossiers with a current result file."""
+    return int(uow.session.scalar(
+        select(func.count(distinct(Dossier.id))).join(Attachment, Attachment.dossier_id == Dossier.id)
+        .where(_resolved_in(agency_ids, period), Attachment.paper == RESULT_PAPER,
+               Attachment.replaced_at.is_(None))) or 0)
+
+
+def _reusing(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
+    """New dossiers with at least one paper taken from the citizen's data store."""
+    return int(uow.session.scalar(
+        select(func.count(distinct(Dossier.id))).join(Attachment, Attachment.dossier_id == Dossier.id)
+        .where(_new_in(agency_ids, period), Attachment.reused_from_id.is_not(None))) or 0)
+
+
+def _complained(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
+    """Resolved dossiers with a complaint or the lowest rating."""
+    complaints = select(Feedback.dossier_id).where(Feedback.kind == "phan_anh",
+                                                   Feedback.dossier_id.is_not(None))
+    unhappy = select(Rating.dossier_id).where(Rating.level == LOWEST_RATING)
+    return int(uow.session.scalar(
+        select(func.count()).select_from(Dossier).where(
+            _resolved_in(agency_ids, period),
+            or_(Dossier.id.in_(complaints), Dossier.id.in_(unhappy)))) or 0)

@@ -9,7 +9,6 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from werkzeug.wrappers import Response
 
 from engine import attachments, dashboard, documents, dossiers, drafts, feedback, procedures
-from engine.actors import SYSTEM
 from engine.calendar import VN_TZ
 from engine.errors import FormInvalid, NotFound
 from engine.text import fold
@@ -65,15 +64,21 @@ def procedure(code: str) -> str | Response | tuple[str, int]:
         key, values = result["key"], posted.data
         errors = field_errors(result["errors"])
         saved = True
-        if request.form.get("_action") == "submit" and not posted.is_row_action and not errors:
-            try:
+        if request.form.get("_action") == "submit" and not posted.is_row_action:
+            if errors:  # a refused file: say what else is missing too, submit nothing
                 with uow() as work:
-                    view = drafts.submit_draft(work, actor=actor, key=key)
-            except FormInvalid as exc:
-                errors = field_errors(exc.details)
+                    refused = {e.field for e in errors}
+                    errors += [e for e in field_errors(drafts.problems(work, actor=actor, key=key))
+                               if e.field not in refused]
             else:
-                session[RECENT_KEY] = [view["code"], *session.get(RECENT_KEY, [])][:20]
-                return redirect(url_for("citizen.receipt", code=view["code"]), 303)
+                try:
+                    with uow() as work:
+                        view = drafts.submit_draft(work, actor=actor, key=key)
+                except FormInvalid as exc:
+                    errors = field_errors(exc.details)
+                else:
+                    session[RECENT_KEY] = [view["code"], *session.get(RECENT_KEY, [])][:20]
+                    return redirect(url_for("citizen.receipt", code=view["code"]), 303)
     with uow() as work:
         papers = [PaperSlot(**p) for p in drafts.papers(
             work, actor=actor, procedure_code=code, agency_code=agency, key=key)]
@@ -124,9 +129,8 @@ def receipt_pdf(code: str) -> Response:
     with uow() as work:
         if code not in session.get(RECENT_KEY, []):
             dossiers.find_visible(work, actor=actor, code=code)
-        document = documents.render_dossier_document(
-            work, actor=SYSTEM, code=code, kind="submission", fmt="pdf",
-            tracking_base=current_app.config["PUBLIC_URL"],
+        document = documents.render_submission_receipt(
+            work, code=code, tracking_base=current_app.config["PUBLIC_URL"],
             set_name=current_app.config["DOCUMENT_SET"])
     response = Response(document.content, mimetype=document.media_type)
     response.headers["Content-Disposition"] = content_disposition(f"bien-nhan-{code}.pdf")

@@ -112,11 +112,10 @@ def dossier(code: str) -> str:
         found = dossiers.find_visible(work, actor=actor, code=code)
         rating = citizens.rating_of(work, found.id)
         missing = deadlines.open_request(work, found.id)
-    start = view["start_form"]
     return render_template(
         "my_dossier.html", dossier=view, files=files, payments=paid, rating=rating,
         missing=missing, labels=current_app.config["RATING_LABELS"],
-        summary=summary_html(start["schema"], start.get("ui"), view["data"]),
+        summary=summary_html(view["start_form"], view["start_form_ui"], view["data"]),
         result_files=[f for f in files if f["paper"] == RESULT_PAPER and not f["replaced_at"]],
         may_withdraw=view["status"] in citizens.OPEN_STATUSES and not view["ended_at"],
         may_rate=view["status"] in citizens.RATABLE_STATUSES)
@@ -135,7 +134,7 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
     if view["status"] != deadlines.SUPPLEMENT_STATUS:
         flash("Hồ sơ không ở trạng thái chờ bổ sung.", "error")
         return redirect(url_for("mine.dossier", code=code), 303)
-    schema, ui = view["start_form"]["schema"], view["start_form"].get("ui")
+    schema, ui = view["start_form"], view["start_form_ui"]
     values: dict[str, Any] = view["data"]
     errors: list[FieldError] = []
     if request.method == "POST":

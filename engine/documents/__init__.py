@@ -110,6 +110,23 @@ def render_dossier_document(
     return document
 
 
+def render_submission_receipt(
+    uow: UnitOfWork, *, code: str, tracking_base: str, set_name: str = DEFAULT_SET
+) -> Document:
+    """The online submission receipt as a PDF. The caller has checked the requester may
+    have it (the browser that just submitted the dossier, or its signed-in applicant)."""
+    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    spec = document_set(set_name)["documents"]["submission"]
+    agency = uow.session.get(Agency, dossier.agency_id)
+    assert agency is not None  # foreign key
+    page = Page(agency=agency.name, form=spec["form"], title=spec["title"],
+                place_date=_place_date(uow, agency))
+    return _render(page, spec["blocks"], _dossier_context(uow, dossier, tracking_base), "pdf",
+                   f"bien-nhan-{code}")
+
+
 def _require(needs: str, dossier: Dossier, context: dict[str, Any]) -> None:
     if needs == "received" and dossier.received_at is None:
         raise Conflict("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả.")
