@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from engine.actors import Actor
-from engine.models import Account, Agency, Dossier, Task
+from engine.indicators import complained
+from engine.models import Account, Agency, Dossier, Feedback, Task
 from engine.reports import Period, Row, aggregate, scope_of
 from engine.statuses import STATUS_LABELS
 from engine.uow import UnitOfWork
@@ -78,18 +79,31 @@ def public_figures(uow: UnitOfWork, *, today: date) -> dict[str, Any]:
     agencies = list(uow.session.scalars(select(Agency).order_by(Agency.code)))
     period = Period(today.replace(month=1, day=1), today)
     rows = aggregate(uow, agencies, period)
+    answered: dict[int, int] = {agency_id: count for agency_id, count in uow.session.execute(
+        select(Feedback.agency_id, func.count()).where(
+            Feedback.answered_at >= period.opens, Feedback.answered_at < period.closes)
+        .group_by(Feedback.agency_id))}
     total = Row()
     figures = []
+    complaints = 0
     for agency in agencies:
         row = rows.get(agency.id, Row())
         total.add(row)
-        figures.append({"code": agency.code, "name": agency.name, **_public(row)})
+        found = complained(uow, [agency.id], period)
+        complaints += found
+        figures.append({"code": agency.code, "name": agency.name,
+                        **_public(row, found, answered.get(agency.id, 0))})
     return {"period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-            "agencies": figures, "province": _public(total)}
+            "agencies": figures,
+            "province": _public(total, complaints, sum(answered.values()))}
 
 
-def _public(row: Row) -> dict[str, Any]:
+def _public(row: Row, complaints: int, answered: int) -> dict[str, Any]:
+    """On-time rate, and satisfaction as QĐ 766 5.4 counts it: 100% − late rate −
+    rate of resolved dossiers with a complaint or a "not satisfied" rating."""
     late_rate = row.late / row.resolved if row.resolved else 0.0
+    complaint_rate = complaints / row.resolved if row.resolved else 0.0
     return {"received": row.received, "resolved": row.resolved, "on_time_rate": on_time_rate(row),
-            "satisfaction": round(1 - late_rate, 4) if row.resolved else None,
-            "answered_feedback": None}  # feedback (phản ánh, kiến nghị) is not recorded yet
+            "satisfaction": round(max(0.0, 1 - late_rate - complaint_rate), 4)
+            if row.resolved else None,
+            "answered_feedback": answered}

@@ -73,8 +73,8 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
     digitised = _fully_digitised(uow, agency_ids, period)
     late_rate = _rate(row.late, row.resolved) or 0.0
     fee_bearing, paid_online = _online_payments(uow, agency_ids, period)
-    complained = _complained(uow, agency_ids, period)
-    complaint_rate = _rate(complained, row.resolved) or 0.0
+    complaints = complained(uow, agency_ids, period)
+    complaint_rate = _rate(complaints, row.resolved) or 0.0
     found = [
         _indicator("2.1", "Tỉ lệ hồ sơ giải quyết đúng hạn", row.early + row.on_time + row.within
                    + row.paused, handled),
@@ -92,7 +92,7 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
         {**_indicator("5.4", "Mức độ hài lòng",
                       round(max(0.0, 1 - late_rate - complaint_rate), 4), 1),
          "detail": {"late_rate": late_rate, "complaint_rate": complaint_rate,
-                    "complaints": complained}},
+                    "complaints": complaints}},
     ]
     return {"agency": {"code": agency.code, "name": agency.name},
             "period": {"start": start.isoformat(), "end": end.isoformat()},
@@ -166,8 +166,8 @@ def _reusing(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
         .where(_new_in(agency_ids, period), Attachment.reused_from_id.is_not(None))) or 0)
 
 
-def _complained(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
-    """Resolved dossiers with a complaint or the lowest rating."""
+def complained(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
+    """Resolved dossiers with a complaint (phản ánh) or the lowest rating."""
     complaints = select(Feedback.dossier_id).where(Feedback.kind == "phan_anh",
                                                    Feedback.dossier_id.is_not(None))
     unhappy = select(Rating.dossier_id).where(Rating.level == LOWEST_RATING)

@@ -62,7 +62,7 @@ class NullPaymentGateway:
         return hmac.new(self.secret.encode(), reference.encode(), hashlib.sha256).hexdigest()
 
     def verify(self, reference: str, signature: str) -> bool:
-        return hmac.compare_digest(self.sign(reference), signature)
+        return hmac.compare_digest(self.sign(reference).encode(), signature.encode())
 
 
 def fees_of(uow: UnitOfWork, dossier: Dossier) -> int:

@@ -23,6 +23,7 @@ PROCEDURES = Path(__file__).resolve().parent.parent / "procedures"
 DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105 - printed by `make run` on purpose
 PROVINCE = "Tuyên Quang"
 MAIL_DOMAIN = "tuyenquang.example"  # reserved for examples: demo mail never reaches anyone
+DEMO_CITIZEN_PHONE = "0912345678"  # the demo citizen's SMS go to the null gateway
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def load_samples(platform: Platform, *, password: str = DEMO_PASSWORD) -> bool:
         for demo in ACCOUNTS:
             create_account(uow, username=demo.username, password=password,
                            full_name=demo.full_name, kind=demo.kind, id_number=demo.id_number,
-                           email=f"{demo.username}@{MAIL_DOMAIN}", roles=demo.roles)
+                           email=f"{demo.username}@{MAIL_DOMAIN}", roles=demo.roles,
+                           phone=DEMO_CITIZEN_PHONE if demo.kind == "citizen" else None)
         uow.commit()
     for folder in sorted(p for p in PROCEDURES.iterdir() if (p / "procedure.json").exists()):
         for agency_code in COMMUNES:

@@ -16,6 +16,7 @@ from engine.seed import AN_TUONG, DEMO_PASSWORD, MINH_XUAN
 PERMIT = "1.009994"
 EXTRACT = "2.000635"
 APPLICANT_ID = "008090001234"
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 __all__ = ["AN_TUONG", "EXTRACT", "MINH_XUAN", "PERMIT"]
 
 
@@ -102,3 +103,10 @@ def zip_bytes(files: dict[str, bytes], symlink: str | None = None) -> bytes:
             info.external_attr = (stat.S_IFLNK | 0o777) << 16
             archive.writestr(info, "/etc/passwd")
     return buffer.getvalue()
+
+
+def paper_files(count: int = 3) -> dict[str, tuple[io.BytesIO, str]]:
+    """A small PDF for each of the first `count` papers of a form (the permit's three
+    required ones by default), as a browser posts them."""
+    return {f"_file.{i}": (io.BytesIO(PDF + str(i).encode()), f"giay-{i}.pdf")
+            for i in range(count)}

@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 or str(Path.cwd() / "instance"))
     app = Flask(__name__, instance_path=str(Path(instance).resolve()))
     app.config.from_mapping(
-        MAX_CONTENT_LENGTH=32 * 1024 * 1024,  # a form posts several papers' files at once
+        MAX_CONTENT_LENGTH=10 * 1024 * 1024,  # raised only where a form posts papers
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("MOTCUA_SECURE_COOKIES") == "1",

@@ -16,7 +16,7 @@ from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD, STORED_FIELD
 from webapp.context import client_address, current_actor, uow
 from webapp.downloads import content_disposition
-from webapp.formpage import field_errors, form_html, parse_posted
+from webapp.formpage import allow_paper_uploads, field_errors, form_html, parse_posted
 
 bp = Blueprint("citizen", __name__)
 RECENT_KEY = "submitted_codes"
@@ -39,12 +39,13 @@ def catalogue() -> str:
 def procedure(code: str) -> str | Response | tuple[str, int]:
     """Procedure detail and its start form. Every post saves the draft (data and papers);
     "Nộp hồ sơ" then submits it. Opening `?nhap=<key>` resumes a saved draft."""
+    allow_paper_uploads()
     agency = request.values.get("agency") or None
     key = (request.values.get("nhap") or "").strip()[:60] or None
     actor = current_actor()
     with uow() as work:
         detail = procedures.procedure_detail(work, code=code, agency_code=agency)
-        if agency is None and len(detail["agencies"]) == 1:
+        if agency is None:  # several agencies offer it: the first, until the form says
             agency = detail["agencies"][0]["code"]
         if key:
             draft = drafts.open_draft(work, actor=actor, key=key)

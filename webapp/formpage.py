@@ -16,6 +16,14 @@ from forms import (
     render_summary,
 )
 
+PAPERS_REQUEST_LIMIT = 32 * 1024 * 1024
+
+
+def allow_paper_uploads() -> None:
+    """A page whose form posts several papers' files at once may receive more than the
+    application's usual request limit (each file keeps its own limit)."""
+    request.max_content_length = PAPERS_REQUEST_LIMIT
+
 
 def parse_posted(schema: dict[str, Any]) -> FormSubmission:
     """The posted fields of the current request as typed data."""

@@ -37,7 +37,13 @@ from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
 from webapp.context import client_address, current_actor, uow
 from webapp.downloads import file_response
-from webapp.formpage import field_errors, form_html, parse_posted, summary_html
+from webapp.formpage import (
+    allow_paper_uploads,
+    field_errors,
+    form_html,
+    parse_posted,
+    summary_html,
+)
 
 bp = Blueprint("mine", __name__)
 TEXT_LIMIT = 5000
@@ -125,6 +131,7 @@ def dossier(code: str) -> str:
 def supplement(code: str) -> str | Response | tuple[str, int]:
     """Answer a supplement request: correct the form, add or replace papers. The code
     stays; the earlier data and files stay in the history."""
+    allow_paper_uploads()
     actor = _citizen()
     with uow() as work:
         view = dossiers.get_dossier(work, actor=actor, code=code)
@@ -193,11 +200,21 @@ def _attach_posted(actor: Actor, code: str, components: list[dict[str, Any]]) ->
 def withdraw(code: str) -> Response:
     """Withdraw my dossier (only before a result exists)."""
     actor = _citizen()
-    with uow() as work:
-        citizens.withdraw(work, actor=actor, code=code,
-                          reason=request.form.get("reason", "")[:TEXT_LIMIT])
-    flash("Đã rút hồ sơ.", "success")
+    try:
+        with uow() as work:
+            citizens.withdraw(work, actor=actor, code=code,
+                              reason=request.form.get("reason", "")[:TEXT_LIMIT])
+    except FormInvalid as exc:
+        _flash_problems(exc)
+    else:
+        flash("Đã rút hồ sơ.", "success")
     return redirect(url_for("mine.dossier", code=code), 303)
+
+
+def _flash_problems(exc: FormInvalid) -> None:
+    """Each problem of a refused small form, shown on the page it came from."""
+    for item in exc.details or [{"message": exc.message}]:
+        flash(str(item["message"]), "error")
 
 
 @bp.post("/ca-nhan/ho-so/<code>/danh-gia")
@@ -205,12 +222,16 @@ def rate(code: str) -> Response:
     """Rate the service on three levels (a reason for the lowest)."""
     actor = _citizen()
     level = request.form.get("level", "")
-    with uow() as work:
-        result = citizens.rate(work, actor=actor, code=code,
-                               level=int(level) if level.isdigit() else 0,
-                               reason=request.form.get("reason", "")[:TEXT_LIMIT],
-                               labels=current_app.config["RATING_LABELS"])
-    flash(f"Cảm ơn bạn đã đánh giá: {result['label']}.", "success")
+    try:
+        with uow() as work:
+            result = citizens.rate(work, actor=actor, code=code,
+                                   level=int(level) if level.isdigit() else 0,
+                                   reason=request.form.get("reason", "")[:TEXT_LIMIT],
+                                   labels=current_app.config["RATING_LABELS"])
+    except FormInvalid as exc:
+        _flash_problems(exc)
+    else:
+        flash(f"Cảm ơn bạn đã đánh giá: {result['label']}.", "success")
     return redirect(url_for("mine.dossier", code=code), 303)
 
 
@@ -274,8 +295,7 @@ def send_feedback() -> Response:
                           body=request.form.get("body", "")[:TEXT_LIMIT], dossier_code=code,
                           procedure_code=request.form.get("procedure") or None)
     except FormInvalid as exc:
-        for item in exc.details or []:
-            flash(item["message"], "error")
+        _flash_problems(exc)
     else:
         flash("Đã gửi phản ánh, kiến nghị. Câu trả lời sẽ được gửi cho bạn và công khai.",
               "success")

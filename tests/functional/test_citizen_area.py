@@ -23,16 +23,17 @@ from tests.functional.test_desk import PAPERS
 from tests.helpers import (
     APPLICANT_ID,
     MINH_XUAN,
+    PDF,
     PERMIT,
     complete,
     inbox,
     login,
     page_login,
+    paper_files,
     permit_data,
     token,
 )
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PAGE = f"/thu-tuc/{PERMIT}?agency={MINH_XUAN}"
 
@@ -80,14 +81,9 @@ def draft_key(html: bytes) -> str:
     return found.group(1).decode()
 
 
-def all_papers() -> dict[str, Any]:
-    """A file for each required paper of the permit (components 0, 1, 2)."""
-    return {f"_file.{i}": (io.BytesIO(PDF + str(i).encode()), f"giay-{i}.pdf") for i in range(3)}
-
-
 def submit_on_page(client: FlaskClient, data: dict[str, Any] | None = None) -> str:
     """Fill and submit the permit's form with every required paper; the new code."""
-    response = post_form(client, PAGE, {**flat(data or permit_data()), **all_papers(),
+    response = post_form(client, PAGE, {**flat(data or permit_data()), **paper_files(),
                                         "_action": "submit"})
     assert response.status_code == 303, response.data.decode()[:3000]
     return response.headers["Location"].split("/")[-2]

@@ -15,6 +15,7 @@ from tests.helpers import (
     PERMIT,
     package_files,
     page_login,
+    paper_files,
     token,
     zip_bytes,
 )
@@ -23,9 +24,11 @@ PERMIT_PAGE = f"/thu-tuc/{PERMIT}?agency={MINH_XUAN}"
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 
 
-def valid_form(csrf: str) -> dict[str, str]:
+def valid_form(csrf: str) -> dict[str, object]:
+    """The permit's form filled in, its three required papers attached, sent to submit."""
     return {
-        "csrf_token": csrf, "agency": MINH_XUAN, "ho_ten": "Nguyễn Văn An",
+        "csrf_token": csrf, "agency": MINH_XUAN, "_action": "submit", **paper_files(),
+        "ho_ten": "Nguyễn Văn An",
         "so_dinh_danh": APPLICANT_ID, "dien_thoai": "0912345678", "dia_chi_lien_he": "Tổ 5",
         "lo_dat.dia_chi": "Số 12 đường Bình Thuận", "lo_dat.dien_tich": "120,5",
         "cong_trinh.loai_cong_trinh": "nha_o_rieng_le_do_thi", "cong_trinh.dien_tich_xay_dung": "80",

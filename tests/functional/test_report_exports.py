@@ -65,7 +65,8 @@ def test_the_report_page_for_a_leader_and_for_the_province(app: Flask, platform:
     page_login(leader, "lanhdao.minhxuan")
     page = leader.get("/quan-tri/bao-cao?tu=2026-11-01&den=2026-11-30").data.decode()
     assert "UBND phường Minh Xuân" in page and "Toàn tỉnh" not in page
-    assert "2.1 Tỉ lệ hồ sơ giải quyết đúng hạn" in page and "(hệ thống chưa ghi nhận dữ liệu này)" in page
+    assert "2.1 Tỉ lệ hồ sơ giải quyết đúng hạn" in page
+    assert "4.3 Tỉ lệ hồ sơ tái sử dụng dữ liệu đã số hóa" in page
     total_row = page.split("<tfoot>", 1)[1].split("</tr>", 1)[0]
     assert "<td>9</td>" in total_row  # received, as the hand-computed test says
     admin = app.test_client()

@@ -168,10 +168,49 @@ def _attach_all_required(platform: Platform, code: str, missing: int = 0) -> Non
         uow.commit()
 
 
+def _citizen_facts(platform: Platform) -> None:
+    """Payments, result files, a reused paper, feedback and ratings of the test dossiers."""
+    from engine.models import Account, Attachment, Feedback, Payment, Rating, StoredPaper
+
+    with platform.uow() as uow:
+        ids = {code: dossier_id for code, dossier_id in uow.session.execute(
+            select(Dossier.code, Dossier.id))}
+        citizen = uow.session.scalar(select(Account.id).where(Account.username == "congdan"))
+        agency = uow.session.scalar(select(Agency.id).where(Agency.code == MINH_XUAN))
+        assert citizen is not None and agency is not None
+        for code, online in (("TEST-B-on-time", True), ("TEST-C-late", False)):
+            uow.session.add(Payment(dossier_id=ids[code], amount=75000, description="Lệ phí",
+                                    reference=f"TT-{code}", state="paid", requested_at=at(5),
+                                    paid_at=at(6), paid_online=online))
+        stored = StoredPaper(account_id=citizen, kind="paper", name="Sổ đỏ", filename="so-do.pdf",
+                             media_type="application/pdf", size=5, sha256="0" * 64,
+                             dossier_code="TEST-A-carried-early", stored_at=at(1))
+        uow.session.add(stored)
+        uow.session.flush()
+        file = {"filename": "x.pdf", "media_type": "application/pdf", "size": 5,
+                "sha256": "0" * 64, "uploaded_at": at(10)}
+        uow.session.add_all([
+            Attachment(dossier_id=ids["TEST-A-carried-early"], paper="Kết quả giải quyết", **file),
+            Attachment(dossier_id=ids["TEST-B-on-time"], paper="Kết quả giải quyết",
+                       replaced_at=at(12), **file),
+            Attachment(dossier_id=ids["TEST-E-open-within"], paper="Sổ đỏ",
+                       reused_from_id=stored.id, **file),
+            Feedback(account_id=citizen, agency_id=agency, dossier_id=ids["TEST-B-on-time"],
+                     kind="phan_anh", title="Chậm", body="Hẹn mãi chưa trả.", created_at=at(13)),
+            Feedback(account_id=citizen, agency_id=agency, dossier_id=ids["TEST-A-carried-early"],
+                     kind="kien_nghi", title="Gửi bưu điện", body="Xin gửi qua bưu điện.",
+                     created_at=at(11)),
+            Rating(dossier_id=ids["TEST-A-carried-early"], account_id=citizen, level=3,
+                   reason="", at=at(11)),
+        ])
+        uow.commit()
+
+
 def test_each_766_indicator_worked_out_by_hand(platform: Platform) -> None:
     _insert(platform)
     _attach_all_required(platform, "TEST-A-carried-early")            # all three papers
     _attach_all_required(platform, "TEST-B-on-time", missing=1)        # one paper short
+    _citizen_facts(platform)
     found = _indicators(platform)
     # 2.1: handled = resolved 4 (A B C D) + open 2 (E F) + paused 1 (G) = 7;
     #      on time = A (early) + B (on time) + E (within) + G (paused, clock stopped) = 4.
@@ -186,13 +225,19 @@ def test_each_766_indicator_worked_out_by_hand(platform: Platform) -> None:
     assert [(found[f"3.3.{c}"]["numerator"], found[f"3.3.{c}"]["denominator"])
             for c in ("online", "desk", "post")] == [(4, 8), (3, 8), (1, 8)]
     assert found["3.3.online"]["score"] == round(0.5 * 12, 2)
-    # 3.6, 4.1, 4.3: not recorded by the system yet — zero, and said so.
-    assert not found["3.6"]["recorded"] and found["3.6"]["value"] == 0.0
-    assert not found["4.3"]["recorded"] and not found["4.1"]["recorded"]
+    # 3.6: all 8 new dossiers are of procedures with fees; B paid online (C at the desk).
+    assert (found["3.6"]["numerator"], found["3.6"]["denominator"]) == (1, 8)
+    # 4.1: of the 4 resolved, A has a current result file (B's was replaced, none current).
+    assert (found["4.1"]["numerator"], found["4.1"]["denominator"]) == (1, 4)
     # 4.2: of the 4 resolved, only A has a file for every required paper.
     assert (found["4.2"]["numerator"], found["4.2"]["denominator"]) == (1, 4)
-    # 5.4: 100% − late rate (C and D late of 4 resolved = 50%) − complaints (none recorded).
-    assert found["5.4"]["value"] == 0.5 and found["5.4"]["detail"]["late_rate"] == 0.5
+    # 4.3: of the 8 new, E took a paper from the citizen's data store.
+    assert (found["4.3"]["numerator"], found["4.3"]["denominator"]) == (1, 8)
+    assert all(found[c]["recorded"] for c in ("3.6", "4.1", "4.3"))
+    # 5.4: 100% − late rate (C and D late of 4 resolved = 50%) − complaint rate (B's
+    # complaint of 4 resolved = 25%; A's suggestion and "very satisfied" rating count not).
+    assert found["5.4"]["detail"] == {"late_rate": 0.5, "complaint_rate": 0.25, "complaints": 1}
+    assert found["5.4"]["value"] == 0.25
     summary = found["_"]
     assert summary["max_score"] == 82.0
     assert summary["score"] == round(sum(i["score"] or 0 for i in summary["indicators"]), 2)
