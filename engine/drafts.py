@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from engine import datastore
 from engine.actors import Actor
@@ -211,3 +212,17 @@ def my_drafts(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
         .order_by(Draft.updated_at.desc()))
     return [{"key": d.key, "procedure": d.procedure_code, "agency": d.agency_code,
              "updated_at": d.updated_at} for d in rows]
+
+
+DRAFT_LIFETIME = timedelta(days=30)
+
+
+def forget_stale_drafts(uow: UnitOfWork, *, lifetime: timedelta = DRAFT_LIFETIME) -> int:
+    """Delete drafts not touched for `lifetime`, with their files' records (the stored
+    bytes stay: other records may share them). Returns how many drafts went."""
+    stale = select(Draft.id).where(Draft.submitted_code.is_(None),
+                                   Draft.updated_at < uow.clock.now() - lifetime)
+    uow.session.execute(delete(Attachment).where(Attachment.draft_id.in_(stale)))
+    gone = uow.session.execute(delete(Draft).where(Draft.id.in_(stale)))
+    uow.commit()
+    return int(getattr(gone, "rowcount", 0) or 0)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import actions, deadlines, dossiers, feedback, procedures, tasks
+from engine import actions, attachments, deadlines, dossiers, feedback, payments, procedures, tasks
 from engine import inbox as inbox_service
 from engine.calendars import parse_instant
 from engine.desk import receive_paper_dossier
@@ -193,6 +193,48 @@ def extend(task_id: int) -> Response:
     else:
         flash(f"Đã hẹn lại ngày trả kết quả hồ sơ {code}: {vn_datetime(result['due_at'])}.",
               "success")
+    return redirect(url_for("officer.task", task_id=task_id), 303)
+
+
+@bp.post("/can-bo/cong-viec/<int:task_id>/yeu-cau-nop-phi")
+def request_payment(task_id: int) -> Response:
+    """Ask the applicant to pay a fee: the dossier waits in status 6 until it is paid."""
+    actor = _officer()
+    code = _dossier_of(actor, task_id)
+    amount = request.form.get("amount", "").strip().replace(".", "")
+    try:
+        with uow() as work:
+            result = payments.request_payment(
+                work, actor=actor, code=code, amount=int(amount) if amount.isdigit() else None,
+                description=request.form.get("description", "")[:500])
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("officer.task", task_id=task_id), 303)
+    flash(f"Đã yêu cầu nộp {result['amount']:,} đồng cho hồ sơ {code}; hồ sơ chờ người dân "
+          "thanh toán.".replace(",", "."), "success")
+    return redirect(url_for("officer.inbox"), 303)
+
+
+@bp.post("/can-bo/cong-viec/<int:task_id>/ket-qua")
+def attach_result(task_id: int) -> Response:
+    """Attach the electronic result of a resolved dossier (it goes to the applicant's store)."""
+    actor = _officer()
+    code = _dossier_of(actor, task_id)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise FormInvalid("Hãy chọn tệp kết quả.")
+        try:
+            content = upload.stream.read(attachments.READ_LIMIT)
+        finally:
+            upload.close()
+        with uow() as work:
+            attachments.attach(work, actor=actor, code=code, paper=attachments.RESULT_PAPER,
+                               filename=upload.filename[:500], content=content)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã đính kèm kết quả điện tử của hồ sơ {code}.", "success")
     return redirect(url_for("officer.task", task_id=task_id), 303)
 
 

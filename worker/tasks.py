@@ -8,6 +8,7 @@ from typing import Any
 from celery import Task, shared_task
 
 from engine.accounts import lock_inactive_accounts
+from engine.drafts import forget_stale_drafts
 from engine.notifications import deliver_pending
 from engine.ratelimit import forget_old_hits
 from engine.sessions import end_expired_sessions
@@ -45,9 +46,11 @@ def lock_inactive(self: Task) -> dict[str, int]:
 
 @shared_task(bind=True, name="motcua.housekeeping")
 def housekeeping(self: Task) -> dict[str, int]:
-    """Daily: end timed-out sessions, forget rate-limit hits no window looks at."""
+    """Daily: end timed-out sessions, forget rate-limit hits no window looks at, delete
+    drafts left untouched for 30 days."""
     with context(self.app).platform.uow() as uow:
-        return {"sessions_ended": end_expired_sessions(uow), "hits_forgotten": forget_old_hits(uow)}
+        return {"sessions_ended": end_expired_sessions(uow), "hits_forgotten": forget_old_hits(uow),
+                "drafts_forgotten": forget_stale_drafts(uow)}
 
 
 @shared_task(bind=True, name="motcua.deliver_notifications")

@@ -508,3 +508,69 @@ def test_my_dossiers_and_notices_follow_the_dossier(app: Flask) -> None:
     assert "chưa đọc" not in citizen.get("/ca-nhan").data.decode()
     timeline = citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
     assert "Nộp hồ sơ" in timeline and "Tiếp nhận" in timeline
+
+
+def test_officers_ask_for_the_fee_and_attach_the_result_from_the_task_page(app: Flask) -> None:
+    citizen = citizen_client(app)
+    code = submit_on_page(citizen)
+    complete(officer(app, "motcua.minhxuan"), code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    specialist = app.test_client()
+    page_login(specialist, "chuyenvien.minhxuan")
+    link = re.search(r'href="(/can-bo/cong-viec/\d+)"', specialist.get("/can-bo").data.decode())
+    assert link is not None
+    task_page = specialist.get(link.group(1)).data
+    assert "Yêu cầu nộp phí, lệ phí" in task_page.decode()
+    asked = specialist.post(f"{link.group(1)}/yeu-cau-nop-phi", data={
+        "csrf_token": token(task_page), "amount": "75.000", "description": ""})
+    assert asked.status_code == 303
+    assert "Đã yêu cầu nộp 75.000 đồng" in specialist.get("/can-bo").data.decode()
+    assert citizen.get(f"/api/v1/dossiers/{code}").json["status"] == 6
+    bank = citizen.post(f"/ca-nhan/ho-so/{code}/thanh-toan", data={
+        "csrf_token": token(citizen.get(f"/ca-nhan/ho-so/{code}").data)}).headers["Location"]
+    citizen.post(bank, data={"csrf_token": token(citizen.get(bank).data)})
+    complete(officer(app, "chuyenvien.minhxuan"), code,
+             {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện cấp phép."})
+    complete(officer(app, "lanhdao.minhxuan"), code,
+             {"quyet_dinh": "cap_phep", "so_giay_phep": "125/GPXD"})
+    desk = app.test_client()
+    page_login(desk, "motcua.minhxuan")
+    link = re.search(r'href="(/can-bo/cong-viec/\d+)"', desk.get("/can-bo").data.decode())
+    assert link is not None
+    task_page = desk.get(link.group(1)).data
+    assert "Đính kèm kết quả điện tử" in task_page.decode()
+    wrong = desk.post(f"{link.group(1)}/ket-qua", data={
+        "csrf_token": token(task_page), "file": (io.BytesIO(b"<html>"), "giay-phep.pdf")})
+    assert wrong.status_code == 303
+    assert "Nội dung tệp không phải loại được chấp nhận" in desk.get(link.group(1)).data.decode()
+    attached = desk.post(f"{link.group(1)}/ket-qua", data={
+        "csrf_token": token(task_page), "file": (io.BytesIO(PDF), "giay-phep-125.pdf")})
+    assert attached.status_code == 303
+    assert "Tải kết quả: giay-phep-125.pdf" in citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
+
+
+def test_a_callback_with_a_garbled_signature_is_refused_not_a_crash(app: Flask) -> None:
+    response = app.test_client().post("/api/v1/payments/TT00/confirm",
+                                      json={"signature": "\u0080chữ ký"})
+    assert response.status_code == 403
+    assert response.json["error"]["message"] == "Xác nhận thanh toán không hợp lệ."
+
+
+def test_drafts_untouched_for_30_days_are_forgotten(
+    app: Flask, platform: Platform, clock: Any
+) -> None:
+    from engine.drafts import forget_stale_drafts
+
+    client = app.test_client()
+    old = post_form(client, PAGE, {"ho_ten": "Nguyễn Văn An", "_action": "save",
+                                   "_file.0": (io.BytesIO(PDF), "don.pdf")})
+    old_key = draft_key(old.data)
+    clock.advance(timedelta(days=20))
+    recent = post_form(app.test_client(), PAGE, {"ho_ten": "Trần Thị B", "_action": "save"})
+    clock.advance(timedelta(days=11))
+    with platform.uow() as uow:
+        assert forget_stale_drafts(uow) == 1
+    assert client.get(f"/thu-tuc/{PERMIT}?nhap={old_key}").status_code == 404
+    assert app.test_client().get(f"/thu-tuc/{PERMIT}?nhap={draft_key(recent.data)}").status_code == 200
+    with platform.uow() as uow:
+        assert uow.session.scalar(select(func.count(Attachment.id)).where(
+            Attachment.filename == "don.pdf")) == 0
