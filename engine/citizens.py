@@ -148,8 +148,9 @@ def rate(uow: UnitOfWork, *, actor: Actor, code: str, level: int, reason: str,
         raise Conflict("Chỉ đánh giá được khi hồ sơ đã có kết quả.")
     existing = uow.session.scalar(select(Rating).where(Rating.dossier_id == dossier.id))
     now = uow.clock.now()
+    assert actor.account_id is not None  # `_own` let only the applicant through
     if existing is None:
-        uow.session.add(Rating(dossier_id=dossier.id, account_id=actor.account_id or 0,
+        uow.session.add(Rating(dossier_id=dossier.id, account_id=actor.account_id,
                                level=level, reason=reason.strip()[:2000], at=now))
     else:
         existing.level, existing.reason, existing.at = level, reason.strip()[:2000], now

@@ -223,7 +223,8 @@ EVENT_LABELS = {
     "consultation_requested": "Xin ý kiến", "consultation_answered": "Cho ý kiến",
     "sent_back": "Trả về bước trước", "handed_over": "Bàn giao", "task_assigned": "Phân công",
     "task_released": "Trả lại công việc", "reminder_due_soon": "Nhắc sắp đến hạn",
-    "reminder_overdue": "Nhắc quá hạn",
+    "reminder_overdue": "Nhắc quá hạn", "withdrawn": "Công dân rút hồ sơ",
+    "payment_requested": "Yêu cầu nộp phí, lệ phí", "paid": "Đã nộp phí, lệ phí",
 }
 
 

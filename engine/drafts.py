@@ -77,10 +77,13 @@ def prefill(uow: UnitOfWork, *, actor: Actor, procedure_code: str,
     return data
 
 
-def open_draft(uow: UnitOfWork, *, actor: Actor, key: str) -> Draft:
-    """The draft with `key`, if the actor may open it (`NotFound` otherwise)."""
+def open_draft(uow: UnitOfWork, *, actor: Actor, key: str,
+               procedure_code: str | None = None) -> Draft:
+    """The draft with `key` (of that procedure, when given), if the actor may open it
+    (`NotFound` otherwise)."""
     draft = uow.session.scalar(select(Draft).where(Draft.key == key))
-    if draft is None or (draft.account_id is not None and draft.account_id != actor.account_id):
+    if draft is None or (draft.account_id is not None and draft.account_id != actor.account_id) or (
+            procedure_code is not None and draft.procedure_code != procedure_code):
         raise NotFound("Không tìm thấy bản nháp (đường dẫn sai hoặc bản nháp của người khác).")
     if draft.submitted_code is not None:
         raise Conflict(f"Bản nháp này đã được nộp thành hồ sơ {draft.submitted_code}.")
@@ -98,7 +101,7 @@ def save_draft(
     compiled = loaded.compiled
     now = uow.clock.now()
     if key:
-        draft = open_draft(uow, actor=actor, key=key)
+        draft = open_draft(uow, actor=actor, key=key, procedure_code=procedure_code)
     else:
         draft = Draft(key=secrets.token_urlsafe(32),
                       account_id=actor.account_id if actor.kind == "citizen" else None,

@@ -48,9 +48,9 @@ def procedure(code: str) -> str | Response | tuple[str, int]:
         if agency is None:  # several agencies offer it: the first, until the form says
             agency = detail["agencies"][0]["code"]
         if key:
-            draft = drafts.open_draft(work, actor=actor, key=key)
+            draft = drafts.open_draft(work, actor=actor, key=key, procedure_code=code)
             values: dict[str, Any] = draft.data
-            agency = draft.agency_code or agency
+            agency = request.values.get("agency") or draft.agency_code or agency
         else:
             values = drafts.prefill(work, actor=actor, procedure_code=code, agency_code=agency)
     schema, ui = detail["start_form"]["schema"], detail["start_form"]["ui"]

@@ -249,7 +249,10 @@ def pay(code: str) -> Response:
 @bp.route("/thanh-toan/gia-lap/<reference>", methods=["GET", "POST"])
 def pretend_bank(reference: str) -> str | Response:
     """The null gateway's checkout page (development only): paying here reports the
-    payment back exactly as a real gateway's signed callback would."""
+    payment back exactly as a real gateway's signed callback would. It exists only while
+    the null gateway is configured."""
+    if current_app.config["PAYMENT_GATEWAY"] != "null":
+        abort(404)
     with uow() as work:
         pending = payments.pending_checkout(work, reference=reference)
     if request.method == "POST":

@@ -359,6 +359,8 @@ def test_a_fee_holds_the_dossier_in_status_6_until_paid_through_the_gateway(
     full = citizen.get(f"/api/v1/dossiers/{code}").json
     assert full["status"] == 4
     assert full["due_at"] > before  # the day spent waiting for the fee does not count
+    timeline = citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
+    assert "Yêu cầu nộp phí, lệ phí" in timeline and "Đã nộp phí, lệ phí" in timeline
     assert any(t["dossier"] == code for t in inbox(specialist))
     with platform.uow() as uow:
         dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
@@ -574,3 +576,15 @@ def test_drafts_untouched_for_30_days_are_forgotten(
     with platform.uow() as uow:
         assert uow.session.scalar(select(func.count(Attachment.id)).where(
             Attachment.filename == "don.pdf")) == 0
+
+
+def test_a_draft_opens_only_for_its_owner_and_its_procedure(app: Flask) -> None:
+    citizen = app.test_client()
+    page_login(citizen, "congdan")
+    saved = post_form(citizen, PAGE, {"ho_ten": "Nguyễn Văn An", "_action": "save"})
+    key = draft_key(saved.data)
+    assert citizen.get(f"/thu-tuc/{PERMIT}?nhap={key}").status_code == 200
+    assert app.test_client().get(f"/thu-tuc/{PERMIT}?nhap={key}").status_code == 404
+    assert citizen.get(f"/thu-tuc/2.000635?nhap={key}").status_code == 404
+    overview = citizen.get("/ca-nhan").data.decode()
+    assert f"nhap={key}" in overview  # listed among my drafts
