@@ -33,6 +33,7 @@ from engine.text import fold
 from engine.uow import UnitOfWork
 
 SUPPLEMENT_STATUS = 5
+PAYMENT_STATUS = 6
 SUPPLEMENT_WARNING_DAYS = 3
 DEFAULT_EXTENSION_CAP = 1 / 3
 
@@ -112,6 +113,8 @@ def request_supplement(
     _open(dossier)
     if dossier.status == SUPPLEMENT_STATUS:
         raise Conflict("Hồ sơ đang chờ bổ sung.")
+    if dossier.status == PAYMENT_STATUS:
+        raise Conflict("Hồ sơ đang chờ nộp phí, lệ phí; yêu cầu bổ sung sau khi người dân nộp.")
     items = [m.strip() for m in request.missing if m.strip()]
     if not items:
         raise FormInvalid("Cần liệt kê các giấy tờ, nội dung phải bổ sung.",

@@ -21,14 +21,12 @@ from sqlalchemy import select
 
 from engine.actors import Actor
 from engine.calendar import local_iso
-from engine.deadlines import compute_due, hold, move_due, release
+from engine.deadlines import PAYMENT_STATUS, compute_due, hold, move_due, release
 from engine.dossiers import find_visible
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import Dossier, Payment
 from engine.progress import record
 from engine.uow import UnitOfWork
-
-PAYMENT_STATUS = 6
 
 
 class PaymentGateway(Protocol):
@@ -153,7 +151,8 @@ def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signatu
     now = uow.clock.now()
     payment.state, payment.paid_at, payment.paid_online = "paid", now, True
     payment.gateway, payment.gateway_reference = gateway.name, gateway_reference[:100]
-    _resume(uow, dossier, payment)
+    if dossier.status == PAYMENT_STATUS:  # not withdrawn or stopped meanwhile
+        _resume(uow, dossier, payment)
     uow.session.flush()
     record(uow, dossier, "paid", actor=_PAYER, note=f"{payment.amount} đồng — {gateway.name}")
     uow.commit()

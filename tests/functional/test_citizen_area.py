@@ -588,3 +588,15 @@ def test_a_draft_opens_only_for_its_owner_and_its_procedure(app: Flask) -> None:
     assert citizen.get(f"/thu-tuc/2.000635?nhap={key}").status_code == 404
     overview = citizen.get("/ca-nhan").data.decode()
     assert f"nhap={key}" in overview  # listed among my drafts
+
+
+def test_no_supplement_request_while_the_fee_is_awaited(app: Flask) -> None:
+    citizen = citizen_client(app)
+    code = submit_on_page(citizen)
+    desk = officer(app, "motcua.minhxuan")
+    complete(desk, code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    assert desk.post(f"/api/v1/dossiers/{code}/request-payment", json={}).status_code == 200
+    refused = desk.post(f"/api/v1/dossiers/{code}/request-supplement", json={"missing": ["Bản vẽ"]})
+    assert refused.status_code == 409 and "chờ nộp phí" in refused.json["error"]["message"]
+    again = desk.post(f"/api/v1/dossiers/{code}/request-payment", json={})
+    assert again.status_code == 409
