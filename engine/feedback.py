@@ -25,8 +25,10 @@ PER_DAY = 10
 
 
 def send(uow: UnitOfWork, *, actor: Actor, kind: str, title: str, body: str,
-         dossier_code: str | None = None, procedure_code: str | None = None) -> dict[str, Any]:
-    """File feedback about one's own dossier, or about a published procedure."""
+         dossier_code: str | None = None, procedure_code: str | None = None,
+         agency_code: str | None = None) -> dict[str, Any]:
+    """File feedback about one's own dossier, or about a published procedure (of the
+    agency given, when several agencies offer it)."""
     if actor.kind != "citizen" or actor.account_id is None:
         raise Forbidden("Hãy đăng nhập bằng tài khoản công dân để gửi phản ánh, kiến nghị.")
     errors = []
@@ -46,7 +48,7 @@ def send(uow: UnitOfWork, *, actor: Actor, kind: str, title: str, body: str,
         agency_id, dossier_id = dossier.agency_id, dossier.id
         procedure_code = dossier.version.procedure.code
     elif procedure_code:
-        agency_id = published_version(uow, code=procedure_code, agency_code=None).agency_id
+        agency_id = published_version(uow, code=procedure_code, agency_code=agency_code).agency_id
     else:
         raise FormInvalid("Cần chọn hồ sơ hoặc thủ tục được phản ánh.", details=[
             {"field": "procedure", "message": "Vui lòng chọn thủ tục hoặc hồ sơ."}])

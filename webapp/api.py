@@ -451,14 +451,15 @@ def my_notices() -> Response:
 
 @bp.post("/feedback")
 def send_feedback() -> tuple[Response, int]:
-    """File feedback (`kind`, `title`, `body`, and `dossier` or `procedure`)."""
+    """File feedback (`kind`, `title`, `body`, and `dossier` or `procedure` [+ `agency`])."""
     actor = _signed_in()
     body = _body()
     with uow() as work:
         return jsonify(feedback.send(
             work, actor=actor, kind=str(body.get("kind", "")), title=str(body.get("title", ""))[:300],
             body=str(body.get("body", ""))[:5000], dossier_code=_text_or_none(body, "dossier"),
-            procedure_code=_text_or_none(body, "procedure"))), 201
+            procedure_code=_text_or_none(body, "procedure"),
+            agency_code=_text_or_none(body, "agency"))), 201
 
 
 @bp.get("/feedback")

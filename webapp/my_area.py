@@ -296,11 +296,18 @@ def send_feedback() -> Response:
             feedback.send(work, actor=actor, kind=request.form.get("kind", ""),
                           title=request.form.get("title", "")[:300],
                           body=request.form.get("body", "")[:TEXT_LIMIT], dossier_code=code,
-                          procedure_code=request.form.get("procedure") or None)
+                          procedure_code=request.form.get("procedure") or None,
+                          agency_code=request.form.get("agency") or None)
     except FormInvalid as exc:
         _flash_problems(exc)
     else:
         flash("Đã gửi phản ánh, kiến nghị. Câu trả lời sẽ được gửi cho bạn và công khai.",
               "success")
-    target = url_for("mine.dossier", code=code) if code else url_for("mine.overview")
+    procedure = request.form.get("procedure")
+    if code:
+        target = url_for("mine.dossier", code=code)
+    elif procedure:
+        target = url_for("citizen.procedure", code=procedure[:40])
+    else:
+        target = url_for("mine.overview")
     return redirect(target, 303)

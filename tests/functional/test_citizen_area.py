@@ -600,3 +600,17 @@ def test_no_supplement_request_while_the_fee_is_awaited(app: Flask) -> None:
     assert refused.status_code == 409 and "chờ nộp phí" in refused.json["error"]["message"]
     again = desk.post(f"/api/v1/dossiers/{code}/request-payment", json={})
     assert again.status_code == 409
+
+
+def test_feedback_about_a_procedure_goes_to_its_agency(app: Flask) -> None:
+    citizen = app.test_client()
+    page_login(citizen, "congdan")
+    page = citizen.get(PAGE)
+    assert "Phản ánh, kiến nghị về thủ tục này" in page.data.decode()
+    sent = citizen.post("/ca-nhan/phan-anh", data={
+        "csrf_token": token(page.data), "procedure": PERMIT, "agency": MINH_XUAN, "kind": "kien_nghi",
+        "title": "Cho phép nộp bản vẽ khổ A3", "body": "Đề nghị chấp nhận bản vẽ khổ A3 scan."})
+    assert sent.status_code == 303 and sent.headers["Location"].startswith(f"/thu-tuc/{PERMIT}")
+    desk = app.test_client()
+    page_login(desk, "motcua.minhxuan")
+    assert "Cho phép nộp bản vẽ khổ A3" in desk.get("/can-bo/phan-anh").data.decode()
