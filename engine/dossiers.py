@@ -229,13 +229,16 @@ EVENT_LABELS = {
 
 
 def timeline(uow: UnitOfWork, dossier_id: int) -> list[dict[str, Any]]:
-    """The dossier's history, oldest first, with who did what and when."""
+    """The dossier's history, oldest first, with who did what, at which step, and when."""
     rows = uow.session.execute(
-        select(Event, Account.full_name).outerjoin(Account, Event.actor_id == Account.id)
+        select(Event, Account.full_name, Task.name)
+        .outerjoin(Account, Event.actor_id == Account.id)
+        .outerjoin(Task, Event.task_id == Task.id)
         .where(Event.dossier_id == dossier_id).order_by(Event.id)).all()
     return [{"kind": e.kind, "label": EVENT_LABELS.get(e.kind, e.kind), "at": local_iso(e.at),
-             "status": e.status, "step": e.step, "note": e.note, "actor": name or ""}
-            for e, name in rows]
+             "status": e.status, "step": e.step, "step_name": step or "", "note": e.note,
+             "actor": name or ""}
+            for e, name, step in rows]
 
 
 def task_view(task: Task) -> dict[str, Any]:

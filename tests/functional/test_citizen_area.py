@@ -510,6 +510,7 @@ def test_my_dossiers_and_notices_follow_the_dossier(app: Flask) -> None:
     assert "chưa đọc" not in citizen.get("/ca-nhan").data.decode()
     timeline = citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
     assert "Nộp hồ sơ" in timeline and "Tiếp nhận" in timeline
+    assert "Chuyển bước</strong> «Thẩm định hồ sơ, đề xuất»" in timeline
 
 
 def test_officers_ask_for_the_fee_and_attach_the_result_from_the_task_page(app: Flask) -> None:
