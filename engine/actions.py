@@ -15,7 +15,16 @@ from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.models import Agency, Task, Timer
-from engine.progress import TIMERS, Advance, DossierRow, TaskRow, live_instance, lock_task, record
+from engine.progress import (
+    TASKS,
+    TIMERS,
+    Advance,
+    DossierRow,
+    TaskRow,
+    live_instance,
+    lock_task,
+    record,
+)
 from engine.uow import UnitOfWork
 from forms import FormValidator
 
@@ -54,10 +63,14 @@ def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict
     loaded = uow.version(dossier.version_id)
     instance = live_instance(uow, dossier, loaded.model)
     step = Advance(uow, dossier, loaded.compiled, actor)
-    step.track(instance)
     instance.cancel()
     step.finish_task(task, {"ly_do_tu_choi": reasons})
-    step.synchronise(instance, completed=task)
+    # The process is cancelled, not ended at an end event: its other steps are cancelled
+    # here, and the letter waits for the desk (no hand-over time yet).
+    uow.connection.execute(update(TASKS).where(TASKS.c.dossier_id == dossier.id,
+                                               TASKS.c.state.in_(("open", "suspended")))
+                           .values(state="cancelled"))
+    previous = dossier.status
     dossier.status = REFUSED_RESULT if dossier.received_at else REFUSED_AT_RECEPTION
     dossier.outcome = "refused"
     dossier.ended_at = uow.clock.now()
@@ -65,6 +78,7 @@ def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict
                                                 TIMERS.c.state == "pending")
                            .values(state="cancelled"))
     step.save(instance)
+    record(uow, dossier, "status_changed", actor=actor, note=f"{previous} → {dossier.status}")
     record(uow, dossier, "refused", actor=actor, task=task, note=reasons)
     uow.commit()
     return {"code": dossier.code, "status": dossier.status, "outcome": "refused"}

@@ -28,10 +28,13 @@ def test_refusal_with_reasons_ends_processing_and_the_desk_hands_the_letter_back
     assert refused.status_code == 200 and refused.json == {"code": code, "status": 9,
                                                           "outcome": "refused"}
     assert specialist.get("/api/v1/tasks").json["total"] == 0
+    # The letter waits at the desk: not handed back yet (reports count it when it is).
+    assert desk.get(f"/api/v1/dossiers/{code}").json["returned_at"] is None
     letter = desk.get(f"/api/v1/dossiers/{code}/documents/refusal?format=html")
     assert "Công trình vi phạm chỉ giới đường đỏ." in letter.data.decode()
     returned = desk.post(f"/api/v1/dossiers/{code}/return", json={"data": {}})
     assert returned.status_code == 200 and returned.json["dossier"]["status"] == 10
+    assert desk.get(f"/api/v1/dossiers/{code}").json["returned_at"] is not None
     tracked = app.test_client().get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}").json
     assert tracked["status_label"] == "Đã trả kết quả"
 
