@@ -39,9 +39,13 @@ browser:
 	  { echo "installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-## test: lint, layer rules, types, then every test (SQLite and PostgreSQL)
+## test: lint, layer rules, types, then every test (SQLite and PostgreSQL). Two processes,
+## each test file in one of them; the API fuzzing runs on its own afterwards, because
+## schemathesis only expands its per-operation tests outside pytest-xdist.
+FUZZ := tests/functional/test_api_fuzzing.py
 test: $(STAMP) fonts browser lint typecheck
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile --ignore $(FUZZ)
+	$(BIN)/pytest -q $(FUZZ)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
