@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,8 +192,36 @@ def describe_policy(policy: AttachmentPolicy) -> tuple[str, str]:
 
 
 def describe_file(attachment: Attachment) -> str:
-    """"so-do.pdf (120 KB)"."""
-    return f"{attachment.filename} ({_size(attachment.size)})"
+    """"so-do.pdf (120 KB)", saying so when the file came from the data store."""
+    reused = " — lấy từ kho dữ liệu" if attachment.reused_from_id else ""
+    return f"{attachment.filename} ({_size(attachment.size)}){reused}"
+
+
+def paper_slots(
+    components: list[dict[str, Any]], current: dict[str, Attachment],
+    stored: Sequence[tuple[str, str]] = (),
+) -> list[dict[str, Any]]:
+    """The papers of a procedure as a form offers them (`forms.PaperSlot` fields): the
+    limits in words, the current file of each (by paper name), the stored papers that may
+    stand in for an upload."""
+    slots = []
+    for index, component in enumerate(components):
+        limits, accept = describe_policy(policy_for(component))
+        attached = current.get(component["name"])
+        slots.append({"key": str(index), "name": component["name"],
+                      "required": bool(component.get("required")), "limits": limits,
+                      "accept": accept, "stored": list(stored),
+                      "current": describe_file(attached) if attached is not None else None})
+    return slots
+
+
+def current_files(uow: UnitOfWork, *, dossier_id: int | None = None,
+                  draft_id: int | None = None) -> dict[str, Attachment]:
+    """The current file of each paper of a dossier or a draft, by paper name."""
+    owner = (Attachment.dossier_id == dossier_id if dossier_id is not None
+             else Attachment.draft_id == draft_id)
+    return {a.paper: a for a in uow.session.scalars(select(Attachment).where(
+        owner, Attachment.replaced_at.is_(None)))}
 
 
 def _view(attachment: Attachment) -> dict[str, Any]:

@@ -14,12 +14,15 @@ from sqlalchemy import func, select, update
 
 from engine.accounts import create_account
 from engine.actors import Actor
+from engine.attachments import current_files, list_attachments, paper_slots
 from engine.calendar import local_iso
-from engine.dossiers import find_visible
+from engine.deadlines import open_request
+from engine.dossiers import find_visible, get_dossier
 from engine.errors import Conflict, Forbidden, FormInvalid, NotFound
 from engine.lateness import classify
 from engine.models import Account, Dossier, Notification, Rating, Timer
 from engine.passwords import problems
+from engine.payments import payments_of
 from engine.progress import TASKS, Advance, DossierRow, live_instance, record
 from engine.ratelimit import hit
 from engine.statuses import STATUS_LABELS
@@ -94,6 +97,33 @@ def my_dossiers(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
              "ended_at": local_iso(d.ended_at),
              "result": classify(d.ended_at, d.due_at) if d.ended_at and d.due_at else None}
             for d in rows]
+
+
+def my_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
+    """Everything the applicant's page of one dossier shows: the dossier with its timeline,
+    its files (current and replaced), payments, the rating, the supplement request it waits
+    on, and which of withdraw and rate are open to them now."""
+    view = get_dossier(uow, actor=actor, code=code)
+    dossier = find_visible(uow, actor=actor, code=code)
+    return {
+        "dossier": view,
+        "files": list_attachments(uow, actor=actor, code=code),
+        "payments": payments_of(uow, actor=actor, code=code),
+        "rating": rating_of(uow, dossier.id),
+        "missing": open_request(uow, dossier.id),
+        "may_withdraw": dossier.status in OPEN_STATUSES and dossier.ended_at is None,
+        "may_rate": dossier.status in RATABLE_STATUSES,
+    }
+
+
+def supplement_page(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
+    """What answering a supplement request shows: the dossier (its form and data), the
+    request, and its papers with their current files."""
+    view = get_dossier(uow, actor=actor, code=code)
+    dossier = find_visible(uow, actor=actor, code=code)
+    components = uow.version(dossier.version_id).compiled.manifest.get("components", [])
+    return {"dossier": view, "missing": open_request(uow, dossier.id),
+            "papers": paper_slots(components, current_files(uow, dossier_id=dossier.id))}
 
 
 def _own(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:

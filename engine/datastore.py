@@ -13,7 +13,7 @@ from sqlalchemy import Table, and_, bindparam, insert, literal, select
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.errors import NotFound
-from engine.models import Attachment, Dossier, StoredPaper
+from engine.models import Attachment, AttachmentContent, Dossier, StoredPaper
 from engine.uow import UnitOfWork
 
 STORED = cast(Table, StoredPaper.__table__)
@@ -67,6 +67,14 @@ def view(paper: StoredPaper) -> dict[str, Any]:
     return {"id": paper.id, "kind": paper.kind, "name": paper.name, "filename": paper.filename,
             "media_type": paper.media_type, "size": paper.size, "dossier": paper.dossier_code,
             "stored_at": local_iso(paper.stored_at)}
+
+
+def download(uow: UnitOfWork, *, actor: Actor, paper_id: int) -> tuple[dict[str, Any], bytes]:
+    """One of the signed-in citizen's stored papers and its bytes."""
+    paper = own_paper(uow, actor=actor, paper_id=paper_id)
+    content = uow.session.get(AttachmentContent, paper.sha256)
+    assert content is not None  # foreign key
+    return view(paper), content.content
 
 
 def own_paper(uow: UnitOfWork, *, actor: Actor, paper_id: int) -> StoredPaper:

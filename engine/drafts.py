@@ -18,13 +18,7 @@ from sqlalchemy import delete, select, update
 
 from engine import datastore
 from engine.actors import Actor
-from engine.attachments import (
-    add_current,
-    describe_file,
-    describe_policy,
-    policy_for,
-    store_file,
-)
+from engine.attachments import add_current, current_files, paper_slots, policy_for, store_file
 from engine.dossiers import create_dossier
 from engine.errors import Conflict, FormInvalid, NotFound
 from engine.models import Account, Attachment, Draft
@@ -148,27 +142,11 @@ def papers(
     """The procedure's papers as the form offers them: limits, the draft's current file,
     and the citizen's stored papers that may stand in for an upload."""
     _, loaded = _form(uow, procedure_code, agency_code)
-    current: dict[str, Attachment] = {}
-    if key:
-        draft = open_draft(uow, actor=actor, key=key)
-        for attachment in uow.session.scalars(select(Attachment).where(
-                Attachment.draft_id == draft.id, Attachment.replaced_at.is_(None))):
-            current[attachment.paper] = attachment
+    current = current_files(uow, draft_id=open_draft(uow, actor=actor, key=key).id) if key else {}
     stored = datastore.stored_papers(uow, actor=actor) if actor.kind == "citizen" else []
     offered = [(str(p["id"]), f"{p['name']} — {p['filename']} (hồ sơ {p['dossier']})")
                for p in stored]
-    slots = []
-    for index, component in enumerate(loaded.compiled.manifest.get("components", [])):
-        limits, accept = describe_policy(policy_for(component))
-        attached = current.get(component["name"])
-        described = None
-        if attached is not None:
-            described = describe_file(attached) + (" — lấy từ kho dữ liệu"
-                                                   if attached.reused_from_id else "")
-        slots.append({"key": str(index), "name": component["name"],
-                      "required": bool(component.get("required")), "limits": limits,
-                      "accept": accept, "current": described, "stored": offered})
-    return slots
+    return paper_slots(loaded.compiled.manifest.get("components", []), current, offered)
 
 
 def problems(uow: UnitOfWork, *, actor: Actor, key: str) -> list[dict[str, str]]:

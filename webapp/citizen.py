@@ -16,7 +16,13 @@ from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD, STORED_FIELD
 from webapp.context import client_address, current_actor, uow
 from webapp.downloads import content_disposition
-from webapp.formpage import allow_paper_uploads, field_errors, form_html, parse_posted
+from webapp.formpage import (
+    allow_paper_uploads,
+    field_errors,
+    form_html,
+    parse_posted,
+    posted_files,
+)
 
 bp = Blueprint("citizen", __name__)
 RECENT_KEY = "submitted_codes"
@@ -90,18 +96,8 @@ def procedure(code: str) -> str | Response | tuple[str, int]:
 
 
 def _uploads() -> list[drafts.Upload]:
-    """The files posted for papers (`_file.<slot>`), each read up to one byte past the
-    largest limit: enough to refuse an oversized file without reading all of it."""
-    found = []
-    for name, upload in request.files.items(multi=True):
-        if not name.startswith(FILE_FIELD) or not upload.filename:
-            continue
-        try:
-            content = upload.stream.read(attachments.READ_LIMIT)
-        finally:
-            upload.close()
-        found.append(drafts.Upload(name.removeprefix(FILE_FIELD), upload.filename[:500], content))
-    return found
+    """The files posted for papers (`_file.<slot>`)."""
+    return [drafts.Upload(*posted) for posted in posted_files(FILE_FIELD, attachments.READ_LIMIT)]
 
 
 def _reused() -> dict[str, int]:

@@ -25,6 +25,21 @@ def allow_paper_uploads() -> None:
     request.max_content_length = PAPERS_REQUEST_LIMIT
 
 
+def posted_files(prefix: str, read_limit: int) -> list[tuple[str, str, bytes]]:
+    """The files posted under `prefix<slot>` as (slot, file name, content), each read up to
+    `read_limit` bytes: enough to refuse an oversized file without reading all of it."""
+    found = []
+    for name, upload in request.files.items(multi=True):
+        if not name.startswith(prefix) or not upload.filename:
+            continue
+        try:
+            content = upload.stream.read(read_limit)
+        finally:
+            upload.close()
+        found.append((name.removeprefix(prefix), upload.filename[:500], content))
+    return found
+
+
 def parse_posted(schema: dict[str, Any]) -> FormSubmission:
     """The posted fields of the current request as typed data."""
     return parse_submission(schema, request.form.items(multi=True))

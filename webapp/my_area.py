@@ -23,7 +23,6 @@ from engine import (
     citizens,
     datastore,
     deadlines,
-    dossiers,
     drafts,
     feedback,
     passwords,
@@ -32,7 +31,6 @@ from engine import (
 from engine.actors import Actor
 from engine.attachments import RESULT_PAPER
 from engine.errors import FormInvalid
-from engine.models import AttachmentContent
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
 from webapp.context import client_address, current_actor, uow
@@ -42,6 +40,7 @@ from webapp.formpage import (
     field_errors,
     form_html,
     parse_posted,
+    posted_files,
     summary_html,
 )
 
@@ -112,19 +111,13 @@ def dossier(code: str) -> str:
     """One of my dossiers: status, due time, timeline, papers, and what I may do now."""
     actor = _citizen()
     with uow() as work:
-        view = dossiers.get_dossier(work, actor=actor, code=code)
-        files = attachments.list_attachments(work, actor=actor, code=code)
-        paid = payments.payments_of(work, actor=actor, code=code)
-        found = dossiers.find_visible(work, actor=actor, code=code)
-        rating = citizens.rating_of(work, found.id)
-        missing = deadlines.open_request(work, found.id)
+        page = citizens.my_dossier(work, actor=actor, code=code)
+    view = page["dossier"]
     return render_template(
-        "my_dossier.html", dossier=view, files=files, payments=paid, rating=rating,
-        missing=missing, labels=current_app.config["RATING_LABELS"],
+        "my_dossier.html", **page, labels=current_app.config["RATING_LABELS"],
         summary=summary_html(view["start_form"], view["start_form_ui"], view["data"]),
-        result_files=[f for f in files if f["paper"] == RESULT_PAPER and not f["replaced_at"]],
-        may_withdraw=view["status"] in citizens.OPEN_STATUSES and not view["ended_at"],
-        may_rate=view["status"] in citizens.RATABLE_STATUSES)
+        result_files=[f for f in page["files"]
+                      if f["paper"] == RESULT_PAPER and not f["replaced_at"]])
 
 
 @bp.route("/ca-nhan/ho-so/<code>/bo-sung", methods=["GET", "POST"])
@@ -134,19 +127,16 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
     allow_paper_uploads()
     actor = _citizen()
     with uow() as work:
-        view = dossiers.get_dossier(work, actor=actor, code=code)
-        found = dossiers.find_visible(work, actor=actor, code=code)
-        missing = deadlines.open_request(work, found.id)
-        components = work.version(found.version_id).compiled.manifest.get("components", [])
+        page = citizens.supplement_page(work, actor=actor, code=code)
+    view = page["dossier"]
     if view["status"] != deadlines.SUPPLEMENT_STATUS:
         flash("Hồ sơ không ở trạng thái chờ bổ sung.", "error")
         return redirect(url_for("mine.dossier", code=code), 303)
-    schema, ui = view["start_form"], view["start_form_ui"]
     values: dict[str, Any] = view["data"]
     errors: list[FieldError] = []
     if request.method == "POST":
-        values = parse_posted(schema).data
-        errors = _attach_posted(actor, code, components)
+        values = parse_posted(view["start_form"]).data
+        errors = _attach_posted(actor, code, {p["key"]: p["name"] for p in page["papers"]})
         if not errors:
             try:
                 with uow() as work:
@@ -157,40 +147,26 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
                 flash("Đã gửi bổ sung. Hồ sơ tiếp tục được giải quyết, mã hồ sơ không đổi.",
                       "success")
                 return redirect(url_for("mine.dossier", code=code), 303)
-    with uow() as work:
-        current = {f["paper"]: f for f in attachments.list_attachments(work, actor=actor, code=code)
-                   if not f["replaced_at"]}
-    slots = []
-    for index, component in enumerate(components):
-        limits, accept = attachments.describe_policy(attachments.policy_for(component))
-        now = current.get(component["name"])
-        slots.append(PaperSlot(key=str(index), name=component["name"],
-                               required=bool(component.get("required")), limits=limits,
-                               accept=accept,
-                               current=f"{now['filename']}" if now else None))
-    page = render_template("supplement.html", dossier=view, missing=missing,
-                           form=form_html(schema, ui, values, errors, slots))
-    return (page, 422) if errors else page
+        with uow() as work:  # the files just attached are now the current ones
+            page = citizens.supplement_page(work, actor=actor, code=code)
+    slots = [PaperSlot(**p) for p in page["papers"]]
+    html = render_template("supplement.html", dossier=view, missing=page["missing"],
+                           form=form_html(view["start_form"], view["start_form_ui"], values,
+                                          errors, slots))
+    return (html, 422) if errors else html
 
 
-def _attach_posted(actor: Actor, code: str, components: list[dict[str, Any]]) -> list[FieldError]:
-    """Attach each posted paper file to the dossier; a refused file is named, the others
-    are kept."""
+def _attach_posted(actor: Actor, code: str, papers: dict[str, str]) -> list[FieldError]:
+    """Attach each posted paper file (slot → paper name) to the dossier; a refused file is
+    named, the others are kept."""
     errors = []
-    for name, upload in request.files.items(multi=True):
-        slot = name.removeprefix(FILE_FIELD)
-        if not name.startswith(FILE_FIELD) or not upload.filename or not slot.isdigit() or (
-                int(slot) >= len(components)):
+    for slot, filename, content in posted_files(FILE_FIELD, attachments.READ_LIMIT):
+        if slot not in papers:
             continue
         try:
-            content = upload.stream.read(attachments.READ_LIMIT)
-        finally:
-            upload.close()
-        try:
             with uow() as work:
-                attachments.attach(work, actor=actor, code=code,
-                                   paper=components[int(slot)]["name"],
-                                   filename=upload.filename[:500], content=content)
+                attachments.attach(work, actor=actor, code=code, paper=papers[slot],
+                                   filename=filename, content=content)
         except FormInvalid as exc:
             errors.append(FieldError(f"_paper.{slot}", exc.message))
     return errors
@@ -280,10 +256,8 @@ def stored(paper_id: int) -> Response:
     """A paper of my data store."""
     actor = _citizen()
     with uow() as work:
-        paper = datastore.own_paper(work, actor=actor, paper_id=paper_id)
-        content = work.session.get(AttachmentContent, paper.sha256)
-        assert content is not None  # foreign key
-        return file_response(content.content, paper.media_type, paper.filename)
+        paper, content = datastore.download(work, actor=actor, paper_id=paper_id)
+    return file_response(content, paper["media_type"], paper["filename"])
 
 
 @bp.post("/ca-nhan/phan-anh")
