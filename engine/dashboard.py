@@ -83,19 +83,17 @@ def public_figures(uow: UnitOfWork, *, today: date) -> dict[str, Any]:
         select(Feedback.agency_id, func.count()).where(
             Feedback.answered_at >= period.opens, Feedback.answered_at < period.closes)
         .group_by(Feedback.agency_id))}
+    complaints = complained(uow, [a.id for a in agencies], period)
     total = Row()
     figures = []
-    complaints = 0
     for agency in agencies:
         row = rows.get(agency.id, Row())
         total.add(row)
-        found = complained(uow, [agency.id], period)
-        complaints += found
         figures.append({"code": agency.code, "name": agency.name,
-                        **_public(row, found, answered.get(agency.id, 0))})
+                        **_public(row, complaints.get(agency.id, 0), answered.get(agency.id, 0))})
     return {"period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "agencies": figures,
-            "province": _public(total, complaints, sum(answered.values()))}
+            "province": _public(total, sum(complaints.values()), sum(answered.values()))}
 
 
 def _public(row: Row, complaints: int, answered: int) -> dict[str, Any]:

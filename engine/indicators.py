@@ -73,7 +73,7 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
     digitised = _fully_digitised(uow, agency_ids, period)
     late_rate = _rate(row.late, row.resolved) or 0.0
     fee_bearing, paid_online = _online_payments(uow, agency_ids, period)
-    complaints = complained(uow, agency_ids, period)
+    complaints = sum(complained(uow, agency_ids, period).values())
     complaint_rate = _rate(complaints, row.resolved) or 0.0
     found = [
         _indicator("2.1", "Tỉ lệ hồ sơ giải quyết đúng hạn", row.early + row.on_time + row.within
@@ -166,12 +166,14 @@ def _reusing(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
         .where(_new_in(agency_ids, period), Attachment.reused_from_id.is_not(None))) or 0)
 
 
-def complained(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
-    """Resolved dossiers with a complaint (phản ánh) or the lowest rating."""
+def complained(uow: UnitOfWork, agency_ids: list[int], period: Period) -> dict[int, int]:
+    """Resolved dossiers with a complaint (phản ánh) or the lowest rating, per agency (one
+    grouped query)."""
     complaints = select(Feedback.dossier_id).where(Feedback.kind == "phan_anh",
                                                    Feedback.dossier_id.is_not(None))
     unhappy = select(Rating.dossier_id).where(Rating.level == LOWEST_RATING)
-    return int(uow.session.scalar(
-        select(func.count()).select_from(Dossier).where(
+    return {agency_id: count for agency_id, count in uow.session.execute(
+        select(Dossier.agency_id, func.count()).where(
             _resolved_in(agency_ids, period),
-            or_(Dossier.id.in_(complaints), Dossier.id.in_(unhappy)))) or 0)
+            or_(Dossier.id.in_(complaints), Dossier.id.in_(unhappy)))
+        .group_by(Dossier.agency_id))}
