@@ -21,6 +21,11 @@ every field stays visible with that sentence. The server's validation stays the 
 The papers of a procedure (`PaperSlot`) render after the fields: one file input each,
 with the accepted types and size, the file already attached, and the papers of the
 citizen's data store that may be reused instead of uploading again.
+
+Every string written into the HTML — field names in ids, ``name``, ``for`` and
+``aria-describedby``, titles, descriptions, help, labels, values, conditions — goes through
+`_esc`: a form is written by one department and shown to the whole province, so nothing in
+it may become markup (`forms.names` also limits the names a schema may use).
 """
 
 from __future__ import annotations
@@ -103,11 +108,11 @@ class _Context:
         for name, message in self.errors.items():
             if name.startswith(PAPER_ERROR):
                 key = name.removeprefix(PAPER_ERROR)
-                target, label = f"paper-{key}", escape(self.paper_names.get(key, key))
+                target, label = f"paper-{key}", self.paper_names.get(key, key)
             else:
                 target = _field_id(name.split(".")) if name else "form-top"
-                label = escape(self._title_of(name)) if name else "Biểu mẫu"
-            items.append(f'<li><a href="#{target}">{label}: {escape(message)}</a></li>')
+                label = self._title_of(name) if name else "Biểu mẫu"
+            items.append(f'<li><a href="#{_esc(target)}">{_esc(label)}: {_esc(message)}</a></li>')
         return (
             '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'
             f"<h2>Có {len(self.errors)} lỗi cần sửa</h2><ul>{''.join(items)}</ul></div>"
@@ -215,22 +220,22 @@ class _Context:
         if shown.values is not None:
             rule["in"] = ["true" if v is True else "false" if v is False else str(v)
                           for v in shown.values]
-        attribute = escape(json.dumps(rule, ensure_ascii=False))
+        attribute = _esc(json.dumps(rule, ensure_ascii=False))
         return (f'<div class="conditional" data-show-if="{attribute}">'
-                f'<p class="condition-note">{escape(shown.note)}</p>'
+                f'<p class="condition-note">{_esc(shown.note)}</p>'
                 f"{self.field(schema, path, value, shown.required)}</div>")
 
     def choice(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
         """The radio buttons choosing a `oneOf`/`anyOf` branch by its constant."""
         options = schema.get("oneOf") or schema.get("anyOf") or []
         own = schema.get("properties", {}).get(path[-1], {})
-        label = escape(str(own.get("title") or path[-1])) + _marker(required)
+        label = _esc(own.get("title") or path[-1]) + _marker(required)
         choices = [(o["properties"][path[-1]]["const"], str(o.get("title") or
                     o["properties"][path[-1]]["const"])) for o in options]
         choices = [(v, str(self.ui(path).get("labels", {}).get(str(v), t))) for v, t in choices]
         error = self.error_html(path)
         attrs = _aria([f"{_field_id(path)}-error"] if error else [], bool(error), required)
-        return (f'<fieldset class="field choice" id="{_field_id(path)}"{attrs}><legend>{label}'
+        return (f'<fieldset class="field choice" id="{_esc(_field_id(path))}"{attrs}><legend>{label}'
                 f"</legend>{error}{_radios(path, choices, value)}</fieldset>")
 
     def field(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
@@ -242,7 +247,7 @@ class _Context:
         return self.scalar(schema, path, value, required)
 
     def group(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
-        legend = escape(str(schema.get("title") or path[-1])) + _marker(required)
+        legend = _esc(schema.get("title") or path[-1]) + _marker(required)
         inner = self.object_fields(schema, path, value)
         error = self.error_html(path)
         return f'<fieldset class="group"><legend>{legend}</legend>{error}{inner}</fieldset>'
@@ -251,8 +256,8 @@ class _Context:
         items: Json = schema["items"]
         rows = value if isinstance(value, list) and value else [{}]
         name = _name(path)
-        legend = escape(str(schema.get("title") or path[-1])) + _marker(required)
-        parts = [f'<fieldset class="rows" id="{_field_id(path)}"><legend>{legend}</legend>',
+        legend = _esc(schema.get("title") or path[-1]) + _marker(required)
+        parts = [f'<fieldset class="rows" id="{_esc(_field_id(path))}"><legend>{legend}</legend>',
                  self.error_html(path)]
         for index, row in enumerate(rows):
             row_path = [*path, index]
@@ -262,30 +267,30 @@ class _Context:
                 else self.scalar(items, row_path, row, False)
             )
             parts.append(
-                f'<div class="row" id="{_field_id(row_path)}"><p class="row-title">Dòng {index + 1}</p>'
+                f'<div class="row" id="{_esc(_field_id(row_path))}"><p class="row-title">Dòng {index + 1}</p>'
                 f"{inner}"
-                f'<button type="submit" class="secondary" name="{REMOVE}" value="{name}.{index}" '
+                f'<button type="submit" class="secondary" name="{REMOVE}" value="{_esc(name)}.{index}" '
                 f'formnovalidate>Xóa dòng {index + 1}</button></div>'
             )
         parts.append(
-            f'<button type="submit" class="secondary" name="{ADD}" value="{name}" formnovalidate>'
+            f'<button type="submit" class="secondary" name="{ADD}" value="{_esc(name)}" formnovalidate>'
             "Thêm dòng</button></fieldset>"
         )
         return "".join(parts)
 
     def scalar(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
         ui = self.ui(path)
-        field_id = _field_id(path)
-        label = escape(str(schema.get("title") or path[-1])) + _marker(required)
+        field_id = _esc(_field_id(path))
+        label = _esc(schema.get("title") or path[-1]) + _marker(required)
         described = []
         help_text = ui.get("help") or schema.get("description")
         help_html = ""
         if help_text:
-            help_html = f'<p class="help" id="{field_id}-help">{escape(str(help_text))}</p>'
-            described.append(f"{field_id}-help")
+            help_html = f'<p class="help" id="{field_id}-help">{_esc(help_text)}</p>'
+            described.append(f"{_field_id(path)}-help")
         error_html = self.error_html(path)
         if error_html:
-            described.append(f"{field_id}-error")
+            described.append(f"{_field_id(path)}-error")
         attrs = _aria(described, bool(error_html), required)
         if ui.get("readonly") or schema.get("readOnly"):
             attrs += " readonly"
@@ -301,11 +306,12 @@ class _Context:
         elif choices is not None:
             control = _select(path, choices, value, attrs)
         elif ui.get("widget") == "password":  # never echoed back into the page
-            control = (f'<input type="password" id="{field_id}" name="{_name(path)}" '
+            control = (f'<input type="password" id="{field_id}" name="{_esc(_name(path))}" '
                        f'autocomplete="new-password"{attrs}>')
         elif ui.get("widget") == "textarea":
-            text = "" if value is None else escape(str(value))
-            control = f'<textarea id="{field_id}" name="{_name(path)}" rows="4"{attrs}>{text}</textarea>'
+            text = "" if value is None else _esc(value)
+            control = (f'<textarea id="{field_id}" name="{_esc(_name(path))}" rows="4"{attrs}>'
+                       f"{text}</textarea>")
         else:
             control = _input(schema, path, value, attrs)
         return (f'<div class="field"><label for="{field_id}">{label}</label>{help_html}'
@@ -314,10 +320,10 @@ class _Context:
     def boolean(
         self, schema: Json, path: list[str | int], value: Any, attrs: str, label: str
     ) -> tuple[str, str | None]:
-        field_id = _field_id(path)
+        field_id = _esc(_field_id(path))
         if schema.get("const") is True:
             checked = " checked" if value is True else ""
-            return (f'<input type="checkbox" id="{field_id}" name="{_name(path)}" value="true"'
+            return (f'<input type="checkbox" id="{field_id}" name="{_esc(_name(path))}" value="true"'
                     f'{checked}{attrs}> <label for="{field_id}" class="inline">{label}</label>', None)
         radios = _radios(path, [(True, "Có"), (False, "Không")], value)
         return (f'<fieldset class="choice" id="{field_id}"{attrs}><legend>{label}</legend>'
@@ -327,38 +333,45 @@ class _Context:
         message = self.errors.get(".".join(str(p) for p in path))
         if message is None:
             return ""
-        return f'<p class="error" id="{_field_id(path)}-error">{escape(message)}</p>'
+        return f'<p class="error" id="{_esc(_field_id(path))}-error">{_esc(message)}</p>'
 
 
     def papers(self, papers: Sequence[PaperSlot]) -> str:
         parts = ['<fieldset class="papers" id="papers"><legend>Thành phần hồ sơ đính kèm</legend>']
         for paper in papers:
-            slot = f"paper-{paper.key}"
+            slot = _esc(f"paper-{paper.key}")
+            key = _esc(paper.key)
             message = self.errors.get(PAPER_ERROR + paper.key)
-            described = [f"{slot}-help"] + ([f"{slot}-error"] if message else [])
+            described = [f"paper-{paper.key}-help"] + ([f"paper-{paper.key}-error"] if message else [])
             attrs = _aria(described, message is not None, False)
             parts.append(f'<div class="paper field" id="{slot}">'
-                         f'<p class="paper-name" id="{slot}-name">{escape(paper.name)}'
+                         f'<p class="paper-name" id="{slot}-name">{_esc(paper.name)}'
                          f"{_marker(paper.required)}</p>"
-                         f'<p class="help" id="{slot}-help">{escape(paper.limits)}</p>')
+                         f'<p class="help" id="{slot}-help">{_esc(paper.limits)}</p>')
             if paper.current:
-                parts.append(f'<p class="current">Đã đính kèm: {escape(paper.current)}</p>')
+                parts.append(f'<p class="current">Đã đính kèm: {_esc(paper.current)}</p>')
             verb = "Thay bằng tệp khác" if paper.current else "Chọn tệp"
-            parts.append(f'<label for="{slot}-file">{verb} — {escape(_short(paper.name))}</label>'
-                         f'<input type="file" id="{slot}-file" name="{FILE_FIELD}{paper.key}" '
-                         f'accept="{escape(paper.accept)}"{attrs}>')
+            parts.append(f'<label for="{slot}-file">{verb} — {_esc(_short(paper.name))}</label>'
+                         f'<input type="file" id="{slot}-file" name="{FILE_FIELD}{key}" '
+                         f'accept="{_esc(paper.accept)}"{attrs}>')
             if paper.stored:
-                options = "".join(f'<option value="{escape(k)}">{escape(v)}</option>'
+                options = "".join(f'<option value="{_esc(k)}">{_esc(v)}</option>'
                                   for k, v in paper.stored)
                 parts.append(f'<label for="{slot}-stored">Hoặc dùng giấy tờ trong kho dữ liệu '
                              f'của bạn</label><select id="{slot}-stored" '
-                             f'name="{STORED_FIELD}{paper.key}" aria-describedby="{slot}-help">'
+                             f'name="{STORED_FIELD}{key}" aria-describedby="{slot}-help">'
                              f'<option value="">— Không dùng —</option>{options}</select>')
             if message:
-                parts.append(f'<p class="error" id="{slot}-error">{escape(message)}</p>')
+                parts.append(f'<p class="error" id="{slot}-error">{_esc(message)}</p>')
             parts.append("</div>")
         parts.append("</fieldset>")
         return "".join(parts)
+
+
+def _esc(value: object) -> str:
+    """`value` as text safe inside an element or a quoted attribute: every string written
+    into the HTML goes through here (field names, titles, help, labels, values, ids)."""
+    return escape(str(value), quote=True)
 
 
 def _short(name: str, limit: int = 60) -> str:
@@ -386,7 +399,7 @@ def _marker(required: bool) -> str:
 def _aria(described: list[str], invalid: bool, required: bool) -> str:
     attrs = ""
     if described:
-        attrs += f' aria-describedby="{" ".join(described)}"'
+        attrs += f' aria-describedby="{_esc(" ".join(described))}"'
     if invalid:
         attrs += ' aria-invalid="true"'
     if required:
@@ -422,12 +435,12 @@ def _same(a: Any, b: Any) -> bool:
 def _radios(path: Sequence[str | int], choices: list[tuple[Any, str]], value: Any) -> str:
     out = []
     for index, (option, text) in enumerate(choices):
-        option_id = f"{_field_id(path)}-{index}"
+        option_id = _esc(f"{_field_id(path)}-{index}")
         checked = " checked" if _same(option, value) else ""
         raw = "true" if option is True else "false" if option is False else str(option)
         out.append(
-            f'<div class="option"><input type="radio" id="{option_id}" name="{_name(path)}" '
-            f'value="{escape(raw)}"{checked}> <label for="{option_id}">{escape(text)}</label></div>'
+            f'<div class="option"><input type="radio" id="{option_id}" name="{_esc(_name(path))}" '
+            f'value="{_esc(raw)}"{checked}> <label for="{option_id}">{_esc(text)}</label></div>'
         )
     return "".join(out)
 
@@ -436,8 +449,8 @@ def _select(path: Sequence[str | int], choices: list[tuple[Any, str]], value: An
     options = ['<option value="">— Chọn —</option>']
     for option, text in choices:
         selected = " selected" if _same(option, value) else ""
-        options.append(f'<option value="{escape(str(option))}"{selected}>{escape(text)}</option>')
-    return (f'<select id="{_field_id(path)}" name="{_name(path)}"{attrs}>'
+        options.append(f'<option value="{_esc(option)}"{selected}>{_esc(text)}</option>')
+    return (f'<select id="{_esc(_field_id(path))}" name="{_esc(_name(path))}"{attrs}>'
             f'{"".join(options)}</select>')
 
 
@@ -457,11 +470,11 @@ def _input(schema: Json, path: Sequence[str | int], value: Any, attrs: str) -> s
     elif fmt in ("vn-phone",):
         input_type = "tel"
     if isinstance(schema.get("maxLength"), int):
-        extra += f' maxlength="{schema["maxLength"]}"'
+        extra += f' maxlength="{schema["maxLength"]:d}"'
     if isinstance(schema.get("pattern"), str):
-        extra += f' pattern="{escape(schema["pattern"])}"'
-    text = "" if value is None else escape(str(value))
-    return (f'<input type="{input_type}" id="{_field_id(path)}" name="{_name(path)}" '
+        extra += f' pattern="{_esc(schema["pattern"])}"'
+    text = "" if value is None else _esc(value)
+    return (f'<input type="{input_type}" id="{_esc(_field_id(path))}" name="{_esc(_name(path))}" '
             f'value="{text}"{extra}{attrs}>')
 
 
@@ -480,7 +493,7 @@ def _summary_object(ctx: _Context, schema: Json, path: list[str | int], data: An
         if name not in data or not isinstance(props[name], dict):
             continue
         sub: Json = props[name]
-        title = escape(str(sub.get("title") or name))
+        title = _esc(sub.get("title") or name)
         value = data[name]
         if sub.get("type") == "object":
             inner = _summary_object(ctx, sub, [*path, name], value)
@@ -490,7 +503,7 @@ def _summary_object(ctx: _Context, schema: Json, path: list[str | int], data: An
                 f"<li>{_summary_object(ctx, items, [*path, name, i], v)}</li>"
                 for i, v in enumerate(value if isinstance(value, list) else [])) + "</ol>"
         else:
-            inner = escape(_display(sub, ctx.ui([*path, name]), value))
+            inner = _esc(_display(sub, ctx.ui([*path, name]), value))
         rows.append(f"<dt>{title}</dt><dd>{inner}</dd>")
     return f'<dl class="summary">{"".join(rows)}</dl>'
 

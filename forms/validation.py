@@ -11,6 +11,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
+from forms.names import bad_field_names
+
 MAX_SCHEMA_DEPTH = 20
 
 _FORMATS = FormatChecker(formats=("email", "date"))
@@ -73,6 +75,8 @@ def check_schema(schema: object) -> list[SchemaProblem]:
         problems.append(SchemaProblem('Biểu mẫu phải có "type": "object" ở gốc.', "/type"))
     if nesting_depth(schema, MAX_SCHEMA_DEPTH) > MAX_SCHEMA_DEPTH:
         problems.append(SchemaProblem("Biểu mẫu lồng nhau quá sâu.", ""))
+    else:  # names become HTML ids and input names: only the safe pattern (forms/names.py)
+        problems.extend(SchemaProblem(message, pointer) for pointer, message in bad_field_names(schema))
     return problems
 
 
