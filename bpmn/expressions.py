@@ -16,11 +16,20 @@ knows an explicit allow-list of node types; nothing is ever handed to `eval` or
 
 Timer expressions may also be a bare ISO-8601 duration or instant (``P2D``,
 ``PT4H``, ``2026-01-02T08:00:00+07:00``), taken as that literal text.
+
+Every evaluation runs on a budget checked *before* each operation, so a designer's
+condition can never make the server build a huge number or string: a count of
+evaluated nodes and of items scanned, a size limit on the integers entering an
+arithmetic operation, on ``round``'s precision, on the strings and lists an operation
+reads, and on conversions. Parts of an expression that read no field are evaluated
+once when it is compiled, so a package whose condition can only fail is refused at
+upload rather than at a citizen's submission.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -32,6 +41,18 @@ MAX_LENGTH = 2000
 MAX_NODES = 300
 MAX_STRING = 10_000
 MAX_NUMBER = 10**15
+# What one evaluation may spend: nodes visited plus items scanned (by in, min, max, ==).
+MAX_COST = 50_000
+# Integers entering arithmetic, round, str or float: about 38 decimal digits.
+MAX_INT_BITS = 128
+# Lists read by in, min, max, len, or written as a literal.
+MAX_ITEMS = 1_000
+# Strings read by a function or by in (form text fields are far shorter).
+MAX_TEXT = 100_000
+# round(x, n): n in -15..15, the precision of a double.
+MAX_ROUND_DIGITS = 15
+# int("...") / float("..."): the longest text converted to a number.
+MAX_NUMBER_TEXT = 30
 
 _ISO_LITERAL = re.compile(
     r"^(R\d*/)?(P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
@@ -48,9 +69,15 @@ class ExpressionError(ValueError):
         self.column = column
 
 
+def _too_big(message: str = "Biểu thức vượt giới hạn tính toán cho phép.") -> ExpressionError:
+    return ExpressionError(message)
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ExpressionError("Hàm này chỉ nhận chuỗi ký tự.")
+    if len(value) > MAX_TEXT:
+        raise _too_big(f"Chuỗi quá dài để xử lý (tối đa {MAX_TEXT} ký tự).")
     return value
 
 
@@ -60,39 +87,95 @@ def _number(value: Any) -> int | float:
     return value
 
 
+def _operand(value: Any) -> int | float:
+    """A number small enough to compute with: checked before the operation, never after."""
+    number = _number(value)
+    if isinstance(number, int) and number.bit_length() > MAX_INT_BITS:
+        raise _too_big("Số quá lớn để tính toán (tối đa khoảng 38 chữ số).")
+    return number
+
+
+def _number_text(value: str) -> str:
+    if len(value) > MAX_NUMBER_TEXT:
+        raise _too_big(f"Chuỗi quá dài để đổi sang số (tối đa {MAX_NUMBER_TEXT} ký tự).")
+    return value
+
+
 def _to_int(value: Any) -> int:
-    if isinstance(value, str) and len(value) > 30:
-        raise ExpressionError("Chuỗi quá dài để đổi sang số.")
+    if isinstance(value, str):
+        _number_text(value)
+    elif isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
+        raise ExpressionError("Không đổi được giá trị vô hạn hoặc không xác định sang số nguyên.")
+    elif isinstance(value, float) and abs(value) > MAX_NUMBER:
+        raise _too_big("Số quá lớn để đổi sang số nguyên.")
+    elif not isinstance(value, int | float):  # bool is an int: int(True) == 1
+        raise ExpressionError(f"Không đổi được {_shown(value)} sang số nguyên.")
     try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise ExpressionError(f"Không đổi được {value!r} sang số nguyên.") from exc
+        return _checked_int(int(value))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ExpressionError(f"Không đổi được {_shown(value)} sang số nguyên.") from exc
+
+
+def _checked_int(value: int) -> int:
+    if value.bit_length() > MAX_INT_BITS:
+        raise _too_big("Số quá lớn để tính toán (tối đa khoảng 38 chữ số).")
+    return value
 
 
 def _to_float(value: Any) -> float:
-    if isinstance(value, str) and len(value) > 30:
-        raise ExpressionError("Chuỗi quá dài để đổi sang số.")
+    if isinstance(value, str):
+        _number_text(value)
+    elif isinstance(value, int | float):
+        _operand(value)
+    else:
+        raise ExpressionError(f"Không đổi được {_shown(value)} sang số thực.")
     try:
-        return float(value)
-    except (TypeError, ValueError) as exc:
-        raise ExpressionError(f"Không đổi được {value!r} sang số thực.") from exc
+        result = float(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ExpressionError(f"Không đổi được {_shown(value)} sang số thực.") from exc
+    if math.isinf(result) or math.isnan(result):
+        raise ExpressionError("Không nhận giá trị vô hạn (inf) hoặc không xác định (nan).")
+    return result
 
 
 def _to_str(value: Any) -> str:
-    if not isinstance(value, str | int | float | bool) and value is not None:
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        _operand(value)
+    elif not isinstance(value, bool) and value is not None:
         raise ExpressionError("Chỉ đổi được số, chuỗi hoặc giá trị đúng/sai sang chuỗi.")
     return str(value)
+
+
+def _shown(value: Any) -> str:
+    """A short rendering of a value for a message (never the whole of a huge one)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        return "số quá lớn"
+    text = repr(value) if isinstance(value, str | int | float | bool) or value is None else (
+        type(value).__name__)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _length(value: Any) -> int:
     if not isinstance(value, str | list | tuple | dict):
         raise ExpressionError("len() chỉ nhận chuỗi, danh sách hoặc đối tượng.")
-    return len(value)
+    return len(value)  # O(1): no size limit needed
+
+
+def _sized(value: Any) -> Any:
+    """A list or string small enough to scan (by in, min, max)."""
+    if isinstance(value, list | tuple | dict) and len(value) > MAX_ITEMS:
+        raise _too_big(f"Danh sách quá dài để xử lý (tối đa {MAX_ITEMS} phần tử).")
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise _too_big(f"Chuỗi quá dài để xử lý (tối đa {MAX_TEXT} ký tự).")
+    return value
 
 
 def _extreme(pick: Callable[..., Any]) -> Callable[..., Any]:
     def call(*values: Any) -> Any:
         items = values[0] if len(values) == 1 and isinstance(values[0], list | tuple) else values
+        _sized(items)
         if not items:
             raise ExpressionError("min()/max() cần ít nhất một giá trị.")
         return pick(_number(v) for v in items)
@@ -100,15 +183,27 @@ def _extreme(pick: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _round(value: Any, digits: Any = 0) -> int | float:
+    number = _operand(value)
+    places = _number(digits)
+    if not isinstance(places, int) or not -MAX_ROUND_DIGITS <= places <= MAX_ROUND_DIGITS:
+        raise ExpressionError(
+            f"round(): số chữ số phải là số nguyên từ {-MAX_ROUND_DIGITS} đến {MAX_ROUND_DIGITS}.")
+    if isinstance(number, float) and (math.isinf(number) or math.isnan(number)):
+        raise ExpressionError("round() không nhận giá trị vô hạn hoặc không xác định.")
+    result: int | float = round(number, places)
+    return result
+
+
 FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "len": _length,
     "lower": lambda s: _text(s).lower(),
     "upper": lambda s: _text(s).upper(),
     "strip": lambda s: _text(s).strip(),
-    "abs": lambda n: abs(_number(n)),
+    "abs": lambda n: abs(_operand(n)),
     "min": _extreme(min),
     "max": _extreme(max),
-    "round": lambda n, digits=0: round(_number(n), int(_number(digits))),
+    "round": _round,
     "int": _to_int,
     "float": _to_float,
     "str": _to_str,
@@ -163,7 +258,7 @@ class Expression:
             return _Interpreter(data).visit(self.tree.body)
         except ExpressionError:
             raise
-        except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
+        except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError) as exc:
             raise ExpressionError(f"Lỗi khi tính biểu thức '{self.source}': {exc}") from exc
 
 
@@ -189,7 +284,36 @@ def compile_expression(source: str) -> Expression:
         _check_node(node)
         if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in _CONSTANTS:
             names.add(node.id)
+    _check_constant_parts(text, tree.body)
     return Expression(text, tree, frozenset(names))
+
+
+def _reads_data(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Name) and n.id not in FUNCTIONS and n.id not in _CONSTANTS
+               for n in ast.walk(node))
+
+
+def _check_constant_parts(text: str, node: ast.AST) -> None:
+    """Evaluate each largest part that reads no field: one that fails (over the budget, a
+    division by zero...) fails on every dossier, so it is refused now, at upload."""
+    if isinstance(node, ast.Constant) or not isinstance(node, ast.expr):
+        return
+    if not _reads_data(node):
+        try:
+            Expression(text, ast.Expression(body=node), frozenset()).evaluate({})
+        except ExpressionError as exc:
+            raise ExpressionError(
+                f"Phần '{_fragment(text, node)}' luôn lỗi: {exc.message}",
+                getattr(node, "col_offset", None)) from exc
+        return
+    children = node.args if isinstance(node, ast.Call) else ast.iter_child_nodes(node)
+    for child in children:
+        _check_constant_parts(text, child)
+
+
+def _fragment(text: str, node: ast.AST) -> str:
+    part = ast.get_source_segment(text, node) or text
+    return part if len(part) <= 60 else part[:57] + "..."
 
 
 _CONSTANTS = {"True": True, "False": False, "None": None}
@@ -223,8 +347,16 @@ def _check_node(node: ast.AST) -> None:
 class _Interpreter:
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
+        self.cost = 0
+
+    def charge(self, units: int) -> None:
+        """Spend `units` of this evaluation's budget, before doing the work they pay for."""
+        self.cost += units
+        if self.cost > MAX_COST:
+            raise _too_big("Biểu thức tốn quá nhiều bước tính toán.")
 
     def visit(self, node: ast.AST) -> Any:
+        self.charge(1)
         method: Callable[[Any], Any] = getattr(self, "visit_" + type(node).__name__)
         return method(node)
 
@@ -245,9 +377,13 @@ class _Interpreter:
         return _member(self.visit(node.value), self.visit(node.slice))
 
     def visit_List(self, node: ast.List) -> list[Any]:
+        if len(node.elts) > MAX_ITEMS:
+            raise _too_big(f"Danh sách quá dài (tối đa {MAX_ITEMS} phần tử).")
         return [self.visit(e) for e in node.elts]
 
     def visit_Tuple(self, node: ast.Tuple) -> tuple[Any, ...]:
+        if len(node.elts) > MAX_ITEMS:
+            raise _too_big(f"Danh sách quá dài (tối đa {MAX_ITEMS} phần tử).")
         return tuple(self.visit(e) for e in node.elts)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> Any:
@@ -264,16 +400,24 @@ class _Interpreter:
         value = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
             return not value
-        number = _number(value)
+        number = _operand(value)
         return -number if isinstance(node.op, ast.USub) else +number
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         left, right = self.visit(node.left), self.visit(node.right)
         if isinstance(node.op, ast.Add) and isinstance(left, str) and isinstance(right, str):
             if len(left) + len(right) > MAX_STRING:
-                raise ExpressionError("Chuỗi kết quả quá dài.")
+                raise _too_big(f"Chuỗi kết quả quá dài (tối đa {MAX_STRING} ký tự).")
+            self.charge((len(left) + len(right)) // 100)
             return left + right
-        result = _BINARY[type(node.op)](_number(left), _number(right))
+        # Both operands are bounded before the operation: a product or a quotient of two
+        # ~38-digit numbers is cheap, and the result is bounded again below.
+        a, b = _operand(left), _operand(right)
+        if isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod) and b == 0:
+            raise ExpressionError("Không chia được cho 0.")
+        result = _BINARY[type(node.op)](a, b)
+        if isinstance(result, float) and math.isnan(result):
+            raise ExpressionError("Kết quả phép tính không xác định (nan).")
         if abs(result) > MAX_NUMBER:
             raise ExpressionError("Kết quả phép tính vượt giới hạn.")
         return result
@@ -282,10 +426,17 @@ class _Interpreter:
         left = self.visit(node.left)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.visit(comparator)
-            if isinstance(op, ast.In | ast.NotIn) and not isinstance(
-                right, str | list | tuple | dict
-            ):
-                raise ExpressionError("Vế phải của 'in' phải là chuỗi hoặc danh sách.")
+            if isinstance(op, ast.In | ast.NotIn):
+                if not isinstance(right, str | list | tuple | dict):
+                    raise ExpressionError("Vế phải của 'in' phải là chuỗi hoặc danh sách.")
+                if isinstance(right, str) and not isinstance(left, str):
+                    raise ExpressionError("Tìm trong chuỗi thì vế trái của 'in' phải là chuỗi.")
+                self.charge(len(_sized(right)) + (len(left) if isinstance(left, str) else 0))
+            elif isinstance(op, ast.Eq | ast.NotEq):
+                self.charge(_size(left) + _size(right))
+            elif not _orderable(left, right):
+                raise ExpressionError(
+                    f"Không so sánh thứ tự được {_kind(left)} với {_kind(right)}.")
             if not _COMPARE[type(op)](left, right):
                 return False
             left = right
@@ -297,7 +448,37 @@ class _Interpreter:
     def visit_Call(self, node: ast.Call) -> Any:
         assert isinstance(node.func, ast.Name)  # guaranteed by _check_node
         args = [self.visit(a) for a in node.args]
+        self.charge(sum(len(a) for a in args if isinstance(a, list | tuple)))
         return FUNCTIONS[node.func.id](*args)
+
+
+def _orderable(left: Any, right: Any) -> bool:
+    """< <= > >= only between two numbers or two strings (never None, lists or objects)."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
+    return numbers or (isinstance(left, str) and isinstance(right, str))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "giá trị rỗng (None)"
+    if isinstance(value, bool):
+        return "giá trị đúng/sai"
+    if isinstance(value, int | float):
+        return "số"
+    if isinstance(value, str):
+        return "chuỗi"
+    if isinstance(value, list | tuple):
+        return "danh sách"
+    return "đối tượng"
+
+
+def _size(value: Any) -> int:
+    """What comparing `value` for equality may scan: its items, or its length over 100 chars."""
+    if isinstance(value, str):
+        return len(value) // 100
+    if isinstance(value, list | tuple | dict):
+        return len(value)
+    return 0
 
 
 def _member(container: Any, key: Any) -> Any:

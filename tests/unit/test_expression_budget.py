@@ -1,0 +1,186 @@
+"""The expression evaluator's budget: no condition a designer writes, over any data a
+citizen sends, may freeze the server or escape as anything but `ExpressionError`."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bpmn.expressions import (
+    FUNCTIONS,
+    MAX_COST,
+    MAX_ITEMS,
+    ExpressionError,
+    compile_expression,
+)
+
+# Each evaluation must finish well under the time a request may block the server.
+TIME_LIMIT = 0.05
+MEMORY_LIMIT = 4 * 1024 * 1024
+
+FIELDS = ("a", "b", "c", "ds", "obj")
+
+
+def _refused(source: str, data: dict[str, Any] | None = None) -> str:
+    """The Vietnamese message `source` is refused with, at compile or at evaluation."""
+    started = time.perf_counter()
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression(source).evaluate(data or {})
+    assert time.perf_counter() - started < TIME_LIMIT
+    return caught.value.message
+
+
+def test_round_with_a_huge_negative_precision_cannot_freeze_the_server() -> None:
+    assert "round()" in _refused("round(1, -100000000) == 0")
+    assert "round()" in _refused("round(n, -100000000) == 0", {"n": 1})
+    assert "round()" in _refused("round(n, 100000000) == 0", {"n": 1.5})
+
+
+def test_round_within_the_precision_of_a_double_still_works() -> None:
+    assert compile_expression("round(n, 2)").evaluate({"n": 1.2345}) == 1.23
+    assert compile_expression("round(n, -3)").evaluate({"n": 123456}) == 123000
+
+
+def test_repeated_multiplication_of_a_huge_field_is_refused_before_computing() -> None:
+    source = " * ".join(["x"] * 40)
+    message = _refused(source, {"x": 10**4000})
+    assert "Số quá lớn" in message
+
+
+def test_repeated_multiplication_stops_at_the_result_limit() -> None:
+    message = _refused(" * ".join(["x"] * 40), {"x": 99})
+    assert "vượt giới hạn" in message
+
+
+def test_a_giant_integer_string_is_not_converted() -> None:
+    assert "quá dài" in _refused("int(s) > 0", {"s": "9" * 100_000})
+    assert "quá dài" in _refused("float(s) > 0", {"s": "9" * 100_000})
+
+
+def test_infinity_and_nan_are_refused_by_conversions() -> None:
+    assert "vô hạn" in _refused('float("inf") > 1')
+    assert "vô hạn" in _refused("float(s) > 1", {"s": "nan"})
+    assert "vô hạn" in _refused("int(f) > 1", {"f": float("inf")})
+
+
+def test_str_of_a_huge_number_is_refused() -> None:
+    assert "Số quá lớn" in _refused("str(x)", {"x": 10**4000})
+
+
+def test_string_repetition_is_not_reachable() -> None:
+    assert "chỉ nhận số" in _refused('"a" * 100000000')
+    assert "chỉ nhận số" in _refused("s * n", {"s": "a", "n": 100_000_000})
+
+
+def test_joining_strings_past_the_limit_is_refused_before_joining() -> None:
+    assert "quá dài" in _refused("s + s", {"s": "a" * 9_000})
+
+
+def test_scanning_a_huge_list_is_refused() -> None:
+    data = {"ds": list(range(MAX_ITEMS + 1))}
+    assert "quá dài" in _refused("5 in ds", data)
+    assert "quá dài" in _refused("max(ds) > 1", data)
+
+
+def test_a_long_list_literal_is_refused() -> None:
+    items = ", ".join(["1"] * (MAX_ITEMS + 1))
+    with pytest.raises(ExpressionError):
+        compile_expression(f"x in [{items}]")
+
+
+def test_the_cost_counter_stops_an_expensive_evaluation() -> None:
+    # Equality over long lists is charged per item: each comparison here costs ~2,000.
+    data = {"ds": list(range(MAX_ITEMS)), "es": list(range(MAX_ITEMS))}
+    source = " and ".join(["ds == es"] * (MAX_COST // (2 * MAX_ITEMS) + 5))
+    assert "quá nhiều bước" in _refused(source, data)
+
+
+@pytest.mark.parametrize("source", ['a < "x"', "a < None", "[1] < [2]", "a >= obj", "d <= True"])
+def test_ordering_incompatible_types_is_an_expression_error(source: str) -> None:
+    assert "Không so sánh thứ tự được" in _refused(
+        source, {"a": 1, "obj": {"k": 1}, "d": 2})
+
+
+def test_a_constant_part_that_always_fails_is_refused_when_compiled() -> None:
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression("a > 1 and round(1, -100000000) == 0")
+    assert "luôn lỗi" in caught.value.message
+    assert "round(1, -100000000)" in caught.value.message
+
+
+def test_a_constant_part_that_never_runs_is_not_refused() -> None:
+    # The bomb sits in a branch the constant test never takes: it can never run.
+    expression = compile_expression("1 if True else round(1, -100000000)")
+    assert expression.evaluate({}) == 1
+
+
+# --- random expressions over the grammar, with random data ---------------------------------
+
+_numbers = st.one_of(
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+_leaves = st.one_of(
+    st.sampled_from(FIELDS),
+    _numbers.map(repr).map(lambda r: r if r not in ("inf", "-inf", "nan") else "1e999"),
+    st.text(max_size=8).map(repr),
+    st.sampled_from(["True", "False", "None", "[]", "[1, 2]", '"abc"']),
+)
+
+
+def _extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/", "//", "%"]), children)
+    compare = st.tuples(children, st.sampled_from(
+        ["==", "!=", "<", "<=", ">", ">=", "in", "not in"]), children)
+    boolean = st.tuples(children, st.sampled_from(["and", "or"]), children)
+    call1 = st.tuples(st.sampled_from(sorted(FUNCTIONS)), children)
+    call2 = st.tuples(st.sampled_from(["min", "max", "round"]), children, children)
+    return st.one_of(
+        binary.map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        compare.map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        boolean.map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        children.map(lambda c: f"(not {c})"),
+        children.map(lambda c: f"(-{c})"),
+        st.tuples(children, children, children).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+        call1.map(lambda t: f"{t[0]}({t[1]})"),
+        call2.map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        st.lists(children, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        st.tuples(children, children).map(lambda t: f"{t[0]}[{t[1]}]"),
+        children.map(lambda c: f"{c}.k"),
+    )
+
+
+_expressions = st.recursive(_leaves, _extend, max_leaves=12)
+_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), _numbers, st.text(max_size=20),
+              st.sampled_from(["9" * 5000, "inf", "nan", "1e999", "a" * 20_000])),
+    lambda inner: st.one_of(st.lists(inner, max_size=5),
+                            st.dictionaries(st.sampled_from(["k", "x"]), inner, max_size=2)),
+    max_leaves=10,
+)
+_data = st.fixed_dictionaries({name: _values for name in FIELDS})
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=_expressions, data=_data)
+def test_random_expressions_stay_within_budget_and_raise_only_expression_errors(
+    source: str, data: dict[str, Any]
+) -> None:
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        compile_expression(source).evaluate(data)
+    except ExpressionError as exc:
+        assert exc.message  # a message for the designer, never an empty refusal
+    finally:
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert elapsed < TIME_LIMIT, f"{source!r} took {elapsed:.3f}s"
+    assert peak < MEMORY_LIMIT, f"{source!r} used {peak} bytes"
