@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -16,6 +18,15 @@ MAX_FILES = 200
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_TOTAL_BYTES = 20 * 1024 * 1024
 MAX_RATIO = 100
+# Below these many inflated bytes a high ratio is harmless (a small, repetitive JSON file).
+ENTRY_RATIO_FLOOR = 256 * 1024
+PACKAGE_RATIO_FLOOR = 1024 * 1024
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_METHOD_NAMES = {1: "shrink", 6: "implode", 9: "deflate64", 12: "bzip2", 14: "lzma",
+                 93: "zstandard", 95: "xz", 98: "ppmd"}
+_ENCRYPTED_FLAGS = 0x0001 | 0x0040  # traditional and strong encryption
+_AES_METHOD = 99  # WinZip AES encryption is announced as a compression method
+_CHUNK = 64 * 1024
 MANIFEST = "procedure.json"
 
 
@@ -62,33 +73,87 @@ def read_package(path: Path) -> Package:
 
 
 def read_zip(data: bytes, source: str = "upload.zip") -> Package:
-    """Read a package from .zip bytes, refusing traversal, links and bombs."""
+    """Read a package from .zip bytes, refusing traversal, links, encryption, unknown
+    compression, corrupt entries and bombs; every refusal is a `PackageError`."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError,
+            OSError, struct.error) as exc:
         raise PackageError("zip.invalid", "Tệp tải lên không phải tệp .zip hợp lệ.", source) from exc
     with archive:
         entries = [e for e in archive.infolist() if not e.is_dir()]
         if len(entries) > MAX_FILES:
             raise PackageError("zip.too_many", f"Gói có quá nhiều tệp (tối đa {MAX_FILES}).", source)
-        total = 0
+        total = compressed = 0
         files: dict[str, bytes] = {}
         for entry in entries:
             name = _safe_name(entry.filename, source)
             if stat.S_ISLNK(entry.external_attr >> 16):
                 raise PackageError("zip.symlink", f"Gói chứa liên kết tượng trưng '{name}'.", source)
+            if name in files:
+                raise PackageError("zip.duplicate", f"Tệp '{name}' có hai lần trong gói.", source)
+            _check_entry_kind(entry, name, source)
             _check_size(name, entry.file_size, entry.compress_size, source)
-            total += entry.file_size
-            if total > MAX_TOTAL_BYTES:
+            if total + entry.file_size > MAX_TOTAL_BYTES:
                 raise PackageError(
                     "zip.too_large", f"Gói quá lớn khi giải nén (tối đa {MAX_TOTAL_BYTES} byte).", source
                 )
-            with archive.open(entry) as handle:
-                content = handle.read(MAX_FILE_BYTES + 1)
-            if len(content) > MAX_FILE_BYTES or len(content) != entry.file_size:
-                raise PackageError("zip.size_mismatch", f"Kích thước tệp '{name}' không khớp.", source)
+            content = _read_entry(archive, entry, name, source)
+            total += len(content)
+            compressed += entry.compress_size
             files[name] = content
+        # Many small entries each below the per-file floor can still inflate a tiny upload
+        # into the full total: judge the package as a whole too.
+        packed = max(1, min(compressed, len(data)))
+        if total > PACKAGE_RATIO_FLOOR and total / packed > MAX_RATIO:
+            raise PackageError(
+                "zip.bomb", f"Gói có tỉ lệ nén bất thường ({total} byte giải nén từ {len(data)} "
+                f"byte, nghi zip bomb).", source)
     return Package(source, _strip_common_folder(files))
+
+
+def _check_entry_kind(entry: zipfile.ZipInfo, name: str, source: str) -> None:
+    """Refuse encrypted entries and compression methods other than stored and deflate
+    before the zip module tries (and fails with an exception of its own) to read them."""
+    if entry.flag_bits & _ENCRYPTED_FLAGS or entry.compress_type == _AES_METHOD:
+        raise PackageError("zip.encrypted", f"Tệp '{name}' trong gói được mã hoá (đặt mật khẩu); "
+                           "hãy nén lại gói không dùng mật khẩu.", source)
+    if entry.compress_type not in _METHODS:
+        method = _METHOD_NAMES.get(entry.compress_type, f"mã {entry.compress_type}")
+        raise PackageError("zip.method", f"Tệp '{name}' dùng kiểu nén không hỗ trợ ({method}); chỉ "
+                           "nhận kiểu lưu thẳng (stored) hoặc deflate.", source)
+
+
+def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str, source: str) -> bytes:
+    """The entry's bytes, read in chunks and never past its declared size (whatever the
+    compressed stream holds); a corrupt entry becomes a `PackageError` naming it."""
+    limit = min(entry.file_size, MAX_FILE_BYTES)
+    chunks: list[bytes] = []
+    read = 0
+    try:
+        with archive.open(entry) as handle:
+            while True:
+                chunk = handle.read(min(_CHUNK, limit + 1 - read))
+                if not chunk:
+                    break
+                read += len(chunk)
+                if read > limit:
+                    raise PackageError("zip.size_mismatch",
+                                       f"Kích thước tệp '{name}' không khớp.", source)
+                chunks.append(chunk)
+    except PackageError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError,
+            ValueError, OSError, struct.error) as exc:
+        raise PackageError("zip.corrupt", f"Không đọc được tệp '{name}' trong gói (dữ liệu hỏng "
+                           "hoặc sai mã kiểm tra CRC); hãy nén lại gói.", source) from exc
+    if read != entry.file_size:
+        raise PackageError("zip.size_mismatch", f"Kích thước tệp '{name}' không khớp.", source)
+    content = b"".join(chunks)
+    if entry.compress_size and read > ENTRY_RATIO_FLOOR and read / entry.compress_size > MAX_RATIO:
+        raise PackageError("zip.bomb", f"Tệp '{name}' có tỉ lệ nén bất thường (nghi zip bomb).",
+                           source)
+    return content
 
 
 def _safe_name(raw: str, source: str) -> str:
@@ -104,7 +169,7 @@ def _check_size(name: str, size: int, compressed: int, source: str) -> None:
         raise PackageError(
             "zip.file_too_large", f"Tệp '{name}' quá lớn (tối đa {MAX_FILE_BYTES} byte).", source
         )
-    if compressed and size / compressed > MAX_RATIO and size > 1024 * 1024:
+    if compressed and size / compressed > MAX_RATIO and size > ENTRY_RATIO_FLOOR:
         raise PackageError("zip.bomb", f"Tệp '{name}' có tỉ lệ nén bất thường (nghi zip bomb).", source)
 
 
