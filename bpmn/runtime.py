@@ -35,6 +35,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import TaskState
 
 from bpmn.expressions import ExpressionError, compile_expression
+from bpmn.spiff_ids import shown
 
 STATE_FORMAT = 1
 
@@ -311,7 +312,7 @@ def _explain(exc: SpiffWorkflowException) -> str:
         if isinstance(seen, ExpressionError):
             return seen.message
         seen = seen.__cause__ or seen.__context__
-    return str(exc)
+    return shown(str(exc))  # a renamed id (`bpmn.spiff_ids`) is shown as the designer's
 
 
 def _waiting(task: Any) -> WaitingTask:

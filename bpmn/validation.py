@@ -30,6 +30,7 @@ from bpmn.flow_checks import line_of as _line
 from bpmn.package import MANIFEST, Package, PackageError
 from bpmn.problems import Problem, Report
 from bpmn.runtime import serialize_specs
+from bpmn.spiff_ids import original, restore_ids, shielded, shown
 from bpmn.xmlsafe import UnsafeXml, parse_xml
 from forms import check_schema, validate_data
 
@@ -214,7 +215,8 @@ def _parse_with_spiff(
     executable: list[tuple[str, str]] = []
     for diagram in diagrams:
         try:
-            parser.add_bpmn_xml(diagram.root, diagram.name)
+            # SpiffWorkflow's own names (Start, End, ...) stay its own: `bpmn.spiff_ids`.
+            parser.add_bpmn_xml(shielded(diagram.root), diagram.name)
         except (ValidationException, SpiffWorkflowException) as exc:
             report.add(_spiff_problem(exc, diagram))
             return None
@@ -237,8 +239,8 @@ def _parse_with_spiff(
         executable = chosen
     process_id, name = executable[0]
     try:
-        parser.get_spec(process_id)
-        parser.get_subprocess_specs(process_id)
+        restore_ids([parser.get_spec(process_id),
+                     *parser.get_subprocess_specs(process_id).values()])
     except (ValidationException, SpiffWorkflowException) as exc:
         diagram = next(d for d in diagrams if d.name == name)
         report.add(_spiff_problem(exc, diagram))
@@ -250,9 +252,9 @@ def _parse_with_spiff(
 
 
 def _spiff_problem(exc: Exception, diagram: _Diagram) -> Problem:
-    element = getattr(exc, "id", None) or None
+    element = original(str(getattr(exc, "id", None) or "")) or None
     line = getattr(exc, "line_number", None) or diagram.lines.get(element or "")
-    message = str(exc.args[0]) if exc.args else str(exc)
+    message = shown(str(exc.args[0]) if exc.args else str(exc))
     return Problem("bpmn.spiff", f"Không đọc được sơ đồ: {message}", diagram.name,
                    int(line) if line else None, element)
 
