@@ -57,12 +57,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
 
     from admin import bp as admin_bp
-    from webapp import account, api, citizen, errors, my_area, officer, security
+    from webapp import account, api, citizen, errors, headers, my_area, officer, security
 
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.globals["URGENCY"] = URGENCY_LABELS
     security.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(citizen.bp)
     app.register_blueprint(my_area.bp)
