@@ -52,8 +52,18 @@ class AccountPolicy:
 
 POLICY = AccountPolicy()
 LOCKED_FAILED, LOCKED_INACTIVE = "failed", "inactive"
-_FAILED = update(Account).where(Account.id == bindparam("b_id")).values(
-    failed_logins=Account.failed_logins + 1).returning(Account.failed_logins)
+# One attempt is counted BEFORE its password is checked, by a guarded single statement:
+# parallel attempts queue on the row it locks (PostgreSQL) or on the write lock (SQLite),
+# so exactly `max_failed` wrong passwords are ever checked before the lock.
+_ATTEMPT = update(Account).where(
+    Account.id == bindparam("b_id"), Account.locked_at.is_(None),
+    Account.failed_logins < bindparam("b_max"),
+).values(failed_logins=Account.failed_logins + 1).returning(Account.failed_logins)
+# A lock for wrong passwords that has run its time opens once, whoever comes first.
+_REOPEN = update(Account).where(
+    Account.id == bindparam("b_id"), Account.locked_reason == LOCKED_FAILED,
+    Account.locked_at <= bindparam("b_before"),
+).values(locked_at=None, locked_reason="", failed_logins=0)
 
 
 def authenticate(
@@ -85,23 +95,36 @@ def check_password(
     if account is None or not account.active:
         _HASHER.hash(password)  # same cost either way: no username probing by timing
         raise refused
-    _refuse_if_locked(uow, account, policy)
+    attempt = _take_attempt(uow, account, policy)
     try:
         _HASHER.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
-        _count_failure(uow, account, policy)
+        _count_failure(uow, account, attempt, policy)
         raise refused from None
+    account.failed_logins = attempt - 1  # a right password is no failure: give it back
     return account
 
 
-def _refuse_if_locked(uow: UnitOfWork, account: Account, policy: AccountPolicy) -> None:
-    if account.locked_at is None:
-        return
-    expired = (account.locked_reason == LOCKED_FAILED
-               and uow.clock.now() >= account.locked_at + policy.lockout)
-    if not expired:
+def _take_attempt(uow: UnitOfWork, account: Account, policy: AccountPolicy) -> int:
+    """Count one more attempt (its number) or refuse a locked account without checking
+    anything; the account row stays locked by this transaction until it ends."""
+    uow.session.flush()  # the statements below bypass the ORM: pending changes go first
+    if account.locked_at is not None:
+        expired = (account.locked_reason == LOCKED_FAILED
+                   and uow.clock.now() >= account.locked_at + policy.lockout)
+        if not expired:
+            raise Invalid(_locked_message(account))
+        uow.connection.execute(_REOPEN, {"b_id": account.id,
+                                         "b_before": uow.clock.now() - policy.lockout})
+    attempt = uow.connection.execute(
+        _ATTEMPT, {"b_id": account.id, "b_max": policy.max_failed}).scalar_one_or_none()
+    uow.session.refresh(account)  # the row as it stands now that this transaction holds it
+    if attempt is None:
+        if account.locked_at is None:  # the failures were counted but no lock recorded
+            account.locked_at, account.locked_reason = uow.clock.now(), LOCKED_FAILED
+            uow.commit()
         raise Invalid(_locked_message(account))
-    account.locked_at, account.locked_reason, account.failed_logins = None, "", 0
+    return int(attempt)
 
 
 def second_factor_matches(
@@ -109,12 +132,13 @@ def second_factor_matches(
 ) -> None:
     """Accept a TOTP code once (a code already used cannot log in again); a wrong code
     counts towards the lock like a wrong password."""
-    _refuse_if_locked(uow, account, policy)
+    attempt = _take_attempt(uow, account, policy)
     step = totp.matching_step(account.totp_secret or "", code, uow.clock.now())
     if step is None or step <= account.totp_last_step:
-        _count_failure(uow, account, policy)
+        _count_failure(uow, account, attempt, policy)
         raise Invalid("Mã xác thực không đúng hoặc đã được dùng.")
     account.totp_last_step = step
+    account.failed_logins = attempt - 1
 
 
 def finish_login(uow: UnitOfWork, account: Account) -> Actor:
@@ -136,9 +160,11 @@ def _locked_message(account: Account) -> str:
             "liên hệ quản trị hệ thống.")
 
 
-def _count_failure(uow: UnitOfWork, account: Account, policy: AccountPolicy) -> None:
-    """One more wrong password (an atomic increment: parallel attempts all count)."""
-    failures = uow.connection.execute(_FAILED, {"b_id": account.id}).scalar_one()
+def _count_failure(
+    uow: UnitOfWork, account: Account, failures: int, policy: AccountPolicy
+) -> None:
+    """Keep a wrong attempt counted (`failures` so far, see `_take_attempt`) and lock the
+    account at the limit. Commits."""
     uow.audit("account.login_failed", actor_id=None, object_type="account",
               object_id=account.username, summary={"failures": failures})
     if failures >= policy.max_failed and account.locked_at is None:

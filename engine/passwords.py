@@ -186,8 +186,18 @@ def reset_password(
     reset = _live_reset(uow, token)
     account = uow.session.get(Account, reset.account_id)
     assert account is not None  # foreign key
-    _require_good(new, confirm, account.username, policy)
-    reset.used_at = uow.clock.now()
+    _require_good(new, confirm, account.username, policy)  # a weak password spends nothing
+    now = uow.clock.now()
+    # Spend the link by a guarded update before touching the password: of two uses in
+    # parallel the second waits on the row, then finds it spent and changes nothing.
+    spent = uow.session.execute(
+        update(PasswordReset).where(PasswordReset.token_hash == reset.token_hash,
+                                    PasswordReset.used_at.is_(None),
+                                    PasswordReset.expires_at > now)
+        .values(used_at=now).execution_options(synchronize_session=False))
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise Invalid("Liên kết đặt lại mật khẩu không hợp lệ hoặc đã được dùng.")
+    uow.session.refresh(account)  # as it stands now: the lock may have changed meanwhile
     ended = _set_password(uow, account, new, keep_token=None)
     if account.locked_reason == LOCKED_FAILED:
         account.locked_at, account.locked_reason = None, ""
