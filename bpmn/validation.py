@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from bpmn import limits
 from bpmn.compiled import CompiledProcedure, EndInfo, TaskInfo
 from bpmn.expressions import ExpressionError, compile_expression
 from bpmn.flow_checks import NS, FormFields, check_conditions, check_structure, scopes_of
@@ -92,6 +93,8 @@ def validate_package(package: Package) -> tuple[Report, CompiledProcedure | None
 def _validate(package: Package, *, bare: bool) -> tuple[Report, CompiledProcedure | None]:
     report = Report(package.source)
     manifest = None if bare else _check_manifest(package, report)
+    if manifest is not None:
+        _check_manifest_lengths(manifest, report)
     diagrams = _read_diagrams(package, report)
     if not diagrams:
         return report, None
@@ -349,6 +352,7 @@ def _describe(
     file_of = {k: d.name for d in diagrams for k in d.lines}
     tasks: dict[str, TaskInfo] = {}
     ends: dict[str, EndInfo] = {}
+    too_long: set[str] = set()
     for process_spec in all_specs:
         for task_spec in process_spec.task_specs.values():
             bpmn_id = getattr(task_spec, "bpmn_id", None)
@@ -356,6 +360,10 @@ def _describe(
                 continue
             where = {"file": file_of.get(bpmn_id, ""), "line": lines.get(bpmn_id),
                      "element": bpmn_id}
+            if len(bpmn_id) > limits.ELEMENT_ID and bpmn_id not in too_long:
+                too_long.add(bpmn_id)  # a loop task's inner spec shares its id: report once
+                report.add(Problem("bpmn.id_length", _too_long(
+                    "Mã (id) phần tử", bpmn_id, limits.ELEMENT_ID), **where))
             props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
             if isinstance(task_spec, UserTask):
                 info = _describe_task(task_spec, props, where, report, roles, forms, ui)
@@ -367,6 +375,33 @@ def _describe(
         report.add(Problem("bpmn.no_user_task", "Quy trình không có tác vụ người dùng nào.",
                            diagrams[0].name, severity="warning"))
     return tasks, ends
+
+
+def _too_long(what: str, value: str, limit: int) -> str:
+    """The message for a value longer than the database column it is stored in."""
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    return f"{what} '{shown}' dài {len(value)} ký tự, vượt giới hạn {limit} ký tự."
+
+
+def _check_manifest_lengths(manifest: dict[str, Any], report: Report) -> None:
+    """procedure.json values longer than the columns they are stored in (`bpmn.limits`)."""
+    found: list[tuple[str, str, str, int]] = [
+        ("code", "Mã thủ tục", str(manifest.get("code", "")), limits.PROCEDURE_CODE),
+        ("name", "Tên thủ tục", str(manifest.get("name", "")), limits.PROCEDURE_NAME),
+        ("field", "Lĩnh vực", str(manifest.get("field", "")), limits.PROCEDURE_FIELD),
+    ]
+    for lane, role in (manifest.get("roles") or {}).items():
+        found.append((f"roles.{lane}.role", f"Mã vai trò của làn '{lane}'",
+                      str(role.get("role", "")), limits.ROLE))
+        found.append((f"roles.{lane}.agency", f"Mã cơ quan của làn '{lane}'",
+                      str(role.get("agency", "")), limits.AGENCY_CODE))
+    for index, component in enumerate(manifest.get("components") or []):
+        found.append((f"components.{index}.name", "Tên giấy tờ",
+                      str(component.get("name", "")), limits.PAPER_NAME))
+    for element, what, value, limit in found:
+        if len(value) > limit:
+            report.add(Problem("manifest.length", _too_long(what, value, limit), MANIFEST,
+                               element=element))
 
 
 def _describe_task(
@@ -391,7 +426,16 @@ def _describe_task(
             f"Làn '{lane}' không phải vai trò khai báo trong procedure.json "
             f"(roles: {', '.join(sorted(roles))}).", **where))
         ok = False
+    name = task_spec.bpmn_name or ""
+    if len(name) > limits.TASK_NAME:
+        report.add(Problem("task.name_length", _too_long("Tên tác vụ", name, limits.TASK_NAME),
+                           **where))
+        ok = False
     form = props.get("formJsonSchemaFilename")
+    if form and len(form) > limits.FORM:
+        report.add(Problem("task.form_length", _too_long(
+            "Tên tệp biểu mẫu (formJsonSchemaFilename)", form, limits.FORM), **where))
+        ok = False
     if not form:
         report.add(Problem("task.no_form", "Tác vụ người dùng cần thuộc tính "
                            "formJsonSchemaFilename.", **where))
