@@ -3,8 +3,10 @@ citizen sends, may freeze the server or escape as anything but `ExpressionError`
 
 from __future__ import annotations
 
+import shutil
 import time
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,9 @@ from bpmn.expressions import (
     ExpressionError,
     compile_expression,
 )
+from bpmn.validation import validate_path
+
+EXTRACT = Path(__file__).resolve().parents[2] / "procedures" / "cap-ban-sao-trich-luc-ho-tich"
 
 # Each evaluation must finish well under the time a request may block the server.
 TIME_LIMIT = 0.05
@@ -184,3 +189,19 @@ def test_random_expressions_stay_within_budget_and_raise_only_expression_errors(
         tracemalloc.stop()
     assert elapsed < TIME_LIMIT, f"{source!r} took {elapsed:.3f}s"
     assert peak < MEMORY_LIMIT, f"{source!r} used {peak} bytes"
+
+
+def test_a_package_whose_condition_always_blows_the_budget_is_refused_at_upload(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "extract"
+    shutil.copytree(EXTRACT, folder)
+    bpmn = folder / "process.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace(
+        "co_du_lieu == True", "co_du_lieu == True and round(1, -100000000) == 0"),
+        encoding="utf-8")
+    report, compiled = validate_path(folder)
+    assert compiled is None
+    [error] = report.errors
+    assert (error.code, error.element) == ("expression.invalid", "tl_f_co_du_lieu")
+    assert "round(1, -100000000) == 0" in error.message and "luôn lỗi" in error.message
