@@ -8,10 +8,17 @@ A case:
      "start": {start form data},
      "tasks": {"<user task id>": {data}, "<task reached twice>": [{first}, {second}]},
      "fire": ["<timer event id>", ...],          # optional: these timers' time passes
+     "max_steps": 20000,                         # optional: tasks completed before "loop?"
      "expect": {"path": ["<user task ids in the order completed>"], "end": "<end event id>"}}
 
 Timers not named in `fire` never fire; a named one fires as soon as it waits. When
 several tasks wait at once, the one the expected path names next is worked first.
+
+A case that has not ended after `max_steps` completed tasks (default 10,000, at most
+100,000) fails as a probable loop; a long legitimate rework loop raises it. The whole
+suite is also bounded in wall time and memory by whoever runs it (the engine runs it in
+a separate process, `engine/package_runner.py`). A case that raises anything other than
+a process error fails with the reason instead of stopping the suite.
 """
 
 from __future__ import annotations
@@ -27,7 +34,8 @@ from bpmn.runtime import ProcessError, ProcessInstance, ProcessModel, WaitingTas
 from forms import validate_data
 
 TESTS_FOLDER = "tests/"
-MAX_STEPS = 200  # a case that has not ended after this many steps loops
+DEFAULT_MAX_STEPS = 10_000  # a case that has not ended after this many tasks loops
+MAX_STEPS_LIMIT = 100_000  # what a case may ask for: each step costs the runner time
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,12 @@ class Suite:
 
     results: list[CaseResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Suite:
+        """Inverse of `as_dict` (the suite comes back from the process that ran it)."""
+        return cls(results=[CaseResult(**r) for r in data.get("results", [])],
+                   problems=[Problem(**p) for p in data.get("problems", [])])
 
     @property
     def passed(self) -> bool:
@@ -107,6 +121,9 @@ def _read_cases(name: str, data: bytes, suite: Suite) -> list[dict[str, Any]]:
         suite.problems.append(Problem("test.json", f"Tệp kiểm thử không phải JSON hợp lệ: {exc}",
                                       name, getattr(exc, "lineno", None)))
         return []
+    except RecursionError:
+        suite.problems.append(Problem("test.json", "Tệp kiểm thử lồng nhau quá sâu.", name))
+        return []
     cases = loaded if isinstance(loaded, list) else [loaded]
     good = []
     for index, case in enumerate(cases):
@@ -134,6 +151,9 @@ def _shape_problem(case: Any) -> str | None:
     fire = case.get("fire", [])
     if not isinstance(fire, list) or not all(isinstance(t, str) for t in fire):
         return "'fire' phải là danh sách mã sự kiện hẹn giờ."
+    steps = case.get("max_steps", DEFAULT_MAX_STEPS)
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= MAX_STEPS_LIMIT:
+        return f"'max_steps' phải là số nguyên từ 1 đến {MAX_STEPS_LIMIT:,}.".replace(",", ".")
     expect = case.get("expect")
     if not isinstance(expect, dict) or not isinstance(expect.get("path"), list) or not isinstance(
             expect.get("end"), str):
@@ -154,12 +174,19 @@ def run_case(compiled: CompiledProcedure, model: ProcessModel, file: str,
         message = _drive(compiled, instance, case)
     except (ProcessError, _CaseError) as exc:
         message = str(exc)
+    except MemoryError:
+        raise  # the runner reports the memory limit for the whole suite
+    except Exception as exc:  # designer input fails its case, never the whole suite
+        message = f"lỗi khi chạy ca kiểm thử: {type(exc).__name__}: {exc}"[:500]
     path = instance.path() if instance else []
     end = instance.end_event() if instance else None
     ends = instance.ends_reached() if instance else []
     passed = not message and path == expect["path"] and end == expect["end"]
     if not message and not passed:
         message = "đường đi hoặc điểm kết thúc khác mong đợi"
+        if instance is not None and instance.completed and end is None:
+            message = ("quy trình được coi là đã xong mà không tới sự kiện kết thúc nào "
+                       "(vòng lặp quá dài so với giới hạn của bộ máy quy trình?)")
     return CaseResult(**result, passed=passed, path=path, end=end, ends=ends, message=message)
 
 
@@ -185,7 +212,10 @@ def _next(ready: list[WaitingTask], expected: list[str], done: int) -> WaitingTa
 def _drive(compiled: CompiledProcedure, instance: ProcessInstance, case: dict[str, Any]) -> str:
     supplies = {task: list(v) if isinstance(v, list) else [v] for task, v in case.get("tasks", {}).items()}
     to_fire = list(case.get("fire", []))
-    for _ in range(MAX_STEPS):
+    max_steps = int(case.get("max_steps", DEFAULT_MAX_STEPS))
+    # Each round completes one task, so `done` is the position in the expected path
+    # (cheaper than instance.path(), which walks the whole task tree).
+    for done in range(max_steps + 1):
         if instance.completed:
             return ""
         for timer in instance.pending_timers():
@@ -201,10 +231,13 @@ def _drive(compiled: CompiledProcedure, instance: ProcessInstance, case: dict[st
                 return "quy trình dừng mà không có tác vụ nào chờ và chưa kết thúc"
             return ("không có dữ liệu cho tác vụ đang chờ: "
                     + ", ".join(t.bpmn_id for t in waiting))
-        task = _next(ready, case["expect"]["path"], len(instance.path()))
+        if done == max_steps:
+            break
+        task = ready[0] if len(ready) == 1 else _next(ready, case["expect"]["path"], done)
         data = supplies[task.bpmn_id].pop(0)
         info = compiled.tasks.get(task.bpmn_id)
         if info is not None:
             _check_form(compiled, info.form, data, f"tác vụ {task.bpmn_id}")
         instance.complete(task.id, data)
-    return f"chưa kết thúc sau {MAX_STEPS} bước (vòng lặp?)"
+    return (f"chưa kết thúc sau {max_steps} bước (vòng lặp? nếu vòng làm lại là có chủ ý, "
+            "hãy tăng 'max_steps' của ca)")
