@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
 
+from bpmn.compiled import CompiledProcedure
 from bpmn.package import Package, PackageError, from_separate_files, read_package, read_zip
-from bpmn.package_tests import Suite, run_package_tests
+from bpmn.package_tests import Suite
 from bpmn.problems import Problem, Report
 from bpmn.validation import manifest_schema, validate_package, validate_path
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Agency, Procedure, ProcedureVersion, RoleGrant
+from engine.package_runner import TestLimits, run_isolated
 from engine.uow import UnitOfWork
 
 __all__ = [
@@ -48,13 +51,54 @@ def package_texts(package: Package) -> dict[str, str]:
     return {name: data.decode("utf-8", "replace") for name, data in sorted(package.files.items())}
 
 
-def run_tests_at(path: Path) -> tuple[Report, Suite | None]:
+# Runs a package's test cases: the compiled procedure and the package's files → results.
+TestRunner = Callable[[CompiledProcedure, Mapping[str, bytes]], Suite]
+
+
+def isolated_runner(limits: TestLimits | None = None) -> TestRunner:
+    """The default runner: a separate process bounded in time and memory (MOTCUA_PACKAGE_TEST_*)."""
+    bounds = limits or TestLimits.from_env()
+    return lambda compiled, files: run_isolated(compiled, files, bounds)
+
+
+def run_tests_at(path: Path, runner: TestRunner | None = None) -> tuple[Report, Suite | None]:
     """Validate a package on disk and, when it is valid, run its `tests/*.json` cases in
     the sandbox (no database involved)."""
-    report, compiled = validate_path(path)
-    if compiled is None:
+    report, package, compiled = _read_and_validate(path=path)
+    if compiled is None or package is None:
         return report, None
-    return report, run_package_tests(compiled, read_package(path).files)
+    return report, (runner or isolated_runner())(compiled, package.files)
+
+
+def _read_and_validate(
+    *, path: Path | None = None, zip_bytes: bytes | None = None, filename: str = "upload.zip",
+    files: list[tuple[str, bytes]] | None = None,
+) -> tuple[Report, Package | None, CompiledProcedure | None]:
+    """Read a package however it came and validate it; a package that cannot be read is a
+    report with one problem (pure: no database)."""
+    try:
+        if path is not None:
+            package = read_package(path)
+        elif files is not None:
+            package = from_separate_files(files)
+        else:
+            package = read_zip(zip_bytes or b"", filename)
+    except PackageError as exc:
+        report = Report(str(path) if path is not None else filename)
+        report.add(Problem(exc.code, exc.message, exc.file or report.source))
+        return report, None, None
+    report, compiled = validate_package(package)
+    return report, package, compiled
+
+
+def _release(uow: UnitOfWork) -> None:
+    """End the unit's transaction before long work (package tests): on SQLite every
+    transaction holds the write lock (BEGIN IMMEDIATE), on PostgreSQL a snapshot and a
+    connection. Only reads may have happened: pending changes would be lost, so refuse."""
+    session = uow.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("import_package needs a unit of work without pending changes")
+    session.rollback()
 
 
 def _may_design(actor: Actor, agency_id: int) -> bool:
@@ -72,10 +116,15 @@ def import_package(
     zip_bytes: bytes | None = None,
     filename: str = "upload.zip",
     files: list[tuple[str, bytes]] | None = None,
+    runner: TestRunner | None = None,
 ) -> tuple[Report, dict[str, Any] | None]:
     """Validate a package — a folder (`path`), a .zip (`zip_bytes`) or files sent one by one
     (`files`: name and bytes) — and store it as a new draft version with the results of
     its tests; nothing is stored when invalid.
+
+    The tests run with no transaction open (by default in a separate process bounded in
+    time and memory): the unit's session is used in short reads before, and again only
+    to store the version. The unit must hold no uncommitted changes when called.
 
     Returns the validation report and, when stored, the new version's summary. The caller's
     unit of work is committed here only on success.
@@ -85,44 +134,24 @@ def import_package(
         raise NotFound(f"Không có cơ quan mã {agency_code}.")
     if not _may_design(actor, agency.id):
         raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
-    package: Package | None = None
-    try:
-        if path is not None:
-            package = read_package(path)
-        elif files is not None:
-            package = from_separate_files(files)
-        else:
-            package = read_zip(zip_bytes or b"", filename)
-    except PackageError as exc:
-        report = Report(str(path) if path is not None else filename)
-        report.add(Problem(exc.code, exc.message, exc.file or report.source))
+    agency_id, agency_name = agency.id, agency.name
+    _release(uow)
+    report, package, compiled = _read_and_validate(path=path, zip_bytes=zip_bytes,
+                                                   filename=filename, files=files)
+    if compiled is not None and not _roles_resolve(uow, compiled, agency_id, agency_name, report):
         compiled = None
-    else:
-        report, compiled = validate_package(package)
-    if compiled is not None:
-        for lane, role in compiled.manifest["roles"].items():
-            code = role.get("agency")
-            if code and uow.session.scalar(select(Agency.id).where(Agency.code == code)) is None:
-                report.add(Problem("manifest.agency",
-                                   f"Làn '{lane}' chuyển cho cơ quan mã {code}, không có trong hệ thống.",
-                                   "procedure.json", element=f"roles.{lane}.agency"))
-                compiled = None
-            elif not code and uow.session.scalar(select(RoleGrant.id).where(
-                    RoleGrant.agency_id == agency.id, RoleGrant.role == role["role"]).limit(1)) is None:
-                report.add(Problem(
-                    "role.unstaffed", f"Không cán bộ nào của {agency.name} giữ vai trò "
-                    f"'{role['role']}' (làn '{lane}'): các bước của làn này sẽ không vào hộp công "
-                    "việc của ai cho đến khi được phân quyền.", "procedure.json",
-                    element=f"roles.{lane}.role", severity="warning"))
-    if compiled is None:
+    if compiled is None or package is None:
         return report, None
+    _release(uow)
+    tests = (runner or isolated_runner())(compiled, package.files)
+    # From here on, one short transaction: store the version with its results.
     procedure = uow.session.scalar(
-        select(Procedure).where(Procedure.code == compiled.code, Procedure.agency_id == agency.id)
+        select(Procedure).where(Procedure.code == compiled.code, Procedure.agency_id == agency_id)
     )
     if procedure is None:
         procedure = Procedure(
             code=compiled.code,
-            agency_id=agency.id,
+            agency_id=agency_id,
             name=compiled.manifest["name"],
             field=compiled.manifest["field"],
         )
@@ -133,8 +162,6 @@ def import_package(
             ProcedureVersion.procedure_id == procedure.id
         )
     )
-    assert package is not None  # compiled only comes from a package
-    tests = run_package_tests(compiled, package.files)
     version = ProcedureVersion(
         procedure_id=procedure.id,
         number=(last or 0) + 1,
@@ -153,6 +180,28 @@ def import_package(
               summary={"version": version.number, "tests_passed": tests.passed})
     uow.commit()
     return report, summary
+
+
+def _roles_resolve(uow: UnitOfWork, compiled: CompiledProcedure, agency_id: int,
+                   agency_name: str, report: Report) -> bool:
+    """Check each lane's role against the database: an agency it hands over to must exist
+    (error), someone should hold its role (warning). False when the package cannot be stored."""
+    ok = True
+    for lane, role in compiled.manifest["roles"].items():
+        code = role.get("agency")
+        if code and uow.session.scalar(select(Agency.id).where(Agency.code == code)) is None:
+            report.add(Problem("manifest.agency",
+                               f"Làn '{lane}' chuyển cho cơ quan mã {code}, không có trong hệ thống.",
+                               "procedure.json", element=f"roles.{lane}.agency"))
+            ok = False
+        elif not code and uow.session.scalar(select(RoleGrant.id).where(
+                RoleGrant.agency_id == agency_id, RoleGrant.role == role["role"]).limit(1)) is None:
+            report.add(Problem(
+                "role.unstaffed", f"Không cán bộ nào của {agency_name} giữ vai trò "
+                f"'{role['role']}' (làn '{lane}'): các bước của làn này sẽ không vào hộp công "
+                "việc của ai cho đến khi được phân quyền.", "procedure.json",
+                element=f"roles.{lane}.role", severity="warning"))
+    return ok
 
 
 def _version_summary(version: ProcedureVersion, procedure: Procedure) -> dict[str, Any]:
