@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -17,8 +17,9 @@ from engine.audit import verify as verify_audit
 from engine.calendar import VN_TZ, BusinessCalendar, split_duration
 from engine.calendars import parse_instant, province_calendar
 from engine.errors import ServiceError
+from engine.package_runner import TestLimits
 from engine.platform import Platform
-from engine.procedures import check_path, import_package, run_tests_at
+from engine.procedures import check_path, import_package, isolated_runner, run_tests_at
 from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
 from engine.versions import act
 
@@ -39,6 +40,13 @@ def main() -> None:
 @main.group()
 def procedure() -> None:
     """Procedure packages: validate and import."""
+
+
+def _unexpected(exc: Exception) -> NoReturn:
+    """Whatever a package or the database throws ends in a Vietnamese line and exit 2,
+    never a traceback (the reason stays visible for whoever reports it)."""
+    click.echo(f"Lỗi không mong đợi ({type(exc).__name__}): {exc}"[:2000], err=True)
+    sys.exit(2)
 
 
 @procedure.command("validate")
@@ -63,12 +71,21 @@ def validate(path: Path, as_json: bool) -> None:
 
 
 @procedure.command("test")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def test(path: Path, as_json: bool) -> None:
-    """Run a package's test cases (tests/*.json) in the sandbox. Exit 0 only when the
-    package is valid, has cases, and every case passes."""
-    report, suite = run_tests_at(path)
+@click.option("--timeout", type=float, default=None,
+              help="Seconds the whole suite may run (default MOTCUA_PACKAGE_TEST_SECONDS or 20).")
+def test(path: Path, as_json: bool, timeout: float | None) -> None:
+    """Run a package's test cases (tests/*.json) in the sandbox, in a separate process
+    bounded in time and memory. Exit 0 only when the package is valid, has cases, and
+    every case passes; 1 when not; 2 on an unexpected error."""
+    limits = TestLimits.from_env()
+    if timeout is not None and timeout > 0:
+        limits = TestLimits(seconds=timeout, memory_mb=limits.memory_mb)
+    try:
+        report, suite = run_tests_at(path, isolated_runner(limits))
+    except Exception as exc:  # a bug met by a package must not print a traceback
+        _unexpected(exc)
     ok = suite is not None and suite.passed and bool(suite.results)
     if as_json:
         click.echo(json.dumps({"report": report.as_dict(),
@@ -92,13 +109,17 @@ def test(path: Path, as_json: bool) -> None:
 
 
 @procedure.command("import")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--agency", required=True, help="Unit code of the agency that offers it.")
 @click.option("--publish", is_flag=True, help="Publish the new version at once.")
 def import_(path: Path, agency: str, publish: bool) -> None:
-    """Import a package as a new draft version (optionally publishing it)."""
-    platform = _platform()
+    """Import a package as a new draft version (optionally publishing it). Exit 1 when
+    the package is invalid or refused, 2 on an unexpected error (the database down)."""
+    if not path.exists():
+        click.echo(f"Không tìm thấy gói '{path}'.", err=True)
+        sys.exit(1)
     try:
+        platform = _platform()
         with platform.uow() as uow:
             report, version = import_package(uow, actor=SYSTEM, agency_code=agency, path=path)
         click.echo(report.as_text())
@@ -113,6 +134,8 @@ def import_(path: Path, agency: str, publish: bool) -> None:
     except ServiceError as exc:
         click.echo(exc.message, err=True)
         sys.exit(1)
+    except Exception as exc:  # the database unreachable, a bug met by a package
+        _unexpected(exc)
 
 
 @main.group()
@@ -217,6 +240,15 @@ def beat() -> None:
     make_celery().start(["beat", "--loglevel=INFO"])
 
 
+def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    """What `serve --production` runs: the gunicorn installed beside this Python (the
+    virtualenv's, found even when the virtualenv is not activated), else `python -m gunicorn`."""
+    # Not the venv's resolved interpreter: its bin/ folder is where gunicorn was installed.
+    beside = Path(sys.executable).parent / "gunicorn"
+    launcher = [str(beside)] if beside.is_file() else [sys.executable, "-m", "gunicorn"]
+    return [*launcher, "--bind", f"{host}:{port}", "--workers", str(workers), "webapp:create_app()"]
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -225,9 +257,7 @@ def beat() -> None:
 def serve(host: str, port: int, production: bool, workers: int) -> None:
     """Serve the web application on http://HOST:PORT."""
     if production:
-        gunicorn = shutil.which("gunicorn") or "gunicorn"
-        command = [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers),
-                   "webapp:create_app()"]
+        command = gunicorn_command(host, port, workers)
         raise SystemExit(subprocess.call(command, env=os.environ.copy()))  # noqa: S603
     from webapp.app import create_app
 
