@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from bpmn.runtime import ProcessError, ProcessInstance
 from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.codes import next_dossier_code
-from engine.errors import FormInvalid, Invalid, NotFound
+from engine.errors import FormInvalid, Invalid, NotFound, RateLimited
 from engine.lateness import classify, urgency
 from engine.models import Account, Dossier, Event, Task
 from engine.procedures import published_version
@@ -27,6 +28,39 @@ CHANNELS = ("online", "desk", "post")
 _INSERT_DOSSIER = insert(DOSSIERS).returning(DOSSIERS.c.id)
 
 
+@dataclass(frozen=True)
+class SubmissionLimits:
+    """How many dossiers one caller may submit online within `window`: an anonymous caller
+    per client address, a signed-in citizen per account. Officers (desk, post) and
+    integrations (limited per API key) are not counted."""
+
+    anonymous: int = 10
+    citizen: int = 30
+    window: timedelta = timedelta(minutes=10)
+
+
+def count_submission(
+    uow: UnitOfWork, *, actor: Actor, client: str | None, limits: SubmissionLimits
+) -> None:
+    """Count one online submission; `RateLimited` when the caller already submitted its
+    limit within the window. The hit joins the caller's transaction, so a refused form
+    (rolled back) costs nothing: only dossiers actually created count."""
+    if actor.kind == "anonymous" and client is not None:
+        bucket, limit = f"submit:anonymous:{client}", limits.anonymous
+    elif actor.kind == "citizen" and actor.account_id is not None:
+        bucket, limit = f"submit:citizen:{actor.account_id}", limits.citizen
+    else:
+        return
+    minutes = max(1, round(limits.window.total_seconds() / 60))
+    try:
+        hit(uow, bucket=bucket, limit=limit, window=limits.window, message="")
+    except RateLimited as exc:
+        wait = max(1, math.ceil(exc.retry_after / 60))
+        raise RateLimited(f"Đã nộp {limit} hồ sơ trong {minutes} phút, mức tối đa cho phép; "
+                          f"vui lòng thử lại sau khoảng {wait} phút. Bản nháp của bạn vẫn "
+                          "được giữ.", exc.retry_after) from exc
+
+
 def submit_dossier(
     uow: UnitOfWork,
     *,
@@ -35,14 +69,18 @@ def submit_dossier(
     data: dict[str, Any],
     agency_code: str | None = None,
     channel: str = "online",
+    client: str | None = None,
+    limits: SubmissionLimits | None = None,
 ) -> dict[str, Any]:
     """Create a dossier on the published version, start its process, and commit.
 
     Online submissions come from anyone (the applicant is identified by the form's ID
-    number); desk and post channels are entered by a one-stop desk officer.
+    number), at most `limits` per caller (`client` is the caller's address); desk and
+    post channels are entered by a one-stop desk officer.
     """
     created = create_dossier(uow, actor=actor, procedure_code=procedure_code, data=data,
-                             agency_code=agency_code, channel=channel)
+                             agency_code=agency_code, channel=channel, client=client,
+                             limits=limits)
     uow.commit()
     created.cache(uow)
     return created.summary
@@ -71,18 +109,24 @@ def create_dossier(
     data: dict[str, Any],
     agency_code: str | None = None,
     channel: str = "online",
+    client: str | None = None,
+    limits: SubmissionLimits | None = None,
 ) -> Created:
     """`submit_dossier` without the commit, for callers that add to the same transaction."""
+    actor.require("dossiers:submit")  # an API key needs the scope; people pass
     if channel not in CHANNELS:
         raise Invalid(f"Kênh nộp không hợp lệ: {channel}")
     version = published_version(uow, code=procedure_code, agency_code=agency_code)
     if channel != "online" and not actor.has_role(version.agency_id, "mot_cua"):
         raise Invalid("Chỉ cán bộ Bộ phận Một cửa được nhập hồ sơ nộp trực tiếp hoặc qua bưu chính.")
+    if channel == "online":
+        count_submission(uow, actor=actor, client=client, limits=limits or SubmissionLimits())
     loaded = uow.version(version.version_id)
     compiled = loaded.compiled
     if not isinstance(data, dict):
         raise Invalid("Dữ liệu tờ khai phải là một đối tượng JSON.")
-    errors = loaded.validator(compiled.start_form).validate(data)
+    # The platform's limits too: no undeclared field, no oversized text, list or document.
+    errors = loaded.validator(compiled.start_form).validate_submission(data)
     if errors:
         raise FormInvalid("Tờ khai chưa hợp lệ.", details=[e.as_dict() for e in errors])
     applicant = compiled.manifest.get("applicant", {})

@@ -19,12 +19,13 @@ from sqlalchemy import delete, select, update
 from engine import datastore
 from engine.actors import Actor
 from engine.attachments import add_current, current_files, paper_slots, policy_for, store_file
-from engine.dossiers import create_dossier
+from engine.dossiers import SubmissionLimits, create_dossier
 from engine.errors import Conflict, FormInvalid, NotFound
 from engine.models import Account, Attachment, Draft
 from engine.procedures import published_version
 from engine.uow import UnitOfWork
 from forms import field_schema, keep_read_only
+from forms.validation import MAX_DATA_BYTES, data_size
 
 # Where the applicant's known facts go in a start form, unless the manifest's `applicant`
 # names other fields: account attribute → form field.
@@ -103,13 +104,19 @@ def save_draft(
         uow.session.add(draft)
     known = draft.data if draft.data else prefill(uow, actor=actor, procedure_code=procedure_code,
                                                   agency_code=agency_code)
-    draft.data = keep_read_only(compiled.forms[compiled.start_form],
-                                compiled.ui_for(compiled.start_form), data, known)
+    errors: list[dict[str, str]] = []
+    kept = keep_read_only(compiled.forms[compiled.start_form],
+                          compiled.ui_for(compiled.start_form), data, known)
+    if data_size(kept) > MAX_DATA_BYTES:  # a draft is not a free store: keep the last one
+        errors.append({"field": "", "message": f"Dữ liệu tờ khai quá lớn (tối đa "
+                                               f"{MAX_DATA_BYTES // 1024} KB); bản nháp chưa "
+                                               "lưu nội dung vừa nhập."})
+    else:
+        draft.data = kept
     draft.agency_code = agency_code or version.agency_code
     draft.updated_at = now
     uow.session.flush()
     components = compiled.manifest.get("components", [])
-    errors: list[dict[str, str]] = []
     for upload in uploads or []:
         component = _component(components, upload.slot)
         try:
@@ -155,7 +162,8 @@ def problems(uow: UnitOfWork, *, actor: Actor, key: str) -> list[dict[str, str]]
     draft = open_draft(uow, actor=actor, key=key)
     _, loaded = _form(uow, draft.procedure_code, draft.agency_code)
     compiled = loaded.compiled
-    errors = [e.as_dict() for e in loaded.validator(compiled.start_form).validate(draft.data)]
+    errors = [e.as_dict() for e in
+              loaded.validator(compiled.start_form).validate_submission(draft.data)]
     attached = set(uow.session.scalars(select(Attachment.paper).where(
         Attachment.draft_id == draft.id, Attachment.replaced_at.is_(None))))
     for index, component in enumerate(compiled.manifest.get("components", [])):
@@ -166,16 +174,19 @@ def problems(uow: UnitOfWork, *, actor: Actor, key: str) -> list[dict[str, str]]
     return errors
 
 
-def submit_draft(uow: UnitOfWork, *, actor: Actor, key: str) -> dict[str, Any]:
+def submit_draft(uow: UnitOfWork, *, actor: Actor, key: str, client: str | None = None,
+                 limits: SubmissionLimits | None = None) -> dict[str, Any]:
     """Turn the draft into a dossier when nothing in `problems` stands in the way; its
-    files move to the dossier, in the same transaction."""
+    files move to the dossier, in the same transaction. At most `limits` submissions per
+    caller (`client` is its address); a refused submission leaves the draft as it was."""
     errors = problems(uow, actor=actor, key=key)
     if errors:
         raise FormInvalid("Hồ sơ chưa đủ để nộp.", details=errors)
     draft = open_draft(uow, actor=actor, key=key)
     version, _ = _form(uow, draft.procedure_code, draft.agency_code)
     created = create_dossier(uow, actor=actor, procedure_code=draft.procedure_code,
-                             data=draft.data, agency_code=version.agency_code)
+                             data=draft.data, agency_code=version.agency_code, client=client,
+                             limits=limits)
     uow.session.execute(update(Attachment).where(Attachment.draft_id == draft.id)
                         .values(dossier_id=created.dossier_id, draft_id=None))
     draft.submitted_code = created.summary["code"]

@@ -46,6 +46,7 @@ from webapp.account import reset_link_base
 from webapp.context import client_address, current_actor, platform, uow
 from webapp.downloads import file_response
 from webapp.filters import inbox_filter
+from webapp.formpage import SUBMIT_REQUEST_LIMIT, submission_limits
 from webapp.security import begin_login, csrf_token, log_out, session_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -334,7 +335,9 @@ def diff_versions(code: str) -> Response:
 
 @bp.post("/dossiers")
 def submit() -> tuple[Response, int]:
-    """Submit a dossier: `{procedure, agency?, data, channel?}` → 201 with code and status."""
+    """Submit a dossier: `{procedure, agency?, data, channel?}` → 201 with code and status;
+    413 for a body over `SUBMIT_REQUEST_LIMIT`, 429 past the caller's submission limit."""
+    request.max_content_length = SUBMIT_REQUEST_LIMIT
     body = _body()
     data = body.get("data")
     if not isinstance(data, dict):
@@ -342,7 +345,8 @@ def submit() -> tuple[Response, int]:
     with uow() as work:
         view = dossiers.submit_dossier(
             work, actor=current_actor(), procedure_code=str(body.get("procedure", "")),
-            agency_code=body.get("agency"), data=data, channel=str(body.get("channel", "online")))
+            agency_code=body.get("agency"), data=data, channel=str(body.get("channel", "online")),
+            client=client_address(), limits=submission_limits())
     return jsonify(view), 201
 
 

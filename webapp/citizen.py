@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from engine import attachments, dashboard, documents, dossiers, drafts, feedback, procedures
 from engine.calendar import VN_TZ
-from engine.errors import FormInvalid, NotFound
+from engine.errors import FormInvalid, NotFound, RateLimited
 from engine.text import fold
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD, STORED_FIELD
@@ -22,6 +22,7 @@ from webapp.formpage import (
     form_html,
     parse_posted,
     posted_files,
+    submission_limits,
 )
 
 bp = Blueprint("citizen", __name__)
@@ -42,7 +43,7 @@ def catalogue() -> str:
 
 
 @bp.route("/thu-tuc/<code>", methods=["GET", "POST"])
-def procedure(code: str) -> str | Response | tuple[str, int]:
+def procedure(code: str) -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Procedure detail and its start form. Every post saves the draft (data and papers);
     "Nộp hồ sơ" then submits it. Opening `?nhap=<key>` resumes a saved draft."""
     allow_paper_uploads()
@@ -62,6 +63,7 @@ def procedure(code: str) -> str | Response | tuple[str, int]:
     schema, ui = detail["start_form"]["schema"], detail["start_form"]["ui"]
     errors: list[FieldError] = []
     saved = False
+    limited: RateLimited | None = None
     if request.method == "POST":
         posted = parse_posted(schema)
         with uow() as work:
@@ -80,9 +82,13 @@ def procedure(code: str) -> str | Response | tuple[str, int]:
             else:
                 try:
                     with uow() as work:
-                        view = drafts.submit_draft(work, actor=actor, key=key)
+                        view = drafts.submit_draft(work, actor=actor, key=key,
+                                                   client=client_address(),
+                                                   limits=submission_limits())
                 except FormInvalid as exc:
                     errors = field_errors(exc.details)
+                except RateLimited as exc:  # the draft keeps what was typed: say so, on the form
+                    errors, limited = [FieldError("", exc.message)], exc
                 else:
                     session[RECENT_KEY] = [view["code"], *session.get(RECENT_KEY, [])][:20]
                     return redirect(url_for("citizen.receipt", code=view["code"]), 303)
@@ -92,6 +98,8 @@ def procedure(code: str) -> str | Response | tuple[str, int]:
     page = render_template(
         "procedure.html", detail=detail, agency=agency, draft_key=key, saved=saved,
         form=form_html(schema, ui, values, errors, papers), has_errors=bool(errors))
+    if limited is not None:
+        return page, 429, {"Retry-After": str(limited.retry_after)}
     return (page, 422) if errors else page
 
 

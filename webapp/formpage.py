@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from markupsafe import Markup
 
+from engine.dossiers import SubmissionLimits
 from forms import (
     FieldError,
     FormSubmission,
@@ -15,8 +16,24 @@ from forms import (
     render_form,
     render_summary,
 )
+from forms.validation import MAX_DATA_BYTES
 
 PAPERS_REQUEST_LIMIT = 32 * 1024 * 1024
+# A JSON submission carries the form's data only (at most MAX_DATA_BYTES, written with
+# escapes perhaps): anything much larger is refused (413) before it is read.
+SUBMIT_REQUEST_LIMIT = 2 * MAX_DATA_BYTES
+
+
+def submission_limits() -> SubmissionLimits:
+    """Online submissions allowed per 10 minutes: `SUBMISSIONS_ANONYMOUS` (per client
+    address) and `SUBMISSIONS_CITIZEN` (per account) from the app's configuration, else
+    the engine's defaults."""
+    defaults = SubmissionLimits()
+    config = current_app.config
+    return SubmissionLimits(
+        anonymous=int(config.get("SUBMISSIONS_ANONYMOUS", defaults.anonymous)),
+        citizen=int(config.get("SUBMISSIONS_CITIZEN", defaults.citizen)),
+        window=defaults.window)
 
 
 def allow_paper_uploads() -> None:

@@ -3,7 +3,9 @@ the database exactly as it was."""
 
 from __future__ import annotations
 
+import codecs
 import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,30 @@ EXTERNAL_DTD = (b'<?xml version="1.0"?>\n<!DOCTYPE d SYSTEM "http://example.inva
 DEEP = (b'<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/'
         b'20100524/MODEL">' + b"<a>" * 200 + b"</a>" * 200 + b"</bpmn:definitions>")
 
+XXE_UTF16 = codecs.BOM_UTF16_LE + XXE.decode().replace(
+    '<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>', 1).encode("utf-16-le")
+
+
+def _encrypted(data: bytes) -> bytes:
+    """Every entry flagged as encrypted (flag bit 0), in local and central headers."""
+    out = bytearray(data)
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := out.find(signature, start)) != -1:
+            out[start + flags_at] |= 1
+            start += 4
+    return bytes(out)
+
+
+def _bad_crc() -> bytes:
+    """The diagram stored uncompressed, then one byte changed: its CRC no longer matches."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in _files().items():
+            archive.writestr(name, data)
+    return buffer.getvalue().replace(b'quyet_dinh == "cap_phep"', b'quyet_dinh == "cap_phex"', 1)
+
+
 # name → (package bytes, expected finding code); uploaded by the agency's designer.
 PACKAGES: dict[str, tuple[Callable[[], bytes], str]] = {
     "xml-external-entity": (lambda: _diagram(XXE), "xml.doctype"),
@@ -70,6 +96,9 @@ PACKAGES: dict[str, tuple[Callable[[], bytes], str]] = {
     "zip-too-many-files": (lambda: zip_bytes({**_files(), **{f"x/{n}.txt": b"x" for n in range(250)}}),
                            "zip.too_many"),
     "zip-not-a-zip": (lambda: b"PK\x03\x04 this is not a zip file", "zip.invalid"),
+    "xml-entity-in-utf16": (lambda: _diagram(XXE_UTF16), "xml.encoding"),
+    "zip-encrypted-entry": (lambda: _encrypted(zip_bytes(_files())), "zip.encrypted"),
+    "zip-bad-crc": (_bad_crc, "zip.corrupt"),
     "expression-class-walk": (lambda: _condition("().__class__.__bases__[0].__subclasses__()"),
                               "expression.invalid"),
     "expression-import": (lambda: _condition("__import__(&apos;os&apos;).system(&apos;id&apos;)"),
