@@ -8,7 +8,6 @@ procedure that the engine stores once per version.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +24,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from bpmn import limits
 from bpmn.compiled import CompiledProcedure, EndInfo, TaskInfo
+from bpmn.durations import HOURS_PER_DAY, Duration, DurationError, parse_duration, parse_instant
 from bpmn.expressions import ExpressionError, compile_expression
 from bpmn.flow_checks import NS, FormFields, check_conditions, check_structure, scopes_of
 from bpmn.flow_checks import line_of as _line
@@ -36,7 +36,8 @@ from bpmn.xmlsafe import UnsafeXml, parse_xml
 from forms import check_schema, validate_data
 
 MANIFEST_SCHEMA_PATH = Path(__file__).parent / "schemas" / "procedure.schema.json"
-DURATION = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$")
+# Step deadlines and timers may be at most this many times the procedure's legal time.
+DURATION_CAP = 3
 UNSUPPORTED = {
     "scriptTask": "Tác vụ script không được hỗ trợ: mọi logic phải nằm trong biểu thức an toàn.",
     "serviceTask": "Tác vụ dịch vụ (serviceTask) chưa được hỗ trợ.",
@@ -265,8 +266,6 @@ def _spiff_problem(exc: Exception, diagram: _Diagram) -> Problem:
 def _check_expressions(diagrams: list[_Diagram], report: Report) -> None:
     paths = (
         ".//bpmn:conditionExpression",
-        ".//bpmn:timeDuration",
-        ".//bpmn:timeDate",
         ".//bpmn:completionCondition",
         ".//bpmn:loopCardinality",
     )
@@ -280,6 +279,43 @@ def _check_expressions(diagrams: list[_Diagram], report: Report) -> None:
                     report.add(Problem(
                         "expression.invalid", f"Biểu thức '{text[:120]}' bị từ chối: {exc.message}",
                         diagram.name, _line(node), _owner(node)))
+        for path, kind in ((".//bpmn:timeDuration", "duration"), (".//bpmn:timeDate", "date")):
+            for node in diagram.root.iterfind(path, NS):
+                found = _timer_problem(kind, (node.text or "").strip())
+                if found is not None:
+                    report.add(Problem(found[0], found[1], diagram.name, _line(node), _owner(node)))
+
+
+def _timer_problem(kind: str, text: str) -> tuple[str, str] | None:
+    """(code, message) when a timer is not a literal the engine computes (`bpmn.durations`).
+
+    The engine computes a timer's due time from its text, never from an expression over
+    the dossier's data: an expression (a quoted "PT1H" too) is refused here, so no
+    submission can reach a timer it cannot compute."""
+    try:
+        if kind == "duration":
+            parse_duration(text)
+        else:
+            parse_instant(text)
+        return None
+    except DurationError as exc:
+        refusal = exc.message
+    if kind == "duration":
+        looks_literal = text[:1] in ("P", "R", "-") or all(c.isdigit() or c in "YMWDTHS" for c in text)
+    else:
+        looks_literal = text[:1].isdigit()
+    try:
+        expression = compile_expression(text)
+    except ExpressionError as exc:
+        if looks_literal:
+            return "timer.invalid", f"Hẹn giờ '{text[:120]}' bị từ chối: {refusal}"
+        return "expression.invalid", f"Biểu thức '{text[:120]}' bị từ chối: {exc.message}"
+    if expression.is_literal or looks_literal:
+        return "timer.invalid", f"Hẹn giờ '{text[:120]}' bị từ chối: {refusal}"
+    example = "PT1H" if kind == "duration" else "2026-12-31T08:00"
+    return "timer.expression", (
+        f"Hẹn giờ '{text[:120]}' phải viết trực tiếp giá trị ISO-8601 (ví dụ {example}), không "
+        f"dùng biểu thức hay dấu ngoặc kép: {refusal}")
 
 
 def _check_forms(
@@ -445,10 +481,13 @@ def _describe_task(
         ok = False
     ui_form = props.get("formUiSchemaFilename") or (form or "").replace(".schema.json", ".ui.json")
     deadline = props.get("deadline")
-    if deadline is not None and not DURATION.match(deadline):
-        report.add(Problem("task.deadline", f"Thời hạn bước '{deadline}' không phải khoảng thời "
-                           "gian ISO-8601 (ví dụ P2D, PT4H).", **where))
-        ok = False
+    if deadline is not None:
+        try:
+            parse_duration(deadline)
+        except DurationError as exc:
+            report.add(Problem("task.deadline", f"Thời hạn bước '{deadline[:120]}' bị từ chối: "
+                               f"{exc.message}", **where))
+            ok = False
     status = props.get("status")
     if status is not None and status not in NATIONAL_STATUSES:
         report.add(Problem("task.status", f"Trạng thái '{status}' không thuộc 10 mã trạng thái "
@@ -487,15 +526,12 @@ def _describe_end(
     return EndInfo(name=task_spec.bpmn_name or bpmn_id, status=int(status), outcome=outcome)
 
 
-HOURS_PER_DAY = 8
-
-
 def _hours(duration: str) -> float:
-    match = re.match(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$", duration)
-    if not match:
+    """Working hours of a valid duration, a month counted as 22 working days (comparison only)."""
+    try:
+        return parse_duration(duration).nominal_hours()
+    except DurationError:
         return 0.0
-    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
-    return days * HOURS_PER_DAY + hours + minutes / 60
 
 
 def _budget_hours(manifest: dict[str, Any]) -> float | None:
@@ -503,6 +539,42 @@ def _budget_hours(manifest: dict[str, Any]) -> float | None:
     value = float(time["value"])
     return {"working_days": value * HOURS_PER_DAY, "working_hours": value,
             "same_day": float(HOURS_PER_DAY)}.get(str(time["unit"]))
+
+
+def _cap_hours(manifest: dict[str, Any]) -> float:
+    """The longest step deadline or timer a procedure may hold: `DURATION_CAP` × its legal
+    time, a calendar day counted as a whole working day (generous, never shorter)."""
+    time = manifest["processing_time"]
+    budget = _budget_hours(manifest)
+    if budget is None:  # calendar days
+        budget = float(time["value"]) * HOURS_PER_DAY
+    return DURATION_CAP * budget
+
+
+def _check_duration_caps(
+    diagrams: list[_Diagram], tasks: dict[str, TaskInfo], manifest: dict[str, Any], report: Report,
+) -> None:
+    """Refuse a step deadline or timer longer than `DURATION_CAP` × the legal time, naming it."""
+    cap = _cap_hours(manifest)
+    limit = f"tối đa {DURATION_CAP} lần thời hạn giải quyết của thủ tục, tức {cap:g} giờ làm việc"
+    for bpmn_id, info in tasks.items():
+        hours = _hours(info.deadline) if info.deadline else 0.0
+        if hours > cap + 1e-9:
+            found = next((d for d in diagrams if bpmn_id in d.lines), diagrams[0])
+            report.add(Problem(
+                "task.deadline", f"Thời hạn bước '{info.deadline}' ({hours:g} giờ làm việc) quá "
+                f"dài: {limit}.", found.name, found.lines.get(bpmn_id), bpmn_id))
+    for diagram in diagrams:
+        for node in diagram.root.iterfind(".//bpmn:timeDuration", NS):
+            text = (node.text or "").strip()
+            try:
+                duration: Duration = parse_duration(text)
+            except DurationError:
+                continue  # already reported by `_check_expressions`
+            if duration.nominal_hours() > cap + 1e-9:
+                report.add(Problem(
+                    "timer.invalid", f"Hẹn giờ '{text}' ({duration.nominal_hours():g} giờ làm việc) "
+                    f"quá dài: {limit}.", diagram.name, _line(node), _owner(node)))
 
 
 def _check_deadline_budget(
@@ -515,6 +587,7 @@ def _check_deadline_budget(
     start must fit the procedure's processing time (DOMAIN.md, "Deadlines"). Loops are
     counted once; calendar-day procedures are not compared (different units).
     """
+    _check_duration_caps(diagrams, tasks, manifest, report)
     budget = _budget_hours(manifest)
     process = next((p for d in diagrams for p in d.root.iterfind("bpmn:process", NS)
                     if p.get("id") == process_id), None)

@@ -7,13 +7,17 @@ A province adds its own overrides (an extra day off, an extra working Saturday) 
 its working hours; the default is 07:00–11:30 and 13:30–17:00, the sum of the periods
 making one working day (eight hours). Everything is in Asia/Ho_Chi_Minh time.
 
-Durations in working time are ISO-8601: ``P2D`` is two working days, ``PT4H`` four
-working hours. A submission out of hours counts from the next working period.
+Durations in working time are ISO-8601, read by the one grammar of `bpmn.durations`:
+``P2D`` is two working days, ``PT4H`` four working hours, ``P1W`` five working days;
+``P1M``/``P1Y`` are calendar months/years. A submission out of hours counts from the
+next working period. A period counted on the calendar (calendar days, months, years)
+that ends on a day off ends on the next working day (Civil Code 2015 art. 148.5).
+Every walk over days stops after `MAX_SCAN_DAYS` with a `ValueError`, never hangs.
 """
 
 from __future__ import annotations
 
-import re
+from calendar import monthrange
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -22,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from bpmn.durations import Duration, DurationError, parse_duration
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 HOURS_PER_DAY = 8
 DEFAULT_PERIODS: tuple[tuple[time, time], ...] = (
@@ -29,8 +35,8 @@ DEFAULT_PERIODS: tuple[tuple[time, time], ...] = (
     (time(13, 30), time(17, 0)),
 )
 PAPER_CUTOFF = time(15, 0)
-_DURATION = re.compile(r"^P(?!$)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?)?$")
 MAX_SCAN_DAYS = 3 * 366
+NO_WORKING_TIME = "Không có ngày làm việc nào trong vòng ba năm: thời hạn quá dài."
 
 
 @lru_cache(maxsize=32)
@@ -40,19 +46,26 @@ def _public_holidays(year: int) -> tuple[frozenset[date], frozenset[date]]:
     return frozenset(found.keys()), swapped_in
 
 
-def split_duration(text: str) -> tuple[int, int, int]:
-    """(days, hours, minutes) of an ISO-8601 duration such as ``P1DT2H30M``."""
-    match = _DURATION.match(text.strip())
-    if not match:
-        raise ValueError(f"không phải khoảng thời gian ISO-8601 (ví dụ P15D, PT4H): {text!r}")
-    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
-    return days, hours, minutes
-
-
 def parse_working_duration(text: str, day_length: timedelta = timedelta(hours=HOURS_PER_DAY)) -> timedelta:
-    """Working time of a duration: `P2D` → two working days (16 h by default), `PT4H` → 4 h."""
-    days, hours, minutes = split_duration(text)
-    return days * day_length + timedelta(hours=hours, minutes=minutes)
+    """Working time of a duration: `P2D` → two working days (16 h by default), `PT4H` → 4 h.
+
+    Months and years are calendar periods, not an amount of working time: a duration
+    holding them is refused here (`BusinessCalendar.after` computes it)."""
+    parsed = parse_duration(text)
+    if parsed.calendar_months:
+        raise DurationError(f"{text.strip()} tính theo tháng, năm dương lịch, không quy được ra "
+                            "giờ làm việc.")
+    return parsed.working_days * day_length + timedelta(
+        hours=parsed.hours, minutes=parsed.minutes, seconds=parsed.seconds)
+
+
+def add_months(instant: datetime, months: int) -> datetime:
+    """`instant` moved by calendar months, the day kept or, when the month has no such
+    day, the month's last day (Civil Code 2015 art. 148.3)."""
+    year, month = divmod(instant.month - 1 + months, 12)
+    year += instant.year
+    return instant.replace(year=year, month=month + 1,
+                           day=min(instant.day, monthrange(year, month + 1)[1]))
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,39 @@ class BusinessCalendar:
         """Working time of an ISO-8601 duration on this calendar (`P1D` = one working day)."""
         return parse_working_duration(text, self.day_length)
 
+    def after(self, start: datetime, duration: str | Duration) -> datetime:
+        """When a diagram's duration (a step deadline, a timer) counted from `start` is due.
+
+        The calendar part (years, months) comes first and ends on a working day; the
+        working part (weeks, days, hours, minutes, seconds) is then counted in working
+        time (`bpmn.durations`). Raises `DurationError` on a malformed or too long one."""
+        parsed = parse_duration(duration) if isinstance(duration, str) else duration
+        working = timedelta(seconds=parsed.working_seconds(int(self.day_length.total_seconds())))
+        if not parsed.calendar_months:
+            return self.add(start, working)
+        landed = self.roll_to_working_day(add_months(start.astimezone(self.tz), parsed.calendar_months))
+        return self.add(landed, working) if working else landed
+
+    def calendar_after(self, start: datetime, duration: str) -> datetime:
+        """`duration` counted on the calendar (a day is 24 h, a week 7 days), ending on the
+        next working day when it ends on a day off (Civil Code 2015 art. 148.5)."""
+        parsed = parse_duration(duration)
+        moved = add_months(start.astimezone(self.tz), parsed.calendar_months) + timedelta(
+            days=parsed.weeks * 7 + parsed.days, hours=parsed.hours, minutes=parsed.minutes,
+            seconds=parsed.seconds)
+        return self.roll_to_working_day(moved)
+
+    def roll_to_working_day(self, instant: datetime) -> datetime:
+        """`instant` itself on a working day, else the same clock time of the next working
+        day: a period ending on a day off ends on the next working day (Civil Code 2015
+        art. 148.5)."""
+        local = instant.astimezone(self.tz)
+        for offset in range(MAX_SCAN_DAYS):
+            day = local.date() + timedelta(days=offset)
+            if self.is_working_day(day):
+                return local if offset == 0 else datetime.combine(day, local.time(), self.tz)
+        raise ValueError(NO_WORKING_TIME)
+
     def is_working_day(self, day: date) -> bool:
         """True on a day when offices are open."""
         if day in self.extra_working_days:
@@ -101,7 +147,7 @@ class BusinessCalendar:
                 continue
             for begin, end in self.periods:
                 yield (datetime.combine(day, begin, self.tz), datetime.combine(day, end, self.tz))
-        raise ValueError("no working time within three years")
+        raise ValueError(NO_WORKING_TIME)
 
     def is_working_time(self, instant: datetime) -> bool:
         """True when offices are open at `instant`."""
@@ -156,7 +202,7 @@ class BusinessCalendar:
                 if remaining <= available:
                     return window_end - remaining
                 remaining -= available
-        raise ValueError("no working time within three years")
+        raise ValueError(NO_WORKING_TIME)
 
     def measure(self, start: datetime, end: datetime) -> timedelta:
         """Working time between two instants (zero when `end` is not after `start`)."""
@@ -194,7 +240,7 @@ class BusinessCalendar:
         if unit == "same_day":
             return self.end_of_working_day(self.add(start, paused))
         if unit == "calendar_days":
-            return start.astimezone(self.tz) + timedelta(days=value) + paused
+            return self.roll_to_working_day(start.astimezone(self.tz) + timedelta(days=value) + paused)
         return self.add(start, self.processing_time(value, unit) + paused)
 
     def processing_time(self, value: float, unit: str) -> timedelta:

@@ -356,5 +356,5 @@ def _recompute_province(
         ):
             deadline = compiled.tasks[task.bpmn_id].deadline
             if deadline:
-                task.due_at = calendar.add(task.created_at, calendar.duration(deadline))
+                task.due_at = calendar.after(task.created_at, deadline)
     return moved

@@ -19,10 +19,11 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 
 from bpmn.compiled import CompiledProcedure, TaskInfo
+from bpmn.durations import parse_instant
 from bpmn.runtime import ProcessInstance, ProcessModel
 from engine import datastore
 from engine.actors import Actor
-from engine.errors import Conflict
+from engine.errors import Conflict, Invalid
 from engine.models import Agency, DeadlineChange, Dossier, Event, Task, Timer
 from engine.uow import UnitOfWork
 
@@ -289,16 +290,25 @@ class Advance:
         for timer in pending:
             if timer.held:
                 continue
-            if timer.kind == "date":
-                due = datetime.fromisoformat(timer.expression)
-                due = due if due.tzinfo else due.replace(tzinfo=self.calendar.tz)
-            else:
-                due = self.calendar.add(self.now, self.calendar.duration(timer.expression))
+            due = self._due(timer.bpmn_id, timer.expression, date=timer.kind == "date")
             instance.hold_timer(timer.id, due.isoformat())
             self.uow.connection.execute(_INSERT_TIMER, {
                 "dossier_id": self.dossier.id, "kind": "bpmn", "task_id": None,
                 "spiff_id": timer.id, "bpmn_id": timer.bpmn_id, "due_at": due, "state": "pending",
             })
+
+    def _due(self, bpmn_id: str, text: str, *, date: bool = False, start: datetime | None = None
+             ) -> datetime:
+        """The due instant of a timer or step deadline (`bpmn.durations`, the grammar
+        validation checked); a refusal, never a server error, if it cannot be computed."""
+        try:
+            if date:
+                due = parse_instant(text)
+                return due if due.tzinfo else due.replace(tzinfo=self.calendar.tz)
+            return self.calendar.after(start or self.now, text)
+        except ValueError as exc:  # DurationError, or no working day within reach
+            raise Invalid(f"Không tính được thời hạn '{text[:60]}' của phần tử {bpmn_id} trong "
+                          f"quy trình: {exc}") from exc
 
     def _remind(self, task_id: int, due: datetime) -> None:
         """Reminders about a step: to its officers when one working day is left, to the
@@ -312,7 +322,7 @@ class Advance:
 
     def _open(self, spiff_id: str, bpmn_id: str) -> None:
         info = self.compiled.tasks[bpmn_id]
-        due = (self.calendar.add(self.steps_start, self.calendar.duration(info.deadline))
+        due = (self._due(bpmn_id, info.deadline, start=self.steps_start)
                if info.deadline else None)
         lane = self.compiled.manifest["roles"][info.lane]
         opened = TaskRow(

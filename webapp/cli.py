@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -14,7 +13,7 @@ import click
 
 from engine.actors import SYSTEM
 from engine.audit import verify as verify_audit
-from engine.calendar import VN_TZ, BusinessCalendar, split_duration
+from engine.calendar import VN_TZ, BusinessCalendar
 from engine.calendars import parse_instant, province_calendar
 from engine.errors import ServiceError
 from engine.package_runner import TestLimits
@@ -149,11 +148,13 @@ def calendar() -> None:
 @click.option("--province", default=None, help="Use this province's hours and overrides.")
 @click.option("--calendar-days", is_flag=True, help="Count calendar days, not working time.")
 def calendar_due(start: str, duration: str, province: str | None, calendar_days: bool) -> None:
-    """Print when DURATION (ISO-8601: P15D, PT4H) counted from START is due.
+    """Print when DURATION (ISO-8601: P15D, PT4H, P1W, P1M) counted from START is due.
 
     START is ISO-8601 (without an offset it is Vietnam time). Working time skips
     weekends, public holidays and lunch; a start out of hours counts from the next
-    working period.
+    working period; months and years are calendar ones. A period counted on the calendar
+    that ends on a day off ends on the next working day. A malformed or too long
+    DURATION (beyond the ceiling of bpmn/durations.py) exits 1 with the reason.
     """
     try:
         instant = parse_instant(start)
@@ -163,13 +164,12 @@ def calendar_due(start: str, duration: str, province: str | None, calendar_days:
             with _platform().uow() as uow:
                 business = province_calendar(uow, province)
         if calendar_days:
-            days, hours, minutes = split_duration(duration)
-            due = instant.astimezone(VN_TZ) + timedelta(days=days, hours=hours, minutes=minutes)
+            due = business.calendar_after(instant, duration)
         else:
-            due = business.add(instant, business.duration(duration))
-    except (ValueError, ServiceError) as exc:
+            due = business.after(instant, duration)
+    except (ValueError, ServiceError) as exc:  # DurationError too: malformed or too long
         click.echo(getattr(exc, "message", str(exc)), err=True)
-        sys.exit(2)
+        sys.exit(1)
     click.echo(due.astimezone(VN_TZ).isoformat())
 
 

@@ -80,6 +80,32 @@ def test_calendar_due_prints_the_due_instant_with_its_offset(args: list[str], pr
     assert result.output.strip() == printed
 
 
-def test_calendar_due_explains_a_bad_duration() -> None:
-    result = CliRunner().invoke(main, ["calendar", "due", "2026-11-25", "P1W"])
-    assert result.exit_code == 2 and "ISO-8601" in result.output
+@pytest.mark.parametrize(("duration", "reason"), [
+    ("P1.5D", "Không dùng số lẻ"),
+    ("10 ngày", "không phải khoảng thời gian ISO-8601"),
+    ('"PT1H"', "dấu ngoặc kép (viết PT1H)"),
+    ("P99999999999D", "quá dài"),
+    ("P99999999Y", "quá dài"),
+])
+def test_calendar_due_refuses_a_malformed_or_endless_duration_without_a_traceback(
+    duration: str, reason: str
+) -> None:
+    for flags in ([], ["--calendar-days"]):
+        result = CliRunner().invoke(main, ["calendar", "due", "2026-11-25T08:00", duration, *flags])
+        assert isinstance(result.exception, SystemExit), result.exception  # not a crash
+        assert result.exit_code == 1 and reason in result.output, result.output
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("args", "printed"), [
+    (["2026-11-25T08:00", "P1W"], "2026-12-02T08:00:00+07:00"),
+    (["2026-11-25T08:00", "P1M"], "2026-12-25T08:00:00+07:00"),
+    (["2026-11-25T08:00", "PT30S"], "2026-11-25T08:00:30+07:00"),
+    (["2026-02-06T08:00", "P10D", "--calendar-days"], "2026-02-23T08:00:00+07:00"),  # Tết
+])
+def test_calendar_due_computes_weeks_months_seconds_and_the_next_working_day(
+    args: list[str], printed: str
+) -> None:
+    result = CliRunner().invoke(main, ["calendar", "due", *args])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == printed

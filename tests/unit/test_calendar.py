@@ -72,7 +72,7 @@ def test_provincial_working_hours_change_the_length_of_a_day() -> None:
 def test_durations_count_working_days_of_the_calendar() -> None:
     assert parse_working_duration("P2D") == timedelta(hours=16)
     assert parse_working_duration("P1DT2H30M") == timedelta(hours=10, minutes=30)
-    for wrong in ("P1W", "P", "PT", "15D", "P1.5D"):
+    for wrong in ("P1W2D", "P1M", "P", "PT", "15D", "P1.5D"):
         with pytest.raises(ValueError):
             parse_working_duration(wrong)
 
