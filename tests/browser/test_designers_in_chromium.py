@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.helpers import package_files, zip_bytes
 
 PASSWORD = "motcua-demo-2026"
@@ -91,7 +93,9 @@ def test_the_form_editor_preview_follows_the_schema_as_it_is_typed(
     page.wait_for_selector("#preview #f-y_kien_tham_dinh")
     schema = page.input_value("#schema-text")
     page.fill("#schema-text", schema.replace('"Ý kiến thẩm định"', '"Ý kiến của chuyên viên thẩm định"'))
-    page.wait_for_function("document.querySelector('#preview').innerText.includes('Ý kiến của chuyên viên')")
+    # A locator wait, not wait_for_function: Playwright polls that with eval, which the
+    # Content-Security-Policy forbids.
+    expect(page.locator("#preview")).to_contain_text("Ý kiến của chuyên viên")
     page.fill("#schema-text", schema[:-10])
     page.wait_for_selector("#preview-problems li")
     assert "JSON không hợp lệ" in page.inner_text("#preview-problems")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from flask.testing import FlaskClient
 
 from tests.helpers import MINH_XUAN, PERMIT, login, package_files, page_login, permit_data, zip_bytes
@@ -70,7 +70,7 @@ def _inline_code(html: str) -> list[str]:
     found += [f"<style>{(s.text or '')[:60]}" for s in root.iter("style")]
     for element in root.iter():
         if isinstance(element.tag, str):
-            found += [f"<{element.tag} {a}=…>" for a in element.attrib
+            found += [f"<{element.tag} {a!s}=…>" for a in map(str, element.attrib)
                       if a.startswith("on") or a == "style"]
     found += [f"javascript: in <{e.tag}>" for e in root.iter("a", "form", "iframe")
               if (e.get("href") or e.get("action") or e.get("src") or "").strip().lower()
@@ -122,7 +122,7 @@ def test_a_stored_file_keeps_its_own_sandbox_and_gains_the_policy(app: Flask) ->
     from webapp.downloads import file_response
 
     @app.get("/_file")
-    def stored_file() -> object:
+    def stored_file() -> Response:
         return file_response(b"<script>alert(1)</script>", "text/html", "giay.html")
 
     response = app.test_client().get("/_file")
@@ -143,7 +143,9 @@ def test_no_template_holds_inline_script_style_or_handler(template: Path) -> Non
 def _task_page(app: Flask, officer: FlaskClient) -> str:
     app.test_client().post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
                                                       "data": permit_data()})
-    task_id = officer.get("/api/v1/tasks").json["tasks"][0]["id"]
+    tasks = officer.get("/api/v1/tasks").get_json()
+    assert tasks is not None
+    task_id = tasks["tasks"][0]["id"]
     return f"/can-bo/cong-viec/{task_id}"
 
 
@@ -205,6 +207,6 @@ def test_a_field_name_cannot_inject_script_into_the_form_editor_preview(app: Fla
     assert csrf
     schema = _hostile_package()["forms/don_de_nghi.schema.json"].decode()
     preview = designer.post("/quan-tri/xem-truoc-bieu-mau", json={"schema": schema},
-                            headers={"X-CSRF-Token": csrf.group(1).decode()}).json
-    assert preview["html"] == ""
+                            headers={"X-CSRF-Token": csrf.group(1).decode()}).get_json()
+    assert preview is not None and preview["html"] == ""
     assert any("Tên trường «" in p and "/properties/q" in p for p in preview["problems"])
