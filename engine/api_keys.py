@@ -100,7 +100,8 @@ def authenticate_key(uow: UnitOfWork, *, token: str) -> KeyActor:
         raise RateLimited(f"Vượt giới hạn {key.rate_per_minute} lượt/phút của khóa API.", wait,
                           key.id)
     actor = Actor(account_id=None, kind="integration", name=key.name,
-                  grants=frozenset({(key.agency_id, "integration")}))
+                  grants=frozenset({(key.agency_id, "integration")}),
+                  scopes=frozenset(key.scopes))
     return KeyActor(actor=actor, key_id=key.id, scopes=frozenset(key.scopes))
 
 

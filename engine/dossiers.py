@@ -208,7 +208,7 @@ def may_read(actor: Actor, dossier: Dossier) -> bool:
     if actor.account_id is not None and dossier.owner_id == actor.account_id:
         return True
     if actor.kind == "integration":  # an API key scoped to the dossier's agency
-        return dossier.agency_id in actor.agencies()
+        return actor.may("dossiers:read") and dossier.agency_id in actor.agencies()
     return actor.kind in ("officer", "admin") and dossier.agency_id in actor.agencies()
 
 
@@ -230,6 +230,7 @@ def find_visible(uow: UnitOfWork, *, actor: Actor, code: str) -> Dossier:
 
 def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     """The full dossier: data, tasks and history, for its owner and competent officers."""
+    actor.require("dossiers:read")
     dossier = find_visible(uow, actor=actor, code=code)
     compiled = uow.version(dossier.version_id).compiled
     uow.audit("dossier.read", actor_id=actor.account_id, object_type="dossier",
