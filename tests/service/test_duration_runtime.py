@@ -5,21 +5,23 @@ of a server error on every submission."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from engine import procedures, versions
-from engine.actors import SYSTEM
+from engine import dossiers, procedures, versions
+from engine.actors import ANONYMOUS, SYSTEM
 from engine.calendar import VN_TZ
 from engine.clock import FixedClock
-from engine.models import Task, Timer
+from engine.errors import Invalid
+from engine.models import Dossier, Procedure, ProcedureVersion, Task, Timer
 from engine.platform import Platform
-from tests.helpers import MINH_XUAN, PERMIT
+from tests.helpers import MINH_XUAN, PERMIT, permit_data
 from tests.service.test_legal_clock import Desk
 
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
@@ -118,3 +120,32 @@ def test_a_step_deadline_in_months_is_computed_on_the_calendar(
     clock.set(at("2027-02-27 10:00"))  # a Saturday: the year ends on Sun 27 Feb 2028 → Monday
     Desk(platform, clock).receive()
     assert step_due(platform, "tham_dinh") == at("2028-02-28 10:00")
+
+
+def test_a_version_stored_before_the_bounds_refuses_a_submission_instead_of_a_server_error(
+    platform: Platform, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A version validated before the ceiling existed may hold a step deadline of P99999D:
+    a submission is refused in Vietnamese naming the step, and nothing is stored."""
+    publish(platform, tmp_path, RECEPTION_DEADLINE, RECEPTION_DEADLINE)
+    with platform.uow() as uow:
+        version = uow.session.scalars(select(ProcedureVersion).join(Procedure).where(
+            Procedure.code == PERMIT, ProcedureVersion.status == "published")
+            .order_by(ProcedureVersion.id.desc())).first()
+        assert version is not None
+        compiled = json.loads(json.dumps(version.compiled))
+        compiled["tasks"]["tiep_nhan"]["deadline"] = "P99999D"
+        version.compiled = compiled
+        uow.commit()
+    with platform.uow() as uow:
+        before = uow.session.scalar(select(func.count()).select_from(Dossier))
+    fresh = Platform(platform.database_url, clock=clock)  # no cached copy of the version
+    try:
+        with fresh.uow() as uow, pytest.raises(Invalid) as refused:
+            dossiers.submit_dossier(uow, actor=ANONYMOUS, procedure_code=PERMIT,
+                                    agency_code=MINH_XUAN, data=permit_data())
+    finally:
+        fresh.dispose()
+    assert "tiep_nhan" in refused.value.message and "quá dài" in refused.value.message
+    with platform.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Dossier)) == before
