@@ -243,6 +243,16 @@ class BusinessCalendar:
             return self.roll_to_working_day(start.astimezone(self.tz) + timedelta(days=value) + paused)
         return self.add(start, self.processing_time(value, unit) + paused)
 
+    def extension_limit(self, due: datetime, value: float, unit: str, share: float) -> datetime:
+        """The latest due time an extension of `share` × the processing time may set: in
+        working time, or for a calendar-day procedure on the calendar, ending on a working
+        day (Civil Code 2015 art. 148.5), counted to the minute."""
+        if unit == "calendar_days":
+            moved = due.astimezone(self.tz) + timedelta(minutes=round(share * value * 24 * 60))
+            return self.roll_to_working_day(moved)
+        allowance = share * self.processing_time(value, unit)
+        return self.add(due, timedelta(minutes=round(allowance.total_seconds() / 60)))
+
     def processing_time(self, value: float, unit: str) -> timedelta:
         """A processing time as working time (calendar days count 24 h; same day one day)."""
         if unit == "working_days":

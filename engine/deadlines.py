@@ -235,8 +235,7 @@ def extend(
     compiled = uow.version(dossier.version_id).compiled
     cap = float(compiled.manifest.get("extension_cap", DEFAULT_EXTENSION_CAP))
     time = compiled.manifest["processing_time"]
-    allowance = cap * calendar.processing_time(float(time["value"]), str(time["unit"]))
-    limit = calendar.add(dossier.due_at, timedelta(minutes=round(allowance.total_seconds() / 60)))
+    limit = calendar.extension_limit(dossier.due_at, float(time["value"]), str(time["unit"]), cap)
     if new_due > limit:
         share = Fraction(cap).limit_denominator(12)
         raise Invalid(f"Ngày hẹn mới vượt quá {share} tổng thời gian giải quyết; muộn nhất là "

@@ -117,3 +117,15 @@ def test_subtracting_undoes_adding(start: datetime, duration: timedelta) -> None
     back = CAL.subtract(due, duration)
     assert CAL.measure(back, due) == duration
     assert back <= due
+
+
+def test_an_extension_of_a_calendar_day_procedure_is_counted_on_the_calendar() -> None:
+    """A third of 15 calendar days is 5 calendar days, not 5 × 24 hours of working time
+    (which reached 31 Dec); one ending in Tết ends after it (Civil Code 2015 art. 148.5)."""
+    assert CAL.extension_limit(at("2026-12-10 09:00"), 15, "calendar_days", 1 / 3) == at(
+        "2026-12-15 09:00")
+    assert CAL.extension_limit(at("2026-02-09 09:00"), 15, "calendar_days", 1 / 3) == at(
+        "2026-02-23 09:00")
+    # Working-time procedures are unchanged: a third of 15 working days is 5 working days.
+    assert CAL.extension_limit(at("2026-12-16 08:00"), 15, "working_days", 1 / 3) == at(
+        "2026-12-23 08:00")
