@@ -132,3 +132,20 @@ def test_every_name_spiffworkflow_adds_is_known_as_reserved() -> None:
 def test_reserved_names_are_recognised(name: str) -> None:
     assert is_reserved(name)
     assert not is_reserved(name.lower() + "_buoc")
+
+
+def test_a_parser_error_on_a_reserved_id_names_the_designers_element(tmp_path: Path) -> None:
+    folder = tmp_path / "extract"
+    shutil.copytree(PROCEDURES / "cap-ban-sao-trich-luc-ho-tich", folder)
+    bpmn = folder / "process.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace(
+        '<bpmn:sequenceFlow id="tl_f4" sourceRef="tl_tra_ket_qua" targetRef="tl_da_tra" />',
+        '<bpmn:sequenceFlow id="tl_f4" sourceRef="tl_tra_ket_qua" targetRef="End" />'
+        '<bpmn:callActivity id="End" name="Gọi quy trình"><bpmn:incoming>tl_f4</bpmn:incoming>'
+        '<bpmn:outgoing>tl_f5</bpmn:outgoing></bpmn:callActivity>'
+        '<bpmn:sequenceFlow id="tl_f5" sourceRef="End" targetRef="tl_da_tra" />'),
+        encoding="utf-8")
+    report, _ = validate_path(folder)
+    [error] = report.errors
+    assert (error.code, error.element) == ("bpmn.spiff", "End")
+    assert error.line is not None and MARK not in error.message
