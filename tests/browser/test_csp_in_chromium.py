@@ -129,6 +129,11 @@ def test_the_diagram_modeler_and_form_editor_run_under_the_policy(
     # The palette's icons come from bpmn-js's embedded font, a data: URL the policy allows.
     _until(page, """[...document.fonts].some(
         f => f.family.replace(/["']/g, "") === "bpmn" && f.status === "loaded")""")
+    # Editing a label in place: diagram-js styles its editing box through the CSSOM.
+    page.locator("g.djs-element[data-element-id='tham_dinh']").dblclick()
+    page.wait_for_selector(".djs-direct-editing-parent", state="visible")
+    page.keyboard.type(" (sửa)")
+    page.locator("#canvas").click(position={"x": 5, "y": 5})
     page.screenshot(path=str(shots / "modeler-under-csp.png"), full_page=True)
 
     page.goto(f"{server}{VERSION}/bieu-mau/tham_dinh.schema.json")
