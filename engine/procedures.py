@@ -91,8 +91,9 @@ def _read_and_validate(
     return report, package, compiled
 
 
-def _release(uow: UnitOfWork) -> None:
-    """End the unit's transaction before long work (package tests): on SQLite every
+def end_transaction(uow: UnitOfWork) -> None:
+    """End the unit's transaction before long work (package tests, validating a large
+    package): on SQLite every
     transaction holds the write lock (BEGIN IMMEDIATE), on PostgreSQL a snapshot and a
     connection. Only reads may have happened: pending changes would be lost, so refuse."""
     session = uow.session
@@ -135,14 +136,14 @@ def import_package(
     if not _may_design(actor, agency.id):
         raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
     agency_id, agency_name = agency.id, agency.name
-    _release(uow)
+    end_transaction(uow)
     report, package, compiled = _read_and_validate(path=path, zip_bytes=zip_bytes,
                                                    filename=filename, files=files)
     if compiled is not None and not _roles_resolve(uow, compiled, agency_id, agency_name, report):
         compiled = None
     if compiled is None or package is None:
         return report, None
-    _release(uow)
+    end_transaction(uow)
     tests = (runner or isolated_runner())(compiled, package.files)
     # From here on, one short transaction: store the version with its results.
     procedure = uow.session.scalar(

@@ -33,7 +33,7 @@ from engine.actors import Actor
 from engine.calendar import local_iso
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import Account, Agency, Procedure, ProcedureVersion
-from engine.procedures import import_package
+from engine.procedures import end_transaction, import_package
 from engine.uow import UnitOfWork
 from forms import check_schema, render_form
 
@@ -260,7 +260,8 @@ def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
     its package (re-run: checks improve between releases), each user task's lane, form and
     deadline, and its diagrams and forms as text."""
     version = _visible(uow, actor, agency_code, code, number)
-    texts = version.package or {}
+    texts = dict(version.package or {})
+    end_transaction(uow)  # validating a large package must not hold the write lock meanwhile
     report, _ = validate_package(Package(f"{code} v{number}", {k: v.encode() for k, v in texts.items()}))
     compiled = uow.version(version.id).compiled
     return {

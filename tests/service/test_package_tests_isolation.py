@@ -88,6 +88,21 @@ def test_another_process_can_write_while_a_packages_tests_run(
     assert _versions(platform)[-1] == (2, "draft")
 
 
+def test_the_designer_page_validates_its_package_without_holding_the_database(
+        platform: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str | None] = []
+
+    def probing_validation(package: Package) -> Any:
+        seen.append(_hold_on_database(platform.database_url))
+        return validate_package(package)
+
+    monkeypatch.setattr(versions, "validate_package", probing_validation)
+    with platform.uow() as uow:
+        bench = versions.workbench(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=PERMIT, number=1)
+    assert seen == [None]
+    assert bench["report"]["valid"] and bench["number"] == 1 and bench["tasks"]
+
+
 def test_a_suite_that_runs_too_long_is_stopped_at_the_limit_and_the_draft_is_kept(
         platform: Platform) -> None:
     files = with_cases(rework_package(), *[rework_case(150)] * 12)  # a minute or more of work
