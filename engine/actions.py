@@ -60,6 +60,8 @@ def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict
         raise FormInvalid("Cần nêu lý do từ chối.", details=[
             {"field": "reasons", "message": "Vui lòng nhập lý do từ chối."}])
     dossier, task = _locked_step(uow, actor, task_id)
+    if task.assignee_id not in (None, actor.account_id):  # the step is someone else's now
+        raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
     loaded = uow.version(dossier.version_id)
     instance = live_instance(uow, dossier, loaded.model)
     step = Advance(uow, dossier, loaded.compiled, actor)

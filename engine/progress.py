@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 
 from bpmn.compiled import CompiledProcedure, TaskInfo
 from bpmn.durations import parse_instant
@@ -134,9 +134,11 @@ _LOCK_DOSSIER = (
     .where(DOSSIERS.c.id == bindparam("b_id"))
     .with_for_update()
 )
-# A task with its dossier, locking the dossier row. On PostgreSQL the task columns of a
-# row that waited for the lock may be from before the winner's commit; the guarded
-# UPDATEs below (task still open, dossier version unchanged) turn that case into Conflict.
+# A task with its dossier, locking the dossier row: every writer of a dossier, its tasks
+# and its timers takes this lock first (one lock order, so no deadlock). On PostgreSQL the
+# task columns of a row that waited for the lock are from before the winner's commit, so
+# `lock_task` reads the task again once the lock is held; the guarded UPDATEs below (task
+# still open and not someone else's, dossier version unchanged) are the last line.
 _LOCK_TASK = (
     select(*[DOSSIERS.c[f.name].label("d_" + f.name) for f in fields(DossierRow)],
            *[TASKS.c[f.name].label("t_" + f.name) for f in fields(TaskRow)])
@@ -144,7 +146,12 @@ _LOCK_TASK = (
     .where(TASKS.c.id == bindparam("b_id"))
     .with_for_update(of=DOSSIERS)
 )
-_FINISH_TASK = update(TASKS).where(TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open")
+_TASK_ROW = select(*[TASKS.c[f.name] for f in fields(TaskRow)]).where(
+    TASKS.c.id == bindparam("b_id"))
+_FINISH_TASK = update(TASKS).where(
+    TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open",
+    or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("b_actor")),
+)
 _INSERT_TASK = insert(TASKS).returning(TASKS.c.id)
 _SAVE_DOSSIER = update(DOSSIERS).where(
     DOSSIERS.c.id == bindparam("b_id"), DOSSIERS.c.row_version == bindparam("b_seen")
@@ -167,10 +174,11 @@ def lock_task(uow: UnitOfWork, task_id: int) -> tuple[DossierRow, TaskRow] | Non
     if row is None:
         return None
     values = row._asdict()
-    return (
-        DossierRow(**{f.name: values["d_" + f.name] for f in fields(DossierRow)}),
-        TaskRow(**{f.name: values["t_" + f.name] for f in fields(TaskRow)}),
-    )
+    dossier = DossierRow(**{f.name: values["d_" + f.name] for f in fields(DossierRow)})
+    if uow.dialect == "postgresql":  # a new statement sees what the lock's holder committed
+        fresh = uow.connection.execute(_TASK_ROW, {"b_id": task_id}).one()
+        return dossier, TaskRow(**fresh._asdict())
+    return dossier, TaskRow(**{f.name: values["t_" + f.name] for f in fields(TaskRow)})
 
 
 def live_instance(uow: UnitOfWork, dossier: DossierRow, model: ProcessModel) -> ProcessInstance:
@@ -216,9 +224,11 @@ class Advance:
         self.timers_before = {t.id for t in instance.pending_timers()}
 
     def finish_task(self, task: TaskRow, data: dict[str, Any]) -> None:
-        """Mark the task completed — only if it is still open (else `Conflict`)."""
+        """Mark the task completed — only if it is still open and not someone else's (else
+        `Conflict`)."""
         result = self.uow.connection.execute(_FINISH_TASK, {
-            "b_id": task.id, "state": "completed", "completed_at": self.now,
+            "b_id": task.id, "b_actor": self.actor.account_id,
+            "state": "completed", "completed_at": self.now,
             "completed_by_id": self.actor.account_id,
             "assignee_id": task.assignee_id or self.actor.account_id, "data": data,
         })

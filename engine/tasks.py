@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select, update
 
 from bpmn.runtime import ProcessError, TaskNotWaiting
 from engine.actions import (
@@ -21,7 +21,9 @@ from engine.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.lateness import urgency
 from engine.models import Account, Task
 from engine.progress import (
+    DOSSIERS,
     RECEPTION_STATUS,
+    TASKS,
     Advance,
     DossierRow,
     TaskRow,
@@ -35,6 +37,24 @@ INBOX_LIMIT = 200
 
 
 LEADER_ROLE = "lanh_dao"
+TAKEN = "Công việc đã được cán bộ khác nhận xử lý."
+
+# Taking a task is a compare-and-set: it lands only while the task is open and free (or
+# already the taker's), so a claim racing a completion can never take a finished task.
+_TAKE_TASK = update(TASKS).where(
+    TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open",
+    or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("b_actor")),
+)
+_TASK_STATE = select(TASKS.c.state).where(TASKS.c.id == bindparam("b_id"))
+# Several dossiers are locked in one order (by id) so that two leaders assigning
+# overlapping tasks queue instead of deadlocking.
+_LOCK_DOSSIERS = (
+    select(DOSSIERS.c.id)
+    .where(DOSSIERS.c.id.in_(select(TASKS.c.dossier_id).where(
+        TASKS.c.id.in_(bindparam("b_ids", expanding=True)))))
+    .order_by(DOSSIERS.c.id)
+    .with_for_update()
+)
 
 
 def _may_work(actor: Actor, task: Task | TaskRow) -> bool:
@@ -43,7 +63,7 @@ def _may_work(actor: Actor, task: Task | TaskRow) -> bool:
     )
 
 
-def _may_see(actor: Actor, task: Task) -> bool:
+def _may_see(actor: Actor, task: Task | TaskRow) -> bool:
     """Who works on the step, and the leaders of its agency (who assign it)."""
     return _may_work(actor, task) or actor.has_role(task.agency_id, LEADER_ROLE)
 
@@ -53,6 +73,17 @@ def _visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> Task:
     if task is None or not _may_see(actor, task):
         raise NotFound("Không tìm thấy công việc.")
     return task
+
+
+def _locked_task(uow: UnitOfWork, actor: Actor, task_id: int) -> Task:
+    """A visible task, read after its dossier row is locked: the lock order of every
+    writer (dossier, then its tasks and timers), and a read that sees the last winner."""
+    _lock_dossiers(uow, [task_id])
+    return _visible_task(uow, actor, task_id)
+
+
+def _lock_dossiers(uow: UnitOfWork, task_ids: list[int]) -> None:
+    uow.connection.execute(_LOCK_DOSSIERS, {"b_ids": task_ids}).all()
 
 
 def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
@@ -79,7 +110,7 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
 
 def release_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
     """Give a claimed task back to the shared inbox (its assignee or a leader of the agency)."""
-    task = _visible_task(uow, actor, task_id)
+    task = _locked_task(uow, actor, task_id)
     if task.state != "open":
         raise Conflict("Công việc đã được xử lý.")
     if task.assignee_id not in (actor.account_id, None) and not actor.has_role(
@@ -104,6 +135,7 @@ def assign_tasks(
     assignee = uow.session.get(Account, assignee_id)
     if assignee is None or not assignee.active:
         raise NotFound("Không có cán bộ được giao.")
+    _lock_dossiers(uow, list(dict.fromkeys(task_ids)))
     views = []
     for task_id in dict.fromkeys(task_ids):
         task = _visible_task(uow, actor, task_id)
@@ -123,18 +155,32 @@ def assign_tasks(
 
 
 def claim_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
-    """Take an open task for oneself; `Conflict` when someone else already has it. Only
-    holders of the step's role take it (a leader assigns it instead)."""
-    task = _visible_task(uow, actor, task_id)
-    if not _may_work(actor, task):
+    """Take an open task for oneself; `Conflict` when someone else already has it or it is
+    no longer open. Only holders of the step's role take it (a leader assigns it instead).
+
+    The dossier row is locked first, as every writer of the dossier does, then the task is
+    taken with a guarded UPDATE: a claim racing a completion or a refusal either lands
+    before it (and the other gets `Conflict`) or gets `Conflict` itself.
+    """
+    found = lock_task(uow, task_id)
+    if found is None or not _may_see(actor, found[1]):
+        raise NotFound("Không tìm thấy công việc.")
+    dossier, row = found
+    if not _may_work(actor, row):
         raise Forbidden("Bạn không giữ vai trò của bước này; lãnh đạo có thể phân công.")
-    if task.state != "open":
+    if row.state != "open":
         raise Conflict("Công việc đã được xử lý.")
-    if task.assignee_id not in (None, actor.account_id):
-        raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
-    task.assignee_id = actor.account_id
-    task.claimed_at = uow.clock.now()
-    record(uow, task.dossier, "task_claimed", actor=actor, task=task)
+    if row.assignee_id not in (None, actor.account_id):
+        raise Conflict(TAKEN)
+    taken = uow.connection.execute(_TAKE_TASK, {
+        "b_id": task_id, "b_actor": actor.account_id,
+        "assignee_id": actor.account_id, "claimed_at": uow.clock.now()})
+    if taken.rowcount != 1:
+        state = uow.connection.execute(_TASK_STATE, {"b_id": task_id}).scalar_one()
+        raise Conflict("Công việc đã được xử lý." if state != "open" else TAKEN)
+    record(uow, dossier, "task_claimed", actor=actor, task=row)
+    task = uow.session.get(Task, task_id)
+    assert task is not None  # it was just updated
     view = task_view(task)
     uow.commit()
     return view
@@ -158,14 +204,14 @@ def complete_task(
     dossier, task = found
     if task.bpmn_id == CONSULT_STEP and task.state == "open":
         if task.assignee_id not in (None, actor.account_id):
-            raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
+            raise Conflict(TAKEN)
         return answer_consultation(uow, actor=actor, dossier=dossier, task=task, data=data)
     if task.state == "suspended":
         raise Conflict("Hồ sơ đang chờ công dân bổ sung; chưa xử lý tiếp được.")
     if task.state != "open":
         raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
     if task.assignee_id not in (None, actor.account_id):
-        raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
+        raise Conflict(TAKEN)
     loaded = uow.version(dossier.version_id)
     errors = loaded.validator(task.form).validate(data)
     if errors:
