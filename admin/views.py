@@ -34,6 +34,7 @@ from engine import (
     report_export,
     reports,
     sandbox,
+    timers,
 )
 from engine import versions as lifecycle
 from engine.actors import Actor
@@ -526,6 +527,31 @@ def unlock(username: str) -> Response:
     else:
         flash(f"Đã mở khóa tài khoản {username}.", "success")
     return redirect(url_for("admin.locked_page"), 303)
+
+
+@bp.get("/hen-gio-loi")
+def timers_page() -> str:
+    """Timers whose firing failed: waiting for their next try or given up, each with its
+    last error and a button to try again now."""
+    actor = _admin()
+    with uow() as work:
+        failing = timers.failing_timers(work, actor=actor)
+    return render_template("admin_timers.html", failing=failing, attempts=timers.MAX_ATTEMPTS)
+
+
+@bp.post("/hen-gio-loi/<int:timer_id>/chay-lai")
+def timer_retry(timer_id: int) -> Response:
+    """Have a failing timer tried again at the next sweep."""
+    actor = _admin()
+    try:
+        with uow() as work:
+            done = timers.retry_timer(work, actor=actor, timer_id=timer_id)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Hẹn giờ số {timer_id} của hồ sơ {done['dossier']} sẽ được chạy lại ở lượt quét "
+              "tiếp theo.", "success")
+    return redirect(url_for("admin.timers_page"), 303)
 
 
 def _admin() -> Actor:

@@ -295,11 +295,14 @@ class Timer(Base):
 
     The worker fires a timer by moving it from ``pending`` to ``fired`` with a guarded
     UPDATE in the same transaction as its effect, so a retry or a second worker that
-    reaches the same timer does nothing.
+    reaches the same timer does nothing. A firing that raises is counted here (attempts,
+    last error, next try after a growing delay); after too many the timer is ``failed``
+    and waits for an administrator.
     """
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_due", "state", "due_at"),)
+    __table_args__ = (Index("ix_timers_due", "state", "due_at"),
+                      Index("ix_timers_failing", "attempts"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
@@ -310,6 +313,9 @@ class Timer(Base):
     due_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(12), default="pending")
     fired_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Notification(Base):

@@ -7,12 +7,12 @@ from typing import Any
 
 from celery import Task, shared_task
 
+from engine import timers
 from engine.accounts import lock_inactive_accounts
 from engine.drafts import forget_stale_drafts
 from engine.notifications import deliver_pending
 from engine.ratelimit import forget_old_hits
 from engine.sessions import end_expired_sessions
-from engine.timers import due_timers, fire_timer
 from worker.app import context
 
 log = logging.getLogger("motcua.worker")
@@ -20,19 +20,26 @@ log = logging.getLogger("motcua.worker")
 
 @shared_task(bind=True, name="motcua.sweep_timers")
 def sweep_timers(self: Task) -> int:
-    """Queue a firing for every timer that is due (beat runs this every few seconds)."""
+    """Queue a firing for every timer that is due (beat runs this every few seconds); one
+    timer that cannot be queued never keeps the others from being queued."""
     with context(self.app).platform.uow() as uow:
-        ids = due_timers(uow)
+        ids = timers.due_timers(uow)
+    queued = 0
     for timer_id in ids:
-        fire.delay(timer_id)
-    return len(ids)
+        try:
+            fire.delay(timer_id)
+        except Exception:  # a broker hiccup on one message: the next sweep queues it again
+            log.exception("timer=%s could not be queued", timer_id)
+        else:
+            queued += 1
+    return queued
 
 
 @shared_task(bind=True, name="motcua.fire_timer")
 def fire(self: Task, timer_id: int) -> str:
-    """Fire one timer; a second delivery of the same message finds it fired and skips."""
-    with context(self.app).platform.uow() as uow:
-        result = fire_timer(uow, timer_id=timer_id)
+    """Fire one timer in its own transaction; a failure is rolled back and recorded (tried
+    again later, given up after a few tries); a second delivery finds it fired and skips."""
+    result = timers.fire(context(self.app).platform.uow, timer_id=timer_id)
     log.info("timer=%s result=%s", timer_id, result)
     return result
 
