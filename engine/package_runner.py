@@ -12,13 +12,16 @@ caller gets a `Suite`: the results, or a problem saying why there are none.
 
 from __future__ import annotations
 
+import ast
 import multiprocessing
 import os
 import resource
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from bpmn.compiled import CompiledProcedure
@@ -78,9 +81,8 @@ def run_isolated(compiled: CompiledProcedure, files: Mapping[str, bytes],
     `limits.memory_mb` of address space; returns its results or the problem that ended it."""
     limits = limits or TestLimits()
     context = multiprocessing.get_context("forkserver")
-    # The fork server imports the runtime (and the program's main module, which every child
-    # of a fresh interpreter imports) once; each suite then forks from it quickly.
-    context.set_forkserver_preload(["__main__", __name__])
+    # The fork server imports the runtime once; each suite then forks from it quickly.
+    context.set_forkserver_preload([__name__, *_main_imports()])
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
         target=_child, name="motcua-package-tests", daemon=True,
@@ -138,6 +140,25 @@ def _child(sender: Connection, target: Target, compiled: dict[str, Any],
         message = ("memory", None)
     sender.send(message)
     sender.close()
+
+
+def _main_imports() -> list[str]:
+    """What the program's main script imports: each child runs that script again (Python
+    3.11's fork server does not preload it), so the server imports those modules once."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not path:
+        return []
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return sorted(name for name in names if name in sys.modules)  # only what it did import
 
 
 def _failed(code: str, message: str) -> Suite:
