@@ -130,6 +130,7 @@ def create_dossier(
     if errors:
         raise FormInvalid("Tờ khai chưa hợp lệ.", details=[e.as_dict() for e in errors])
     applicant = compiled.manifest.get("applicant", {})
+    _check_applicant_widths(data, applicant)
     now = uow.clock.now()
     try:
         instance = loaded.model.start(data)
@@ -161,6 +162,23 @@ def create_dossier(
     summary = _summary(dossier, procedure=(version.code, version.name),
                        agency=(version.agency_code, version.agency_name), submitted_at=now)
     return Created(dossier.id, dossier.row_version, instance, summary)
+
+
+# The applicant's name and ID number are copied into columns of fixed width (engine/models.py).
+APPLICANT_WIDTHS = (("name", "ho_ten", "Họ tên", 200), ("id_number", "so_dinh_danh", "Số định danh", 20))
+
+
+def _check_applicant_widths(data: dict[str, Any], applicant: dict[str, Any]) -> None:
+    """Refuse, by field and in Vietnamese, an applicant name or ID number longer than its
+    column (the form may not limit it), instead of failing the insert."""
+    errors = []
+    for key, default, label, width in APPLICANT_WIDTHS:
+        path = str(applicant.get(key, default))
+        value = pick(data, path)
+        if value is not None and len(str(value)) > width:
+            errors.append({"field": path, "message": f"{label} dài quá {width} ký tự."})
+    if errors:
+        raise FormInvalid("Tờ khai chưa hợp lệ.", details=errors)
 
 
 def pick(data: dict[str, Any], path: str) -> Any:
