@@ -6,7 +6,8 @@ everything, but a name that is only letters, digits, ``_`` and ``-`` can never n
 never splits a dotted path (``.``) and never collides with the row numbers (a leading
 digit). The pattern:
 
-- the first character is a letter (Vietnamese letters included) or ``_``;
+- the first character is a letter (Vietnamese letters included): the page's own controls
+  post names that start with ``_``, and those are never read as form data;
 - the others are letters, combining diacritics (Vietnamese typed in decomposed form),
   the digits 0-9, ``_`` or ``-``;
 - at most `MAX_NAME_LENGTH` characters.
@@ -14,6 +15,7 @@ digit). The pattern:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -22,7 +24,13 @@ MAX_NAME_LENGTH = 64
 _SHOWN = 80  # characters of a refused name quoted back in the message
 
 NAME_RULE = (f'Tên trường chỉ gồm chữ cái (có thể có dấu tiếng Việt), chữ số, "_" và "-", '
-             f'bắt đầu bằng chữ cái hoặc "_", dài tối đa {MAX_NAME_LENGTH} ký tự.')
+             f'bắt đầu bằng chữ cái, dài tối đa {MAX_NAME_LENGTH} ký tự.')
+# Names the form pages post beside the generated fields (CSRF token, chosen agency, draft
+# key): a top-level field of the same name would be overwritten by them.
+RESERVED_TOP_LEVEL = frozenset({"csrf_token", "agency", "nhap"})
+_NAMING = re.compile(r"/(properties|required|dependentRequired|dependentSchemas)/[^/]*(/\d+)?$")
+_DESCENDS = re.compile(r"/(properties|items|prefixItems|additionalProperties|patternProperties|"
+                       r"unevaluatedProperties|unevaluatedItems|contains)(/|$)")
 
 # Keywords whose value is one subschema, a list of them, or a mapping to them (draft 2020-12).
 _ONE = ("items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "contains",
@@ -36,7 +44,7 @@ def is_safe_name(name: object) -> bool:
     if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_LENGTH:
         return False
     first, rest = name[0], name[1:]
-    if not (first == "_" or first.isalpha()):
+    if not first.isalpha():
         return False
     return all(c.isalpha() or c in "0123456789_-" or unicodedata.category(c) in ("Mn", "Mc")
                for c in rest)
@@ -52,7 +60,16 @@ def bad_field_names(schema: object) -> list[tuple[str, str]]:
         if not is_safe_name(name):
             shown = str(name) if len(str(name)) <= _SHOWN else str(name)[: _SHOWN - 1] + "…"
             found.append((pointer, f"Tên trường «{shown}» không hợp lệ (tại {pointer}). {NAME_RULE}"))
+        elif name in RESERVED_TOP_LEVEL and _top_level(pointer):
+            found.append((pointer, f"Tên trường «{name}» trùng tên dành riêng của trang nộp hồ sơ "
+                                   f"(tại {pointer}); hãy đặt tên khác."))
     return found
+
+
+def _top_level(pointer: str) -> bool:
+    """Whether the name at `pointer` is a field of the form itself (not of a nested object
+    or a row), i.e. posted under its bare name."""
+    return not _DESCENDS.search(_NAMING.sub("", pointer))
 
 
 def _names(node: object, pointer: str) -> Iterator[tuple[str, object]]:

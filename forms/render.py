@@ -412,7 +412,9 @@ def _name(path: Sequence[str | int]) -> str:
 
 
 def _field_id(path: Sequence[str | int]) -> str:
-    return "f-" + "-".join(str(p) for p in path)
+    # Names may hold "-" but never start with it, so doubling it inside a name keeps ids of
+    # different paths apart ("a" › "b-c" is f-a-b--c, "a-b" › "c" is f-a--b-c).
+    return "f-" + "-".join(str(p).replace("-", "--") for p in path)
 
 
 def _choices(schema: Json, ui: Json) -> list[tuple[Any, str]] | None:
