@@ -209,6 +209,22 @@ def _next(ready: list[WaitingTask], expected: list[str], done: int) -> WaitingTa
                else len(upcoming))
 
 
+def _fire_timers(instance: ProcessInstance, to_fire: list[str]) -> bool:
+    """Fire the waiting timers the case names, hold the others; again after each firing
+    (a timer may end the process, or lead to another timer). True once the process ended."""
+    while not instance.completed:
+        fired = False
+        for timer in instance.pending_timers():
+            if timer.bpmn_id in to_fire:
+                to_fire.remove(timer.bpmn_id)  # each name fires once: this loop ends
+                fired = instance.fire_timer(timer.id) or fired
+            elif not timer.held:
+                instance.hold_timer(timer.id, "sandbox")
+        if not fired:
+            return False
+    return True
+
+
 def _drive(compiled: CompiledProcedure, instance: ProcessInstance, case: dict[str, Any]) -> str:
     supplies = {task: list(v) if isinstance(v, list) else [v] for task, v in case.get("tasks", {}).items()}
     to_fire = list(case.get("fire", []))
@@ -216,14 +232,8 @@ def _drive(compiled: CompiledProcedure, instance: ProcessInstance, case: dict[st
     # Each round completes one task, so `done` is the position in the expected path
     # (cheaper than instance.path(), which walks the whole task tree).
     for done in range(max_steps + 1):
-        if instance.completed:
+        if _fire_timers(instance, to_fire):
             return ""
-        for timer in instance.pending_timers():
-            if timer.bpmn_id in to_fire:
-                to_fire.remove(timer.bpmn_id)
-                instance.fire_timer(timer.id)
-            elif not timer.held:
-                instance.hold_timer(timer.id, "sandbox")
         waiting = instance.waiting()
         ready = [t for t in waiting if supplies.get(t.bpmn_id)]
         if not ready:

@@ -148,3 +148,18 @@ def test_a_suite_comes_back_whole_from_its_dictionary() -> None:
     suite = _run(with_cases(rework_package(), rework_case(2), rework_case(1, max_steps=0)))
     again = Suite.from_dict(json.loads(json.dumps(suite.as_dict())))
     assert again.as_dict() == suite.as_dict() and again.passed == suite.passed
+
+
+def test_a_timer_that_ends_the_process_or_leads_to_another_never_stalls_a_case() -> None:
+    # Found by the property tests (issue 13): the sandbox fired one round of timers, then
+    # called a process with no task waiting "stalled" although a timer had ended it or a
+    # second timer waited.
+    from tests.property.test_validated_packages_sandbox import (
+        TIMER_ENDS_THE_PROCESS,
+        TWO_TIMERS_IN_A_ROW,
+        _sandbox_result,
+    )
+
+    for plan in (TIMER_ENDS_THE_PROCESS, TWO_TIMERS_IN_A_ROW):
+        text, passed = _sandbox_result(plan)
+        assert passed == "True", text
