@@ -30,7 +30,7 @@ def _home(actor: Actor) -> str:
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     """Log in (every kind of account)."""
-    target = request.args.get("next")
+    target = safe_next(request.args.get("next"), "") or None  # a hostile one is dropped
     if request.method == "GET":
         return render_template("login.html", username="", error=None, next=target)
     username = request.form.get("username", "")[:100]
@@ -52,7 +52,7 @@ def login() -> str | Response | tuple[str, int]:
 @bp.route("/dang-nhap/ma-xac-thuc", methods=["GET", "POST"])
 def second_factor_page() -> str | Response | tuple[str, int]:
     """The second step of a login with TOTP: the 6-digit code."""
-    target = request.args.get("next")
+    target = safe_next(request.args.get("next"), "") or None
     token = session_token()
     if not g.pending_second_factor or token is None:
         flash(sessions.EXPIRED if g.session_expired else "Hãy đăng nhập trước.", "error")

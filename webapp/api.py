@@ -6,12 +6,11 @@ JSON; refusals become `{"error": {...}}` through `webapp.errors`.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from engine import (
     actions,
@@ -45,6 +44,7 @@ from forms import nesting_depth
 from webapp.account import reset_link_base
 from webapp.context import client_address, current_actor, platform, uow
 from webapp.downloads import file_response
+from webapp.errors import NonFiniteNumber
 from webapp.filters import inbox_filter
 from webapp.formpage import SUBMIT_REQUEST_LIMIT, submission_limits
 from webapp.security import begin_login, csrf_token, log_out, session_token
@@ -60,20 +60,12 @@ KEY_SCOPES = {
 
 @bp.before_request
 def _key_scope() -> None:
-    scopes = g.get("api_scopes")
-    if scopes is not None and KEY_SCOPES.get(request.endpoint or "") not in scopes:
+    # Deny by default: a key reaches only the routes listed above, with their scope. The
+    # services check the key's scopes again (`Actor.require`); its calls are logged by
+    # `webapp.context.log_key_call`.
+    actor = current_actor()
+    if actor.scopes is not None and not actor.may(KEY_SCOPES.get(request.endpoint or "", "")):
         abort(403, description="Khóa API không có quyền gọi chức năng này.")
-
-
-@bp.after_request
-def _log_key_call(response: Response) -> Response:
-    key_id = g.get("api_key_id")
-    if key_id is not None:
-        with uow() as work:
-            api_keys.log_call(work, key_id=key_id, method=request.method, route=request.path,
-                              status=response.status_code,
-                              address=client_address())
-    return response
 OPENAPI = Path(__file__).with_name("openapi.json")
 MAX_JSON_DEPTH = 32
 
@@ -82,7 +74,9 @@ def _body() -> dict[str, Any]:
     if not request.is_json:
         abort(415, description="Nội dung phải là JSON (Content-Type: application/json).")
     try:
-        body = json.loads(request.get_data(cache=False) or b"null")
+        body = current_app.json.loads(request.get_data(cache=False) or b"null")
+    except NonFiniteNumber as exc:  # NaN and Infinity are not JSON: PostgreSQL refuses them
+        raise Invalid(NonFiniteNumber.message, details={"value": str(exc)}) from None
     except (ValueError, RecursionError):
         abort(400, description="Nội dung JSON không đọc được.")
     if not isinstance(body, dict):

@@ -12,6 +12,7 @@ from flask import Flask
 from engine.citizens import DEFAULT_RATING_LABELS
 from engine.payments import NullPaymentGateway
 from engine.platform import Platform
+from webapp.errors import StrictJSONProvider
 from webapp.security import SESSION_POLICY
 from webapp.text import URGENCY_LABELS, vn_datetime
 
@@ -54,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["payment_gateway"] = NullPaymentGateway(secret=app.config["SECRET_KEY"])
     platform = app.config.get("PLATFORM") or Platform(app.config["DATABASE_URL"])
     app.extensions["motcua"] = platform
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
+    app.json = StrictJSONProvider(app)  # no NaN/Infinity in or out; Vietnamese readable
 
     from admin import bp as admin_bp
     from webapp import account, api, citizen, errors, headers, my_area, officer, security

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import Response, current_app, g, request, session
 
 from engine.actors import ANONYMOUS, Actor
-from engine.api_keys import authenticate_key
+from engine.api_keys import authenticate_key, log_call
 from engine.errors import RateLimited, Unauthenticated
 from engine.platform import Platform
 from engine.sessions import resume_session
@@ -29,26 +29,49 @@ def current_actor() -> Actor:
     return actor
 
 
+API_PREFIX = "/api/v1"
+KEY_ONLY_FOR_API = ("Khóa API chỉ dùng cho giao diện lập trình /api/v1; trang web và tệp tải "
+                    "về cần đăng nhập bằng tài khoản.")
+
+
+def is_api_call() -> bool:
+    """True for a request to the REST API (the only place an API key counts)."""
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer …` header (the scheme in any case), if any."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
 def load_current_actor() -> None:
     """Before each request: the caller as `g.actor` (blueprints read it there) — an API
-    key's integration (`Authorization: Bearer …`) or the session's account."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
+    key's integration (`Authorization: Bearer …`, under /api/v1 only) or the session's
+    account.
+
+    A key grants nothing outside the API: a page or download asked for with one is
+    refused with 401 (never served as anonymous, so an integration learns at once that it
+    called the wrong address), without even looking the key up."""
+    g.actor, g.pending_second_factor, g.session_expired = ANONYMOUS, False, False
+    token = bearer_token()
+    if token is not None:
+        if not is_api_call():
+            raise Unauthenticated(KEY_ONLY_FOR_API)
         with uow() as work:
             try:
-                key = authenticate_key(work, token=header.removeprefix("Bearer ").strip())
+                key = authenticate_key(work, token=token)
             except RateLimited as exc:
                 g.api_key_id = exc.key_id
                 raise
-        g.actor, g.api_key_id, g.api_scopes = key.actor, key.key_id, key.scopes
+        g.actor, g.api_key_id = key.actor, key.key_id
         return
-    g.actor, g.pending_second_factor, g.session_expired = ANONYMOUS, False, False
-    token = session.get("sid")
-    if not isinstance(token, str):
+    sid = session.get("sid")
+    if not isinstance(sid, str):
         return
     try:
         with uow() as work:
-            resumed = resume_session(work, token=token,
+            resumed = resume_session(work, token=sid,
                                      policy=current_app.config["SESSION_POLICY"])
     except Unauthenticated:
         session.pop("sid", None)  # the CSRF token stays: the open page can still say why
@@ -58,6 +81,17 @@ def load_current_actor() -> None:
         g.pending_second_factor = True
     else:
         g.actor = resumed.actor
+
+
+def log_key_call(response: Response) -> Response:
+    """After each request made with a key: one row in its call log, whatever the answer
+    (refusals, unknown routes and rate-limited calls included: the limit counts them)."""
+    key_id = g.get("api_key_id")
+    if key_id is not None:
+        with uow() as work:
+            log_call(work, key_id=key_id, method=request.method, route=request.path,
+                     status=response.status_code, address=client_address())
+    return response
 
 
 def client_address() -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, abort, request, session
 
@@ -86,18 +87,39 @@ def log_out() -> None:
     session.clear()
 
 
+MAX_NEXT = 2000  # longer is no page of ours
+
+
 def safe_next(target: str | None, default: str) -> str:
-    """A local path to go back to after logging in (never another site)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return default
+    """A local path to go back to after logging in (never another site), else `default`.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
+    `/%09/evil.example` (decoded: a tab) would leave the site as `//evil.example`: a
+    target with any control or invisible character or a backslash is refused outright,
+    and what remains must parse as a bare path starting with exactly one slash."""
+    if not target or len(target) > MAX_NEXT:
+        return default
+    if "\\" in target or not target.isprintable():  # controls, separators, U+2028…
+        return default
+    if target.startswith("//"):  # even `///x`: another site's address, not ours to fix
+        return default
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return default
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") \
+            or parts.path.startswith("//"):
+        return default
+    local = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    return local if local.startswith("/") and not local.startswith("//") else default
 
 
 def init_app(app: Flask) -> None:
     """Install the CSRF check and make `csrf_token()` available to templates."""
-    from webapp.context import load_current_actor
+    from webapp.context import load_current_actor, log_key_call
 
     app.config.setdefault("SESSION_POLICY", SESSION_POLICY)
     app.before_request(load_current_actor)
+    app.after_request(log_key_call)
     app.before_request(_check_csrf)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -362,3 +362,34 @@ def test_each_caller_gets_the_expected_status(
     expected = dict(zip(ROLES, cell.statuses, strict=True))
     assert got == expected, {role: (got[role], expected[role]) for role in ROLES
                              if got[role] != expected[role]}
+
+
+# A key on an HTML page or download: the key column of every route outside /api/v1 is 401.
+# Read from the application too, so a new page is covered the day it is added.
+PAGE_ARGS = {"code": "{code}", "agency": "{agency}", "number": "1", "run_id": "{run}",
+             "task_id": "{task}", "attachment_id": "{attachment}", "key_id": "{key}"}
+
+
+def _pages(app: Flask) -> list[tuple[str, str]]:
+    pages = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") or rule.endpoint == "static":
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>",
+                      lambda m: PAGE_ARGS.get(m.group(1), "x"), rule.rule)
+        pages += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return pages
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_key_on_an_html_page_or_download_is_refused(app: Flask, platform: Platform) -> None:
+    world = _world(app, platform)
+    key, anon = world.clients["key"], world.clients["anon"]
+    pages = _pages(app)
+    assert ("GET", "/ho-so/{code}/bien-nhan.pdf") in pages
+    for method, path in pages:
+        refused = key.open(world.fill(path), method=method)
+        assert refused.status_code == 401, (method, path, refused.status_code)
+        assert APPLICANT_ID.encode() not in refused.data, (method, path)
+    # The same receipt without a key: a stranger's browser is sent to log in, not served.
+    assert anon.get(world.fill("/ho-so/{code}/bien-nhan.pdf")).status_code in (303, 404)
