@@ -294,7 +294,7 @@ def plans(draw: st.DrawFn) -> Plan:
     process_id = draw(st.sampled_from(("quy_trinh",) * 6 + ("Root", "Start", "p" * ID_COLUMN)))
     ids = _Ids(draw, process_id)
     start_id = draw(st.sampled_from(("bat_dau",) * 12 + ("Start", "Root")))
-    ids.used.add(start_id)
+    ids.used.update({start_id, process_id})
     lanes = draw(st.lists(st.sampled_from(LANES), min_size=1, max_size=3, unique=True))
     roles = tuple((lane, draw(st.sampled_from(SEEDED_ROLES * 4 + (LONG_ROLE,)))) for lane in lanes)
     start_fields = _unique(draw(st.lists(field_plans(FIELD_NAMES), min_size=0, max_size=4)))
@@ -307,7 +307,7 @@ def plans(draw: st.DrawFn) -> Plan:
         number = counter[0]
         fields = _unique(draw(st.lists(field_plans(FIELD_NAMES, suffix=f"_{number}"), max_size=3)))
         name = draw(st.sampled_from(
-            (f"Xử lý bước {number}",) * 6 + ("Thẩm định " + "ạ" * (NAME_COLUMN - 10),
+            (f"Xử lý bước {number}",) * 24 + ("Thẩm định " + "ạ" * (NAME_COLUMN - 10),
                                              "Thẩm định " + "ạ" * (NAME_COLUMN + 5))))
         status = "1" if first and draw(st.booleans()) else draw(
             st.sampled_from((None,) * 20 + ("4", "9", "9", "11")))
@@ -369,9 +369,8 @@ def plans(draw: st.DrawFn) -> Plan:
         end=end(), applicant=applicant,
         start_id=start_id,
         name=draw(st.sampled_from(("Thủ tục sinh tự động để kiểm thử",) * 5 + ("Thủ tục " + "ạ" * 492,))),
-        processing_time=(draw(st.sampled_from((15, 1, 0.5, 365))),
-                         draw(st.sampled_from(("working_days", "working_hours", "calendar_days",
-                                               "same_day")))),
+        processing_time=draw(st.sampled_from(((15, "working_days"),) * 6 + (
+            (1, "working_days"), (0.5, "working_hours"), (365, "calendar_days"), (1, "same_day")))),
     )
 
 
