@@ -1,6 +1,6 @@
 """An upload whose package tests run too long answers within the limit and keeps the
-designer's work: the draft is stored with the failed report naming the limit, and it
-cannot be submitted until its tests pass."""
+designer's work: the draft is stored with the failed report naming the limit, shown on
+its page, and it cannot be submitted until its tests pass."""
 
 from __future__ import annotations
 
@@ -39,3 +39,8 @@ def test_an_upload_whose_tests_run_too_long_is_stored_as_a_draft_with_the_reason
     submit = designer.post(f"/api/v1/procedures/{PERMIT}/versions/{version['number']}/submit"
                            f"?agency={MINH_XUAN}")
     assert submit.status_code in (409, 422), submit.json
+    page = designer.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/{version['number']}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)  # the designer's page says why, not "no test cases"
+    assert "Các ca kiểm thử chạy quá thời gian cho phép (2 giây)." in html
+    assert "Gói chưa có ca kiểm thử nào" not in html
