@@ -28,6 +28,7 @@ LABELS = {
     "api_key.revoke": "Thu hồi khóa API", "calendar.day": "Sửa ngày làm việc",
     "calendar.hours": "Sửa giờ làm việc", "dossier.read": "Xem hồ sơ (dữ liệu cá nhân)",
     "dossier.track": "Tra cứu công khai", "procedure.import": "Tải lên gói thủ tục",
+    "timer.retry": "Chạy lại hẹn giờ lỗi",
     "procedure.publish": "Công bố phiên bản thủ tục", "procedure.submit": "Gửi xem xét phiên bản",
     "procedure.review": "Xem xét phiên bản", "procedure.approve": "Phê duyệt phiên bản",
     "procedure.reject": "Trả lại phiên bản", "procedure.retire": "Ngừng áp dụng phiên bản",
