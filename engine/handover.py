@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine.actors import Actor
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Account, Agency, RoleGrant, Task
-from engine.progress import record
+from engine.progress import DossierRow, record
 from engine.uow import UnitOfWork
 
 LEADER_ROLE = "lanh_dao"
@@ -43,9 +43,13 @@ def hand_over(
         raise Invalid(f"{old.full_name} không giữ vai trò nào tại {agency.name}.")
     for role in roles - {g.role for g in new.grants if g.agency_id == agency.id}:
         uow.session.add(RoleGrant(account_id=new.id, agency_id=agency.id, role=role))
-    moved = uow.session.scalars(
-        select(Task).where(Task.agency_id == agency.id, Task.assignee_id == old.id,
-                           Task.state.in_(("open", "suspended")))).all()
+    held = select(Task).where(Task.agency_id == agency.id, Task.assignee_id == old.id,
+                              Task.state.in_(("open", "suspended")))
+    # The lock order of every step (claim, complete, refuse, timers): each dossier first, in
+    # id order, then its tasks, read again once the locks are held.
+    for dossier_id in sorted({task.dossier_id for task in uow.session.scalars(held)}):
+        DossierRow.lock(uow, dossier_id)
+    moved = uow.session.scalars(held.execution_options(populate_existing=True)).all()
     for task in moved:
         task.assignee_id = new.id
         record(uow, task.dossier, "handed_over", actor=actor, task=task,
