@@ -8,6 +8,10 @@ files, kills it at the time limit and caps its address space. Whatever happens, 
 caller gets a `Suite`: the results, or a problem saying why there are none.
 
 `run_in_process` is the plain path (unit tests, tools that bound time themselves).
+
+As with any multiprocessing start method but "fork", each child runs the program's main
+script again under another name: a script calling this must keep its work under
+`if __name__ == "__main__":` (console scripts, gunicorn, pytest and `python -m` do).
 """
 
 from __future__ import annotations
