@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +18,7 @@ from engine.lateness import classify, urgency
 from engine.models import Account, Dossier, Event, Task
 from engine.procedures import published_version
 from engine.progress import DOSSIERS, Advance, DossierRow, record
-from engine.ratelimit import hit
+from engine.ratelimit import hit, in_minutes
 from engine.statuses import STATUS_LABELS
 from engine.text import fold
 from engine.uow import UnitOfWork
@@ -37,6 +36,9 @@ class SubmissionLimits:
     anonymous: int = 10
     citizen: int = 30
     window: timedelta = timedelta(minutes=10)
+    # New drafts an anonymous caller may start in the window (each post of the form
+    # without a draft key starts one, with its papers): generous, but not unbounded.
+    anonymous_drafts: int = 30
 
 
 def count_submission(
@@ -51,14 +53,13 @@ def count_submission(
         bucket, limit = f"submit:citizen:{actor.account_id}", limits.citizen
     else:
         return
-    minutes = max(1, round(limits.window.total_seconds() / 60))
     try:
         hit(uow, bucket=bucket, limit=limit, window=limits.window, message="")
     except RateLimited as exc:
-        wait = max(1, math.ceil(exc.retry_after / 60))
-        raise RateLimited(f"Đã nộp {limit} hồ sơ trong {minutes} phút, mức tối đa cho phép; "
-                          f"vui lòng thử lại sau khoảng {wait} phút. Bản nháp của bạn vẫn "
-                          "được giữ.", exc.retry_after) from exc
+        window = in_minutes(limits.window.total_seconds())
+        raise RateLimited(f"Đã nộp {limit} hồ sơ trong {window} phút, mức tối đa cho phép; vui "
+                          f"lòng thử lại sau khoảng {in_minutes(exc.retry_after)} phút. Bản nháp "
+                          "của bạn vẫn được giữ.", exc.retry_after) from exc
 
 
 def submit_dossier(

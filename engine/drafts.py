@@ -20,9 +20,10 @@ from engine import datastore
 from engine.actors import Actor
 from engine.attachments import add_current, current_files, paper_slots, policy_for, store_file
 from engine.dossiers import SubmissionLimits, create_dossier
-from engine.errors import Conflict, FormInvalid, NotFound
+from engine.errors import Conflict, FormInvalid, NotFound, RateLimited
 from engine.models import Account, Attachment, Draft
 from engine.procedures import published_version
+from engine.ratelimit import hit, in_minutes
 from engine.uow import UnitOfWork
 from forms import field_schema, keep_read_only
 from forms.validation import MAX_DATA_BYTES, data_size
@@ -88,16 +89,20 @@ def open_draft(uow: UnitOfWork, *, actor: Actor, key: str,
 def save_draft(
     uow: UnitOfWork, *, actor: Actor, key: str | None, procedure_code: str,
     agency_code: str | None, data: dict[str, Any], uploads: list[Upload] | None = None,
-    reuse: dict[str, int] | None = None,
+    reuse: dict[str, int] | None = None, client: str | None = None,
+    limits: SubmissionLimits | None = None,
 ) -> dict[str, Any]:
     """Save the form's data and papers, whatever their state; returns the draft's key and
-    the papers' problems (`_paper.<slot>`), each refused file leaving the rest saved."""
+    the papers' problems (`_paper.<slot>`), each refused file leaving the rest saved.
+    An anonymous caller (`client` is its address) starts at most `limits.anonymous_drafts`
+    new drafts in the window (`RateLimited`, nothing saved)."""
     version, loaded = _form(uow, procedure_code, agency_code)
     compiled = loaded.compiled
     now = uow.clock.now()
     if key:
         draft = open_draft(uow, actor=actor, key=key, procedure_code=procedure_code)
     else:
+        _count_new_draft(uow, actor=actor, client=client, limits=limits or SubmissionLimits())
         draft = Draft(key=secrets.token_urlsafe(32),
                       account_id=actor.account_id if actor.kind == "citizen" else None,
                       procedure_code=procedure_code, data={}, created_at=now, updated_at=now)
@@ -133,6 +138,22 @@ def save_draft(
             uploaded_by_id=actor.account_id, uploaded_at=now, reused_from_id=stored.id))
     uow.commit()
     return {"key": draft.key, "errors": errors}
+
+
+def _count_new_draft(
+    uow: UnitOfWork, *, actor: Actor, client: str | None, limits: SubmissionLimits
+) -> None:
+    if actor.kind != "anonymous" or client is None:
+        return
+    try:
+        hit(uow, bucket=f"draft:anonymous:{client}", limit=limits.anonymous_drafts,
+            window=limits.window, message="")
+    except RateLimited as exc:
+        raise RateLimited(
+            f"Đã mở {limits.anonymous_drafts} bản nháp mới trong "
+            f"{in_minutes(limits.window.total_seconds())} phút từ địa chỉ này, mức tối đa cho "
+            f"phép; vui lòng thử lại sau khoảng {in_minutes(exc.retry_after)} phút (nội dung "
+            "vừa nhập chưa được lưu).", exc.retry_after) from exc
 
 
 def _component(components: list[dict[str, Any]], slot: str) -> dict[str, Any]:

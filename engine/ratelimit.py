@@ -28,6 +28,11 @@ def hit(uow: UnitOfWork, *, bucket: str, limit: int, window: timedelta, message:
     uow.session.add(RateHit(bucket=bucket, at=now))
 
 
+def in_minutes(seconds: float) -> int:
+    """Seconds as whole minutes, rounded up and at least one (for a message's "wait N minutes")."""
+    return max(1, math.ceil(seconds / 60))
+
+
 def forget_old_hits(uow: UnitOfWork, *, older_than: timedelta = timedelta(days=1)) -> int:
     """Delete hits no window looks at any more (the daily job); returns how many."""
     done = uow.session.execute(delete(RateHit).where(RateHit.at < uow.clock.now() - older_than))

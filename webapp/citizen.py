@@ -66,14 +66,20 @@ def procedure(code: str) -> str | Response | tuple[str, int] | tuple[str, int, d
     limited: RateLimited | None = None
     if request.method == "POST":
         posted = parse_posted(schema)
-        with uow() as work:
-            result = drafts.save_draft(
-                work, actor=actor, key=key, procedure_code=code, agency_code=agency,
-                data=posted.data, uploads=_uploads(), reuse=_reused())
-        key, values = result["key"], posted.data
-        errors = field_errors(result["errors"])
-        saved = True
-        if request.form.get("_action") == "submit" and not posted.is_row_action:
+        values = posted.data
+        try:
+            with uow() as work:
+                result = drafts.save_draft(
+                    work, actor=actor, key=key, procedure_code=code, agency_code=agency,
+                    data=posted.data, uploads=_uploads(), reuse=_reused(),
+                    client=client_address(), limits=submission_limits())
+        except RateLimited as exc:  # too many new drafts from this address: nothing saved
+            errors, limited = [FieldError("", exc.message)], exc
+        else:
+            key = result["key"]
+            errors = field_errors(result["errors"])
+            saved = True
+        if saved and key and request.form.get("_action") == "submit" and not posted.is_row_action:
             if errors:  # a refused file: say what else is missing too, submit nothing
                 with uow() as work:
                     refused = {e.field for e in errors}

@@ -26,14 +26,15 @@ SUBMIT_REQUEST_LIMIT = 2 * MAX_DATA_BYTES
 
 def submission_limits() -> SubmissionLimits:
     """Online submissions allowed per 10 minutes: `SUBMISSIONS_ANONYMOUS` (per client
-    address) and `SUBMISSIONS_CITIZEN` (per account) from the app's configuration, else
-    the engine's defaults."""
+    address), `SUBMISSIONS_CITIZEN` (per account) and `DRAFTS_ANONYMOUS` (new drafts per
+    client address) from the app's configuration, else the engine's defaults."""
     defaults = SubmissionLimits()
     config = current_app.config
     return SubmissionLimits(
         anonymous=int(config.get("SUBMISSIONS_ANONYMOUS", defaults.anonymous)),
         citizen=int(config.get("SUBMISSIONS_CITIZEN", defaults.citizen)),
-        window=defaults.window)
+        window=defaults.window,
+        anonymous_drafts=int(config.get("DRAFTS_ANONYMOUS", defaults.anonymous_drafts)))
 
 
 def allow_paper_uploads() -> None:

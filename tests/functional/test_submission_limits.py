@@ -209,3 +209,28 @@ def test_a_list_without_max_items_is_capped_and_a_long_key_is_shortened_in_the_m
     long_name = "k" * 5000
     problems = submission_problems(schema, {long_name: 1})
     assert len(problems) == 1 and len(problems[0].message) < 200
+
+
+def test_an_anonymous_address_cannot_start_drafts_without_end(platform: Platform) -> None:
+    client = _app(platform, DRAFTS_ANONYMOUS=2).test_client()
+    with platform.uow() as uow:
+        drafts_before = uow.session.scalar(select(func.count(Draft.id)))
+    saved = [post_form(client, PAGE, {**flat(permit_data()), "_action": "save"})
+             for _ in range(2)]
+    assert [r.status_code for r in saved] == [200, 200]
+    refused = post_form(client, PAGE, {**flat(permit_data(ho_ten="Lê Văn Cường")),
+                                       "_action": "save"})
+    page = refused.data.decode()
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Đã mở 2 bản nháp mới trong 10 phút" in page
+    assert 'value="Lê Văn Cường"' in page  # shown again, to copy or send later
+    with platform.uow() as uow:
+        assert uow.session.scalar(select(func.count(Draft.id))) == (drafts_before or 0) + 2
+    # A draft already started keeps saving, and a signed-in citizen is not counted.
+    key = draft_key(saved[0].data)
+    again = post_form(client, f"/thu-tuc/{PERMIT}?nhap={key}", {
+        **flat(permit_data(ho_ten="Lê Văn Cường")), "nhap": key, "_action": "save"})
+    assert again.status_code == 200 and 'value="Lê Văn Cường"' in again.data.decode()
+    citizen = _app(platform, DRAFTS_ANONYMOUS=0).test_client()
+    login(citizen, "congdan")
+    assert post_form(citizen, PAGE, {**flat(permit_data()), "_action": "save"}).status_code == 200
