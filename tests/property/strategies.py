@@ -45,6 +45,7 @@ HOSTILE_NAMES = ('q" onfocus="x', "<script>alert(1)</script>")
 FIELD_NAMES = PLAIN_NAMES * 6 + HOSTILE_NAMES  # a hostile name in about one field of 30
 ENUM = ("một", "hai", "ba")
 TEXT = "abcxyz ăâđêôơưạảấ"
+OTHER_AGENCY = "000.05.00.H64"  # the seeded Sở Xây dựng, for lanes handed to another agency
 KINDS = ("string", "number", "integer", "boolean", "enum", "object")
 
 
@@ -166,6 +167,7 @@ class Plan:
     start_id: str = "bat_dau"
     name: str = "Thủ tục sinh tự động để kiểm thử"
     processing_time: tuple[float, str] = (15, "working_days")
+    handed: tuple[str, ...] = ()  # lanes whose steps go to another agency (liên thông)
 
 
 @dataclass
@@ -369,6 +371,7 @@ def plans(draw: st.DrawFn) -> Plan:
         end=end(), applicant=applicant,
         start_id=start_id,
         name=draw(st.sampled_from(("Thủ tục sinh tự động để kiểm thử",) * 5 + ("Thủ tục " + "ạ" * 492,))),
+        handed=tuple(lane for lane in lanes if draw(st.integers(0, 5)) == 4),
         processing_time=draw(st.sampled_from(((15, "working_days"),) * 6 + (
             (1, "working_days"), (0.5, "working_hours"), (365, "calendar_days"), (1, "same_day")))),
     )
@@ -569,10 +572,18 @@ def render(plan: Plan, code: str = "PROP.0") -> Generated:
         "level": "partial",
         "processing_time": {"value": plan.processing_time[0], "unit": plan.processing_time[1]},
         "start_form": "don",
-        "roles": {lane: {"role": role, "label": f"Làn {lane}"[:80]} for lane, role in plan.roles},
+        "roles": {lane: {"role": role, "label": f"Làn {lane}"[:80],
+                         **({"agency": OTHER_AGENCY} if lane in plan.handed else {})}
+                  for lane, role in plan.roles},
     }
+    start = _schema(start_fields, "Tờ khai")
+    # A careful designer bounds the applicant's fields by the dossier's columns; an
+    # overlong applicant comes with a form that does not (what the engine must survive).
+    for name, width in (("ho_ten", 200), ("so_dinh_danh", 20)):
+        if len(str(start_fields[[f.name for f in start_fields].index(name)].value)) <= width:
+            start["properties"][name]["maxLength"] = width
     files = {"procedure.json": _json(manifest), "process.bpmn": diagram.xml().encode("utf-8"),
-             "forms/don.schema.json": _json(_schema(start_fields, "Tờ khai"))}
+             "forms/don.schema.json": _json(start)}
     files.update({f"forms/{name}": _json(schema) for name, schema in diagram.forms.items()})
     case = {"name": "Ca sinh tự động", "start": {f.name: f.value for f in start_fields},
             "tasks": diagram.supplies, "fire": diagram.fire}

@@ -213,6 +213,7 @@ def _drive(platform: Platform, clock: FixedClock, run: EngineRun, case: dict[str
             info.status if info is not None and info.status == status else None)
         at_desk = stage is not None and info is not None and declared.count(info.status) == 1
         data = supplies[task.bpmn_id].pop(0)
+        before = _state_of(platform, dossier_id, task.id)
         try:
             if at_desk and stage is not None:
                 with platform.uow() as uow:
@@ -224,9 +225,22 @@ def _drive(platform: Platform, clock: FixedClock, run: EngineRun, case: dict[str
                     tasks.complete_task(uow, actor=actor, task_id=task.id, data=data)
         except ServiceError as exc:
             run.refusals.append(f"{task.bpmn_id}: {exc.message} {exc.details or ''}".strip())
+            # A refused step loses nothing: the dossier is as it was, the task still open.
+            after = _state_of(platform, dossier_id, task.id)
+            assert after[0] == before[0] and after[1] in ("open", "claimed"), (before, after)
             return
         done += 1
     raise AssertionError(f"the engine did not finish the case in {MAX_ENGINE_STEPS} steps")
+
+
+def _state_of(platform: Platform, dossier_id: int, task_id: int) -> tuple[int, str]:
+    """The dossier's row version and the task's state ("claimed" when open and taken)."""
+    with platform.uow() as uow:
+        dossier = uow.session.get(Dossier, dossier_id)
+        task = uow.session.get(Task, task_id)
+        assert dossier is not None and task is not None
+        state = "claimed" if task.state == "open" and task.assignee_id else task.state
+        return dossier.row_version, state
 
 
 def _fire(platform: Platform, clock: FixedClock, dossier_id: int, timer_id: int, due: Any) -> None:
