@@ -162,7 +162,7 @@ def sandbox_start(agency: str, code: str, number: int) -> str | Response | tuple
     if request.method == "POST":
         text = request.form.get("data", "")
         try:
-            data = json.loads(text)
+            data = current_app.json.loads(text)  # refuses NaN/Infinity (a ValueError)
             if not isinstance(data, dict):
                 raise ValueError
             with uow() as work:
@@ -212,7 +212,7 @@ def sandbox_step(run_id: int, task_id: str) -> str | Response | tuple[str, int]:
     """Complete a waiting task of the run with the JSON typed for it."""
     actor = _staff()
     try:
-        data = json.loads(request.form.get("data", ""))
+        data = current_app.json.loads(request.form.get("data", ""))
         if not isinstance(data, dict):
             raise ValueError
         with uow() as work:

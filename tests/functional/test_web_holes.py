@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from engine import dossiers
 from engine.actors import Actor
 from engine.errors import Forbidden, NotFound
-from engine.models import ApiCall, Dossier
+from engine.models import ApiCall, Dossier, SandboxRun
 from engine.platform import Platform
 from engine.seed import DEMO_PASSWORD
 from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, login, permit_data, token
@@ -208,6 +209,22 @@ def test_nan_is_refused_on_every_json_route_and_by_the_admin_fetch_endpoints(
     preview = client.post("/quan-tri/xem-truoc-bieu-mau", data='{"schema": NaN}',
                           content_type="application/json")
     assert preview.status_code == 200  # read as no body: an empty preview, not a 500
+
+
+def test_a_sandbox_run_typed_with_nan_is_refused_and_nothing_is_stored(
+    app: Flask, platform: Platform
+) -> None:
+    """The designers' test-run form parses JSON typed in a text area (no fetch, no API)."""
+    client = app.test_client()
+    login(client, "thietke.minhxuan")
+    url = f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/chay-thu"
+    text = re.sub(r'"dien_tich": [0-9.]+', '"dien_tich": NaN', json.dumps(permit_data()))
+    assert "NaN" in text
+    response = client.post(url, data={"csrf_token": token(client.get(url).data), "data": text})
+    assert response.status_code == 422
+    assert "Dữ liệu phải là một đối tượng JSON." in response.text
+    with platform.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(SandboxRun)) == 0
 
 
 def test_the_app_never_emits_nan(app: Flask) -> None:
