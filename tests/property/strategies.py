@@ -19,7 +19,7 @@ field names in Vietnamese or hostile; end events with a status and an outcome.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -151,7 +151,17 @@ class Wait:
     timer: TimerPlan
 
 
-Segment = Step | Exit | Diamond | Parallel | Rework | Wait
+@dataclass(frozen=True)
+class Call:
+    """A call activity into a process of its own (a second diagram) holding one task."""
+
+    activity: str
+    process_id: str
+    task: TaskPlan
+    end: str
+
+
+Segment = Step | Exit | Diamond | Parallel | Rework | Wait | Call
 
 
 @dataclass(frozen=True)
@@ -330,7 +340,8 @@ def plans(draw: st.DrawFn) -> Plan:
 
     segments: list[Segment] = []
     while budget[0] > 0 and len(segments) < 8:
-        kind = draw(st.sampled_from(("step", "step", "exit", "diamond", "parallel", "rework", "wait")))
+        kind = draw(st.sampled_from(("step", "step", "exit", "diamond", "parallel", "rework", "wait",
+                                     "call")))
         if kind == "parallel" and budget[0] < 2:
             kind = "step"
         if kind == "step":
@@ -361,6 +372,10 @@ def plans(draw: st.DrawFn) -> Plan:
             condition = draw(st.sampled_from((f"{flag} == True", flag, f"not ({flag} == False)",
                                               f"{flag} != False and 1 + 1 == 2")))
             segments.append(Rework(join, gateway, again, flag, condition, draw(st.integers(1, 3))))
+        elif kind == "call":
+            activity = ids("c")
+            called = draw(st.sampled_from(("quy_trinh_con",) * 4 + ("Root", f"{process_id}.EndJoin")))
+            segments.append(Call(activity, called, task(), ids("e")))
         else:
             segments.append(Wait(timer(boundary=False)))
     # Now and then longer than the dossier's columns (name 200, ID number 20).
@@ -407,6 +422,7 @@ class _Diagram:
         self.supplies: dict[str, list[dict[str, Any]]] = {}
         self.fire: list[str] = []
         self.task_ids: list[str] = []
+        self.called: list[_Diagram] = []
 
     def place(self, node_id: str, lane: str | None = None) -> None:
         self.lanes[lane or next(iter(self.lanes))].append(node_id)
@@ -471,6 +487,23 @@ class _Diagram:
         if isinstance(segment, Step):
             self.flow(last, self.task(segment.task))
             return segment.task.id
+        if isinstance(segment, Call):
+            self.nodes.append(f"<bpmn:callActivity id={quoteattr(segment.activity)} "
+                              f"calledElement={quoteattr(segment.process_id)} />")
+            self.place(segment.activity)
+            self.flow(last, segment.activity)
+            inner = _Diagram(replace(self.plan, process_id=segment.process_id, segments=()))
+            inner.forms, inner.supplies, inner.task_ids = self.forms, self.supplies, self.task_ids
+            inner.fire = self.fire
+            start = f"{segment.activity}_bat_dau"
+            inner.nodes.append(f"<bpmn:startEvent id={quoteattr(start)} />")
+            inner.place(start)
+            inner.flow(start, inner.task(segment.task))
+            inner.nodes.append(f"<bpmn:endEvent id={quoteattr(segment.end)} />")
+            inner.place(segment.end)
+            inner.flow(segment.task.id, segment.end)
+            self.called.append(inner)
+            return segment.activity
         if isinstance(segment, Wait):
             timer = segment.timer
             self.nodes.append(f"<bpmn:intermediateCatchEvent id={quoteattr(timer.id)}>{_timer(timer)}"
@@ -585,6 +618,8 @@ def render(plan: Plan, code: str = "PROP.0") -> Generated:
     files = {"procedure.json": _json(manifest), "process.bpmn": diagram.xml().encode("utf-8"),
              "forms/don.schema.json": _json(start)}
     files.update({f"forms/{name}": _json(schema) for name, schema in diagram.forms.items()})
+    for number, inner in enumerate(diagram.called, start=1):
+        files[f"con_{number}.bpmn"] = inner.xml().encode("utf-8")
     case = {"name": "Ca sinh tự động", "start": {f.name: f.value for f in start_fields},
             "tasks": diagram.supplies, "fire": diagram.fire}
     return Generated(files, case, diagram.task_ids)
