@@ -7,6 +7,7 @@ being lost.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -91,6 +92,8 @@ def _coerce(leaf: Mapping[str, Any], raw: str) -> Any:
         try:
             number = float(text.replace(",", "."))
         except ValueError:
+            return text
+        if not math.isfinite(number):  # float() reads "nan" and "inf": not JSON, not a number
             return text
         return int(number) if number.is_integer() and "." not in text else number
     return raw if leaf.get("format") is None else text
