@@ -356,7 +356,7 @@ def plans(draw: st.DrawFn) -> Plan:
             segments.append(Exit(gateway, draw(conditions(start_fields)), end(), side))
         elif kind == "diamond":
             gateway, join = ids("g"), ids("g")
-            yes = task()
+            yes: TaskPlan | None = task()
             no = task() if budget[0] > 0 and draw(st.booleans()) else None
             if draw(st.booleans()):
                 yes, no = no, yes
