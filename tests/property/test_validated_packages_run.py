@@ -81,6 +81,13 @@ TIMER_ENDS_THE_PROCESS = Plan(
     segments=(Step(TaskPlan("t1", "Xử lý", "mot_cua", boundary=TimerPlan(
         "h1", "P2D", fire=True, interrupting=True, end=EndPlan("e2")))),),
     end=EndPlan("e3"))
+# Element ids SpiffWorkflow uses for itself: a start event named "Start" used to pass
+# validation and then stop every dossier with "No output task connected".
+INTERNAL_NAMES = Plan(
+    process_id="quy_trinh", roles=(("mot_cua", "mot_cua"),), start_fields=(), start_id="Start",
+    segments=(Step(TaskPlan("End", "Xử lý", "mot_cua")),
+              Step(TaskPlan("quy_trinh.EndJoin", "Xử lý tiếp", "mot_cua"))),
+    end=EndPlan("Root"))
 
 # An applicant whose ID number (or name) is longer than its dossier column: PostgreSQL
 # refused the INSERT with a DataError — a server error instead of a Vietnamese refusal.
@@ -300,6 +307,7 @@ def test_a_validated_generated_package_runs_in_the_engine(platform: Platform, cl
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(plans())
     @example(TIMER_ENDS_THE_PROCESS)
+    @example(INTERNAL_NAMES)
     def property_(plan: Plan) -> None:
         note(repr(plan))
         clock.set(START)  # each example starts on the same office morning
