@@ -140,7 +140,7 @@ def answer_consultation(
 ) -> dict[str, Any]:
     """The consulted unit gives its opinion (the caller locked the dossier and checked
     the task); the asking step sees it in the history."""
-    errors = FormValidator(OPINION_SCHEMA).validate(data)
+    errors = FormValidator(OPINION_SCHEMA).validate_submission(data)
     if errors:
         raise FormInvalid("Ý kiến chưa hợp lệ.", details=[e.as_dict() for e in errors])
     step = Advance(uow, dossier, uow.version(dossier.version_id).compiled, actor)

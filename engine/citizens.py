@@ -61,7 +61,7 @@ def register(uow: UnitOfWork, *, data: dict[str, Any], client: str) -> int:
     hit(uow, bucket=f"register:{client}", limit=REGISTRATIONS_PER_HOUR,
         window=timedelta(hours=1), message="Đăng ký quá nhiều lần; vui lòng thử lại sau.")
     uow.commit()
-    errors = [e.as_dict() for e in FormValidator(REGISTRATION_SCHEMA).validate(data)]
+    errors = [e.as_dict() for e in FormValidator(REGISTRATION_SCHEMA).validate_submission(data)]
     password = str(data.get("mat_khau", ""))
     id_number = str(data.get("so_dinh_danh", ""))
     if password:

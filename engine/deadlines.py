@@ -173,7 +173,7 @@ def supplement(
         raise Conflict("Hồ sơ không ở trạng thái chờ bổ sung.")
     loaded = uow.version(dossier.version_id)
     compiled = loaded.compiled
-    errors = loaded.validator(compiled.start_form).validate(data)
+    errors = loaded.validator(compiled.start_form).validate_submission(data)
     if errors:
         raise FormInvalid("Tờ khai bổ sung chưa hợp lệ.", details=[e.as_dict() for e in errors])
     now = uow.clock.now()

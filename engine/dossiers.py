@@ -288,6 +288,7 @@ EVENT_LABELS = {
     "sent_back": "Trả về bước trước", "handed_over": "Bàn giao", "task_assigned": "Phân công",
     "task_released": "Trả lại công việc", "reminder_due_soon": "Nhắc sắp đến hạn",
     "reminder_overdue": "Nhắc quá hạn", "withdrawn": "Công dân rút hồ sơ",
+    "timer_failed": "Hẹn giờ lỗi, đã dừng thử lại",
     "payment_requested": "Yêu cầu nộp phí, lệ phí", "paid": "Đã nộp phí, lệ phí",
 }
 

@@ -51,7 +51,7 @@ def start_run(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, num
     if not may_see(actor, version):
         raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
     loaded = uow.version(version.id)
-    _check(loaded.validator(loaded.compiled.start_form).validate(data))
+    _check(loaded.validator(loaded.compiled.start_form).validate_submission(data))
     try:
         instance = loaded.model.start(data)
     except ProcessError as exc:
@@ -104,7 +104,7 @@ def complete_step(uow: UnitOfWork, *, actor: Actor, run_id: int, task_id: str,
         raise Conflict("Tác vụ này không còn chờ trong lượt chạy thử.")
     info = loaded.compiled.tasks.get(waiting[task_id].bpmn_id)
     if info is not None:
-        _check(loaded.validator(info.form).validate(data))
+        _check(loaded.validator(info.form).validate_submission(data))
     try:
         instance.complete(task_id, data)
     except (ProcessError, TaskNotWaiting) as exc:

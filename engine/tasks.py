@@ -213,7 +213,7 @@ def complete_task(
     if task.assignee_id not in (None, actor.account_id):
         raise Conflict(TAKEN)
     loaded = uow.version(dossier.version_id)
-    errors = loaded.validator(task.form).validate(data)
+    errors = loaded.validator(task.form).validate_submission(data)
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
     instance = live_instance(uow, dossier, loaded.model)

@@ -20,6 +20,9 @@ MAX_SCHEMA_DEPTH = 20
 MAX_TEXT_CHARS = 10_000
 MAX_LIST_ROWS = 500
 MAX_DATA_BYTES = 1024 * 1024
+# Objects and lists inside one another: forms nest a few levels; deeper data only serves to
+# exhaust the recursion of the validator, the process engine's copies and the JSON encoder.
+MAX_DATA_DEPTH = 32
 
 _FORMATS = FormatChecker(formats=("email", "date"))
 
@@ -319,7 +322,10 @@ def submission_problems(schema: Mapping[str, Any], data: object) -> list[FieldEr
     does not declare at any level (unless that level allows more with
     `additionalProperties`/`unevaluatedProperties`), text over `MAX_TEXT_CHARS` where the
     form sets no `maxLength`, a list over `MAX_LIST_ROWS` rows where it sets no `maxItems`,
-    and a document over `MAX_DATA_BYTES` once serialised (reported for the form, field "")."""
+    and a document nested deeper than `MAX_DATA_DEPTH` or over `MAX_DATA_BYTES` once
+    serialised (both reported for the form, field "")."""
+    if data_depth(data) > MAX_DATA_DEPTH:
+        return [FieldError("", f"Dữ liệu tờ khai lồng nhau quá sâu (tối đa {MAX_DATA_DEPTH} cấp).")]
     size = data_size(data)
     if size > MAX_DATA_BYTES:
         return [FieldError("", f"Dữ liệu tờ khai quá lớn ({size // 1024} KB, tối đa "
@@ -327,6 +333,23 @@ def submission_problems(schema: Mapping[str, Any], data: object) -> list[FieldEr
     found: list[FieldError] = []
     _limit(schema, schema, data, [], found)
     return found
+
+
+def data_depth(data: object) -> int:
+    """How many objects and lists `data` nests inside one another (walked without recursion,
+    and no further than one level past `MAX_DATA_DEPTH`)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > MAX_DATA_DEPTH:
+                return depth
+            stack.extend((item, depth) for item in (value.values() if isinstance(value, dict)
+                                                     else value))
+    return deepest
 
 
 def data_size(data: object) -> int:

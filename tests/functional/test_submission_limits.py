@@ -234,3 +234,36 @@ def test_an_anonymous_address_cannot_start_drafts_without_end(platform: Platform
     citizen = _app(platform, DRAFTS_ANONYMOUS=0).test_client()
     login(citizen, "congdan")
     assert post_form(citizen, PAGE, {**flat(permit_data()), "_action": "save"}).status_code == 200
+
+
+def test_an_officers_step_data_carries_only_the_fields_of_its_form(
+    app: Flask, platform: Platform
+) -> None:
+    from tests.helpers import task_for
+
+    citizen = app.test_client()
+    code = _submit(citizen, permit_data()).json["code"]
+    desk = app.test_client()
+    login(desk, "motcua.minhxuan")
+    task = task_for(desk, code)
+    before = _counts(platform)
+    response = desk.post(f"/api/v1/tasks/{task['id']}/complete",
+                         json={"data": {"ket_qua_kiem_tra": "tiep_nhan", "rac": "x" * 100_000}})
+    assert response.status_code == 422, response.json
+    assert _details(response)["rac"] == "Trường «rac» không có trong biểu mẫu."
+    assert _counts(platform) == before
+    assert task_for(desk, code)["id"] == task["id"]  # the step still waits, nothing lost
+
+
+def test_data_nested_past_the_limit_is_refused_without_exhausting_the_stack() -> None:
+    deep: Any = "đáy"
+    for _ in range(5000):
+        deep = {"a": deep}
+    free = {"type": "object", "additionalProperties": True}
+    (problem,) = submission_problems(free, {"ghi_chu": deep})
+    assert problem.field == ""
+    assert problem.message == "Dữ liệu tờ khai lồng nhau quá sâu (tối đa 32 cấp)."
+    shallow: Any = "đáy"
+    for _ in range(30):
+        shallow = [shallow]
+    assert submission_problems(free, {"ghi_chu": shallow}) == []
