@@ -41,6 +41,8 @@ from engine.timers import fire_timer
 from tests.conftest import START
 from tests.property.strategies import (
     EndPlan,
+    Exit,
+    FieldPlan,
     Plan,
     Step,
     TaskPlan,
@@ -88,6 +90,14 @@ INTERNAL_NAMES = Plan(
     segments=(Step(TaskPlan("End", "Xử lý", "mot_cua")),
               Step(TaskPlan("quy_trinh.EndJoin", "Xử lý tiếp", "mot_cua"))),
     end=EndPlan("Root"))
+# A condition that fails on the case's data (a division by zero reached after the first
+# step): the officer's completion is refused in Vietnamese and the dossier keeps its state.
+CONDITION_FAILS_ON_DATA = Plan(
+    process_id="quy_trinh", roles=(("mot_cua", "mot_cua"),),
+    start_fields=(FieldPlan("so_luong", "integer", 0),),
+    segments=(Step(TaskPlan("t1", "Xử lý", "mot_cua")),
+              Exit("g2", "10 / so_luong > 1", EndPlan("e3"))),
+    end=EndPlan("e4"))
 
 # An applicant whose ID number (or name) is longer than its dossier column: PostgreSQL
 # refused the INSERT with a DataError — a server error instead of a Vietnamese refusal.
@@ -308,6 +318,7 @@ def test_a_validated_generated_package_runs_in_the_engine(platform: Platform, cl
     @given(plans())
     @example(TIMER_ENDS_THE_PROCESS)
     @example(INTERNAL_NAMES)
+    @example(CONDITION_FAILS_ON_DATA)
     def property_(plan: Plan) -> None:
         note(repr(plan))
         clock.set(START)  # each example starts on the same office morning
