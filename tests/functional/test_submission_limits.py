@@ -267,3 +267,13 @@ def test_data_nested_past_the_limit_is_refused_without_exhausting_the_stack() ->
     for _ in range(30):
         shallow = [shallow]
     assert submission_problems(free, {"ghi_chu": shallow}) == []
+
+
+def test_the_province_sets_the_anonymous_limit_in_its_environment(
+    platform: Platform, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("MOTCUA_SUBMISSIONS_ANONYMOUS", "1")
+    client = _app(platform).test_client()
+    assert _submit(client, permit_data()).status_code == 201
+    refused = _submit(client, permit_data())
+    assert refused.status_code == 429, refused.json
