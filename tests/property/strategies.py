@@ -324,7 +324,10 @@ def plans(draw: st.DrawFn) -> Plan:
         status = "1" if first and draw(st.booleans()) else draw(
             st.sampled_from((None,) * 20 + ("4", "9", "9", "11")))
         deadline = draw(st.sampled_from((None,) * 12 + DEADLINES[:3] * 3 + DEADLINES))
-        return TaskPlan(ids("t"), name, draw(st.sampled_from(lanes)), fields, deadline, status)
+        made = TaskPlan(ids("t"), name, draw(st.sampled_from(lanes)), fields, deadline, status)
+        if not first and budget[0] > 0 and draw(st.integers(0, 7)) == 5:  # in a branch or loop
+            made = replace(made, boundary=timer(boundary=True))
+        return made
 
     def end() -> EndPlan:
         return EndPlan(ids("e"), draw(st.sampled_from(("10",) * 12 + ("3", "3", "9", "1", "11"))),

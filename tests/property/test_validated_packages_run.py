@@ -17,6 +17,7 @@ import itertools
 import json
 import zipfile
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from engine import dossiers, procedures, tasks, versions
 from engine.actors import ANONYMOUS, SYSTEM, Actor
 from engine.clock import FixedClock
 from engine.errors import FormInvalid, ServiceError
+from engine.inbox import inbox
 from engine.models import Account, Dossier, Event, Task, Timer
 from engine.platform import Platform
 from engine.progress import RECEPTION_STATUS
@@ -185,7 +187,26 @@ def run_in_engine(platform: Platform, clock: FixedClock, files: dict[str, bytes]
         return run
     _drive(platform, clock, run, case)
     _observe(platform, run)
+    _afterwards(platform, clock, run)
     return run
+
+
+def _afterwards(platform: Platform, clock: FixedClock, run: EngineRun) -> None:
+    """A year later every reminder still pending comes due: each is sent or dropped
+    without error, and the dossier still reads."""
+    clock.set(clock.now() + timedelta(days=366))
+    with platform.uow() as uow:
+        dossier = uow.session.scalar(select(Dossier).where(Dossier.code == run.code))
+        assert dossier is not None
+        due = list(uow.session.scalars(select(Timer.id).where(
+            Timer.dossier_id == dossier.id, Timer.kind != "bpmn", Timer.state == "pending")))
+        agency_id = dossier.agency_id
+    for timer_id in due:
+        with platform.uow() as uow:
+            fire_timer(uow, timer_id=timer_id)
+    leader = Actor(account_id=None, kind="officer", name="Lãnh đạo thử",
+                   grants=frozenset({(agency_id, "lanh_dao"), (agency_id, "mot_cua")}))
+    _look(platform, leader, run.code)
 
 
 def _drive(platform: Platform, clock: FixedClock, run: EngineRun, case: dict[str, Any]) -> None:
@@ -231,6 +252,7 @@ def _drive(platform: Platform, clock: FixedClock, run: EngineRun, case: dict[str
             declared_here) if declared_here == status else None
         at_desk = stage is not None and info is not None and declared.count(info.status) == 1
         data = supplies[task.bpmn_id].pop(0)
+        _look(platform, actor, run.code, task.id)
         before = _state_of(platform, dossier_id, task.id)
         try:
             if at_desk and stage is not None:
@@ -249,6 +271,17 @@ def _drive(platform: Platform, clock: FixedClock, run: EngineRun, case: dict[str
             return
         done += 1
     raise AssertionError(f"the engine did not finish the case in {MAX_ENGINE_STEPS} steps")
+
+
+def _look(platform: Platform, actor: Actor, code: str, task_id: int | None = None) -> None:
+    """What people read along the way renders without error: the officer's inbox, task
+    page and dossier, and the public tracking view (names, steps, timeline)."""
+    with platform.uow() as uow:
+        inbox(uow, actor=actor)
+        if task_id is not None:
+            tasks.get_task(uow, actor=actor, task_id=task_id)
+        dossiers.get_dossier(uow, actor=actor, code=code)
+        dossiers.track_by_code(uow, code=code)
 
 
 def _state_of(platform: Platform, dossier_id: int, task_id: int) -> tuple[int, str]:
