@@ -2,16 +2,23 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench install clean fonts browser vendor
+.PHONY: run test lint typecheck bench install install-run clean fonts browser vendor
 
-$(STAMP): pyproject.toml requirements.lock
+## what running needs (make run): the package and its dependencies, nothing for tests
+$(RUN_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
+	touch $(RUN_STAMP)
+
+## what testing adds (make test, make bench): pytest, mypy, ruff, playwright, schemathesis…
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
+install-run: $(RUN_STAMP)
 install: $(STAMP)
 
 instance:
@@ -19,7 +26,7 @@ instance:
 
 ## run: install, migrate the embedded database, load the samples, then serve on :5000
 ## with the worker and scheduler beside it (embedded broker: no server to install)
-run: $(STAMP) fonts instance
+run: $(RUN_STAMP) fonts instance
 	$(BIN)/motcua db upgrade
 	$(BIN)/motcua seed
 	@trap 'kill 0' INT TERM EXIT; \
