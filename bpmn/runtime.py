@@ -6,14 +6,24 @@ restored once per process (`ProcessModel`, cached by the engine). A dossier's st
 (`ProcessInstance.state()`) holds only its task tree and data, never the spec, so
 each step writes a small document. Conditions run in `SafeEnvironment`, never in
 Python's `eval`/`exec`.
+
+History stays flat: SpiffWorkflow grows its task tree by every task a dossier passes,
+so a rework loop taken a few hundred times broke it (it walks at most 1000 levels) and
+each step cost more. After every step `_prune` keeps only what execution needs — the
+live tasks, the structure they wait on, and the last completed steps a send-back may
+return to — and hangs that from the root. What it drops is kept in `_History`: the
+completed user tasks (`path()`) and end events (`ends_reached()`, `end_event()`), in
+full in memory, and only their last `_STORED_TAIL` entries in the stored state (the
+engine keeps a dossier's full history in its events table).
 """
 
 from __future__ import annotations
 
 import json
+from bisect import insort
 from collections.abc import Mapping
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -22,6 +32,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimeDateEventDefinition,
@@ -37,7 +48,18 @@ from SpiffWorkflow.task import TaskState
 from bpmn.expressions import ExpressionError, compile_expression
 from bpmn.spiff_ids import shown
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+# Format 1 (before flat history) had no "history"; such a state restores and is pruned
+# at its next step.
+_READABLE_FORMATS = (1, 2)
+# Completed user tasks kept above the live part of the tree: what a send-back resets to
+# (the engine sends back to the last completed step; one more for safety).
+_KEEP_USER_TASKS = 2
+# At most this many completed tasks kept above what execution needs (a loop of automatic
+# tasks has no user task to stop at).
+_KEEP_AT_MOST = 64
+# Entries of the path and of the ends reached written to the stored state.
+_STORED_TAIL = 50
 
 
 class ProcessError(RuntimeError):
@@ -151,7 +173,7 @@ class ProcessModel:
 
     def restore(self, state: Mapping[str, Any]) -> ProcessInstance:
         """Rebuild an instance from `ProcessInstance.state()`."""
-        if state.get("format") != STATE_FORMAT:
+        if state.get("format") not in _READABLE_FORMATS:
             raise ProcessError("Trạng thái quy trình có định dạng không hỗ trợ.")
         workflow = _registry().restore(
             json.loads(json.dumps(state["workflow"])),  # a private copy, faster than deepcopy
@@ -159,15 +181,67 @@ class ProcessModel:
             subprocess_specs=self.subprocess_specs,
         )
         workflow.script_engine = self.script_engine
-        return ProcessInstance(workflow)
+        return ProcessInstance(workflow, _History.from_state(state.get("history")))
+
+
+@dataclass
+class _History:
+    """What pruning removed from the tree: (time, BPMN id) of completed user tasks and of
+    end events reached (with whether the top process ended there), oldest first.
+    `*_before` count the earlier entries a restored state no longer holds."""
+
+    path: list[tuple[float, str]] = field(default_factory=list)
+    path_before: int = 0
+    ends: list[tuple[float, str, bool]] = field(default_factory=list)
+    ends_before: int = 0
+
+    def keep(self, task: Any, top: BpmnWorkflow) -> None:
+        """Record a completed task about to leave the tree, if callers will ask about it."""
+        if task.state != TaskState.COMPLETED:
+            return
+        spec = task.task_spec
+        if isinstance(spec, UserTask):
+            _append(self.path, (task.last_state_change, str(spec.bpmn_id)))
+        elif isinstance(spec, EndEvent):
+            _append(self.ends, (task.last_state_change, str(spec.bpmn_id), task.workflow is top))
+
+    def to_state(self) -> dict[str, Any]:
+        """A bounded tail of the history: the stored state must not grow with it."""
+        return {
+            "path": [list(entry) for entry in self.path[-_STORED_TAIL:]],
+            "path_before": self.path_before + max(0, len(self.path) - _STORED_TAIL),
+            "ends": [list(entry) for entry in self.ends[-_STORED_TAIL:]],
+            "ends_before": self.ends_before + max(0, len(self.ends) - _STORED_TAIL),
+        }
+
+    @classmethod
+    def from_state(cls, dct: Mapping[str, Any] | None) -> _History:
+        """The history of a stored state (none in format 1)."""
+        if not dct:
+            return cls()
+        return cls(
+            path=[(float(at), str(bpmn_id)) for at, bpmn_id in dct["path"]],
+            path_before=int(dct["path_before"]),
+            ends=[(float(at), str(bpmn_id), bool(top)) for at, bpmn_id, top in dct["ends"]],
+            ends_before=int(dct["ends_before"]),
+        )
+
+
+def _append(entries: list[Any], entry: Any) -> None:
+    # Removed tasks arrive nearly in time order: appending is the usual case.
+    if not entries or entry >= entries[-1]:
+        entries.append(entry)
+    else:
+        insort(entries, entry)
 
 
 class ProcessInstance:
     """One running process: a dossier's workflow."""
 
-    def __init__(self, workflow: BpmnWorkflow) -> None:
+    def __init__(self, workflow: BpmnWorkflow, history: _History | None = None) -> None:
         self.workflow = workflow
         self._waiting: list[WaitingTask] | None = None
+        self._history = history or _History()
 
     def run(self) -> None:
         """Advance every automatic step (gateways, events) until people must act."""
@@ -178,6 +252,7 @@ class ProcessInstance:
             raise ProcessError(exc.message) from exc
         except SpiffWorkflowException as exc:
             raise ProcessError(_explain(exc)) from exc
+        _prune(self.workflow, self._history)
 
     def waiting(self) -> list[WaitingTask]:
         """User tasks ready for a person, in a stable order."""
@@ -277,32 +352,146 @@ class ProcessInstance:
         """The BPMN id of the end event the top process finished at, if it finished."""
         if not self.completed:
             return None
-        ends = [
-            t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
-            if isinstance(t.task_spec, EndEvent) and t.workflow is self.workflow
-        ]
-        ends.sort(key=lambda t: t.last_state_change)
-        return str(ends[-1].task_spec.bpmn_id) if ends else None
+        tops = [(at, bpmn_id) for at, bpmn_id, top in self._ends() if top]
+        return tops[-1][1] if tops else None
 
     def ends_reached(self) -> list[str]:
-        """BPMN ids of every end event reached so far (any branch, any process), in order."""
-        ends = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
-                if isinstance(t.task_spec, EndEvent)]
-        ends.sort(key=lambda t: t.last_state_change)
-        return [str(t.task_spec.bpmn_id) for t in ends]
+        """BPMN ids of the end events reached (any branch, any process), in order.
+
+        Complete for an instance run in memory; after a restore, the last `_STORED_TAIL`
+        of those pruned before it was stored (`ends_before()` counts the others)."""
+        return [bpmn_id for _, bpmn_id, _ in self._ends()]
+
+    def ends_before(self) -> int:
+        """How many end events reached precede `ends_reached()` and are no longer kept."""
+        return self._history.ends_before
 
     def path(self) -> list[str]:
-        """BPMN ids of completed user tasks, in the order they were completed."""
-        done = [
-            t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
-            if isinstance(t.task_spec, UserTask)
-        ]
-        done.sort(key=lambda t: t.last_state_change)
-        return [str(t.task_spec.bpmn_id) for t in done]
+        """BPMN ids of completed user tasks, in the order they were completed.
+
+        Complete for an instance run in memory (package tests); after a restore, the last
+        `_STORED_TAIL` steps pruned before it was stored and those still in the tree —
+        `path_before()` counts the earlier ones (the engine's events table has them all)."""
+        done = [(t.last_state_change, str(t.task_spec.bpmn_id))
+                for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
+                if isinstance(t.task_spec, UserTask)]
+        done.sort(key=lambda entry: entry[0])
+        return [bpmn_id for _, bpmn_id in _merged(self._history.path, done)]
+
+    def path_before(self) -> int:
+        """How many completed user tasks precede `path()` and are no longer kept."""
+        return self._history.path_before
+
+    def _ends(self) -> list[tuple[float, str, bool]]:
+        reached = [(t.last_state_change, str(t.task_spec.bpmn_id), t.workflow is self.workflow)
+                   for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
+                   if isinstance(t.task_spec, EndEvent)]
+        reached.sort(key=lambda entry: entry[0])
+        return _merged(self._history.ends, reached)
 
     def state(self) -> dict[str, Any]:
         """The instance's state as JSON-ready data, without the spec."""
-        return {"format": STATE_FORMAT, "workflow": _registry().convert(self.workflow)}
+        return {"format": STATE_FORMAT, "workflow": _registry().convert(self.workflow),
+                "history": self._history.to_state()}
+
+
+def _merged(pruned: list[Any], in_tree: list[Any]) -> list[Any]:
+    """Both time-ordered lists as one; on a tie, what was pruned came first."""
+    if not in_tree:
+        return list(pruned)
+    if not pruned or pruned[-1][0] <= in_tree[0][0]:
+        return [*pruned, *in_tree]
+    return sorted([*pruned, *in_tree], key=lambda entry: entry[0])  # stable: pruned first
+
+
+def _prune(workflow: BpmnWorkflow, history: _History) -> None:
+    """Drop the completed part of the top process's task tree that execution no longer
+    needs, recording into `history` what callers still ask about.
+
+    Kept: every unfinished task (ready, waiting, started, predicted) under their lowest
+    common ancestor — so a pending join keeps all its branches and a boundary event its
+    attached task; the split a structured join (boundary events) looks up among its
+    ancestors; and, above that, completed tasks up to the parent of the `_KEEP_USER_TASKS`th
+    completed user task (what `reset_to` needs: the task and its parent's data). That kept
+    part is re-hung from the root; the rest leaves `workflow.tasks`, with the call
+    activities' subprocesses it started. A process that has ended is left as it is.
+    """
+    tasks = workflow.tasks
+    root = workflow.task_tree
+    live = [t for t in tasks.values() if t.state & TaskState.NOT_FINISHED_MASK]
+    # A branch that reached an end event (a reminder's) leaves the process's end join
+    # waiting for every other task: it needs nothing of its ancestors, so it is re-hung
+    # from the root with its end event instead of holding the whole loop in the tree.
+    parked = [t for t in live if isinstance(t.task_spec, _EndJoin) and t.state == TaskState.WAITING]
+    parked_ids = {t.id for t in parked}
+    live = [t for t in live if t.id not in parked_ids and t._parent not in parked_ids]  # its End
+    if not live:
+        return
+    chain = [live[0]]  # from a live task up to the root
+    while (parent := chain[-1].parent) is not None:
+        chain.append(parent)
+    position = {t.id: i for i, t in enumerate(chain)}
+    needed = 0
+    for task in live:
+        node = task
+        while node.id not in position:
+            node = node.parent
+        needed = max(needed, position[node.id])
+        split = getattr(task.task_spec, "split_task", None)
+        if split is not None:  # BoundaryEventJoin finds its split among its ancestors
+            ancestor = task.find_ancestor(split)
+            if ancestor is not None and ancestor.id in position:
+                needed = max(needed, position[ancestor.id])
+    top, users = needed, 0
+    while users < _KEEP_USER_TASKS and top - needed < _KEEP_AT_MOST and top + 2 < len(chain):
+        top += 1
+        if isinstance(chain[top].task_spec, UserTask) and chain[top].state == TaskState.COMPLETED:
+            users += 1
+    top += 1  # the parent of the last kept user task: a reset copies its data
+    if top + 1 >= len(chain) - 1:
+        return  # already hangs from the root (or close to it)
+    kept_top, old_parent = chain[top], chain[top + 1]
+    kept = {root.id} | _subtree(tasks, kept_top)
+    rehung = []
+    for join in parked:
+        if join.id not in kept and (end := join.parent) is not None:
+            kept |= _subtree(tasks, join)
+            kept.add(end.id)
+            rehung.append(end)
+    dropped = [t for t in tasks.values() if t.id not in kept]
+    gone: set[UUID] = set()
+    for task in dropped:
+        history.keep(task, workflow)
+        gone.add(task.id)
+        if task.id in workflow.subprocesses:
+            for inner in workflow.delete_subprocess(task):
+                history.keep(inner, workflow)
+                gone.add(inner.id)
+    root._children = [kept_top.id]
+    kept_top._parent = root.id
+    for end in rehung:
+        end._children = [child for child in end._children if child in kept]
+        end._parent = root.id
+        root._children.append(end.id)
+    # The root stands in for the dropped parent: a reset of `kept_top` copies its data,
+    # and the stored state writes `kept_top`'s data as a difference from it.
+    root.data = old_parent.data
+    workflow.tasks = {task_id: task for task_id, task in tasks.items() if task_id in kept}
+    if workflow.last_task is not None and workflow.last_task.id not in kept:
+        workflow.last_task = None
+    manager = workflow.event_manager
+    for task_id in [task_id for task_id in manager.tasks if task_id in gone]:
+        del manager.tasks[task_id]
+
+
+def _subtree(tasks: Mapping[UUID, Any], top: Any) -> set[UUID]:
+    """Ids of a task and its descendants (a loop: SpiffWorkflow's iterator stops at depth 1000)."""
+    found, stack = set(), [top]
+    while stack:
+        task = stack.pop()
+        found.add(task.id)
+        stack.extend(tasks[child] for child in task._children)
+    return found
 
 
 def _explain(exc: SpiffWorkflowException) -> str:
