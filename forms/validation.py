@@ -11,7 +11,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
+from jsonschema.validators import extend
 
+from forms import patterns
 from forms.names import bad_field_names
 
 MAX_SCHEMA_DEPTH = 20
@@ -86,7 +88,82 @@ def check_schema(schema: object) -> list[SchemaProblem]:
         problems.append(SchemaProblem("Biểu mẫu lồng nhau quá sâu.", ""))
     else:  # names become HTML ids and input names: only the safe pattern (forms/names.py)
         problems.extend(SchemaProblem(message, pointer) for pointer, message in bad_field_names(schema))
+        problems.extend(_pattern_problems(schema))
     return problems
+
+
+def _pattern_problems(schema: Mapping[str, Any]) -> list[SchemaProblem]:
+    """Expressions the linear-time engine cannot run (forms/patterns.py), each named."""
+    found: list[SchemaProblem] = []
+    named = False
+    for pointer, pattern in patterns.schema_patterns(schema):
+        named = named or "/patternProperties/" in pointer
+        message = patterns.pattern_problem(pattern)
+        if message is not None:
+            found.append(SchemaProblem(f"{message} («{pattern[:80]}»)", pointer))
+    # jsonschema finds what unevaluatedProperties left over with Python's backtracking `re`
+    # on patternProperties' names; the two together are not needed by a form.
+    if named and '"unevaluatedProperties"' in json.dumps(schema):
+        found.append(SchemaProblem("Biểu mẫu không được dùng cùng lúc patternProperties và "
+                                   "unevaluatedProperties.", ""))
+    return found
+
+
+def _regex_error(pattern: str, matched: bool | None) -> ValidationError | None:
+    if matched is None:  # a schema stored before expressions were checked: refuse, never hang
+        return ValidationError(f"unsupported pattern {pattern!r}")
+    return None
+
+
+def _pattern(validator: Any, pattern: str, instance: object,
+             schema: Mapping[str, Any]) -> Iterable[ValidationError]:
+    if validator.is_type(instance, "string"):
+        matched = patterns.search(pattern, str(instance))
+        if not matched:
+            yield _regex_error(pattern, matched) or ValidationError(
+                f"{instance!r} does not match {pattern!r}")
+
+
+def _names_matching(pattern: str, instance: Mapping[str, Any]) -> Iterable[str]:
+    return [name for name in instance if patterns.search(pattern, name)]
+
+
+def _pattern_properties(validator: Any, rules: Mapping[str, Any], instance: object,
+                        schema: Mapping[str, Any]) -> Iterable[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    assert isinstance(instance, Mapping)
+    for pattern, subschema in rules.items():
+        if patterns.search(pattern, "") is None:
+            yield ValidationError(f"unsupported pattern {pattern!r}")
+            continue
+        for name in _names_matching(pattern, instance):
+            yield from validator.descend(instance[name], subschema, path=name,
+                                         schema_path=pattern)
+
+
+def _additional_properties(validator: Any, allowed: Any, instance: object,
+                           schema: Mapping[str, Any]) -> Iterable[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    assert isinstance(instance, Mapping)
+    declared = schema.get("properties", {})
+    named = list(schema.get("patternProperties", {}))
+    extras = [name for name in instance if name not in declared
+              and not any(patterns.search(p, name) for p in named)]
+    if validator.is_type(allowed, "object"):
+        for name in extras:
+            yield from validator.descend(instance[name], allowed, path=name)
+    elif not allowed and extras:
+        yield ValidationError(f"Additional properties are not allowed ({sorted(extras)!r})")
+
+
+# Draft 2020-12 with every regular expression run by RE2 (forms/patterns.py) instead of `re`.
+_Validator = extend(Draft202012Validator, {  # type: ignore[no-untyped-call]
+    "pattern": _pattern,
+    "patternProperties": _pattern_properties,
+    "additionalProperties": _additional_properties,
+})
 
 
 def nesting_depth(node: object, limit: int, level: int = 0) -> int:
@@ -105,7 +182,7 @@ class FormValidator:
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
-        self._validator = Draft202012Validator(schema, format_checker=_FORMATS)
+        self._validator = _Validator(schema, format_checker=_FORMATS)
 
     def validate(self, data: object) -> list[FieldError]:
         """Every problem of `data`, one per field, in form order."""
@@ -472,7 +549,4 @@ def _extra(root: Mapping[str, Any], node: Mapping[str, Any],
 
 
 def _matches(pattern: str, name: str) -> bool:
-    try:
-        return re.search(pattern, name) is not None
-    except re.error:
-        return False
+    return bool(patterns.search(pattern, name))
