@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -89,7 +90,98 @@ def check_schema(schema: object) -> list[SchemaProblem]:
     else:  # names become HTML ids and input names: only the safe pattern (forms/names.py)
         problems.extend(SchemaProblem(message, pointer) for pointer, message in bad_field_names(schema))
         problems.extend(_pattern_problems(schema))
+        problems.extend(_reference_problems(schema))
     return problems
+
+
+# Keywords whose sub-schemas apply to the same value (not to a part of it): a loop through
+# them and `$ref` never reaches the end of the data and only ends in a RecursionError.
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+
+
+def _reference_problems(schema: Mapping[str, Any]) -> list[SchemaProblem]:
+    """References a form may not hold, each named: anything but a local JSON pointer ("#",
+    "#/$defs/dia_chi") to a schema of this document (nothing is fetched, no anchor or
+    dynamic reference), and references that lead back to the same value in a loop."""
+    found: list[SchemaProblem] = []
+    edges: dict[str, list[str]] = {}
+    stack: list[tuple[object, str]] = [(schema, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, f"{pointer}/{i}") for i, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if key in ("const", "enum", "default", "examples"):
+                continue
+            here = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            if key == "$id" and pointer:  # a new base would re-anchor the "#/…" inside it
+                found.append(SchemaProblem("Chỉ gốc biểu mẫu được khai báo $id.", here))
+            elif key in ("$dynamicRef", "$recursiveRef"):
+                found.append(SchemaProblem("Biểu mẫu không được dùng tham chiếu động "
+                                           f"({key}).", here))
+            elif key == "$ref":
+                target = _pointer_target(schema, value)
+                if target is None:
+                    found.append(SchemaProblem(
+                        f"Tham chiếu «{str(value)[:80]}» không trỏ tới một phần của biểu mẫu này "
+                        "(chỉ dùng dạng \"#/$defs/ten\").", here))
+                else:
+                    edges.setdefault(pointer, []).append(target)
+            elif key in _IN_PLACE_LISTS and isinstance(value, list):
+                edges.setdefault(pointer, []).extend(f"{here}/{i}" for i in range(len(value)))
+            elif key in _IN_PLACE_ONE:
+                edges.setdefault(pointer, []).append(here)
+            elif key == "dependentSchemas" and isinstance(value, dict):
+                edges.setdefault(pointer, []).extend(
+                    f"{here}/{str(k).replace('~', '~0').replace('/', '~1')}" for k in value)
+            stack.append((value, here))
+    loop = _loop(edges)
+    if loop is not None:
+        found.append(SchemaProblem("Tham chiếu $ref vòng lặp: phần biểu mẫu này dẫn lại chính nó "
+                                   "mà không đi vào một trường con.", loop))
+    return found
+
+
+def _pointer_target(schema: Mapping[str, Any], ref: object) -> str | None:
+    """The JSON pointer a local `$ref` names when it leads to a schema, else None."""
+    if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
+        return None
+    target: Any = schema
+    for part in ref[2:].split("/") if ref != "#" else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, dict) and part in target:
+            target = target[part]
+        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        else:
+            return None
+    return ref[1:] if isinstance(target, dict | bool) else None
+
+
+def _loop(edges: Mapping[str, list[str]]) -> str | None:
+    """A node of `edges` that can reach itself (depth-first, without recursion), or None."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in edges:
+        if state.get(start):
+            continue
+        path: list[tuple[str, Iterator[str]]] = [(start, iter(edges.get(start, [])))]
+        state[start] = 1
+        while path:
+            node, following = path[-1]
+            step = next(following, None)
+            if step is None:
+                state[node] = 2
+                path.pop()
+            elif state.get(step) == 1:
+                return step or "/"
+            elif not state.get(step):
+                state[step] = 1
+                path.append((step, iter(edges.get(step, []))))
+    return None
 
 
 def _pattern_problems(schema: Mapping[str, Any]) -> list[SchemaProblem]:
@@ -158,11 +250,26 @@ def _additional_properties(validator: Any, allowed: Any, instance: object,
         yield ValidationError(f"Additional properties are not allowed ({sorted(extras)!r})")
 
 
+def _multiple_of(validator: Any, step: Any, instance: object,
+                 schema: Mapping[str, Any]) -> Iterable[ValidationError]:
+    if not validator.is_type(instance, "number"):
+        return
+    try:  # jsonschema divides in floats: a 400-digit integer over 0.5 overflows
+        yield from list(_BASE_MULTIPLE_OF(validator, step, instance, schema))
+    except OverflowError:
+        assert isinstance(instance, int | float)
+        if (Fraction(instance) / Fraction(step)).denominator != 1:
+            yield ValidationError(f"{instance!r} is not a multiple of {step}")
+
+
+_BASE_MULTIPLE_OF = Draft202012Validator.VALIDATORS["multipleOf"]
+
 # Draft 2020-12 with every regular expression run by RE2 (forms/patterns.py) instead of `re`.
 _Validator = extend(Draft202012Validator, {  # type: ignore[no-untyped-call]
     "pattern": _pattern,
     "patternProperties": _pattern_properties,
     "additionalProperties": _additional_properties,
+    "multipleOf": _multiple_of,
 })
 
 

@@ -97,3 +97,57 @@ def test_the_shipped_formats_still_match() -> None:
     validator = FormValidator(_form({"type": "string", "pattern": "^(0|\\+84)[0-9]{9,10}$"}))
     assert validator.validate({"x": "+84912345678"}) == []
     assert [e.field for e in validator.validate({"x": "0912"})] == ["x"]
+
+
+# A reference that leads nowhere, or back to the same value without entering a field, passed
+# the schema check and then raised on every submission (a server error for each citizen).
+
+@pytest.mark.parametrize(("reference", "pointer"), [
+    ({"$ref": "#/nope"}, "/properties/x/$ref"),
+    ({"$ref": "http://127.0.0.1:9/x.json"}, "/properties/x/$ref"),   # nothing is fetched
+    ({"$ref": "#anchor"}, "/properties/x/$ref"),
+    ({"$dynamicRef": "#meta"}, "/properties/x/$dynamicRef"),
+    ({"$id": "khac", "type": "string"}, "/properties/x/$id"),
+])
+def test_a_reference_outside_the_form_is_refused_at_upload_instead_of_failing_each_submission(
+        reference: dict[str, Any], pointer: str) -> None:
+    problems = check_schema(_form(reference))
+    assert [p.pointer for p in problems] == [pointer]
+
+
+@pytest.mark.parametrize("schema", [
+    _form({"$ref": "#/properties/x"}),
+    {"$schema": S, "type": "object", "$defs": {"a": {"allOf": [{"$ref": "#/$defs/b"}]},
+                                                "b": {"not": {"$ref": "#/$defs/a"}}},
+     "properties": {"x": {"$ref": "#/$defs/a"}}},
+    {"$schema": S, "type": "object", "if": {"$ref": "#"}, "then": {"required": ["x"]}},
+])
+def test_a_reference_loop_on_one_value_is_refused_instead_of_recursing_on_each_submission(
+        schema: dict[str, Any]) -> None:
+    problems = check_schema(schema)
+    assert len(problems) == 1
+    assert "vòng lặp" in problems[0].message
+
+
+def test_references_that_enter_a_field_each_time_are_still_accepted() -> None:
+    tree = {"$schema": S, "type": "object",
+            "$defs": {"nut": {"type": "object", "properties": {"ten": {"type": "string"},
+                                                               "con": {"$ref": "#/$defs/nut"}}}},
+            "properties": {"goc": {"$ref": "#/$defs/nut"}, "ban_sao": {"$ref": "#"}}}
+    assert check_schema(tree) == []
+    validator = FormValidator(tree)
+    assert validator.validate_submission({"goc": {"ten": "a", "con": {"ten": "b"}}}) == []
+    assert [e.field for e in validator.validate_submission({"goc": {"con": {"ten": 1}}})] == [
+        "goc.con.ten"]
+
+
+@pytest.mark.parametrize("number", [10**400, -(10**400), 10**400 + 1],
+                         ids=["huge", "huge-negative", "huge-odd"])
+def test_a_huge_integer_in_a_fractional_multiple_field_is_answered_not_a_server_error(
+        number: int) -> None:
+    validator = FormValidator(_form({"type": "number", "multipleOf": 0.5}))
+    assert validator.validate_submission({"x": number}) == []
+    assert [e.message for e in validator.validate_submission({"x": 0.25})] == [
+        "Giá trị phải là bội số của 0.5."]
+    stepped = FormValidator(_form({"type": "number", "multipleOf": 0.3}))
+    assert [e.field for e in stepped.validate_submission({"x": number})] == ["x"]
