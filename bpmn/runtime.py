@@ -39,6 +39,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -405,83 +406,142 @@ def _merged(pruned: list[Any], in_tree: list[Any]) -> list[Any]:
 
 
 def _prune(workflow: BpmnWorkflow, history: _History) -> None:
-    """Drop the completed part of the top process's task tree that execution no longer
+    """Drop the completed parts of the top process's task tree that execution no longer
     needs, recording into `history` what callers still ask about.
 
-    Kept: every unfinished task (ready, waiting, started, predicted) under their lowest
-    common ancestor — so a pending join keeps all its branches and a boundary event its
-    attached task; the split a structured join (boundary events) looks up among its
-    ancestors; and, above that, completed tasks up to the parent of the `_KEEP_USER_TASKS`th
-    completed user task (what `reset_to` needs: the task and its parent's data). That kept
-    part is re-hung from the root; the rest leaves `workflow.tasks`, with the call
-    activities' subprocesses it started. A process that has ended is left as it is.
+    The skeleton is every live task (ready, waiting, started, predicted) and its ancestors.
+    Along it, a chain of finished tasks each leading to one live part (the iterations of a
+    loop) is cut short: its first task stays (the root, or a branch's first task, so a
+    split keeps its children), then only the tail a reset needs — up to the parent of the
+    `_KEEP_USER_TASKS`th completed user task above the live part (the task and its parent's
+    data) — and whatever a live join needs: the split a boundary event's join looks up among
+    its ancestors, the branches that already reached a waiting parallel or inclusive join.
+    Cut parts leave `workflow.tasks` with the subprocesses of their call activities. A
+    process that has ended is left as it is.
     """
     tasks = workflow.tasks
     root = workflow.task_tree
-    live = [t for t in tasks.values() if t.state & TaskState.NOT_FINISHED_MASK]
+    pending = [t for t in tasks.values() if t.state & TaskState.NOT_FINISHED_MASK]
     # A branch that reached an end event (a reminder's) leaves the process's end join
     # waiting for every other task: it needs nothing of its ancestors, so it is re-hung
-    # from the root with its end event instead of holding the whole loop in the tree.
-    parked = [t for t in live if isinstance(t.task_spec, _EndJoin) and t.state == TaskState.WAITING]
-    parked_ids = {t.id for t in parked}
-    live = [t for t in live if t.id not in parked_ids and t._parent not in parked_ids]  # its End
+    # from the root with its end event instead of holding a loop's history in the tree.
+    parked = {t.id for t in pending
+              if isinstance(t.task_spec, _EndJoin) and t.state == TaskState.WAITING}
+    live = [t for t in pending if t.id not in parked and t._parent not in parked]  # its End
     if not live:
         return
-    chain = [live[0]]  # from a live task up to the root
-    while (parent := chain[-1].parent) is not None:
-        chain.append(parent)
-    position = {t.id: i for i, t in enumerate(chain)}
-    needed = 0
+    live_ids = {t.id for t in live}
+    skeleton: set[UUID] = set()
     for task in live:
         node = task
-        while node.id not in position:
+        while node is not None and node.id not in skeleton:
+            skeleton.add(node.id)
             node = node.parent
-        needed = max(needed, position[node.id])
-        split = getattr(task.task_spec, "split_task", None)
-        if split is not None:  # BoundaryEventJoin finds its split among its ancestors
-            ancestor = task.find_ancestor(split)
-            if ancestor is not None and ancestor.id in position:
-                needed = max(needed, position[ancestor.id])
-    top, users = needed, 0
-    while users < _KEEP_USER_TASKS and top - needed < _KEEP_AT_MOST and top + 2 < len(chain):
-        top += 1
-        if isinstance(chain[top].task_spec, UserTask) and chain[top].state == TaskState.COMPLETED:
-            users += 1
-    top += 1  # the parent of the last kept user task: a reset copies its data
-    if top + 1 >= len(chain) - 1:
-        return  # already hangs from the root (or close to it)
-    kept_top, old_parent = chain[top], chain[top + 1]
-    kept = {root.id} | _subtree(tasks, kept_top)
-    rehung = []
-    for join in parked:
-        if join.id not in kept and (end := join.parent) is not None:
-            kept |= _subtree(tasks, join)
-            kept.add(end.id)
-            rehung.append(end)
-    dropped = [t for t in tasks.values() if t.id not in kept]
-    gone: set[UUID] = set()
-    for task in dropped:
+    anchors = _anchors(tasks, live)
+    pinned = {_on_skeleton(tasks, anchor, skeleton) for anchor in anchors}
+    dropped: set[UUID] = set()
+    # Finished side branches hung from the root (re-hung ends whose join was cancelled
+    # since, by a later one) go, unless a waiting end join or a live join needs them.
+    for child in list(root._children):
+        if child not in skeleton and not (below := _subtree(tasks, tasks[child])) & (parked | anchors):
+            dropped |= below
+            root._children.remove(child)
+    heads = [root]
+    while heads:
+        chain = [heads.pop()]
+        while chain[-1].id not in live_ids:
+            onward = [child for child in chain[-1]._children if child in skeleton]
+            if len(onward) != 1:
+                break
+            chain.append(tasks[onward[0]])
+        heads.extend(tasks[child] for child in chain[-1]._children if child in skeleton)
+        top = _kept_from(chain, pinned)
+        if top < 2:
+            continue
+        head, kept_top = chain[0], chain[top]
+        dropped |= _subtree(tasks, chain[1]) - _subtree(tasks, kept_top)
+        head._children[head._children.index(chain[1].id)] = kept_top.id
+        kept_top._parent = head.id
+        # The head stands in for the dropped parent: a reset of `kept_top` copies its data,
+        # and the stored state writes `kept_top`'s data as a difference from it.
+        head.data = chain[top - 1].data
+    if not dropped:
+        return
+    for join_id in parked & dropped:
+        join = tasks[join_id]
+        end = join.parent
+        dropped -= _subtree(tasks, join) | {end.id}
+        end._children, end._parent = [join.id], root.id
+        if end.id not in root._children:
+            root._children.append(end.id)
+    gone = set(dropped)
+    for task_id in dropped:
+        task = tasks[task_id]
         history.keep(task, workflow)
-        gone.add(task.id)
-        if task.id in workflow.subprocesses:
+        if task_id in workflow.subprocesses:
             for inner in workflow.delete_subprocess(task):
                 history.keep(inner, workflow)
                 gone.add(inner.id)
-    root._children = [kept_top.id]
-    kept_top._parent = root.id
-    for end in rehung:
-        end._children = [child for child in end._children if child in kept]
-        end._parent = root.id
-        root._children.append(end.id)
-    # The root stands in for the dropped parent: a reset of `kept_top` copies its data,
-    # and the stored state writes `kept_top`'s data as a difference from it.
-    root.data = old_parent.data
-    workflow.tasks = {task_id: task for task_id, task in tasks.items() if task_id in kept}
-    if workflow.last_task is not None and workflow.last_task.id not in kept:
+    workflow.tasks = {task_id: task for task_id, task in tasks.items() if task_id not in dropped}
+    if workflow.last_task is not None and workflow.last_task.id in dropped:
         workflow.last_task = None
     manager = workflow.event_manager
     for task_id in [task_id for task_id in manager.tasks if task_id in gone]:
         del manager.tasks[task_id]
+
+
+def _anchors(tasks: Mapping[UUID, Any], live: list[Any]) -> set[UUID]:
+    """Tasks a live join needs where they are: the split a structured join (boundary
+    events) finds among its ancestors; the other arrivals at a waiting parallel or
+    inclusive join, and their parents (it counts them and merges their data)."""
+    found: set[UUID] = set()
+    for task in live:
+        spec = task.task_spec
+        split = getattr(spec, "split_task", None)
+        if split is not None and (ancestor := _ancestor(task, split)) is not None:
+            found.add(ancestor.id)
+        if isinstance(spec, UnstructuredJoin) and task.state == TaskState.WAITING:
+            mine = {a.id for a in _ancestors(task)}
+            for other in tasks.values():
+                if (other.task_spec is spec and other.id not in mine and other is not task
+                        and other.state & TaskState.FINISHED_MASK):
+                    found.update((other.id, other._parent))
+    return found
+
+
+def _ancestors(task: Any) -> list[Any]:
+    found, node = [], task.parent
+    while node is not None:
+        found.append(node)
+        node = node.parent
+    return found
+
+
+def _ancestor(task: Any, spec_name: str) -> Any:
+    # Task.find_ancestor recurses once per level: not on a tree a loop made deep.
+    return next((a for a in _ancestors(task) if a.task_spec.name == spec_name), None)
+
+
+def _on_skeleton(tasks: Mapping[UUID, Any], task_id: UUID, skeleton: set[UUID]) -> UUID:
+    """The task of the skeleton under which `task_id` hangs (itself if it is on it)."""
+    node = tasks.get(task_id)
+    while node is not None and node.id not in skeleton:
+        node = node.parent
+    return node.id if node is not None else task_id
+
+
+def _kept_from(chain: list[Any], pinned: set[UUID]) -> int:
+    """Index in `chain` (first task kept, live part last) of the highest task to keep
+    above the live part; those between the first and it are dropped."""
+    top = len(chain) - 1
+    top = min([top, *(i for i, task in enumerate(chain) if task.id in pinned)])
+    users = steps = 0
+    while users < _KEEP_USER_TASKS and steps < _KEEP_AT_MOST and top > 1:
+        top -= 1
+        steps += 1
+        if isinstance(chain[top].task_spec, UserTask) and chain[top].state == TaskState.COMPLETED:
+            users += 1
+    return top - 1  # the parent of the last kept user task: a reset copies its data
 
 
 def _subtree(tasks: Mapping[UUID, Any], top: Any) -> set[UUID]:

@@ -122,6 +122,29 @@ def test_the_boundary_timer_of_the_looping_task_still_fires_after_500_rounds(
     assert _depth(instance) <= 30
 
 
+def test_a_reminder_left_open_does_not_hold_the_loop_in_the_tree(
+        rework: ProcessModel, case: dict[str, Any]) -> None:
+    # The overdue timer opened a reminder for the leader, who leaves it open while the
+    # appraisal loops on: the loop must stay flat beside it, and the reminder still works.
+    instance = rework.start(case["start"])
+    _do(instance, "tiep_nhan", case["tasks"]["tiep_nhan"])
+    [timer] = instance.pending_timers()
+    assert instance.fire_timer(timer.id)
+    for step in range(600):
+        for timer in instance.pending_timers():
+            if not timer.held:
+                instance.hold_timer(timer.id, "2026-01-01T08:00:00+07:00")
+        _round(instance, case)
+        if step % 100 == 0:
+            instance = _reload(rework, instance)
+    assert _depth(instance) <= 30 and _size(instance) < 30_000
+    assert sorted(t.bpmn_id for t in instance.waiting()) == ["don_doc", "tham_dinh"]
+    _do(instance, "don_doc", {"y_kien_chi_dao": "Đề nghị khẩn trương."})
+    _grant(instance, case)
+    assert instance.end_event() == "ket_thuc_cap_phep"
+    assert instance.ends_reached() == ["ket_thuc_don_doc", "ket_thuc_cap_phep"]
+
+
 def test_a_send_back_after_many_rounds_returns_to_the_previous_step(
         rework: ProcessModel, case: dict[str, Any]) -> None:
     # The engine sends back to the last completed step (engine/actions.py send_back):
@@ -230,16 +253,19 @@ def branch_loop() -> ProcessModel:
 
 
 @pytest.mark.parametrize("so_first", [False, True])
-def test_a_loop_inside_a_parallel_branch_still_waits_for_the_other_branch(
+def test_a_loop_inside_a_parallel_branch_stays_flat_and_the_join_still_waits(
         branch_loop: ProcessModel, so_first: bool) -> None:
+    # The other branch is still open (so_first=False) or has reached the join, which
+    # waits (True): either way 600 rounds in this branch broke SpiffWorkflow before.
     instance = branch_loop.start(START)
     _do(instance, "tiep_nhan", {"hop_le": True})
     if so_first:
         _do(instance, "y_kien_so", OPINION)
-    for step in range(150):
+    for step in range(600):
         _do(instance, "y_kien_phong", {"y_kien": "làm lại"})
-        if step % 50 == 0:
+        if step % 100 == 0:
             instance = _reload(branch_loop, instance)
+    assert _depth(instance) <= 30
     _do(instance, "y_kien_phong", OPINION)
     if not so_first:  # the join waits for the province's opinion
         assert [t.bpmn_id for t in instance.waiting()] == ["y_kien_so"]
