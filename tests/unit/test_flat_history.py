@@ -328,3 +328,69 @@ def test_a_loop_around_a_call_activity_drops_finished_called_processes(
     ends = instance.ends_reached()
     assert ends[-2:] == ["so_xong", "xong"] and instance.ends_before() + len(ends) == 602
     assert instance.path()[-3:] == ["so_tham_dinh", "phe_duyet", "tra_ket_qua"]
+
+
+def _diagram(tasks: list[str], flows: list[tuple[str, str, str | None]],
+             gateways: dict[str, str]) -> dict[str, bytes]:
+    """A package of lien-thong's forms and roles whose process is these user tasks (each
+    with the opinion form), gateways (id: kind) and flows (source, target, condition)."""
+    files = {name: data for name, data in read_package(PACKAGES / "lien-thong").files.items()
+             if not name.startswith("tests/") and name != "so_xay_dung.bpmn"}
+    nodes = ['<bpmn:startEvent id="bat_dau" />', '<bpmn:endEvent id="xong" />']
+    for task in tasks:
+        nodes.append(
+            f'<bpmn:userTask id="{task}" name="Bước {task}"><bpmn:extensionElements>'
+            '<spiffworkflow:properties><spiffworkflow:property name="formJsonSchemaFilename" '
+            'value="y_kien.schema.json" /></spiffworkflow:properties></bpmn:extensionElements>'
+            '</bpmn:userTask>')
+    for gateway, kind in gateways.items():
+        default = next((f"f_{s}_{t}" for s, t, c in flows if s == gateway and c is None), None)
+        attribute = f' default="{default}"' if kind == "exclusiveGateway" and default else ""
+        nodes.append(f'<bpmn:{kind} id="{gateway}"{attribute} />')
+    for source, target, condition in flows:
+        body = (f"<bpmn:conditionExpression>{condition}</bpmn:conditionExpression>"
+                if condition else "")
+        nodes.append(f'<bpmn:sequenceFlow id="f_{source}_{target}" sourceRef="{source}" '
+                     f'targetRef="{target}">{body}</bpmn:sequenceFlow>')
+    refs = "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>"
+                   for n in ["bat_dau", "xong", *tasks, *gateways])
+    files["process.bpmn"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions '
+        'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="defs" '
+        'targetNamespace="https://motcua.example/tests"><bpmn:process id="lien_thong" '
+        'isExecutable="true"><bpmn:laneSet id="ls"><bpmn:lane id="l" name="mot_cua">'
+        f'{refs}</bpmn:lane></bpmn:laneSet>{"".join(nodes)}</bpmn:process></bpmn:definitions>'
+    ).encode()
+    return files
+
+
+def test_a_waiting_join_keeps_the_branches_that_reached_it_while_another_loops() -> None:
+    # Three branches join at `gop`: `y` has arrived (its join task waits, then is
+    # cancelled when `z` arrives — the join still counts it), `z` loops 300 times first,
+    # `x` is still open. Cutting the loop's history must not cut `y`'s arrival away.
+    model = _model(_diagram(
+        tasks=["a", "p1", "p2", "p3", "y", "z", "x", "w"],
+        gateways={"tach": "parallelGateway", "tach_p": "parallelGateway",
+                  "gw_z": "exclusiveGateway", "gop": "parallelGateway"},
+        flows=[("bat_dau", "a", None), ("a", "tach", None), ("tach", "x", None),
+               ("tach", "p1", None), ("p1", "p2", None), ("p2", "p3", None),
+               ("p3", "tach_p", None), ("tach_p", "y", None), ("tach_p", "z", None),
+               ("z", "gw_z", None), ("gw_z", "z", 'y_kien == "làm lại"'),
+               ("gw_z", "gop", None), ("y", "gop", None), ("x", "gop", None),
+               ("gop", "w", None), ("w", "xong", None)]))
+    instance = model.start(START)
+    for step in ["a", "p1", "p2", "p3", "y"]:
+        _do(instance, step, OPINION)
+    for step in range(300):
+        _do(instance, "z", {"y_kien": "làm lại"})
+        if step % 100 == 0:
+            instance = _reload(model, instance)
+    _do(instance, "z", OPINION)
+    instance = _reload(model, instance)
+    assert _depth(instance) <= 30
+    assert [t.bpmn_id for t in instance.waiting()] == ["x"]  # the join waits for x only
+    _do(instance, "x", OPINION)
+    assert [t.bpmn_id for t in instance.waiting()] == ["w"]  # y's and z's arrivals counted
+    _do(instance, "w", OPINION)
+    assert instance.end_event() == "xong"
