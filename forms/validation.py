@@ -498,6 +498,9 @@ def _title(schema: Mapping[str, Any], path: list[Any]) -> str:
 # and kept for years, so it is refused with the field named.
 
 _FREE: Mapping[str, Any] = {"additionalProperties": True}  # stands for "anything goes"
+# NUL and lone UTF-16 surrogates: PostgreSQL cannot store the first, no encoder the second.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_TEXT = "Có ký tự không hợp lệ (ký tự NUL hoặc mã UTF-16 lẻ); vui lòng xoá ký tự này."
 _SHOWN_NAME = 80
 
 
@@ -540,7 +543,8 @@ def data_size(data: object) -> int:
     """The bytes `data` takes serialised as UTF-8 JSON (more than `MAX_DATA_BYTES` when it
     nests too deeply to serialise)."""
     try:
-        return len(json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"))
+        return len(json.dumps(data, ensure_ascii=False, default=str).encode("utf-8",
+                                                                           "surrogatepass"))
     except (ValueError, RecursionError):
         return MAX_DATA_BYTES + 1
 
@@ -556,7 +560,9 @@ def _limit(root: Mapping[str, Any], node: Mapping[str, Any], value: object, path
             sub = declared.get(name)
             if sub is None:
                 sub = next((s for p, s in patterns.items() if _matches(p, name)), extra)
-            if sub is None:
+            if _UNSTORABLE.search(name):
+                found.append(FieldError(dotted(path), UNSTORABLE_TEXT))
+            elif sub is None:
                 shown = name if len(name) <= _SHOWN_NAME else name[:_SHOWN_NAME] + "…"
                 found.append(FieldError(dotted([*path, shown]),
                                         f"Trường «{shown}» không có trong biểu mẫu."))
@@ -575,6 +581,8 @@ def _limit(root: Mapping[str, Any], node: Mapping[str, Any], value: object, path
             sub = prefix[index] if index < len(prefix) and isinstance(prefix[index], dict) else rest
             if sub is not None:
                 _limit(root, sub, item, [*path, index], found)
+    elif isinstance(value, str) and _UNSTORABLE.search(value):
+        found.append(FieldError(dotted(path), UNSTORABLE_TEXT))
     elif isinstance(value, str) and "maxLength" not in node and len(value) > MAX_TEXT_CHARS:
         found.append(FieldError(dotted(path), f"Tối đa {MAX_TEXT_CHARS} ký tự "
                                               f"(đã nhập {len(value)} ký tự)."))

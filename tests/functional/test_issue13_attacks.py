@@ -1,0 +1,77 @@
+"""What still got through the fixes of issue 13, through the web app on both databases.
+
+PostgreSQL stores no NUL character in text and no \\u0000 in jsonb, and no driver encodes a
+lone UTF-16 surrogate: a NUL in a path segment, a login name or a form field was a server
+error for anyone, signed in or not. The engine now refuses such parameters on both databases
+(400, in Vietnamese) and a form names the field that holds one (422); nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from engine.models import Dossier, Event, Task
+from engine.platform import Platform
+from forms.validation import UNSTORABLE_TEXT
+from tests.helpers import MINH_XUAN, PERMIT, login, permit_data
+
+API = "/api/v1/dossiers"
+
+
+def _counts(platform: Platform) -> tuple[int, ...]:
+    with platform.uow() as uow:
+        return tuple(int(uow.session.scalar(select(func.count()).select_from(m)) or 0)
+                     for m in (Dossier, Task, Event))
+
+
+def test_a_nul_in_a_url_is_a_clear_refusal_not_a_server_error(app: Flask) -> None:
+    anonymous = app.test_client()
+    designer = app.test_client()
+    login(designer, "thietke.minhxuan")
+    for client in (anonymous, designer):
+        for url in ("/api/v1/procedures/%00", "/api/v1/calendars/%00", "/api/v1/track/%00",
+                    "/thu-tuc/%00", "/ho-so/%00/bien-nhan", "/ho-so/%00/bien-nhan.pdf",
+                    "/thanh-toan/gia-lap/%00"):
+            response = client.get(url)
+            assert response.status_code == 400, (url, response.status_code)
+            assert "ký tự không hợp lệ" in response.get_data(as_text=True)
+
+
+def test_a_nul_in_a_login_name_is_refused_not_a_server_error(client: FlaskClient) -> None:
+    response = client.post("/api/v1/session", json={"username": "a\u0000", "password": "x"})
+    assert response.status_code == 400
+    assert "ký tự không hợp lệ" in response.json["error"]["message"]
+
+
+def test_a_nul_in_a_submitted_field_is_refused_by_name_and_nothing_is_stored(
+        client: FlaskClient, platform: Platform) -> None:
+    before = _counts(platform)
+    response = client.post(API, json={"procedure": PERMIT, "agency": MINH_XUAN,
+                                      "data": permit_data(dia_chi_lien_he="Tổ 5\u0000")})
+    assert response.status_code == 422, response.json
+    assert {"field": "dia_chi_lien_he", "message": UNSTORABLE_TEXT} in \
+        response.json["error"]["details"]
+    assert _counts(platform) == before
+
+
+def test_a_lone_surrogate_in_a_submitted_field_is_named_not_called_too_large(
+        client: FlaskClient, platform: Platform) -> None:
+    before = _counts(platform)
+    body = json.dumps({"procedure": PERMIT, "agency": MINH_XUAN,
+                       "data": {"dia_chi_lien_he": "a\ud800b"}})  # escaped as \ud800 in the body
+    response = client.post(API, data=body.encode(), content_type="application/json")
+    assert response.status_code == 422, response.json
+    details = {d["field"]: d["message"] for d in response.json["error"]["details"]}
+    assert details["dia_chi_lien_he"] == UNSTORABLE_TEXT
+    assert "" not in details  # not "the document is too large"
+    assert _counts(platform) == before
+
+
+def test_a_nul_in_a_procedure_code_is_refused_not_a_server_error(client: FlaskClient) -> None:
+    response = client.post(API, json={"procedure": PERMIT + "\u0000", "data": {}})
+    assert response.status_code == 400
+    assert "ký tự không hợp lệ" in response.json["error"]["message"]
