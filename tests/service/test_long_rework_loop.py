@@ -1,0 +1,83 @@
+"""A dossier sent back for re-appraisal round after round (thẩm định lại) keeps advancing:
+its stored workflow state stays the size it had after the first rounds, however long its
+history (issue 15, "flat history"; before, round ~245 broke the dossier for good)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import dossiers, procedures, tasks, versions
+from engine.accounts import authenticate
+from engine.actors import ANONYMOUS, SYSTEM, Actor
+from engine.models import Dossier, Task
+from engine.platform import Platform
+from engine.seed import DEMO_PASSWORD, MINH_XUAN
+
+PACKAGE = Path(__file__).resolve().parents[1] / "packages" / "rework-loop"
+ROUNDS = 2000
+CASE = json.loads((PACKAGE / "tests" / "tham-dinh-lai.json").read_text(encoding="utf-8"))[0]
+APPRAISAL = CASE["tasks"]["tham_dinh"][0]
+AGAIN = CASE["tasks"]["phe_duyet"][0]
+GRANT = CASE["tasks"]["phe_duyet"][-1]
+
+
+class Desk:
+    """The three officers of the commune, completing whatever step of the dossier is open."""
+
+    def __init__(self, platform: Platform, code: str) -> None:
+        self.platform, self.code = platform, code
+        self.people: dict[str, Actor] = {}
+        with platform.uow() as uow:
+            for name in ("motcua.minhxuan", "chuyenvien.minhxuan", "lanhdao.minhxuan"):
+                self.people[name] = authenticate(uow, username=name, password=DEMO_PASSWORD)
+
+    def complete(self, who: str, step: str, data: dict[str, Any]) -> None:
+        with self.platform.uow() as uow:
+            task_id = uow.session.scalar(
+                select(Task.id).join(Dossier).where(Dossier.code == self.code,
+                                                    Task.bpmn_id == step, Task.state == "open"))
+            assert task_id is not None, f"{step} is not waiting"
+            tasks.complete_task(uow, actor=self.people[who], task_id=task_id, data=data)
+
+    def state_bytes(self) -> int:
+        with self.platform.uow() as uow:
+            state = uow.session.scalar(select(Dossier.workflow_state)
+                                       .where(Dossier.code == self.code))
+        return len(json.dumps(state))
+
+
+def test_a_dossier_sent_back_two_thousand_times_still_advances_with_bounded_state(
+    platform: Platform,
+) -> None:
+    with platform.uow() as uow:
+        report, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
+                                                    path=PACKAGE)
+    assert version is not None, report.as_text()
+    with platform.uow() as uow:
+        versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=version["code"],
+                     number=version["number"], action="publish")
+    with platform.uow() as uow:
+        code = dossiers.submit_dossier(uow, actor=ANONYMOUS, procedure_code=version["code"],
+                                       data=CASE["start"])["code"]
+    desk = Desk(platform, code)
+    desk.complete("motcua.minhxuan", "tiep_nhan", CASE["tasks"]["tiep_nhan"])
+    sizes = {}
+    for round_number in range(1, ROUNDS + 1):
+        desk.complete("chuyenvien.minhxuan", "tham_dinh", APPRAISAL)
+        desk.complete("lanhdao.minhxuan", "phe_duyet", AGAIN)
+        if round_number in (10, ROUNDS):
+            sizes[round_number] = desk.state_bytes()
+    assert sizes[ROUNDS] <= 1.2 * sizes[10], sizes
+
+    desk.complete("chuyenvien.minhxuan", "tham_dinh", APPRAISAL)
+    desk.complete("lanhdao.minhxuan", "phe_duyet", GRANT)
+    desk.complete("motcua.minhxuan", "tra_giay_phep", CASE["tasks"]["tra_giay_phep"])
+    with platform.uow() as uow:
+        view = dossiers.get_dossier(uow, actor=desk.people["motcua.minhxuan"], code=code)
+    assert view["status"] == 10 and view["outcome"] == "granted"
+    appraisals = [t for t in view["tasks"] if t["step"] == "tham_dinh"]
+    assert len(appraisals) == ROUNDS + 1  # every round's step is in the dossier's history
