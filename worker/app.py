@@ -80,5 +80,5 @@ def context(app: Celery) -> WorkerContext:
                  if settings["SMTP_HOST"] else NullGateway("email"))
         found = WorkerContext(Platform(settings["DATABASE_URL"]),
                               Gateways(email=email, sms=NullGateway("sms")))
-        app._motcua_context = found  # type: ignore[attr-defined]
+        app._motcua_context = found
     return found
