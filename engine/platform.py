@@ -19,7 +19,8 @@ from engine.instances import InstanceCache
 from engine.procedures_cache import VersionCache
 from engine.uow import UnitOfWork
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# Shipped inside the package (package data), so a wheel install migrates as well as a checkout.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 class Platform:

@@ -37,5 +37,5 @@ def test_domain_code_never_reads_the_wall_clock() -> None:
 
 def test_every_top_level_folder_states_its_rule_in_a_readme() -> None:
     folders = ["bpmn", "forms", "engine", "webapp", "admin", "worker", "procedures",
-               "migrations", "tests", "bench"]
+               "engine/migrations", "tests", "bench"]
     assert [f for f in folders if not (ROOT / f / "README.md").is_file()] == []
