@@ -63,6 +63,11 @@ class NullPaymentGateway:
         return hmac.compare_digest(self.sign(reference).encode(), signature.encode())
 
 
+# payments.amount is a 32-bit integer on both databases (PostgreSQL refuses more than
+# 2 147 483 647): an administrative fee stays far below two billion đồng.
+MAX_AMOUNT = 2_000_000_000
+
+
 def fees_of(uow: UnitOfWork, dossier: Dossier) -> int:
     """The procedure's published fees for one dossier, in đồng."""
     fees = uow.version(dossier.version_id).compiled.manifest.get("fees", [])
@@ -79,8 +84,8 @@ def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | N
     if dossier.ended_at is not None or dossier.status in (5, PAYMENT_STATUS):
         raise Conflict("Hồ sơ đã kết thúc hoặc đang chờ người nộp (bổ sung, nộp phí).")
     amount = fees_of(uow, dossier) if amount is None else amount
-    if not 0 < amount <= 10_000_000_000:
-        raise Invalid("Số tiền phải lớn hơn 0 đồng.")
+    if not 0 < amount <= MAX_AMOUNT:
+        raise Invalid(f"Số tiền phải từ 1 đến {MAX_AMOUNT:,} đồng.".replace(",", "."))
     procedure = dossier.version.procedure.name
     payment = Payment(dossier_id=dossier.id, amount=amount,
                       description=(description.strip() or f"Phí, lệ phí: {procedure}")[:500],

@@ -8,8 +8,10 @@ error for anyone, signed in or not. The engine now refuses such parameters on bo
 
 from __future__ import annotations
 
+import io
 import json
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -75,3 +77,39 @@ def test_a_nul_in_a_procedure_code_is_refused_not_a_server_error(client: FlaskCl
     response = client.post(API, json={"procedure": PERMIT + "\u0000", "data": {}})
     assert response.status_code == 400
     assert "ký tự không hợp lệ" in response.json["error"]["message"]
+
+
+# The fee an officer asks for was checked against 10 billion đồng but stored in a 32-bit
+# column: between 2 147 483 648 and 10 000 000 000 đồng PostgreSQL answered a server error.
+
+@pytest.mark.parametrize("amount", [2_147_483_648, 9_999_999_999, 10**12])
+def test_a_fee_beyond_the_amount_column_is_refused_in_vietnamese_not_a_server_error(
+        app: Flask, amount: int) -> None:
+    from tests.functional.test_citizen_area import citizen_client, officer, submit_on_page
+    from tests.helpers import complete
+
+    code = submit_on_page(citizen_client(app))
+    complete(officer(app, "motcua.minhxuan"), code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    specialist = officer(app, "chuyenvien.minhxuan")
+    asked = specialist.post(f"/api/v1/dossiers/{code}/request-payment", json={"amount": amount})
+    assert asked.status_code == 400, asked.json
+    assert asked.json["error"]["message"] == "Số tiền phải từ 1 đến 2.000.000.000 đồng."
+    fair = specialist.post(f"/api/v1/dossiers/{code}/request-payment",
+                           json={"amount": 2_000_000_000})
+    assert fair.status_code == 200, fair.json  # the refusal changed nothing: it can be asked again
+
+
+def test_a_package_fee_beyond_what_can_be_asked_is_refused_at_upload(app: Flask) -> None:
+    from tests.functional.test_hostile_input import PACKAGE
+    from tests.helpers import package_files, zip_bytes
+
+    files = package_files(PACKAGE)
+    manifest = json.loads(files["procedure.json"])
+    manifest["fees"][0]["amount"] = 3_000_000_000
+    files["procedure.json"] = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+    designer = app.test_client()
+    login(designer, "thietke.minhxuan")
+    response = designer.post("/api/v1/procedures", data={
+        "agency": MINH_XUAN, "package": (io.BytesIO(zip_bytes(files)), "phi.zip")})
+    assert response.status_code == 422, response.json
+    assert "2000000000" in json.dumps(response.json, ensure_ascii=False)
