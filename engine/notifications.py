@@ -141,7 +141,10 @@ def deliver_pending(
     for row in rows:
         try:
             gateways.for_channel(row.channel).send(row.recipient, row.subject, row.body)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, ValueError) as exc:
+            # ValueError: the e-mail library refuses the message itself (a line break in an
+            # address stored before addresses were checked); it fails alone and is retried
+            # like any failure, instead of escaping the loop with the whole batch unmarked.
             failed += 1
             log.warning("notification %s to %s failed: %s", row.id, row.recipient, exc)
             with new_uow() as uow:

@@ -27,7 +27,15 @@ MAX_DATA_BYTES = 1024 * 1024
 # exhaust the recursion of the validator, the process engine's copies and the JSON encoder.
 MAX_DATA_DEPTH = 32
 
-_FORMATS = FormatChecker(formats=("email", "date"))
+_FORMATS = FormatChecker(formats=("date",))
+# One "@" between a local part and a dotted domain, no space nor control character: the
+# address becomes an e-mail header, where a line break is an injection or a refused message.
+_EMAIL = re.compile(r"[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f.]+(\.[^@\x00-\x20\x7f.]+)+")
+
+
+@_FORMATS.checks("email")
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or (len(value) <= 254 and _EMAIL.fullmatch(value) is not None)
 
 
 @_FORMATS.checks("date-time", raises=ValueError)

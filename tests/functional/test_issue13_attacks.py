@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import io
 import json
+import socket
+from collections.abc import Iterator
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engine.models import Dossier, Event, Task
+from engine.notifications import NOTIFICATIONS, Gateways, NullGateway, SmtpEmail, deliver_pending, enqueue
 from engine.platform import Platform
 from forms.validation import UNSTORABLE_TEXT
 from tests.helpers import MINH_XUAN, PERMIT, login, permit_data
+from tests.service.test_timers import Inbox
 
 API = "/api/v1/dossiers"
 
@@ -113,3 +118,52 @@ def test_a_package_fee_beyond_what_can_be_asked_is_refused_at_upload(app: Flask)
         "agency": MINH_XUAN, "package": (io.BytesIO(zip_bytes(files)), "phi.zip")})
     assert response.status_code == 422, response.json
     assert "2000000000" in json.dumps(response.json, ensure_ascii=False)
+
+
+# An e-mail address only had to hold an "@": "an@x.vn\nBcc: ..." passed the registration form,
+# and the SMTP gateway's ValueError (no line breaks in headers) escaped the delivery loop, so
+# the messages claimed with it were never marked and the outbox stalled on that row.
+
+BAD_ADDRESS = "an@example.vn\nBcc: ke.gian@example.vn"
+
+
+def test_an_address_with_a_line_break_is_not_an_e_mail_address() -> None:
+    from engine.citizens import REGISTRATION_SCHEMA
+    from forms import FormValidator
+
+    validator = FormValidator(REGISTRATION_SCHEMA)
+    for address in (BAD_ADDRESS, "an @example.vn", "an@example.vn\r", "@example.vn", "an@"):
+        assert "email" in {e.field for e in validator.validate({"email": address})}, address
+    assert "email" not in {e.field for e in validator.validate({"email": "an.nguyen@example.vn"})}
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on loopback that keeps what it receives."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def test_one_undeliverable_address_does_not_stall_the_outbox(
+        platform: Platform, smtp_server: tuple[Inbox, int]) -> None:
+    inbox, port = smtp_server
+    with platform.uow() as uow:  # as a version stored before the check could hold it
+        enqueue(uow, channel="email", recipient=BAD_ADDRESS, subject="Hồ sơ A", body="A")
+        enqueue(uow, channel="email", recipient="binh@example.vn", subject="Hồ sơ B", body="B")
+        uow.commit()
+    gateways = Gateways(email=SmtpEmail("127.0.0.1", port, sender="motcua@example.vn"),
+                        sms=NullGateway("sms"))
+    assert deliver_pending(platform.uow, gateways) == {"sent": 1, "failed": 1}
+    assert [recipients for recipients, _ in inbox.messages] == [["binh@example.vn"]]
+    with platform.uow() as uow:
+        errors = uow.connection.execute(select(NOTIFICATIONS.c.recipient, NOTIFICATIONS.c.last_error)
+                                        .where(NOTIFICATIONS.c.sent_at.is_(None))).all()
+    assert [(r, bool(e)) for r, e in errors] == [(BAD_ADDRESS, True)]
