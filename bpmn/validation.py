@@ -157,7 +157,38 @@ def _check_manifest(package: Package, report: Report) -> dict[str, Any] | None:
     errors = validate_data(_manifest_schema(), manifest)
     for error in errors:
         report.add(Problem("manifest.invalid", error.message, MANIFEST, element=error.field or None))
-    return manifest if not errors else None
+    shown_texts = [] if errors else list(_unshowable_texts(manifest))
+    for path, message in shown_texts:
+        report.add(Problem("manifest.text", message, MANIFEST, element=path))
+    return manifest if not errors and not shown_texts else None
+
+
+# Characters that reorder the text around them: in a procedure's name they make a list of
+# procedures read differently from what is stored (a name shown reversed, a fee misread).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _unshowable_texts(manifest: dict[str, Any]) -> Iterable[tuple[str, str]]:
+    """Texts citizens and officers read (name, field, agency, papers, fees, lane labels, legal
+    basis) that are blank or hold direction controls, as (dotted path, Vietnamese message)."""
+    texts: list[tuple[str, object]] = [(key, manifest.get(key)) for key in ("name", "field", "agency")]
+    texts += [(f"components.{i}.name", c.get("name")) for i, c in
+              enumerate(manifest.get("components") or []) if isinstance(c, dict)]
+    texts += [(f"fees.{i}.name", f.get("name")) for i, f in
+              enumerate(manifest.get("fees") or []) if isinstance(f, dict)]
+    texts += [(f"roles.{lane}.label", r.get("label")) for lane, r in
+              (manifest.get("roles") or {}).items() if isinstance(r, dict)]
+    basis = manifest.get("legal_basis")
+    texts += [(f"legal_basis.{i}", b) for i, b in
+              enumerate(basis if isinstance(basis, list) else [basis] if basis else [])]
+    for path, text in texts:
+        if not isinstance(text, str):
+            continue
+        if not text.strip():
+            yield path, f"«{path}» không được để trống hoặc chỉ có khoảng trắng."
+        elif _BIDI_CONTROLS.intersection(text):
+            yield path, (f"«{path}» chứa ký tự điều khiển hướng chữ (U+202A–U+202E, "
+                         "U+2066–U+2069), làm văn bản hiển thị khác nội dung lưu.")
 
 
 def _read_diagrams(package: Package, report: Report) -> list[_Diagram]:

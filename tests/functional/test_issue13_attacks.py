@@ -12,6 +12,7 @@ import io
 import json
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -167,3 +168,36 @@ def test_one_undeliverable_address_does_not_stall_the_outbox(
         errors = uow.connection.execute(select(NOTIFICATIONS.c.recipient, NOTIFICATIONS.c.last_error)
                                         .where(NOTIFICATIONS.c.sent_at.is_(None))).all()
     assert [(r, bool(e)) for r, e in errors] == [(BAD_ADDRESS, True)]
+
+
+def _upload_manifest(app: Flask, change: Any) -> Any:
+    from tests.functional.test_hostile_input import PACKAGE
+    from tests.helpers import package_files, zip_bytes
+
+    files = package_files(PACKAGE)
+    manifest = json.loads(files["procedure.json"])
+    change(manifest)
+    files["procedure.json"] = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+    designer = app.test_client()
+    login(designer, "thietke.minhxuan")
+    return designer.post("/api/v1/procedures", data={
+        "agency": MINH_XUAN, "package": (io.BytesIO(zip_bytes(files)), "ten.zip")})
+
+
+@pytest.mark.parametrize(("path", "change"), [
+    ("components.1.name", lambda m: m["components"][1].update(name="   ")),
+    ("fees.0.name", lambda m: m["fees"][0].update(name="")),
+    ("roles.mot_cua.label", lambda m: m["roles"]["mot_cua"].update(label="\t \n")),
+    ("legal_basis.1", lambda m: m.update(legal_basis=["Luật Xây dựng 2014", " "])),
+    ("name", lambda m: m.update(name="Cấp giấy phép \u202etrật tự\u202c xây dựng")),
+    ("fees.0.name", lambda m: m["fees"][0].update(name="Lệ phí \u2067000.57\u2069")),
+], ids=["blank-paper", "empty-fee", "blank-lane-label", "blank-legal-basis", "rlo-name",
+        "isolate-fee"])
+def test_a_blank_or_direction_reversed_name_citizens_read_is_refused_at_upload(
+        app: Flask, path: str, change: Any) -> None:
+    response = _upload_manifest(app, change)
+    assert response.status_code == 422, response.json
+    assert response.json["version"] is None  # nothing stored
+    problems = response.json["report"]["problems"]
+    assert [(p["code"], p["element"]) for p in problems] == [("manifest.text", path)]
+    assert "«" + path + "»" in problems[0]["message"]
