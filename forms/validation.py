@@ -203,10 +203,31 @@ def _pattern_problems(schema: Mapping[str, Any]) -> list[SchemaProblem]:
             found.append(SchemaProblem(f"{message} («{pattern[:80]}»)", pointer))
     # jsonschema finds what unevaluatedProperties left over with Python's backtracking `re`
     # on patternProperties' names; the two together are not needed by a form.
-    if named and '"unevaluatedProperties"' in json.dumps(schema):
+    if named and _uses_unevaluated_properties(schema):
         found.append(SchemaProblem("Biểu mẫu không được dùng cùng lúc patternProperties và "
                                    "unevaluatedProperties.", ""))
     return found
+
+
+_SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
+
+
+def _uses_unevaluated_properties(schema: Mapping[str, Any]) -> bool:
+    """Whether some sub-schema uses `unevaluatedProperties` (a field of that name does not)."""
+    stack: list[object] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if "unevaluatedProperties" in node:
+                return True
+            for key, value in node.items():
+                if key in _SCHEMA_MAPS and isinstance(value, dict):
+                    stack.extend(value.values())
+                elif key not in ("const", "enum", "default", "examples"):
+                    stack.append(value)
+    return False
 
 
 def _regex_error(pattern: str, matched: bool | None) -> ValidationError | None:

@@ -151,3 +151,9 @@ def test_a_huge_integer_in_a_fractional_multiple_field_is_answered_not_a_server_
         "Giá trị phải là bội số của 0.5."]
     stepped = FormValidator(_form({"type": "number", "multipleOf": 0.3}))
     assert [e.field for e in stepped.validate_submission({"x": number})] == ["x"]
+
+
+def test_a_field_named_unevaluated_properties_is_not_the_keyword() -> None:
+    schema = {"$schema": S, "type": "object", "patternProperties": {"^x_": {"type": "string"}},
+              "properties": {"unevaluatedProperties": {"type": "string"}}}
+    assert check_schema(schema) == []
