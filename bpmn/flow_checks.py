@@ -119,6 +119,7 @@ def check_structure(scope: Scope, report: Report) -> None:
         else:
             problem("flow.dead_end", f"Từ '{node}' không có đường nào đến sự kiện kết thúc "
                     "(vòng lặp không lối ra).", node)
+    _check_parallel_joins(scope, problem)
     for node, kind in scope.kinds.items():
         if kind not in DECIDING:
             continue
@@ -134,6 +135,48 @@ def check_structure(scope: Scope, report: Report) -> None:
         elif bare:
             problem("gateway.unconditioned", f"Luồng {', '.join(bare)} của cổng '{node}' không có "
                     "điều kiện và không phải luồng mặc định: luôn được chọn.", node, "warning")
+
+
+def _check_parallel_joins(scope: Scope, problem: Any) -> None:
+    """A parallel join waits for a token on every incoming flow: a branch that can leave the
+    parallel part for an end without coming back (an interrupting boundary event, a gateway
+    in the branch) leaves the join waiting for ever and the dossier never ends."""
+    for join, kind in scope.kinds.items():
+        if kind != "parallelGateway" or len(scope.predecessors.get(join, [])) < 2:
+            continue
+        upstream = _reach(scope.predecessors.get(join, []), scope.predecessors)
+        splits = [n for n in upstream if scope.kinds.get(n) == "parallelGateway"
+                  and len(scope.successors.get(n, [])) > 1]
+        inside = _reach_until(
+            [s for split in splits for s in scope.successors.get(split, [])], scope.successors,
+            stop=join) & upstream
+        for node in sorted(inside):
+            for target in scope.successors.get(node, []):
+                if target == join or target in upstream or _adds_a_token(scope, target):
+                    continue
+                problem("flow.parallel_starved",
+                        f"Từ '{node}' hồ sơ có thể rời nhánh song song qua '{target}' mà không đến "
+                        f"cổng hợp '{join}': cổng hợp sẽ chờ nhánh đó mãi và hồ sơ không bao giờ "
+                        "kết thúc. Hãy nối nhánh đó về cổng hợp (hoặc dùng hẹn giờ không ngắt).",
+                        target)
+
+
+def _reach_until(starts: Iterable[str], step: dict[str, list[str]], *, stop: str) -> set[str]:
+    """Like `_reach`, without going past `stop`."""
+    seen: set[str] = set()
+    todo = [n for n in starts if n != stop]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(n for n in step.get(node, []) if n != stop)
+    return seen
+
+
+def _adds_a_token(scope: Scope, node: str) -> bool:
+    """A non-interrupting boundary event starts an extra path; the activity goes on."""
+    return (scope.kinds.get(node) == "boundaryEvent"
+            and scope.elements[node].get("cancelActivity", "true") == "false")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ generated case's data to an end (or a condition refuses that data in Vietnamese)
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, example, given, note, settings
 
 from bpmn.package import Package
@@ -62,6 +61,7 @@ BRANCH_LEAVES_THE_JOIN = Plan(
 @example(TIMER_ENDS_THE_PROCESS)
 @example(TWO_TIMERS_IN_A_ROW)
 @example(INTERNAL_NAMES)
+@example(BRANCH_LEAVES_THE_JOIN)
 def test_a_validated_package_runs_its_case_in_the_sandbox(plan: Plan) -> None:
     note(repr(plan))
     generated = render(plan)
@@ -104,9 +104,9 @@ def test_two_timers_in_a_row_do_not_stall_a_package_test() -> None:
     assert passed == "True", text
 
 
-@pytest.mark.xfail(reason="open: validation accepts a parallel join one branch can leave "
-                          "(bpmn/flow_checks.py)", strict=True)
 def test_a_join_a_branch_can_leave_is_refused_before_a_dossier_hangs_on_it() -> None:
     generated = render(BRANCH_LEAVES_THE_JOIN)
-    _, compiled = validate_package(Package("généré", generated.files))
-    assert compiled is None or walk(compiled, generated.case).error is None
+    report, compiled = validate_package(Package("généré", generated.files))
+    assert compiled is None
+    [problem] = [p for p in report.problems if p.code == "flow.parallel_starved"]
+    assert problem.element == "h4" and "cổng hợp 'g2'" in problem.message
