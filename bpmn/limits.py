@@ -8,6 +8,9 @@ than letting the database refuse it (PostgreSQL) at import or at a citizen's sub
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # A flow node's id: Task.bpmn_id (user tasks), Timer.bpmn_id (timer events), Event.step.
 ELEMENT_ID = 100
 # A user task's name: Task.name.
@@ -26,6 +29,14 @@ AGENCY_CODE = 40
 # A paper of the dossier (components[].name): Attachment.paper, StoredPaper.name.
 PAPER_NAME = 500
 
+# The applicant's name and ID number, copied from the start form into the dossier row:
+# Dossier.applicant_name (and applicant_search), Dossier.applicant_id_number.
+APPLICANT_NAME = 200
+APPLICANT_ID_NUMBER = 20
+# (procedure.json applicant key, default field, label, width)
+APPLICANT_FIELDS = (("name", "ho_ten", "Họ tên", APPLICANT_NAME),
+                    ("id_number", "so_dinh_danh", "Số định danh", APPLICANT_ID_NUMBER))
+
 # (limit, "Model.column") pairs the drift test reads.
 COLUMNS: dict[str, tuple[int, tuple[str, ...]]] = {
     "ELEMENT_ID": (ELEMENT_ID, ("Task.bpmn_id", "Timer.bpmn_id", "Event.step")),
@@ -38,4 +49,22 @@ COLUMNS: dict[str, tuple[int, tuple[str, ...]]] = {
     "PROCEDURE_FIELD": (PROCEDURE_FIELD, ("Procedure.field",)),
     "AGENCY_CODE": (AGENCY_CODE, ("Agency.code", "Draft.agency_code")),
     "PAPER_NAME": (PAPER_NAME, ("Attachment.paper", "StoredPaper.name")),
+    "APPLICANT_NAME": (APPLICANT_NAME, ("Dossier.applicant_name", "Dossier.applicant_search")),
+    "APPLICANT_ID_NUMBER": (APPLICANT_ID_NUMBER, ("Dossier.applicant_id_number",)),
 }
+
+
+def applicant_problems(manifest: Mapping[str, Any], data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field path, Vietnamese message) for an applicant name or ID number in the start
+    form's `data` longer than the dossier's column — whatever the form allows. The sandbox
+    and the engine both ask this, so a package test fails where a submission would."""
+    applicant = manifest.get("applicant", {})
+    found = []
+    for key, default, label, width in APPLICANT_FIELDS:
+        path = str(applicant.get(key, default)) if isinstance(applicant, Mapping) else default
+        value: Any = data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if value is not None and len(str(value)) > width:
+            found.append((path, f"{label} dài quá {width} ký tự."))
+    return found

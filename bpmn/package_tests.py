@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bpmn.compiled import CompiledProcedure
+from bpmn.limits import applicant_problems
 from bpmn.problems import Problem
 from bpmn.runtime import ProcessError, ProcessInstance, ProcessModel, WaitingTask
 from forms import validate_data
@@ -170,6 +171,7 @@ def run_case(compiled: CompiledProcedure, model: ProcessModel, file: str,
     instance: ProcessInstance | None = None
     try:
         _check_form(compiled, compiled.start_form, case["start"], "biểu mẫu nộp hồ sơ")
+        _check_applicant(compiled, case["start"])
         instance = model.start(case["start"])
         message = _drive(compiled, instance, case)
     except (ProcessError, _CaseError) as exc:
@@ -199,6 +201,15 @@ def _check_form(compiled: CompiledProcedure, form: str, data: dict[str, Any], wh
     if errors:
         raise _CaseError(f"dữ liệu {what} không hợp lệ: "
                          + "; ".join(f"{e.field or '(gốc)'}: {e.message}" for e in errors[:3]))
+
+
+def _check_applicant(compiled: CompiledProcedure, data: dict[str, Any]) -> None:
+    """The dossier keeps the applicant's name and ID number in columns of fixed width: a
+    submission with longer ones is refused, so the case is too (`bpmn.limits`)."""
+    problems = applicant_problems(compiled.manifest, data)
+    if problems:
+        raise _CaseError("dữ liệu biểu mẫu nộp hồ sơ không hợp lệ: "
+                         + "; ".join(f"{path}: {message}" for path, message in problems))
 
 
 def _next(ready: list[WaitingTask], expected: list[str], done: int) -> WaitingTask:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from bpmn.limits import applicant_problems
 from bpmn.runtime import ProcessError, ProcessInstance
 from engine.actors import Actor
 from engine.calendar import local_iso
@@ -130,8 +131,8 @@ def create_dossier(
     errors = loaded.validator(compiled.start_form).validate_submission(data)
     if errors:
         raise FormInvalid("Tờ khai chưa hợp lệ.", details=[e.as_dict() for e in errors])
+    _check_applicant_widths(data, compiled.manifest)
     applicant = compiled.manifest.get("applicant", {})
-    _check_applicant_widths(data, applicant)
     now = uow.clock.now()
     try:
         instance = loaded.model.start(data)
@@ -165,19 +166,11 @@ def create_dossier(
     return Created(dossier.id, dossier.row_version, instance, summary)
 
 
-# The applicant's name and ID number are copied into columns of fixed width (engine/models.py).
-APPLICANT_WIDTHS = (("name", "ho_ten", "Họ tên", 200), ("id_number", "so_dinh_danh", "Số định danh", 20))
-
-
-def _check_applicant_widths(data: dict[str, Any], applicant: dict[str, Any]) -> None:
+def _check_applicant_widths(data: dict[str, Any], manifest: dict[str, Any]) -> None:
     """Refuse, by field and in Vietnamese, an applicant name or ID number longer than its
     column (the form may not limit it), instead of failing the insert."""
-    errors = []
-    for key, default, label, width in APPLICANT_WIDTHS:
-        path = str(applicant.get(key, default))
-        value = pick(data, path)
-        if value is not None and len(str(value)) > width:
-            errors.append({"field": path, "message": f"{label} dài quá {width} ký tự."})
+    errors = [{"field": path, "message": message}
+              for path, message in applicant_problems(manifest, data)]
     if errors:
         raise FormInvalid("Tờ khai chưa hợp lệ.", details=errors)
 

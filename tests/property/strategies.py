@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from bpmn.compiled import CompiledProcedure
 from bpmn.expressions import ExpressionError
+from bpmn.limits import applicant_problems
 from bpmn.runtime import ProcessError, ProcessInstance, ProcessModel
 
 MAX_TASKS = 6
@@ -672,6 +673,9 @@ def walk(compiled: CompiledProcedure, case: dict[str, Any]) -> Walk:
     """Drive the case's data through the process the way the sandbox does (named timers fire
     as soon as they wait, the first ready task is worked first) and note where it went."""
     instance: ProcessInstance | None = None
+    refused = applicant_problems(compiled.manifest, case["start"])
+    if refused:  # the engine refuses such a submission, and so does the sandbox
+        return Walk([], None, refusal="; ".join(message for _, message in refused))
     try:
         instance = ProcessModel(compiled.spec).start(case["start"])
         supplies = {k: list(v) for k, v in case["tasks"].items()}

@@ -161,3 +161,16 @@ def test_a_timer_that_ends_the_process_or_leads_to_another_never_stalls_a_case()
     for plan in (TIMER_ENDS_THE_PROCESS, TWO_TIMERS_IN_A_ROW):
         text, passed = _sandbox_result(plan)
         assert passed == "True", text
+
+
+def test_a_case_whose_applicant_would_not_fit_the_dossier_fails_as_the_submission_would() -> None:
+    # The liên thông form does not bound the name: the package test must not pass a case
+    # the engine then refuses ("Họ tên dài quá 200 ký tự."), or validate a case it crashes on.
+    folder = ROOT / "tests" / "packages" / "lien-thong"
+    files = read_package(folder).files
+    case = json.loads(files["tests/lien-thong.json"])[0]
+    case["start"]["ho_ten"] = "Lý " + "Văn " * 60
+    suite = _run(with_cases({n: d for n, d in files.items() if not n.startswith("tests/")}, case))
+    [result] = suite.results
+    assert not result.passed
+    assert "ho_ten: Họ tên dài quá 200 ký tự." in result.message
