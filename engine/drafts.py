@@ -26,7 +26,7 @@ from engine.procedures import published_version
 from engine.ratelimit import hit, in_minutes
 from engine.uow import UnitOfWork
 from forms import field_schema, keep_read_only
-from forms.validation import MAX_DATA_BYTES, data_size
+from forms.limits import MAX_DATA_BYTES, data_size
 
 # Where the applicant's known facts go in a start form, unless the manifest's `applicant`
 # names other fields: account attribute → form field.

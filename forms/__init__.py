@@ -1,16 +1,10 @@
 """JSON-Schema forms: check a schema, validate data with Vietnamese messages, render HTML."""
 
+from forms.problems import FieldError, SchemaProblem, nesting_depth
 from forms.render import PaperSlot, render_form, render_summary
+from forms.schemas import check_schema
 from forms.submission import FormSubmission, keep_read_only, parse_submission
-from forms.validation import (
-    FieldError,
-    FormValidator,
-    SchemaProblem,
-    check_schema,
-    field_schema,
-    nesting_depth,
-    validate_data,
-)
+from forms.validation import FormValidator, field_schema, validate_data
 
 __all__ = [
     "FieldError",

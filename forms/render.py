@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from forms.problems import CONDITION_KEYWORDS, FieldError
 from forms.submission import ADD, REMOVE
-from forms.validation import CONDITION_KEYWORDS, FieldError, discriminator, field_schema
+from forms.validation import discriminator, field_schema
 
 Json = Mapping[str, Any]
 

@@ -16,7 +16,7 @@ from forms import (
     render_form,
     render_summary,
 )
-from forms.validation import MAX_DATA_BYTES
+from forms.limits import MAX_DATA_BYTES
 
 PAPERS_REQUEST_LIMIT = 32 * 1024 * 1024
 # A JSON submission carries the form's data only (at most MAX_DATA_BYTES, written with

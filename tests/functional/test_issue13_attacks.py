@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from engine.models import Dossier, Event, Task
 from engine.notifications import NOTIFICATIONS, Gateways, NullGateway, SmtpEmail, deliver_pending, enqueue
 from engine.platform import Platform
-from forms.validation import UNSTORABLE_TEXT
+from forms.limits import UNSTORABLE_TEXT
 from tests.helpers import MINH_XUAN, PERMIT, login, permit_data
 from tests.service.test_timers import Inbox
 

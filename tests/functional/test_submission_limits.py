@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from engine.clock import FixedClock
 from engine.models import Dossier, Draft, Event, Task
 from engine.platform import Platform
-from forms.validation import MAX_LIST_ROWS, MAX_TEXT_CHARS, submission_problems
+from forms.limits import MAX_LIST_ROWS, MAX_TEXT_CHARS, submission_problems
 from tests.functional.test_citizen_area import PAGE, draft_key, flat, post_form
 from tests.functional.test_desk import PAPERS
 from tests.helpers import MINH_XUAN, PERMIT, login, paper_files, permit_data

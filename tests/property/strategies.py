@@ -675,7 +675,7 @@ def walk(compiled: CompiledProcedure, case: dict[str, Any]) -> Walk:
     instance: ProcessInstance | None = None
     refused = applicant_problems(compiled.manifest, case["start"])
     if refused:  # the engine refuses such a submission, and so does the sandbox
-        return Walk([], None, refusal="; ".join(message for _, message in refused))
+        return Walk([], None, refusal="; ".join(f"{path}: {message}" for path, message in refused))
     try:
         instance = ProcessModel(compiled.spec).start(case["start"])
         supplies = {k: list(v) for k, v in case["tasks"].items()}
