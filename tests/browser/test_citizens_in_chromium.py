@@ -75,6 +75,7 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     assert all("giấy phép xây dựng" in r.lower() for r in results.all_inner_texts())
     page.screenshot(path=str(shots / "1-search.png"), full_page=True)
     results.first.get_by_role("link").click()
+    page.wait_for_load_state("load")  # forms.js is deferred: it has run by the load event
 
     # The account's facts are filled in; the conditional field waits for its condition.
     assert page.locator("#f-so_dinh_danh").input_value() == "008090001234"
