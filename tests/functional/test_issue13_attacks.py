@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import io
 import json
-import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -24,8 +21,8 @@ from engine.models import Dossier, Event, Task
 from engine.notifications import NOTIFICATIONS, Gateways, NullGateway, SmtpEmail, deliver_pending, enqueue
 from engine.platform import Platform
 from forms.limits import UNSTORABLE_TEXT
+from tests.conftest import Inbox
 from tests.helpers import MINH_XUAN, PERMIT, login, permit_data
-from tests.service.test_timers import Inbox
 
 API = "/api/v1/dossiers"
 
@@ -138,24 +135,9 @@ def test_an_address_with_a_line_break_is_not_an_e_mail_address() -> None:
     assert "email" not in {e.field for e in validator.validate({"email": "an.nguyen@example.vn"})}
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    """A real SMTP server on loopback that keeps what it receives."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
 def test_one_undeliverable_address_does_not_stall_the_outbox(
-        platform: Platform, smtp_server: tuple[Inbox, int]) -> None:
-    inbox, port = smtp_server
+        platform: Platform, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
     with platform.uow() as uow:  # as a version stored before the check could hold it
         enqueue(uow, channel="email", recipient=BAD_ADDRESS, subject="Hồ sơ A", body="A")
         enqueue(uow, channel="email", recipient="binh@example.vn", subject="Hồ sơ B", body="B")

@@ -7,14 +7,9 @@ from __future__ import annotations
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
 from datetime import datetime
-from email import message_from_bytes, policy
 from pathlib import Path
-from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from engine import procedures, versions
@@ -25,6 +20,7 @@ from engine.models import Event, Notification, Task, Timer
 from engine.notifications import Gateways, NullGateway, SmtpEmail, deliver_pending
 from engine.platform import Platform
 from engine.timers import due_timers, fire_timer
+from tests.conftest import Inbox
 from tests.helpers import MINH_XUAN, PERMIT
 from tests.service.test_legal_clock import Desk
 
@@ -98,32 +94,6 @@ def test_a_step_done_in_time_cancels_its_reminders_and_escalation(
     with platform.uow() as uow:
         subjects = uow.session.scalars(select(Notification.subject)).all()
     assert subjects and all("«Xem xét, ký duyệt»" in s for s in subjects)
-
-
-class Inbox:
-    """A local SMTP server (aiosmtpd) that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
-                                                                      policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def test_reminders_are_received_by_a_real_smtp_server(
