@@ -11,6 +11,11 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from engine import procedures, tasks, versions
+from engine.accounts import authenticate
+from engine.actors import SYSTEM, Actor
+from engine.inbox import inbox as inbox_of
+from engine.platform import Platform
 from engine.seed import AN_TUONG, DEMO_PASSWORD, MINH_XUAN
 
 PERMIT = "1.009994"
@@ -110,3 +115,46 @@ def paper_files(count: int = 3) -> dict[str, tuple[io.BytesIO, str]]:
     required ones by default), as a browser posts them."""
     return {f"_file.{i}": (io.BytesIO(PDF + str(i).encode()), f"giay-{i}.pdf")
             for i in range(count)}
+
+
+def import_and_publish(platform: Platform, path: Path, agency_code: str = MINH_XUAN) -> dict[str, Any]:
+    """Import a package folder as the system and publish the new version; its summary."""
+    with platform.uow() as uow:
+        report, version = procedures.import_package(uow, actor=SYSTEM, agency_code=agency_code,
+                                                    path=path)
+    assert version is not None, report.as_text()
+    with platform.uow() as uow:
+        versions.act(uow, actor=SYSTEM, agency_code=agency_code, code=version["code"],
+                     number=version["number"], action="publish")
+    return version
+
+
+class Officers:
+    """Demo officers working their inboxes through the engine services (no HTTP)."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.cache: dict[str, Actor] = {}
+
+    def actor(self, username: str) -> Actor:
+        """The officer, logged in once."""
+        if username not in self.cache:
+            with self.platform.uow() as uow:
+                self.cache[username] = authenticate(uow, username=username,
+                                                     password=DEMO_PASSWORD)
+        return self.cache[username]
+
+    def inbox(self, username: str) -> list[dict[str, Any]]:
+        """The officer's open tasks."""
+        with self.platform.uow() as uow:
+            return list(inbox_of(uow, actor=self.actor(username))["tasks"])
+
+    def task(self, username: str, step: str) -> dict[str, Any]:
+        """The officer's open task at `step`."""
+        return next(t for t in self.inbox(username) if t["step"] == step)
+
+    def complete(self, username: str, step: str, data: dict[str, Any]) -> None:
+        """Complete the officer's open task at `step` with `data`."""
+        task = self.task(username, step)
+        with self.platform.uow() as uow:
+            tasks.complete_task(uow, actor=self.actor(username), task_id=task["id"], data=data)

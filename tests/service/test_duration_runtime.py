@@ -14,14 +14,14 @@ from xml.sax.saxutils import escape
 import pytest
 from sqlalchemy import func, select
 
-from engine import dossiers, procedures, versions
-from engine.actors import ANONYMOUS, SYSTEM
+from engine import dossiers
+from engine.actors import ANONYMOUS
 from engine.calendar import VN_TZ
 from engine.clock import FixedClock
 from engine.errors import Invalid
 from engine.models import Dossier, Procedure, ProcedureVersion, Task, Timer
 from engine.platform import Platform
-from tests.helpers import MINH_XUAN, PERMIT, permit_data
+from tests.helpers import MINH_XUAN, PERMIT, import_and_publish, permit_data
 from tests.service.test_legal_clock import Desk
 
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
@@ -41,13 +41,7 @@ def publish(platform: Platform, tmp_path: Path, old: str, new: str) -> None:
     source = bpmn.read_text(encoding="utf-8")
     assert old in source
     bpmn.write_text(source.replace(old, new), encoding="utf-8")
-    with platform.uow() as uow:
-        report, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                                    path=package)
-    assert version is not None, report.as_text()
-    with platform.uow() as uow:
-        versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=PERMIT,
-                     number=version["number"], action="publish")
+    import_and_publish(platform, package)
 
 
 def timer_due(platform: Platform) -> datetime:
@@ -110,13 +104,7 @@ def test_a_step_deadline_in_months_is_computed_on_the_calendar(
     bpmn.write_text(bpmn.read_text(encoding="utf-8").replace(
         '<spiffworkflow:property name="deadline" value="P10D" />',
         '<spiffworkflow:property name="deadline" value="P1Y" />'), encoding="utf-8")
-    with platform.uow() as uow:
-        report, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                                    path=package)
-    assert version is not None, report.as_text()
-    with platform.uow() as uow:
-        versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=PERMIT,
-                     number=version["number"], action="publish")
+    import_and_publish(platform, package)
     clock.set(at("2027-02-27 10:00"))  # a Saturday: the year ends on Sun 27 Feb 2028 → Monday
     Desk(platform, clock).receive()
     assert step_due(platform, "tham_dinh") == at("2028-02-28 10:00")

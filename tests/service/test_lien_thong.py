@@ -6,20 +6,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
-from engine import dossiers, procedures, tasks, versions
-from engine.accounts import authenticate
-from engine.actors import ANONYMOUS, SYSTEM, Actor
+from engine import dossiers
+from engine.actors import ANONYMOUS
 from engine.calendar import VN_TZ
 from engine.clock import FixedClock
-from engine.inbox import inbox
 from engine.models import Agency, Task
 from engine.platform import Platform
-from engine.seed import DEMO_PASSWORD, MINH_XUAN, SO_XAY_DUNG
+from engine.seed import SO_XAY_DUNG
 from engine.timers import due_timers, fire_timer
+from tests.helpers import Officers, import_and_publish
 
 PACKAGE = Path(__file__).resolve().parents[1] / "packages" / "lien-thong"
 
@@ -28,38 +26,10 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=VN_TZ)
 
 
-class Officers:
-    def __init__(self, platform: Platform) -> None:
-        self.platform = platform
-        self.cache: dict[str, Actor] = {}
-
-    def actor(self, username: str) -> Actor:
-        if username not in self.cache:
-            with self.platform.uow() as uow:
-                self.cache[username] = authenticate(uow, username=username,
-                                                     password=DEMO_PASSWORD)
-        return self.cache[username]
-
-    def inbox(self, username: str) -> list[dict[str, Any]]:
-        with self.platform.uow() as uow:
-            return list(inbox(uow, actor=self.actor(username))["tasks"])
-
-    def complete(self, username: str, step: str, data: dict[str, Any]) -> None:
-        task = next(t for t in self.inbox(username) if t["step"] == step)
-        with self.platform.uow() as uow:
-            tasks.complete_task(uow, actor=self.actor(username), task_id=task["id"], data=data)
-
-
 def test_consultation_escalation_and_call_activity_across_agencies(
     platform: Platform, clock: FixedClock
 ) -> None:
-    with platform.uow() as uow:
-        report, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                                    path=PACKAGE)
-    assert version is not None, report.as_text()
-    with platform.uow() as uow:
-        versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code="TEST.LT.01",
-                                   number=1, action="publish")
+    import_and_publish(platform, PACKAGE)
     with platform.uow() as uow:
         code = dossiers.submit_dossier(uow, actor=ANONYMOUS, procedure_code="TEST.LT.01",
                                        data={"ho_ten": "Vũ Văn Minh", "so_dinh_danh": "008090005678"}

@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import dossiers, procedures, tasks, versions
+from engine import dossiers, tasks
 from engine.accounts import authenticate
-from engine.actors import ANONYMOUS, SYSTEM, Actor
+from engine.actors import ANONYMOUS, Actor
 from engine.models import Dossier, Task
 from engine.platform import Platform
-from engine.seed import DEMO_PASSWORD, MINH_XUAN
+from engine.seed import DEMO_PASSWORD
+from tests.helpers import import_and_publish
 
 PACKAGE = Path(__file__).resolve().parents[1] / "packages" / "rework-loop"
 ROUNDS = 2000
@@ -53,13 +54,7 @@ class Desk:
 def test_a_dossier_sent_back_two_thousand_times_still_advances_with_bounded_state(
     platform: Platform,
 ) -> None:
-    with platform.uow() as uow:
-        report, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                                    path=PACKAGE)
-    assert version is not None, report.as_text()
-    with platform.uow() as uow:
-        versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=version["code"],
-                     number=version["number"], action="publish")
+    version = import_and_publish(platform, PACKAGE)
     with platform.uow() as uow:
         code = dossiers.submit_dossier(uow, actor=ANONYMOUS, procedure_code=version["code"],
                                        data=CASE["start"])["code"]

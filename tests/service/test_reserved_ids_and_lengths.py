@@ -13,15 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from bpmn import limits
-from engine import dossiers, procedures, tasks, versions
-from engine.accounts import authenticate
-from engine.actors import ANONYMOUS, SYSTEM, Actor
+from engine import dossiers, procedures
+from engine.actors import ANONYMOUS, SYSTEM
 from engine.errors import Invalid
-from engine.inbox import inbox
 from engine.models import Account, Agency, Dossier, Procedure, RoleGrant, Task, Timer
 from engine.platform import Platform
-from engine.seed import DEMO_PASSWORD, MINH_XUAN
-from tests.helpers import PERMIT, permit_data
+from engine.seed import MINH_XUAN
+from tests.helpers import PERMIT, Officers, import_and_publish, permit_data
 from tests.unit.test_limits import long_package
 from tests.unit.test_reserved_ids import PROCESS, reserved_package
 
@@ -29,41 +27,6 @@ EXTRACT_START = {"ho_ten": "Trần Thị Hoa", "so_dinh_danh": "008190004321",
                  "dien_thoai": "0987654321", "loai_trich_luc": "khai_sinh",
                  "nguoi_duoc_cap": "Trần Minh Khôi", "quan_he": "cha_me",
                  "ngay_dang_ky": "2019-05-12", "so_dang_ky": "115/2019", "so_luong_ban_sao": 2}
-
-
-class People:
-    """Demo officers completing their inbox's tasks through the engine services."""
-
-    def __init__(self, platform: Platform) -> None:
-        self.platform = platform
-        self.cache: dict[str, Actor] = {}
-
-    def actor(self, username: str) -> Actor:
-        if username not in self.cache:
-            with self.platform.uow() as uow:
-                self.cache[username] = authenticate(uow, username=username,
-                                                     password=DEMO_PASSWORD)
-        return self.cache[username]
-
-    def task(self, username: str, step: str) -> dict[str, Any]:
-        with self.platform.uow() as uow:
-            mine = inbox(uow, actor=self.actor(username))["tasks"]
-        return next(t for t in mine if t["step"] == step)
-
-    def complete(self, username: str, step: str, data: dict[str, Any]) -> None:
-        task = self.task(username, step)
-        with self.platform.uow() as uow:
-            tasks.complete_task(uow, actor=self.actor(username), task_id=task["id"], data=data)
-
-
-def _import_and_publish(platform: Platform, folder: Path, code: str) -> None:
-    with platform.uow() as uow:
-        report, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                                    path=folder)
-    assert version is not None, report.as_text()
-    with platform.uow() as uow:
-        versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=code,
-                     number=version["number"], action="publish")
 
 
 def _submit(platform: Platform, code: str, data: dict[str, Any]) -> str:
@@ -76,9 +39,9 @@ def _submit(platform: Platform, code: str, data: dict[str, Any]) -> str:
 def test_a_dossier_through_spiffworkflow_reserved_ids_ends_granted(
     platform: Platform, tmp_path: Path
 ) -> None:
-    _import_and_publish(platform, reserved_package(tmp_path), PERMIT)
+    import_and_publish(platform, reserved_package(tmp_path))
     code = _submit(platform, PERMIT, permit_data())
-    people = People(platform)
+    people = Officers(platform)
     people.complete("motcua.minhxuan", f"{PROCESS}.EndJoin", {"ket_qua_kiem_tra": "tiep_nhan"})
     with platform.uow() as uow:
         dossier_id = uow.session.scalar(select(Dossier.id).where(Dossier.code == code))
@@ -118,9 +81,9 @@ def test_a_package_filling_every_column_exactly_imports_and_runs(
         agency_id = uow.session.scalars(select(Agency.id).where(Agency.code == MINH_XUAN)).one()
         uow.session.add(RoleGrant(account_id=account.id, agency_id=agency_id, role=role))
         uow.commit()
-    _import_and_publish(platform, folder, code)
+    import_and_publish(platform, folder)
     dossier_code = _submit(platform, code, EXTRACT_START)
-    people = People(platform)
+    people = Officers(platform)
     people.complete("motcua.minhxuan", "tl_tiep_nhan", {"ket_qua_kiem_tra": "tiep_nhan"})
     opened = people.task("hotich.minhxuan", step)
     assert opened["name"] == "T" * limits.TASK_NAME
@@ -163,9 +126,9 @@ def test_a_condition_over_budget_at_run_time_refuses_the_step_cleanly(
     schema = json.loads(form.read_text(encoding="utf-8"))
     schema["properties"]["so_chu_so"] = {"type": "integer", "title": "Số chữ số làm tròn"}
     form.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
-    _import_and_publish(platform, folder, "TEST.NGAN_SACH.01")
+    import_and_publish(platform, folder)
     code = _submit(platform, "TEST.NGAN_SACH.01", EXTRACT_START)
-    people = People(platform)
+    people = Officers(platform)
     people.complete("motcua.minhxuan", "tl_tiep_nhan", {"ket_qua_kiem_tra": "tiep_nhan"})
     started = time.perf_counter()
     with pytest.raises(Invalid, match="round"):

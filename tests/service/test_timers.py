@@ -12,8 +12,6 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine import procedures, versions
-from engine.actors import SYSTEM
 from engine.calendar import VN_TZ
 from engine.clock import FixedClock
 from engine.models import Event, Notification, Task, Timer
@@ -21,7 +19,7 @@ from engine.notifications import Gateways, NullGateway, SmtpEmail, deliver_pendi
 from engine.platform import Platform
 from engine.timers import due_timers, fire_timer
 from tests.conftest import Inbox
-from tests.helpers import MINH_XUAN, PERMIT
+from tests.helpers import import_and_publish
 from tests.service.test_legal_clock import Desk
 
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
@@ -194,13 +192,7 @@ def test_an_intermediate_timer_waits_in_working_time_then_moves_on(
                      "<bpmn:flowNodeRef>tham_dinh</bpmn:flowNodeRef>"
                      "<bpmn:flowNodeRef>niem_yet</bpmn:flowNodeRef>"))
     bpmn.write_text(text, encoding="utf-8")
-    with platform.uow() as uow:
-        report, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                                    path=package)
-    assert version is not None, report.as_text()
-    with platform.uow() as uow:
-        versions.act(uow, actor=SYSTEM, agency_code=MINH_XUAN, code=PERMIT,
-                                   number=version["number"], action="publish")
+    import_and_publish(platform, package)
     clock.set(at("2026-11-25 10:00"))
     desk = Desk(platform, clock)
     desk.receive()
