@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.unit.test_package_test_steps import nested, rework_case, rework_package, with_cases
+from tests.unit.test_package_test_steps import long_suite, nested
 from webapp.cli import gunicorn_command, main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +91,7 @@ def test_a_case_whose_run_raises_fails_alone_and_the_command_says_why(tmp_path: 
 
 def test_a_suite_longer_than_the_limit_is_stopped_with_a_clear_message(tmp_path: Path) -> None:
     package = tmp_path / "goi"
-    for name, data in with_cases(rework_package(), *[rework_case(150)] * 12).items():
+    for name, data in long_suite().items():
         (package / name).parent.mkdir(parents=True, exist_ok=True)
         (package / name).write_bytes(data)
     started = time.monotonic()

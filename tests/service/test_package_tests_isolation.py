@@ -5,7 +5,6 @@ version is stored afterwards, in one short transaction, whatever the tests did."
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -25,7 +24,7 @@ from engine.models import Procedure, ProcedureVersion
 from engine.package_runner import TestLimits, run_in_process, run_isolated
 from engine.platform import Platform
 from tests.helpers import MINH_XUAN, PERMIT
-from tests.unit.test_package_test_steps import rework_case, rework_package
+from tests.unit.test_package_test_steps import long_suite
 
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 
@@ -106,12 +105,7 @@ def test_the_designer_page_validates_its_package_without_holding_the_database(
 
 def test_a_suite_that_runs_too_long_is_stopped_at_the_limit_and_the_draft_is_kept(
         platform: Platform) -> None:
-    # Forty seconds or more of work, in three case files (each under the 5 MB file limit):
-    # with flat history a loop step costs about a millisecond, so it takes many rounds.
-    files = rework_package()
-    for number in range(3):
-        files[f"tests/vong-{number}.json"] = json.dumps(
-            [rework_case(1000)] * 8, ensure_ascii=False).encode("utf-8")
+    files = long_suite()
     report, compiled = validate_package(Package("goi", files))
     assert compiled is not None, report.as_text()
     runner = procedures.isolated_runner(TestLimits(seconds=2))

@@ -62,6 +62,17 @@ def with_cases(files: dict[str, bytes], *cases: dict[str, Any]) -> dict[str, byt
     return {**files, "tests/ca.json": json.dumps(list(cases), ensure_ascii=False).encode("utf-8")}
 
 
+def long_suite() -> dict[str, bytes]:
+    """The rework package with forty seconds or more of loop work in three case files (each
+    under the 5 MB file limit): with flat history a loop step costs about a millisecond, so
+    a suite that must outlast a time limit takes many rounds."""
+    files = rework_package()
+    for number in range(3):
+        files[f"tests/vong-{number}.json"] = json.dumps(
+            [rework_case(1000)] * 8, ensure_ascii=False).encode("utf-8")
+    return files
+
+
 def _run(files: dict[str, bytes]) -> Suite:
     report, compiled = validate_package(Package("vong-lap", files))
     assert compiled is not None, report.as_text()
