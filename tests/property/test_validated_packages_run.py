@@ -345,6 +345,9 @@ def _examples(database_url: str) -> int:
     return 25 if database_url.startswith("sqlite") else 6
 
 
+# Each example imports, publishes and walks a dossier through the real services: beside the
+# rest of the suite on two busy cores the PostgreSQL run can pass the default 120 s.
+@pytest.mark.timeout(600)
 def test_a_validated_generated_package_runs_in_the_engine(platform: Platform, clock: FixedClock) -> None:
     @settings(max_examples=_examples(platform.database_url), deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
