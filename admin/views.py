@@ -23,27 +23,22 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from engine import (
-    accounts,
-    api_keys,
-    audit_log,
-    calendars,
-    dashboard,
-    deadlines,
-    indicators,
-    procedures,
-    report_export,
-    reports,
-    sandbox,
-    timers,
-)
-from engine import versions as lifecycle
-from engine.actors import Actor
-from engine.audit_log import AuditFilter
-from engine.calendar import VN_TZ
-from engine.errors import ServiceError
-from engine.platform import Platform
-from engine.uow import UnitOfWork
+from engine.core.actors import Actor
+from engine.core.clock import VN_TZ
+from engine.core.errors import ServiceError
+from engine.core.uow import UnitOfWork
+from engine.dossiers import deadlines, timers
+from engine.identity import accounts, api_keys
+from engine.legal_clock import calendars
+from engine.procedures import catalogue as procedures
+from engine.procedures import sandbox
+from engine.procedures import versions as lifecycle
+from engine.records import audit_search as audit_log
+from engine.records.audit_search import AuditFilter
+from engine.reports import dashboard, indicators
+from engine.reports import exports as report_export
+from engine.reports import statistics as reports
+from engine.wiring import Platform
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri", template_folder="templates",
                static_folder="static", static_url_path="/tai-nguyen")

@@ -22,12 +22,13 @@ from SpiffWorkflow.task import TaskState
 from sqlalchemy import func, select
 
 from bpmn.runtime import SafeEnvironment
-from engine import dossiers, tasks
-from engine.accounts import authenticate
-from engine.actors import ANONYMOUS, Actor
-from engine.models import Dossier, Task
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS, Actor
+from engine.core.models import Dossier, Task
+from engine.dossiers import submit as dossiers
+from engine.dossiers import tasks
+from engine.identity.accounts import authenticate
 from engine.seed import DEMO_PASSWORD, MINH_XUAN, PROCEDURES, load_samples
+from engine.wiring import Platform
 
 PACKAGE = PROCEDURES / "cap-giay-phep-xay-dung-nha-o"
 PROCESS_ID = "cap_gpxd_nha_o_rieng_le"

@@ -19,13 +19,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from engine.accounts import create_account
-from engine.actors import SYSTEM
-from engine.models import Agency, Province
-from engine.platform import Platform
-from engine.procedures import import_package
+from engine.core.actors import SYSTEM
+from engine.core.models import Agency, Province
+from engine.identity.accounts import create_account
+from engine.procedures.catalogue import import_package
+from engine.procedures.versions import act
 from engine.seed import DEMO_PASSWORD, PROCEDURES
-from engine.versions import act
+from engine.wiring import Platform
 from webapp import create_app
 
 ADMIN_URL = os.environ.get("MOTCUA_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

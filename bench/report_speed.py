@@ -15,10 +15,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from bench.inbox_latency import ADMIN_URL, _database, _setup
-from engine.actors import SYSTEM
-from engine.indicators import indicators
-from engine.platform import Platform
-from engine.reports import Period, statistics_report
+from engine.core.actors import SYSTEM
+from engine.reports.indicators import indicators
+from engine.reports.statistics import Period, statistics_report
+from engine.wiring import Platform
 
 DOSSIERS = 1_000_000
 EVENTS_PER_DOSSIER = 10

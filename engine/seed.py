@@ -9,15 +9,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engine.accounts import create_account
-from engine.actors import SYSTEM
-from engine.calendar import VN_TZ
-from engine.calendars import default_periods
-from engine.errors import Invalid
-from engine.models import Account, Agency, Province
-from engine.platform import Platform
-from engine.procedures import import_package
-from engine.versions import act
+from engine.core.actors import SYSTEM
+from engine.core.clock import VN_TZ
+from engine.core.errors import Invalid
+from engine.core.models import Account, Agency, Province
+from engine.identity.accounts import create_account
+from engine.legal_clock.calendars import default_periods
+from engine.procedures.catalogue import import_package
+from engine.procedures.versions import act
+from engine.wiring import Platform
 
 PROCEDURES = Path(__file__).resolve().parent.parent / "procedures"
 DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105 - printed by `make run` on purpose

@@ -25,10 +25,9 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.calendar import VN_TZ
-from engine.clock import FixedClock
-from engine.platform import Platform
+from engine.core.clock import VN_TZ, FixedClock
 from engine.seed import DEMO_PASSWORD, load_samples
+from engine.wiring import Platform
 
 PG_ADMIN_URL = os.environ.get(
     "MOTCUA_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -11,12 +11,14 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from engine import procedures, tasks, versions
-from engine.accounts import authenticate
-from engine.actors import SYSTEM, Actor
-from engine.inbox import inbox as inbox_of
-from engine.platform import Platform
+from engine.core.actors import SYSTEM, Actor
+from engine.dossiers import tasks
+from engine.dossiers.inbox import inbox as inbox_of
+from engine.identity.accounts import authenticate
+from engine.procedures import catalogue as procedures
+from engine.procedures import versions
 from engine.seed import AN_TUONG, DEMO_PASSWORD, MINH_XUAN
+from engine.wiring import Platform
 
 PERMIT = "1.009994"
 EXTRACT = "2.000635"

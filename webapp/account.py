@@ -10,10 +10,10 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from engine import passwords, second_factor, sessions
-from engine.accounts import authenticate
-from engine.actors import Actor
-from engine.errors import FormInvalid, Invalid, SecondFactorRequired, ServiceError, Unauthenticated
+from engine.core.actors import Actor
+from engine.core.errors import FormInvalid, Invalid, SecondFactorRequired, ServiceError, Unauthenticated
+from engine.identity import passwords, second_factor, sessions
+from engine.identity.accounts import authenticate
 from webapp.context import client_address, current_actor, uow
 from webapp.security import begin_login, hold_token, log_out, safe_next, session_token
 

@@ -12,34 +12,23 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from engine import (
-    actions,
-    api_keys,
-    attachments,
-    calendars,
-    citizens,
-    deadlines,
-    documents,
-    dossiers,
-    feedback,
-    indicators,
-    passwords,
-    payments,
-    procedures,
-    report_export,
-    reports,
-    sandbox,
-    sessions,
-    tasks,
-    versions,
-)
-from engine.accounts import authenticate, unlock_account
-from engine.actors import Actor
-from engine.calendars import parse_instant
-from engine.desk import receive_paper_dossier
-from engine.errors import Invalid
-from engine.handover import hand_over
-from engine.inbox import inbox
+from engine.applicants import attachments, citizens, feedback, payments
+from engine.applicants.desk import receive_paper_dossier
+from engine.core.actors import Actor
+from engine.core.errors import Invalid
+from engine.dossiers import actions, deadlines, tasks
+from engine.dossiers import submit as dossiers
+from engine.dossiers.handover import hand_over
+from engine.dossiers.inbox import inbox
+from engine.identity import api_keys, passwords, sessions
+from engine.identity.accounts import authenticate, unlock_account
+from engine.legal_clock import calendars
+from engine.legal_clock.calendars import parse_instant
+from engine.procedures import catalogue as procedures
+from engine.procedures import sandbox, versions
+from engine.reports import documents, indicators
+from engine.reports import exports as report_export
+from engine.reports import statistics as reports
 from forms import nesting_depth
 from webapp.account import reset_link_base
 from webapp.context import client_address, current_actor, platform, uow

@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import Flask
 
-from engine.citizens import DEFAULT_RATING_LABELS
-from engine.payments import NullPaymentGateway
-from engine.platform import Platform
+from engine.applicants.citizens import DEFAULT_RATING_LABELS
+from engine.applicants.payments import NullPaymentGateway
+from engine.wiring import Platform
 from webapp.errors import StrictJSONProvider
 from webapp.security import SESSION_POLICY
 from webapp.text import URGENCY_LABELS, vn_datetime

@@ -8,10 +8,14 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from engine import attachments, dashboard, documents, dossiers, drafts, feedback, procedures
-from engine.calendar import VN_TZ
-from engine.errors import FormInvalid, NotFound, RateLimited
-from engine.text import fold
+from engine.applicants import attachments, feedback
+from engine.core.clock import VN_TZ
+from engine.core.errors import FormInvalid, NotFound, RateLimited
+from engine.core.text import fold
+from engine.dossiers import drafts
+from engine.dossiers import submit as dossiers
+from engine.procedures import catalogue as procedures
+from engine.reports import dashboard, documents
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD, STORED_FIELD
 from webapp.context import client_address, current_actor, uow

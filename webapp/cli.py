@@ -11,16 +11,17 @@ from typing import NoReturn
 
 import click
 
-from engine.actors import SYSTEM
-from engine.audit import verify as verify_audit
-from engine.calendar import VN_TZ, BusinessCalendar
-from engine.calendars import parse_instant, province_calendar
-from engine.errors import ServiceError
-from engine.package_runner import TestLimits
-from engine.platform import Platform
-from engine.procedures import check_path, import_package, isolated_runner, run_tests_at
+from engine.core.actors import SYSTEM
+from engine.core.audit import verify as verify_audit
+from engine.core.clock import VN_TZ
+from engine.core.errors import ServiceError
+from engine.legal_clock.calendar import BusinessCalendar
+from engine.legal_clock.calendars import parse_instant, province_calendar
+from engine.procedures.catalogue import check_path, import_package, isolated_runner, run_tests_at
+from engine.procedures.package_runner import TestLimits
+from engine.procedures.versions import act
 from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
-from engine.versions import act
+from engine.wiring import Platform
 
 
 def _platform() -> Platform:

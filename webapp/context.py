@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, request, session
 
-from engine.actors import ANONYMOUS, Actor
-from engine.api_keys import authenticate_key, log_call
-from engine.errors import RateLimited, Unauthenticated
-from engine.platform import Platform
-from engine.sessions import resume_session
-from engine.uow import UnitOfWork
+from engine.core.actors import ANONYMOUS, Actor
+from engine.core.errors import RateLimited, Unauthenticated
+from engine.core.uow import UnitOfWork
+from engine.identity.api_keys import authenticate_key, log_call
+from engine.identity.sessions import resume_session
+from engine.wiring import Platform
 
 
 def platform() -> Platform:

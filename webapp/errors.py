@@ -29,8 +29,8 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadHost, HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine.errors import RateLimited, ServiceError
-from engine.sessions import EXPIRED
+from engine.core.errors import RateLimited, ServiceError
+from engine.identity.sessions import EXPIRED
 
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",

@@ -18,19 +18,12 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from engine import (
-    attachments,
-    citizens,
-    datastore,
-    deadlines,
-    drafts,
-    feedback,
-    passwords,
-    payments,
-)
-from engine.actors import Actor
-from engine.attachments import RESULT_PAPER
-from engine.errors import FormInvalid
+from engine.applicants import attachments, citizens, datastore, feedback, payments
+from engine.applicants.attachments import RESULT_PAPER
+from engine.core.actors import Actor
+from engine.core.errors import FormInvalid
+from engine.dossiers import deadlines, drafts
+from engine.identity import passwords
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
 from webapp.context import client_address, current_actor, uow

@@ -7,11 +7,14 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import actions, attachments, deadlines, dossiers, feedback, payments, procedures, tasks
-from engine import inbox as inbox_service
-from engine.calendars import parse_instant
-from engine.desk import receive_paper_dossier
-from engine.errors import Conflict, FormInvalid, ServiceError
+from engine.applicants import attachments, feedback, payments
+from engine.applicants.desk import receive_paper_dossier
+from engine.core.errors import Conflict, FormInvalid, ServiceError
+from engine.dossiers import actions, deadlines, tasks
+from engine.dossiers import inbox as inbox_service
+from engine.dossiers import submit as dossiers
+from engine.legal_clock.calendars import parse_instant
+from engine.procedures import catalogue as procedures
 from webapp.context import current_actor, platform, uow
 from webapp.filters import inbox_filter
 from webapp.formpage import field_errors, form_html, parse_posted, summary_html

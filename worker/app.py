@@ -16,8 +16,8 @@ from typing import Any, cast
 
 from celery import Celery
 
-from engine.notifications import Gateways, NullGateway, SmtpEmail
-from engine.platform import Platform
+from engine.records.outbox import Gateways, NullGateway, SmtpEmail
+from engine.wiring import Platform
 
 SWEEP_SECONDS = 30.0
 

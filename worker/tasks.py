@@ -7,12 +7,12 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from engine import timers
-from engine.accounts import lock_inactive_accounts
-from engine.drafts import forget_stale_drafts
-from engine.notifications import deliver_pending
-from engine.ratelimit import forget_old_hits
-from engine.sessions import end_expired_sessions
+from engine.dossiers import timers
+from engine.dossiers.drafts import forget_stale_drafts
+from engine.identity.accounts import lock_inactive_accounts
+from engine.identity.ratelimit import forget_old_hits
+from engine.identity.sessions import end_expired_sessions
+from engine.records.outbox import deliver_pending
 from worker.app import context
 
 log = logging.getLogger("motcua.worker")

@@ -6,8 +6,8 @@ import os
 
 from alembic import context
 
-from engine.db import make_engine
-from engine.models import Base
+from engine.core.db import make_engine
+from engine.core.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.clock import SystemClock
-from engine.models import Dossier, Task
-from engine.platform import Platform
+from engine.core.clock import SystemClock
+from engine.core.models import Dossier, Task
+from engine.wiring import Platform
 from tests.service.test_reports import _insert
 
 PASSWORD = "motcua-demo-2026"

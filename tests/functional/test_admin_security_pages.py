@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from engine.models import AuditEntry
-from engine.platform import Platform
+from engine.core.models import AuditEntry
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, login, page_login, permit_data, token
 
 

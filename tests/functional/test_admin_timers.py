@@ -9,10 +9,10 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select
 
-from engine import timers
-from engine.clock import FixedClock
-from engine.models import AuditEntry, Timer
-from engine.platform import Platform
+from engine.core.clock import FixedClock
+from engine.core.models import AuditEntry, Timer
+from engine.dossiers import timers
+from engine.wiring import Platform
 from tests.helpers import page_login, token
 from tests.service.test_timer_failures import at, poisoned, sweep
 

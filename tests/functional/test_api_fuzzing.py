@@ -21,8 +21,8 @@ from flask import Flask
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 
-from engine.clock import FixedClock
-from engine.platform import Platform
+from engine.core.clock import FixedClock
+from engine.wiring import Platform
 from tests.helpers import login
 
 EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "15"))

@@ -8,9 +8,9 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select
 
-from engine.clock import FixedClock
-from engine.models import ApiKey
-from engine.platform import Platform
+from engine.core.clock import FixedClock
+from engine.core.models import ApiKey
+from engine.wiring import Platform
 from tests.helpers import AN_TUONG, MINH_XUAN, PERMIT, login, permit_data
 
 

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 from werkzeug.test import TestResponse
 
-from engine.models import Dossier
-from engine.platform import Platform
+from engine.core.models import Dossier
+from engine.wiring import Platform
 from tests.functional.test_desk import PAPERS
 from tests.helpers import MINH_XUAN, PERMIT, login, permit_data
 

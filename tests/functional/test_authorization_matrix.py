@@ -33,12 +33,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.accounts import create_account
-from engine.api_keys import SCOPES
-from engine.attachments import OTHER_PAPER
-from engine.clock import FixedClock
-from engine.models import Account
-from engine.platform import Platform
+from engine.applicants.attachments import OTHER_PAPER
+from engine.core.clock import FixedClock
+from engine.core.models import Account
+from engine.identity.accounts import create_account
+from engine.identity.api_keys import SCOPES
+from engine.wiring import Platform
 from tests.functional.test_desk import PAPERS
 from tests.helpers import (
     APPLICANT_ID,

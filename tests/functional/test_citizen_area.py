@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from engine.indicators import indicators
-from engine.models import Attachment, Dossier, Notification, StoredPaper
-from engine.platform import Platform
+from engine.core.models import Attachment, Dossier, Notification, StoredPaper
+from engine.reports.indicators import indicators
+from engine.wiring import Platform
 from tests.functional.test_desk import PAPERS
 from tests.helpers import (
     APPLICANT_ID,
@@ -372,8 +372,8 @@ def test_a_fee_holds_the_dossier_in_status_6_until_paid_through_the_gateway(
 
 
 def _admin(uow: Any) -> Any:
-    from engine.accounts import actor_of
-    from engine.models import Account
+    from engine.core.models import Account
+    from engine.identity.accounts import actor_of
 
     account = uow.session.scalar(select(Account).where(Account.username == "quantri"))
     return actor_of(account)
@@ -561,7 +561,7 @@ def test_a_callback_with_a_garbled_signature_is_refused_not_a_crash(app: Flask) 
 def test_drafts_untouched_for_30_days_are_forgotten(
     app: Flask, platform: Platform, clock: Any
 ) -> None:
-    from engine.drafts import forget_stale_drafts
+    from engine.dossiers.drafts import forget_stale_drafts
 
     client = app.test_client()
     old = post_form(client, PAGE, {"ho_ten": "Nguyễn Văn An", "_action": "save",

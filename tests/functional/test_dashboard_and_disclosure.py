@@ -8,8 +8,8 @@ import re
 from flask import Flask
 from sqlalchemy import select
 
-from engine.models import Account, Dossier, Feedback
-from engine.platform import Platform
+from engine.core.models import Account, Dossier, Feedback
+from engine.wiring import Platform
 from tests.helpers import page_login
 from tests.service.test_reports import _insert
 

@@ -15,9 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine.attachments import OTHER_PAPER
-from engine.models import Attachment, AttachmentContent, Dossier, Event, ProcedureVersion, Task
-from engine.platform import Platform
+from engine.applicants.attachments import OTHER_PAPER
+from engine.core.models import Attachment, AttachmentContent, Dossier, Event, ProcedureVersion, Task
+from engine.wiring import Platform
 from tests.helpers import (
     APPLICANT_ID,
     MINH_XUAN,

@@ -17,9 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine.models import Dossier, Event, Task
-from engine.notifications import NOTIFICATIONS, Gateways, NullGateway, SmtpEmail, deliver_pending, enqueue
-from engine.platform import Platform
+from engine.core.models import Dossier, Event, Task
+from engine.records.outbox import NOTIFICATIONS, Gateways, NullGateway, SmtpEmail, deliver_pending, enqueue
+from engine.wiring import Platform
 from forms.limits import UNSTORABLE_TEXT
 from tests.conftest import Inbox
 from tests.helpers import MINH_XUAN, PERMIT, login, permit_data
@@ -126,7 +126,7 @@ BAD_ADDRESS = "an@example.vn\nBcc: ke.gian@example.vn"
 
 
 def test_an_address_with_a_line_break_is_not_an_e_mail_address() -> None:
-    from engine.citizens import REGISTRATION_SCHEMA
+    from engine.applicants.citizens import REGISTRATION_SCHEMA
     from forms import FormValidator
 
     validator = FormValidator(REGISTRATION_SCHEMA)

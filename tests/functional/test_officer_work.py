@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.accounts import create_account
-from engine.platform import Platform
+from engine.identity.accounts import create_account
+from engine.wiring import Platform
 from tests.helpers import APPLICANT_ID, MINH_XUAN, complete, login, permit_data
 
 

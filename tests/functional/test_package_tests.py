@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bpmn.validation import validate_path
-from engine.procedures import run_tests_at as run_tests
+from engine.procedures.catalogue import run_tests_at as run_tests
 from webapp.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import io
 from flask import Flask
 from openpyxl import load_workbook
 
-from engine.platform import Platform
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, login
 from tests.service.test_reports import _insert
 

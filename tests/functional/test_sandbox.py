@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine.models import Dossier, Event, Task
-from engine.platform import Platform
+from engine.core.models import Dossier, Event, Task
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, login, page_login, permit_data, token
 
 Q = f"?agency={MINH_XUAN}"

@@ -14,12 +14,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import totp
-from engine.clock import FixedClock
-from engine.models import Account, LoginSession, Notification
-from engine.passwords import problems
-from engine.platform import Platform
+from engine.core.clock import FixedClock
+from engine.core.models import Account, LoginSession, Notification
+from engine.identity import totp
+from engine.identity.passwords import problems
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, login, page_login, permit_data, token
 
 OFFICER = "chuyenvien.minhxuan"
@@ -424,8 +424,8 @@ def test_sessions_are_stored_hashed(app: Flask, platform: Platform) -> None:
 def test_the_daily_housekeeping_ends_timed_out_sessions_and_forgets_old_hits(
     app: Flask, platform: Platform, clock: FixedClock
 ) -> None:
-    from engine.ratelimit import forget_old_hits
-    from engine.sessions import end_expired_sessions
+    from engine.identity.ratelimit import forget_old_hits
+    from engine.identity.sessions import end_expired_sessions
 
     stale, fresh = app.test_client(), app.test_client()
     page_login(stale, OFFICER)

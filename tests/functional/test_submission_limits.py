@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine.clock import FixedClock
-from engine.models import Dossier, Draft, Event, Task
-from engine.platform import Platform
+from engine.core.clock import FixedClock
+from engine.core.models import Dossier, Draft, Event, Task
+from engine.wiring import Platform
 from forms.limits import MAX_LIST_ROWS, MAX_TEXT_CHARS, submission_problems
 from tests.functional.test_citizen_area import PAGE, draft_key, flat, post_form
 from tests.functional.test_desk import PAPERS

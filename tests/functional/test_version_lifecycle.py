@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.clock import FixedClock
+from engine.core.clock import FixedClock
 from tests.helpers import MINH_XUAN, PERMIT, login, package_files, permit_data, task_for, zip_bytes
 
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
@@ -77,7 +77,7 @@ def test_the_author_can_neither_review_nor_approve_their_own_version(app: Flask)
 
 
 def test_the_reviewer_cannot_also_approve(app: Flask, platform) -> None:  # type: ignore[no-untyped-def]
-    from engine.accounts import create_account
+    from engine.identity.accounts import create_account
 
     with platform.uow() as uow:
         create_account(uow, username="kiemnhiem", password="Kiem-nhiem-2026", full_name="Kiêm Nhiệm",

@@ -14,12 +14,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine import dossiers
-from engine.actors import Actor
-from engine.errors import Forbidden, NotFound
-from engine.models import ApiCall, Dossier, SandboxRun
-from engine.platform import Platform
+from engine.core.actors import Actor
+from engine.core.errors import Forbidden, NotFound
+from engine.core.models import ApiCall, Dossier, SandboxRun
+from engine.dossiers import submit as dossiers
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, login, permit_data, token
 from webapp.errors import error_page
 

@@ -17,13 +17,14 @@ import pytest
 import redis
 from sqlalchemy import func, select, update
 
-from engine import dossiers, tasks
-from engine.accounts import authenticate
-from engine.actors import ANONYMOUS
-from engine.inbox import inbox
-from engine.models import Event, Task, Timer
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS
+from engine.core.models import Event, Task, Timer
+from engine.dossiers import submit as dossiers
+from engine.dossiers import tasks
+from engine.dossiers.inbox import inbox
+from engine.identity.accounts import authenticate
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
 
 MOTCUA = Path(sys.executable).with_name("motcua")

@@ -30,16 +30,19 @@ from bpmn.package import Package, read_package
 from bpmn.package_tests import case_files, run_case
 from bpmn.runtime import ProcessModel
 from bpmn.validation import validate_package
-from engine import dossiers, procedures, tasks, versions
-from engine.actors import ANONYMOUS, SYSTEM, Actor
-from engine.clock import FixedClock
-from engine.errors import FormInvalid, ServiceError
-from engine.inbox import inbox
-from engine.models import Account, Dossier, Event, Task, Timer
-from engine.platform import Platform
-from engine.progress import RECEPTION_STATUS
+from engine.core.actors import ANONYMOUS, SYSTEM, Actor
+from engine.core.clock import FixedClock
+from engine.core.errors import FormInvalid, ServiceError
+from engine.core.models import Account, Dossier, Event, Task, Timer
+from engine.dossiers import submit as dossiers
+from engine.dossiers import tasks
+from engine.dossiers.advance import RECEPTION_STATUS
+from engine.dossiers.inbox import inbox
+from engine.dossiers.timers import fire_timer
+from engine.procedures import catalogue as procedures
+from engine.procedures import versions
 from engine.seed import MINH_XUAN
-from engine.timers import fire_timer
+from engine.wiring import Platform
 from tests.conftest import START
 from tests.property.strategies import (
     EndPlan,

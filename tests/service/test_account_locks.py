@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.accounts import authenticate, lock_inactive_accounts, unlock_account
-from engine.actors import SYSTEM
-from engine.clock import FixedClock
-from engine.errors import Invalid
-from engine.models import Notification
-from engine.platform import Platform
+from engine.core.actors import SYSTEM
+from engine.core.clock import FixedClock
+from engine.core.errors import Invalid
+from engine.core.models import Notification
+from engine.identity.accounts import authenticate, lock_inactive_accounts, unlock_account
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 
 USER = "chuyenvien.minhxuan"
 
@@ -83,7 +83,7 @@ def test_a_year_without_login_locks_after_a_warning(platform: Platform, clock: F
 def test_only_administrators_unlock(platform: Platform) -> None:
     with platform.uow() as uow:
         officer = authenticate(uow, username="motcua.minhxuan", password=DEMO_PASSWORD)
-    from engine.errors import Forbidden
+    from engine.core.errors import Forbidden
 
     with platform.uow() as uow, pytest.raises(Forbidden):
         unlock_account(uow, actor=officer, username=USER)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from engine.audit import verify
-from engine.clock import FixedClock
-from engine.models import AuditEntry
-from engine.platform import Platform
+from engine.core.audit import verify
+from engine.core.clock import FixedClock
+from engine.core.models import AuditEntry
+from engine.wiring import Platform
 from tests.service.test_legal_clock import Desk
 
 MOTCUA = Path(sys.executable).with_name("motcua")

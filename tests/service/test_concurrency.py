@@ -10,15 +10,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from engine import dossiers, tasks
-from engine.accounts import authenticate
-from engine.actors import ANONYMOUS, Actor
-from engine.audit import verify
-from engine.errors import Conflict
-from engine.inbox import inbox
-from engine.models import Event, Task
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS, Actor
+from engine.core.audit import verify
+from engine.core.errors import Conflict
+from engine.core.models import Event, Task
+from engine.dossiers import submit as dossiers
+from engine.dossiers import tasks
+from engine.dossiers.inbox import inbox
+from engine.identity.accounts import authenticate
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
 
 

@@ -9,12 +9,11 @@ from datetime import date, datetime
 import pytest
 from pypdf import PdfReader
 
-from engine import documents
-from engine.actors import SYSTEM
-from engine.calendar import VN_TZ
-from engine.clock import FixedClock
-from engine.errors import Conflict
-from engine.platform import Platform
+from engine.core.actors import SYSTEM
+from engine.core.clock import VN_TZ, FixedClock
+from engine.core.errors import Conflict
+from engine.reports import documents
+from engine.wiring import Platform
 from tests.service.test_legal_clock import Desk
 
 BASE = "https://dichvucong.tuyenquang.example"

@@ -14,13 +14,12 @@ from xml.sax.saxutils import escape
 import pytest
 from sqlalchemy import func, select
 
-from engine import dossiers
-from engine.actors import ANONYMOUS
-from engine.calendar import VN_TZ
-from engine.clock import FixedClock
-from engine.errors import Invalid
-from engine.models import Dossier, Procedure, ProcedureVersion, Task, Timer
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS
+from engine.core.clock import VN_TZ, FixedClock
+from engine.core.errors import Invalid
+from engine.core.models import Dossier, Procedure, ProcedureVersion, Task, Timer
+from engine.dossiers import submit as dossiers
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, import_and_publish, permit_data
 from tests.service.test_legal_clock import Desk
 

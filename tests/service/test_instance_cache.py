@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from engine import dossiers, tasks
-from engine.accounts import authenticate
-from engine.actors import ANONYMOUS
-from engine.clock import FixedClock
-from engine.inbox import inbox
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS
+from engine.core.clock import FixedClock
+from engine.dossiers import submit as dossiers
+from engine.dossiers import tasks
+from engine.dossiers.inbox import inbox
+from engine.identity.accounts import authenticate
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
 
 

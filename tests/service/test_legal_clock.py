@@ -9,17 +9,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from engine import deadlines, dossiers, tasks
-from engine.accounts import authenticate
-from engine.actors import ANONYMOUS, SYSTEM, Actor
-from engine.calendar import VN_TZ
-from engine.clock import FixedClock
-from engine.deadlines import SupplementRequest
-from engine.errors import Conflict, Invalid
-from engine.inbox import InboxFilter, inbox
-from engine.models import ProcedureVersion
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS, SYSTEM, Actor
+from engine.core.clock import VN_TZ, FixedClock
+from engine.core.errors import Conflict, Invalid
+from engine.core.models import ProcedureVersion
+from engine.dossiers import deadlines, tasks
+from engine.dossiers import submit as dossiers
+from engine.dossiers.deadlines import SupplementRequest
+from engine.dossiers.inbox import InboxFilter, inbox
+from engine.identity.accounts import authenticate
 from engine.seed import DEMO_PASSWORD, PROVINCE
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
 
 
@@ -203,7 +203,7 @@ def test_changing_the_calendar_moves_open_dossiers_and_records_why(
 def test_steps_and_dossiers_are_classified_early_on_time_or_late(
     desk: Desk, clock: FixedClock, platform: Platform
 ) -> None:
-    from engine.lateness import classify, urgency
+    from engine.legal_clock.lateness import classify, urgency
 
     received = desk.receive()
     assert received["dossier"]["due_at"] == "2026-12-16T08:00:00+07:00"

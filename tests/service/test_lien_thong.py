@@ -9,14 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engine import dossiers
-from engine.actors import ANONYMOUS
-from engine.calendar import VN_TZ
-from engine.clock import FixedClock
-from engine.models import Agency, Task
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS
+from engine.core.clock import VN_TZ, FixedClock
+from engine.core.models import Agency, Task
+from engine.dossiers import submit as dossiers
+from engine.dossiers.timers import due_timers, fire_timer
 from engine.seed import SO_XAY_DUNG
-from engine.timers import due_timers, fire_timer
+from engine.wiring import Platform
 from tests.helpers import Officers, import_and_publish
 
 PACKAGE = Path(__file__).resolve().parents[1] / "packages" / "lien-thong"

@@ -12,13 +12,13 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from engine import accounts, passwords
-from engine.accounts import authenticate
-from engine.errors import FormInvalid, Invalid
-from engine.models import Account, AuditEntry, PasswordReset
-from engine.passwords import _digest
-from engine.platform import Platform
+from engine.core.errors import FormInvalid, Invalid
+from engine.core.models import Account, AuditEntry, PasswordReset
+from engine.identity import accounts, passwords
+from engine.identity.accounts import authenticate
+from engine.identity.passwords import _digest
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.service.test_concurrency import _race
 
 USER = "chuyenvien.minhxuan"

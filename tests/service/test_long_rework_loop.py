@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import dossiers, tasks
-from engine.accounts import authenticate
-from engine.actors import ANONYMOUS, Actor
-from engine.models import Dossier, Task
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS, Actor
+from engine.core.models import Dossier, Task
+from engine.dossiers import submit as dossiers
+from engine.dossiers import tasks
+from engine.identity.accounts import authenticate
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.helpers import import_and_publish
 
 PACKAGE = Path(__file__).resolve().parents[1] / "packages" / "rework-loop"

@@ -18,11 +18,12 @@ from bpmn.compiled import CompiledProcedure
 from bpmn.package import Package, read_package
 from bpmn.package_tests import Suite
 from bpmn.validation import validate_package
-from engine import procedures, versions
-from engine.actors import SYSTEM
-from engine.models import Procedure, ProcedureVersion
-from engine.package_runner import TestLimits, run_in_process, run_isolated
-from engine.platform import Platform
+from engine.core.actors import SYSTEM
+from engine.core.models import Procedure, ProcedureVersion
+from engine.procedures import catalogue as procedures
+from engine.procedures import versions
+from engine.procedures.package_runner import TestLimits, run_in_process, run_isolated
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT
 from tests.unit.test_package_test_steps import long_suite
 

@@ -9,11 +9,12 @@ import pytest
 from alembic import command
 from sqlalchemy import func, select
 
-from engine import procedures, versions
-from engine.actors import SYSTEM
-from engine.errors import Forbidden
-from engine.models import Procedure, ProcedureVersion
-from engine.platform import Platform
+from engine.core.actors import SYSTEM
+from engine.core.errors import Forbidden
+from engine.core.models import Procedure, ProcedureVersion
+from engine.procedures import catalogue as procedures
+from engine.procedures import versions
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT
 
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
@@ -60,7 +61,7 @@ def test_a_new_published_version_serves_new_dossiers_and_retires_the_old(platfor
 
 
 def test_only_designers_of_the_agency_may_import(platform: Platform) -> None:
-    from engine.accounts import authenticate
+    from engine.identity.accounts import authenticate
     from engine.seed import DEMO_PASSWORD
 
     with platform.uow() as uow:

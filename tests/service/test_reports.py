@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine.actors import SYSTEM, Actor
-from engine.calendar import VN_TZ
-from engine.errors import Forbidden, Invalid
-from engine.models import Agency, Dossier, Procedure, ProcedureVersion
-from engine.platform import Platform
-from engine.reports import Period, statistics_report
+from engine.core.actors import SYSTEM, Actor
+from engine.core.clock import VN_TZ
+from engine.core.errors import Forbidden, Invalid
+from engine.core.models import Agency, Dossier, Procedure, ProcedureVersion
+from engine.reports.statistics import Period, statistics_report
+from engine.wiring import Platform
 from tests.helpers import AN_TUONG, EXTRACT, MINH_XUAN, PERMIT
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -123,7 +123,7 @@ def test_the_province_total_adds_every_agency_and_filters_narrow_it(platform: Pl
 
 
 def test_who_may_see_which_report(platform: Platform) -> None:
-    from engine.accounts import authenticate
+    from engine.identity.accounts import authenticate
     from engine.seed import DEMO_PASSWORD
 
     with platform.uow() as uow:
@@ -141,7 +141,7 @@ def test_who_may_see_which_report(platform: Platform) -> None:
 
 
 def _indicators(platform: Platform) -> dict[str, dict[str, Any]]:
-    from engine.indicators import indicators
+    from engine.reports.indicators import indicators
 
     with platform.uow() as uow:
         found = indicators(uow, actor=SYSTEM, agency_code=MINH_XUAN, start=NOVEMBER.start,
@@ -151,7 +151,7 @@ def _indicators(platform: Platform) -> dict[str, dict[str, Any]]:
 
 def _attach_all_required(platform: Platform, code: str, missing: int = 0) -> None:
     """Files for a dossier's required papers (all of them, or all but `missing`)."""
-    from engine.models import Attachment, AttachmentContent
+    from engine.core.models import Attachment, AttachmentContent
 
     with platform.uow() as uow:
         dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
@@ -170,7 +170,7 @@ def _attach_all_required(platform: Platform, code: str, missing: int = 0) -> Non
 
 def _citizen_facts(platform: Platform) -> None:
     """Payments, result files, a reused paper, feedback and ratings of the test dossiers."""
-    from engine.models import Account, Attachment, Feedback, Payment, Rating, StoredPaper
+    from engine.core.models import Account, Attachment, Feedback, Payment, Rating, StoredPaper
 
     with platform.uow() as uow:
         ids = {code: dossier_id for code, dossier_id in uow.session.execute(
@@ -246,8 +246,8 @@ def test_each_766_indicator_worked_out_by_hand(platform: Platform) -> None:
 def test_step_times_worked_out_by_hand(platform: Platform) -> None:
     from datetime import timedelta
 
-    from engine.models import Task
-    from engine.reports import step_times
+    from engine.core.models import Task
+    from engine.reports.statistics import step_times
 
     _insert(platform)
     with platform.uow() as uow:
@@ -272,7 +272,7 @@ def test_step_times_worked_out_by_hand(platform: Platform) -> None:
 
 
 def test_an_agency_report_includes_its_sub_units(platform: Platform) -> None:
-    from engine.indicators import indicators
+    from engine.reports.indicators import indicators
 
     _insert(platform)
     with platform.uow() as uow:

@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from bpmn import limits
-from engine import dossiers, procedures
-from engine.actors import ANONYMOUS, SYSTEM
-from engine.errors import Invalid
-from engine.models import Account, Agency, Dossier, Procedure, RoleGrant, Task, Timer
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS, SYSTEM
+from engine.core.errors import Invalid
+from engine.core.models import Account, Agency, Dossier, Procedure, RoleGrant, Task, Timer
+from engine.dossiers import submit as dossiers
+from engine.procedures import catalogue as procedures
 from engine.seed import MINH_XUAN
+from engine.wiring import Platform
 from tests.helpers import PERMIT, Officers, import_and_publish, permit_data
 from tests.unit.test_limits import long_package
 from tests.unit.test_reserved_ids import PROCESS, reserved_package

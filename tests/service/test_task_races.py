@@ -12,13 +12,14 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from engine import actions, dossiers, tasks
-from engine.accounts import authenticate, create_account
-from engine.actors import ANONYMOUS, Actor
-from engine.errors import Conflict
-from engine.models import Dossier, Event, Task
-from engine.platform import Platform
+from engine.core.actors import ANONYMOUS, Actor
+from engine.core.errors import Conflict
+from engine.core.models import Dossier, Event, Task
+from engine.dossiers import actions, tasks
+from engine.dossiers import submit as dossiers
+from engine.identity.accounts import authenticate, create_account
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, login, permit_data
 
 ROUNDS = 3  # each round is a fresh dossier: the interleaving differs from round to round

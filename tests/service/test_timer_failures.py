@@ -16,17 +16,16 @@ import pytest
 from celery import Celery
 from sqlalchemy import func, insert, select, update
 
-from engine import timers
-from engine.accounts import authenticate
-from engine.actors import Actor
-from engine.audit import verify
-from engine.calendar import VN_TZ
-from engine.clock import FixedClock
-from engine.errors import Conflict, Forbidden
-from engine.models import AuditEntry, Dossier, Event, Task, Timer
-from engine.notifications import Gateways, NullGateway
-from engine.platform import Platform
+from engine.core.actors import Actor
+from engine.core.audit import verify
+from engine.core.clock import VN_TZ, FixedClock
+from engine.core.errors import Conflict, Forbidden
+from engine.core.models import AuditEntry, Dossier, Event, Task, Timer
+from engine.dossiers import timers
+from engine.identity.accounts import authenticate
+from engine.records.outbox import Gateways, NullGateway
 from engine.seed import DEMO_PASSWORD
+from engine.wiring import Platform
 from tests.service.test_legal_clock import Desk
 
 DUE = datetime(2026, 12, 9, 8, 0, tzinfo=VN_TZ)  # the received permit's escalation is due then

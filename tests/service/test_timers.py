@@ -12,12 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine.calendar import VN_TZ
-from engine.clock import FixedClock
-from engine.models import Event, Notification, Task, Timer
-from engine.notifications import Gateways, NullGateway, SmtpEmail, deliver_pending
-from engine.platform import Platform
-from engine.timers import due_timers, fire_timer
+from engine.core.clock import VN_TZ, FixedClock
+from engine.core.models import Event, Notification, Task, Timer
+from engine.dossiers.timers import due_timers, fire_timer
+from engine.records.outbox import Gateways, NullGateway, SmtpEmail, deliver_pending
+from engine.wiring import Platform
 from tests.conftest import Inbox
 from tests.helpers import import_and_publish
 from tests.service.test_legal_clock import Desk

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.attachments import AttachmentPolicy, check_file, clean_filename, sniff
-from engine.errors import FormInvalid
+from engine.applicants.attachments import AttachmentPolicy, check_file, clean_filename, sniff
+from engine.core.errors import FormInvalid
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.calendar import VN_TZ, BusinessCalendar, parse_working_duration
+from engine.core.clock import VN_TZ
+from engine.legal_clock.calendar import BusinessCalendar, parse_working_duration
 
 CAL = BusinessCalendar()
 

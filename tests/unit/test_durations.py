@@ -20,7 +20,8 @@ from bpmn.durations import (
     parse_instant,
 )
 from bpmn.validation import validate_path
-from engine.calendar import VN_TZ, BusinessCalendar, add_months
+from engine.core.clock import VN_TZ
+from engine.legal_clock.calendar import BusinessCalendar, add_months
 
 SAMPLE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 CAL = BusinessCalendar()

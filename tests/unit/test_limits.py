@@ -14,7 +14,7 @@ from sqlalchemy import String
 
 from bpmn import limits
 from bpmn.validation import validate_path
-from engine import models
+from engine.core import models
 
 
 @pytest.mark.parametrize("name", sorted(limits.COLUMNS))

@@ -1,0 +1,85 @@
+"""The citizen's personal data store (kho dữ liệu): results issued to them and papers of
+theirs an agency accepted, kept so that a later dossier reuses them instead of asking for
+them again (NĐ 45/2020; DOMAIN.md "kho dữ liệu"). Reuse is recorded on the attachment
+(`reused_from_id`), which the QĐ 766 indicator 4.3 counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, insert, literal, select
+
+from engine.core.actors import Actor
+from engine.core.clock import local_iso
+from engine.core.errors import NotFound
+from engine.core.models import Attachment, AttachmentContent, Dossier, StoredPaper
+from engine.core.uow import UnitOfWork
+
+STORED = cast(Table, StoredPaper.__table__)
+_ATTACHMENTS = cast(Table, Attachment.__table__)
+_DOSSIERS = cast(Table, Dossier.__table__)
+RESULT_NAME = "Kết quả giải quyết"
+
+# At reception, the applicant's current papers (not the ones taken from the store, which
+# are there already) are copied into their store: one statement, nothing for desk dossiers
+# without an account.
+_KEEP_ACCEPTED = insert(STORED).from_select(
+    ["account_id", "kind", "name", "filename", "media_type", "size", "sha256", "dossier_code",
+     "stored_at"],
+    select(_DOSSIERS.c.owner_id, literal("paper"), _ATTACHMENTS.c.paper,
+           _ATTACHMENTS.c.filename, _ATTACHMENTS.c.media_type, _ATTACHMENTS.c.size,
+           _ATTACHMENTS.c.sha256, _DOSSIERS.c.code, bindparam("b_now"))
+    .join_from(_ATTACHMENTS, _DOSSIERS, _ATTACHMENTS.c.dossier_id == _DOSSIERS.c.id)
+    .where(and_(_DOSSIERS.c.id == bindparam("b_dossier"), _DOSSIERS.c.owner_id.is_not(None),
+                _ATTACHMENTS.c.replaced_at.is_(None), _ATTACHMENTS.c.reused_from_id.is_(None),
+                _ATTACHMENTS.c.paper != RESULT_NAME)),
+)
+
+
+def keep_accepted(uow: UnitOfWork, dossier_id: int) -> None:
+    """Copy a received dossier's papers into its applicant's store (caller's transaction)."""
+    uow.connection.execute(_KEEP_ACCEPTED, {"b_dossier": dossier_id, "b_now": uow.clock.now()})
+
+
+def keep_result(uow: UnitOfWork, dossier: Dossier, attachment: Attachment) -> None:
+    """Put an electronic result into its applicant's store (caller's transaction)."""
+    if dossier.owner_id is None:
+        return
+    procedure = dossier.version.procedure.name
+    uow.session.add(StoredPaper(
+        account_id=dossier.owner_id, kind="result", name=f"{RESULT_NAME}: {procedure}"[:500],
+        filename=attachment.filename, media_type=attachment.media_type, size=attachment.size,
+        sha256=attachment.sha256, dossier_code=dossier.code, stored_at=uow.clock.now()))
+
+
+def stored_papers(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
+    """The signed-in citizen's stored papers, newest first."""
+    if actor.account_id is None:
+        return []
+    rows = uow.session.scalars(select(StoredPaper).where(StoredPaper.account_id == actor.account_id)
+                               .order_by(StoredPaper.id.desc()))
+    return [view(p) for p in rows]
+
+
+def view(paper: StoredPaper) -> dict[str, Any]:
+    """A stored paper as plain data."""
+    return {"id": paper.id, "kind": paper.kind, "name": paper.name, "filename": paper.filename,
+            "media_type": paper.media_type, "size": paper.size, "dossier": paper.dossier_code,
+            "stored_at": local_iso(paper.stored_at)}
+
+
+def download(uow: UnitOfWork, *, actor: Actor, paper_id: int) -> tuple[dict[str, Any], bytes]:
+    """One of the signed-in citizen's stored papers and its bytes."""
+    paper = own_paper(uow, actor=actor, paper_id=paper_id)
+    content = uow.session.get(AttachmentContent, paper.sha256)
+    assert content is not None  # foreign key
+    return view(paper), content.content
+
+
+def own_paper(uow: UnitOfWork, *, actor: Actor, paper_id: int) -> StoredPaper:
+    """One of the signed-in citizen's stored papers (`NotFound` for anyone else's)."""
+    paper = uow.session.get(StoredPaper, paper_id)
+    if paper is None or actor.account_id is None or paper.account_id != actor.account_id:
+        raise NotFound("Không có giấy tờ này trong kho dữ liệu của bạn.")
+    return paper

@@ -1,0 +1,182 @@
+"""Fees (phí, lệ phí): an officer asks for the payment, the dossier waits in status 6
+("Yêu cầu nghĩa vụ tài chính") with its steps held and its legal clock stopped, the
+applicant pays through a payment gateway (or at the desk), and processing resumes where it
+stood, the waiting time added back to the due time.
+
+Gateways sit behind `PaymentGateway`: `NullPaymentGateway` (development and tests) sends
+the payer to a page of ours that stands in for the bank; a real gateway (VNPay, the
+national portal's payment platform) implements the same two calls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import select
+
+from engine.core.actors import Actor
+from engine.core.clock import local_iso
+from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.core.models import Dossier, Payment
+from engine.core.uow import UnitOfWork
+from engine.dossiers.advance import record
+from engine.dossiers.deadlines import PAYMENT_STATUS, compute_due, hold, move_due, release
+from engine.dossiers.submit import find_visible
+
+
+class PaymentGateway(Protocol):
+    """A payment service: where to send the payer, and whether a callback is genuine."""
+
+    @property
+    def name(self) -> str:
+        """The gateway's name, kept with each payment."""
+
+    def checkout_url(self, payment: Payment, return_url: str) -> str:
+        """The address the payer's browser goes to for paying `payment`."""
+
+    def verify(self, reference: str, signature: str) -> bool:
+        """True when the gateway really reported `reference` as paid."""
+
+
+@dataclass(frozen=True)
+class NullPaymentGateway:
+    """Stands in for a bank in development: its checkout is a page of this application,
+    and its callbacks are signed with a secret of this process."""
+
+    secret: str
+    checkout_path: str = "/thanh-toan/gia-lap"
+    name: str = "null"
+
+    def checkout_url(self, payment: Payment, return_url: str) -> str:
+        return f"{self.checkout_path}/{payment.reference}"
+
+    def sign(self, reference: str) -> str:
+        """The signature the pretend bank puts on its "paid" callback."""
+        return hmac.new(self.secret.encode(), reference.encode(), hashlib.sha256).hexdigest()
+
+    def verify(self, reference: str, signature: str) -> bool:
+        return hmac.compare_digest(self.sign(reference).encode(), signature.encode())
+
+
+# payments.amount is a 32-bit integer on both databases (PostgreSQL refuses more than
+# 2 147 483 647): an administrative fee stays far below two billion đồng.
+MAX_AMOUNT = 2_000_000_000
+
+
+def fees_of(uow: UnitOfWork, dossier: Dossier) -> int:
+    """The procedure's published fees for one dossier, in đồng."""
+    fees = uow.version(dossier.version_id).compiled.manifest.get("fees", [])
+    return sum(int(f.get("amount", 0)) for f in fees)
+
+
+def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | None = None,
+                    description: str = "") -> dict[str, Any]:
+    """An officer of the agency asks the applicant to pay (default: the published fees)."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    uow.session.refresh(dossier, with_for_update=True)
+    if actor.kind != "officer" or dossier.agency_id not in actor.agencies():
+        raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được yêu cầu nộp phí.")
+    if dossier.ended_at is not None or dossier.status in (5, PAYMENT_STATUS):
+        raise Conflict("Hồ sơ đã kết thúc hoặc đang chờ người nộp (bổ sung, nộp phí).")
+    amount = fees_of(uow, dossier) if amount is None else amount
+    if not 0 < amount <= MAX_AMOUNT:
+        raise Invalid(f"Số tiền phải từ 1 đến {MAX_AMOUNT:,} đồng.".replace(",", "."))
+    procedure = dossier.version.procedure.name
+    payment = Payment(dossier_id=dossier.id, amount=amount,
+                      description=(description.strip() or f"Phí, lệ phí: {procedure}")[:500],
+                      reference=f"TT{secrets.token_hex(8).upper()}", state="requested",
+                      requested_by_id=actor.account_id, requested_at=uow.clock.now())
+    uow.session.add(payment)
+    hold(uow, dossier, PAYMENT_STATUS)
+    uow.session.flush()
+    record(uow, dossier, "payment_requested", actor=actor, note=f"{amount} đồng")
+    uow.commit()
+    return view(payment)
+
+
+def view(payment: Payment) -> dict[str, Any]:
+    """A payment as plain data."""
+    return {"reference": payment.reference, "amount": payment.amount,
+            "description": payment.description, "state": payment.state,
+            "requested_at": local_iso(payment.requested_at), "paid_at": local_iso(payment.paid_at),
+            "paid_online": payment.paid_online, "gateway": payment.gateway}
+
+
+def payments_of(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, Any]]:
+    """A dossier's payments, for its applicant and its officers."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    return [view(p) for p in uow.session.scalars(
+        select(Payment).where(Payment.dossier_id == dossier.id).order_by(Payment.id))]
+
+
+def _awaiting(uow: UnitOfWork, reference: str) -> tuple[Payment, Dossier]:
+    payment = uow.session.scalar(select(Payment).where(Payment.reference == reference))
+    if payment is None:
+        raise NotFound("Không có khoản thanh toán này.")
+    dossier = uow.session.get(Dossier, payment.dossier_id, with_for_update=True)
+    assert dossier is not None  # foreign key
+    return payment, dossier
+
+
+def start_checkout(uow: UnitOfWork, *, actor: Actor, code: str, gateway: PaymentGateway,
+                   return_url: str) -> str:
+    """The applicant starts paying the dossier's requested fee: the gateway's address."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    if actor.account_id is None or dossier.owner_id != actor.account_id:
+        raise Forbidden("Chỉ người nộp hồ sơ thanh toán trực tuyến được.")
+    payment = uow.session.scalar(select(Payment).where(
+        Payment.dossier_id == dossier.id, Payment.state == "requested"))
+    if payment is None:
+        raise Conflict("Hồ sơ không có khoản phí nào đang chờ thanh toán.")
+    payment.gateway = gateway.name
+    uow.commit()
+    return gateway.checkout_url(payment, return_url)
+
+
+def pending_checkout(uow: UnitOfWork, *, reference: str) -> dict[str, Any]:
+    """What the pretend bank's page shows for a reference."""
+    payment, dossier = _awaiting(uow, reference)
+    return {**view(payment), "dossier": dossier.code}
+
+
+def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signature: str,
+            gateway_reference: str = "") -> dict[str, Any]:
+    """The gateway reports the payment made: the dossier resumes where it stood, the time
+    it waited added back to its due time. Reporting the same payment twice changes nothing."""
+    if not gateway.verify(reference, signature):
+        raise Forbidden("Xác nhận thanh toán không hợp lệ.")
+    payment, dossier = _awaiting(uow, reference)
+    if payment.state == "paid":
+        return {**view(payment), "dossier": dossier.code}
+    now = uow.clock.now()
+    payment.state, payment.paid_at, payment.paid_online = "paid", now, True
+    payment.gateway, payment.gateway_reference = gateway.name, gateway_reference[:100]
+    if dossier.status == PAYMENT_STATUS:  # not withdrawn or stopped meanwhile
+        _resume(uow, dossier, payment)
+    uow.session.flush()
+    record(uow, dossier, "paid", actor=_PAYER, note=f"{payment.amount} đồng — {gateway.name}")
+    uow.commit()
+    return {**view(payment), "dossier": dossier.code}
+
+
+_PAYER = Actor(account_id=None, kind="system", name="Cổng thanh toán")
+
+
+def _resume(uow: UnitOfWork, dossier: Dossier, payment: Payment) -> None:
+    """Back to the status before the request; the waiting time does not count."""
+    release(uow, dossier)
+    if dossier.clock_started_at is not None and dossier.due_at is not None:
+        calendar = uow.calendar_for(dossier.agency_id)
+        waited = calendar.measure(payment.requested_at, uow.clock.now())
+        dossier.paused_seconds += int(waited.total_seconds())
+        if dossier.extended_at is None:
+            time = uow.version(dossier.version_id).compiled.manifest["processing_time"]
+            new_due = compute_due(calendar, started=dossier.clock_started_at,
+                                  paused=timedelta(seconds=dossier.paused_seconds), time=time)
+            move_due(uow, dossier, new_due, kind="paid", actor=_PAYER,
+                     reason="Đã nộp phí: cộng lại thời gian chờ nộp phí")

@@ -1,0 +1,182 @@
+"""What an officer may do at a step besides completing it (NĐ 61/2018 art. 19): refuse the
+dossier with reasons, consult another unit with a deadline for its opinion, send the
+dossier back to the previous step with a note. Each is recorded with actor and time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import select, update
+
+from bpmn.runtime import TaskNotWaiting
+from engine.core.actors import Actor
+from engine.core.clock import local_iso
+from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
+from engine.core.models import Agency, Task, Timer
+from engine.core.uow import UnitOfWork
+from engine.dossiers.advance import (
+    TASKS,
+    TIMERS,
+    Advance,
+    DossierRow,
+    TaskRow,
+    live_instance,
+    lock_task,
+    record,
+)
+from forms import FormValidator
+
+CONSULT_STEP = "__y_kien__"
+CONSULT_FORM = "__y_kien__.schema.json"
+OPINION_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object", "title": "Ý kiến",
+    "required": ["y_kien"],
+    "properties": {"y_kien": {"type": "string", "title": "Ý kiến của đơn vị", "minLength": 2,
+                              "maxLength": 4000}},
+}
+REFUSED_AT_RECEPTION = 3
+REFUSED_RESULT = 9
+
+
+def _locked_step(uow: UnitOfWork, actor: Actor, task_id: int) -> tuple[DossierRow, TaskRow]:
+    found = lock_task(uow, task_id)
+    if found is None:
+        raise NotFound("Không tìm thấy công việc.")
+    dossier, task = found
+    if not (actor.has_role(task.agency_id, task.role) or task.assignee_id == actor.account_id):
+        raise NotFound("Không tìm thấy công việc.")
+    if task.state != "open":
+        raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
+    return dossier, task
+
+
+def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict[str, Any]:
+    """Refuse the dossier with written reasons (form 03): the process stops; a dossier
+    already received waits for its refusal letter to be handed back (status 9)."""
+    if not reasons.strip():
+        raise FormInvalid("Cần nêu lý do từ chối.", details=[
+            {"field": "reasons", "message": "Vui lòng nhập lý do từ chối."}])
+    dossier, task = _locked_step(uow, actor, task_id)
+    if task.assignee_id not in (None, actor.account_id):  # the step is someone else's now
+        raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
+    loaded = uow.version(dossier.version_id)
+    instance = live_instance(uow, dossier, loaded.model)
+    step = Advance(uow, dossier, loaded.compiled, actor)
+    instance.cancel()
+    step.finish_task(task, {"ly_do_tu_choi": reasons})
+    # The process is cancelled, not ended at an end event: its other steps are cancelled
+    # here, and the letter waits for the desk (no hand-over time yet).
+    uow.connection.execute(update(TASKS).where(TASKS.c.dossier_id == dossier.id,
+                                               TASKS.c.state.in_(("open", "suspended")))
+                           .values(state="cancelled"))
+    previous = dossier.status
+    dossier.status = REFUSED_RESULT if dossier.received_at else REFUSED_AT_RECEPTION
+    dossier.outcome = "refused"
+    dossier.ended_at = uow.clock.now()
+    uow.connection.execute(update(TIMERS).where(TIMERS.c.dossier_id == dossier.id,
+                                                TIMERS.c.state == "pending")
+                           .values(state="cancelled"))
+    step.save(instance)
+    record(uow, dossier, "status_changed", actor=actor, note=f"{previous} → {dossier.status}")
+    record(uow, dossier, "refused", actor=actor, task=task, note=reasons)
+    uow.commit()
+    return {"code": dossier.code, "status": dossier.status, "outcome": "refused"}
+
+
+def hand_back_refusal(uow: UnitOfWork, *, actor: Actor, dossier: DossierRow) -> dict[str, Any]:
+    """The desk hands a refusal letter back: status 9 → 10 without a process step."""
+    if dossier.status != REFUSED_RESULT or dossier.outcome != "refused":
+        raise Conflict("Hồ sơ không ở bước trả kết quả.")
+    if not actor.has_role(dossier.agency_id, "mot_cua"):
+        raise Forbidden("Chỉ Bộ phận Một cửa trả kết quả.")
+    step = Advance(uow, dossier, uow.version(dossier.version_id).compiled, actor)
+    dossier.status = 10
+    dossier.returned_at = uow.clock.now()
+    step.save(None)
+    record(uow, dossier, "returned", actor=actor, note="Trả văn bản từ chối")
+    uow.commit()
+    return {"dossier": {"code": dossier.code, "status": 10, "due_at": local_iso(dossier.due_at)}}
+
+
+def consult(
+    uow: UnitOfWork, *, actor: Actor, task_id: int, agency_code: str, question: str,
+    days: int, role: str = "chuyen_vien",
+) -> dict[str, Any]:
+    """Ask another unit for its opinion by a deadline: a step in that unit's inbox, with
+    reminders (its leaders when late); the dossier keeps waiting at the current step."""
+    if not question.strip():
+        raise Invalid("Cần nêu nội dung xin ý kiến.")
+    if not 1 <= days <= 30:
+        raise Invalid("Thời hạn cho ý kiến từ 1 đến 30 ngày làm việc.")
+    dossier, _ = _locked_step(uow, actor, task_id)
+    other = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
+    if other is None:
+        raise NotFound(f"Không có cơ quan mã {agency_code}.")
+    calendar = uow.calendar_for(other.id)
+    now = uow.clock.now()
+    due = calendar.add(now, days * calendar.day_length)
+    consultation = Task(
+        dossier_id=dossier.id, spiff_id=str(uuid4()), bpmn_id=CONSULT_STEP,
+        name=f"Cho ý kiến: {question.strip()[:250]}", role=role, agency_id=other.id,
+        form=CONSULT_FORM, state="open", created_at=now, due_at=due)
+    uow.session.add(consultation)
+    uow.session.flush()
+    uow.session.add_all([
+        Timer(dossier_id=dossier.id, kind="overdue", task_id=consultation.id, due_at=due),
+        Timer(dossier_id=dossier.id, kind="due_soon", task_id=consultation.id,
+              due_at=calendar.subtract(due, calendar.day_length)),
+    ])
+    record(uow, dossier, "consultation_requested", actor=actor, task=consultation,
+           note=f"{other.name}: {question}")
+    uow.commit()
+    return {"task_id": consultation.id, "agency": other.code, "due_at": local_iso(due)}
+
+
+def answer_consultation(
+    uow: UnitOfWork, *, actor: Actor, dossier: DossierRow, task: TaskRow, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The consulted unit gives its opinion (the caller locked the dossier and checked
+    the task); the asking step sees it in the history."""
+    errors = FormValidator(OPINION_SCHEMA).validate_submission(data)
+    if errors:
+        raise FormInvalid("Ý kiến chưa hợp lệ.", details=[e.as_dict() for e in errors])
+    step = Advance(uow, dossier, uow.version(dossier.version_id).compiled, actor)
+    step.finish_task(task, data)
+    record(uow, dossier, "consultation_answered", actor=actor, task=task,
+           note=str(data.get("y_kien", ""))[:500])
+    uow.commit()
+    return {"task": {"id": task.id, "step": task.bpmn_id, "name": task.name,
+                     "state": "completed"},
+            "dossier": {"code": dossier.code, "status": dossier.status,
+                        "due_at": local_iso(dossier.due_at)}, "opened": []}
+
+
+def send_back(uow: UnitOfWork, *, actor: Actor, task_id: int, note: str) -> dict[str, Any]:
+    """Return the dossier to the previous step with a note: that step waits again."""
+    if not note.strip():
+        raise Invalid("Cần ghi chú lý do trả lại bước trước.")
+    dossier, task = _locked_step(uow, actor, task_id)
+    previous = uow.session.scalar(
+        select(Task).where(Task.dossier_id == dossier.id, Task.state == "completed",
+                           Task.bpmn_id != CONSULT_STEP)
+        .order_by(Task.completed_at.desc(), Task.id.desc()).limit(1))
+    if previous is None:
+        raise Conflict("Đây là bước đầu tiên, không có bước trước để trả lại.")
+    loaded = uow.version(dossier.version_id)
+    instance = live_instance(uow, dossier, loaded.model)
+    step = Advance(uow, dossier, loaded.compiled, actor)
+    step.track(instance)
+    try:
+        instance.reset_to(previous.spiff_id)
+    except TaskNotWaiting as exc:
+        raise Conflict("Không trả lại được bước trước.") from exc
+    step.synchronise(instance)
+    step.save(instance)
+    record(uow, dossier, "sent_back", actor=actor, task=task,
+           note=f"Trả lại bước «{previous.name}»: {note}")
+    uow.commit()
+    uow.instances.put(dossier.id, dossier.row_version, instance)
+    return {"code": dossier.code, "status": dossier.status, "opened": step.opened}

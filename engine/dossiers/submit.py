@@ -1,0 +1,367 @@
+"""Dossier services: submit, read (owner and competent officers), public tracking."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from bpmn.limits import applicant_problems
+from bpmn.runtime import ProcessError, ProcessInstance
+from engine.core.actors import Actor
+from engine.core.clock import local_iso
+from engine.core.errors import FormInvalid, Invalid, NotFound, RateLimited
+from engine.core.models import Account, Dossier, Event, Task
+from engine.core.statuses import STATUS_LABELS
+from engine.core.text import fold
+from engine.core.uow import UnitOfWork
+from engine.dossiers.advance import DOSSIERS, Advance, DossierRow, record
+from engine.dossiers.codes import next_dossier_code
+from engine.identity.ratelimit import hit, in_minutes
+from engine.legal_clock.lateness import classify, urgency
+from engine.procedures.catalogue import published_version
+
+CHANNELS = ("online", "desk", "post")
+_INSERT_DOSSIER = insert(DOSSIERS).returning(DOSSIERS.c.id)
+
+
+@dataclass(frozen=True)
+class SubmissionLimits:
+    """How many dossiers one caller may submit online within `window`: an anonymous caller
+    per client address, a signed-in citizen per account. Officers (desk, post) and
+    integrations (limited per API key) are not counted."""
+
+    anonymous: int = 10
+    citizen: int = 30
+    window: timedelta = timedelta(minutes=10)
+    # New drafts an anonymous caller may start in the window (each post of the form
+    # without a draft key starts one, with its papers): generous, but not unbounded.
+    anonymous_drafts: int = 30
+
+
+def count_submission(
+    uow: UnitOfWork, *, actor: Actor, client: str | None, limits: SubmissionLimits
+) -> None:
+    """Count one online submission; `RateLimited` when the caller already submitted its
+    limit within the window. The hit joins the caller's transaction, so a refused form
+    (rolled back) costs nothing: only dossiers actually created count."""
+    if actor.kind == "anonymous" and client is not None:
+        bucket, limit = f"submit:anonymous:{client}", limits.anonymous
+    elif actor.kind == "citizen" and actor.account_id is not None:
+        bucket, limit = f"submit:citizen:{actor.account_id}", limits.citizen
+    else:
+        return
+    try:
+        hit(uow, bucket=bucket, limit=limit, window=limits.window, message="")
+    except RateLimited as exc:
+        window = in_minutes(limits.window.total_seconds())
+        raise RateLimited(f"Đã nộp {limit} hồ sơ trong {window} phút, mức tối đa cho phép; vui "
+                          f"lòng thử lại sau khoảng {in_minutes(exc.retry_after)} phút. Bản nháp "
+                          "của bạn vẫn được giữ.", exc.retry_after) from exc
+
+
+def submit_dossier(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    procedure_code: str,
+    data: dict[str, Any],
+    agency_code: str | None = None,
+    channel: str = "online",
+    client: str | None = None,
+    limits: SubmissionLimits | None = None,
+) -> dict[str, Any]:
+    """Create a dossier on the published version, start its process, and commit.
+
+    Online submissions come from anyone (the applicant is identified by the form's ID
+    number), at most `limits` per caller (`client` is the caller's address); desk and
+    post channels are entered by a one-stop desk officer.
+    """
+    created = create_dossier(uow, actor=actor, procedure_code=procedure_code, data=data,
+                             agency_code=agency_code, channel=channel, client=client,
+                             limits=limits)
+    uow.commit()
+    created.cache(uow)
+    return created.summary
+
+
+@dataclass
+class Created:
+    """A dossier created in the caller's transaction: its id, public summary, and the live
+    process instance to cache once the transaction commits."""
+
+    dossier_id: int
+    row_version: int
+    instance: ProcessInstance
+    summary: dict[str, Any]
+
+    def cache(self, uow: UnitOfWork) -> None:
+        """Keep the live instance for the next step (only after the commit)."""
+        uow.instances.put(self.dossier_id, self.row_version, self.instance)
+
+
+def create_dossier(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    procedure_code: str,
+    data: dict[str, Any],
+    agency_code: str | None = None,
+    channel: str = "online",
+    client: str | None = None,
+    limits: SubmissionLimits | None = None,
+) -> Created:
+    """`submit_dossier` without the commit, for callers that add to the same transaction."""
+    actor.require("dossiers:submit")  # an API key needs the scope; people pass
+    if channel not in CHANNELS:
+        raise Invalid(f"Kênh nộp không hợp lệ: {channel}")
+    version = published_version(uow, code=procedure_code, agency_code=agency_code)
+    if channel != "online" and not actor.has_role(version.agency_id, "mot_cua"):
+        raise Invalid("Chỉ cán bộ Bộ phận Một cửa được nhập hồ sơ nộp trực tiếp hoặc qua bưu chính.")
+    if channel == "online":
+        count_submission(uow, actor=actor, client=client, limits=limits or SubmissionLimits())
+    loaded = uow.version(version.version_id)
+    compiled = loaded.compiled
+    if not isinstance(data, dict):
+        raise Invalid("Dữ liệu tờ khai phải là một đối tượng JSON.")
+    # The platform's limits too: no undeclared field, no oversized text, list or document.
+    errors = loaded.validator(compiled.start_form).validate_submission(data)
+    if errors:
+        raise FormInvalid("Tờ khai chưa hợp lệ.", details=[e.as_dict() for e in errors])
+    _check_applicant_widths(data, compiled.manifest)
+    applicant = compiled.manifest.get("applicant", {})
+    now = uow.clock.now()
+    try:
+        instance = loaded.model.start(data)
+    except ProcessError as exc:
+        raise Invalid(f"Quy trình không chạy được với dữ liệu này: {exc}") from exc
+    code = next_dossier_code(uow, unit_code=version.agency_code, at=now)
+    name = str(pick(data, applicant.get("name", "ho_ten")) or "")
+    values = {
+        "code": code, "agency_id": version.agency_id, "version_id": version.version_id,
+        "owner_id": actor.account_id if actor.kind == "citizen" else None,
+        "applicant_name": name,
+        "applicant_search": fold(name),
+        "applicant_id_number": str(pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
+        "channel": channel, "data": data, "status": 1, "workflow_state": {},
+        "submitted_at": now, "row_version": 1,
+    }
+    dossier_id = uow.connection.execute(_INSERT_DOSSIER, values).scalar_one()
+    dossier = DossierRow(
+        id=dossier_id, code=code, agency_id=version.agency_id, version_id=version.version_id,
+        channel=channel,
+        status=1, outcome=None, row_version=1, received_at=None, clock_started_at=None,
+        due_at=None,
+        original_due_at=None, ended_at=None, returned_at=None,
+    )
+    record(uow, dossier, "submitted", actor=actor)
+    step = Advance(uow, dossier, compiled, actor)
+    step.synchronise(instance)
+    step.save(instance)
+    summary = _summary(dossier, procedure=(version.code, version.name),
+                       agency=(version.agency_code, version.agency_name), submitted_at=now)
+    return Created(dossier.id, dossier.row_version, instance, summary)
+
+
+def _check_applicant_widths(data: dict[str, Any], manifest: dict[str, Any]) -> None:
+    """Refuse, by field and in Vietnamese, an applicant name or ID number longer than its
+    column (the form may not limit it), instead of failing the insert."""
+    errors = [{"field": path, "message": message}
+              for path, message in applicant_problems(manifest, data)]
+    if errors:
+        raise FormInvalid("Tờ khai chưa hợp lệ.", details=errors)
+
+
+def pick(data: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path of form data (None when absent)."""
+    node: Any = data
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _summary(
+    dossier: Dossier | DossierRow,
+    *,
+    procedure: tuple[str, str],
+    agency: tuple[str, str],
+    submitted_at: datetime,
+) -> dict[str, Any]:
+    """The dossier's public summary; `procedure` and `agency` are (code, name)."""
+    return {
+        "code": dossier.code,
+        "procedure": procedure[0],
+        "procedure_name": procedure[1],
+        "agency": {"code": agency[0], "name": agency[1]},
+        "status": dossier.status,
+        "status_label": STATUS_LABELS[dossier.status],
+        "channel": dossier.channel,
+        "submitted_at": local_iso(submitted_at),
+        "received_at": local_iso(dossier.received_at),
+        "due_at": local_iso(dossier.due_at),
+        "ended_at": local_iso(dossier.ended_at),
+        "returned_at": local_iso(dossier.returned_at),
+        "outcome": dossier.outcome,
+    }
+
+
+def _stored_summary(dossier: Dossier) -> dict[str, Any]:
+    procedure = dossier.version.procedure
+    return _summary(dossier, procedure=(procedure.code, procedure.name),
+                    agency=(dossier.agency.code, dossier.agency.name),
+                    submitted_at=dossier.submitted_at)
+
+
+def may_read(actor: Actor, dossier: Dossier) -> bool:
+    """Owners and officers of the dossier's agency may read the full dossier."""
+    if actor.account_id is not None and dossier.owner_id == actor.account_id:
+        return True
+    if actor.kind == "integration":  # an API key scoped to the dossier's agency
+        return actor.may("dossiers:read") and dossier.agency_id in actor.agencies()
+    return actor.kind in ("officer", "admin") and dossier.agency_id in actor.agencies()
+
+
+def find_visible(uow: UnitOfWork, *, actor: Actor, code: str) -> Dossier:
+    """The dossier with `code` if the actor may read it; `NotFound` otherwise (no leaking).
+
+    Besides its owner and the competent agency, officers of an agency that was handed a
+    step of it (liên thông) read it too.
+    """
+    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if may_read(actor, dossier) or (actor.kind == "officer" and uow.session.scalar(
+        select(Task.id).where(Task.dossier_id == dossier.id,
+                              Task.agency_id.in_(actor.agencies())).limit(1)) is not None):
+        return dossier
+    raise NotFound("Không tìm thấy hồ sơ.")
+
+
+def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
+    """The full dossier: data, tasks and history, for its owner and competent officers."""
+    actor.require("dossiers:read")
+    dossier = find_visible(uow, actor=actor, code=code)
+    compiled = uow.version(dossier.version_id).compiled
+    uow.audit("dossier.read", actor_id=actor.account_id, object_type="dossier",
+              object_id=str(dossier.id))
+    tasks = uow.session.scalars(
+        select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
+    ).all()
+
+    view = {
+        **_stored_summary(dossier),
+        "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
+        "version": dossier.version.number,
+        "original_due_at": local_iso(dossier.original_due_at),
+        "supplement_rounds": dossier.supplement_rounds,
+        "extended": dossier.extended_at is not None,
+        "result": classify(dossier.ended_at, dossier.due_at) if dossier.ended_at else None,
+        "urgency": None if dossier.ended_at else urgency(
+            uow.calendar_for(dossier.agency_id), uow.clock.now(), dossier.due_at),
+        "data": dossier.data,
+        "start_form": compiled.forms[compiled.start_form],
+        "start_form_ui": compiled.ui_for(compiled.start_form),
+        "tasks": [task_view(t) for t in tasks],
+        "events": timeline(uow, dossier.id),
+    }
+    uow.commit()
+    return view
+
+
+EVENT_LABELS = {
+    "submitted": "Nộp hồ sơ", "received": "Tiếp nhận", "task_opened": "Chuyển bước",
+    "task_claimed": "Nhận xử lý", "task_completed": "Hoàn thành bước",
+    "status_changed": "Đổi trạng thái", "finished": "Kết thúc", "supplement_requested":
+    "Yêu cầu bổ sung", "supplemented": "Đã bổ sung", "extended": "Hẹn lại ngày trả",
+    "timer_fired": "Hết thời gian chờ", "refused": "Từ chối", "returned": "Trả kết quả",
+    "consultation_requested": "Xin ý kiến", "consultation_answered": "Cho ý kiến",
+    "sent_back": "Trả về bước trước", "handed_over": "Bàn giao", "task_assigned": "Phân công",
+    "task_released": "Trả lại công việc", "reminder_due_soon": "Nhắc sắp đến hạn",
+    "reminder_overdue": "Nhắc quá hạn", "withdrawn": "Công dân rút hồ sơ",
+    "timer_failed": "Hẹn giờ lỗi, đã dừng thử lại",
+    "payment_requested": "Yêu cầu nộp phí, lệ phí", "paid": "Đã nộp phí, lệ phí",
+}
+
+
+def timeline(uow: UnitOfWork, dossier_id: int) -> list[dict[str, Any]]:
+    """The dossier's history, oldest first, with who did what, at which step, and when."""
+    rows = uow.session.execute(
+        select(Event, Account.full_name, Task.name)
+        .outerjoin(Account, Event.actor_id == Account.id)
+        .outerjoin(Task, Event.task_id == Task.id)
+        .where(Event.dossier_id == dossier_id).order_by(Event.id)).all()
+    return [{"kind": e.kind, "label": EVENT_LABELS.get(e.kind, e.kind), "at": local_iso(e.at),
+             "status": e.status, "step": e.step, "step_name": step or "", "note": e.note,
+             "actor": name or ""}
+            for e, name, step in rows]
+
+
+def task_view(task: Task) -> dict[str, Any]:
+    """A task row as plain data."""
+    return {
+        "id": task.id,
+        "dossier": task.dossier.code,
+        "step": task.bpmn_id,
+        "name": task.name,
+        "role": task.role,
+        "state": task.state,
+        "assignee_id": task.assignee_id,
+        "created_at": local_iso(task.created_at),
+        "due_at": local_iso(task.due_at),
+        "completed_at": local_iso(task.completed_at),
+        "result": classify(task.completed_at, task.due_at) if task.completed_at else None,
+        "data": task.data,
+    }
+
+
+TRACK_PER_MINUTE = 20
+
+
+def track(
+    uow: UnitOfWork, *, code: str, id_number: str, client: str | None = None,
+    per_minute: int = TRACK_PER_MINUTE,
+) -> dict[str, Any]:
+    """Public tracking: status, due time and the agency, only with the applicant's ID number.
+
+    Each `client` (caller address) may look up `per_minute` times a minute, found or not:
+    guessing codes and ID numbers is slowed to a crawl.
+    """
+    if client is not None:
+        hit(uow, bucket=f"track:{client}", limit=per_minute, window=timedelta(minutes=1),
+            message="Tra cứu quá nhiều lần trong một phút; vui lòng thử lại sau.")
+        uow.commit()
+    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code.strip()))
+    given = id_number.strip().encode()
+    if dossier is None or not hmac.compare_digest(given, dossier.applicant_id_number.encode()):
+        raise NotFound("Không tìm thấy hồ sơ với mã và số định danh đã nhập.")
+    view = _public_view(uow, dossier)
+    uow.audit("dossier.track", actor_id=None, object_type="dossier", object_id=str(dossier.id))
+    uow.commit()
+    return view
+
+
+def track_by_code(uow: UnitOfWork, *, code: str) -> dict[str, Any]:
+    """The same minimal view, for the browser that has just submitted the dossier."""
+    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return _public_view(uow, dossier)
+
+
+def _public_view(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
+    current = uow.session.scalar(
+        select(Task).where(Task.dossier_id == dossier.id, Task.state == "open").order_by(Task.id)
+    )
+    return {
+        "code": dossier.code,
+        "procedure_name": dossier.version.procedure.name,
+        "status": dossier.status,
+        "status_label": STATUS_LABELS[dossier.status],
+        "submitted_at": local_iso(dossier.submitted_at),
+        "due_at": local_iso(dossier.due_at),
+        "agency": dossier.agency.name,
+        "current_step": current.name if current else None,
+    }

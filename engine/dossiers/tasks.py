@@ -1,0 +1,261 @@
+"""Officer work: the inbox, claiming and completing tasks, desk reception and return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, or_, select, update
+
+from bpmn.runtime import ProcessError, TaskNotWaiting
+from engine.core.actors import Actor
+from engine.core.clock import local_iso
+from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
+from engine.core.models import Account, Task
+from engine.core.uow import UnitOfWork
+from engine.dossiers.actions import (
+    CONSULT_FORM,
+    CONSULT_STEP,
+    OPINION_SCHEMA,
+    answer_consultation,
+    hand_back_refusal,
+)
+from engine.dossiers.advance import (
+    DOSSIERS,
+    RECEPTION_STATUS,
+    TASKS,
+    Advance,
+    DossierRow,
+    TaskRow,
+    live_instance,
+    lock_task,
+    record,
+)
+from engine.dossiers.submit import find_visible, task_view, timeline
+from engine.legal_clock.lateness import urgency
+
+INBOX_LIMIT = 200
+
+
+LEADER_ROLE = "lanh_dao"
+TAKEN = "Công việc đã được cán bộ khác nhận xử lý."
+
+# Taking a task is a compare-and-set: it lands only while the task is open and free (or
+# already the taker's), so a claim racing a completion can never take a finished task.
+_TAKE_TASK = update(TASKS).where(
+    TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open",
+    or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("b_actor")),
+)
+_TASK_STATE = select(TASKS.c.state).where(TASKS.c.id == bindparam("b_id"))
+# Several dossiers are locked in one order (by id) so that two leaders assigning
+# overlapping tasks queue instead of deadlocking.
+_LOCK_DOSSIERS = (
+    select(DOSSIERS.c.id)
+    .where(DOSSIERS.c.id.in_(select(TASKS.c.dossier_id).where(
+        TASKS.c.id.in_(bindparam("b_ids", expanding=True)))))
+    .order_by(DOSSIERS.c.id)
+    .with_for_update()
+)
+
+
+def _may_work(actor: Actor, task: Task | TaskRow) -> bool:
+    return actor.has_role(task.agency_id, task.role) or (
+        actor.account_id is not None and task.assignee_id == actor.account_id
+    )
+
+
+def _may_see(actor: Actor, task: Task | TaskRow) -> bool:
+    """Who works on the step, and the leaders of its agency (who assign it)."""
+    return _may_work(actor, task) or actor.has_role(task.agency_id, LEADER_ROLE)
+
+
+def _visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> Task:
+    task = uow.session.get(Task, task_id)
+    if task is None or not _may_see(actor, task):
+        raise NotFound("Không tìm thấy công việc.")
+    return task
+
+
+def _locked_task(uow: UnitOfWork, actor: Actor, task_id: int) -> Task:
+    """A visible task, read after its dossier row is locked: the lock order of every
+    writer (dossier, then its tasks and timers), and a read that sees the last winner."""
+    _lock_dossiers(uow, [task_id])
+    return _visible_task(uow, actor, task_id)
+
+
+def _lock_dossiers(uow: UnitOfWork, task_ids: list[int]) -> None:
+    uow.connection.execute(_LOCK_DOSSIERS, {"b_ids": task_ids}).all()
+
+
+def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
+    """A task with its form and the dossier's data, for an officer who may work on it."""
+    task = _visible_task(uow, actor, task_id)
+    compiled = uow.version(task.dossier.version_id).compiled
+    form = OPINION_SCHEMA if task.form == CONSULT_FORM else compiled.forms[task.form]
+    return {
+        **task_view(task),
+        "form": {"schema": form, "ui": compiled.ui_for(task.form)},
+        "consultation": task.bpmn_id == CONSULT_STEP,
+        "timeline": timeline(uow, task.dossier_id),
+        "dossier_data": task.dossier.data,
+        "start_form": compiled.forms[compiled.start_form],
+        "start_ui": compiled.ui_for(compiled.start_form),
+        "procedure_name": compiled.manifest["name"],
+        "applicant": task.dossier.applicant_name,
+        "dossier_status": task.dossier.status,
+        "dossier_due_at": local_iso(task.dossier.due_at),
+        "dossier_received": task.dossier.received_at is not None,
+        "urgency": urgency(uow.calendar_for(task.agency_id), uow.clock.now(), task.due_at),
+    }
+
+
+def release_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
+    """Give a claimed task back to the shared inbox (its assignee or a leader of the agency)."""
+    task = _locked_task(uow, actor, task_id)
+    if task.state != "open":
+        raise Conflict("Công việc đã được xử lý.")
+    if task.assignee_id not in (actor.account_id, None) and not actor.has_role(
+        task.agency_id, LEADER_ROLE
+    ):
+        raise Forbidden("Chỉ người đang nhận hoặc lãnh đạo được trả lại công việc.")
+    task.assignee_id = None
+    task.claimed_at = None
+    record(uow, task.dossier, "task_released", actor=actor, task=task)
+    view = task_view(task)
+    uow.commit()
+    return view
+
+
+def assign_tasks(
+    uow: UnitOfWork, *, actor: Actor, task_ids: list[int], assignee_id: int
+) -> list[dict[str, Any]]:
+    """A leader assigns one or many open tasks of their agency to an officer holding the
+    step's role there, in one transaction (all or none)."""
+    if not task_ids:
+        raise Invalid("Chưa chọn công việc nào.")
+    assignee = uow.session.get(Account, assignee_id)
+    if assignee is None or not assignee.active:
+        raise NotFound("Không có cán bộ được giao.")
+    _lock_dossiers(uow, list(dict.fromkeys(task_ids)))
+    views = []
+    for task_id in dict.fromkeys(task_ids):
+        task = _visible_task(uow, actor, task_id)
+        if not actor.has_role(task.agency_id, LEADER_ROLE):
+            raise Forbidden("Chỉ lãnh đạo của cơ quan được phân công công việc.")
+        if task.state != "open":
+            raise Conflict(f"Công việc {task_id} đã được xử lý.")
+        if not any(g.agency_id == task.agency_id and g.role == task.role for g in assignee.grants):
+            raise Invalid(f"{assignee.full_name} không giữ vai trò của bước «{task.name}».")
+        task.assignee_id = assignee.id
+        task.claimed_at = uow.clock.now()
+        record(uow, task.dossier, "task_assigned", actor=actor, task=task,
+               note=assignee.full_name)
+        views.append(task_view(task))
+    uow.commit()
+    return views
+
+
+def claim_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
+    """Take an open task for oneself; `Conflict` when someone else already has it or it is
+    no longer open. Only holders of the step's role take it (a leader assigns it instead).
+
+    The dossier row is locked first, as every writer of the dossier does, then the task is
+    taken with a guarded UPDATE: a claim racing a completion or a refusal either lands
+    before it (and the other gets `Conflict`) or gets `Conflict` itself.
+    """
+    found = lock_task(uow, task_id)
+    if found is None or not _may_see(actor, found[1]):
+        raise NotFound("Không tìm thấy công việc.")
+    dossier, row = found
+    if not _may_work(actor, row):
+        raise Forbidden("Bạn không giữ vai trò của bước này; lãnh đạo có thể phân công.")
+    if row.state != "open":
+        raise Conflict("Công việc đã được xử lý.")
+    if row.assignee_id not in (None, actor.account_id):
+        raise Conflict(TAKEN)
+    taken = uow.connection.execute(_TAKE_TASK, {
+        "b_id": task_id, "b_actor": actor.account_id,
+        "assignee_id": actor.account_id, "claimed_at": uow.clock.now()})
+    if taken.rowcount != 1:
+        state = uow.connection.execute(_TASK_STATE, {"b_id": task_id}).scalar_one()
+        raise Conflict("Công việc đã được xử lý." if state != "open" else TAKEN)
+    record(uow, dossier, "task_claimed", actor=actor, task=row)
+    task = uow.session.get(Task, task_id)
+    assert task is not None  # it was just updated
+    view = task_view(task)
+    uow.commit()
+    return view
+
+
+def complete_task(
+    uow: UnitOfWork, *, actor: Actor, task_id: int, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Complete a task with its form data and advance the dossier, in one transaction.
+
+    Workflow state, task rows, status, clock and events commit together or not at all.
+    The dossier row is locked and version-checked (see `engine.progress`), so of two
+    officers completing the same task exactly one succeeds; the other gets `Conflict`.
+    Returns the completed task, the dossier's new status and the tasks it opened.
+    """
+    if not isinstance(data, dict):
+        raise Invalid("Dữ liệu biểu mẫu phải là một đối tượng JSON.")
+    found = lock_task(uow, task_id)
+    if found is None or not _may_work(actor, found[1]):
+        raise NotFound("Không tìm thấy công việc.")
+    dossier, task = found
+    if task.bpmn_id == CONSULT_STEP and task.state == "open":
+        if task.assignee_id not in (None, actor.account_id):
+            raise Conflict(TAKEN)
+        return answer_consultation(uow, actor=actor, dossier=dossier, task=task, data=data)
+    if task.state == "suspended":
+        raise Conflict("Hồ sơ đang chờ công dân bổ sung; chưa xử lý tiếp được.")
+    if task.state != "open":
+        raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
+    if task.assignee_id not in (None, actor.account_id):
+        raise Conflict(TAKEN)
+    loaded = uow.version(dossier.version_id)
+    errors = loaded.validator(task.form).validate_submission(data)
+    if errors:
+        raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
+    instance = live_instance(uow, dossier, loaded.model)
+    step = Advance(uow, dossier, loaded.compiled, actor)
+    step.track(instance)
+    try:
+        instance.complete(task.spiff_id, data)
+    except TaskNotWaiting as exc:
+        raise Conflict("Công việc không còn chờ xử lý.") from exc
+    except ProcessError as exc:
+        raise Invalid(f"Quy trình không tiếp tục được: {exc}") from exc
+    step.finish_task(task, data)
+    step.synchronise(instance, completed=task)
+    step.save(instance)
+    uow.commit()
+    uow.instances.put(dossier.id, dossier.row_version, instance)
+    return {
+        "task": {"id": task.id, "step": task.bpmn_id, "name": task.name, "state": "completed"},
+        "dossier": {"code": dossier.code, "status": dossier.status,
+                    "due_at": local_iso(dossier.due_at)},
+        "opened": step.opened,
+    }
+
+
+def complete_stage(
+    uow: UnitOfWork, *, actor: Actor, code: str, stage: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Desk actions by dossier code: `receive` completes the reception step, `return` the
+    hand-over of the result (national status 9 → 10)."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    compiled = uow.version(dossier.version_id).compiled
+    wanted = RECEPTION_STATUS if stage == "receive" else 9
+    open_tasks = uow.session.scalars(
+        select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")
+    ).all()
+    matching = [t for t in open_tasks
+                if t.bpmn_id in compiled.tasks and compiled.tasks[t.bpmn_id].status == wanted]
+    if not matching and stage == "return" and dossier.outcome == "refused":
+        row = DossierRow.lock(uow, dossier.id)
+        assert row is not None  # it was just read
+        return hand_back_refusal(uow, actor=actor, dossier=row)
+    if not matching:
+        label = "tiếp nhận" if stage == "receive" else "trả kết quả"
+        raise Conflict(f"Hồ sơ không ở bước {label}.")
+    return complete_task(uow, actor=actor, task_id=matching[0].id, data=data)

@@ -1,0 +1,272 @@
+"""Firing what is due: BPMN timer events and reminders about steps.
+
+A timer fires by moving from ``pending`` to ``fired`` with a guarded UPDATE, in the same
+transaction as its effect (the process advanced, reminders written to the outbox). A
+second worker that reaches the same timer finds the update matching no row and does
+nothing. The dossier row is locked before the timer is touched, as every writer of a
+dossier does (one lock order, so a firing never deadlocks with an officer's step).
+
+A firing that raises is rolled back; `fire` then records the failure in a new short
+transaction (attempts, last error, next try after a delay doubling from one minute,
+capped at six hours) and, after `MAX_ATTEMPTS`, marks the timer ``failed`` for an
+administrator to look at (`failing_timers`, `retry_timer`). `due_timers` skips timers
+waiting for their next try and puts never-failed timers first, so poisoned timers never
+crowd out healthy ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, or_, select, update
+
+from engine.core.actors import SYSTEM, Actor
+from engine.core.clock import local_iso
+from engine.core.errors import Conflict, Forbidden, NotFound
+from engine.core.models import Account, Dossier, RoleGrant, Task, Timer
+from engine.core.uow import UnitOfWork
+from engine.dossiers.advance import Advance, DossierRow, live_instance, record
+from engine.records.outbox import enqueue
+
+log = logging.getLogger("motcua.timers")
+TIMERS = cast(Table, Timer.__table__)
+LEADER_ROLE = "lanh_dao"
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+ERROR_CHARS = 1000
+KIND_LABELS = {"bpmn": "Sự kiện hẹn giờ của quy trình", "due_soon": "Nhắc việc sắp đến hạn",
+               "overdue": "Cảnh báo bước quá hạn"}
+STATE_LABELS = {"pending": "Đang thử lại", "failed": "Đã dừng thử"}
+
+_DUE = (
+    select(TIMERS.c.id)
+    .where(TIMERS.c.state == "pending", TIMERS.c.due_at <= bindparam("b_now"),
+           or_(TIMERS.c.next_attempt_at.is_(None), TIMERS.c.next_attempt_at <= bindparam("b_now")))
+    .order_by(TIMERS.c.attempts, TIMERS.c.due_at, TIMERS.c.id).limit(bindparam("b_limit"))
+)
+_DOSSIER_OF = select(TIMERS.c.dossier_id).where(TIMERS.c.id == bindparam("b_id"))
+_CLAIM = update(TIMERS).where(TIMERS.c.id == bindparam("b_id"), TIMERS.c.state == "pending")
+# Only a timer that failed may be retried by hand: one failed for good, or one waiting
+# for its next try.
+_RETRY = update(TIMERS).where(
+    TIMERS.c.id == bindparam("b_id"), TIMERS.c.attempts > 0,
+    TIMERS.c.state.in_(("pending", "failed")),
+).values(state="pending", next_attempt_at=None)
+
+
+def due_timers(uow: UnitOfWork, *, limit: int = 200) -> list[int]:
+    """Ids of pending timers whose time (and next try, after a failure) has come; those that
+    never failed first, then soonest first."""
+    now = uow.clock.now()
+    rows = uow.connection.execute(_DUE, {"b_now": now, "b_limit": limit})
+    return [int(r.id) for r in rows]
+
+
+def fire(new_uow: Callable[[], UnitOfWork], *, timer_id: int) -> str:
+    """Fire one timer in its own transaction; if the firing raises, it is rolled back and
+    the failure recorded in a new transaction. Returns "fired", "skipped", "retry" (to be
+    tried again later) or "failed" (given up)."""
+    try:
+        with new_uow() as uow:
+            return fire_timer(uow, timer_id=timer_id)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    with new_uow() as uow:
+        return record_failure(uow, timer_id=timer_id, error=error)
+
+
+def fire_timer(uow: UnitOfWork, *, timer_id: int) -> str:
+    """Fire one timer; returns "fired", or "skipped" when it is not (or no longer) due.
+    Raises whatever the firing raises (the caller's transaction is then rolled back)."""
+    dossier_id = uow.connection.execute(_DOSSIER_OF, {"b_id": timer_id}).scalar_one_or_none()
+    if dossier_id is None:
+        return "skipped"
+    dossier = DossierRow.lock(uow, dossier_id)  # before the timer: the one lock order
+    timer = uow.session.get(Timer, timer_id)  # read once the lock is held: the last winner's
+    now = uow.clock.now()
+    if dossier is None or timer is None or timer.state != "pending" or timer.due_at > now or (
+        timer.next_attempt_at is not None and timer.next_attempt_at > now
+    ):
+        return "skipped"
+    if timer.kind == "bpmn":
+        return _fire_bpmn(uow, timer, dossier)
+    return _remind(uow, timer)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a timer that failed `attempts` times waits before its next try."""
+    return min(FIRST_RETRY * (1 << min(max(attempts - 1, 0), 20)), LONGEST_RETRY)
+
+
+def record_failure(uow: UnitOfWork, *, timer_id: int, error: str) -> str:
+    """Count a failed firing: "retry" with the next try set, or "failed" after
+    `MAX_ATTEMPTS` (the dossier's history says so); "skipped" if the timer was fired or
+    cancelled meanwhile."""
+    dossier_id = uow.connection.execute(_DOSSIER_OF, {"b_id": timer_id}).scalar_one_or_none()
+    if dossier_id is None:
+        return "skipped"
+    dossier = DossierRow.lock(uow, dossier_id)
+    timer = uow.session.get(Timer, timer_id)
+    if dossier is None or timer is None or timer.state != "pending":
+        return "skipped"
+    now = uow.clock.now()
+    timer.attempts += 1
+    timer.last_error = error[:ERROR_CHARS]
+    if timer.attempts >= MAX_ATTEMPTS:
+        timer.state, timer.next_attempt_at, result = "failed", None, "failed"
+        record(uow, dossier, "timer_failed", actor=SYSTEM,
+               note=f"{timer.bpmn_id or timer.kind}: {error}"[:500])
+    else:
+        timer.next_attempt_at, result = now + retry_delay(timer.attempts), "retry"
+    attempts, next_try = timer.attempts, timer.next_attempt_at
+    uow.commit()
+    log.warning(
+        "timer firing failed: timer=%s dossier=%s kind=%s attempts=%s result=%s next=%s "
+        "error=%r", timer_id, dossier_id, timer.kind, attempts, result,
+        next_try.isoformat() if next_try else None, error[:ERROR_CHARS],
+        extra={"event": "timer_failed", "timer_id": timer_id, "dossier_id": dossier_id,
+               "attempts": attempts, "result": result, "error": error[:ERROR_CHARS]},
+    )
+    return result
+
+
+def failing_timers(uow: UnitOfWork, *, actor: Actor, limit: int = 500) -> list[dict[str, Any]]:
+    """Timers whose firing failed, for administrators: given up first, then those
+    waiting for their next try, soonest first."""
+    if actor.kind not in ("admin", "system"):
+        raise Forbidden("Chỉ quản trị hệ thống xem các hẹn giờ bị lỗi.")
+    rows = uow.session.execute(
+        select(Timer, Dossier.code).join(Dossier, Timer.dossier_id == Dossier.id)
+        .where(Timer.attempts > 0, Timer.state.in_(("pending", "failed")))
+        .order_by(Timer.state, Timer.next_attempt_at, Timer.id).limit(limit)  # "failed" first
+    ).all()
+    return [{
+        "id": t.id, "dossier": code, "kind": t.kind, "kind_label": KIND_LABELS.get(t.kind, t.kind),
+        "element": t.bpmn_id or "", "due_at": t.due_at, "attempts": t.attempts,
+        "last_error": t.last_error or "", "next_attempt_at": t.next_attempt_at,
+        "state": t.state, "state_label": STATE_LABELS.get(t.state, t.state),
+    } for t, code in rows]
+
+
+def retry_timer(uow: UnitOfWork, *, actor: Actor, timer_id: int) -> dict[str, Any]:
+    """An administrator has a failing timer tried again at the next sweep: its wait for
+    the next try is dropped, and a timer given up is pending again (audited)."""
+    if actor.kind not in ("admin", "system"):
+        raise Forbidden("Chỉ quản trị hệ thống được chạy lại hẹn giờ.")
+    dossier_id = uow.connection.execute(_DOSSIER_OF, {"b_id": timer_id}).scalar_one_or_none()
+    if dossier_id is None:
+        raise NotFound("Không có hẹn giờ này.")
+    DossierRow.lock(uow, dossier_id)
+    timer = uow.session.get(Timer, timer_id)
+    assert timer is not None  # it was just found
+    before, attempts = timer.state, timer.attempts
+    if uow.connection.execute(_RETRY, {"b_id": timer_id}).rowcount != 1:
+        raise Conflict("Hẹn giờ này không ở trạng thái lỗi; không cần chạy lại.")
+    code = uow.session.scalar(select(Dossier.code).where(Dossier.id == dossier_id))
+    uow.audit("timer.retry", actor_id=actor.account_id, object_type="timer",
+              object_id=str(timer_id),
+              summary={"dossier": code, "state": before, "attempts": attempts})
+    uow.commit()
+    return {"id": timer_id, "dossier": code, "state": "pending"}
+
+
+def _claim(uow: UnitOfWork, timer: Timer) -> bool:
+    result = uow.connection.execute(
+        _CLAIM, {"b_id": timer.id, "state": "fired", "fired_at": uow.clock.now()})
+    return result.rowcount == 1
+
+
+def _fire_bpmn(uow: UnitOfWork, timer: Timer, dossier: DossierRow) -> str:
+    if not _claim(uow, timer):
+        return "skipped"
+    if dossier.ended_at is not None or timer.spiff_id is None:
+        uow.commit()
+        return "skipped"
+    loaded = uow.version(dossier.version_id)
+    instance = live_instance(uow, dossier, loaded.model)
+    step = Advance(uow, dossier, loaded.compiled, SYSTEM)
+    step.track(instance)
+    # A process that cannot go on (ProcessError, or anything else) raises out of here: the
+    # claim is rolled back with the rest, and `fire` records the failure.
+    fired = instance.fire_timer(timer.spiff_id)
+    if fired:
+        step.synchronise(instance)
+        step.save(instance)
+        record(uow, dossier, "timer_fired", actor=SYSTEM, note=timer.bpmn_id or "")
+    uow.commit()
+    if fired:
+        uow.instances.put(dossier.id, dossier.row_version, instance)
+    return "fired" if fired else "skipped"
+
+
+def _remind(uow: UnitOfWork, timer: Timer) -> str:
+    """A reminder about a step: re-aimed if the step's due time moved, dropped if it ended."""
+    task = uow.session.get(Task, timer.task_id) if timer.task_id else None
+    if task is None or task.state not in ("open", "suspended") or task.due_at is None:
+        timer.state = "cancelled"
+        uow.commit()
+        return "skipped"
+    calendar = uow.calendar_for(task.agency_id)
+    aimed = task.due_at if timer.kind == "overdue" else calendar.subtract(
+        task.due_at, calendar.day_length)
+    if task.state == "suspended" or aimed > uow.clock.now():
+        timer.due_at = aimed if aimed > uow.clock.now() else calendar.add(uow.clock.now(),
+                                                                          calendar.day_length)
+        uow.commit()
+        return "skipped"
+    if not _claim(uow, timer):
+        return "skipped"
+    dossier = uow.session.get(Dossier, task.dossier_id)
+    assert dossier is not None  # foreign key
+    recipients = _recipients(uow, task, leaders=timer.kind == "overdue")
+    subject, body = _message(task, dossier, timer.kind)
+    for account in recipients:
+        if account.email:
+            enqueue(uow, channel="email", recipient=account.email, subject=subject, body=body,
+                    dossier_id=dossier.id)
+        if account.phone:
+            enqueue(uow, channel="sms", recipient=account.phone, subject=subject, body=subject,
+                    dossier_id=dossier.id)
+    uow.add_event({
+        "dossier_id": dossier.id, "kind": f"reminder_{timer.kind}", "at": uow.clock.now(),
+        "actor_id": None, "status": dossier.status, "channel": dossier.channel,
+        "task_id": task.id, "step": task.bpmn_id, "step_due_at": task.due_at,
+        "due_at": dossier.due_at, "note": ", ".join(a.username for a in recipients),
+    })
+    uow.commit()
+    return "fired"
+
+
+def _holders(uow: UnitOfWork, agency_id: int, role: str) -> list[Account]:
+    query = select(Account).join(RoleGrant).where(
+        RoleGrant.agency_id == agency_id, RoleGrant.role == role, Account.active)
+    return list(uow.session.scalars(query).unique())
+
+
+def _recipients(uow: UnitOfWork, task: Task, *, leaders: bool) -> list[Account]:
+    """The step's assignee (or, unassigned, everyone holding its role); the agency's
+    leaders too when the step is overdue."""
+    assignee = uow.session.get(Account, task.assignee_id) if task.assignee_id else None
+    people = [assignee] if assignee is not None else _holders(uow, task.agency_id, task.role)
+    if leaders:
+        people += _holders(uow, task.agency_id, LEADER_ROLE)
+    return sorted({a.id: a for a in people}.values(), key=lambda a: a.id)
+
+
+def _message(task: Task, dossier: Dossier, kind: str) -> tuple[str, str]:
+    when = (local_iso(task.due_at) or "").replace("T", " ")[:16]
+    agency = dossier.agency
+    if kind == "overdue":
+        subject = f"[motcua] Hồ sơ {dossier.code} quá hạn ở bước «{task.name}»"
+        lead = f"Bước «{task.name}» của hồ sơ {dossier.code} đã quá hạn xử lý ({when})."
+    else:
+        subject = f"[motcua] Hồ sơ {dossier.code} sắp đến hạn bước «{task.name}»"
+        lead = f"Bước «{task.name}» của hồ sơ {dossier.code} còn không quá 01 ngày làm việc ({when})."
+    body = (f"{lead}\n\nNgười nộp: {dossier.applicant_name}\n"
+            f"Cơ quan: {agency.name}\n"
+            "Vui lòng vào Hộp công việc để xử lý.\n\n— Hệ thống một cửa motcua")
+    return subject, body

@@ -1,0 +1,350 @@
+"""Procedure services: validate and import packages, publish versions, the catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+
+from bpmn.compiled import CompiledProcedure
+from bpmn.package import Package, PackageError, from_separate_files, read_package, read_zip
+from bpmn.package_tests import Suite
+from bpmn.problems import Problem, Report
+from bpmn.validation import manifest_schema, validate_package, validate_path
+from engine.core.actors import Actor
+from engine.core.clock import local_iso
+from engine.core.errors import Forbidden, Invalid, NotFound
+from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
+from engine.core.uow import UnitOfWork
+from engine.procedures.package_runner import TestLimits, run_isolated
+
+__all__ = [
+    "catalogue",
+    "check_path",
+    "import_package",
+    "list_versions",
+    "manifest_schema",
+    "procedure_detail",
+]
+
+DESIGNER_ROLES = {"designer", "admin"}
+PROCESS_ROLES = {"designer", "reviewer", "approver"}  # who sees an agency's versions
+UNIT_LABELS = {
+    "working_days": "ngày làm việc",
+    "working_hours": "giờ làm việc",
+    "calendar_days": "ngày",
+    "same_day": "trong ngày",
+}
+
+
+def check_path(path: Path) -> Report:
+    """Validate a package folder, .zip or bare .bpmn on disk (no database involved)."""
+    report, _ = validate_path(path)
+    return report
+
+
+def package_texts(package: Package) -> dict[str, str]:
+    """The package's files as text (every file of a package is JSON or BPMN XML)."""
+    return {name: data.decode("utf-8", "replace") for name, data in sorted(package.files.items())}
+
+
+# Runs a package's test cases: the compiled procedure and the package's files → results.
+TestRunner = Callable[[CompiledProcedure, Mapping[str, bytes]], Suite]
+
+
+def isolated_runner(limits: TestLimits | None = None) -> TestRunner:
+    """The default runner: a separate process bounded in time and memory (MOTCUA_PACKAGE_TEST_*)."""
+    bounds = limits or TestLimits.from_env()
+    return lambda compiled, files: run_isolated(compiled, files, bounds)
+
+
+def run_tests_at(path: Path, runner: TestRunner | None = None) -> tuple[Report, Suite | None]:
+    """Validate a package on disk and, when it is valid, run its `tests/*.json` cases in
+    the sandbox (no database involved)."""
+    report, package, compiled = _read_and_validate(path=path)
+    if compiled is None or package is None:
+        return report, None
+    return report, (runner or isolated_runner())(compiled, package.files)
+
+
+def _read_and_validate(
+    *, path: Path | None = None, zip_bytes: bytes | None = None, filename: str = "upload.zip",
+    files: list[tuple[str, bytes]] | None = None,
+) -> tuple[Report, Package | None, CompiledProcedure | None]:
+    """Read a package however it came and validate it; a package that cannot be read is a
+    report with one problem (pure: no database)."""
+    try:
+        if path is not None:
+            package = read_package(path)
+        elif files is not None:
+            package = from_separate_files(files)
+        else:
+            package = read_zip(zip_bytes or b"", filename)
+    except PackageError as exc:
+        report = Report(str(path) if path is not None else filename)
+        report.add(Problem(exc.code, exc.message, exc.file or report.source))
+        return report, None, None
+    report, compiled = validate_package(package)
+    return report, package, compiled
+
+
+def end_transaction(uow: UnitOfWork) -> None:
+    """End the unit's transaction before long work (package tests, validating a large
+    package): on SQLite every
+    transaction holds the write lock (BEGIN IMMEDIATE), on PostgreSQL a snapshot and a
+    connection. Only reads may have happened: pending changes would be lost, so refuse."""
+    session = uow.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("import_package needs a unit of work without pending changes")
+    session.rollback()
+
+
+def _may_design(actor: Actor, agency_id: int) -> bool:
+    return actor.kind == "system" or actor.kind == "admin" or bool(
+        actor.roles_in(agency_id) & DESIGNER_ROLES
+    )
+
+
+def import_package(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    agency_code: str,
+    path: Path | None = None,
+    zip_bytes: bytes | None = None,
+    filename: str = "upload.zip",
+    files: list[tuple[str, bytes]] | None = None,
+    runner: TestRunner | None = None,
+) -> tuple[Report, dict[str, Any] | None]:
+    """Validate a package — a folder (`path`), a .zip (`zip_bytes`) or files sent one by one
+    (`files`: name and bytes) — and store it as a new draft version with the results of
+    its tests; nothing is stored when invalid.
+
+    The tests run with no transaction open (by default in a separate process bounded in
+    time and memory): the unit's session is used in short reads before, and again only
+    to store the version. The unit must hold no uncommitted changes when called.
+
+    Returns the validation report and, when stored, the new version's summary. The caller's
+    unit of work is committed here only on success.
+    """
+    agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
+    if agency is None:
+        raise NotFound(f"Không có cơ quan mã {agency_code}.")
+    if not _may_design(actor, agency.id):
+        raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
+    agency_id, agency_name = agency.id, agency.name
+    end_transaction(uow)
+    report, package, compiled = _read_and_validate(path=path, zip_bytes=zip_bytes,
+                                                   filename=filename, files=files)
+    if compiled is not None and not _roles_resolve(uow, compiled, agency_id, agency_name, report):
+        compiled = None
+    if compiled is None or package is None:
+        return report, None
+    end_transaction(uow)
+    tests = (runner or isolated_runner())(compiled, package.files)
+    # From here on, one short transaction: store the version with its results.
+    procedure = uow.session.scalar(
+        select(Procedure).where(Procedure.code == compiled.code, Procedure.agency_id == agency_id)
+    )
+    if procedure is None:
+        procedure = Procedure(
+            code=compiled.code,
+            agency_id=agency_id,
+            name=compiled.manifest["name"],
+            field=compiled.manifest["field"],
+        )
+        uow.session.add(procedure)
+        uow.session.flush()
+    last = uow.session.scalar(
+        select(func.max(ProcedureVersion.number)).where(
+            ProcedureVersion.procedure_id == procedure.id
+        )
+    )
+    version = ProcedureVersion(
+        procedure_id=procedure.id,
+        number=(last or 0) + 1,
+        status="draft",
+        compiled=compiled.to_dict(),
+        created_by_id=actor.account_id,
+        created_at=uow.clock.now(),
+        package=package_texts(package),
+        test_results=tests.as_dict(),
+    )
+    uow.session.add(version)
+    uow.session.flush()
+    summary = {**_version_summary(version, procedure), "tests": tests.as_dict()}
+    uow.audit("procedure.import", actor_id=actor.account_id, object_type="procedure",
+              object_id=f"{agency_code}/{compiled.code}",
+              summary={"version": version.number, "tests_passed": tests.passed})
+    uow.commit()
+    return report, summary
+
+
+def _roles_resolve(uow: UnitOfWork, compiled: CompiledProcedure, agency_id: int,
+                   agency_name: str, report: Report) -> bool:
+    """Check each lane's role against the database: an agency it hands over to must exist
+    (error), someone should hold its role (warning). False when the package cannot be stored."""
+    ok = True
+    for lane, role in compiled.manifest["roles"].items():
+        code = role.get("agency")
+        if code and uow.session.scalar(select(Agency.id).where(Agency.code == code)) is None:
+            report.add(Problem("manifest.agency",
+                               f"Làn '{lane}' chuyển cho cơ quan mã {code}, không có trong hệ thống.",
+                               "procedure.json", element=f"roles.{lane}.agency"))
+            ok = False
+        elif not code and uow.session.scalar(select(RoleGrant.id).where(
+                RoleGrant.agency_id == agency_id, RoleGrant.role == role["role"]).limit(1)) is None:
+            report.add(Problem(
+                "role.unstaffed", f"Không cán bộ nào của {agency_name} giữ vai trò "
+                f"'{role['role']}' (làn '{lane}'): các bước của làn này sẽ không vào hộp công "
+                "việc của ai cho đến khi được phân quyền.", "procedure.json",
+                element=f"roles.{lane}.role", severity="warning"))
+    return ok
+
+
+def _version_summary(version: ProcedureVersion, procedure: Procedure) -> dict[str, Any]:
+    return {
+        "code": procedure.code,
+        "agency": procedure.agency.code if procedure.agency else None,
+        "number": version.number,
+        "status": version.status,
+        "published_at": local_iso(version.published_at),
+    }
+
+
+def processing_time_label(manifest: dict[str, Any]) -> str:
+    """"15 ngày làm việc", "trong ngày"."""
+    time = manifest["processing_time"]
+    unit = UNIT_LABELS.get(time["unit"], time["unit"])
+    if time["unit"] == "same_day":
+        return "Trong ngày"
+    value = time["value"]
+    return f"{int(value) if float(value).is_integer() else value} {unit}"
+
+
+def _published(uow: UnitOfWork, code: str | None = None) -> list[ProcedureVersion]:
+    """The version in force of each procedure at each agency (a version published with a
+    later effective date waits its turn)."""
+    query = (
+        select(ProcedureVersion)
+        .join(Procedure)
+        .where(ProcedureVersion.status == "published",
+               ProcedureVersion.effective_from <= uow.clock.now())
+        .order_by(Procedure.name, Procedure.code, ProcedureVersion.effective_from.desc())
+    )
+    if code is not None:
+        query = query.where(Procedure.code == code)
+    in_force: dict[int, ProcedureVersion] = {}
+    for version in uow.session.scalars(query):
+        in_force.setdefault(version.procedure_id, version)
+    return list(in_force.values())
+
+
+def _entry(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
+    manifest = uow.version(version.id).compiled.manifest
+    return {
+        "code": version.procedure.code,
+        "name": manifest["name"],
+        "field": manifest["field"],
+        "level": manifest["level"],
+        "processing_time": manifest["processing_time"],
+        "processing_time_label": processing_time_label(manifest),
+        "agency": {"code": version.procedure.agency.code, "name": version.procedure.agency.name},
+        "version": version.number,
+    }
+
+
+def catalogue(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Published procedures, one entry per offering agency."""
+    return [_entry(uow, v) for v in _published(uow)]
+
+
+def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = None) -> dict[str, Any]:
+    """A published procedure with its papers, fees, legal basis and start form schema."""
+    versions = _published(uow, code)
+    if agency_code is not None:
+        versions = [v for v in versions if v.procedure.agency.code == agency_code]
+    if not versions:
+        raise NotFound(f"Không có thủ tục đang áp dụng với mã {code}.")
+    version = versions[0]
+    compiled = uow.version(version.id).compiled
+    manifest = compiled.manifest
+    basis = manifest.get("legal_basis", [])
+    return {
+        **_entry(uow, version),
+        "agencies": [{"code": v.procedure.agency.code, "name": v.procedure.agency.name}
+                     for v in versions],
+        "components": manifest.get("components", []),
+        "fees": manifest.get("fees", []),
+        "legal_basis": [basis] if isinstance(basis, str) else basis,
+        "start_form": {
+            "schema": compiled.forms[compiled.start_form],
+            "ui": compiled.ui_for(compiled.start_form),
+        },
+    }
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The published version new dossiers of a procedure use, at one agency."""
+
+    version_id: int
+    code: str
+    name: str
+    agency_id: int
+    agency_code: str
+    agency_name: str
+
+
+_IN_FORCE = (
+    select(ProcedureVersion.id.label("version_id"), Procedure.code, Procedure.name,
+           Agency.id.label("agency_id"), Agency.code.label("agency_code"),
+           Agency.name.label("agency_name"))
+    .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
+    .join(Agency, Procedure.agency_id == Agency.id)
+    .where(ProcedureVersion.status == "published", Procedure.code == bindparam("b_code"),
+           ProcedureVersion.effective_from <= bindparam("b_now"))
+    .order_by(Agency.code, ProcedureVersion.effective_from.desc())
+)
+
+
+def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) -> InForce:
+    """The version in force for new dossiers (Invalid when the agency must be named)."""
+    in_force: dict[str, InForce] = {}  # per agency, the newest version already in effect
+    for row in uow.session.execute(_IN_FORCE, {"b_code": code, "b_now": uow.clock.now()}):
+        in_force.setdefault(row.agency_code, InForce(**row._asdict()))
+    rows = list(in_force.values())
+    if agency_code is not None:
+        rows = [r for r in rows if r.agency_code == agency_code]
+    if not rows:
+        raise NotFound(f"Không có thủ tục đang áp dụng với mã {code}.")
+    if len(rows) > 1:
+        raise Invalid("Thủ tục do nhiều cơ quan thực hiện: hãy chọn cơ quan (agency).",
+                      details=sorted(r.agency_code for r in rows))
+    return rows[0]
+
+
+def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
+    """Every version of the procedures of the agencies the actor configures."""
+    query = select(ProcedureVersion).join(Procedure).order_by(
+        Procedure.code, Procedure.agency_id, ProcedureVersion.number.desc()
+    )
+    if actor.kind != "admin":
+        agencies = [a for a in actor.agencies() if actor.roles_in(a) & PROCESS_ROLES]
+        if not agencies:
+            raise Forbidden("Bạn không có quyền cấu hình thủ tục.")
+        query = query.where(Procedure.agency_id.in_(agencies))
+    return [
+        {**_version_summary(v, v.procedure), "name": uow.version(v.id).compiled.manifest["name"],
+         "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at)}
+        for v in uow.session.scalars(query)
+    ]
+
+
+def list_agencies(uow: UnitOfWork) -> list[dict[str, str]]:
+    """Every agency (code and name), for pickers."""
+    return [{"code": a.code, "name": a.name}
+            for a in uow.session.scalars(select(Agency).order_by(Agency.code))]

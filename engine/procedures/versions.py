@@ -1,0 +1,330 @@
+"""The life of a procedure version, with four eyes (Tuyên Quang seed, art. 16: the
+internal procedure is reviewed, approved, then configured and tested in the system):
+
+    draft ──submit──▶ in_review ──review(accept)──▶ in_review, reviewed ──approve──▶ approved
+      ▲                   │ review(reject) or reject, with a note                     │ publish
+      └───────────────────┴──────────── reject (from approved) ◀──────────────────────┤
+                                                                  (effective date)   ▼
+                                                                   retired ◀──── published
+
+- the author (who uploaded it) submits it, only when its package tests pass;
+- a reviewer of the agency, not the author, accepts it or sends it back with a note;
+- an approver of the agency, neither the author nor its reviewer, approves and publishes,
+  with the date it takes effect; new dossiers use the version in force at submission,
+  running dossiers stay on theirs; a published version is never modified;
+- administrators act in any agency but the four-eyes rules bind them too; only the
+  installer (`SYSTEM`: seeding, `motcua procedure import --publish`) goes straight on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bpmn.diff import diff_packages
+from bpmn.package import Package
+from bpmn.validation import validate_package
+from engine.core.actors import Actor
+from engine.core.clock import local_iso
+from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.core.models import Account, Agency, Procedure, ProcedureVersion
+from engine.core.uow import UnitOfWork
+from engine.procedures.catalogue import end_transaction, import_package
+from forms import check_schema, render_form
+
+DESIGNER, REVIEWER, APPROVER = "designer", "reviewer", "approver"
+STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét", "approved": "Đã phê duyệt",
+                 "published": "Đang áp dụng", "retired": "Ngừng áp dụng"}
+ACTIONS = ("submit", "review", "approve", "reject", "publish", "retire")
+
+
+def find_version(uow: UnitOfWork, *, agency_code: str, code: str, number: int) -> ProcedureVersion:
+    """One version of an agency's procedure."""
+    version = uow.session.scalar(
+        select(ProcedureVersion).join(Procedure).join(Agency)
+        .where(Agency.code == agency_code, Procedure.code == code, ProcedureVersion.number == number))
+    if version is None:
+        raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
+    return version
+
+
+def _holds(actor: Actor, version: ProcedureVersion, role: str) -> bool:
+    return actor.kind in ("admin", "system") or actor.has_role(version.procedure.agency_id, role)
+
+
+def may_see(actor: Actor, version: ProcedureVersion) -> bool:
+    """Designers, reviewers and approvers of the version's agency, and administrators."""
+    agency = version.procedure.agency_id
+    return actor.kind in ("admin", "system") or bool(
+        actor.roles_in(agency) & {DESIGNER, REVIEWER, APPROVER})
+
+
+def _visible(uow: UnitOfWork, actor: Actor, agency_code: str, code: str, number: int) -> ProcedureVersion:
+    version = find_version(uow, agency_code=agency_code, code=code, number=number)
+    if not may_see(actor, version):
+        raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
+    return version
+
+
+def _not_author(actor: Actor, version: ProcedureVersion, what: str) -> None:
+    if actor.kind != "system" and actor.account_id == version.created_by_id:
+        raise Forbidden(f"Nguyên tắc bốn mắt: người soạn phiên bản không được {what} chính "
+                        "phiên bản của mình.")
+
+
+def _state(version: ProcedureVersion, *allowed: str) -> None:
+    if version.status not in allowed:
+        raise Conflict(f"Phiên bản đang ở trạng thái «{STATUS_LABELS[version.status]}», "
+                       "không thực hiện được thao tác này.")
+
+
+def act(
+    uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, number: int, action: str,
+    decision: str = "", note: str = "", effective_from: datetime | None = None,
+) -> dict[str, Any]:
+    """Move a version along its life (`ACTIONS`); every move is in the audit trail."""
+    if action not in ACTIONS:
+        raise NotFound(f"Không có thao tác «{action}».")
+    version = _visible(uow, actor, agency_code, code, number)
+    now = uow.clock.now()
+    if action == "submit":
+        _submit(actor, version)
+    elif action == "review":
+        _review(actor, version, decision, note)
+    elif action == "approve":
+        _approve(actor, version)
+    elif action == "reject":
+        _reject(actor, version, note)
+    elif action == "publish":
+        _publish(uow, actor, version, effective_from or now)
+    else:
+        if not _holds(actor, version, APPROVER):
+            raise Forbidden("Chỉ người phê duyệt được ngừng áp dụng phiên bản.")
+        _state(version, "published")
+        version.status = "retired"
+    stamp = {"submit": "submitted", "review": "reviewed", "approve": "approved"}.get(action)
+    if stamp and version.status != "draft":
+        setattr(version, f"{stamp}_by_id", actor.account_id)
+        setattr(version, f"{stamp}_at", now)
+    uow.audit(f"procedure.{action}", actor_id=actor.account_id, object_type="procedure",
+              object_id=f"{agency_code}/{code}",
+              summary={"version": number, "status": version.status, "decision": decision,
+                       "note": note[:500]})
+    uow.commit()
+    return detail_of(uow, version)
+
+
+def _submit(actor: Actor, version: ProcedureVersion) -> None:
+    if not _holds(actor, version, DESIGNER):
+        raise Forbidden("Chỉ người thiết kế quy trình của cơ quan được gửi phiên bản đi xem xét.")
+    _state(version, "draft")
+    tests = version.test_results or {}
+    if tests and not tests.get("passed"):
+        raise Conflict(f"Phiên bản có {tests.get('failed', 0)} ca kiểm thử không đạt; sửa rồi tải "
+                       "lên lại trước khi gửi xem xét.")
+    version.status = "in_review"
+    version.reviewed_by_id = version.reviewed_at = None
+    version.review_note = ""
+
+
+def _review(actor: Actor, version: ProcedureVersion, decision: str, note: str) -> None:
+    if not _holds(actor, version, REVIEWER):
+        raise Forbidden("Chỉ người xem xét của cơ quan được xem xét phiên bản.")
+    _not_author(actor, version, "xem xét")
+    _state(version, "in_review")
+    if decision not in ("accept", "reject"):
+        raise Invalid("Kết quả xem xét phải là accept (đồng ý) hoặc reject (trả lại).")
+    if decision == "reject":
+        if not note.strip():
+            raise Invalid("Trả lại phiên bản cần ghi rõ lý do.")
+        version.status = "draft"
+    version.review_note = note.strip()[:4000]
+
+
+def _approve(actor: Actor, version: ProcedureVersion) -> None:
+    if not _holds(actor, version, APPROVER):
+        raise Forbidden("Chỉ người phê duyệt của cơ quan được phê duyệt phiên bản.")
+    _not_author(actor, version, "phê duyệt")
+    _state(version, "in_review")
+    if version.reviewed_by_id is None:
+        raise Conflict("Phiên bản chưa được xem xét.")
+    if actor.account_id == version.reviewed_by_id:
+        raise Forbidden("Nguyên tắc bốn mắt: người đã xem xét không được tự phê duyệt.")
+    version.status = "approved"
+
+
+def _reject(actor: Actor, version: ProcedureVersion, note: str) -> None:
+    """A reviewer or approver sends a version in review (or approved, not yet published)
+    back to its author as a draft, saying why."""
+    if not (_holds(actor, version, REVIEWER) or _holds(actor, version, APPROVER)):
+        raise Forbidden("Chỉ người xem xét hoặc người phê duyệt được trả lại phiên bản.")
+    _not_author(actor, version, "trả lại")
+    _state(version, "in_review", "approved")
+    if not note.strip():
+        raise Invalid("Trả lại phiên bản cần ghi rõ lý do.")
+    version.status, version.review_note = "draft", note.strip()[:4000]
+    version.reviewed_by_id = version.reviewed_at = None
+    version.approved_by_id = version.approved_at = None
+
+
+def _publish(uow: UnitOfWork, actor: Actor, version: ProcedureVersion, effective: datetime) -> None:
+    if actor.kind == "system":
+        _state(version, "draft", "approved")
+    else:
+        if not _holds(actor, version, APPROVER):
+            raise Forbidden("Chỉ người phê duyệt mới được công bố phiên bản.")
+        _not_author(actor, version, "công bố")
+        _state(version, "approved")
+    now = uow.clock.now()
+    if effective < now.replace(second=0, microsecond=0) and actor.kind != "system":
+        raise Invalid("Ngày hiệu lực không được ở quá khứ.")
+    if effective <= now:
+        for old in uow.session.scalars(select(ProcedureVersion).where(
+                ProcedureVersion.procedure_id == version.procedure_id,
+                ProcedureVersion.status == "published", ProcedureVersion.id != version.id)):
+            old.status = "retired"
+    version.status = "published"
+    version.published_at, version.published_by_id = now, actor.account_id
+    version.effective_from = effective if actor.kind == "system" else max(effective, now)
+    version.procedure.name = uow.version(version.id).compiled.manifest["name"]
+
+
+def detail_of(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
+    """A version as the admin pages and the API show it."""
+    people = {version.created_by_id, version.submitted_by_id, version.reviewed_by_id,
+              version.approved_by_id, version.published_by_id} - {None}
+    names = {account_id: name for account_id, name in uow.session.execute(
+        select(Account.id, Account.full_name).where(Account.id.in_(people)))} if people else {}
+
+    def who(account_id: int | None) -> str | None:
+        return names.get(account_id) if account_id is not None else None
+
+    return {
+        "code": version.procedure.code, "agency": version.procedure.agency.code,
+        "agency_name": version.procedure.agency.name, "number": version.number,
+        "name": version.procedure.name, "status": version.status,
+        "status_label": STATUS_LABELS[version.status],
+        "author": who(version.created_by_id), "created_at": local_iso(version.created_at),
+        "submitted_at": local_iso(version.submitted_at),
+        "reviewer": who(version.reviewed_by_id), "reviewed_at": local_iso(version.reviewed_at),
+        "review_note": version.review_note,
+        "approver": who(version.approved_by_id), "approved_at": local_iso(version.approved_at),
+        "publisher": who(version.published_by_id),
+        "published_at": local_iso(version.published_at),
+        "effective_from": local_iso(version.effective_from),
+        "tests": version.test_results,
+    }
+
+
+def version_detail(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
+                   number: int) -> dict[str, Any]:
+    """One version with its people, dates and test results, for its agency's designers,
+    reviewers and approvers."""
+    return detail_of(uow, _visible(uow, actor, agency_code, code, number))
+
+
+def diff(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, before: int,
+         after: int) -> dict[str, Any]:
+    """What changed from version `before` to version `after`."""
+    old = _visible(uow, actor, agency_code, code, before)
+    new = _visible(uow, actor, agency_code, code, after)
+    if old.package is None or new.package is None:
+        raise Conflict("Phiên bản được nạp trước khi lưu gói gốc; không so sánh được.")
+    return {"before": before, "after": after, **diff_packages(old.package, new.package)}
+
+
+def export(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
+           number: int) -> tuple[str, bytes]:
+    """The version's package as a .zip (file name, bytes), exactly as it was uploaded."""
+    version = _visible(uow, actor, agency_code, code, number)
+    if version.package is None:
+        raise Conflict("Phiên bản được nạp trước khi lưu gói gốc; không xuất được.")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, text in sorted(version.package.items()):
+            archive.writestr(path, text.encode("utf-8"))
+    uow.audit("procedure.export", actor_id=actor.account_id, object_type="procedure",
+              object_id=f"{agency_code}/{code}", summary={"version": number})
+    uow.commit()
+    return f"{code}-v{number}.zip", buffer.getvalue()
+
+
+def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
+              number: int) -> dict[str, Any]:
+    """What the designer's page shows of a version: its detail, the validation report of
+    its package (re-run: checks improve between releases), each user task's lane, form and
+    deadline, and its diagrams and forms as text."""
+    version = _visible(uow, actor, agency_code, code, number)
+    texts = dict(version.package or {})
+    end_transaction(uow)  # validating a large package must not hold the write lock meanwhile
+    report, _ = validate_package(Package(f"{code} v{number}", {k: v.encode() for k, v in texts.items()}))
+    compiled = uow.version(version.id).compiled
+    return {
+        **detail_of(uow, version),
+        "report": report.as_dict(),
+        "tasks": {task_id: {"name": t.name, "lane": t.lane, "form": t.form,
+                            "deadline": t.deadline or "", "status": t.status}
+                  for task_id, t in compiled.tasks.items()},
+        "ends": {end_id: {"name": e.name, "status": e.status, "outcome": e.outcome}
+                 for end_id, e in compiled.end_events.items()},
+        "diagrams": {name: text for name, text in texts.items() if name.endswith(".bpmn")},
+        "forms": {name: text for name, text in texts.items()
+                  if name.startswith("forms/") and name.endswith(".schema.json")},
+        "roles": sorted(compiled.manifest.get("roles", {})),
+        "versions": [n for (n,) in uow.session.execute(
+            select(ProcedureVersion.number).where(
+                ProcedureVersion.procedure_id == version.procedure_id)
+            .order_by(ProcedureVersion.number))],
+    }
+
+
+MAX_EDITED_TEXT = 5 * 1024 * 1024
+
+
+def save_as_draft(
+    uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, number: int,
+    changes: dict[str, str],
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A new draft version: this version's package with some files replaced (a diagram
+    edited in the modeler, a form edited beside its preview). Validated and tested like
+    any upload; returns (report, the new version or None when invalid)."""
+    version = _visible(uow, actor, agency_code, code, number)
+    texts = dict(version.package or {})
+    for path, text in changes.items():
+        if path not in texts or not (path.endswith(".bpmn") or path.endswith(".json")):
+            raise Invalid(f"Chỉ sửa được sơ đồ và biểu mẫu có sẵn trong gói (không có «{path}»).")
+        if len(text) > MAX_EDITED_TEXT:
+            raise Invalid(f"«{path}» quá lớn.")
+        texts[path] = text
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, text in sorted(texts.items()):
+            archive.writestr(path, text.encode("utf-8"))
+    report, created = import_package(uow, actor=actor, agency_code=agency_code,
+                                     zip_bytes=buffer.getvalue(), filename=f"{code}-v{number}-sua.zip")
+    return report.as_dict(), created
+
+
+def preview_form(schema_text: str, ui_text: str = "") -> dict[str, Any]:
+    """A form as citizens or officers would see it, from JSON Schema text being edited:
+    the generated HTML (the renderer escapes every value), or why it cannot be a form."""
+    if len(schema_text) > MAX_EDITED_TEXT:
+        return {"html": "", "problems": ["Biểu mẫu quá lớn."]}
+    try:
+        schema = json.loads(schema_text)
+        ui = json.loads(ui_text) if ui_text.strip() else None
+    except json.JSONDecodeError as exc:
+        return {"html": "", "problems": [f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): "
+                                         f"{exc.msg}"]}
+    problems = check_schema(schema)
+    if problems:
+        return {"html": "", "problems": [f"{p.pointer or '(gốc)'}: {p.message}" for p in problems]}
+    try:
+        return {"html": render_form(schema, ui if isinstance(ui, dict) else None), "problems": []}
+    except (TypeError, ValueError, KeyError, RecursionError) as exc:
+        return {"html": "", "problems": [f"Không dựng được biểu mẫu: {exc}"]}

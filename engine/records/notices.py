@@ -1,0 +1,91 @@
+"""Telling the applicant what happened to their dossier: each notable event is written,
+in the transaction that made it, as an in-system notice (their notices page) and as
+e-mail and SMS messages in the outbox (delivered by the worker).
+
+The unit of work calls `write` at commit for the events it is about to insert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, insert, select
+
+from engine.core.clock import VN_TZ
+from engine.core.models import Account, Dossier, Notification
+from engine.core.statuses import STATUS_LABELS
+
+_NOTIFICATIONS = cast(Table, Notification.__table__)
+_OWNERS = (select(Dossier.id, Dossier.code, Account.id.label("account_id"), Account.email,
+                  Account.phone)
+           .join(Account, Dossier.owner_id == Account.id))
+
+# Event kind → (subject, body); status_changed events are told only for these statuses.
+TEXTS = {
+    "received": ("Hồ sơ {code} đã được tiếp nhận",
+                 "Hồ sơ {code} đã được tiếp nhận. Ngày hẹn trả kết quả: {due}."),
+    "supplement_requested": ("Hồ sơ {code} cần bổ sung",
+                             "Cơ quan giải quyết yêu cầu bổ sung hồ sơ {code}. Vui lòng đăng "
+                             "nhập, xem nội dung cần bổ sung và gửi bổ sung."),
+    "payment_requested": ("Hồ sơ {code} chờ nộp phí, lệ phí",
+                          "Hồ sơ {code} đang chờ bạn nộp phí, lệ phí. Vui lòng đăng nhập để "
+                          "thanh toán trực tuyến hoặc nộp tại Bộ phận Một cửa."),
+    "extended": ("Hồ sơ {code} được hẹn lại ngày trả kết quả",
+                 "Cơ quan giải quyết xin lỗi vì hồ sơ {code} chậm so với hẹn; ngày hẹn mới: "
+                 "{due}."),
+    "refused": ("Hồ sơ {code} không được giải quyết",
+                "Hồ sơ {code} bị từ chối. Lý do: {note}"),
+    "withdrawn": ("Hồ sơ {code} đã được rút", "Bạn đã rút hồ sơ {code}."),
+}
+STATUS_TEXTS = {
+    3: ("Hồ sơ {code} không được tiếp nhận", "Hồ sơ {code} không được tiếp nhận; xem lý do "
+                                             "trong mục Hồ sơ của tôi."),
+    9: ("Hồ sơ {code} đã có kết quả", "Hồ sơ {code} đã giải quyết xong; mời bạn nhận kết quả "
+                                      "(tải về nếu có bản điện tử) và đánh giá mức độ hài lòng."),
+    10: ("Hồ sơ {code} đã trả kết quả", "Hồ sơ {code} đã trả kết quả. Cảm ơn bạn; mời bạn "
+                                        "đánh giá mức độ hài lòng."),
+}
+
+
+def _text(event: dict[str, Any]) -> tuple[str, str] | None:
+    if event["kind"] == "status_changed":
+        return STATUS_TEXTS.get(int(event["status"]))
+    return TEXTS.get(event["kind"])
+
+
+def notable(events: Sequence[dict[str, Any]]) -> bool:
+    """True when some of `events` are worth telling an applicant."""
+    return any(_text(e) is not None for e in events)
+
+
+def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetime) -> None:
+    """Write the notices of `events` for dossiers that have an applicant account."""
+    told = [e for e in events if _text(e) is not None]
+    ids = {e["dossier_id"] for e in told}
+    owners = {row.id: row for row in connection.execute(_OWNERS.where(Dossier.id.in_(ids)))}
+    rows = []
+    for event in told:
+        owner = owners.get(event["dossier_id"])
+        text = _text(event)
+        if owner is None or text is None:
+            continue
+        due = event.get("due_at")
+        facts = {"code": owner.code, "note": event.get("note") or "",
+                 "due": due.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y") if due else "—",
+                 "status": STATUS_LABELS.get(int(event["status"]), "")}
+        subject, body = text[0].format(**facts), text[1].format(**facts)
+        base = {"dossier_id": owner.id, "account_id": owner.account_id, "subject": subject,
+                "body": body, "created_at": now, "next_attempt_at": now, "attempts": 0,
+                "last_error": ""}
+        # The in-system copy is "sent" when written: the outbox never tries to deliver it.
+        rows.append({**base, "channel": "web", "recipient": str(owner.account_id),
+                     "sent_at": now})
+        if owner.email:
+            rows.append({**base, "channel": "email", "recipient": owner.email, "sent_at": None})
+        if owner.phone:
+            rows.append({**base, "channel": "sms", "recipient": owner.phone, "body": subject,
+                         "sent_at": None})
+    if rows:
+        connection.execute(insert(_NOTIFICATIONS), rows)

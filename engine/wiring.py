@@ -1,0 +1,64 @@
+"""Wiring the engine from configuration: database, clock, calendar and model cache.
+
+Nothing here runs at import time; entry points call `Platform(url)` from their factories.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+from engine.core.clock import Clock, SystemClock
+from engine.core.db import make_engine, make_session_factory
+from engine.core.uow import UnitOfWork
+from engine.dossiers.instances import InstanceCache
+from engine.legal_clock.calendar import BusinessCalendar
+from engine.legal_clock.calendars import CalendarCache
+from engine.procedures.cache import VersionCache
+
+# Shipped inside the package (package data), so a wheel install migrates as well as a checkout.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class Platform:
+    """Everything a service call needs, made once per process."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        clock: Clock | None = None,
+        calendar: BusinessCalendar | None = None,
+    ) -> None:
+        self.database_url = database_url
+        self.engine: Engine = make_engine(database_url)
+        self.session_factory = make_session_factory(self.engine)
+        self.clock: Clock = clock or SystemClock()
+        self.calendars = CalendarCache(calendar)
+        self.versions = VersionCache()
+        self.instances = InstanceCache()
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work (use it in a `with` block)."""
+        return UnitOfWork(
+            self.session_factory, clock=self.clock, calendars=self.calendars, versions=self.versions,
+            instances=self.instances,
+        )
+
+    def alembic_config(self) -> Config:
+        """Alembic configuration pointing at this platform's database."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["engine"] = self.engine
+        return config
+
+    def migrate(self) -> None:
+        """Bring the schema up to the newest migration."""
+        command.upgrade(self.alembic_config(), "head")
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
