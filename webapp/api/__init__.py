@@ -55,7 +55,7 @@ def _key_scope() -> None:
     actor = current_actor()
     if actor.scopes is not None and not actor.may(KEY_SCOPES.get(request.endpoint or "", "")):
         abort(403, description="Khóa API không có quyền gọi chức năng này.")
-OPENAPI = Path(__file__).with_name("openapi.json")
+OPENAPI = Path(__file__).parent.with_name("openapi.json")
 MAX_JSON_DEPTH = 32
 
 
