@@ -1,4 +1,6 @@
-"""Wiring the engine from configuration: database, clock, calendar and model cache.
+"""The composition root: the engine wired from configuration — database, clock, and the
+collaborators the unit of work carries as ports (calendars, versions, live instances,
+the notices written at commit).
 
 Nothing here runs at import time; entry points call `Platform(url)` from their factories.
 """
@@ -13,11 +15,13 @@ from sqlalchemy import Engine
 
 from engine.core.clock import Clock, SystemClock
 from engine.core.db import make_engine, make_session_factory
+from engine.core.ports import Ports
 from engine.core.uow import UnitOfWork
 from engine.dossiers.instances import InstanceCache
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import CalendarCache
 from engine.procedures.cache import VersionCache
+from engine.records import notices
 
 # Shipped inside the package (package data), so a wheel install migrates as well as a checkout.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -40,13 +44,12 @@ class Platform:
         self.calendars = CalendarCache(calendar)
         self.versions = VersionCache()
         self.instances = InstanceCache()
+        self.ports = Ports(self.calendars, self.versions, self.instances,
+                           before_commit=[notices.write])
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (use it in a `with` block)."""
-        return UnitOfWork(
-            self.session_factory, clock=self.clock, calendars=self.calendars, versions=self.versions,
-            instances=self.instances,
-        )
+        return UnitOfWork(self.session_factory, clock=self.clock, ports=self.ports)
 
     def alembic_config(self) -> Config:
         """Alembic configuration pointing at this platform's database."""

@@ -25,6 +25,7 @@ from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
 from engine.core.models import Attachment, AttachmentContent, Dossier
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
+from engine.procedures.cache import loaded_version
 
 OTHER_PAPER = "Giấy tờ khác"
 RESULT_PAPER = "Kết quả giải quyết"
@@ -124,7 +125,7 @@ def attach(
         raise FormInvalid("Giấy tờ không có trong danh mục của thủ tục.", [
             {"field": "paper", "message": "Hãy chọn một giấy tờ trong danh mục của thủ tục."}])
     if policy is None:
-        components = uow.version(dossier.version_id).compiled.manifest.get("components", [])
+        components = loaded_version(uow, dossier.version_id).compiled.manifest.get("components", [])
         policy = next((policy_for(c) for c in components if c["name"] == paper), POLICY)
     stored = store_file(uow, actor=actor, paper=paper, filename=filename, content=content,
                         policy=policy, dossier_id=dossier.id)
@@ -168,7 +169,7 @@ def add_current(uow: UnitOfWork, attachment: Attachment) -> Attachment:
 
 
 def _paper_names(uow: UnitOfWork, dossier: Dossier) -> set[str]:
-    components = uow.version(dossier.version_id).compiled.manifest.get("components", [])
+    components = loaded_version(uow, dossier.version_id).compiled.manifest.get("components", [])
     return {str(c["name"]) for c in components} | {OTHER_PAPER}
 
 

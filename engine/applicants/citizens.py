@@ -27,6 +27,7 @@ from engine.identity.accounts import create_account
 from engine.identity.passwords import problems
 from engine.identity.ratelimit import hit
 from engine.legal_clock.lateness import classify
+from engine.procedures.cache import loaded_version
 from forms import FormValidator
 
 REGISTRATION_SCHEMA: dict[str, Any] = {
@@ -121,7 +122,7 @@ def supplement_page(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, An
     request, and its papers with their current files."""
     view = get_dossier(uow, actor=actor, code=code)
     dossier = find_visible(uow, actor=actor, code=code)
-    components = uow.version(dossier.version_id).compiled.manifest.get("components", [])
+    components = loaded_version(uow, dossier.version_id).compiled.manifest.get("components", [])
     return {"dossier": view, "missing": open_request(uow, dossier.id),
             "papers": paper_slots(components, current_files(uow, dossier_id=dossier.id))}
 
@@ -145,7 +146,7 @@ def withdraw(uow: UnitOfWork, *, actor: Actor, code: str, reason: str) -> dict[s
     if row.ended_at is not None or row.status not in OPEN_STATUSES:
         raise Conflict("Hồ sơ đã có kết quả hoặc đã kết thúc; không thể rút "
                        f"(trạng thái: {STATUS_LABELS[row.status]}).")
-    loaded = uow.version(row.version_id)
+    loaded = loaded_version(uow, row.version_id)
     instance = live_instance(uow, row, loaded.model)
     instance.cancel()
     uow.connection.execute(update(TASKS).where(

@@ -19,6 +19,7 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import SupplementRequest, request_supplement
 from engine.dossiers.submit import submit_dossier
 from engine.dossiers.tasks import complete_task
+from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import published_version
 
 DESK_ROLE = "mot_cua"
@@ -57,7 +58,7 @@ def receive_paper_dossier(
     with uow_factory() as uow:
         version = published_version(uow, code=procedure_code, agency_code=agency_code)
         _same_province_desk(uow, actor, version.agency_id)
-        components = uow.version(version.version_id).compiled.manifest.get("components", [])
+        components = loaded_version(uow, version.version_id).compiled.manifest.get("components", [])
         missing = missing_papers(components, papers)
         if decision == "complete" and missing and _accepts(reception):
             raise Invalid("Thiếu giấy tờ bắt buộc: " + "; ".join(missing)

@@ -27,6 +27,8 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import record
 from engine.dossiers.deadlines import PAYMENT_STATUS, compute_due, hold, move_due, release
 from engine.dossiers.submit import find_visible
+from engine.legal_clock.calendars import calendar_for
+from engine.procedures.cache import loaded_version
 
 
 class PaymentGateway(Protocol):
@@ -70,7 +72,7 @@ MAX_AMOUNT = 2_000_000_000
 
 def fees_of(uow: UnitOfWork, dossier: Dossier) -> int:
     """The procedure's published fees for one dossier, in đồng."""
-    fees = uow.version(dossier.version_id).compiled.manifest.get("fees", [])
+    fees = loaded_version(uow, dossier.version_id).compiled.manifest.get("fees", [])
     return sum(int(f.get("amount", 0)) for f in fees)
 
 
@@ -171,11 +173,11 @@ def _resume(uow: UnitOfWork, dossier: Dossier, payment: Payment) -> None:
     """Back to the status before the request; the waiting time does not count."""
     release(uow, dossier)
     if dossier.clock_started_at is not None and dossier.due_at is not None:
-        calendar = uow.calendar_for(dossier.agency_id)
+        calendar = calendar_for(uow, dossier.agency_id)
         waited = calendar.measure(payment.requested_at, uow.clock.now())
         dossier.paused_seconds += int(waited.total_seconds())
         if dossier.extended_at is None:
-            time = uow.version(dossier.version_id).compiled.manifest["processing_time"]
+            time = loaded_version(uow, dossier.version_id).compiled.manifest["processing_time"]
             new_due = compute_due(calendar, started=dossier.clock_started_at,
                                   paused=timedelta(seconds=dossier.paused_seconds), time=time)
             move_due(uow, dossier, new_due, kind="paid", actor=_PAYER,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, cast
 
@@ -11,11 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.core import audit
 from engine.core.clock import Clock
 from engine.core.models import Event
-from engine.dossiers.instances import InstanceCache
-from engine.legal_clock.calendar import BusinessCalendar
-from engine.legal_clock.calendars import CalendarCache
-from engine.procedures.cache import LoadedVersion, VersionCache
-from engine.records import notices
+from engine.core.ports import Ports, T
 
 _INSERT_EVENTS = insert(cast(Table, Event.__table__))
 
@@ -23,27 +20,21 @@ _INSERT_EVENTS = insert(cast(Table, Event.__table__))
 class UnitOfWork:
     """Opens a session on enter; `commit()` makes changes durable, leaving without it undoes them.
 
-    Carries the collaborators services need besides the database: the clock, the business
-    calendar, and the caches of loaded procedure versions and live process instances.
+    Carries the clock and, through `ports`, the collaborators of the capabilities above the
+    core (calendars, loaded versions, live process instances, the notices written at commit)
+    without importing them: `engine.wiring` builds them.
     """
 
     def __init__(
-        self,
-        session_factory: sessionmaker[Session],
-        *,
-        clock: Clock,
-        calendars: CalendarCache,
-        versions: VersionCache,
-        instances: InstanceCache,
+        self, session_factory: sessionmaker[Session], *, clock: Clock, ports: Ports
     ) -> None:
         self._factory = session_factory
         self.clock = clock
-        self.calendars = calendars
-        self.versions = versions
-        self.instances = instances
+        self.ports = ports
         self._session: Session | None = None
         self._events: list[dict[str, Any]] = []
         self._audit: list[dict[str, Any]] = []
+        self._after_commit: list[Callable[[], None]] = []
 
     @property
     def session(self) -> Session:
@@ -69,6 +60,7 @@ class UnitOfWork:
         self._session = self._factory()
         self._events = []
         self._audit = []
+        self._after_commit = []
         return self
 
     def __exit__(
@@ -85,14 +77,16 @@ class UnitOfWork:
             self._session = None
             self._events = []
             self._audit = []
+            self._after_commit = []
 
-    def calendar_for(self, agency_id: int) -> BusinessCalendar:
-        """The business calendar of an agency's province."""
-        return self.calendars.for_agency(self, agency_id)
+    def port(self, kind: type[T]) -> T:
+        """The wired collaborator of that class (see `engine.core.ports`)."""
+        return self.ports.get(kind)
 
-    def version(self, version_id: int) -> LoadedVersion:
-        """A procedure version ready to run (cached across units of work)."""
-        return self.versions.get(self.session, version_id)
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once this unit's changes are durable (e.g. keep a live instance for
+        the next step); never if it rolls back."""
+        self._after_commit.append(action)
 
     def add_event(self, values: dict[str, Any]) -> None:
         """Queue an event row; `commit` writes the queue in one insert, in the same
@@ -117,8 +111,8 @@ class UnitOfWork:
         audit entries chained at the end)."""
         session = self.session
         if self._events:
-            if notices.notable(self._events):
-                notices.write(session.connection(), self._events, self.clock.now())
+            for hook in self.ports.before_commit:
+                hook(session.connection(), self._events, self.clock.now())
             session.connection().execute(_INSERT_EVENTS, self._events)
             self._events = []
         if self._audit:
@@ -126,3 +120,6 @@ class UnitOfWork:
             audit.append(session.connection(), self._audit)
             self._audit = []
         session.commit()
+        actions, self._after_commit = self._after_commit, []
+        for action in actions:
+            action()

@@ -26,6 +26,9 @@ from engine.dossiers.advance import (
     lock_task,
     record,
 )
+from engine.dossiers.instances import InstanceCache
+from engine.legal_clock.calendars import calendar_for
+from engine.procedures.cache import loaded_version
 from forms import FormValidator
 
 CONSULT_STEP = "__y_kien__"
@@ -62,7 +65,7 @@ def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict
     dossier, task = _locked_step(uow, actor, task_id)
     if task.assignee_id not in (None, actor.account_id):  # the step is someone else's now
         raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
-    loaded = uow.version(dossier.version_id)
+    loaded = loaded_version(uow, dossier.version_id)
     instance = live_instance(uow, dossier, loaded.model)
     step = Advance(uow, dossier, loaded.compiled, actor)
     instance.cancel()
@@ -92,7 +95,7 @@ def hand_back_refusal(uow: UnitOfWork, *, actor: Actor, dossier: DossierRow) -> 
         raise Conflict("Hồ sơ không ở bước trả kết quả.")
     if not actor.has_role(dossier.agency_id, "mot_cua"):
         raise Forbidden("Chỉ Bộ phận Một cửa trả kết quả.")
-    step = Advance(uow, dossier, uow.version(dossier.version_id).compiled, actor)
+    step = Advance(uow, dossier, loaded_version(uow, dossier.version_id).compiled, actor)
     dossier.status = 10
     dossier.returned_at = uow.clock.now()
     step.save(None)
@@ -115,7 +118,7 @@ def consult(
     other = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
     if other is None:
         raise NotFound(f"Không có cơ quan mã {agency_code}.")
-    calendar = uow.calendar_for(other.id)
+    calendar = calendar_for(uow, other.id)
     now = uow.clock.now()
     due = calendar.add(now, days * calendar.day_length)
     consultation = Task(
@@ -143,7 +146,7 @@ def answer_consultation(
     errors = FormValidator(OPINION_SCHEMA).validate_submission(data)
     if errors:
         raise FormInvalid("Ý kiến chưa hợp lệ.", details=[e.as_dict() for e in errors])
-    step = Advance(uow, dossier, uow.version(dossier.version_id).compiled, actor)
+    step = Advance(uow, dossier, loaded_version(uow, dossier.version_id).compiled, actor)
     step.finish_task(task, data)
     record(uow, dossier, "consultation_answered", actor=actor, task=task,
            note=str(data.get("y_kien", ""))[:500])
@@ -165,7 +168,7 @@ def send_back(uow: UnitOfWork, *, actor: Actor, task_id: int, note: str) -> dict
         .order_by(Task.completed_at.desc(), Task.id.desc()).limit(1))
     if previous is None:
         raise Conflict("Đây là bước đầu tiên, không có bước trước để trả lại.")
-    loaded = uow.version(dossier.version_id)
+    loaded = loaded_version(uow, dossier.version_id)
     instance = live_instance(uow, dossier, loaded.model)
     step = Advance(uow, dossier, loaded.compiled, actor)
     step.track(instance)
@@ -178,5 +181,5 @@ def send_back(uow: UnitOfWork, *, actor: Actor, task_id: int, note: str) -> dict
     record(uow, dossier, "sent_back", actor=actor, task=task,
            note=f"Trả lại bước «{previous.name}»: {note}")
     uow.commit()
-    uow.instances.put(dossier.id, dossier.row_version, instance)
+    uow.port(InstanceCache).put(dossier.id, dossier.row_version, instance)
     return {"code": dossier.code, "status": dossier.status, "opened": step.opened}

@@ -26,6 +26,8 @@ from engine.core.actors import Actor
 from engine.core.errors import Conflict, Invalid
 from engine.core.models import Agency, DeadlineChange, Dossier, Event, Task, Timer
 from engine.core.uow import UnitOfWork
+from engine.dossiers.instances import InstanceCache
+from engine.legal_clock.calendars import calendar_for
 
 RECEPTION_STATUS = 1
 RECEIVED_STATUS = 2
@@ -184,7 +186,7 @@ def lock_task(uow: UnitOfWork, task_id: int) -> tuple[DossierRow, TaskRow] | Non
 def live_instance(uow: UnitOfWork, dossier: DossierRow, model: ProcessModel) -> ProcessInstance:
     """The dossier's process: the live instance this process left, if the dossier's row
     version says it is current, else restored from the stored state."""
-    cached = uow.instances.take(dossier.id, dossier.row_version)
+    cached = uow.port(InstanceCache).take(dossier.id, dossier.row_version)
     return cached or model.restore(workflow_state(uow, dossier.id))
 
 
@@ -213,7 +215,7 @@ class Advance:
         self.now = uow.clock.now()
         self.seen_version = dossier.row_version
         self.opened: list[int] = []
-        self.calendar = uow.calendar_for(dossier.agency_id)
+        self.calendar = calendar_for(uow, dossier.agency_id)
         self.before: set[str] = set()
         self.timers_before: set[str] = set()
         self.steps_start = self.now

@@ -31,7 +31,8 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import record
 from engine.dossiers.submit import find_visible, pick
 from engine.legal_clock.calendar import BusinessCalendar
-from engine.legal_clock.calendars import DAY_KINDS
+from engine.legal_clock.calendars import DAY_KINDS, CalendarCache, calendar_for
+from engine.procedures.cache import loaded_version
 
 SUPPLEMENT_STATUS = 5
 PAYMENT_STATUS = 6
@@ -120,7 +121,7 @@ def request_supplement(
     if not items:
         raise FormInvalid("Cần liệt kê các giấy tờ, nội dung phải bổ sung.",
                           details=[{"field": "missing", "message": "Vui lòng nhập nội dung cần bổ sung."}])
-    calendar = uow.calendar_for(dossier.agency_id)
+    calendar = calendar_for(uow, dossier.agency_id)
     now = uow.clock.now()
     warning = None
     if dossier.received_at is not None and calendar.measure(dossier.received_at, now) > (
@@ -172,7 +173,7 @@ def supplement(
         raise Forbidden("Chỉ người nộp hoặc Bộ phận Một cửa được bổ sung hồ sơ.")
     if dossier.status != SUPPLEMENT_STATUS:
         raise Conflict("Hồ sơ không ở trạng thái chờ bổ sung.")
-    loaded = uow.version(dossier.version_id)
+    loaded = loaded_version(uow, dossier.version_id)
     compiled = loaded.compiled
     errors = loaded.validator(compiled.start_form).validate_submission(data)
     if errors:
@@ -186,7 +187,7 @@ def supplement(
         dossier.applicant_name, dossier.applicant_search = str(name), fold(str(name))
     release(uow, dossier)
     if dossier.received_at is not None and dossier.supplement_requested_at is not None:
-        calendar = uow.calendar_for(dossier.agency_id)
+        calendar = calendar_for(uow, dossier.agency_id)
         mode = compiled.manifest.get("supplement_mode", "restart")
         time = compiled.manifest["processing_time"]
         if mode == "pause":
@@ -226,14 +227,14 @@ def extend(
     if dossier.extended_at is not None:
         raise Conflict("Hồ sơ đã được hẹn lại một lần; chỉ được hẹn lại ngày trả kết quả "
                        "không quá một lần (NĐ 61/2018, Điều 19 khoản 9).")
-    calendar = uow.calendar_for(dossier.agency_id)
+    calendar = calendar_for(uow, dossier.agency_id)
     now = uow.clock.now()
     if calendar.add(now, calendar.day_length) > dossier.due_at:
         raise Conflict("Phải đề nghị gia hạn chậm nhất 01 ngày làm việc trước ngày hết hạn "
                        "(NĐ 61/2018, Điều 19 khoản 9; Quy chế Tuyên Quang, Điều 25).")
     if new_due <= dossier.due_at:
         raise Invalid("Ngày hẹn mới phải sau ngày hẹn hiện tại.")
-    compiled = uow.version(dossier.version_id).compiled
+    compiled = loaded_version(uow, dossier.version_id).compiled
     cap = float(compiled.manifest.get("extension_cap", DEFAULT_EXTENSION_CAP))
     time = compiled.manifest["processing_time"]
     limit = calendar.extension_limit(dossier.due_at, float(time["value"]), str(time["unit"]), cap)
@@ -288,7 +289,7 @@ def set_calendar_day(
         existing.kind, existing.reason = kind, reason
     found.calendar_version += 1
     uow.session.flush()
-    calendar = uow.calendars.for_province(uow, found.id, found.calendar_version)
+    calendar = uow.port(CalendarCache).for_province(uow, found.id, found.calendar_version)
     label = DAY_KINDS[kind] if kind else "bỏ điều chỉnh"
     moved = _recompute_province(
         uow, province_id=found.id, calendar=calendar, actor=actor,
@@ -321,7 +322,7 @@ def set_working_hours(
     found.periods = [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in parsed]
     found.calendar_version += 1
     uow.session.flush()
-    calendar = uow.calendars.for_province(uow, found.id, found.calendar_version)
+    calendar = uow.port(CalendarCache).for_province(uow, found.id, found.calendar_version)
     hours = ", ".join(f"{a}–{b}" for a, b in found.periods)
     moved = _recompute_province(uow, province_id=found.id, calendar=calendar, actor=actor,
                                 reason=f"Giờ làm việc {province} đổi thành {hours} ({reason})")
@@ -342,7 +343,7 @@ def _recompute_province(
     ).all()
     moved = 0
     for dossier in dossiers:
-        compiled = uow.version(dossier.version_id).compiled
+        compiled = loaded_version(uow, dossier.version_id).compiled
         running = dossier.clock_started_at is not None and dossier.extended_at is None
         if running and dossier.clock_started_at is not None:
             new_due = compute_due(calendar, started=dossier.clock_started_at,

@@ -24,6 +24,7 @@ from engine.core.models import Account, Attachment, Draft
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import SubmissionLimits, create_dossier
 from engine.identity.ratelimit import hit, in_minutes
+from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import published_version
 from forms import field_schema, keep_read_only
 from forms.limits import MAX_DATA_BYTES, data_size
@@ -47,7 +48,7 @@ class Upload:
 
 def _form(uow: UnitOfWork, procedure_code: str, agency_code: str | None) -> tuple[Any, Any]:
     version = published_version(uow, code=procedure_code, agency_code=agency_code)
-    return version, uow.version(version.version_id)
+    return version, loaded_version(uow, version.version_id)
 
 
 def prefill(uow: UnitOfWork, *, actor: Actor, procedure_code: str,

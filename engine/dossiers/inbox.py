@@ -23,6 +23,7 @@ from engine.core.models import Dossier, Procedure, ProcedureVersion, Task
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import task_view
+from engine.legal_clock.calendars import calendar_for, default_calendar
 from engine.legal_clock.lateness import urgency
 
 INBOX_LIMIT = 200
@@ -56,7 +57,7 @@ def _scope(actor: Actor, role: str | None) -> ColumnElement[bool]:
 
 def _soon(uow: UnitOfWork, actor: Actor, now: datetime) -> datetime:
     agencies = sorted(actor.agencies())
-    calendar = uow.calendar_for(agencies[0]) if agencies else uow.calendars.default
+    calendar = calendar_for(uow, agencies[0]) if agencies else default_calendar(uow)
     return calendar.add(now, calendar.day_length)
 
 
@@ -79,7 +80,7 @@ def inbox(uow: UnitOfWork, *, actor: Actor, filters: InboxFilter = InboxFilter()
             Procedure, ProcedureVersion.procedure_id == Procedure.id)
     rows = list(uow.session.scalars(query).unique())
     names = _procedure_names(uow, {t.dossier.version_id for t in rows})
-    calendars = {agency: uow.calendar_for(agency) for agency in {t.agency_id for t in rows}}
+    calendars = {agency: calendar_for(uow, agency) for agency in {t.agency_id for t in rows}}
     tasks = [
         {**task_view(t), "applicant": t.dossier.applicant_name,
          "procedure_name": names.get(t.dossier.version_id, ""),

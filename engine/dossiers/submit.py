@@ -20,8 +20,11 @@ from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import DOSSIERS, Advance, DossierRow, record
 from engine.dossiers.codes import next_dossier_code
+from engine.dossiers.instances import InstanceCache
 from engine.identity.ratelimit import hit, in_minutes
+from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import classify, urgency
+from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import published_version
 
 CHANNELS = ("online", "desk", "post")
@@ -100,7 +103,7 @@ class Created:
 
     def cache(self, uow: UnitOfWork) -> None:
         """Keep the live instance for the next step (only after the commit)."""
-        uow.instances.put(self.dossier_id, self.row_version, self.instance)
+        uow.port(InstanceCache).put(self.dossier_id, self.row_version, self.instance)
 
 
 def create_dossier(
@@ -123,7 +126,7 @@ def create_dossier(
         raise Invalid("Chỉ cán bộ Bộ phận Một cửa được nhập hồ sơ nộp trực tiếp hoặc qua bưu chính.")
     if channel == "online":
         count_submission(uow, actor=actor, client=client, limits=limits or SubmissionLimits())
-    loaded = uow.version(version.version_id)
+    loaded = loaded_version(uow, version.version_id)
     compiled = loaded.compiled
     if not isinstance(data, dict):
         raise Invalid("Dữ liệu tờ khai phải là một đối tượng JSON.")
@@ -244,7 +247,7 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     """The full dossier: data, tasks and history, for its owner and competent officers."""
     actor.require("dossiers:read")
     dossier = find_visible(uow, actor=actor, code=code)
-    compiled = uow.version(dossier.version_id).compiled
+    compiled = loaded_version(uow, dossier.version_id).compiled
     uow.audit("dossier.read", actor_id=actor.account_id, object_type="dossier",
               object_id=str(dossier.id))
     tasks = uow.session.scalars(
@@ -260,7 +263,7 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "extended": dossier.extended_at is not None,
         "result": classify(dossier.ended_at, dossier.due_at) if dossier.ended_at else None,
         "urgency": None if dossier.ended_at else urgency(
-            uow.calendar_for(dossier.agency_id), uow.clock.now(), dossier.due_at),
+            calendar_for(uow, dossier.agency_id), uow.clock.now(), dossier.due_at),
         "data": dossier.data,
         "start_form": compiled.forms[compiled.start_form],
         "start_form_ui": compiled.ui_for(compiled.start_form),

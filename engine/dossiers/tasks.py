@@ -30,8 +30,11 @@ from engine.dossiers.advance import (
     lock_task,
     record,
 )
+from engine.dossiers.instances import InstanceCache
 from engine.dossiers.submit import find_visible, task_view, timeline
+from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import urgency
+from engine.procedures.cache import loaded_version
 
 INBOX_LIMIT = 200
 
@@ -89,7 +92,7 @@ def _lock_dossiers(uow: UnitOfWork, task_ids: list[int]) -> None:
 def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
     """A task with its form and the dossier's data, for an officer who may work on it."""
     task = _visible_task(uow, actor, task_id)
-    compiled = uow.version(task.dossier.version_id).compiled
+    compiled = loaded_version(uow, task.dossier.version_id).compiled
     form = OPINION_SCHEMA if task.form == CONSULT_FORM else compiled.forms[task.form]
     return {
         **task_view(task),
@@ -104,7 +107,7 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
         "dossier_status": task.dossier.status,
         "dossier_due_at": local_iso(task.dossier.due_at),
         "dossier_received": task.dossier.received_at is not None,
-        "urgency": urgency(uow.calendar_for(task.agency_id), uow.clock.now(), task.due_at),
+        "urgency": urgency(calendar_for(uow, task.agency_id), uow.clock.now(), task.due_at),
     }
 
 
@@ -212,7 +215,7 @@ def complete_task(
         raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
     if task.assignee_id not in (None, actor.account_id):
         raise Conflict(TAKEN)
-    loaded = uow.version(dossier.version_id)
+    loaded = loaded_version(uow, dossier.version_id)
     errors = loaded.validator(task.form).validate_submission(data)
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
@@ -229,7 +232,7 @@ def complete_task(
     step.synchronise(instance, completed=task)
     step.save(instance)
     uow.commit()
-    uow.instances.put(dossier.id, dossier.row_version, instance)
+    uow.port(InstanceCache).put(dossier.id, dossier.row_version, instance)
     return {
         "task": {"id": task.id, "step": task.bpmn_id, "name": task.name, "state": "completed"},
         "dossier": {"code": dossier.code, "status": dossier.status,
@@ -244,7 +247,7 @@ def complete_stage(
     """Desk actions by dossier code: `receive` completes the reception step, `return` the
     hand-over of the result (national status 9 → 10)."""
     dossier = find_visible(uow, actor=actor, code=code)
-    compiled = uow.version(dossier.version_id).compiled
+    compiled = loaded_version(uow, dossier.version_id).compiled
     wanted = RECEPTION_STATUS if stage == "receive" else 9
     open_tasks = uow.session.scalars(
         select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")

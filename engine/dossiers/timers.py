@@ -29,6 +29,9 @@ from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Account, Dossier, RoleGrant, Task, Timer
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, DossierRow, live_instance, record
+from engine.dossiers.instances import InstanceCache
+from engine.legal_clock.calendars import calendar_for
+from engine.procedures.cache import loaded_version
 from engine.records.outbox import enqueue
 
 log = logging.getLogger("motcua.timers")
@@ -186,7 +189,7 @@ def _fire_bpmn(uow: UnitOfWork, timer: Timer, dossier: DossierRow) -> str:
     if dossier.ended_at is not None or timer.spiff_id is None:
         uow.commit()
         return "skipped"
-    loaded = uow.version(dossier.version_id)
+    loaded = loaded_version(uow, dossier.version_id)
     instance = live_instance(uow, dossier, loaded.model)
     step = Advance(uow, dossier, loaded.compiled, SYSTEM)
     step.track(instance)
@@ -199,7 +202,7 @@ def _fire_bpmn(uow: UnitOfWork, timer: Timer, dossier: DossierRow) -> str:
         record(uow, dossier, "timer_fired", actor=SYSTEM, note=timer.bpmn_id or "")
     uow.commit()
     if fired:
-        uow.instances.put(dossier.id, dossier.row_version, instance)
+        uow.port(InstanceCache).put(dossier.id, dossier.row_version, instance)
     return "fired" if fired else "skipped"
 
 
@@ -210,7 +213,7 @@ def _remind(uow: UnitOfWork, timer: Timer) -> str:
         timer.state = "cancelled"
         uow.commit()
         return "skipped"
-    calendar = uow.calendar_for(task.agency_id)
+    calendar = calendar_for(uow, task.agency_id)
     aimed = task.due_at if timer.kind == "overdue" else calendar.subtract(
         task.due_at, calendar.day_length)
     if task.state == "suspended" or aimed > uow.clock.now():

@@ -17,7 +17,7 @@ from engine.core.errors import NotFound
 from engine.core.models import Agency, CalendarDay, Province
 from engine.legal_clock.calendar import DEFAULT_PERIODS, BusinessCalendar
 
-if TYPE_CHECKING:  # the unit of work carries this cache, so only its type is needed here
+if TYPE_CHECKING:
     from engine.core.uow import UnitOfWork
 
 DAY_KINDS = {"off": "Ngày nghỉ", "working": "Ngày làm việc"}
@@ -71,6 +71,16 @@ class CalendarCache:
         return calendar
 
 
+def calendar_for(uow: UnitOfWork, agency_id: int) -> BusinessCalendar:
+    """The business calendar of an agency's province (the cache the unit of work carries)."""
+    return uow.port(CalendarCache).for_agency(uow, agency_id)
+
+
+def default_calendar(uow: UnitOfWork) -> BusinessCalendar:
+    """The national calendar, for work not tied to one agency."""
+    return uow.port(CalendarCache).default
+
+
 def default_periods() -> list[list[str]]:
     """The default working hours as stored (["07:00", "11:30"], ["13:30", "17:00"])."""
     return [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in DEFAULT_PERIODS]
@@ -81,7 +91,7 @@ def province_calendar(uow: UnitOfWork, name: str) -> BusinessCalendar:
     province = uow.session.scalar(select(Province).where(Province.name == name))
     if province is None:
         raise NotFound(f"Không có tỉnh '{name}'.")
-    return uow.calendars.for_province(uow, province.id, province.calendar_version)
+    return uow.port(CalendarCache).for_province(uow, province.id, province.calendar_version)
 
 
 def list_provinces(uow: UnitOfWork) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,9 @@ from bpmn.compiled import CompiledProcedure
 from bpmn.runtime import ProcessModel
 from engine.core.models import ProcedureVersion
 from forms import FormValidator
+
+if TYPE_CHECKING:
+    from engine.core.uow import UnitOfWork
 
 
 @dataclass
@@ -72,3 +76,8 @@ class VersionCache:
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
         return loaded
+
+
+def loaded_version(uow: UnitOfWork, version_id: int) -> LoadedVersion:
+    """A procedure version ready to run, from the cache the unit of work carries."""
+    return uow.port(VersionCache).get(uow.session, version_id)

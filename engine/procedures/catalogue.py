@@ -19,6 +19,7 @@ from engine.core.clock import local_iso
 from engine.core.errors import Forbidden, Invalid, NotFound
 from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
 from engine.core.uow import UnitOfWork
+from engine.procedures.cache import loaded_version
 from engine.procedures.package_runner import TestLimits, run_isolated
 
 __all__ = [
@@ -244,7 +245,7 @@ def _published(uow: UnitOfWork, code: str | None = None) -> list[ProcedureVersio
 
 
 def _entry(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
-    manifest = uow.version(version.id).compiled.manifest
+    manifest = loaded_version(uow, version.id).compiled.manifest
     return {
         "code": version.procedure.code,
         "name": manifest["name"],
@@ -270,7 +271,7 @@ def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = No
     if not versions:
         raise NotFound(f"Không có thủ tục đang áp dụng với mã {code}.")
     version = versions[0]
-    compiled = uow.version(version.id).compiled
+    compiled = loaded_version(uow, version.id).compiled
     manifest = compiled.manifest
     basis = manifest.get("legal_basis", [])
     return {
@@ -338,7 +339,7 @@ def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
             raise Forbidden("Bạn không có quyền cấu hình thủ tục.")
         query = query.where(Procedure.agency_id.in_(agencies))
     return [
-        {**_version_summary(v, v.procedure), "name": uow.version(v.id).compiled.manifest["name"],
+        {**_version_summary(v, v.procedure), "name": loaded_version(uow, v.id).compiled.manifest["name"],
          "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at)}
         for v in uow.session.scalars(query)
     ]

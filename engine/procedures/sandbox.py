@@ -16,6 +16,7 @@ from engine.core.actors import Actor
 from engine.core.errors import Conflict, FormInvalid, NotFound
 from engine.core.models import ProcedureVersion, SandboxRun
 from engine.core.uow import UnitOfWork
+from engine.procedures.cache import loaded_version
 from engine.procedures.versions import find_version, may_see
 
 HELD = "sandbox"  # timers of a run fire only when the designer says so
@@ -50,7 +51,7 @@ def start_run(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, num
     version = find_version(uow, agency_code=agency_code, code=code, number=number)
     if not may_see(actor, version):
         raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
-    loaded = uow.version(version.id)
+    loaded = loaded_version(uow, version.id)
     _check(loaded.validator(loaded.compiled.start_form).validate_submission(data))
     try:
         instance = loaded.model.start(data)
@@ -90,14 +91,14 @@ def _run_of(uow: UnitOfWork, actor: Actor, run_id: int) -> SandboxRun:
 def show_run(uow: UnitOfWork, *, actor: Actor, run_id: int) -> dict[str, Any]:
     """Where a run stands: the path so far, what waits, timers, the end if reached."""
     run = _run_of(uow, actor, run_id)
-    return _view(uow, run, uow.version(run.version_id).model.restore(run.state))
+    return _view(uow, run, loaded_version(uow, run.version_id).model.restore(run.state))
 
 
 def complete_step(uow: UnitOfWork, *, actor: Actor, run_id: int, task_id: str,
                   data: dict[str, Any]) -> dict[str, Any]:
     """Complete a waiting task of the run with data its form accepts."""
     run = _run_of(uow, actor, run_id)
-    loaded = uow.version(run.version_id)
+    loaded = loaded_version(uow, run.version_id)
     instance = loaded.model.restore(run.state)
     waiting = {t.id: t for t in instance.waiting()}
     if task_id not in waiting:
@@ -115,7 +116,7 @@ def complete_step(uow: UnitOfWork, *, actor: Actor, run_id: int, task_id: str,
 def fire_timer(uow: UnitOfWork, *, actor: Actor, run_id: int, timer_id: str) -> dict[str, Any]:
     """Let a waiting timer's time pass (simulated time: the run has no clock of its own)."""
     run = _run_of(uow, actor, run_id)
-    instance = uow.version(run.version_id).model.restore(run.state)
+    instance = loaded_version(uow, run.version_id).model.restore(run.state)
     timers = {t.id: t for t in instance.pending_timers()}
     if timer_id not in timers or not instance.fire_timer(timer_id):
         raise Conflict("Sự kiện hẹn giờ này không còn chờ.")
@@ -134,7 +135,7 @@ def _save(uow: UnitOfWork, run: SandboxRun, instance: ProcessInstance,
 
 
 def _view(uow: UnitOfWork, run: SandboxRun, instance: ProcessInstance) -> dict[str, Any]:
-    loaded = uow.version(run.version_id)
+    loaded = loaded_version(uow, run.version_id)
     compiled = loaded.compiled
     version = uow.session.get(ProcedureVersion, run.version_id)
     assert version is not None  # foreign key

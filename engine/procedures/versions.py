@@ -34,6 +34,7 @@ from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.core.models import Account, Agency, Procedure, ProcedureVersion
 from engine.core.uow import UnitOfWork
+from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import end_transaction, import_package
 from forms import check_schema, render_form
 
@@ -191,7 +192,7 @@ def _publish(uow: UnitOfWork, actor: Actor, version: ProcedureVersion, effective
     version.status = "published"
     version.published_at, version.published_by_id = now, actor.account_id
     version.effective_from = effective if actor.kind == "system" else max(effective, now)
-    version.procedure.name = uow.version(version.id).compiled.manifest["name"]
+    version.procedure.name = loaded_version(uow, version.id).compiled.manifest["name"]
 
 
 def detail_of(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
@@ -263,7 +264,7 @@ def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
     texts = dict(version.package or {})
     end_transaction(uow)  # validating a large package must not hold the write lock meanwhile
     report, _ = validate_package(Package(f"{code} v{number}", {k: v.encode() for k, v in texts.items()}))
-    compiled = uow.version(version.id).compiled
+    compiled = loaded_version(uow, version.id).compiled
     return {
         **detail_of(uow, version),
         "report": report.as_dict(),

@@ -2,7 +2,8 @@
 in the transaction that made it, as an in-system notice (their notices page) and as
 e-mail and SMS messages in the outbox (delivered by the worker).
 
-The unit of work calls `write` at commit for the events it is about to insert.
+The unit of work calls `write` at commit for the events it is about to insert (a commit
+hook wired by `engine.wiring`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def notable(events: Sequence[dict[str, Any]]) -> bool:
 def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetime) -> None:
     """Write the notices of `events` for dossiers that have an applicant account."""
     told = [e for e in events if _text(e) is not None]
+    if not told:  # most steps tell the applicant nothing: no query at all
+        return
     ids = {e["dossier_id"] for e in told}
     owners = {row.id: row for row in connection.execute(_OWNERS.where(Dossier.id.in_(ids)))}
     rows = []

@@ -36,6 +36,7 @@ from engine.applicants.citizens import LOWEST_RATING
 from engine.core.actors import Actor
 from engine.core.models import Attachment, Dossier, Feedback, Payment, Rating
 from engine.core.uow import UnitOfWork
+from engine.procedures.cache import loaded_version
 from engine.reports.statistics import Period, Row, aggregate, scope_of
 
 MAX_POINTS = {"2.1": 20.0, "3.3.online": 12.0, "3.6": 10.0, "4.1": 22 / 3, "4.2": 22 / 3,
@@ -119,7 +120,7 @@ def _fully_digitised(uow: UnitOfWork, agency_ids: list[int], period: Period) -> 
             files.setdefault(dossier_id, set()).add(paper)
     done = 0
     for dossier_id, version_id in resolved:
-        required = {c["name"] for c in uow.version(version_id).compiled.manifest.get("components", [])
+        required = {c["name"] for c in loaded_version(uow, version_id).compiled.manifest.get("components", [])
                     if c.get("required")}
         if required and required <= files.get(dossier_id, set()):
             done += 1
@@ -144,7 +145,7 @@ def _online_payments(uow: UnitOfWork, agency_ids: list[int], period: Period) -> 
             select(Dossier.version_id, func.count(),
                    func.count(case((Dossier.id.in_(paid), 1))))
             .where(_new_in(agency_ids, period)).group_by(Dossier.version_id)):
-        fees = uow.version(version_id).compiled.manifest.get("fees", [])
+        fees = loaded_version(uow, version_id).compiled.manifest.get("fees", [])
         if sum(int(f.get("amount", 0)) for f in fees) > 0:
             fee_bearing += count
             online += paid_count

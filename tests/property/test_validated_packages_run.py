@@ -41,6 +41,7 @@ from engine.dossiers.inbox import inbox
 from engine.dossiers.timers import fire_timer
 from engine.procedures import catalogue as procedures
 from engine.procedures import versions
+from engine.procedures.cache import loaded_version
 from engine.seed import MINH_XUAN
 from engine.wiring import Platform
 from tests.conftest import START
@@ -232,7 +233,7 @@ def _drive(platform: Platform, clock: FixedClock, run: EngineRun, case: dict[str
                 .order_by(Task.id)))
             ready = [OpenTask(t.id, t.bpmn_id, t.agency_id, t.role) for t in open_rows
                      if supplies.get(t.bpmn_id)]
-            compiled = uow.version(dossier.version_id).compiled
+            compiled = loaded_version(uow, dossier.version_id).compiled
             declared = [getattr(compiled.tasks.get(t.bpmn_id), "status", None) for t in open_rows]
             dossier_id, agency_id, status = dossier.id, dossier.agency_id, dossier.status
         named = [t for t in timers if t[1] in to_fire]
@@ -316,7 +317,7 @@ def _observe(platform: Platform, run: EngineRun) -> None:
     with platform.uow() as uow:
         dossier = uow.session.scalar(select(Dossier).where(Dossier.code == run.code))
         assert dossier is not None
-        loaded = uow.version(dossier.version_id)
+        loaded = loaded_version(uow, dossier.version_id)
         instance = loaded.model.restore(dossier.workflow_state)
         run.path, run.end = instance.path(), instance.end_event()
         run.ended, run.status, run.outcome = (dossier.ended_at is not None, dossier.status,

@@ -14,6 +14,7 @@ from engine.core.actors import SYSTEM, Actor
 from engine.core.clock import VN_TZ
 from engine.core.errors import Forbidden, Invalid
 from engine.core.models import Agency, Dossier, Procedure, ProcedureVersion
+from engine.procedures.cache import loaded_version
 from engine.reports.statistics import Period, statistics_report
 from engine.wiring import Platform
 from tests.helpers import AN_TUONG, EXTRACT, MINH_XUAN, PERMIT
@@ -156,7 +157,7 @@ def _attach_all_required(platform: Platform, code: str, missing: int = 0) -> Non
     with platform.uow() as uow:
         dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
         assert dossier is not None
-        required = [c["name"] for c in uow.version(dossier.version_id).compiled.manifest[
+        required = [c["name"] for c in loaded_version(uow, dossier.version_id).compiled.manifest[
             "components"] if c.get("required")]
         if uow.session.get(AttachmentContent, "0" * 64) is None:
             uow.session.add(AttachmentContent(sha256="0" * 64, content=b"%PDF-"))

@@ -1,6 +1,8 @@
-"""Legal documents rendered from engine data: receipt (01), supplement request (02),
+"""Legal documents built from engine data: receipt (01), supplement request (02),
 refusal (03), apology and new date (04), process control slip (05) and tracking book
-(06), numbered as in TT 01/2018/TT-VPCP. Each is printable HTML or PDF.
+(06), numbered as in TT 01/2018/TT-VPCP. Each is returned as data (`layout.Document`:
+heading, blocks with their texts filled in, file name); `Document.pdf()` draws the PDF,
+the web layer renders the printable HTML. The engine writes no HTML.
 
 Document sets live in `sets/<name>/documents.json`, one per legal basis; the set in use
 is chosen by configuration, so the TT 03/2025 numbering is a folder to add, not code.
@@ -9,7 +11,6 @@ is chosen by configuration, so the TT 03/2025 numbering is a folder to add, not 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -25,21 +26,18 @@ from engine.core.statuses import STATUS_LABELS
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.lateness import CLASS_LABELS, classify
-from engine.reports.documents.layout import Page, to_html, to_pdf
+from engine.procedures.cache import loaded_version
+from engine.reports.documents.layout import Document, Page, build
+
+__all__ = ["DEFAULT_SET", "DOSSIER_KINDS", "FORMATS", "Document", "available_sets",
+           "document_set", "render_dossier_document", "render_submission_receipt",
+           "render_tracking_book"]
 
 SETS = Path(__file__).with_name("sets")
 DEFAULT_SET = "tt01-2018"
 DOSSIER_KINDS = ("submission", "receipt", "supplement", "refusal", "apology", "control_slip")
+FORMATS = ("pdf", "html")
 _STEP_STATES = {"cancelled": "Không thực hiện", "open": "Đang xử lý", "suspended": "Chờ bổ sung"}
-
-
-@dataclass(frozen=True)
-class Document:
-    """A rendered document, ready to send."""
-
-    content: bytes
-    media_type: str
-    filename: str
 
 
 @lru_cache(maxsize=8)
@@ -92,7 +90,8 @@ def render_dossier_document(
     uow: UnitOfWork, *, actor: Actor, code: str, kind: str, fmt: str, tracking_base: str,
     set_name: str = DEFAULT_SET,
 ) -> Document:
-    """One legal document of a dossier, for its owner and the competent officers."""
+    """One legal document of a dossier, for its owner and the competent officers, to be
+    sent as `fmt` (pdf or html; recorded in the audit log)."""
     if kind not in DOSSIER_KINDS:
         raise NotFound(f"Không có loại văn bản '{kind}'.")
     dossier = find_visible(uow, actor=actor, code=code)
@@ -103,7 +102,8 @@ def render_dossier_document(
     assert agency is not None  # foreign key
     page = Page(agency=agency.name, form=spec["form"], title=spec["title"],
                 place_date=_place_date(uow, agency), landscape=bool(spec.get("landscape")))
-    document = _render(page, spec["blocks"], context, fmt, f"{code}-{kind}")
+    _check_format(fmt)
+    document = build(page, spec["blocks"], context, f"{code}-{kind}")
     uow.audit("dossier.document", actor_id=actor.account_id, object_type="dossier",
               object_id=str(dossier.id), summary={"kind": kind, "format": fmt})
     uow.commit()
@@ -113,8 +113,8 @@ def render_dossier_document(
 def render_submission_receipt(
     uow: UnitOfWork, *, code: str, tracking_base: str, set_name: str = DEFAULT_SET
 ) -> Document:
-    """The online submission receipt as a PDF. The caller has checked the requester may
-    have it (the browser that just submitted the dossier, or its signed-in applicant)."""
+    """The online submission receipt (sent as a PDF). The caller has checked the requester
+    may have it (the browser that just submitted the dossier, or its signed-in applicant)."""
     dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
@@ -123,8 +123,8 @@ def render_submission_receipt(
     assert agency is not None  # foreign key
     page = Page(agency=agency.name, form=spec["form"], title=spec["title"],
                 place_date=_place_date(uow, agency))
-    return _render(page, spec["blocks"], _dossier_context(uow, dossier, tracking_base), "pdf",
-                   f"bien-nhan-{code}")
+    return build(page, spec["blocks"], _dossier_context(uow, dossier, tracking_base),
+                 f"bien-nhan-{code}")
 
 
 def _require(needs: str, dossier: Dossier, context: dict[str, Any]) -> None:
@@ -138,19 +138,14 @@ def _require(needs: str, dossier: Dossier, context: dict[str, Any]) -> None:
         raise Conflict("Hồ sơ chưa được hẹn lại ngày trả kết quả.")
 
 
-def _render(page: Page, blocks: list[dict[str, Any]], context: dict[str, Any], fmt: str,
-            stem: str) -> Document:
-    if fmt == "pdf":
-        return Document(to_pdf(page, blocks, context), "application/pdf", f"{stem}.pdf")
-    if fmt == "html":
-        return Document(to_html(page, blocks, context).encode(), "text/html; charset=utf-8",
-                        f"{stem}.html")
-    raise NotFound(f"Không hỗ trợ định dạng '{fmt}' (html hoặc pdf).")
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise NotFound(f"Không hỗ trợ định dạng '{fmt}' (html hoặc pdf).")
 
 
 def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> dict[str, Any]:
     version = dossier.version
-    manifest = uow.version(dossier.version_id).compiled.manifest
+    manifest = loaded_version(uow, dossier.version_id).compiled.manifest
     received = _events(uow, dossier, "received")
     context: dict[str, Any] = {
         "code": dossier.code,
@@ -209,7 +204,7 @@ def _refusal(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
 
 def _slip_rows(uow: UnitOfWork, dossier: Dossier) -> list[dict[str, str]]:
     """One row per hand-over: the process control slip is the dossier's task history."""
-    manifest = uow.version(dossier.version_id).compiled.manifest
+    manifest = loaded_version(uow, dossier.version_id).compiled.manifest
     labels = {v["role"]: v["label"] for v in manifest["roles"].values()}
     rows = []
     for task in uow.session.scalars(
@@ -235,7 +230,8 @@ def render_tracking_book(
     uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date, end: date, fmt: str,
     set_name: str = DEFAULT_SET,
 ) -> Document:
-    """The tracking book (sổ theo dõi) of an agency: dossiers received in [start, end]."""
+    """The tracking book (sổ theo dõi) of an agency: dossiers received in [start, end], to
+    be sent as `fmt` (pdf or html)."""
     agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
     if agency is None:
         raise NotFound(f"Không có cơ quan mã {agency_code}.")
@@ -262,5 +258,6 @@ def render_tracking_book(
                "book_rows": rows, "code": agency.code}
     page = Page(agency=agency.name, form=spec["form"], title=spec["title"],
                 place_date=_place_date(uow, agency), landscape=bool(spec.get("landscape")))
-    return _render(page, spec["blocks"], context, fmt,
-                   f"so-theo-doi-{agency.code}-{start.isoformat()}-{end.isoformat()}")
+    _check_format(fmt)
+    return build(page, spec["blocks"], context,
+                 f"so-theo-doi-{agency.code}-{start.isoformat()}-{end.isoformat()}")
