@@ -1,4 +1,4 @@
-"""The legal documents of a sample dossier, as PDFs, checked for their key fields."""
+"""The legal documents of a sample dossier, as data and as PDFs, checked for their key fields."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from engine.core.actors import SYSTEM
 from engine.core.clock import VN_TZ, FixedClock
 from engine.core.errors import Conflict
 from engine.reports import documents
+from engine.reports.documents import layout
 from engine.wiring import Platform
 from tests.service.test_legal_clock import Desk
 
@@ -59,9 +60,8 @@ def render(desk: Desk, kind: str, fmt: str = "pdf") -> documents.Document:
 
 def test_the_receipt_has_the_code_the_dates_the_papers_and_a_qr_code(refused_dossier: Desk) -> None:
     document = render(refused_dossier, "receipt")
-    assert document.media_type == "application/pdf"
-    assert document.filename == f"{refused_dossier.code}-receipt.pdf"
-    text = text_of(document.content)
+    assert document.filename("pdf") == f"{refused_dossier.code}-receipt.pdf"
+    text = text_of(document.pdf())
     for expected in ("Mẫu số 01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
                      refused_dossier.code, "Nguyễn Văn An", "008090001234",
                      "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ",
@@ -71,14 +71,15 @@ def test_the_receipt_has_the_code_the_dates_the_papers_and_a_qr_code(refused_dos
                      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Tuyên Quang, ngày 16 tháng 12 năm 2026"):
         assert expected in text, expected
     assert "Bản vẽ thiết kế xây dựng" in text
-    reader = PdfReader(io.BytesIO(document.content))
+    reader = PdfReader(io.BytesIO(document.pdf()))
     assert any(page.images for page in reader.pages)  # the QR code
-    html = render(refused_dossier, "receipt", "html").content.decode()
-    assert "<svg" in html and refused_dossier.code in html and "@page{size:A4" in html
+    qr = next(b for b in render(refused_dossier, "receipt", "html").blocks
+              if isinstance(b, layout.Qr))
+    assert qr.value == f"{BASE}/tra-cuu?ma={refused_dossier.code}"
 
 
 def test_the_supplement_request_lists_everything_missing(refused_dossier: Desk) -> None:
-    text = text_of(render(refused_dossier, "supplement").content)
+    text = text_of(render(refused_dossier, "supplement").pdf())
     assert "Mẫu số 02" in text and "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
     assert "1. Bản vẽ mặt cắt công trình" in text
     assert "2. Bản sao giấy chứng nhận QSDĐ" in text
@@ -86,14 +87,14 @@ def test_the_supplement_request_lists_everything_missing(refused_dossier: Desk) 
 
 
 def test_the_refusal_gives_the_reason(refused_dossier: Desk) -> None:
-    text = text_of(render(refused_dossier, "refusal").content)
+    text = text_of(render(refused_dossier, "refusal").pdf())
     assert "Mẫu số 03" in text and "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
     assert "Công trình nằm trong hành lang bảo vệ đê điều." in text
     assert "Phạm Thị Dung" in text
 
 
 def test_the_apology_gives_the_reason_and_the_new_date(refused_dossier: Desk) -> None:
-    text = text_of(render(refused_dossier, "apology").content)
+    text = text_of(render(refused_dossier, "apology").pdf())
     assert "Mẫu số 04" in text and "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
     assert "Chờ ý kiến của cơ quan quản lý đê điều" in text
     assert "09 giờ 00 phút, ngày 18/12/2026" in text  # the due time before the extension
@@ -103,7 +104,7 @@ def test_the_apology_gives_the_reason_and_the_new_date(refused_dossier: Desk) ->
 def test_the_control_slip_has_one_row_per_hand_over_with_its_lateness(
     refused_dossier: Desk,
 ) -> None:
-    text = text_of(render(refused_dossier, "control_slip").content)
+    text = text_of(render(refused_dossier, "control_slip").pdf())
     assert "Mẫu số 05" in text and "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
     for unit in ("Bộ phận Một cửa — Tiếp nhận, kiểm tra hồ sơ",
                  "Lãnh đạo UBND xã — Xem xét, ký duyệt",
@@ -121,7 +122,8 @@ def test_the_tracking_book_lists_the_agencys_dossiers(
         book = documents.render_tracking_book(
             uow, actor=SYSTEM, agency_code="000.00.12.H64", start=date(2026, 11, 1),
             end=date(2026, 11, 30), fmt="pdf")
-    text = text_of(book.content)
+    assert book.page.landscape
+    text = text_of(book.pdf())
     assert "Mẫu số 06" in text and "SỔ THEO DÕI HỒ SƠ" in text
     assert refused_dossier.code in text.replace(" ", "") and "Đã trả kết quả" in text
 
@@ -131,7 +133,7 @@ def test_documents_that_do_not_apply_yet_are_refused(platform: Platform, clock: 
     for kind in ("receipt", "supplement", "refusal", "apology"):
         with pytest.raises(Conflict):
             render(desk, kind)
-    assert render(desk, "control_slip").content.startswith(b"%PDF")
+    assert render(desk, "control_slip").pdf().startswith(b"%PDF")
 
 
 def test_a_second_document_set_is_a_folder_not_code() -> None:

@@ -1,8 +1,9 @@
-"""Laying out a legal document, described as blocks, as printable HTML and as PDF.
+"""A legal document as data (a page heading and blocks with their texts filled in), and
+that document drawn as a PDF. The web layer draws the same data as printable HTML.
 
 A document set (one folder under `sets/`, keyed by legal basis) describes each document
-as JSON blocks with ``{placeholders}``; this module knows how to draw the blocks. A new
-numbering (TT 03/2025) is a new folder, not new code.
+as JSON blocks with ``{placeholders}``; `build` fills them from a context. A new numbering
+(TT 03/2025) is a new folder, not new code.
 
 Block types: ``paragraph`` (text), ``fields`` (label/value rows), ``list`` (items from
 a context list), ``table`` (columns from a list of rows), ``qr`` (a QR code of a URL),
@@ -16,9 +17,8 @@ import os
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import segno
 from fpdf import FPDF
@@ -42,70 +42,121 @@ def fill(text: str, context: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """What every document prints on top: the agency, the motto, place and date."""
+    """What every document prints on top: the form number, the agency, the motto, place
+    and date, and the title."""
 
     agency: str
     form: str
     title: str
     place_date: str
     landscape: bool = False
+    motto: tuple[str, str] = MOTTO
 
 
-def to_html(page: Page, blocks: list[dict[str, Any]], context: Mapping[str, Any]) -> str:
-    """A standalone, printable HTML page (A4, print styles, no scripts)."""
-    size = "A4 landscape" if page.landscape else "A4"
-    parts = [
-        '<!doctype html><html lang="vi"><head><meta charset="utf-8">',
-        f"<title>{escape(page.title)} — {escape(str(context.get('code', '')))}</title>",
-        "<style>@page{size:" + size + ";margin:18mm}"
-        "body{font-family:'DejaVu Serif','Times New Roman',serif;font-size:13pt;color:#000}"
-        ".top{display:flex;justify-content:space-between;text-align:center}"
-        ".form{text-align:right;font-style:italic}h1{text-align:center;font-size:15pt}"
-        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;padding:4px;"
-        "vertical-align:top}table.fields td{border:0}.sign{display:flex;"
-        "justify-content:space-around;text-align:center;margin-top:2em}"
-        ".qr{text-align:center}</style></head><body>",
-        f'<p class="form">{escape(page.form)}</p>',
-        f'<div class="top"><div><strong>{escape(page.agency.upper())}</strong></div>'
-        f"<div><strong>{MOTTO[0]}</strong><br><u>{MOTTO[1]}</u><br>"
-        f"<em>{escape(page.place_date)}</em></div></div>",
-        f"<h1>{escape(page.title)}</h1>",
-    ]
-    for block in blocks:
-        parts.append(_html_block(block, context))
-    parts.append("</body></html>")
-    return "".join(parts)
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of text (never empty: blank paragraphs are left out)."""
+
+    text: str
+    kind: ClassVar[str] = "paragraph"
 
 
-def _html_block(block: dict[str, Any], context: Mapping[str, Any]) -> str:
-    kind = block["type"]
+@dataclass(frozen=True)
+class Fields:
+    """Label and value rows."""
+
+    rows: tuple[tuple[str, str], ...]
+    kind: ClassVar[str] = "fields"
+
+
+@dataclass(frozen=True)
+class NumberedList:
+    """A numbered list under an optional title."""
+
+    title: str
+    items: tuple[str, ...]
+    kind: ClassVar[str] = "list"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: column headings, then one row of cells per entry."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    kind: ClassVar[str] = "table"
+
+
+@dataclass(frozen=True)
+class Qr:
+    """A QR code of `value` (a URL) with a caption."""
+
+    value: str
+    caption: str
+    kind: ClassVar[str] = "qr"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Two signing columns: a role and, below the space to sign, a name. An empty role
+    leaves its column blank."""
+
+    left: str
+    left_name: str
+    right: str
+    right_name: str
+    kind: ClassVar[str] = "signature"
+
+
+Block = Paragraph | Fields | NumberedList | Table | Qr | Signature
+
+
+@dataclass(frozen=True)
+class Document:
+    """A legal document as data: heading, filled blocks, and a file name stem. The web
+    layer renders it as HTML; `pdf()` draws it as a PDF."""
+
+    page: Page
+    blocks: tuple[Block, ...]
+    stem: str
+    title: str
+
+    def filename(self, fmt: str) -> str:
+        """The file name for format `fmt` (pdf or html)."""
+        return f"{self.stem}.{fmt}"
+
+    def pdf(self) -> bytes:
+        """The document as a PDF (Unicode font, so Vietnamese prints correctly)."""
+        return to_pdf(self)
+
+
+def build(page: Page, specs: list[dict[str, Any]], context: Mapping[str, Any], stem: str
+          ) -> Document:
+    """The document of `page` with the set's block `specs` filled from `context`."""
+    blocks = tuple(b for b in (_block(spec, context) for spec in specs) if b is not None)
+    return Document(page=page, blocks=blocks, stem=stem,
+                    title=f"{page.title} — {context.get('code', '')}")
+
+
+def _block(spec: dict[str, Any], context: Mapping[str, Any]) -> Block | None:
+    kind = spec["type"]
     if kind == "paragraph":
-        text = fill(block["text"], context)
-        return f"<p>{escape(text)}</p>" if text.strip() else ""
+        text = fill(spec["text"], context)
+        return Paragraph(text) if text.strip() else None
     if kind == "fields":
-        rows = "".join(f"<tr><td>{escape(label)}:</td><td><strong>{escape(fill(value, context))}"
-                       "</strong></td></tr>" for label, value in block["rows"])
-        return f'<table class="fields">{rows}</table>'
+        return Fields(tuple((label, fill(value, context)) for label, value in spec["rows"]))
     if kind == "list":
-        items = "".join(f"<li>{escape(str(i))}</li>" for i in context.get(block["items"], []))
-        title = f"<p>{escape(block['title'])}</p>" if block.get("title") else ""
-        return f"{title}<ol>{items}</ol>"
+        return NumberedList(spec.get("title") or "",
+                            tuple(str(i) for i in context.get(spec["items"], [])))
     if kind == "table":
-        head = "".join(f"<th>{escape(label)}</th>" for label, _ in block["columns"])
-        body = "".join(
-            "<tr>" + "".join(f"<td>{escape(str(row.get(key, '')))}</td>"
-                             for _, key in block["columns"]) + "</tr>"
-            for row in context.get(block["rows"], []))
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return Table(tuple(label for label, _ in spec["columns"]),
+                     tuple(tuple(str(row.get(key, "")) for _, key in spec["columns"])
+                           for row in context.get(spec["rows"], [])))
     if kind == "qr":
-        value = fill(block["value"], context)
-        svg = segno.make(value, error="m").svg_inline(scale=3)
-        return f'<div class="qr">{svg}<p><small>{escape(block["caption"])}</small></p></div>'
+        return Qr(fill(spec["value"], context), spec["caption"])
     if kind == "signature":
-        return (f'<div class="sign"><div><strong>{escape(block["left"])}</strong><br><br><br>'
-                f'{escape(fill(block["left_name"], context))}</div><div><strong>'
-                f'{escape(block["right"])}</strong><br><em>(Ký, ghi rõ họ tên)</em><br><br>'
-                f'{escape(fill(block["right_name"], context))}</div></div>')
+        return Signature(spec["left"], fill(spec["left_name"], context), spec["right"],
+                         fill(spec["right_name"], context))
     raise ValueError(f"unknown block type {kind!r}")
 
 
@@ -118,15 +169,24 @@ def _font_dir() -> Path:
         "đặt MOTCUA_PDF_FONT_DIR tới thư mục chứa DejaVuSans.ttf.")
 
 
-def to_pdf(page: Page, blocks: list[dict[str, Any]], context: Mapping[str, Any]) -> bytes:
-    """The same document as a PDF (Unicode font, so Vietnamese prints correctly)."""
+def to_pdf(document: Document) -> bytes:
+    """`document` as a PDF: A4, landscape when its page says so."""
+    page = document.page
     pdf = FPDF(orientation="L" if page.landscape else "P", format="A4")
     fonts = _font_dir()
     pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(f"{page.title} — {context.get('code', '')}")
+    pdf.set_title(document.title)
     pdf.set_margins(18, 15, 18)
     pdf.add_page()
+    _pdf_heading(pdf, page)
+    for block in document.blocks:
+        pdf.set_font("DejaVu", "", 10.5)
+        _pdf_block(pdf, block)
+    return bytes(pdf.output())
+
+
+def _pdf_heading(pdf: FPDF, page: Page) -> None:
     width = pdf.epw
     pdf.set_font("DejaVu", "", 9)
     pdf.cell(width, 5, page.form, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -134,7 +194,7 @@ def to_pdf(page: Page, blocks: list[dict[str, Any]], context: Mapping[str, Any])
     pdf.set_font("DejaVu", "B", 10)
     pdf.multi_cell(width * 0.42, 5, page.agency.upper(), align="C")
     pdf.set_xy(pdf.l_margin + width * 0.42, top)
-    pdf.multi_cell(width * 0.58, 5, f"{MOTTO[0]}\n{MOTTO[1]}", align="C")
+    pdf.multi_cell(width * 0.58, 5, f"{page.motto[0]}\n{page.motto[1]}", align="C")
     pdf.set_x(pdf.l_margin + width * 0.42)
     pdf.set_font("DejaVu", "", 10)
     pdf.multi_cell(width * 0.58, 5, page.place_date, align="C", new_x=XPos.LMARGIN,
@@ -143,61 +203,75 @@ def to_pdf(page: Page, blocks: list[dict[str, Any]], context: Mapping[str, Any])
     pdf.set_font("DejaVu", "B", 13)
     pdf.multi_cell(width, 7, page.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
-    for block in blocks:
-        _pdf_block(pdf, block, context)
-    return bytes(pdf.output())
 
 
-def _pdf_block(pdf: FPDF, block: dict[str, Any], context: Mapping[str, Any]) -> None:
-    width = pdf.epw
-    kind = block["type"]
-    pdf.set_font("DejaVu", "", 10.5)
-    if kind == "paragraph":
-        text = fill(block["text"], context)
-        if text.strip():
-            pdf.multi_cell(width, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(1)
-    elif kind == "fields":
-        for label, value in block["rows"]:
-            pdf.set_font("DejaVu", "", 10.5)
-            pdf.multi_cell(width, 6, f"{label}: ", new_x=XPos.END, new_y=YPos.LAST)
-            pdf.set_font("DejaVu", "B", 10.5)
-            pdf.multi_cell(0, 6, fill(value, context), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(1)
-    elif kind == "list":
-        if block.get("title"):
-            pdf.multi_cell(width, 6, block["title"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        for number, item in enumerate(context.get(block["items"], []), start=1):
-            pdf.multi_cell(width, 6, f"{number}. {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(1)
-    elif kind == "table":
-        pdf.set_font("DejaVu", "", 8.5)
-        with pdf.table(text_align="LEFT", line_height=5) as table:
-            heading = table.row()
-            for label, _ in block["columns"]:
-                heading.cell(label)
-            for row in context.get(block["rows"], []):
-                cells = table.row()
-                for _, key in block["columns"]:
-                    cells.cell(str(row.get(key, "")))
-        pdf.ln(2)
-    elif kind == "qr":
-        image = io.BytesIO()
-        segno.make(fill(block["value"], context), error="m").save(image, kind="png", scale=4)
-        image.seek(0)
-        pdf.image(image, x=pdf.l_margin + width / 2 - 15, w=30)
-        pdf.set_font("DejaVu", "", 8.5)
-        pdf.multi_cell(width, 5, block["caption"], align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    elif kind == "signature":
-        top = pdf.get_y() + 4
-        for column, (role, name) in enumerate(((block["left"], block["left_name"]),
-                                               (block["right"], block["right_name"]))):
-            pdf.set_xy(pdf.l_margin + column * width / 2, top)
-            pdf.set_font("DejaVu", "B", 10)
-            pdf.multi_cell(width / 2, 6, role, align="C")
-            pdf.set_x(pdf.l_margin + column * width / 2)
-            pdf.set_font("DejaVu", "", 10)
-            signer = fill(name, context)
-            pdf.multi_cell(width / 2, 6, f"\n\n\n{signer}" if role else "", align="C")
+def _pdf_block(pdf: FPDF, block: Block) -> None:
+    if isinstance(block, Paragraph):
+        _pdf_paragraph(pdf, block)
+    elif isinstance(block, Fields):
+        _pdf_fields(pdf, block)
+    elif isinstance(block, NumberedList):
+        _pdf_list(pdf, block)
+    elif isinstance(block, Table):
+        _pdf_table(pdf, block)
+    elif isinstance(block, Qr):
+        _pdf_qr(pdf, block)
     else:
-        raise ValueError(f"unknown block type {kind!r}")
+        _pdf_signature(pdf, block)
+
+
+def _pdf_paragraph(pdf: FPDF, block: Paragraph) -> None:
+    pdf.multi_cell(pdf.epw, 6, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
+
+
+def _pdf_fields(pdf: FPDF, block: Fields) -> None:
+    for label, value in block.rows:
+        pdf.set_font("DejaVu", "", 10.5)
+        pdf.multi_cell(pdf.epw, 6, f"{label}: ", new_x=XPos.END, new_y=YPos.LAST)
+        pdf.set_font("DejaVu", "B", 10.5)
+        pdf.multi_cell(0, 6, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
+
+
+def _pdf_list(pdf: FPDF, block: NumberedList) -> None:
+    if block.title:
+        pdf.multi_cell(pdf.epw, 6, block.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for number, item in enumerate(block.items, start=1):
+        pdf.multi_cell(pdf.epw, 6, f"{number}. {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
+
+
+def _pdf_table(pdf: FPDF, block: Table) -> None:
+    pdf.set_font("DejaVu", "", 8.5)
+    with pdf.table(text_align="LEFT", line_height=5) as table:
+        heading = table.row()
+        for label in block.columns:
+            heading.cell(label)
+        for row in block.rows:
+            cells = table.row()
+            for cell in row:
+                cells.cell(cell)
+    pdf.ln(2)
+
+
+def _pdf_qr(pdf: FPDF, block: Qr) -> None:
+    image = io.BytesIO()
+    segno.make(block.value, error="m").save(image, kind="png", scale=4)
+    image.seek(0)
+    pdf.image(image, x=pdf.l_margin + pdf.epw / 2 - 15, w=30)
+    pdf.set_font("DejaVu", "", 8.5)
+    pdf.multi_cell(pdf.epw, 5, block.caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _pdf_signature(pdf: FPDF, block: Signature) -> None:
+    width = pdf.epw
+    top = pdf.get_y() + 4
+    for column, (role, signer) in enumerate(((block.left, block.left_name),
+                                             (block.right, block.right_name))):
+        pdf.set_xy(pdf.l_margin + column * width / 2, top)
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(width / 2, 6, role, align="C")
+        pdf.set_x(pdf.l_margin + column * width / 2)
+        pdf.set_font("DejaVu", "", 10)
+        pdf.multi_cell(width / 2, 6, f"\n\n\n{signer}" if role else "", align="C")

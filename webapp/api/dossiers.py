@@ -1,0 +1,260 @@
+"""Dossiers: submitting (online and at the desk), showing, the actions by dossier code,
+payments, attachments, deadlines, legal documents, public tracking, the citizen's own
+dossiers and notices, and feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, abort, current_app, jsonify, request
+
+from engine.applicants import attachments, citizens, feedback, payments
+from engine.applicants.desk import receive_paper_dossier
+from engine.core.actors import Actor
+from engine.core.errors import Invalid
+from engine.core.uow import UnitOfWork
+from engine.dossiers import deadlines, tasks
+from engine.dossiers import submit as dossiers
+from engine.legal_clock.calendars import parse_instant
+from engine.reports import documents
+from webapp.api.common import bp, json_body, object_field, signed_in, text_or_none
+from webapp.context import client_address, current_actor, platform, uow
+from webapp.documents import document_response
+from webapp.downloads import file_response
+from webapp.formpage import SUBMIT_REQUEST_LIMIT, submission_limits
+
+# One action by dossier code: (unit of work, caller, dossier code, JSON body) → its answer.
+Action = Callable[[UnitOfWork, Actor, str, dict[str, Any]], Any]
+
+
+@bp.post("/dossiers")
+def submit() -> tuple[Response, int]:
+    """Submit a dossier: `{procedure, agency?, data, channel?}` → 201 with code and status;
+    413 for a body over `SUBMIT_REQUEST_LIMIT`, 429 past the caller's submission limit."""
+    request.max_content_length = SUBMIT_REQUEST_LIMIT
+    body = json_body()
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise Invalid("Trường 'data' phải là một đối tượng.")
+    with uow() as work:
+        view = dossiers.submit_dossier(
+            work, actor=current_actor(), procedure_code=str(body.get("procedure", "")),
+            agency_code=body.get("agency"), data=data, channel=str(body.get("channel", "online")),
+            client=client_address(), limits=submission_limits())
+    return jsonify(view), 201
+
+
+@bp.post("/desk/dossiers")
+def desk_receive() -> tuple[Response, int]:
+    """The desk enters a paper dossier and decides at the counter: `{procedure, agency?,
+    data, papers: [names handed over], decision: complete|supplement, reception: {form},
+    channel: desk|post}`."""
+    actor = signed_in()
+    body = json_body()
+    papers = body.get("papers", [])
+    if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
+        raise Invalid("Trường 'papers' phải là danh sách tên giấy tờ.")
+    result = receive_paper_dossier(
+        platform().uow, actor=actor, procedure_code=str(body.get("procedure", "")),
+        agency_code=body.get("agency"), data=object_field(body, "data"), papers=papers,
+        decision=str(body.get("decision", "")), reception=object_field(body, "reception"),
+        channel=str(body.get("channel", "desk")))
+    return jsonify(result), 201
+
+
+@bp.get("/dossiers/<code>")
+def show_dossier(code: str) -> Response:
+    """The full dossier for its owner and the competent officers."""
+    actor = signed_in()
+    with uow() as work:
+        return jsonify(dossiers.get_dossier(work, actor=actor, code=code))
+
+
+@bp.post("/dossiers/<code>/<action>")
+def dossier_action(code: str, action: str) -> Response:
+    """Actions by dossier code: receive, return, request-supplement, supplement, extend
+    (officers); withdraw, rate, pay (the applicant); request-payment (officers)."""
+    actor = signed_in()
+    body = json_body()
+    act = _ACTIONS.get(action)
+    if act is None:
+        abort(404)
+    with uow() as work:
+        return jsonify(act(work, actor, code, body))
+
+
+def _stage(stage: str) -> Action:
+    """Complete the dossier's receiving or returning stage with `data`."""
+    def act(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
+        return tasks.complete_stage(work, actor=actor, code=code, stage=stage,
+                                    data=object_field(body, "data"))
+    return act
+
+
+def _request_supplement(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
+    missing = body.get("missing")
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        raise Invalid("Trường 'missing' phải là danh sách nội dung cần bổ sung.")
+    request_ = deadlines.SupplementRequest(missing, str(body.get("note", "")))
+    return deadlines.request_supplement(work, actor=actor, code=code, request=request_)
+
+
+def _supplement(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
+    return deadlines.supplement(work, actor=actor, code=code, data=object_field(body, "data"))
+
+
+def _extend(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
+    try:
+        new_due = parse_instant(str(body.get("due_at", "")))
+    except ValueError:
+        raise Invalid("Trường 'due_at' phải là thời điểm ISO-8601.") from None
+    return deadlines.extend(work, actor=actor, code=code, new_due=new_due,
+                            reason=str(body.get("reason", "")))
+
+
+def _withdraw(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
+    return citizens.withdraw(work, actor=actor, code=code,
+                             reason=str(body.get("reason", ""))[:5000])
+
+
+def _rate(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
+    level = body.get("level")
+    return citizens.rate(work, actor=actor, code=code, level=level if isinstance(level, int) else 0,
+                         reason=str(body.get("reason", ""))[:5000],
+                         labels=current_app.config["RATING_LABELS"])
+
+
+def _request_payment(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
+    amount = body.get("amount")
+    if amount is not None and not isinstance(amount, int):
+        raise Invalid("Trường 'amount' phải là số nguyên (đồng).")
+    return payments.request_payment(work, actor=actor, code=code, amount=amount,
+                                    description=str(body.get("description", ""))[:500])
+
+
+def _pay(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
+    return {"checkout_url": payments.start_checkout(
+        work, actor=actor, code=code, gateway=current_app.extensions["payment_gateway"],
+        return_url=str(body.get("return_url", "")))}
+
+
+_ACTIONS: dict[str, Action] = {
+    "receive": _stage("receive"), "return": _stage("return"),
+    "request-supplement": _request_supplement, "supplement": _supplement, "extend": _extend,
+    "withdraw": _withdraw, "rate": _rate, "request-payment": _request_payment, "pay": _pay,
+}
+
+
+@bp.post("/payments/<reference>/confirm")
+def confirm_payment(reference: str) -> Response:
+    """The payment gateway's callback: `{signature, gateway_reference}`."""
+    body = json_body()
+    with uow() as work:
+        return jsonify(payments.confirm(
+            work, gateway=current_app.extensions["payment_gateway"], reference=reference[:64],
+            signature=str(body.get("signature", ""))[:200],
+            gateway_reference=str(body.get("gateway_reference", ""))[:100]))
+
+
+@bp.post("/dossiers/<code>/attachments")
+def add_attachment(code: str) -> tuple[Response, int]:
+    """Attach a file (`file`) as one paper (`paper`) of the dossier (multipart form)."""
+    actor = signed_in()
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("Cần tệp 'file' và tên giấy tờ 'paper' (biểu mẫu multipart).")
+    try:  # one byte past the limit is enough to refuse; the rest is never read
+        content = upload.stream.read(attachments.READ_LIMIT)
+    finally:
+        upload.close()
+    with uow() as work:
+        return jsonify(attachments.attach(
+            work, actor=actor, code=code, paper=request.form.get("paper", "")[:500],
+            filename=(upload.filename or "")[:500], content=content)), 201
+
+
+@bp.get("/dossiers/<code>/attachments")
+def list_attachments(code: str) -> Response:
+    """The dossier's files, current and replaced."""
+    actor = signed_in()
+    with uow() as work:
+        return jsonify({"attachments": attachments.list_attachments(work, actor=actor, code=code)})
+
+
+@bp.get("/dossiers/<code>/attachments/<int:attachment_id>")
+def get_attachment(code: str, attachment_id: int) -> Response:
+    """Download one file: always as a download, never rendered in the page."""
+    actor = signed_in()
+    with uow() as work:
+        view, content = attachments.download(work, actor=actor, code=code,
+                                             attachment_id=attachment_id)
+    return file_response(content, view["media_type"], view["filename"])
+
+
+@bp.get("/dossiers/<code>/deadlines")
+def dossier_deadlines(code: str) -> Response:
+    """Every move of the dossier's due time, with its reason."""
+    actor = signed_in()
+    with uow() as work:
+        return jsonify({"changes": deadlines.deadline_history(work, actor=actor, code=code)})
+
+
+@bp.get("/dossiers/<code>/documents/<kind>")
+def dossier_document(code: str, kind: str) -> Response:
+    """A legal document of the dossier (receipt, supplement, refusal, apology, control_slip)
+    as PDF (default) or printable HTML (`format=html`)."""
+    actor = signed_in()
+    fmt = request.args.get("format", "pdf")
+    with uow() as work:
+        document = documents.render_dossier_document(
+            work, actor=actor, code=code, kind=kind, fmt=fmt,
+            tracking_base=current_app.config["PUBLIC_URL"],
+            set_name=current_app.config["DOCUMENT_SET"])
+    return document_response(document, fmt)
+
+
+@bp.get("/track/<code>")
+def track(code: str) -> Response:
+    """Public minimal status; needs the applicant's ID number (`id_number`)."""
+    with uow() as work:
+        return jsonify(dossiers.track(work, code=code[:60],
+                                      id_number=request.args.get("id_number", "")[:20],
+                                      client=client_address(),
+                                      per_minute=current_app.config["TRACK_PER_MINUTE"]))
+
+
+@bp.get("/me/dossiers")
+def my_dossiers() -> Response:
+    """The signed-in citizen's dossiers."""
+    actor = signed_in()
+    with uow() as work:
+        return jsonify({"dossiers": citizens.my_dossiers(work, actor=actor)})
+
+
+@bp.get("/me/notices")
+def my_notices() -> Response:
+    """The signed-in account's notices, newest first."""
+    actor = signed_in()
+    with uow() as work:
+        return jsonify({"notices": citizens.notices(work, actor=actor)})
+
+
+@bp.post("/feedback")
+def send_feedback() -> tuple[Response, int]:
+    """File feedback (`kind`, `title`, `body`, and `dossier` or `procedure` [+ `agency`])."""
+    actor = signed_in()
+    body = json_body()
+    with uow() as work:
+        return jsonify(feedback.send(
+            work, actor=actor, kind=str(body.get("kind", "")), title=str(body.get("title", ""))[:300],
+            body=str(body.get("body", ""))[:5000], dossier_code=text_or_none(body, "dossier"),
+            procedure_code=text_or_none(body, "procedure"),
+            agency_code=text_or_none(body, "agency"))), 201
+
+
+@bp.get("/feedback")
+def answered_feedback() -> Response:
+    """Answered feedback, published without the sender."""
+    with uow() as work:
+        return jsonify({"feedback": feedback.public(work)})
