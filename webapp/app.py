@@ -28,21 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance = (config.pop("INSTANCE_PATH", None) or os.environ.get("MOTCUA_INSTANCE")
                 or str(Path.cwd() / "instance"))
     app = Flask(__name__, instance_path=str(Path(instance).resolve()))
-    app.config.from_mapping(
-        MAX_CONTENT_LENGTH=10 * 1024 * 1024,  # raised only where a form posts papers
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("MOTCUA_SECURE_COOKIES") == "1",
-        PUBLIC_URL=os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:5000"),
-        DOCUMENT_SET=os.environ.get("MOTCUA_DOCUMENT_SET", "tt01-2018"),
-        TRACK_PER_MINUTE=int(os.environ.get("MOTCUA_TRACK_PER_MINUTE", "20")),
-        SUBMISSIONS_ANONYMOUS=int(os.environ.get("MOTCUA_SUBMISSIONS_ANONYMOUS", "10")),
-        SUBMISSIONS_CITIZEN=int(os.environ.get("MOTCUA_SUBMISSIONS_CITIZEN", "30")),
-        DRAFTS_ANONYMOUS=int(os.environ.get("MOTCUA_DRAFTS_ANONYMOUS", "30")),
-        PERMANENT_SESSION_LIFETIME=SESSION_POLICY.absolute,
-        PAYMENT_GATEWAY=os.environ.get("MOTCUA_PAYMENT_GATEWAY", "null"),
-        RATING_LABELS=_rating_labels(os.environ.get("MOTCUA_RATING_LABELS", "")),
-    )
+    app.config.from_mapping(_environment_settings())
     app.config.update(config)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = os.environ.get("MOTCUA_DATABASE_URL") or (
@@ -59,7 +45,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     platform = app.config.get("PLATFORM") or Platform(app.config["DATABASE_URL"])
     app.extensions["motcua"] = platform
     app.json = StrictJSONProvider(app)  # no NaN/Infinity in or out; Vietnamese readable
+    _install_views(app)
+    return app
 
+
+def _environment_settings() -> dict[str, Any]:
+    """The settings read from MOTCUA_* environment variables, with their defaults."""
+    return {
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,  # raised only where a form posts papers
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("MOTCUA_SECURE_COOKIES") == "1",
+        "PUBLIC_URL": os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:5000"),
+        "DOCUMENT_SET": os.environ.get("MOTCUA_DOCUMENT_SET", "tt01-2018"),
+        "TRACK_PER_MINUTE": int(os.environ.get("MOTCUA_TRACK_PER_MINUTE", "20")),
+        "SUBMISSIONS_ANONYMOUS": int(os.environ.get("MOTCUA_SUBMISSIONS_ANONYMOUS", "10")),
+        "SUBMISSIONS_CITIZEN": int(os.environ.get("MOTCUA_SUBMISSIONS_CITIZEN", "30")),
+        "DRAFTS_ANONYMOUS": int(os.environ.get("MOTCUA_DRAFTS_ANONYMOUS", "30")),
+        "PERMANENT_SESSION_LIFETIME": SESSION_POLICY.absolute,
+        "PAYMENT_GATEWAY": os.environ.get("MOTCUA_PAYMENT_GATEWAY", "null"),
+        "RATING_LABELS": _rating_labels(os.environ.get("MOTCUA_RATING_LABELS", "")),
+    }
+
+
+def _install_views(app: Flask) -> None:
+    """Template helpers, the security, error and header hooks, and every blueprint."""
     from admin import bp as admin_bp
     from webapp import account, api, citizen, errors, headers, my_area, officer, security
 
@@ -74,7 +84,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account.bp)
     app.register_blueprint(officer.bp)
     app.register_blueprint(admin_bp)
-    return app
 
 
 def _instance_dir(app: Flask) -> str:
