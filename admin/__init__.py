@@ -1,5 +1,8 @@
-"""Pages for process designers and administrators (mounted by the web app)."""
+"""Pages for process designers and administrators (mounted by the web app).
 
-from admin.views import bp
+`common` holds the one blueprint; importing the area modules registers their pages on it."""
+
+from admin import calendars, procedures, reports, sandbox, security  # noqa: F401 (registers pages)
+from admin.common import bp
 
 __all__ = ["bp"]

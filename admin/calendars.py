@@ -1,0 +1,49 @@
+"""The provincial calendar (`/quan-tri/lich`, administrators): days off and working days
+that differ from the national calendar, year by year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from admin.common import administrator, bp, uow
+from engine.core.errors import ServiceError
+from engine.dossiers import deadlines
+from engine.legal_clock import calendars
+
+
+@bp.get("/lich")
+def calendar_page() -> str:
+    """A province's calendar overrides for a year, with forms to add and remove days."""
+    administrator()
+    with uow() as work:
+        provinces = calendars.list_provinces(work)
+        province = request.args.get("tinh") or (provinces[0] if provinces else "")
+        year = request.args.get("nam", type=int) or work.clock.now().year
+        year = min(max(year, 1900), 2200)
+        days = calendars.list_days(work, province=province, year=year) if province else []
+    return render_template("admin_calendar.html", provinces=provinces, province=province,
+                           year=year, days=days)
+
+
+@bp.post("/lich")
+def calendar_change() -> Response:
+    """Add, change or remove one day's override; due times of open dossiers follow."""
+    actor = administrator()
+    province = request.form.get("province", "")
+    kind = request.form.get("kind") or None
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+        with uow() as work:
+            result = deadlines.set_calendar_day(work, actor=actor, province=province, day=day,
+                                                kind=kind, reason=request.form.get("reason", ""))
+    except ValueError:
+        flash("Ngày không hợp lệ.", "error")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; "
+              f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
+    return redirect(url_for("admin.calendar_page", tinh=province), 303)

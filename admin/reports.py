@@ -1,0 +1,86 @@
+"""Reports for leaders and administrators (`/quan-tri/bao-cao`, `/quan-tri/bang-dieu-khien`):
+the standard statistics table with QĐ 766 indicators and XLSX/CSV downloads, and the
+dashboard — leaders see their agency, administrators the province."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, render_template, request
+
+from admin.common import bp, staff, uow
+from engine.core.clock import VN_TZ
+from engine.reports import dashboard, indicators
+from engine.reports import exports as report_export
+from engine.reports import statistics as reports
+
+
+@bp.get("/bao-cao")
+def report_page() -> str | tuple[str, int]:
+    """The standard statistics report for a period (this month by default), printable,
+    with its XLSX/CSV downloads; with one agency chosen, its QĐ 766 indicators too."""
+    actor = staff()
+    args = request.args
+    with uow() as work:
+        today = work.clock.now().astimezone(VN_TZ).date()
+        agencies = reports.reportable_agencies(work, actor=actor)
+    if not agencies:
+        abort(403, description="Báo cáo dành cho lãnh đạo cơ quan và quản trị hệ thống.")
+    agency = args.get("co_quan", "" if actor.kind == "admin" else agencies[0]["code"])
+    try:
+        start = date.fromisoformat(args["tu"]) if args.get("tu") else today.replace(day=1)
+        end = date.fromisoformat(args["den"]) if args.get("den") else today
+        with uow() as work:
+            report = reports.statistics_report(work, actor=actor, period=reports.Period(start, end),
+                                               agency_code=agency or None)
+            found = (indicators.indicators(work, actor=actor, agency_code=agency, start=start,
+                                           end=end) if agency else None)
+    except ValueError:
+        flash("Ngày phải có dạng NNNN-TT-NN.", "error")
+        return render_template("admin_report.html", report=None, found=None, agencies=agencies,
+                               agency=agency, start=today.replace(day=1), end=today,
+                               columns=report_export.COLUMNS), 400
+    return render_template("admin_report.html", report=report, found=found, agencies=agencies,
+                           agency=agency, start=start, end=end, columns=report_export.COLUMNS)
+
+
+@bp.get("/bang-dieu-khien")
+def dashboard_page() -> str:
+    """The leader's dashboard: on-time rate by month, dossiers by status, the slowest
+    procedures, open work per officer — bars drawn on the server, every value in words."""
+    actor = staff()
+    with uow() as work:
+        today = work.clock.now().astimezone(VN_TZ).date()
+        agencies = reports.reportable_agencies(work, actor=actor)
+        if not agencies:
+            abort(403, description="Bảng điều khiển dành cho lãnh đạo cơ quan và quản trị hệ thống.")
+        agency = request.args.get("co_quan", "" if actor.kind == "admin" else agencies[0]["code"])
+        board = dashboard.dashboard(work, actor=actor, agency_code=agency or None, today=today)
+    return render_template("admin_dashboard.html", charts=_charts(board), agencies=agencies,
+                           agency=agency)
+
+
+def _percent(rate: float | None) -> str:
+    return "không có hồ sơ" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
+
+
+def _charts(board: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, float, str]], float]]:
+    """The dashboard's bar charts: (id, title, [(label, value, value in words)], full bar)."""
+    charts = []
+    for index, agency in enumerate(board["agencies"][:6], start=1):
+        items = [(m["month"], m["agencies"][agency["code"]] or 0.0,
+                  _percent(m["agencies"][agency["code"]])) for m in board["trend"]]
+        charts.append((f"dung-han-{index}", f"Tỉ lệ đúng hạn theo tháng — {agency['name']}",
+                       items, 1.0))
+    statuses = [(s["label"], s["count"], f"{s['count']} hồ sơ") for s in board["statuses"]]
+    slowest = [(s["code"], s["average_days"], f"{s['average_days']} ngày ({s['count']} hồ sơ)")
+               for s in board["slowest"]]
+    workload = [(w["officer"], w["open"], f"{w['open']} việc, {w['overdue']} quá hạn")
+                for w in board["workload"]]
+    for chart_id, title, items in (
+            ("trang-thai", "Hồ sơ theo trạng thái hiện tại", statuses),
+            ("cham-nhat", "Thủ tục giải quyết lâu nhất (90 ngày qua, số ngày trung bình)", slowest),
+            ("khoi-luong", "Công việc đang mở theo cán bộ", workload)):
+        charts.append((chart_id, title, items, max((v for _, v, _ in items), default=1) or 1))
+    return charts
