@@ -1,29 +1,21 @@
-"""The legal clock of a dossier: due times, supplements, the one extension, lateness.
+"""The legal clock of a dossier: supplements, the one extension, calendar changes, and
+every move of a due time, kept with its reason and actor (`DeadlineChange`).
 
-Rules (DOMAIN.md, "Deadlines" and "The dossier lifecycle"; sources in the seeds):
-- The clock starts at valid reception (NĐ 61/2018 art. 18), not at submission.
-- A supplement request (form 02) stops the clock. In ``restart`` mode the legal time
-  restarts from zero when the complete dossier arrives (NĐ 61/2018 art. 19.4); in
-  ``pause`` mode the waiting time is added back (QĐ 766 statistics). Asking later than
-  3 working days after reception is allowed but flagged.
-- An extension (form 04, apology and new date) is granted at most once (NĐ 61/2018
-  art. 19.9), requested at least one working day before the due time, and moves the
-  due time by no more than ``extension_cap`` × the processing time (Tuyên Quang seed,
-  art. 25: 1/3).
-- Every move of a due time is kept with its reason and actor (`DeadlineChange`).
+The rules themselves (restart or pause, the 3-working-day supplement window, the extension
+at most once, asked a working day ahead, within its cap) are the pure functions of
+`engine.legal_clock.rules`; this module keeps the transactions, locks, rows and events.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
 
 from engine.core.actors import Actor
-from engine.core.clock import VN_TZ, local_iso
+from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.core.models import Agency, CalendarDay, DeadlineChange, Dossier, Event, Province, Task
 from engine.core.text import fold
@@ -32,19 +24,26 @@ from engine.dossiers.advance import record
 from engine.dossiers.submit import find_visible, pick
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import DAY_KINDS, CalendarCache, calendar_for
+from engine.legal_clock.rules import (
+    DEFAULT_EXTENSION_CAP,
+    LATE_SUPPLEMENT_WARNING,
+    check_extension,
+    late_supplement_request,
+    legal_due,
+    resume_after_supplement,
+)
 from engine.procedures.cache import loaded_version
 
 SUPPLEMENT_STATUS = 5
 PAYMENT_STATUS = 6
-SUPPLEMENT_WARNING_DAYS = 3
-DEFAULT_EXTENSION_CAP = 1 / 3
 
 
 def compute_due(
     calendar: BusinessCalendar, *, started: datetime, paused: timedelta, time: dict[str, Any]
 ) -> datetime:
-    """The due time of a clock started at `started`, with `paused` working time added back."""
-    return calendar.due(started, float(time["value"]), str(time["unit"]), paused)
+    """The due time of a clock started at `started`, with `paused` working time added back
+    (`engine.legal_clock.rules.legal_due`)."""
+    return legal_due(calendar, started=started, paused=paused, processing_time=time)
 
 
 def move_due(
@@ -123,12 +122,8 @@ def request_supplement(
                           details=[{"field": "missing", "message": "Vui lòng nhập nội dung cần bổ sung."}])
     calendar = calendar_for(uow, dossier.agency_id)
     now = uow.clock.now()
-    warning = None
-    if dossier.received_at is not None and calendar.measure(dossier.received_at, now) > (
-        SUPPLEMENT_WARNING_DAYS * calendar.day_length
-    ):
-        warning = ("Yêu cầu bổ sung sau 3 ngày làm việc kể từ khi tiếp nhận "
-                   "(NĐ 61/2018, Điều 19 khoản 4).")
+    late = late_supplement_request(calendar, dossier.received_at, now)
+    warning = LATE_SUPPLEMENT_WARNING if late else None
     hold(uow, dossier, SUPPLEMENT_STATUS)
     dossier.supplement_requested_at = now
     if dossier.received_at is not None:
@@ -186,23 +181,7 @@ def supplement(
     if name:
         dossier.applicant_name, dossier.applicant_search = str(name), fold(str(name))
     release(uow, dossier)
-    if dossier.received_at is not None and dossier.supplement_requested_at is not None:
-        calendar = calendar_for(uow, dossier.agency_id)
-        mode = compiled.manifest.get("supplement_mode", "restart")
-        time = compiled.manifest["processing_time"]
-        if mode == "pause":
-            waited = calendar.measure(dossier.supplement_requested_at, now)
-            dossier.paused_seconds += int(waited.total_seconds())
-            reason = "Bổ sung xong: cộng lại thời gian chờ bổ sung"
-        else:
-            dossier.clock_started_at = now
-            dossier.paused_seconds = 0
-            reason = "Bổ sung xong: tính lại thời hạn từ đầu (NĐ 61/2018, Điều 19 khoản 4)"
-        if dossier.extended_at is None and dossier.clock_started_at is not None:
-            new_due = compute_due(calendar, started=dossier.clock_started_at,
-                                  paused=timedelta(seconds=dossier.paused_seconds), time=time)
-            move_due(uow, dossier, new_due, kind="supplemented", actor=actor, reason=reason)
-    dossier.supplement_requested_at = None
+    _resume_clock(uow, dossier, compiled.manifest, actor=actor, now=now)
     uow.session.flush()
     uow.add_event({
         "dossier_id": dossier.id, "kind": "supplemented", "at": now, "actor_id": actor.account_id,
@@ -213,6 +192,26 @@ def supplement(
     return {"code": dossier.code, "status": dossier.status, "due_at": local_iso(dossier.due_at)}
 
 
+def _resume_clock(
+    uow: UnitOfWork, dossier: Dossier, manifest: dict[str, Any], *, actor: Actor, now: datetime
+) -> None:
+    """The complete dossier arrived: restart or resume its clock (`resume_after_supplement`)
+    and move its due time, unless it was never received or asked for nothing."""
+    requested, dossier.supplement_requested_at = dossier.supplement_requested_at, None
+    if dossier.received_at is None or requested is None:
+        return
+    resumed = resume_after_supplement(
+        calendar_for(uow, dossier.agency_id), mode=manifest.get("supplement_mode", "restart"),
+        started=dossier.clock_started_at, paused=timedelta(seconds=dossier.paused_seconds),
+        requested=requested, answered=now, extended=dossier.extended_at is not None,
+        processing_time=manifest["processing_time"])
+    dossier.clock_started_at = resumed.started
+    dossier.paused_seconds = int(resumed.paused.total_seconds())
+    if resumed.due is not None:
+        move_due(uow, dossier, resumed.due, kind="supplemented", actor=actor,
+                 reason=resumed.reason)
+
+
 def extend(
     uow: UnitOfWork, *, actor: Actor, code: str, new_due: datetime, reason: str
 ) -> dict[str, Any]:
@@ -220,29 +219,15 @@ def extend(
     dossier = _locked(uow, actor, code)
     _officer_of(actor, dossier)
     _open(dossier)
-    if not reason.strip():
-        raise Invalid("Cần nêu lý do trễ hạn trong văn bản xin lỗi (Mẫu 04).")
-    if dossier.due_at is None:
-        raise Conflict("Hồ sơ chưa được tiếp nhận nên chưa có hạn giải quyết.")
-    if dossier.extended_at is not None:
-        raise Conflict("Hồ sơ đã được hẹn lại một lần; chỉ được hẹn lại ngày trả kết quả "
-                       "không quá một lần (NĐ 61/2018, Điều 19 khoản 9).")
-    calendar = calendar_for(uow, dossier.agency_id)
+    manifest = loaded_version(uow, dossier.version_id).compiled.manifest
     now = uow.clock.now()
-    if calendar.add(now, calendar.day_length) > dossier.due_at:
-        raise Conflict("Phải đề nghị gia hạn chậm nhất 01 ngày làm việc trước ngày hết hạn "
-                       "(NĐ 61/2018, Điều 19 khoản 9; Quy chế Tuyên Quang, Điều 25).")
-    if new_due <= dossier.due_at:
-        raise Invalid("Ngày hẹn mới phải sau ngày hẹn hiện tại.")
-    compiled = loaded_version(uow, dossier.version_id).compiled
-    cap = float(compiled.manifest.get("extension_cap", DEFAULT_EXTENSION_CAP))
-    time = compiled.manifest["processing_time"]
-    limit = calendar.extension_limit(dossier.due_at, float(time["value"]), str(time["unit"]), cap)
-    if new_due > limit:
-        share = Fraction(cap).limit_denominator(12)
-        raise Invalid(f"Ngày hẹn mới vượt quá {share} tổng thời gian giải quyết; muộn nhất là "
-                      f"{limit.astimezone(VN_TZ).strftime('%H:%M ngày %d/%m/%Y')} "
-                      "(Quy chế Tuyên Quang, Điều 25).")
+    checked = check_extension(
+        calendar_for(uow, dossier.agency_id), now=now, due=dossier.due_at,
+        extended=dossier.extended_at is not None, new_due=new_due, reason=reason,
+        processing_time=manifest["processing_time"],
+        cap=float(manifest.get("extension_cap", DEFAULT_EXTENSION_CAP)))
+    if not isinstance(checked, datetime):
+        raise checked
     old = dossier.due_at
     move_due(uow, dossier, new_due, kind="extended", actor=actor, reason=reason)
     dossier.extended_at = now
