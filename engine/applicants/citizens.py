@@ -17,11 +17,12 @@ from engine.applicants.payments import payments_of
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
-from engine.core.models import Account, Dossier, Notification, Rating, Timer
-from engine.core.statuses import STATUS_LABELS
+from engine.core.models import Account, Dossier, Notification, Rating
+from engine.core.statuses import OPEN_STATUSES, RATABLE_STATUSES, STATUS_LABELS, Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.advance import TASKS, Advance, DossierRow, live_instance, record
+from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.deadlines import open_request
+from engine.dossiers.rows import DossierRow, record
 from engine.dossiers.submit import find_visible, get_dossier
 from engine.identity.accounts import create_account
 from engine.identity.passwords import problems
@@ -50,9 +51,6 @@ REGISTRATION_SCHEMA: dict[str, Any] = {
 REGISTRATION_UI: dict[str, Any] = {"fields": {"mat_khau": {"widget": "password"},
                                               "nhap_lai": {"widget": "password"}}}
 REGISTRATIONS_PER_HOUR = 5
-OPEN_STATUSES = (1, 2, 4, 5, 6)  # before any result: the citizen may still withdraw
-RATABLE_STATUSES = (3, 9, 10)  # a result (or a refusal) exists
-WITHDRAWN_STATUS = 7
 DEFAULT_RATING_LABELS = {3: "Rất hài lòng", 2: "Hài lòng", 1: "Chưa hài lòng"}
 LOWEST_RATING = 1
 
@@ -146,19 +144,12 @@ def withdraw(uow: UnitOfWork, *, actor: Actor, code: str, reason: str) -> dict[s
     if row.ended_at is not None or row.status not in OPEN_STATUSES:
         raise Conflict("Hồ sơ đã có kết quả hoặc đã kết thúc; không thể rút "
                        f"(trạng thái: {STATUS_LABELS[row.status]}).")
-    loaded = loaded_version(uow, row.version_id)
-    instance = live_instance(uow, row, loaded.model)
-    instance.cancel()
-    uow.connection.execute(update(TASKS).where(
-        TASKS.c.dossier_id == row.id, TASKS.c.state.in_(("open", "suspended")))
-        .values(state="cancelled"))
-    uow.session.execute(update(Timer).where(Timer.dossier_id == row.id, Timer.state == "pending")
-                        .values(state="cancelled"))
-    step = Advance(uow, row, loaded.compiled, actor)
-    row.status, row.outcome, row.ended_at = WITHDRAWN_STATUS, "withdrawn", uow.clock.now()
-    step.save(instance)
-    record(uow, row, "withdrawn", actor=actor, note=reason.strip()[:1000])
-    uow.commit()
+
+    def withdraw_here(step: Advance) -> None:
+        step.stop(Status.WITHDRAWN, "withdrawn")
+        record(uow, row, "withdrawn", actor=actor, note=reason.strip()[:1000])
+
+    advance_dossier(uow, row, actor, withdraw_here)
     return {"code": row.code, "status": row.status, "status_label": STATUS_LABELS[row.status]}
 
 

@@ -1,45 +1,24 @@
 """The citizen's personal data store (kho dữ liệu): results issued to them and papers of
 theirs an agency accepted, kept so that a later dossier reuses them instead of asking for
 them again (NĐ 45/2020; DOMAIN.md "kho dữ liệu"). Reuse is recorded on the attachment
-(`reused_from_id`), which the QĐ 766 indicator 4.3 counts.
+(`reused_from_id`), which the QĐ 766 indicator 4.3 counts. Papers enter the store at
+reception (`engine.dossiers.papers`) and results when they are issued (`keep_result`).
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, insert, literal, select
+from sqlalchemy import Table, select
 
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import NotFound
 from engine.core.models import Attachment, AttachmentContent, Dossier, StoredPaper
 from engine.core.uow import UnitOfWork
+from engine.dossiers.papers import RESULT_NAME
 
 STORED = cast(Table, StoredPaper.__table__)
-_ATTACHMENTS = cast(Table, Attachment.__table__)
-_DOSSIERS = cast(Table, Dossier.__table__)
-RESULT_NAME = "Kết quả giải quyết"
-
-# At reception, the applicant's current papers (not the ones taken from the store, which
-# are there already) are copied into their store: one statement, nothing for desk dossiers
-# without an account.
-_KEEP_ACCEPTED = insert(STORED).from_select(
-    ["account_id", "kind", "name", "filename", "media_type", "size", "sha256", "dossier_code",
-     "stored_at"],
-    select(_DOSSIERS.c.owner_id, literal("paper"), _ATTACHMENTS.c.paper,
-           _ATTACHMENTS.c.filename, _ATTACHMENTS.c.media_type, _ATTACHMENTS.c.size,
-           _ATTACHMENTS.c.sha256, _DOSSIERS.c.code, bindparam("b_now"))
-    .join_from(_ATTACHMENTS, _DOSSIERS, _ATTACHMENTS.c.dossier_id == _DOSSIERS.c.id)
-    .where(and_(_DOSSIERS.c.id == bindparam("b_dossier"), _DOSSIERS.c.owner_id.is_not(None),
-                _ATTACHMENTS.c.replaced_at.is_(None), _ATTACHMENTS.c.reused_from_id.is_(None),
-                _ATTACHMENTS.c.paper != RESULT_NAME)),
-)
-
-
-def keep_accepted(uow: UnitOfWork, dossier_id: int) -> None:
-    """Copy a received dossier's papers into its applicant's store (caller's transaction)."""
-    uow.connection.execute(_KEEP_ACCEPTED, {"b_dossier": dossier_id, "b_now": uow.clock.now()})
 
 
 def keep_result(uow: UnitOfWork, dossier: Dossier, attachment: Attachment) -> None:

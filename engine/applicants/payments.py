@@ -24,8 +24,8 @@ from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.core.models import Dossier, Payment
 from engine.core.uow import UnitOfWork
-from engine.dossiers.advance import record
 from engine.dossiers.deadlines import PAYMENT_STATUS, compute_due, hold, move_due, release
+from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.calendars import calendar_for
 from engine.procedures.cache import loaded_version

@@ -220,7 +220,9 @@ class Dossier(Base):
     data: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     status: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str | None] = mapped_column(String(20), default=None)
-    workflow_state: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    # Written only by `engine.dossiers.advance` (a test holds every other module to that);
+    # a new dossier starts empty and its first advance writes the started process.
+    workflow_state: Mapped[dict[str, Any]] = mapped_column(deferred=True, default=dict)
     submitted_at: Mapped[datetime]
     received_at: Mapped[datetime | None] = mapped_column(default=None)
     clock_started_at: Mapped[datetime | None] = mapped_column(default=None)

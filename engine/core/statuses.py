@@ -1,16 +1,55 @@
-"""The ten national dossier status codes (DOMAIN.md, "The dossier lifecycle")."""
+"""The ten national dossier status codes (DOMAIN.md, "The dossier lifecycle").
+
+`Status` is an IntEnum: it is stored, compared and sent as the bare national code (the
+database column, the API's `status`, the national portal all speak 1…10), but code names
+it, so no module needs to know that 9 means "done".
+"""
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class Status(IntEnum):
+    """A dossier's national status (Quyết định 766/QĐ-TTg; TT 01/2018/TT-VPCP)."""
+
+    REGISTERED = 1  # Mới đăng ký: submitted, not yet received
+    RECEIVED = 2  # Được tiếp nhận
+    NOT_RECEIVED = 3  # Không được tiếp nhận: refused at reception
+    PROCESSING = 4  # Đang xử lý
+    SUPPLEMENT = 5  # Yêu cầu bổ sung: waiting for the applicant's papers
+    PAYMENT = 6  # Yêu cầu nghĩa vụ tài chính: waiting for the fee
+    WITHDRAWN = 7  # Công dân yêu cầu rút hồ sơ
+    STOPPED = 8  # Dừng xử lý
+    DONE = 9  # Đã xử lý xong: the result waits to be handed back
+    RETURNED = 10  # Đã trả kết quả
+
+    @property
+    def label(self) -> str:
+        """The status's Vietnamese name."""
+        return STATUS_LABELS[self]
+
+
 STATUS_LABELS: dict[int, str] = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung",
-    6: "Yêu cầu nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
+    Status.REGISTERED: "Mới đăng ký",
+    Status.RECEIVED: "Được tiếp nhận",
+    Status.NOT_RECEIVED: "Không được tiếp nhận",
+    Status.PROCESSING: "Đang xử lý",
+    Status.SUPPLEMENT: "Yêu cầu bổ sung",
+    Status.PAYMENT: "Yêu cầu nghĩa vụ tài chính",
+    Status.WITHDRAWN: "Công dân yêu cầu rút hồ sơ",
+    Status.STOPPED: "Dừng xử lý",
+    Status.DONE: "Đã xử lý xong",
+    Status.RETURNED: "Đã trả kết quả",
 }
+
+# Before any result: the applicant may still withdraw.
+OPEN_STATUSES = (Status.REGISTERED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT,
+                 Status.PAYMENT)
+# The dossier is over: refused, withdrawn, stopped, done, handed back.
+FINAL_STATUSES = (Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED, Status.DONE,
+                  Status.RETURNED)
+# A result (or a refusal) exists: the applicant may rate the service.
+RATABLE_STATUSES = (Status.NOT_RECEIVED, Status.DONE, Status.RETURNED)
+# The applicant is asked for something; the legal clock waits.
+WAITING_FOR_APPLICANT = (Status.SUPPLEMENT, Status.PAYMENT)

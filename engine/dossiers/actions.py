@@ -8,27 +8,18 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bpmn.runtime import TaskNotWaiting
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.core.models import Agency, Task, Timer
+from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.advance import (
-    TASKS,
-    TIMERS,
-    Advance,
-    DossierRow,
-    TaskRow,
-    live_instance,
-    lock_task,
-    record,
-)
-from engine.dossiers.instances import InstanceCache
+from engine.dossiers.advance import Advance, advance_dossier
+from engine.dossiers.rows import DossierRow, TaskRow, lock_task, record
 from engine.legal_clock.calendars import calendar_for
-from engine.procedures.cache import loaded_version
 from forms import FormValidator
 
 CONSULT_STEP = "__y_kien__"
@@ -40,8 +31,6 @@ OPINION_SCHEMA: dict[str, Any] = {
     "properties": {"y_kien": {"type": "string", "title": "Ý kiến của đơn vị", "minLength": 2,
                               "maxLength": 4000}},
 }
-REFUSED_AT_RECEPTION = 3
-REFUSED_RESULT = 9
 
 
 def _locked_step(uow: UnitOfWork, actor: Actor, task_id: int) -> tuple[DossierRow, TaskRow]:
@@ -65,43 +54,35 @@ def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict
     dossier, task = _locked_step(uow, actor, task_id)
     if task.assignee_id not in (None, actor.account_id):  # the step is someone else's now
         raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
-    loaded = loaded_version(uow, dossier.version_id)
-    instance = live_instance(uow, dossier, loaded.model)
-    step = Advance(uow, dossier, loaded.compiled, actor)
-    instance.cancel()
-    step.finish_task(task, {"ly_do_tu_choi": reasons})
-    # The process is cancelled, not ended at an end event: its other steps are cancelled
-    # here, and the letter waits for the desk (no hand-over time yet).
-    uow.connection.execute(update(TASKS).where(TASKS.c.dossier_id == dossier.id,
-                                               TASKS.c.state.in_(("open", "suspended")))
-                           .values(state="cancelled"))
     previous = dossier.status
-    dossier.status = REFUSED_RESULT if dossier.received_at else REFUSED_AT_RECEPTION
-    dossier.outcome = "refused"
-    dossier.ended_at = uow.clock.now()
-    uow.connection.execute(update(TIMERS).where(TIMERS.c.dossier_id == dossier.id,
-                                                TIMERS.c.state == "pending")
-                           .values(state="cancelled"))
-    step.save(instance)
-    record(uow, dossier, "status_changed", actor=actor, note=f"{previous} → {dossier.status}")
-    record(uow, dossier, "refused", actor=actor, task=task, note=reasons)
-    uow.commit()
+
+    def refuse_here(step: Advance) -> None:
+        step.finish_task(task, {"ly_do_tu_choi": reasons})
+        # The process is cancelled, not ended at an end event, and the letter waits for
+        # the desk (no hand-over time yet).
+        step.stop(Status.DONE if dossier.received_at else Status.NOT_RECEIVED, "refused")
+        record(uow, dossier, "status_changed", actor=actor,
+               note=f"{previous} → {dossier.status}")
+        record(uow, dossier, "refused", actor=actor, task=task, note=reasons)
+
+    advance_dossier(uow, dossier, actor, refuse_here)
     return {"code": dossier.code, "status": dossier.status, "outcome": "refused"}
 
 
 def hand_back_refusal(uow: UnitOfWork, *, actor: Actor, dossier: DossierRow) -> dict[str, Any]:
     """The desk hands a refusal letter back: status 9 → 10 without a process step."""
-    if dossier.status != REFUSED_RESULT or dossier.outcome != "refused":
+    if dossier.status != Status.DONE or dossier.outcome != "refused":
         raise Conflict("Hồ sơ không ở bước trả kết quả.")
     if not actor.has_role(dossier.agency_id, "mot_cua"):
         raise Forbidden("Chỉ Bộ phận Một cửa trả kết quả.")
-    step = Advance(uow, dossier, loaded_version(uow, dossier.version_id).compiled, actor)
-    dossier.status = 10
-    dossier.returned_at = uow.clock.now()
-    step.save(None)
-    record(uow, dossier, "returned", actor=actor, note="Trả văn bản từ chối")
-    uow.commit()
-    return {"dossier": {"code": dossier.code, "status": 10, "due_at": local_iso(dossier.due_at)}}
+
+    def hand_back(step: Advance) -> None:
+        step.change(status=Status.RETURNED, returned_at=step.now)
+        record(uow, dossier, "returned", actor=actor, note="Trả văn bản từ chối")
+
+    advance_dossier(uow, dossier, actor, hand_back)
+    return {"dossier": {"code": dossier.code, "status": dossier.status,
+                        "due_at": local_iso(dossier.due_at)}}
 
 
 def consult(
@@ -146,11 +127,13 @@ def answer_consultation(
     errors = FormValidator(OPINION_SCHEMA).validate_submission(data)
     if errors:
         raise FormInvalid("Ý kiến chưa hợp lệ.", details=[e.as_dict() for e in errors])
-    step = Advance(uow, dossier, loaded_version(uow, dossier.version_id).compiled, actor)
-    step.finish_task(task, data)
-    record(uow, dossier, "consultation_answered", actor=actor, task=task,
-           note=str(data.get("y_kien", ""))[:500])
-    uow.commit()
+
+    def answer(step: Advance) -> None:
+        step.finish_task(task, data)
+        record(uow, dossier, "consultation_answered", actor=actor, task=task,
+               note=str(data.get("y_kien", ""))[:500])
+
+    advance_dossier(uow, dossier, actor, answer)
     return {"task": {"id": task.id, "step": task.bpmn_id, "name": task.name,
                      "state": "completed"},
             "dossier": {"code": dossier.code, "status": dossier.status,
@@ -168,18 +151,16 @@ def send_back(uow: UnitOfWork, *, actor: Actor, task_id: int, note: str) -> dict
         .order_by(Task.completed_at.desc(), Task.id.desc()).limit(1))
     if previous is None:
         raise Conflict("Đây là bước đầu tiên, không có bước trước để trả lại.")
-    loaded = loaded_version(uow, dossier.version_id)
-    instance = live_instance(uow, dossier, loaded.model)
-    step = Advance(uow, dossier, loaded.compiled, actor)
-    step.track(instance)
-    try:
-        instance.reset_to(previous.spiff_id)
-    except TaskNotWaiting as exc:
-        raise Conflict("Không trả lại được bước trước.") from exc
-    step.synchronise(instance)
-    step.save(instance)
-    record(uow, dossier, "sent_back", actor=actor, task=task,
-           note=f"Trả lại bước «{previous.name}»: {note}")
-    uow.commit()
-    uow.port(InstanceCache).put(dossier.id, dossier.row_version, instance)
+    back_to = previous
+
+    def send_back_here(step: Advance) -> None:
+        try:
+            step.instance.reset_to(back_to.spiff_id)
+        except TaskNotWaiting as exc:
+            raise Conflict("Không trả lại được bước trước.") from exc
+        step.synchronise()
+        record(uow, dossier, "sent_back", actor=actor, task=task,
+               note=f"Trả lại bước «{back_to.name}»: {note}")
+
+    step = advance_dossier(uow, dossier, actor, send_back_here)
     return {"code": dossier.code, "status": dossier.status, "opened": step.opened}

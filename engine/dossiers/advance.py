@@ -1,155 +1,48 @@
-"""Advancing a dossier: after its process moved, bring task rows, national status, the
-legal clock and events in line with it — all inside the caller's transaction.
+"""Advancing a dossier: the one path that moves its process.
 
-This is the hot path of the engine (every officer step and every submission), so it
-is written with SQLAlchemy Core: a handful of explicit statements instead of the ORM's
-unit-of-work flush. Concurrency is explicit too: the dossier row is locked while
-advancing (PostgreSQL `FOR UPDATE`; SQLite serialises writers with `BEGIN IMMEDIATE`),
-the completed task is updated only while still open, and the dossier is written with
-`UPDATE … WHERE row_version = :seen`, so a second writer that slipped through gets a
-`Conflict` instead of doubling anything.
+`advance_dossier` is the only function that changes a dossier's process and what mirrors
+it — task rows, timers, the national status, the legal clock, events — and the only one
+that writes the process state. Every caller (completing a task, refusing, sending back,
+withdrawing, a timer firing, a submission) has locked the dossier row first
+(`engine.dossiers.rows`) and passes a *move*: a function that receives the `Advance` and
+changes it — restores the live instance when it needs it (`step.instance`), completes,
+cancels or fires, and says what followed (`synchronise`, `stop`, `finish_task`, `change`).
+`advance_dossier` then writes the dossier with `UPDATE … WHERE row_version = :seen` (a
+writer that slipped through gets `Conflict`), commits, and keeps the live instance for the
+next step.
+
+This is the hot path of the engine, so it runs prebuilt SQLAlchemy Core statements.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime
-from typing import Any, Protocol, cast
+from functools import cached_property
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, or_, select, update
 
 from bpmn.compiled import CompiledProcedure, TaskInfo
 from bpmn.durations import parse_instant
-from bpmn.runtime import ProcessInstance, ProcessModel
-from engine.applicants import datastore
+from bpmn.runtime import ProcessInstance
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, Invalid
-from engine.core.models import Agency, DeadlineChange, Dossier, Event, Task, Timer
+from engine.core.models import Agency, DeadlineChange
+from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.instances import InstanceCache
+from engine.dossiers.papers import keep_accepted
+from engine.dossiers.rows import DOSSIERS, TASKS, TIMERS, DossierRow, TaskRow, record
+from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import calendar_for
+from engine.legal_clock.rules import due_at_reception, steps_start
+from engine.procedures.cache import LoadedVersion, loaded_version
 
-RECEPTION_STATUS = 1
-RECEIVED_STATUS = 2
-REFUSED_AT_RECEPTION = 3
-PROCESSING_STATUS = 4
-RETURNED_STATUS = 10
-PAPER_CHANNELS = ("desk", "post")
+Move = Callable[["Advance"], None]
 
-DOSSIERS: Table = Dossier.__table__  # type: ignore[assignment]
-TASKS: Table = Task.__table__  # type: ignore[assignment]
-EVENTS: Table = Event.__table__  # type: ignore[assignment]
-TIMERS = cast(Table, Timer.__table__)
-
-
-class DossierFacts(Protocol):
-    """What an event needs to know of its dossier (an ORM object or a `DossierRow`)."""
-
-    id: int
-    status: int
-    channel: str
-    due_at: datetime | None
-
-
-class TaskFacts(Protocol):
-    """What an event needs to know of its task."""
-
-    id: int
-    bpmn_id: str
-    due_at: datetime | None
-
-
-def record(
-    uow: UnitOfWork,
-    dossier: DossierFacts,
-    kind: str,
-    *,
-    actor: Actor,
-    task: TaskFacts | None = None,
-    note: str = "",
-    status: int | None = None,
-) -> None:
-    """Queue one event with the facts reports need (status, channel, times, step)."""
-    uow.add_event({
-        "dossier_id": dossier.id,
-        "kind": kind,
-        "at": uow.clock.now(),
-        "actor_id": actor.account_id,
-        "status": dossier.status if status is None else status,
-        "channel": dossier.channel,
-        "task_id": task.id if task else None,
-        "step": task.bpmn_id if task else None,
-        "step_due_at": task.due_at if task else None,
-        "due_at": dossier.due_at,
-        "note": note,
-    })
-
-
-@dataclass
-class DossierRow:
-    """The dossier columns an advance reads and writes (not the large JSON ones)."""
-
-    id: int
-    code: str
-    agency_id: int
-    version_id: int
-    channel: str
-    status: int
-    outcome: str | None
-    row_version: int
-    received_at: datetime | None
-    clock_started_at: datetime | None
-    due_at: datetime | None
-    original_due_at: datetime | None
-    ended_at: datetime | None
-    returned_at: datetime | None
-
-
-    @classmethod
-    def lock(cls, uow: UnitOfWork, dossier_id: int) -> DossierRow | None:
-        """Read the dossier, holding its row lock until the transaction ends."""
-        row = uow.connection.execute(_LOCK_DOSSIER, {"b_id": dossier_id}).one_or_none()
-        return None if row is None else cls(**row._asdict())
-
-
-@dataclass
-class TaskRow:
-    """A task row as the advance sees it."""
-
-    id: int
-    dossier_id: int
-    spiff_id: str
-    bpmn_id: str
-    name: str
-    role: str
-    agency_id: int
-    form: str
-    state: str
-    assignee_id: int | None
-    created_at: datetime
-    due_at: datetime | None
-
-
-# The hot path's statements, built once (building a statement costs more than running it).
-_LOCK_DOSSIER = (
-    select(*[DOSSIERS.c[f.name] for f in fields(DossierRow)])
-    .where(DOSSIERS.c.id == bindparam("b_id"))
-    .with_for_update()
-)
-# A task with its dossier, locking the dossier row: every writer of a dossier, its tasks
-# and its timers takes this lock first (one lock order, so no deadlock). On PostgreSQL the
-# task columns of a row that waited for the lock are from before the winner's commit, so
-# `lock_task` reads the task again once the lock is held; the guarded UPDATEs below (task
-# still open and not someone else's, dossier version unchanged) are the last line.
-_LOCK_TASK = (
-    select(*[DOSSIERS.c[f.name].label("d_" + f.name) for f in fields(DossierRow)],
-           *[TASKS.c[f.name].label("t_" + f.name) for f in fields(TaskRow)])
-    .join_from(TASKS, DOSSIERS, TASKS.c.dossier_id == DOSSIERS.c.id)
-    .where(TASKS.c.id == bindparam("b_id"))
-    .with_for_update(of=DOSSIERS)
-)
-_TASK_ROW = select(*[TASKS.c[f.name] for f in fields(TaskRow)]).where(
-    TASKS.c.id == bindparam("b_id"))
+_WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindparam("b_id"))
 _FINISH_TASK = update(TASKS).where(
     TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open",
     or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("b_actor")),
@@ -167,63 +60,89 @@ _CANCEL_TASK_TIMERS = update(TIMERS).where(
 _CANCEL_DOSSIER_TIMERS = update(TIMERS).where(
     TIMERS.c.dossier_id == bindparam("b_dossier"), TIMERS.c.state == "pending"
 ).values(state="cancelled")
-_WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindparam("b_id"))
+_CANCEL_OPEN_TASKS = update(TASKS).where(
+    TASKS.c.dossier_id == bindparam("b_dossier"), TASKS.c.state.in_(("open", "suspended"))
+).values(state="cancelled")
+_SAVED_COLUMNS = ("status", "outcome", "row_version", "received_at", "clock_started_at",
+                  "due_at", "original_due_at", "ended_at", "returned_at")
 
 
-def lock_task(uow: UnitOfWork, task_id: int) -> tuple[DossierRow, TaskRow] | None:
-    """A task and its dossier, the dossier row locked until the transaction ends."""
-    row = uow.connection.execute(_LOCK_TASK, {"b_id": task_id}).one_or_none()
-    if row is None:
-        return None
-    values = row._asdict()
-    dossier = DossierRow(**{f.name: values["d_" + f.name] for f in fields(DossierRow)})
-    if uow.dialect == "postgresql":  # a new statement sees what the lock's holder committed
-        fresh = uow.connection.execute(_TASK_ROW, {"b_id": task_id}).one()
-        return dossier, TaskRow(**fresh._asdict())
-    return dossier, TaskRow(**{f.name: values["t_" + f.name] for f in fields(TaskRow)})
+def advance_dossier(
+    uow: UnitOfWork,
+    dossier: DossierRow,
+    actor: Actor,
+    move: Move,
+    *,
+    instance: ProcessInstance | None = None,
+    commit: bool = True,
+) -> Advance:
+    """Move a locked dossier's process by `move`, save it, commit, keep the live instance.
 
-
-def live_instance(uow: UnitOfWork, dossier: DossierRow, model: ProcessModel) -> ProcessInstance:
-    """The dossier's process: the live instance this process left, if the dossier's row
-    version says it is current, else restored from the stored state."""
-    cached = uow.port(InstanceCache).take(dossier.id, dossier.row_version)
-    return cached or model.restore(workflow_state(uow, dossier.id))
-
-
-def workflow_state(uow: UnitOfWork, dossier_id: int) -> dict[str, Any]:
-    """The stored process state of a dossier (read only when no live instance is cached)."""
-    state: dict[str, Any] | None = uow.connection.execute(
-        _WORKFLOW_STATE, {"b_id": dossier_id}
-    ).scalar_one_or_none()
-    return state or {}
+    `instance` is a process the caller just started (a submission); otherwise the live
+    instance is restored on first use. With `commit=False` the caller commits (it adds to
+    the same transaction); the instance is kept once that commit succeeds.
+    """
+    step = Advance(uow, dossier, loaded_version(uow, dossier.version_id), actor, instance)
+    move(step)
+    step.save()
+    uow.after_commit(step.keep)
+    if commit:
+        uow.commit()
+    return step
 
 
 class Advance:
-    """One step of one dossier: collects the changes and writes them in a few statements."""
+    """One step of one dossier: collects the changes and writes them in a few statements.
+
+    Only `advance_dossier` constructs it (a test holds every other module to that).
+    """
 
     def __init__(
-        self,
-        uow: UnitOfWork,
-        dossier: DossierRow,
-        compiled: CompiledProcedure,
-        actor: Actor,
+        self, uow: UnitOfWork, dossier: DossierRow, loaded: LoadedVersion, actor: Actor,
+        instance: ProcessInstance | None,
     ) -> None:
         self.uow = uow
         self.dossier = dossier
-        self.compiled = compiled
+        self.compiled = loaded.compiled
         self.actor = actor
         self.now = uow.clock.now()
         self.seen_version = dossier.row_version
         self.opened: list[int] = []
-        self.calendar = calendar_for(uow, dossier.agency_id)
         self.before: set[str] = set()
         self.timers_before: set[str] = set()
         self.steps_start = self.now
+        self.changed = False
+        self.stopped = False
+        self._loaded = loaded
+        self._instance = instance
 
-    def track(self, instance: ProcessInstance) -> None:
-        """Note what waits before this step changes the process (the tables mirror it)."""
-        self.before = {w.id for w in instance.waiting()}
-        self.timers_before = {t.id for t in instance.pending_timers()}
+    @cached_property
+    def calendar(self) -> BusinessCalendar:
+        """The business calendar of the dossier's agency (read only when a step needs it)."""
+        return calendar_for(self.uow, self.dossier.agency_id)
+
+    @property
+    def instance(self) -> ProcessInstance:
+        """The dossier's process: the live instance this process left, if the dossier's row
+        version says it is current, else restored from the stored state. What waits in it
+        is noted before the move changes it (the tables mirror it, so no query is needed)."""
+        if self._instance is None:
+            cached = self.uow.port(InstanceCache).take(self.dossier.id, self.seen_version)
+            self._instance = cached or self._loaded.model.restore(self._stored_state())
+            self.before = {w.id for w in self._instance.waiting()}
+            self.timers_before = {t.id for t in self._instance.pending_timers()}
+        return self._instance
+
+    def _stored_state(self) -> dict[str, Any]:
+        state: dict[str, Any] | None = self.uow.connection.execute(
+            _WORKFLOW_STATE, {"b_id": self.dossier.id}).scalar_one_or_none()
+        return state or {}
+
+    def change(self, **values: Any) -> None:
+        """Set columns of the dossier row (status, outcome, times); saved by the advance."""
+        for name, value in values.items():
+            setattr(self.dossier, name, value)
+        self.changed = True
 
     def finish_task(self, task: TaskRow, data: dict[str, Any]) -> None:
         """Mark the task completed — only if it is still open and not someone else's (else
@@ -239,44 +158,51 @@ class Advance:
         self.uow.connection.execute(_CANCEL_TASK_TIMERS, {"b_task": task.id})
         record(self.uow, self.dossier, "task_completed", actor=self.actor, task=task)
 
-    def synchronise(self, instance: ProcessInstance, completed: TaskRow | None = None) -> None:
+    def stop(self, status: Status, outcome: str) -> None:
+        """End the process here (a refusal, a withdrawal): it is cancelled, its open and
+        suspended steps leave the inboxes and its pending timers are cancelled."""
+        self.instance.cancel()
+        self.uow.connection.execute(_CANCEL_OPEN_TASKS, {"b_dossier": self.dossier.id})
+        self.uow.connection.execute(_CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
+        self.change(status=status, outcome=outcome, ended_at=self.now)
+        self.stopped = True
+
+    def synchronise(self, completed: TaskRow | None = None) -> None:
         """Open rows for tasks that started waiting, cancel those that stopped, schedule
-        timers, move the status and the clock. What waited before comes from `track` (the
-        tables mirror the process, so no query is needed); `completed` is the task this
-        step finished, if any."""
+        timers, move the status and the clock. `completed` is the task this step finished."""
+        instance = self.instance
         waiting = instance.waiting()
-        now_waiting = {w.id for w in waiting}
-        gone = self.before - now_waiting - ({completed.spiff_id} if completed else set())
+        gone = self.before - {w.id for w in waiting} - ({completed.spiff_id} if completed else set())
         if gone:
             self._cancel_tasks(gone)
         self._schedule_timers(instance)
         previous = self.dossier.status
-        self.dossier.status = _project_status(instance, self.compiled, [w.bpmn_id for w in waiting])
+        self.change(status=_project_status(instance, self.compiled, [w.bpmn_id for w in waiting]))
         info: TaskInfo | None = self.compiled.tasks[completed.bpmn_id] if completed else None
-        if info is not None and info.status == RECEPTION_STATUS and (
-            self.dossier.status not in (RECEPTION_STATUS, REFUSED_AT_RECEPTION)
+        if info is not None and info.status == Status.REGISTERED and (
+            self.dossier.status not in (Status.REGISTERED, Status.NOT_RECEIVED)
         ):
             self._start_clock()
-            if self.dossier.channel in PAPER_CHANNELS:
-                # A paper dossier received after 15:00 reaches the agency the next working
-                # day: the steps it opens are counted from then.
-                self.steps_start = self.calendar.forwarding_instant(self.now)
         for item in waiting:
             if item.id not in self.before:
                 self._open(item.id, item.bpmn_id)
         if instance.completed:
-            self.uow.connection.execute(_CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
-            self.dossier.ended_at = self.now
-            end = self.compiled.end_events.get(instance.end_event() or "")
-            self.dossier.outcome = end.outcome if end else None
-            if self.dossier.status == RETURNED_STATUS:
-                self.dossier.returned_at = self.now
+            self._finish(instance)
         if self.dossier.status != previous:
             record(self.uow, self.dossier, "status_changed", actor=self.actor,
                    note=f"{previous} → {self.dossier.status}")
         if instance.completed:
             record(self.uow, self.dossier, "finished", actor=self.actor,
                    note=self.dossier.outcome or "")
+
+    def _finish(self, instance: ProcessInstance) -> None:
+        """The process reached an end event: its outcome, and the hand-over time if the end
+        event hands the result back at once."""
+        self.uow.connection.execute(_CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
+        end = self.compiled.end_events.get(instance.end_event() or "")
+        self.change(ended_at=self.now, outcome=end.outcome if end else None)
+        if self.dossier.status == Status.RETURNED:
+            self.dossier.returned_at = self.now
 
     def _cancel_tasks(self, gone: set[str]) -> None:
         ids = select(TASKS.c.id).where(TASKS.c.dossier_id == self.dossier.id,
@@ -361,36 +287,41 @@ class Advance:
         return int(found)
 
     def _start_clock(self) -> None:
-        """Reception starts the legal clock (NĐ 61/2018 art. 18): due = reception + processing time."""
-        time = self.compiled.manifest["processing_time"]
-        self.dossier.received_at = self.dossier.clock_started_at = self.now
-        self.dossier.due_at = self.calendar.due(self.now, float(time["value"]), str(time["unit"]))
-        self.dossier.original_due_at = self.dossier.due_at
+        """Reception starts the legal clock (NĐ 61/2018 art. 18): due = reception + processing
+        time. A paper dossier received after 15:00 reaches the agency the next working day:
+        the steps it opens are counted from then."""
+        due = due_at_reception(self.calendar, self.now, self.compiled.manifest["processing_time"])
+        self.change(received_at=self.now, clock_started_at=self.now, due_at=due,
+                    original_due_at=due)
+        self.steps_start = steps_start(self.calendar, self.now, self.dossier.channel)
         self.uow.connection.execute(_INSERT_DEADLINE_CHANGE, {
             "dossier_id": self.dossier.id, "at": self.now, "actor_id": self.actor.account_id,
-            "kind": "received", "old_due_at": None, "new_due_at": self.dossier.due_at,
+            "kind": "received", "old_due_at": None, "new_due_at": due,
             "reason": "Tiếp nhận hồ sơ: bắt đầu tính thời hạn giải quyết",
         })
-        record(self.uow, self.dossier, "received", actor=self.actor, status=RECEIVED_STATUS)
-        datastore.keep_accepted(self.uow, self.dossier.id)
+        record(self.uow, self.dossier, "received", actor=self.actor, status=Status.RECEIVED)
+        keep_accepted(self.uow, self.dossier.id)
 
-    def save(self, instance: ProcessInstance | None) -> None:
-        """Write the dossier (with its process state, when given), if nobody else changed it
-        since we read it."""
+    def save(self) -> None:
+        """Write the dossier (with its process state, when the move used it), if the move
+        changed it and nobody else changed it since we read it."""
+        if not self.changed:
+            return
         d = self.dossier
         d.row_version = self.seen_version + 1
-        values: dict[str, Any] = {
-            "b_id": d.id, "b_seen": self.seen_version,
-            "status": d.status, "outcome": d.outcome, "row_version": d.row_version,
-            "received_at": d.received_at, "clock_started_at": d.clock_started_at,
-            "due_at": d.due_at, "original_due_at": d.original_due_at,
-            "ended_at": d.ended_at, "returned_at": d.returned_at,
-        }
-        if instance is not None:
-            values["workflow_state"] = instance.state()
-        result = self.uow.connection.execute(_SAVE_DOSSIER, values)
-        if result.rowcount != 1:
+        values: dict[str, Any] = {"b_id": d.id, "b_seen": self.seen_version}
+        values.update((name, getattr(d, name)) for name in _SAVED_COLUMNS)
+        values["status"] = int(d.status)  # the bare national code, whatever named it
+        if self._instance is not None:
+            values["workflow_state"] = self._instance.state()
+        if self.uow.connection.execute(_SAVE_DOSSIER, values).rowcount != 1:
             raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.")
+
+    def keep(self) -> None:
+        """After the commit: keep the live instance for the dossier's next step."""
+        if self._instance is not None and self.changed and not self.stopped:
+            self.uow.port(InstanceCache).put(self.dossier.id, self.dossier.row_version,
+                                             self._instance)
 
 
 def _project_status(
@@ -403,6 +334,6 @@ def _project_status(
     """
     if instance.completed:
         end = compiled.end_events.get(instance.end_event() or "")
-        return end.status if end else RETURNED_STATUS
+        return int(end.status) if end else int(Status.RETURNED)
     declared = [compiled.tasks[b].status for b in waiting if compiled.tasks[b].status is not None]
-    return min(s for s in declared if s is not None) if declared else PROCESSING_STATUS
+    return min(s for s in declared if s is not None) if declared else int(Status.PROCESSING)

@@ -20,7 +20,7 @@ from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFou
 from engine.core.models import Agency, CalendarDay, DeadlineChange, Dossier, Event, Province, Task
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
-from engine.dossiers.advance import record
+from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible, pick
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import DAY_KINDS, CalendarCache, calendar_for

@@ -213,7 +213,6 @@ def submit_draft(uow: UnitOfWork, *, actor: Actor, key: str, client: str | None 
                         .values(dossier_id=created.dossier_id, draft_id=None))
     draft.submitted_code = created.summary["code"]
     uow.commit()
-    created.cache(uow)
     return created.summary
 
 

@@ -12,7 +12,7 @@ from engine.core.actors import Actor
 from engine.core.errors import Forbidden, Invalid, NotFound
 from engine.core.models import Account, Agency, RoleGrant, Task
 from engine.core.uow import UnitOfWork
-from engine.dossiers.advance import DossierRow, record
+from engine.dossiers.rows import DossierRow, record
 
 LEADER_ROLE = "lanh_dao"
 

@@ -10,17 +10,17 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from bpmn.limits import applicant_problems
-from bpmn.runtime import ProcessError, ProcessInstance
+from bpmn.runtime import ProcessError
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import FormInvalid, Invalid, NotFound, RateLimited
 from engine.core.models import Account, Dossier, Event, Task
-from engine.core.statuses import STATUS_LABELS
+from engine.core.statuses import STATUS_LABELS, Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
-from engine.dossiers.advance import DOSSIERS, Advance, DossierRow, record
+from engine.dossiers.advance import advance_dossier
 from engine.dossiers.codes import next_dossier_code
-from engine.dossiers.instances import InstanceCache
+from engine.dossiers.rows import DOSSIERS, DossierRow, record
 from engine.identity.ratelimit import hit, in_minutes
 from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import classify, urgency
@@ -87,23 +87,16 @@ def submit_dossier(
                              agency_code=agency_code, channel=channel, client=client,
                              limits=limits)
     uow.commit()
-    created.cache(uow)
     return created.summary
 
 
-@dataclass
+@dataclass(frozen=True)
 class Created:
-    """A dossier created in the caller's transaction: its id, public summary, and the live
-    process instance to cache once the transaction commits."""
+    """A dossier created in the caller's transaction (its live process instance is kept
+    for the next step once that transaction commits)."""
 
     dossier_id: int
-    row_version: int
-    instance: ProcessInstance
     summary: dict[str, Any]
-
-    def cache(self, uow: UnitOfWork) -> None:
-        """Keep the live instance for the next step (only after the commit)."""
-        uow.port(InstanceCache).put(self.dossier_id, self.row_version, self.instance)
 
 
 def create_dossier(
@@ -149,24 +142,23 @@ def create_dossier(
         "applicant_name": name,
         "applicant_search": fold(name),
         "applicant_id_number": str(pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
-        "channel": channel, "data": data, "status": 1, "workflow_state": {},
+        "channel": channel, "data": data, "status": Status.REGISTERED,
         "submitted_at": now, "row_version": 1,
     }
     dossier_id = uow.connection.execute(_INSERT_DOSSIER, values).scalar_one()
     dossier = DossierRow(
         id=dossier_id, code=code, agency_id=version.agency_id, version_id=version.version_id,
         channel=channel,
-        status=1, outcome=None, row_version=1, received_at=None, clock_started_at=None,
+        status=Status.REGISTERED, outcome=None, row_version=1, received_at=None, clock_started_at=None,
         due_at=None,
         original_due_at=None, ended_at=None, returned_at=None,
     )
     record(uow, dossier, "submitted", actor=actor)
-    step = Advance(uow, dossier, compiled, actor)
-    step.synchronise(instance)
-    step.save(instance)
+    advance_dossier(uow, dossier, actor, lambda step: step.synchronise(), instance=instance,
+                    commit=False)
     summary = _summary(dossier, procedure=(version.code, version.name),
                        agency=(version.agency_code, version.agency_name), submitted_at=now)
-    return Created(dossier.id, dossier.row_version, instance, summary)
+    return Created(dossier.id, summary)
 
 
 def _check_applicant_widths(data: dict[str, Any], manifest: dict[str, Any]) -> None:

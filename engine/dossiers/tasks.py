@@ -11,6 +11,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.core.models import Account, Task
+from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.actions import (
     CONSULT_FORM,
@@ -19,18 +20,8 @@ from engine.dossiers.actions import (
     answer_consultation,
     hand_back_refusal,
 )
-from engine.dossiers.advance import (
-    DOSSIERS,
-    RECEPTION_STATUS,
-    TASKS,
-    Advance,
-    DossierRow,
-    TaskRow,
-    live_instance,
-    lock_task,
-    record,
-)
-from engine.dossiers.instances import InstanceCache
+from engine.dossiers.advance import Advance, advance_dossier
+from engine.dossiers.rows import DOSSIERS, TASKS, DossierRow, TaskRow, lock_task, record
 from engine.dossiers.submit import find_visible, task_view, timeline
 from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import urgency
@@ -215,24 +206,21 @@ def complete_task(
         raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
     if task.assignee_id not in (None, actor.account_id):
         raise Conflict(TAKEN)
-    loaded = loaded_version(uow, dossier.version_id)
-    errors = loaded.validator(task.form).validate_submission(data)
+    errors = loaded_version(uow, dossier.version_id).validator(task.form).validate_submission(data)
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
-    instance = live_instance(uow, dossier, loaded.model)
-    step = Advance(uow, dossier, loaded.compiled, actor)
-    step.track(instance)
-    try:
-        instance.complete(task.spiff_id, data)
-    except TaskNotWaiting as exc:
-        raise Conflict("Công việc không còn chờ xử lý.") from exc
-    except ProcessError as exc:
-        raise Invalid(f"Quy trình không tiếp tục được: {exc}") from exc
-    step.finish_task(task, data)
-    step.synchronise(instance, completed=task)
-    step.save(instance)
-    uow.commit()
-    uow.port(InstanceCache).put(dossier.id, dossier.row_version, instance)
+
+    def complete(step: Advance) -> None:
+        try:
+            step.instance.complete(task.spiff_id, data)
+        except TaskNotWaiting as exc:
+            raise Conflict("Công việc không còn chờ xử lý.") from exc
+        except ProcessError as exc:
+            raise Invalid(f"Quy trình không tiếp tục được: {exc}") from exc
+        step.finish_task(task, data)
+        step.synchronise(completed=task)
+
+    step = advance_dossier(uow, dossier, actor, complete)
     return {
         "task": {"id": task.id, "step": task.bpmn_id, "name": task.name, "state": "completed"},
         "dossier": {"code": dossier.code, "status": dossier.status,
@@ -248,7 +236,7 @@ def complete_stage(
     hand-over of the result (national status 9 → 10)."""
     dossier = find_visible(uow, actor=actor, code=code)
     compiled = loaded_version(uow, dossier.version_id).compiled
-    wanted = RECEPTION_STATUS if stage == "receive" else 9
+    wanted = Status.REGISTERED if stage == "receive" else Status.DONE
     open_tasks = uow.session.scalars(
         select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")
     ).all()

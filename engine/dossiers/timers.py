@@ -28,10 +28,9 @@ from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Account, Dossier, RoleGrant, Task, Timer
 from engine.core.uow import UnitOfWork
-from engine.dossiers.advance import Advance, DossierRow, live_instance, record
-from engine.dossiers.instances import InstanceCache
+from engine.dossiers.advance import Advance, advance_dossier
+from engine.dossiers.rows import DossierRow, record
 from engine.legal_clock.calendars import calendar_for
-from engine.procedures.cache import loaded_version
 from engine.records.outbox import enqueue
 
 log = logging.getLogger("motcua.timers")
@@ -189,20 +188,18 @@ def _fire_bpmn(uow: UnitOfWork, timer: Timer, dossier: DossierRow) -> str:
     if dossier.ended_at is not None or timer.spiff_id is None:
         uow.commit()
         return "skipped"
-    loaded = loaded_version(uow, dossier.version_id)
-    instance = live_instance(uow, dossier, loaded.model)
-    step = Advance(uow, dossier, loaded.compiled, SYSTEM)
-    step.track(instance)
-    # A process that cannot go on (ProcessError, or anything else) raises out of here: the
-    # claim is rolled back with the rest, and `fire` records the failure.
-    fired = instance.fire_timer(timer.spiff_id)
-    if fired:
-        step.synchronise(instance)
-        step.save(instance)
-        record(uow, dossier, "timer_fired", actor=SYSTEM, note=timer.bpmn_id or "")
-    uow.commit()
-    if fired:
-        uow.port(InstanceCache).put(dossier.id, dossier.row_version, instance)
+    spiff_id, fired = timer.spiff_id, False
+
+    def fire_here(step: Advance) -> None:
+        # A process that cannot go on (ProcessError, or anything else) raises out of here:
+        # the claim is rolled back with the rest, and `fire` records the failure.
+        nonlocal fired
+        fired = step.instance.fire_timer(spiff_id)
+        if fired:
+            step.synchronise()
+            record(uow, dossier, "timer_fired", actor=SYSTEM, note=timer.bpmn_id or "")
+
+    advance_dossier(uow, dossier, SYSTEM, fire_here)
     return "fired" if fired else "skipped"
 
 

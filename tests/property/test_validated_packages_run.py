@@ -34,9 +34,9 @@ from engine.core.actors import ANONYMOUS, SYSTEM, Actor
 from engine.core.clock import FixedClock
 from engine.core.errors import FormInvalid, ServiceError
 from engine.core.models import Account, Dossier, Event, Task, Timer
+from engine.core.statuses import Status
 from engine.dossiers import submit as dossiers
 from engine.dossiers import tasks
-from engine.dossiers.advance import RECEPTION_STATUS
 from engine.dossiers.inbox import inbox
 from engine.dossiers.timers import fire_timer
 from engine.procedures import catalogue as procedures
@@ -252,7 +252,7 @@ def _drive(platform: Platform, clock: FixedClock, run: EngineRun, case: dict[str
         # (national status 1) and hand-over of the result (status 9), by dossier code.
         info = compiled.tasks.get(task.bpmn_id)
         declared_here = info.status if info is not None else None
-        stage = {RECEPTION_STATUS: "receive", HANDOVER_STATUS: "return"}.get(
+        stage = {Status.REGISTERED: "receive", HANDOVER_STATUS: "return"}.get(
             declared_here) if declared_here == status else None
         at_desk = stage is not None and info is not None and declared.count(info.status) == 1
         data = supplies[task.bpmn_id].pop(0)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from engine.core.actors import ANONYMOUS, Actor
@@ -52,6 +53,7 @@ class Desk:
         return len(json.dumps(state))
 
 
+@pytest.mark.timeout(600)  # 4,000 steps: about a minute alone, more beside the whole suite
 def test_a_dossier_sent_back_two_thousand_times_still_advances_with_bounded_state(
     platform: Platform,
 ) -> None:
