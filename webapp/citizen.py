@@ -9,12 +9,11 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from engine.applicants import attachments, feedback
+from engine.applicants import attachments, drafts, feedback
 from engine.core.actors import Actor
 from engine.core.clock import VN_TZ
 from engine.core.errors import FormInvalid, NotFound, RateLimited
 from engine.core.text import fold
-from engine.dossiers import drafts
 from engine.dossiers import submit as dossiers
 from engine.procedures import catalogue as procedures
 from engine.reports import dashboard, documents

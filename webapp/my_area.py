@@ -18,11 +18,11 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from engine.applicants import attachments, citizens, datastore, feedback, payments
+from engine.applicants import attachments, citizens, datastore, drafts, feedback, payments
 from engine.applicants.attachments import RESULT_PAPER
 from engine.core.actors import Actor
 from engine.core.errors import FormInvalid
-from engine.dossiers import deadlines, drafts
+from engine.dossiers import deadlines
 from engine.identity import passwords
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD

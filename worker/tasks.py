@@ -7,8 +7,8 @@ from typing import Any
 
 from celery import Task, shared_task
 
+from engine.applicants.drafts import forget_stale_drafts
 from engine.dossiers import timers
-from engine.dossiers.drafts import forget_stale_drafts
 from engine.identity.accounts import lock_inactive_accounts
 from engine.identity.ratelimit import forget_old_hits
 from engine.identity.sessions import end_expired_sessions

@@ -24,8 +24,8 @@ from engine.dossiers.rows import DOSSIERS, DossierRow, record
 from engine.identity.ratelimit import hit, in_minutes
 from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import classify, urgency
-from engine.procedures.cache import loaded_version
-from engine.procedures.catalogue import published_version
+from engine.procedures.cache import LoadedVersion, loaded_version
+from engine.procedures.catalogue import InForce, published_version
 
 CHANNELS = ("online", "desk", "post")
 _INSERT_DOSSIER = insert(DOSSIERS).returning(DOSSIERS.c.id)
@@ -120,45 +120,54 @@ def create_dossier(
     if channel == "online":
         count_submission(uow, actor=actor, client=client, limits=limits or SubmissionLimits())
     loaded = loaded_version(uow, version.version_id)
-    compiled = loaded.compiled
-    if not isinstance(data, dict):
-        raise Invalid("Dữ liệu tờ khai phải là một đối tượng JSON.")
-    # The platform's limits too: no undeclared field, no oversized text, list or document.
-    errors = loaded.validator(compiled.start_form).validate_submission(data)
-    if errors:
-        raise FormInvalid("Tờ khai chưa hợp lệ.", details=[e.as_dict() for e in errors])
-    _check_applicant_widths(data, compiled.manifest)
-    applicant = compiled.manifest.get("applicant", {})
-    now = uow.clock.now()
+    _check_form(loaded, data)
     try:
         instance = loaded.model.start(data)
     except ProcessError as exc:
         raise Invalid(f"Quy trình không chạy được với dữ liệu này: {exc}") from exc
-    code = next_dossier_code(uow, unit_code=version.agency_code, at=now)
-    name = str(pick(data, applicant.get("name", "ho_ten")) or "")
-    values = {
-        "code": code, "agency_id": version.agency_id, "version_id": version.version_id,
-        "owner_id": actor.account_id if actor.kind == "citizen" else None,
-        "applicant_name": name,
-        "applicant_search": fold(name),
-        "applicant_id_number": str(pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
-        "channel": channel, "data": data, "status": Status.REGISTERED,
-        "submitted_at": now, "row_version": 1,
-    }
-    dossier_id = uow.connection.execute(_INSERT_DOSSIER, values).scalar_one()
-    dossier = DossierRow(
-        id=dossier_id, code=code, agency_id=version.agency_id, version_id=version.version_id,
-        channel=channel,
-        status=Status.REGISTERED, outcome=None, row_version=1, received_at=None, clock_started_at=None,
-        due_at=None,
-        original_due_at=None, ended_at=None, returned_at=None,
-    )
+    now = uow.clock.now()
+    dossier = _insert(uow, actor, version, channel=channel, data=data,
+                      applicant=loaded.compiled.manifest.get("applicant", {}), now=now)
     record(uow, dossier, "submitted", actor=actor)
     advance_dossier(uow, dossier, actor, lambda step: step.synchronise(), instance=instance,
                     commit=False)
     summary = _summary(dossier, procedure=(version.code, version.name),
                        agency=(version.agency_code, version.agency_name), submitted_at=now)
     return Created(dossier.id, summary)
+
+
+def _check_form(loaded: LoadedVersion, data: Any) -> None:
+    """Refuse a start form that fails its schema or the platform's limits (no undeclared
+    field, no oversized text, list or document), or an over-long applicant, by field."""
+    if not isinstance(data, dict):
+        raise Invalid("Dữ liệu tờ khai phải là một đối tượng JSON.")
+    errors = loaded.validator(loaded.compiled.start_form).validate_submission(data)
+    if errors:
+        raise FormInvalid("Tờ khai chưa hợp lệ.", details=[e.as_dict() for e in errors])
+    _check_applicant_widths(data, loaded.compiled.manifest)
+
+
+def _insert(
+    uow: UnitOfWork, actor: Actor, version: InForce, *, channel: str,
+    data: dict[str, Any], applicant: dict[str, Any], now: datetime,
+) -> DossierRow:
+    """The new dossier's row (status 1, its code taken from the unit's daily counter)."""
+    code = next_dossier_code(uow, unit_code=version.agency_code, at=now)
+    name = str(pick(data, applicant.get("name", "ho_ten")) or "")
+    dossier_id = uow.connection.execute(_INSERT_DOSSIER, {
+        "code": code, "agency_id": version.agency_id, "version_id": version.version_id,
+        "owner_id": actor.account_id if actor.kind == "citizen" else None,
+        "applicant_name": name, "applicant_search": fold(name),
+        "applicant_id_number": str(pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
+        "channel": channel, "data": data, "status": Status.REGISTERED,
+        "submitted_at": now, "row_version": 1,
+    }).scalar_one()
+    return DossierRow(
+        id=dossier_id, code=code, agency_id=version.agency_id, version_id=version.version_id,
+        channel=channel, status=Status.REGISTERED, outcome=None, row_version=1,
+        received_at=None, clock_started_at=None, due_at=None, original_due_at=None,
+        ended_at=None, returned_at=None,
+    )
 
 
 def _check_applicant_widths(data: dict[str, Any], manifest: dict[str, Any]) -> None:

@@ -147,41 +147,40 @@ def import_package(
     end_transaction(uow)
     tests = (runner or isolated_runner())(compiled, package.files)
     # From here on, one short transaction: store the version with its results.
-    procedure = uow.session.scalar(
-        select(Procedure).where(Procedure.code == compiled.code, Procedure.agency_id == agency_id)
-    )
-    if procedure is None:
-        procedure = Procedure(
-            code=compiled.code,
-            agency_id=agency_id,
-            name=compiled.manifest["name"],
-            field=compiled.manifest["field"],
-        )
-        uow.session.add(procedure)
-        uow.session.flush()
-    last = uow.session.scalar(
-        select(func.max(ProcedureVersion.number)).where(
-            ProcedureVersion.procedure_id == procedure.id
-        )
-    )
-    version = ProcedureVersion(
-        procedure_id=procedure.id,
-        number=(last or 0) + 1,
-        status="draft",
-        compiled=compiled.to_dict(),
-        created_by_id=actor.account_id,
-        created_at=uow.clock.now(),
-        package=package_texts(package),
-        test_results=tests.as_dict(),
-    )
-    uow.session.add(version)
-    uow.session.flush()
+    version, procedure = _store_version(uow, actor, agency_id, compiled, package, tests)
     summary = {**_version_summary(version, procedure), "tests": tests.as_dict()}
     uow.audit("procedure.import", actor_id=actor.account_id, object_type="procedure",
               object_id=f"{agency_code}/{compiled.code}",
               summary={"version": version.number, "tests_passed": tests.passed})
     uow.commit()
     return report, summary
+
+
+def _store_version(
+    uow: UnitOfWork, actor: Actor, agency_id: int, compiled: CompiledProcedure,
+    package: Package, tests: Suite,
+) -> tuple[ProcedureVersion, Procedure]:
+    """Store a validated package as the next draft version of its procedure (created on
+    its first upload), with the results of its tests."""
+    procedure = uow.session.scalar(
+        select(Procedure).where(Procedure.code == compiled.code, Procedure.agency_id == agency_id)
+    )
+    if procedure is None:
+        procedure = Procedure(code=compiled.code, agency_id=agency_id,
+                              name=compiled.manifest["name"], field=compiled.manifest["field"])
+        uow.session.add(procedure)
+        uow.session.flush()
+    last = uow.session.scalar(
+        select(func.max(ProcedureVersion.number)).where(ProcedureVersion.procedure_id == procedure.id)
+    )
+    version = ProcedureVersion(
+        procedure_id=procedure.id, number=(last or 0) + 1, status="draft",
+        compiled=compiled.to_dict(), created_by_id=actor.account_id, created_at=uow.clock.now(),
+        package=package_texts(package), test_results=tests.as_dict(),
+    )
+    uow.session.add(version)
+    uow.session.flush()
+    return version, procedure
 
 
 def _roles_resolve(uow: UnitOfWork, compiled: CompiledProcedure, agency_id: int,

@@ -561,7 +561,7 @@ def test_a_callback_with_a_garbled_signature_is_refused_not_a_crash(app: Flask) 
 def test_drafts_untouched_for_30_days_are_forgotten(
     app: Flask, platform: Platform, clock: Any
 ) -> None:
-    from engine.dossiers.drafts import forget_stale_drafts
+    from engine.applicants.drafts import forget_stale_drafts
 
     client = app.test_client()
     old = post_form(client, PAGE, {"ho_ten": "Nguyễn Văn An", "_action": "save",

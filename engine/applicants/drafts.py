@@ -122,23 +122,35 @@ def save_draft(
     draft.agency_code = agency_code or version.agency_code
     draft.updated_at = now
     uow.session.flush()
-    components = compiled.manifest.get("components", [])
-    for upload in uploads or []:
+    errors += _attach(uow, actor, draft, compiled.manifest.get("components", []), uploads or [],
+                      reuse or {})
+    uow.commit()
+    return {"key": draft.key, "errors": errors}
+
+
+def _attach(
+    uow: UnitOfWork, actor: Actor, draft: Draft, components: list[dict[str, Any]],
+    uploads: list[Upload], reuse: dict[str, int],
+) -> list[dict[str, str]]:
+    """Store the uploaded files and the papers reused from the applicant's data store on
+    the draft; each refused file is a problem of its slot, the rest saved."""
+    errors: list[dict[str, str]] = []
+    for upload in uploads:
         component = _component(components, upload.slot)
         try:
             store_file(uow, actor=actor, paper=component["name"], filename=upload.filename,
                        content=upload.content, policy=policy_for(component), draft_id=draft.id)
         except FormInvalid as exc:
             errors.append({"field": f"_paper.{upload.slot}", "message": exc.message})
-    for slot, paper_id in (reuse or {}).items():
+    for slot, paper_id in reuse.items():
         component = _component(components, slot)
         stored = datastore.own_paper(uow, actor=actor, paper_id=paper_id)
         add_current(uow, Attachment(
             draft_id=draft.id, paper=component["name"], filename=stored.filename,
             media_type=stored.media_type, size=stored.size, sha256=stored.sha256,
-            uploaded_by_id=actor.account_id, uploaded_at=now, reused_from_id=stored.id))
-    uow.commit()
-    return {"key": draft.key, "errors": errors}
+            uploaded_by_id=actor.account_id, uploaded_at=uow.clock.now(),
+            reused_from_id=stored.id))
+    return errors
 
 
 def _count_new_draft(

@@ -1,0 +1,63 @@
+"""SQLAlchemy 2.0 models of the engine, one module per area; import them from here.
+
+Times are stored in UTC (timezone-naive columns, so SQLite and PostgreSQL agree) and
+come back timezone-aware (`base.UtcDateTime`).
+"""
+
+from __future__ import annotations
+
+from engine.core.models.access import ApiCall, ApiKey, LoginSession, PasswordReset, RateHit
+from engine.core.models.base import Base, JsonType, UtcDateTime
+from engine.core.models.dossiers import (
+    Attachment,
+    AttachmentContent,
+    CodeSequence,
+    DeadlineChange,
+    Dossier,
+    Draft,
+    Event,
+    Feedback,
+    Payment,
+    Rating,
+    StoredPaper,
+    Task,
+    Timer,
+)
+from engine.core.models.organisation import Account, Agency, CalendarDay, Province, RoleGrant
+from engine.core.models.procedures import Procedure, ProcedureVersion, SandboxRun
+from engine.core.models.records import AuditEntry, AuditHead, Notification
+
+__all__ = [
+    "Account",
+    "Agency",
+    "ApiCall",
+    "ApiKey",
+    "Attachment",
+    "AttachmentContent",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "CalendarDay",
+    "CodeSequence",
+    "DeadlineChange",
+    "Dossier",
+    "Draft",
+    "Event",
+    "Feedback",
+    "JsonType",
+    "LoginSession",
+    "Notification",
+    "PasswordReset",
+    "Payment",
+    "Procedure",
+    "ProcedureVersion",
+    "Province",
+    "RateHit",
+    "Rating",
+    "RoleGrant",
+    "SandboxRun",
+    "StoredPaper",
+    "Task",
+    "Timer",
+    "UtcDateTime",
+]

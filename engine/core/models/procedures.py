@@ -1,0 +1,87 @@
+"""Procedures, their versions (the compiled package, its life with four eyes) and the
+sandbox's test runs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.core.models.base import Base, JsonType
+
+if TYPE_CHECKING:  # relationships name their targets; SQLAlchemy resolves them by name
+    from engine.core.models.organisation import Agency
+
+
+class Procedure(Base):
+    """A national procedure offered by one agency; its versions hold the diagrams."""
+
+    __tablename__ = "procedures"
+    __table_args__ = (UniqueConstraint("code", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    name: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str] = mapped_column(String(200))
+
+    agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
+
+
+class ProcedureVersion(Base):
+    """One version of a procedure: draft → in_review → approved → published → retired.
+
+    `compiled` is the parsed package (manifest, forms, serialized process spec), stored
+    once; published versions are never modified.
+    """
+
+    __tablename__ = "procedure_versions"
+    __table_args__ = (UniqueConstraint("procedure_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    compiled: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    created_at: Mapped[datetime]
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The package as uploaded (path → text), for export and diffs; its test results.
+    package: Mapped[dict[str, str] | None] = mapped_column(JsonType, deferred=True, default=None)
+    test_results: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
+    # Four eyes: who moved it along, each a different person from the author.
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(default=None)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    effective_from: Mapped[datetime | None] = mapped_column(default=None)
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    procedure: Mapped[Procedure] = relationship(lazy="joined", innerjoin=True)
+
+
+class SandboxRun(Base):
+    """A test run of a procedure version by a designer: the process state only. Never a
+    dossier — no code, no tasks in any inbox, no events in any report."""
+
+    __tablename__ = "sandbox_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    state: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    log: Mapped[list[dict[str, Any]]] = mapped_column(JsonType)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
