@@ -85,3 +85,17 @@ def test_the_printable_html_keeps_the_heading_blocks_and_print_stylesheet(web: F
         book = lxml.html.document_fromstring(document_html(_document("tracking_book", "x")))
     assert book.xpath("//link/@href") == ["/static/document.css",
                                           "/static/document-landscape.css"]
+
+
+def test_the_page_has_landmarks_and_a_wide_table_scrolls_in_its_own_region(web: Flask) -> None:
+    """On a phone the tracking book's table scrolls inside a labelled region instead of
+    widening the page, and the document sits in a main landmark (axe: region,
+    landmark-one-main), without changing what prints."""
+    with web.test_request_context():
+        tree = lxml.html.fromstring(document_html(_document("tracking_book", "Nguyễn Văn An")))
+    assert len(tree.xpath("//main")) == 1 and tree.xpath("//main/h1")
+    assert tree.xpath("//header//p[@class='form']")
+    [region] = tree.xpath("//div[@class='wide']")
+    assert region.get("role") == "region" and region.get("aria-label") and region.xpath(".//table")
+    css = (ROOT / "webapp" / "static" / "document.css").read_text(encoding="utf-8")
+    assert "@media screen{.wide{overflow-x:auto" in css
