@@ -10,6 +10,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from engine.core.actors import Actor
+from engine.core.permissions import is_admin_account, is_staff
 from engine.core.uow import UnitOfWork
 from engine.wiring import Platform
 
@@ -28,7 +29,7 @@ def staff() -> Actor:
     actor: Actor = g.actor
     if actor.account_id is None:
         abort(401)
-    if actor.kind not in ("officer", "admin"):
+    if not is_staff(actor):
         abort(403)
     return actor
 
@@ -38,7 +39,7 @@ def administrator() -> Actor:
     actor: Actor = g.actor
     if actor.account_id is None:
         abort(401)
-    if actor.kind != "admin":
+    if not is_admin_account(actor):
         abort(403)
     return actor
 

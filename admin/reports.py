@@ -11,6 +11,7 @@ from flask import abort, flash, render_template, request
 
 from admin.common import bp, staff, uow
 from engine.core.clock import VN_TZ
+from engine.core.permissions import is_admin_account
 from engine.reports import dashboard, indicators
 from engine.reports import exports as report_export
 from engine.reports import statistics as reports
@@ -27,7 +28,7 @@ def report_page() -> str | tuple[str, int]:
         agencies = reports.reportable_agencies(work, actor=actor)
     if not agencies:
         abort(403, description="Báo cáo dành cho lãnh đạo cơ quan và quản trị hệ thống.")
-    agency = args.get("co_quan", "" if actor.kind == "admin" else agencies[0]["code"])
+    agency = args.get("co_quan", "" if is_admin_account(actor) else agencies[0]["code"])
     try:
         start = date.fromisoformat(args["tu"]) if args.get("tu") else today.replace(day=1)
         end = date.fromisoformat(args["den"]) if args.get("den") else today
@@ -55,7 +56,7 @@ def dashboard_page() -> str:
         agencies = reports.reportable_agencies(work, actor=actor)
         if not agencies:
             abort(403, description="Bảng điều khiển dành cho lãnh đạo cơ quan và quản trị hệ thống.")
-        agency = request.args.get("co_quan", "" if actor.kind == "admin" else agencies[0]["code"])
+        agency = request.args.get("co_quan", "" if is_admin_account(actor) else agencies[0]["code"])
         board = dashboard.dashboard(work, actor=actor, agency_code=agency or None, today=today)
     return render_template("admin_dashboard.html", charts=_charts(board), agencies=agencies,
                            agency=agency)

@@ -13,6 +13,7 @@ from engine.core.actors import SYSTEM
 from engine.core.clock import VN_TZ
 from engine.core.errors import Invalid
 from engine.core.models import Account, Agency, Province
+from engine.core.permissions import APPROVER, DESIGNER, DESK, LEADER, REVIEWER, SPECIALIST
 from engine.identity.accounts import create_account
 from engine.legal_clock.calendars import default_periods
 from engine.procedures.catalogue import import_package
@@ -47,17 +48,17 @@ COMMUNES = (MINH_XUAN, AN_TUONG)
 
 ACCOUNTS = (
     DemoAccount("congdan", "Nguyễn Văn An", "citizen", id_number="008090001234"),
-    DemoAccount("motcua.minhxuan", "Trần Thị Bình", "officer", ((MINH_XUAN, "mot_cua"),)),
-    DemoAccount("chuyenvien.minhxuan", "Lê Văn Cường", "officer", ((MINH_XUAN, "chuyen_vien"),)),
-    DemoAccount("lanhdao.minhxuan", "Phạm Thị Dung", "officer", ((MINH_XUAN, "lanh_dao"),)),
+    DemoAccount("motcua.minhxuan", "Trần Thị Bình", "officer", ((MINH_XUAN, DESK),)),
+    DemoAccount("chuyenvien.minhxuan", "Lê Văn Cường", "officer", ((MINH_XUAN, SPECIALIST),)),
+    DemoAccount("lanhdao.minhxuan", "Phạm Thị Dung", "officer", ((MINH_XUAN, LEADER),)),
     DemoAccount("hotich.minhxuan", "Hoàng Văn Em", "officer", ((MINH_XUAN, "ho_tich"),)),
-    DemoAccount("thietke.minhxuan", "Vũ Thị Giang", "officer", ((MINH_XUAN, "designer"),)),
-    DemoAccount("xemxet.minhxuan", "Đinh Văn Khoa", "officer", ((MINH_XUAN, "reviewer"),)),
-    DemoAccount("pheduyet.minhxuan", "Chu Thị Lụa", "officer", ((MINH_XUAN, "approver"),)),
-    DemoAccount("motcua.antuong", "Đỗ Văn Hải", "officer", ((AN_TUONG, "mot_cua"),)),
-    DemoAccount("chuyenvien.antuong", "Ngô Thị Lan", "officer", ((AN_TUONG, "chuyen_vien"),)),
-    DemoAccount("chuyenvien.soxaydung", "Mai Văn Phúc", "officer", ((SO_XAY_DUNG, "chuyen_vien"),)),
-    DemoAccount("lanhdao.soxaydung", "Trịnh Thị Quyên", "officer", ((SO_XAY_DUNG, "lanh_dao"),)),
+    DemoAccount("thietke.minhxuan", "Vũ Thị Giang", "officer", ((MINH_XUAN, DESIGNER),)),
+    DemoAccount("xemxet.minhxuan", "Đinh Văn Khoa", "officer", ((MINH_XUAN, REVIEWER),)),
+    DemoAccount("pheduyet.minhxuan", "Chu Thị Lụa", "officer", ((MINH_XUAN, APPROVER),)),
+    DemoAccount("motcua.antuong", "Đỗ Văn Hải", "officer", ((AN_TUONG, DESK),)),
+    DemoAccount("chuyenvien.antuong", "Ngô Thị Lan", "officer", ((AN_TUONG, SPECIALIST),)),
+    DemoAccount("chuyenvien.soxaydung", "Mai Văn Phúc", "officer", ((SO_XAY_DUNG, SPECIALIST),)),
+    DemoAccount("lanhdao.soxaydung", "Trịnh Thị Quyên", "officer", ((SO_XAY_DUNG, LEADER),)),
     DemoAccount("quantri", "Quản trị hệ thống", "admin"),
 )
 

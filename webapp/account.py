@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from engine.core.actors import Actor
 from engine.core.errors import FormInvalid, Invalid, SecondFactorRequired, ServiceError, Unauthenticated
+from engine.core.permissions import is_citizen, is_officer, uses_second_factor
 from engine.identity import passwords, second_factor, sessions
 from engine.identity.accounts import authenticate
 from webapp.context import client_address, current_actor, uow
@@ -22,9 +23,9 @@ FIELD = 200  # longest username, password or code we read from a form
 
 
 def _home(actor: Actor) -> str:
-    if actor.kind == "citizen":
+    if is_citizen(actor):
         return url_for("mine.overview")
-    return url_for("officer.inbox" if actor.kind == "officer" else "citizen.catalogue")
+    return url_for("officer.inbox" if is_officer(actor) else "citizen.catalogue")
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -100,7 +101,7 @@ def _overview_page(password_errors: list[dict[str, Any]] | None = None,
         open_sessions = sessions.open_sessions(work, actor=actor, token=session_token(),
                                                policy=current_app.config["SESSION_POLICY"])
         totp = (second_factor.status(work, actor=actor)
-                if actor.kind in second_factor.ALLOWED_KINDS else None)
+                if uses_second_factor(actor) else None)
     qr = None
     if enrolment:
         qr = Markup(segno.make(enrolment["uri"], error="m").svg_inline(  # noqa: S704  # segno's SVG

@@ -22,6 +22,8 @@ from engine.applicants import attachments, citizens, datastore, drafts, feedback
 from engine.applicants.attachments import RESULT_PAPER
 from engine.core.actors import Actor
 from engine.core.errors import FormInvalid
+from engine.core.permissions import is_citizen
+from engine.core.statuses import Status
 from engine.dossiers import deadlines
 from engine.identity import passwords
 from forms import FieldError, PaperSlot
@@ -45,7 +47,7 @@ def _citizen() -> Actor:
     actor = current_actor()
     if actor.account_id is None:
         abort(401)
-    if actor.kind != "citizen":
+    if not is_citizen(actor):
         abort(403, description="Trang này dành cho tài khoản công dân.")
     return actor
 
@@ -122,7 +124,7 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
     with uow() as work:
         page = citizens.supplement_page(work, actor=actor, code=code)
     view = page["dossier"]
-    if view["status"] != deadlines.SUPPLEMENT_STATUS:
+    if view["status"] != Status.SUPPLEMENT:
         flash("Hồ sơ không ở trạng thái chờ bổ sung.", "error")
         return redirect(url_for("mine.dossier", code=code), 303)
     values: dict[str, Any] = view["data"]

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from engine.applicants import attachments, feedback, payments
 from engine.applicants.desk import receive_paper_dossier
 from engine.core.errors import Conflict, FormInvalid, ServiceError
+from engine.core.permissions import is_officer
 from engine.dossiers import actions, deadlines, tasks
 from engine.dossiers import inbox as inbox_service
 from engine.dossiers import submit as dossiers
@@ -33,7 +34,7 @@ def _officer() -> Any:
     actor = current_actor()
     if actor.account_id is None:
         abort(401)
-    if actor.kind != "officer":
+    if not is_officer(actor):
         abort(403)
     return actor
 

@@ -23,13 +23,14 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
 from engine.core.models import Attachment, AttachmentContent, Dossier
+from engine.core.permissions import is_officer_of
+from engine.core.statuses import FINAL_STATUSES, Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
 from engine.procedures.cache import loaded_version
 
 OTHER_PAPER = "Giấy tờ khác"
 RESULT_PAPER = "Kết quả giải quyết"
-FINAL_STATUSES = (3, 7, 8, 9, 10)  # refused, withdrawn, stopped, done, handed back
 NAME_LIMIT = 120
 # Leading bytes that identify each accepted type.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -112,12 +113,12 @@ def attach(
     the dossier is still open. Returns the stored attachment.
 
     The result paper (`RESULT_PAPER`) is attached by the agency's officers once the
-    dossier is resolved (status 9 or 10); it goes to the applicant's data store."""
+    dossier is resolved (done or returned); it goes to the applicant's data store."""
     dossier = find_visible(uow, actor=actor, code=code)
     if paper == RESULT_PAPER:
-        if actor.kind != "officer" or dossier.agency_id not in actor.agencies():
+        if not is_officer_of(actor, dossier.agency_id):
             raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được đính kèm kết quả.")
-        if dossier.status not in (9, 10):
+        if dossier.status not in (Status.DONE, Status.RETURNED):
             raise Conflict("Chỉ đính kèm kết quả khi hồ sơ đã giải quyết xong.")
     elif dossier.status in FINAL_STATUSES:
         raise Conflict("Hồ sơ đã kết thúc; không thể đính kèm thêm giấy tờ.")

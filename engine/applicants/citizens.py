@@ -18,6 +18,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
 from engine.core.models import Account, Dossier, Notification, Rating
+from engine.core.permissions import owns
 from engine.core.statuses import OPEN_STATUSES, RATABLE_STATUSES, STATUS_LABELS, Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier
@@ -127,7 +128,7 @@ def supplement_page(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, An
 
 def _own(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:
     dossier = find_visible(uow, actor=actor, code=code)
-    if actor.account_id is None or dossier.owner_id != actor.account_id:
+    if not owns(actor, dossier.owner_id):
         raise Forbidden("Chỉ người nộp hồ sơ được thực hiện thao tác này.")
     return dossier
 

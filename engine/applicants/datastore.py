@@ -15,6 +15,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import NotFound
 from engine.core.models import Attachment, AttachmentContent, Dossier, StoredPaper
+from engine.core.permissions import owns
 from engine.core.uow import UnitOfWork
 from engine.dossiers.papers import RESULT_NAME
 
@@ -59,6 +60,6 @@ def download(uow: UnitOfWork, *, actor: Actor, paper_id: int) -> tuple[dict[str,
 def own_paper(uow: UnitOfWork, *, actor: Actor, paper_id: int) -> StoredPaper:
     """One of the signed-in citizen's stored papers (`NotFound` for anyone else's)."""
     paper = uow.session.get(StoredPaper, paper_id)
-    if paper is None or actor.account_id is None or paper.account_id != actor.account_id:
+    if paper is None or not owns(actor, paper.account_id):
         raise NotFound("Không có giấy tờ này trong kho dữ liệu của bạn.")
     return paper

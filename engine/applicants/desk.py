@@ -15,6 +15,7 @@ from sqlalchemy import select
 from engine.core.actors import Actor
 from engine.core.errors import Forbidden, Invalid
 from engine.core.models import Agency, Task
+from engine.core.permissions import DESK, desk_agencies, is_desk_of, may_receive_paper
 from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import SupplementRequest, request_supplement
 from engine.dossiers.submit import submit_dossier
@@ -22,17 +23,16 @@ from engine.dossiers.tasks import complete_task
 from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import published_version
 
-DESK_ROLE = "mot_cua"
 DECISIONS = ("complete", "supplement")
 
 
-def _same_province_desk(uow: UnitOfWork, actor: Actor, agency_id: int) -> None:
-    desks = [a for a, role in actor.grants if role == DESK_ROLE]
-    if agency_id in desks:
-        return
+def _check_desk(uow: UnitOfWork, actor: Actor, agency_id: int) -> None:
+    """Refuse a paper reception by anyone but a desk of the agency's province."""
     target = uow.session.get(Agency, agency_id)
-    provinces = set(uow.session.scalars(select(Agency.province_id).where(Agency.id.in_(desks))))
-    if target is None or target.province_id is None or target.province_id not in provinces:
+    provinces = set(uow.session.scalars(
+        select(Agency.province_id).where(Agency.id.in_(desk_agencies(actor)))))
+    if not may_receive_paper(actor, agency_id, None if target is None else target.province_id,
+                             provinces):
         raise Forbidden("Chỉ Bộ phận Một cửa trong tỉnh được tiếp nhận hồ sơ giấy.")
 
 
@@ -57,7 +57,7 @@ def receive_paper_dossier(
         raise Invalid(f"Quyết định không hợp lệ: {decision}")
     with uow_factory() as uow:
         version = published_version(uow, code=procedure_code, agency_code=agency_code)
-        _same_province_desk(uow, actor, version.agency_id)
+        _check_desk(uow, actor, version.agency_id)
         components = loaded_version(uow, version.version_id).compiled.manifest.get("components", [])
         missing = missing_papers(components, papers)
         if decision == "complete" and missing and _accepts(reception):
@@ -92,7 +92,7 @@ def _accepts(reception: dict[str, Any]) -> bool:
 
 def _as_desk(actor: Actor, agency_id: int) -> Actor:
     """The desk officer acting for the competent agency's desk (province-wide reception)."""
-    if (agency_id, DESK_ROLE) in actor.grants:
+    if is_desk_of(actor, agency_id):
         return actor
     return Actor(account_id=actor.account_id, kind=actor.kind, name=actor.name,
-                 grants=actor.grants | {(agency_id, DESK_ROLE)}, id_number=actor.id_number)
+                 grants=actor.grants | {(agency_id, DESK)}, id_number=actor.id_number)

@@ -21,6 +21,7 @@ from engine.applicants.attachments import add_current, current_files, paper_slot
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, FormInvalid, NotFound, RateLimited
 from engine.core.models import Account, Attachment, Draft
+from engine.core.permissions import is_anonymous, is_citizen, may_open_draft
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import SubmissionLimits, create_dossier
 from engine.identity.ratelimit import hit, in_minutes
@@ -55,7 +56,7 @@ def prefill(uow: UnitOfWork, *, actor: Actor, procedure_code: str,
             agency_code: str | None = None) -> dict[str, Any]:
     """The start form's fields the signed-in citizen's account already knows (name, ID
     number, phone, e-mail), where the form has them."""
-    if actor.kind != "citizen" or actor.account_id is None:
+    if not is_citizen(actor):
         return {}
     account = uow.session.get(Account, actor.account_id)
     _, loaded = _form(uow, procedure_code, agency_code)
@@ -79,7 +80,7 @@ def open_draft(uow: UnitOfWork, *, actor: Actor, key: str,
     """The draft with `key` (of that procedure, when given), if the actor may open it
     (`NotFound` otherwise)."""
     draft = uow.session.scalar(select(Draft).where(Draft.key == key))
-    if draft is None or (draft.account_id is not None and draft.account_id != actor.account_id) or (
+    if draft is None or not may_open_draft(actor, draft.account_id) or (
             procedure_code is not None and draft.procedure_code != procedure_code):
         raise NotFound("Không tìm thấy bản nháp (đường dẫn sai hoặc bản nháp của người khác).")
     if draft.submitted_code is not None:
@@ -105,7 +106,7 @@ def save_draft(
     else:
         _count_new_draft(uow, actor=actor, client=client, limits=limits or SubmissionLimits())
         draft = Draft(key=secrets.token_urlsafe(32),
-                      account_id=actor.account_id if actor.kind == "citizen" else None,
+                      account_id=actor.account_id if is_citizen(actor) else None,
                       procedure_code=procedure_code, data={}, created_at=now, updated_at=now)
         uow.session.add(draft)
     known = draft.data if draft.data else prefill(uow, actor=actor, procedure_code=procedure_code,
@@ -156,7 +157,7 @@ def _attach(
 def _count_new_draft(
     uow: UnitOfWork, *, actor: Actor, client: str | None, limits: SubmissionLimits
 ) -> None:
-    if actor.kind != "anonymous" or client is None:
+    if not is_anonymous(actor) or client is None:
         return
     try:
         hit(uow, bucket=f"draft:anonymous:{client}", limit=limits.anonymous_drafts,
@@ -184,7 +185,7 @@ def papers(
     and the citizen's stored papers that may stand in for an upload."""
     _, loaded = _form(uow, procedure_code, agency_code)
     current = current_files(uow, draft_id=open_draft(uow, actor=actor, key=key).id) if key else {}
-    stored = datastore.stored_papers(uow, actor=actor) if actor.kind == "citizen" else []
+    stored = datastore.stored_papers(uow, actor=actor) if is_citizen(actor) else []
     offered = [(str(p["id"]), f"{p['name']} — {p['filename']} (hồ sơ {p['dossier']})")
                for p in stored]
     return paper_slots(loaded.compiled.manifest.get("components", []), current, offered)

@@ -14,6 +14,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
 from engine.core.models import Agency, Dossier, Feedback
+from engine.core.permissions import is_citizen, is_officer, is_officer_of, owns
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
 from engine.identity.ratelimit import hit
@@ -29,7 +30,7 @@ def send(uow: UnitOfWork, *, actor: Actor, kind: str, title: str, body: str,
          agency_code: str | None = None) -> dict[str, Any]:
     """File feedback about one's own dossier, or about a published procedure (of the
     agency given, when several agencies offer it)."""
-    if actor.kind != "citizen" or actor.account_id is None:
+    if not is_citizen(actor):
         raise Forbidden("Hãy đăng nhập bằng tài khoản công dân để gửi phản ánh, kiến nghị.")
     errors = []
     if kind not in KINDS:
@@ -43,7 +44,7 @@ def send(uow: UnitOfWork, *, actor: Actor, kind: str, title: str, body: str,
     dossier_id = None
     if dossier_code:
         dossier = find_visible(uow, actor=actor, code=dossier_code)
-        if dossier.owner_id != actor.account_id:
+        if not owns(actor, dossier.owner_id):
             raise NotFound("Không tìm thấy hồ sơ.")
         agency_id, dossier_id = dossier.agency_id, dossier.id
         procedure_code = dossier.version.procedure.code
@@ -69,7 +70,7 @@ def answer(uow: UnitOfWork, *, actor: Actor, feedback_id: int, text: str) -> dic
     """An officer of the agency concerned answers; the answer makes the feedback public and
     is sent to the citizen."""
     item = uow.session.get(Feedback, feedback_id, with_for_update=True)
-    if item is None or actor.kind != "officer" or item.agency_id not in actor.agencies():
+    if item is None or not is_officer_of(actor, item.agency_id):
         raise NotFound("Không tìm thấy phản ánh, kiến nghị.")
     if item.answered_at is not None:
         raise Conflict("Phản ánh, kiến nghị này đã được trả lời.")
@@ -108,7 +109,7 @@ def mine(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
 
 def for_agency(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Feedback to the officer's agencies, unanswered first."""
-    if actor.kind != "officer":
+    if not is_officer(actor):
         raise Forbidden("Chỉ cán bộ xem được phản ánh, kiến nghị gửi cơ quan.")
     rows = uow.session.scalars(select(Feedback).where(Feedback.agency_id.in_(actor.agencies()))
                                .order_by(Feedback.answered_at.is_not(None), Feedback.id.desc())

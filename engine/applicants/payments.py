@@ -23,8 +23,10 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.core.models import Dossier, Payment
+from engine.core.permissions import is_officer_of, owns
+from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.deadlines import PAYMENT_STATUS, compute_due, hold, move_due, release
+from engine.dossiers.deadlines import compute_due, hold, move_due, release
 from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.calendars import calendar_for
@@ -81,9 +83,9 @@ def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | N
     """An officer of the agency asks the applicant to pay (default: the published fees)."""
     dossier = find_visible(uow, actor=actor, code=code)
     uow.session.refresh(dossier, with_for_update=True)
-    if actor.kind != "officer" or dossier.agency_id not in actor.agencies():
+    if not is_officer_of(actor, dossier.agency_id):
         raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được yêu cầu nộp phí.")
-    if dossier.ended_at is not None or dossier.status in (5, PAYMENT_STATUS):
+    if dossier.ended_at is not None or dossier.status in WAITING_FOR_APPLICANT:
         raise Conflict("Hồ sơ đã kết thúc hoặc đang chờ người nộp (bổ sung, nộp phí).")
     amount = fees_of(uow, dossier) if amount is None else amount
     if not 0 < amount <= MAX_AMOUNT:
@@ -94,7 +96,7 @@ def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | N
                       reference=f"TT{secrets.token_hex(8).upper()}", state="requested",
                       requested_by_id=actor.account_id, requested_at=uow.clock.now())
     uow.session.add(payment)
-    hold(uow, dossier, PAYMENT_STATUS)
+    hold(uow, dossier, Status.PAYMENT)
     uow.session.flush()
     record(uow, dossier, "payment_requested", actor=actor, note=f"{amount} đồng")
     uow.commit()
@@ -129,7 +131,7 @@ def start_checkout(uow: UnitOfWork, *, actor: Actor, code: str, gateway: Payment
                    return_url: str) -> str:
     """The applicant starts paying the dossier's requested fee: the gateway's address."""
     dossier = find_visible(uow, actor=actor, code=code)
-    if actor.account_id is None or dossier.owner_id != actor.account_id:
+    if not owns(actor, dossier.owner_id):
         raise Forbidden("Chỉ người nộp hồ sơ thanh toán trực tuyến được.")
     payment = uow.session.scalar(select(Payment).where(
         Payment.dossier_id == dossier.id, Payment.state == "requested"))
@@ -158,7 +160,7 @@ def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signatu
     now = uow.clock.now()
     payment.state, payment.paid_at, payment.paid_online = "paid", now, True
     payment.gateway, payment.gateway_reference = gateway.name, gateway_reference[:100]
-    if dossier.status == PAYMENT_STATUS:  # not withdrawn or stopped meanwhile
+    if dossier.status == Status.PAYMENT:  # not withdrawn or stopped meanwhile
         _resume(uow, dossier, payment)
     uow.session.flush()
     record(uow, dossier, "paid", actor=_PAYER, note=f"{payment.amount} đồng — {gateway.name}")

@@ -30,11 +30,6 @@ class Actor:
         if not self.may(scope):
             raise Forbidden("Khóa API không có quyền gọi chức năng này.", details=scope)
 
-    @property
-    def is_officer(self) -> bool:
-        """True for officers (any agency role)."""
-        return self.kind == "officer"
-
     def has_role(self, agency_id: int, role: str) -> bool:
         """True when the actor holds `role` in that agency."""
         return (agency_id, role) in self.grants

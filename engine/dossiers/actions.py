@@ -15,6 +15,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.core.models import Agency, Task, Timer
+from engine.core.permissions import SPECIALIST, is_desk_of, may_work_task
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier
@@ -38,7 +39,7 @@ def _locked_step(uow: UnitOfWork, actor: Actor, task_id: int) -> tuple[DossierRo
     if found is None:
         raise NotFound("Không tìm thấy công việc.")
     dossier, task = found
-    if not (actor.has_role(task.agency_id, task.role) or task.assignee_id == actor.account_id):
+    if not may_work_task(actor, task.agency_id, task.role, task.assignee_id):
         raise NotFound("Không tìm thấy công việc.")
     if task.state != "open":
         raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
@@ -73,7 +74,7 @@ def hand_back_refusal(uow: UnitOfWork, *, actor: Actor, dossier: DossierRow) -> 
     """The desk hands a refusal letter back: status 9 → 10 without a process step."""
     if dossier.status != Status.DONE or dossier.outcome != "refused":
         raise Conflict("Hồ sơ không ở bước trả kết quả.")
-    if not actor.has_role(dossier.agency_id, "mot_cua"):
+    if not is_desk_of(actor, dossier.agency_id):
         raise Forbidden("Chỉ Bộ phận Một cửa trả kết quả.")
 
     def hand_back(step: Advance) -> None:
@@ -87,7 +88,7 @@ def hand_back_refusal(uow: UnitOfWork, *, actor: Actor, dossier: DossierRow) -> 
 
 def consult(
     uow: UnitOfWork, *, actor: Actor, task_id: int, agency_code: str, question: str,
-    days: int, role: str = "chuyen_vien",
+    days: int, role: str = SPECIALIST,
 ) -> dict[str, Any]:
     """Ask another unit for its opinion by a deadline: a step in that unit's inbox, with
     reminders (its leaders when late); the dossier keeps waiting at the current step."""

@@ -18,6 +18,8 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.core.models import Agency, CalendarDay, DeadlineChange, Dossier, Event, Province, Task
+from engine.core.permissions import is_administrator, is_officer_of, may_answer_supplement
+from engine.core.statuses import Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.rows import record
@@ -34,9 +36,7 @@ from engine.legal_clock.rules import (
 )
 from engine.procedures.cache import loaded_version
 
-SUPPLEMENT_STATUS = 5
-PAYMENT_STATUS = 6
-
+OFFICERS_ONLY = "Chỉ cán bộ của cơ quan giải quyết được thực hiện thao tác này."
 
 def compute_due(
     calendar: BusinessCalendar, *, started: datetime, paused: timedelta, time: dict[str, Any]
@@ -58,7 +58,7 @@ def move_due(
 
 
 def hold(uow: UnitOfWork, dossier: Dossier, status: int) -> None:
-    """The dossier waits for its applicant (supplement 5, payment 6): its open steps are
+    """The dossier waits for its applicant (`WAITING_FOR_APPLICANT`): its open steps are
     held, the status it had is kept for `release`."""
     dossier.status_before_supplement = dossier.status
     dossier.status = status
@@ -70,7 +70,7 @@ def hold(uow: UnitOfWork, dossier: Dossier, status: int) -> None:
 
 def release(uow: UnitOfWork, dossier: Dossier) -> None:
     """The applicant answered: back to the status before `hold`, the held steps open."""
-    dossier.status = dossier.status_before_supplement or 1
+    dossier.status = dossier.status_before_supplement or Status.REGISTERED
     for task in uow.session.scalars(
         select(Task).where(Task.dossier_id == dossier.id, Task.state == "suspended")
     ):
@@ -81,11 +81,6 @@ def _locked(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:
     dossier = find_visible(uow, actor=actor, code=code)
     uow.session.refresh(dossier, with_for_update=True)
     return dossier
-
-
-def _officer_of(actor: Actor, dossier: Dossier) -> None:
-    if actor.kind != "officer" or dossier.agency_id not in actor.agencies():
-        raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được thực hiện thao tác này.")
 
 
 def _open(dossier: Dossier) -> None:
@@ -110,11 +105,12 @@ def request_supplement(
     accepted but answered with a warning, kept in the event.
     """
     dossier = _locked(uow, actor, code)
-    _officer_of(actor, dossier)
+    if not is_officer_of(actor, dossier.agency_id):
+        raise Forbidden(OFFICERS_ONLY)
     _open(dossier)
-    if dossier.status == SUPPLEMENT_STATUS:
+    if dossier.status == Status.SUPPLEMENT:
         raise Conflict("Hồ sơ đang chờ bổ sung.")
-    if dossier.status == PAYMENT_STATUS:
+    if dossier.status == Status.PAYMENT:
         raise Conflict("Hồ sơ đang chờ nộp phí, lệ phí; yêu cầu bổ sung sau khi người dân nộp.")
     items = [m.strip() for m in request.missing if m.strip()]
     if not items:
@@ -124,7 +120,7 @@ def request_supplement(
     now = uow.clock.now()
     late = late_supplement_request(calendar, dossier.received_at, now)
     warning = LATE_SUPPLEMENT_WARNING if late else None
-    hold(uow, dossier, SUPPLEMENT_STATUS)
+    hold(uow, dossier, Status.SUPPLEMENT)
     dossier.supplement_requested_at = now
     if dossier.received_at is not None:
         dossier.supplement_rounds += 1
@@ -143,7 +139,7 @@ def request_supplement(
 def open_request(uow: UnitOfWork, dossier_id: int) -> dict[str, Any] | None:
     """The supplement request the dossier waits on: what is missing, the note, when."""
     dossier = uow.session.get(Dossier, dossier_id)
-    if dossier is None or dossier.status != SUPPLEMENT_STATUS:
+    if dossier is None or dossier.status != Status.SUPPLEMENT:
         return None
     asked = uow.session.scalar(select(Event).where(
         Event.dossier_id == dossier_id, Event.kind == "supplement_requested")
@@ -163,10 +159,9 @@ def supplement(
     (``pause``), as the procedure's `supplement_mode` says.
     """
     dossier = _locked(uow, actor, code)
-    is_owner = actor.account_id is not None and dossier.owner_id == actor.account_id
-    if not is_owner and not actor.has_role(dossier.agency_id, "mot_cua"):
+    if not may_answer_supplement(actor, dossier.agency_id, dossier.owner_id):
         raise Forbidden("Chỉ người nộp hoặc Bộ phận Một cửa được bổ sung hồ sơ.")
-    if dossier.status != SUPPLEMENT_STATUS:
+    if dossier.status != Status.SUPPLEMENT:
         raise Conflict("Hồ sơ không ở trạng thái chờ bổ sung.")
     loaded = loaded_version(uow, dossier.version_id)
     compiled = loaded.compiled
@@ -217,7 +212,8 @@ def extend(
 ) -> dict[str, Any]:
     """Grant the one extension (form 04: apology letter and new date), or refuse citing the rule."""
     dossier = _locked(uow, actor, code)
-    _officer_of(actor, dossier)
+    if not is_officer_of(actor, dossier.agency_id):
+        raise Forbidden(OFFICERS_ONLY)
     _open(dossier)
     manifest = loaded_version(uow, dossier.version_id).compiled.manifest
     now = uow.clock.now()
@@ -252,7 +248,7 @@ def set_calendar_day(
 ) -> dict[str, Any]:
     """Declare `day` an extra day off or working day (`kind` None removes the override),
     then move the due times of the province's open dossiers and tasks, recording why."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống được sửa lịch làm việc.")
     if kind is not None and kind not in DAY_KINDS:
         raise Invalid(f"Loại ngày không hợp lệ: {kind} (off hoặc working).")
@@ -291,7 +287,7 @@ def set_working_hours(
 ) -> dict[str, Any]:
     """Set a province's working periods (e.g. [["07:30", "11:30"], ["13:30", "17:00"]]),
     then recompute its open dossiers' due times, recording why."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống được sửa giờ làm việc.")
     if not reason.strip():
         raise Invalid("Cần ghi lý do thay đổi giờ làm việc.")

@@ -11,10 +11,9 @@ from sqlalchemy import select
 from engine.core.actors import Actor
 from engine.core.errors import Forbidden, Invalid, NotFound
 from engine.core.models import Account, Agency, RoleGrant, Task
+from engine.core.permissions import may_hand_over
 from engine.core.uow import UnitOfWork
 from engine.dossiers.rows import DossierRow, record
-
-LEADER_ROLE = "lanh_dao"
 
 
 def hand_over(
@@ -28,7 +27,7 @@ def hand_over(
     agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
     if agency is None:
         raise NotFound(f"Không có cơ quan mã {agency_code}.")
-    if actor.kind not in ("admin", "system") and not actor.has_role(agency.id, LEADER_ROLE):
+    if not may_hand_over(actor, agency.id):
         raise Forbidden("Chỉ quản trị hệ thống hoặc lãnh đạo cơ quan được bàn giao công việc.")
     if not reason.strip():
         raise Invalid("Cần ghi lý do bàn giao (quyết định điều động, nghỉ hưu…).")

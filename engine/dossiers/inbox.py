@@ -20,6 +20,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Forbidden
 from engine.core.models import Dossier, Procedure, ProcedureVersion, Task
+from engine.core.permissions import is_officer
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import task_view
@@ -63,7 +64,7 @@ def _soon(uow: UnitOfWork, actor: Actor, now: datetime) -> datetime:
 
 def inbox(uow: UnitOfWork, *, actor: Actor, filters: InboxFilter = InboxFilter()) -> dict[str, Any]:
     """One page of the inbox, soonest due first, with the total and the quick-filter counts."""
-    if actor.kind != "officer":
+    if not is_officer(actor):
         raise Forbidden("Hộp công việc dành cho cán bộ.")
     now = uow.clock.now()
     soon = _soon(uow, actor, now)

@@ -15,6 +15,13 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import FormInvalid, Invalid, NotFound, RateLimited
 from engine.core.models import Account, Dossier, Event, Task
+from engine.core.permissions import (
+    is_anonymous,
+    is_citizen,
+    is_desk_of,
+    is_officer,
+    may_read_dossier,
+)
 from engine.core.statuses import STATUS_LABELS, Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
@@ -51,9 +58,9 @@ def count_submission(
     """Count one online submission; `RateLimited` when the caller already submitted its
     limit within the window. The hit joins the caller's transaction, so a refused form
     (rolled back) costs nothing: only dossiers actually created count."""
-    if actor.kind == "anonymous" and client is not None:
+    if is_anonymous(actor) and client is not None:
         bucket, limit = f"submit:anonymous:{client}", limits.anonymous
-    elif actor.kind == "citizen" and actor.account_id is not None:
+    elif is_citizen(actor):
         bucket, limit = f"submit:citizen:{actor.account_id}", limits.citizen
     else:
         return
@@ -115,7 +122,7 @@ def create_dossier(
     if channel not in CHANNELS:
         raise Invalid(f"Kênh nộp không hợp lệ: {channel}")
     version = published_version(uow, code=procedure_code, agency_code=agency_code)
-    if channel != "online" and not actor.has_role(version.agency_id, "mot_cua"):
+    if channel != "online" and not is_desk_of(actor, version.agency_id):
         raise Invalid("Chỉ cán bộ Bộ phận Một cửa được nhập hồ sơ nộp trực tiếp hoặc qua bưu chính.")
     if channel == "online":
         count_submission(uow, actor=actor, client=client, limits=limits or SubmissionLimits())
@@ -156,7 +163,7 @@ def _insert(
     name = str(pick(data, applicant.get("name", "ho_ten")) or "")
     dossier_id = uow.connection.execute(_INSERT_DOSSIER, {
         "code": code, "agency_id": version.agency_id, "version_id": version.version_id,
-        "owner_id": actor.account_id if actor.kind == "citizen" else None,
+        "owner_id": actor.account_id if is_citizen(actor) else None,
         "applicant_name": name, "applicant_search": fold(name),
         "applicant_id_number": str(pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
         "channel": channel, "data": data, "status": Status.REGISTERED,
@@ -219,15 +226,6 @@ def _stored_summary(dossier: Dossier) -> dict[str, Any]:
                     submitted_at=dossier.submitted_at)
 
 
-def may_read(actor: Actor, dossier: Dossier) -> bool:
-    """Owners and officers of the dossier's agency may read the full dossier."""
-    if actor.account_id is not None and dossier.owner_id == actor.account_id:
-        return True
-    if actor.kind == "integration":  # an API key scoped to the dossier's agency
-        return actor.may("dossiers:read") and dossier.agency_id in actor.agencies()
-    return actor.kind in ("officer", "admin") and dossier.agency_id in actor.agencies()
-
-
 def find_visible(uow: UnitOfWork, *, actor: Actor, code: str) -> Dossier:
     """The dossier with `code` if the actor may read it; `NotFound` otherwise (no leaking).
 
@@ -237,9 +235,11 @@ def find_visible(uow: UnitOfWork, *, actor: Actor, code: str) -> Dossier:
     dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
-    if may_read(actor, dossier) or (actor.kind == "officer" and uow.session.scalar(
-        select(Task.id).where(Task.dossier_id == dossier.id,
-                              Task.agency_id.in_(actor.agencies())).limit(1)) is not None):
+    if may_read_dossier(actor, dossier.agency_id, dossier.owner_id):
+        return dossier
+    if is_officer(actor) and uow.session.scalar(
+            select(Task.id).where(Task.dossier_id == dossier.id,
+                                  Task.agency_id.in_(actor.agencies())).limit(1)) is not None:
         return dossier
     raise NotFound("Không tìm thấy hồ sơ.")
 

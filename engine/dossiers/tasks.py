@@ -11,6 +11,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.core.models import Account, Task
+from engine.core.permissions import leads, may_release_task, may_see_task, may_work_task
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.actions import (
@@ -30,7 +31,6 @@ from engine.procedures.cache import loaded_version
 INBOX_LIMIT = 200
 
 
-LEADER_ROLE = "lanh_dao"
 TAKEN = "Công việc đã được cán bộ khác nhận xử lý."
 
 # Taking a task is a compare-and-set: it lands only while the task is open and free (or
@@ -51,20 +51,14 @@ _LOCK_DOSSIERS = (
 )
 
 
-def _may_work(actor: Actor, task: Task | TaskRow) -> bool:
-    return actor.has_role(task.agency_id, task.role) or (
-        actor.account_id is not None and task.assignee_id == actor.account_id
-    )
-
-
-def _may_see(actor: Actor, task: Task | TaskRow) -> bool:
-    """Who works on the step, and the leaders of its agency (who assign it)."""
-    return _may_work(actor, task) or actor.has_role(task.agency_id, LEADER_ROLE)
+def _facts(task: Task | TaskRow) -> tuple[int, str, int | None]:
+    """What the task permissions look at: its agency, its role, its assignee."""
+    return task.agency_id, task.role, task.assignee_id
 
 
 def _visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> Task:
     task = uow.session.get(Task, task_id)
-    if task is None or not _may_see(actor, task):
+    if task is None or not may_see_task(actor, *_facts(task)):
         raise NotFound("Không tìm thấy công việc.")
     return task
 
@@ -107,9 +101,7 @@ def release_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, An
     task = _locked_task(uow, actor, task_id)
     if task.state != "open":
         raise Conflict("Công việc đã được xử lý.")
-    if task.assignee_id not in (actor.account_id, None) and not actor.has_role(
-        task.agency_id, LEADER_ROLE
-    ):
+    if not may_release_task(actor, task.agency_id, task.assignee_id):
         raise Forbidden("Chỉ người đang nhận hoặc lãnh đạo được trả lại công việc.")
     task.assignee_id = None
     task.claimed_at = None
@@ -133,7 +125,7 @@ def assign_tasks(
     views = []
     for task_id in dict.fromkeys(task_ids):
         task = _visible_task(uow, actor, task_id)
-        if not actor.has_role(task.agency_id, LEADER_ROLE):
+        if not leads(actor, task.agency_id):
             raise Forbidden("Chỉ lãnh đạo của cơ quan được phân công công việc.")
         if task.state != "open":
             raise Conflict(f"Công việc {task_id} đã được xử lý.")
@@ -157,10 +149,10 @@ def claim_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]
     before it (and the other gets `Conflict`) or gets `Conflict` itself.
     """
     found = lock_task(uow, task_id)
-    if found is None or not _may_see(actor, found[1]):
+    if found is None or not may_see_task(actor, *_facts(found[1])):
         raise NotFound("Không tìm thấy công việc.")
     dossier, row = found
-    if not _may_work(actor, row):
+    if not may_work_task(actor, *_facts(row)):
         raise Forbidden("Bạn không giữ vai trò của bước này; lãnh đạo có thể phân công.")
     if row.state != "open":
         raise Conflict("Công việc đã được xử lý.")
@@ -193,7 +185,7 @@ def complete_task(
     if not isinstance(data, dict):
         raise Invalid("Dữ liệu biểu mẫu phải là một đối tượng JSON.")
     found = lock_task(uow, task_id)
-    if found is None or not _may_work(actor, found[1]):
+    if found is None or not may_work_task(actor, *_facts(found[1])):
         raise NotFound("Không tìm thấy công việc.")
     dossier, task = found
     if task.bpmn_id == CONSULT_STEP and task.state == "open":

@@ -27,6 +27,7 @@ from engine.core.actors import SYSTEM, Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Account, Dossier, RoleGrant, Task, Timer
+from engine.core.permissions import LEADER, is_administrator
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.rows import DossierRow, record
@@ -35,7 +36,6 @@ from engine.records.outbox import enqueue
 
 log = logging.getLogger("motcua.timers")
 TIMERS = cast(Table, Timer.__table__)
-LEADER_ROLE = "lanh_dao"
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
@@ -139,7 +139,7 @@ def record_failure(uow: UnitOfWork, *, timer_id: int, error: str) -> str:
 def failing_timers(uow: UnitOfWork, *, actor: Actor, limit: int = 500) -> list[dict[str, Any]]:
     """Timers whose firing failed, for administrators: given up first, then those
     waiting for their next try, soonest first."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống xem các hẹn giờ bị lỗi.")
     rows = uow.session.execute(
         select(Timer, Dossier.code).join(Dossier, Timer.dossier_id == Dossier.id)
@@ -157,7 +157,7 @@ def failing_timers(uow: UnitOfWork, *, actor: Actor, limit: int = 500) -> list[d
 def retry_timer(uow: UnitOfWork, *, actor: Actor, timer_id: int) -> dict[str, Any]:
     """An administrator has a failing timer tried again at the next sweep: its wait for
     the next try is dropped, and a timer given up is pending again (audited)."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống được chạy lại hẹn giờ.")
     dossier_id = uow.connection.execute(_DOSSIER_OF, {"b_id": timer_id}).scalar_one_or_none()
     if dossier_id is None:
@@ -253,7 +253,7 @@ def _recipients(uow: UnitOfWork, task: Task, *, leaders: bool) -> list[Account]:
     assignee = uow.session.get(Account, task.assignee_id) if task.assignee_id else None
     people = [assignee] if assignee is not None else _holders(uow, task.agency_id, task.role)
     if leaders:
-        people += _holders(uow, task.agency_id, LEADER_ROLE)
+        people += _holders(uow, task.agency_id, LEADER)
     return sorted({a.id: a for a in people}.values(), key=lambda a: a.id)
 
 

@@ -14,6 +14,7 @@ from engine.core.actors import Actor
 from engine.core.clock import VN_TZ
 from engine.core.errors import Forbidden, Invalid, NotFound, SecondFactorRequired
 from engine.core.models import Account, Agency, RoleGrant
+from engine.core.permissions import is_administrator
 from engine.core.uow import UnitOfWork
 from engine.identity import totp
 from engine.records.outbox import enqueue
@@ -182,7 +183,7 @@ def _tell(uow: UnitOfWork, account: Account, subject: str, body: str) -> None:
 
 def unlock_account(uow: UnitOfWork, *, actor: Actor, username: str) -> dict[str, str]:
     """An administrator unlocks an account (and resets its failure count)."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống được mở khóa tài khoản.")
     account = uow.session.scalar(select(Account).where(Account.username == username))
     if account is None:
@@ -197,7 +198,7 @@ def unlock_account(uow: UnitOfWork, *, actor: Actor, username: str) -> dict[str,
 
 def locked_accounts(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Accounts locked now (wrong passwords or inactivity), for administrators."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống xem tài khoản bị khóa.")
     rows = uow.session.scalars(select(Account).where(Account.locked_at.is_not(None))
                                .order_by(Account.locked_at.desc()))

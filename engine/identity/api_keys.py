@@ -19,6 +19,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Forbidden, Invalid, NotFound, RateLimited, Unauthenticated
 from engine.core.models import Agency, ApiCall, ApiKey
+from engine.core.permissions import KEY_GRANT, Kind, is_administrator
 from engine.core.uow import UnitOfWork
 
 SCOPES = ("procedures:read", "dossiers:submit", "dossiers:read", "tracking:read")
@@ -43,7 +44,7 @@ def create_key(
     rate_per_minute: int = 60,
 ) -> dict[str, Any]:
     """Create a key; the returned `key` is shown this once and never stored."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống được cấp khóa API.")
     unknown = sorted(set(scopes) - set(SCOPES))
     if not scopes or unknown or not name.strip() or not 1 <= rate_per_minute <= 10_000:
@@ -67,7 +68,7 @@ def create_key(
 
 def revoke_key(uow: UnitOfWork, *, actor: Actor, key_id: int) -> dict[str, Any]:
     """Revoke a key at once."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống được thu hồi khóa API.")
     key = uow.session.get(ApiKey, key_id)
     if key is None:
@@ -99,8 +100,8 @@ def authenticate_key(uow: UnitOfWork, *, token: str) -> KeyActor:
         wait = 60 if oldest is None else max(1, int((oldest - window).total_seconds()) + 1)
         raise RateLimited(f"Vượt giới hạn {key.rate_per_minute} lượt/phút của khóa API.", wait,
                           key.id)
-    actor = Actor(account_id=None, kind="integration", name=key.name,
-                  grants=frozenset({(key.agency_id, "integration")}),
+    actor = Actor(account_id=None, kind=Kind.INTEGRATION, name=key.name,
+                  grants=frozenset({(key.agency_id, KEY_GRANT)}),
                   scopes=frozenset(key.scopes))
     return KeyActor(actor=actor, key_id=key.id, scopes=frozenset(key.scopes))
 
@@ -116,7 +117,7 @@ def log_call(
 
 def list_keys(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Every key (never its secret), newest first, with its use in the last 24 hours."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống xem danh sách khóa API.")
     since = uow.clock.now() - timedelta(days=1)
     recent: dict[int, int] = {key_id: count for key_id, count in uow.session.execute(
@@ -132,7 +133,7 @@ def list_keys(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
 
 def calls(uow: UnitOfWork, *, actor: Actor, key_id: int, limit: int = 100) -> list[dict[str, Any]]:
     """The newest calls of a key, for administrators."""
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống xem nhật ký khóa API.")
     rows = uow.session.scalars(select(ApiCall).where(ApiCall.key_id == key_id)
                                .order_by(ApiCall.id.desc()).limit(limit))

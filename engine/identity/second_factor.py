@@ -9,18 +9,18 @@ from typing import Any
 from engine.core.actors import Actor
 from engine.core.errors import Forbidden, Invalid, Unauthenticated
 from engine.core.models import Account
+from engine.core.permissions import uses_second_factor
 from engine.core.uow import UnitOfWork
 from engine.identity import totp
 from engine.identity.accounts import second_factor_matches
 
 ISSUER = "motcua"
-ALLOWED_KINDS = ("officer", "admin")
 
 
 def _account(uow: UnitOfWork, actor: Actor) -> Account:
     if actor.account_id is None:
         raise Unauthenticated("Cần đăng nhập.")
-    if actor.kind not in ALLOWED_KINDS:
+    if not uses_second_factor(actor):
         raise Forbidden("Xác thực hai bước dành cho tài khoản cán bộ và quản trị.")
     account = uow.session.get(Account, actor.account_id)
     assert account is not None  # a logged-in actor has an account

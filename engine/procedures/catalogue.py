@@ -18,6 +18,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Forbidden, Invalid, NotFound
 from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
+from engine.core.permissions import is_admin_account, may_design, process_agencies
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
 from engine.procedures.package_runner import TestLimits, run_isolated
@@ -31,8 +32,6 @@ __all__ = [
     "procedure_detail",
 ]
 
-DESIGNER_ROLES = {"designer", "admin"}
-PROCESS_ROLES = {"designer", "reviewer", "approver"}  # who sees an agency's versions
 UNIT_LABELS = {
     "working_days": "ngày làm việc",
     "working_hours": "giờ làm việc",
@@ -103,12 +102,6 @@ def end_transaction(uow: UnitOfWork) -> None:
     session.rollback()
 
 
-def _may_design(actor: Actor, agency_id: int) -> bool:
-    return actor.kind == "system" or actor.kind == "admin" or bool(
-        actor.roles_in(agency_id) & DESIGNER_ROLES
-    )
-
-
 def import_package(
     uow: UnitOfWork,
     *,
@@ -134,7 +127,7 @@ def import_package(
     agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
     if agency is None:
         raise NotFound(f"Không có cơ quan mã {agency_code}.")
-    if not _may_design(actor, agency.id):
+    if not may_design(actor, agency.id):
         raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
     agency_id, agency_name = agency.id, agency.name
     end_transaction(uow)
@@ -332,8 +325,8 @@ def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     query = select(ProcedureVersion).join(Procedure).order_by(
         Procedure.code, Procedure.agency_id, ProcedureVersion.number.desc()
     )
-    if actor.kind != "admin":
-        agencies = [a for a in actor.agencies() if actor.roles_in(a) & PROCESS_ROLES]
+    if not is_admin_account(actor):
+        agencies = process_agencies(actor)
         if not agencies:
             raise Forbidden("Bạn không có quyền cấu hình thủ tục.")
         query = query.where(Procedure.agency_id.in_(agencies))

@@ -15,9 +15,10 @@ from bpmn.runtime import ProcessError, ProcessInstance, TaskNotWaiting
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, FormInvalid, NotFound
 from engine.core.models import ProcedureVersion, SandboxRun
+from engine.core.permissions import may_see_sandbox_run, may_see_versions
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
-from engine.procedures.versions import find_version, may_see
+from engine.procedures.versions import find_version
 
 HELD = "sandbox"  # timers of a run fire only when the designer says so
 
@@ -49,7 +50,7 @@ def start_run(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, num
               data: dict[str, Any]) -> dict[str, Any]:
     """Start a run with the start form's data (checked by the form, as for a dossier)."""
     version = find_version(uow, agency_code=agency_code, code=code, number=number)
-    if not may_see(actor, version):
+    if not may_see_versions(actor, version.procedure.agency_id):
         raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
     loaded = loaded_version(uow, version.id)
     _check(loaded.validator(loaded.compiled.start_form).validate_submission(data))
@@ -83,7 +84,7 @@ def _hold_timers(instance: ProcessInstance) -> None:
 
 def _run_of(uow: UnitOfWork, actor: Actor, run_id: int) -> SandboxRun:
     run = uow.session.get(SandboxRun, run_id)
-    if run is None or (run.account_id != actor.account_id and actor.kind != "admin"):
+    if run is None or not may_see_sandbox_run(actor, run.account_id):
         raise NotFound("Không có lượt chạy thử này.")
     return run
 
@@ -162,6 +163,6 @@ def suggested_start(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: st
                     number: int) -> dict[str, Any]:
     """Start data from the package's first test case, to prefill the start of a run."""
     version = find_version(uow, agency_code=agency_code, code=code, number=number)
-    if not may_see(actor, version):
+    if not may_see_versions(actor, version.procedure.agency_id):
         raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
     return dict(_suggestions(version.package)["start"])

@@ -33,12 +33,20 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.core.models import Account, Agency, Procedure, ProcedureVersion
+from engine.core.permissions import (
+    APPROVER,
+    DESIGNER,
+    REVIEWER,
+    breaks_four_eyes,
+    has_process_role,
+    is_system,
+    may_see_versions,
+)
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import end_transaction, import_package
 from forms import check_schema, render_form
 
-DESIGNER, REVIEWER, APPROVER = "designer", "reviewer", "approver"
 STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét", "approved": "Đã phê duyệt",
                  "published": "Đang áp dụng", "retired": "Ngừng áp dụng"}
 ACTIONS = ("submit", "review", "approve", "reject", "publish", "retire")
@@ -54,26 +62,15 @@ def find_version(uow: UnitOfWork, *, agency_code: str, code: str, number: int) -
     return version
 
 
-def _holds(actor: Actor, version: ProcedureVersion, role: str) -> bool:
-    return actor.kind in ("admin", "system") or actor.has_role(version.procedure.agency_id, role)
-
-
-def may_see(actor: Actor, version: ProcedureVersion) -> bool:
-    """Designers, reviewers and approvers of the version's agency, and administrators."""
-    agency = version.procedure.agency_id
-    return actor.kind in ("admin", "system") or bool(
-        actor.roles_in(agency) & {DESIGNER, REVIEWER, APPROVER})
-
-
 def _visible(uow: UnitOfWork, actor: Actor, agency_code: str, code: str, number: int) -> ProcedureVersion:
     version = find_version(uow, agency_code=agency_code, code=code, number=number)
-    if not may_see(actor, version):
+    if not may_see_versions(actor, version.procedure.agency_id):
         raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
     return version
 
 
 def _not_author(actor: Actor, version: ProcedureVersion, what: str) -> None:
-    if actor.kind != "system" and actor.account_id == version.created_by_id:
+    if breaks_four_eyes(actor, version.created_by_id):
         raise Forbidden(f"Nguyên tắc bốn mắt: người soạn phiên bản không được {what} chính "
                         "phiên bản của mình.")
 
@@ -104,7 +101,7 @@ def act(
     elif action == "publish":
         _publish(uow, actor, version, effective_from or now)
     else:
-        if not _holds(actor, version, APPROVER):
+        if not has_process_role(actor, version.procedure.agency_id, APPROVER):
             raise Forbidden("Chỉ người phê duyệt được ngừng áp dụng phiên bản.")
         _state(version, "published")
         version.status = "retired"
@@ -121,7 +118,7 @@ def act(
 
 
 def _submit(actor: Actor, version: ProcedureVersion) -> None:
-    if not _holds(actor, version, DESIGNER):
+    if not has_process_role(actor, version.procedure.agency_id, DESIGNER):
         raise Forbidden("Chỉ người thiết kế quy trình của cơ quan được gửi phiên bản đi xem xét.")
     _state(version, "draft")
     tests = version.test_results or {}
@@ -134,7 +131,7 @@ def _submit(actor: Actor, version: ProcedureVersion) -> None:
 
 
 def _review(actor: Actor, version: ProcedureVersion, decision: str, note: str) -> None:
-    if not _holds(actor, version, REVIEWER):
+    if not has_process_role(actor, version.procedure.agency_id, REVIEWER):
         raise Forbidden("Chỉ người xem xét của cơ quan được xem xét phiên bản.")
     _not_author(actor, version, "xem xét")
     _state(version, "in_review")
@@ -148,13 +145,13 @@ def _review(actor: Actor, version: ProcedureVersion, decision: str, note: str) -
 
 
 def _approve(actor: Actor, version: ProcedureVersion) -> None:
-    if not _holds(actor, version, APPROVER):
+    if not has_process_role(actor, version.procedure.agency_id, APPROVER):
         raise Forbidden("Chỉ người phê duyệt của cơ quan được phê duyệt phiên bản.")
     _not_author(actor, version, "phê duyệt")
     _state(version, "in_review")
     if version.reviewed_by_id is None:
         raise Conflict("Phiên bản chưa được xem xét.")
-    if actor.account_id == version.reviewed_by_id:
+    if breaks_four_eyes(actor, version.reviewed_by_id):
         raise Forbidden("Nguyên tắc bốn mắt: người đã xem xét không được tự phê duyệt.")
     version.status = "approved"
 
@@ -162,7 +159,9 @@ def _approve(actor: Actor, version: ProcedureVersion) -> None:
 def _reject(actor: Actor, version: ProcedureVersion, note: str) -> None:
     """A reviewer or approver sends a version in review (or approved, not yet published)
     back to its author as a draft, saying why."""
-    if not (_holds(actor, version, REVIEWER) or _holds(actor, version, APPROVER)):
+    agency_id = version.procedure.agency_id
+    if not (has_process_role(actor, agency_id, REVIEWER)
+            or has_process_role(actor, agency_id, APPROVER)):
         raise Forbidden("Chỉ người xem xét hoặc người phê duyệt được trả lại phiên bản.")
     _not_author(actor, version, "trả lại")
     _state(version, "in_review", "approved")
@@ -174,15 +173,15 @@ def _reject(actor: Actor, version: ProcedureVersion, note: str) -> None:
 
 
 def _publish(uow: UnitOfWork, actor: Actor, version: ProcedureVersion, effective: datetime) -> None:
-    if actor.kind == "system":
+    if is_system(actor):
         _state(version, "draft", "approved")
     else:
-        if not _holds(actor, version, APPROVER):
+        if not has_process_role(actor, version.procedure.agency_id, APPROVER):
             raise Forbidden("Chỉ người phê duyệt mới được công bố phiên bản.")
         _not_author(actor, version, "công bố")
         _state(version, "approved")
     now = uow.clock.now()
-    if effective < now.replace(second=0, microsecond=0) and actor.kind != "system":
+    if effective < now.replace(second=0, microsecond=0) and not is_system(actor):
         raise Invalid("Ngày hiệu lực không được ở quá khứ.")
     if effective <= now:
         for old in uow.session.scalars(select(ProcedureVersion).where(
@@ -191,7 +190,7 @@ def _publish(uow: UnitOfWork, actor: Actor, version: ProcedureVersion, effective
             old.status = "retired"
     version.status = "published"
     version.published_at, version.published_by_id = now, actor.account_id
-    version.effective_from = effective if actor.kind == "system" else max(effective, now)
+    version.effective_from = effective if is_system(actor) else max(effective, now)
     version.procedure.name = loaded_version(uow, version.id).compiled.manifest["name"]
 
 

@@ -14,6 +14,7 @@ from engine.core.actors import Actor
 from engine.core.clock import VN_TZ, local_iso
 from engine.core.errors import Forbidden
 from engine.core.models import Account, AuditEntry
+from engine.core.permissions import is_administrator
 from engine.core.uow import UnitOfWork
 
 PAGE = 50
@@ -51,7 +52,7 @@ class AuditFilter:
 
 
 def _admin(actor: Actor) -> None:
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống xem nhật ký kiểm toán.")
 
 

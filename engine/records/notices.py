@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table, insert, select
 
 from engine.core.clock import VN_TZ
 from engine.core.models import Account, Dossier, Notification
-from engine.core.statuses import STATUS_LABELS
+from engine.core.statuses import STATUS_LABELS, Status
 
 _NOTIFICATIONS = cast(Table, Notification.__table__)
 _OWNERS = (select(Dossier.id, Dossier.code, Account.id.label("account_id"), Account.email,
@@ -40,13 +40,14 @@ TEXTS = {
                 "Hồ sơ {code} bị từ chối. Lý do: {note}"),
     "withdrawn": ("Hồ sơ {code} đã được rút", "Bạn đã rút hồ sơ {code}."),
 }
-STATUS_TEXTS = {
-    3: ("Hồ sơ {code} không được tiếp nhận", "Hồ sơ {code} không được tiếp nhận; xem lý do "
-                                             "trong mục Hồ sơ của tôi."),
-    9: ("Hồ sơ {code} đã có kết quả", "Hồ sơ {code} đã giải quyết xong; mời bạn nhận kết quả "
-                                      "(tải về nếu có bản điện tử) và đánh giá mức độ hài lòng."),
-    10: ("Hồ sơ {code} đã trả kết quả", "Hồ sơ {code} đã trả kết quả. Cảm ơn bạn; mời bạn "
-                                        "đánh giá mức độ hài lòng."),
+STATUS_TEXTS: dict[int, tuple[str, str]] = {
+    Status.NOT_RECEIVED: ("Hồ sơ {code} không được tiếp nhận",
+                          "Hồ sơ {code} không được tiếp nhận; xem lý do trong mục Hồ sơ của tôi."),
+    Status.DONE: ("Hồ sơ {code} đã có kết quả",
+                  "Hồ sơ {code} đã giải quyết xong; mời bạn nhận kết quả (tải về nếu có bản điện "
+                  "tử) và đánh giá mức độ hài lòng."),
+    Status.RETURNED: ("Hồ sơ {code} đã trả kết quả",
+                      "Hồ sơ {code} đã trả kết quả. Cảm ơn bạn; mời bạn đánh giá mức độ hài lòng."),
 }
 
 

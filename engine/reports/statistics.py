@@ -30,14 +30,14 @@ from engine.core.actors import Actor
 from engine.core.clock import VN_TZ
 from engine.core.errors import Forbidden, Invalid, NotFound
 from engine.core.models import Agency, Dossier, Procedure, ProcedureVersion, Task
+from engine.core.permissions import is_administrator, led_agencies, may_read_reports, may_see_step_times
+from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.handover import LEADER_ROLE
-from engine.procedures.versions import find_version, may_see
+from engine.procedures.versions import find_version
 
 CHANNELS = ("online", "desk", "post")
-REFUSED_STATUSES = (3,)  # not received (refusals after processing end with outcome "refused")
-WITHDRAWN_STATUS = 7
-SUPPLEMENT_STATUS = 5
+# Not received (refusals after processing end with outcome "refused").
+REFUSED_STATUSES = (Status.NOT_RECEIVED,)
 MAX_DAYS = 366
 
 
@@ -135,9 +135,8 @@ class Row:
 def reportable_agencies(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, str]]:
     """The agencies whose reports an actor may read (code and name)."""
     query = select(Agency).order_by(Agency.code)
-    if actor.kind not in ("admin", "system"):
-        led = [agency for agency, role in actor.grants if role == LEADER_ROLE]
-        query = query.where(Agency.id.in_(led))
+    if not is_administrator(actor):
+        query = query.where(Agency.id.in_(led_agencies(actor)))
     return [{"code": a.code, "name": a.name} for a in uow.session.scalars(query)]
 
 
@@ -148,10 +147,10 @@ def scope_of(uow: UnitOfWork, actor: Actor, agency_code: str | None) -> list[Age
         agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
         if agency is None:
             raise NotFound(f"Không có cơ quan mã {agency_code}.")
-        if actor.kind not in ("admin", "system") and not actor.has_role(agency.id, LEADER_ROLE):
+        if not may_read_reports(actor, agency.id):
             raise Forbidden("Chỉ lãnh đạo cơ quan và quản trị hệ thống xem báo cáo của cơ quan.")
         return _with_sub_units(uow, agency)
-    if actor.kind not in ("admin", "system"):
+    if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống xem báo cáo toàn tỉnh.")
     return list(uow.session.scalars(select(Agency).order_by(Agency.code)))
 
@@ -186,14 +185,14 @@ def _rules(uow: UnitOfWork, period: Period) -> dict[str, Any]:
     d = Dossier
     opens, closes = period.opens, period.closes
     ended_in = and_(d.ended_at >= opens, d.ended_at < closes)
-    resolved = and_(ended_in, d.status.not_in((*REFUSED_STATUSES, WITHDRAWN_STATUS)))
+    resolved = and_(ended_in, d.status.not_in((*REFUSED_STATUSES, Status.WITHDRAWN)))
     late = and_(resolved, or_(and_(d.due_at.is_not(None), d.ended_at > d.due_at),
                               d.supplement_rounds > 1))
     early = and_(resolved, ~late, d.due_at.is_not(None),
                  _vn_date(uow, d.ended_at) < _vn_date(uow, d.due_at))
     still_open = and_(or_(d.ended_at.is_(None), d.ended_at >= closes),
                       d.received_at.is_not(None), d.received_at < closes)
-    paused = and_(still_open, d.status == SUPPLEMENT_STATUS,
+    paused = and_(still_open, d.status == Status.SUPPLEMENT,
                   d.supplement_requested_at.is_not(None), d.supplement_requested_at < closes)
     past = and_(still_open, ~paused, d.due_at.is_not(None), d.due_at < closes)
     timed = and_(resolved, d.received_at.is_not(None))
@@ -204,7 +203,7 @@ def _rules(uow: UnitOfWork, period: Period) -> dict[str, Any]:
         "within": and_(still_open, ~paused, ~past), "past": past, "paused": paused,
         "refused": and_(ended_in, or_(d.status.in_(REFUSED_STATUSES),
                                       and_(resolved, d.outcome == "refused"))),
-        "withdrawn": and_(ended_in, d.status == WITHDRAWN_STATUS),
+        "withdrawn": and_(ended_in, d.status == Status.WITHDRAWN),
         "returned": and_(d.returned_at >= opens, d.returned_at < closes),
         "extensions": and_(d.extended_at >= opens, d.extended_at < closes),
         "_resolved": resolved, "_timed": timed,
@@ -308,7 +307,7 @@ def step_times(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, nu
     median and 90th-percentile hours from creation to completion, and the share completed
     after their due time — from the task history of the version's dossiers."""
     version = find_version(uow, agency_code=agency_code, code=code, number=number)
-    if not (may_see(actor, version) or actor.has_role(version.procedure.agency_id, LEADER_ROLE)):
+    if not may_see_step_times(actor, version.procedure.agency_id):
         raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
     query = (select(Task.bpmn_id, Task.created_at, Task.completed_at, Task.due_at)
              .join(Dossier, Task.dossier_id == Dossier.id)

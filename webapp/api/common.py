@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, request
 
 from engine.core.actors import Actor
 from engine.core.errors import Invalid
+from engine.core.permissions import is_identified
 from forms import nesting_depth
 from webapp.context import current_actor
 from webapp.errors import NonFiniteNumber
@@ -54,7 +55,7 @@ def json_body() -> dict[str, Any]:
 def signed_in() -> Actor:
     """The caller, who must be signed in (or an integration's key): else 401."""
     actor = current_actor()
-    if actor.account_id is None and actor.kind != "integration":
+    if not is_identified(actor):
         abort(401)
     return actor
 

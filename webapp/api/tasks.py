@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from engine.core.errors import Invalid
+from engine.core.permissions import SPECIALIST
 from engine.dossiers import actions, tasks
 from engine.dossiers.inbox import inbox
 from webapp.api.common import bp, json_body, signed_in
@@ -84,7 +85,7 @@ def consult(task_id: int) -> tuple[Response, int]:
         return jsonify(actions.consult(
             work, actor=actor, task_id=task_id, agency_code=str(body.get("agency", "")),
             question=str(body.get("question", "")), days=days,
-            role=str(body.get("role") or "chuyen_vien"))), 201
+            role=str(body.get("role") or SPECIALIST))), 201
 
 
 @bp.post("/tasks/<int:task_id>/send-back")
