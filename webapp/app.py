@@ -11,6 +11,7 @@ from flask import Flask
 
 from engine.applicants.citizens import DEFAULT_RATING_LABELS
 from engine.applicants.payments import NullPaymentGateway
+from engine.core.statuses import Status
 from engine.wiring import Platform
 from webapp.errors import StrictJSONProvider
 from webapp.security import SESSION_POLICY
@@ -75,6 +76,7 @@ def _install_views(app: Flask) -> None:
 
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.globals["URGENCY"] = URGENCY_LABELS
+    app.jinja_env.globals["Status"] = Status  # templates name the national codes
     security.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
