@@ -192,6 +192,12 @@ def may_read_reports(actor: Actor, agency_id: int) -> bool:
     return is_administrator(actor) or leads(actor, agency_id)
 
 
+def may_read_tracking_book(actor: Actor, agency_id: int) -> bool:
+    """The agency's tracking book (sổ theo dõi hồ sơ): anyone holding a grant in the agency
+    (its officers, its API keys), and administrators."""
+    return is_administrator(actor) or agency_id in actor.agencies()
+
+
 # --- Procedure versions ----------------------------------------------------------------
 
 

@@ -99,6 +99,9 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
     (p.may_hand_over, (A,), {"admin", "system", "leader"}),
     (p.may_read_reports, (A,), {"admin", "system", "leader"}),
     (p.may_read_reports, (B,), {"admin", "system", "other_agency"}),
+    (p.may_read_tracking_book, (A,), {"admin", "system", "key_read", "key_submit"}
+     | OFFICERS_OF_A),
+    (p.may_read_tracking_book, (B,), {"admin", "system", "other_agency"}),
     (p.may_design, (A,), {"admin", "system", "designer", "agency_admin"}),
     (p.may_design, (B,), {"admin", "system"}),
     (p.has_process_role, (A, p.REVIEWER), {"admin", "system", "reviewer"}),
