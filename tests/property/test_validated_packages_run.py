@@ -77,7 +77,6 @@ def _refused(folder: Path) -> bool:
 VALID = [p for p in SHIPPED if not _refused(p)]
 BROKEN = [p for p in SHIPPED if _refused(p)]
 MAX_ENGINE_STEPS = 80
-HANDOVER_STATUS = 9
 _codes = itertools.count(1)
 
 # Failures the property found, pinned so they are tried first on every run (see the
@@ -252,7 +251,7 @@ def _drive(platform: Platform, clock: FixedClock, run: EngineRun, case: dict[str
         # (national status 1) and hand-over of the result (status 9), by dossier code.
         info = compiled.tasks.get(task.bpmn_id)
         declared_here = info.status if info is not None else None
-        stage = {Status.REGISTERED: "receive", HANDOVER_STATUS: "return"}.get(
+        stage = {Status.REGISTERED: "receive", Status.DONE: "return"}.get(
             declared_here) if declared_here == status else None
         at_desk = stage is not None and info is not None and declared.count(info.status) == 1
         data = supplies[task.bpmn_id].pop(0)

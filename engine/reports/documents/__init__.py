@@ -22,6 +22,7 @@ from engine.core.actors import Actor
 from engine.core.clock import VN_TZ
 from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Account, Agency, Attachment, DeadlineChange, Dossier, Event, Province, Task
+from engine.core.permissions import may_read_tracking_book
 from engine.core.statuses import STATUS_LABELS
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
@@ -235,7 +236,7 @@ def render_tracking_book(
     agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
     if agency is None:
         raise NotFound(f"Không có cơ quan mã {agency_code}.")
-    if actor.kind not in ("admin", "system") and agency.id not in actor.agencies():
+    if not may_read_tracking_book(actor, agency.id):
         raise Forbidden("Chỉ cán bộ của cơ quan được xem sổ theo dõi hồ sơ.")
     low = datetime.combine(start, time(0), VN_TZ)
     high = datetime.combine(end, time(0), VN_TZ) + timedelta(days=1)
