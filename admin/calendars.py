@@ -9,9 +9,8 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from admin.common import administrator, bp, uow
-from engine.core.errors import ServiceError
-from engine.dossiers import deadlines
-from engine.legal_clock import calendars
+from engine import dossiers, legal_clock
+from engine.core import ServiceError
 
 
 @bp.get("/lich")
@@ -19,11 +18,11 @@ def calendar_page() -> str:
     """A province's calendar overrides for a year, with forms to add and remove days."""
     administrator()
     with uow() as work:
-        provinces = calendars.list_provinces(work)
+        provinces = legal_clock.list_provinces(work)
         province = request.args.get("tinh") or (provinces[0] if provinces else "")
         year = request.args.get("nam", type=int) or work.clock.now().year
         year = min(max(year, 1900), 2200)
-        days = calendars.list_days(work, province=province, year=year) if province else []
+        days = legal_clock.list_days(work, province=province, year=year) if province else []
     return render_template("admin_calendar.html", provinces=provinces, province=province,
                            year=year, days=days)
 
@@ -37,8 +36,8 @@ def calendar_change() -> Response:
     try:
         day = date.fromisoformat(request.form.get("day", ""))
         with uow() as work:
-            result = deadlines.set_calendar_day(work, actor=actor, province=province, day=day,
-                                                kind=kind, reason=request.form.get("reason", ""))
+            result = dossiers.set_calendar_day(work, actor=actor, province=province, day=day,
+                                               kind=kind, reason=request.form.get("reason", ""))
     except ValueError:
         flash("Ngày không hợp lệ.", "error")
     except ServiceError as exc:

@@ -9,9 +9,7 @@ from flask import Blueprint, abort, current_app, g
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from engine.core.actors import Actor
-from engine.core.permissions import is_admin_account, is_staff
-from engine.core.uow import UnitOfWork
+from engine.core import Actor, UnitOfWork, is_admin_account, is_staff
 from engine.wiring import Platform
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri", template_folder="templates",

@@ -10,11 +10,8 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from werkzeug.wrappers import Response
 
 from admin.common import bp, diagram_data, staff, uow
-from engine.core.clock import VN_TZ
-from engine.core.errors import ServiceError
-from engine.procedures import catalogue as procedures
-from engine.procedures import versions as lifecycle
-from engine.reports import statistics as reports
+from engine import procedures, reports
+from engine.core import VN_TZ, ServiceError
 
 LIFECYCLE = {"gui-xem-xet": "submit", "xem-xet": "review", "phe-duyet": "approve",
              "tra-lai": "reject", "cong-bo": "publish", "ngung": "retire"}
@@ -65,7 +62,7 @@ def version_page(agency: str, code: str, number: int) -> str:
     deadline beside it, the package tests, and the actions of its life."""
     actor = staff()
     with uow() as work:
-        bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
+        bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
     return render_template("admin_version.html", v=bench, actor=actor,
                            bench_json=diagram_data(bench))
 
@@ -82,9 +79,9 @@ def version_step(agency: str, code: str, number: int, step: str) -> Response:
         effective = form.get("effective_from", "")
         when = datetime.fromisoformat(effective).replace(tzinfo=VN_TZ) if effective else None
         with uow() as work:
-            lifecycle.act(work, actor=actor, agency_code=agency, code=code, number=number,
-                          action=action, decision=form.get("decision", ""),
-                          note=form.get("note", "")[:4000], effective_from=when)
+            procedures.act_on_version(work, actor=actor, agency_code=agency, code=code, number=number,
+                                      action=action, decision=form.get("decision", ""),
+                                      note=form.get("note", "")[:4000], effective_from=when)
     except ValueError:
         flash("Ngày hiệu lực không hợp lệ.", "error")
     except ServiceError as exc:
@@ -101,7 +98,7 @@ def step_times_page(agency: str, code: str, number: int) -> str:
     actor = staff()
     with uow() as work:
         times = reports.step_times(work, actor=actor, agency_code=agency, code=code, number=number)
-        bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
+        bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
     return render_template("admin_step_times.html", v=bench, times=times,
                            bench_json=diagram_data(bench, report={"problems": []},
                                                     steps=times["steps"]))
@@ -116,8 +113,8 @@ def diff_page(agency: str, code: str, number: int) -> str:
         abort(400, description="Chọn phiên bản để so sánh (voi).")
     before, after = sorted((other, number))
     with uow() as work:
-        changes = lifecycle.diff(work, actor=actor, agency_code=agency, code=code,
-                                 before=before, after=after)
+        changes = procedures.diff_versions(work, actor=actor, agency_code=agency, code=code,
+                                           before=before, after=after)
     return render_template("admin_diff.html", d=changes, agency=agency, code=code, number=number)
 
 
@@ -127,13 +124,13 @@ def form_editor(agency: str, code: str, number: int, form: str) -> str:
     a new draft version."""
     actor = staff()
     with uow() as work:
-        bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
+        bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
     path = f"forms/{form}"
     if path not in bench["forms"]:
         abort(404)
     text = bench["forms"][path]
     return render_template("admin_form_editor.html", v=bench, form=form, text=text,
-                           preview=lifecycle.preview_form(text))
+                           preview=procedures.preview_form(text))
 
 
 @bp.post("/xem-truoc-bieu-mau")
@@ -142,7 +139,7 @@ def form_preview() -> Response:
     staff()
     body = request.get_json(silent=True)
     schema = body.get("schema") if isinstance(body, dict) else None
-    return jsonify(lifecycle.preview_form(schema if isinstance(schema, str) else ""))
+    return jsonify(procedures.preview_form(schema if isinstance(schema, str) else ""))
 
 
 @bp.get("/thu-tuc/<agency>/<code>/<int:number>/sua")
@@ -151,7 +148,7 @@ def modeler_page(agency: str, code: str, number: int) -> str:
     and gateway conditions; saving makes a new draft version."""
     actor = staff()
     with uow() as work:
-        bench = lifecycle.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
+        bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
     return render_template("admin_modeler.html", v=bench, bench_json=diagram_data(bench),
                            forms=sorted(name.removeprefix("forms/") for name in bench["forms"]))
 
@@ -168,8 +165,8 @@ def save_draft(agency: str, code: str, number: int) -> tuple[Response, int]:
         return jsonify({"error": "Cần 'files': {đường dẫn: nội dung}."}), 400
     try:
         with uow() as work:
-            report, created = lifecycle.save_as_draft(work, actor=actor, agency_code=agency,
-                                                      code=code, number=number, changes=files)
+            report, created = procedures.save_as_draft(work, actor=actor, agency_code=agency,
+                                                       code=code, number=number, changes=files)
     except ServiceError as exc:
         return jsonify({"error": exc.message}), exc.status
     page = (url_for("admin.version_page", agency=agency, code=code, number=created["number"])

@@ -10,11 +10,8 @@ from typing import Any
 from flask import abort, flash, render_template, request
 
 from admin.common import bp, staff, uow
-from engine.core.clock import VN_TZ
-from engine.core.permissions import is_admin_account
-from engine.reports import dashboard, indicators
-from engine.reports import exports as report_export
-from engine.reports import statistics as reports
+from engine import reports
+from engine.core import VN_TZ, is_admin_account
 
 
 @bp.get("/bao-cao")
@@ -35,15 +32,15 @@ def report_page() -> str | tuple[str, int]:
         with uow() as work:
             report = reports.statistics_report(work, actor=actor, period=reports.Period(start, end),
                                                agency_code=agency or None)
-            found = (indicators.indicators(work, actor=actor, agency_code=agency, start=start,
-                                           end=end) if agency else None)
+            found = (reports.service_indicators(work, actor=actor, agency_code=agency, start=start,
+                                                end=end) if agency else None)
     except ValueError:
         flash("Ngày phải có dạng NNNN-TT-NN.", "error")
         return render_template("admin_report.html", report=None, found=None, agencies=agencies,
                                agency=agency, start=today.replace(day=1), end=today,
-                               columns=report_export.COLUMNS), 400
+                               columns=reports.EXPORT_COLUMNS), 400
     return render_template("admin_report.html", report=report, found=found, agencies=agencies,
-                           agency=agency, start=start, end=end, columns=report_export.COLUMNS)
+                           agency=agency, start=start, end=end, columns=reports.EXPORT_COLUMNS)
 
 
 @bp.get("/bang-dieu-khien")
@@ -57,7 +54,7 @@ def dashboard_page() -> str:
         if not agencies:
             abort(403, description="Bảng điều khiển dành cho lãnh đạo cơ quan và quản trị hệ thống.")
         agency = request.args.get("co_quan", "" if is_admin_account(actor) else agencies[0]["code"])
-        board = dashboard.dashboard(work, actor=actor, agency_code=agency or None, today=today)
+        board = reports.leader_dashboard(work, actor=actor, agency_code=agency or None, today=today)
     return render_template("admin_dashboard.html", charts=_charts(board), agencies=agencies,
                            agency=agency)
 

@@ -9,9 +9,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from admin.common import bp, diagram_data, staff, uow
-from engine.core.errors import ServiceError
-from engine.procedures import sandbox
-from engine.procedures import versions as lifecycle
+from engine import procedures
+from engine.core import ServiceError
 
 
 @bp.route("/thu-tuc/<agency>/<code>/<int:number>/chay-thu", methods=["GET", "POST"])
@@ -27,8 +26,8 @@ def sandbox_start(agency: str, code: str, number: int) -> str | Response | tuple
             if not isinstance(data, dict):
                 raise ValueError
             with uow() as work:
-                run = sandbox.start_run(work, actor=actor, agency_code=agency, code=code,
-                                        number=number, data=data)
+                run = procedures.start_sandbox_run(work, actor=actor, agency_code=agency, code=code,
+                                                   number=number, data=data)
             return redirect(url_for("admin.sandbox_page", run_id=run["id"]), 303)
         except ValueError:
             error = "Dữ liệu phải là một đối tượng JSON."
@@ -36,8 +35,8 @@ def sandbox_start(agency: str, code: str, number: int) -> str | Response | tuple
             error = _explain(exc)
     else:
         with uow() as work:
-            text = json.dumps(sandbox.suggested_start(work, actor=actor, agency_code=agency,
-                                                      code=code, number=number),
+            text = json.dumps(procedures.suggested_start(work, actor=actor, agency_code=agency,
+                                                         code=code, number=number),
                               ensure_ascii=False, indent=2)
     page = render_template("admin_sandbox_start.html", agency=agency, code=code, number=number,
                            text=text, error=error)
@@ -57,9 +56,9 @@ def sandbox_page(run_id: int, error: str = "") -> str:
     """A test run: the path so far on the diagram, each waiting task with its data, timers."""
     actor = staff()
     with uow() as work:
-        run = sandbox.show_run(work, actor=actor, run_id=run_id)
-        bench = lifecycle.workbench(work, actor=actor, agency_code=run["agency"],
-                                    code=run["code"], number=run["number"])
+        run = procedures.show_sandbox_run(work, actor=actor, run_id=run_id)
+        bench = procedures.workbench(work, actor=actor, agency_code=run["agency"],
+                                     code=run["code"], number=run["number"])
     return render_template("admin_sandbox.html", run=run, v=bench, error=error,
                            bench_json=diagram_data(
                                bench, report={"problems": []}, path=run["path"],
@@ -77,7 +76,8 @@ def sandbox_step(run_id: int, task_id: str) -> str | Response | tuple[str, int]:
         if not isinstance(data, dict):
             raise ValueError
         with uow() as work:
-            sandbox.complete_step(work, actor=actor, run_id=run_id, task_id=task_id[:64], data=data)
+            procedures.complete_sandbox_step(work, actor=actor, run_id=run_id,
+                                             task_id=task_id[:64], data=data)
     except ValueError:
         return sandbox_page(run_id, error="Dữ liệu phải là một đối tượng JSON."), 422
     except ServiceError as exc:
@@ -91,7 +91,7 @@ def sandbox_timer(run_id: int, timer_id: str) -> Response:
     actor = staff()
     try:
         with uow() as work:
-            sandbox.fire_timer(work, actor=actor, run_id=run_id, timer_id=timer_id[:64])
+            procedures.fire_sandbox_timer(work, actor=actor, run_id=run_id, timer_id=timer_id[:64])
     except ServiceError as exc:
         flash(exc.message, "error")
     return redirect(url_for("admin.sandbox_page", run_id=run_id), 303)

@@ -10,12 +10,9 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from admin.common import administrator, bp, uow
-from engine.core.errors import ServiceError
-from engine.dossiers import timers
-from engine.identity import accounts, api_keys
-from engine.procedures import catalogue as procedures
-from engine.records import audit_search as audit_log
-from engine.records.audit_search import AuditFilter
+from engine import dossiers, identity, procedures, records
+from engine.core import ServiceError
+from engine.records import AuditFilter
 
 
 @bp.get("/nhat-ky")
@@ -32,8 +29,8 @@ def audit_page() -> str:
         flash("Ngày phải có dạng NNNN-TT-NN.", "error")
         filters = AuditFilter()
     with uow() as work:
-        page = audit_log.search(work, actor=actor, filters=filters)
-    return render_template("admin_audit.html", page=page, args=args, labels=audit_log.LABELS,
+        page = records.search_audit(work, actor=actor, filters=filters)
+    return render_template("admin_audit.html", page=page, args=args, labels=records.AUDIT_LABELS,
                            chain=None)
 
 
@@ -42,9 +39,9 @@ def audit_check() -> str:
     """Walk the whole hash chain now and say whether it holds."""
     actor = administrator()
     with uow() as work:
-        chain = audit_log.check_chain(work, actor=actor)
-        page = audit_log.search(work, actor=actor)
-    return render_template("admin_audit.html", page=page, args={}, labels=audit_log.LABELS,
+        chain = records.check_chain(work, actor=actor)
+        page = records.search_audit(work, actor=actor)
+    return render_template("admin_audit.html", page=page, args={}, labels=records.AUDIT_LABELS,
                            chain=chain)
 
 
@@ -58,11 +55,11 @@ def keys_page() -> str:
     actor = administrator()
     shown = request.args.get("khoa", type=int)
     with uow() as work:
-        keys = api_keys.list_keys(work, actor=actor)
-        key_calls = api_keys.calls(work, actor=actor, key_id=shown) if shown else None
+        keys = identity.list_api_keys(work, actor=actor)
+        key_calls = identity.api_key_calls(work, actor=actor, key_id=shown) if shown else None
         agencies = procedures.list_agencies(work)
     return render_template("admin_keys.html", keys=keys, calls=key_calls, shown=shown,
-                           agencies=agencies, scopes=api_keys.SCOPES, created=None)
+                           agencies=agencies, scopes=identity.API_SCOPES, created=None)
 
 
 @bp.post("/khoa-api")
@@ -73,7 +70,7 @@ def keys_create() -> str | tuple[str, int]:
     rate = form.get("rate_per_minute", "").strip()
     try:
         with uow() as work:
-            created = api_keys.create_key(
+            created = identity.create_api_key(
                 work, actor=actor, name=form.get("name", "")[:200],
                 agency_code=form.get("agency", ""), scopes=form.getlist("scopes"),
                 rate_per_minute=int(rate) if rate.isdigit() and len(rate) < 7 else 0)
@@ -81,10 +78,10 @@ def keys_create() -> str | tuple[str, int]:
         flash(exc.message, "error")
         created = None
     with uow() as work:
-        keys = api_keys.list_keys(work, actor=actor)
+        keys = identity.list_api_keys(work, actor=actor)
         agencies = procedures.list_agencies(work)
     page = render_template("admin_keys.html", keys=keys, calls=None, shown=None,
-                           agencies=agencies, scopes=api_keys.SCOPES, created=created)
+                           agencies=agencies, scopes=identity.API_SCOPES, created=created)
     return page if created else (page, 422)
 
 
@@ -94,7 +91,7 @@ def keys_revoke(key_id: int) -> Response:
     actor = administrator()
     try:
         with uow() as work:
-            api_keys.revoke_key(work, actor=actor, key_id=key_id)
+            identity.revoke_api_key(work, actor=actor, key_id=key_id)
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -107,7 +104,7 @@ def locked_page() -> str:
     """Accounts locked now, with an unlock button each."""
     actor = administrator()
     with uow() as work:
-        locked = accounts.locked_accounts(work, actor=actor)
+        locked = identity.locked_accounts(work, actor=actor)
     return render_template("admin_locked.html", locked=locked)
 
 
@@ -117,7 +114,7 @@ def unlock(username: str) -> Response:
     actor = administrator()
     try:
         with uow() as work:
-            accounts.unlock_account(work, actor=actor, username=username[:100])
+            identity.unlock_account(work, actor=actor, username=username[:100])
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -131,8 +128,8 @@ def timers_page() -> str:
     last error and a button to try again now."""
     actor = administrator()
     with uow() as work:
-        failing = timers.failing_timers(work, actor=actor)
-    return render_template("admin_timers.html", failing=failing, attempts=timers.MAX_ATTEMPTS)
+        failing = dossiers.failing_timers(work, actor=actor)
+    return render_template("admin_timers.html", failing=failing, attempts=dossiers.TIMER_MAX_ATTEMPTS)
 
 
 @bp.post("/hen-gio-loi/<int:timer_id>/chay-lai")
@@ -141,7 +138,7 @@ def timer_retry(timer_id: int) -> Response:
     actor = administrator()
     try:
         with uow() as work:
-            done = timers.retry_timer(work, actor=actor, timer_id=timer_id)
+            done = dossiers.retry_timer(work, actor=actor, timer_id=timer_id)
     except ServiceError as exc:
         flash(exc.message, "error")
     else:

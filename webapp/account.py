@@ -10,11 +10,19 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from engine.core.actors import Actor
-from engine.core.errors import FormInvalid, Invalid, SecondFactorRequired, ServiceError, Unauthenticated
-from engine.core.permissions import is_citizen, is_officer, uses_second_factor
-from engine.identity import passwords, second_factor, sessions
-from engine.identity.accounts import authenticate
+from engine import identity
+from engine.core import (
+    Actor,
+    FormInvalid,
+    Invalid,
+    SecondFactorRequired,
+    ServiceError,
+    Unauthenticated,
+    is_citizen,
+    is_officer,
+    uses_second_factor,
+)
+from engine.identity import authenticate
 from webapp.context import client_address, current_actor, uow
 from webapp.security import begin_login, hold_token, log_out, safe_next, session_token
 
@@ -56,13 +64,13 @@ def second_factor_page() -> str | Response | tuple[str, int]:
     target = safe_next(request.args.get("next"), "") or None
     token = session_token()
     if not g.pending_second_factor or token is None:
-        flash(sessions.EXPIRED if g.session_expired else "Hãy đăng nhập trước.", "error")
+        flash(identity.SESSION_EXPIRED if g.session_expired else "Hãy đăng nhập trước.", "error")
         return redirect(url_for("account.login"), 303)
     if request.method == "GET":
         return render_template("second_factor.html", error=None, next=target)
     try:
         with uow() as work:
-            new_token, actor = sessions.confirm_second_factor(
+            new_token, actor = identity.confirm_second_factor(
                 work, token=token, code=request.form.get("code", "")[:FIELD],
                 policy=current_app.config["SESSION_POLICY"])
     except Unauthenticated as exc:
@@ -98,9 +106,9 @@ def _overview_page(password_errors: list[dict[str, Any]] | None = None,
                    enrolment: dict[str, str] | None = None, totp_error: str | None = None) -> str:
     actor = _signed_in()
     with uow() as work:
-        open_sessions = sessions.open_sessions(work, actor=actor, token=session_token(),
+        open_sessions = identity.open_sessions(work, actor=actor, token=session_token(),
                                                policy=current_app.config["SESSION_POLICY"])
-        totp = (second_factor.status(work, actor=actor)
+        totp = (identity.second_factor_status(work, actor=actor)
                 if uses_second_factor(actor) else None)
     qr = None
     if enrolment:
@@ -108,7 +116,7 @@ def _overview_page(password_errors: list[dict[str, Any]] | None = None,
             scale=4, title="Mã QR đăng ký xác thực hai bước"))
     return render_template("account.html", actor=actor, sessions=open_sessions, totp=totp,
                            password_errors=password_errors or [], enrolment=enrolment, qr=qr,
-                           totp_error=totp_error, policy=passwords.POLICY)
+                           totp_error=totp_error, policy=identity.PASSWORD_POLICY)
 
 
 @bp.post("/tai-khoan/mat-khau")
@@ -117,7 +125,7 @@ def change_password() -> str | Response | tuple[str, int]:
     actor = _signed_in()
     try:
         with uow() as work:
-            done = passwords.change_password(
+            done = identity.change_password(
                 work, actor=actor, current=request.form.get("current", "")[:FIELD],
                 new=request.form.get("new_password", "")[:FIELD + 1],
                 confirm=request.form.get("confirm", "")[:FIELD + 1], keep_token=session_token())
@@ -132,7 +140,7 @@ def logout_everywhere() -> Response:
     """End my sessions on every other browser."""
     actor = _signed_in()
     with uow() as work:
-        done = sessions.log_out_everywhere(work, actor=actor, token=session_token())
+        done = identity.log_out_everywhere(work, actor=actor, token=session_token())
     flash(f"Đã đăng xuất khỏi {done['ended']} phiên đăng nhập khác.", "success")
     return redirect(url_for("account.overview"), 303)
 
@@ -145,12 +153,12 @@ def totp_step(step: str) -> str | Response | tuple[str, int]:
     try:
         with uow() as work:
             if step == "bat-dau":
-                return _overview_page(enrolment=second_factor.begin_enrolment(work, actor=actor))
+                return _overview_page(enrolment=identity.begin_enrolment(work, actor=actor))
             if step == "xac-nhan":
-                second_factor.confirm_enrolment(work, actor=actor, code=code)
+                identity.confirm_enrolment(work, actor=actor, code=code)
                 flash("Đã bật xác thực hai bước.", "success")
             elif step == "tat":
-                second_factor.disable(work, actor=actor, code=code)
+                identity.disable_second_factor(work, actor=actor, code=code)
                 flash("Đã tắt xác thực hai bước.", "success")
             else:
                 abort(404)
@@ -165,8 +173,8 @@ def forgot() -> str | tuple[str, int]:
     if request.method == "GET":
         return render_template("forgot.html", sent=False)
     with uow() as work:
-        passwords.request_reset(work, login=request.form.get("login", ""),
-                                link_base=reset_link_base(), client=client_address())
+        identity.request_password_reset(work, login=request.form.get("login", ""),
+                                        link_base=reset_link_base(), client=client_address())
     return render_template("forgot.html", sent=True)
 
 
@@ -181,20 +189,20 @@ def reset(token: str) -> str | Response | tuple[str, int]:
     token = token[:FIELD]
     try:
         with uow() as work:
-            username = passwords.check_reset(work, token=token)
+            username = identity.check_password_reset(work, token=token)
     except Invalid as exc:
         return render_template("reset.html", invalid=exc.message, errors=[]), 410
     if request.method == "GET":
         return render_template("reset.html", invalid=None, username=username, errors=[],
-                               policy=passwords.POLICY)
+                               policy=identity.PASSWORD_POLICY)
     try:
         with uow() as work:
-            passwords.reset_password(work, token=token,
-                                     new=request.form.get("new_password", "")[:FIELD + 1],
-                                     confirm=request.form.get("confirm", "")[:FIELD + 1])
+            identity.reset_password(work, token=token,
+                                    new=request.form.get("new_password", "")[:FIELD + 1],
+                                    confirm=request.form.get("confirm", "")[:FIELD + 1])
     except FormInvalid as exc:
         return render_template("reset.html", invalid=None, username=username,
-                               errors=exc.details, policy=passwords.POLICY), 422
+                               errors=exc.details, policy=identity.PASSWORD_POLICY), 422
     except ServiceError as exc:
         return render_template("reset.html", invalid=exc.message, errors=[]), 410
     flash("Đã đặt mật khẩu mới. Hãy đăng nhập.", "success")

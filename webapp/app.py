@@ -9,9 +9,8 @@ from typing import Any
 
 from flask import Flask
 
-from engine.applicants.citizens import DEFAULT_RATING_LABELS
-from engine.applicants.payments import NullPaymentGateway
-from engine.core.statuses import Status
+from engine.applicants import DEFAULT_RATING_LABELS, NullPaymentGateway
+from engine.core import Status
 from engine.wiring import Platform
 from webapp.errors import StrictJSONProvider
 from webapp.security import SESSION_POLICY
@@ -41,7 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
     if app.config["PAYMENT_GATEWAY"] != "null":
         raise ValueError(f"unknown payment gateway {app.config['PAYMENT_GATEWAY']!r} (only "
-                         "'null' ships; a real one implements engine.payments.PaymentGateway)")
+                         "'null' ships; a real one implements engine.applicants.payments.PaymentGateway)")
     app.extensions["payment_gateway"] = NullPaymentGateway(secret=app.config["SECRET_KEY"])
     platform = app.config.get("PLATFORM") or Platform(app.config["DATABASE_URL"])
     app.extensions["motcua"] = platform

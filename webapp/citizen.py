@@ -9,14 +9,8 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from engine.applicants import attachments, drafts, feedback
-from engine.core.actors import Actor
-from engine.core.clock import VN_TZ
-from engine.core.errors import FormInvalid, NotFound, RateLimited
-from engine.core.text import fold
-from engine.dossiers import submit as dossiers
-from engine.procedures import catalogue as procedures
-from engine.reports import dashboard, documents
+from engine import applicants, dossiers, procedures, reports
+from engine.core import VN_TZ, Actor, FormInvalid, NotFound, RateLimited, fold
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD, STORED_FIELD
 from webapp.context import client_address, current_actor, uow
@@ -41,7 +35,7 @@ def catalogue() -> str:
     """The published procedures, searchable without diacritics."""
     query = request.args.get("q", "").strip()[:200]
     with uow() as work:
-        entries = procedures.catalogue(work)
+        entries = procedures.procedure_catalogue(work)
     if query:
         needle = fold(query)
         entries = [e for e in entries if needle in fold(f"{e['name']} {e['code']} {e['field']} "
@@ -89,10 +83,10 @@ def _open_form(actor: Actor, code: str, key: str | None) -> tuple[dict[str, Any]
         if agency is None:  # several agencies offer it: the first, until the form says
             agency = detail["agencies"][0]["code"]
         if key:
-            draft = drafts.open_draft(work, actor=actor, key=key, procedure_code=code)
+            draft = applicants.open_draft(work, actor=actor, key=key, procedure_code=code)
             return detail, request.values.get("agency") or draft.agency_code or agency, draft.data
-        return detail, agency, drafts.prefill(work, actor=actor, procedure_code=code,
-                                              agency_code=agency)
+        return detail, agency, applicants.prefill(work, actor=actor, procedure_code=code,
+                                                  agency_code=agency)
 
 
 def _save(actor: Actor, code: str, agency: str, key: str | None, data: dict[str, Any]
@@ -101,7 +95,7 @@ def _save(actor: Actor, code: str, agency: str, key: str | None, data: dict[str,
     state = _FormState(key, data)
     try:
         with uow() as work:
-            result = drafts.save_draft(
+            result = applicants.save_draft(
                 work, actor=actor, key=key, procedure_code=code, agency_code=agency,
                 data=data, uploads=_uploads(), reuse=_reused(),
                 client=client_address(), limits=submission_limits())
@@ -118,13 +112,13 @@ def _submit(actor: Actor, state: _FormState) -> Response | None:
     if state.errors:  # a refused file: say what else is missing too, submit nothing
         with uow() as work:
             refused = {e.field for e in state.errors}
-            state.errors += [e for e in field_errors(drafts.problems(work, actor=actor, key=state.key))
-                             if e.field not in refused]
+            problems = applicants.draft_problems(work, actor=actor, key=state.key)
+            state.errors += [e for e in field_errors(problems) if e.field not in refused]
         return None
     try:
         with uow() as work:
-            view = drafts.submit_draft(work, actor=actor, key=state.key, client=client_address(),
-                                       limits=submission_limits())
+            view = applicants.submit_draft(work, actor=actor, key=state.key, client=client_address(),
+                                           limits=submission_limits())
     except FormInvalid as exc:
         state.errors = field_errors(exc.details)
     except RateLimited as exc:  # the draft keeps what was typed: say so, on the form
@@ -139,7 +133,7 @@ def _form_page(actor: Actor, code: str, detail: dict[str, Any], agency: str, sta
                ) -> Page:
     """The procedure page with its form: 422 with errors, 429 past a rate limit."""
     with uow() as work:
-        papers = [PaperSlot(**p) for p in drafts.papers(
+        papers = [PaperSlot(**p) for p in applicants.draft_papers(
             work, actor=actor, procedure_code=code, agency_code=agency, key=state.key)]
     schema, ui = detail["start_form"]["schema"], detail["start_form"]["ui"]
     page = render_template(
@@ -151,9 +145,10 @@ def _form_page(actor: Actor, code: str, detail: dict[str, Any], agency: str, sta
     return (page, 422) if state.errors else page
 
 
-def _uploads() -> list[drafts.Upload]:
+def _uploads() -> list[applicants.Upload]:
     """The files posted for papers (`_file.<slot>`)."""
-    return [drafts.Upload(*posted) for posted in posted_files(FILE_FIELD, attachments.READ_LIMIT)]
+    posted = posted_files(FILE_FIELD, applicants.ATTACHMENT_READ_LIMIT)
+    return [applicants.Upload(*one) for one in posted]
 
 
 def _reused() -> dict[str, int]:
@@ -182,7 +177,7 @@ def receipt_pdf(code: str) -> Response:
     with uow() as work:
         if code not in session.get(RECENT_KEY, []):
             dossiers.find_visible(work, actor=actor, code=code)
-        document = documents.render_submission_receipt(
+        document = reports.render_submission_receipt(
             work, code=code, tracking_base=current_app.config["PUBLIC_URL"],
             set_name=current_app.config["DOCUMENT_SET"])
     response = Response(document.pdf(), mimetype="application/pdf")
@@ -194,7 +189,7 @@ def receipt_pdf(code: str) -> Response:
 def public_feedback() -> str:
     """Answered feedback, published without the sender."""
     with uow() as work:
-        items = feedback.public(work)
+        items = applicants.public_feedback(work)
     return render_template("feedback_public.html", items=items)
 
 
@@ -202,7 +197,7 @@ def public_feedback() -> str:
 def disclosure() -> str:
     """Public results of the year so far, per agency and for the province."""
     with uow() as work:
-        figures = dashboard.public_figures(work, today=work.clock.now().astimezone(VN_TZ).date())
+        figures = reports.public_figures(work, today=work.clock.now().astimezone(VN_TZ).date())
     return render_template("disclosure.html", figures=figures)
 
 

@@ -11,15 +11,11 @@ from typing import NoReturn
 
 import click
 
-from engine.core.actors import SYSTEM
-from engine.core.audit import verify as verify_audit
-from engine.core.clock import VN_TZ
-from engine.core.errors import ServiceError
-from engine.legal_clock.calendar import BusinessCalendar
-from engine.legal_clock.calendars import parse_instant, province_calendar
-from engine.procedures.catalogue import check_path, import_package, isolated_runner, run_tests_at
-from engine.procedures.package_runner import TestLimits
-from engine.procedures.versions import act
+from engine.core import SYSTEM, VN_TZ, ServiceError
+from engine.core import verify_audit_chain as verify_audit
+from engine.legal_clock import BusinessCalendar, parse_instant, province_calendar
+from engine.procedures import TestLimits, check_path, import_package, isolated_runner, run_tests_at
+from engine.procedures import act_on_version as act
 from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
 from engine.wiring import Platform
 

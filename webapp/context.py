@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, request, session
 
-from engine.core.actors import ANONYMOUS, Actor
-from engine.core.errors import RateLimited, Unauthenticated
-from engine.core.uow import UnitOfWork
-from engine.identity.api_keys import authenticate_key, log_call
-from engine.identity.sessions import resume_session
+from engine.core import ANONYMOUS, Actor, RateLimited, Unauthenticated, UnitOfWork
+from engine.identity import authenticate_key, resume_session
+from engine.identity import log_api_call as log_call
 from engine.wiring import Platform
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import segno
 from flask import Response, render_template
 
-from engine.reports.documents import Document
+from engine.reports import Document
 
 
 def qr_data_uri(value: str) -> str:

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from flask import Response
 
-from engine.core.text import fold
+from engine.core import fold
 
 
 def content_disposition(filename: str) -> str:

@@ -29,8 +29,8 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadHost, HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine.core.errors import RateLimited, ServiceError
-from engine.identity.sessions import EXPIRED
+from engine.core import RateLimited, ServiceError
+from engine.identity import SESSION_EXPIRED as EXPIRED
 
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.core.errors import Invalid
-from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
+from engine.core import Invalid
+from engine.dossiers import ASSIGNED, URGENCIES, InboxFilter
 
 LARGEST = 1_000_000_000  # bigger numbers are no page, status or limit, and overflow SQL integers
 

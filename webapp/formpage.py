@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, request
 from markupsafe import Markup
 
-from engine.dossiers.submit import SubmissionLimits
+from engine.dossiers import SubmissionLimits
 from forms import (
     FieldError,
     FormSubmission,

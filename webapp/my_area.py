@@ -18,14 +18,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from engine.applicants import attachments, citizens, datastore, drafts, feedback, payments
-from engine.applicants.attachments import RESULT_PAPER
-from engine.core.actors import Actor
-from engine.core.errors import FormInvalid
-from engine.core.permissions import is_citizen
-from engine.core.statuses import Status
-from engine.dossiers import deadlines
-from engine.identity import passwords
+from engine import applicants, dossiers, identity
+from engine.applicants import RESULT_PAPER
+from engine.core import Actor, FormInvalid, Status, is_citizen
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
 from webapp.context import client_address, current_actor, uow
@@ -52,22 +47,22 @@ def _citizen() -> Actor:
     return actor
 
 
-def _gateway() -> payments.NullPaymentGateway:
-    gateway: payments.NullPaymentGateway = current_app.extensions["payment_gateway"]
+def _gateway() -> applicants.NullPaymentGateway:
+    gateway: applicants.NullPaymentGateway = current_app.extensions["payment_gateway"]
     return gateway
 
 
 @bp.route("/dang-ky", methods=["GET", "POST"])
 def register() -> str | Response | tuple[str, int]:
     """Create a citizen account (login name: the 12-digit personal ID number)."""
-    schema, ui = citizens.REGISTRATION_SCHEMA, citizens.REGISTRATION_UI
+    schema, ui = applicants.REGISTRATION_SCHEMA, applicants.REGISTRATION_UI
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
     if request.method == "POST":
         values = parse_posted(schema).data
         try:
             with uow() as work:
-                citizens.register(work, data=values, client=client_address())
+                applicants.register(work, data=values, client=client_address())
         except FormInvalid as exc:
             errors = field_errors(exc.details)
         else:
@@ -76,7 +71,7 @@ def register() -> str | Response | tuple[str, int]:
             return redirect(url_for("account.login"), 303)
     values = {k: v for k, v in values.items() if k not in ("mat_khau", "nhap_lai")}
     page = render_template("register.html", form=form_html(schema, ui, values, errors),
-                           policy=passwords.POLICY)
+                           policy=identity.PASSWORD_POLICY)
     return (page, 422) if errors else page
 
 
@@ -86,10 +81,10 @@ def overview() -> str:
     actor = _citizen()
     with uow() as work:
         return render_template(
-            "my_area.html", dossiers=citizens.my_dossiers(work, actor=actor),
-            drafts=drafts.my_drafts(work, actor=actor), store=datastore.stored_papers(work, actor=actor),
-            feedback=feedback.mine(work, actor=actor),
-            unread=citizens.unread_count(work, actor=actor))
+            "my_area.html", dossiers=applicants.my_dossiers(work, actor=actor),
+            drafts=applicants.my_drafts(work, actor=actor), store=applicants.stored_papers(work, actor=actor),
+            feedback=applicants.my_feedback(work, actor=actor),
+            unread=applicants.unread_notices(work, actor=actor))
 
 
 @bp.get("/ca-nhan/thong-bao")
@@ -97,7 +92,7 @@ def notices() -> str:
     """My notices, newest first (opening the page marks them read)."""
     actor = _citizen()
     with uow() as work:
-        items = citizens.notices(work, actor=actor, mark_read=True)
+        items = applicants.my_notices(work, actor=actor, mark_read=True)
     return render_template("notices.html", items=items)
 
 
@@ -106,7 +101,7 @@ def dossier(code: str) -> str:
     """One of my dossiers: status, due time, timeline, papers, and what I may do now."""
     actor = _citizen()
     with uow() as work:
-        page = citizens.my_dossier(work, actor=actor, code=code)
+        page = applicants.my_dossier(work, actor=actor, code=code)
     view = page["dossier"]
     return render_template(
         "my_dossier.html", **page, labels=current_app.config["RATING_LABELS"],
@@ -122,7 +117,7 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
     allow_paper_uploads()
     actor = _citizen()
     with uow() as work:
-        page = citizens.supplement_page(work, actor=actor, code=code)
+        page = applicants.supplement_page(work, actor=actor, code=code)
     view = page["dossier"]
     if view["status"] != Status.SUPPLEMENT:
         flash("Hồ sơ không ở trạng thái chờ bổ sung.", "error")
@@ -135,7 +130,7 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
         if not errors:
             try:
                 with uow() as work:
-                    deadlines.supplement(work, actor=actor, code=code, data=values)
+                    dossiers.submit_supplement(work, actor=actor, code=code, data=values)
             except FormInvalid as exc:
                 errors = field_errors(exc.details)
             else:
@@ -143,7 +138,7 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
                       "success")
                 return redirect(url_for("mine.dossier", code=code), 303)
         with uow() as work:  # the files just attached are now the current ones
-            page = citizens.supplement_page(work, actor=actor, code=code)
+            page = applicants.supplement_page(work, actor=actor, code=code)
     slots = [PaperSlot(**p) for p in page["papers"]]
     html = render_template("supplement.html", dossier=view, missing=page["missing"],
                            form=form_html(view["start_form"], view["start_form_ui"], values,
@@ -155,13 +150,13 @@ def _attach_posted(actor: Actor, code: str, papers: dict[str, str]) -> list[Fiel
     """Attach each posted paper file (slot → paper name) to the dossier; a refused file is
     named, the others are kept."""
     errors = []
-    for slot, filename, content in posted_files(FILE_FIELD, attachments.READ_LIMIT):
+    for slot, filename, content in posted_files(FILE_FIELD, applicants.ATTACHMENT_READ_LIMIT):
         if slot not in papers:
             continue
         try:
             with uow() as work:
-                attachments.attach(work, actor=actor, code=code, paper=papers[slot],
-                                   filename=filename, content=content)
+                applicants.attach(work, actor=actor, code=code, paper=papers[slot],
+                                  filename=filename, content=content)
         except FormInvalid as exc:
             errors.append(FieldError(f"_paper.{slot}", exc.message))
     return errors
@@ -173,8 +168,8 @@ def withdraw(code: str) -> Response:
     actor = _citizen()
     try:
         with uow() as work:
-            citizens.withdraw(work, actor=actor, code=code,
-                              reason=request.form.get("reason", "")[:TEXT_LIMIT])
+            applicants.withdraw(work, actor=actor, code=code,
+                                reason=request.form.get("reason", "")[:TEXT_LIMIT])
     except FormInvalid as exc:
         _flash_problems(exc)
     else:
@@ -195,10 +190,10 @@ def rate(code: str) -> Response:
     level = request.form.get("level", "")
     try:
         with uow() as work:
-            result = citizens.rate(work, actor=actor, code=code,
-                                   level=int(level) if level.isdigit() else 0,
-                                   reason=request.form.get("reason", "")[:TEXT_LIMIT],
-                                   labels=current_app.config["RATING_LABELS"])
+            result = applicants.rate(work, actor=actor, code=code,
+                                     level=int(level) if level.isdigit() else 0,
+                                     reason=request.form.get("reason", "")[:TEXT_LIMIT],
+                                     labels=current_app.config["RATING_LABELS"])
     except FormInvalid as exc:
         _flash_problems(exc)
     else:
@@ -211,7 +206,7 @@ def pay(code: str) -> Response:
     """Go to the payment gateway for the fee the dossier waits for."""
     actor = _citizen()
     with uow() as work:
-        target = payments.start_checkout(
+        target = applicants.start_checkout(
             work, actor=actor, code=code, gateway=_gateway(),
             return_url=url_for("mine.dossier", code=code, _external=True))
     return redirect(target, 303)
@@ -225,12 +220,12 @@ def pretend_bank(reference: str) -> str | Response:
     if current_app.config["PAYMENT_GATEWAY"] != "null":
         abort(404)
     with uow() as work:
-        pending = payments.pending_checkout(work, reference=reference)
+        pending = applicants.pending_checkout(work, reference=reference)
     if request.method == "POST":
         gateway = _gateway()
         with uow() as work:
-            payments.confirm(work, gateway=gateway, reference=reference,
-                             signature=gateway.sign(reference), gateway_reference="GIA-LAP")
+            applicants.confirm_payment(work, gateway=gateway, reference=reference,
+                                       signature=gateway.sign(reference), gateway_reference="GIA-LAP")
         flash("Đã thanh toán. Hồ sơ tiếp tục được giải quyết.", "success")
         return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
     return render_template("pretend_bank.html", payment=pending)
@@ -241,8 +236,8 @@ def download(code: str, attachment_id: int) -> Response:
     """A file of my dossier (its papers, its result)."""
     actor = _citizen()
     with uow() as work:
-        view, content = attachments.download(work, actor=actor, code=code,
-                                             attachment_id=attachment_id)
+        view, content = applicants.download_attachment(work, actor=actor, code=code,
+                                                       attachment_id=attachment_id)
     return file_response(content, view["media_type"], view["filename"])
 
 
@@ -251,7 +246,7 @@ def stored(paper_id: int) -> Response:
     """A paper of my data store."""
     actor = _citizen()
     with uow() as work:
-        paper, content = datastore.download(work, actor=actor, paper_id=paper_id)
+        paper, content = applicants.download_stored_paper(work, actor=actor, paper_id=paper_id)
     return file_response(content, paper["media_type"], paper["filename"])
 
 
@@ -262,11 +257,11 @@ def send_feedback() -> Response:
     code = request.form.get("dossier") or None
     try:
         with uow() as work:
-            feedback.send(work, actor=actor, kind=request.form.get("kind", ""),
-                          title=request.form.get("title", "")[:300],
-                          body=request.form.get("body", "")[:TEXT_LIMIT], dossier_code=code,
-                          procedure_code=request.form.get("procedure") or None,
-                          agency_code=request.form.get("agency") or None)
+            applicants.send_feedback(work, actor=actor, kind=request.form.get("kind", ""),
+                                     title=request.form.get("title", "")[:300],
+                                     body=request.form.get("body", "")[:TEXT_LIMIT], dossier_code=code,
+                                     procedure_code=request.form.get("procedure") or None,
+                                     agency_code=request.form.get("agency") or None)
     except FormInvalid as exc:
         _flash_problems(exc)
     else:

@@ -7,15 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine.applicants import attachments, feedback, payments
-from engine.applicants.desk import receive_paper_dossier
-from engine.core.errors import Conflict, FormInvalid, ServiceError
-from engine.core.permissions import is_officer
-from engine.dossiers import actions, deadlines, tasks
-from engine.dossiers import inbox as inbox_service
-from engine.dossiers import submit as dossiers
-from engine.legal_clock.calendars import parse_instant
-from engine.procedures import catalogue as procedures
+from engine import applicants, dossiers, procedures
+from engine.applicants import receive_paper_dossier
+from engine.core import Conflict, FormInvalid, ServiceError, is_officer
+from engine.legal_clock import parse_instant
 from webapp.context import current_actor, platform, uow
 from webapp.filters import inbox_filter
 from webapp.formpage import field_errors, form_html, parse_posted, summary_html
@@ -42,7 +37,7 @@ def _officer() -> Any:
 def _dossier_of(actor: Any, task_id: int) -> str:
     """The code of the dossier a visible task belongs to."""
     with uow() as work:
-        return str(tasks.get_task(work, actor=actor, task_id=task_id)["dossier"])
+        return str(dossiers.get_task(work, actor=actor, task_id=task_id)["dossier"])
 
 
 @bp.route("/can-bo/phan-anh", methods=["GET", "POST"])
@@ -52,15 +47,15 @@ def feedback_page() -> str | Response | tuple[str, int]:
     if request.method == "POST":
         try:
             with uow() as work:
-                feedback.answer(work, actor=actor, feedback_id=_whole(request.form.get("id", "")),
-                                text=request.form.get("answer", "")[:5000])
+                applicants.answer_feedback(work, actor=actor, feedback_id=_whole(request.form.get("id", "")),
+                                           text=request.form.get("answer", "")[:5000])
         except FormInvalid as exc:
             flash(exc.details[0]["message"] if exc.details else exc.message, "error")
         else:
             flash("Đã trả lời; câu trả lời được gửi cho người dân và công khai.", "success")
         return redirect(url_for("officer.feedback_page"), 303)
     with uow() as work:
-        items = feedback.for_agency(work, actor=actor)
+        items = applicants.feedback_for_agency(work, actor=actor)
     return render_template("feedback_inbox.html", items=items)
 
 
@@ -70,7 +65,7 @@ def inbox() -> str:
     actor = _officer()
     filters = inbox_filter(request.args)
     with uow() as work:
-        page = inbox_service.inbox(work, actor=actor, filters=filters)
+        page = dossiers.officer_inbox(work, actor=actor, filters=filters)
     return render_template("inbox.html", page=page, items=page["tasks"], actor=actor,
                            filters=filters, args=request.args)
 
@@ -80,7 +75,7 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
     """The dossier's data and the task's form; posting completes the task."""
     actor = _officer()
     with uow() as work:
-        view = tasks.get_task(work, actor=actor, task_id=task_id)
+        view = dossiers.get_task(work, actor=actor, task_id=task_id)
     schema, ui = view["form"]["schema"], view["form"]["ui"]
     values: dict[str, Any] = {}
     errors = []
@@ -91,7 +86,7 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
         if not posted.is_row_action:
             try:
                 with uow() as work:
-                    tasks.complete_task(work, actor=actor, task_id=task_id, data=values)
+                    dossiers.complete_task(work, actor=actor, task_id=task_id, data=values)
             except FormInvalid as exc:
                 errors, status = field_errors(exc.details), 422
             except Conflict as exc:
@@ -113,7 +108,7 @@ def desk() -> str | Response | tuple[str, int]:
     """The desk enters a paper dossier: the form, the papers handed over, the decision."""
     actor = _officer()
     with uow() as work:
-        catalogue = procedures.catalogue(work)
+        catalogue = procedures.procedure_catalogue(work)
     code = request.values.get("thu_tuc") or ""
     agency = request.values.get("agency") or None
     if not code:
@@ -168,9 +163,9 @@ def request_supplement(task_id: int) -> Response:
     missing = [line for line in request.form.get("missing", "").splitlines() if line.strip()]
     try:
         with uow() as work:
-            result = deadlines.request_supplement(
+            result = dossiers.request_supplement(
                 work, actor=actor, code=code,
-                request=deadlines.SupplementRequest(missing, request.form.get("note", "")))
+                request=dossiers.SupplementRequest(missing, request.form.get("note", "")))
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("officer.task", task_id=task_id), 303)
@@ -188,8 +183,8 @@ def extend(task_id: int) -> Response:
     try:
         new_due = parse_instant(request.form.get("due_at", ""))
         with uow() as work:
-            result = deadlines.extend(work, actor=actor, code=code, new_due=new_due,
-                                      reason=request.form.get("reason", ""))
+            result = dossiers.extend(work, actor=actor, code=code, new_due=new_due,
+                                     reason=request.form.get("reason", ""))
     except ValueError:
         flash("Ngày hẹn mới không hợp lệ.", "error")
     except ServiceError as exc:
@@ -208,7 +203,7 @@ def request_payment(task_id: int) -> Response:
     amount = request.form.get("amount", "").strip().replace(".", "")
     try:
         with uow() as work:
-            result = payments.request_payment(
+            result = applicants.request_payment(
                 work, actor=actor, code=code, amount=int(amount) if amount.isdigit() else None,
                 description=request.form.get("description", "")[:500])
     except ServiceError as exc:
@@ -229,12 +224,12 @@ def attach_result(task_id: int) -> Response:
         if upload is None or not upload.filename:
             raise FormInvalid("Hãy chọn tệp kết quả.")
         try:
-            content = upload.stream.read(attachments.READ_LIMIT)
+            content = upload.stream.read(applicants.ATTACHMENT_READ_LIMIT)
         finally:
             upload.close()
         with uow() as work:
-            attachments.attach(work, actor=actor, code=code, paper=attachments.RESULT_PAPER,
-                               filename=upload.filename[:500], content=content)
+            applicants.attach(work, actor=actor, code=code, paper=applicants.RESULT_PAPER,
+                              filename=upload.filename[:500], content=content)
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -250,15 +245,15 @@ def step_action(task_id: int, action: str) -> Response:
     try:
         with uow() as work:
             if action == "tu-choi":
-                actions.refuse(work, actor=actor, task_id=task_id, reasons=form.get("reasons", ""))
+                dossiers.refuse(work, actor=actor, task_id=task_id, reasons=form.get("reasons", ""))
                 message = "Đã từ chối hồ sơ; Bộ phận Một cửa sẽ trả văn bản từ chối."
             elif action == "xin-y-kien":
-                result = actions.consult(
+                result = dossiers.consult(
                     work, actor=actor, task_id=task_id, agency_code=form.get("agency", ""),
                     question=form.get("question", ""), days=_whole(form.get("days", "")))
                 message = f"Đã gửi xin ý kiến, hạn trả lời {vn_datetime(result['due_at'])}."
             elif action == "tra-lai":
-                actions.send_back(work, actor=actor, task_id=task_id, note=form.get("note", ""))
+                dossiers.send_back(work, actor=actor, task_id=task_id, note=form.get("note", ""))
                 message = "Đã trả hồ sơ về bước trước."
             else:
                 abort(404)
@@ -278,7 +273,7 @@ def claim(task_id: int) -> Response:
     actor = _officer()
     try:
         with uow() as work:
-            tasks.claim_task(work, actor=actor, task_id=task_id)
+            dossiers.claim_task(work, actor=actor, task_id=task_id)
     except Conflict as exc:
         flash(exc.message, "error")
     return redirect(url_for("officer.task", task_id=task_id), 303)

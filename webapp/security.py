@@ -17,8 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, abort, request, session
 
-from engine.core.uow import UnitOfWork
-from engine.identity.sessions import SessionPolicy, end_session, start_session
+from engine.core import UnitOfWork
+from engine.identity import SessionPolicy, end_session, start_session
 from webapp.context import client_address, uow
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

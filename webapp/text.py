@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.core.clock import VN_TZ
+from engine.core import VN_TZ
 
 URGENCY_LABELS = {"overdue": "quá hạn", "due_soon": "sắp đến hạn"}
 

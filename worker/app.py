@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from celery import Celery
 
-from engine.records.outbox import Gateways, NullGateway, SmtpEmail
+from engine.records import Gateways, NullGateway, SmtpEmail
 from engine.wiring import Platform
 
 SWEEP_SECONDS = 30.0

@@ -7,12 +7,10 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from engine.applicants.drafts import forget_stale_drafts
-from engine.dossiers import timers
-from engine.identity.accounts import lock_inactive_accounts
-from engine.identity.ratelimit import forget_old_hits
-from engine.identity.sessions import end_expired_sessions
-from engine.records.outbox import deliver_pending
+from engine import dossiers
+from engine.applicants import forget_stale_drafts
+from engine.identity import end_expired_sessions, forget_old_hits, lock_inactive_accounts
+from engine.records import deliver_pending
 from worker.app import context
 
 log = logging.getLogger("motcua.worker")
@@ -23,7 +21,7 @@ def sweep_timers(self: Task) -> int:
     """Queue a firing for every timer that is due (beat runs this every few seconds); one
     timer that cannot be queued never keeps the others from being queued."""
     with context(self.app).platform.uow() as uow:
-        ids = timers.due_timers(uow)
+        ids = dossiers.due_timers(uow)
     queued = 0
     for timer_id in ids:
         try:
@@ -39,7 +37,7 @@ def sweep_timers(self: Task) -> int:
 def fire(self: Task, timer_id: int) -> str:
     """Fire one timer in its own transaction; a failure is rolled back and recorded (tried
     again later, given up after a few tries); a second delivery finds it fired and skips."""
-    result = timers.fire(context(self.app).platform.uow, timer_id=timer_id)
+    result = dossiers.fire_timer(context(self.app).platform.uow, timer_id=timer_id)
     log.info("timer=%s result=%s", timer_id, result)
     return result
 

@@ -1,1 +1,87 @@
-"""applicants."""
+"""What citizens (and the desk on their behalf) do: their area, drafts, papers, the
+data store, payments, feedback.
+
+The public face of `engine.applicants`: entry points import from here only (import-linter
+holds them to it); the modules behind it are free to change.
+"""
+
+from __future__ import annotations
+
+from engine.applicants.attachments import READ_LIMIT as ATTACHMENT_READ_LIMIT
+from engine.applicants.attachments import RESULT_PAPER, attach, list_attachments
+from engine.applicants.attachments import download as download_attachment
+from engine.applicants.citizens import (
+    DEFAULT_RATING_LABELS,
+    REGISTRATION_SCHEMA,
+    REGISTRATION_UI,
+    my_dossier,
+    my_dossiers,
+    rate,
+    register,
+    supplement_page,
+    withdraw,
+)
+from engine.applicants.citizens import notices as my_notices
+from engine.applicants.citizens import unread_count as unread_notices
+from engine.applicants.datastore import download as download_stored_paper
+from engine.applicants.datastore import stored_papers
+from engine.applicants.desk import receive_paper_dossier
+from engine.applicants.drafts import (
+    Upload,
+    forget_stale_drafts,
+    my_drafts,
+    open_draft,
+    prefill,
+    save_draft,
+    submit_draft,
+)
+from engine.applicants.drafts import papers as draft_papers
+from engine.applicants.drafts import problems as draft_problems
+from engine.applicants.feedback import answer as answer_feedback
+from engine.applicants.feedback import for_agency as feedback_for_agency
+from engine.applicants.feedback import mine as my_feedback
+from engine.applicants.feedback import public as public_feedback
+from engine.applicants.feedback import send as send_feedback
+from engine.applicants.payments import NullPaymentGateway, pending_checkout, request_payment, start_checkout
+from engine.applicants.payments import confirm as confirm_payment
+
+__all__ = [
+    "ATTACHMENT_READ_LIMIT",
+    "DEFAULT_RATING_LABELS",
+    "REGISTRATION_SCHEMA",
+    "REGISTRATION_UI",
+    "RESULT_PAPER",
+    "NullPaymentGateway",
+    "Upload",
+    "answer_feedback",
+    "attach",
+    "confirm_payment",
+    "download_attachment",
+    "download_stored_paper",
+    "draft_papers",
+    "draft_problems",
+    "feedback_for_agency",
+    "forget_stale_drafts",
+    "list_attachments",
+    "my_dossier",
+    "my_dossiers",
+    "my_drafts",
+    "my_feedback",
+    "my_notices",
+    "open_draft",
+    "pending_checkout",
+    "prefill",
+    "public_feedback",
+    "rate",
+    "receive_paper_dossier",
+    "register",
+    "request_payment",
+    "save_draft",
+    "send_feedback",
+    "start_checkout",
+    "stored_papers",
+    "submit_draft",
+    "supplement_page",
+    "unread_notices",
+    "withdraw",
+]

@@ -1,1 +1,60 @@
-"""core."""
+"""What every capability stands on: the unit of work, the clock, errors, actors,
+permissions, the national statuses, the audit chain.
+
+The public face of `engine.core`: entry points import from here only (import-linter
+holds them to it); the modules behind it are free to change.
+"""
+
+from __future__ import annotations
+
+from engine.core.actors import ANONYMOUS, SYSTEM, Actor
+from engine.core.audit import verify as verify_audit_chain
+from engine.core.clock import VN_TZ
+from engine.core.errors import (
+    Conflict,
+    FormInvalid,
+    Invalid,
+    NotFound,
+    RateLimited,
+    SecondFactorRequired,
+    ServiceError,
+    Unauthenticated,
+)
+from engine.core.permissions import (
+    SPECIALIST,
+    is_admin_account,
+    is_citizen,
+    is_identified,
+    is_officer,
+    is_staff,
+    uses_second_factor,
+)
+from engine.core.statuses import Status
+from engine.core.text import fold
+from engine.core.uow import UnitOfWork
+
+__all__ = [
+    "ANONYMOUS",
+    "SPECIALIST",
+    "SYSTEM",
+    "VN_TZ",
+    "Actor",
+    "Conflict",
+    "FormInvalid",
+    "Invalid",
+    "NotFound",
+    "RateLimited",
+    "SecondFactorRequired",
+    "ServiceError",
+    "Status",
+    "Unauthenticated",
+    "UnitOfWork",
+    "fold",
+    "is_admin_account",
+    "is_citizen",
+    "is_identified",
+    "is_officer",
+    "is_staff",
+    "uses_second_factor",
+    "verify_audit_chain",
+]

@@ -1,1 +1,76 @@
-"""dossiers."""
+"""A dossier from submission to its result: submit, advance, tasks, actions, the
+legal clock's moves, timers, the inbox, handover.
+
+The public face of `engine.dossiers`: entry points import from here only (import-linter
+holds them to it); the modules behind it are free to change.
+"""
+
+from __future__ import annotations
+
+from engine.dossiers.actions import consult, refuse, send_back
+from engine.dossiers.deadlines import (
+    SupplementRequest,
+    deadline_history,
+    extend,
+    request_supplement,
+    set_calendar_day,
+    set_working_hours,
+)
+from engine.dossiers.deadlines import supplement as submit_supplement
+from engine.dossiers.handover import hand_over
+from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
+from engine.dossiers.inbox import inbox as officer_inbox
+from engine.dossiers.submit import (
+    SubmissionLimits,
+    find_visible,
+    get_dossier,
+    submit_dossier,
+    track,
+    track_by_code,
+)
+from engine.dossiers.tasks import (
+    assign_tasks,
+    claim_task,
+    complete_stage,
+    complete_task,
+    get_task,
+    release_task,
+)
+from engine.dossiers.timers import MAX_ATTEMPTS as TIMER_MAX_ATTEMPTS
+from engine.dossiers.timers import due_timers, failing_timers, retry_timer
+from engine.dossiers.timers import fire as fire_timer
+
+__all__ = [
+    "ASSIGNED",
+    "TIMER_MAX_ATTEMPTS",
+    "URGENCIES",
+    "InboxFilter",
+    "SubmissionLimits",
+    "SupplementRequest",
+    "assign_tasks",
+    "claim_task",
+    "complete_stage",
+    "complete_task",
+    "consult",
+    "deadline_history",
+    "due_timers",
+    "extend",
+    "failing_timers",
+    "find_visible",
+    "fire_timer",
+    "get_dossier",
+    "get_task",
+    "hand_over",
+    "officer_inbox",
+    "refuse",
+    "release_task",
+    "request_supplement",
+    "retry_timer",
+    "send_back",
+    "set_calendar_day",
+    "set_working_hours",
+    "submit_dossier",
+    "submit_supplement",
+    "track",
+    "track_by_code",
+]

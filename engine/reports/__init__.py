@@ -1,1 +1,38 @@
-"""reports."""
+"""Figures and documents, read-only: statistics, indicators, exports, dashboard,
+legal documents.
+
+The public face of `engine.reports`: entry points import from here only (import-linter
+holds them to it); the modules behind it are free to change.
+"""
+
+from __future__ import annotations
+
+from engine.reports.dashboard import dashboard as leader_dashboard
+from engine.reports.dashboard import public_figures
+from engine.reports.documents import (
+    Document,
+    render_dossier_document,
+    render_submission_receipt,
+    render_tracking_book,
+)
+from engine.reports.exports import COLUMNS as EXPORT_COLUMNS
+from engine.reports.exports import to_csv, to_xlsx
+from engine.reports.indicators import indicators as service_indicators
+from engine.reports.statistics import Period, reportable_agencies, statistics_report, step_times
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "Document",
+    "Period",
+    "leader_dashboard",
+    "public_figures",
+    "render_dossier_document",
+    "render_submission_receipt",
+    "render_tracking_book",
+    "reportable_agencies",
+    "service_indicators",
+    "statistics_report",
+    "step_times",
+    "to_csv",
+    "to_xlsx",
+]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from engine.core.errors import Invalid
-from engine.dossiers.handover import hand_over
-from engine.identity import api_keys, passwords, sessions
-from engine.identity.accounts import authenticate, unlock_account
+from engine import identity
+from engine.core import Invalid
+from engine.dossiers import hand_over
+from engine.identity import authenticate, unlock_account
 from webapp.account import reset_link_base
 from webapp.api.common import bp, json_body, signed_in
 from webapp.context import client_address, uow
@@ -42,7 +42,7 @@ def delete_all_sessions() -> Response:
     """Log out everywhere: every session of the caller's account but this one ends."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(sessions.log_out_everywhere(work, actor=actor, token=session_token()))
+        return jsonify(identity.log_out_everywhere(work, actor=actor, token=session_token()))
 
 
 @bp.put("/account/password")
@@ -51,7 +51,7 @@ def put_password() -> Response:
     actor = signed_in()
     body = json_body()
     with uow() as work:
-        return jsonify(passwords.change_password(
+        return jsonify(identity.change_password(
             work, actor=actor, current=str(body.get("current", ""))[:200],
             new=str(body.get("new", ""))[:201], keep_token=session_token()))
 
@@ -61,8 +61,8 @@ def post_password_reset() -> tuple[Response, int]:
     """Ask for a reset link (`login`: username or e-mail); the same answer either way."""
     body = json_body()
     with uow() as work:
-        passwords.request_reset(work, login=str(body.get("login", "")),
-                                link_base=reset_link_base(), client=client_address())
+        identity.request_password_reset(work, login=str(body.get("login", "")),
+                                        link_base=reset_link_base(), client=client_address())
     return jsonify({"state": "sent_if_known"}), 202
 
 
@@ -71,8 +71,8 @@ def use_password_reset(token: str) -> Response:
     """Set a new password (`new`) with the token of an e-mailed reset link."""
     body = json_body()
     with uow() as work:
-        return jsonify(passwords.reset_password(work, token=token[:200],
-                                                new=str(body.get("new", ""))[:201]))
+        return jsonify(identity.reset_password(work, token=token[:200],
+                                               new=str(body.get("new", ""))[:201]))
 
 
 @bp.post("/api-keys")
@@ -87,7 +87,7 @@ def create_api_key() -> tuple[Response, int]:
     if not isinstance(rate, int) or isinstance(rate, bool):
         raise Invalid("Trường 'rate_per_minute' phải là số nguyên (lượt mỗi phút).")
     with uow() as work:
-        return jsonify(api_keys.create_key(
+        return jsonify(identity.create_api_key(
             work, actor=actor, name=str(body.get("name", "")),
             agency_code=str(body.get("agency", "")), scopes=scopes, rate_per_minute=rate)), 201
 
@@ -97,7 +97,7 @@ def revoke_api_key(key_id: int) -> Response:
     """Revoke a key at once."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(api_keys.revoke_key(work, actor=actor, key_id=key_id))
+        return jsonify(identity.revoke_api_key(work, actor=actor, key_id=key_id))
 
 
 @bp.get("/api-keys/<int:key_id>/calls")
@@ -105,7 +105,7 @@ def api_key_calls(key_id: int) -> Response:
     """The newest calls made with a key (key, route, status, time, caller address)."""
     actor = signed_in()
     with uow() as work:
-        return jsonify({"calls": api_keys.calls(work, actor=actor, key_id=key_id)})
+        return jsonify({"calls": identity.api_key_calls(work, actor=actor, key_id=key_id)})
 
 
 @bp.post("/accounts/<username>/unlock")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from engine.core.errors import Invalid
-from engine.dossiers import deadlines
-from engine.legal_clock import calendars
+from engine import dossiers, legal_clock
+from engine.core import Invalid
 from webapp.api.common import bp, iso_date, json_body, signed_in
 from webapp.context import uow
 
@@ -19,7 +18,7 @@ def calendar_days(province: str) -> Response:
         if not 1900 <= year <= 2200:
             raise Invalid("Tham số 'year' phải là năm từ 1900 đến 2200.")
         return jsonify({"province": province, "year": year,
-                        "days": calendars.list_days(work, province=province, year=year)})
+                        "days": legal_clock.list_days(work, province=province, year=year)})
 
 
 @bp.put("/calendars/<province>/days/<day>")
@@ -28,7 +27,7 @@ def set_calendar_day(province: str, day: str) -> Response:
     actor = signed_in()
     body = json_body()
     with uow() as work:
-        return jsonify(deadlines.set_calendar_day(
+        return jsonify(dossiers.set_calendar_day(
             work, actor=actor, province=province, day=iso_date(day),
             kind=str(body.get("kind", "")), reason=str(body.get("reason", ""))))
 
@@ -44,9 +43,9 @@ def set_working_hours(province: str) -> Response:
     ):
         raise Invalid("Trường 'periods' phải là danh sách các cặp giờ [\"HH:MM\", \"HH:MM\"].")
     with uow() as work:
-        return jsonify(deadlines.set_working_hours(work, actor=actor, province=province,
-                                                   periods=periods,
-                                                   reason=str(body.get("reason", ""))))
+        return jsonify(dossiers.set_working_hours(work, actor=actor, province=province,
+                                                  periods=periods,
+                                                  reason=str(body.get("reason", ""))))
 
 
 @bp.delete("/calendars/<province>/days/<day>")
@@ -54,6 +53,6 @@ def delete_calendar_day(province: str, day: str) -> Response:
     """Remove a day's override (`?reason=`); administrators."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(deadlines.set_calendar_day(
+        return jsonify(dossiers.set_calendar_day(
             work, actor=actor, province=province, day=iso_date(day), kind=None,
             reason=request.args.get("reason", "")))

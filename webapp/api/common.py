@@ -8,9 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, request
 
-from engine.core.actors import Actor
-from engine.core.errors import Invalid
-from engine.core.permissions import is_identified
+from engine.core import Actor, Invalid, is_identified
 from forms import nesting_depth
 from webapp.context import current_actor
 from webapp.errors import NonFiniteNumber

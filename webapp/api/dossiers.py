@@ -9,15 +9,10 @@ from typing import Any
 
 from flask import Response, abort, current_app, jsonify, request
 
-from engine.applicants import attachments, citizens, feedback, payments
-from engine.applicants.desk import receive_paper_dossier
-from engine.core.actors import Actor
-from engine.core.errors import Invalid
-from engine.core.uow import UnitOfWork
-from engine.dossiers import deadlines, tasks
-from engine.dossiers import submit as dossiers
-from engine.legal_clock.calendars import parse_instant
-from engine.reports import documents
+from engine import applicants, dossiers, reports
+from engine.applicants import receive_paper_dossier
+from engine.core import Actor, Invalid, UnitOfWork
+from engine.legal_clock import parse_instant
 from webapp.api.common import bp, json_body, object_field, signed_in, text_or_none
 from webapp.context import client_address, current_actor, platform, uow
 from webapp.documents import document_response
@@ -87,8 +82,8 @@ def dossier_action(code: str, action: str) -> Response:
 def _stage(stage: str) -> Action:
     """Complete the dossier's receiving or returning stage with `data`."""
     def act(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
-        return tasks.complete_stage(work, actor=actor, code=code, stage=stage,
-                                    data=object_field(body, "data"))
+        return dossiers.complete_stage(work, actor=actor, code=code, stage=stage,
+                                       data=object_field(body, "data"))
     return act
 
 
@@ -96,12 +91,12 @@ def _request_supplement(work: UnitOfWork, actor: Actor, code: str, body: dict[st
     missing = body.get("missing")
     if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
         raise Invalid("Trường 'missing' phải là danh sách nội dung cần bổ sung.")
-    request_ = deadlines.SupplementRequest(missing, str(body.get("note", "")))
-    return deadlines.request_supplement(work, actor=actor, code=code, request=request_)
+    request_ = dossiers.SupplementRequest(missing, str(body.get("note", "")))
+    return dossiers.request_supplement(work, actor=actor, code=code, request=request_)
 
 
 def _supplement(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
-    return deadlines.supplement(work, actor=actor, code=code, data=object_field(body, "data"))
+    return dossiers.submit_supplement(work, actor=actor, code=code, data=object_field(body, "data"))
 
 
 def _extend(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
@@ -109,32 +104,32 @@ def _extend(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> 
         new_due = parse_instant(str(body.get("due_at", "")))
     except ValueError:
         raise Invalid("Trường 'due_at' phải là thời điểm ISO-8601.") from None
-    return deadlines.extend(work, actor=actor, code=code, new_due=new_due,
-                            reason=str(body.get("reason", "")))
+    return dossiers.extend(work, actor=actor, code=code, new_due=new_due,
+                           reason=str(body.get("reason", "")))
 
 
 def _withdraw(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
-    return citizens.withdraw(work, actor=actor, code=code,
-                             reason=str(body.get("reason", ""))[:5000])
+    return applicants.withdraw(work, actor=actor, code=code,
+                               reason=str(body.get("reason", ""))[:5000])
 
 
 def _rate(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
     level = body.get("level")
-    return citizens.rate(work, actor=actor, code=code, level=level if isinstance(level, int) else 0,
-                         reason=str(body.get("reason", ""))[:5000],
-                         labels=current_app.config["RATING_LABELS"])
+    return applicants.rate(work, actor=actor, code=code, level=level if isinstance(level, int) else 0,
+                           reason=str(body.get("reason", ""))[:5000],
+                           labels=current_app.config["RATING_LABELS"])
 
 
 def _request_payment(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
     amount = body.get("amount")
     if amount is not None and not isinstance(amount, int):
         raise Invalid("Trường 'amount' phải là số nguyên (đồng).")
-    return payments.request_payment(work, actor=actor, code=code, amount=amount,
-                                    description=str(body.get("description", ""))[:500])
+    return applicants.request_payment(work, actor=actor, code=code, amount=amount,
+                                      description=str(body.get("description", ""))[:500])
 
 
 def _pay(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
-    return {"checkout_url": payments.start_checkout(
+    return {"checkout_url": applicants.start_checkout(
         work, actor=actor, code=code, gateway=current_app.extensions["payment_gateway"],
         return_url=str(body.get("return_url", "")))}
 
@@ -151,7 +146,7 @@ def confirm_payment(reference: str) -> Response:
     """The payment gateway's callback: `{signature, gateway_reference}`."""
     body = json_body()
     with uow() as work:
-        return jsonify(payments.confirm(
+        return jsonify(applicants.confirm_payment(
             work, gateway=current_app.extensions["payment_gateway"], reference=reference[:64],
             signature=str(body.get("signature", ""))[:200],
             gateway_reference=str(body.get("gateway_reference", ""))[:100]))
@@ -165,11 +160,11 @@ def add_attachment(code: str) -> tuple[Response, int]:
     if upload is None:
         raise Invalid("Cần tệp 'file' và tên giấy tờ 'paper' (biểu mẫu multipart).")
     try:  # one byte past the limit is enough to refuse; the rest is never read
-        content = upload.stream.read(attachments.READ_LIMIT)
+        content = upload.stream.read(applicants.ATTACHMENT_READ_LIMIT)
     finally:
         upload.close()
     with uow() as work:
-        return jsonify(attachments.attach(
+        return jsonify(applicants.attach(
             work, actor=actor, code=code, paper=request.form.get("paper", "")[:500],
             filename=(upload.filename or "")[:500], content=content)), 201
 
@@ -179,7 +174,7 @@ def list_attachments(code: str) -> Response:
     """The dossier's files, current and replaced."""
     actor = signed_in()
     with uow() as work:
-        return jsonify({"attachments": attachments.list_attachments(work, actor=actor, code=code)})
+        return jsonify({"attachments": applicants.list_attachments(work, actor=actor, code=code)})
 
 
 @bp.get("/dossiers/<code>/attachments/<int:attachment_id>")
@@ -187,8 +182,8 @@ def get_attachment(code: str, attachment_id: int) -> Response:
     """Download one file: always as a download, never rendered in the page."""
     actor = signed_in()
     with uow() as work:
-        view, content = attachments.download(work, actor=actor, code=code,
-                                             attachment_id=attachment_id)
+        view, content = applicants.download_attachment(work, actor=actor, code=code,
+                                                       attachment_id=attachment_id)
     return file_response(content, view["media_type"], view["filename"])
 
 
@@ -197,7 +192,7 @@ def dossier_deadlines(code: str) -> Response:
     """Every move of the dossier's due time, with its reason."""
     actor = signed_in()
     with uow() as work:
-        return jsonify({"changes": deadlines.deadline_history(work, actor=actor, code=code)})
+        return jsonify({"changes": dossiers.deadline_history(work, actor=actor, code=code)})
 
 
 @bp.get("/dossiers/<code>/documents/<kind>")
@@ -207,7 +202,7 @@ def dossier_document(code: str, kind: str) -> Response:
     actor = signed_in()
     fmt = request.args.get("format", "pdf")
     with uow() as work:
-        document = documents.render_dossier_document(
+        document = reports.render_dossier_document(
             work, actor=actor, code=code, kind=kind, fmt=fmt,
             tracking_base=current_app.config["PUBLIC_URL"],
             set_name=current_app.config["DOCUMENT_SET"])
@@ -229,7 +224,7 @@ def my_dossiers() -> Response:
     """The signed-in citizen's dossiers."""
     actor = signed_in()
     with uow() as work:
-        return jsonify({"dossiers": citizens.my_dossiers(work, actor=actor)})
+        return jsonify({"dossiers": applicants.my_dossiers(work, actor=actor)})
 
 
 @bp.get("/me/notices")
@@ -237,7 +232,7 @@ def my_notices() -> Response:
     """The signed-in account's notices, newest first."""
     actor = signed_in()
     with uow() as work:
-        return jsonify({"notices": citizens.notices(work, actor=actor)})
+        return jsonify({"notices": applicants.my_notices(work, actor=actor)})
 
 
 @bp.post("/feedback")
@@ -246,7 +241,7 @@ def send_feedback() -> tuple[Response, int]:
     actor = signed_in()
     body = json_body()
     with uow() as work:
-        return jsonify(feedback.send(
+        return jsonify(applicants.send_feedback(
             work, actor=actor, kind=str(body.get("kind", "")), title=str(body.get("title", ""))[:300],
             body=str(body.get("body", ""))[:5000], dossier_code=text_or_none(body, "dossier"),
             procedure_code=text_or_none(body, "procedure"),
@@ -257,4 +252,4 @@ def send_feedback() -> tuple[Response, int]:
 def answered_feedback() -> Response:
     """Answered feedback, published without the sender."""
     with uow() as work:
-        return jsonify({"feedback": feedback.public(work)})
+        return jsonify({"feedback": applicants.public_feedback(work)})

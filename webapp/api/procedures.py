@@ -7,10 +7,9 @@ from pathlib import Path
 
 from flask import Response, jsonify, request
 
-from engine.core.errors import Invalid
-from engine.legal_clock.calendars import parse_instant
-from engine.procedures import catalogue as procedures
-from engine.procedures import sandbox, versions
+from engine import procedures
+from engine.core import Invalid
+from engine.legal_clock import parse_instant
 from webapp.api.common import bp, json_body, object_field, signed_in
 from webapp.context import uow
 
@@ -33,7 +32,7 @@ def procedure_schema() -> Response:
 def list_procedures() -> Response:
     """The published catalogue."""
     with uow() as work:
-        return jsonify({"procedures": procedures.catalogue(work)})
+        return jsonify({"procedures": procedures.procedure_catalogue(work)})
 
 
 @bp.get("/procedures/<code>")
@@ -77,7 +76,7 @@ def version_action(code: str, number: int, action: str) -> Response:
     except ValueError:
         raise Invalid("Trường 'effective_from' phải là thời điểm ISO-8601.") from None
     with uow() as work:
-        return jsonify(versions.act(
+        return jsonify(procedures.act_on_version(
             work, actor=actor, agency_code=request.args.get("agency", ""), code=code,
             number=number, action=action, decision=str(body.get("decision", "")),
             note=str(body.get("note", ""))[:4000], effective_from=when))
@@ -88,9 +87,9 @@ def show_version(code: str, number: int) -> Response:
     """One version: status, who moved it along and when, its package tests. `?agency=`."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(versions.version_detail(work, actor=actor,
-                                               agency_code=request.args.get("agency", ""),
-                                               code=code, number=number))
+        return jsonify(procedures.version_detail(work, actor=actor,
+                                                 agency_code=request.args.get("agency", ""),
+                                                 code=code, number=number))
 
 
 @bp.get("/procedures/<code>/versions/<int:number>/package")
@@ -98,9 +97,9 @@ def export_version(code: str, number: int) -> Response:
     """The version's package as uploaded, as a .zip. `?agency=`."""
     actor = signed_in()
     with uow() as work:
-        name, content = versions.export(work, actor=actor,
-                                        agency_code=request.args.get("agency", ""), code=code,
-                                        number=number)
+        name, content = procedures.export_version(work, actor=actor,
+                                                  agency_code=request.args.get("agency", ""), code=code,
+                                                  number=number)
     response = Response(content, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -114,8 +113,8 @@ def diff_versions(code: str) -> Response:
     if before is None or after is None:
         raise Invalid("Cần 'from' và 'to' là số phiên bản.")
     with uow() as work:
-        return jsonify(versions.diff(work, actor=actor, agency_code=request.args.get("agency", ""),
-                                     code=code, before=before, after=after))
+        return jsonify(procedures.diff_versions(work, actor=actor, agency_code=request.args.get("agency", ""),
+                                                code=code, before=before, after=after))
 
 
 @bp.post("/procedures/<code>/versions/<int:number>/sandbox")
@@ -124,9 +123,9 @@ def start_sandbox(code: str, number: int) -> tuple[Response, int]:
     dossier: no code, no inbox, no report."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(sandbox.start_run(work, actor=actor, agency_code=request.args.get("agency", ""),
-                                         code=code, number=number,
-                                         data=object_field(json_body(), "data"))), 201
+        return jsonify(procedures.start_sandbox_run(work, actor=actor, code=code, number=number,
+                                                    agency_code=request.args.get("agency", ""),
+                                                    data=object_field(json_body(), "data"))), 201
 
 
 @bp.get("/sandbox/<int:run_id>")
@@ -134,7 +133,7 @@ def show_sandbox(run_id: int) -> Response:
     """A test run: path so far, waiting tasks (with their forms and suggested data), timers."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(sandbox.show_run(work, actor=actor, run_id=run_id))
+        return jsonify(procedures.show_sandbox_run(work, actor=actor, run_id=run_id))
 
 
 @bp.post("/sandbox/<int:run_id>/tasks/<task_id>")
@@ -142,8 +141,9 @@ def sandbox_step(run_id: int, task_id: str) -> Response:
     """Complete a waiting task of a test run with `data`."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(sandbox.complete_step(work, actor=actor, run_id=run_id, task_id=task_id[:64],
-                                             data=object_field(json_body(), "data")))
+        return jsonify(procedures.complete_sandbox_step(
+            work, actor=actor, run_id=run_id, task_id=task_id[:64],
+            data=object_field(json_body(), "data")))
 
 
 @bp.post("/sandbox/<int:run_id>/timers/<timer_id>")
@@ -151,4 +151,5 @@ def sandbox_timer(run_id: int, timer_id: str) -> Response:
     """Let a waiting timer of a test run fire (simulated time)."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(sandbox.fire_timer(work, actor=actor, run_id=run_id, timer_id=timer_id[:64]))
+        return jsonify(procedures.fire_sandbox_timer(work, actor=actor, run_id=run_id,
+                                                     timer_id=timer_id[:64]))

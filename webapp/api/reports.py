@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
 
-from engine.core.errors import Invalid
-from engine.reports import documents, indicators
-from engine.reports import exports as report_export
-from engine.reports import statistics as reports
+from engine import reports
+from engine.core import Invalid
 from webapp.api.common import bp, iso_date, signed_in
 from webapp.context import uow
 from webapp.documents import document_response
@@ -33,7 +31,7 @@ def report_statistics() -> Response:
     if fmt == "json":
         return jsonify(report)
     name = f"bao-cao-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
-    content = report_export.to_xlsx(report) if fmt == "xlsx" else report_export.to_csv(report)
+    content = reports.to_xlsx(report) if fmt == "xlsx" else reports.to_csv(report)
     mimetype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 if fmt == "xlsx" else "text/csv")
     response = Response(content, mimetype=mimetype)
@@ -47,7 +45,7 @@ def report_indicators() -> Response:
     denominator, value and score."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(indicators.indicators(
+        return jsonify(reports.service_indicators(
             work, actor=actor, agency_code=request.args.get("agency", ""),
             start=iso_date(request.args.get("from", "")), end=iso_date(request.args.get("to", ""))))
 
@@ -61,7 +59,7 @@ def tracking_book(agency: str) -> Response:
         raise Invalid("Khoảng thời gian không hợp lệ (tối đa một năm).")
     fmt = request.args.get("format", "pdf")
     with uow() as work:
-        document = documents.render_tracking_book(
+        document = reports.render_tracking_book(
             work, actor=actor, agency_code=agency, start=start, end=end,
             fmt=fmt, set_name=current_app.config["DOCUMENT_SET"])
     return document_response(document, fmt)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from engine.core.errors import Invalid
-from engine.core.permissions import SPECIALIST
-from engine.dossiers import actions, tasks
-from engine.dossiers.inbox import inbox
+from engine import dossiers
+from engine.core import SPECIALIST, Invalid
+from engine.dossiers import officer_inbox as inbox
 from webapp.api.common import bp, json_body, signed_in
 from webapp.context import uow
 from webapp.filters import inbox_filter
@@ -35,8 +34,8 @@ def assign() -> Response:
     ):
         raise Invalid("Cần 'task_ids' (danh sách số) và 'assignee_id' (số).")
     with uow() as work:
-        return jsonify({"tasks": tasks.assign_tasks(work, actor=actor, task_ids=ids,
-                                                    assignee_id=assignee)})
+        return jsonify({"tasks": dossiers.assign_tasks(work, actor=actor, task_ids=ids,
+                                                       assignee_id=assignee)})
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -44,7 +43,7 @@ def show_task(task_id: int) -> Response:
     """One task with its form and the dossier's data."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(tasks.get_task(work, actor=actor, task_id=task_id))
+        return jsonify(dossiers.get_task(work, actor=actor, task_id=task_id))
 
 
 @bp.post("/tasks/<int:task_id>/claim")
@@ -52,7 +51,7 @@ def claim(task_id: int) -> Response:
     """Take a task for oneself."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(tasks.claim_task(work, actor=actor, task_id=task_id))
+        return jsonify(dossiers.claim_task(work, actor=actor, task_id=task_id))
 
 
 @bp.post("/tasks/<int:task_id>/release")
@@ -60,7 +59,7 @@ def release(task_id: int) -> Response:
     """Give a claimed task back to the shared inbox."""
     actor = signed_in()
     with uow() as work:
-        return jsonify(tasks.release_task(work, actor=actor, task_id=task_id))
+        return jsonify(dossiers.release_task(work, actor=actor, task_id=task_id))
 
 
 @bp.post("/tasks/<int:task_id>/refuse")
@@ -69,8 +68,8 @@ def refuse(task_id: int) -> Response:
     actor = signed_in()
     body = json_body()
     with uow() as work:
-        return jsonify(actions.refuse(work, actor=actor, task_id=task_id,
-                                      reasons=str(body.get("reasons", ""))))
+        return jsonify(dossiers.refuse(work, actor=actor, task_id=task_id,
+                                       reasons=str(body.get("reasons", ""))))
 
 
 @bp.post("/tasks/<int:task_id>/consult")
@@ -82,7 +81,7 @@ def consult(task_id: int) -> tuple[Response, int]:
     if not isinstance(days, int) or isinstance(days, bool):
         raise Invalid("Trường 'days' phải là số ngày làm việc.")
     with uow() as work:
-        return jsonify(actions.consult(
+        return jsonify(dossiers.consult(
             work, actor=actor, task_id=task_id, agency_code=str(body.get("agency", "")),
             question=str(body.get("question", "")), days=days,
             role=str(body.get("role") or SPECIALIST))), 201
@@ -94,8 +93,8 @@ def send_back(task_id: int) -> Response:
     actor = signed_in()
     body = json_body()
     with uow() as work:
-        return jsonify(actions.send_back(work, actor=actor, task_id=task_id,
-                                         note=str(body.get("note", ""))))
+        return jsonify(dossiers.send_back(work, actor=actor, task_id=task_id,
+                                          note=str(body.get("note", ""))))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -106,4 +105,4 @@ def complete(task_id: int) -> Response:
     if not isinstance(data, dict):
         raise Invalid("Trường 'data' phải là một đối tượng.")
     with uow() as work:
-        return jsonify(tasks.complete_task(work, actor=actor, task_id=task_id, data=data))
+        return jsonify(dossiers.complete_task(work, actor=actor, task_id=task_id, data=data))
