@@ -318,8 +318,11 @@ class Advance:
             raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.")
 
     def keep(self) -> None:
-        """After the commit: keep the live instance for the dossier's next step."""
-        if self._instance is not None and self.changed and not self.stopped:
+        """After the commit: keep the live instance for the dossier's next step — unless the
+        process ended or was stopped: a finished dossier has no next step, so it leaves the
+        cache instead of holding memory until evicted."""
+        if (self._instance is not None and self.changed and not self.stopped
+                and not self._instance.completed):
             self.uow.port(InstanceCache).put(self.dossier.id, self.dossier.row_version,
                                              self._instance)
 

@@ -31,6 +31,11 @@ class InstanceCache:
             return None
         return found[1]
 
+    def holds(self, dossier_id: int) -> bool:
+        """True when an instance of that dossier is cached (whatever its version)."""
+        with self._lock:
+            return dossier_id in self._items
+
     def put(self, dossier_id: int, row_version: int, instance: ProcessInstance) -> None:
         """Keep an instance after its transaction committed at `row_version`."""
         with self._lock:
