@@ -10,6 +10,10 @@ UI schema (``forms/<name>.ui.json``)::
      "fields": {"dotted.path": {"widget": "textarea|radio|select", "help": "...",
                                 "labels": {"value": "label"}, "readonly": true}}}
 
+A text field without a widget whose ``maxLength`` is at least 500 (`PROSE_LENGTH`) is
+prose — an opinion, reasons — and renders as a textarea (``"widget": "text"`` keeps it on
+one line). Lines typed in it are kept.
+
 Paths in ``fields`` leave out row numbers: ``don_vi_thiet_ke.ten``.
 
 Conditional fields — those an ``if``/``then``/``else`` adds, the dependents of a
@@ -38,7 +42,7 @@ from typing import Any
 
 from forms.problems import CONDITION_KEYWORDS, FieldError
 from forms.submission import ADD, REMOVE
-from forms.validation import discriminator, field_schema
+from forms.validation import condition_trigger, discriminator, field_schema, properties_of
 
 Json = Mapping[str, Any]
 
@@ -150,12 +154,12 @@ class _Context:
                 out.append(self.choice(schema, [*path, name], values.get(name), name in required))
             else:
                 out.append(self.field(props[name], [*path, name], values.get(name), name in required))
-            out.extend(self.conditional(sub, [*path, extra_name], values.get(extra_name), shown)
+            out.extend(self.conditional(sub, [*path, extra_name], values, shown)
                        for extra_name, (sub, shown) in extra.items()
                        if shown.trigger == _name([*path, name]))
         if choice is not None and choice not in props:
             out.insert(0, self.choice(schema, [*path, choice], values.get(choice), True))
-            out.extend(self.conditional(sub, [*path, n], values.get(n), shown)
+            out.extend(self.conditional(sub, [*path, n], values, shown)
                        for n, (sub, shown) in extra.items()
                        if shown.trigger == _name([*path, choice]))
         return "\n".join(out)
@@ -184,7 +188,7 @@ class _Context:
                 shown = _Shown(_name([*path, trigger]), values, negate, name in needed, note)
                 found.setdefault(name, (sub, shown))
 
-        tested = _trigger(schema.get("if"))
+        tested = condition_trigger(schema.get("if"))
         if tested is not None:
             name, options = tested
             said = self.values_said([*path, name], options)
@@ -216,15 +220,20 @@ class _Context:
     def _title_at(self, path: list[str | int]) -> str:
         return str(field_schema(self.schema, path).get("title") or path[-1])
 
-    def conditional(self, schema: Json, path: list[str | int], value: Any, shown: _Shown) -> str:
+    def conditional(self, schema: Json, path: list[str | int], around: Json, shown: _Shown) -> str:
+        """A field shown only under `shown`'s condition. It is marked required only while the
+        condition holds on the values `around` it (its object's); otherwise the marker is
+        written hidden (``data-required-if-shown``) for the page's script to reveal."""
         rule = {"field": shown.trigger, "negate": shown.negate}
         if shown.values is not None:
-            rule["in"] = ["true" if v is True else "false" if v is False else str(v)
-                          for v in shown.values]
+            rule["in"] = [_raw(v) for v in shown.values]
         attribute = _esc(json.dumps(rule, ensure_ascii=False))
+        holds = _holds(shown, around.get(shown.trigger.rsplit(".", 1)[-1]))
+        html = self.field(schema, path, around.get(path[-1]), shown.required and holds)
+        if shown.required and not holds:
+            html = _mark_later(html)
         return (f'<div class="conditional" data-show-if="{attribute}">'
-                f'<p class="condition-note">{_esc(shown.note)}</p>'
-                f"{self.field(schema, path, value, shown.required)}</div>")
+                f'<p class="condition-note">{_esc(shown.note)}</p>{html}</div>')
 
     def choice(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
         """The radio buttons choosing a `oneOf`/`anyOf` branch by its constant."""
@@ -309,10 +318,12 @@ class _Context:
         elif ui.get("widget") == "password":  # never echoed back into the page
             control = (f'<input type="password" id="{field_id}" name="{_esc(_name(path))}" '
                        f'autocomplete="new-password"{attrs}>')
-        elif ui.get("widget") == "textarea":
+        elif ui.get("widget") == "textarea" or (ui.get("widget") is None and _prose(schema)):
             text = "" if value is None else _esc(value)
-            control = (f'<textarea id="{field_id}" name="{_esc(_name(path))}" rows="4"{attrs}>'
-                       f"{text}</textarea>")
+            limit = schema.get("maxLength")
+            bound = f' maxlength="{limit:d}"' if isinstance(limit, int) else ""
+            control = (f'<textarea id="{field_id}" name="{_esc(_name(path))}" rows="4"{bound}'
+                       f"{attrs}>{text}</textarea>")
         else:
             control = _input(schema, path, value, attrs)
         return (f'<div class="field"><label for="{field_id}">{label}</label>{help_html}'
@@ -379,16 +390,46 @@ def _short(name: str, limit: int = 60) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
-def _trigger(condition: Any) -> tuple[str, tuple[Any, ...]] | None:
-    """The field and values an `if` tests, when it tests one field against constants."""
-    if not isinstance(condition, dict) or not isinstance(condition.get("properties"), dict):
-        return None
-    for name, test in condition["properties"].items():
-        if isinstance(test, dict) and "const" in test:
-            return name, (test["const"],)
-        if isinstance(test, dict) and isinstance(test.get("enum"), list):
-            return name, tuple(test["enum"])
-    return None
+def _raw(value: Any) -> str:
+    """A value as a posted form field carries it ("true", "false", the text)."""
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def _holds(shown: _Shown, value: Any) -> bool:
+    """Whether a conditional field applies when its trigger holds `value`: as the page's
+    script decides it (forms.js), an empty trigger satisfies no condition."""
+    if value is None or value == "" or value == []:
+        return False
+    matched = shown.values is None or _raw(value) in {_raw(v) for v in shown.values}
+    return not matched if shown.negate else matched
+
+
+# The required marker of a conditional field whose condition does not hold yet: hidden, and
+# revealed by the page's script when the field is shown.
+_LATER_MARKER = ('<span class="required-if-shown" data-required-if-shown hidden>'
+                 ' <span class="required" aria-hidden="true">*</span>'
+                 '<span class="sr-only"> (bắt buộc)</span></span>')
+
+
+# A text field that may hold this many characters is prose (an opinion, reasons): a textarea
+# unless its UI schema names another widget ("widget": "text" keeps a one-line input).
+PROSE_LENGTH = 500
+
+
+def _prose(schema: Json) -> bool:
+    limit = schema.get("maxLength")
+    return (schema.get("type") == "string" and isinstance(limit, int) and limit >= PROSE_LENGTH
+            and not any(k in schema for k in ("format", "pattern", "enum", "const")))
+
+
+def _mark_later(html: str) -> str:
+    """`html` of one field with the hidden marker after its own caption (the first closing
+    label or legend: a choice's legend comes before its options' labels)."""
+    ends = [i for i in (html.find("</label>"), html.find("</legend>")) if i >= 0]
+    if not ends:
+        return html
+    at = min(ends)
+    return html[:at] + _LATER_MARKER + html[at:]
 
 
 def _marker(required: bool) -> str:
@@ -509,6 +550,42 @@ def _summary_object(ctx: _Context, schema: Json, path: list[str | int], data: An
             inner = _esc(_display(sub, ctx.ui([*path, name]), value))
         rows.append(f"<dt>{title}</dt><dd>{inner}</dd>")
     return f'<dl class="summary">{"".join(rows)}</dl>'
+
+
+def describe_data(schema: Json, ui: Json | None, data: Json) -> list[tuple[str, str]]:
+    """Submitted data in words, in form order: (title, text) per answered field, choices by
+    their labels, groups' fields titled "Group › Field", rows numbered. Keys the schema does
+    not declare keep their name as title."""
+    ctx = _Context(schema, ui or {}, ())
+    return _words(ctx, schema, [], data, "")
+
+
+def _words(ctx: _Context, schema: Json, path: list[str | int], data: Any,
+           prefix: str) -> list[tuple[str, str]]:
+    if not isinstance(data, dict):
+        return []
+    props = properties_of(schema)
+    out: list[tuple[str, str]] = []
+    for name in [*ctx.ordered(props, path), *(k for k in data if k not in props)]:
+        if name not in data or data[name] in (None, "", []):
+            continue
+        sub: Json = props.get(name, {})
+        title = prefix + str(sub.get("title") or name)
+        value = data[name]
+        if isinstance(value, dict):
+            out.extend(_words(ctx, sub, [*path, name], value, f"{title} › "))
+        elif isinstance(value, list):
+            raw_items = sub.get("items")
+            items: Json = raw_items if isinstance(raw_items, dict) else {}
+            for index, row in enumerate(value):
+                if isinstance(row, dict):
+                    out.extend(_words(ctx, items, [*path, name, index], row,
+                                      f"{title} {index + 1} › "))
+                else:
+                    out.append((f"{title} {index + 1}", _display(items, ctx.ui([*path, name]), row)))
+        else:
+            out.append((title, _display(sub, ctx.ui([*path, name]), value)))
+    return out
 
 
 def _display(schema: Json, ui: Json, value: Any) -> str:

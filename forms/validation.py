@@ -109,6 +109,33 @@ def _multiple_of(validator: Any, step: Any, instance: object,
 
 
 _BASE_MULTIPLE_OF = Draft202012Validator.VALIDATORS["multipleOf"]
+_BASE_IF = Draft202012Validator.VALIDATORS["if"]
+
+
+def condition_trigger(condition: Any) -> tuple[str, tuple[Any, ...]] | None:
+    """The field and values an `if` tests, when it tests one field against constants."""
+    if not isinstance(condition, dict) or not isinstance(condition.get("properties"), dict):
+        return None
+    for name, test in condition["properties"].items():
+        if isinstance(test, dict) and "const" in test:
+            return name, (test["const"],)
+        if isinstance(test, dict) and isinstance(test.get("enum"), list):
+            return name, tuple(test["enum"])
+    return None
+
+
+def _if(validator: Any, condition: Any, instance: object,
+        schema: Mapping[str, Any]) -> Iterable[ValidationError]:
+    """`if`/`then`/`else` as the form shows it: when the `if` tests a field against
+    constants and that field is still empty, neither branch applies. (Plain JSON Schema
+    would find the `if` true of an absent field and demand the `then` fields: the leader's
+    "Số giấy phép" before any decision was made.) The field itself, when required, is
+    reported as missing."""
+    trigger = condition_trigger(condition)
+    if (trigger is not None and isinstance(instance, Mapping)
+            and instance.get(trigger[0]) in (None, "", [])):
+        return
+    yield from _BASE_IF(validator, condition, instance, schema)
 
 # Draft 2020-12 with every regular expression run by RE2 (forms/patterns.py) instead of `re`.
 _Validator = extend(Draft202012Validator, {  # type: ignore[no-untyped-call]
@@ -116,6 +143,7 @@ _Validator = extend(Draft202012Validator, {  # type: ignore[no-untyped-call]
     "patternProperties": _pattern_properties,
     "additionalProperties": _additional_properties,
     "multipleOf": _multiple_of,
+    "if": _if,
 })
 
 

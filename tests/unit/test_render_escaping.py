@@ -27,7 +27,7 @@ ALLOWED_ATTRIBUTES = {
     "id", "name", "for", "class", "type", "value", "checked", "selected", "readonly", "role",
     "tabindex", "href", "rows", "autocomplete", "inputmode", "maxlength", "pattern", "accept",
     "formnovalidate", "aria-describedby", "aria-invalid", "aria-required", "aria-hidden",
-    "data-show-if", "aria-live",
+    "data-show-if", "aria-live", "hidden", "data-required-if-shown",
 }
 ALLOWED_TAGS = {
     "div", "fieldset", "legend", "label", "input", "select", "option", "textarea", "button",

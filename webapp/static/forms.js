@@ -1,6 +1,7 @@
 // Generated forms: show a conditional field only while its condition holds, and disable
 // its inputs while hidden (so it is not posted). The server validates everything anyway;
 // without this script every field stays visible with the sentence saying when it applies.
+// A field required only under its condition carries a hidden marker, shown with the field.
 (function () {
   "use strict";
   function valueOf(form, name) {
@@ -28,6 +29,16 @@
       });
       const note = box.querySelector(".condition-note");
       if (note) note.hidden = true;  // the condition is now shown by showing the field
+      // A field required under its condition is marked so while it is shown.
+      box.querySelectorAll("[data-required-if-shown]").forEach(function (marker) {
+        marker.hidden = !shown;
+        const field = marker.closest(".field");
+        const control = field && field.querySelector("input, select, textarea");
+        if (control && control.type !== "radio") {
+          if (shown) control.setAttribute("aria-required", "true");
+          else control.removeAttribute("aria-required");
+        }
+      });
     });
   }
   document.querySelectorAll("form[data-conditional]").forEach(function (form) {
