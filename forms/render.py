@@ -229,7 +229,7 @@ class _Context:
             rule["in"] = [_raw(v) for v in shown.values]
         attribute = _esc(json.dumps(rule, ensure_ascii=False))
         holds = _holds(shown, around.get(shown.trigger.rsplit(".", 1)[-1]))
-        html = self.field(schema, path, around.get(path[-1]), shown.required and holds)
+        html = self.field(schema, path, around.get(str(path[-1])), shown.required and holds)
         if shown.required and not holds:
             html = _mark_later(html)
         return (f'<div class="conditional" data-show-if="{attribute}">'
