@@ -8,6 +8,8 @@ holds them to it); the modules behind it are free to change.
 from __future__ import annotations
 
 from engine.dossiers.actions import consult, refuse, send_back
+from engine.dossiers.appraisal import PREVIEWABLE, STEP_DOCUMENT, is_step_document
+from engine.dossiers.appraisal import history as history_in_words
 from engine.dossiers.deadlines import (
     SupplementRequest,
     deadline_history,
@@ -39,9 +41,13 @@ from engine.dossiers.tasks import (
 from engine.dossiers.timers import MAX_ATTEMPTS as TIMER_MAX_ATTEMPTS
 from engine.dossiers.timers import due_timers, failing_timers, retry_timer
 from engine.dossiers.timers import fire as fire_timer
+from engine.dossiers.timers import fire_due as fire_due_timers
+from engine.dossiers.timers import next_due as next_timer_due
 
 __all__ = [
     "ASSIGNED",
+    "PREVIEWABLE",
+    "STEP_DOCUMENT",
     "TIMER_MAX_ATTEMPTS",
     "URGENCIES",
     "InboxFilter",
@@ -57,10 +63,14 @@ __all__ = [
     "extend",
     "failing_timers",
     "find_visible",
+    "fire_due_timers",
     "fire_timer",
     "get_dossier",
     "get_task",
     "hand_over",
+    "history_in_words",
+    "is_step_document",
+    "next_timer_due",
     "officer_inbox",
     "refuse",
     "release_task",

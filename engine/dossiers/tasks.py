@@ -22,8 +22,9 @@ from engine.dossiers.actions import (
     hand_back_refusal,
 )
 from engine.dossiers.advance import Advance, advance_dossier
+from engine.dossiers.appraisal import appraisal
 from engine.dossiers.rows import DOSSIERS, TASKS, DossierRow, TaskRow, lock_task, record
-from engine.dossiers.submit import find_visible, task_view, timeline
+from engine.dossiers.submit import find_visible, task_view
 from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import urgency
 from engine.procedures.cache import loaded_version
@@ -75,7 +76,8 @@ def _lock_dossiers(uow: UnitOfWork, task_ids: list[int]) -> None:
 
 
 def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
-    """A task with its form and the dossier's data, for an officer who may work on it."""
+    """A task with its form and the dossier's data, the papers, the earlier steps and the
+    history in words (`appraisal`), for an officer who may work on it."""
     task = _visible_task(uow, actor, task_id)
     compiled = loaded_version(uow, task.dossier.version_id).compiled
     form = OPINION_SCHEMA if task.form == CONSULT_FORM else compiled.forms[task.form]
@@ -83,7 +85,7 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
         **task_view(task),
         "form": {"schema": form, "ui": compiled.ui_for(task.form)},
         "consultation": task.bpmn_id == CONSULT_STEP,
-        "timeline": timeline(uow, task.dossier_id),
+        **appraisal(uow, task, compiled),  # papers, earlier steps, history in words
         "dossier_data": task.dossier.data,
         "start_form": compiled.forms[compiled.start_form],
         "start_ui": compiled.ui_for(compiled.start_form),
