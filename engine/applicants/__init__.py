@@ -8,7 +8,7 @@ holds them to it); the modules behind it are free to change.
 from __future__ import annotations
 
 from engine.applicants.attachments import READ_LIMIT as ATTACHMENT_READ_LIMIT
-from engine.applicants.attachments import RESULT_PAPER, attach, list_attachments
+from engine.applicants.attachments import RESULT_PAPER, attach, attach_step_document, list_attachments
 from engine.applicants.attachments import download as download_attachment
 from engine.applicants.citizens import (
     DEFAULT_RATING_LABELS,
@@ -55,6 +55,7 @@ __all__ = [
     "Upload",
     "answer_feedback",
     "attach",
+    "attach_step_document",
     "confirm_payment",
     "download_attachment",
     "download_stored_paper",

@@ -21,16 +21,20 @@ from sqlalchemy import select
 from engine.applicants import datastore
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
-from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
-from engine.core.models import Attachment, AttachmentContent, Dossier
-from engine.core.permissions import is_officer_of
+from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
+from engine.core.models import Attachment, AttachmentContent, Dossier, Task
+from engine.core.permissions import is_officer, is_officer_of, may_work_task
 from engine.core.statuses import FINAL_STATUSES, Status
 from engine.core.uow import UnitOfWork
+from engine.dossiers.appraisal import PREVIEWABLE, STEP_DOCUMENT, is_step_document
 from engine.dossiers.submit import find_visible
 from engine.procedures.cache import loaded_version
 
 OTHER_PAPER = "Giấy tờ khác"
 RESULT_PAPER = "Kết quả giải quyết"
+# An officer's working document (draft permit, minutes): no paper of the dossier, so the
+# applicant never sees it and reception never copies it; its step's event points at it.
+STEP_PAPER = "Tài liệu xử lý"
 NAME_LIMIT = 120
 # Leading bytes that identify each accepted type.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -145,16 +149,49 @@ def store_file(
 ) -> Attachment:
     """Check a file and store it as the current `paper` of a dossier or a draft, marking
     the earlier file of that paper replaced (in the caller's transaction)."""
+    return add_current(uow, _checked(uow, actor, paper, filename, content, policy,
+                                     dossier_id=dossier_id, draft_id=draft_id))
+
+
+def _checked(
+    uow: UnitOfWork, actor: Actor, paper: str, filename: str, content: bytes,
+    policy: AttachmentPolicy, *, dossier_id: int | None = None, draft_id: int | None = None,
+) -> Attachment:
+    """A checked file's record (not yet added), its bytes stored once per content."""
     name = clean_filename(filename)
     media_type = check_file(name, content, policy)
     digest = hashlib.sha256(content).hexdigest()
     if uow.session.get(AttachmentContent, digest) is None:
         uow.session.add(AttachmentContent(sha256=digest, content=content))
         uow.session.flush()  # the bytes first: the record's foreign key points at them
-    return add_current(uow, Attachment(
-        dossier_id=dossier_id, draft_id=draft_id, paper=paper, filename=name,
-        media_type=media_type, size=len(content), sha256=digest,
-        uploaded_by_id=actor.account_id, uploaded_at=uow.clock.now()))
+    return Attachment(dossier_id=dossier_id, draft_id=draft_id, paper=paper, filename=name,
+                      media_type=media_type, size=len(content), sha256=digest,
+                      uploaded_by_id=actor.account_id, uploaded_at=uow.clock.now())
+
+
+def attach_step_document(
+    uow: UnitOfWork, *, actor: Actor, task_id: int, filename: str, content: bytes
+) -> dict[str, Any]:
+    """An officer attaches a working document (draft permit, minutes) to the open step
+    they may work on: checked like any upload, shown in that step's entry to the officers
+    of the dossier, never to the applicant."""
+    task = uow.session.get(Task, task_id)
+    if task is None or not may_work_task(actor, task.agency_id, task.role, task.assignee_id):
+        raise NotFound("Không tìm thấy công việc.")
+    if task.state != "open":
+        raise Conflict("Bước này không còn mở; không đính kèm thêm tài liệu được.")
+    stored = _checked(uow, actor, STEP_PAPER, filename, content, POLICY)
+    uow.session.add(stored)
+    uow.session.flush()
+    dossier = task.dossier
+    uow.add_event({
+        "dossier_id": dossier.id, "kind": STEP_DOCUMENT, "at": uow.clock.now(),
+        "actor_id": actor.account_id, "status": dossier.status, "channel": dossier.channel,
+        "task_id": task.id, "step": task.bpmn_id, "step_due_at": task.due_at,
+        "due_at": dossier.due_at, "note": stored.filename,
+        "details": {"attachment": stored.id, "filename": stored.filename}})
+    uow.commit()
+    return _view(stored)
 
 
 def add_current(uow: UnitOfWork, attachment: Attachment) -> Attachment:
@@ -242,16 +279,29 @@ def list_attachments(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[s
 
 
 def download(
-    uow: UnitOfWork, *, actor: Actor, code: str, attachment_id: int
+    uow: UnitOfWork, *, actor: Actor, code: str, attachment_id: int, inline: bool = False
 ) -> tuple[dict[str, Any], bytes]:
-    """One file of a dossier and its bytes (reading it is recorded: it is personal data)."""
+    """One file of a dossier and its bytes (reading it is recorded: it is personal data).
+
+    The dossier's papers for whoever may read the dossier; the working documents of its
+    steps for its officers only. `inline` (shown in the page) only for PDF and images."""
     dossier = find_visible(uow, actor=actor, code=code)
     attachment = uow.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.dossier_id != dossier.id:
+    if attachment is None or not _belongs(uow, actor, dossier, attachment):
         raise NotFound("Không có tệp này trong hồ sơ.")
+    if inline and attachment.media_type not in PREVIEWABLE:
+        raise Invalid("Chỉ xem trực tiếp được tệp PDF và ảnh; hãy tải tệp về.")
     content = uow.session.get(AttachmentContent, attachment.sha256)
     assert content is not None  # foreign key
     uow.audit("dossier.attachment_read", actor_id=actor.account_id, object_type="dossier",
-              object_id=str(dossier.id), summary={"attachment": attachment.id})
+              object_id=str(dossier.id), summary={"attachment": attachment.id, "inline": inline})
     uow.commit()
     return _view(attachment), content.content
+
+
+def _belongs(uow: UnitOfWork, actor: Actor, dossier: Dossier, attachment: Attachment) -> bool:
+    if attachment.dossier_id == dossier.id:
+        return True
+    return (attachment.dossier_id is None and attachment.draft_id is None
+            and attachment.paper == STEP_PAPER and is_officer(actor)
+            and is_step_document(uow, dossier.id, attachment.id))
