@@ -41,6 +41,8 @@ from engine.dossiers.tasks import (
 from engine.dossiers.timers import MAX_ATTEMPTS as TIMER_MAX_ATTEMPTS
 from engine.dossiers.timers import due_timers, failing_timers, retry_timer
 from engine.dossiers.timers import fire as fire_timer
+from engine.dossiers.timers import fire_due as fire_due_timers
+from engine.dossiers.timers import next_due as next_timer_due
 
 __all__ = [
     "ASSIGNED",
@@ -61,12 +63,14 @@ __all__ = [
     "extend",
     "failing_timers",
     "find_visible",
+    "fire_due_timers",
     "fire_timer",
     "get_dossier",
     "get_task",
     "hand_over",
     "history_in_words",
     "is_step_document",
+    "next_timer_due",
     "officer_inbox",
     "refuse",
     "release_task",

@@ -12,16 +12,24 @@ capped at six hours) and, after `MAX_ATTEMPTS`, marks the timer ``failed`` for a
 administrator to look at (`failing_timers`, `retry_timer`). `due_timers` skips timers
 waiting for their next try and puts never-failed timers first, so poisoned timers never
 crowd out healthy ones.
+
+The worker fires in batches (`fire_due`): one transaction claims up to a batch of due
+timers — on PostgreSQL by locking their dossiers with ``FOR UPDATE SKIP LOCKED``, so
+concurrent firers share the work and never wait for each other or for an officer's step
+(one lock order: the dossiers first) — fires each and commits them together. If any
+firing raises, the whole batch is rolled back and its timers are fired one by one with
+`fire`, so the failure is recorded and the others fire. `next_due` tells the worker when
+to wake.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 
 from engine.core.actors import SYSTEM, Actor
 from engine.core.clock import local_iso
@@ -30,7 +38,7 @@ from engine.core.models import Account, Dossier, RoleGrant, Task, Timer
 from engine.core.permissions import LEADER, is_administrator
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier
-from engine.dossiers.rows import DossierRow, record
+from engine.dossiers.rows import DOSSIERS, DossierRow, record
 from engine.legal_clock.calendars import calendar_for
 from engine.records.outbox import enqueue
 
@@ -50,6 +58,20 @@ _DUE = (
            or_(TIMERS.c.next_attempt_at.is_(None), TIMERS.c.next_attempt_at <= bindparam("b_now")))
     .order_by(TIMERS.c.attempts, TIMERS.c.due_at, TIMERS.c.id).limit(bindparam("b_limit"))
 )
+# A batch's claim: due timers whose dossier nobody holds, the dossiers locked (PostgreSQL;
+# SQLite's writer lock already makes the transaction the only writer).
+_CLAIM_DUE = (
+    _DUE.join_from(TIMERS, DOSSIERS, DOSSIERS.c.id == TIMERS.c.dossier_id)
+    .with_for_update(of=DOSSIERS, skip_locked=True)
+)
+_NEXT_DUE = select(
+    select(func.min(TIMERS.c.due_at)).where(
+        TIMERS.c.state == "pending", TIMERS.c.next_attempt_at.is_(None)).scalar_subquery(),
+    select(func.min(TIMERS.c.next_attempt_at)).where(
+        TIMERS.c.state == "pending", TIMERS.c.next_attempt_at.is_not(None)).scalar_subquery(),
+)
+_STAMP = update(TIMERS).where(TIMERS.c.id.in_(bindparam("b_ids", expanding=True)),
+                              TIMERS.c.state == "fired")
 _DOSSIER_OF = select(TIMERS.c.dossier_id).where(TIMERS.c.id == bindparam("b_id"))
 _CLAIM = update(TIMERS).where(TIMERS.c.id == bindparam("b_id"), TIMERS.c.state == "pending")
 # Only a timer that failed may be retried by hand: one failed for good, or one waiting
@@ -68,6 +90,38 @@ def due_timers(uow: UnitOfWork, *, limit: int = 200) -> list[int]:
     return [int(r.id) for r in rows]
 
 
+def next_due(uow: UnitOfWork) -> datetime | None:
+    """When the next pending timer is due (or its next try comes, after a failure); None
+    when nothing waits."""
+    first, retry = uow.connection.execute(_NEXT_DUE).one()
+    found = [t for t in (first, retry) if t is not None]
+    return min(found) if found else None
+
+
+def fire_due(new_uow: Callable[[], UnitOfWork], *, batch: int = 50) -> list[str]:
+    """Fire up to `batch` due timers in one transaction (their fired time is the commit's);
+    returns each one's result, [] when none is due or free. If any firing raises, the
+    batch is rolled back and its timers fired one by one with `fire` (failures recorded,
+    the others fired)."""
+    ids: list[int] = []
+    try:
+        with new_uow() as uow:
+            now = uow.clock.now()
+            ids = [int(i) for i in uow.connection.execute(
+                _CLAIM_DUE, {"b_now": now, "b_limit": batch}).scalars()]
+            results = [_fire_one(uow, timer_id=i) for i in ids]
+            fired = [i for i, r in zip(ids, results, strict=True) if r == "fired"]
+            if fired:  # the effect is visible from the commit on: stamp that time
+                uow.connection.execute(_STAMP, {"b_ids": fired, "fired_at": uow.clock.now()})
+            uow.commit()
+            return results
+    except Exception:
+        if not ids:
+            raise  # the claim itself failed (the database is away): nothing to isolate
+        log.info("a batch of %s timers failed; firing them one by one", len(ids))
+    return [fire(new_uow, timer_id=i) for i in ids]
+
+
 def fire(new_uow: Callable[[], UnitOfWork], *, timer_id: int) -> str:
     """Fire one timer in its own transaction; if the firing raises, it is rolled back and
     the failure recorded in a new transaction. Returns "fired", "skipped", "retry" (to be
@@ -82,8 +136,15 @@ def fire(new_uow: Callable[[], UnitOfWork], *, timer_id: int) -> str:
 
 
 def fire_timer(uow: UnitOfWork, *, timer_id: int) -> str:
-    """Fire one timer; returns "fired", or "skipped" when it is not (or no longer) due.
-    Raises whatever the firing raises (the caller's transaction is then rolled back)."""
+    """Fire one timer and commit; returns "fired", or "skipped" when it is not (or no
+    longer) due. Raises whatever the firing raises (the transaction is then rolled back)."""
+    result = _fire_one(uow, timer_id=timer_id)
+    uow.commit()
+    return result
+
+
+def _fire_one(uow: UnitOfWork, *, timer_id: int) -> str:
+    """Fire one timer in the caller's transaction (the caller commits)."""
     dossier_id = uow.connection.execute(_DOSSIER_OF, {"b_id": timer_id}).scalar_one_or_none()
     if dossier_id is None:
         return "skipped"
@@ -186,7 +247,6 @@ def _fire_bpmn(uow: UnitOfWork, timer: Timer, dossier: DossierRow) -> str:
     if not _claim(uow, timer):
         return "skipped"
     if dossier.ended_at is not None or timer.spiff_id is None:
-        uow.commit()
         return "skipped"
     spiff_id, fired = timer.spiff_id, False
 
@@ -199,7 +259,7 @@ def _fire_bpmn(uow: UnitOfWork, timer: Timer, dossier: DossierRow) -> str:
             step.synchronise()
             record(uow, dossier, "timer_fired", actor=SYSTEM, note=timer.bpmn_id or "")
 
-    advance_dossier(uow, dossier, SYSTEM, fire_here)
+    advance_dossier(uow, dossier, SYSTEM, fire_here, commit=False)
     return "fired" if fired else "skipped"
 
 
@@ -208,7 +268,6 @@ def _remind(uow: UnitOfWork, timer: Timer) -> str:
     task = uow.session.get(Task, timer.task_id) if timer.task_id else None
     if task is None or task.state not in ("open", "suspended") or task.due_at is None:
         timer.state = "cancelled"
-        uow.commit()
         return "skipped"
     calendar = calendar_for(uow, task.agency_id)
     aimed = task.due_at if timer.kind == "overdue" else calendar.subtract(
@@ -216,7 +275,6 @@ def _remind(uow: UnitOfWork, timer: Timer) -> str:
     if task.state == "suspended" or aimed > uow.clock.now():
         timer.due_at = aimed if aimed > uow.clock.now() else calendar.add(uow.clock.now(),
                                                                           calendar.day_length)
-        uow.commit()
         return "skipped"
     if not _claim(uow, timer):
         return "skipped"
@@ -237,7 +295,6 @@ def _remind(uow: UnitOfWork, timer: Timer) -> str:
         "task_id": task.id, "step": task.bpmn_id, "step_due_at": task.due_at,
         "due_at": dossier.due_at, "note": ", ".join(a.username for a in recipients),
     })
-    uow.commit()
     return "fired"
 
 
