@@ -14,6 +14,9 @@ attributes or ``<script type="application/json">`` blocks, and there is no inlin
   tests/browser/test_csp_in_chromium.py).
 - ``img-src`` and ``font-src`` allow ``data:``: bpmn-js's stylesheets embed their icons
   (``data:image/svg+xml``) and the BPMN icon font (``bpmn-embedded.css``) as data URLs.
+- ``worker-src 'self'``: pdf.js draws the task page's PDF papers in a worker shipped as a
+  file (``webapp/static/vendor/pdfjs``); no ``blob:`` worker, no ``eval``
+  (``isEvalSupported: false``).
 - ``frame-ancestors 'none'`` (and ``X-Frame-Options: DENY`` for older browsers): no page may
   be framed, so no click can be stolen from an approver.
 - ``form-action 'self'``, ``base-uri 'none'``, ``object-src 'none'``: an injected form,
@@ -35,6 +38,7 @@ POLICY = "; ".join([
     "img-src 'self' data:",
     "font-src 'self' data:",
     "connect-src 'self'",
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",

@@ -12,6 +12,7 @@ from engine.applicants import receive_paper_dossier
 from engine.core import Conflict, FormInvalid, ServiceError, is_officer
 from engine.legal_clock import parse_instant
 from webapp.context import current_actor, platform, uow
+from webapp.downloads import file_response, inline_response
 from webapp.filters import inbox_filter
 from webapp.formpage import field_errors, form_html, parse_posted, summary_html
 from webapp.text import vn_datetime
@@ -101,6 +102,52 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
         dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
     )
     return (page, status) if status != 200 else page
+
+
+@bp.get("/ho-so/<code>/tep/<int:attachment_id>/xem")
+def preview(code: str, attachment_id: int) -> Response:
+    """A PDF or image of a dossier shown in place (the task page's previews), for whoever
+    may read it: its owner, its officers (a step's working documents: its officers only)."""
+    actor = current_actor()
+    if actor.account_id is None:
+        abort(401)
+    with uow() as work:
+        view, content = applicants.download_attachment(work, actor=actor, code=code,
+                                                       attachment_id=attachment_id, inline=True)
+    return inline_response(content, view["media_type"], view["filename"])
+
+
+@bp.get("/can-bo/ho-so/<code>/tep/<int:attachment_id>")
+def download(code: str, attachment_id: int) -> Response:
+    """A paper of a dossier, or a step's working document, as a download."""
+    actor = _officer()
+    with uow() as work:
+        view, content = applicants.download_attachment(work, actor=actor, code=code,
+                                                       attachment_id=attachment_id)
+    return file_response(content, view["media_type"], view["filename"])
+
+
+@bp.post("/can-bo/cong-viec/<int:task_id>/tai-lieu")
+def attach_document(task_id: int) -> Response:
+    """Attach a working document (draft permit, minutes) to my open step."""
+    actor = _officer()
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise FormInvalid("Hãy chọn tệp tài liệu.")
+        try:
+            content = upload.stream.read(applicants.ATTACHMENT_READ_LIMIT)
+        finally:
+            upload.close()
+        with uow() as work:
+            stored = applicants.attach_step_document(work, actor=actor, task_id=task_id,
+                                                     filename=upload.filename[:500],
+                                                     content=content)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã đính kèm «{stored['filename']}» vào bước này.", "success")
+    return redirect(url_for("officer.task", task_id=task_id, _anchor="own-documents"), 303)
 
 
 @bp.route("/can-bo/tiep-nhan", methods=["GET", "POST"])
