@@ -237,13 +237,19 @@ def beat() -> None:
     make_celery().start(["beat", "--loglevel=INFO"])
 
 
-def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+def gunicorn_command(host: str, port: int, workers: int, threads: int = 4) -> list[str]:
     """What `serve --production` runs: the gunicorn installed beside this Python (the
-    virtualenv's, found even when the virtualenv is not activated), else `python -m gunicorn`."""
+    virtualenv's, found even when the virtualenv is not activated), else `python -m gunicorn`.
+
+    Threaded workers (`gthread`): a request waiting on the database or hashing a password
+    (argon2 releases the GIL) leaves the worker's other threads serving; `threads=1` runs
+    gunicorn's plain `sync` workers, one request per process (see webapp/README.md)."""
     # Not the venv's resolved interpreter: its bin/ folder is where gunicorn was installed.
     beside = Path(sys.executable).parent / "gunicorn"
     launcher = [str(beside)] if beside.is_file() else [sys.executable, "-m", "gunicorn"]
-    return [*launcher, "--bind", f"{host}:{port}", "--workers", str(workers), "webapp:create_app()"]
+    worker = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
+    return [*launcher, "--bind", f"{host}:{port}", "--workers", str(workers), *worker,
+            "webapp:create_app()"]
 
 
 @main.command()
@@ -251,10 +257,12 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
 @click.option("--port", default=5000, show_default=True)
 @click.option("--production", is_flag=True, help="Serve with gunicorn instead of Flask's server.")
 @click.option("--workers", default=2, show_default=True, help="gunicorn workers (production).")
-def serve(host: str, port: int, production: bool, workers: int) -> None:
+@click.option("--threads", default=4, show_default=True,
+              help="Threads per gunicorn worker (production; 1: sync workers).")
+def serve(host: str, port: int, production: bool, workers: int, threads: int) -> None:
     """Serve the web application on http://HOST:PORT."""
     if production:
-        command = gunicorn_command(host, port, workers)
+        command = gunicorn_command(host, port, workers, threads)
         raise SystemExit(subprocess.call(command, env=os.environ.copy()))  # noqa: S603
     from webapp.app import create_app
 

@@ -117,7 +117,8 @@ def test_production_serving_runs_the_gunicorn_beside_this_python() -> None:
     beside = Path(sys.executable).parent / "gunicorn"
     assert beside.is_file(), "gunicorn is a dependency: it is installed beside this Python"
     assert command == [str(beside), "--bind", "127.0.0.1:8123", "--workers", "3",
-                       "webapp:create_app()"]
+                       "--worker-class", "gthread", "--threads", "4", "webapp:create_app()"]
+    assert "--worker-class" not in gunicorn_command("127.0.0.1", 8123, 3, threads=1)  # sync
 
 
 def _free_port() -> int:
