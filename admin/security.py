@@ -17,14 +17,16 @@ from engine.records import AuditFilter
 
 @bp.get("/nhat-ky")
 def audit_page() -> str:
-    """The audit trail: search by action, account, object and days; check the chain."""
+    """The audit trail and the access log of personal data: search by log, action, account,
+    object and days; check the chain."""
     actor = administrator()
     args = request.args
     try:
         filters = AuditFilter(
             action=args.get("hanh_dong", "")[:60], username=args.get("tai_khoan", "")[:100],
             object_id=args.get("doi_tuong", "")[:100], start=_day(args.get("tu_ngay")),
-            end=_day(args.get("den_ngay")), offset=min(max(args.get("tu", 0, type=int), 0), 10**9))
+            end=_day(args.get("den_ngay")), offset=min(max(args.get("tu", 0, type=int), 0), 10**9),
+            log=_LOGS.get(args.get("nguon", ""), ""))
     except ValueError:
         flash("Ngày phải có dạng NNNN-TT-NN.", "error")
         filters = AuditFilter()
@@ -43,6 +45,10 @@ def audit_check() -> str:
         page = records.search_audit(work, actor=actor)
     return render_template("admin_audit.html", page=page, args={}, labels=records.AUDIT_LABELS,
                            chain=chain)
+
+
+# The log asked for in the query string (nguon=kiem-toan|truy-cap), both by default.
+_LOGS = {"kiem-toan": "audit", "truy-cap": "access"}
 
 
 def _day(text: str | None) -> date | None:

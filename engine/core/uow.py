@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.core import audit
 from engine.core.clock import Clock
-from engine.core.models import Event
 from engine.core.ports import Ports, T
-
-_INSERT_EVENTS = insert(cast(Table, Event.__table__))
 
 
 class UnitOfWork:
@@ -34,6 +31,8 @@ class UnitOfWork:
         self._session: Session | None = None
         self._events: list[dict[str, Any]] = []
         self._audit: list[dict[str, Any]] = []
+        self._access: list[dict[str, Any]] = []
+        self._untold: set[int] = set()
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -58,9 +57,7 @@ class UnitOfWork:
         if self._session is not None:
             raise RuntimeError("the unit of work is already open")
         self._session = self._factory()
-        self._events = []
-        self._audit = []
-        self._after_commit = []
+        self._reset()
         return self
 
     def __exit__(
@@ -75,9 +72,12 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
-            self._events = []
-            self._audit = []
-            self._after_commit = []
+            self._reset()
+
+    def _reset(self) -> None:
+        self._events, self._audit, self._access = [], [], []
+        self._untold = set()
+        self._after_commit = []
 
     def port(self, kind: type[T]) -> T:
         """The wired collaborator of that class (see `engine.core.ports`)."""
@@ -90,35 +90,41 @@ class UnitOfWork:
 
     def add_event(self, values: dict[str, Any]) -> None:
         """Queue an event row; `commit` writes the queue in one insert, in the same
-        transaction. Every dossier event is also an entry of the audit trail."""
+        transaction, covered by one audit entry per dossier (`engine.core.audit`)."""
         self._events.append(values)
-        self.audit(f"dossier.{values['kind']}", actor_id=values.get("actor_id"),
-                   object_type="dossier", object_id=str(values["dossier_id"]),
-                   summary={"status": values.get("status"), "step": values.get("step"),
-                            "note": str(values.get("note") or "")[:200]})
+
+    def without_notices(self, dossier_id: int) -> None:
+        """This dossier has nobody to tell (no applicant account): the commit hooks
+        (`Ports.before_commit`, the applicant's notices) skip its events."""
+        self._untold.add(dossier_id)
 
     def audit(
         self, action: str, *, actor_id: int | None, object_type: str, object_id: str,
         summary: dict[str, Any] | None = None,
     ) -> None:
-        """Queue an audit trail entry; `commit` chains it in, in the same transaction."""
-        self._audit.append(audit.entry(at=self.clock.now(), actor_id=actor_id, action=action,
-                                       object_type=object_type, object_id=object_id,
-                                       summary=summary))
+        """Queue an audit trail entry; `commit` chains it in, in the same transaction. A read
+        of personal data (`audit.PERSONAL_DATA_READS`) goes to the access log instead."""
+        queued = audit.entry(at=self.clock.now(), actor_id=actor_id, action=action,
+                             object_type=object_type, object_id=object_id, summary=summary)
+        (self._access if action in audit.PERSONAL_DATA_READS else self._audit).append(queued)
 
     def commit(self) -> None:
-        """Make every change of this unit durable, together (events in one batched insert,
-        audit entries chained at the end)."""
+        """Make every change of this unit durable, together: the commit hooks' writes, the
+        events with the audit entries covering them and the other entries chained at the
+        end, the reads of personal data in the access log."""
         session = self.session
-        if self._events:
-            for hook in self.ports.before_commit:
-                hook(session.connection(), self._events, self.clock.now())
-            session.connection().execute(_INSERT_EVENTS, self._events)
-            self._events = []
-        if self._audit:
+        if self._events or self._audit:
+            now = self.clock.now()
+            told = [e for e in self._events if e["dossier_id"] not in self._untold]
+            if told:
+                for hook in self.ports.before_commit:
+                    hook(session.connection(), told, now)
             session.flush()
-            audit.append(session.connection(), self._audit)
-            self._audit = []
+            audit.append(session.connection(), self._audit, self._events, now)
+            self._events, self._audit = [], []
+        if self._access:
+            audit.log_access(session.connection(), self._access)
+            self._access = []
         session.commit()
         actions, self._after_commit = self._after_commit, []
         for action in actions:

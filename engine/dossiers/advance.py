@@ -36,7 +36,7 @@ from engine.dossiers.instances import InstanceCache
 from engine.dossiers.papers import keep_accepted
 from engine.dossiers.rows import DOSSIERS, TASKS, TIMERS, DossierRow, TaskRow, record
 from engine.legal_clock.calendar import BusinessCalendar
-from engine.legal_clock.calendars import calendar_for
+from engine.legal_clock.calendars import calendar_for, calendar_of_province
 from engine.legal_clock.rules import due_at_reception, steps_start
 from engine.procedures.cache import LoadedVersion, loaded_version
 
@@ -118,8 +118,12 @@ class Advance:
 
     @cached_property
     def calendar(self) -> BusinessCalendar:
-        """The business calendar of the dossier's agency (read only when a step needs it)."""
-        return calendar_for(self.uow, self.dossier.agency_id)
+        """The business calendar of the dossier's agency (only when a step needs it; its
+        province and calendar version were read with the row's lock)."""
+        dossier = self.dossier
+        if dossier.calendar_version is None:
+            return calendar_for(self.uow, dossier.agency_id)
+        return calendar_of_province(self.uow, dossier.province_id, dossier.calendar_version)
 
     @property
     def instance(self) -> ProcessInstance:

@@ -12,10 +12,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Protocol, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import ColumnElement, Table, bindparam, select
 
 from engine.core.actors import Actor
-from engine.core.models import Dossier, Event, Task, Timer
+from engine.core.models import Agency, Dossier, Event, Province, Task, Timer
 from engine.core.uow import UnitOfWork
 
 DOSSIERS: Table = Dossier.__table__  # type: ignore[assignment]
@@ -31,6 +31,7 @@ class DossierFacts(Protocol):
     status: int
     channel: str
     due_at: datetime | None
+    owner_id: int | None
 
 
 class TaskFacts(Protocol):
@@ -51,7 +52,10 @@ def record(
     note: str = "",
     status: int | None = None,
 ) -> None:
-    """Queue one event with the facts reports need (status, channel, times, step)."""
+    """Queue one event with the facts reports need (status, channel, times, step). A
+    dossier without an applicant account has nobody to send notices to."""
+    if dossier.owner_id is None:
+        uow.without_notices(dossier.id)
     uow.add_event({
         "dossier_id": dossier.id,
         "kind": kind,
@@ -85,13 +89,22 @@ class DossierRow:
     original_due_at: datetime | None
     ended_at: datetime | None
     returned_at: datetime | None
-
+    owner_id: int | None
+    # Read with the lock, so the step's calendar needs no query of its own: the agency's
+    # province (None: none, the national calendar applies) and its calendar version
+    # (0 without a province; None when the row was not read with them).
+    province_id: int | None = None
+    calendar_version: int | None = None
 
     @classmethod
     def lock(cls, uow: UnitOfWork, dossier_id: int) -> DossierRow | None:
         """Read the dossier, holding its row lock until the transaction ends."""
         row = uow.connection.execute(_LOCK_DOSSIER, {"b_id": dossier_id}).one_or_none()
-        return None if row is None else cls(**row._asdict())
+        if row is None:
+            return None
+        found = cls(**row._asdict())
+        found.calendar_version = found.calendar_version or 0
+        return found
 
 
 @dataclass
@@ -113,10 +126,27 @@ class TaskRow:
 
 
 # The hot path's statements, built once (building a statement costs more than running it).
+_PROVINCE_ID = (select(Agency.province_id).where(Agency.id == DOSSIERS.c.agency_id)
+                .correlate(DOSSIERS).scalar_subquery())
+_CALENDAR_VERSION = (select(Province.calendar_version)
+                     .join(Agency, Agency.province_id == Province.id)
+                     .where(Agency.id == DOSSIERS.c.agency_id)
+                     .correlate(DOSSIERS).scalar_subquery())
+
+
+def _dossier_columns() -> list[ColumnElement[object]]:
+    """The dossier row's columns, then its province and that province's calendar version."""
+    columns: list[ColumnElement[object]] = [
+        DOSSIERS.c[f.name] for f in fields(DossierRow)
+        if f.name not in ("province_id", "calendar_version")]
+    return [*columns, _PROVINCE_ID.label("province_id"),
+            _CALENDAR_VERSION.label("calendar_version")]
+
+
 _LOCK_DOSSIER = (
-    select(*[DOSSIERS.c[f.name] for f in fields(DossierRow)])
+    select(*_dossier_columns())
     .where(DOSSIERS.c.id == bindparam("b_id"))
-    .with_for_update()
+    .with_for_update(of=DOSSIERS)
 )
 # A task with its dossier, locking the dossier row: every writer of a dossier, its tasks
 # and its timers takes this lock first (one lock order, so no deadlock). On PostgreSQL the
@@ -124,7 +154,8 @@ _LOCK_DOSSIER = (
 # `lock_task` reads the task again once the lock is held; the advance's guarded UPDATEs
 # (task still open and not someone else's, dossier version unchanged) are the last line.
 _LOCK_TASK = (
-    select(*[DOSSIERS.c[f.name].label("d_" + f.name) for f in fields(DossierRow)],
+    select(*[column.label("d_" + f.name) for f, column in zip(fields(DossierRow),
+                                                              _dossier_columns(), strict=True)],
            *[TASKS.c[f.name].label("t_" + f.name) for f in fields(TaskRow)])
     .join_from(TASKS, DOSSIERS, TASKS.c.dossier_id == DOSSIERS.c.id)
     .where(TASKS.c.id == bindparam("b_id"))
@@ -141,6 +172,7 @@ def lock_task(uow: UnitOfWork, task_id: int) -> tuple[DossierRow, TaskRow] | Non
         return None
     values = row._asdict()
     dossier = DossierRow(**{f.name: values["d_" + f.name] for f in fields(DossierRow)})
+    dossier.calendar_version = dossier.calendar_version or 0
     if uow.dialect == "postgresql":  # a new statement sees what the lock's holder committed
         fresh = uow.connection.execute(_TASK_ROW, {"b_id": task_id}).one()
         return dossier, TaskRow(**fresh._asdict())

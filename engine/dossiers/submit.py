@@ -33,6 +33,7 @@ from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import classify, urgency
 from engine.procedures.cache import LoadedVersion, loaded_version
 from engine.procedures.catalogue import InForce, published_version
+from engine.records.audit_search import EVENT_LABELS as EVENT_LABELS  # the timeline's
 
 CHANNELS = ("online", "desk", "post")
 _INSERT_DOSSIER = insert(DOSSIERS).returning(DOSSIERS.c.id)
@@ -161,9 +162,10 @@ def _insert(
     """The new dossier's row (status 1, its code taken from the unit's daily counter)."""
     code = next_dossier_code(uow, unit_code=version.agency_code, at=now)
     name = str(pick(data, applicant.get("name", "ho_ten")) or "")
+    owner_id = actor.account_id if is_citizen(actor) else None
     dossier_id = uow.connection.execute(_INSERT_DOSSIER, {
         "code": code, "agency_id": version.agency_id, "version_id": version.version_id,
-        "owner_id": actor.account_id if is_citizen(actor) else None,
+        "owner_id": owner_id,
         "applicant_name": name, "applicant_search": fold(name),
         "applicant_id_number": str(pick(data, applicant.get("id_number", "so_dinh_danh")) or ""),
         "channel": channel, "data": data, "status": Status.REGISTERED,
@@ -173,7 +175,7 @@ def _insert(
         id=dossier_id, code=code, agency_id=version.agency_id, version_id=version.version_id,
         channel=channel, status=Status.REGISTERED, outcome=None, row_version=1,
         received_at=None, clock_started_at=None, due_at=None, original_due_at=None,
-        ended_at=None, returned_at=None,
+        ended_at=None, returned_at=None, owner_id=owner_id,
     )
 
 
@@ -273,21 +275,6 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     }
     uow.commit()
     return view
-
-
-EVENT_LABELS = {
-    "submitted": "Nộp hồ sơ", "received": "Tiếp nhận", "task_opened": "Chuyển bước",
-    "task_claimed": "Nhận xử lý", "task_completed": "Hoàn thành bước",
-    "status_changed": "Đổi trạng thái", "finished": "Kết thúc", "supplement_requested":
-    "Yêu cầu bổ sung", "supplemented": "Đã bổ sung", "extended": "Hẹn lại ngày trả",
-    "timer_fired": "Hết thời gian chờ", "refused": "Từ chối", "returned": "Trả kết quả",
-    "consultation_requested": "Xin ý kiến", "consultation_answered": "Cho ý kiến",
-    "sent_back": "Trả về bước trước", "handed_over": "Bàn giao", "task_assigned": "Phân công",
-    "task_released": "Trả lại công việc", "reminder_due_soon": "Nhắc sắp đến hạn",
-    "reminder_overdue": "Nhắc quá hạn", "withdrawn": "Công dân rút hồ sơ",
-    "timer_failed": "Hẹn giờ lỗi, đã dừng thử lại",
-    "payment_requested": "Yêu cầu nộp phí, lệ phí", "paid": "Đã nộp phí, lệ phí",
-}
 
 
 def timeline(uow: UnitOfWork, dossier_id: int) -> list[dict[str, Any]]:

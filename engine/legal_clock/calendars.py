@@ -76,6 +76,15 @@ def calendar_for(uow: UnitOfWork, agency_id: int) -> BusinessCalendar:
     return uow.port(CalendarCache).for_agency(uow, agency_id)
 
 
+def calendar_of_province(
+    uow: UnitOfWork, province_id: int | None, version: int
+) -> BusinessCalendar:
+    """The calendar of a province whose `calendar_version` the caller has just read (with
+    its dossier's row), without a query unless it changed; None is the national default."""
+    cache = uow.port(CalendarCache)
+    return cache.default if province_id is None else cache.for_province(uow, province_id, version)
+
+
 def default_calendar(uow: UnitOfWork) -> BusinessCalendar:
     """The national calendar, for work not tied to one agency."""
     return uow.port(CalendarCache).default

@@ -1,5 +1,6 @@
-"""Reading the audit trail: administrators search it and check its chain. (Writing it is
-`engine.audit`, through the unit of work.)"""
+"""Reading the audit trail and the access log: administrators search both (each entry says
+which it is in) and check the trail's chain. (Writing them is `engine.core.audit`, through
+the unit of work.)"""
 
 from __future__ import annotations
 
@@ -7,17 +8,34 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, String, Table, cast, func, literal, null, select
 
 from engine.core import audit
 from engine.core.actors import Actor
 from engine.core.clock import VN_TZ, local_iso
 from engine.core.errors import Forbidden
-from engine.core.models import Account, AuditEntry
+from engine.core.models import Account
 from engine.core.permissions import is_administrator
 from engine.core.uow import UnitOfWork
 
 PAGE = 50
+# The two logs: the hash-chained trail of changes, the access log of personal data.
+LOGS = {"audit": "Nhật ký kiểm toán", "access": "Truy cập dữ liệu cá nhân"}
+# A dossier's events (also its timeline's labels): an entry covering a transaction's events
+# is named after the first of them.
+EVENT_LABELS = {
+    "submitted": "Nộp hồ sơ", "received": "Tiếp nhận", "task_opened": "Chuyển bước",
+    "task_claimed": "Nhận xử lý", "task_completed": "Hoàn thành bước",
+    "status_changed": "Đổi trạng thái", "finished": "Kết thúc", "supplement_requested":
+    "Yêu cầu bổ sung", "supplemented": "Đã bổ sung", "extended": "Hẹn lại ngày trả",
+    "timer_fired": "Hết thời gian chờ", "refused": "Từ chối", "returned": "Trả kết quả",
+    "consultation_requested": "Xin ý kiến", "consultation_answered": "Cho ý kiến",
+    "sent_back": "Trả về bước trước", "handed_over": "Bàn giao", "task_assigned": "Phân công",
+    "task_released": "Trả lại công việc", "reminder_due_soon": "Nhắc sắp đến hạn",
+    "reminder_overdue": "Nhắc quá hạn", "withdrawn": "Công dân rút hồ sơ",
+    "timer_failed": "Hẹn giờ lỗi, đã dừng thử lại",
+    "payment_requested": "Yêu cầu nộp phí, lệ phí", "paid": "Đã nộp phí, lệ phí",
+}
 LABELS = {
     "account.login": "Đăng nhập", "account.login_failed": "Đăng nhập sai mật khẩu",
     "account.logout": "Đăng xuất", "account.logout_everywhere": "Đăng xuất mọi nơi",
@@ -35,13 +53,16 @@ LABELS = {
     "procedure.reject": "Trả lại phiên bản", "procedure.retire": "Ngừng áp dụng phiên bản",
     "procedure.export": "Xuất gói thủ tục", "procedure.sandbox": "Chạy thử phiên bản",
     "dossier.attachment": "Đính kèm giấy tờ", "dossier.attachment_read": "Xem tệp đính kèm",
+    "dossier.document": "Xem, in văn bản của hồ sơ",
+    **{f"dossier.{kind}": f"Hồ sơ: {label}" for kind, label in EVENT_LABELS.items()},
 }
 
 
 @dataclass(frozen=True)
 class AuditFilter:
     """What to look for: an action or its prefix ("account."), the acting username, the
-    object's id, a period of days (Vietnam time), a page."""
+    object's id, a period of days (Vietnam time), which log ("audit", "access" or both:
+    ""), a page."""
 
     action: str = ""
     username: str = ""
@@ -49,6 +70,7 @@ class AuditFilter:
     start: date | None = None
     end: date | None = None
     offset: int = 0
+    log: str = ""
 
 
 def _admin(actor: Actor) -> None:
@@ -56,32 +78,52 @@ def _admin(actor: Actor) -> None:
         raise Forbidden("Chỉ quản trị hệ thống xem nhật ký kiểm toán.")
 
 
-def search(uow: UnitOfWork, *, actor: Actor, filters: AuditFilter = AuditFilter()) -> dict[str, Any]:
-    """A page of entries, newest first, with the total matching."""
-    _admin(actor)
+def _conditions(table: Table, filters: AuditFilter) -> list[ColumnElement[bool]]:
     conditions = []
     if filters.action:
-        conditions.append(AuditEntry.action.startswith(filters.action, autoescape=True))
+        conditions.append(table.c.action.startswith(filters.action, autoescape=True))
     if filters.username:
-        conditions.append(AuditEntry.actor_id.in_(
+        conditions.append(table.c.actor_id.in_(
             select(Account.id).where(Account.username == filters.username)))
     if filters.object_id:
-        conditions.append(AuditEntry.object_id == filters.object_id)
+        conditions.append(table.c.object_id == filters.object_id)
     if filters.start:
-        conditions.append(AuditEntry.at >= datetime.combine(filters.start, time(), VN_TZ))
+        conditions.append(table.c.at >= datetime.combine(filters.start, time(), VN_TZ))
     if filters.end:
-        conditions.append(AuditEntry.at < datetime.combine(filters.end + timedelta(days=1), time(),
-                                                           VN_TZ))
-    total = uow.session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
+        conditions.append(table.c.at < datetime.combine(filters.end + timedelta(days=1), time(),
+                                                        VN_TZ))
+    return conditions
+
+
+def _matching(log: str, filters: AuditFilter) -> Select[Any]:
+    table = audit.AUDIT if log == "audit" else audit.ACCESS
+    digest = table.c.hash if log == "audit" else cast(null(), String(64))
+    return (select(literal(log).label("log"), table.c.id, table.c.at, table.c.actor_id,
+                   table.c.action, table.c.object_type, table.c.object_id, table.c.summary,
+                   digest.label("hash"))
+            .where(*_conditions(table, filters)))
+
+
+def search(uow: UnitOfWork, *, actor: Actor, filters: AuditFilter = AuditFilter()) -> dict[str, Any]:
+    """A page of entries of the audit trail and the access log (or of one), newest first,
+    with the total matching; each entry names its log."""
+    _admin(actor)
+    logs = [filters.log] if filters.log in LOGS else list(LOGS)
+    total = sum(uow.session.scalar(select(func.count()).select_from(
+        _matching(log, filters).subquery())) or 0 for log in logs)
+    queries = [_matching(log, filters) for log in logs]
+    found = (queries[0] if len(queries) == 1 else queries[0].union_all(*queries[1:])).subquery()
     rows = uow.session.execute(
-        select(AuditEntry, Account.username, Account.full_name)
-        .outerjoin(Account, Account.id == AuditEntry.actor_id).where(*conditions)
-        .order_by(AuditEntry.id.desc()).limit(PAGE).offset(max(0, filters.offset))).all()
+        select(found, Account.username, Account.full_name)
+        .outerjoin(Account, Account.id == found.c.actor_id)
+        .order_by(found.c.at.desc(), found.c.log.desc(), found.c.id.desc())
+        .limit(PAGE).offset(max(0, filters.offset))).all()
     return {"total": total, "offset": filters.offset, "page": PAGE, "entries": [
-        {"id": e.id, "at": local_iso(e.at), "actor": username or "", "actor_name": name or "",
-         "action": e.action, "label": LABELS.get(e.action, e.action), "object_type": e.object_type,
+        {"log": e.log, "log_label": LOGS[e.log], "id": e.id, "at": local_iso(e.at),
+         "actor": e.username or "", "actor_name": e.full_name or "", "action": e.action,
+         "label": LABELS.get(e.action, e.action), "object_type": e.object_type,
          "object_id": e.object_id, "summary": e.summary, "hash": e.hash}
-        for e, username, name in rows]}
+        for e in rows]}
 
 
 def check_chain(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:

@@ -41,6 +41,13 @@ def test_the_audit_page_finds_entries_by_account_and_action(app: Flask) -> None:
     reads = _rows(admin.get("/quan-tri/nhat-ky?hanh_dong=dossier.read").data.decode(),
                   "audit-entries")
     assert len(reads) == 1 and "Nguyễn Văn An (congdan)" in reads[0]
+    assert "Truy cập dữ liệu cá nhân" in reads[0]  # the access log, outside the chain
+    access = _rows(admin.get("/quan-tri/nhat-ky?nguon=truy-cap").data.decode(), "audit-entries")
+    assert access and all("Truy cập dữ liệu cá nhân" in row for row in access)
+    chained = _rows(admin.get("/quan-tri/nhat-ky?nguon=kiem-toan&tai_khoan=congdan").data.decode(),
+                    "audit-entries")
+    assert any("Hồ sơ: Nộp hồ sơ" in row for row in chained)
+    assert not any("Xem hồ sơ" in row for row in chained)
     bad_day = admin.get("/quan-tri/nhat-ky?tu_ngay=hom-qua", follow_redirects=True).data.decode()
     assert "Ngày phải có dạng NNNN-TT-NN." in bad_day
 

@@ -25,9 +25,10 @@ from engine.core.models.dossiers import (
 )
 from engine.core.models.organisation import Account, Agency, CalendarDay, Province, RoleGrant
 from engine.core.models.procedures import Procedure, ProcedureVersion, SandboxRun
-from engine.core.models.records import AuditEntry, AuditHead, Notification
+from engine.core.models.records import AccessEntry, AuditEntry, AuditHead, Notification
 
 __all__ = [
+    "AccessEntry",
     "Account",
     "Agency",
     "ApiCall",

@@ -127,6 +127,9 @@ class Event(Base):
     due_at: Mapped[datetime | None] = mapped_column(default=None)
     note: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
+    # The audit entry whose hash covers this event (`engine.core.audit`); None for events
+    # written before entries covered them (each had an entry of its own then).
+    audit_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
 
 
 class Timer(Base):

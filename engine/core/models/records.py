@@ -1,5 +1,5 @@
-"""What is kept as a consequence: notices for applicants (the outbox) and the
-hash-chained audit trail.
+"""What is kept as a consequence: notices for applicants (the outbox), the hash-chained
+audit trail and the access log of personal data.
 """
 
 from __future__ import annotations
@@ -43,7 +43,11 @@ class Notification(Base):
 
 
 class AuditEntry(Base):
-    """The audit trail: append-only, each entry holding the hash of the one before it."""
+    """The audit trail: append-only, each entry holding the hash of the one before it.
+
+    Ids are given by the writer holding the `audit_head` lock (the head's last id + 1), so
+    the events an entry covers can name it (`Event.audit_id`) before it is written.
+    """
 
     __tablename__ = "audit_log"
 
@@ -66,3 +70,20 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AccessEntry(Base):
+    """The access log: who read whose personal data (a dossier, its papers, a document), when
+    (NĐ 13/2023). Append-only (the database refuses updates and deletes), but outside the
+    hash chain: a read never waits for the chain's lock."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[str] = mapped_column(String(100))
+    summary: Mapped[dict[str, Any]]
