@@ -238,3 +238,36 @@ def breaks_four_eyes(actor: Actor, earlier_id: int | None) -> bool:
 def may_see_sandbox_run(actor: Actor, runner_id: int | None) -> bool:
     """A trial run is its runner's, and administrators'."""
     return runner_id == actor.account_id or is_admin_account(actor)
+
+
+# --- Pages and menus -------------------------------------------------------------------
+
+
+def may_open_desk(actor: Actor) -> bool:
+    """The counter page (tiếp nhận hồ sơ giấy): officers staffing a one-stop desk."""
+    return is_officer(actor) and bool(desk_agencies(actor))
+
+
+def may_open_reports(actor: Actor) -> bool:
+    """The report and dashboard pages: administrators and the leaders of an agency."""
+    return is_admin_account(actor) or (is_officer(actor) and bool(led_agencies(actor)))
+
+
+def may_open_versions(actor: Actor) -> bool:
+    """The procedure configuration pages: administrators, and officers who design,
+    review or approve versions in an agency."""
+    return is_admin_account(actor) or (is_officer(actor) and bool(process_agencies(actor)))
+
+
+def may_list_dossiers(actor: Actor) -> bool:
+    """The list of an agency's dossiers (hồ sơ của cơ quan): its officers, administrators
+    (every agency), an API key of the agency given "dossiers:read"."""
+    if is_integration(actor):
+        return actor.may("dossiers:read") and bool(actor.agencies())
+    return is_officer(actor) or is_admin_account(actor)
+
+
+def listed_agencies(actor: Actor) -> set[int] | None:
+    """Whose dossiers the list shows: None for every agency (administrators), else the
+    agencies the actor holds a grant in (officers, API keys)."""
+    return None if is_administrator(actor) else set(actor.agencies())

@@ -114,6 +114,10 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
     (p.breaks_four_eyes, (24,), {"designer"}),
     (p.breaks_four_eyes, (None,), {"anonymous", "key_read", "key_submit"}),
     (p.may_see_sandbox_run, (24,), {"designer", "admin"}),
+    (p.may_open_desk, (), {"desk", "other_agency"}),
+    (p.may_open_reports, (), {"admin", "leader", "other_agency"}),
+    (p.may_open_versions, (), {"admin", "designer", "reviewer", "approver"}),
+    (p.may_list_dossiers, (), STAFF | {"key_read"}),
 ]
 
 
@@ -140,9 +144,17 @@ def test_the_agency_sets() -> None:
     assert {p.DESIGNER, p.REVIEWER, p.APPROVER} == p.PROCESS_ROLES
 
 
+def test_the_dossier_list_shows_every_agency_to_administrators_only() -> None:
+    assert p.listed_agencies(ACTORS["admin"]) is None
+    assert p.listed_agencies(ACTORS["specialist"]) == {A}
+    assert p.listed_agencies(ACTORS["other_agency"]) == {B}
+    assert p.listed_agencies(ACTORS["key_read"]) == {A}
+    assert p.listed_agencies(ACTORS["citizen"]) == set()
+
+
 def test_every_predicate_is_in_the_table() -> None:
     tested = {t[0].__name__ for t in TABLE} | {"desk_agencies", "led_agencies",
-                                                "process_agencies"}
+                                                "process_agencies", "listed_agencies"}
     public = {name for name, value in vars(p).items()
               if callable(value) and not isinstance(value, type) and not name.startswith("_")
               and getattr(value, "__module__", "") == p.__name__}
