@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy import Row, Table, bindparam, func, or_, select, update
 
 from engine.core.actors import SYSTEM, Actor
 from engine.core.clock import local_iso
@@ -61,9 +61,12 @@ _DUE = (
 # A batch's claim: due timers whose dossier nobody holds, the dossiers locked (PostgreSQL;
 # SQLite's writer lock already makes the transaction the only writer).
 _CLAIM_DUE = (
-    _DUE.join_from(TIMERS, DOSSIERS, DOSSIERS.c.id == TIMERS.c.dossier_id)
+    _DUE.with_only_columns(*TIMERS.c)
+    .join_from(TIMERS, DOSSIERS, DOSSIERS.c.id == TIMERS.c.dossier_id)
     .with_for_update(of=DOSSIERS, skip_locked=True)
 )
+_TIMER = select(TIMERS).where(TIMERS.c.id == bindparam("b_id"))
+_SET_PENDING = update(TIMERS).where(TIMERS.c.id == bindparam("b_id"), TIMERS.c.state == "pending")
 _NEXT_DUE = select(
     select(func.min(TIMERS.c.due_at)).where(
         TIMERS.c.state == "pending", TIMERS.c.next_attempt_at.is_(None)).scalar_subquery(),
@@ -107,9 +110,11 @@ def fire_due(new_uow: Callable[[], UnitOfWork], *, batch: int = 50) -> list[str]
     try:
         with new_uow() as uow:
             now = uow.clock.now()
-            ids = [int(i) for i in uow.connection.execute(
-                _CLAIM_DUE, {"b_now": now, "b_limit": batch}).scalars()]
-            results = [_fire_one(uow, timer_id=i) for i in ids]
+            claimed = uow.connection.execute(_CLAIM_DUE, {"b_now": now, "b_limit": batch}).all()
+            ids = [int(t.id) for t in claimed]
+            # The claim read each timer with its dossier's lock held; the dossier is read
+            # again (already ours) for its current row, which an earlier firing may have moved.
+            results = [_fire_locked(uow, t, DossierRow.lock(uow, t.dossier_id)) for t in claimed]
             fired = [i for i, r in zip(ids, results, strict=True) if r == "fired"]
             if fired:  # the effect is visible from the commit on: stamp that time
                 uow.connection.execute(_STAMP, {"b_ids": fired, "fired_at": uow.clock.now()})
@@ -149,7 +154,12 @@ def _fire_one(uow: UnitOfWork, *, timer_id: int) -> str:
     if dossier_id is None:
         return "skipped"
     dossier = DossierRow.lock(uow, dossier_id)  # before the timer: the one lock order
-    timer = uow.session.get(Timer, timer_id)  # read once the lock is held: the last winner's
+    timer = uow.connection.execute(_TIMER, {"b_id": timer_id}).one_or_none()  # the last winner's
+    return _fire_locked(uow, timer, dossier)
+
+
+def _fire_locked(uow: UnitOfWork, timer: Row[Any] | None, dossier: DossierRow | None) -> str:
+    """Fire `timer` (a row of the timers table read with its dossier's lock held)."""
     now = uow.clock.now()
     if dossier is None or timer is None or timer.state != "pending" or timer.due_at > now or (
         timer.next_attempt_at is not None and timer.next_attempt_at > now
@@ -237,13 +247,13 @@ def retry_timer(uow: UnitOfWork, *, actor: Actor, timer_id: int) -> dict[str, An
     return {"id": timer_id, "dossier": code, "state": "pending"}
 
 
-def _claim(uow: UnitOfWork, timer: Timer) -> bool:
+def _claim(uow: UnitOfWork, timer: Row[Any]) -> bool:
     result = uow.connection.execute(
         _CLAIM, {"b_id": timer.id, "state": "fired", "fired_at": uow.clock.now()})
     return result.rowcount == 1
 
 
-def _fire_bpmn(uow: UnitOfWork, timer: Timer, dossier: DossierRow) -> str:
+def _fire_bpmn(uow: UnitOfWork, timer: Row[Any], dossier: DossierRow) -> str:
     if not _claim(uow, timer):
         return "skipped"
     if dossier.ended_at is not None or timer.spiff_id is None:
@@ -263,18 +273,19 @@ def _fire_bpmn(uow: UnitOfWork, timer: Timer, dossier: DossierRow) -> str:
     return "fired" if fired else "skipped"
 
 
-def _remind(uow: UnitOfWork, timer: Timer) -> str:
+def _remind(uow: UnitOfWork, timer: Row[Any]) -> str:
     """A reminder about a step: re-aimed if the step's due time moved, dropped if it ended."""
     task = uow.session.get(Task, timer.task_id) if timer.task_id else None
     if task is None or task.state not in ("open", "suspended") or task.due_at is None:
-        timer.state = "cancelled"
+        uow.connection.execute(_SET_PENDING, {"b_id": timer.id, "state": "cancelled"})
         return "skipped"
     calendar = calendar_for(uow, task.agency_id)
     aimed = task.due_at if timer.kind == "overdue" else calendar.subtract(
         task.due_at, calendar.day_length)
     if task.state == "suspended" or aimed > uow.clock.now():
-        timer.due_at = aimed if aimed > uow.clock.now() else calendar.add(uow.clock.now(),
-                                                                          calendar.day_length)
+        later = aimed if aimed > uow.clock.now() else calendar.add(uow.clock.now(),
+                                                                   calendar.day_length)
+        uow.connection.execute(_SET_PENDING, {"b_id": timer.id, "due_at": later})
         return "skipped"
     if not _claim(uow, timer):
         return "skipped"
