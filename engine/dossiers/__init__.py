@@ -22,6 +22,9 @@ from engine.dossiers.deadlines import supplement as submit_supplement
 from engine.dossiers.handover import hand_over
 from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
 from engine.dossiers.inbox import inbox as officer_inbox
+from engine.dossiers.search import SCOPES as DOSSIER_SCOPES
+from engine.dossiers.search import TIMELINESS, DossierQuery, search_choices, search_dossiers
+from engine.dossiers.search import VIEWS as DOSSIER_VIEWS
 from engine.dossiers.submit import (
     SubmissionLimits,
     find_visible,
@@ -46,10 +49,14 @@ from engine.dossiers.timers import next_due as next_timer_due
 
 __all__ = [
     "ASSIGNED",
+    "DOSSIER_SCOPES",
+    "DOSSIER_VIEWS",
     "PREVIEWABLE",
     "STEP_DOCUMENT",
+    "TIMELINESS",
     "TIMER_MAX_ATTEMPTS",
     "URGENCIES",
+    "DossierQuery",
     "InboxFilter",
     "SubmissionLimits",
     "SupplementRequest",
@@ -76,6 +83,8 @@ __all__ = [
     "release_task",
     "request_supplement",
     "retry_timer",
+    "search_choices",
+    "search_dossiers",
     "send_back",
     "set_calendar_day",
     "set_working_hours",

@@ -1,0 +1,261 @@
+"""The dossiers of my agency: a searchable, filterable list with keyset paging.
+
+Scope (`permissions.listed_agencies`): an officer sees the dossiers of the agencies they
+hold a role in — or, with `scope="consulted"`, those of other agencies that handed one
+of theirs a step (xin ý kiến, liên thông); administrators every agency; an API key its
+agency. Newest submission first; a page ends with a cursor (`after`) naming its last
+row, so the next page is a range scan, never an OFFSET. Counts stop at `COUNT_CAP`.
+Indexes (migration 0015): `ix_dossiers_agency_submitted` (agency, submitted, id),
+`ix_dossiers_agency_status` (agency, status, submitted, id), `ix_dossiers_agency_received`
+(agency, received), `ix_dossiers_submitted` (submitted, id) for administrators,
+`ix_tasks_completed_by` (completed_by, dossier) for "done by me".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+
+from engine.core.actors import Actor
+from engine.core.clock import VN_TZ, local_iso
+from engine.core.errors import Forbidden, Invalid
+from engine.core.models import Account, Dossier, Procedure, ProcedureVersion, RoleGrant, Task
+from engine.core.permissions import listed_agencies, may_list_dossiers
+from engine.core.statuses import STATUS_LABELS, Status
+from engine.core.text import fold
+from engine.core.uow import UnitOfWork
+
+LIST_LIMIT = 100
+COUNT_CAP = 1000
+VIEWS = ("processing", "done_by_me", "supplement")
+TIMELINESS = ("late", "on_time")
+SCOPES = ("agency", "consulted")
+PROCESSING_STATUSES = (Status.RECEIVED, Status.PROCESSING)
+MAX_MICROS = 253_402_300_799_000_000  # 9999-12-31T23:59:59Z
+
+
+@dataclass(frozen=True)
+class DossierQuery:
+    """What the officer narrowed the list to (None: no narrowing)."""
+
+    search: str | None = None  # a dossier code, an ID number, or part of the applicant's name
+    procedure: str | None = None  # procedure code
+    status: int | None = None  # national status code
+    view: str | None = None  # a quick view: VIEWS
+    received_from: date | None = None  # local dates, both ends included
+    received_to: date | None = None
+    timeliness: str | None = None  # TIMELINESS
+    step: str | None = None  # the step (BPMN id) a task of the dossier waits at
+    officer: int | None = None  # an account that holds or completed a step of the dossier
+    scope: str = "agency"  # SCOPES
+    after: str | None = None  # the cursor of the previous page
+    limit: int = 50
+
+
+def encode_cursor(submitted_at: datetime, dossier_id: int) -> str:
+    """The position after a row: its submission instant (µs since the epoch) and its id."""
+    micros = (submitted_at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    return f"{micros}.{dossier_id}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (instant, id) a cursor names; `Invalid` when it names nothing."""
+    micros, _, dossier_id = cursor.partition(".")
+    if not (micros.isdigit() and dossier_id.isdigit() and len(micros) <= 18
+            and len(dossier_id) <= 18):
+        raise Invalid("Tham số 'after' không phải vị trí trang hợp lệ.")
+    if int(micros) > MAX_MICROS:
+        raise Invalid("Tham số 'after' không phải vị trí trang hợp lệ.")
+    instant = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(micros))
+    return instant, int(dossier_id)
+
+
+def _local_day_start(day: date) -> datetime:
+    """Midnight of a Vietnamese day."""
+    return datetime.combine(day, time(), VN_TZ)
+
+
+def _scope(actor: Actor, scope: str) -> list[ColumnElement[bool]]:
+    agencies = listed_agencies(actor)
+    if agencies is None:
+        return []
+    if scope == "consulted":
+        handed = select(Task.dossier_id).where(Task.agency_id.in_(sorted(agencies)))
+        return [Dossier.agency_id.not_in(sorted(agencies)), Dossier.id.in_(handed)]
+    return [Dossier.agency_id.in_(sorted(agencies))]
+
+
+def _search(text: str) -> ColumnElement[bool]:
+    needle = text.strip()
+    found = [Dossier.code == needle,
+             Dossier.applicant_search.contains(fold(needle), autoescape=True)]
+    if needle.isdigit():
+        found.append(Dossier.applicant_id_number == needle)
+    return or_(*found)
+
+
+def _timeliness(kind: str, now: datetime) -> ColumnElement[bool]:
+    if kind == "late":
+        return or_(and_(Dossier.ended_at.is_not(None), Dossier.ended_at > Dossier.due_at),
+                   and_(Dossier.ended_at.is_(None), Dossier.due_at < now))
+    return or_(and_(Dossier.ended_at.is_not(None), Dossier.ended_at <= Dossier.due_at),
+               and_(Dossier.ended_at.is_(None), Dossier.due_at >= now))
+
+
+def _view(view: str, actor: Actor) -> ColumnElement[bool]:
+    if view == "processing":
+        return Dossier.status.in_(PROCESSING_STATUSES)
+    if view == "supplement":
+        return Dossier.status == Status.SUPPLEMENT
+    return Dossier.id.in_(select(Task.dossier_id).where(Task.completed_by_id == actor.account_id))
+
+
+def _dates(query: DossierQuery) -> list[ColumnElement[bool]]:
+    found = []
+    if query.received_from is not None:
+        found.append(Dossier.received_at >= _local_day_start(query.received_from))
+    if query.received_to is not None:
+        found.append(Dossier.received_at < _local_day_start(query.received_to + timedelta(days=1)))
+    return found
+
+
+def _conditions(query: DossierQuery, actor: Actor, now: datetime) -> list[ColumnElement[bool]]:
+    found = _scope(actor, query.scope) + _dates(query)
+    if query.search and query.search.strip():
+        found.append(_search(query.search))
+    if query.procedure:
+        found.append(Dossier.version_id.in_(
+            select(ProcedureVersion.id).join(Procedure).where(Procedure.code == query.procedure)))
+    if query.status is not None:
+        found.append(Dossier.status == query.status)
+    if query.view:
+        found.append(_view(query.view, actor))
+    if query.timeliness:
+        found.append(_timeliness(query.timeliness, now))
+    if query.step:
+        found.append(Dossier.id.in_(select(Task.dossier_id).where(
+            Task.state == "open", Task.bpmn_id == query.step)))
+    if query.officer is not None:
+        found.append(Dossier.id.in_(select(Task.dossier_id).where(
+            or_(Task.assignee_id == query.officer, Task.completed_by_id == query.officer))))
+    return found
+
+
+def _check(query: DossierQuery) -> None:
+    if query.view is not None and query.view not in VIEWS:
+        raise Invalid(f"Tham số 'view' phải là một trong: {', '.join(VIEWS)}.")
+    if query.timeliness is not None and query.timeliness not in TIMELINESS:
+        raise Invalid(f"Tham số 'timeliness' phải là một trong: {', '.join(TIMELINESS)}.")
+    if query.scope not in SCOPES:
+        raise Invalid(f"Tham số 'scope' phải là một trong: {', '.join(SCOPES)}.")
+    if query.status is not None and query.status not in STATUS_LABELS:
+        raise Invalid("Tham số 'status' phải là mã trạng thái từ 1 đến 10.")
+    if (query.received_from and query.received_to
+            and query.received_to < query.received_from):
+        raise Invalid("Ngày tiếp nhận 'đến' phải sau ngày 'từ'.")
+
+
+def search_dossiers(uow: UnitOfWork, *, actor: Actor, query: DossierQuery) -> dict[str, Any]:
+    """One page of the dossiers the actor may list, newest submission first, with the
+    cursor of the next page (None on the last) and the count of matches (at most
+    `COUNT_CAP`; `total_capped` when there are more)."""
+    if not may_list_dossiers(actor):
+        raise Forbidden("Danh sách hồ sơ của cơ quan dành cho cán bộ và quản trị hệ thống.")
+    actor.require("dossiers:read")
+    _check(query)
+    now = uow.clock.now()
+    conditions = _conditions(query, actor, now)
+    limit = max(1, min(query.limit, LIST_LIMIT))
+    page = select(Dossier.id, Dossier.code, Dossier.applicant_name, Dossier.applicant_id_number,
+                  Dossier.version_id, Dossier.status, Dossier.channel, Dossier.submitted_at,
+                  Dossier.received_at, Dossier.due_at, Dossier.ended_at).where(*conditions)
+    if query.after:
+        page = page.where(tuple_(Dossier.submitted_at, Dossier.id) < decode_cursor(query.after))
+    rows = list(uow.session.execute(page.order_by(Dossier.submitted_at.desc(), Dossier.id.desc())
+                                    .limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    total = _capped_count(uow, select(Dossier.id).where(*conditions))
+    return {"dossiers": _views(uow, rows, now),
+            "next": encode_cursor(rows[-1].submitted_at, rows[-1].id) if more else None,
+            "total": min(total, COUNT_CAP), "total_capped": total > COUNT_CAP}
+
+
+def _capped_count(uow: UnitOfWork, matches: Select[Any]) -> int:
+    """How many rows match, counting no further than one past `COUNT_CAP`."""
+    return int(uow.session.scalar(
+        select(func.count()).select_from(matches.limit(COUNT_CAP + 1).subquery())) or 0)
+
+
+def _timely(row: Any, now: datetime) -> str | None:
+    if row.due_at is None:
+        return None
+    if row.ended_at is not None:
+        return "late" if row.ended_at > row.due_at else "on_time"
+    return "late" if row.due_at < now else "on_time"
+
+
+def _views(uow: UnitOfWork, rows: list[Any], now: datetime) -> list[dict[str, Any]]:
+    names = _procedures(uow, {r.version_id for r in rows})
+    steps = _open_steps(uow, [r.id for r in rows])
+    return [{"code": r.code, "applicant": r.applicant_name, "id_number": r.applicant_id_number,
+             "procedure": names.get(r.version_id, ("", ""))[0],
+             "procedure_name": names.get(r.version_id, ("", ""))[1],
+             "status": r.status, "status_label": STATUS_LABELS[r.status], "channel": r.channel,
+             "submitted_at": local_iso(r.submitted_at), "received_at": local_iso(r.received_at),
+             "due_at": local_iso(r.due_at), "ended_at": local_iso(r.ended_at),
+             "timeliness": _timely(r, now), "steps": steps.get(r.id, [])}
+            for r in rows]
+
+
+def _procedures(uow: UnitOfWork, version_ids: set[int]) -> dict[int, tuple[str, str]]:
+    if not version_ids:
+        return {}
+    rows = uow.session.execute(
+        select(ProcedureVersion.id, Procedure.code, Procedure.name)
+        .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
+        .where(ProcedureVersion.id.in_(version_ids)))
+    return {int(v): (str(code), str(name)) for v, code, name in rows}
+
+
+def _open_steps(uow: UnitOfWork, dossier_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The steps each dossier waits at, with the officer holding each (if any)."""
+    if not dossier_ids:
+        return {}
+    found: dict[int, list[dict[str, Any]]] = {}
+    rows = uow.session.execute(
+        select(Task.dossier_id, Task.bpmn_id, Task.name, Account.full_name)
+        .outerjoin(Account, Task.assignee_id == Account.id)
+        .where(Task.dossier_id.in_(dossier_ids), Task.state == "open").order_by(Task.id))
+    for dossier_id, step, name, officer in rows:
+        found.setdefault(int(dossier_id), []).append(
+            {"step": step, "name": name, "officer": officer or ""})
+    return found
+
+
+def search_choices(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
+    """What the list's filters offer: the procedures, the steps dossiers wait at and the
+    officers of the actor's agencies (everything, for administrators)."""
+    if not may_list_dossiers(actor):
+        raise Forbidden("Danh sách hồ sơ của cơ quan dành cho cán bộ và quản trị hệ thống.")
+    agencies = listed_agencies(actor)
+    procedures = select(Procedure.code, Procedure.name).distinct().order_by(Procedure.name)
+    # every procedure: an agency may run procedures another agency configured
+    steps = select(Task.bpmn_id, Task.name).where(Task.state == "open").distinct()
+    officers = (select(Account.id, Account.full_name).join(RoleGrant)
+                .distinct().order_by(Account.full_name))
+    if agencies is not None:
+        steps = steps.where(Task.agency_id.in_(sorted(agencies)))
+        officers = officers.where(RoleGrant.agency_id.in_(sorted(agencies)))
+    by_step: dict[str, str] = {}
+    for step, name in uow.session.execute(steps.limit(500)):
+        by_step.setdefault(str(step), str(name))
+    return {
+        "procedures": [{"code": c, "name": n} for c, n in uow.session.execute(procedures)],
+        "steps": [{"step": s, "name": n} for s, n in sorted(by_step.items(), key=lambda i: i[1])],
+        "officers": [{"id": int(i), "name": n} for i, n in uow.session.execute(officers)],
+        "statuses": [{"code": int(s), "label": label} for s, label in STATUS_LABELS.items()],
+    }
