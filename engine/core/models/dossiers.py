@@ -43,6 +43,12 @@ class Dossier(Base):
     """A hồ sơ: form data, national status, pinned procedure version, workflow state."""
 
     __tablename__ = "dossiers"
+    __table_args__ = (  # the agency's dossier list (engine/dossiers/search.py), newest first
+        Index("ix_dossiers_agency_submitted", "agency_id", "submitted_at", "id"),
+        Index("ix_dossiers_agency_status", "agency_id", "status", "submitted_at", "id"),
+        Index("ix_dossiers_agency_received", "agency_id", "received_at"),
+        Index("ix_dossiers_submitted", "submitted_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
@@ -87,6 +93,7 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_inbox", "agency_id", "state", "role", "due_at"),
         Index("ix_tasks_assignee", "assignee_id", "state", "due_at"),
+        Index("ix_tasks_completed_by", "completed_by_id", "dossier_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
