@@ -23,7 +23,13 @@ from engine.dossiers.handover import hand_over
 from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
 from engine.dossiers.inbox import inbox as officer_inbox
 from engine.dossiers.search import SCOPES as DOSSIER_SCOPES
-from engine.dossiers.search import TIMELINESS, DossierQuery, search_choices, search_dossiers
+from engine.dossiers.search import (
+    TIMELINESS,
+    DossierQuery,
+    dossier_file,
+    search_choices,
+    search_dossiers,
+)
 from engine.dossiers.search import VIEWS as DOSSIER_VIEWS
 from engine.dossiers.submit import (
     SubmissionLimits,
@@ -66,6 +72,7 @@ __all__ = [
     "complete_task",
     "consult",
     "deadline_history",
+    "dossier_file",
     "due_timers",
     "extend",
     "failing_timers",

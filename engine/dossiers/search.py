@@ -22,11 +22,22 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from engine.core.actors import Actor
 from engine.core.clock import VN_TZ, local_iso
 from engine.core.errors import Forbidden, Invalid
-from engine.core.models import Account, Dossier, Procedure, ProcedureVersion, RoleGrant, Task
-from engine.core.permissions import listed_agencies, may_list_dossiers
+from engine.core.models import (
+    Account,
+    DeadlineChange,
+    Dossier,
+    Procedure,
+    ProcedureVersion,
+    RoleGrant,
+    Task,
+)
+from engine.core.permissions import is_officer, listed_agencies, may_list_dossiers
 from engine.core.statuses import STATUS_LABELS, Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
+from engine.dossiers.appraisal import history, papers
+from engine.dossiers.submit import find_visible, get_dossier
+from engine.procedures.cache import loaded_version
 
 LIST_LIMIT = 100
 COUNT_CAP = 1000
@@ -258,4 +269,47 @@ def search_choices(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
         "steps": [{"step": s, "name": n} for s, n in sorted(by_step.items(), key=lambda i: i[1])],
         "officers": [{"id": int(i), "name": n} for i, n in uow.session.execute(officers)],
         "statuses": [{"code": int(s), "label": label} for s, label in STATUS_LABELS.items()],
+    }
+
+
+DEADLINE_LABELS = {"supplemented": "Tính lại hạn sau khi bổ sung hồ sơ",
+                   "extended": "Hẹn lại ngày trả kết quả (Mẫu 04)",
+                   "calendar": "Lịch làm việc thay đổi"}
+# The documents of a dossier an officer may print again: (kind, form, title).
+DOCUMENTS = (("receipt", "Mẫu 01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+             ("supplement", "Mẫu 02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+             ("refusal", "Mẫu 03", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
+             ("apology", "Mẫu 04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+             ("control_slip", "Mẫu 05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"))
+
+
+def dossier_file(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
+    """Everything the officers' dossier page shows: the dossier (`get_dossier`: data,
+    status, tasks; reading it is recorded), its papers with their versions, the legal
+    clock's moves, the history in words and the documents it has to print again
+    (`documents`: kind, form, title; `tracking_book`: its agency's Mẫu 06, if the actor
+    holds a role there)."""
+    if not is_officer(actor):
+        raise Forbidden("Trang hồ sơ dành cho cán bộ của cơ quan giải quyết hoặc được "
+                        "xin ý kiến; quản trị hệ thống không mở dữ liệu cá nhân của hồ sơ.")
+    view = get_dossier(uow, actor=actor, code=code)
+    dossier = find_visible(uow, actor=actor, code=code)
+    components = loaded_version(uow, dossier.version_id).compiled.manifest.get("components")
+    changes = uow.session.scalars(select(DeadlineChange).where(
+        DeadlineChange.dossier_id == dossier.id).order_by(DeadlineChange.id))
+    events = history(uow, dossier.id)
+    available = {"receipt": dossier.received_at is not None,
+                 "supplement": any(e["kind"] == "supplement_requested" for e in events),
+                 "refusal": dossier.outcome == "refused",
+                 "apology": dossier.extended_at is not None, "control_slip": True}
+    return {
+        **view,
+        "papers": papers(uow, dossier, components if isinstance(components, list) else []),
+        "history": events,
+        "deadlines": [{"at": local_iso(c.at), "label": DEADLINE_LABELS.get(c.kind, c.kind),
+                       "old_due_at": local_iso(c.old_due_at),
+                       "new_due_at": local_iso(c.new_due_at), "reason": c.reason}
+                      for c in changes],
+        "documents": [{"kind": k, "form": f, "title": t} for k, f, t in DOCUMENTS if available[k]],
+        "tracking_book": dossier.agency_id in actor.agencies(),
     }
