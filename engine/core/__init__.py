@@ -27,6 +27,10 @@ from engine.core.permissions import (
     is_identified,
     is_officer,
     is_staff,
+    may_list_dossiers,
+    may_open_desk,
+    may_open_reports,
+    may_open_versions,
     uses_second_factor,
 )
 from engine.core.statuses import Status
@@ -55,6 +59,10 @@ __all__ = [
     "is_identified",
     "is_officer",
     "is_staff",
+    "may_list_dossiers",
+    "may_open_desk",
+    "may_open_reports",
+    "may_open_versions",
     "uses_second_factor",
     "verify_audit_chain",
 ]
