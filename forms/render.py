@@ -245,8 +245,8 @@ class _Context:
         choices = [(v, str(self.ui(path).get("labels", {}).get(str(v), t))) for v, t in choices]
         error = self.error_html(path)
         attrs = _aria([f"{_field_id(path)}-error"] if error else [], bool(error), required)
-        return (f'<fieldset class="field choice" id="{_esc(_field_id(path))}"{attrs}><legend>{label}'
-                f"</legend>{error}{_radios(path, choices, value)}</fieldset>")
+        return (f'<fieldset class="field choice" role="radiogroup" id="{_esc(_field_id(path))}"'
+                f"{attrs}><legend>{label}</legend>{error}{_radios(path, choices, value)}</fieldset>")
 
     def field(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
         kind = schema.get("type")
@@ -311,8 +311,8 @@ class _Context:
                 return f'<div class="field">{control}{help_html}{error_html}</div>'
         elif choices is not None and (ui.get("widget") == "radio" or len(choices) <= 3):
             legend = f"<legend>{label}</legend>"
-            return (f'<fieldset class="field choice" id="{field_id}"{attrs}>{legend}{help_html}'
-                    f"{error_html}{_radios(path, choices, value)}</fieldset>")
+            return (f'<fieldset class="field choice" role="radiogroup" id="{field_id}"{attrs}>'
+                    f"{legend}{help_html}{error_html}{_radios(path, choices, value)}</fieldset>")
         elif choices is not None:
             control = _select(path, choices, value, attrs)
         elif ui.get("widget") == "password":  # never echoed back into the page
@@ -338,7 +338,7 @@ class _Context:
             return (f'<input type="checkbox" id="{field_id}" name="{_esc(_name(path))}" value="true"'
                     f'{checked}{attrs}> <label for="{field_id}" class="inline">{label}</label>', None)
         radios = _radios(path, [(True, "Có"), (False, "Không")], value)
-        return (f'<fieldset class="choice" id="{field_id}"{attrs}><legend>{label}</legend>'
+        return (f'<fieldset class="choice" role="radiogroup" id="{field_id}"{attrs}><legend>{label}</legend>'
                 f"{radios}</fieldset>", None)
 
     def error_html(self, path: Sequence[str | int]) -> str:
