@@ -1,8 +1,13 @@
 """The Celery application factory and the worker's per-process context.
 
 Embedded mode (`make run`) needs no broker server: kombu's SQLAlchemy transport keeps
-the queue in a SQLite file beside the database. Production sets `MOTCUA_BROKER_URL`
-(Redis or RabbitMQ) and runs the worker and beat as separate processes.
+the queue in a SQLite file beside the database (polled every `POLL_SECONDS`). Production
+sets `MOTCUA_BROKER_URL` (Redis or RabbitMQ) and runs the worker and beat as separate
+processes.
+
+Timers do not travel through the broker: every process that runs tasks also runs a
+`TimerLoop` (started by Celery's `worker_process_init`) that fires due timers in batches
+and wakes at the next due time.
 """
 
 from __future__ import annotations
@@ -14,12 +19,29 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from celery import Celery
+from celery import Celery, current_app
+from celery.signals import worker_process_init, worker_process_shutdown
+from kombu.transport import TRANSPORT_ALIASES
+from kombu.transport.sqlalchemy import Transport as SqlTransport
 
 from engine.records import Gateways, NullGateway, SmtpEmail
 from engine.wiring import Platform
+from worker.timer_loop import RECHECK_SECONDS, TimerLoop
 
 SWEEP_SECONDS = 30.0
+POLL_SECONDS = 0.1  # the embedded broker's polling interval (kombu's default is 1 s)
+TIMER_BATCH = 50
+
+
+class EmbeddedTransport(SqlTransport):
+    """kombu's SQLAlchemy transport polling every `POLL_SECONDS`: its 1 s default let a burst
+    of messages through at one a second, and its transport options all go to
+    `create_engine`, so the interval cannot be set there."""
+
+    polling_interval = POLL_SECONDS
+
+
+TRANSPORT_ALIASES.setdefault("motcua-sqla", "worker.app:EmbeddedTransport")
 
 
 @dataclass
@@ -28,6 +50,7 @@ class WorkerContext:
 
     platform: Platform
     gateways: Gateways
+    timer_loop: TimerLoop | None = None
 
 
 def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -42,6 +65,9 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str
         "SMTP_PORT": env.get("MOTCUA_SMTP_PORT", "25"),
         "MAIL_FROM": env.get("MOTCUA_MAIL_FROM", "motcua@localhost"),
         "SWEEP_SECONDS": env.get("MOTCUA_SWEEP_SECONDS", str(SWEEP_SECONDS)),
+        "TIMER_LOOP": env.get("MOTCUA_TIMER_LOOP", "1"),
+        "TIMER_BATCH": env.get("MOTCUA_TIMER_BATCH", str(TIMER_BATCH)),
+        "TIMER_RECHECK_SECONDS": env.get("MOTCUA_TIMER_RECHECK_SECONDS", str(RECHECK_SECONDS)),
     }
 
 
@@ -49,7 +75,10 @@ def make_celery(config: Mapping[str, str] | None = None) -> Celery:
     """A Celery app for `config` (defaults from the environment); tasks in `worker.tasks`."""
     settings = {**settings_from_env(), **(config or {})}
     Path(settings["INSTANCE"]).mkdir(parents=True, exist_ok=True)
-    app = Celery("motcua", broker=settings["BROKER_URL"], include=["worker.tasks"])
+    broker = settings["BROKER_URL"]
+    if broker.startswith("sqla+"):  # the embedded broker: the same queue, polled fast
+        broker = "motcua-sqla+" + broker.removeprefix("sqla+")
+    app = Celery("motcua", broker=broker, include=["worker.tasks"])
     every = timedelta(seconds=float(settings["SWEEP_SECONDS"]))
     app.conf.update(
         task_ignore_result=True,
@@ -82,3 +111,25 @@ def context(app: Celery) -> WorkerContext:
                               Gateways(email=email, sms=NullGateway("sms")))
         app._motcua_context = found
     return found
+
+
+def _start_timer_loop(**_: Any) -> None:
+    """In each process that runs tasks: start the firing loop (unless MOTCUA_TIMER_LOOP=0)."""
+    app = current_app._get_current_object()
+    settings: dict[str, Any] | None = app.conf.get("motcua_settings")
+    if not settings or settings.get("TIMER_LOOP", "1") in ("0", "", "false", "no"):
+        return
+    ctx = context(app)
+    if ctx.timer_loop is None:
+        ctx.timer_loop = TimerLoop(ctx.platform.uow, batch=int(settings["TIMER_BATCH"]),
+                                   recheck=float(settings["TIMER_RECHECK_SECONDS"])).start()
+
+
+def _stop_timer_loop(**_: Any) -> None:
+    found = cast(WorkerContext | None, getattr(current_app, "_motcua_context", None))
+    if found is not None and found.timer_loop is not None:
+        found.timer_loop.stop()
+
+
+worker_process_init.connect(_start_timer_loop, weak=False)
+worker_process_shutdown.connect(_stop_timer_loop, weak=False)
