@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +81,18 @@ def shots(request: pytest.FixtureRequest) -> Path:
     folder = ARTIFACTS / request.node.name.replace("/", "_")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# axe-core, vendored and pinned (tests/browser/vendor/axe-core: VERSION, LICENSE MPL-2.0).
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it stands: rule id, impact
+    and the elements. The page's context must be made with `bypass_csp=True`: our CSP
+    refuses the injected script, as it refuses any inline one."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"] if v["impact"] in SERIOUS]

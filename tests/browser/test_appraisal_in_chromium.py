@@ -2,13 +2,12 @@
 photo); the specialist sees each PDF drawn by pdf.js in the page and writes a multi-line
 opinion; the leader reads it beside the papers and approves, asked for the permit number
 only once the decision is made; the desk's return step shows the permit number. The page
-fits a 390 px phone, and axe-core (when installed under /tmp/axe) finds nothing serious."""
+fits a 390 px phone, and axe-core finds nothing serious."""
 
 from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,10 @@ import segno
 from fpdf import FPDF
 from playwright.sync_api import expect
 
+from tests.browser.conftest import axe_violations
 from tests.browser.test_citizens_in_chromium import Api
 
 PASSWORD = "motcua-demo-2026"
-# axe-core is not a dependency of the project: used when a developer installed it there.
-AXE = Path("/tmp/axe/node_modules/axe-core/axe.min.js")  # noqa: S108
-SHOTS = Path("/tmp/shots16")  # noqa: S108 - screenshots for a person to look at
 OPINION = ["Phù hợp quy hoạch chi tiết tỷ lệ 1/500.", "Mật độ xây dựng 66%, đạt.",
            "Đề nghị cấp giấy phép."]
 
@@ -78,9 +75,8 @@ def _pdfs_drawn(page: Any) -> list[list[dict[str, float]]]:
 
 
 def _shoot(page: Any, shots: Path, name: str) -> None:
-    """A full-page screenshot at 1280 and at 390 px (kept with the artefacts and in
-    /tmp/shots16); the 390 px page must not scroll sideways."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """A full-page screenshot at 1280 and at 390 px (kept with the
+    artefacts, tests/artifacts/); the 390 px page must not scroll sideways."""
     page.evaluate("window.scrollTo(0, 0)")  # the papers column sticks where the view is
     page.screenshot(path=str(shots / f"{name}-1280.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -88,15 +84,11 @@ def _shoot(page: Any, shots: Path, name: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     page.screenshot(path=str(shots / f"{name}-390.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    for size in ("1280", "390"):
-        shutil.copy(shots / f"{name}-{size}.png", SHOTS / f"{name}-{size}.png")
     assert width <= 390, f"{name}: the page is {width} px wide at 390"
 
 
-def _axe(browser: Any, base: str, username: str, path: str) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on a page (none checked without axe)."""
-    if not AXE.exists():
-        return []
+def _axe(browser: Any, base: str, username: str, path: str, shots: Path) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on a page, signed in as `username`."""
     context = browser.new_context(locale="vi-VN", bypass_csp=True,
                                   viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -107,12 +99,9 @@ def _axe(browser: Any, base: str, username: str, path: str) -> list[dict[str, An
     page.wait_for_url(f"{base}/can-bo")
     page.goto(f"{base}{path}")
     page.wait_for_load_state("load")
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    found = axe_violations(page)
     context.close()
-    found = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-             for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    (SHOTS / f"axe-{username}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1))
+    (shots / f"axe-{username}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1))
     return found
 
 
@@ -186,4 +175,4 @@ def test_papers_opinion_decision_and_permit_number_across_the_desk(
     _pdfs_drawn(desk)
     _shoot(desk, shots, "3-desk-return")
     task_path = desk.url.removeprefix(server)
-    assert _axe(browser, server, "motcua.minhxuan", task_path) == []
+    assert _axe(browser, server, "motcua.minhxuan", task_path, shots) == []

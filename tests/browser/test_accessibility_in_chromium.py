@@ -1,0 +1,70 @@
+"""Every main page, for each kind of user, checked by axe-core (vendored, pinned) in
+Chromium at a phone's and a desktop's width: no serious or critical violation (names,
+labels, contrast, ARIA, landmarks). The pages as each user first meets them; the journeys'
+own tests check the pages in between."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+PASSWORD = "motcua-demo-2026"
+PUBLIC = ["/", "/thu-tuc/1.009994", "/dang-nhap", "/dang-ky", "/tra-cuu", "/cong-khai",
+          "/phan-anh-kien-nghi", "/quen-mat-khau"]
+CITIZEN = ["/ca-nhan", "/ca-nhan/thong-bao", "/thu-tuc/1.009994", "/tai-khoan"]
+OFFICER = ["/can-bo", "/can-bo/tiep-nhan", "/can-bo/phan-anh", "/tai-khoan"]
+ADMIN = ["/quan-tri/thu-tuc", "/quan-tri/nhat-ky"]
+
+
+def _visit(browser: Any, base: str, who: str | None, paths: list[str], shots: Path
+           ) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for width in (390, 1280):
+        context = browser.new_context(locale="vi-VN", bypass_csp=True,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        if who:
+            page.goto(f"{base}/dang-nhap")
+            page.get_by_label("Tên đăng nhập").fill(who)
+            page.get_by_label("Mật khẩu").fill(PASSWORD)
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.wait_for_load_state("load")
+        for path in paths:
+            response = page.goto(f"{base}{path}")
+            assert response is not None and response.status == 200, (path, response)
+            violations = axe_violations(page)
+            if violations:
+                found[f"{path} @ {width}"] = violations
+        context.close()
+    (shots / f"axe-{who or 'public'}.json").write_text(
+        json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
+    return found
+
+
+@pytest.mark.parametrize(("who", "paths"), [
+    (None, PUBLIC), ("congdan", CITIZEN), ("motcua.minhxuan", OFFICER), ("quantri", ADMIN),
+], ids=["public", "citizen", "officer", "administrator"])
+def test_main_pages_have_no_serious_accessibility_violation(
+    browser: Any, server: str, shots: Path, who: str | None, paths: list[str]
+) -> None:
+    assert _visit(browser, server, who, paths, shots) == {}
+
+
+def test_the_check_finds_a_field_without_a_label(browser: Any, server: str) -> None:
+    """The harness itself: a page given an unlabelled field and an image without text is
+    reported (so an empty result above means axe ran and found nothing)."""
+    context = browser.new_context(locale="vi-VN", bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{server}/dang-nhap")
+    page.evaluate("""() => {
+        const main = document.querySelector('main') || document.body;
+        main.insertAdjacentHTML('beforeend', '<input type="text"><img src="/x.png">');
+    }""")
+    found = {v["id"] for v in axe_violations(page)}
+    context.close()
+    assert {"label", "image-alt"} <= found
