@@ -5,9 +5,11 @@ holds, and the loop notices a timer created after it went to sleep."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -18,6 +20,7 @@ from engine.dossiers import timers
 from engine.wiring import Platform
 from tests.service.test_legal_clock import Desk
 from tests.service.test_timer_failures import break_process
+from worker.app import make_celery
 from worker.timer_loop import TimerLoop
 
 POSTGRES = pytest.mark.parametrize(
@@ -169,3 +172,16 @@ def test_a_reminder_whose_step_moved_is_re_aimed_by_a_batch(
         overdue = uow.session.execute(select(Timer.state, Timer.due_at).where(
             Timer.task_id == appraisal, Timer.kind == "overdue")).one()
     assert tuple(overdue) == ("pending", later)
+
+
+def test_the_worker_does_not_log_every_process_state_change(
+    platform: Platform, clock: FixedClock, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """SpiffWorkflow logs each task's state change at INFO, the worker's level: a line per
+    change cost the worker ten times the firing itself."""
+    make_celery({"INSTANCE": str(tmp_path), "BROKER_URL": "memory://"})
+    caplog.set_level(logging.INFO)
+    received(platform, clock, 1)
+    clock.set(ESCALATION_DUE)
+    assert timers.fire_due(platform.uow).count("fired") == 3
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("spiff")] == []
