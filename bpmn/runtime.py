@@ -172,12 +172,15 @@ class ProcessModel:
         instance.run()
         return instance
 
-    def restore(self, state: Mapping[str, Any]) -> ProcessInstance:
-        """Rebuild an instance from `ProcessInstance.state()`."""
+    def restore(self, state: Mapping[str, Any], *, owned: bool = False) -> ProcessInstance:
+        """Rebuild an instance from `ProcessInstance.state()`. The workflow is built from a
+        private copy of `state`, unless the caller hands it over (`owned`: just decoded from
+        the database, used for nothing else), which spares the copy."""
         if state.get("format") not in _READABLE_FORMATS:
             raise ProcessError("Trạng thái quy trình có định dạng không hỗ trợ.")
         workflow = _registry().restore(
-            json.loads(json.dumps(state["workflow"])),  # a private copy, faster than deepcopy
+            # a private copy, faster than deepcopy
+            state["workflow"] if owned else json.loads(json.dumps(state["workflow"])),
             spec=self.spec,
             subprocess_specs=self.subprocess_specs,
         )

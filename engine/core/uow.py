@@ -29,6 +29,7 @@ class UnitOfWork:
         self.clock = clock
         self.ports = ports
         self._session: Session | None = None
+        self._connection: Connection | None = None
         self._events: list[dict[str, Any]] = []
         self._audit: list[dict[str, Any]] = []
         self._access: list[dict[str, Any]] = []
@@ -44,8 +45,11 @@ class UnitOfWork:
 
     @property
     def connection(self) -> Connection:
-        """The session's connection, for the hot path's prebuilt Core statements."""
-        return self.session.connection()
+        """The session's connection, for the hot path's prebuilt Core statements (asked of
+        the session once per transaction: asking costs more than a statement's own work)."""
+        if self._connection is None or self._connection.closed:  # e.g. a rollback ended it
+            self._connection = self.session.connection()
+        return self._connection
 
     @property
     def dialect(self) -> str:
@@ -75,6 +79,7 @@ class UnitOfWork:
             self._reset()
 
     def _reset(self) -> None:
+        self._connection = None
         self._events, self._audit, self._access = [], [], []
         self._untold = set()
         self._after_commit = []
@@ -118,13 +123,14 @@ class UnitOfWork:
             told = [e for e in self._events if e["dossier_id"] not in self._untold]
             if told:
                 for hook in self.ports.before_commit:
-                    hook(session.connection(), told, now)
+                    hook(self.connection, told, now)
             session.flush()
-            audit.append(session.connection(), self._audit, self._events, now)
+            audit.append(self.connection, self._audit, self._events, now)
             self._events, self._audit = [], []
         if self._access:
-            audit.log_access(session.connection(), self._access)
+            audit.log_access(self.connection, self._access)
             self._access = []
+        self._connection = None  # the next transaction asks the session again
         session.commit()
         actions, self._after_commit = self._after_commit, []
         for action in actions:

@@ -110,6 +110,8 @@ class Advance:
         self.opened: list[int] = []
         self.before: set[str] = set()
         self.timers_before: set[str] = set()
+        self._timers_now: frozenset[str] | None = None  # pending after this step's synchronise
+        self._new_timers: list[dict[str, Any]] = []  # rows for the timers table, one insert
         self.steps_start = self.now
         self.changed = False
         self.stopped = False
@@ -132,9 +134,14 @@ class Advance:
         is noted before the move changes it (the tables mirror it, so no query is needed)."""
         if self._instance is None:
             cached = self.uow.port(InstanceCache).take(self.dossier.id, self.seen_version)
-            self._instance = cached or self._loaded.model.restore(self._stored_state())
+            if cached is not None:
+                self._instance, timers = cached
+            else:  # the state was just decoded: restore may keep it instead of copying it
+                self._instance, timers = self._loaded.model.restore(
+                    self._stored_state(), owned=True), None
             self.before = {w.id for w in self._instance.waiting()}
-            self.timers_before = {t.id for t in self._instance.pending_timers()}
+            self.timers_before = set(timers if timers is not None else
+                                     (t.id for t in self._instance.pending_timers()))
         return self._instance
 
     def _stored_state(self) -> dict[str, Any]:
@@ -159,7 +166,8 @@ class Advance:
         })
         if result.rowcount != 1:
             raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
-        self.uow.connection.execute(_CANCEL_TASK_TIMERS, {"b_task": task.id})
+        if task.due_at is not None:  # only a step with a due time has reminders
+            self.uow.connection.execute(_CANCEL_TASK_TIMERS, {"b_task": task.id})
         record(self.uow, self.dossier, "task_completed", actor=self.actor, task=task)
 
     def stop(self, status: Status, outcome: str) -> None:
@@ -223,7 +231,8 @@ class Advance:
         """BPMN timer events get absolute due times from the business calendar (a duration
         counts working time) and a row in the timers table; the worker fires them."""
         pending = instance.pending_timers()
-        gone = self.timers_before - {t.id for t in pending}
+        self._timers_now = frozenset(t.id for t in pending)
+        gone = self.timers_before - self._timers_now
         if gone:
             self.uow.connection.execute(
                 update(TIMERS).where(TIMERS.c.dossier_id == self.dossier.id,
@@ -234,7 +243,7 @@ class Advance:
                 continue
             due = self._due(timer.bpmn_id, timer.expression, date=timer.kind == "date")
             instance.hold_timer(timer.id, due.isoformat())
-            self.uow.connection.execute(_INSERT_TIMER, {
+            self._new_timers.append({
                 "dossier_id": self.dossier.id, "kind": "bpmn", "task_id": None,
                 "spiff_id": timer.id, "bpmn_id": timer.bpmn_id, "due_at": due, "state": "pending",
             })
@@ -260,7 +269,7 @@ class Advance:
                  "spiff_id": None, "bpmn_id": None, "due_at": due, "state": "pending"}]
         if soon > self.now:
             rows.append({**rows[0], "kind": "due_soon", "due_at": soon})
-        self.uow.connection.execute(_INSERT_TIMER, rows)
+        self._new_timers.extend(rows)
 
     def _open(self, spiff_id: str, bpmn_id: str) -> None:
         info = self.compiled.tasks[bpmn_id]
@@ -308,7 +317,11 @@ class Advance:
 
     def save(self) -> None:
         """Write the dossier (with its process state, when the move used it), if the move
-        changed it and nobody else changed it since we read it."""
+        changed it and nobody else changed it since we read it. The step's new timers are
+        written here, in one insert."""
+        if self._new_timers:
+            self.uow.connection.execute(_INSERT_TIMER, self._new_timers)
+            self._new_timers = []
         if not self.changed:
             return
         d = self.dossier
@@ -328,7 +341,7 @@ class Advance:
         if (self._instance is not None and self.changed and not self.stopped
                 and not self._instance.completed):
             self.uow.port(InstanceCache).put(self.dossier.id, self.dossier.row_version,
-                                             self._instance)
+                                             self._instance, self._timers_now)
 
 
 def _project_status(
