@@ -71,7 +71,17 @@ def _environment_settings() -> dict[str, Any]:
 def _install_views(app: Flask) -> None:
     """Template helpers, the security, error and header hooks, and every blueprint."""
     from admin import bp as admin_bp
-    from webapp import account, api, citizen, errors, headers, my_area, officer, security
+    from webapp import (
+        account,
+        api,
+        citizen,
+        errors,
+        headers,
+        my_area,
+        officer,
+        officer_dossiers,
+        security,
+    )
 
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.globals["URGENCY"] = URGENCY_LABELS
@@ -84,6 +94,7 @@ def _install_views(app: Flask) -> None:
     app.register_blueprint(my_area.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(officer.bp)
+    officer_dossiers.init_app(app)  # the dossiers of my agency, and the menu by role
     app.register_blueprint(admin_bp)
 
 

@@ -46,6 +46,21 @@ MESSAGES = {
     500: "Lỗi hệ thống.",
 }
 BAD_HOST = "Tên máy chủ (Host) trong yêu cầu không hợp lệ."
+# Why a page refused, by where it is, when the refusal gave no reason of its own.
+FORBIDDEN_AREAS = (
+    ("/can-bo", "Trang này dành cho cán bộ của cơ quan giải quyết hồ sơ; tài khoản của bạn "
+                "không phải tài khoản cán bộ."),
+    ("/quan-tri", "Trang quản trị dành cho cán bộ được giao vai trò và quản trị hệ thống; "
+                  "tài khoản của bạn không có vai trò đó."),
+)
+
+
+def forbidden_reason(path: str) -> str:
+    """The sentence a 403 without its own reason says, by the area of the site refused."""
+    for prefix, reason in FORBIDDEN_AREAS:
+        if path == prefix or path.startswith(prefix + "/"):
+            return reason
+    return MESSAGES[403]
 CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large",
          415: "unsupported_media_type", 422: "form_invalid", 429: "rate_limited",
@@ -139,6 +154,8 @@ def init_app(app: Flask) -> None:
         message = MESSAGES.get(status, exc.name)
         if exc.description and exc.description != type(exc).description:
             message = exc.description
+        elif status == 403 and has_request_context():
+            message = forbidden_reason(request.path)
         if isinstance(exc, BadHost):
             message = BAD_HOST
         if _wants_json():

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, procedures
 from engine.applicants import receive_paper_dossier
-from engine.core import Conflict, FormInvalid, ServiceError, is_officer
+from engine.core import Conflict, FormInvalid, ServiceError, is_officer, may_open_desk
 from engine.legal_clock import parse_instant
 from webapp.context import current_actor, platform, uow
 from webapp.downloads import file_response, inline_response
@@ -154,6 +154,9 @@ def attach_document(task_id: int) -> Response:
 def desk() -> str | Response | tuple[str, int]:
     """The desk enters a paper dossier: the form, the papers handed over, the decision."""
     actor = _officer()
+    if not may_open_desk(actor):
+        abort(403, description="Trang tiếp nhận hồ sơ giấy dành cho cán bộ Bộ phận Một cửa; "
+                               "tài khoản của bạn không giữ vai trò này ở cơ quan nào.")
     with uow() as work:
         catalogue = procedures.procedure_catalogue(work)
     code = request.values.get("thu_tuc") or ""

@@ -260,14 +260,12 @@ def may_open_versions(actor: Actor) -> bool:
 
 
 def may_list_dossiers(actor: Actor) -> bool:
-    """The list of an agency's dossiers (hồ sơ của cơ quan): its officers, administrators
-    (every agency), an API key of the agency given "dossiers:read"."""
-    if is_integration(actor):
-        return actor.may("dossiers:read") and bool(actor.agencies())
+    """The list of an agency's dossiers (hồ sơ của cơ quan): its officers, and
+    administrators (every agency). API keys read dossiers one by one, by code."""
     return is_officer(actor) or is_admin_account(actor)
 
 
 def listed_agencies(actor: Actor) -> set[int] | None:
     """Whose dossiers the list shows: None for every agency (administrators), else the
-    agencies the actor holds a grant in (officers, API keys)."""
+    agencies the actor holds a grant in."""
     return None if is_administrator(actor) else set(actor.agencies())

@@ -31,8 +31,8 @@ from engine.core.models import (
     RoleGrant,
     Task,
 )
-from engine.core.permissions import is_officer, listed_agencies, may_list_dossiers
-from engine.core.statuses import STATUS_LABELS, Status
+from engine.core.permissions import is_officer, listed_agencies, may_list_dossiers, may_see_task
+from engine.core.statuses import STATUS_LABELS, WAITING_FOR_APPLICANT, Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.appraisal import history, papers
@@ -109,11 +109,15 @@ def _search(text: str) -> ColumnElement[bool]:
 
 
 def _timeliness(kind: str, now: datetime) -> ColumnElement[bool]:
+    """Late: ended after its due time, or still open past it while the agency holds it
+    (a dossier waiting for the applicant's supplement or fee is not late: its clock waits)."""
+    held = Dossier.status.not_in(WAITING_FOR_APPLICANT)
     if kind == "late":
         return or_(and_(Dossier.ended_at.is_not(None), Dossier.ended_at > Dossier.due_at),
-                   and_(Dossier.ended_at.is_(None), Dossier.due_at < now))
+                   and_(Dossier.ended_at.is_(None), Dossier.due_at < now, held))
     return or_(and_(Dossier.ended_at.is_not(None), Dossier.ended_at <= Dossier.due_at),
-               and_(Dossier.ended_at.is_(None), Dossier.due_at >= now))
+               and_(Dossier.ended_at.is_(None), Dossier.due_at.is_not(None),
+                    or_(Dossier.due_at >= now, ~held)))
 
 
 def _view(view: str, actor: Actor) -> ColumnElement[bool]:
@@ -206,7 +210,7 @@ def _timely(row: Any, now: datetime) -> str | None:
         return None
     if row.ended_at is not None:
         return "late" if row.ended_at > row.due_at else "on_time"
-    return "late" if row.due_at < now else "on_time"
+    return "late" if row.due_at < now and row.status not in WAITING_FOR_APPLICANT else "on_time"
 
 
 def _views(uow: UnitOfWork, rows: list[Any], now: datetime) -> list[dict[str, Any]]:
@@ -298,6 +302,8 @@ def dossier_file(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     changes = uow.session.scalars(select(DeadlineChange).where(
         DeadlineChange.dossier_id == dossier.id).order_by(DeadlineChange.id))
     events = history(uow, dossier.id)
+    open_tasks = uow.session.scalars(select(Task).where(Task.dossier_id == dossier.id,
+                                                        Task.state == "open"))
     available = {"receipt": dossier.received_at is not None,
                  "supplement": any(e["kind"] == "supplement_requested" for e in events),
                  "refusal": dossier.outcome == "refused",
@@ -312,4 +318,6 @@ def dossier_file(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
                       for c in changes],
         "documents": [{"kind": k, "form": f, "title": t} for k, f, t in DOCUMENTS if available[k]],
         "tracking_book": dossier.agency_id in actor.agencies(),
+        "my_tasks": [t.id for t in open_tasks
+                     if may_see_task(actor, t.agency_id, t.role, t.assignee_id)],
     }

@@ -159,6 +159,8 @@ MATRIX: dict[tuple[str, str], Cell] = {
         "/desk/dossiers", 401, 403, 403, 201, 201, 403, 403, 403, 403,
         json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data(), "papers": PAPERS,
               "decision": "complete", "reception": RECEIVED["data"]}),
+    ("GET", "/dossiers"): row(  # scoped inside: the outsider gets its own agency's
+        "/dossiers", 401, 403, 403, 200, 200, 200, 200, 200, 403),
     ("GET", "/dossiers/{code}"): row(
         "/dossiers/{code}", 401, 200, 404, 200, 404, 200, 200, 404, 200),
     ("POST", "/dossiers/{code}/{action}"): row(

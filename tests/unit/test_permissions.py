@@ -117,7 +117,7 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
     (p.may_open_desk, (), {"desk", "other_agency"}),
     (p.may_open_reports, (), {"admin", "leader", "other_agency"}),
     (p.may_open_versions, (), {"admin", "designer", "reviewer", "approver"}),
-    (p.may_list_dossiers, (), STAFF | {"key_read"}),
+    (p.may_list_dossiers, (), STAFF),
 ]
 
 

@@ -18,6 +18,7 @@ from webapp.context import client_address, current_actor, platform, uow
 from webapp.documents import document_response
 from webapp.downloads import file_response
 from webapp.formpage import SUBMIT_REQUEST_LIMIT, submission_limits
+from webapp.officer_dossiers import dossier_query
 
 # One action by dossier code: (unit of work, caller, dossier code, JSON body) → its answer.
 Action = Callable[[UnitOfWork, Actor, str, dict[str, Any]], Any]
@@ -56,6 +57,20 @@ def desk_receive() -> tuple[Response, int]:
         decision=str(body.get("decision", "")), reception=object_field(body, "reception"),
         channel=str(body.get("channel", "desk")))
     return jsonify(result), 201
+
+
+@bp.get("/dossiers")
+def list_dossiers() -> Response:
+    """The dossiers of the caller's agencies (every agency for administrators), newest
+    submission first, 50 to a page (`limit` ≤ 100): `q` (code, ID number, part of the
+    applicant's name), `procedure`, `status`, `view` (processing, done_by_me, supplement),
+    `from`/`to` (received, YYYY-MM-DD or dd/mm/yyyy), `timeliness` (late, on_time), `step`,
+    `officer` (account id), `scope` (agency, consulted); `after`: the previous page's
+    `next`. `total` counts at most 1,000 (`total_capped` beyond)."""
+    actor = signed_in()
+    query = dossier_query(request.args)
+    with uow() as work:
+        return jsonify(dossiers.search_dossiers(work, actor=actor, query=query))
 
 
 @bp.get("/dossiers/<code>")

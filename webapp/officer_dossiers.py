@@ -1,0 +1,137 @@
+"""Officer pages: the dossiers of my agency (`/can-bo/ho-so`) and one dossier's page
+(`/can-bo/ho-so/<code>`), which stay reachable after the officer's step is done or while
+the dossier waits for the applicant."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Flask, abort, g, render_template, request
+
+from engine import dossiers
+from engine.core import (
+    Actor,
+    Invalid,
+    is_officer,
+    may_list_dossiers,
+    may_open_desk,
+    may_open_reports,
+    may_open_versions,
+)
+from webapp.context import current_actor, uow
+from webapp.filters import LARGEST
+from webapp.formpage import summary_html
+
+bp = Blueprint("officer_dossiers", __name__)
+
+# A quick view's label in the page, in the order of its tabs.
+VIEW_LABELS = {"processing": "Đang xử lý", "done_by_me": "Đã xử lý (tôi)",
+               "supplement": "Chờ bổ sung"}
+TIMELINESS_LABELS = {"late": "Trễ hạn", "on_time": "Đúng hạn"}
+STATUS_HINTS = {5: "Chờ bổ sung", 6: "Chờ nộp phí"}  # how officers say the waiting statuses
+
+
+def menu_links() -> dict[str, bool]:
+    """Which of the staff menu's links the signed-in actor may open (base.html shows only
+    those): the pages answer 403 with the reason to anyone else."""
+    actor: Actor | None = g.get("actor")
+    if actor is None or actor.account_id is None:
+        return {}
+    return {"inbox": is_officer(actor), "dossiers": may_list_dossiers(actor),
+            "desk": may_open_desk(actor), "feedback": is_officer(actor),
+            "versions": may_open_versions(actor), "reports": may_open_reports(actor)}
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages and give every template the menu (`menu`)."""
+    app.register_blueprint(bp)
+    app.context_processor(lambda: {"menu": menu_links()})
+
+
+def _lister() -> Actor:
+    actor = current_actor()
+    if actor.account_id is None:
+        abort(401)
+    if not may_list_dossiers(actor):
+        abort(403, description="Danh sách hồ sơ của cơ quan dành cho cán bộ và quản trị "
+                               "hệ thống; tài khoản của bạn không thuộc cơ quan nào.")
+    return actor
+
+
+def local_date(text: str, name: str) -> date | None:
+    """A date typed as dd/mm/yyyy (also d/m/yyyy, or yyyy-mm-dd); None when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        if "-" in text:
+            return date.fromisoformat(text)
+        day, month, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
+    except ValueError:
+        raise Invalid(f"Ngày '{text[:20]}' ({name}) không hợp lệ: hãy gõ theo dạng "
+                      "ngày/tháng/năm, ví dụ 25/11/2026.") from None
+
+
+def _number(args: Mapping[str, str], name: str) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > LARGEST:
+        raise Invalid(f"Tham số '{name}' phải là số nguyên không âm.")
+    return int(raw)
+
+
+def dossier_query(args: Mapping[str, str]) -> dossiers.DossierQuery:
+    """The list's filters from a query string (the page's and the API's)."""
+    return dossiers.DossierQuery(
+        search=(args.get("q") or "")[:100] or None,
+        procedure=(args.get("procedure") or "")[:40] or None,
+        status=_number(args, "status"),
+        view=args.get("view") or None,
+        received_from=local_date(args.get("from", "")[:20], "từ ngày"),
+        received_to=local_date(args.get("to", "")[:20], "đến ngày"),
+        timeliness=args.get("timeliness") or None,
+        step=(args.get("step") or "")[:100] or None,
+        officer=_number(args, "officer"),
+        scope=args.get("scope") or "agency",
+        after=(args.get("after") or "")[:40] or None,
+        limit=_number(args, "limit") or 50,
+    )
+
+
+@bp.get("/can-bo/ho-so")
+def dossier_list() -> str | tuple[str, int]:
+    """The dossiers of my agency, newest first, filtered, 50 to a page."""
+    actor = _lister()
+    with uow() as work:
+        choices = dossiers.search_choices(work, actor=actor)
+    args = request.args
+    try:
+        query = dossier_query(args)
+        with uow() as work:
+            page = dossiers.search_dossiers(work, actor=actor, query=query)
+    except Invalid as exc:
+        return render_template("officer_dossiers.html", page=None, error=exc.message,
+                               choices=choices, args=args, **_labels()), 400
+    return render_template("officer_dossiers.html", page=page, error=None, choices=choices,
+                           args=args, **_labels())
+
+
+def _labels() -> dict[str, Any]:
+    kept = {k: v for k, v in request.args.items() if k != "after" and v}
+    return {"view_labels": VIEW_LABELS, "timeliness_labels": TIMELINESS_LABELS,
+            "status_hints": STATUS_HINTS, "first_args": kept}
+
+
+@bp.get("/can-bo/ho-so/<code>")
+def dossier_page(code: str) -> str:
+    """Everything about one dossier: data, papers, status, legal clock, history,
+    the documents to print again."""
+    actor = _lister()
+    with uow() as work:
+        view = dossiers.dossier_file(work, actor=actor, code=code[:60])
+    data = summary_html(view["start_form"], view["start_form_ui"], view["data"])
+    return render_template("officer_dossier.html", dossier=view, dossier_data=data)
