@@ -32,6 +32,8 @@ class DossierFacts(Protocol):
     channel: str
     due_at: datetime | None
     owner_id: int | None
+    contact_phone: str | None
+    contact_email: str | None
 
 
 class TaskFacts(Protocol):
@@ -53,8 +55,8 @@ def record(
     status: int | None = None,
 ) -> None:
     """Queue one event with the facts reports need (status, channel, times, step). A
-    dossier without an applicant account has nobody to send notices to."""
-    if dossier.owner_id is None:
+    dossier without an applicant account nor a contact has nobody to send notices to."""
+    if dossier.owner_id is None and not (dossier.contact_phone or dossier.contact_email):
         uow.without_notices(dossier.id)
     uow.add_event({
         "dossier_id": dossier.id,
@@ -90,6 +92,8 @@ class DossierRow:
     ended_at: datetime | None
     returned_at: datetime | None
     owner_id: int | None
+    contact_phone: str | None = None  # a desk or post applicant's, for notices
+    contact_email: str | None = None
     # Read with the lock, so the step's calendar needs no query of its own: the agency's
     # province (None: none, the national calendar applies) and its calendar version
     # (0 without a province; None when the row was not read with them).

@@ -60,6 +60,9 @@ class Dossier(Base):
     applicant_search: Mapped[str] = mapped_column(String(200), default="", server_default="")
     applicant_id_number: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10))
+    # How to reach an applicant without an account (desk, post): notices go there too.
+    contact_phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    contact_email: Mapped[str | None] = mapped_column(String(200), default=None)
     data: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     status: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str | None] = mapped_column(String(20), default=None)
@@ -270,6 +273,10 @@ class Payment(Base):
     requested_at: Mapped[datetime]
     paid_at: Mapped[datetime | None] = mapped_column(default=None)
     paid_online: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Paid in cash at the desk: the numbered receipt (biên lai), who paid, who collected.
+    receipt_number: Mapped[str | None] = mapped_column(String(30), default=None)
+    payer: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    collected_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
 
 
 class Rating(Base):
