@@ -2,15 +2,18 @@
 concurrent clients — citizens logging in and submitting building permits through the API,
 officers listing their inbox, claiming and completing the permit's steps.
 
-Creates its own database (migrated, seeded, dropped at the end), starts the server on a
-free port and stops it, and stops itself after `--seconds` (60 by default). Prints
+Each client pauses `--think-ms` (1000 by default, ±50%) between two actions, as a person
+does; the 1- and 4-worker runs at the end pause never (capacity). Creates its own
+database (migrated, seeded, dropped at the end), starts the server on a free port and
+stops it, and stops itself after `--seconds` (60 by default, after 5 s of warm-up). Prints
 `http-p95-ms-submit`, `http-p95-ms-complete`, `http-p95-ms-inbox` (targets ≤ 300),
 `http-5xx`, and from the database `http-lost` (a submission acknowledged with a 2xx that
 is not stored, a completion acknowledged but not recorded as the officer's) and
 `http-doubled` (one submission stored twice, one step completed twice). Then the same
 mixed load with 1 and with 4 gunicorn workers: `http-scaling-4w/1w` (completed requests/s).
 
-`python -m bench.http_load [--seconds 60] [--clients 32] [--scaling-seconds 20]`.
+`python -m bench.http_load [--seconds 60] [--clients 32] [--think-ms 1000] [--workers 2]
+[--threads 4] [--scaling-seconds 20]`; `python -m bench http …` once wired.
 """
 
 from __future__ import annotations
@@ -301,6 +304,7 @@ class Load:
     clients: int
     think: float = 0.0  # seconds between two actions of one client
     relogin_every: int = 5  # a citizen logs in again after this many submissions
+    warmup: float = 0.0  # seconds of load not measured (integrity still checked)
     min_steps: int = 0  # go on past `seconds` until this many steps were completed…
     max_seconds: float = 120.0  # …but never longer than this
 
@@ -369,9 +373,14 @@ def drive(host: str, port: int, cast: Cast, load: Load) -> tuple[Record, float]:
         browsers.append(browser)
         threads.append(threading.Thread(target=officer, daemon=True, args=(
             browser, username, load, stop)))
-    began = time.perf_counter()
     for thread in threads:
         thread.start()
+    if load.warmup > 0:  # every worker booted, caches filled: then the clock starts
+        stop.wait(load.warmup)
+        with record.lock:
+            record.timings.clear()
+            record.statuses.clear()
+    began = time.perf_counter()
     stop.wait(load.seconds)
     while len(record.completed) < load.min_steps and time.perf_counter() - began < load.max_seconds:
         stop.wait(0.1)
@@ -450,17 +459,22 @@ def run(admin_url: str, *, load: Load, workers: int, log: Path,
         return record, elapsed, check(url, record)
 
 
-def scaling(admin_url: str, *, load: Load, log: Path, threads: int = 4) -> tuple[float, float]:
-    """Completed requests/s of the same mixed load with 1 and with 4 workers (one database,
-    1 worker first: the 4-worker run meets the larger tables)."""
+def scaling(admin_url: str, *, load: Load, log: Path,
+            threads: int = 4) -> list[tuple[int, Record, float]]:
+    """The same mixed load with 1 and with 4 workers (one database, 1 worker first: the
+    4-worker run meets the larger tables); (workers, record, seconds) of each."""
     cast = Cast.of(load.clients)
-    rates = []
+    runs = []
     with database(admin_url, cast) as url:
         for workers in (1, 4):
             with server(url, workers=workers, log=log, threads=threads) as (host, port):
                 record, elapsed = drive(host, port, cast, load)
-            rates.append(record.requests() / elapsed)
-    return rates[0], rates[1]
+            runs.append((workers, record, elapsed))
+    return runs
+
+
+def _latencies(record: Record) -> str:
+    return ", ".join(f"{kind} {record.p95(kind):.0f}" for kind in ("submit", "complete", "inbox"))
 
 
 def main() -> None:
@@ -470,16 +484,21 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (main run)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (1: sync)")
-    parser.add_argument("--think-ms", type=float, default=0.0,
-                        help="pause of each client between two actions (±50%%)")
+    parser.add_argument("--think-ms", type=float, default=1000.0,
+                        help="pause of each client between two actions (±50%%; 0: none)")
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load not measured")
     parser.add_argument("--scaling-seconds", type=float, default=20.0,
-                        help="length of each of the 1- and 4-worker runs (0: skip)")
+                        help="length of each of the 1- and 4-worker runs, no pauses (0: skip)")
     args, _ = parser.parse_known_args(sys.argv[2:] if sys.argv[1:2] == ["http"] else None)
-    load = Load(seconds=args.seconds, clients=args.clients, think=args.think_ms / 1000)
+    load = Load(seconds=args.seconds, clients=args.clients, think=args.think_ms / 1000,
+                warmup=args.warmup)
+    print(f"http-machine-load: {os.getloadavg()[0]:.1f} (1-minute load average, {os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "server.log"
         record, elapsed, integrity = run(ADMIN_URL, load=load, workers=args.workers, log=log,
                                          threads=args.threads)
+        print(f"http-load: {args.clients} clients, think {args.think_ms:.0f} ms, "
+              f"{args.workers} workers x {args.threads} threads, {elapsed:.0f} s")
         for kind in ("submit", "complete", "inbox", "claim", "login"):
             print(f"http-p95-ms-{kind}: {record.p95(kind):.0f}")
         print(f"http-requests-per-s: {record.requests() / elapsed:.1f} "
@@ -490,12 +509,15 @@ def main() -> None:
         print(f"http-lost: {integrity.lost}")
         print(f"http-doubled: {integrity.doubled}")
         if args.scaling_seconds > 0:
-            one, four = scaling(ADMIN_URL, load=Load(seconds=args.scaling_seconds,
-                                                     clients=args.clients, think=0.0), log=log,
-                                threads=args.threads)
-            print(f"http-throughput-1w: {one:.1f} requests/s")
-            print(f"http-throughput-4w: {four:.1f} requests/s")
-            print(f"http-scaling-4w/1w: {four / one:.2f}")
+            runs = scaling(ADMIN_URL, load=Load(seconds=args.scaling_seconds, clients=args.clients,
+                                                warmup=args.warmup), log=log, threads=args.threads)
+            rates = {}
+            for workers, saturated, seconds in runs:
+                rates[workers] = saturated.requests() / seconds
+                print(f"http-throughput-{workers}w: {rates[workers]:.1f} requests/s without pauses "
+                      f"(p95 ms: {_latencies(saturated)}; "
+                      f"5xx {sum(n for s, n in saturated.statuses.items() if s >= 500)})")
+            print(f"http-scaling-4w/1w: {rates[4] / rates[1]:.2f}")
 
 
 if __name__ == "__main__":
