@@ -175,6 +175,13 @@ def may_see_task(actor: Actor, agency_id: int, role: str, assignee_id: int | Non
     return may_work_task(actor, agency_id, role, assignee_id) or leads(actor, agency_id)
 
 
+def may_stop_processing(actor: Actor, agency_id: int) -> bool:
+    """Stops processing a dossier (dừng xử lý, status 8), or confirms the stop a withdrawal
+    asked for: a leader of the agency processing it (NĐ 118/2025 art. 21, TT 03/2025
+    art. 7; Tuyên Quang seed, art. 23)."""
+    return leads(actor, agency_id)
+
+
 def may_release_task(actor: Actor, agency_id: int, assignee_id: int | None) -> bool:
     """A free task, or one's own, goes back to the shared inbox; a leader frees anyone's."""
     return assignee_id in (actor.account_id, None) or leads(actor, agency_id)

@@ -94,6 +94,8 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
     (p.may_work_task, (A, p.DESK, SPECIALIST_ID), {"desk", "specialist"}),
     (p.may_see_task, (A, p.SPECIALIST, None), {"specialist", "leader"}),
     (p.may_see_task, (B, p.SPECIALIST, SPECIALIST_ID), {"specialist", "other_agency"}),
+    (p.may_stop_processing, (A,), {"leader"}),
+    (p.may_stop_processing, (B,), {"other_agency"}),
     (p.may_release_task, (A, SPECIALIST_ID), {"specialist", "leader"}),
     (p.may_release_task, (A, None), set(ACTORS)),
     (p.may_hand_over, (A,), {"admin", "system", "leader"}),
