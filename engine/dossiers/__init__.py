@@ -7,7 +7,7 @@ holds them to it); the modules behind it are free to change.
 
 from __future__ import annotations
 
-from engine.dossiers.actions import consult, refuse, send_back
+from engine.dossiers.actions import STOPPABLE, consult, refuse, send_back, stop_processing
 from engine.dossiers.appraisal import PREVIEWABLE, STEP_DOCUMENT, is_step_document
 from engine.dossiers.appraisal import history as history_in_words
 from engine.dossiers.deadlines import (
@@ -59,6 +59,7 @@ __all__ = [
     "DOSSIER_VIEWS",
     "PREVIEWABLE",
     "STEP_DOCUMENT",
+    "STOPPABLE",
     "TIMELINESS",
     "TIMER_MAX_ATTEMPTS",
     "URGENCIES",
@@ -95,6 +96,7 @@ __all__ = [
     "send_back",
     "set_calendar_day",
     "set_working_hours",
+    "stop_processing",
     "submit_dossier",
     "submit_supplement",
     "track",

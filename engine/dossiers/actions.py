@@ -1,6 +1,8 @@
 """What an officer may do at a step besides completing it (NĐ 61/2018 art. 19): refuse the
 dossier with reasons, consult another unit with a deadline for its opinion, send the
-dossier back to the previous step with a note. Each is recorded with actor and time.
+dossier back to the previous step with a note; and what the agency's leader may do to the
+whole dossier: stop processing it (dừng xử lý, NĐ 118/2025 art. 21). Each is recorded
+with actor and time.
 """
 
 from __future__ import annotations
@@ -8,18 +10,19 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bpmn.runtime import TaskNotWaiting
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
-from engine.core.models import Agency, Task, Timer
-from engine.core.permissions import SPECIALIST, is_desk_of, may_work_task
-from engine.core.statuses import Status
+from engine.core.models import Agency, Payment, Task, Timer
+from engine.core.permissions import SPECIALIST, is_desk_of, may_stop_processing, may_work_task
+from engine.core.statuses import STATUS_LABELS, Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.rows import DossierRow, TaskRow, lock_task, record
+from engine.dossiers.submit import find_visible
 from engine.legal_clock.calendars import calendar_for
 from forms import FormValidator
 
@@ -165,3 +168,45 @@ def send_back(uow: UnitOfWork, *, actor: Actor, task_id: int, note: str) -> dict
 
     step = advance_dossier(uow, dossier, actor, send_back_here)
     return {"code": dossier.code, "status": dossier.status, "opened": step.opened}
+
+
+# Processing may stop once the dossier was received and until its result exists; a
+# withdrawal request (7) waits for the leader to confirm the stop.
+STOPPABLE = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT)
+
+
+def stop_processing(uow: UnitOfWork, *, actor: Actor, code: str, reasons: str) -> dict[str, Any]:
+    """Stop processing a dossier (status 8) with written reasons, by a leader of the agency
+    processing it: the process is cancelled, its steps leave the inboxes, its timers and a
+    fee still asked are cancelled, the legal clock ends, the applicant is told and the stop
+    notice can be printed. After a withdrawal request (7) this confirms the stop."""
+    if not reasons.strip():
+        raise FormInvalid("Cần nêu lý do dừng xử lý hồ sơ.", details=[
+            {"field": "reasons", "message": "Vui lòng nhập lý do dừng xử lý."}])
+    found = find_visible(uow, actor=actor, code=code)
+    if not may_stop_processing(actor, found.agency_id):
+        raise Forbidden("Chỉ lãnh đạo cơ quan đang giải quyết hồ sơ được dừng xử lý hồ sơ; "
+                        "hãy đề xuất với lãnh đạo.")
+    dossier = DossierRow.lock(uow, found.id)
+    assert dossier is not None  # found just above, and dossiers are never deleted
+    previous = dossier.status
+    withdrawn = previous == Status.WITHDRAWN and dossier.outcome == "withdrawn"
+    if not withdrawn and (dossier.ended_at is not None or previous not in STOPPABLE):
+        raise Conflict("Không dừng xử lý được hồ sơ ở trạng thái "
+                       f"«{STATUS_LABELS[previous]}»: chỉ hồ sơ đã tiếp nhận, chưa có kết quả "
+                       "(hoặc đang đề nghị rút) mới dừng xử lý được.")
+
+    def stop_here(step: Advance) -> None:
+        if withdrawn:  # the withdrawal already cancelled the process and ended the clock
+            step.change(status=Status.STOPPED)
+        else:
+            step.stop(Status.STOPPED, "stopped")
+        uow.connection.execute(update(Payment).where(
+            Payment.dossier_id == dossier.id, Payment.state == "requested")
+            .values(state="cancelled"))
+        record(uow, dossier, "status_changed", actor=actor, note=f"{previous} → {dossier.status}")
+        record(uow, dossier, "stopped", actor=actor, note=reasons.strip()[:2000])
+
+    advance_dossier(uow, dossier, actor, stop_here)
+    return {"code": dossier.code, "status": dossier.status,
+            "status_label": STATUS_LABELS[dossier.status], "outcome": dossier.outcome}
