@@ -14,6 +14,7 @@ from engine import dossiers
 from engine.core import (
     Actor,
     Invalid,
+    Status,
     is_officer,
     may_list_dossiers,
     may_open_desk,
@@ -30,7 +31,7 @@ bp = Blueprint("officer_dossiers", __name__)
 VIEW_LABELS = {"processing": "Đang xử lý", "done_by_me": "Đã xử lý (tôi)",
                "supplement": "Chờ bổ sung"}
 TIMELINESS_LABELS = {"late": "Trễ hạn", "on_time": "Đúng hạn"}
-STATUS_HINTS = {5: "Chờ bổ sung", 6: "Chờ nộp phí"}  # how officers say the waiting statuses
+STATUS_HINTS = {Status.SUPPLEMENT: "Chờ bổ sung", Status.PAYMENT: "Chờ nộp phí"}  # as officers say
 
 
 def menu_links() -> dict[str, bool]:

@@ -276,7 +276,8 @@ def search_choices(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
     }
 
 
-DEADLINE_LABELS = {"supplemented": "Tính lại hạn sau khi bổ sung hồ sơ",
+DEADLINE_LABELS = {"received": "Tiếp nhận: bắt đầu tính thời hạn",
+                   "supplemented": "Tính lại hạn sau khi bổ sung hồ sơ",
                    "extended": "Hẹn lại ngày trả kết quả (Mẫu 04)",
                    "calendar": "Lịch làm việc thay đổi"}
 # The documents of a dossier an officer may print again: (kind, form, title).
@@ -312,7 +313,7 @@ def dossier_file(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         **view,
         "papers": papers(uow, dossier, components if isinstance(components, list) else []),
         "history": events,
-        "deadlines": [{"at": local_iso(c.at), "label": DEADLINE_LABELS.get(c.kind, c.kind),
+        "deadlines": [{"at": local_iso(c.at), "label": DEADLINE_LABELS.get(c.kind, "Thay đổi thời hạn"),
                        "old_due_at": local_iso(c.old_due_at),
                        "new_due_at": local_iso(c.new_due_at), "reason": c.reason}
                       for c in changes],
