@@ -31,6 +31,7 @@ from engine.core.permissions import (
     may_open_desk,
     may_open_reports,
     may_open_versions,
+    may_stop_processing,
     uses_second_factor,
 )
 from engine.core.statuses import Status
@@ -63,6 +64,7 @@ __all__ = [
     "may_open_desk",
     "may_open_reports",
     "may_open_versions",
+    "may_stop_processing",
     "uses_second_factor",
     "verify_audit_chain",
 ]
