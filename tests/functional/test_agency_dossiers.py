@@ -123,7 +123,7 @@ def test_keyset_paging_returns_every_dossier_once_in_order(app: Flask,
         page = desk.get(f"/api/v1/dossiers{query}").json
         seen += [d["code"] for d in page["dossiers"]]
         pages += 1
-        assert page["total"] == 7 and page["total_capped"] is False
+        assert len(page["dossiers"]) == (3 if page["next"] else 1)
         if page["next"] is None:
             break
         query = f"?limit=3&after={page['next']}"

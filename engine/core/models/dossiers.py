@@ -48,6 +48,7 @@ class Dossier(Base):
         Index("ix_dossiers_agency_status", "agency_id", "status", "submitted_at", "id"),
         Index("ix_dossiers_agency_received", "agency_id", "received_at"),
         Index("ix_dossiers_submitted", "submitted_at", "id"),
+        Index("ix_dossiers_id_number", "applicant_id_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +97,7 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_inbox", "agency_id", "state", "role", "due_at"),
         Index("ix_tasks_assignee", "assignee_id", "state", "due_at"),
-        Index("ix_tasks_completed_by", "completed_by_id", "dossier_id"),
+        Index("ix_tasks_completed_by", "completed_by_id", "agency_id", "dossier_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

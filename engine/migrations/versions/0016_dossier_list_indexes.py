@@ -21,15 +21,17 @@ def upgrade() -> None:
         batch_op.create_index('ix_dossiers_agency_received', ['agency_id', 'received_at'],
                               unique=False)
         batch_op.create_index('ix_dossiers_submitted', ['submitted_at', 'id'], unique=False)
+        batch_op.create_index('ix_dossiers_id_number', ['applicant_id_number'], unique=False)
     with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.create_index('ix_tasks_completed_by', ['completed_by_id', 'dossier_id'],
-                              unique=False)
+        batch_op.create_index('ix_tasks_completed_by',
+                              ['completed_by_id', 'agency_id', 'dossier_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_completed_by')
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.drop_index('ix_dossiers_id_number')
         batch_op.drop_index('ix_dossiers_submitted')
         batch_op.drop_index('ix_dossiers_agency_received')
         batch_op.drop_index('ix_dossiers_agency_status')
