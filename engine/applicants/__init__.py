@@ -25,6 +25,8 @@ from engine.applicants.citizens import notices as my_notices
 from engine.applicants.citizens import unread_count as unread_notices
 from engine.applicants.datastore import download as download_stored_paper
 from engine.applicants.datastore import stored_papers
+from engine.applicants.desk import Contact as DeskContact
+from engine.applicants.desk import Scan as PaperScan
 from engine.applicants.desk import receive_paper_dossier
 from engine.applicants.drafts import (
     Upload,
@@ -42,8 +44,15 @@ from engine.applicants.feedback import for_agency as feedback_for_agency
 from engine.applicants.feedback import mine as my_feedback
 from engine.applicants.feedback import public as public_feedback
 from engine.applicants.feedback import send as send_feedback
-from engine.applicants.payments import NullPaymentGateway, pending_checkout, request_payment, start_checkout
+from engine.applicants.payments import (
+    NullPaymentGateway,
+    pending_checkout,
+    record_cash_payment,
+    request_payment,
+    start_checkout,
+)
 from engine.applicants.payments import confirm as confirm_payment
+from engine.applicants.payments import payments_of as dossier_payments
 
 __all__ = [
     "ATTACHMENT_READ_LIMIT",
@@ -51,12 +60,15 @@ __all__ = [
     "REGISTRATION_SCHEMA",
     "REGISTRATION_UI",
     "RESULT_PAPER",
+    "DeskContact",
     "NullPaymentGateway",
+    "PaperScan",
     "Upload",
     "answer_feedback",
     "attach",
     "attach_step_document",
     "confirm_payment",
+    "dossier_payments",
     "download_attachment",
     "download_stored_paper",
     "draft_papers",
@@ -75,6 +87,7 @@ __all__ = [
     "public_feedback",
     "rate",
     "receive_paper_dossier",
+    "record_cash_payment",
     "register",
     "request_payment",
     "save_draft",

@@ -1,7 +1,8 @@
 """Fees (phí, lệ phí): an officer asks for the payment, the dossier waits in status 6
 ("Yêu cầu nghĩa vụ tài chính") with its steps held and its legal clock stopped, the
-applicant pays through a payment gateway (or at the desk), and processing resumes where it
-stood, the waiting time added back to the due time.
+applicant pays through a payment gateway (or in cash at the desk, which gives a numbered
+receipt, biên lai thu phí, lệ phí), and processing resumes where it stood, the waiting
+time added back to the due time.
 
 Gateways sit behind `PaymentGateway`: `NullPaymentGateway` (development and tests) sends
 the payer to a page of ours that stands in for the bank; a real gateway (VNPay, the
@@ -15,15 +16,16 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.core.actors import Actor
-from engine.core.clock import local_iso
+from engine.core.clock import VN_TZ, local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
-from engine.core.models import Dossier, Payment
-from engine.core.permissions import is_officer_of, owns
+from engine.core.models import Agency, CodeSequence, Dossier, Payment
+from engine.core.permissions import is_desk_of, is_officer_of, owns
 from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import compute_due, hold, move_due, release
@@ -108,7 +110,8 @@ def view(payment: Payment) -> dict[str, Any]:
     return {"reference": payment.reference, "amount": payment.amount,
             "description": payment.description, "state": payment.state,
             "requested_at": local_iso(payment.requested_at), "paid_at": local_iso(payment.paid_at),
-            "paid_online": payment.paid_online, "gateway": payment.gateway}
+            "paid_online": payment.paid_online, "gateway": payment.gateway,
+            "receipt_number": payment.receipt_number, "payer": payment.payer}
 
 
 def payments_of(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, Any]]:
@@ -184,3 +187,78 @@ def _resume(uow: UnitOfWork, dossier: Dossier, payment: Payment) -> None:
                                   paused=timedelta(seconds=dossier.paused_seconds), time=time)
             move_due(uow, dossier, new_due, kind="paid", actor=_PAYER,
                      reason="Đã nộp phí: cộng lại thời gian chờ nộp phí")
+
+
+CASH = "tien_mat"  # the "gateway" of a payment taken at the desk
+_SEQUENCES = cast(Table, CodeSequence.__table__)
+
+
+def _next_number(insert: Any) -> Any:
+    return (insert(_SEQUENCES)
+            .values(unit_code=bindparam("b_series"), day=bindparam("b_year"), last=1)
+            .on_conflict_do_update(index_elements=[_SEQUENCES.c.unit_code, _SEQUENCES.c.day],
+                                   set_={"last": _SEQUENCES.c.last + 1})
+            .returning(_SEQUENCES.c.last))
+
+
+# One receipt series per agency and year, numbered by one atomic upsert (as dossier codes).
+_NEXT_RECEIPT = {"postgresql": _next_number(postgresql.insert),
+                 "sqlite": _next_number(sqlite.insert)}
+
+
+def _receipt_number(uow: UnitOfWork, agency_code: str) -> str:
+    year = uow.clock.now().astimezone(VN_TZ).strftime("%Y")
+    number = uow.connection.execute(_NEXT_RECEIPT[uow.dialect], {
+        "b_series": f"BL:{agency_code}"[:40], "b_year": year}).scalar_one()
+    return f"BL{year}-{number:07d}"
+
+
+def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int,
+                        payer: str = "") -> dict[str, Any]:
+    """The desk takes the fee asked of a dossier in cash and gives a numbered receipt (biên
+    lai thu phí, lệ phí): the dossier resumes exactly as after an online payment. The
+    amount must be the one asked; recording the same payment again is refused (409)."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    uow.session.refresh(dossier, with_for_update=True)
+    if not is_desk_of(actor, dossier.agency_id):
+        raise Forbidden("Chỉ Bộ phận Một cửa của cơ quan giải quyết được thu phí, lệ phí "
+                        "bằng tiền mặt.")
+    payment = _payment_due(uow, dossier)
+    if amount != payment.amount:
+        raise Invalid(f"Số tiền thu ({_dong(amount)}) không khớp khoản phí, lệ phí phải nộp "
+                      f"({_dong(payment.amount)}).")
+    agency = uow.session.get(Agency, dossier.agency_id)
+    assert agency is not None  # foreign key
+    now = uow.clock.now()
+    payment.state, payment.paid_at, payment.paid_online, payment.gateway = "paid", now, False, CASH
+    payment.receipt_number = _receipt_number(uow, agency.code)
+    payment.payer = (payer.strip() or dossier.applicant_name)[:200]
+    payment.collected_by_id = actor.account_id
+    if dossier.status == Status.PAYMENT:
+        _resume(uow, dossier, payment)
+    uow.session.flush()
+    record(uow, dossier, "paid", actor=actor,
+           note=f"{payment.amount} đồng — tiền mặt, biên lai {payment.receipt_number}")
+    uow.commit()
+    return {**view(payment), "dossier": dossier.code, "status": dossier.status}
+
+
+def _payment_due(uow: UnitOfWork, dossier: Dossier) -> Payment:
+    """The fee the dossier waits on; 409 when it was paid already or none is asked."""
+    payment = uow.session.scalar(select(Payment).where(
+        Payment.dossier_id == dossier.id, Payment.state == "requested").order_by(Payment.id))
+    if payment is not None:
+        return payment
+    paid = uow.session.scalar(select(Payment).where(
+        Payment.dossier_id == dossier.id, Payment.state == "paid").order_by(Payment.id.desc()))
+    if paid is not None:
+        how = (f"bằng tiền mặt, biên lai số {paid.receipt_number}" if paid.receipt_number
+               else "trực tuyến")
+        raise Conflict(f"Khoản phí, lệ phí của hồ sơ {dossier.code} đã được nộp {how}; "
+                       "không ghi nhận lần nữa.")
+    raise Conflict(f"Hồ sơ {dossier.code} không có khoản phí, lệ phí nào đang chờ nộp.")
+
+
+def _dong(amount: int) -> str:
+    """75000 → "75.000 đồng"."""
+    return f"{amount:,} đồng".replace(",", ".")

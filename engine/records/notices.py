@@ -1,6 +1,8 @@
 """Telling the applicant what happened to their dossier: each notable event is written,
 in the transaction that made it, as an in-system notice (their notices page) and as
-e-mail and SMS messages in the outbox (delivered by the worker).
+e-mail and SMS messages in the outbox (delivered by the worker). An applicant without an
+account (a paper dossier received at the desk or by post) is told by the phone and e-mail
+the desk wrote on the dossier: the same e-mail and SMS, no in-system copy.
 
 The unit of work calls `write` at commit for the events it is about to insert (a commit
 hook wired by `engine.wiring`).
@@ -12,16 +14,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, func, insert, select
 
 from engine.core.clock import VN_TZ
 from engine.core.models import Account, Dossier, Notification
 from engine.core.statuses import STATUS_LABELS, Status
 
 _NOTIFICATIONS = cast(Table, Notification.__table__)
-_OWNERS = (select(Dossier.id, Dossier.code, Account.id.label("account_id"), Account.email,
-                  Account.phone)
-           .join(Account, Dossier.owner_id == Account.id))
+# The account's address first, else the contact the desk wrote on the dossier.
+_OWNERS = (select(Dossier.id, Dossier.code, Account.id.label("account_id"),
+                  func.coalesce(func.nullif(Account.email, ""), Dossier.contact_email).label("email"),
+                  func.coalesce(func.nullif(Account.phone, ""), Dossier.contact_phone).label("phone"))
+           .outerjoin(Account, Dossier.owner_id == Account.id))
 
 # Event kind → (subject, body); status_changed events are told only for these statuses.
 TEXTS = {
@@ -39,6 +43,16 @@ TEXTS = {
     "refused": ("Hồ sơ {code} không được giải quyết",
                 "Hồ sơ {code} bị từ chối. Lý do: {note}"),
     "withdrawn": ("Hồ sơ {code} đã được rút", "Bạn đã rút hồ sơ {code}."),
+    "stopped": ("Hồ sơ {code} đã dừng xử lý",
+                "Cơ quan giải quyết đã dừng xử lý hồ sơ {code}. Lý do: {note}"),
+}
+# Without an account there is nowhere to log in: what to do instead.
+PAPER_TEXTS = {
+    "supplement_requested": ("Hồ sơ {code} cần bổ sung",
+                             "Cơ quan giải quyết yêu cầu bổ sung hồ sơ {code}. Vui lòng mang "
+                             "giấy tờ bổ sung đến Bộ phận Một cửa hoặc gửi qua bưu chính."),
+    "payment_requested": ("Hồ sơ {code} chờ nộp phí, lệ phí",
+                          "Hồ sơ {code} đang chờ bạn nộp phí, lệ phí tại Bộ phận Một cửa."),
 }
 STATUS_TEXTS: dict[int, tuple[str, str]] = {
     Status.NOT_RECEIVED: ("Hồ sơ {code} không được tiếp nhận",
@@ -51,10 +65,10 @@ STATUS_TEXTS: dict[int, tuple[str, str]] = {
 }
 
 
-def _text(event: dict[str, Any]) -> tuple[str, str] | None:
+def _text(event: dict[str, Any], *, account: bool = True) -> tuple[str, str] | None:
     if event["kind"] == "status_changed":
         return STATUS_TEXTS.get(int(event["status"]))
-    return TEXTS.get(event["kind"])
+    return (None if account else PAPER_TEXTS.get(event["kind"])) or TEXTS.get(event["kind"])
 
 
 def notable(events: Sequence[dict[str, Any]]) -> bool:
@@ -63,7 +77,8 @@ def notable(events: Sequence[dict[str, Any]]) -> bool:
 
 
 def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetime) -> None:
-    """Write the notices of `events` for dossiers that have an applicant account."""
+    """Write the notices of `events` for dossiers that have an applicant account or a
+    contact (phone, e-mail)."""
     told = [e for e in events if _text(e) is not None]
     if not told:  # most steps tell the applicant nothing: no query at all
         return
@@ -72,7 +87,7 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
     rows = []
     for event in told:
         owner = owners.get(event["dossier_id"])
-        text = _text(event)
+        text = None if owner is None else _text(event, account=owner.account_id is not None)
         if owner is None or text is None:
             continue
         due = event.get("due_at")
@@ -84,8 +99,9 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
                 "body": body, "created_at": now, "next_attempt_at": now, "attempts": 0,
                 "last_error": ""}
         # The in-system copy is "sent" when written: the outbox never tries to deliver it.
-        rows.append({**base, "channel": "web", "recipient": str(owner.account_id),
-                     "sent_at": now})
+        if owner.account_id is not None:
+            rows.append({**base, "channel": "web", "recipient": str(owner.account_id),
+                         "sent_at": now})
         if owner.email:
             rows.append({**base, "channel": "email", "recipient": owner.email, "sent_at": None})
         if owner.phone:

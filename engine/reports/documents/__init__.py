@@ -1,8 +1,10 @@
 """Legal documents built from engine data: receipt (01), supplement request (02),
 refusal (03), apology and new date (04), process control slip (05) and tracking book
-(06), numbered as in TT 01/2018/TT-VPCP. Each is returned as data (`layout.Document`:
-heading, blocks with their texts filled in, file name); `Document.pdf()` draws the PDF,
-the web layer renders the printable HTML. The engine writes no HTML.
+(06), numbered as in TT 01/2018/TT-VPCP; the stop notice of the 2025 set (Mẫu 05 of
+TT 03/2025/TT-VPCP) and the desk's cash receipt (biên lai thu phí, lệ phí). Each is
+returned as data (`layout.Document`: heading, blocks with their texts filled in, file
+name); `Document.pdf()` draws the PDF, the web layer renders the printable HTML. The
+engine writes no HTML.
 
 Document sets live in `sets/<name>/documents.json`, one per legal basis; the set in use
 is chosen by configuration, so the TT 03/2025 numbering is a folder to add, not code.
@@ -28,6 +30,7 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.lateness import CLASS_LABELS, classify
 from engine.procedures.cache import loaded_version
+from engine.reports.documents.extra import receipt_context, stop_context
 from engine.reports.documents.layout import Document, Page, build
 
 __all__ = ["DEFAULT_SET", "DOSSIER_KINDS", "FORMATS", "Document", "available_sets",
@@ -36,7 +39,8 @@ __all__ = ["DEFAULT_SET", "DOSSIER_KINDS", "FORMATS", "Document", "available_set
 
 SETS = Path(__file__).with_name("sets")
 DEFAULT_SET = "tt01-2018"
-DOSSIER_KINDS = ("submission", "receipt", "supplement", "refusal", "apology", "control_slip")
+DOSSIER_KINDS = ("submission", "receipt", "supplement", "refusal", "apology", "control_slip",
+                 "stop_notice", "fee_receipt")
 FORMATS = ("pdf", "html")
 _STEP_STATES = {"cancelled": "Không thực hiện", "open": "Đang xử lý", "suspended": "Chờ bổ sung"}
 
@@ -137,6 +141,10 @@ def _require(needs: str, dossier: Dossier, context: dict[str, Any]) -> None:
         raise Conflict("Hồ sơ không bị từ chối.")
     if needs == "extended" and not context.get("new_due_at"):
         raise Conflict("Hồ sơ chưa được hẹn lại ngày trả kết quả.")
+    if needs == "stopped" and not context.get("stop_reasons"):
+        raise Conflict("Hồ sơ không bị dừng xử lý.")
+    if needs == "cash_paid" and not context.get("receipt_number"):
+        raise Conflict("Hồ sơ chưa nộp phí, lệ phí bằng tiền mặt tại Bộ phận Một cửa.")
 
 
 def _check_format(fmt: str) -> None:
@@ -186,6 +194,8 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
                        extension_reason=extension.reason,
                        extended_by=_name(uow, extension.actor_id))
     context["slip_rows"] = _slip_rows(uow, dossier)
+    context.update(stop_context(uow.session, dossier, lambda a: _name(uow, a)))
+    context.update(receipt_context(uow.session, dossier, lambda a: _name(uow, a)))
     return context
 
 

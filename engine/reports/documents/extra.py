@@ -1,0 +1,102 @@
+"""What the desk's cash receipt (biên lai thu phí, lệ phí) and the stop notice (thông báo
+dừng xử lý hồ sơ) print, read from the dossier's payments and events; and an amount of
+đồng in words, as a receipt writes it ("Bảy mươi lăm nghìn đồng")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.core.clock import VN_TZ
+from engine.core.models import Dossier, Event, Payment
+
+DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+GROUPS = ("", " nghìn", " triệu", " tỷ")
+
+
+def _three(number: int, leading: bool) -> str:
+    """One group of three digits; a group after a higher one keeps its hundreds
+    ("không trăm") and its "linh"."""
+    hundreds, tens, ones = number // 100, number // 10 % 10, number % 10
+    words = []
+    if hundreds or not leading:
+        words.append(f"{DIGITS[hundreds]} trăm")
+    if tens == 0 and ones and words:
+        words.append("linh")
+    elif tens == 1:
+        words.append("mười")
+    elif tens > 1:
+        words.append(f"{DIGITS[tens]} mươi")
+    if ones == 1 and tens > 1:
+        words.append("mốt")
+    elif ones == 5 and tens > 0:
+        words.append("lăm")
+    elif ones:
+        words.append(DIGITS[ones])
+    return " ".join(words)
+
+
+def in_words(amount: int) -> str:
+    """75000 → "Bảy mươi lăm nghìn đồng"; 1005000 → "Một triệu không trăm linh năm nghìn
+    đồng" (up to the billions a fee can reach)."""
+    if amount == 0:
+        return "Không đồng"
+    groups = []
+    rest = amount
+    while rest:
+        groups.append(rest % 1000)
+        rest //= 1000
+    if len(groups) > len(GROUPS):
+        raise ValueError("amount too large")
+    parts = [_three(group, leading=index == len(groups) - 1) + GROUPS[index]
+             for index, group in reversed(list(enumerate(groups))) if group]
+    text = " ".join(parts)
+    return f"{text[0].upper()}{text[1:]} đồng"
+
+
+def in_digits(amount: int) -> str:
+    """75000 → "75.000 đồng"."""
+    return f"{amount:,} đồng".replace(",", ".")
+
+
+def _day(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(VN_TZ)
+    return f"ngày {local.day:02d} tháng {local.month:02d} năm {local.year}"
+
+
+def receipt_context(session: Any, dossier: Dossier, name: Callable[[int | None], str]
+                    ) -> dict[str, Any]:
+    """The last cash payment of the dossier, as its receipt prints it (empty if none)."""
+    payment = session.scalar(select(Payment).where(
+        Payment.dossier_id == dossier.id, Payment.state == "paid",
+        Payment.receipt_number.is_not(None)).order_by(Payment.id.desc()))
+    if payment is None:
+        return {}
+    return {"receipt_number": payment.receipt_number, "receipt_amount": in_digits(payment.amount),
+            "receipt_words": in_words(payment.amount), "receipt_payer": payment.payer,
+            "receipt_description": payment.description, "receipt_date": _day(payment.paid_at),
+            "receipt_collector": name(payment.collected_by_id)}
+
+
+def stop_context(session: Any, dossier: Dossier, name: Callable[[int | None], str]
+                 ) -> dict[str, Any]:
+    """Why and by whom the dossier's processing stopped, and the withdrawal it followed."""
+    stopped = session.scalar(select(Event).where(
+        Event.dossier_id == dossier.id, Event.kind == "stopped").order_by(Event.id.desc()))
+    if stopped is None:
+        return {}
+    context = {"stop_reasons": [line.strip() for line in stopped.note.splitlines() if line.strip()],
+               "stopped_at": _day(stopped.at), "stopped_by": name(stopped.actor_id),
+               "withdrawal": ""}
+    withdrawn = session.scalar(select(Event).where(
+        Event.dossier_id == dossier.id, Event.kind == "withdrawn").order_by(Event.id.desc()))
+    if withdrawn is not None:
+        context["withdrawal"] = (f"Tổ chức, cá nhân đã đề nghị rút hồ sơ {_day(withdrawn.at)}"
+                                 f" với lý do: {withdrawn.note}.")
+    return context
+
