@@ -7,11 +7,18 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import applicants, dossiers, procedures
-from engine.applicants import receive_paper_dossier
-from engine.core import Conflict, FormInvalid, ServiceError, is_officer, may_open_desk
+from engine import applicants, dossiers
+from engine.core import (
+    Conflict,
+    FormInvalid,
+    ServiceError,
+    is_officer,
+    may_open_desk,
+    may_stop_processing,
+)
 from engine.legal_clock import parse_instant
-from webapp.context import current_actor, platform, uow
+from webapp.context import current_actor, uow
+from webapp.desk_page import desk_done_page, desk_page, take_cash
 from webapp.downloads import file_response, inline_response
 from webapp.filters import inbox_filter
 from webapp.formpage import field_errors, form_html, parse_posted, summary_html
@@ -98,6 +105,7 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
                 return redirect(url_for("officer.inbox"), 303)
     page = render_template(
         "task.html", task=view, actor=actor,
+        may_stop=any(may_stop_processing(actor, agency) for agency in actor.agencies()),
         form=form_html(schema, ui, values, errors),
         dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
     )
@@ -157,52 +165,20 @@ def desk() -> str | Response | tuple[str, int]:
     if not may_open_desk(actor):
         abort(403, description="Trang tiếp nhận hồ sơ giấy dành cho cán bộ Bộ phận Một cửa; "
                                "tài khoản của bạn không giữ vai trò này ở cơ quan nào.")
-    with uow() as work:
-        catalogue = procedures.procedure_catalogue(work)
-    code = request.values.get("thu_tuc") or ""
-    agency = request.values.get("agency") or None
-    if not code:
-        return render_template("desk.html", catalogue=catalogue, detail=None)
-    with uow() as work:
-        detail = procedures.procedure_detail(work, code=code, agency_code=agency)
-    schema, ui = detail["start_form"]["schema"], detail["start_form"]["ui"]
-    values: dict[str, Any] = {}
-    errors = []
-    status = 200
-    if request.method == "POST":
-        posted = parse_posted(schema)
-        values = posted.data
-        if not posted.is_row_action:
-            reception = {"ket_qua_kiem_tra": request.form.get("ket_qua_kiem_tra", "tiep_nhan")}
-            if request.form.get("ly_do_tu_choi"):
-                reception["ly_do_tu_choi"] = request.form["ly_do_tu_choi"]
-            try:
-                result = receive_paper_dossier(
-                    platform().uow, actor=actor, procedure_code=code,
-                    agency_code=agency or detail["agency"]["code"], data=values,
-                    papers=request.form.getlist("papers"),
-                    decision=request.form.get("decision", "complete"), reception=reception)
-            except FormInvalid as exc:
-                errors, status = field_errors(exc.details), 422
-            except ServiceError as exc:
-                flash(exc.message, "error")
-                status = 400
-            else:
-                flash(f"Đã nhận hồ sơ {result['code']}.", "success")
-                return redirect(url_for("officer.desk_done", code=result["code"]), 303)
-    page = render_template("desk.html", catalogue=catalogue, detail=detail, agency=agency,
-                           form=form_html(schema, ui, values, errors),
-                           handed=request.form.getlist("papers"))
-    return (page, status) if status != 200 else page
+    return desk_page(actor)
 
 
 @bp.get("/can-bo/tiep-nhan/<code>")
 def desk_done(code: str) -> str:
-    """After the counter: the dossier's code, status and its documents to print."""
-    actor = _officer()
-    with uow() as work:
-        view = dossiers.get_dossier(work, actor=actor, code=code)
-    return render_template("desk_done.html", dossier=view)
+    """After the counter: the dossier's code, status, the fee to take in cash and its
+    documents to print."""
+    return desk_done_page(_officer(), code)
+
+
+@bp.post("/can-bo/tiep-nhan/<code>/thu-phi")
+def desk_cash(code: str) -> Response:
+    """The desk takes the fee asked of the dossier in cash and gives a numbered receipt."""
+    return take_cash(_officer(), code)
 
 
 @bp.post("/can-bo/cong-viec/<int:task_id>/yeu-cau-bo-sung")
@@ -305,6 +281,10 @@ def step_action(task_id: int, action: str) -> Response:
             elif action == "tra-lai":
                 dossiers.send_back(work, actor=actor, task_id=task_id, note=form.get("note", ""))
                 message = "Đã trả hồ sơ về bước trước."
+            elif action == "dung-xu-ly":
+                dossiers.stop_processing(work, actor=actor, code=_dossier_of(actor, task_id),
+                                         reasons=form.get("stop_reasons", ""))
+                message = "Đã dừng xử lý hồ sơ; người nộp được thông báo."
             else:
                 abort(404)
     except ValueError:

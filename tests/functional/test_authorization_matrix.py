@@ -176,6 +176,12 @@ MATRIX: dict[tuple[str, str], Cell] = {
         "/dossiers/{code}/deadlines", 401, 200, 404, 200, 404, 200, 200, 404, 403),
     ("GET", "/dossiers/{code}/documents/{kind}"): row(
         "/dossiers/{received}/documents/receipt", 401, 200, 404, 200, 404, 200, 200, 404, 403),
+    ("POST", "/dossiers/{code}/stop"): row(  # a leader of the agency only
+        "/dossiers/{received}/stop", 401, 403, 404, 403, 404, 403, 200, 404, 403,
+        json={"reasons": "Thửa đất đang có tranh chấp"}),
+    ("POST", "/dossiers/{code}/cash-payment"): row(  # the desk; no fee is asked: 409
+        "/dossiers/{received}/cash-payment", 401, 403, 404, 409, 404, 403, 403, 404, 403,
+        json={"amount": 75000}),
     ("GET", "/agencies/{agency}/tracking-book"): row(
         "/agencies/{agency}/tracking-book?from=2026-11-01&to=2026-11-30&format=html",
         401, 403, 403, 200, 403, 200, 200, 200, 403),

@@ -45,17 +45,21 @@ def submit() -> tuple[Response, int]:
 def desk_receive() -> tuple[Response, int]:
     """The desk enters a paper dossier and decides at the counter: `{procedure, agency?,
     data, papers: [names handed over], decision: complete|supplement, reception: {form},
-    channel: desk|post}`."""
+    channel: desk|post, contact?: {phone, email}}`. The scanned papers are uploaded to the
+    dossier's attachments afterwards (or sent at once through the desk page)."""
     actor = signed_in()
     body = json_body()
     papers = body.get("papers", [])
     if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
         raise Invalid("Trường 'papers' phải là danh sách tên giấy tờ.")
+    contact = object_field(body, "contact")
     result = receive_paper_dossier(
         platform().uow, actor=actor, procedure_code=str(body.get("procedure", "")),
         agency_code=body.get("agency"), data=object_field(body, "data"), papers=papers,
         decision=str(body.get("decision", "")), reception=object_field(body, "reception"),
-        channel=str(body.get("channel", "desk")))
+        channel=str(body.get("channel", "desk")),
+        contact=applicants.DeskContact(str(contact.get("phone", ""))[:40],
+                                       str(contact.get("email", ""))[:254]))
     return jsonify(result), 201
 
 
@@ -154,6 +158,33 @@ _ACTIONS: dict[str, Action] = {
     "request-supplement": _request_supplement, "supplement": _supplement, "extend": _extend,
     "withdraw": _withdraw, "rate": _rate, "request-payment": _request_payment, "pay": _pay,
 }
+
+
+@bp.post("/dossiers/<code>/stop")
+def stop_dossier(code: str) -> Response:
+    """A leader of the agency processing the dossier stops processing it (status 8) with
+    `{reasons}` (one per line); after a withdrawal request (7) this confirms the stop. The
+    stop notice is the document `stop_notice`."""
+    actor = signed_in()
+    body = json_body()
+    with uow() as work:
+        return jsonify(dossiers.stop_processing(work, actor=actor, code=code,
+                                                reasons=str(body.get("reasons", ""))[:2000]))
+
+
+@bp.post("/dossiers/<code>/cash-payment")
+def cash_payment(code: str) -> Response:
+    """The desk records the fee asked of the dossier as paid in cash: `{amount, payer?}`
+    (the amount asked, in đồng) → the payment with its receipt number; the dossier
+    resumes; the receipt is the document `fee_receipt`. Recording it again: 409."""
+    actor = signed_in()
+    body = json_body()
+    amount = body.get("amount")
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise Invalid("Trường 'amount' phải là số nguyên (đồng).")
+    with uow() as work:
+        return jsonify(applicants.record_cash_payment(
+            work, actor=actor, code=code, amount=amount, payer=str(body.get("payer", ""))[:200]))
 
 
 @bp.post("/payments/<reference>/confirm")
