@@ -169,7 +169,7 @@ def receive_paper_dossier(
         raise Invalid(f"Quyết định không hợp lệ: {decision}")
     if channel not in PAPER_CHANNELS:
         raise Invalid("Hồ sơ giấy nhận trực tiếp (desk) hoặc qua bưu chính (post).")
-    contact = check_contact(contact or Contact())
+    contact = check_contact(_or_from_form(contact or Contact(), data))
     with uow_factory() as uow:
         version = published_version(uow, code=procedure_code, agency_code=agency_code)
         _check_desk(uow, actor, version.agency_id)
@@ -222,6 +222,14 @@ def _decide(uow_factory: Any, desk: Actor, code: str, decision: str, reception: 
         done = complete_task(uow, actor=desk, task_id=int(task_id or 0), data=reception)
     return {"code": code, "status": done["dossier"]["status"], "due_at": done["dossier"]["due_at"],
             "missing": missing}
+
+
+def _or_from_form(contact: Contact, data: dict[str, Any]) -> Contact:
+    """What the desk left blank, from the form's own `dien_thoai` and `email` fields (the
+    sample forms' names), so an applicant who wrote them is told without retyping."""
+    phone, email = data.get("dien_thoai"), data.get("email")
+    return Contact(contact.phone.strip() or (phone if isinstance(phone, str) else ""),
+                   contact.email.strip() or (email if isinstance(email, str) else ""))
 
 
 def _accepts(reception: dict[str, Any]) -> bool:
