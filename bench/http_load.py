@@ -426,7 +426,9 @@ def check(url: str, record: Record) -> Integrity:
     markers: Counter[str] = Counter()
     codes: dict[str, str] = {}
     for code, data in rows:
-        address = (data if isinstance(data, dict) else json.loads(data))["dia_chi_lien_he"]
+        address = str((data if isinstance(data, dict) else json.loads(data)).get("dia_chi_lien_he"))
+        if not address.endswith("]"):
+            continue  # not the load's (the samples')
         marker = address.rsplit("[", 1)[-1].rstrip("]")
         markers[marker] += 1
         codes[marker] = code
