@@ -13,6 +13,7 @@ between, late, a step, an officer, a procedure, and the second page of each). Pr
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from dataclasses import replace
@@ -152,7 +153,8 @@ def main() -> None:
         print(f"dossier search: {DOSSIERS:,} dossiers over {len(agencies)} agencies, "
               f"{len(queries)} filters, {args.queries} pages of 50 (first and second pages), "
               f"{rows} rows; data generated in {loaded:.0f} s; median "
-              f"{statistics.median(timings):.1f} ms")
+              f"{statistics.median(timings):.1f} ms; load average "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
         print(f"dossier-search-p95-ms-1m: {p95:.1f}")
     finally:
         platform.dispose()
