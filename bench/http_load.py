@@ -109,22 +109,30 @@ def create_database(admin: sa.Engine, cast: Cast) -> tuple[str, str]:
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     platform = Platform(url)
     try:
-        platform.migrate()
-        load_samples(platform)
-        with platform.uow() as uow:
-            for n, (username, role) in enumerate(cast.usernames()):
-                if role is None:
-                    create_account(uow, username=username, password=DEMO_PASSWORD,
-                                   full_name=f"Công dân thử tải {n}", kind="citizen",
-                                   id_number=f"0010900{n:05d}")
-                else:
-                    create_account(uow, username=username, password=DEMO_PASSWORD,
-                                   full_name=f"Cán bộ thử tải {n}", kind="officer",
-                                   roles=((MINH_XUAN, role),))
-            uow.commit()
-    finally:
+        _fill(platform, cast)
+    except BaseException:
         platform.dispose()
+        drop_database(admin, name)  # a failed setup leaves nothing behind
+        raise
+    platform.dispose()
     return name, url
+
+
+def _fill(platform: Platform, cast: Cast) -> None:
+    """Migrate, load the samples, add the bench's accounts."""
+    platform.migrate()
+    load_samples(platform)
+    with platform.uow() as uow:
+        for n, (username, role) in enumerate(cast.usernames()):
+            if role is None:
+                create_account(uow, username=username, password=DEMO_PASSWORD,
+                               full_name=f"Công dân thử tải {n}", kind="citizen",
+                               id_number=f"0010900{n:05d}")
+            else:
+                create_account(uow, username=username, password=DEMO_PASSWORD,
+                               full_name=f"Cán bộ thử tải {n}", kind="officer",
+                               roles=((MINH_XUAN, role),))
+        uow.commit()
 
 
 def drop_database(admin: sa.Engine, name: str) -> None:
@@ -174,7 +182,7 @@ def server(url: str, *, workers: int, log: Path, threads: int = 4) -> Iterator[t
 
 
 def _wait_until_up(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a busy machine boots gunicorn's workers slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}")
@@ -188,7 +196,7 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes]) -> None:
         finally:
             connection.close()
         time.sleep(0.2)
-    raise RuntimeError("the server did not answer within 60 s")
+    raise RuntimeError("the server did not answer within 180 s")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
