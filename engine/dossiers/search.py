@@ -28,6 +28,7 @@ from engine.core.models import (
     Account,
     DeadlineChange,
     Dossier,
+    Payment,
     Procedure,
     ProcedureVersion,
     RoleGrant,
@@ -311,7 +312,9 @@ DOCUMENTS = (("receipt", "Mẫu 01", "Giấy tiếp nhận hồ sơ và hẹn tr
              ("supplement", "Mẫu 02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
              ("refusal", "Mẫu 03", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
              ("apology", "Mẫu 04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-             ("control_slip", "Mẫu 05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"))
+             ("control_slip", "Mẫu 05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+             ("stop_notice", "Mẫu 05 (TT 03/2025)", "Thông báo dừng xử lý hồ sơ"),
+             ("fee_receipt", "Biên lai", "Biên lai thu phí, lệ phí"))
 
 
 def dossier_file(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
@@ -334,7 +337,11 @@ def dossier_file(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     available = {"receipt": dossier.received_at is not None,
                  "supplement": any(e["kind"] == "supplement_requested" for e in events),
                  "refusal": dossier.outcome == "refused",
-                 "apology": dossier.extended_at is not None, "control_slip": True}
+                 "apology": dossier.extended_at is not None, "control_slip": True,
+                 "stop_notice": dossier.status == Status.STOPPED,
+                 "fee_receipt": uow.session.scalar(select(Payment.id).where(
+                     Payment.dossier_id == dossier.id, Payment.receipt_number.is_not(None)
+                 ).limit(1)) is not None}
     return {
         **view,
         "papers": papers(uow, dossier, components if isinstance(components, list) else []),

@@ -191,6 +191,7 @@ def test_the_desk_takes_the_fee_in_cash_once_with_a_numbered_receipt(
     pdf = desk.get(f"/api/v1/dossiers/{code}/documents/fee_receipt")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert "Bảy mươi lăm nghìn đồng" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Biên lai thu phí, lệ phí" in desk.get(f"/can-bo/ho-so/{code}").data.decode()  # reprint
     second = _post_dossier(desk)
     assert specialist.post(f"/api/v1/dossiers/{second}/request-payment", json={}).status_code == 200
     next_one = desk.post(f"/api/v1/dossiers/{second}/cash-payment", json={"amount": 75000})
@@ -236,6 +237,7 @@ def test_a_leader_stops_processing_with_reasons_and_the_applicant_is_told(
                  "Cơ quan khác đang thụ lý", "118/2025/NĐ-CP", "03/2025/TT-VPCP"):
         assert text in notice, text
     assert leader.get(f"/api/v1/dossiers/{code}/documents/stop_notice").data.startswith(b"%PDF")
+    assert "Thông báo dừng xử lý hồ sơ" in leader.get(f"/can-bo/ho-so/{code}").data.decode()
     again = leader.post(f"/api/v1/dossiers/{code}/stop", json={"reasons": "Lần nữa"})
     assert again.status_code == 409
 

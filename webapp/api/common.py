@@ -18,6 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 KEY_SCOPES = {
     "api.list_procedures": "procedures:read", "api.show_procedure": "procedures:read",
     "api.submit": "dossiers:submit", "api.show_dossier": "dossiers:read",
+    "api.list_dossiers": "dossiers:read",
     "api.track": "tracking:read", "api.openapi": "procedures:read",
 }
 MAX_JSON_DEPTH = 32
