@@ -139,4 +139,5 @@ def test_documents_that_do_not_apply_yet_are_refused(platform: Platform, clock: 
 def test_a_second_document_set_is_a_folder_not_code() -> None:
     assert documents.available_sets() == ["tt01-2018"]
     assert set(documents.document_set("tt01-2018")["documents"]) == {
-        "submission", "receipt", "supplement", "refusal", "apology", "control_slip", "tracking_book"}
+        "submission", "receipt", "supplement", "refusal", "apology", "control_slip", "tracking_book",
+            "stop_notice", "fee_receipt"}
