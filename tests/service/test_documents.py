@@ -140,4 +140,4 @@ def test_a_second_document_set_is_a_folder_not_code() -> None:
     assert documents.available_sets() == ["tt01-2018"]
     assert set(documents.document_set("tt01-2018")["documents"]) == {
         "submission", "receipt", "supplement", "refusal", "apology", "control_slip", "tracking_book",
-            "stop_notice", "fee_receipt"}
+        "stop_notice", "fee_receipt"}
