@@ -60,6 +60,16 @@ class Agency(Base):
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), default=None)
     # A sub-unit (phòng, đơn vị trực thuộc) names its parent: reports of the parent include it.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), default=None)
+    # province (UBND tỉnh), department (sở, ban, ngành), commune (UBND xã, phường), unit.
+    kind: Mapped[str] = mapped_column(String(20), default="unit", server_default="unit")
+    # The public directory (Tuyên Quang seed, art. 4.1a): where and how to reach it.
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    hotline: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # A closed agency takes no new dossier; its history stays.
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
 class Account(Base):
@@ -87,8 +97,11 @@ class Account(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Closed by its owner (Trà Vinh seed, art. 6.4): no login any more, history kept.
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    grants: Mapped[list[RoleGrant]] = relationship(back_populates="account", lazy="selectin")
+    grants: Mapped[list[RoleGrant]] = relationship(back_populates="account", lazy="selectin",
+                                                  foreign_keys="RoleGrant.account_id")
 
 
 class RoleGrant(Base):
@@ -101,5 +114,10 @@ class RoleGrant(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     role: Mapped[str] = mapped_column(String(50))
+    # The grant counts from `valid_from` until just before `valid_until` (None: open-ended).
+    valid_from: Mapped[datetime | None] = mapped_column(default=None)
+    valid_until: Mapped[datetime | None] = mapped_column(default=None)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    granted_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    account: Mapped[Account] = relationship(back_populates="grants")
+    account: Mapped[Account] = relationship(back_populates="grants", foreign_keys=[account_id])
