@@ -12,9 +12,10 @@ from flask import Flask
 from engine.applicants import DEFAULT_RATING_LABELS, NullPaymentGateway
 from engine.core import Status
 from engine.wiring import Platform
+from webapp import filters
 from webapp.errors import StrictJSONProvider
 from webapp.security import SESSION_POLICY
-from webapp.text import URGENCY_LABELS, vn_datetime
+from webapp.text import URGENCY_LABELS
 
 DEFAULT_DATABASE = "sqlite:///{instance}/motcua.db"
 
@@ -83,7 +84,7 @@ def _install_views(app: Flask) -> None:
         security,
     )
 
-    app.jinja_env.filters["vn_datetime"] = vn_datetime
+    filters.init_app(app)  # vn_date, vn_datetime, vn_number, vn_money
     app.jinja_env.globals["URGENCY"] = URGENCY_LABELS
     app.jinja_env.globals["Status"] = Status  # templates name the national codes
     security.init_app(app)

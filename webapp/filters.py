@@ -1,11 +1,98 @@
-"""Reading list filters from query strings, refusing what does not parse."""
+"""Filters: the Jinja display filters (Vietnamese dates, numbers, money) and the list
+filters read from query strings (refusing what does not parse).
+
+Display filters, registered by `init_app` (templates use them by name):
+
+- ``vn_date``: a date, a datetime or an ISO string → ``15/01/2027`` (a moment in Vietnam time);
+- ``vn_datetime``: a moment → ``17:00 ngày 14/12/2026`` (Vietnam time);
+- ``vn_number``: ``1234.5`` or ``"1234.5"`` → ``1.234,5`` (dot thousands, decimal comma);
+  ``vn_number(2)`` fixes the decimals;
+- ``vn_money``: an amount in đồng → ``75.000 đồng``.
+
+Each returns ``""`` for ``None`` or ``""`` and gives back unchanged what is not a date or a
+number (a display filter never breaks a page over a value a user typed).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from engine.core import Invalid
+from flask import Flask
+
+from engine.core import VN_TZ, Invalid
 from engine.dossiers import ASSIGNED, URGENCIES, InboxFilter
+from webapp.text import vn_datetime
+
+
+def init_app(app: Flask) -> None:
+    """Register the display filters on the app's templates."""
+    app.jinja_env.filters.update(
+        vn_date=vn_date, vn_datetime=vn_datetime, vn_number=vn_number, vn_money=vn_money
+    )
+
+
+def vn_date(value: object) -> str:
+    """``2027-01-15`` (a date, a datetime in any zone, an ISO string) → ``15/01/2027``."""
+    if value is None or value == "":
+        return ""
+    moment: date
+    if isinstance(value, datetime):
+        moment = value.astimezone(VN_TZ) if value.tzinfo else value
+    elif isinstance(value, date):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if isinstance(moment, datetime) and moment.tzinfo:
+            moment = moment.astimezone(VN_TZ)
+    else:
+        return str(value)
+    return f"{moment.day:02d}/{moment.month:02d}/{moment.year:04d}"
+
+
+def _decimal(value: object) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+    else:
+        return None
+    return number if number.is_finite() else None
+
+
+def vn_number(value: object, places: int | None = None) -> str:
+    """``1234.5`` → ``1.234,5``; with `places`, rounded half up to that many decimals."""
+    if value is None or value == "":
+        return ""
+    number = _decimal(value)
+    if number is None:
+        return str(value)
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign, digits = ("-", -number) if number < 0 else ("", number)
+    whole, _, fraction = f"{digits:f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def vn_money(value: object) -> str:
+    """An amount in đồng → ``75.000 đồng`` (rounded to the đồng)."""
+    if value is None or value == "":
+        return ""
+    number = _decimal(value)
+    if number is None:
+        return str(value)
+    return f"{vn_number(number, 0)} đồng"
+
 
 LARGEST = 1_000_000_000  # bigger numbers are no page, status or limit, and overflow SQL integers
 
