@@ -23,6 +23,7 @@ from engine.core.models.dossiers import (
     Task,
     Timer,
 )
+from engine.core.models.integrations import InboundCall, OutboxMessage
 from engine.core.models.organisation import Account, Agency, CalendarDay, Province, RoleGrant
 from engine.core.models.procedures import Procedure, ProcedureVersion, SandboxRun
 from engine.core.models.records import AccessEntry, AuditEntry, AuditHead, Notification
@@ -45,9 +46,11 @@ __all__ = [
     "Draft",
     "Event",
     "Feedback",
+    "InboundCall",
     "JsonType",
     "LoginSession",
     "Notification",
+    "OutboxMessage",
     "PasswordReset",
     "Payment",
     "Procedure",
