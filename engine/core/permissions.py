@@ -230,6 +230,35 @@ def process_agencies(actor: Actor) -> set[int]:
     return {agency for agency in actor.agencies() if actor.roles_in(agency) & PROCESS_ROLES}
 
 
+def may_submit_version(actor: Actor, agency_id: int) -> bool:
+    """Sends a draft to review: the agency's designers (and administrators)."""
+    return has_process_role(actor, agency_id, DESIGNER)
+
+
+def may_review_version(actor: Actor, agency_id: int, author_id: int | None) -> bool:
+    """Accepts or sends back a version in review: a reviewer of the agency who did not
+    write it (four eyes)."""
+    return (has_process_role(actor, agency_id, REVIEWER)
+            and not breaks_four_eyes(actor, author_id))
+
+
+def may_approve_version(actor: Actor, agency_id: int, author_id: int | None,
+                        reviewer_id: int | None) -> bool:
+    """Approves, publishes or sends back a reviewed version: an approver of the agency who
+    neither wrote nor reviewed it (four eyes)."""
+    return (has_process_role(actor, agency_id, APPROVER)
+            and not breaks_four_eyes(actor, author_id)
+            and not breaks_four_eyes(actor, reviewer_id))
+
+
+def queue_agencies(actor: Actor, role: str) -> set[int] | None:
+    """Where the actor's review (`REVIEWER`) or approval (`APPROVER`) queue looks: None for
+    every agency (administrators), else the agencies where the actor holds the role."""
+    if is_administrator(actor):
+        return None
+    return {agency for agency in actor.agencies() if actor.has_role(agency, role)}
+
+
 def may_see_step_times(actor: Actor, agency_id: int) -> bool:
     """Where a version loses time: who sees the versions, and the agency's leaders."""
     return may_see_versions(actor, agency_id) or leads(actor, agency_id)
