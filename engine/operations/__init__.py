@@ -1,0 +1,18 @@
+"""Running the platform: readiness, the operational figures, backups, restores.
+
+The public face of `engine.operations`: entry points import from here only (import-linter
+holds them to it). It sits above the capabilities whose data it copies or counts and below
+the composition root, which hands it the engine and the attachment store.
+"""
+
+from __future__ import annotations
+
+from engine.operations.health import database_problems, schema_heads
+from engine.operations.metrics import Snapshot, snapshot
+
+__all__ = [
+    "Snapshot",
+    "database_problems",
+    "schema_heads",
+    "snapshot",
+]
