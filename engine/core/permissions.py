@@ -39,6 +39,9 @@ REVIEWER: Final = "reviewer"  # thẩm định a procedure version (Tuyên Quang
 APPROVER: Final = "approver"  # phê duyệt and publishes it (Tuyên Quang seed, art. 16)
 AGENCY_ADMIN: Final = "admin"  # an agency's own administrator: configures its procedures
 KEY_GRANT: Final = "integration"  # what an API key holds in its agency
+# quản trị đơn vị: a delegated administrator of an agency and everything under it
+# (its officers' accounts and roles, its sub-units), never above or beside it.
+UNIT_ADMIN: Final = "quan_tri_don_vi"
 
 DESIGNER_ROLES: Final = frozenset({DESIGNER, AGENCY_ADMIN})  # who imports a package
 PROCESS_ROLES: Final = frozenset({DESIGNER, REVIEWER, APPROVER})  # who sees the versions
@@ -305,3 +308,34 @@ def listed_agencies(actor: Actor) -> set[int] | None:
     """Whose dossiers the list shows: None for every agency (administrators), else the
     agencies the actor holds a grant in."""
     return None if is_administrator(actor) else set(actor.agencies())
+
+
+# --- Agencies and accounts (delegated administration) ----------------------------------
+
+
+def administered_agencies(actor: Actor) -> set[int]:
+    """The agencies whose subtree the actor administers as quản trị đơn vị."""
+    return {agency for agency, role in actor.grants if role == UNIT_ADMIN}
+
+
+def may_administer_agency(actor: Actor, lineage: Collection[int]) -> bool:
+    """Manages an agency whose `lineage` (the agency and every agency above it) is given:
+    administrators everywhere, a quản trị đơn vị within the subtree of the agency it holds
+    the role in (Tuyên Quang seed, art. 9; Tiền Giang 2025, art. 6)."""
+    return is_administrator(actor) or (
+        is_officer(actor) and bool(administered_agencies(actor) & set(lineage)))
+
+
+def may_manage_account(actor: Actor, kind: str, lineages: Collection[Collection[int]]) -> bool:
+    """Manages an account (roles, locks, transfer) of `kind` holding roles in agencies of
+    these `lineages`: administrators any account; a quản trị đơn vị only an officer whose
+    every role lies within its subtree (an officer without roles: administrators only)."""
+    if is_administrator(actor):
+        return True
+    return kind == Kind.OFFICER and bool(lineages) and all(
+        may_administer_agency(actor, lineage) for lineage in lineages)
+
+
+def may_open_agency_admin(actor: Actor) -> bool:
+    """The agencies and accounts pages: administrators and quản trị đơn vị."""
+    return is_admin_account(actor) or (is_officer(actor) and bool(administered_agencies(actor)))

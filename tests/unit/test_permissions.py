@@ -39,6 +39,8 @@ ACTORS: dict[str, Actor] = {
                       grants=frozenset({(A, p.APPROVER)})),
     "agency_admin": Actor(account_id=27, kind="officer", name="Quản trị cơ quan",
                           grants=frozenset({(A, p.AGENCY_ADMIN)})),
+    "unit_admin": Actor(account_id=28, kind="officer", name="Quản trị đơn vị",
+                        grants=frozenset({(A, p.UNIT_ADMIN)})),
     "key_read": Actor(account_id=None, kind="integration", name="Khóa đọc",
                       grants=frozenset({(A, p.KEY_GRANT)}),
                       scopes=frozenset({"dossiers:read"})),
@@ -56,9 +58,10 @@ def _who(predicate: Callable[..., bool], *args: Any) -> set[str]:
 
 
 STAFF = {"admin", "desk", "specialist", "leader", "other_agency", "designer", "reviewer",
-         "approver", "agency_admin"}
+         "approver", "agency_admin", "unit_admin"}
 OFFICERS_OF_A = {"desk", "specialist", "leader", "designer", "reviewer", "approver",
-                 "agency_admin"}
+                 "agency_admin", "unit_admin"}
+C = 3  # a sub-unit of A (its lineage: C, A)
 
 # predicate, its facts, who it lets through
 TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
@@ -120,6 +123,16 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
     (p.may_open_reports, (), {"admin", "leader", "other_agency"}),
     (p.may_open_versions, (), {"admin", "designer", "reviewer", "approver"}),
     (p.may_list_dossiers, (), STAFF),
+    (p.may_administer_agency, ((A,),), {"admin", "system", "unit_admin"}),
+    (p.may_administer_agency, ((C, A),), {"admin", "system", "unit_admin"}),
+    (p.may_administer_agency, ((B,),), {"admin", "system"}),
+    (p.may_administer_agency, ((),), {"admin", "system"}),
+    (p.may_manage_account, ("officer", [(C, A)]), {"admin", "system", "unit_admin"}),
+    (p.may_manage_account, ("officer", [(C, A), (B,)]), {"admin", "system"}),
+    (p.may_manage_account, ("officer", []), {"admin", "system"}),
+    (p.may_manage_account, ("admin", [(A,)]), {"admin", "system"}),
+    (p.may_manage_account, ("citizen", [(A,)]), {"admin", "system"}),
+    (p.may_open_agency_admin, (), {"admin", "unit_admin"}),
 ]
 
 
@@ -142,6 +155,8 @@ def test_the_agency_sets() -> None:
     assert p.led_agencies(ACTORS["leader"]) == {A} and p.led_agencies(ACTORS["desk"]) == set()
     assert p.process_agencies(ACTORS["reviewer"]) == {A}
     assert p.process_agencies(ACTORS["agency_admin"]) == set()  # designs, sees no versions
+    assert p.administered_agencies(ACTORS["unit_admin"]) == {A}
+    assert p.administered_agencies(ACTORS["agency_admin"]) == set()
     assert {p.DESIGNER, p.AGENCY_ADMIN} == p.DESIGNER_ROLES
     assert {p.DESIGNER, p.REVIEWER, p.APPROVER} == p.PROCESS_ROLES
 
@@ -156,7 +171,8 @@ def test_the_dossier_list_shows_every_agency_to_administrators_only() -> None:
 
 def test_every_predicate_is_in_the_table() -> None:
     tested = {t[0].__name__ for t in TABLE} | {"desk_agencies", "led_agencies",
-                                                "process_agencies", "listed_agencies"}
+                                                "process_agencies", "listed_agencies",
+                                                "administered_agencies"}
     public = {name for name, value in vars(p).items()
               if callable(value) and not isinstance(value, type) and not name.startswith("_")
               and getattr(value, "__module__", "") == p.__name__}
