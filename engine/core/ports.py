@@ -32,13 +32,19 @@ class CommitHook(Protocol):
 class Ports:
     """The collaborators of one platform, one per class, and the hooks run at commit."""
 
-    def __init__(self, *collaborators: object, before_commit: Sequence[CommitHook] = ()) -> None:
+    def __init__(
+        self, *collaborators: object, before_commit: Sequence[CommitHook] = (),
+        every_event: Sequence[CommitHook] = (),
+    ) -> None:
         self._by_class: dict[type, object] = {}
         for collaborator in collaborators:
             if type(collaborator) in self._by_class:
                 raise ValueError(f"two {type(collaborator).__name__} wired into the ports")
             self._by_class[type(collaborator)] = collaborator
         self.before_commit: tuple[CommitHook, ...] = tuple(before_commit)
+        # Hooks that see every event, also of dossiers nobody is told about (the national
+        # portal's feed: a paper dossier without a contact is still synchronised).
+        self.every_event: tuple[CommitHook, ...] = tuple(every_event)
 
     def get(self, kind: type[T]) -> T:
         """The collaborator of exactly that class (`LookupError` if none was wired)."""

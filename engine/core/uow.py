@@ -120,6 +120,9 @@ class UnitOfWork:
         session = self.session
         if self._events or self._audit:
             now = self.clock.now()
+            if self._events:
+                for hook in self.ports.every_event:
+                    hook(self.connection, self._events, now)
             told = [e for e in self._events if e["dossier_id"] not in self._untold]
             if told:
                 for hook in self.ports.before_commit:
