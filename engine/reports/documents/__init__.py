@@ -105,7 +105,7 @@ def render_dossier_document(
     _require(spec.get("needs", ""), dossier, context)
     agency = uow.session.get(Agency, dossier.agency_id)
     assert agency is not None  # foreign key
-    page = Page(agency=agency.name, form=spec["form"], title=spec["title"],
+    page = Page(agency=agency.name, agency_code=agency.code, form=spec["form"], title=spec["title"],
                 place_date=_place_date(uow, agency), landscape=bool(spec.get("landscape")))
     _check_format(fmt)
     document = build(page, spec["blocks"], context, f"{code}-{kind}")
@@ -126,7 +126,7 @@ def render_submission_receipt(
     spec = document_set(set_name)["documents"]["submission"]
     agency = uow.session.get(Agency, dossier.agency_id)
     assert agency is not None  # foreign key
-    page = Page(agency=agency.name, form=spec["form"], title=spec["title"],
+    page = Page(agency=agency.name, agency_code=agency.code, form=spec["form"], title=spec["title"],
                 place_date=_place_date(uow, agency))
     return build(page, spec["blocks"], _dossier_context(uow, dossier, tracking_base),
                  f"bien-nhan-{code}")
@@ -267,7 +267,7 @@ def render_tracking_book(
     spec = document_set(set_name)["documents"]["tracking_book"]
     context = {"agency_name": agency.name, "period_start": _day(start), "period_end": _day(end),
                "book_rows": rows, "code": agency.code}
-    page = Page(agency=agency.name, form=spec["form"], title=spec["title"],
+    page = Page(agency=agency.name, agency_code=agency.code, form=spec["form"], title=spec["title"],
                 place_date=_place_date(uow, agency), landscape=bool(spec.get("landscape")))
     _check_format(fmt)
     return build(page, spec["blocks"], context,

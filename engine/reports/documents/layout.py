@@ -51,6 +51,7 @@ class Page:
     place_date: str
     landscape: bool = False
     motto: tuple[str, str] = MOTTO
+    agency_code: str = ""  # whose key signs the PDF (the agency's digital signature)
 
 
 @dataclass(frozen=True)
