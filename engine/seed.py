@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from engine.agencies.tree import AgencyFields, add_agency
 from engine.core.actors import SYSTEM
 from engine.core.clock import VN_TZ
 from engine.core.errors import Invalid
@@ -39,11 +40,17 @@ class DemoAccount:
 
 
 AGENCIES = (
-    ("000.00.12.H64", "UBND phường Minh Xuân"),
-    ("000.00.31.H64", "UBND xã An Tường"),
-    ("000.05.00.H64", "Sở Xây dựng tỉnh Tuyên Quang"),
+    AgencyFields("000.00.12.H64", "UBND phường Minh Xuân", "commune",
+                 address="Số 2 đường Tân Trào, phường Minh Xuân, tỉnh Tuyên Quang",
+                 phone="0207 3822 111", email=f"minhxuan@{MAIL_DOMAIN}", hotline="0207 3822 112"),
+    AgencyFields("000.00.31.H64", "UBND xã An Tường", "commune",
+                 address="Thôn Trường Thi, xã An Tường, tỉnh Tuyên Quang",
+                 phone="0207 3811 222", email=f"antuong@{MAIL_DOMAIN}"),
+    AgencyFields("000.05.00.H64", "Sở Xây dựng tỉnh Tuyên Quang", "department",
+                 address="Số 160 đường Trần Hưng Đạo, phường Minh Xuân, tỉnh Tuyên Quang",
+                 phone="0207 3822 333", email=f"soxaydung@{MAIL_DOMAIN}", hotline="1900 0000"),
 )
-MINH_XUAN, AN_TUONG, SO_XAY_DUNG = (code for code, _ in AGENCIES)
+MINH_XUAN, AN_TUONG, SO_XAY_DUNG = (agency.code for agency in AGENCIES)
 COMMUNES = (MINH_XUAN, AN_TUONG)
 
 ACCOUNTS = (
@@ -71,9 +78,8 @@ def load_samples(platform: Platform, *, password: str = DEMO_PASSWORD) -> bool:
         province = Province(name=PROVINCE, periods=default_periods(), calendar_version=1)
         uow.session.add(province)
         uow.session.flush()
-        for code, name in AGENCIES:
-            uow.session.add(Agency(code=code, name=name, province_id=province.id))
-        uow.session.flush()
+        for agency in AGENCIES:
+            add_agency(uow, actor=SYSTEM, fields=agency)
         for demo in ACCOUNTS:
             create_account(uow, username=demo.username, password=password,
                            full_name=demo.full_name, kind=demo.kind, id_number=demo.id_number,
