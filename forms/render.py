@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from forms.formats import display_text, field_format, input_text
 from forms.problems import CONDITION_KEYWORDS, FieldError
 from forms.submission import ADD, REMOVE
 from forms.validation import condition_trigger, discriminator, field_schema, properties_of
@@ -88,12 +89,11 @@ def render_form(
     """HTML for every field of `schema`, filled with `values`, with `errors` beside fields,
     then the `papers` to attach."""
     ctx = _Context(schema, ui or {}, errors, papers)
-    parts = []
-    if errors:
-        parts.append(ctx.summary())
-    parts.append(ctx.object_fields(schema, [], values or {}))
+    parts = [ctx.object_fields(schema, [], values or {})]
     if papers:
         parts.append(ctx.papers(papers))
+    if errors:  # after the fields: the summary lists the errors in the order they appear
+        parts.insert(0, ctx.summary())
     return "\n".join(parts)
 
 
@@ -107,17 +107,27 @@ class _Context:
         self.order: list[str] = list(ui.get("order", [])) if isinstance(ui.get("order"), list) else []
         self.errors = {e.field: e.message for e in errors}
         self.paper_names = {p.key: p.name for p in papers}
+        self.seen: list[str] = []  # the fields' dotted names in the order they are rendered
+
+    def in_page_order(self) -> list[tuple[str, str]]:
+        """The errors in the order their fields appear (the form's own first, then the
+        fields, then the papers; an error of a field not rendered last)."""
+        place = {name: index for index, name in reversed(list(enumerate(self.seen)))}
+        last = len(self.seen)
+        return sorted(self.errors.items(), key=lambda item: -1 if item[0] == "" else
+                      place.get(item[0], last))
 
     def summary(self) -> str:
         items = []
-        for name, message in self.errors.items():
+        for name, message in self.in_page_order():
             if name.startswith(PAPER_ERROR):
                 key = name.removeprefix(PAPER_ERROR)
                 target, label = f"paper-{key}", self.paper_names.get(key, key)
             else:
                 target = _field_id(name.split(".")) if name else "form-top"
                 label = self._title_of(name) if name else "Biểu mẫu"
-            items.append(f'<li><a href="#{_esc(target)}">{_esc(label)}: {_esc(message)}</a></li>')
+            said = message if f"«{label}»" in message else f"{label}: {message}"
+            items.append(f'<li><a href="#{_esc(target)}">{_esc(said)}</a></li>')
         return (
             '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'
             f"<h2>Có {len(self.errors)} lỗi cần sửa</h2><ul>{''.join(items)}</ul></div>"
@@ -237,6 +247,7 @@ class _Context:
 
     def choice(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
         """The radio buttons choosing a `oneOf`/`anyOf` branch by its constant."""
+        self.seen.append(_name(path))
         options = schema.get("oneOf") or schema.get("anyOf") or []
         own = schema.get("properties", {}).get(path[-1], {})
         label = _esc(own.get("title") or path[-1]) + _marker(required)
@@ -249,6 +260,7 @@ class _Context:
                 f"{attrs}><legend>{label}</legend>{error}{_radios(path, choices, value)}</fieldset>")
 
     def field(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
+        self.seen.append(_name(path))
         kind = schema.get("type")
         if kind == "object":
             return self.group(schema, path, value, required)
@@ -274,7 +286,7 @@ class _Context:
             inner = (
                 self.object_fields(items, row_path, row)
                 if items.get("type") == "object"
-                else self.scalar(items, row_path, row, False)
+                else self._row_scalar(items, row_path, row)
             )
             parts.append(
                 f'<div class="row" id="{_esc(_field_id(row_path))}"><p class="row-title">Dòng {index + 1}</p>'
@@ -288,12 +300,16 @@ class _Context:
         )
         return "".join(parts)
 
+    def _row_scalar(self, schema: Json, path: list[str | int], value: Any) -> str:
+        self.seen.append(_name(path))
+        return self.scalar(schema, path, value, False)
+
     def scalar(self, schema: Json, path: list[str | int], value: Any, required: bool) -> str:
         ui = self.ui(path)
         field_id = _esc(_field_id(path))
         label = _esc(schema.get("title") or path[-1]) + _marker(required)
         described = []
-        help_text = ui.get("help") or schema.get("description")
+        help_text = ui.get("help") or schema.get("description") or _hint(schema)
         help_html = ""
         if help_text:
             help_html = f'<p class="help" id="{field_id}-help">{_esc(help_text)}</p>'
@@ -351,6 +367,7 @@ class _Context:
     def papers(self, papers: Sequence[PaperSlot]) -> str:
         parts = ['<fieldset class="papers" id="papers"><legend>Thành phần hồ sơ đính kèm</legend>']
         for paper in papers:
+            self.seen.append(PAPER_ERROR + paper.key)
             slot = _esc(f"paper-{paper.key}")
             key = _esc(paper.key)
             message = self.errors.get(PAPER_ERROR + paper.key)
@@ -378,6 +395,12 @@ class _Context:
             parts.append("</div>")
         parts.append("</fieldset>")
         return "".join(parts)
+
+
+def _hint(schema: Json) -> str:
+    """How to type a field of a known format, when the form gives no help of its own."""
+    known = field_format(schema)
+    return known.hint if known is not None else ""
 
 
 def _esc(value: object) -> str:
@@ -501,6 +524,7 @@ def _select(path: Sequence[str | int], choices: list[tuple[Any, str]], value: An
 def _input(schema: Json, path: Sequence[str | int], value: Any, attrs: str) -> str:
     kind = schema.get("type")
     fmt = schema.get("format")
+    known = field_format(schema)
     input_type = "text"
     extra = ""
     if kind in ("number", "integer"):
@@ -509,15 +533,19 @@ def _input(schema: Json, path: Sequence[str | int], value: Any, attrs: str) -> s
         extra += ' inputmode="numeric"' if kind == "integer" else ' inputmode="decimal"'
     elif fmt == "email":
         input_type = "email"
-    elif fmt == "date":
-        input_type = "date"
-    elif fmt in ("vn-phone",):
+        extra += ' autocomplete="email" spellcheck="false"'
+    elif known is not None and known.name == "vn-phone":
         input_type = "tel"
+        extra += ' autocomplete="tel"'
+    elif known is not None and known.name in ("cccd", "vn-tax-code"):
+        extra += ' inputmode="numeric" spellcheck="false"'
+    # Dates are text typed dd/mm/yyyy (a browser's date control shows its own order and,
+    # without a picker, refuses what Vietnamese type); the server reads both.
     if isinstance(schema.get("maxLength"), int):
         extra += f' maxlength="{schema["maxLength"]:d}"'
     if isinstance(schema.get("pattern"), str):
         extra += f' pattern="{_esc(schema["pattern"])}"'
-    text = "" if value is None else _esc(value)
+    text = _esc(input_text(schema, value))
     return (f'<input type="{input_type}" id="{_esc(_field_id(path))}" name="{_esc(_name(path))}" '
             f'value="{text}"{extra}{attrs}>')
 
@@ -596,4 +624,4 @@ def _display(schema: Json, ui: Json, value: Any) -> str:
     for option, text in _choices(schema, ui) or []:
         if _same(option, value):
             return text
-    return str(value)
+    return display_text(schema, ui, value)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from forms.formats import field_format, parse_number, typed_value
 from forms.validation import field_schema, properties_of
 
 ADD = "_add_row"
@@ -83,20 +84,17 @@ def _coerce(leaf: Mapping[str, Any], raw: str) -> Any:
         if text.lower() in ("false", "off", "0", "không"):
             return False
         return text
-    if kind == "integer":
-        try:
-            return int(text)
-        except ValueError:
+    if kind in ("integer", "number"):
+        number = parse_number(text)
+        if number is None:
             return text
-    if kind == "number":
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            return text
-        if not math.isfinite(number):  # float() reads "nan" and "inf": not JSON, not a number
-            return text
-        return int(number) if number.is_integer() and "." not in text else number
-    return raw if leaf.get("format") is None else text
+        if number == number.to_integral_value() and number.as_tuple().exponent == 0:
+            return int(number)  # "120" stays an integer; "120,0" is a number with a fraction
+        as_float = float(number)
+        return as_float if math.isfinite(as_float) else text
+    if leaf.get("format") is None and field_format(leaf) is None:
+        return raw
+    return typed_value(leaf, text)
 
 
 def _put(data: dict[str, Any], parts: list[str | int], value: Any) -> None:

@@ -6,8 +6,7 @@ whatever the form, are `forms.limits`."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -16,35 +15,21 @@ from jsonschema.exceptions import ValidationError
 from jsonschema.validators import extend
 
 from forms import patterns
+from forms.formats import FORMATS, Format, field_format
 from forms.limits import submission_problems
 from forms.problems import BRANCH_KEYWORDS, CONDITION_KEYWORDS, FieldError, dotted
 
-_FORMATS = FormatChecker(formats=("date",))
-# One "@" between a local part and a dotted domain, no space nor control character: the
-# address becomes an e-mail header, where a line break is an injection or a refused message.
-_EMAIL = re.compile(r"[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f.]+(\.[^@\x00-\x20\x7f.]+)+")
+_FORMATS = FormatChecker(formats=())
 
 
-@_FORMATS.checks("email")
-def _is_email(value: object) -> bool:
-    return not isinstance(value, str) or (len(value) <= 254 and _EMAIL.fullmatch(value) is not None)
+def _checker(known: Format) -> Callable[[object], bool]:
+    def check(value: object) -> bool:
+        return not isinstance(value, str) or known.check(value)
+    return check
 
 
-@_FORMATS.checks("date-time", raises=ValueError)
-def _is_date_time(value: object) -> bool:
-    if isinstance(value, str):
-        datetime.fromisoformat(value)
-    return True
-
-
-@_FORMATS.checks("vn-phone")
-def _is_vn_phone(value: object) -> bool:
-    return not isinstance(value, str) or re.fullmatch(r"(0|\+84)[0-9]{9,10}", value) is not None
-
-
-@_FORMATS.checks("cccd")
-def _is_citizen_id(value: object) -> bool:
-    return not isinstance(value, str) or re.fullmatch(r"[0-9]{12}", value) is not None
+for _known in FORMATS.values():  # the table of forms.formats: one checker per format
+    _FORMATS.checks(_known.name)(_checker(_known))
 
 
 def _regex_error(pattern: str, matched: bool | None) -> ValidationError | None:
@@ -237,7 +222,8 @@ def _to_field_error(schema: Mapping[str, Any], error: ValidationError) -> FieldE
         path.append(name)
         if field_schema(schema, path).get("const") is True:  # an unticked confirmation box
             return FieldError(dotted(path), _const_message(True, None))
-        return FieldError(dotted(path), f"Vui lòng nhập «{_title(schema, path)}».")
+        verb = "chọn" if _is_choice(field_schema(schema, path)) else "nhập"
+        return FieldError(dotted(path), f"Vui lòng {verb} «{_title(schema, path)}».")
     if kind == "dependentRequired":
         trigger = next((name for name, needed in (rule or {}).items()
                         if isinstance(needed, list) and isinstance(error.instance, dict)
@@ -252,7 +238,8 @@ def _to_field_error(schema: Mapping[str, Any], error: ValidationError) -> FieldE
         name = discriminator(rule) or ""
         return FieldError(dotted([*path, name]),
                           f"Vui lòng chọn một trường hợp cho «{_title(schema, [*path, name])}».")
-    message = _MESSAGES.get(str(kind))
+    known = field_format(field_schema(schema, path)) if kind in ("format", "pattern") else None
+    message = known.message if known is not None else _MESSAGES.get(str(kind))
     if message is None:
         text = "Giá trị không hợp lệ."
     elif callable(message):
@@ -273,13 +260,21 @@ def _type_message(rule: Any, _: Any) -> str:
 
 
 def _format_message(rule: Any, _: Any) -> str:
-    return {
-        "email": "Địa chỉ thư điện tử không hợp lệ.",
-        "date": "Ngày không hợp lệ (định dạng NNNN-TT-NN).",
-        "date-time": "Thời điểm không hợp lệ.",
-        "vn-phone": "Số điện thoại không hợp lệ.",
-        "cccd": "Số định danh cá nhân phải gồm 12 chữ số.",
-    }.get(str(rule), "Không đúng định dạng.")
+    known = FORMATS.get(str(rule))
+    return known.message if known is not None else "Không đúng định dạng."
+
+
+def _is_choice(node: Mapping[str, Any]) -> bool:
+    """Whether a field is answered by choosing (radios, a list, boxes to tick): its
+    missing answer reads "Vui lòng chọn", not "Vui lòng nhập"."""
+    if node.get("type") == "boolean" or isinstance(node.get("enum"), list):
+        return True
+    options = node.get("oneOf") or node.get("anyOf")
+    if isinstance(options, list) and options and all(
+            isinstance(o, dict) and "const" in o for o in options):
+        return True
+    items = node.get("items")
+    return node.get("type") == "array" and isinstance(items, dict) and _is_choice(items)
 
 
 def _const_message(rule: Any, _: Any) -> str:

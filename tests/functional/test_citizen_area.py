@@ -113,7 +113,7 @@ def test_registration_names_each_problem_then_creates_an_account_that_logs_in(ap
     page = bad.data.decode()
     assert bad.status_code == 422
     assert "Số định danh cá nhân phải gồm 12 chữ số." in page
-    assert "Số điện thoại không hợp lệ." in page
+    assert "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0." in page
     assert "Mật khẩu phải có ít nhất 10 ký tự." in page
     assert "Hai lần nhập mật khẩu không khớp." in page
     assert "Bạn cần đánh dấu xác nhận mục này." in page

@@ -107,7 +107,7 @@ def test_invalid_form_data_is_refused_with_a_message_per_field_and_nothing_store
     assert by_field == {
         "cam_ket": "Bạn cần đánh dấu xác nhận mục này.",
         "lo_dat.dien_tich": "Giá trị phải lớn hơn 0.",
-        "so_dinh_danh": "Không đúng định dạng yêu cầu.",
+        "so_dinh_danh": "Số định danh cá nhân gồm 12 chữ số.",
     }
     desk = app.test_client()
     login(desk, "motcua.minhxuan")

@@ -31,8 +31,8 @@ def _visible_markers(html: str, field_id: str) -> int:
 
 
 def test_before_a_decision_only_the_decision_is_demanded() -> None:
-    assert _errors(APPROVAL, {}) == {"quyet_dinh": "Vui lòng nhập «Quyết định»."}
-    assert _errors(RECEPTION, {}) == {"ket_qua_kiem_tra": "Vui lòng nhập «Kết quả kiểm tra»."}
+    assert _errors(APPROVAL, {}) == {"quyet_dinh": "Vui lòng chọn «Quyết định»."}
+    assert _errors(RECEPTION, {}) == {"ket_qua_kiem_tra": "Vui lòng chọn «Kết quả kiểm tra»."}
 
 
 def test_each_decision_demands_its_own_field_only() -> None:

@@ -76,13 +76,13 @@ FEATURES = [
      {"so_gp_cu": "12/GPXD"}, "ngay_cap_cu",
      "Vui lòng nhập «Ngày cấp giấy phép cũ» khi đã nhập «Số giấy phép cũ»."),
     ("format date", obj({"d": {"type": "string", "format": "date", "title": "Ngày"}}),
-     {"d": "2026-11-25"}, {"d": "25/11/2026"}, "d", "Ngày không hợp lệ (định dạng NNNN-TT-NN)."),
+     {"d": "2026-11-25"}, {"d": "25/11/2026"}, "d", "Ngày chưa đúng: nhập theo dạng ngày/tháng/năm, ví dụ 15/01/2027."),
     ("format email", obj({"e": {"type": "string", "format": "email"}}),
-     {"e": "an@example.vn"}, {"e": "an.example.vn"}, "e", "Địa chỉ thư điện tử không hợp lệ."),
+     {"e": "an@example.vn"}, {"e": "an.example.vn"}, "e", "Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn."),
     ("format vn-phone", obj({"p": {"type": "string", "format": "vn-phone"}}),
-     {"p": "0912345678"}, {"p": "091234"}, "p", "Số điện thoại không hợp lệ."),
+     {"p": "0912345678"}, {"p": "091234"}, "p", "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0."),
     ("format cccd (12-digit citizen ID)", obj({"c": {"type": "string", "format": "cccd"}}),
-     {"c": "008090001234"}, {"c": "00809000123"}, "c", "Số định danh cá nhân phải gồm 12 chữ số."),
+     {"c": "008090001234"}, {"c": "00809000123"}, "c", "Số định danh cá nhân gồm 12 chữ số."),
     ("minimum", obj({"n": {"type": "integer", "minimum": 1}}), {"n": 1}, {"n": 0}, "n",
      "Giá trị nhỏ nhất là 1."),
     ("maximum", obj({"n": {"type": "integer", "maximum": 7}}), {"n": 7}, {"n": 8}, "n",
@@ -147,7 +147,7 @@ def test_every_input_has_a_label_and_its_error_is_linked_by_aria_describedby() -
     assert "f-thanh_vien-0-tuoi-error" in str(age["aria-describedby"])
     assert "f-thanh_vien-0-tuoi-error" in ids
     summary = html[:html.index("</div>")]
-    assert 'href="#f-thanh_vien-0-ten"' in summary and "Tên: Vui lòng nhập «Tên»." in summary
+    assert 'href="#f-thanh_vien-0-ten"' in summary and ">Vui lòng nhập «Tên».<" in summary
     assert "Có 2 lỗi cần sửa" in summary
 
 
@@ -169,7 +169,7 @@ def test_dependent_field_is_shown_once_its_trigger_is_filled() -> None:
     wrapper = html[html.index('class="conditional"'):]
     assert "&quot;field&quot;: &quot;so_gp_cu&quot;" in wrapper
     assert "Cần điền khi đã nhập «Số giấy phép cũ»." in wrapper
-    assert 'type="date"' in wrapper
+    assert 'id="f-ngay_cap_cu"' in wrapper and "ví dụ 15/01/2027" in wrapper
 
 
 def test_a_choice_renders_one_radio_per_branch_and_each_branch_its_own_fields() -> None:
@@ -191,7 +191,7 @@ def test_formats_bounds_and_patterns_become_input_attributes() -> None:
                   "p": {"type": "string", "format": "vn-phone"},
                   "c": {"type": "string", "pattern": "^[0-9]{12}$", "maxLength": 12}})
     attrs = {a["id"]: a for t, a in parsed(render_form(schema)) if t == "input"}
-    assert attrs["f-d"]["type"] == "date"
+    assert attrs["f-d"]["type"] == "text"  # typed dd/mm/yyyy, read by the server
     assert attrs["f-e"]["type"] == "email"
     assert attrs["f-p"]["type"] == "tel"
     assert attrs["f-c"]["pattern"] == "^[0-9]{12}$" and attrs["f-c"]["maxlength"] == "12"

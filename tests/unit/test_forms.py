@@ -25,9 +25,9 @@ S = "https://json-schema.org/draft/2020-12/schema"
     ({"type": "object", "properties": {"n": {"type": "integer"}}},
      {"n": "ba"}, [("n", "Phải là số nguyên.")]),
     ({"type": "object", "properties": {"e": {"type": "string", "format": "email"}}},
-     {"e": "khong-phai-thu"}, [("e", "Địa chỉ thư điện tử không hợp lệ.")]),
+     {"e": "khong-phai-thu"}, [("e", "Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn.")]),
     ({"type": "object", "properties": {"d": {"type": "string", "format": "date"}}},
-     {"d": "2026-02-30"}, [("d", "Ngày không hợp lệ (định dạng NNNN-TT-NN).")]),
+     {"d": "2026-02-30"}, [("d", "Ngày chưa đúng: nhập theo dạng ngày/tháng/năm, ví dụ 15/01/2027.")]),
     ({"type": "object", "properties": {"s": {"type": "string", "maxLength": 3}}},
      {"s": "dài quá"}, [("s", "Tối đa 3 ký tự.")]),
     ({"type": "object", "properties": {"k": {"enum": ["a", "b"]}}},
@@ -39,7 +39,7 @@ S = "https://json-schema.org/draft/2020-12/schema"
       "if": {"properties": {"x": {"const": "no"}}, "required": ["x"]}, "then": {"required": ["y"]}},
      {"x": "no"}, [("y", "Vui lòng nhập «Lý do».")]),
     ({"type": "object", "properties": {"p": {"type": "string", "format": "vn-phone"}}},
-     {"p": "12345"}, [("p", "Số điện thoại không hợp lệ.")]),
+     {"p": "12345"}, [("p", "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0.")]),
 ])
 def test_validation_messages_name_the_field_in_vietnamese(
     schema: dict[str, Any], data: dict[str, Any], errors: list[tuple[str, str]]
@@ -95,7 +95,8 @@ def test_rendered_form_labels_every_input_and_links_errors() -> None:
     errors = [FieldError("so_dinh_danh", "Không đúng định dạng yêu cầu.")]
     html = render_form(SCHEMA, UI, {"ho_ten": "Nguyễn <An>", "so_dinh_danh": "12"}, errors)
     assert 'class="error-summary"' in html and 'href="#f-so_dinh_danh"' in html
-    assert ('id="f-so_dinh_danh" name="so_dinh_danh" value="12" pattern="^[0-9]{12}$" '
+    assert ('id="f-so_dinh_danh" name="so_dinh_danh" value="12" inputmode="numeric" '
+            'spellcheck="false" pattern="^[0-9]{12}$" '
             'aria-describedby="f-so_dinh_danh-help f-so_dinh_danh-error" aria-invalid="true"') in html
     assert '<p class="error" id="f-so_dinh_danh-error">Không đúng định dạng yêu cầu.</p>' in html
     assert 'value="Nguyễn &lt;An&gt;"' in html  # values are escaped
@@ -104,7 +105,7 @@ def test_rendered_form_labels_every_input_and_links_errors() -> None:
     assert 'value="don_vi_thiet_ke" formnovalidate>Thêm dòng' in html
     assert 'type="radio" id="f-cong_trinh-loai_cong_trinh-0"' in html  # ui widget radio
     assert "Nhà ở riêng lẻ tại đô thị" in html  # label from the UI schema
-    assert '<input type="date" id="f-ngay_khoi_cong"' in html
+    assert '<input type="text" id="f-ngay_khoi_cong"' in html  # typed dd/mm/yyyy
     assert 'type="checkbox" id="f-cam_ket"' in html
     order = [html.index(f'id="f-{name}"') for name in ("ho_ten", "so_dinh_danh", "lo_dat-dia_chi")]
     assert order == sorted(order)
