@@ -81,12 +81,14 @@ def _install_views(app: Flask) -> None:
         my_area,
         officer,
         officer_dossiers,
+        ops,
         security,
     )
 
     filters.init_app(app)  # vn_date, vn_datetime, vn_number, vn_money
     app.jinja_env.globals["URGENCY"] = URGENCY_LABELS
     app.jinja_env.globals["Status"] = Status  # templates name the national codes
+    ops.init_app(app)  # first: probes answer before the session hooks; request ids, metrics
     security.init_app(app)
     errors.init_app(app)
     headers.init_app(app)

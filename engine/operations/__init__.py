@@ -8,11 +8,17 @@ the composition root, which hands it the engine and the attachment store.
 from __future__ import annotations
 
 from engine.operations.health import database_problems, schema_heads
+from engine.operations.logs import JsonFormatter, bind, bound, configure_logging, unbind
 from engine.operations.metrics import Snapshot, snapshot
 
 __all__ = [
+    "JsonFormatter",
     "Snapshot",
+    "bind",
+    "bound",
+    "configure_logging",
     "database_problems",
     "schema_heads",
     "snapshot",
+    "unbind",
 ]

@@ -35,25 +35,41 @@ class Snapshot:
 def snapshot(engine: Engine, now: datetime) -> Snapshot:
     """Read the operational figures in one read-only connection."""
     with engine.connect() as connection:
-        by_status = {int(status): int(count) for status, count in connection.execute(
-            select(Dossier.status, func.count()).group_by(Dossier.status))}
-        tasks_open, tasks_overdue = connection.execute(select(
-            func.count(), func.count().filter(Task.due_at < now)).where(Task.state == "open")).one()
-        pending, due, oldest_due, failing = connection.execute(select(
-            func.count(), func.count().filter(Timer.due_at <= now),
-            func.min(Timer.due_at).filter(Timer.due_at <= now),
-            func.count().filter(Timer.attempts > 0)).where(Timer.state == "pending")).one()
+        by_status = {
+            int(status): int(count)
+            for status, count in connection.execute(
+                select(Dossier.status, func.count()).group_by(Dossier.status)
+            )
+        }
+        tasks_open, tasks_overdue = connection.execute(
+            select(func.count(), func.count().filter(Task.due_at < now)).where(Task.state == "open")
+        ).one()
+        pending, due, oldest_due, failing = connection.execute(
+            select(
+                func.count(),
+                func.count().filter(Timer.due_at <= now),
+                func.min(Timer.due_at).filter(Timer.due_at <= now),
+                func.count().filter(Timer.attempts > 0),
+            ).where(Timer.state == "pending")
+        ).one()
         failed = connection.execute(
-            select(func.count()).select_from(Timer).where(Timer.state == "failed")).scalar_one()
-        backlog, oldest_message = connection.execute(select(
-            func.count(), func.min(Notification.created_at)).where(
-                Notification.sent_at.is_(None))).one()
+            select(func.count()).select_from(Timer).where(Timer.state == "failed")
+        ).scalar_one()
+        backlog, oldest_message = connection.execute(
+            select(func.count(), func.min(Notification.created_at)).where(Notification.sent_at.is_(None))
+        ).one()
     return Snapshot(
-        dossiers_by_status=by_status, tasks_open=int(tasks_open), tasks_overdue=int(tasks_overdue),
-        timers_pending=int(pending), timers_due=int(due),
-        timers_lateness_seconds=_age(now, oldest_due), timers_failed=int(failed),
-        timers_failing=int(failing), outbox_backlog=int(backlog),
-        outbox_oldest_seconds=_age(now, oldest_message))
+        dossiers_by_status=by_status,
+        tasks_open=int(tasks_open),
+        tasks_overdue=int(tasks_overdue),
+        timers_pending=int(pending),
+        timers_due=int(due),
+        timers_lateness_seconds=_age(now, oldest_due),
+        timers_failed=int(failed),
+        timers_failing=int(failing),
+        outbox_backlog=int(backlog),
+        outbox_oldest_seconds=_age(now, oldest_message),
+    )
 
 
 def _age(now: datetime, since: datetime | None) -> float:

@@ -381,7 +381,10 @@ PAGE_ARGS = {"code": "{code}", "agency": "{agency}", "number": "1", "run_id": "{
 def _pages(app: Flask) -> list[tuple[str, str]]:
     pages = []
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/") or rule.endpoint == "static":
+        # The probes (/healthz, /readyz, /metrics) answer before any key is looked at:
+        # below, and in tests/functional/test_ops_endpoints.py.
+        if rule.rule.startswith("/api/") or rule.endpoint == "static" or \
+                rule.endpoint.startswith("ops."):
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>",
                       lambda m: PAGE_ARGS.get(m.group(1), "x"), rule.rule)
@@ -401,3 +404,21 @@ def test_a_key_on_an_html_page_or_download_is_refused(app: Flask, platform: Plat
         assert APPLICANT_ID.encode() not in refused.data, (method, path)
     # The same receipt without a key: a stranger's browser is sent to log in, not served.
     assert anon.get(world.fill("/ho-so/{code}/bien-nhan.pdf")).status_code in (303, 404)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_probes_need_no_login_and_an_api_key_opens_no_metrics(app: Flask,
+                                                                  platform: Platform) -> None:
+    """Health probes carry no personal data: anyone may ask. The metrics are for the
+    configured scrape token (or loopback without one), never for an integration's key."""
+    world = _world(app, platform)
+    key, anon = world.clients["key"], world.clients["anon"]
+    assert anon.get("/healthz").status_code == key.get("/healthz").status_code == 200
+    app.config["METRICS_TOKEN"] = "scrape-token"
+    assert key.get("/metrics").status_code == 401
+    assert anon.get("/metrics").status_code == 401
+    away = app.test_client()
+    away.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    app.config["METRICS_TOKEN"] = ""
+    assert away.get("/metrics").status_code == 403
+    assert app.test_client().get("/metrics").status_code == 200  # loopback
