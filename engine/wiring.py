@@ -21,7 +21,7 @@ from engine.dossiers.instances import InstanceCache
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import CalendarCache
 from engine.procedures.cache import VersionCache
-from engine.records import notices
+from engine.records import notices, portal_feed
 
 # Shipped inside the package (package data), so a wheel install migrates as well as a checkout.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -36,6 +36,7 @@ class Platform:
         *,
         clock: Clock | None = None,
         calendar: BusinessCalendar | None = None,
+        feed_portal: bool = True,
     ) -> None:
         self.database_url = database_url
         self.engine: Engine = make_engine(database_url)
@@ -45,7 +46,10 @@ class Platform:
         self.versions = VersionCache()
         self.instances = InstanceCache()
         self.ports = Ports(self.calendars, self.versions, self.instances,
-                           before_commit=[notices.write])
+                           before_commit=[notices.write],
+                           # Every status change and log entry to the national portal's
+                           # outbox (issue 19); the worker's connector sends it or not.
+                           every_event=[portal_feed.write] if feed_portal else [])
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (use it in a `with` block)."""
