@@ -9,15 +9,33 @@ from __future__ import annotations
 from engine.records.audit_search import LABELS as AUDIT_LABELS
 from engine.records.audit_search import AuditFilter, check_chain
 from engine.records.audit_search import search as search_audit
+from engine.records.connector_outbox import (
+    MESSAGE_MAX_ATTEMPTS,
+    DeliveryError,
+    OutboundMessage,
+    dead_letters,
+    deliver_messages,
+    outbox_counts,
+    remember_inbound_call,
+    resend_dead_letter,
+)
 from engine.records.outbox import Gateways, NullGateway, SmtpEmail, deliver_pending
 
 __all__ = [
     "AUDIT_LABELS",
+    "MESSAGE_MAX_ATTEMPTS",
     "AuditFilter",
+    "DeliveryError",
     "Gateways",
     "NullGateway",
+    "OutboundMessage",
     "SmtpEmail",
     "check_chain",
+    "dead_letters",
+    "deliver_messages",
     "deliver_pending",
+    "outbox_counts",
+    "remember_inbound_call",
+    "resend_dead_letter",
     "search_audit",
 ]

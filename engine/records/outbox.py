@@ -6,6 +6,8 @@ sends anything and a crash after commit loses nothing. Gateways sit at the edge 
 world: SMTP for e-mail, and "null" implementations (selected by configuration) that
 keep messages in memory for development and tests. There is no real SMS provider yet:
 `NullSms` is the only SMS gateway.
+
+The same outbox carries connectors' messages to outside systems: `connector_outbox.py`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,176 @@
+"""The national public service portal's feed (Cổng Dịch vụ công quốc gia): every status change
+and every entry of the processing log, written to the connectors' outbox in the transaction
+that made them (a commit hook wired by `engine.wiring`, seeing every event, also of a paper
+dossier nobody is told about).
+
+Two messages, their shapes documented in `integrations/README.md`:
+- ``dossier-sync``: the dossier as it stands after the commit (national status 1–10,
+  received, due, original due and ended times), once per dossier per commit that changed
+  its status or its times;
+- ``progress-update``: one entry of the processing log (what happened, when, the step, the
+  status after it; a supplement request's due time before it and the due time after it
+  was answered; an extension's new due time, the dossier-sync keeping the original one).
+Messages of one dossier carry its code as their ordering key: they arrive in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from engine.core.clock import local_iso
+from engine.core.models import Agency, Dossier, Event, Procedure, ProcedureVersion, Province
+from engine.core.statuses import STATUS_LABELS
+from engine.records.connector_outbox import enqueue_messages, message_row
+
+CONNECTOR = "portal"
+# Events that change what the portal shows of the dossier (status, times): a dossier-sync.
+SYNC_KINDS = frozenset(
+    {
+        "submitted",
+        "received",
+        "status_changed",
+        "refused",
+        "returned",
+        "stopped",
+        "withdrawn",
+        "supplement_requested",
+        "supplemented",
+        "payment_requested",
+        "paid",
+        "extended",
+        "finished",
+        "sent_back",
+    }
+)
+# The officers' own bookkeeping, not the processing log the portal publishes.
+NOT_LOGGED = frozenset(
+    {"task_claimed", "task_released", "task_assigned", "timer_failed", "timer_fired", "due_soon", "overdue"}
+)
+
+_FACTS = (
+    select(
+        Dossier.id,
+        Dossier.code,
+        Dossier.external_code,
+        Dossier.status,
+        Dossier.channel,
+        Dossier.submitted_at,
+        Dossier.received_at,
+        Dossier.due_at,
+        Dossier.original_due_at,
+        Dossier.extended_at,
+        Dossier.ended_at,
+        Dossier.returned_at,
+        Dossier.applicant_name,
+        Agency.code.label("agency_code"),
+        Procedure.code.label("procedure_code"),
+        Province.name.label("province"),
+    )
+    .join(Agency, Agency.id == Dossier.agency_id)
+    .join(ProcedureVersion, ProcedureVersion.id == Dossier.version_id)
+    .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+    .outerjoin(Province, Province.id == Agency.province_id)
+)
+_ASKED = (
+    select(Event.dossier_id, Event.at, Event.due_at)
+    .where(Event.kind == "supplement_requested")
+    .order_by(Event.id.desc())
+)
+
+
+def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetime) -> None:
+    """Write the portal's messages for `events` (same transaction as the events)."""
+    logged = [e for e in events if e["kind"] not in NOT_LOGGED]
+    if not logged:
+        return
+    ids = sorted({e["dossier_id"] for e in logged})
+    facts = {row.id: row for row in connection.execute(_FACTS.where(Dossier.id.in_(ids)))}
+    rows: list[dict[str, Any]] = []
+    for dossier_id in ids:
+        dossier = facts.get(dossier_id)
+        if dossier is None:
+            continue
+        mine = [e for e in logged if e["dossier_id"] == dossier_id]
+        common = {
+            "connector": CONNECTOR,
+            "now": now,
+            "province": dossier.province or "",
+            "dossier_id": dossier_id,
+            "ordering_key": dossier.code,
+        }
+        for event in mine:
+            entry = _entry(connection, event, dossier_id)
+            rows.append(
+                message_row(
+                    kind="progress-update",
+                    payload={
+                        "message": "progress-update",
+                        "code": dossier.code,
+                        "external_code": dossier.external_code,
+                        "entry": entry,
+                    },
+                    **common,
+                )
+            )
+        if any(e["kind"] in SYNC_KINDS for e in mine):
+            rows.append(
+                message_row(
+                    kind="dossier-sync",
+                    payload={"message": "dossier-sync", "dossier": _snapshot(dossier)},
+                    **common,
+                )
+            )
+    enqueue_messages(connection, rows)
+
+
+def _snapshot(dossier: Any) -> dict[str, Any]:
+    return {
+        "code": dossier.code,
+        "external_code": dossier.external_code,
+        "procedure_code": dossier.procedure_code,
+        "agency_code": dossier.agency_code,
+        "channel": dossier.channel,
+        "status": int(dossier.status),
+        "status_label": STATUS_LABELS.get(int(dossier.status), ""),
+        "applicant_name": dossier.applicant_name,
+        "submitted_at": local_iso(dossier.submitted_at),
+        "received_at": local_iso(dossier.received_at),
+        "due_at": local_iso(dossier.due_at),
+        "original_due_at": local_iso(dossier.original_due_at),
+        "extended_at": local_iso(dossier.extended_at),
+        "ended_at": local_iso(dossier.ended_at),
+        "returned_at": local_iso(dossier.returned_at),
+    }
+
+
+def _entry(connection: Connection, event: dict[str, Any], dossier_id: int) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "kind": event["kind"],
+        "at": local_iso(event["at"]),
+        "status": int(event["status"]),
+        "status_label": STATUS_LABELS.get(int(event["status"]), ""),
+        "step": event.get("step"),
+        "step_due_at": local_iso(event.get("step_due_at")),
+        "due_at": local_iso(event.get("due_at")),
+        "note": event.get("note") or "",
+    }
+    details = event.get("details") or {}
+    if event["kind"] == "supplement_requested":
+        entry["supplement"] = {
+            "requested_at": entry["at"],
+            "due_before": entry["due_at"],
+            "missing": details.get("missing", []),
+        }
+    elif event["kind"] == "supplemented":
+        asked = connection.execute(_ASKED.where(Event.dossier_id == dossier_id).limit(1)).first()
+        entry["supplement"] = {
+            "requested_at": local_iso(asked.at) if asked else None,
+            "due_before": local_iso(asked.due_at) if asked else None,
+            "answered_at": entry["at"],
+            "due_after": entry["due_at"],
+        }
+    return entry

@@ -1,0 +1,16 @@
+"""Every kind of connector the platform ships: add a new connector's `SPEC` here."""
+
+from __future__ import annotations
+
+from integrations import portal
+from integrations.registry import ConnectorSpec, Registry
+
+SPECS: tuple[ConnectorSpec, ...] = (portal.SPEC,)
+
+
+def registry() -> Registry:
+    """A registry holding every shipped connector."""
+    found = Registry()
+    for spec in SPECS:
+        found.register(spec)
+    return found
