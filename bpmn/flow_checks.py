@@ -26,7 +26,7 @@ NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 FLOW_NODES = {
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
     "boundaryEvent", "task", "userTask", "manualTask", "callActivity", "subProcess",
-    "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway",
+    "businessRuleTask", "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway",
 }
 DECIDING = {"exclusiveGateway", "inclusiveGateway"}
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -248,6 +248,12 @@ def _form_of(element: etree._Element) -> str | None:
     return node.get("value") if node is not None else None
 
 
+def _decision_form(element: etree._Element) -> str:
+    """A business rule task fills in its table's outputs, a pseudo form (`bpmn.dmn`)."""
+    node = element.find(".//spiffworkflow:calledDecisionId", NS)
+    return f"dmn:{(node.text or '').strip() if node is not None else ''}"
+
+
 def _completed_forms(scope: Scope, fields: FormFields) -> dict[str, set[str]]:
     """For each node, the forms completed on every path reaching it (a must-analysis:
     the intersection over predecessors, iterated to a fixed point)."""
@@ -265,7 +271,8 @@ def _completed_forms(scope: Scope, fields: FormFields) -> dict[str, set[str]]:
             else:
                 sources = [done[p] for p in scope.predecessors.get(node, []) if p in done]
                 incoming = set.intersection(*sources) if sources else set()
-            form = _form_of(scope.elements[node]) if kind == "userTask" else None
+            form = (_form_of(scope.elements[node]) if kind == "userTask" else
+                    _decision_form(scope.elements[node]) if kind == "businessRuleTask" else None)
             finished = incoming | ({form} if form in universe else set())
             if incoming != entry[node] or finished != done[node]:
                 entry[node], done[node], changed = incoming, finished, True

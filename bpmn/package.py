@@ -206,8 +206,8 @@ def _read_folder(root: Path) -> Package:
 
 def from_separate_files(files: list[tuple[str, bytes]], source: str = "tệp tải lên") -> Package:
     """A package from files uploaded one by one (no folders in a browser's file list):
-    `procedure.json` at the top, diagrams (`.bpmn`) at the top, `*.schema.json` and
-    `*.ui.json` under `forms/`, any other `.json` under `tests/`. Names are reduced to
+    `procedure.json`, diagrams (`.bpmn`) and decision tables (`.dmn`) at the top,
+    `*.schema.json` and `*.ui.json` under `forms/`, any other `.json` under `tests/`. Names are reduced to
     their last part; anything else, duplicates and oversized files are refused."""
     placed: dict[str, bytes] = {}
     total = 0
@@ -215,7 +215,7 @@ def from_separate_files(files: list[tuple[str, bytes]], source: str = "tệp t�
         name = given.replace("\\", "/").rsplit("/", 1)[-1]
         if not name or name.startswith("."):
             raise PackageError("package.name", f"Tên tệp không hợp lệ: '{given}'.", source)
-        if name == MANIFEST or name.endswith(".bpmn"):
+        if name == MANIFEST or name.endswith((".bpmn", ".dmn")):
             path = name
         elif name.endswith((".schema.json", ".ui.json")):
             path = f"forms/{name}"
@@ -223,8 +223,8 @@ def from_separate_files(files: list[tuple[str, bytes]], source: str = "tệp t�
             path = f"tests/{name}"
         else:
             raise PackageError("package.kind", f"Không nhận tệp '{name}': chỉ procedure.json, "
-                               "sơ đồ .bpmn, biểu mẫu .schema.json/.ui.json và ca kiểm thử .json.",
-                               source)
+                               "sơ đồ .bpmn, bảng quyết định .dmn, biểu mẫu .schema.json/.ui.json "
+                               "và ca kiểm thử .json.", source)
         if path in placed:
             raise PackageError("package.duplicate", f"Tệp '{name}' được gửi hai lần.", source)
         _check_size(path, len(data), 0, source)

@@ -77,7 +77,9 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
     def evaluate(
         self, expression: str, context: dict[str, Any], external_context: Any = None
     ) -> Any:
-        return compile_expression(expression).evaluate(context)
+        # A decision table's `?` arrives as `external_context` (`bpmn.dmn`).
+        data = {**context, **external_context} if external_context else context
+        return compile_expression(expression).evaluate(data)
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> Any:
         raise ProcessError("Quy trình chứa script; motcua không chạy script.")
@@ -282,6 +284,14 @@ class ProcessInstance:
         except SpiffWorkflowException as exc:
             raise ProcessError(_explain(exc)) from exc
         self.run()
+
+    def value(self, name: str) -> Any:
+        """A value of the process's data by name (what a decision table decided, a form
+        field), as the task that changed state last holds it; None when no task has it."""
+        holding = [t for t in self.workflow.tasks.values() if name in t.data]
+        if not holding:
+            return None
+        return deepcopy(max(holding, key=lambda t: t.last_state_change).data[name])
 
     def pending_timers(self) -> list[PendingTimer]:
         """Timer events (boundary or intermediate) waiting in this process."""

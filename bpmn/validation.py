@@ -24,6 +24,14 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from bpmn import limits
 from bpmn.compiled import CompiledProcedure, EndInfo, TaskInfo
+from bpmn.dmn import (
+    check_decisions,
+    fee_sources,
+    names_read,
+    output_forms,
+    read_tables,
+    undecided_as_tasks,
+)
 from bpmn.durations import HOURS_PER_DAY, Duration, DurationError, parse_duration, parse_instant
 from bpmn.expressions import ExpressionError, compile_expression
 from bpmn.flow_checks import NS, FormFields, check_conditions, check_structure, scopes_of
@@ -41,7 +49,6 @@ DURATION_CAP = 3
 UNSUPPORTED = {
     "scriptTask": "Tác vụ script không được hỗ trợ: mọi logic phải nằm trong biểu thức an toàn.",
     "serviceTask": "Tác vụ dịch vụ (serviceTask) chưa được hỗ trợ.",
-    "businessRuleTask": "Tác vụ luật nghiệp vụ (DMN) chưa được hỗ trợ.",
     "sendTask": "Tác vụ gửi thông điệp chưa được hỗ trợ.",
     "receiveTask": "Tác vụ nhận thông điệp chưa được hỗ trợ.",
     "complexGateway": "Cổng phức hợp (complexGateway) không được hỗ trợ.",
@@ -100,9 +107,16 @@ def _validate(package: Package, *, bare: bool) -> tuple[Report, CompiledProcedur
     if not diagrams:
         return report, None
     roles = set(manifest["roles"]) if manifest and isinstance(manifest.get("roles"), dict) else None
-    parsed = _parse_with_spiff(diagrams, report, manifest)
+    tables = read_tables(package, report)
+    parsed = _parse_with_spiff(diagrams, report, manifest, [root for _, root in tables.values()])
     forms, ui = _check_forms(package, report, manifest)
-    _check_flows(diagrams, report, forms, manifest)
+    decided = {**forms, **output_forms(table for table, _ in tables.values())}
+    _check_flows(diagrams, report, decided, manifest)
+    if manifest is not None:
+        check_decisions(tables, [(d.name, d.root) for d in diagrams],
+                        FormFields(decided, f"{manifest['start_form']}.schema.json"),
+                        names_read((d.root for d in diagrams), manifest), report,
+                        fee_sources(manifest))
     compiled = None
     if parsed is not None:
         parser, process_id = parsed
@@ -244,14 +258,18 @@ def _check_unsupported(diagrams: list[_Diagram], report: Report) -> None:
 
 
 def _parse_with_spiff(
-    diagrams: list[_Diagram], report: Report, manifest: dict[str, Any] | None
+    diagrams: list[_Diagram], report: Report, manifest: dict[str, Any] | None,
+    decisions: list[etree._Element],
 ) -> tuple[SpiffBpmnParser, str] | None:
     parser = SpiffBpmnParser(validator=None)
+    for root in {id(r): r for r in decisions}.values():  # the decision tables (`bpmn.dmn`)
+        parser.add_dmn_xml(root, root.base or "")
     executable: list[tuple[str, str]] = []
     for diagram in diagrams:
         try:
             # SpiffWorkflow's own names (Start, End, ...) stay its own: `bpmn.spiff_ids`.
-            parser.add_bpmn_xml(shielded(diagram.root), diagram.name)
+            parser.add_bpmn_xml(undecided_as_tasks(shielded(diagram.root), decisions),
+                                diagram.name)
         except (ValidationException, SpiffWorkflowException) as exc:
             report.add(_spiff_problem(exc, diagram))
             return None

@@ -75,9 +75,19 @@ MAX_AMOUNT = 2_000_000_000
 
 
 def fees_of(uow: UnitOfWork, dossier: Dossier) -> int:
-    """The procedure's published fees for one dossier, in đồng."""
-    fees = loaded_version(uow, dossier.version_id).compiled.manifest.get("fees", [])
-    return sum(int(f.get("amount", 0)) for f in fees)
+    """The procedure's published fees for one dossier, in đồng; a fee taken from a decision
+    table (`"from": "le_phi"`) is what the table decided for this dossier, else its amount."""
+    loaded = loaded_version(uow, dossier.version_id)
+    total, instance = 0, None
+    for fee in loaded.compiled.manifest.get("fees", []):
+        amount = int(fee.get("amount", 0))
+        if fee.get("from") and dossier.workflow_state:
+            instance = instance or loaded.model.restore(dossier.workflow_state)
+            decided = instance.value(str(fee["from"]))
+            if isinstance(decided, int | float) and not isinstance(decided, bool):
+                amount = int(decided)
+        total += amount
+    return total
 
 
 def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | None = None,

@@ -85,7 +85,7 @@ def test_a_dossier_through_reserved_ids_ends_with_the_right_outcome(package: Pat
     _, compiled = validate_path(package)
     assert compiled is not None
     model = ProcessModel(compiled.spec)
-    instance = model.start({"ho_ten": "An"})
+    instance = model.start({"ho_ten": "An", "cong_trinh": {"dien_tich_xay_dung": 80, "so_tang": 3}})
     [first] = instance.waiting()
     assert first.bpmn_id == f"{PROCESS}.EndJoin"
     instance.complete(first.id, {"ket_qua_kiem_tra": "tiep_nhan"})

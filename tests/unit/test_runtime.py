@@ -21,12 +21,16 @@ def model() -> ProcessModel:
     return ProcessModel(compiled.spec)
 
 
+# What the fee table (le_phi.dmn) reads before reception: a small house, no fire consultation.
+HOUSE = {"cong_trinh": {"dien_tich_xay_dung": 80, "so_tang": 3}}
+
+
 def _roundtrip(model: ProcessModel, state: dict) -> dict:
     return json.loads(json.dumps(model.restore(json.loads(json.dumps(state))).state()))
 
 
 def test_state_is_stored_without_the_spec_and_restores_to_continue(model: ProcessModel) -> None:
-    instance = model.start({"ho_ten": "An"})
+    instance = model.start({"ho_ten": "An", **HOUSE})
     state = json.loads(json.dumps(instance.state()))
     text = json.dumps(state)
     assert "spec" not in state["workflow"] and "subprocess_specs" not in state["workflow"]
@@ -41,7 +45,7 @@ def test_state_is_stored_without_the_spec_and_restores_to_continue(model: Proces
 
 
 def test_gateway_conditions_choose_the_path(model: ProcessModel) -> None:
-    instance = model.start({})
+    instance = model.start(HOUSE)
     for data in ({"ket_qua_kiem_tra": "tiep_nhan"}, {"de_xuat": "tu_choi"},
                  {"quyet_dinh": "tu_choi"}, {"hinh_thuc_tra": "truc_tiep"}):
         instance = model.restore(instance.state())
@@ -52,7 +56,7 @@ def test_gateway_conditions_choose_the_path(model: ProcessModel) -> None:
 
 
 def test_completing_a_task_that_is_not_waiting_is_refused(model: ProcessModel) -> None:
-    instance = model.start({})
+    instance = model.start(HOUSE)
     done = instance.waiting()[0].id
     instance.complete(done, {"ket_qua_kiem_tra": "tiep_nhan"})
     with pytest.raises(TaskNotWaiting):
@@ -67,6 +71,6 @@ def test_a_condition_failing_at_run_time_is_a_process_error() -> None:
         b'ket_qua_kiem_tra == "tiep_nhan"', b"ket_qua_kiem_tra * 2 > 5")
     _, compiled = validate_package(Package("inline", files))
     assert compiled is not None
-    instance = ProcessModel(compiled.spec).start({})
+    instance = ProcessModel(compiled.spec).start(HOUSE)
     with pytest.raises(ProcessError, match="chỉ nhận số"):
         instance.complete(instance.waiting()[0].id, {"ket_qua_kiem_tra": "tiep_nhan"})
