@@ -14,7 +14,15 @@ from engine.core.actors import SYSTEM
 from engine.core.clock import VN_TZ
 from engine.core.errors import Invalid
 from engine.core.models import Account, Agency, Province
-from engine.core.permissions import APPROVER, DESIGNER, DESK, LEADER, REVIEWER, SPECIALIST
+from engine.core.permissions import (
+    APPROVER,
+    DESIGNER,
+    DESK,
+    LEADER,
+    REVIEWER,
+    SPECIALIST,
+    UNIT_ADMIN,
+)
 from engine.identity.accounts import create_account
 from engine.legal_clock.calendars import default_periods
 from engine.procedures.catalogue import import_package
@@ -66,6 +74,7 @@ ACCOUNTS = (
     DemoAccount("chuyenvien.antuong", "Ngô Thị Lan", "officer", ((AN_TUONG, SPECIALIST),)),
     DemoAccount("chuyenvien.soxaydung", "Mai Văn Phúc", "officer", ((SO_XAY_DUNG, SPECIALIST),)),
     DemoAccount("lanhdao.soxaydung", "Trịnh Thị Quyên", "officer", ((SO_XAY_DUNG, LEADER),)),
+    DemoAccount("quantri.soxaydung", "Lý Văn Sơn", "officer", ((SO_XAY_DUNG, UNIT_ADMIN),)),
     DemoAccount("quantri", "Quản trị hệ thống", "admin"),
 )
 

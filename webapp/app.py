@@ -76,7 +76,9 @@ def _install_views(app: Flask) -> None:
         account,
         api,
         citizen,
+        directory,
         errors,
+        esign,
         headers,
         my_area,
         officer,
@@ -94,10 +96,12 @@ def _install_views(app: Flask) -> None:
     headers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(citizen.bp)
+    app.register_blueprint(directory.bp)
     app.register_blueprint(my_area.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(officer.bp)
     officer_dossiers.init_app(app)  # the dossiers of my agency, and the menu by role
+    esign.install(app)  # paper_signatures(): who signed a PDF paper, on the task page
     app.register_blueprint(admin_bp)
 
 

@@ -1,0 +1,21 @@
+"""The public directory of agencies (`/co-quan`): every open agency with its address,
+phone, e-mail and hotline (Tuyên Quang seed, art. 4.1a), searchable without diacritics."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from engine import agencies
+from webapp.context import uow
+
+bp = Blueprint("directory", __name__)
+
+
+@bp.get("/co-quan")
+def directory_page() -> str:
+    """The directory, in tree order; `q` keeps agencies whose name or address matches."""
+    query = request.args.get("q", "")[:100]
+    with uow() as work:
+        rows = agencies.directory(work, query=query)
+        names = {a["code"]: a["name"] for a in agencies.directory(work)}
+    return render_template("directory.html", rows=rows, query=query, names=names)
