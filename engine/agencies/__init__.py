@@ -14,6 +14,7 @@ from engine.agencies.tree import (
 )
 from engine.agencies.tree import (
     AgencyFields,
+    agency_detail,
     close_agency,
     create_agency,
     edit_agency,
@@ -23,6 +24,7 @@ from engine.agencies.tree import (
 __all__ = [
     "AGENCY_KINDS",
     "AgencyFields",
+    "agency_detail",
     "close_agency",
     "create_agency",
     "directory",

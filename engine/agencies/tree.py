@@ -253,6 +253,17 @@ def reopen_agency(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]
     return describe(uow, agency)
 
 
+def agency_detail(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
+    """One agency for its edit page: who administers it, or the place above it."""
+    agency = by_code(uow, code)
+    _require(uow, actor, agency.id, what="xem cơ quan")
+    detail = describe(uow, agency)
+    place = lineage(uow, agency.parent_id)
+    detail["may_close"] = is_administrator(actor) if not place else may_administer_agency(
+        actor, place)
+    return detail
+
+
 def _shown(agency: Agency) -> dict[str, Any]:
     return {"name": agency.name, "kind": agency.kind, "parent_id": agency.parent_id,
             "address": agency.address, "phone": agency.phone, "email": agency.email,
