@@ -7,12 +7,15 @@ Nothing here runs at import time; entry points call `Platform(url)` from their f
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from engine.applicants.storage import AttachmentStorage, S3Settings
 from engine.core.clock import Clock, SystemClock
 from engine.core.db import make_engine, make_session_factory
 from engine.core.ports import Ports
@@ -37,6 +40,7 @@ class Platform:
         clock: Clock | None = None,
         calendar: BusinessCalendar | None = None,
         feed_portal: bool = True,
+        storage: AttachmentStorage | None = None,
     ) -> None:
         self.database_url = database_url
         self.engine: Engine = make_engine(database_url)
@@ -45,7 +49,8 @@ class Platform:
         self.calendars = CalendarCache(calendar)
         self.versions = VersionCache()
         self.instances = InstanceCache()
-        self.ports = Ports(self.calendars, self.versions, self.instances,
+        self.storage = storage or storage_from_env(os.environ)
+        self.ports = Ports(self.calendars, self.versions, self.instances, self.storage,
                            before_commit=[notices.write],
                            # Every status change and log entry to the national portal's
                            # outbox (issue 19); the worker's connector sends it or not.
@@ -69,3 +74,17 @@ class Platform:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+
+def storage_from_env(environ: Mapping[str, str]) -> AttachmentStorage:
+    """Where attached files go: MOTCUA_ATTACHMENT_STORE=database (default) or s3, with
+    MOTCUA_S3_BUCKET, MOTCUA_S3_ENDPOINT_URL, MOTCUA_S3_REGION, MOTCUA_S3_PREFIX and the
+    usual AWS credentials (or MOTCUA_S3_ACCESS_KEY / MOTCUA_S3_SECRET_KEY)."""
+    kind = environ.get("MOTCUA_ATTACHMENT_STORE", "database") or "database"
+    bucket = environ.get("MOTCUA_S3_BUCKET", "")
+    s3 = S3Settings(bucket=bucket, endpoint_url=environ.get("MOTCUA_S3_ENDPOINT_URL") or None,
+                    region=environ.get("MOTCUA_S3_REGION", "us-east-1"),
+                    prefix=environ.get("MOTCUA_S3_PREFIX", "attachments/"),
+                    access_key=environ.get("MOTCUA_S3_ACCESS_KEY") or None,
+                    secret_key=environ.get("MOTCUA_S3_SECRET_KEY") or None) if bucket else None
+    return AttachmentStorage(kind, s3=s3)

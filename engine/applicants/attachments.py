@@ -2,14 +2,14 @@
 
 Everything a user uploads is bounded and checked before anything is stored: the size,
 the type read from the content itself (never trusted from the name or the browser), the
-name cleaned of paths, control and direction characters. The bytes are stored in the
-database with the record, in one transaction: a refusal leaves nothing behind. A paper
+name cleaned of paths, control and direction characters. The bytes go to the configured
+store (`storage.py`: the database, or S3) with the record, in one transaction: a refusal
+leaves nothing behind. A paper
 uploaded again replaces the earlier file, which stays in the history.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.applicants import datastore
+from engine.applicants.storage import storage_for
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
-from engine.core.models import Attachment, AttachmentContent, Dossier, Task
+from engine.core.models import Attachment, Dossier, Task
 from engine.core.permissions import is_officer, is_officer_of, may_work_task
 from engine.core.statuses import FINAL_STATUSES, Status
 from engine.core.uow import UnitOfWork
@@ -160,10 +161,7 @@ def _checked(
     """A checked file's record (not yet added), its bytes stored once per content."""
     name = clean_filename(filename)
     media_type = check_file(name, content, policy)
-    digest = hashlib.sha256(content).hexdigest()
-    if uow.session.get(AttachmentContent, digest) is None:
-        uow.session.add(AttachmentContent(sha256=digest, content=content))
-        uow.session.flush()  # the bytes first: the record's foreign key points at them
+    digest = storage_for(uow).put(uow.session, content)  # once per content, before the record
     return Attachment(dossier_id=dossier_id, draft_id=draft_id, paper=paper, filename=name,
                       media_type=media_type, size=len(content), sha256=digest,
                       uploaded_by_id=actor.account_id, uploaded_at=uow.clock.now())
@@ -291,12 +289,11 @@ def download(
         raise NotFound("Không có tệp này trong hồ sơ.")
     if inline and attachment.media_type not in PREVIEWABLE:
         raise Invalid("Chỉ xem trực tiếp được tệp PDF và ảnh; hãy tải tệp về.")
-    content = uow.session.get(AttachmentContent, attachment.sha256)
-    assert content is not None  # foreign key
+    content = storage_for(uow).get(uow.session, attachment.sha256)
     uow.audit("dossier.attachment_read", actor_id=actor.account_id, object_type="dossier",
               object_id=str(dossier.id), summary={"attachment": attachment.id, "inline": inline})
     uow.commit()
-    return _view(attachment), content.content
+    return _view(attachment), content
 
 
 def _belongs(uow: UnitOfWork, actor: Actor, dossier: Dossier, attachment: Attachment) -> bool:

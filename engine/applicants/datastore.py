@@ -11,10 +11,11 @@ from typing import Any, cast
 
 from sqlalchemy import Table, select
 
+from engine.applicants.storage import storage_for
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import NotFound
-from engine.core.models import Attachment, AttachmentContent, Dossier, StoredPaper
+from engine.core.models import Attachment, Dossier, StoredPaper
 from engine.core.permissions import owns
 from engine.core.uow import UnitOfWork
 from engine.dossiers.papers import RESULT_NAME
@@ -52,9 +53,7 @@ def view(paper: StoredPaper) -> dict[str, Any]:
 def download(uow: UnitOfWork, *, actor: Actor, paper_id: int) -> tuple[dict[str, Any], bytes]:
     """One of the signed-in citizen's stored papers and its bytes."""
     paper = own_paper(uow, actor=actor, paper_id=paper_id)
-    content = uow.session.get(AttachmentContent, paper.sha256)
-    assert content is not None  # foreign key
-    return view(paper), content.content
+    return view(paper), storage_for(uow).get(uow.session, paper.sha256)
 
 
 def own_paper(uow: UnitOfWork, *, actor: Actor, paper_id: int) -> StoredPaper:

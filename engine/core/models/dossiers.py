@@ -207,12 +207,15 @@ class Draft(Base):
 
 class AttachmentContent(Base):
     """The bytes of an uploaded file, stored once per content (SHA-256), in the same
-    transaction as the record that points at them: nothing is ever half-stored."""
+    transaction as the record that points at them: nothing is ever half-stored. With an
+    object store (`store` 's3') the bytes are an object named by the digest, written
+    before this row, and `content` is empty (`engine.applicants.storage`)."""
 
     __tablename__ = "attachment_contents"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    store: Mapped[str] = mapped_column(String(16), default="database", server_default="database")
 
 
 class Attachment(Base):
