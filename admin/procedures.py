@@ -1,17 +1,19 @@
 """Procedure administration (`/quan-tri/thu-tuc`): the versions of my agency's procedures,
 upload with its validation report, each version's page and its lifecycle, the modeler and
-the form editor (saving a new draft), diffs and each step's times."""
+the form editor (saving a new draft), diffs and each step's times; the review queues
+(`/quan-tri/hang-cho`) with their counts in the menu (`_review_queue_nav.html`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from admin.common import bp, diagram_data, staff, uow
 from engine import procedures, reports
-from engine.core import VN_TZ, ServiceError
+from engine.core import VN_TZ, Actor, ServiceError
 
 LIFECYCLE = {"gui-xem-xet": "submit", "xem-xet": "review", "phe-duyet": "approve",
              "tra-lai": "reject", "cong-bo": "publish", "ngung": "retire"}
@@ -89,6 +91,24 @@ def version_step(agency: str, code: str, number: int, step: str) -> Response:
     else:
         flash(f"{DONE[action]} phiên bản {number} của thủ tục {code}.", "success")
     return redirect(url_for("admin.version_page", agency=agency, code=code, number=number), 303)
+
+
+@bp.post("/thu-tuc/<agency>/<code>/<int:number>/bo")
+def discard_version(agency: str, code: str, number: int) -> Response:
+    """Drop a draft, once its designer confirmed (the box ticked); audited."""
+    actor = staff()
+    if request.form.get("confirm") != "yes":
+        flash("Hãy đánh dấu ô xác nhận trước khi bỏ bản nháp.", "error")
+        return redirect(url_for("admin.version_page", agency=agency, code=code, number=number), 303)
+    try:
+        with uow() as work:
+            procedures.discard_version(work, actor=actor, agency_code=agency, code=code,
+                                       number=number)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("admin.version_page", agency=agency, code=code, number=number), 303)
+    flash(f"Đã bỏ bản nháp số {number} của thủ tục {code}.", "success")
+    return redirect(url_for("admin.versions"), 303)
 
 
 @bp.get("/thu-tuc/<agency>/<code>/<int:number>/thoi-gian")
@@ -172,3 +192,31 @@ def save_draft(agency: str, code: str, number: int) -> tuple[Response, int]:
     page = (url_for("admin.version_page", agency=agency, code=code, number=created["number"])
             if created else None)
     return jsonify({"report": report, "version": created, "url": page}), 201 if created else 422
+
+
+def _counts() -> dict[str, int]:
+    """How many versions wait for the signed-in actor, computed once per request."""
+    if "review_queue_counts" not in g:
+        actor: Actor | None = g.get("actor")
+        if actor is None or actor.account_id is None or actor.kind not in ("officer", "admin"):
+            g.review_queue_counts = {"review": 0, "approve": 0}
+        else:
+            with uow() as work:
+                g.review_queue_counts = procedures.queue_counts(work, actor=actor)
+    counts: dict[str, int] = g.review_queue_counts
+    return counts
+
+
+@bp.app_context_processor
+def review_queue_menu() -> dict[str, Any]:
+    """Every template may show the actor's queue counts (the menu does, lazily)."""
+    return {"review_queues": _counts}
+
+
+@bp.get("/hang-cho")
+def queues_page() -> str:
+    """The versions waiting for me, oldest first."""
+    actor = staff()
+    with uow() as work:
+        queues = procedures.review_queues(work, actor=actor)
+    return render_template("admin_queues.html", queues=queues)

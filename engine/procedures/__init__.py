@@ -18,6 +18,7 @@ from engine.procedures.catalogue import (
     run_tests_at,
 )
 from engine.procedures.package_runner import TestLimits
+from engine.procedures.queues import queue_counts, review_queues
 from engine.procedures.sandbox import complete_step as complete_sandbox_step
 from engine.procedures.sandbox import fire_timer as fire_sandbox_timer
 from engine.procedures.sandbox import show_run as show_sandbox_run
@@ -25,6 +26,7 @@ from engine.procedures.sandbox import start_run as start_sandbox_run
 from engine.procedures.sandbox import suggested_start
 from engine.procedures.versions import act as act_on_version
 from engine.procedures.versions import diff as diff_versions
+from engine.procedures.versions import discard as discard_version
 from engine.procedures.versions import export as export_version
 from engine.procedures.versions import preview_form, save_as_draft, version_detail, workbench
 
@@ -34,6 +36,7 @@ __all__ = [
     "check_path",
     "complete_sandbox_step",
     "diff_versions",
+    "discard_version",
     "export_version",
     "fire_sandbox_timer",
     "import_package",
@@ -44,6 +47,8 @@ __all__ = [
     "preview_form",
     "procedure_catalogue",
     "procedure_detail",
+    "queue_counts",
+    "review_queues",
     "run_tests_at",
     "save_as_draft",
     "show_sandbox_run",

@@ -32,6 +32,10 @@ __all__ = [
     "procedure_detail",
 ]
 
+VERSION_STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét",
+                         "reviewed": "Đã xem xét, chờ phê duyệt", "approved": "Đã phê duyệt",
+                         "published": "Đang áp dụng", "retired": "Ngừng áp dụng",
+                         "discarded": "Đã bỏ"}
 UNIT_LABELS = {
     "working_days": "ngày làm việc",
     "working_hours": "giờ làm việc",
@@ -322,7 +326,8 @@ def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) ->
 
 def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Every version of the procedures of the agencies the actor configures."""
-    query = select(ProcedureVersion).join(Procedure).order_by(
+    query = select(ProcedureVersion).join(Procedure).where(
+        ProcedureVersion.status != "discarded").order_by(
         Procedure.code, Procedure.agency_id, ProcedureVersion.number.desc()
     )
     if not is_admin_account(actor):
@@ -332,6 +337,7 @@ def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
         query = query.where(Procedure.agency_id.in_(agencies))
     return [
         {**_version_summary(v, v.procedure), "name": loaded_version(uow, v.id).compiled.manifest["name"],
+         "status_label": VERSION_STATUS_LABELS.get(v.status, v.status),
          "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at)}
         for v in uow.session.scalars(query)
     ]

@@ -1,7 +1,7 @@
 """The life of a procedure version, with four eyes (Tuyên Quang seed, art. 16: the
 internal procedure is reviewed, approved, then configured and tested in the system):
 
-    draft ──submit──▶ in_review ──review(accept)──▶ in_review, reviewed ──approve──▶ approved
+    draft ──submit──▶ in_review ──review(accept)──▶ reviewed ──approve──▶ approved
       ▲                   │ review(reject) or reject, with a note                     │ publish
       └───────────────────┴──────────── reject (from approved) ◀──────────────────────┤
                                                                   (effective date)   ▼
@@ -40,15 +40,19 @@ from engine.core.permissions import (
     breaks_four_eyes,
     has_process_role,
     is_system,
+    may_approve_version,
+    may_design,
+    may_review_version,
     may_see_versions,
+    may_submit_version,
 )
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
-from engine.procedures.catalogue import end_transaction, import_package
+from engine.procedures.catalogue import VERSION_STATUS_LABELS, end_transaction, import_package
+from engine.procedures.queues import tell_next
 from forms import check_schema, render_form
 
-STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét", "approved": "Đã phê duyệt",
-                 "published": "Đang áp dụng", "retired": "Ngừng áp dụng"}
+STATUS_LABELS = VERSION_STATUS_LABELS
 ACTIONS = ("submit", "review", "approve", "reject", "publish", "retire")
 
 
@@ -113,8 +117,9 @@ def act(
               object_id=f"{agency_code}/{code}",
               summary={"version": number, "status": version.status, "decision": decision,
                        "note": note[:500]})
+    tell_next(uow, version, action, decision, note)
     uow.commit()
-    return detail_of(uow, version)
+    return detail_of(uow, version, actor)
 
 
 def _submit(actor: Actor, version: ProcedureVersion) -> None:
@@ -141,6 +146,8 @@ def _review(actor: Actor, version: ProcedureVersion, decision: str, note: str) -
         if not note.strip():
             raise Invalid("Trả lại phiên bản cần ghi rõ lý do.")
         version.status = "draft"
+    else:
+        version.status = "reviewed"
     version.review_note = note.strip()[:4000]
 
 
@@ -148,9 +155,9 @@ def _approve(actor: Actor, version: ProcedureVersion) -> None:
     if not has_process_role(actor, version.procedure.agency_id, APPROVER):
         raise Forbidden("Chỉ người phê duyệt của cơ quan được phê duyệt phiên bản.")
     _not_author(actor, version, "phê duyệt")
-    _state(version, "in_review")
-    if version.reviewed_by_id is None:
+    if version.status == "in_review" or version.reviewed_by_id is None:
         raise Conflict("Phiên bản chưa được xem xét.")
+    _state(version, "reviewed")
     if breaks_four_eyes(actor, version.reviewed_by_id):
         raise Forbidden("Nguyên tắc bốn mắt: người đã xem xét không được tự phê duyệt.")
     version.status = "approved"
@@ -164,7 +171,7 @@ def _reject(actor: Actor, version: ProcedureVersion, note: str) -> None:
             or has_process_role(actor, agency_id, APPROVER)):
         raise Forbidden("Chỉ người xem xét hoặc người phê duyệt được trả lại phiên bản.")
     _not_author(actor, version, "trả lại")
-    _state(version, "in_review", "approved")
+    _state(version, "in_review", "reviewed", "approved")
     if not note.strip():
         raise Invalid("Trả lại phiên bản cần ghi rõ lý do.")
     version.status, version.review_note = "draft", note.strip()[:4000]
@@ -194,8 +201,41 @@ def _publish(uow: UnitOfWork, actor: Actor, version: ProcedureVersion, effective
     version.procedure.name = loaded_version(uow, version.id).compiled.manifest["name"]
 
 
-def detail_of(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
-    """A version as the admin pages and the API show it."""
+def discard(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
+            number: int) -> dict[str, Any]:
+    """Drop a draft its designers no longer want (audited): it leaves the lists, keeps its
+    number (never given again) and stays readable by its link."""
+    version = _visible(uow, actor, agency_code, code, number)
+    if not may_design(actor, version.procedure.agency_id):
+        raise Forbidden("Chỉ người thiết kế quy trình của cơ quan được bỏ bản nháp.")
+    _state(version, "draft")
+    version.status = "discarded"
+    uow.audit("procedure.discard", actor_id=actor.account_id, object_type="procedure",
+              object_id=f"{agency_code}/{code}", summary={"version": number})
+    uow.commit()
+    return detail_of(uow, version, actor)
+
+
+def may_do(actor: Actor, version: ProcedureVersion) -> dict[str, bool]:
+    """Which of the version's buttons the actor may press, in its present state."""
+    agency, status = version.procedure.agency_id, version.status
+    author, reviewer = version.created_by_id, version.reviewed_by_id
+    approves = may_approve_version(actor, agency, author, reviewer)
+    return {
+        "submit": status == "draft" and may_submit_version(actor, agency),
+        "review": status == "in_review" and may_review_version(actor, agency, author),
+        "approve": status == "reviewed" and approves,
+        "reject": status in ("reviewed", "approved") and approves,
+        "publish": status == "approved" and approves,
+        "retire": status == "published" and has_process_role(actor, agency, APPROVER),
+        "edit": may_design(actor, agency),
+        "discard": status == "draft" and may_design(actor, agency),
+    }
+
+
+def detail_of(uow: UnitOfWork, version: ProcedureVersion,
+              actor: Actor | None = None) -> dict[str, Any]:
+    """A version as the admin pages and the API show it (with the buttons `actor` may press)."""
     people = {version.created_by_id, version.submitted_by_id, version.reviewed_by_id,
               version.approved_by_id, version.published_by_id} - {None}
     names = {account_id: name for account_id, name in uow.session.execute(
@@ -218,6 +258,7 @@ def detail_of(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
         "published_at": local_iso(version.published_at),
         "effective_from": local_iso(version.effective_from),
         "tests": version.test_results,
+        **({"may": may_do(actor, version)} if actor is not None else {}),
     }
 
 
@@ -225,7 +266,7 @@ def version_detail(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str
                    number: int) -> dict[str, Any]:
     """One version with its people, dates and test results, for its agency's designers,
     reviewers and approvers."""
-    return detail_of(uow, _visible(uow, actor, agency_code, code, number))
+    return detail_of(uow, _visible(uow, actor, agency_code, code, number), actor)
 
 
 def diff(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, before: int,
@@ -265,7 +306,7 @@ def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
     report, _ = validate_package(Package(f"{code} v{number}", {k: v.encode() for k, v in texts.items()}))
     compiled = loaded_version(uow, version.id).compiled
     return {
-        **detail_of(uow, version),
+        **detail_of(uow, version, actor),
         "report": report.as_dict(),
         "tasks": {task_id: {"name": t.name, "lane": t.lane, "form": t.form,
                             "deadline": t.deadline or "", "status": t.status}
