@@ -201,17 +201,45 @@ def disclosure() -> str:
     return render_template("disclosure.html", figures=figures)
 
 
-@bp.get("/tra-cuu")
-def track() -> tuple[str, int] | str:
-    """Public tracking by dossier code and the applicant's ID number."""
-    code = request.args.get("ma", "").strip()[:60]
-    id_number = request.args.get("so_dinh_danh", "").strip()[:20]
-    if not code:
-        return render_template("track.html", result=None, code="", missing=False)
+@bp.route("/tra-cuu", methods=["GET", "POST"])
+def track() -> Page:
+    """Public tracking by dossier code and the applicant's ID number. The form posts: the
+    ID number never travels in a URL (history, logs, Referer); a GET only shows the form,
+    with the code filled in from `?ma=` (the QR code on the receipt links here)."""
+    if request.method == "GET":
+        code = request.args.get("ma", "").strip()[:60]
+        ignored = any(request.args.get(name) for name in TRACK_ID_PARAMETERS)
+        return render_template("track.html", result=None, code=code, errors=[], ignored=ignored)
+    code = request.form.get("ma", "").strip()[:60]
+    id_number = "".join(request.form.get("so_dinh_danh", "").split())[:20]
+    errors = _track_errors(code, id_number)
+    headers = {"Cache-Control": "no-store"}  # the page holds the ID number
+    if errors:
+        page = render_template("track.html", result=None, code=code, id_number=id_number, errors=errors)
+        return page, 422, headers
     try:
         with uow() as work:
             result = dossiers.track(work, code=code, id_number=id_number, client=client_address(),
                                     per_minute=current_app.config["TRACK_PER_MINUTE"])
-    except NotFound:
-        return render_template("track.html", result=None, code=code, missing=True), 404
-    return render_template("track.html", result=result, code=code, missing=False)
+    except NotFound as exc:
+        errors = [FieldError("so_dinh_danh", exc.message)]
+        page = render_template("track.html", result=None, code=code, id_number=id_number, errors=errors)
+        return page, 404, headers
+    except RateLimited as exc:
+        errors = [FieldError("", exc.message)]
+        page = render_template("track.html", result=None, code=code, id_number=id_number, errors=errors)
+        return page, 429, {**headers, "Retry-After": str(exc.retry_after)}
+    return render_template("track.html", result=result, code=code, errors=[]), 200, headers
+
+
+TRACK_ID_PARAMETERS = ("so_dinh_danh", "so_giay_to", "id_number")
+
+
+def _track_errors(code: str, id_number: str) -> list[FieldError]:
+    """What is missing or malformed in the tracking form, in page order."""
+    errors = []
+    if not code:
+        errors.append(FieldError("ma", "Vui lòng nhập mã hồ sơ."))
+    if not id_number:
+        errors.append(FieldError("so_dinh_danh", "Vui lòng nhập số định danh cá nhân của người nộp."))
+    return errors

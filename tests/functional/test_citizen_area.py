@@ -230,7 +230,9 @@ def test_the_receipt_is_a_pdf_with_the_code_and_a_qr_code(app: Flask) -> None:
 
 def test_tracking_with_a_wrong_id_number_reveals_nothing(app: Flask) -> None:
     code = submit_on_page(app.test_client())
-    wrong = app.test_client().get(f"/tra-cuu?ma={code}&so_dinh_danh=008090009999")
+    stranger = app.test_client()
+    wrong = stranger.post("/tra-cuu", data={"csrf_token": token(stranger.get("/tra-cuu").data),
+                                            "ma": code, "so_dinh_danh": "008090009999"})
     page = wrong.data.decode()
     assert wrong.status_code == 404
     assert "Không tìm thấy hồ sơ với mã và số định danh đã nhập." in page

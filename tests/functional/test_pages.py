@@ -67,9 +67,12 @@ def test_a_valid_submission_leads_to_the_receipt_with_the_code(client: FlaskClie
     assert "Mới đăng ký" in receipt
     stranger = client.application.test_client()
     assert stranger.get(response.headers["Location"]).status_code == 404
-    tracked = stranger.get(f"/tra-cuu?ma={code}&so_dinh_danh={APPLICANT_ID}").data.decode()
-    assert 'id="track-status">Mới đăng ký' in tracked
-    wrong = stranger.get(f"/tra-cuu?ma={code}&so_dinh_danh=001099000000")
+    csrf = token(stranger.get("/tra-cuu").data)
+    tracked = stranger.post("/tra-cuu", data={"csrf_token": csrf, "ma": code,
+                                              "so_dinh_danh": APPLICANT_ID}).data.decode()
+    assert re.search(r'id="track-status"><strong class="tag [^"]+">Mới đăng ký<', tracked)
+    wrong = stranger.post("/tra-cuu", data={"csrf_token": csrf, "ma": code,
+                                            "so_dinh_danh": "001099000000"})
     assert wrong.status_code == 404 and "Mới đăng ký" not in wrong.data.decode()
 
 

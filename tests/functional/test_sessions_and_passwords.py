@@ -400,7 +400,8 @@ def test_public_tracking_is_limited_per_client(app: Flask, clock: FixedClock) ->
     assert set(statuses) == {404}
     limited = guesser.get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}")
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) <= 60
-    page = guesser.get(f"/tra-cuu?ma={code}&so_dinh_danh={APPLICANT_ID}")
+    page = guesser.post("/tra-cuu", data={"csrf_token": token(guesser.get("/tra-cuu").data),
+                                          "ma": code, "so_dinh_danh": APPLICANT_ID})
     assert page.status_code == 429 and "Tra cứu quá nhiều lần" in page.data.decode()
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "10.0.0.8"
