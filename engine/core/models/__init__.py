@@ -25,7 +25,7 @@ from engine.core.models.dossiers import (
 )
 from engine.core.models.integrations import InboundCall, OutboxMessage
 from engine.core.models.organisation import Account, Agency, CalendarDay, Province, RoleGrant
-from engine.core.models.procedures import Procedure, ProcedureVersion, SandboxRun
+from engine.core.models.procedures import Procedure, ProcedureDraft, ProcedureVersion, SandboxRun
 from engine.core.models.records import AccessEntry, AuditEntry, AuditHead, Notification
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "PasswordReset",
     "Payment",
     "Procedure",
+    "ProcedureDraft",
     "ProcedureVersion",
     "Province",
     "RateHit",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -68,8 +69,40 @@ class ProcedureVersion(Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
     effective_from: Mapped[datetime | None] = mapped_column(default=None)
     review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # SHA-256 of the package's files (path → text): saving the same files again makes no
+    # new draft.
+    content_hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
     procedure: Mapped[Procedure] = relationship(lazy="joined", innerjoin=True)
+
+
+class ProcedureDraft(Base):
+    """A designer's work that did not pass validation, kept so nothing is lost: the files
+    as sent (an upload or a modeler save) and the problems found, opened again in the
+    modeler; saved again in place until valid, then it becomes a version's draft."""
+
+    __tablename__ = "procedure_drafts"
+    __table_args__ = (Index("ix_procedure_drafts_agency_hash", "agency_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), default="")
+    name: Mapped[str] = mapped_column(String(500), default="")
+    package: Mapped[dict[str, str]] = mapped_column(JsonType)
+    report: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # The version it was edited from in the modeler, if any.
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_versions.id"),
+                                                    default=None)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    # Set when discarded or when it became a valid version's draft (which `version_id` names).
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_versions.id"),
+                                                   default=None)
+
+    agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 
 
 class SandboxRun(Base):
