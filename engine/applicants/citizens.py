@@ -196,11 +196,13 @@ def notices(uow: UnitOfWork, *, actor: Actor, mark_read: bool = False) -> list[d
     """The signed-in account's notices (the in-system copies), newest first."""
     if actor.account_id is None:
         raise NotFound("Không có thông báo.")
-    rows = uow.session.scalars(select(Notification).where(
-        Notification.account_id == actor.account_id, Notification.channel == "web")
+    rows = uow.session.execute(
+        select(Notification, Dossier.code)
+        .outerjoin(Dossier, Notification.dossier_id == Dossier.id)
+        .where(Notification.account_id == actor.account_id, Notification.channel == "web")
         .order_by(Notification.id.desc()).limit(100)).all()
     found = [{"id": n.id, "subject": n.subject, "body": n.body, "at": local_iso(n.created_at),
-              "read": n.read_at is not None} for n in rows]
+              "read": n.read_at is not None, "dossier": code} for n, code in rows]
     if mark_read:
         uow.session.execute(update(Notification).where(
             Notification.account_id == actor.account_id, Notification.read_at.is_(None))
