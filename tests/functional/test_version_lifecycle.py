@@ -48,7 +48,7 @@ def test_a_version_goes_from_draft_to_published_with_four_eyes(app: Flask) -> No
     people = _people(app)
     uploaded = _upload(people["designer"])
     number = uploaded["version"]["number"]
-    assert uploaded["version"]["tests"]["passed"] and uploaded["version"]["tests"]["total"] == 4
+    assert uploaded["version"]["tests"]["passed"] and uploaded["version"]["tests"]["total"] == 5
     assert _act(people["reviewer"], number, "submit")[0] == 403  # only designers submit
     assert _act(people["designer"], number, "submit")[1]["status"] == "in_review"
     code, refused = _act(people["approver"], number, "approve")
