@@ -14,6 +14,7 @@ import click
 from engine.core import SYSTEM, VN_TZ, ServiceError
 from engine.core import verify_audit_chain as verify_audit
 from engine.legal_clock import BusinessCalendar, parse_instant, province_calendar
+from engine.operations import BackupError, create_backup, restore_backup, verify_backup
 from engine.procedures import TestLimits, check_path, import_package, isolated_runner, run_tests_at
 from engine.procedures import act_on_version as act
 from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
@@ -187,6 +188,68 @@ def audit_verify() -> None:
     click.echo(f"Nhật ký kiểm toán bị sửa hoặc xóa: mục {broken} không khớp chuỗi băm "
                f"({checked} mục trước đó nguyên vẹn).", err=True)
     sys.exit(1)
+
+
+@main.group("backup")
+def backup_group() -> None:
+    """Backups: create, verify, restore into an empty database (see engine/operations)."""
+
+
+def _backup_refused(exc: BackupError) -> NoReturn:
+    click.echo(exc.message, err=True)
+    for problem in exc.problems:
+        click.echo(f"  - {problem}", err=True)
+    sys.exit(1)
+
+
+@backup_group.command("create")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_create(path: Path) -> None:
+    """Back up the database (PostgreSQL: pg_dump; SQLite: the online backup API), the papers
+    kept outside it and a manifest with row counts and SHA-256 checksums into PATH (a new
+    folder). Exit 1 when refused, 2 on an unexpected error."""
+    try:
+        platform = _platform()
+        manifest = create_backup(platform.engine, path, storage=platform.storage,
+                                 now=platform.clock.now())
+    except BackupError as exc:
+        _backup_refused(exc)
+    except Exception as exc:  # the database unreachable, the disk full
+        _unexpected(exc)
+    rows = sum(manifest["tables"].values())
+    click.echo(f"Đã sao lưu vào {path}: {len(manifest['tables'])} bảng, {rows} dòng, "
+               f"{len(manifest['files'])} tệp; lược đồ {manifest['schema_revision']}.")
+
+
+@backup_group.command("verify")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_verify(path: Path) -> None:
+    """Check every file of the backup at PATH against its manifest (exit 1 naming each
+    problem)."""
+    try:
+        manifest, problems = verify_backup(path)
+    except BackupError as exc:
+        _backup_refused(exc)
+    if problems:
+        _backup_refused(BackupError(f"Bản sao lưu {path} KHÔNG toàn vẹn:", problems))
+    click.echo(f"Bản sao lưu nguyên vẹn: {len(manifest['files'])} tệp khớp mã SHA-256 "
+               f"(tạo lúc {manifest['created_at']}, {manifest['database']}).")
+
+
+@backup_group.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_restore(path: Path) -> None:
+    """Restore the backup at PATH into the configured database, which must be EMPTY
+    (refused otherwise, nothing written). Exit 1 when refused, 2 on an unexpected error."""
+    try:
+        platform = _platform()
+        manifest = restore_backup(path, platform.engine, storage=platform.storage)
+    except BackupError as exc:
+        _backup_refused(exc)
+    except Exception as exc:
+        _unexpected(exc)
+    click.echo(f"Đã khôi phục {len(manifest['tables'])} bảng từ {path} "
+               f"(tạo lúc {manifest['created_at']}); số dòng khớp bản kê.")
 
 
 @main.group()
