@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from integrations import portal
+from integrations import esign, portal
 from integrations.registry import ConnectorSpec, Registry
 
-SPECS: tuple[ConnectorSpec, ...] = (portal.SPEC,)
+SPECS: tuple[ConnectorSpec, ...] = (portal.SPEC, esign.SPEC)
 
 
 def registry() -> Registry:

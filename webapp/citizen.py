@@ -15,6 +15,7 @@ from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD, STORED_FIELD
 from webapp.context import client_address, current_actor, uow
 from webapp.downloads import content_disposition
+from webapp.esign import signed_document
 from webapp.formpage import (
     allow_paper_uploads,
     field_errors,
@@ -180,7 +181,7 @@ def receipt_pdf(code: str) -> Response:
         document = reports.render_submission_receipt(
             work, code=code, tracking_base=current_app.config["PUBLIC_URL"],
             set_name=current_app.config["DOCUMENT_SET"])
-    response = Response(document.pdf(), mimetype="application/pdf")
+    response = Response(signed_document(document), mimetype="application/pdf")
     response.headers["Content-Disposition"] = content_disposition(document.filename("pdf"))
     return response
 

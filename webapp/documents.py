@@ -7,6 +7,7 @@ import segno
 from flask import Response, render_template
 
 from engine.reports import Document
+from webapp.esign import signed_document
 
 
 def qr_data_uri(value: str) -> str:
@@ -26,7 +27,7 @@ def document_response(document: Document, fmt: str) -> Response:
         response = Response(document_html(document), mimetype="text/html")
         disposition = "inline"
     else:
-        response = Response(document.pdf(), mimetype="application/pdf")
+        response = Response(signed_document(document), mimetype="application/pdf")
         disposition = "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename(fmt)}"'
     return response

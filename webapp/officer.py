@@ -20,6 +20,7 @@ from engine.legal_clock import parse_instant
 from webapp.context import current_actor, uow
 from webapp.desk_page import desk_done_page, desk_page, take_cash
 from webapp.downloads import file_response, inline_response
+from webapp.esign import signed_result
 from webapp.filters import inbox_filter
 from webapp.formpage import field_errors, form_html, parse_posted, summary_html
 from webapp.text import vn_datetime
@@ -253,6 +254,11 @@ def attach_result(task_id: int) -> Response:
             content = upload.stream.read(applicants.ATTACHMENT_READ_LIMIT)
         finally:
             upload.close()
+        with uow() as work:
+            agency = dossiers.find_visible(work, actor=actor, code=code).agency
+            agency_code, agency_name = agency.code, agency.name
+        content = signed_result(content, agency_code=agency_code, agency=agency_name,
+                                reason=f"Kết quả giải quyết hồ sơ {code}")
         with uow() as work:
             applicants.attach(work, actor=actor, code=code, paper=applicants.RESULT_PAPER,
                               filename=upload.filename[:500], content=content)
