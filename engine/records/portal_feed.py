@@ -4,9 +4,9 @@ that made them (a commit hook wired by `engine.wiring`, seeing every event, also
 dossier nobody is told about).
 
 Two messages, their shapes documented in `integrations/README.md`:
-- ``dossier-sync``: the dossier as it stands after the commit (national status 1–10,
-  received, due, original due and ended times), once per dossier per commit that changed
-  its status or its times;
+- ``dossier-sync``: the dossier's national status (1–10) with its received, due, original
+  due and ended times as they stand after the commit, once per status the commit went
+  through (also when only its times changed);
 - ``progress-update``: one entry of the processing log (what happened, when, the step, the
   status after it; a supplement request's due time before it and the due time after it
   was answered; an extension's new due time, the dossier-sync keeping the original one).
@@ -116,26 +116,31 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
                     **common,
                 )
             )
-        if any(e["kind"] in SYNC_KINDS for e in mine):
-            rows.append(
-                message_row(
-                    kind="dossier-sync",
-                    payload={"message": "dossier-sync", "dossier": _snapshot(dossier)},
-                    **common,
+        # One dossier-sync per status the commit went through (a reception moves 1 → 2 → 4
+        # at once: the portal must see 2), each with the dossier's times after the commit.
+        synced: int | None = None
+        for event in mine:
+            if event["kind"] in SYNC_KINDS and int(event["status"]) != synced:
+                synced = int(event["status"])
+                rows.append(
+                    message_row(
+                        kind="dossier-sync",
+                        payload={"message": "dossier-sync", "dossier": _snapshot(dossier, synced)},
+                        **common,
+                    )
                 )
-            )
     enqueue_messages(connection, rows)
 
 
-def _snapshot(dossier: Any) -> dict[str, Any]:
+def _snapshot(dossier: Any, status: int) -> dict[str, Any]:
     return {
         "code": dossier.code,
         "external_code": dossier.external_code,
         "procedure_code": dossier.procedure_code,
         "agency_code": dossier.agency_code,
         "channel": dossier.channel,
-        "status": int(dossier.status),
-        "status_label": STATUS_LABELS.get(int(dossier.status), ""),
+        "status": status,
+        "status_label": STATUS_LABELS.get(status, ""),
         "applicant_name": dossier.applicant_name,
         "submitted_at": local_iso(dossier.submitted_at),
         "received_at": local_iso(dossier.received_at),
