@@ -33,6 +33,7 @@ from engine.dossiers.search import (
 from engine.dossiers.search import VIEWS as DOSSIER_VIEWS
 from engine.dossiers.submit import (
     SubmissionLimits,
+    create_dossier,
     find_visible,
     get_dossier,
     submit_dossier,
@@ -72,6 +73,7 @@ __all__ = [
     "complete_stage",
     "complete_task",
     "consult",
+    "create_dossier",
     "deadline_history",
     "dossier_file",
     "due_timers",
