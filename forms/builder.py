@@ -2,7 +2,9 @@
 `forms` understands — and back, for a form the builder can show.
 
 The builder (the designer's page) edits only this model; the schema is always made here,
-so what a designer builds is what `check_schema`, the renderer and validation read.
+so what a designer builds is what `check_schema`, the renderer and validation read. The
+schema carries labels, help texts (`description`) and choices (`oneOf` of titled
+constants) itself; the UI schema only the order and the widgets (`select`, `textarea`).
 
 A model::
 
@@ -46,6 +48,7 @@ KINDS = {
 }
 FORMATS = {"cccd": "cccd", "phone": "vn-phone", "email": "email", "tax_code": "vn-tax-code"}
 MAX_FIELDS = 300
+PROSE_LENGTH = 2000  # a multi-line answer's length when the designer sets none
 MAX_DEPTH = 4
 _UNIT = re.compile(r"^(?P<label>.*\S)\s+\((?P<unit>[^()]{1,20})\)$")
 
@@ -189,8 +192,6 @@ def _field(field: Mapping[str, Any], path: list[str], ui: dict[str, dict[str, An
         problems.append(f"{where}: cần nhãn (câu hỏi người dùng đọc).")
     dotted = ".".join(path)
     hints: dict[str, Any] = {}
-    if str(field.get("help") or "").strip():
-        hints["help"] = str(field["help"]).strip()
     schema: dict[str, Any]
     if kind == "text":
         schema = _text(field, where, problems)
@@ -204,9 +205,9 @@ def _field(field: Mapping[str, Any], path: list[str], ui: dict[str, dict[str, An
     elif kind == "date":
         schema = {"type": "string", "format": "date"}
     elif kind == "choice":
-        schema, labels = _choice(field, where, problems)
-        hints["widget"] = "select" if field.get("display") == "select" else "radio"
-        hints["labels"] = labels
+        schema = _choice(field, where, problems)
+        if field.get("display") == "select":
+            hints["widget"] = "select"
     elif kind == "yesno":
         schema = {"type": "boolean", **({"const": True} if field.get("must_be_yes") else {})}
     elif kind == "group":
@@ -227,7 +228,9 @@ def _field(field: Mapping[str, Any], path: list[str], ui: dict[str, dict[str, An
         schema = {"type": "string"}
     if hints:
         ui[dotted] = hints
-    return {"title": label, **schema} if label else schema
+    help_text = str(field.get("help") or "").strip()
+    return {**({"title": label} if label else {}), **schema,
+            **({"description": help_text} if help_text else {})}
 
 
 def _text(field: Mapping[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
@@ -239,6 +242,8 @@ def _text(field: Mapping[str, Any], where: str, problems: list[str]) -> dict[str
         schema["format"] = FORMATS[form]
     schema.update(_bounds(field, "min_length", "max_length", "minLength", "maxLength", where,
                           problems, "độ dài"))
+    if field.get("multiline"):
+        schema.setdefault("maxLength", PROSE_LENGTH)  # a text area even without a UI schema
     return schema
 
 
@@ -269,8 +274,7 @@ def _bounds(field: Mapping[str, Any], low: str, high: str, low_key: str, high_ke
     return found
 
 
-def _choice(field: Mapping[str, Any], where: str,
-            problems: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+def _choice(field: Mapping[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
     options = [o for o in field.get("options") or [] if isinstance(o, dict)]
     values = [str(o.get("value") or "").strip() for o in options]
     labels = {v: str(o.get("label") or v).strip() for v, o in zip(values, options, strict=True)}
@@ -278,7 +282,7 @@ def _choice(field: Mapping[str, Any], where: str,
         problems.append(f"{where}: lựa chọn cần ít nhất hai phương án.")
     if any(not v for v in values) or len(set(values)) != len(values):
         problems.append(f"{where}: mỗi phương án cần một mã riêng, không trùng.")
-    return {"type": "string", "enum": values}, labels
+    return {"type": "string", "oneOf": [{"const": v, "title": labels[v]} for v in values]}
 
 
 def _list(value: Any) -> list[Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from forms.builder import _UNIT, FORMATS, build
+from forms.builder import _UNIT, FORMATS, PROSE_LENGTH, build
 
 _COMMON = {"type", "title", "description"}
 _ALLOWED = {
@@ -159,7 +159,8 @@ def _text(field: dict[str, Any], sub: Mapping[str, Any], hint: Mapping[str, Any]
         field["format"] = _FORMAT_NAMES[sub["format"]]
     field["multiline"] = hint.get("widget") == "textarea" or int(sub.get("maxLength", 0)) >= 500
     for key, source in (("min_length", "minLength"), ("max_length", "maxLength")):
-        if source in sub:
+        if source in sub and not (key == "max_length" and field["multiline"]
+                                  and sub[source] == PROSE_LENGTH):
             field[key] = sub[source]
 
 

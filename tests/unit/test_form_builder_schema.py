@@ -53,24 +53,26 @@ def test_every_kind_of_field_becomes_schema_and_ui() -> None:
     schema, ui = build(_model())
     props = schema["properties"]
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert props["ho_ten"] == {"title": "Họ và tên", "type": "string", "minLength": 2, "maxLength": 100}
     assert props["so_dinh_danh"]["format"] == "cccd" and props["mst"]["format"] == "vn-tax-code"
     assert props["dien_thoai"]["format"] == "vn-phone" and props["thu"]["format"] == "email"
     assert props["dien_tich"] == {"title": "Diện tích (m²)", "type": "number", "exclusiveMinimum": 0,
                                   "maximum": 1000}
     assert props["so_tang"] == {"title": "Số tầng", "type": "integer", "minimum": 1, "maximum": 7}
     assert props["ngay"] == {"title": "Ngày khởi công", "type": "string", "format": "date"}
-    assert props["loai"]["enum"] == ["do_thi", "nong_thon"]
+    assert props["loai"]["oneOf"] == [{"const": "do_thi", "title": "Đô thị"},
+                                      {"const": "nong_thon", "title": "Nông thôn"}]
     assert props["cam_ket"] == {"title": "Tôi cam kết", "type": "boolean", "const": True}
     assert props["thiet_ke"]["items"]["required"] == ["ten"] and props["thiet_ke"]["maxItems"] == 3
     assert "nguoi_nop_thay" not in props
     assert schema["if"] == {"properties": {"uy_quyen": {"const": True}}, "required": ["uy_quyen"]}
     assert schema["then"]["required"] == ["nguoi_nop_thay"]
     assert schema["required"] == ["ho_ten", "so_dinh_danh", "dien_tich", "loai", "lo_dat", "cam_ket"]
-    assert ui["order"][0] == "ho_ten" and ui["fields"]["ho_ten"] == {"help": "Như trên thẻ căn cước"}
-    assert ui["fields"]["loai"] == {"widget": "select", "labels": {"do_thi": "Đô thị",
-                                                                    "nong_thon": "Nông thôn"}}
+    assert props["ho_ten"] == {"title": "Họ và tên", "type": "string", "minLength": 2,
+                               "maxLength": 100, "description": "Như trên thẻ căn cước"}
+    assert ui["order"][0] == "ho_ten" and "ho_ten" not in ui["fields"]
+    assert ui["fields"]["loai"] == {"widget": "select"}
     assert ui["fields"]["lo_dat.dia_chi"] == {"widget": "textarea"}
+    assert props["lo_dat"]["properties"]["dia_chi"]["maxLength"] == 2000  # a text area without UI
 
 
 def test_the_rules_in_words_are_what_validation_enforces() -> None:
