@@ -39,6 +39,7 @@ from engine.applicants.drafts import (
 )
 from engine.applicants.drafts import papers as draft_papers
 from engine.applicants.drafts import problems as draft_problems
+from engine.applicants.eid import citizen_login as vneid_login
 from engine.applicants.feedback import answer as answer_feedback
 from engine.applicants.feedback import for_agency as feedback_for_agency
 from engine.applicants.feedback import mine as my_feedback
@@ -97,5 +98,6 @@ __all__ = [
     "submit_draft",
     "supplement_page",
     "unread_notices",
+    "vneid_login",
     "withdraw",
 ]
