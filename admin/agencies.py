@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from admin.common import bp, staff, uow
 from engine import agencies, legal_clock
-from engine.core import Actor, FormInvalid, Invalid, may_open_agency_admin
+from engine.core import Actor, Conflict, FormInvalid, Invalid, may_open_agency_admin
 
 FIELDS = ("code", "name", "kind", "parent", "address", "phone", "email", "hotline", "province")
 
@@ -104,7 +104,7 @@ def agency_close(code: str) -> Response | tuple[str, int]:
         with uow() as work:
             agencies.close_agency(work, actor=actor, code=code,
                                   reason=request.form.get("reason", "")[:300])
-    except (FormInvalid, Invalid) as exc:
+    except (FormInvalid, Invalid, Conflict) as exc:
         details = exc.details if isinstance(exc, FormInvalid) else [
             {"field": "reason", "message": exc.message}]
         return _agency(actor, code, errors=details, status=422)

@@ -16,9 +16,13 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.core.actors import Actor
-from engine.core.errors import Forbidden, FormInvalid, Invalid, NotFound
+from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
 from engine.core.models import Agency, Province
-from engine.core.permissions import is_administrator, may_administer_agency
+from engine.core.permissions import (
+    is_administrator,
+    may_administer_agency,
+    may_open_agency_admin,
+)
 from engine.core.uow import UnitOfWork
 
 KINDS = {"province": "UBND tỉnh", "department": "Sở, ban, ngành",
@@ -44,8 +48,9 @@ class AgencyFields:
     province: str = ""  # the province whose working hours apply; empty: the parent's
 
     def cleaned(self) -> AgencyFields:
-        """Every field stripped of surrounding blanks."""
-        return AgencyFields(**{k: str(v or "").strip() for k, v in asdict(self).items()})
+        """Every field stripped of surrounding blanks (no kind: a unit)."""
+        values = {k: str(v or "").strip() for k, v in asdict(self).items()}
+        return AgencyFields(**{**values, "kind": values["kind"] or "unit"})
 
 
 def problems(fields: AgencyFields) -> list[dict[str, str]]:
@@ -105,6 +110,12 @@ def by_code(uow: UnitOfWork, code: str) -> Agency:
     return agency
 
 
+def gate(actor: Actor) -> None:
+    """Refuse at once whoever administers no agency (before looking at what was sent)."""
+    if not (is_administrator(actor) or may_open_agency_admin(actor)):
+        raise Forbidden("Chỉ quản trị hệ thống hoặc quản trị đơn vị được quản lý cơ quan.")
+
+
 def _require(uow: UnitOfWork, actor: Actor, agency_id: int | None, *, what: str) -> None:
     if agency_id is None:
         if not is_administrator(actor):
@@ -144,6 +155,7 @@ def _parent(uow: UnitOfWork, code: str) -> Agency | None:
 
 def add_agency(uow: UnitOfWork, *, actor: Actor, fields: AgencyFields) -> dict[str, Any]:
     """`create_agency` without the commit (the seed and imports add several at once)."""
+    gate(actor)
     fields = fields.cleaned()
     found = problems(fields)
     if found:
@@ -175,6 +187,7 @@ def change_agency(
     uow: UnitOfWork, *, actor: Actor, code: str, fields: AgencyFields
 ) -> dict[str, Any]:
     """`edit_agency` without the commit."""
+    gate(actor)
     agency = by_code(uow, code)
     fields = fields.cleaned()
     found = problems(fields)
@@ -225,6 +238,7 @@ def close_agency(uow: UnitOfWork, *, actor: Actor, code: str, reason: str) -> di
     """Close an agency (sáp nhập, giải thể): it takes no new dossier, its dossiers and
     history stay. Who administers its place above closes it; a quản trị đơn vị never closes
     its own agency. Commits."""
+    gate(actor)
     agency = by_code(uow, code)
     _require(uow, actor, agency.parent_id, what="đóng cơ quan")
     reason = reason.strip()
@@ -232,7 +246,7 @@ def close_agency(uow: UnitOfWork, *, actor: Actor, code: str, reason: str) -> di
         raise FormInvalid("Cần ghi lý do đóng cơ quan.", [
             {"field": "reason", "message": "Cần ghi lý do (sáp nhập, giải thể…)."}])
     if agency.closed_at is not None:
-        raise Invalid(f"{agency.name} đã đóng.")
+        raise Conflict(f"{agency.name} đã đóng.")
     agency.closed_at, agency.closed_reason = uow.clock.now(), reason[:300]
     uow.audit("agency.closed", actor_id=actor.account_id, object_type="agency",
               object_id=agency.code, summary={"reason": agency.closed_reason})
@@ -242,10 +256,11 @@ def close_agency(uow: UnitOfWork, *, actor: Actor, code: str, reason: str) -> di
 
 def reopen_agency(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     """Open a closed agency again (closed by mistake). Commits."""
+    gate(actor)
     agency = by_code(uow, code)
     _require(uow, actor, agency.parent_id, what="mở lại cơ quan")
     if agency.closed_at is None:
-        raise Invalid(f"{agency.name} đang hoạt động.")
+        raise Conflict(f"{agency.name} đang hoạt động.")
     agency.closed_at, agency.closed_reason = None, ""
     uow.audit("agency.reopened", actor_id=actor.account_id, object_type="agency",
               object_id=agency.code)
@@ -255,6 +270,7 @@ def reopen_agency(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]
 
 def agency_detail(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     """One agency for its edit page: who administers it, or the place above it."""
+    gate(actor)
     agency = by_code(uow, code)
     _require(uow, actor, agency.id, what="xem cơ quan")
     detail = describe(uow, agency)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from engine.core.models import Agency, AuditEntry
 from engine.wiring import Platform
-from tests.helpers import MINH_XUAN, login
+from tests.helpers import AN_TUONG, MINH_XUAN, login
 
 SO = "000.05.00.H64"
 UNIT = "000.05.01.H64"
@@ -136,3 +136,27 @@ def test_the_import_reports_each_wrong_row_and_the_export_reads_back(
     assert client.get("/quan-tri/co-quan/xuat.csv").data.decode("utf-8-sig").startswith(
         "Mã định danh,Tên cơ quan")
     assert client.get("/quan-tri/co-quan/xuat.pdf").status_code == 404
+
+
+def test_the_api_lets_a_delegated_administrator_work_only_in_its_subtree(
+    client: FlaskClient,
+) -> None:
+    found = {a["code"]: a for a in client.get("/api/v1/agencies?q=minh xuan").json["agencies"]}
+    assert found[MINH_XUAN]["hotline"] == "0207 3822 112" and AN_TUONG not in found
+    login(client, "quantri.soxaydung")
+    made = client.post("/api/v1/agencies", json={"code": UNIT, "name": "Phòng Quản lý xây dựng",
+                                                 "parent": SO, "phone": "0207 3822 444"})
+    assert made.status_code == 201 and made.json["province"] == "Tuyên Quang"
+    bad = client.put(f"/api/v1/agencies/{UNIT}", json={"name": "", "parent": SO,
+                                                       "email": "sai"})
+    assert bad.status_code == 422
+    assert {d["field"] for d in bad.json["error"]["details"]} == {"name", "email"}
+    assert client.put(f"/api/v1/agencies/{UNIT}", json={
+        "name": "Phòng Quản lý xây dựng", "parent": MINH_XUAN}).status_code == 403
+    assert client.post(f"/api/v1/agencies/{MINH_XUAN}/close",
+                       json={"reason": "x"}).status_code == 403
+    closed = client.post(f"/api/v1/agencies/{UNIT}/close", json={"reason": "Giải thể"})
+    assert closed.status_code == 200 and closed.json["closed"]
+    assert client.post(f"/api/v1/agencies/{UNIT}/close",
+                       json={"reason": "Giải thể"}).status_code == 409
+    assert UNIT not in {a["code"] for a in client.get("/api/v1/agencies").json["agencies"]}

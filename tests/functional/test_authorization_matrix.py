@@ -101,6 +101,7 @@ def row(path: str, *statuses: int, json: Body | None = None, upload: str = "") -
 
 
 RECEIVED = {"data": {"ket_qua_kiem_tra": "tiep_nhan"}}  # the reception step's form
+AGENCY = {"code": "000.05.01.H64", "name": "Phòng Quản lý xây dựng", "parent": "000.05.00.H64"}
 #                          anon citizen stranger desk outsider designer leader admin key
 MATRIX: dict[tuple[str, str], Cell] = {
     ("GET", "/openapi.json"): row("/openapi.json", 200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -198,6 +199,17 @@ MATRIX: dict[tuple[str, str], Cell] = {
         "/agencies/{agency}/handover", 401, 403, 403, 403, 403, 403, 200, 200, 403,
         json={"leaving": "chuyenvien.minhxuan", "successor": "hotich.minhxuan",
               "reason": "Nghỉ hưu"}),
+    ("GET", "/agencies"): row("/agencies", 200, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("POST", "/agencies"): row(
+        "/agencies", 401, 403, 403, 403, 403, 403, 403, 201, 403, json=AGENCY),
+    ("PUT", "/agencies/{agency}"): row(
+        "/agencies/{agency}", 401, 403, 403, 403, 403, 403, 403, 200, 403,
+        json={"name": "UBND phường Minh Xuân", "kind": "commune", "hotline": "0207 3822 112"}),
+    ("POST", "/agencies/{agency}/close"): row(
+        "/agencies/{agency}/close", 401, 403, 403, 403, 403, 403, 403, 200, 403,
+        json={"reason": "Sáp nhập"}),
+    ("POST", "/agencies/{agency}/reopen"): row(  # it is open: 409 for the administrator
+        "/agencies/{agency}/reopen", 401, 403, 403, 403, 403, 403, 403, 409, 403),
     ("GET", "/calendars/{province}"): row(
         "/calendars/{province}", 200, 200, 200, 200, 200, 200, 200, 200, 403),
     ("PUT", "/calendars/{province}/days/{day}"): row(
