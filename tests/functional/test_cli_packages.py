@@ -86,7 +86,7 @@ def test_a_case_whose_run_raises_fails_alone_and_the_command_says_why(tmp_path: 
     assert result.exit_code == 1, result.output
     assert "KHÔNG ĐẠT tests/sau.json" in result.output
     assert "lỗi khi chạy ca kiểm thử: RecursionError" in result.output
-    assert "4/5 ca đạt" in result.output
+    assert "5/6 ca đạt" in result.output
 
 
 def test_a_suite_longer_than_the_limit_is_stopped_with_a_clear_message(tmp_path: Path) -> None:

@@ -261,7 +261,7 @@ def test_a_package_can_be_uploaded_as_separate_files(app: Flask) -> None:
     parts = [(io.BytesIO(data), path.rsplit("/", 1)[-1]) for path, data in sorted(files.items())]
     response = designer.post("/api/v1/procedures", data={"agency": MINH_XUAN, "files": parts})
     assert response.status_code == 201, response.json
-    assert response.json["version"]["tests"]["total"] == 4  # tests/*.json found their place
+    assert response.json["version"]["tests"]["total"] == 5  # tests/*.json found their place
     stray = designer.post("/api/v1/procedures", data={"agency": MINH_XUAN, "files": [
         (io.BytesIO(b"#!/bin/sh"), "cai-dat.sh")]})
     assert stray.status_code == 422
