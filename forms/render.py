@@ -35,7 +35,7 @@ it may become markup (`forms.names` also limits the names a schema may use).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -85,10 +85,13 @@ def render_form(
     values: Json | None = None,
     errors: Sequence[FieldError] = (),
     papers: Sequence[PaperSlot] = (),
+    only: Collection[str] | None = None,
 ) -> str:
     """HTML for every field of `schema`, filled with `values`, with `errors` beside fields,
-    then the `papers` to attach."""
+    then the `papers` to attach. With `only`, just those top-level fields (one page of a
+    form in sections, `forms.journey`), each followed by the fields its answer brings."""
     ctx = _Context(schema, ui or {}, errors, papers)
+    ctx.only = None if only is None else frozenset(only)
     parts = [ctx.object_fields(schema, [], values or {})]
     if papers:
         parts.append(ctx.papers(papers))
@@ -108,6 +111,7 @@ class _Context:
         self.errors = {e.field: e.message for e in errors}
         self.paper_names = {p.key: p.name for p in papers}
         self.seen: list[str] = []  # the fields' dotted names in the order they are rendered
+        self.only: frozenset[str] | None = None  # the top-level fields of this page, if not all
 
     def in_page_order(self) -> list[tuple[str, str]]:
         """The errors in the order their fields appear (the form's own first, then the
@@ -160,6 +164,8 @@ class _Context:
         for name in self.ordered(props, path):
             if not isinstance(props[name], dict) or name in extra:
                 continue
+            if not path and self.only is not None and name not in self.only:
+                continue
             if name == choice:
                 out.append(self.choice(schema, [*path, name], values.get(name), name in required))
             else:
@@ -167,7 +173,8 @@ class _Context:
             out.extend(self.conditional(sub, [*path, extra_name], values, shown)
                        for extra_name, (sub, shown) in extra.items()
                        if shown.trigger == _name([*path, name]))
-        if choice is not None and choice not in props:
+        if choice is not None and choice not in props and (
+                path or self.only is None or choice in self.only):
             out.insert(0, self.choice(schema, [*path, choice], values.get(choice), True))
             out.extend(self.conditional(sub, [*path, n], values, shown)
                        for n, (sub, shown) in extra.items()
@@ -548,6 +555,24 @@ def _input(schema: Json, path: Sequence[str | int], value: Any, attrs: str) -> s
     text = _esc(input_text(schema, value))
     return (f'<input type="{input_type}" id="{_esc(_field_id(path))}" name="{_esc(_name(path))}" '
             f'value="{text}"{extra}{attrs}>')
+
+
+def top_level_layout(schema: Json, ui: Json | None) -> tuple[list[str], dict[str, str]]:
+    """The form's top-level fields in the order the page shows them (the UI schema's
+    `order`), and the fields shown only under a condition, each with the top-level field
+    whose answer brings it (`if`/`then`, `dependentRequired`, a choice's branches)."""
+    ctx = _Context(schema, ui or {}, ())
+    raw = schema.get("properties")
+    props: Json = raw if isinstance(raw, dict) else {}
+    required = set(schema.get("required", [])) if isinstance(schema.get("required"), list) else set()
+    extra = {name: shown.trigger for name, (_, shown) in
+             ctx.conditional_fields(schema, [], required).items()}
+    shown = [name for name in ctx.ordered(props, []) if isinstance(props[name], dict)
+             and name not in extra]
+    choice = discriminator(schema.get("oneOf") or schema.get("anyOf"))
+    if choice is not None and choice not in props:
+        shown.insert(0, choice)
+    return shown, extra
 
 
 def render_summary(schema: Json, ui: Json | None, data: Json) -> str:

@@ -1,34 +1,21 @@
-"""Citizen pages: catalogue, procedure detail with its generated form (saved as a draft at
-every post), receipt (page and PDF), tracking, public results and answered feedback."""
+"""Citizen pages: catalogue, receipt (page and PDF), tracking, public results and answered
+feedback. The procedure's page and the journey through its form are `webapp.journey`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, render_template, request, session
 from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, procedures, reports
-from engine.core import VN_TZ, Actor, FormInvalid, NotFound, RateLimited, fold
-from forms import FieldError, PaperSlot
-from forms.render import FILE_FIELD, STORED_FIELD
+from engine.core import VN_TZ, NotFound, RateLimited, fold
+from forms import FieldError
 from webapp.context import client_address, current_actor, uow
 from webapp.downloads import content_disposition
 from webapp.esign import signed_document
-from webapp.formpage import (
-    allow_paper_uploads,
-    field_errors,
-    form_html,
-    parse_posted,
-    posted_files,
-    submission_limits,
-)
+from webapp.journey import RECENT_KEY, Page, add_routes
 
 bp = Blueprint("citizen", __name__)
-RECENT_KEY = "submitted_codes"
-# A page with its status (and headers) when not 200.
-Page = str | tuple[str, int] | tuple[str, int, dict[str, str]]
+add_routes(bp)  # the procedure's page and the journey through its form (webapp.journey)
 
 
 @bp.get("/")
@@ -42,121 +29,6 @@ def catalogue() -> str:
         entries = [e for e in entries if needle in fold(f"{e['name']} {e['code']} {e['field']} "
                                                           f"{e['agency']['name']}")]
     return render_template("catalogue.html", entries=entries, query=query)
-
-
-@bp.route("/thu-tuc/<code>", methods=["GET", "POST"])
-def procedure(code: str) -> Page | Response:
-    """Procedure detail and its start form. Every post saves the draft (data and papers);
-    "Nộp hồ sơ" then submits it. Opening `?nhap=<key>` resumes a saved draft."""
-    allow_paper_uploads()
-    actor = current_actor()
-    key = (request.values.get("nhap") or "").strip()[:60] or None
-    detail, agency, values = _open_form(actor, code, key)
-    state = _FormState(key, values)
-    if request.method == "POST":
-        posted = parse_posted(detail["start_form"]["schema"])
-        state = _save(actor, code, agency, key, posted.data)
-        if (state.saved and state.key and request.form.get("_action") == "submit"
-                and not posted.is_row_action):
-            submitted = _submit(actor, state)
-            if submitted is not None:
-                return submitted
-    return _form_page(actor, code, detail, agency, state)
-
-
-@dataclass
-class _FormState:
-    """The start form after a request: its draft, what it shows, and what went wrong."""
-
-    key: str | None
-    values: dict[str, Any]
-    errors: list[FieldError] = field(default_factory=list)
-    saved: bool = False
-    limited: RateLimited | None = None
-
-
-def _open_form(actor: Actor, code: str, key: str | None) -> tuple[dict[str, Any], str, dict[str, Any]]:
-    """The procedure's detail, the agency the form is for, and the values to show: the
-    draft's (`key`) or those prefilled from the applicant's data store."""
-    agency = request.values.get("agency") or None
-    with uow() as work:
-        detail = procedures.procedure_detail(work, code=code, agency_code=agency)
-        if agency is None:  # several agencies offer it: the first, until the form says
-            agency = detail["agencies"][0]["code"]
-        if key:
-            draft = applicants.open_draft(work, actor=actor, key=key, procedure_code=code)
-            return detail, request.values.get("agency") or draft.agency_code or agency, draft.data
-        return detail, agency, applicants.prefill(work, actor=actor, procedure_code=code,
-                                                  agency_code=agency)
-
-
-def _save(actor: Actor, code: str, agency: str, key: str | None, data: dict[str, Any]
-          ) -> _FormState:
-    """Save the posted data and papers as the draft (a new one without `key`)."""
-    state = _FormState(key, data)
-    try:
-        with uow() as work:
-            result = applicants.save_draft(
-                work, actor=actor, key=key, procedure_code=code, agency_code=agency,
-                data=data, uploads=_uploads(), reuse=_reused(),
-                client=client_address(), limits=submission_limits())
-    except RateLimited as exc:  # too many new drafts from this address: nothing saved
-        state.errors, state.limited = [FieldError("", exc.message)], exc
-    else:
-        state.key, state.errors, state.saved = result["key"], field_errors(result["errors"]), True
-    return state
-
-
-def _submit(actor: Actor, state: _FormState) -> Response | None:
-    """Submit the saved draft: the redirect to its receipt, or None with `state.errors`."""
-    assert state.key is not None  # only a saved draft is submitted
-    if state.errors:  # a refused file: say what else is missing too, submit nothing
-        with uow() as work:
-            refused = {e.field for e in state.errors}
-            problems = applicants.draft_problems(work, actor=actor, key=state.key)
-            state.errors += [e for e in field_errors(problems) if e.field not in refused]
-        return None
-    try:
-        with uow() as work:
-            view = applicants.submit_draft(work, actor=actor, key=state.key, client=client_address(),
-                                           limits=submission_limits())
-    except FormInvalid as exc:
-        state.errors = field_errors(exc.details)
-    except RateLimited as exc:  # the draft keeps what was typed: say so, on the form
-        state.errors, state.limited = [FieldError("", exc.message)], exc
-    else:
-        session[RECENT_KEY] = [view["code"], *session.get(RECENT_KEY, [])][:20]
-        return redirect(url_for("citizen.receipt", code=view["code"]), 303)
-    return None
-
-
-def _form_page(actor: Actor, code: str, detail: dict[str, Any], agency: str, state: _FormState
-               ) -> Page:
-    """The procedure page with its form: 422 with errors, 429 past a rate limit."""
-    with uow() as work:
-        papers = [PaperSlot(**p) for p in applicants.draft_papers(
-            work, actor=actor, procedure_code=code, agency_code=agency, key=state.key)]
-    schema, ui = detail["start_form"]["schema"], detail["start_form"]["ui"]
-    page = render_template(
-        "procedure.html", detail=detail, agency=agency, draft_key=state.key, saved=state.saved,
-        form=form_html(schema, ui, state.values, state.errors, papers),
-        has_errors=bool(state.errors))
-    if state.limited is not None:
-        return page, 429, {"Retry-After": str(state.limited.retry_after)}
-    return (page, 422) if state.errors else page
-
-
-def _uploads() -> list[applicants.Upload]:
-    """The files posted for papers (`_file.<slot>`)."""
-    posted = posted_files(FILE_FIELD, applicants.ATTACHMENT_READ_LIMIT)
-    return [applicants.Upload(*one) for one in posted]
-
-
-def _reused() -> dict[str, int]:
-    """Stored papers chosen instead of an upload (`_stored.<slot>` = stored paper id)."""
-    return {name.removeprefix(STORED_FIELD): int(value)
-            for name, value in request.form.items(multi=True)
-            if name.startswith(STORED_FIELD) and value.isdigit()}
 
 
 @bp.get("/ho-so/<code>/bien-nhan")

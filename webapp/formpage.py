@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask import current_app, request
@@ -77,10 +78,11 @@ def form_html(
     values: dict[str, Any] | None = None,
     errors: list[FieldError] | None = None,
     papers: list[PaperSlot] | None = None,
+    only: Collection[str] | None = None,
 ) -> Markup:
     """Rendered fields (and papers to attach), safe to place in a template (the renderer
-    escapes every value)."""
-    return Markup(render_form(schema, ui, values, errors or [], papers or []))  # noqa: S704
+    escapes every value); with `only`, just those top-level fields (one page of a form)."""
+    return Markup(render_form(schema, ui, values, errors or [], papers or [], only))  # noqa: S704
 
 
 def summary_html(schema: dict[str, Any], ui: dict[str, Any] | None, data: dict[str, Any]) -> Markup:
