@@ -17,6 +17,7 @@ from engine.procedures.catalogue import (
     procedure_detail,
     run_tests_at,
 )
+from engine.procedures.design_files import decision_files, form_files
 from engine.procedures.package_runner import TestLimits
 from engine.procedures.queues import queue_counts, review_queues
 from engine.procedures.sandbox import complete_step as complete_sandbox_step
@@ -35,10 +36,12 @@ __all__ = [
     "act_on_version",
     "check_path",
     "complete_sandbox_step",
+    "decision_files",
     "diff_versions",
     "discard_version",
     "export_version",
     "fire_sandbox_timer",
+    "form_files",
     "import_package",
     "isolated_runner",
     "list_agencies",
