@@ -19,6 +19,7 @@ from engine.procedures import TestLimits, check_path, import_package, isolated_r
 from engine.procedures import act_on_version as act
 from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
 from engine.wiring import Platform
+from webapp.cli_admin import COMMANDS
 
 
 def _platform() -> Platform:
@@ -32,6 +33,10 @@ def _platform() -> Platform:
 @click.group()
 def main() -> None:
     """motcua — one-stop-shop administrative procedures on BPMN and JSON-Schema forms."""
+
+
+for _command in COMMANDS:  # motcua agencies …, motcua accounts …
+    main.add_command(_command)
 
 
 @main.group()
@@ -208,14 +213,16 @@ def backup_create(path: Path) -> None:
     """Back up the database (PostgreSQL: pg_dump; SQLite: the online backup API), the papers
     kept outside it and a manifest with row counts and SHA-256 checksums into PATH (a new
     folder). Exit 1 when refused, 2 on an unexpected error."""
+    platform = _platform()
     try:
-        platform = _platform()
         manifest = create_backup(platform.engine, path, storage=platform.storage,
                                  now=platform.clock.now())
     except BackupError as exc:
         _backup_refused(exc)
     except Exception as exc:  # the database unreachable, the disk full
         _unexpected(exc)
+    finally:
+        platform.dispose()
     rows = sum(manifest["tables"].values())
     click.echo(f"Đã sao lưu vào {path}: {len(manifest['tables'])} bảng, {rows} dòng, "
                f"{len(manifest['files'])} tệp; lược đồ {manifest['schema_revision']}.")
@@ -241,13 +248,15 @@ def backup_verify(path: Path) -> None:
 def backup_restore(path: Path) -> None:
     """Restore the backup at PATH into the configured database, which must be EMPTY
     (refused otherwise, nothing written). Exit 1 when refused, 2 on an unexpected error."""
+    platform = _platform()
     try:
-        platform = _platform()
         manifest = restore_backup(path, platform.engine, storage=platform.storage)
     except BackupError as exc:
         _backup_refused(exc)
     except Exception as exc:
         _unexpected(exc)
+    finally:
+        platform.dispose()
     click.echo(f"Đã khôi phục {len(manifest['tables'])} bảng từ {path} "
                f"(tạo lúc {manifest['created_at']}); số dòng khớp bản kê.")
 
