@@ -42,6 +42,7 @@ from bpmn.runtime import serialize_specs
 from bpmn.spiff_ids import original, restore_ids, shielded, shown
 from bpmn.xmlsafe import UnsafeXml, parse_xml
 from forms import check_schema, validate_data
+from forms.journey import ui_problems
 
 MANIFEST_SCHEMA_PATH = Path(__file__).parent / "schemas" / "procedure.schema.json"
 # Step deadlines and timers may be at most this many times the procedure's legal time.
@@ -387,6 +388,9 @@ def _check_forms(
         if key.endswith(".ui.json"):
             if isinstance(loaded, dict):
                 ui[key] = loaded
+                schema = forms.get(key.removesuffix(".ui.json") + ".schema.json")
+                for problem in ui_problems(loaded, schema):  # the journey keys (forms.journey)
+                    report.add(Problem("form.ui", problem.message, name, element=problem.pointer))
             else:
                 report.add(Problem("form.ui", "Tệp giao diện biểu mẫu phải là đối tượng JSON.", name))
             continue
