@@ -94,6 +94,7 @@ def _sqlite_copy(engine: Engine, path: Path) -> tuple[dict[str, int], str | None
     finally:
         source.close()
     with closing(sqlite3.connect(path)) as copy:
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         names = [
             r[0]
             for r in copy.execute(
@@ -279,7 +280,7 @@ def verify_backup(source: Path) -> tuple[dict[str, Any], list[str]]:
 def _dump_readable(path: Path, database: str) -> list[str]:
     if database == "sqlite":
         try:
-            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as copy:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)) as copy:
                 answer = copy.execute("PRAGMA integrity_check").fetchone()[0]
         except sqlite3.Error as exc:
             return [f"{path.name}: không mở được ({exc})"]
@@ -356,7 +357,7 @@ def _sqlite_restore(engine: Engine, dump: Path) -> None:
     if not target:
         raise BackupError("Không khôi phục được vào cơ sở dữ liệu SQLite trong bộ nhớ.")
     with (
-        closing(sqlite3.connect(f"file:{dump}?mode=ro", uri=True)) as source,
+        closing(sqlite3.connect(f"file:{dump}?mode=ro&immutable=1", uri=True)) as source,
         closing(sqlite3.connect(target)) as copy,
     ):
         source.backup(copy)
