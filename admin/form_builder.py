@@ -1,0 +1,79 @@
+"""The visual form builder's server side: a form opened as the builder's model, and the
+model turned into JSON Schema + UI schema with the live preview. The page itself is the
+form editor (`admin_form_editor.html`, `form-editor.js`): the script only edits the model;
+every schema is made here, by `forms.builder`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import jsonify, request
+from werkzeug.wrappers import Response
+
+from admin.common import bp, staff, uow
+from engine import procedures
+from forms.builder import KINDS, BuilderError, build
+from forms.builder_import import model_of
+
+MAX_MODEL_BYTES = 1024 * 1024
+
+
+@bp.get("/thu-tuc/<agency>/<code>/<int:number>/bieu-mau/<form>/mo-hinh")
+def form_model(agency: str, code: str, number: int, form: str) -> Response:
+    """A form of the version as the builder's model (or why the builder cannot show it),
+    with its schema and UI schema texts."""
+    actor = staff()
+    with uow() as work:
+        files = procedures.form_files(work, actor=actor, agency_code=agency, code=code,
+                                      number=number, form=form)
+    try:
+        schema = json.loads(files["schema"])
+        ui = json.loads(files["ui"]) if files["ui"] else None
+    except json.JSONDecodeError as exc:
+        model, why = None, f"Biểu mẫu không phải JSON hợp lệ (dòng {exc.lineno}): sửa ở chế độ Nâng cao."
+    else:
+        model, why = model_of(schema, ui)
+    return jsonify({**files, "model": model, "why": why, "kinds": KINDS})
+
+
+@bp.post("/dung-bieu-mau")
+def form_build() -> tuple[Response, int] | Response:
+    """`{"model": …}` → the schema and UI schema texts and the preview's HTML, or the
+    problems of the model by field (422)."""
+    staff()
+    if (request.content_length or 0) > MAX_MODEL_BYTES:
+        return jsonify({"problems": ["Biểu mẫu quá lớn."]}), 413
+    body = request.get_json(silent=True)
+    model = body.get("model") if isinstance(body, dict) else None
+    if not isinstance(model, dict):
+        return jsonify({"problems": ["Cần 'model': mô hình biểu mẫu."]}), 400
+    try:
+        schema, ui = build(model)
+    except BuilderError as exc:
+        return jsonify({"problems": exc.problems}), 422
+    schema_text, ui_text = _text(schema), _text(ui)
+    preview = procedures.preview_form(schema_text, ui_text)
+    return jsonify({"schema": schema_text, "ui": ui_text, **preview})
+
+
+def _text(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+@bp.post("/doc-bieu-mau")
+def form_read() -> tuple[Response, int] | Response:
+    """`{"schema": text, "ui": text}` (the raw view) → the builder's model, or why not."""
+    staff()
+    if (request.content_length or 0) > MAX_MODEL_BYTES:
+        return jsonify({"model": None, "why": "Biểu mẫu quá lớn."}), 413
+    body = request.get_json(silent=True)
+    texts = body if isinstance(body, dict) else {}
+    try:
+        schema = json.loads(str(texts.get("schema") or ""))
+        ui = json.loads(str(texts["ui"])) if texts.get("ui") else None
+    except json.JSONDecodeError as exc:
+        return jsonify({"model": None, "why": f"JSON không hợp lệ (dòng {exc.lineno}, cột "
+                        f"{exc.colno}): {exc.msg}"})
+    model, why = model_of(schema, ui)
+    return jsonify({"model": model, "why": why})
