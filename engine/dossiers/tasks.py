@@ -131,7 +131,8 @@ def assign_tasks(
             raise Forbidden("Chỉ lãnh đạo của cơ quan được phân công công việc.")
         if task.state != "open":
             raise Conflict(f"Công việc {task_id} đã được xử lý.")
-        if not any(g.agency_id == task.agency_id and g.role == task.role for g in assignee.grants):
+        if not any(g.agency_id == task.agency_id and g.role == task.role
+                   and g.in_force(uow.clock.now()) for g in assignee.grants):
             raise Invalid(f"{assignee.full_name} không giữ vai trò của bước «{task.name}».")
         task.assignee_id = assignee.id
         task.claimed_at = uow.clock.now()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher, Type
@@ -35,13 +35,15 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def actor_of(account: Account) -> Actor:
-    """The actor an account acts as."""
+def actor_of(account: Account, at: datetime | None = None) -> Actor:
+    """The actor an account acts as: with the roles in force at `at` (a grant's validity
+    period, Tiền Giang 2025 art. 6), every grant when no instant is given."""
     return Actor(
         account_id=account.id,
         kind=account.kind,
         name=account.full_name,
-        grants=frozenset((g.agency_id, g.role) for g in account.grants),
+        grants=frozenset((g.agency_id, g.role) for g in account.grants
+                         if at is None or g.in_force(at)),
         id_number=account.id_number,
     )
 
@@ -159,7 +161,7 @@ def finish_login(uow: UnitOfWork, account: Account) -> Actor:
     uow.audit("account.login", actor_id=account.id, object_type="account",
               object_id=account.username)
     uow.commit()
-    return actor_of(account)
+    return actor_of(account, uow.clock.now())
 
 
 def _locked_message(account: Account) -> str:

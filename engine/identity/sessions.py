@@ -94,7 +94,7 @@ def resume_session(uow: UnitOfWork, *, token: str, policy: SessionPolicy = POLIC
     if now - row.last_seen_at >= policy.touch_every:
         row.last_seen_at = now
         uow.commit()
-    return Resumed(actor=actor_of(account))
+    return Resumed(actor=actor_of(account, now))  # roles in force now, every request
 
 
 def _ending_reason(row: LoginSession, account: Account | None, now: Any,

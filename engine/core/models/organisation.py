@@ -121,3 +121,8 @@ class RoleGrant(Base):
     granted_at: Mapped[datetime | None] = mapped_column(default=None)
 
     account: Mapped[Account] = relationship(back_populates="grants", foreign_keys=[account_id])
+
+    def in_force(self, at: datetime) -> bool:
+        """The grant counts at `at`: from `valid_from` until just before `valid_until`."""
+        return (self.valid_from is None or self.valid_from <= at) and (
+            self.valid_until is None or at < self.valid_until)
