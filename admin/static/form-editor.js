@@ -1,29 +1,378 @@
-// The form editor: the JSON Schema on the left, the generated form on the right, refreshed
-// as the designer types (the server renders it, as it will for citizens); save = new draft.
+// The form editor: a visual builder of the form's fields (the default) and the raw JSON
+// Schema ("Nâng cao"), with the form generated beside them at phone or desktop width.
+// The script edits only the builder's model; the server (admin/form_builder.py) makes the
+// schema from it, checks it and renders the preview, as it will for citizens.
 (function () {
-  const text = document.getElementById("schema-text");
-  const button = document.getElementById("save-form");
+  "use strict";
   const csrf = document.querySelector("meta[name=csrf-token]").content;
+  const builder = document.getElementById("builder");
+  const advanced = document.getElementById("advanced");
+  const text = document.getElementById("schema-text");
+  const save = document.getElementById("save-form");
   const preview = document.getElementById("preview");
-  const problems = document.getElementById("preview-problems");
+  const previewProblems = document.getElementById("preview-problems");
+  const problems = document.getElementById("builder-problems");
+  const why = document.getElementById("builder-why");
+  const title = document.getElementById("form-title");
+  const modeBuilder = document.getElementById("mode-builder");
+  const modeAdvanced = document.getElementById("mode-advanced");
+  const FORMATS = { "": "Không", cccd: "Số CCCD (12 chữ số)", phone: "Số điện thoại",
+                    email: "Thư điện tử", tax_code: "Mã số thuế" };
+  let kinds = {};
+  let model = null;
+  let built = null;       // {schema, ui} of the current model, when it builds
+  let uiPath = null;      // the package's UI schema file for this form, if it has one
   let timer = null;
-  async function refresh() {
-    const response = await fetch(button.dataset.preview, {
+  let serial = 0;
+
+  async function post(url, body) {
+    const response = await fetch(url, {
       method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ schema: text.value })
+      body: JSON.stringify(body)
     });
-    const answer = await response.json();
-    problems.replaceChildren(...answer.problems.map(p => {
+    return response.json();
+  }
+
+  function items(list, texts) {
+    list.replaceChildren(...texts.map(function (t) {
       const item = document.createElement("li");
-      item.textContent = p;
+      item.textContent = t;
       return item;
     }));
-    if (!answer.problems.length) { preview.innerHTML = answer.html; }  // escaped by the server's renderer
+  }
+
+  function showPreview(answer) {
+    items(previewProblems, answer.problems || []);
+    if (answer.html && !(answer.problems || []).length) {
+      preview.innerHTML = answer.html;  // escaped by the server's renderer
+    }
     preview.dataset.version = String(Number(preview.dataset.version || 0) + 1);
   }
-  text.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 300); });
-  button.addEventListener("click", function () {
-    window.saveDraft(button.dataset.url, { [button.dataset.path]: text.value },
-                     document.getElementById("save-result"));
+
+  // ---- the model → schema, preview -------------------------------------------------------
+  function changed() {
+    clearTimeout(timer);
+    timer = setTimeout(rebuild, 250);
+  }
+
+  async function rebuild() {
+    const mine = ++serial;
+    const answer = await post(builder.dataset.build, { model: model });
+    if (mine !== serial) { return; }
+    items(problems, answer.schema ? [] : answer.problems || []);
+    built = answer.schema ? { schema: answer.schema, ui: answer.ui } : null;
+    if (built) {
+      text.value = built.schema;
+      showPreview(answer);
+    }
+    problems.dataset.version = String(Number(problems.dataset.version || 0) + 1);
+  }
+
+  // ---- names from labels ------------------------------------------------------------------
+  function slug(label) {
+    const plain = label.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+    const name = plain.replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
+    return /^[a-z]/.test(name) ? name : "truong_" + name;
+  }
+
+  // ---- one field's card ---------------------------------------------------------------------
+  let uid = 0;
+  function control(kind, labelText, value, onInput, extra) {
+    const id = "b" + (++uid);
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    let input;
+    if (kind === "select") {
+      input = document.createElement("select");
+      for (const [v, t] of extra.options) {
+        const option = document.createElement("option");
+        option.value = v;
+        option.textContent = t;
+        input.append(option);
+      }
+      input.value = value == null ? "" : String(value);
+    } else if (kind === "textarea") {
+      input = document.createElement("textarea");
+      input.rows = 3;
+      input.value = value || "";
+    } else {
+      input = document.createElement("input");
+      input.type = kind;
+      if (kind === "checkbox") { input.checked = !!value; label.className = "check"; }
+      else { input.value = value == null ? "" : String(value); }
+      if (kind === "number") { input.step = "any"; }
+    }
+    input.id = id;
+    const span = document.createElement("span");
+    span.textContent = labelText;
+    if (kind === "checkbox") { label.append(input, span); } else { label.append(span, input); }
+    input.addEventListener(kind === "select" || kind === "checkbox" ? "change" : "input", function () {
+      onInput(kind === "checkbox" ? input.checked : input.value, input);
+      changed();
+    });
+    return label;
+  }
+
+  function row(...children) {
+    const div = document.createElement("div");
+    div.className = "builder-row";
+    div.append(...children.filter(Boolean));
+    return div;
+  }
+
+  function number(value) {
+    return value === "" ? undefined : Number(value);
+  }
+
+  function options(field) {
+    return (field.options || []).map(function (o) {
+      return o.value === slug(o.label) ? o.label : o.value + " | " + o.label;
+    }).join("\n");
+  }
+
+  function parseOptions(value) {
+    return value.split("\n").map(s => s.trim()).filter(Boolean).map(function (line) {
+      const parts = line.split("|");
+      if (parts.length > 1) { return { value: parts[0].trim(), label: parts.slice(1).join("|").trim() }; }
+      return { value: slug(line), label: line };
+    });
+  }
+
+  function specific(field, list, redraw) {
+    const set = (key, convert) => value => { field[key] = convert ? convert(value) : value; };
+    switch (field.kind) {
+      case "text":
+        return [row(control("select", "Định dạng", field.format || "", set("format"),
+                            { options: Object.entries(FORMATS) }),
+                    control("number", "Ít nhất (ký tự)", field.min_length, set("min_length", number)),
+                    control("number", "Nhiều nhất (ký tự)", field.max_length, set("max_length", number)),
+                    control("checkbox", "Trả lời nhiều dòng", field.multiline, set("multiline")))];
+      case "number":
+        return [row(control("text", "Đơn vị (m², đồng…)", field.unit, set("unit")),
+                    control("number", "Nhỏ nhất", field.minimum, set("minimum", number)),
+                    control("number", "Lớn nhất", field.maximum, set("maximum", number))),
+                row(control("checkbox", "Số nguyên", field.integer, set("integer")),
+                    control("checkbox", "Phải lớn hơn 0", field.positive, set("positive")))];
+      case "choice":
+        return [row(control("textarea", "Các phương án (mỗi dòng một phương án; «mã | nhãn» để tự đặt mã)",
+                            options(field), function (value) { field.options = parseOptions(value); redraw(); }),
+                    control("select", "Hiển thị", field.display || "radio", set("display"),
+                            { options: [["radio", "Nút chọn"], ["select", "Danh sách thả xuống"]] }))];
+      case "yesno":
+        return [row(control("checkbox", "Phải chọn Có (lời cam kết)", field.must_be_yes, set("must_be_yes")))];
+      case "rows":
+        return [row(control("number", "Ít nhất (dòng)", field.min_rows, set("min_rows", number)),
+                    control("number", "Nhiều nhất (dòng)", field.max_rows, set("max_rows", number))),
+                inner(field)];
+      case "group":
+        return [inner(field)];
+      default:
+        return [];
+    }
+  }
+
+  function condition(field, list, redraw) {
+    const sources = list.filter(f => f !== field && !f.show_if && (f.kind === "choice" || f.kind === "yesno"));
+    if (!sources.length) { return null; }
+    const show = field.show_if || null;
+    const pick = control("select", "Chỉ hỏi khi", show ? show.field : "", function (value) {
+      field.show_if = value ? { field: value, values: [], negate: false } : undefined;
+      redraw();
+    }, { options: [["", "(luôn hỏi)"], ...sources.map(f => [f.name, f.label || f.name])] });
+    if (!show) { return row(pick); }
+    const source = sources.find(f => f.name === show.field);
+    if (!source) { return row(pick); }
+    const negate = control("select", "điều kiện", show.negate ? "not" : "is",
+                           function (value) { show.negate = value === "not"; },
+                           { options: [["is", "là"], ["not", "không là"]] });
+    const values = source.kind === "yesno" ? [[true, "Có"], [false, "Không"]]
+      : (source.options || []).map(o => [o.value, o.label]);
+    const boxes = values.map(function ([value, label]) {
+      return control("checkbox", label, show.values.includes(value), function (on) {
+        show.values = show.values.filter(v => v !== value);
+        if (on) { show.values.push(value); }
+      });
+    });
+    return row(pick, negate, ...boxes);
+  }
+
+  function card(field, list, index, redraw) {
+    const item = document.createElement("li");
+    item.className = "builder-field";
+    const set = document.createElement("fieldset");
+    const legend = document.createElement("legend");
+    legend.textContent = (index + 1) + ". " + (kinds[field.kind] || field.kind) + ": " + (field.label || "(chưa có nhãn)");
+    const name = control("text", "Tên trường (mã, tự đặt theo nhãn)", field.name, function (value) {
+      field.name = value;
+      field.auto = false;
+    });
+    const label = control("text", "Câu hỏi (nhãn)", field.label, function (value, input) {
+      field.label = value;
+      legend.textContent = (index + 1) + ". " + (kinds[field.kind] || field.kind) + ": " + (value || "(chưa có nhãn)");
+      if (field.auto) {
+        field.name = slug(value);
+        name.querySelector("input").value = field.name;
+      }
+    });
+    set.append(legend, row(label, name),
+               row(control("checkbox", "Bắt buộc", field.required, v => { field.required = v; }),
+                   control("text", "Hướng dẫn (hiện dưới câu hỏi)", field.help, v => { field.help = v; })),
+               ...specific(field, list, redraw));
+    const when = condition(field, list, redraw);
+    if (when) { set.append(when); }
+    const actions = document.createElement("div");
+    actions.className = "builder-actions";
+    const move = function (label, step) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.setAttribute("aria-label", label + ": " + (field.label || field.name));
+      button.addEventListener("click", function () {
+        const at = list.indexOf(field);
+        if (step === 0) { list.splice(at, 1); }
+        else {
+          const to = at + step;
+          if (to < 0 || to >= list.length) { return; }
+          list.splice(at, 1);
+          list.splice(to, 0, field);
+        }
+        for (const other of list) {
+          if (other.show_if && !list.some(f => f.name === other.show_if.field)) { delete other.show_if; }
+        }
+        redraw();
+        changed();
+      });
+      return button;
+    };
+    actions.append(move("Lên", -1), move("Xuống", 1), move("Xoá", 0));
+    set.append(actions);
+    item.append(set);
+    return item;
+  }
+
+  function inner(field) {
+    field.fields = field.fields || [];
+    const box = document.createElement("div");
+    box.className = "builder-inner";
+    const heading = document.createElement("p");
+    heading.textContent = field.kind === "rows" ? "Các trường của mỗi dòng" : "Các trường trong nhóm";
+    const list = document.createElement("ol");
+    box.append(heading, list, adder(field.fields, function () { draw(list, field.fields); }));
+    draw(list, field.fields);
+    return box;
+  }
+
+  function adder(fields, redraw) {
+    const picker = control("select", "Thêm trường loại", "text", function () {}, { options: Object.entries(kinds) });
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Thêm trường";
+    button.addEventListener("click", function () {
+      fields.push(fresh(picker.querySelector("select").value, fields));
+      redraw();
+      changed();
+    });
+    return row(picker, button);
+  }
+
+  function fresh(kind, fields) {
+    const n = fields.length + 1;
+    const field = { kind: kind, label: "Trường " + n, name: "truong_" + n, required: false, auto: true };
+    while (fields.some(f => f.name === field.name)) { field.name += "_"; }
+    if (kind === "choice") { field.options = [{ value: "co", label: "Có" }, { value: "khong", label: "Không" }]; field.display = "radio"; }
+    if (kind === "group" || kind === "rows") { field.fields = [fresh("text", [])]; }
+    return field;
+  }
+
+  function draw(list, fields) {
+    const redraw = function () { draw(list, fields); };
+    list.replaceChildren(...fields.map((f, i) => card(f, fields, i, redraw)));
+  }
+
+  function drawAll() {
+    title.value = model.title || "";
+    draw(document.getElementById("fields"), model.fields);
+  }
+
+  // ---- modes --------------------------------------------------------------------------------
+  function mode(useBuilder) {
+    builder.hidden = !useBuilder;
+    advanced.hidden = useBuilder;
+    modeBuilder.setAttribute("aria-pressed", String(useBuilder));
+    modeAdvanced.setAttribute("aria-pressed", String(!useBuilder));
+  }
+
+  function open(found) {
+    if (found.model) {
+      model = found.model;
+      for (const f of model.fields) { f.auto = false; }
+      why.hidden = true;
+      mode(true);
+      drawAll();
+      rebuild();
+    } else {
+      why.textContent = found.why;
+      why.hidden = false;
+      mode(false);
+    }
+  }
+
+  modeBuilder.addEventListener("click", async function () {
+    open(await post(builder.dataset.read, { schema: text.value }));
+  });
+  modeAdvanced.addEventListener("click", function () { mode(false); });
+  title.addEventListener("input", function () { model.title = title.value; changed(); });
+  document.getElementById("add-field").addEventListener("click", function () {
+    model.fields.push(fresh(document.getElementById("add-kind").value, model.fields));
+    drawAll();
+    changed();
+  });
+  for (const button of document.querySelectorAll(".preview-width")) {
+    button.addEventListener("click", function () {
+      for (const other of document.querySelectorAll(".preview-width")) {
+        other.setAttribute("aria-pressed", String(other === button));
+      }
+      preview.classList.toggle("preview-phone", button.dataset.width === "phone");
+      preview.classList.toggle("preview-desktop", button.dataset.width !== "phone");
+    });
+  }
+
+  // The raw view: the schema typed, previewed as it is.
+  let rawTimer = null;
+  text.addEventListener("input", function () {
+    clearTimeout(rawTimer);
+    rawTimer = setTimeout(async function () {
+      showPreview(await post(save.dataset.preview, { schema: text.value }));
+    }, 300);
+  });
+
+  save.addEventListener("click", function () {
+    const status = document.getElementById("save-result");
+    const files = {};
+    if (!builder.hidden) {
+      if (!built) {
+        status.textContent = "Biểu mẫu chưa hợp lệ: sửa các mục trong «Cần sửa trước khi lưu».";
+        return;
+      }
+      files[save.dataset.path] = built.schema;
+      if (uiPath) { files[uiPath] = built.ui; }
+    } else {
+      files[save.dataset.path] = text.value;
+    }
+    window.saveDraft(save.dataset.url, files, status);
+  });
+
+  fetch(builder.dataset.model).then(r => r.json()).then(function (found) {
+    kinds = found.kinds;
+    uiPath = found.ui ? found.ui_path : null;
+    const add = document.getElementById("add-kind");
+    add.replaceChildren(...Object.entries(kinds).map(function ([value, label]) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = label;
+      return option;
+    }));
+    open(found);
   });
 })();
