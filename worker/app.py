@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -27,11 +27,13 @@ from kombu.transport.sqlalchemy import Transport as SqlTransport
 
 from engine.records import Gateways, NullGateway, SmtpEmail
 from engine.wiring import Platform
+from integrations import Connectors, connectors_from
 from worker.timer_loop import RECHECK_SECONDS, TimerLoop
 
 SWEEP_SECONDS = 30.0
 POLL_SECONDS = 0.1  # the embedded broker's polling interval (kombu's default is 1 s)
 TIMER_BATCH = 50
+CONNECTOR_SECONDS = 5.0  # how often beat drains the connectors' outbox (portal lag ≤ 60 s)
 
 
 class EmbeddedTransport(SqlTransport):
@@ -47,10 +49,11 @@ TRANSPORT_ALIASES.setdefault("motcua-sqla", "worker.app:EmbeddedTransport")
 
 @dataclass
 class WorkerContext:
-    """What the tasks of one worker process use: the platform and the gateways."""
+    """What the tasks of one worker process use: the platform, the gateways, the connectors."""
 
     platform: Platform
     gateways: Gateways
+    connectors: Connectors = field(default_factory=lambda: connectors_from(""))  # all null
     timer_loop: TimerLoop | None = None
 
 
@@ -69,12 +72,15 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str
         "TIMER_LOOP": env.get("MOTCUA_TIMER_LOOP", "1"),
         "TIMER_BATCH": env.get("MOTCUA_TIMER_BATCH", str(TIMER_BATCH)),
         "TIMER_RECHECK_SECONDS": env.get("MOTCUA_TIMER_RECHECK_SECONDS", str(RECHECK_SECONDS)),
+        "CONNECTORS": env.get("MOTCUA_CONNECTORS", ""),
+        "CONNECTOR_SECONDS": env.get("MOTCUA_CONNECTOR_SECONDS", str(CONNECTOR_SECONDS)),
     }
 
 
 def make_celery(config: Mapping[str, str] | None = None) -> Celery:
     """A Celery app for `config` (defaults from the environment); tasks in `worker.tasks`."""
     settings = {**settings_from_env(), **(config or {})}
+    connectors_from(settings.get("CONNECTORS"))  # a wrong configuration stops the start, named
     # SpiffWorkflow logs every task's state change at INFO: under the worker's INFO logging
     # that formatting and writing cost ten times the firing itself.
     logging.getLogger("spiff").setLevel(logging.WARNING)
@@ -94,6 +100,11 @@ def make_celery(config: Mapping[str, str] | None = None) -> Celery:
         beat_schedule={
             "sweep-timers": {"task": "motcua.sweep_timers", "schedule": every},
             "deliver-notifications": {"task": "motcua.deliver_notifications", "schedule": every},
+            "deliver-connectors": {"task": "motcua.deliver_connectors",
+                                   "schedule": timedelta(seconds=float(
+                                       settings.get("CONNECTOR_SECONDS", CONNECTOR_SECONDS)))},
+            "pull-portal": {"task": "motcua.pull_portal", "schedule": timedelta(minutes=1)},
+            "reconcile-portal": {"task": "motcua.reconcile_portal", "schedule": timedelta(days=1)},
             "lock-inactive-accounts": {"task": "motcua.lock_inactive_accounts",
                                        "schedule": timedelta(days=1)},
             "housekeeping": {"task": "motcua.housekeeping", "schedule": timedelta(days=1)},
@@ -112,7 +123,8 @@ def context(app: Celery) -> WorkerContext:
                            sender=settings["MAIL_FROM"])
                  if settings["SMTP_HOST"] else NullGateway("email"))
         found = WorkerContext(Platform(settings["DATABASE_URL"]),
-                              Gateways(email=email, sms=NullGateway("sms")))
+                              Gateways(email=email, sms=NullGateway("sms")),
+                              connectors_from(settings.get("CONNECTORS")))
         app._motcua_context = found
     return found
 

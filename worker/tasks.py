@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from celery import Task, shared_task
 
 from engine import dossiers
 from engine.applicants import forget_stale_drafts
+from engine.core import VN_TZ
 from engine.identity import end_expired_sessions, forget_old_hits, lock_inactive_accounts
 from engine.records import deliver_pending
+from integrations import deliver as deliver_to_connectors
+from integrations import pull_submitted, reconcile
 from worker.app import context
 
 log = logging.getLogger("motcua.worker")
 SWEEP_BATCH = 50
 SWEEP_BATCHES = 100  # at most 5,000 timers per sweep; the next sweep (or the loop) goes on
+CONNECTOR_ROUNDS = 20  # at most 2,000 connector messages per run; the next run goes on
 
 
 @shared_task(bind=True, name="motcua.sweep_timers")
@@ -63,3 +68,38 @@ def deliver(self: Task) -> dict[str, Any]:
     """Send what is due in the notification outbox."""
     ctx = context(self.app)
     return deliver_pending(ctx.platform.uow, ctx.gateways)
+
+
+@shared_task(bind=True, name="motcua.deliver_connectors")
+def deliver_connectors(self: Task) -> dict[str, int]:
+    """Send what is due in the connectors' outbox (national portal…), round after round while
+    messages go; failures wait with back-off, dead letters wait for an administrator."""
+    ctx = context(self.app)
+    total = {"sent": 0, "failed": 0, "dead": 0}
+    for _ in range(CONNECTOR_ROUNDS):
+        done = deliver_to_connectors(ctx.platform.uow, ctx.connectors, ctx.platform.clock.now)
+        total = {key: total[key] + done[key] for key in total}
+        if not done["sent"]:
+            break
+    return total
+
+
+@shared_task(bind=True, name="motcua.pull_portal")
+def pull_portal(self: Task) -> dict[str, int]:
+    """Take the dossiers submitted on the national portal that are not here yet."""
+    ctx = context(self.app)
+    pulled = pull_submitted(ctx.platform.uow, ctx.connectors, ctx.platform.clock.now)
+    return {"taken": len(pulled.taken), "already": pulled.already, "refused": len(pulled.refused)}
+
+
+@shared_task(bind=True, name="motcua.reconcile_portal")
+def reconcile_portal(self: Task) -> int:
+    """Daily: yesterday's reconciliation with the national portal, each difference logged."""
+    ctx = context(self.app)
+    now = ctx.platform.clock.now()
+    day = (now.astimezone(VN_TZ) - timedelta(days=1)).date()
+    differences = reconcile(ctx.platform.uow, ctx.connectors, day=day, now=ctx.platform.clock.now)
+    for found in differences:
+        log.warning("portal reconciliation %s: %s %s ours=%s portal=%s waiting=%s", day, found.code,
+                    found.field, found.ours, found.portal, found.waiting)
+    return len(differences)
