@@ -9,6 +9,7 @@ from __future__ import annotations
 from integrations.calls import DeliveryFailed
 from integrations.catalog import SPECS, registry
 from integrations.outbound import deliver, sender
+from integrations.portal_sync import Difference, Pulled, pull_submitted, reconcile
 from integrations.registry import (
     ConfigError,
     Connector,
@@ -28,12 +29,16 @@ __all__ = [
     "ConnectorSpec",
     "Connectors",
     "DeliveryFailed",
+    "Difference",
     "Field",
     "Health",
+    "Pulled",
     "Registry",
     "SignatureError",
     "deliver",
+    "pull_submitted",
     "read_config",
+    "reconcile",
     "registry",
     "sender",
     "sign",

@@ -183,6 +183,10 @@ class Connectors:
             raise LookupError(f"no connector named {name!r}")
         return found
 
+    def each(self, name: str) -> list[tuple[str, Connector]]:
+        """Every connector `name`: ("", the platform's) first, then each province's own."""
+        return sorted(((p, c) for (n, p), c in self.chosen.items() if n == name), key=lambda pc: pc[0])
+
     def health(self) -> dict[str, Health]:
         """Every connector's health check, by "name" or "name@province"."""
         report = {}

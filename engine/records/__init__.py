@@ -20,6 +20,13 @@ from engine.records.connector_outbox import (
     resend_dead_letter,
 )
 from engine.records.outbox import Gateways, NullGateway, SmtpEmail, deliver_pending
+from engine.records.portal_feed import (
+    changed_between,
+    dossier_with_external_code,
+    expected_on_portal,
+    link_external_code,
+    waiting_codes,
+)
 
 __all__ = [
     "AUDIT_LABELS",
@@ -30,12 +37,17 @@ __all__ = [
     "NullGateway",
     "OutboundMessage",
     "SmtpEmail",
+    "changed_between",
     "check_chain",
     "dead_letters",
     "deliver_messages",
     "deliver_pending",
+    "dossier_with_external_code",
+    "expected_on_portal",
+    "link_external_code",
     "outbox_counts",
     "remember_inbound_call",
     "resend_dead_letter",
     "search_audit",
+    "waiting_codes",
 ]

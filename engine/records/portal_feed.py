@@ -15,15 +15,24 @@ Messages of one dossier carry its code as their ordering key: they arrive in ord
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from engine.core.clock import local_iso
-from engine.core.models import Agency, Dossier, Event, Procedure, ProcedureVersion, Province
+from engine.core.models import (
+    Agency,
+    Dossier,
+    Event,
+    OutboxMessage,
+    Procedure,
+    ProcedureVersion,
+    Province,
+)
 from engine.core.statuses import STATUS_LABELS
+from engine.core.uow import UnitOfWork
 from engine.records.connector_outbox import enqueue_messages, message_row
 
 CONNECTOR = "portal"
@@ -179,3 +188,49 @@ def _entry(connection: Connection, event: dict[str, Any], dossier_id: int) -> di
             "due_after": entry["due_at"],
         }
     return entry
+
+
+def dossier_with_external_code(uow: UnitOfWork, external_code: str) -> str | None:
+    """Our code of the dossier taken from the portal under `external_code`, if any."""
+    return uow.connection.execute(
+        select(Dossier.code).where(Dossier.external_code == external_code)
+    ).scalar_one_or_none()
+
+
+def link_external_code(uow: UnitOfWork, *, dossier_id: int, external_code: str) -> None:
+    """Keep the portal's code on a dossier taken from it, in the creating transaction (its
+    first dossier-sync already carries it; the unique index refuses a second dossier)."""
+    uow.connection.execute(
+        update(Dossier).where(Dossier.id == dossier_id).values(external_code=external_code)
+    )
+
+
+def expected_on_portal(uow: UnitOfWork, codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """What the portal should hold of these dossiers: their status and times, as we send them."""
+    wanted = sorted(set(codes))
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        for row in uow.connection.execute(_FACTS.where(Dossier.code.in_(wanted[start : start + 500]))):
+            found[row.code] = _snapshot(row, int(row.status))
+    return found
+
+
+def changed_between(uow: UnitOfWork, start: datetime, end: datetime) -> list[str]:
+    """Codes of the dossiers whose history has an entry the portal is told of in [start, end)."""
+    rows = uow.connection.execute(
+        select(Dossier.code)
+        .join(Event, Event.dossier_id == Dossier.id)
+        .where(Event.at >= start, Event.at < end, Event.kind.not_in(sorted(NOT_LOGGED)))
+        .distinct()
+    )
+    return sorted(row.code for row in rows)
+
+
+def waiting_codes(uow: UnitOfWork) -> set[str]:
+    """Dossiers with portal messages not yet delivered (a difference they may explain)."""
+    rows = uow.connection.execute(
+        select(OutboxMessage.ordering_key)
+        .where(OutboxMessage.connector == CONNECTOR, OutboxMessage.delivered_at.is_(None))
+        .distinct()
+    )
+    return {row.ordering_key for row in rows}
