@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from integrations import esign, portal
+from integrations import esign, portal, vneid
 from integrations.registry import ConnectorSpec, Registry
 
-SPECS: tuple[ConnectorSpec, ...] = (portal.SPEC, esign.SPEC)
+SPECS: tuple[ConnectorSpec, ...] = (portal.SPEC, esign.SPEC, vneid.SPEC)
 
 
 def registry() -> Registry:

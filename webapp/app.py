@@ -85,6 +85,7 @@ def _install_views(app: Flask) -> None:
         officer_dossiers,
         ops,
         security,
+        vneid,
     )
 
     filters.init_app(app)  # vn_date, vn_datetime, vn_number, vn_money
@@ -102,6 +103,7 @@ def _install_views(app: Flask) -> None:
     app.register_blueprint(officer.bp)
     officer_dossiers.init_app(app)  # the dossiers of my agency, and the menu by role
     esign.install(app)  # paper_signatures(): who signed a PDF paper, on the task page
+    vneid.init_app(app)  # citizens' login with VNeID (OpenID Connect)
     app.register_blueprint(admin_bp)
 
 

@@ -23,13 +23,19 @@ from engine.identity.accounts import LOCKED_INACTIVE, create_account, finish_log
 
 __all__ = ["citizen_login"]
 
-OFFICERS_REFUSED = ("Tài khoản cán bộ, công chức không đăng nhập bằng VNeID; hãy đăng nhập "
-                    "bằng tên đăng nhập và mật khẩu.")
+OFFICERS_REFUSED = (
+    "Tài khoản cán bộ, công chức không đăng nhập bằng VNeID; hãy đăng nhập bằng tên đăng nhập và mật khẩu."
+)
 
 
 def citizen_login(
-    uow: UnitOfWork, *, id_number: str, full_name: str, phone: str | None = None,
-    email: str | None = None, subject: str = "",
+    uow: UnitOfWork,
+    *,
+    id_number: str,
+    full_name: str,
+    phone: str | None = None,
+    email: str | None = None,
+    subject: str = "",
 ) -> Actor:
     """The citizen actor for an identity the VNeID provider vouched for (the caller checked
     the ID token): their account found by ID number, or created. Commits.
@@ -38,30 +44,52 @@ def citizen_login(
     closed account or one locked for a year without login (an administrator opens it)."""
     if not (len(id_number) == 12 and id_number.isdigit()):
         raise Invalid("Số định danh cá nhân phải gồm 12 chữ số.")
-    accounts = list(uow.session.scalars(
-        select(Account).where(or_(Account.username == id_number, Account.id_number == id_number))
-        .order_by(Account.id)))
+    accounts = list(
+        uow.session.scalars(
+            select(Account)
+            .where(or_(Account.username == id_number, Account.id_number == id_number))
+            .order_by(Account.id)
+        )
+    )
     if any(a.kind != "citizen" for a in accounts):
         raise Forbidden(OFFICERS_REFUSED)
     account = next((a for a in accounts if a.username == id_number), None) or next(iter(accounts), None)
     if account is None:
         name = full_name.strip() or f"Công dân {id_number}"
         account_id = create_account(
-            uow, username=id_number, password=secrets.token_urlsafe(32), full_name=name,
-            kind="citizen", id_number=id_number, phone=phone, email=email)
-        uow.audit("account.register", actor_id=account_id, object_type="account",
-                  object_id=str(account_id), summary={"via": "vneid", "subject": subject[:100]})
+            uow,
+            username=id_number,
+            password=secrets.token_urlsafe(32),
+            full_name=name,
+            kind="citizen",
+            id_number=id_number,
+            phone=phone,
+            email=email,
+        )
+        uow.audit(
+            "account.register",
+            actor_id=account_id,
+            object_type="account",
+            object_id=str(account_id),
+            summary={"via": "vneid", "subject": subject[:100]},
+        )
         account = uow.session.get(Account, account_id)
         assert account is not None  # just created
     elif account.closed_at is not None or not account.active:
         raise Forbidden("Tài khoản này đã đóng; liên hệ Bộ phận Một cửa nếu cần mở lại.")
     elif account.locked_at is not None and account.locked_reason == LOCKED_INACTIVE:
-        raise Forbidden("Tài khoản đã bị khóa do không đăng nhập trong 1 năm; liên hệ quản trị "
-                        "hệ thống để mở khóa.")
+        raise Forbidden(
+            "Tài khoản đã bị khóa do không đăng nhập trong 1 năm; liên hệ quản trị hệ thống để mở khóa."
+        )
     else:
         account.id_number = account.id_number or id_number
         account.phone = account.phone or phone
         account.email = account.email or email
-    uow.audit("account.eid_login", actor_id=account.id, object_type="account",
-              object_id=account.username, summary={"provider": "vneid"})
+    uow.audit(
+        "account.eid_login",
+        actor_id=account.id,
+        object_type="account",
+        object_id=account.username,
+        summary={"provider": "vneid"},
+    )
     return finish_login(uow, account)
