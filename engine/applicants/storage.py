@@ -117,8 +117,12 @@ class AttachmentStorage:
     def put_object(self, digest: str, content: bytes) -> None:
         """Write the object of `digest` (restores and the S3 store's own puts)."""
         assert self.s3 is not None
-        self.client.put_object(Bucket=self.s3.bucket, Key=self._key(digest), Body=content,
-                               ContentLength=len(content))
+        try:
+            self.client.put_object(Bucket=self.s3.bucket, Key=self._key(digest), Body=content,
+                                   ContentLength=len(content))
+        except Exception as exc:  # botocore's errors: network, credentials, no bucket
+            raise StorageError("Kho lưu trữ tệp đang không ghi được; tệp chưa được lưu, vui "
+                               "lòng thử lại sau.") from exc
 
     def get(self, session: Session, digest: str) -> bytes:
         """The bytes stored under `digest`, wherever its row says they are."""
