@@ -336,6 +336,12 @@ def may_manage_account(actor: Actor, kind: str, lineages: Collection[Collection[
         may_administer_agency(actor, lineage) for lineage in lineages)
 
 
+def holds_roles(kind: str) -> bool:
+    """Only officers' accounts are given roles in agencies (citizens and administrators
+    act by their kind)."""
+    return kind == Kind.OFFICER
+
+
 def may_open_agency_admin(actor: Actor) -> bool:
     """The agencies and accounts pages: administrators and quản trị đơn vị."""
     return is_admin_account(actor) or (is_officer(actor) and bool(administered_agencies(actor)))

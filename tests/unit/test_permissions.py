@@ -134,6 +134,10 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
     (p.may_manage_account, ("citizen", [(A,)]), {"admin", "system"}),
     (p.may_open_agency_admin, (), {"admin", "unit_admin"}),
 ]
+KIND_TABLE = [
+    (p.holds_roles, "officer", True), (p.holds_roles, "admin", False),
+    (p.holds_roles, "citizen", False),
+]
 
 
 @pytest.mark.parametrize(("predicate", "facts", "allowed"), TABLE,
@@ -141,6 +145,12 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
 def test_who_passes_each_predicate(predicate: Callable[..., bool], facts: tuple[Any, ...],
                                    allowed: set[str]) -> None:
     assert _who(predicate, *facts) == allowed
+
+
+@pytest.mark.parametrize(("predicate", "kind", "expected"), KIND_TABLE)
+def test_the_account_kind_predicates(predicate: Callable[[str], bool], kind: str,
+                                     expected: bool) -> None:
+    assert predicate(kind) is expected
 
 
 def test_an_api_key_reads_only_with_its_scope_and_only_its_agency() -> None:
@@ -170,7 +180,7 @@ def test_the_dossier_list_shows_every_agency_to_administrators_only() -> None:
 
 
 def test_every_predicate_is_in_the_table() -> None:
-    tested = {t[0].__name__ for t in TABLE} | {"desk_agencies", "led_agencies",
+    tested = {t[0].__name__ for t in TABLE} | {t[0].__name__ for t in KIND_TABLE} | {"desk_agencies", "led_agencies",
                                                 "process_agencies", "listed_agencies",
                                                 "administered_agencies"}
     public = {name for name, value in vars(p).items()
