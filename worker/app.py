@@ -21,10 +21,17 @@ from pathlib import Path
 from typing import Any, cast
 
 from celery import Celery, current_app
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.schedules import crontab
+from celery.signals import (
+    after_setup_logger,
+    after_setup_task_logger,
+    worker_process_init,
+    worker_process_shutdown,
+)
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport.sqlalchemy import Transport as SqlTransport
 
+from engine.operations import JsonFormatter
 from engine.records import Gateways, NullGateway, SmtpEmail
 from engine.wiring import Platform
 from integrations import Connectors, connectors_from
@@ -74,6 +81,12 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str
         "TIMER_RECHECK_SECONDS": env.get("MOTCUA_TIMER_RECHECK_SECONDS", str(RECHECK_SECONDS)),
         "CONNECTORS": env.get("MOTCUA_CONNECTORS", ""),
         "CONNECTOR_SECONDS": env.get("MOTCUA_CONNECTOR_SECONDS", str(CONNECTOR_SECONDS)),
+        # The daily backup (off unless a folder is named) and its retention.
+        "BACKUP_DIR": env.get("MOTCUA_BACKUP_DIR", ""),
+        "BACKUP_AT": env.get("MOTCUA_BACKUP_AT", "01:30"),
+        "BACKUP_KEEP_DAILY": env.get("MOTCUA_BACKUP_KEEP_DAILY", "7"),
+        "BACKUP_KEEP_MONTHLY": env.get("MOTCUA_BACKUP_KEEP_MONTHLY", "12"),
+        "LOG_FORMAT": env.get("MOTCUA_LOG_FORMAT", "text"),
     }
 
 
@@ -110,8 +123,21 @@ def make_celery(config: Mapping[str, str] | None = None) -> Celery:
             "housekeeping": {"task": "motcua.housekeeping", "schedule": timedelta(days=1)},
         },
     )
+    if settings.get("BACKUP_DIR"):  # beat runs it once a day, Vietnam time
+        hour, _, minute = settings.get("BACKUP_AT", "01:30").partition(":")
+        app.conf.beat_schedule["daily-backup"] = {
+            "task": "motcua.backup", "schedule": crontab(hour=int(hour), minute=int(minute or 0))}
+    if settings.get("LOG_FORMAT", "text") == "json":
+        after_setup_logger.connect(_json_logs, weak=False)
+        after_setup_task_logger.connect(_json_logs, weak=False)
     app.conf.motcua_settings = settings
     return app
+
+
+def _json_logs(logger: logging.Logger, **_: Any) -> None:
+    """MOTCUA_LOG_FORMAT=json: Celery's handlers write one JSON object per line."""
+    for handler in logger.handlers:
+        handler.setFormatter(JsonFormatter())
 
 
 def context(app: Celery) -> WorkerContext:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from celery import Task, shared_task
@@ -12,6 +13,7 @@ from engine import dossiers
 from engine.applicants import forget_stale_drafts
 from engine.core import VN_TZ
 from engine.identity import end_expired_sessions, forget_old_hits, lock_inactive_accounts
+from engine.operations import scheduled_backup
 from engine.records import deliver_pending
 from integrations import deliver as deliver_to_connectors
 from integrations import pull_submitted, reconcile
@@ -103,3 +105,18 @@ def reconcile_portal(self: Task) -> int:
         log.warning("portal reconciliation %s: %s %s ours=%s portal=%s waiting=%s", day, found.code,
                     found.field, found.ours, found.portal, found.waiting)
     return len(differences)
+
+
+@shared_task(bind=True, name="motcua.backup")
+def backup(self: Task) -> dict[str, Any]:
+    """Daily (MOTCUA_BACKUP_DIR set): a whole backup into a dated folder, then the old ones
+    beyond the retention (MOTCUA_BACKUP_KEEP_DAILY days, MOTCUA_BACKUP_KEEP_MONTHLY months)
+    removed. A failure leaves no partial folder and raises, so the worker's log shows it."""
+    settings: dict[str, Any] = self.app.conf.motcua_settings
+    if not settings.get("BACKUP_DIR"):
+        return {"skipped": "MOTCUA_BACKUP_DIR is not set"}
+    platform = context(self.app).platform
+    return scheduled_backup(platform.engine, Path(settings["BACKUP_DIR"]),
+                            storage=platform.storage, now=platform.clock.now(),
+                            keep_daily=int(settings["BACKUP_KEEP_DAILY"]),
+                            keep_monthly=int(settings["BACKUP_KEEP_MONTHLY"]))

@@ -253,3 +253,31 @@ def test_the_scheduled_backup_is_whole_and_prunes_only_old_backups(
     manifest, problems = verify_backup(Path(done["path"]))
     assert problems == [] and manifest["tables"]["dossiers"] == _row_counts(
         platform.database_url)["dossiers"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_worker_backs_up_daily_only_when_a_folder_is_named(
+    platform: Platform, database_url: str, tmp_path: Path
+) -> None:
+    from celery.schedules import crontab
+
+    import worker.tasks  # noqa: F401  (registers the shared tasks)
+    from worker.app import context, make_celery
+
+    base = {"DATABASE_URL": database_url, "INSTANCE": str(tmp_path / "instance"),
+            "TIMER_LOOP": "0"}
+    assert "daily-backup" not in make_celery(base).conf.beat_schedule
+    folder = tmp_path / "backups"
+    (folder / "motcua-20200101-013000").mkdir(parents=True)
+    (folder / "motcua-20200101-013000" / "manifest.json").write_text("{}")
+    app = make_celery({**base, "BACKUP_DIR": str(folder), "BACKUP_AT": "02:15",
+                       "BACKUP_KEEP_DAILY": "1", "BACKUP_KEEP_MONTHLY": "0"})
+    assert app.conf.beat_schedule["daily-backup"] == {
+        "task": "motcua.backup", "schedule": crontab(hour=2, minute=15)}
+    try:
+        done = app.tasks["motcua.backup"].apply().get()
+    finally:
+        context(app).platform.dispose()
+    assert done["removed"] == ["motcua-20200101-013000"]
+    assert [p.name for p in folder.iterdir()] == [Path(done["path"]).name]
+    assert verify_backup(Path(done["path"]))[1] == []
