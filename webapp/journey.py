@@ -34,6 +34,9 @@ from webapp.formpage import (
 )
 
 RECENT_KEY = "submitted_codes"
+# `?mot_trang=1`: a form in sections shown whole on one page (for who prefers it, and for
+# the drafts of clients that post the whole form).
+ONE_PAGE = "mot_trang"
 # A page with its status (and headers) when not 200.
 Page = str | tuple[str, int] | tuple[str, int, dict[str, str]]
 
@@ -53,14 +56,17 @@ def add_routes(bp: Blueprint) -> None:
 
 def procedure(code: str) -> Page | Response:
     """The procedure's page. A form in sections: its start page (`?nhap=<key>` offers to
-    go on with that draft). A form on one page: the facts and the form. Every post of the
-    whole form saves the draft (data and papers); "Nộp hồ sơ" then submits it."""
+    go on with that draft), unless `?mot_trang=1` asks for the whole form. A form on one
+    page: the facts and the form. Every post of the whole form saves the draft (data and
+    papers); "Nộp hồ sơ" then submits it."""
     allow_paper_uploads()
     actor = current_actor()
     key = (request.values.get("nhap") or "").strip()[:60] or None
     detail, agency, values = _open_form(actor, code, key)
     form = detail["start_form"]
-    if request.method == "GET" and journey_mode(form["schema"], form["ui"]) == "sections":
+    one_page = request.values.get(ONE_PAGE) == "1"  # the whole form, on request
+    if (request.method == "GET" and not one_page
+            and journey_mode(form["schema"], form["ui"]) == "sections"):
         return start_page(actor, detail, agency, key)
     state = FormState(key, values)
     if request.method == "POST":
@@ -182,6 +188,7 @@ def _form_page(actor: Actor, code: str, detail: dict[str, Any], agency: str, sta
     schema, ui = detail["start_form"]["schema"], detail["start_form"]["ui"]
     page = render_template(
         "procedure.html", detail=detail, agency=agency, draft_key=state.key, saved=state.saved,
+        one_page=request.values.get(ONE_PAGE) == "1",
         form=form_html(schema, ui, state.values, state.errors, papers),
         has_errors=bool(state.errors))
     if state.limited is not None:

@@ -35,7 +35,9 @@ from tests.helpers import (
 )
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-PAGE = f"/thu-tuc/{PERMIT}?agency={MINH_XUAN}"
+# The permit's form is in sections (tests/functional/test_form_journey.py); these tests use
+# it whole on one page, as a client posting the whole form does.
+PAGE = f"/thu-tuc/{PERMIT}?agency={MINH_XUAN}&mot_trang=1"
 
 
 def flat(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -112,7 +114,7 @@ def test_registration_names_each_problem_then_creates_an_account_that_logs_in(ap
                                          "nhap_lai": "khac"})
     page = bad.data.decode()
     assert bad.status_code == 422
-    assert "Số định danh cá nhân phải gồm 12 chữ số." in page
+    assert "Số định danh cá nhân gồm 12 chữ số." in page
     assert "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0." in page
     assert "Mật khẩu phải có ít nhất 10 ký tự." in page
     assert "Hai lần nhập mật khẩu không khớp." in page
@@ -167,9 +169,9 @@ def test_an_oversized_and_a_mislabelled_file_are_refused_and_the_draft_keeps_the
             Attachment.draft_id.is_not(None))).all()
         assert kept == ["don-de-nghi.pdf"]
     # Resume later: the draft opens with everything, then submits once complete.
-    resumed = client.get(f"/thu-tuc/{PERMIT}?nhap={key}").data.decode()
+    resumed = client.get(f"/thu-tuc/{PERMIT}?nhap={key}&mot_trang=1").data.decode()
     assert 'value="Số 12 đường Bình Thuận"' in resumed and "Đã đính kèm: don-de-nghi.pdf" in resumed
-    done = post_form(client, f"/thu-tuc/{PERMIT}?nhap={key}", {
+    done = post_form(client, f"/thu-tuc/{PERMIT}?nhap={key}&mot_trang=1", {
         **flat(permit_data()), "nhap": key, "_action": "submit",
         "_file.1": (io.BytesIO(PDF + b"1"), "so-do.pdf"),
         "_file.2": (io.BytesIO(PNG), "ban-ve.png")})
@@ -202,7 +204,7 @@ def test_save_draft_and_row_actions_never_submit(app: Flask, platform: Platform)
     saved = post_form(client, PAGE, {"ho_ten": "Nguyễn Văn An", "_action": "save"})
     assert saved.status_code == 200 and "Đã lưu bản nháp." in saved.data.decode()
     key = draft_key(saved.data)
-    added = post_form(client, f"/thu-tuc/{PERMIT}?nhap={key}", {
+    added = post_form(client, f"/thu-tuc/{PERMIT}?nhap={key}&mot_trang=1", {
         "nhap": key, "ho_ten": "Nguyễn Văn An", "don_vi_thiet_ke.0.ten": "Công ty A",
         "_add_row": "don_vi_thiet_ke"})
     assert 'id="f-don_vi_thiet_ke-1-ten"' in added.data.decode()
@@ -586,8 +588,8 @@ def test_a_draft_opens_only_for_its_owner_and_its_procedure(app: Flask) -> None:
     page_login(citizen, "congdan")
     saved = post_form(citizen, PAGE, {"ho_ten": "Nguyễn Văn An", "_action": "save"})
     key = draft_key(saved.data)
-    assert citizen.get(f"/thu-tuc/{PERMIT}?nhap={key}").status_code == 200
-    assert app.test_client().get(f"/thu-tuc/{PERMIT}?nhap={key}").status_code == 404
+    assert citizen.get(f"/thu-tuc/{PERMIT}?nhap={key}&mot_trang=1").status_code == 200
+    assert app.test_client().get(f"/thu-tuc/{PERMIT}?nhap={key}&mot_trang=1").status_code == 404
     assert citizen.get(f"/thu-tuc/2.000635?nhap={key}").status_code == 404
     overview = citizen.get("/ca-nhan").data.decode()
     assert f"nhap={key}" in overview  # listed among my drafts

@@ -69,6 +69,9 @@ def test_the_start_page_says_what_is_needed_how_long_the_fee_and_who(client: Fla
     assert "Bản vẽ thiết kế xây dựng" in page  # the papers to prepare
     assert "Ủy ban nhân dân phường Minh Xuân" in page or "Minh Xuân" in page
     assert 'name="ho_ten"' not in page  # the form itself comes after "Bắt đầu"
+    assert 'id="one-page"' in page  # or, for who prefers it, the whole form on one page
+    whole = client.get(f"{START}&mot_trang=1").data.decode()
+    assert 'name="ho_ten"' in whole and 'name="lo_dat.dia_chi"' in whole
 
 
 def test_a_form_without_groups_stays_on_one_page(client: FlaskClient) -> None:
