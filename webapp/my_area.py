@@ -4,6 +4,7 @@ feedback, the personal data store and notices — and the null payment gateway's
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -18,13 +19,15 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from engine import applicants, dossiers, identity
+from engine import applicants, dossiers, identity, procedures, reports
 from engine.applicants import RESULT_PAPER
 from engine.core import Actor, FormInvalid, Status, is_citizen
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
 from webapp.context import client_address, current_actor, uow
+from webapp.documents import document_response
 from webapp.downloads import file_response
+from webapp.filters import vn_money
 from webapp.formpage import (
     allow_paper_uploads,
     field_errors,
@@ -80,9 +83,12 @@ def overview() -> str:
     """My dossiers, my drafts, my data store, my feedback."""
     actor = _citizen()
     with uow() as work:
+        names = {e["code"]: e["name"] for e in procedures.procedure_catalogue(work)}
+        drafts = [{**d, "procedure_name": names.get(d["procedure"], f"Thủ tục {d['procedure']}")}
+                  for d in applicants.my_drafts(work, actor=actor)]
         return render_template(
             "my_area.html", dossiers=applicants.my_dossiers(work, actor=actor),
-            drafts=applicants.my_drafts(work, actor=actor), store=applicants.stored_papers(work, actor=actor),
+            drafts=drafts, store=applicants.stored_papers(work, actor=actor),
             feedback=applicants.my_feedback(work, actor=actor),
             unread=applicants.unread_notices(work, actor=actor))
 
@@ -107,7 +113,69 @@ def dossier(code: str) -> str:
         "my_dossier.html", **page, labels=current_app.config["RATING_LABELS"],
         summary=summary_html(view["start_form"], view["start_form_ui"], view["data"]),
         result_files=[f for f in page["files"]
-                      if f["paper"] == RESULT_PAPER and not f["replaced_at"]])
+                      if f["paper"] == RESULT_PAPER and not f["replaced_at"]],
+        timeline=[{**e, "note": _event_note(e)} for e in view["events"]
+                  if e["kind"] not in QUIET_EVENTS],
+        documents=_documents(view, page["payments"]))
+
+
+# Events the applicant's timeline leaves out: officers' own bookkeeping.
+QUIET_EVENTS = ("task_claimed", "status_changed", "reminder_due_soon", "reminder_overdue")
+# What the engine writes on a payment event: "75000 đồng" or "75000 đồng — <how>".
+_PAYMENT_NOTE = re.compile(r"^(\d+) đồng(?: — (.*))?$")
+
+
+def _event_note(event: dict[str, Any]) -> str:
+    """The note a citizen reads: money as "75.000 đồng", how it was paid in words (never a
+    gateway's internal name); none for the result (its words are the officers')."""
+    note = str(event.get("note") or "")
+    if event["kind"] == "finished":
+        return ""
+    found = _PAYMENT_NOTE.match(note) if event["kind"] in ("payment_requested", "paid") else None
+    if found is None:
+        return note
+    amount = vn_money(int(found.group(1)))
+    how = found.group(2) or ""
+    if event["kind"] == "payment_requested":
+        return amount
+    if how.startswith("tiền mặt"):
+        return f"{amount}, nộp {how}"
+    return f"{amount}, thanh toán trực tuyến"
+
+
+# The legal documents a citizen may download, with the event that makes each exist.
+CITIZEN_DOCUMENTS = {
+    "receipt": ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "received"),
+    "supplement": ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "supplement_requested"),
+    "refusal": ("Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "refused"),
+    "apology": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả", "extended"),
+    "stop_notice": ("Thông báo dừng xử lý hồ sơ", "stopped"),
+    "fee_receipt": ("Biên lai thu phí, lệ phí", ""),
+}
+
+
+def _documents(view: dict[str, Any], payments: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The documents this dossier has now, in the order they come about."""
+    happened = {e["kind"] for e in view["events"]}
+    found = [{"kind": kind, "title": title} for kind, (title, event) in CITIZEN_DOCUMENTS.items()
+             if event and event in happened]
+    if any(p["state"] == "paid" and p["receipt_number"] for p in payments):
+        found.append({"kind": "fee_receipt", "title": CITIZEN_DOCUMENTS["fee_receipt"][0]})
+    return found
+
+
+@bp.get("/ca-nhan/ho-so/<code>/van-ban/<kind>.pdf")
+def document(code: str, kind: str) -> Response:
+    """A legal document of my dossier as a PDF (the ones a citizen receives)."""
+    actor = _citizen()
+    if kind not in CITIZEN_DOCUMENTS:
+        abort(404)
+    with uow() as work:
+        found = reports.render_dossier_document(
+            work, actor=actor, code=code, kind=kind, fmt="pdf",
+            tracking_base=current_app.config["PUBLIC_URL"],
+            set_name=current_app.config["DOCUMENT_SET"])
+    return document_response(found, "pdf")
 
 
 @bp.route("/ca-nhan/ho-so/<code>/bo-sung", methods=["GET", "POST"])
@@ -162,19 +230,30 @@ def _attach_posted(actor: Actor, code: str, papers: dict[str, str]) -> list[Fiel
     return errors
 
 
-@bp.post("/ca-nhan/ho-so/<code>/rut")
-def withdraw(code: str) -> Response:
-    """Withdraw my dossier (only before a result exists)."""
+@bp.route("/ca-nhan/ho-so/<code>/rut", methods=["GET", "POST"])
+def withdraw(code: str) -> str | Response | tuple[str, int]:
+    """Withdraw my dossier (only before a result exists): the page says what happens and
+    asks for the reason; posting it withdraws."""
     actor = _citizen()
-    try:
-        with uow() as work:
-            applicants.withdraw(work, actor=actor, code=code,
-                                reason=request.form.get("reason", "")[:TEXT_LIMIT])
-    except FormInvalid as exc:
-        _flash_problems(exc)
-    else:
-        flash("Đã rút hồ sơ.", "success")
-    return redirect(url_for("mine.dossier", code=code), 303)
+    with uow() as work:
+        page = applicants.my_dossier(work, actor=actor, code=code)
+    if not page["may_withdraw"]:
+        flash("Hồ sơ này không thể rút nữa.", "error")
+        return redirect(url_for("mine.dossier", code=code), 303)
+    reason = request.form.get("reason", "")[:TEXT_LIMIT]
+    errors: list[FieldError] = []
+    if request.method == "POST":
+        try:
+            with uow() as work:
+                applicants.withdraw(work, actor=actor, code=code, reason=reason)
+        except FormInvalid as exc:
+            errors = [FieldError("reason", str(d["message"])) for d in exc.details or []] or [
+                FieldError("reason", exc.message)]
+        else:
+            flash(f"Đã rút hồ sơ {code}. Cơ quan giải quyết dừng xử lý hồ sơ.", "success")
+            return redirect(url_for("mine.dossier", code=code), 303)
+    html = render_template("withdraw.html", dossier=page["dossier"], reason=reason, errors=errors)
+    return (html, 422) if errors else html
 
 
 def _flash_problems(exc: FormInvalid) -> None:

@@ -191,7 +191,8 @@ def test_the_dossier_page_shows_everything_and_the_documents_to_reprint(app: Fla
 
 def _menu(client: FlaskClient) -> dict[str, str]:
     html = client.get("/").data.decode()
-    nav = html[html.index('aria-label="Điều hướng chính"'):html.index("</nav>")]
+    start = html.index('aria-label="Điều hướng chính"')
+    nav = html[start:html.index("</nav>", start)]
     return {unescape(label.strip()): href for href, label in
             re.findall(r'<a(?: class="who")? href="([^"]+)">([^<]+)</a>', nav)}
 

@@ -9,11 +9,17 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from engine import applicants
+from engine.core.models import Account
+from engine.identity.accounts import actor_of
+from engine.wiring import Platform
 from tests.helpers import (
     APPLICANT_ID,
     MINH_XUAN,
     PERMIT,
+    complete,
     login,
     page_login,
     permit_data,
@@ -41,8 +47,51 @@ def submitted(client: FlaskClient, **overrides: Any) -> str:
         "/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data(**overrides)}
     )
     assert response.status_code == 201, response.json
-    code: str = response.json["code"]
+    code: str = (response.json or {})["code"]
     return code
+
+
+def paid_online(app: Flask, client: FlaskClient, code: str) -> None:
+    """The desk receives `code`, the specialist asks 75.000 đồng, the citizen pays it
+    through the null gateway's page."""
+    complete(officer(app, "motcua.minhxuan"), code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    asked = officer(app, "chuyenvien.minhxuan").post(f"/api/v1/dossiers/{code}/request-payment", json={})
+    assert asked.status_code == 200, asked.json
+    page = client.get(f"/ca-nhan/ho-so/{code}").data
+    bank = client.post(f"/ca-nhan/ho-so/{code}/thanh-toan", data={"csrf_token": token(page)})
+    location = bank.headers["Location"]
+    assert client.post(location, data={"csrf_token": token(client.get(location).data)}).status_code == 303
+
+
+def citizen_history(app: Flask, platform: Platform) -> dict[str, str]:
+    """Nguyễn Văn An's dossiers in every state a page shows: one paid online and being
+    processed, one waiting for a supplement, one just submitted; and a draft."""
+    client = citizen(app)
+    paid, supplement, fresh = submitted(client), submitted(client), submitted(client)
+    paid_online(app, client, paid)
+    desk = officer(app, "motcua.minhxuan")
+    asked = desk.post(
+        f"/api/v1/dossiers/{supplement}/request-supplement",
+        json={"missing": ["Bản vẽ mặt cắt có chữ ký của đơn vị thiết kế"]},
+    )
+    assert asked.status_code == 200, asked.json
+    with platform.uow() as uow:
+        account = uow.session.scalar(select(Account).where(Account.username == "congdan"))
+        assert account is not None
+        applicants.save_draft(
+            uow,
+            actor=actor_of(account),
+            key=None,
+            procedure_code=PERMIT,
+            agency_code=MINH_XUAN,
+            data={"ho_ten": "Nguyễn Văn An"},
+        )
+    return {"paid": paid, "supplement": supplement, "fresh": fresh}
+
+
+def status(client: FlaskClient, code: str) -> int:
+    """The dossier's national status, as the API tells its owner."""
+    return int((client.get(f"/api/v1/dossiers/{code}").json or {})["status"])
 
 
 def urls(html: str) -> list[str]:
@@ -121,3 +170,117 @@ def test_tracking_without_the_csrf_token_is_refused(app: Flask) -> None:
     response = app.test_client().post("/tra-cuu", data={"ma": code, "so_dinh_danh": APPLICANT_ID})
     assert response.status_code in (400, 403)
     assert "Mới đăng ký" not in response.data.decode()
+
+
+# --- my dossier: receipts, fee wording, withdrawal -------------------------------------
+
+
+def test_the_dossier_page_links_the_receipts_and_says_the_fee_in_words(app: Flask) -> None:
+    client = citizen(app)
+    code = submitted(client)
+    paid_online(app, client, code)
+    page = client.get(f"/ca-nhan/ho-so/{code}").data.decode()
+    assert f'href="/ho-so/{code}/bien-nhan.pdf"' in page  # the submission receipt, any time
+    assert f'href="/ca-nhan/ho-so/{code}/van-ban/receipt.pdf"' in page  # received: its slip
+    timeline = page.split('id="timeline"')[1].split("</ol>")[0]
+    assert "Yêu cầu nộp phí, lệ phí</strong>: 75.000 đồng" in timeline
+    assert "75.000 đồng, thanh toán trực tuyến" in timeline
+    assert "null" not in timeline and "75000" not in timeline
+    assert "Đã nộp 75.000 đồng" in page
+    receipt = client.get(f"/ho-so/{code}/bien-nhan.pdf")
+    assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF")
+    slip = client.get(f"/ca-nhan/ho-so/{code}/van-ban/receipt.pdf")
+    assert slip.status_code == 200 and slip.data.startswith(b"%PDF")
+    assert "attachment" in slip.headers["Content-Disposition"]
+
+
+def test_a_cash_payment_links_the_fee_receipt(app: Flask) -> None:
+    client = citizen(app)
+    code = submitted(client)
+    complete(officer(app, "motcua.minhxuan"), code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    assert (
+        officer(app, "chuyenvien.minhxuan")
+        .post(f"/api/v1/dossiers/{code}/request-payment", json={})
+        .status_code
+        == 200
+    )
+    cash = officer(app, "motcua.minhxuan").post(
+        f"/api/v1/dossiers/{code}/cash-payment", json={"amount": 75000}
+    )
+    assert cash.status_code == 200, cash.json
+    page = client.get(f"/ca-nhan/ho-so/{code}").data.decode()
+    assert f'href="/ca-nhan/ho-so/{code}/van-ban/fee_receipt.pdf"' in page
+    assert f"tiền mặt, biên lai số {(cash.json or {})['receipt_number']}" in page
+    fee = client.get(f"/ca-nhan/ho-so/{code}/van-ban/fee_receipt.pdf")
+    assert fee.status_code == 200 and fee.data.startswith(b"%PDF")
+
+
+def test_documents_are_for_their_owner_and_only_the_citizens_kinds(app: Flask) -> None:
+    client = citizen(app)
+    code = submitted(client)
+    assert client.get(f"/ca-nhan/ho-so/{code}/van-ban/control_slip.pdf").status_code == 404
+    not_yet = client.get(f"/ca-nhan/ho-so/{code}/van-ban/receipt.pdf")
+    assert not_yet.status_code == 409  # not received yet: no slip, and the page says why
+    assert "chưa được tiếp nhận" in not_yet.data.decode()
+    stranger = app.test_client()
+    page_login(stranger, "motcua.antuong")
+    assert stranger.get(f"/ca-nhan/ho-so/{code}/van-ban/receipt.pdf").status_code == 403
+    anonymous = app.test_client().get(f"/ca-nhan/ho-so/{code}/van-ban/receipt.pdf")
+    assert anonymous.status_code == 303 or anonymous.status_code == 401
+
+
+def test_withdrawal_is_a_button_then_a_confirmation_page(app: Flask) -> None:
+    client = citizen(app)
+    code = submitted(client)
+    dossier_page = client.get(f"/ca-nhan/ho-so/{code}").data.decode()
+    assert f'<a class="button warning" href="/ca-nhan/ho-so/{code}/rut">Rút hồ sơ</a>' in dossier_page
+    assert 'name="reason"' not in dossier_page.split('id="withdraw-title"')[1].split("</section>")[0]
+    confirm = client.get(f"/ca-nhan/ho-so/{code}/rut")
+    html = confirm.data.decode()
+    assert confirm.status_code == 200
+    assert "Bạn có chắc muốn rút hồ sơ?" in html and "không thể hoàn tác" in html
+    csrf = token(confirm.data)
+    empty = client.post(f"/ca-nhan/ho-so/{code}/rut", data={"csrf_token": csrf, "reason": "  "})
+    assert empty.status_code == 422
+    assert "Vui lòng nhập lý do rút hồ sơ." in empty.data.decode()
+    assert status(client, code) == 1  # nothing happened
+    done = client.post(f"/ca-nhan/ho-so/{code}/rut", data={"csrf_token": csrf, "reason": "Tôi đổi thiết kế."})
+    assert done.status_code == 303 and done.headers["Location"].endswith(f"/ca-nhan/ho-so/{code}")
+    assert status(client, code) == 7
+    after = client.get(f"/ca-nhan/ho-so/{code}").data.decode()
+    assert f"Đã rút hồ sơ {code}" in after and f"/ca-nhan/ho-so/{code}/rut" not in after
+    again = client.get(f"/ca-nhan/ho-so/{code}/rut")
+    assert again.status_code == 303  # nothing left to withdraw: back to the dossier
+
+
+def test_only_the_owner_may_open_the_withdrawal_page(app: Flask) -> None:
+    code = submitted(citizen(app))
+    officer_browser = app.test_client()
+    page_login(officer_browser, "motcua.minhxuan")
+    assert officer_browser.get(f"/ca-nhan/ho-so/{code}/rut").status_code == 403
+    assert app.test_client().get(f"/ca-nhan/ho-so/{code}/rut").status_code in (303, 401)
+
+
+# --- my area and notices ----------------------------------------------------------------
+
+
+def test_drafts_are_named_by_their_procedure_and_dates_are_vietnamese(app: Flask, platform: Platform) -> None:
+    codes = citizen_history(app, platform)
+    client = citizen(app)
+    page = client.get("/ca-nhan").data.decode()
+    drafts = page.split('id="my-drafts"')[1].split("</ul>")[0]
+    assert "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ" in drafts
+    assert "Thủ tục 1.009994" not in page
+    for code in codes.values():
+        assert f'href="/ca-nhan/ho-so/{code}"' in page
+    assert re.search(r'data-label="Hẹn trả kết quả">\d\d:\d\d ngày \d\d/\d\d/\d{4}<', page)
+    assert re.search(r'data-label="Ngày nộp">\d\d/\d\d/\d{4}<', page)
+
+
+def test_each_notice_links_to_its_dossier(app: Flask, platform: Platform) -> None:
+    codes = citizen_history(app, platform)
+    page = citizen(app).get("/ca-nhan/thong-bao").data.decode()
+    for code in (codes["paid"], codes["supplement"]):
+        assert re.search(rf'<a href="/ca-nhan/ho-so/{re.escape(code)}">Hồ sơ {re.escape(code)} ', page)
+    assert "Mới</strong>" in page  # unread until this visit
+    assert "Mới</strong>" not in citizen(app).get("/ca-nhan/thong-bao").data.decode()
