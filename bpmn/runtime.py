@@ -247,11 +247,12 @@ class ProcessInstance:
     def __init__(self, workflow: BpmnWorkflow, history: _History | None = None) -> None:
         self.workflow = workflow
         self._waiting: list[WaitingTask] | None = None
+        self._completed: bool | None = None  # both known until the process next moves
         self._history = history or _History()
 
     def run(self) -> None:
         """Advance every automatic step (gateways, events) until people must act."""
-        self._waiting = None
+        self._waiting = self._completed = None
         try:
             self.workflow.do_engine_steps()
         except ExpressionError as exc:
@@ -276,7 +277,7 @@ class ProcessInstance:
         if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
             raise TaskNotWaiting(task_id)
         task.data.update(deepcopy(dict(data)))
-        self._waiting = None
+        self._waiting = self._completed = None
         try:
             task.run()
         except ExpressionError as exc:
@@ -323,7 +324,7 @@ class ProcessInstance:
         if task is None or task.state != TaskState.WAITING:
             return False
         task._set_internal_data(event_fired=True)
-        self._waiting = None
+        self._waiting = self._completed = None
         try:
             self.workflow.refresh_timers()
         except SpiffWorkflowException as exc:
@@ -343,7 +344,7 @@ class ProcessInstance:
         for waiting_id in list(manager.tasks):
             if not self._exists(waiting_id):
                 del manager.tasks[waiting_id]
-        self._waiting = None
+        self._waiting = self._completed = None
         self.run()
 
     def _exists(self, task_id: UUID) -> bool:
@@ -355,12 +356,14 @@ class ProcessInstance:
     def cancel(self) -> None:
         """Stop the process: nothing waits any more (refusal, withdrawal, stop)."""
         self.workflow.cancel()
-        self._waiting = None
+        self._waiting = self._completed = None
 
     @property
     def completed(self) -> bool:
         """True once the process reached an end."""
-        return bool(self.workflow.is_completed())
+        if self._completed is None:
+            self._completed = bool(self.workflow.is_completed())
+        return self._completed
 
     def end_event(self) -> str | None:
         """The BPMN id of the end event the top process finished at, if it finished."""

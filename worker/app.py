@@ -35,7 +35,7 @@ from engine.operations import JsonFormatter
 from engine.records import Gateways, NullGateway, SmtpEmail
 from engine.wiring import Platform
 from integrations import Connectors, connectors_from
-from worker.timer_loop import RECHECK_SECONDS, TimerLoop
+from worker.timer_loop import RECHECK_SECONDS, WARM_LIMIT, TimerLoop
 
 SWEEP_SECONDS = 30.0
 POLL_SECONDS = 0.1  # the embedded broker's polling interval (kombu's default is 1 s)
@@ -79,6 +79,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str
         "TIMER_LOOP": env.get("MOTCUA_TIMER_LOOP", "1"),
         "TIMER_BATCH": env.get("MOTCUA_TIMER_BATCH", str(TIMER_BATCH)),
         "TIMER_RECHECK_SECONDS": env.get("MOTCUA_TIMER_RECHECK_SECONDS", str(RECHECK_SECONDS)),
+        "TIMER_WARM": env.get("MOTCUA_TIMER_WARM", str(WARM_LIMIT)),
         "CONNECTORS": env.get("MOTCUA_CONNECTORS", ""),
         "CONNECTOR_SECONDS": env.get("MOTCUA_CONNECTOR_SECONDS", str(CONNECTOR_SECONDS)),
         # The daily backup (off unless a folder is named) and its retention.
@@ -163,8 +164,11 @@ def _start_timer_loop(**_: Any) -> None:
         return
     ctx = context(app)
     if ctx.timer_loop is None:
+        warm = int(settings.get("TIMER_WARM", WARM_LIMIT))
+        ctx.platform.instances.reserve(warm)  # the warmed burst must fit beside the rest
         ctx.timer_loop = TimerLoop(ctx.platform.uow, batch=int(settings["TIMER_BATCH"]),
-                                   recheck=float(settings["TIMER_RECHECK_SECONDS"])).start()
+                                   recheck=float(settings["TIMER_RECHECK_SECONDS"]),
+                                   warm=warm).start()
 
 
 def _stop_timer_loop(**_: Any) -> None:

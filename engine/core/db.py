@@ -45,7 +45,7 @@ def _refuse_nul(_conn: Any, _cursor: Any, _statement: str, parameters: Any, _con
 def _holds_nul(text: str) -> bool:
     """Whether `text` holds a NUL character, or a JSON text of one escapes it as \\u0000
     (a backslash that is not itself escaped); linear in the text."""
-    if "\x00" in text or _LONE_SURROGATE.search(text):
+    if "\x00" in text or (not text.isascii() and _LONE_SURROGATE.search(text)):
         return True
     start = text.find("\\u0000")
     while start != -1:

@@ -53,6 +53,7 @@ from engine.dossiers.timers import due_timers, failing_timers, retry_timer
 from engine.dossiers.timers import fire as fire_timer
 from engine.dossiers.timers import fire_due as fire_due_timers
 from engine.dossiers.timers import next_due as next_timer_due
+from engine.dossiers.timers import warm_due as warm_due_timers
 
 __all__ = [
     "ASSIGNED",
@@ -103,4 +104,5 @@ __all__ = [
     "submit_supplement",
     "track",
     "track_by_code",
+    "warm_due_timers",
 ]

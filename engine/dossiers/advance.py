@@ -43,6 +43,9 @@ from engine.procedures.cache import LoadedVersion, loaded_version
 Move = Callable[["Advance"], None]
 
 _WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindparam("b_id"))
+_STATES_TO_WARM = select(
+    DOSSIERS.c.id, DOSSIERS.c.version_id, DOSSIERS.c.row_version, DOSSIERS.c.workflow_state,
+).where(DOSSIERS.c.id.in_(bindparam("b_ids", expanding=True)), DOSSIERS.c.ended_at.is_(None))
 _FINISH_TASK = update(TASKS).where(
     TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open",
     or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("b_actor")),
@@ -62,6 +65,22 @@ _CANCEL_DOSSIER_TIMERS = update(TIMERS).where(
 ).values(state="cancelled")
 _CANCEL_OPEN_TASKS = update(TASKS).where(
     TASKS.c.dossier_id == bindparam("b_dossier"), TASKS.c.state.in_(("open", "suspended"))
+).values(state="cancelled")
+_CANCEL_TIMERS_OF_TASKS = update(TIMERS).where(
+    TIMERS.c.task_id.in_(
+        select(TASKS.c.id).where(TASKS.c.dossier_id == bindparam("b_dossier"),
+                                 TASKS.c.spiff_id.in_(bindparam("b_gone", expanding=True)))),
+    TIMERS.c.state == "pending",
+).values(state="cancelled")
+_CANCEL_TASKS = update(TASKS).where(
+    TASKS.c.dossier_id == bindparam("b_dossier"),
+    TASKS.c.spiff_id.in_(bindparam("b_gone", expanding=True)),
+    TASKS.c.state.in_(("open", "suspended")),
+).values(state="cancelled")
+_CANCEL_BPMN_TIMERS = update(TIMERS).where(
+    TIMERS.c.dossier_id == bindparam("b_dossier"),
+    TIMERS.c.spiff_id.in_(bindparam("b_gone", expanding=True)),
+    TIMERS.c.state == "pending",
 ).values(state="cancelled")
 _SAVED_COLUMNS = ("status", "outcome", "row_version", "received_at", "clock_started_at",
                   "due_at", "original_due_at", "ended_at", "returned_at")
@@ -89,6 +108,31 @@ def advance_dossier(
     if commit:
         uow.commit()
     return step
+
+
+def warm_instances(uow: UnitOfWork, dossier_ids: list[int], *,
+                   until: Callable[[], bool] = lambda: False) -> int:
+    """Restore the live instances of dossiers about to advance (a timer firer's idle time
+    before a burst falls due) and keep them in the instance cache, so the advance that
+    follows finds them; returns how many were restored. Stops early when `until()` says so.
+
+    Nothing is locked or written: an instance kept here is used only if the dossier's row
+    version is still the one read here, exactly as with an instance a step left behind."""
+    cache = uow.port(InstanceCache)
+    todo = [i for i in dossier_ids if not cache.holds(i)]
+    warmed = 0
+    for start in range(0, len(todo), 100):
+        for row in uow.connection.execute(_STATES_TO_WARM, {"b_ids": todo[start:start + 100]}):
+            if until():
+                return warmed
+            if not row.workflow_state:
+                continue
+            model = loaded_version(uow, row.version_id).model
+            instance = model.restore(row.workflow_state, owned=True)
+            timers = frozenset(t.id for t in instance.pending_timers())
+            cache.put(row.id, row.row_version, instance, timers)
+            warmed += 1
+    return warmed
 
 
 class Advance:
@@ -217,15 +261,9 @@ class Advance:
             self.dossier.returned_at = self.now
 
     def _cancel_tasks(self, gone: set[str]) -> None:
-        ids = select(TASKS.c.id).where(TASKS.c.dossier_id == self.dossier.id,
-                                       TASKS.c.spiff_id.in_(gone))
-        self.uow.connection.execute(
-            update(TIMERS).where(TIMERS.c.task_id.in_(ids), TIMERS.c.state == "pending")
-            .values(state="cancelled"))
-        self.uow.connection.execute(
-            update(TASKS).where(TASKS.c.dossier_id == self.dossier.id,
-                                TASKS.c.spiff_id.in_(gone), TASKS.c.state.in_(("open", "suspended")))
-            .values(state="cancelled"))
+        values = {"b_dossier": self.dossier.id, "b_gone": sorted(gone)}
+        self.uow.connection.execute(_CANCEL_TIMERS_OF_TASKS, values)
+        self.uow.connection.execute(_CANCEL_TASKS, values)
 
     def _schedule_timers(self, instance: ProcessInstance) -> None:
         """BPMN timer events get absolute due times from the business calendar (a duration
@@ -235,9 +273,7 @@ class Advance:
         gone = self.timers_before - self._timers_now
         if gone:
             self.uow.connection.execute(
-                update(TIMERS).where(TIMERS.c.dossier_id == self.dossier.id,
-                                     TIMERS.c.spiff_id.in_(gone), TIMERS.c.state == "pending")
-                .values(state="cancelled"))
+                _CANCEL_BPMN_TIMERS, {"b_dossier": self.dossier.id, "b_gone": sorted(gone)})
         for timer in pending:
             if timer.held:
                 continue

@@ -29,6 +29,11 @@ class InstanceCache:
         self._items: OrderedDict[int, tuple[int, ProcessInstance, Timers]] = OrderedDict()
         self._lock = Lock()
 
+    def reserve(self, size: int) -> None:
+        """Make room for at least `size` instances (a timer firer warming a burst)."""
+        with self._lock:
+            self._size = max(self._size, size)
+
     def take(self, dossier_id: int, row_version: int) -> tuple[ProcessInstance, Timers] | None:
         """The cached instance for exactly that version and its pending timers' ids (None
         when not known), removed from the cache; None when there is none."""

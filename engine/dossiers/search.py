@@ -287,7 +287,7 @@ def search_choices(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
     procedures = select(Procedure.code, Procedure.name).distinct().order_by(Procedure.name)
     # every procedure: an agency may run procedures another agency configured
     steps = select(Task.bpmn_id, Task.name).where(Task.state == "open").distinct()
-    officers = (select(Account.id, Account.full_name).join(RoleGrant)
+    officers = (select(Account.id, Account.full_name).join(RoleGrant, RoleGrant.account_id == Account.id)
                 .distinct().order_by(Account.full_name))
     if agencies is not None:
         steps = steps.where(Task.agency_id.in_(sorted(agencies)))

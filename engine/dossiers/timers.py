@@ -37,7 +37,7 @@ from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Account, Dossier, RoleGrant, Task, Timer
 from engine.core.permissions import LEADER, is_administrator
 from engine.core.uow import UnitOfWork
-from engine.dossiers.advance import Advance, advance_dossier
+from engine.dossiers.advance import Advance, advance_dossier, warm_instances
 from engine.dossiers.rows import DOSSIERS, DossierRow, record
 from engine.legal_clock.calendars import calendar_for
 from engine.records.outbox import enqueue
@@ -64,6 +64,13 @@ _CLAIM_DUE = (
     _DUE.with_only_columns(*TIMERS.c)
     .join_from(TIMERS, DOSSIERS, DOSSIERS.c.id == TIMERS.c.dossier_id)
     .with_for_update(of=DOSSIERS, skip_locked=True)
+)
+# Dossiers whose process timers fall due soon, soonest first (warmed before they fire).
+_DUE_SOON = (
+    select(TIMERS.c.dossier_id, func.min(TIMERS.c.due_at).label("due_at"))
+    .where(TIMERS.c.state == "pending", TIMERS.c.kind == "bpmn",
+           TIMERS.c.due_at <= bindparam("b_until"), TIMERS.c.next_attempt_at.is_(None))
+    .group_by(TIMERS.c.dossier_id).order_by("due_at").limit(bindparam("b_limit"))
 )
 _TIMER = select(TIMERS).where(TIMERS.c.id == bindparam("b_id"))
 _SET_PENDING = update(TIMERS).where(TIMERS.c.id == bindparam("b_id"), TIMERS.c.state == "pending")
@@ -125,6 +132,18 @@ def fire_due(new_uow: Callable[[], UnitOfWork], *, batch: int = 50) -> list[str]
             raise  # the claim itself failed (the database is away): nothing to isolate
         log.info("a batch of %s timers failed; firing them one by one", len(ids))
     return [fire(new_uow, timer_id=i) for i in ids]
+
+
+def warm_due(new_uow: Callable[[], UnitOfWork], *, within: timedelta, limit: int,
+             until: Callable[[], bool] = lambda: False) -> int:
+    """Restore ahead of time the processes of up to `limit` dossiers whose BPMN timers fall
+    due within `within`, so that firing them is a cache hit (see `warm_instances`); returns
+    how many were restored. `until()` stops it (a timer fell due: fire instead)."""
+    with new_uow() as uow:
+        horizon = uow.clock.now() + within
+        ids = [int(r.dossier_id) for r in uow.connection.execute(
+            _DUE_SOON, {"b_until": horizon, "b_limit": limit})]
+        return warm_instances(uow, ids, until=until) if ids else 0
 
 
 def fire(new_uow: Callable[[], UnitOfWork], *, timer_id: int) -> str:
@@ -310,7 +329,7 @@ def _remind(uow: UnitOfWork, timer: Row[Any]) -> str:
 
 
 def _holders(uow: UnitOfWork, agency_id: int, role: str) -> list[Account]:
-    query = select(Account).join(RoleGrant).where(
+    query = select(Account).join(RoleGrant, RoleGrant.account_id == Account.id).where(
         RoleGrant.agency_id == agency_id, RoleGrant.role == role, Account.active)
     return list(uow.session.scalars(query).unique())
 

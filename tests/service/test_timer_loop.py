@@ -106,6 +106,39 @@ def test_the_loop_notices_a_timer_created_while_it_sleeps(
     assert loop.fired == 3  # due-soon, overdue, escalation
 
 
+def test_the_loop_warms_soon_due_processes_and_never_fires_a_stale_one(
+    platform: Platform, clock: FixedClock
+) -> None:
+    """While it waits for a burst, the loop restores the processes whose timers fall due
+    within a minute (no further, no more than it may); an instance warmed before another
+    process moved its dossier is not used: the firing restores the current state."""
+    codes = received(platform, clock, 3)
+    with platform.uow() as uow:
+        ids = {code: id_ for code, id_ in uow.session.execute(select(Dossier.code, Dossier.id))}
+    for dossier_id in ids.values():  # as if another worker process had taken the steps
+        platform.instances.forget(dossier_id)
+    clock.set(ESCALATION_DUE - timedelta(days=1, minutes=2))  # reminders 2 min ahead
+    assert timers.warm_due(platform.uow, within=timedelta(minutes=1), limit=10) == 0
+    clock.set(ESCALATION_DUE - timedelta(seconds=30))
+    loop = TimerLoop(platform.uow, batch=10, recheck=0.5, warm=2)
+    while loop.step() == 0:  # the reminders due before now fire first
+        pass
+    # then nothing is due: it waited, and warmed meanwhile
+    assert loop.warmed == 2 and sum(platform.instances.holds(i) for i in ids.values()) == 2
+    loop.warm = 10
+    loop.step()
+    assert loop.warmed == 3 and all(platform.instances.holds(i) for i in ids.values())
+    stale = ids[codes[0]]
+    with platform.engine.begin() as connection:  # another process moved that dossier
+        connection.execute(update(Dossier).where(Dossier.id == stale)
+                           .values(row_version=Dossier.row_version + 1))
+    clock.set(ESCALATION_DUE)
+    while loop.step() == 0:
+        pass
+    assert escalations_by_dossier(platform) == {code: 1 for code in codes}
+    assert fired_events(platform) == 3
+
+
 @POSTGRES
 def test_a_batch_skips_a_dossier_someone_holds_and_never_waits_for_it(
     platform: Platform, clock: FixedClock
