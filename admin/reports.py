@@ -7,11 +7,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, render_template, request
+from flask import abort, current_app, flash, render_template, request
 
 from admin.common import bp, staff, uow
 from engine import reports
-from engine.core import VN_TZ, is_admin_account
+from engine.core import VN_TZ, UnitOfWork, is_admin_account
+from engine.wiring import Platform
+
+
+def reports_uow() -> UnitOfWork:
+    """A unit of work on the reports database (a replica when configured: the figures read
+    every dossier of a period and must not compete with the desk for the primary)."""
+    platform: Platform = current_app.extensions["motcua"]
+    return platform.reports_uow()
 
 
 @bp.get("/bao-cao")
@@ -29,7 +37,7 @@ def report_page() -> str | tuple[str, int]:
     try:
         start = date.fromisoformat(args["tu"]) if args.get("tu") else today.replace(day=1)
         end = date.fromisoformat(args["den"]) if args.get("den") else today
-        with uow() as work:
+        with reports_uow() as work:
             report = reports.statistics_report(work, actor=actor, period=reports.Period(start, end),
                                                agency_code=agency or None)
             found = (reports.service_indicators(work, actor=actor, agency_code=agency, start=start,
@@ -48,7 +56,7 @@ def dashboard_page() -> str:
     """The leader's dashboard: on-time rate by month, dossiers by status, the slowest
     procedures, open work per officer — bars drawn on the server, every value in words."""
     actor = staff()
-    with uow() as work:
+    with reports_uow() as work:
         today = work.clock.now().astimezone(VN_TZ).date()
         agencies = reports.reportable_agencies(work, actor=actor)
         if not agencies:

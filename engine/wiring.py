@@ -41,10 +41,18 @@ class Platform:
         calendar: BusinessCalendar | None = None,
         feed_portal: bool = True,
         storage: AttachmentStorage | None = None,
+        reports_database_url: str | None = None,
     ) -> None:
         self.database_url = database_url
         self.engine: Engine = make_engine(database_url)
         self.session_factory = make_session_factory(self.engine)
+        # Reports may read from a replica (MOTCUA_REPORTS_DATABASE_URL): a province's monthly
+        # figures over a million dossiers then never compete with the desk for the primary.
+        reports_url = reports_database_url or os.environ.get("MOTCUA_REPORTS_DATABASE_URL")
+        self.reports_database_url = reports_url or database_url
+        self.reports_engine: Engine = (make_engine(reports_url) if reports_url and
+                                       reports_url != database_url else self.engine)
+        self.reports_session_factory = make_session_factory(self.reports_engine)
         self.clock: Clock = clock or SystemClock()
         self.calendars = CalendarCache(calendar)
         self.versions = VersionCache()
@@ -60,6 +68,11 @@ class Platform:
         """A fresh unit of work (use it in a `with` block)."""
         return UnitOfWork(self.session_factory, clock=self.clock, ports=self.ports)
 
+    def reports_uow(self) -> UnitOfWork:
+        """A unit of work reading from the reports database (the replica when configured,
+        else the main one): for reports only, which never write."""
+        return UnitOfWork(self.reports_session_factory, clock=self.clock, ports=self.ports)
+
     def alembic_config(self) -> Config:
         """Alembic configuration pointing at this platform's database."""
         config = Config()
@@ -74,6 +87,8 @@ class Platform:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+        if self.reports_engine is not self.engine:
+            self.reports_engine.dispose()
 
 
 def storage_from_env(environ: Mapping[str, str]) -> AttachmentStorage:

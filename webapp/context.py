@@ -21,6 +21,12 @@ def uow() -> UnitOfWork:
     return platform().uow()
 
 
+def reports_uow() -> UnitOfWork:
+    """A unit of work on the reports database (MOTCUA_REPORTS_DATABASE_URL, a replica), for
+    reports that only read."""
+    return platform().reports_uow()
+
+
 def current_actor() -> Actor:
     """The logged-in actor, or the anonymous public (set on `g` by `load_current_actor`)."""
     actor: Actor = g.actor

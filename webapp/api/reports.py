@@ -8,7 +8,7 @@ from flask import Response, current_app, jsonify, request
 from engine import reports
 from engine.core import Invalid
 from webapp.api.common import bp, iso_date, signed_in
-from webapp.context import uow
+from webapp.context import reports_uow, uow
 from webapp.documents import document_response
 
 
@@ -23,7 +23,7 @@ def report_statistics() -> Response:
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "xlsx", "csv"):
         raise Invalid("Định dạng phải là json, xlsx hoặc csv.")
-    with uow() as work:
+    with reports_uow() as work:
         report = reports.statistics_report(
             work, actor=actor, period=period, agency_code=request.args.get("agency") or None,
             procedure=request.args.get("procedure") or None,
@@ -44,7 +44,7 @@ def report_indicators() -> Response:
     """QĐ 766 indicators of one `agency` for `from`..`to`, each with numerator,
     denominator, value and score."""
     actor = signed_in()
-    with uow() as work:
+    with reports_uow() as work:
         return jsonify(reports.service_indicators(
             work, actor=actor, agency_code=request.args.get("agency", ""),
             start=iso_date(request.args.get("from", "")), end=iso_date(request.args.get("to", ""))))
