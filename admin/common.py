@@ -49,6 +49,8 @@ def json_for_script(data: dict[str, Any]) -> Markup:
 
 
 def diagram_data(bench: dict[str, Any], **more: Any) -> Markup:
-    """What diagram.js and modeler.js read: the version's diagrams, steps, roles, findings."""
+    """What diagram.js and modeler.js read: the version's diagrams, steps, roles (and their
+    labels), findings."""
     return json_for_script({**{k: bench[k] for k in ("report", "tasks", "ends", "diagrams",
-                                                     "roles")}, **more})
+                                                     "roles")},
+                            "role_labels": bench.get("role_labels", {}), **more})

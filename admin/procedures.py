@@ -22,19 +22,25 @@ DONE = {"submit": "Đã gửi xem xét", "review": "Đã ghi kết quả xem xé
         "publish": "Đã công bố", "retire": "Đã ngừng áp dụng"}
 
 
-@bp.get("/thu-tuc")
-def versions() -> str:
-    """Versions of the procedures I configure."""
-    actor = staff()
+def _versions_page(actor: Actor, **more: Any) -> str:
     with uow() as work:
         rows = procedures.list_versions(work, actor=actor)
-    agencies = sorted({(r["agency"], r["agency_name"]) for r in rows})
-    return render_template("admin_versions.html", rows=rows, agencies=agencies, report=None)
+        drafts = procedures.list_drafts(work, actor=actor)
+        agencies = procedures.design_agencies(work, actor=actor)
+    return render_template("admin_versions.html", rows=rows, drafts=drafts, agencies=agencies,
+                           **{"report": None, "stored": None, "kept": None, **more})
+
+
+@bp.get("/thu-tuc")
+def versions() -> str:
+    """Versions of the procedures I configure, and my drafts kept invalid."""
+    return _versions_page(staff())
 
 
 @bp.post("/thu-tuc")
 def upload() -> str | tuple[str, int]:
-    """Upload a package (.zip): the report is shown; a valid package becomes a draft."""
+    """Upload a package (.zip): the report is shown; a valid package becomes a draft
+    version, an invalid one is kept as a draft marked invalid, to open in the modeler."""
     actor = staff()
     package = request.files.get("package")
     separate = [f for f in request.files.getlist("files") if f.filename]
@@ -43,18 +49,14 @@ def upload() -> str | tuple[str, int]:
         abort(400, description="Hãy chọn cơ quan và gói thủ tục (.zip) hoặc các tệp của gói.")
     with uow() as work:
         if package is not None and package.filename:
-            report, version = procedures.import_package(
+            report, version, kept = procedures.import_keeping(
                 work, actor=actor, agency_code=agency, zip_bytes=package.read(),
                 filename=package.filename or "upload.zip")
         else:
-            report, version = procedures.import_package(
+            report, version, kept = procedures.import_keeping(
                 work, actor=actor, agency_code=agency,
                 files=[(f.filename or "", f.read()) for f in separate])
-    with uow() as work:
-        rows = procedures.list_versions(work, actor=actor)
-    agencies = sorted({(r["agency"], r["agency_name"]) for r in rows} | {(agency, agency)})
-    page = render_template("admin_versions.html", rows=rows, agencies=agencies,
-                           report=report.as_dict(), stored=version)
+    page = _versions_page(actor, report=report.as_dict(), stored=version, kept=kept)
     return page if version else (page, 422)
 
 
@@ -169,29 +171,97 @@ def modeler_page(agency: str, code: str, number: int) -> str:
     actor = staff()
     with uow() as work:
         bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
-    return render_template("admin_modeler.html", v=bench, bench_json=diagram_data(bench),
-                           forms=sorted(name.removeprefix("forms/") for name in bench["forms"]))
+    return render_template("admin_modeler.html", v=bench, draft=None,
+                           bench_json=diagram_data(bench, units=procedures.DURATION_UNITS),
+                           forms=sorted(name.removeprefix("forms/") for name in bench["forms"]),
+                           save_url=url_for("admin.save_draft", agency=agency, code=code,
+                                            number=number))
+
+
+def _saved(report: dict[str, Any], created: dict[str, Any] | None,
+           kept: dict[str, Any] | None) -> tuple[Response, int]:
+    """The JSON answer of a save: the new (or identical) version and its page, or the
+    problems and the kept draft to reopen."""
+    if created:
+        page = url_for("admin.version_page", agency=created["agency"], code=created["code"],
+                       number=created["number"])
+        return jsonify({"report": report, "version": created, "url": page}), (
+            200 if created.get("unchanged") else 201)
+    if kept:
+        kept = {**kept, "url": url_for("admin.draft_page", draft_id=kept["id"])}
+    return jsonify({"report": report, "version": None, "draft": kept}), 422
+
+
+def _edited_files() -> dict[str, str] | None:
+    body = request.get_json(silent=True)
+    files = body.get("files") if isinstance(body, dict) else None
+    if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return None
+    return files
 
 
 @bp.post("/thu-tuc/<agency>/<code>/<int:number>/luu")
 def save_draft(agency: str, code: str, number: int) -> tuple[Response, int]:
     """Save edited files (`{"files": {path: text}}`) as a new draft version (JSON answer:
-    the validation report, the new version and its page)."""
+    the validation report, the new version and its page; when invalid, the draft kept)."""
     actor = staff()
-    body = request.get_json(silent=True)
-    files = body.get("files") if isinstance(body, dict) else None
-    if not isinstance(files, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+    files = _edited_files()
+    if files is None:
         return jsonify({"error": "Cần 'files': {đường dẫn: nội dung}."}), 400
     try:
         with uow() as work:
-            report, created = procedures.save_as_draft(work, actor=actor, agency_code=agency,
-                                                       code=code, number=number, changes=files)
+            report, created, kept = procedures.save_as_draft(
+                work, actor=actor, agency_code=agency, code=code, number=number, changes=files)
     except ServiceError as exc:
         return jsonify({"error": exc.message}), exc.status
-    page = (url_for("admin.version_page", agency=agency, code=code, number=created["number"])
-            if created else None)
-    return jsonify({"report": report, "version": created, "url": page}), 201 if created else 422
+    return _saved(report, created, kept)
+
+
+@bp.get("/ban-nhap/<int:draft_id>")
+def draft_page(draft_id: int) -> str:
+    """A draft kept invalid, in the modeler, its problems listed on top and marked on the
+    drawing; saving re-checks it in place."""
+    actor = staff()
+    with uow() as work:
+        bench = procedures.draft_bench(work, actor=actor, draft_id=draft_id)
+    return render_template("admin_modeler.html", v=bench, draft=bench,
+                           bench_json=diagram_data(bench, units=procedures.DURATION_UNITS),
+                           forms=sorted(name.removeprefix("forms/") for name in bench["forms"]),
+                           save_url=url_for("admin.save_kept_draft", draft_id=draft_id))
+
+
+@bp.post("/ban-nhap/<int:draft_id>/luu")
+def save_kept_draft(draft_id: int) -> tuple[Response, int]:
+    """Save a kept draft's edited files: valid, it becomes a draft version."""
+    actor = staff()
+    files = _edited_files()
+    if files is None:
+        return jsonify({"error": "Cần 'files': {đường dẫn: nội dung}."}), 400
+    try:
+        with uow() as work:
+            report, created, kept = procedures.save_kept_draft(work, actor=actor,
+                                                               draft_id=draft_id, changes=files)
+    except ServiceError as exc:
+        return jsonify({"error": exc.message}), exc.status
+    return _saved(report, created, kept)
+
+
+@bp.post("/ban-nhap/<int:draft_id>/bo")
+def discard_kept_draft(draft_id: int) -> Response:
+    """Drop a kept draft, once its designer ticked the confirmation; audited."""
+    actor = staff()
+    if request.form.get("confirm") != "yes":
+        flash("Hãy đánh dấu ô xác nhận trước khi bỏ bản nháp.", "error")
+        return redirect(url_for("admin.draft_page", draft_id=draft_id), 303)
+    try:
+        with uow() as work:
+            procedures.discard_draft(work, actor=actor, draft_id=draft_id)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("admin.versions"), 303)
+    flash("Đã bỏ bản nháp chưa hợp lệ.", "success")
+    return redirect(url_for("admin.versions"), 303)
 
 
 def _counts() -> dict[str, int]:

@@ -1,5 +1,6 @@
 // The version page: render the diagram (bpmn-js viewer), mark each element a finding
-// points at, and let the list of findings and steps select elements on the drawing.
+// points at, name lanes by their role's label and deadlines in words, and let the list of
+// findings and steps select elements on the drawing.
 (async function () {
   const data = JSON.parse(document.getElementById("bench-data").textContent);
   const names = Object.keys(data.diagrams).sort();
@@ -42,8 +43,18 @@
       if (!registry.get(id) || !task.deadline) { continue; }
       const chip = document.createElement("span");
       chip.className = "deadline-chip";
-      chip.textContent = task.deadline;
+      chip.textContent = task.deadline_words || task.deadline;
+      chip.title = task.deadline;
       overlays.add(id, { position: { bottom: 10, right: 10 }, html: chip });
+    }
+    // Lanes by their role's label ("Bộ phận Một cửa", not mot_cua).
+    for (const lane of registry.filter(e => e.type === "bpmn:Lane")) {
+      const role = lane.businessObject.name || "";
+      const chip = document.createElement("span");
+      chip.className = "lane-label";
+      chip.textContent = (data.role_labels || {})[role] || role;
+      chip.title = role;
+      overlays.add(lane.id, { position: { top: 4, left: 34 }, html: chip });
     }
     container.dataset.rendered = name;
   }

@@ -1,17 +1,48 @@
-// The modeler page: bpmn-js with a small properties panel for what designers set —
-// a lane's role, a step's form and deadline, a flow's condition — and "save as a new
-// draft", which the server validates and tests like any upload.
+// The modeler page: bpmn-js with a small properties panel for what designers set — a
+// lane's role (by its label), a step's form and deadline (a number and a unit; the diagram
+// keeps ISO-8601), a flow's condition — the problems of the last check listed on top and
+// marked on the drawing, and "save", which the server validates and tests like any upload.
 (async function () {
   const data = JSON.parse(document.getElementById("bench-data").textContent);
   const panel = document.getElementById("properties");
   const picker = document.getElementById("diagram-file");
+  const container = document.getElementById("canvas");
+  if (!container || !picker) { return; }
   const modeler = new window.BpmnJS({
     container: "#canvas",
     moddleExtensions: { spiffworkflow: window.SPIFFWORKFLOW_MODDLE }
   });
   const modeling = modeler.get("modeling");
   const moddle = modeler.get("moddle");
+  const units = data.units || [];
+  const roleLabels = data.role_labels || {};
+  const KINDS = { UserTask: "Bước", Task: "Bước", SequenceFlow: "Luồng", ExclusiveGateway: "Cổng rẽ nhánh",
+                  InclusiveGateway: "Cổng rẽ nhánh", ParallelGateway: "Cổng song song",
+                  StartEvent: "Bắt đầu", EndEvent: "Kết thúc", BoundaryEvent: "Hẹn giờ gắn với bước",
+                  IntermediateCatchEvent: "Chờ", Lane: "Làn", Participant: "Quy trình",
+                  Process: "Quy trình", ServiceTask: "Bước tự động", ScriptTask: "Bước tự động",
+                  BusinessRuleTask: "Bảng quyết định", CallActivity: "Quy trình con" };
   let current = picker.value;
+  let problems = (data.report && data.report.problems) || [];
+
+  // --- Durations: ISO-8601 ↔ a number and a unit (the same table as bpmn/duration_words.py)
+  const GRAMMAR = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+  function durationParts(text) {
+    const match = GRAMMAR.exec(text || "");
+    if (!match || text === "P" || text === "PT") { return null; }
+    return units.map((unit, i) => [unit, Number(match[i + 1] || 0)]).filter(([, n]) => n > 0);
+  }
+  function durationWords(text) {
+    const parts = durationParts(text);
+    if (!parts) { return text; }
+    if (!parts.length) { return "0 ngày làm việc"; }
+    const words = parts.map(([unit, n]) => n + " " + unit.label);
+    return words.length === 1 ? words[0] : words.slice(0, -1).join(", ") + " và " + words[words.length - 1];
+  }
+  function isoOf(number, key) {
+    const unit = units.find(u => u.key === key);
+    return "P" + (unit.time ? "T" : "") + number + unit.designator;
+  }
 
   function spiffProperty(element, name) {
     const ext = element.businessObject.extensionElements;
@@ -45,12 +76,12 @@
     return wrap;
   }
 
-  function select(options, value) {
+  function select(options, value, labelOf) {
     const control = document.createElement("select");
     for (const option of ["", ...options]) {
       const item = document.createElement("option");
       item.value = option;
-      item.textContent = option || "(chưa chọn)";
+      item.textContent = option ? (labelOf ? labelOf(option) : option) : "(chưa chọn)";
       item.selected = option === value;
       control.append(item);
     }
@@ -64,35 +95,99 @@
     return control;
   }
 
+  function hint(words) {
+    const note = document.createElement("p");
+    note.className = "hint";
+    note.textContent = words;
+    return note;
+  }
+
+  // A step's deadline: a number and a unit; an unusual mixed duration stays as it is until changed.
+  function deadlineEditor(element) {
+    const stored = spiffProperty(element, "deadline");
+    const parts = durationParts(stored);
+    const set = document.createElement("fieldset");
+    set.className = "duration";
+    const legend = document.createElement("legend");
+    legend.textContent = "Thời hạn của bước";
+    const row = document.createElement("div");
+    row.className = "duration-input";
+    const number = document.createElement("input");
+    number.type = "number";
+    number.min = "0";
+    number.step = "1";
+    number.inputMode = "numeric";
+    const unit = select(units.map(u => u.key), "working_days",
+                        key => units.find(u => u.key === key).label);
+    unit.querySelector("option[value='']").remove();
+    if (parts && parts.length === 1) {
+      number.value = String(parts[0][1]);
+      unit.value = parts[0][0].key;
+    }
+    const said = hint(stored ? (parts ? "Đang đặt: " + durationWords(stored) + "."
+                                : "Thời hạn hiện có không đọc được: " + stored + ".")
+                             : "Để trống: bước không có thời hạn riêng.");
+    said.id = "prop-deadline-words";
+    if (parts && parts.length > 1) { said.textContent += " Nhập số và đơn vị mới để thay."; }
+    function apply() {
+      const value = number.value.trim();
+      if (value === "") {
+        setSpiffProperty(element, "deadline", "");
+        said.textContent = "Để trống: bước không có thời hạn riêng.";
+        number.removeAttribute("aria-invalid");
+        return;
+      }
+      if (!/^\d+$/.test(value)) {
+        said.textContent = "Thời hạn phải là số nguyên không âm (số lẻ: đổi sang đơn vị nhỏ hơn, 1,5 ngày = 12 giờ làm việc).";
+        number.setAttribute("aria-invalid", "true");
+        return;
+      }
+      number.removeAttribute("aria-invalid");
+      const iso = isoOf(Number(value), unit.value);
+      setSpiffProperty(element, "deadline", iso);
+      said.textContent = "Đang đặt: " + durationWords(iso) + ".";
+    }
+    number.addEventListener("change", apply);
+    unit.addEventListener("change", () => { if (number.value.trim() !== "") { apply(); } });
+    const numberField = field("Số", "prop-deadline-number", number);
+    const unitField = field("Đơn vị", "prop-deadline-unit", unit);
+    row.append(numberField, unitField);
+    set.append(legend, row, said);
+    return set;
+  }
+
+  function laneOf(bo) {
+    return modeler.get("elementRegistry").filter(e => e.type === "bpmn:Lane")
+      .find(l => (l.businessObject.flowNodeRef || []).includes(bo));
+  }
+
   function show(element) {
     panel.replaceChildren();
     const heading = document.createElement("h2");
-    heading.textContent = element ? (element.businessObject.name || element.id) : "Chọn một phần tử";
+    heading.textContent = element ? (element.businessObject.name || "(chưa đặt tên)") : "Chọn một phần tử";
     panel.append(heading);
+    highlightProblems(element ? element.id : null);
     if (!element) { return; }
     const bo = element.businessObject;
-    const kind = document.createElement("p");
-    kind.className = "hint";
-    kind.textContent = bo.$type.replace("bpmn:", "") + " · " + element.id;
+    const kind = hint((KINDS[bo.$type.replace("bpmn:", "")] || "Phần tử") + " · mã " + element.id);
+    kind.title = element.id;
     panel.append(kind);
+    const name = text(bo.name || "", "Tên hiển thị");
+    name.addEventListener("change", () => modeling.updateProperties(element, { name: name.value.trim() }));
+    if (bo.$type !== "bpmn:Lane") { panel.append(field("Tên", "prop-name", name)); }
     if (bo.$type === "bpmn:Lane") {
-      const role = select(data.roles, bo.name || "");
-      role.addEventListener("change", () => modeling.updateProperties(element, { name: role.value }));
-      panel.append(field("Vai trò xử lý (làn)", "prop-role", role));
+      const role = select(data.roles, bo.name || "", key => roleLabels[key] || key);
+      role.addEventListener("change", () => { modeling.updateProperties(element, { name: role.value }); laneLabels(); });
+      panel.append(field("Người xử lý (vai trò của làn)", "prop-role", role));
     }
     if (bo.$type === "bpmn:UserTask") {
       const form = select(data.formNames, spiffProperty(element, "formJsonSchemaFilename"));
       form.addEventListener("change", () => setSpiffProperty(element, "formJsonSchemaFilename", form.value));
       panel.append(field("Biểu mẫu", "prop-form", form));
-      const deadline = text(spiffProperty(element, "deadline"), "P2D, PT4H");
-      deadline.addEventListener("change", () => setSpiffProperty(element, "deadline", deadline.value.trim()));
-      panel.append(field("Thời hạn bước (ISO-8601: P2D = 2 ngày làm việc)", "prop-deadline", deadline));
-      const lane = (modeler.get("elementRegistry").filter(e => e.type === "bpmn:Lane")
-        .find(l => (l.businessObject.flowNodeRef || []).includes(bo)));
-      const note = document.createElement("p");
-      note.className = "hint";
-      note.textContent = "Làn: " + (lane ? lane.businessObject.name : "(chưa nằm trong làn nào)");
-      panel.append(note);
+      panel.append(deadlineEditor(element));
+      const lane = laneOf(bo);
+      const role = lane ? lane.businessObject.name : "";
+      panel.append(hint("Người xử lý: " + (lane ? (roleLabels[role] || role) : "(chưa nằm trong làn nào)")));
     }
     if (bo.$type === "bpmn:SequenceFlow" && bo.sourceRef &&
         /Gateway$/.test(bo.sourceRef.$type) && bo.sourceRef.$type !== "bpmn:ParallelGateway") {
@@ -106,12 +201,116 @@
     }
   }
 
+  // --- Lanes by their role's label, on the drawing
+  function laneLabels() {
+    const overlays = modeler.get("overlays");
+    overlays.remove({ type: "lane-label" });
+    for (const lane of modeler.get("elementRegistry").filter(e => e.type === "bpmn:Lane")) {
+      const role = lane.businessObject.name || "";
+      const chip = document.createElement("span");
+      chip.className = "lane-label";
+      chip.textContent = roleLabels[role] || role || "(chưa chọn người xử lý)";
+      chip.title = role;
+      overlays.add(lane.id, "lane-label", { position: { top: 4, left: 34 }, html: chip });
+    }
+  }
+
+  // --- Problems: marked on the drawing; list ↔ drawing
+  function markProblems() {
+    const canvas = modeler.get("canvas");
+    const registry = modeler.get("elementRegistry");
+    const overlays = modeler.get("overlays");
+    overlays.remove({ type: "problem" });
+    for (const element of registry.getAll()) {
+      canvas.removeMarker(element.id, "problem-error");
+      canvas.removeMarker(element.id, "problem-warning");
+    }
+    for (const problem of problems) {
+      const element = problem.element && registry.get(problem.element);
+      if (!element) { continue; }
+      canvas.addMarker(problem.element, "problem-" + problem.severity);
+      const badge = document.createElement("span");
+      badge.className = "problem-badge " + problem.severity;
+      badge.textContent = problem.severity === "error" ? "Lỗi" : "Cảnh báo";
+      badge.title = problem.message;
+      overlays.add(problem.element, "problem", { position: { top: -14, left: 0 }, html: badge });
+    }
+    nameProblems();
+  }
+  window.markProblems = markProblems;
+
+  function nameProblems() {
+    const registry = modeler.get("elementRegistry");
+    document.querySelectorAll("#problems [data-element]").forEach(link => {
+      const element = registry.get(link.dataset.element);
+      if (element && element.businessObject.name) { link.textContent = element.businessObject.name; }
+    });
+  }
+
+  function highlightProblems(id) {
+    let first = null;
+    document.querySelectorAll("#problems li").forEach(item => {
+      const hit = id !== null && item.dataset.problemElement === id;
+      item.classList.toggle("current", hit);
+      if (hit && !first) { first = item; }
+    });
+    if (first) { first.scrollIntoView({ block: "nearest" }); }
+  }
+
+  function focusElement(id) {
+    const element = modeler.get("elementRegistry").get(id);
+    if (!element) { return; }
+    modeler.get("selection").select(element);
+    modeler.get("canvas").scrollToElement(element);
+    container.scrollIntoView({ block: "nearest" });
+  }
+
+  function listProblems(report) {
+    problems = (report && report.problems) || [];
+    const section = document.getElementById("problems-section");
+    const list = document.getElementById("problems");
+    list.replaceChildren();
+    for (const p of problems) {
+      const item = document.createElement("li");
+      item.className = p.severity;
+      item.dataset.problemElement = p.element || "";
+      const label = document.createElement("strong");
+      label.textContent = p.severity === "error" ? "Lỗi" : "Cảnh báo";
+      item.append(label, " ");
+      if (p.element) {
+        const link = document.createElement("a");
+        link.href = "#canvas";
+        link.dataset.element = p.element;
+        link.title = p.element;
+        link.textContent = p.element;
+        item.append(link, ": ");
+      }
+      const where = document.createElement("small");
+      where.textContent = "(" + p.file + (p.line ? ", dòng " + p.line : "") + ")";
+      item.append(p.message + " ", where);
+      list.append(item);
+    }
+    document.getElementById("problem-count").textContent =
+      (report ? report.errors : 0) + " lỗi, " + (report ? report.warnings : 0) + " cảnh báo";
+    section.hidden = problems.length === 0;
+    markProblems();
+  }
+
+  document.getElementById("problems").addEventListener("click", event => {
+    const link = event.target.closest("[data-element]");
+    if (!link) { return; }
+    event.preventDefault();
+    focusElement(link.dataset.element);
+  });
+
   async function open(name) {
     await modeler.importXML(data.diagrams[name]);
     modeler.get("canvas").zoom("fit-viewport");
     current = name;
     show(null);
-    document.getElementById("canvas").dataset.rendered = name;
+    laneLabels();
+    markProblems();
+    container.dataset.rendered = name;
   }
 
   data.formNames = JSON.parse(document.getElementById("form-names").textContent);
@@ -120,8 +319,10 @@
 
   document.getElementById("save").addEventListener("click", async function () {
     const { xml } = await modeler.saveXML({ format: true });
-    await window.saveDraft(this.dataset.url, { [current]: xml },
-                           document.getElementById("save-result"));
+    data.diagrams[current] = xml;
+    const answer = await window.saveDraft(this.dataset.url, { [current]: xml },
+                                          document.getElementById("save-result"));
+    if (answer && !answer.version && answer.report) { listProblems(answer.report); }
   });
 
   await open(current);

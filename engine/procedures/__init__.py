@@ -18,6 +18,8 @@ from engine.procedures.catalogue import (
     run_tests_at,
 )
 from engine.procedures.design_files import decision_files, form_files
+from engine.procedures.drafts import design_agencies, discard_draft, draft_bench, import_keeping, list_drafts
+from engine.procedures.drafts import save_draft as save_kept_draft
 from engine.procedures.package_runner import TestLimits
 from engine.procedures.queues import queue_counts, review_queues
 from engine.procedures.sandbox import complete_step as complete_sandbox_step
@@ -25,26 +27,32 @@ from engine.procedures.sandbox import fire_timer as fire_sandbox_timer
 from engine.procedures.sandbox import show_run as show_sandbox_run
 from engine.procedures.sandbox import start_run as start_sandbox_run
 from engine.procedures.sandbox import suggested_start
+from engine.procedures.versions import DURATION_UNITS, preview_form, save_as_draft, version_detail, workbench
 from engine.procedures.versions import act as act_on_version
 from engine.procedures.versions import diff as diff_versions
 from engine.procedures.versions import discard as discard_version
 from engine.procedures.versions import export as export_version
-from engine.procedures.versions import preview_form, save_as_draft, version_detail, workbench
 
 __all__ = [
+    "DURATION_UNITS",
     "TestLimits",
     "act_on_version",
     "check_path",
     "complete_sandbox_step",
     "decision_files",
+    "design_agencies",
     "diff_versions",
+    "discard_draft",
     "discard_version",
+    "draft_bench",
     "export_version",
     "fire_sandbox_timer",
     "form_files",
+    "import_keeping",
     "import_package",
     "isolated_runner",
     "list_agencies",
+    "list_drafts",
     "list_versions",
     "manifest_schema",
     "preview_form",
@@ -54,6 +62,7 @@ __all__ = [
     "review_queues",
     "run_tests_at",
     "save_as_draft",
+    "save_kept_draft",
     "show_sandbox_run",
     "start_sandbox_run",
     "suggested_start",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,12 @@ def check_path(path: Path) -> Report:
 def package_texts(package: Package) -> dict[str, str]:
     """The package's files as text (every file of a package is JSON or BPMN XML)."""
     return {name: data.decode("utf-8", "replace") for name, data in sorted(package.files.items())}
+
+
+def content_hash(texts: Mapping[str, str]) -> str:
+    """SHA-256 of a package's files (path → text), whatever order they came in."""
+    canonical = json.dumps(dict(texts), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # Runs a package's test cases: the compiled procedure and the package's files → results.
@@ -117,6 +125,24 @@ def import_package(
     files: list[tuple[str, bytes]] | None = None,
     runner: TestRunner | None = None,
 ) -> tuple[Report, dict[str, Any] | None]:
+    """`import_and_read` without the files read (see there)."""
+    report, summary, _ = import_and_read(uow, actor=actor, agency_code=agency_code, path=path,
+                                         zip_bytes=zip_bytes, filename=filename, files=files,
+                                         runner=runner)
+    return report, summary
+
+
+def import_and_read(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    agency_code: str,
+    path: Path | None = None,
+    zip_bytes: bytes | None = None,
+    filename: str = "upload.zip",
+    files: list[tuple[str, bytes]] | None = None,
+    runner: TestRunner | None = None,
+) -> tuple[Report, dict[str, Any] | None, dict[str, str] | None]:
     """Validate a package — a folder (`path`), a .zip (`zip_bytes`) or files sent one by one
     (`files`: name and bytes) — and store it as a new draft version with the results of
     its tests; nothing is stored when invalid.
@@ -125,8 +151,12 @@ def import_package(
     time and memory): the unit's session is used in short reads before, and again only
     to store the version. The unit must hold no uncommitted changes when called.
 
-    Returns the validation report and, when stored, the new version's summary. The caller's
-    unit of work is committed here only on success.
+    The same files as a draft of the procedure still open (not submitted) make no new
+    version: that draft is returned, marked `unchanged`, its tests not run again.
+
+    Returns the validation report, the new (or identical) version's summary when valid, and
+    the package's files as text when they could be read. The caller's unit of work is
+    committed here only on success.
     """
     agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
     if agency is None:
@@ -139,8 +169,13 @@ def import_package(
                                                    filename=filename, files=files)
     if compiled is not None and not _roles_resolve(uow, compiled, agency_id, agency_name, report):
         compiled = None
+    texts = package_texts(package) if package is not None else None
     if compiled is None or package is None:
-        return report, None
+        return report, None, texts
+    same = _identical_draft(uow, agency_id, compiled.code, content_hash(texts or {}))
+    if same is not None:
+        return report, {**_version_summary(same, same.procedure), "tests": same.test_results,
+                        "unchanged": True}, texts
     end_transaction(uow)
     tests = (runner or isolated_runner())(compiled, package.files)
     # From here on, one short transaction: store the version with its results.
@@ -150,7 +185,17 @@ def import_package(
               object_id=f"{agency_code}/{compiled.code}",
               summary={"version": version.number, "tests_passed": tests.passed})
     uow.commit()
-    return report, summary
+    return report, summary, texts
+
+
+def _identical_draft(uow: UnitOfWork, agency_id: int, code: str,
+                     digest: str) -> ProcedureVersion | None:
+    """The procedure's open draft holding exactly these files, if any."""
+    return uow.session.scalar(
+        select(ProcedureVersion).join(Procedure)
+        .where(Procedure.agency_id == agency_id, Procedure.code == code,
+               ProcedureVersion.status == "draft", ProcedureVersion.content_hash == digest)
+        .order_by(ProcedureVersion.number.desc()).limit(1))
 
 
 def _store_version(
@@ -174,6 +219,7 @@ def _store_version(
         procedure_id=procedure.id, number=(last or 0) + 1, status="draft",
         compiled=compiled.to_dict(), created_by_id=actor.account_id, created_at=uow.clock.now(),
         package=package_texts(package), test_results=tests.as_dict(),
+        content_hash=content_hash(package_texts(package)),
     )
     uow.session.add(version)
     uow.session.flush()

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bpmn.diff import diff_packages
+from bpmn.duration_words import UNITS, words_or_text
 from bpmn.package import Package
 from bpmn.validation import validate_package
 from engine.core.actors import Actor
@@ -48,12 +49,24 @@ from engine.core.permissions import (
 )
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
-from engine.procedures.catalogue import VERSION_STATUS_LABELS, end_transaction, import_package
+from engine.procedures.catalogue import VERSION_STATUS_LABELS, end_transaction
+from engine.procedures.drafts import MAX_EDITED_TEXT, apply_changes, import_keeping, zip_of
 from engine.procedures.queues import tell_next
 from forms import check_schema, render_form
 
 STATUS_LABELS = VERSION_STATUS_LABELS
 ACTIONS = ("submit", "review", "approve", "reject", "publish", "retire")
+
+
+DURATION_UNITS = [{"key": u.key, "label": u.label, "designator": u.designator,
+                   "time": u.time_part} for u in UNITS]
+
+
+def role_labels(manifest: dict[str, Any]) -> dict[str, str]:
+    """Lane name → the role's human label ("Bộ phận một cửa" for `mot_cua`)."""
+    roles = manifest.get("roles") or {}
+    return {lane: str(role.get("label") or lane) for lane, role in roles.items()
+            if isinstance(role, dict)}
 
 
 def find_version(uow: UnitOfWork, *, agency_code: str, code: str, number: int) -> ProcedureVersion:
@@ -305,12 +318,17 @@ def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
     end_transaction(uow)  # validating a large package must not hold the write lock meanwhile
     report, _ = validate_package(Package(f"{code} v{number}", {k: v.encode() for k, v in texts.items()}))
     compiled = loaded_version(uow, version.id).compiled
+    labels = role_labels(compiled.manifest)
     return {
         **detail_of(uow, version, actor),
         "report": report.as_dict(),
-        "tasks": {task_id: {"name": t.name, "lane": t.lane, "form": t.form,
-                            "deadline": t.deadline or "", "status": t.status}
+        "tasks": {task_id: {"name": t.name, "lane": t.lane, "lane_label": labels.get(t.lane, t.lane),
+                            "form": t.form, "deadline": t.deadline or "",
+                            "deadline_words": words_or_text(t.deadline or ""), "status": t.status}
                   for task_id, t in compiled.tasks.items()},
+        "role_labels": labels,
+        "names": {**{i: t.name or i for i, t in compiled.tasks.items()},
+                  **{i: e.name or i for i, e in compiled.end_events.items()}},
         "ends": {end_id: {"name": e.name, "status": e.status, "outcome": e.outcome}
                  for end_id, e in compiled.end_events.items()},
         "diagrams": {name: text for name, text in texts.items() if name.endswith(".bpmn")},
@@ -324,31 +342,20 @@ def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
     }
 
 
-MAX_EDITED_TEXT = 5 * 1024 * 1024
-
-
 def save_as_draft(
     uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, number: int,
     changes: dict[str, str],
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
+) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
     """A new draft version: this version's package with some files replaced (a diagram
     edited in the modeler, a form edited beside its preview). Validated and tested like
-    any upload; returns (report, the new version or None when invalid)."""
+    any upload; the same files as an open draft make no new one. Returns (report, the new
+    version or None when invalid, the invalid draft kept instead)."""
     version = _visible(uow, actor, agency_code, code, number)
-    texts = dict(version.package or {})
-    for path, text in changes.items():
-        if path not in texts or not (path.endswith(".bpmn") or path.endswith(".json")):
-            raise Invalid(f"Chỉ sửa được sơ đồ và biểu mẫu có sẵn trong gói (không có «{path}»).")
-        if len(text) > MAX_EDITED_TEXT:
-            raise Invalid(f"«{path}» quá lớn.")
-        texts[path] = text
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, text in sorted(texts.items()):
-            archive.writestr(path, text.encode("utf-8"))
-    report, created = import_package(uow, actor=actor, agency_code=agency_code,
-                                     zip_bytes=buffer.getvalue(), filename=f"{code}-v{number}-sua.zip")
-    return report.as_dict(), created
+    texts = apply_changes(dict(version.package or {}), changes)
+    report, created, kept = import_keeping(
+        uow, actor=actor, agency_code=agency_code, zip_bytes=zip_of(texts),
+        filename=f"{code}-v{number}-sua.zip", based_on_id=version.id)
+    return report.as_dict(), created, kept
 
 
 def preview_form(schema_text: str, ui_text: str = "") -> dict[str, Any]:
