@@ -7,7 +7,24 @@ The public face of `engine.agencies`: entry points import from here only.
 
 from __future__ import annotations
 
+from engine.agencies.access import (
+    deactivate,
+    emergency_lock,
+    lock_account,
+    reactivate,
+    transfer,
+    unlock,
+)
 from engine.agencies.listing import directory, managed_agencies
+from engine.agencies.officers import (
+    ROLE_LABELS,
+    Grant,
+    grant_role,
+    invite_officer,
+    list_officers,
+    officer_detail,
+    revoke_role,
+)
 from engine.agencies.sheets import export_agencies, import_agencies
 from engine.agencies.tree import (
     KINDS as AGENCY_KINDS,
@@ -23,14 +40,27 @@ from engine.agencies.tree import (
 
 __all__ = [
     "AGENCY_KINDS",
+    "ROLE_LABELS",
     "AgencyFields",
+    "Grant",
     "agency_detail",
     "close_agency",
     "create_agency",
+    "deactivate",
     "directory",
     "edit_agency",
+    "emergency_lock",
     "export_agencies",
+    "grant_role",
     "import_agencies",
+    "invite_officer",
+    "list_officers",
+    "lock_account",
     "managed_agencies",
+    "officer_detail",
+    "reactivate",
     "reopen_agency",
+    "revoke_role",
+    "transfer",
+    "unlock",
 ]

@@ -165,6 +165,8 @@ def finish_login(uow: UnitOfWork, account: Account) -> Actor:
 
 
 def _locked_message(account: Account) -> str:
+    if account.locked_reason in ("admin", "emergency"):  # engine.agencies.access
+        return "Tài khoản đã bị quản trị khóa; liên hệ quản trị của đơn vị để được mở lại."
     if account.locked_reason == LOCKED_INACTIVE:
         return ("Tài khoản đã bị khóa do không đăng nhập trong 1 năm; "
                 "liên hệ quản trị hệ thống để mở khóa.")

@@ -1,0 +1,270 @@
+"""Officers' accounts: create one with an invitation to choose its password, grant and
+revoke roles per agency with a validity period, list and show them — administrators for
+every account, a quản trị đơn vị for officers within its agency's subtree (Tuyên Quang seed,
+art. 9; Tiền Giang 2025, art. 6). Every change is in the audit trail."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.agencies.tree import by_code, chain, gate
+from engine.core.actors import Actor
+from engine.core.errors import Forbidden, FormInvalid, NotFound
+from engine.core.models import Account, Agency, AuditEntry, RoleGrant
+from engine.core.permissions import (
+    AGENCY_ADMIN,
+    APPROVER,
+    DESIGNER,
+    DESK,
+    LEADER,
+    REVIEWER,
+    SPECIALIST,
+    UNIT_ADMIN,
+    Kind,
+    holds_roles,
+    is_administrator,
+    may_administer_agency,
+    may_manage_account,
+)
+from engine.core.uow import UnitOfWork
+from engine.identity.invitations import send_invitation, unusable_password
+
+ROLE_LABELS = {DESK: "Bộ phận Một cửa", SPECIALIST: "Chuyên viên", LEADER: "Lãnh đạo",
+               DESIGNER: "Thiết kế quy trình", REVIEWER: "Xem xét quy trình",
+               APPROVER: "Phê duyệt quy trình", AGENCY_ADMIN: "Cấu hình thủ tục của cơ quan",
+               UNIT_ADMIN: "Quản trị đơn vị"}
+ROLE = re.compile(r"[a-z][a-z0-9_]{1,49}")  # a procedure's own lane roles (ho_tich…) too
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,99}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+PHONE = re.compile(r"[0-9+][0-9 .+-]{7,19}")
+REFUSED = "Thông tin tài khoản chưa hợp lệ."
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role to hold in an agency (by its code), from `valid_from` until `valid_until`."""
+
+    agency: str
+    role: str
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+
+def _parents(uow: UnitOfWork) -> dict[int, int | None]:
+    return dict(uow.session.execute(select(Agency.id, Agency.parent_id)).all())
+
+
+def account_by_name(uow: UnitOfWork, username: str) -> Account:
+    """The account with that username (`NotFound` otherwise)."""
+    account = uow.session.scalar(select(Account).where(Account.username == username.strip()))
+    if account is None:
+        raise NotFound(f"Không có tài khoản {username}.")
+    return account
+
+
+def require_manager(uow: UnitOfWork, actor: Actor, account: Account) -> None:
+    """Refuse unless the actor manages this account: administrators any; a quản trị đơn vị
+    an officer whose every role lies within its subtree."""
+    gate(actor)
+    parents = _parents(uow)
+    lineages = [chain(parents, g.agency_id) for g in account.grants]
+    if not may_manage_account(actor, account.kind, lineages):
+        raise Forbidden("Bạn không quản lý tài khoản này (có vai trò ngoài đơn vị bạn quản trị).")
+
+
+def check_grant(uow: UnitOfWork, actor: Actor, grant: Grant, field: str) -> Agency:
+    problems = []
+    if not ROLE.fullmatch(grant.role):
+        problems.append({"field": f"{field}role", "message": "Vai trò không hợp lệ."})
+    if grant.role == UNIT_ADMIN and not is_administrator(actor):
+        problems.append({"field": f"{field}role",
+                         "message": "Chỉ quản trị hệ thống giao vai trò quản trị đơn vị."})
+    if grant.valid_from and grant.valid_until and grant.valid_until <= grant.valid_from:
+        problems.append({"field": f"{field}valid_until",
+                         "message": "Ngày hết hiệu lực phải sau ngày bắt đầu."})
+    agency = uow.session.scalar(select(Agency).where(Agency.code == grant.agency.strip()))
+    if agency is None:
+        problems.append({"field": f"{field}agency", "message": f"Không có cơ quan mã {grant.agency}."})
+    elif agency.closed_at is not None:
+        problems.append({"field": f"{field}agency", "message": f"{agency.name} đã đóng."})
+    if problems:
+        raise FormInvalid(REFUSED, problems)
+    assert agency is not None
+    if not may_administer_agency(actor, chain(_parents(uow), agency.id)):
+        raise Forbidden(f"Bạn không quản trị {agency.name} nên không giao vai trò ở đó.")
+    return agency
+
+
+def add_officer(
+    uow: UnitOfWork, *, actor: Actor, username: str, full_name: str, email: str,
+    phone: str = "", grants: list[Grant], link_base: str,
+) -> Account:
+    """`invite_officer` without the commit (a bulk import adds many in one transaction)."""
+    gate(actor)
+    username, full_name, email, phone = (username.strip().lower(), full_name.strip(),
+                                         email.strip(), phone.strip())
+    problems = []
+    if not USERNAME.fullmatch(username):
+        problems.append({"field": "username", "message": "Tên đăng nhập 3–100 ký tự: chữ thường "
+                         "không dấu, số, dấu chấm, gạch ngang, gạch dưới."})
+    elif uow.session.scalar(select(Account.id).where(Account.username == username)):
+        problems.append({"field": "username", "message": f"Tên đăng nhập {username} đã có."})
+    if not full_name or len(full_name) > 200:
+        problems.append({"field": "full_name", "message": "Cần nhập họ và tên (tối đa 200 ký tự)."})
+    if len(email) > 200 or not EMAIL.fullmatch(email):
+        problems.append({"field": "email", "message": "Cần thư điện tử đúng dạng để gửi thư mời "
+                         "đặt mật khẩu."})
+    if phone and not PHONE.fullmatch(phone):
+        problems.append({"field": "phone", "message": "Số điện thoại không đúng dạng."})
+    if not grants:
+        problems.append({"field": "role", "message": "Cần giao ít nhất một vai trò."})
+    if problems:
+        raise FormInvalid(REFUSED, problems)
+    agencies = [check_grant(uow, actor, g, "") for g in grants]
+    now = uow.clock.now()
+    account = Account(username=username, password_hash=unusable_password(), full_name=full_name,
+                      kind=Kind.OFFICER, email=email, phone=phone or None, created_at=now)
+    uow.session.add(account)
+    uow.session.flush()
+    for grant, agency in zip(grants, agencies, strict=True):
+        uow.session.add(RoleGrant(account_id=account.id, agency_id=agency.id, role=grant.role,
+                                  valid_from=grant.valid_from, valid_until=grant.valid_until,
+                                  granted_by_id=actor.account_id, granted_at=now))
+    uow.session.flush()
+    uow.session.refresh(account)
+    send_invitation(uow, account, link_base=link_base)
+    uow.audit("account.created", actor_id=actor.account_id, object_type="account",
+              object_id=username, summary={"kind": Kind.OFFICER.value, "grants": [
+                  _grant_summary(g) for g in grants], "invited": email})
+    return account
+
+
+def invite_officer(
+    uow: UnitOfWork, *, actor: Actor, username: str, full_name: str, email: str,
+    phone: str = "", grants: list[Grant], link_base: str,
+) -> dict[str, Any]:
+    """Create an officer's account with its roles and e-mail it a single-use link to choose
+    its password (no password is ever set or seen by whoever creates it). Commits."""
+    account = add_officer(uow, actor=actor, username=username, full_name=full_name,
+                          email=email, phone=phone, grants=grants, link_base=link_base)
+    uow.commit()
+    return officer_detail(uow, actor=actor, username=account.username)
+
+
+def _grant_summary(grant: Grant) -> dict[str, Any]:
+    return {"agency": grant.agency, "role": grant.role,
+            "valid_from": grant.valid_from.isoformat() if grant.valid_from else None,
+            "valid_until": grant.valid_until.isoformat() if grant.valid_until else None}
+
+
+def grant_role(uow: UnitOfWork, *, actor: Actor, username: str, grant: Grant) -> dict[str, Any]:
+    """Give an officer a role in an agency for a period (a role already held there gets the
+    new period). Commits."""
+    gate(actor)
+    account = account_by_name(uow, username)
+    if not holds_roles(account.kind):
+        raise FormInvalid(REFUSED, [{"field": "username",
+                                     "message": "Chỉ giao vai trò cho tài khoản cán bộ."}])
+    agency = check_grant(uow, actor, grant, "")
+    held = next((g for g in account.grants if g.agency_id == agency.id and g.role == grant.role),
+                None)
+    now = uow.clock.now()
+    if held is None:
+        held = RoleGrant(agency_id=agency.id, role=grant.role)
+        account.grants.append(held)
+    held.valid_from, held.valid_until = grant.valid_from, grant.valid_until
+    held.granted_by_id, held.granted_at = actor.account_id, now
+    uow.audit("account.role_granted", actor_id=actor.account_id, object_type="account",
+              object_id=account.username, summary=_grant_summary(grant))
+    uow.commit()
+    return officer_detail(uow, actor=actor, username=account.username)
+
+
+def revoke_role(
+    uow: UnitOfWork, *, actor: Actor, username: str, agency: str, role: str
+) -> dict[str, Any]:
+    """Take a role away at once (the grant's row goes; the audit trail keeps it). Commits."""
+    gate(actor)
+    account = account_by_name(uow, username)
+    target = by_code(uow, agency)
+    if not may_administer_agency(actor, chain(_parents(uow), target.id)):
+        raise Forbidden(f"Bạn không quản trị {target.name} nên không thu hồi vai trò ở đó.")
+    held = next((g for g in account.grants if g.agency_id == target.id and g.role == role), None)
+    if held is None:
+        raise NotFound(f"{account.full_name} không giữ vai trò {role} tại {target.name}.")
+    uow.session.delete(held)
+    uow.audit("account.role_revoked", actor_id=actor.account_id, object_type="account",
+              object_id=account.username, summary={"agency": target.code, "role": role})
+    uow.commit()
+    uow.session.expire(account)
+    return officer_detail(uow, actor=actor, username=account.username)
+
+
+def state_of(account: Account) -> str:
+    """The account's state in words."""
+    if not account.active:
+        return "Đã đóng" if account.closed_at else "Ngừng hoạt động"
+    if account.locked_at is not None:
+        return {"emergency": "Khóa khẩn cấp", "admin": "Bị khóa", "failed": "Tạm khóa (sai mật khẩu)",
+                "inactive": "Khóa do không sử dụng", "self": "Tự khóa"}.get(
+                    account.locked_reason, "Bị khóa")
+    return "Đang hoạt động"
+
+
+def _agency_names(uow: UnitOfWork) -> dict[int, tuple[str, str]]:
+    return {i: (code, name) for i, code, name in
+            uow.session.execute(select(Agency.id, Agency.code, Agency.name)).all()}
+
+
+def _grants(uow: UnitOfWork, account: Account,
+            names: dict[int, tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+    now = uow.clock.now()
+    names = names if names is not None else _agency_names(uow)
+    return [{"agency": names.get(g.agency_id, ("", ""))[0],
+             "agency_name": names.get(g.agency_id, ("", ""))[1],
+             "role": g.role, "role_label": ROLE_LABELS.get(g.role, g.role),
+             "valid_from": g.valid_from, "valid_until": g.valid_until,
+             "in_force": g.in_force(now)}
+            for g in sorted(account.grants, key=lambda g: (g.agency_id, g.role))]
+
+
+def officer_detail(uow: UnitOfWork, *, actor: Actor, username: str) -> dict[str, Any]:
+    """One account: who, state, roles with their periods, its last 20 audit entries."""
+    account = account_by_name(uow, username)
+    require_manager(uow, actor, account)
+    history = uow.session.execute(
+        select(AuditEntry.at, AuditEntry.action, AuditEntry.summary)
+        .where(AuditEntry.object_type == "account", AuditEntry.object_id == account.username)
+        .order_by(AuditEntry.id.desc()).limit(20)).all()
+    return {"username": account.username, "full_name": account.full_name, "kind": account.kind,
+            "email": account.email or "", "phone": account.phone or "",
+            "state": state_of(account), "active": account.active,
+            "locked": account.locked_at is not None, "locked_reason": account.locked_reason,
+            "last_login_at": account.last_login_at, "grants": _grants(uow, account),
+            "history": [{"at": at, "action": action, "summary": summary}
+                        for at, action, summary in history]}
+
+
+def list_officers(uow: UnitOfWork, *, actor: Actor, query: str = "") -> list[dict[str, Any]]:
+    """The staff accounts the actor manages (officers; administrators too for administrators),
+    by username; `query` filters on username or name."""
+    gate(actor)
+    parents, names = _parents(uow), _agency_names(uow)
+    wanted = query.strip().lower()
+    rows = []
+    for account in uow.session.scalars(select(Account).where(
+            Account.kind.in_((Kind.OFFICER.value, Kind.ADMIN.value))).order_by(Account.username)):
+        lineages = [chain(parents, g.agency_id) for g in account.grants]
+        if not may_manage_account(actor, account.kind, lineages):
+            continue
+        if wanted and wanted not in f"{account.username} {account.full_name}".lower():
+            continue
+        rows.append({"username": account.username, "full_name": account.full_name,
+                     "kind": account.kind, "state": state_of(account),
+                     "grants": _grants(uow, account, names)})
+    return rows
