@@ -10,6 +10,10 @@
   figures read from the database at scrape time (`engine.operations.snapshot`). Only for
   the bearer of `MOTCUA_METRICS_TOKEN` when one is configured, else only from loopback.
 
+Behind nginx, `MOTCUA_PROXY_HOPS=1` takes the client's address and scheme from the proxy's
+`X-Forwarded-For`/`-Proto` (werkzeug's ProxyFix): rate limits count each citizen, not the
+proxy, and a request relayed from outside is never taken for loopback.
+
 The probes answer before the session and CSRF hooks run: they carry no personal data, need
 no login, and must not touch the session table (a bearer token on them is the metrics
 token, not an API key). Every response carries `X-Request-Id` (the caller's, when it sent a
@@ -35,6 +39,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.operations import bind, configure_logging, database_problems, snapshot, unbind
 from webapp.context import bearer_token, platform
@@ -55,7 +60,11 @@ def init_app(app: Flask) -> None:
         "BROKER_URL",
         os.environ.get("MOTCUA_BROKER_URL") or f"sqla+sqlite:///{app.instance_path}/broker.sqlite",
     )
+    app.config.setdefault("PROXY_HOPS", int(os.environ.get("MOTCUA_PROXY_HOPS", "0") or 0))
     configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
+    if app.config["PROXY_HOPS"] > 0:  # behind nginx: the client's address, not the proxy's
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     registry = CollectorRegistry()
     app.extensions["motcua_metrics"] = {
         "registry": registry,

@@ -203,3 +203,13 @@ def test_json_logs_carry_the_request_id_and_the_dossier_code(
 def test_an_unknown_log_format_is_refused_by_name(platform: Platform) -> None:
     with pytest.raises(ValueError, match="MOTCUA_LOG_FORMAT must be one of text, json"):
         _app(platform, LOG_FORMAT="yaml")
+
+
+@SQLITE_ONLY
+def test_behind_a_proxy_the_forwarded_client_is_the_caller(platform: Platform) -> None:
+    proxied = _app(platform, PROXY_HOPS=1).test_client()  # nginx on this host: loopback
+    relayed = proxied.get("/metrics", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert relayed.status_code == 403  # a citizen's request relayed by nginx is not loopback
+    assert proxied.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 200
+    plain = _app(platform).test_client()  # without the setting the header is not believed
+    assert plain.get("/metrics", headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 200
