@@ -101,12 +101,33 @@ class _StateConverter(BpmnWorkflowConverter):  # type: ignore[misc]
         self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None
     ) -> BpmnWorkflow:
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        # A task's data is stored as a difference from its parent's and restored from the
+        # parent restored before it: restore in tree order, whatever order the stored keys
+        # came back in (PostgreSQL's jsonb sorts them).
+        workflow.tasks = self.mapping_from_dict(_tree_order(dct["tasks"], dct["root"]), UUID,
+                                                workflow=workflow)
+        for sub in dct["subprocesses"].values():
+            sub["tasks"] = _tree_order(sub["tasks"], sub["root"])
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.get("bpmn_events", []))
         return workflow
+
+
+def _tree_order(tasks: dict[str, Any], root: str) -> dict[str, Any]:
+    """Stored tasks with every parent before its children (depth first from the root)."""
+    ordered: dict[str, Any] = {}
+    stack = [root]
+    while stack:
+        task_id = stack.pop()
+        if task_id in ordered or task_id not in tasks:
+            continue
+        ordered[task_id] = tasks[task_id]
+        stack.extend(reversed(tasks[task_id].get("children", [])))
+    for task_id, task in tasks.items():  # anything not under the root keeps its place after
+        ordered.setdefault(task_id, task)
+    return ordered
 
 
 @lru_cache(maxsize=1)

@@ -180,3 +180,18 @@ def test_the_process_runs_the_table_by_total_floor_area(
     area: float, floors: int, fee: int, pccc: bool
 ) -> None:
     assert _run(area, floors) == {"le_phi": fee, "tham_van_pccc": pccc}
+
+
+def test_what_the_table_decided_survives_a_restore_whatever_the_key_order() -> None:
+    """PostgreSQL's jsonb gives the stored tasks back sorted by id: a task's data, stored as
+    a difference from its parent's, must still be restored after its parent."""
+    report, compiled = validate_package(read_package(SAMPLE))
+    assert compiled is not None, report.as_text()
+    case = json.loads((SAMPLE / "tests" / "nha-lon-lay-y-kien-pccc.json").read_text(encoding="utf-8"))
+    model = ProcessModel(compiled.spec)
+    instance = model.start(case["start"])
+    for step in ("tiep_nhan", "tham_dinh"):
+        instance = model.restore(json.loads(json.dumps(instance.state(), sort_keys=True)))
+        [waiting] = instance.waiting()
+        instance.complete(waiting.id, case["tasks"][step])
+    assert [w.bpmn_id for w in instance.waiting()] == ["lay_y_kien_pccc"]
