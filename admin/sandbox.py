@@ -1,45 +1,75 @@
 """Test runs of a version (`/quan-tri/…/chay-thu`, `/quan-tri/chay-thu/<run>`): start with the
-start form's data, complete waiting tasks, let timers fire, the path drawn on the diagram."""
+start form, complete each waiting task with its form — the forms citizens and officers get,
+generated from the package and prefilled from its test cases — let timers fire, the path
+drawn on the diagram. The raw JSON of each form stays available ("Nâng cao")."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from admin.common import bp, diagram_data, staff, uow
 from engine import procedures
 from engine.core import ServiceError
+from forms import FieldError, parse_submission, render_form
+
+FORM_MODE = "form"  # the generated form was posted (else `data` holds JSON)
+
+
+def _posted(schema: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
+    """The data posted (generated form or JSON) and whether it only added/removed a row;
+    raises ValueError for JSON that is not an object."""
+    if request.form.get("_mode") == FORM_MODE and schema is not None:
+        submission = parse_submission(schema, request.form.items(multi=True))
+        return submission.data, submission.is_row_action
+    data = current_app.json.loads(request.form.get("data", ""))  # refuses NaN/Infinity
+    if not isinstance(data, dict):
+        raise ValueError
+    return data, False
+
+
+def _form(schema: dict[str, Any] | None, ui: dict[str, Any] | None, values: Any,
+          errors: list[FieldError]) -> Markup:
+    if schema is None:
+        return Markup("")
+    return Markup(render_form(schema, ui, values if isinstance(values, dict) else {}, errors))  # noqa: S704
+
+
+def _field_errors(exc: ServiceError) -> list[FieldError]:
+    details = exc.details if isinstance(exc.details, list) else []
+    return [FieldError(str(d.get("field") or ""), str(d.get("message") or "")) for d in details
+            if isinstance(d, dict)]
 
 
 @bp.route("/thu-tuc/<agency>/<code>/<int:number>/chay-thu", methods=["GET", "POST"])
 def sandbox_start(agency: str, code: str, number: int) -> str | Response | tuple[str, int]:
-    """Start a test run: the start form's data as JSON, prefilled from the package's
-    first test case."""
+    """Start a test run with the start form, prefilled from the package's first test case."""
     actor = staff()
-    error = ""
+    with uow() as work:
+        start = procedures.suggested_start(work, actor=actor, agency_code=agency, code=code,
+                                           number=number)
+    values: Any = start["data"]
+    error, errors = "", []
     if request.method == "POST":
-        text = request.form.get("data", "")
         try:
-            data = current_app.json.loads(text)  # refuses NaN/Infinity (a ValueError)
-            if not isinstance(data, dict):
-                raise ValueError
-            with uow() as work:
-                run = procedures.start_sandbox_run(work, actor=actor, agency_code=agency, code=code,
-                                                   number=number, data=data)
-            return redirect(url_for("admin.sandbox_page", run_id=run["id"]), 303)
+            values, row_action = _posted(start["schema"])
+            if not row_action:
+                with uow() as work:
+                    run = procedures.start_sandbox_run(work, actor=actor, agency_code=agency,
+                                                       code=code, number=number, data=values)
+                return redirect(url_for("admin.sandbox_page", run_id=run["id"]), 303)
         except ValueError:
             error = "Dữ liệu phải là một đối tượng JSON."
         except ServiceError as exc:
-            error = _explain(exc)
-    else:
-        with uow() as work:
-            text = json.dumps(procedures.suggested_start(work, actor=actor, agency_code=agency,
-                                                         code=code, number=number),
-                              ensure_ascii=False, indent=2)
+            error, errors = _explain(exc), _field_errors(exc)
     page = render_template("admin_sandbox_start.html", agency=agency, code=code, number=number,
-                           text=text, error=error)
+                           text=json.dumps(values, ensure_ascii=False, indent=2), error=error,
+                           form_html=_form(start["schema"], start["ui"], values, errors),
+                           form_name=start["form"])
     return (page, 422) if error else page
 
 
@@ -52,13 +82,20 @@ def _explain(exc: ServiceError) -> str:
 
 
 @bp.get("/chay-thu/<int:run_id>")
-def sandbox_page(run_id: int, error: str = "") -> str:
-    """A test run: the path so far on the diagram, each waiting task with its data, timers."""
+def sandbox_page(run_id: int, error: str = "", task_id: str = "", values: Any = None,
+                 errors: list[FieldError] | None = None) -> str:
+    """A test run: the path so far on the diagram, each waiting task with its form, timers.
+    After a refused step, that task's form shows what was typed and its errors."""
     actor = staff()
     with uow() as work:
         run = procedures.show_sandbox_run(work, actor=actor, run_id=run_id)
         bench = procedures.workbench(work, actor=actor, agency_code=run["agency"],
                                      code=run["code"], number=run["number"])
+    for task in run["waiting"]:
+        mine = task["id"] == task_id and values is not None
+        task["prefill"] = values if mine else task["suggested"]
+        task["form_html"] = _form(task["schema"], task["ui"], task["prefill"],
+                                  (errors or []) if mine else [])
     return render_template("admin_sandbox.html", run=run, v=bench, error=error,
                            bench_json=diagram_data(
                                bench, report={"problems": []}, path=run["path"],
@@ -69,19 +106,25 @@ def sandbox_page(run_id: int, error: str = "") -> str:
 
 @bp.post("/chay-thu/<int:run_id>/buoc/<task_id>")
 def sandbox_step(run_id: int, task_id: str) -> str | Response | tuple[str, int]:
-    """Complete a waiting task of the run with the JSON typed for it."""
+    """Complete a waiting task of the run with its form (or the JSON typed for it)."""
     actor = staff()
+    task_id = task_id[:64]
+    with uow() as work:
+        run = procedures.show_sandbox_run(work, actor=actor, run_id=run_id)
+    task = next((t for t in run["waiting"] if t["id"] == task_id), None)
+    values: Any = None
     try:
-        data = current_app.json.loads(request.form.get("data", ""))
-        if not isinstance(data, dict):
-            raise ValueError
+        values, row_action = _posted(task["schema"] if task else None)
+        if row_action:
+            return sandbox_page(run_id, task_id=task_id, values=values)
         with uow() as work:
-            procedures.complete_sandbox_step(work, actor=actor, run_id=run_id,
-                                             task_id=task_id[:64], data=data)
+            procedures.complete_sandbox_step(work, actor=actor, run_id=run_id, task_id=task_id,
+                                             data=values)
     except ValueError:
         return sandbox_page(run_id, error="Dữ liệu phải là một đối tượng JSON."), 422
     except ServiceError as exc:
-        return sandbox_page(run_id, error=_explain(exc)), exc.status
+        return sandbox_page(run_id, error=_explain(exc), task_id=task_id, values=values,
+                            errors=_field_errors(exc)), exc.status
     return redirect(url_for("admin.sandbox_page", run_id=run_id), 303)
 
 

@@ -147,6 +147,7 @@ def _view(uow: UnitOfWork, run: SandboxRun, instance: ProcessInstance) -> dict[s
         waiting.append({"id": task.id, "bpmn_id": task.bpmn_id, "name": task.name,
                         "lane": task.lane, "form": info.form if info else None,
                         "schema": compiled.forms.get(info.form) if info else None,
+                        "ui": compiled.ui_for(info.form) if info else None,
                         "suggested": hints["tasks"].get(task.bpmn_id, {})})
     return {
         "id": run.id, "code": version.procedure.code, "agency": version.procedure.agency.code,
@@ -155,14 +156,27 @@ def _view(uow: UnitOfWork, run: SandboxRun, instance: ProcessInstance) -> dict[s
         "completed": instance.completed, "waiting": waiting,
         "timers": [{"id": t.id, "bpmn_id": t.bpmn_id, "expression": t.expression}
                    for t in instance.pending_timers()],
+        "decided": _decided(compiled.manifest, instance),
         "log": run.log,
     }
 
 
+def _decided(manifest: dict[str, Any], instance: ProcessInstance) -> list[dict[str, Any]]:
+    """The fees a decision table set for this run (`fees[].from`), as the designer checks
+    them against the table."""
+    return [{"name": str(fee.get("name", "")), "from": str(fee["from"]),
+             "value": instance.value(str(fee["from"])), "amount": fee.get("amount")}
+            for fee in manifest.get("fees", []) if isinstance(fee, dict) and fee.get("from")]
+
+
 def suggested_start(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
                     number: int) -> dict[str, Any]:
-    """Start data from the package's first test case, to prefill the start of a run."""
+    """The start form of a run: its schema and UI schema, and data from the package's
+    first test case to prefill it."""
     version = find_version(uow, agency_code=agency_code, code=code, number=number)
     if not may_see_versions(actor, version.procedure.agency_id):
         raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
-    return dict(_suggestions(version.package)["start"])
+    compiled = loaded_version(uow, version.id).compiled
+    return {"data": dict(_suggestions(version.package)["start"]), "form": compiled.start_form,
+            "schema": compiled.forms.get(compiled.start_form),
+            "ui": compiled.ui_for(compiled.start_form)}
