@@ -47,6 +47,8 @@ from engine.applicants.feedback import public as public_feedback
 from engine.applicants.feedback import send as send_feedback
 from engine.applicants.payments import (
     NullPaymentGateway,
+    PaymentGateway,
+    confirm_settled,
     pending_checkout,
     record_cash_payment,
     request_payment,
@@ -54,6 +56,7 @@ from engine.applicants.payments import (
 )
 from engine.applicants.payments import confirm as confirm_payment
 from engine.applicants.payments import payments_of as dossier_payments
+from engine.applicants.settlement import SettlementRow, reconcile_settlement
 
 __all__ = [
     "ATTACHMENT_READ_LIMIT",
@@ -64,11 +67,14 @@ __all__ = [
     "DeskContact",
     "NullPaymentGateway",
     "PaperScan",
+    "PaymentGateway",
+    "SettlementRow",
     "Upload",
     "answer_feedback",
     "attach",
     "attach_step_document",
     "confirm_payment",
+    "confirm_settled",
     "dossier_payments",
     "download_attachment",
     "download_stored_paper",
@@ -88,6 +94,7 @@ __all__ = [
     "public_feedback",
     "rate",
     "receive_paper_dossier",
+    "reconcile_settlement",
     "record_cash_payment",
     "register",
     "request_payment",

@@ -168,17 +168,50 @@ def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signatu
     if not gateway.verify(reference, signature):
         raise Forbidden("Xác nhận thanh toán không hợp lệ.")
     payment, dossier = _awaiting(uow, reference)
+    if payment.state != "paid":
+        mark_paid_online(uow, dossier, payment, gateway=gateway.name,
+                         transaction=gateway_reference)
+        uow.commit()
+    return {**view(payment), "dossier": dossier.code}
+
+
+def confirm_settled(uow: UnitOfWork, *, gateway: str, reference: str, amount: int,
+                    transaction: str) -> dict[str, Any]:
+    """A real gateway's server-to-server callback (IPN), its signature and freshness checked
+    by the caller: the amount must be the one asked (else nothing changes, 400); the payment
+    is marked paid with an electronic receipt and the dossier resumes. The same transaction
+    reported again changes nothing; another transaction for a paid fee is a double payment
+    the gateway must refund (409)."""
+    payment, dossier = _awaiting(uow, reference)
+    if amount != payment.amount:
+        raise Invalid(f"Số tiền báo về ({_dong(amount)}) không khớp khoản phí, lệ phí phải nộp "
+                      f"({_dong(payment.amount)}); chưa ghi nhận thanh toán.")
     if payment.state == "paid":
+        if payment.gateway_reference and transaction and transaction != payment.gateway_reference:
+            raise Conflict(f"Khoản {reference} đã được thanh toán bởi giao dịch "
+                           f"{payment.gateway_reference}; giao dịch {transaction} cần hoàn tiền.")
         return {**view(payment), "dossier": dossier.code}
-    now = uow.clock.now()
-    payment.state, payment.paid_at, payment.paid_online = "paid", now, True
-    payment.gateway, payment.gateway_reference = gateway.name, gateway_reference[:100]
+    if payment.state != "requested":
+        raise Conflict(f"Khoản {reference} không còn chờ thanh toán.")
+    mark_paid_online(uow, dossier, payment, gateway=gateway, transaction=transaction)
+    uow.commit()
+    return {**view(payment), "dossier": dossier.code}
+
+
+def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gateway: str,
+                     transaction: str) -> None:
+    """Record an online payment with its electronic receipt (biên lai điện tử: the agency's
+    receipt series, NĐ 123/2020 art. 30) and resume the dossier (caller's transaction)."""
+    agency = uow.session.get(Agency, dossier.agency_id)
+    assert agency is not None  # foreign key
+    payment.state, payment.paid_at, payment.paid_online = "paid", uow.clock.now(), True
+    payment.gateway, payment.gateway_reference = gateway[:30], transaction[:100]
+    payment.receipt_number = _receipt_number(uow, agency.code)
+    payment.payer = dossier.applicant_name[:200]
     if dossier.status == Status.PAYMENT:  # not withdrawn or stopped meanwhile
         _resume(uow, dossier, payment)
     uow.session.flush()
-    record(uow, dossier, "paid", actor=_PAYER, note=f"{payment.amount} đồng — {gateway.name}")
-    uow.commit()
-    return {**view(payment), "dossier": dossier.code}
+    record(uow, dossier, "paid", actor=_PAYER, note=f"{payment.amount} đồng — {gateway}")
 
 
 _PAYER = Actor(account_id=None, kind="system", name="Cổng thanh toán")
@@ -262,8 +295,8 @@ def _payment_due(uow: UnitOfWork, dossier: Dossier) -> Payment:
     paid = uow.session.scalar(select(Payment).where(
         Payment.dossier_id == dossier.id, Payment.state == "paid").order_by(Payment.id.desc()))
     if paid is not None:
-        how = (f"bằng tiền mặt, biên lai số {paid.receipt_number}" if paid.receipt_number
-               else "trực tuyến")
+        how = ("trực tuyến" if paid.paid_online
+               else f"bằng tiền mặt, biên lai số {paid.receipt_number}")
         raise Conflict(f"Khoản phí, lệ phí của hồ sơ {dossier.code} đã được nộp {how}; "
                        "không ghi nhận lần nữa.")
     raise Conflict(f"Hồ sơ {dossier.code} không có khoản phí, lệ phí nào đang chờ nộp.")
