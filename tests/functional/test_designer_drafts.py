@@ -160,3 +160,17 @@ def test_the_agency_list_offers_only_real_agencies_after_an_upload(app: Flask) -
                          html.split('id="agency"', 1)[1].split("</select>", 1)[0])
     assert options == [(MINH_XUAN, "UBND phường Minh Xuân")], options
     assert f"{MINH_XUAN} ({MINH_XUAN})" not in html
+
+
+def test_the_diff_page_tells_what_changed_in_sentences(app: Flask) -> None:
+    designer = _designer(app)
+    edited = _bpmn().replace('name="deadline" value="P10D"', 'name="deadline" value="P8D"')
+    number = _body(designer.post(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/luu",
+                                 json={"files": {"process.bpmn": edited}}))["version"]["number"]
+    page = designer.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/{number}/so-sanh?voi=1")
+    html = page.data.decode()
+    assert "<li>Bước «Thẩm định hồ sơ, đề xuất»: thời hạn 10 → 8 ngày làm việc.</li>" in html
+    assert "Biểu mẫu không đổi." in html and "P10D" not in html and "{&#39;" not in html
+    steps = designer.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/{number}").data.decode()
+    assert "8 ngày làm việc" in steps and "Bộ phận Một cửa" in steps  # words, labels
+    assert 'title="tham_dinh">Thẩm định hồ sơ, đề xuất</a>' in steps  # the id on hover

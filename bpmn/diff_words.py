@@ -1,0 +1,219 @@
+"""What changed between two versions of a package, in sentences a designer reads:
+"Bước «Thẩm định hồ sơ»: thời hạn 10 → 8 ngày làm việc." Elements by their name, roles by
+their label, durations in words (`bpmn.duration_words`), form fields by their title.
+Pure: works on the stored package texts (path → text), like `bpmn.diff`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bpmn.diff import MANIFEST, _elements, _fields, _forms
+from bpmn.duration_words import single_unit, words_or_text
+from bpmn.durations import DurationError
+
+KINDS = {"userTask": "Bước", "task": "Bước", "manualTask": "Bước", "serviceTask": "Bước tự động",
+         "scriptTask": "Bước tự động", "businessRuleTask": "Bảng quyết định",
+         "sequenceFlow": "Luồng", "exclusiveGateway": "Cổng rẽ nhánh",
+         "inclusiveGateway": "Cổng rẽ nhánh", "parallelGateway": "Cổng song song",
+         "eventBasedGateway": "Cổng chờ sự kiện", "startEvent": "Bắt đầu", "endEvent": "Kết thúc",
+         "boundaryEvent": "Hẹn giờ gắn với bước", "intermediateCatchEvent": "Sự kiện chờ",
+         "intermediateThrowEvent": "Sự kiện", "callActivity": "Quy trình con",
+         "subProcess": "Quy trình con", "lane": "Làn", "process": "Quy trình"}
+PROPERTIES = {"deadline": "thời hạn", "formJsonSchemaFilename": "biểu mẫu",
+              "formUiSchemaFilename": "cách trình bày biểu mẫu", "status": "trạng thái hồ sơ",
+              "outcome": "kết quả"}
+MANIFEST_KEYS = {"name": "Tên thủ tục", "field": "Lĩnh vực", "level": "Mức độ trực tuyến",
+                 "processing_time": "Thời hạn giải quyết", "fees": "Phí, lệ phí",
+                 "components": "Thành phần hồ sơ", "roles": "Người xử lý (vai trò)",
+                 "legal_basis": "Căn cứ pháp lý", "supplement_mode": "Cách tính khi bổ sung",
+                 "extension_cap": "Mức gia hạn tối đa", "start_form": "Biểu mẫu nộp hồ sơ",
+                 "agency": "Cơ quan", "code": "Mã thủ tục"}
+TIME_UNITS = {"working_days": "ngày làm việc", "working_hours": "giờ làm việc",
+              "calendar_days": "ngày", "same_day": "trong ngày"}
+
+
+def _manifest(texts: dict[str, str]) -> dict[str, Any]:
+    try:
+        manifest = json.loads(texts.get(MANIFEST, "{}"))
+    except json.JSONDecodeError:
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _labels(manifest: dict[str, Any]) -> dict[str, str]:
+    roles = manifest.get("roles") or {}
+    return {lane: str(role.get("label") or lane) for lane, role in roles.items()
+            if isinstance(role, dict)} if isinstance(roles, dict) else {}
+
+
+def _what(element: dict[str, Any], elements: dict[str, dict[str, Any]], element_id: str) -> str:
+    """«Bước «Thẩm định hồ sơ»», a nameless flow by its ends."""
+    kind = KINDS.get(element.get("type", ""), "Phần tử")
+    if element.get("name"):
+        return f"{kind} «{element['name']}»"
+    if element.get("type") == "sequenceFlow":
+        ends = [elements.get(element.get(side, ""), {}).get("name") or element.get(side, "?")
+                for side in ("sourceRef", "targetRef")]
+        return f"{kind} «{ends[0]}» → «{ends[1]}»"
+    return f"{kind} (mã {element_id})"
+
+
+def durations_change(old: str, new: str) -> str:
+    """"10 → 8 ngày làm việc" when both are in one unit, else both in full words."""
+    if not old:
+        return f"đặt {words_or_text(new)}"
+    if not new:
+        return f"bỏ ({words_or_text(old)})"
+    before, after = single_unit(old), single_unit(new)
+    if before and after and before[1] == after[1]:
+        unit = words_or_text(new).split(" ", 1)[1]
+        return f"{before[0]} → {after[0]} {unit}"
+    return f"{words_or_text(old)} → {words_or_text(new)}"
+
+
+def _value(name: str, value: Any, labels: dict[str, str]) -> str:
+    if value in (None, ""):
+        return "(không có)"
+    if name == "lane":
+        return f"«{labels.get(str(value), value)}»"
+    return f"«{value}»"
+
+
+def _element_sentences(element_id: str, old: dict[str, Any], new: dict[str, Any],
+                       elements: dict[str, dict[str, Any]], labels: tuple[dict[str, str],
+                                                                          dict[str, str]]) -> list[str]:
+    what = _what(old, elements, element_id)
+    said = []
+    if old.get("name") != new.get("name"):
+        said.append(f"{what}: đổi tên thành «{new.get('name') or '(không tên)'}».")
+    if old.get("lane") != new.get("lane"):
+        said.append(f"{what}: người xử lý {_value('lane', old.get('lane'), labels[0])} → "
+                    f"{_value('lane', new.get('lane'), labels[1])}.")
+    if old.get("condition") != new.get("condition"):
+        said.append(f"{what}: điều kiện {_value('', old.get('condition'), {})} → "
+                    f"{_value('', new.get('condition'), {})}.")
+    if old.get("timer") != new.get("timer"):
+        said.append(f"{what}: hẹn giờ {durations_change(old.get('timer') or '', new.get('timer') or '')}.")
+    for end in ("sourceRef", "targetRef"):
+        if old.get(end) != new.get(end):
+            target = elements.get(new.get(end) or "", {}).get("name") or new.get(end)
+            said.append(f"{what}: nối lại {'từ' if end == 'sourceRef' else 'tới'} «{target}».")
+    old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
+    for key in sorted(set(old_props) | set(new_props)):
+        before, after = old_props.get(key, ""), new_props.get(key, "")
+        if before == after:
+            continue
+        label = PROPERTIES.get(key, f"thuộc tính {key}")
+        if key == "deadline":
+            said.append(f"{what}: {label} {durations_change(before, after)}.")
+        else:
+            said.append(f"{what}: {label} {_value('', before, {})} → {_value('', after, {})}.")
+    if old.get("type") != new.get("type"):
+        said.append(f"{what}: đổi loại thành {KINDS.get(new.get('type', ''), new.get('type'))}.")
+    return said
+
+
+def _field_title(spec: dict[str, Any], path: str) -> str:
+    return f"«{spec.get('title') or path}»"
+
+
+def _form_sentences(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    old_forms, new_forms = _forms(before), _forms(after)
+    said = [f"Thêm biểu mẫu «{name}»." for name in sorted(set(new_forms) - set(old_forms))]
+    said += [f"Bỏ biểu mẫu «{name}»." for name in sorted(set(old_forms) - set(new_forms))]
+    for name in sorted(set(old_forms) & set(new_forms)):
+        old, new = _fields(old_forms[name]), _fields(new_forms[name])
+        title = new_forms[name].get("title") or name
+        for path in sorted(set(new) - set(old)):
+            said.append(f"Biểu mẫu «{title}»: thêm trường {_field_title(new[path], path)}.")
+        for path in sorted(set(old) - set(new)):
+            said.append(f"Biểu mẫu «{title}»: bỏ trường {_field_title(old[path], path)}.")
+        for path in sorted(set(old) & set(new)):
+            if old[path] == new[path]:
+                continue
+            changes = []
+            if old[path].get("title") != new[path].get("title"):
+                changes.append(f"tên «{old[path].get('title') or path}» → «{new[path].get('title') or path}»")
+            if bool(old[path].get("required")) != bool(new[path].get("required")):
+                changes.append("thành bắt buộc" if new[path].get("required") else "thành không bắt buộc")
+            others = sorted(k for k in set(old[path]) | set(new[path])
+                            if k not in ("title", "required") and old[path].get(k) != new[path].get(k))
+            if others:
+                changes.append("đổi cách kiểm tra (" + ", ".join(others) + ")")
+            said.append(f"Biểu mẫu «{title}»: trường {_field_title(new[path], path)} "
+                        f"{'; '.join(changes)}.")
+    return said
+
+
+def _time(value: Any) -> str:
+    if not isinstance(value, dict):
+        return str(value)
+    if value.get("unit") == "same_day":
+        return "trong ngày"
+    return f"{value.get('value')} {TIME_UNITS.get(str(value.get('unit')), value.get('unit'))}"
+
+
+def _manifest_sentences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    said = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) == new.get(key):
+            continue
+        label = MANIFEST_KEYS.get(key, f"Mục «{key}»")
+        if key == "processing_time":
+            a, b = old.get(key) or {}, new.get(key) or {}
+            if isinstance(a, dict) and isinstance(b, dict) and a.get("unit") == b.get("unit") != "same_day":
+                said.append(f"{label}: {a.get('value')} → {b.get('value')} "
+                            f"{TIME_UNITS.get(str(b.get('unit')), b.get('unit'))}.")
+            else:
+                said.append(f"{label}: {_time(a)} → {_time(b)}.")
+        elif key == "fees":
+            said.append(f"{label}: {_fees(old.get(key))} → {_fees(new.get(key))}.")
+        elif key == "roles":
+            a, b = _labels(old), _labels(new)
+            for lane in sorted(set(a) | set(b)):
+                if a.get(lane) != b.get(lane):
+                    said.append(f"{label}: «{a.get(lane, '(không có)')}» → «{b.get(lane, '(không có)')}» "
+                                f"(làn {lane}).")
+        elif isinstance(old.get(key), str | int | float) and isinstance(new.get(key), str | int | float):
+            said.append(f"{label}: «{old.get(key)}» → «{new.get(key)}».")
+        else:
+            said.append(f"{label} thay đổi.")
+    return said
+
+
+def _fees(fees: Any) -> str:
+    if not isinstance(fees, list) or not fees:
+        return "không thu"
+    return "; ".join(f"{f.get('name', '')} {f.get('amount', 0):,} đồng".replace(",", ".")
+                     for f in fees if isinstance(f, dict))
+
+
+def describe(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    """The changes from `before` to `after` as sentences, by part of the package."""
+    try:
+        old_elements, new_elements = _elements(before), _elements(after)
+    except (ValueError, DurationError):
+        old_elements, new_elements = {}, {}
+    old_manifest, new_manifest = _manifest(before), _manifest(after)
+    labels = (_labels(old_manifest), _labels(new_manifest))
+    diagram = []
+    for element_id in sorted(set(new_elements) - set(old_elements)):
+        element = new_elements[element_id]
+        lane = element.get("lane")
+        where = f" (người xử lý «{labels[1].get(lane, lane)}»)" if lane else ""
+        diagram.append(f"Thêm {_what(element, new_elements, element_id)[0].lower()}"
+                       f"{_what(element, new_elements, element_id)[1:]}{where}.")
+    for element_id in sorted(set(old_elements) - set(new_elements)):
+        what = _what(old_elements[element_id], old_elements, element_id)
+        diagram.append(f"Bỏ {what[0].lower()}{what[1:]}.")
+    for element_id in sorted(set(old_elements) & set(new_elements)):
+        if old_elements[element_id] != new_elements[element_id]:
+            diagram += _element_sentences(element_id, old_elements[element_id],
+                                          new_elements[element_id], new_elements, labels)
+    tests = ([f"Thêm ca kiểm thử «{n}»." for n in sorted(set(after) - set(before))
+              if n.startswith("tests/")]
+             + [f"Bỏ ca kiểm thử «{n}»." for n in sorted(set(before) - set(after))
+                if n.startswith("tests/")])
+    return {"diagram": diagram, "forms": _form_sentences(before, after),
+            "manifest": _manifest_sentences(old_manifest, new_manifest), "tests": tests}
