@@ -2,8 +2,17 @@
 
 `common` holds the one blueprint; importing the area modules registers their pages on it."""
 
-from admin import agencies, calendars, form_builder, procedures, reports, sandbox, security
+from admin import (
+    accounts,
+    agencies,
+    calendars,
+    form_builder,
+    procedures,
+    reports,
+    sandbox,
+    security,
+)
 from admin.common import bp
 
-__all__ = ["agencies", "bp", "calendars", "form_builder", "procedures", "reports", "sandbox",
-           "security"]
+__all__ = ["accounts", "agencies", "bp", "calendars", "form_builder", "procedures", "reports",
+           "sandbox", "security"]

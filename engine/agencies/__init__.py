@@ -16,6 +16,7 @@ from engine.agencies.access import (
     unlock,
 )
 from engine.agencies.listing import directory, managed_agencies
+from engine.agencies.officer_sheets import export_officers, import_officers
 from engine.agencies.officers import (
     ROLE_LABELS,
     Grant,
@@ -51,8 +52,10 @@ __all__ = [
     "edit_agency",
     "emergency_lock",
     "export_agencies",
+    "export_officers",
     "grant_role",
     "import_agencies",
+    "import_officers",
     "invite_officer",
     "list_officers",
     "lock_account",
