@@ -70,7 +70,7 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     page.get_by_role("link", name="Thủ tục hành chính").click()
     page.get_by_label("Tìm thủ tục (tên, mã, lĩnh vực, cơ quan)").fill("giay phep xay dung")
     page.get_by_role("button", name="Tìm kiếm").click()
-    results = page.locator("table.list tbody tr")
+    results = page.locator("#procedures > li")
     assert results.count() >= 1
     assert all("giấy phép xây dựng" in r.lower() for r in results.all_inner_texts())
     page.screenshot(path=str(shots / "1-search.png"), full_page=True)
