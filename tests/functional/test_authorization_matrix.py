@@ -210,6 +210,28 @@ MATRIX: dict[tuple[str, str], Cell] = {
         json={"reason": "Sáp nhập"}),
     ("POST", "/agencies/{agency}/reopen"): row(  # it is open: 409 for the administrator
         "/agencies/{agency}/reopen", 401, 403, 403, 403, 403, 403, 403, 409, 403),
+    ("GET", "/officers"): row("/officers", 401, 403, 403, 403, 403, 403, 403, 200, 403),
+    ("POST", "/officers"): row(
+        "/officers", 401, 403, 403, 403, 403, 403, 403, 201, 403,
+        json={"username": "motcua2.minhxuan", "full_name": "Hà Thị Ngọc",
+              "email": "ngoc@tuyenquang.example", "grants": [{"agency": MINH_XUAN,
+                                                              "role": "mot_cua"}]}),
+    ("GET", "/officers/{username}"): row(
+        "/officers/hotich.minhxuan", 401, 403, 403, 403, 403, 403, 403, 200, 403),
+    ("PUT", "/officers/{username}/roles"): row(
+        "/officers/hotich.minhxuan/roles", 401, 403, 403, 403, 403, 403, 403, 200, 403,
+        json={"agency": MINH_XUAN, "role": "chuyen_vien",
+              "valid_until": "2027-01-01T00:00:00+07:00"}),
+    ("DELETE", "/officers/{username}/roles/{agency}/{role}"): row(
+        "/officers/hotich.minhxuan/roles/{agency}/ho_tich",
+        401, 403, 403, 403, 403, 403, 403, 200, 403),
+    ("POST", "/officers/{username}/{action}"): row(
+        "/officers/hotich.minhxuan/emergency-lock", 401, 403, 403, 403, 403, 403, 403, 200, 403,
+        json={"reason": "Lộ mật khẩu"}),
+    ("POST", "/officers/{username}/transfer"): row(
+        "/officers/hotich.minhxuan/transfer", 401, 403, 403, 403, 403, 403, 403, 200, 403,
+        json={"from": MINH_XUAN, "to": "000.00.31.H64", "roles": ["ho_tich"],
+              "successor": "chuyenvien.minhxuan", "reason": "Điều động"}),
     ("GET", "/calendars/{province}"): row(
         "/calendars/{province}", 200, 200, 200, 200, 200, 200, 200, 200, 403),
     ("PUT", "/calendars/{province}/days/{day}"): row(

@@ -7,7 +7,17 @@ shared by the resource modules (`common.bp`); importing them registers their rou
 
 from __future__ import annotations
 
-from webapp.api import accounts, agencies, calendars, dossiers, procedures, reports, tasks
+from webapp.api import (
+    accounts,
+    agencies,
+    calendars,
+    dossiers,
+    officers,
+    procedures,
+    reports,
+    tasks,
+)
 from webapp.api.common import bp
 
-__all__ = ["accounts", "agencies", "bp", "calendars", "dossiers", "procedures", "reports", "tasks"]
+__all__ = ["accounts", "agencies", "bp", "calendars", "dossiers", "officers", "procedures", "reports",
+           "tasks"]
