@@ -1,0 +1,93 @@
+"""The visual form builder and the test run by forms in Chromium, at a desktop's (1280 px)
+and a phone's (390 px) width: a designer adds a yes/no question and a field asked only when
+it is "Có", sees it in the live preview (also at phone width), saves a new draft without
+typing JSON; the sandbox shows the start form prefilled. No sideways scroll, axe-core clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations
+
+PASSWORD = "motcua-demo-2026"
+EDITOR = "/quan-tri/thu-tuc/000.00.12.H64/1.009994/1/bieu-mau/tham_dinh.schema.json"
+SANDBOX = "/quan-tri/thu-tuc/000.00.12.H64/1.009994/1/chay-thu"
+
+
+def _login(page: Any, base: str) -> None:
+    page.goto(f"{base}/dang-nhap")
+    page.get_by_label("Tên đăng nhập").fill("thietke.minhxuan")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state("load")
+
+
+def _fits(page: Any) -> None:
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= page.viewport_size["width"], wide
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_designer_builds_a_conditional_field_and_saves_a_draft(browser: Any, server: str,
+                                                                 shots: Path, width: int) -> None:
+    context = browser.new_context(locale="vi-VN", bypass_csp=True,  # axe-core is injected
+                                  viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _login(page, server)
+    page.goto(f"{server}{EDITOR}")
+    page.wait_for_selector(".builder-field")
+    assert page.get_by_role("button", name="Trình dựng biểu mẫu").get_attribute("aria-pressed") == "true"
+    assert page.locator("#advanced").is_hidden()
+    count = page.locator("#fields > .builder-field").count()
+    page.select_option("#add-kind", "yesno")
+    page.get_by_role("button", name="Thêm trường", exact=True).first.click()
+    cards = page.locator("#fields > .builder-field")
+    assert cards.count() == count + 1
+    cards.nth(count).get_by_label("Câu hỏi (nhãn)").fill("Cần khảo sát hiện trạng")
+    assert cards.nth(count).get_by_label("Tên trường (mã, tự đặt theo nhãn)").input_value() == \
+        "can_khao_sat_hien_trang"
+    page.select_option("#add-kind", "text")
+    page.get_by_role("button", name="Thêm trường", exact=True).first.click()
+    last = cards.nth(count + 1)
+    last.get_by_label("Câu hỏi (nhãn)").fill("Ngày khảo sát dự kiến")
+    last.get_by_label("Hướng dẫn (hiện dưới câu hỏi)").fill("Ghi ngày, tháng, năm")
+    last.get_by_label("Chỉ hỏi khi").select_option("can_khao_sat_hien_trang")
+    cards.nth(count + 1).get_by_label("Có", exact=True).check()
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("Ngày khảo sát dự kiến", timeout=15_000)
+    assert "Chỉ điền khi «Cần khảo sát hiện trạng»" in preview.inner_text()
+    assert "Ghi ngày, tháng, năm" in preview.inner_text()
+    page.get_by_role("button", name="Điện thoại (390 px)").click()
+    assert preview.evaluate("e => e.getBoundingClientRect().width") <= 390
+    _fits(page)
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / f"form-builder-{width}.png"), full_page=True)
+    page.get_by_role("button", name="Lưu thành bản nháp mới").click()
+    page.wait_for_selector("#save-result a", timeout=60_000)
+    assert "Đã lưu thành bản nháp số" in page.locator("#save-result").inner_text()
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_sandbox_starts_from_the_generated_form(browser: Any, server: str, shots: Path,
+                                                    width: int) -> None:
+    context = browser.new_context(locale="vi-VN", bypass_csp=True,  # axe-core is injected
+                                  viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _login(page, server)
+    page.goto(f"{server}{SANDBOX}")
+    assert page.locator('input[name="ho_ten"]').input_value() == "Nguyễn Văn An"
+    _fits(page)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Bắt đầu chạy thử", exact=True).click()
+    page.wait_for_selector("#sandbox-decided")
+    assert "75000" in page.locator("#sandbox-decided").inner_text()
+    assert page.locator('input[name="ket_qua_kiem_tra"]').count() == 2
+    _fits(page)
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / f"sandbox-by-forms-{width}.png"), full_page=True)
+    context.close()
