@@ -65,13 +65,16 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-## vendor: refresh the front-end builds the admin pages ship (bpmn-js), from the pinned lock
+## vendor: refresh the front-end builds the admin pages ship (bpmn-js, dmn-js), from the pinned lock
 vendor:
 	cd admin/static/vendor && npm ci --no-audit --no-fund && \
 	  cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js \
 	     node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js bpmn-js/ && \
 	  cp -r node_modules/bpmn-js/dist/assets bpmn-js/ && cp node_modules/bpmn-js/LICENSE bpmn-js/ && \
-	  node -p "require('bpmn-js/package.json').version" > bpmn-js/VERSION && rm -rf node_modules
+	  node -p "require('bpmn-js/package.json').version" > bpmn-js/VERSION && \
+	  cp node_modules/dmn-js/dist/dmn-modeler.production.min.js dmn-js/ && \
+	  cp -r node_modules/dmn-js/dist/assets dmn-js/ && cp node_modules/dmn-js/LICENSE dmn-js/ && \
+	  node -p "require('dmn-js/package.json').version" > dmn-js/VERSION && rm -rf node_modules
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
