@@ -151,10 +151,14 @@ def save_draft(
 
 
 def apply_changes(texts: dict[str, str], changes: dict[str, str]) -> dict[str, str]:
-    """The package's files with some replaced: only diagrams and forms it already has."""
+    """The package's files with some replaced: only diagrams, decision tables and forms it
+    already has (a form's UI schema may be added beside it: the form builder writes one)."""
     for path, text in changes.items():
-        if path not in texts or not (path.endswith(".bpmn") or path.endswith(".json")):
-            raise Invalid(f"Chỉ sửa được sơ đồ và biểu mẫu có sẵn trong gói (không có «{path}»).")
+        added_ui = path.endswith(".ui.json") and (
+            path.removesuffix(".ui.json") + ".schema.json") in texts
+        if (path not in texts and not added_ui) or not path.endswith((".bpmn", ".dmn", ".json")):
+            raise Invalid(f"Chỉ sửa được sơ đồ và biểu mẫu (cả bảng quyết định .dmn) có sẵn trong "
+                          f"gói (không có «{path}»).")
         if len(text) > MAX_EDITED_TEXT:
             raise Invalid(f"«{path}» quá lớn.")
         texts[path] = text
