@@ -6,6 +6,7 @@ from admin import (
     accounts,
     agencies,
     calendars,
+    decisions,
     form_builder,
     procedures,
     reports,
@@ -14,5 +15,5 @@ from admin import (
 )
 from admin.common import bp
 
-__all__ = ["accounts", "agencies", "bp", "calendars", "form_builder", "procedures", "reports",
-           "sandbox", "security"]
+__all__ = ["accounts", "agencies", "bp", "calendars", "decisions", "form_builder", "procedures",
+           "reports", "sandbox", "security"]

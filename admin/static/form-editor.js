@@ -21,7 +21,7 @@
   let kinds = {};
   let model = null;
   let built = null;       // {schema, ui} of the current model, when it builds
-  let uiPath = null;      // the package's UI schema file for this form, if it has one
+  let uiPath = null;      // the form's UI schema file (written beside it)
   let timer = null;
   let serial = 0;
 
@@ -365,7 +365,7 @@
 
   fetch(builder.dataset.model).then(r => r.json()).then(function (found) {
     kinds = found.kinds;
-    uiPath = found.ui ? found.ui_path : null;
+    uiPath = found.ui_path;  // written beside the form (added when the package has none)
     const add = document.getElementById("add-kind");
     add.replaceChildren(...Object.entries(kinds).map(function ([value, label]) {
       const option = document.createElement("option");
