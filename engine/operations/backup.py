@@ -144,11 +144,12 @@ def _pg_dump(engine: Engine, path: Path) -> tuple[dict[str, int], str | None, li
                 ],
                 engine.url,
             )
-            tables, revision, external = _pg_contents(connection)
+            tables, revision, external = _contents(connection)
     return tables, revision, external
 
 
-def _pg_contents(connection: Connection) -> tuple[dict[str, int], str | None, list[str]]:
+def _contents(connection: Connection) -> tuple[dict[str, int], str | None, list[str]]:
+    """(rows per table, schema revision, digests of papers stored outside the database)."""
     names = sorted(inspect(connection).get_table_names())
     tables = {
         n: int(connection.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one())  # noqa: S608
@@ -312,43 +313,43 @@ def restore_backup(source: Path, engine: Engine, *, storage: AttachmentStorage) 
             f"{', '.join(sorted(existing)[:3])}). Chỉ khôi phục vào một cơ sở dữ liệu trống: "
             "hãy tạo cơ sở dữ liệu mới rồi chạy lại; không có gì bị ghi đè."
         )
-    dump = source / DUMPS[dialect]
-    if dialect == "sqlite":
-        _sqlite_restore(engine, dump)
-    else:
-        with engine.connect() as connection:
-            tool = pg_tool("pg_restore", _server_major(connection))
-        _run(
-            [
-                tool,
-                "--exit-on-error",
-                "--single-transaction",
-                "--no-owner",
-                "--no-privileges",
-                f"--dbname={_conninfo(engine.url)}",
-                str(dump),
-            ],
-            engine.url,
-        )
+    _load_dump(engine, source / DUMPS[dialect])
     _restore_papers(source, engine, storage)
+    _check_counts(engine, manifest["tables"])
+    return dict(manifest)
+
+
+def _load_dump(engine: Engine, dump: Path) -> None:
+    """The database copy into the empty database (pg_restore in one transaction)."""
+    if engine.dialect.name == "sqlite":
+        _sqlite_restore(engine, dump)
+        return
     with engine.connect() as connection:
-        counted = (
-            _pg_contents(connection)[0]
-            if dialect == "postgresql"
-            else {
-                n: int(connection.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one())  # noqa: S608
-                for n in inspect(connection).get_table_names()
-            }
-        )
-    if counted != manifest["tables"]:
-        differ = sorted(
-            n for n in set(counted) | set(manifest["tables"]) if counted.get(n) != manifest["tables"].get(n)
-        )
+        tool = pg_tool("pg_restore", _server_major(connection))
+    _run(
+        [
+            tool,
+            "--exit-on-error",
+            "--single-transaction",
+            "--no-owner",
+            "--no-privileges",
+            f"--dbname={_conninfo(engine.url)}",
+            str(dump),
+        ],
+        engine.url,
+    )
+
+
+def _check_counts(engine: Engine, expected: dict[str, int]) -> None:
+    """Every table holds the rows the manifest counted (`BackupError` naming each that does not)."""
+    with engine.connect() as connection:
+        counted = _contents(connection)[0]
+    if counted != expected:
+        differ = sorted(n for n in set(counted) | set(expected) if counted.get(n) != expected.get(n))
         raise BackupError(
             "Số dòng sau khi khôi phục khác bản kê.",
-            [f"{n}: {counted.get(n)} dòng, bản kê ghi {manifest['tables'].get(n)}" for n in differ],
+            [f"{n}: {counted.get(n)} dòng, bản kê ghi {expected.get(n)}" for n in differ],
         )
-    return dict(manifest)
 
 
 def _sqlite_restore(engine: Engine, dump: Path) -> None:
