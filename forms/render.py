@@ -329,9 +329,10 @@ class _Context:
             attrs += " readonly"
         choices = _choices(schema, ui)
         if schema.get("type") == "boolean":
-            control, label_for = self.boolean(schema, path, value, attrs, label)
+            control, label_for = self.boolean(schema, path, value, attrs, label,
+                                              help_html + error_html)
             if label_for is None:
-                return f'<div class="field">{control}{help_html}{error_html}</div>'
+                return f'<div class="field">{control}</div>'
         elif choices is not None and (ui.get("widget") == "radio" or len(choices) <= 3):
             legend = f"<legend>{label}</legend>"
             return (f'<fieldset class="field choice" role="radiogroup" id="{field_id}"{attrs}>'
@@ -353,16 +354,20 @@ class _Context:
                 f"{control}{error_html}</div>")
 
     def boolean(
-        self, schema: Json, path: list[str | int], value: Any, attrs: str, label: str
+        self, schema: Json, path: list[str | int], value: Any, attrs: str, label: str,
+        notes: str = "",
     ) -> tuple[str, str | None]:
+        """A box to tick (a confirmation) or Có/Không radios; `notes` (help, error) come
+        after the box's label, or between the question and its answers."""
         field_id = _esc(_field_id(path))
         if schema.get("const") is True:
             checked = " checked" if value is True else ""
             return (f'<input type="checkbox" id="{field_id}" name="{_esc(_name(path))}" value="true"'
-                    f'{checked}{attrs}> <label for="{field_id}" class="inline">{label}</label>', None)
+                    f'{checked}{attrs}> <label for="{field_id}" class="inline">{label}</label>'
+                    f"{notes}", None)
         radios = _radios(path, [(True, "Có"), (False, "Không")], value)
         return (f'<fieldset class="choice" role="radiogroup" id="{field_id}"{attrs}><legend>{label}</legend>'
-                f"{radios}</fieldset>", None)
+                f"{notes}{radios}</fieldset>", None)
 
     def error_html(self, path: Sequence[str | int]) -> str:
         message = self.errors.get(".".join(str(p) for p in path))

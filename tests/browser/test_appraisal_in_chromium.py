@@ -110,7 +110,7 @@ def test_papers_opinion_decision_and_permit_number_across_the_desk(
 ) -> None:
     files = _files(tmp_path)
     citizen = _login(browser, server, "congdan", "/ca-nhan")
-    citizen.goto(f"{server}/thu-tuc/1.009994")
+    citizen.goto(f"{server}/thu-tuc/1.009994?mot_trang=1")  # the whole form on one page
     citizen.wait_for_load_state("load")
     citizen.fill("#f-dia_chi_lien_he", "Tổ 5, phường Minh Xuân")
     citizen.fill("#f-lo_dat-dia_chi", "Số 12 đường Bình Thuận")

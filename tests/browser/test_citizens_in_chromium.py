@@ -75,6 +75,9 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     assert all("giấy phép xây dựng" in r.lower() for r in results.all_inner_texts())
     page.screenshot(path=str(shots / "1-search.png"), full_page=True)
     results.first.get_by_role("link").click()
+    # The permit's form is in sections (test_form_journey_in_chromium.py walks them); this
+    # citizen fills it whole on one page.
+    page.get_by_role("link", name="Điền trên một trang").click()
     page.wait_for_load_state("load")  # forms.js is deferred: it has run by the load event
 
     # The account's facts are filled in; the conditional field waits for its condition.

@@ -148,7 +148,7 @@ def test_the_citizen_form_and_the_report_run_under_the_policy(
     browser: Any, server: str, shots: Path
 ) -> None:
     page, reports = _page(browser)
-    page.goto(f"{server}/thu-tuc/{PERMIT}?agency={MINH_XUAN}")
+    page.goto(f"{server}/thu-tuc/{PERMIT}?agency={MINH_XUAN}&mot_trang=1")
     assert page.evaluate("document.querySelectorAll('[data-show-if]').length") > 0
     # forms.js ran: a conditional field is hidden until its condition holds.
     _until(page, "[...document.querySelectorAll('[data-show-if]')].some(b => b.hidden)")
