@@ -49,24 +49,25 @@ def test_a_designer_uploads_sees_the_problem_on_the_diagram_and_saves_a_new_dead
     assert page.locator(".problem-badge.warning").count() == 1
     assert "không bao giờ bằng 'cap-phep'" in page.inner_text("#problems")
     steps = page.inner_text("#steps")
-    assert "Thẩm định hồ sơ, đề xuất" in steps and "P10D" in steps
+    assert "Thẩm định hồ sơ, đề xuất" in steps and "10 ngày làm việc" in steps
     page.screenshot(path=str(shots / "02-diagram-with-problem.png"), full_page=True)
 
     page.get_by_role("link", name="Sửa sơ đồ (lưu thành bản nháp mới)").click()
     page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
     page.locator("g.djs-element[data-element-id='tham_dinh']").click()
-    page.wait_for_selector("#prop-deadline")
-    assert page.input_value("#prop-deadline") == "P10D"
+    page.wait_for_selector("#prop-deadline-number")
+    assert page.input_value("#prop-deadline-number") == "10"
+    assert page.input_value("#prop-deadline-unit") == "working_days"
     assert page.input_value("#prop-form") == "tham_dinh.schema.json"
-    page.fill("#prop-deadline", "P8D")
-    page.press("#prop-deadline", "Tab")
+    page.fill("#prop-deadline-number", "8")
+    page.press("#prop-deadline-number", "Tab")
     page.screenshot(path=str(shots / "03-properties-panel.png"), full_page=True)
     page.get_by_role("button", name="Lưu thành bản nháp mới").click()
     saved = page.wait_for_selector("#save-result a")
     assert "Đã lưu thành bản nháp số 3" in saved.inner_text()
     saved.click()
     page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
-    assert "P8D" in page.inner_text("#steps")
+    assert "8 ngày làm việc" in page.inner_text("#steps")
     assert "Bản nháp" in page.inner_text("#version-status")
     page.screenshot(path=str(shots / "04-new-draft.png"), full_page=True)
 
