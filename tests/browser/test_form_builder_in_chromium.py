@@ -16,6 +16,7 @@ from tests.browser.conftest import axe_violations
 PASSWORD = "motcua-demo-2026"
 EDITOR = "/quan-tri/thu-tuc/000.00.12.H64/1.009994/1/bieu-mau/tham_dinh.schema.json"
 SANDBOX = "/quan-tri/thu-tuc/000.00.12.H64/1.009994/1/chay-thu"
+DECISIONS = "/quan-tri/thu-tuc/000.00.12.H64/1.009994/1/bang-quyet-dinh"
 
 
 def _login(page: Any, base: str) -> None:
@@ -90,4 +91,34 @@ def test_the_sandbox_starts_from_the_generated_form(browser: Any, server: str, s
     _fits(page)
     assert axe_violations(page) == []
     page.screenshot(path=str(shots / f"sandbox-by-forms-{width}.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_designer_changes_a_fee_in_the_decision_table_editor(browser: Any, server: str,
+                                                               shots: Path, width: int) -> None:
+    context = browser.new_context(locale="vi-VN", bypass_csp=True,  # axe-core is injected
+                                  viewport={"width": width, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _login(page, server)
+    page.goto(f"{server}{DECISIONS}")
+    page.wait_for_selector("#dmn-canvas[data-ready='true'] .tjs-table")
+    canvas = page.locator("#dmn-canvas")
+    assert "Tổng diện tích sàn (m²)" in canvas.inner_text()
+    cell = canvas.locator("td.output-cell", has_text="75000")
+    cell.click()
+    page.keyboard.press("End")
+    for _ in range(5):
+        page.keyboard.press("Backspace")
+    page.keyboard.type("70000")
+    expect(canvas.locator("td.output-cell", has_text="70000")).to_have_count(1)
+    _fits(page)
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / f"decision-table-{width}.png"), full_page=True)
+    page.get_by_role("button", name="Lưu thành bản nháp mới").click()
+    page.wait_for_selector("#save-result a", timeout=60_000)
+    assert "Đã lưu thành bản nháp số" in page.locator("#save-result").inner_text()
+    assert errors == []
     context.close()
