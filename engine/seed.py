@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from engine.agencies.officers import Grant, add_officer
 from engine.agencies.tree import AgencyFields, add_agency
 from engine.core.actors import SYSTEM
 from engine.core.clock import VN_TZ
@@ -90,9 +91,15 @@ def load_samples(platform: Platform, *, password: str = DEMO_PASSWORD) -> bool:
         for agency in AGENCIES:
             add_agency(uow, actor=SYSTEM, fields=agency)
         for demo in ACCOUNTS:
+            email = f"{demo.username}@{MAIL_DOMAIN}"
+            if demo.roles:  # officers, through the service a province's administrators use
+                add_officer(uow, actor=SYSTEM, username=demo.username, full_name=demo.full_name,
+                            email=email, grants=[Grant(code, role) for code, role in demo.roles],
+                            link_base="", password=password)
+                continue
             create_account(uow, username=demo.username, password=password,
                            full_name=demo.full_name, kind=demo.kind, id_number=demo.id_number,
-                           email=f"{demo.username}@{MAIL_DOMAIN}", roles=demo.roles,
+                           email=email,
                            phone=DEMO_CITIZEN_PHONE if demo.kind == "citizen" else None)
         uow.commit()
     for folder in sorted(p for p in PROCEDURES.iterdir() if (p / "procedure.json").exists()):

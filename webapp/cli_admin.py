@@ -94,4 +94,46 @@ def _write(path: Path, content: bytes) -> None:
     click.echo(f"Đã ghi {path}.")
 
 
-COMMANDS: list[Any] = [agencies_group]
+@click.group("accounts")
+def accounts_group() -> None:
+    """Officers' accounts: bulk import (each invited by e-mail) and export."""
+
+
+@accounts_group.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+def accounts_import(path: Path) -> None:
+    """Create every account of the file with its roles; each gets an e-mail to set its
+    password (MOTCUA_PUBLIC_URL names the site in the link). Nothing when a row is wrong."""
+    from webapp.app import create_app
+
+    content = _read(path)
+    app = create_app()
+    platform: Platform = app.extensions["motcua"]
+    base = str(app.config["PUBLIC_URL"]).rstrip("/") + "/dat-lai-mat-khau"
+    try:
+        with platform.uow() as uow:
+            counts = agencies.import_officers(uow, actor=SYSTEM, content=content,
+                                              filename=path.name, link_base=base)
+    except ServiceError as exc:
+        _refused(exc)
+    finally:
+        platform.dispose()
+    click.echo(f"Đã tạo {counts['created']} tài khoản từ {path.name}; mỗi người nhận thư mời "
+               "đặt mật khẩu.")
+
+
+@accounts_group.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+def accounts_export(path: Path) -> None:
+    """Write every staff account to PATH (.xlsx or .csv), one row per role."""
+    fmt = _format(path)
+    platform = _platform()
+    try:
+        with platform.uow() as uow:
+            content, _ = agencies.export_officers(uow, actor=SYSTEM, fmt=fmt)
+    finally:
+        platform.dispose()
+    _write(path, content)
+
+
+COMMANDS: list[Any] = [agencies_group, accounts_group]

@@ -32,6 +32,7 @@ from engine.core.permissions import (
     may_manage_account,
 )
 from engine.core.uow import UnitOfWork
+from engine.identity.accounts import hash_password
 from engine.identity.invitations import send_invitation, unusable_password
 
 ROLE_LABELS = {DESK: "Bộ phận Một cửa", SPECIALIST: "Chuyên viên", LEADER: "Lãnh đạo",
@@ -102,9 +103,10 @@ def check_grant(uow: UnitOfWork, actor: Actor, grant: Grant, field: str) -> Agen
 
 def add_officer(
     uow: UnitOfWork, *, actor: Actor, username: str, full_name: str, email: str,
-    phone: str = "", grants: list[Grant], link_base: str,
+    phone: str = "", grants: list[Grant], link_base: str, password: str | None = None,
 ) -> Account:
-    """`invite_officer` without the commit (a bulk import adds many in one transaction)."""
+    """`invite_officer` without the commit (a bulk import adds many in one transaction).
+    Only the sample data passes a `password` (the demo logins): then no invitation."""
     gate(actor)
     username, full_name, email, phone = (username.strip().lower(), full_name.strip(),
                                          email.strip(), phone.strip())
@@ -127,7 +129,8 @@ def add_officer(
         raise FormInvalid(REFUSED, problems)
     agencies = [check_grant(uow, actor, g, "") for g in grants]
     now = uow.clock.now()
-    account = Account(username=username, password_hash=unusable_password(), full_name=full_name,
+    secret = hash_password(password) if password is not None else unusable_password()
+    account = Account(username=username, password_hash=secret, full_name=full_name,
                       kind=Kind.OFFICER, email=email, phone=phone or None, created_at=now)
     uow.session.add(account)
     uow.session.flush()
@@ -137,10 +140,12 @@ def add_officer(
                                   granted_by_id=actor.account_id, granted_at=now))
     uow.session.flush()
     uow.session.refresh(account)
-    send_invitation(uow, account, link_base=link_base)
+    if password is None:
+        send_invitation(uow, account, link_base=link_base)
     uow.audit("account.created", actor_id=actor.account_id, object_type="account",
               object_id=username, summary={"kind": Kind.OFFICER.value, "grants": [
-                  _grant_summary(g) for g in grants], "invited": email})
+                  _grant_summary(g) for g in grants], "invited": email if password is None
+                  else None})
     return account
 
 

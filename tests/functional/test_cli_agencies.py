@@ -51,3 +51,24 @@ def test_a_right_file_is_imported_and_exported(tmp_path: Path, env: dict[str, st
     assert missing.exit_code == 1 and "Không đọc được tệp" in missing.output
     assert CliRunner().invoke(main, ["agencies", "export", str(tmp_path / "x.pdf")],
                               env=env).exit_code == 1
+
+
+def test_accounts_are_imported_all_or_nothing_and_exported(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    wrong = tmp_path / "tai-khoan.csv"
+    wrong.write_text("Tên đăng nhập,Họ và tên,Thư điện tử,Mã cơ quan,Vai trò,Hiệu lực từ\n"
+                     "a.minhxuan,Nguyễn A,a@tuyenquang.example,000.00.12.H64,mot_cua,\n"
+                     "b.minhxuan,Nguyễn B,b@tuyenquang.example,000.00.12.H64,mot_cua,32/13/2027\n",
+                     encoding="utf-8")
+    refused = CliRunner().invoke(main, ["accounts", "import", str(wrong)], env=env)
+    assert refused.exit_code == 1
+    assert "Dòng 3, cột valid_from: Ngày phải có dạng NN/TT/NNNN." in refused.output
+    wrong.write_text(wrong.read_text(encoding="utf-8").replace("32/13/2027", "01/01/2027"),
+                     encoding="utf-8")
+    done = CliRunner().invoke(main, ["accounts", "import", str(wrong)], env=env)
+    assert done.exit_code == 0 and "Đã tạo 2 tài khoản" in done.output
+    out = tmp_path / "ra.csv"
+    assert CliRunner().invoke(main, ["accounts", "export", str(out)], env=env).exit_code == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "b.minhxuan,Nguyễn B,b@tuyenquang.example,,000.00.12.H64,mot_cua,01/01/2027,," in text

@@ -96,6 +96,7 @@ def test_grant_revoke_lock_emergency_reactivate_transfer_are_audited(
         "successor": "hotich.minhxuan", "reason": "Quyết định điều động 7/QĐ"})
     assert moved.status_code == 303
     assert _actions(platform, "chuyenvien.minhxuan") == [
+        "account.created",  # by the seed, through the same service
         "account.role_granted", "account.role_revoked", "account.locked", "account.unlock",
         "account.emergency_lock", "account.reactivated", "account.transferred"]
 
