@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from integrations import esign, portal, vneid
+from integrations import esign, payment_gateway, portal, vneid
 from integrations.registry import ConnectorSpec, Registry
 
-SPECS: tuple[ConnectorSpec, ...] = (portal.SPEC, esign.SPEC, vneid.SPEC)
+SPECS: tuple[ConnectorSpec, ...] = (portal.SPEC, esign.SPEC, vneid.SPEC, payment_gateway.SPEC)
 
 
 def registry() -> Registry:

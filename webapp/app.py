@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine.applicants import DEFAULT_RATING_LABELS, NullPaymentGateway
+from engine.applicants import DEFAULT_RATING_LABELS
 from engine.core import Status
 from engine.wiring import Platform
 from webapp import filters
@@ -39,10 +39,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = os.environ.get("MOTCUA_SECRET_KEY") or _instance_secret(
             _instance_dir(app)
         )
-    if app.config["PAYMENT_GATEWAY"] != "null":
-        raise ValueError(f"unknown payment gateway {app.config['PAYMENT_GATEWAY']!r} (only "
-                         "'null' ships; a real one implements engine.applicants.payments.PaymentGateway)")
-    app.extensions["payment_gateway"] = NullPaymentGateway(secret=app.config["SECRET_KEY"])
     platform = app.config.get("PLATFORM") or Platform(app.config["DATABASE_URL"])
     app.extensions["motcua"] = platform
     app.json = StrictJSONProvider(app)  # no NaN/Infinity in or out; Vietnamese readable
@@ -84,6 +80,7 @@ def _install_views(app: Flask) -> None:
         officer,
         officer_dossiers,
         ops,
+        payments,
         security,
         vneid,
     )
@@ -104,6 +101,7 @@ def _install_views(app: Flask) -> None:
     officer_dossiers.init_app(app)  # the dossiers of my agency, and the menu by role
     esign.install(app)  # paper_signatures(): who signed a PDF paper, on the task page
     vneid.init_app(app)  # citizens' login with VNeID (OpenID Connect)
+    payments.init_app(app)  # the payment gateway (the 'payment' connector, or the null one)
     app.register_blueprint(admin_bp)
 
 

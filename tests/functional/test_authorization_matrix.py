@@ -248,6 +248,11 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("POST", "/payments/{reference}/confirm"): row(
         "/payments/TT0000000000000000/confirm", 403, 403, 403, 403, 403, 403, 403, 403, 403,
         json={"signature": "gia-mao"}),
+    # The payment gateway's signed callback: no gateway is configured in this world (404; a
+    # key's missing scope first); forged, stale, replayed: tests/functional/test_payment_gateway.py.
+    ("POST", "/payments/callback"): row(
+        "/payments/callback", 404, 404, 404, 404, 404, 404, 404, 404, 403,
+        json={"reference": "TT0000000000000000", "amount": 1, "result": "success"}),
     ("GET", "/me/dossiers"): row("/me/dossiers", 401, 200, 200, 200, 200, 200, 200, 200, 403),
     ("GET", "/me/notices"): row("/me/notices", 401, 200, 200, 200, 200, 200, 200, 200, 403),
     ("POST", "/feedback"): row(

@@ -13,11 +13,12 @@ from webapp.api import (
     calendars,
     dossiers,
     officers,
+    payment_gateway,
     procedures,
     reports,
     tasks,
 )
 from webapp.api.common import bp
 
-__all__ = ["accounts", "agencies", "bp", "calendars", "dossiers", "officers", "procedures", "reports",
-           "tasks"]
+__all__ = ["accounts", "agencies", "bp", "calendars", "dossiers", "officers", "payment_gateway",
+           "procedures", "reports", "tasks"]

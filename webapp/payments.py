@@ -1,0 +1,76 @@
+"""The online payment gateway as the web app sees it (the ``payment`` connector of
+`integrations.payment_gateway`): which gateway the citizen is sent to, and the page the
+gateway sends them back to. The gateway's callback is `webapp.api.payment_gateway`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, cast
+
+from flask import Blueprint, Flask, flash, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from engine import applicants
+from engine.core import NotFound
+from integrations.payment_gateway import PaymentConnector
+from integrations.signing import SignatureError
+from webapp.context import uow
+from webapp.esign import connectors
+
+bp = Blueprint("payments", __name__)
+RETURN_MESSAGES = {
+    "success": (
+        "Cổng thanh toán báo đã nhận tiền khoản {ref}. Hồ sơ tiếp tục được giải quyết "
+        "ngay khi cổng xác nhận với cơ quan (thường trong vài giây).",
+        "success",
+    ),
+    "failed": ("Thanh toán khoản {ref} không thành công; bạn có thể thanh toán lại.", "error"),
+    "cancelled": ("Bạn đã hủy thanh toán khoản {ref}; hồ sơ vẫn chờ nộp phí, lệ phí.", "error"),
+}
+
+
+def payment_connector() -> PaymentConnector:
+    """The platform's ``payment`` connector."""
+    return cast(PaymentConnector, connectors().get("payment"))
+
+
+def gateway_for(app: Flask) -> Any:
+    """The gateway payers are sent to: the configured real one, else the development one
+    (a page of ours stands in for the bank; `PAYMENT_GATEWAY` stays "null")."""
+    if app.config["PAYMENT_GATEWAY"] != "null":
+        raise ValueError(
+            f"unknown payment gateway {app.config['PAYMENT_GATEWAY']!r}: configure a "
+            "real one as the 'payment' connector in MOTCUA_CONNECTORS"
+        )
+    with app.app_context():
+        connector = payment_connector()
+    if connector.enabled:
+        app.config["PAYMENT_GATEWAY"] = "real"
+        back = str(app.config["PUBLIC_URL"]).rstrip("/") + "/thanh-toan/ket-qua"
+        return replace(connector.checkout, return_to=back)
+    return applicants.NullPaymentGateway(secret=app.config["SECRET_KEY"])
+
+
+@bp.get("/thanh-toan/ket-qua")
+def returned() -> Response:
+    """Where the gateway sends the payer back: its signed word is shown, never trusted to
+    mark the fee paid (the gateway's own callback does that)."""
+    connector = payment_connector()
+    if not connector.enabled:
+        raise NotFound("Chưa kết nối cổng thanh toán trực tuyến.")
+    try:
+        back = connector.verify_return({k: v[:500] for k, v in request.args.items()})
+        with uow() as work:
+            code = applicants.pending_checkout(work, reference=back.reference)["dossier"]
+    except (SignatureError, NotFound):
+        flash("Kết quả thanh toán không hợp lệ; hãy xem trạng thái hồ sơ trong «Hồ sơ của tôi».", "error")
+        return redirect(url_for("mine.overview"), 303)
+    message, category = RETURN_MESSAGES[back.result]
+    flash(message.format(ref=back.reference), category)
+    return redirect(url_for("mine.dossier", code=code), 303)
+
+
+def init_app(app: Flask) -> None:
+    """The gateway payers go to, and the return page."""
+    app.extensions["payment_gateway"] = gateway_for(app)
+    app.register_blueprint(bp)
