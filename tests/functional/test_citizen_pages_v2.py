@@ -284,3 +284,29 @@ def test_each_notice_links_to_its_dossier(app: Flask, platform: Platform) -> Non
         assert re.search(rf'<a href="/ca-nhan/ho-so/{re.escape(code)}">Hồ sơ {re.escape(code)} ', page)
     assert "Mới</strong>" in page  # unread until this visit
     assert "Mới</strong>" not in citizen(app).get("/ca-nhan/thong-bao").data.decode()
+
+
+# --- the design system's furniture -------------------------------------------------------
+
+
+def test_every_page_links_a_favicon_that_is_served(app: Flask) -> None:
+    client = app.test_client()
+    page = client.get("/").data.decode()
+    for name, kind in (
+        ("favicon.ico", "image/"),
+        ("favicon.svg", "image/svg+xml"),
+        ("apple-touch-icon.png", "image/png"),
+    ):
+        assert f'href="/static/{name}"' in page
+        with client.get(f"/static/{name}") as served:
+            assert served.status_code == 200 and served.mimetype.startswith(kind), name
+    assert 'rel="stylesheet" href="/static/style.css"' in page
+
+
+def test_the_header_has_a_skip_link_and_a_menu_for_phones_without_script(app: Flask) -> None:
+    page = app.test_client().get("/tra-cuu").data.decode()
+    assert page.index('class="skip" href="#main"') < page.index("<header")
+    assert '<details class="menu">' in page and "<summary>Danh mục</summary>" in page
+    assert 'id="main"' in page
+    # The page's own link is marked current, in the phone menu and the desktop one.
+    assert page.count('href="/tra-cuu" aria-current="page"') == 2
