@@ -20,6 +20,7 @@ from engine.core import (
     Unauthenticated,
     is_citizen,
     is_officer,
+    may_close_own_account,
     uses_second_factor,
 )
 from engine.identity import authenticate
@@ -103,7 +104,8 @@ def overview() -> str:
 
 
 def _overview_page(password_errors: list[dict[str, Any]] | None = None,
-                   enrolment: dict[str, str] | None = None, totp_error: str | None = None) -> str:
+                   enrolment: dict[str, str] | None = None, totp_error: str | None = None,
+                   close_errors: list[dict[str, Any]] | None = None) -> str:
     actor = _signed_in()
     with uow() as work:
         open_sessions = identity.open_sessions(work, actor=actor, token=session_token(),
@@ -116,7 +118,9 @@ def _overview_page(password_errors: list[dict[str, Any]] | None = None,
             scale=4, title="Mã QR đăng ký xác thực hai bước"))
     return render_template("account.html", actor=actor, sessions=open_sessions, totp=totp,
                            password_errors=password_errors or [], enrolment=enrolment, qr=qr,
-                           totp_error=totp_error, policy=identity.PASSWORD_POLICY)
+                           totp_error=totp_error, policy=identity.PASSWORD_POLICY,
+                           close_errors=close_errors or [],
+                           may_close=may_close_own_account(actor))
 
 
 @bp.post("/tai-khoan/mat-khau")
@@ -133,6 +137,39 @@ def change_password() -> str | Response | tuple[str, int]:
         return _overview_page(password_errors=exc.details), 422
     flash(f"Đã đổi mật khẩu; {done['sessions_ended']} phiên đăng nhập khác đã kết thúc.", "success")
     return redirect(url_for("account.overview"), 303)
+
+
+@bp.post("/tai-khoan/tu-khoa")
+def lock_mine() -> str | Response | tuple[str, int]:
+    """Lock my account at once (Trà Vinh seed, art. 6.4): every session ends; a reset link
+    opens it again."""
+    actor = _signed_in()
+    try:
+        with uow() as work:
+            identity.lock_own_account(work, actor=actor,
+                                      password=request.form.get("lock_password", "")[:FIELD])
+    except FormInvalid as exc:
+        return _overview_page(close_errors=exc.details), 422
+    log_out()
+    flash("Đã khóa tài khoản; mọi phiên đăng nhập đã kết thúc. Để mở lại, dùng «Quên mật "
+          "khẩu» để đặt mật khẩu mới.", "success")
+    return redirect(url_for("account.login"), 303)
+
+
+@bp.post("/tai-khoan/dong")
+def close_mine() -> str | Response | tuple[str, int]:
+    """Close my account for good; my dossiers and their history stay with the agencies."""
+    actor = _signed_in()
+    try:
+        with uow() as work:
+            identity.close_own_account(
+                work, actor=actor, password=request.form.get("close_password", "")[:FIELD],
+                confirmed=request.form.get("close_confirm") == "1")
+    except FormInvalid as exc:
+        return _overview_page(close_errors=exc.details), 422
+    log_out()
+    flash("Đã đóng tài khoản. Hồ sơ đã nộp vẫn được cơ quan lưu giữ theo quy định.", "success")
+    return redirect(url_for("citizen.catalogue"), 303)
 
 
 @bp.post("/tai-khoan/dang-xuat-moi-noi")

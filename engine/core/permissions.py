@@ -336,6 +336,12 @@ def may_manage_account(actor: Actor, kind: str, lineages: Collection[Collection[
         may_administer_agency(actor, lineage) for lineage in lineages)
 
 
+def may_close_own_account(actor: Actor) -> bool:
+    """Locks or closes their own account: citizens and organisations (Trà Vinh seed,
+    art. 6.4); officers' accounts are their administrators' to manage."""
+    return is_citizen(actor)
+
+
 def holds_roles(kind: str) -> bool:
     """Only officers' accounts are given roles in agencies (citizens and administrators
     act by their kind)."""

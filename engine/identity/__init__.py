@@ -23,6 +23,7 @@ from engine.identity.ratelimit import forget_old_hits
 from engine.identity.second_factor import begin_enrolment, confirm_enrolment
 from engine.identity.second_factor import disable as disable_second_factor
 from engine.identity.second_factor import status as second_factor_status
+from engine.identity.self_service import close_own_account, lock_own_account
 from engine.identity.sessions import EXPIRED as SESSION_EXPIRED
 from engine.identity.sessions import (
     SessionPolicy,
@@ -46,6 +47,7 @@ __all__ = [
     "begin_enrolment",
     "change_password",
     "check_password_reset",
+    "close_own_account",
     "confirm_enrolment",
     "confirm_second_factor",
     "create_api_key",
@@ -55,6 +57,7 @@ __all__ = [
     "forget_old_hits",
     "list_api_keys",
     "lock_inactive_accounts",
+    "lock_own_account",
     "locked_accounts",
     "log_api_call",
     "log_out_everywhere",

@@ -165,6 +165,9 @@ def finish_login(uow: UnitOfWork, account: Account) -> Actor:
 
 
 def _locked_message(account: Account) -> str:
+    if account.locked_reason == "self":  # engine.identity.self_service
+        return ("Bạn đã tự khóa tài khoản; dùng «Quên mật khẩu» để đặt mật khẩu mới và mở "
+                "lại tài khoản.")
     if account.locked_reason in ("admin", "emergency"):  # engine.agencies.access
         return "Tài khoản đã bị quản trị khóa; liên hệ quản trị của đơn vị để được mở lại."
     if account.locked_reason == LOCKED_INACTIVE:

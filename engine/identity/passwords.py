@@ -199,7 +199,7 @@ def reset_password(
         raise Invalid("Liên kết đặt lại mật khẩu không hợp lệ hoặc đã được dùng.")
     uow.session.refresh(account)  # as it stands now: the lock may have changed meanwhile
     ended = _set_password(uow, account, new, keep_token=None)
-    if account.locked_reason == LOCKED_FAILED:
+    if account.locked_reason in (LOCKED_FAILED, "self"):  # "self": self_service.py
         account.locked_at, account.locked_reason = None, ""
     account.failed_logins = 0
     uow.audit("account.password_reset", actor_id=account.id, object_type="account",

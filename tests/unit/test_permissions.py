@@ -133,6 +133,7 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
     (p.may_manage_account, ("admin", [(A,)]), {"admin", "system"}),
     (p.may_manage_account, ("citizen", [(A,)]), {"admin", "system"}),
     (p.may_open_agency_admin, (), {"admin", "unit_admin"}),
+    (p.may_close_own_account, (), {"citizen", "other_citizen"}),
 ]
 KIND_TABLE = [
     (p.holds_roles, "officer", True), (p.holds_roles, "admin", False),
