@@ -27,12 +27,14 @@ def _describe(element: etree._Element, lane_of: dict[str, str]) -> dict[str, Any
     condition = element.find("bpmn:conditionExpression", NS)
     if condition is not None:
         described["condition"] = (condition.text or "").strip()
+    # Only the element's own timer and properties: a process or a subprocess holds its
+    # children's too, deeper down.
     for timer in ("timeDuration", "timeDate"):
-        node = element.find(f".//bpmn:{timer}", NS)
+        node = element.find(f"bpmn:timerEventDefinition/bpmn:{timer}", NS)
         if node is not None:
             described["timer"] = (node.text or "").strip()
-    properties = {p.get("name", ""): p.get("value", "")
-                  for p in element.iterfind(".//spiffworkflow:property", NS)}
+    properties = {p.get("name", ""): p.get("value", "") for p in element.iterfind(
+        "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)}
     if properties:
         described["properties"] = properties
     if element.get("id") in lane_of:

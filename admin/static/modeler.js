@@ -102,14 +102,14 @@
     return note;
   }
 
-  // A step's deadline: a number and a unit; an unusual mixed duration stays as it is until changed.
-  function deadlineEditor(element) {
-    const stored = spiffProperty(element, "deadline");
+  // A duration (a step's deadline, a timer): a number and a unit; an unusual mixed duration
+  // stays as it is until changed. `write("")` removes it.
+  function durationEditor(title, prefix, stored, write, emptyWords) {
     const parts = durationParts(stored);
     const set = document.createElement("fieldset");
     set.className = "duration";
     const legend = document.createElement("legend");
-    legend.textContent = "Thời hạn của bước";
+    legend.textContent = title;
     const row = document.createElement("div");
     row.className = "duration-input";
     const number = document.createElement("input");
@@ -125,15 +125,15 @@
       unit.value = parts[0][0].key;
     }
     const said = hint(stored ? (parts ? "Đang đặt: " + durationWords(stored) + "."
-                                : "Thời hạn hiện có không đọc được: " + stored + ".")
-                             : "Để trống: bước không có thời hạn riêng.");
-    said.id = "prop-deadline-words";
+                                : "Giá trị hiện có không đọc được: " + stored + ".")
+                             : emptyWords);
+    said.id = prefix + "-words";
     if (parts && parts.length > 1) { said.textContent += " Nhập số và đơn vị mới để thay."; }
     function apply() {
       const value = number.value.trim();
       if (value === "") {
-        setSpiffProperty(element, "deadline", "");
-        said.textContent = "Để trống: bước không có thời hạn riêng.";
+        write("");
+        said.textContent = emptyWords;
         number.removeAttribute("aria-invalid");
         return;
       }
@@ -144,13 +144,13 @@
       }
       number.removeAttribute("aria-invalid");
       const iso = isoOf(Number(value), unit.value);
-      setSpiffProperty(element, "deadline", iso);
+      write(iso);
       said.textContent = "Đang đặt: " + durationWords(iso) + ".";
     }
     number.addEventListener("change", apply);
     unit.addEventListener("change", () => { if (number.value.trim() !== "") { apply(); } });
-    const numberField = field("Số", "prop-deadline-number", number);
-    const unitField = field("Đơn vị", "prop-deadline-unit", unit);
+    const numberField = field("Số", prefix + "-number", number);
+    const unitField = field("Đơn vị", prefix + "-unit", unit);
     row.append(numberField, unitField);
     set.append(legend, row, said);
     return set;
@@ -184,10 +184,22 @@
       const form = select(data.formNames, spiffProperty(element, "formJsonSchemaFilename"));
       form.addEventListener("change", () => setSpiffProperty(element, "formJsonSchemaFilename", form.value));
       panel.append(field("Biểu mẫu", "prop-form", form));
-      panel.append(deadlineEditor(element));
+      panel.append(durationEditor("Thời hạn của bước", "prop-deadline",
+                                  spiffProperty(element, "deadline"),
+                                  iso => setSpiffProperty(element, "deadline", iso),
+                                  "Để trống: bước không có thời hạn riêng."));
       const lane = laneOf(bo);
       const role = lane ? lane.businessObject.name : "";
       panel.append(hint("Người xử lý: " + (lane ? (roleLabels[role] || role) : "(chưa nằm trong làn nào)")));
+    }
+    const timer = (bo.eventDefinitions || []).find(d => d.$type === "bpmn:TimerEventDefinition");
+    if (timer && !timer.timeDate && !timer.timeCycle) {
+      const stored = timer.timeDuration ? timer.timeDuration.body : "";
+      panel.append(durationEditor("Hẹn giờ sau", "prop-timer", stored, iso => {
+        modeling.updateModdleProperties(element, timer, {
+          timeDuration: iso ? moddle.create("bpmn:FormalExpression", { body: iso }) : undefined
+        });
+      }, "Chưa đặt thời gian chờ."));
     }
     if (bo.$type === "bpmn:SequenceFlow" && bo.sourceRef &&
         /Gateway$/.test(bo.sourceRef.$type) && bo.sourceRef.$type !== "bpmn:ParallelGateway") {

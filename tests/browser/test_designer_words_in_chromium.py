@@ -80,6 +80,13 @@ def test_a_rejected_upload_is_fixed_in_the_modeler_in_words(browser: Any, server
     page.fill("#prop-deadline-number", "8")
     page.press("#prop-deadline-number", "Tab")
     _shot(page, shots, "designer-words-03-deadline-in-words.png")
+    page.locator("g.djs-element[data-element-id='tham_dinh_qua_han']").click()
+    page.wait_for_selector("#prop-timer-number")  # a timer in words too
+    assert page.input_value("#prop-timer-number") == "10"
+    assert "10 ngày làm việc" in page.inner_text("#prop-timer-words")
+    page.fill("#prop-timer-number", "12")
+    page.press("#prop-timer-number", "Tab")
+    assert "12 ngày làm việc" in page.inner_text("#prop-timer-words")
 
     page.get_by_role("button", name="Lưu và kiểm tra lại").click()
     saved = page.wait_for_selector("#save-result a")
@@ -90,6 +97,12 @@ def test_a_rejected_upload_is_fixed_in_the_modeler_in_words(browser: Any, server
     assert "8 ngày làm việc" in steps and "Bộ phận Một cửa" in steps and "P8D" not in steps
     assert page.locator(".deadline-chip", has_text="8 ngày làm việc").count() == 1
     _shot(page, shots, "designer-words-04-version-in-words.png")
+    page.goto(f"{server}/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/2/so-sanh?voi=1")
+    changes = page.inner_text("#diagram-changes")
+    assert "Bước «Thẩm định hồ sơ, đề xuất»: thời hạn 10 → 8 ngày làm việc." in changes
+    assert "Hẹn giờ gắn với bước «Quá hạn thẩm định»: hẹn giờ 10 → 12 ngày làm việc." in changes
+    assert "Quy trình «" not in changes  # the process does not repeat its timers
+    _shot(page, shots, "designer-words-05-diff-in-sentences.png")
     context.close()
 
 

@@ -67,3 +67,12 @@ def test_durations_change_in_the_fewest_words() -> None:
     assert durations_change("P1D", "PT4H") == "1 ngày làm việc → 4 giờ làm việc"
     assert durations_change("", "P2D") == "đặt 2 ngày làm việc"
     assert durations_change("P2D", "") == "bỏ (2 ngày làm việc)"
+
+
+def test_a_timer_change_is_told_once_on_its_event_not_on_the_process() -> None:
+    before = _texts()
+    after = dict(before)
+    after["process.bpmn"] = before["process.bpmn"].replace(
+        "<bpmn:timeDuration>P10D</bpmn:timeDuration>", "<bpmn:timeDuration>P12D</bpmn:timeDuration>")
+    assert describe(before, after)["diagram"] == [
+        "Hẹn giờ gắn với bước «Quá hạn thẩm định»: hẹn giờ 10 → 12 ngày làm việc."]
