@@ -20,6 +20,7 @@ from engine.procedures import act_on_version as act
 from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
 from engine.wiring import Platform
 from webapp.cli_admin import COMMANDS
+from webapp.cli_payments import payments_group
 
 
 def _platform() -> Platform:
@@ -37,6 +38,7 @@ def main() -> None:
 
 for _command in COMMANDS:  # motcua agencies …, motcua accounts …
     main.add_command(_command)
+main.add_command(payments_group)  # motcua payments reconcile
 
 
 @main.group()

@@ -207,3 +207,33 @@ def test_the_daily_reconciliation_recovers_a_lost_callback_and_names_every_diffe
         "Hệ thống ghi đã thu, cổng thanh toán không có",
     }
     assert other_citizen
+
+
+def test_motcua_payments_reconcile_fetches_the_settlement_and_reports(
+    paying_app: Flask,
+    gateway: PaymentGatewaySimulator,
+    platform: Platform,
+    clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json as json_module
+    from datetime import UTC, datetime
+
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    gateway.lose_callbacks = True
+    code, citizen, lost = _fee_asked(paying_app)
+    _pay_at_gateway(_to_gateway(citizen, code), gateway)
+    gateway.now = lambda: datetime.now(UTC)  # the command runs on the system clock
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", platform.database_url)
+    monkeypatch.setenv("MOTCUA_SECRET_KEY", "test-secret")
+    monkeypatch.setenv("MOTCUA_CONNECTORS", json_module.dumps({"payment": gateway.settings()}))
+    day = clock.now().date().isoformat()
+    done = CliRunner().invoke(main, ["payments", "reconcile", day])
+    assert done.exit_code == 0, done.output
+    assert "1 giao dịch, 0 khớp, 1 ghi nhận bổ sung, 0 chênh lệch" in done.output
+    assert _state(platform, lost)[0] == "paid"
+    wrong = CliRunner().invoke(main, ["payments", "reconcile", "25/11/2026"])
+    assert wrong.exit_code == 2 and "không đúng dạng YYYY-MM-DD" in wrong.output

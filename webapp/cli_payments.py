@@ -1,0 +1,64 @@
+"""`motcua payments reconcile [DAY]`: the daily reconciliation of online payments against the
+payment gateway's settlement file (run by the scheduler each morning for the day before)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timedelta
+
+import click
+
+from engine import applicants
+from engine.core import VN_TZ
+from integrations import DeliveryFailed
+
+
+@click.group("payments")
+def payments_group() -> None:
+    """Online payments: the gateway's daily reconciliation."""
+
+
+@payments_group.command("reconcile")
+@click.argument("day", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def reconcile(day: str | None, as_json: bool) -> None:
+    """Reconcile DAY (YYYY-MM-DD, default yesterday): exit 1 when anything differs."""
+    from webapp.app import create_app
+    from webapp.payments import payment_connector
+
+    app = create_app()
+    with app.app_context():
+        connector = payment_connector()
+    if not connector.enabled:
+        click.echo("Chưa kết nối cổng thanh toán trực tuyến (kết nối 'payment'): không có gì để đối soát.")
+        return
+    platform = app.extensions["motcua"]
+    now = platform.clock.now()
+    try:
+        wanted = date.fromisoformat(day) if day else now.astimezone(VN_TZ).date() - timedelta(days=1)
+    except ValueError:
+        click.echo(f"Ngày «{day}» không đúng dạng YYYY-MM-DD.", err=True)
+        sys.exit(2)
+    try:
+        rows = connector.settlement(wanted, now)
+    except (DeliveryFailed, ValueError) as exc:
+        click.echo(f"Không lấy được bảng đối soát ngày {wanted:%d/%m/%Y}: {exc}", err=True)
+        sys.exit(1)
+    with platform.uow() as uow:
+        report = applicants.reconcile_settlement(uow, gateway=connector.gateway_name, day=wanted, rows=rows)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=_plain))
+    else:
+        click.echo(
+            f"Đối soát ngày {wanted:%d/%m/%Y} ({connector.gateway_name}): {report['settled']} giao "
+            f"dịch, {report['matched']} khớp, {len(report['recovered'])} ghi nhận bổ sung, "
+            f"{len(report['differences'])} chênh lệch."
+        )
+        for item in report["recovered"] + report["differences"]:
+            click.echo(f"  {item['reference']} {item['transaction'] or ''}: {item['problem']}")
+    sys.exit(1 if report["differences"] else 0)
+
+
+def _plain(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
