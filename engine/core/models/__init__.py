@@ -24,7 +24,15 @@ from engine.core.models.dossiers import (
     Timer,
 )
 from engine.core.models.integrations import InboundCall, OutboxMessage
-from engine.core.models.organisation import Account, Agency, CalendarDay, Province, RoleGrant
+from engine.core.models.organisation import (
+    Account,
+    Agency,
+    CalendarDay,
+    Organisation,
+    OrganisationMember,
+    Province,
+    RoleGrant,
+)
 from engine.core.models.procedures import Procedure, ProcedureDraft, ProcedureVersion, SandboxRun
 from engine.core.models.records import AccessEntry, AuditEntry, AuditHead, Notification
 
@@ -50,6 +58,8 @@ __all__ = [
     "JsonType",
     "LoginSession",
     "Notification",
+    "Organisation",
+    "OrganisationMember",
     "OutboxMessage",
     "PasswordReset",
     "Payment",

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -124,5 +125,43 @@ class RoleGrant(Base):
 
     def in_force(self, at: datetime) -> bool:
         """The grant counts at `at`: from `valid_from` until just before `valid_until`."""
+        return (self.valid_from is None or self.valid_from <= at) and (
+            self.valid_until is None or at < self.valid_until)
+
+
+class Organisation(Base):
+    """A business or organisation (tổ chức, doanh nghiệp, Tuyên Quang seed art. 5.2): its own
+    login is an account whose username is the tax code; people act for it as members."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tax_code: Mapped[str] = mapped_column(String(14), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    created_at: Mapped[datetime]
+
+
+class OrganisationMember(Base):
+    """A person acting for an organisation: its legal representative, or someone it
+    authorised (ủy quyền) by a written authorisation for a period."""
+
+    __tablename__ = "organisation_members"
+    __table_args__ = (UniqueConstraint("organisation_id", "account_id"),
+                      Index("ix_organisation_members_account", "account_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    role: Mapped[str] = mapped_column(String(20))  # representative | authorised
+    authorisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    valid_from: Mapped[datetime | None] = mapped_column(default=None)
+    valid_until: Mapped[datetime | None] = mapped_column(default=None)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    created_at: Mapped[datetime]
+
+    def in_force(self, at: datetime) -> bool:
+        """The member acts for the organisation at `at`."""
         return (self.valid_from is None or self.valid_from <= at) and (
             self.valid_until is None or at < self.valid_until)
