@@ -65,6 +65,8 @@ def configure_logging(log_format: str, level: str = "INFO") -> None:
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # Every /readyz opens a migration context, which says so at INFO: a line per probe.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
 
 def bind(*, request_id: str | None = None, dossier: str | None = None) -> list[Token[str | None]]:
