@@ -113,6 +113,7 @@ def test_public_pages_fit_and_pass_axe(
         ("track", "/tra-cuu"),
         ("login", "/dang-nhap"),
         ("register", "/dang-ky"),
+        ("forgot", "/quen-mat-khau"),
         ("disclosure", "/cong-khai"),
         ("feedback", "/phan-anh-kien-nghi"),
         ("not-found", "/khong-co-trang-nay"),

@@ -310,3 +310,17 @@ def test_the_header_has_a_skip_link_and_a_menu_for_phones_without_script(app: Fl
     assert 'id="main"' in page
     # The page's own link is marked current, in the phone menu and the desktop one.
     assert page.count('href="/tra-cuu" aria-current="page"') == 2
+
+
+def test_every_document_the_dossier_page_links_downloads(app: Flask, platform: Platform) -> None:
+    codes = citizen_history(app, platform)
+    client = citizen(app)
+    for code in codes.values():
+        page = client.get(f"/ca-nhan/ho-so/{code}").data.decode()
+        links = re.findall(rf'href="(/ca-nhan/ho-so/{re.escape(code)}/van-ban/[a-z_]+\.pdf)"', page)
+        links.append(f"/ho-so/{code}/bien-nhan.pdf")
+        for link in links:
+            response = client.get(link)
+            assert response.status_code == 200 and response.data.startswith(b"%PDF"), link
+    supplement = client.get(f"/ca-nhan/ho-so/{codes['supplement']}").data.decode()
+    assert "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (PDF)" in supplement
