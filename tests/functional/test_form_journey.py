@@ -121,6 +121,13 @@ def test_the_whole_journey_without_javascript(app: Flask, platform: Platform) ->
     assert sent.status_code == 303 and sent.headers["Location"].endswith("/bien-nhan")
     code = sent.headers["Location"].split("/")[-2]
     assert code in client.get(sent.headers["Location"]).data.decode()
+    desk = app.test_client()  # the officers read the same answers the Vietnamese way
+    page_login(desk, "motcua.minhxuan")
+    task = re.search(r'href="(/can-bo/cong-viec/\d+)"', desk.get("/can-bo").data.decode())
+    assert task, "no task in the desk's inbox"
+    review = desk.get(task.group(1)).data.decode()
+    assert "1.130,5" in review and "15/01/2027" in review and "12,5" in review
+    assert "2027-01-15" not in review and "1130.5" not in review
     with platform.uow() as uow:
         dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
         assert dossier is not None
