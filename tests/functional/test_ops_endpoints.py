@@ -213,3 +213,21 @@ def test_behind_a_proxy_the_forwarded_client_is_the_caller(platform: Platform) -
     assert proxied.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 200
     plain = _app(platform).test_client()  # without the setting the header is not believed
     assert plain.get("/metrics", headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 200
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("broker", ["embedded", "amqp://guest:guest@127.0.0.1:5672//"])
+def test_readyz_knows_the_embedded_broker_and_rabbitmq(
+    platform: Platform, broker: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MOTCUA_BROKER_URL", raising=False)
+    config: dict[str, Any] = {"TESTING": True, "PLATFORM": platform, "SECRET_KEY": "t",
+                              "DATABASE_URL": platform.database_url,
+                              "INSTANCE_PATH": str(tmp_path / "instance")}
+    if broker != "embedded":
+        config["BROKER_URL"] = broker
+    app = create_app(config)
+    if broker == "embedded":  # make run's: the queue in a SQLite file beside the database
+        assert app.config["BROKER_URL"] == f"sqla+sqlite:///{tmp_path}/instance/broker.sqlite"
+    answer = app.test_client().get("/readyz")
+    assert answer.status_code == 200, answer.json
