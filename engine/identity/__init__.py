@@ -15,6 +15,15 @@ from engine.identity.api_keys import create_key as create_api_key
 from engine.identity.api_keys import list_keys as list_api_keys
 from engine.identity.api_keys import log_call as log_api_call
 from engine.identity.api_keys import revoke_key as revoke_api_key
+from engine.identity.organisations import ROLE_LABELS as ORGANISATION_ROLES
+from engine.identity.organisations import (
+    acting_for,
+    add_member,
+    my_organisations,
+    organisation_detail,
+    register_organisation,
+    remove_member,
+)
 from engine.identity.passwords import POLICY as PASSWORD_POLICY
 from engine.identity.passwords import change_password, reset_password
 from engine.identity.passwords import check_reset as check_password_reset
@@ -38,9 +47,12 @@ from engine.identity.sessions import (
 
 __all__ = [
     "API_SCOPES",
+    "ORGANISATION_ROLES",
     "PASSWORD_POLICY",
     "SESSION_EXPIRED",
     "SessionPolicy",
+    "acting_for",
+    "add_member",
     "api_key_calls",
     "authenticate",
     "authenticate_key",
@@ -61,7 +73,11 @@ __all__ = [
     "locked_accounts",
     "log_api_call",
     "log_out_everywhere",
+    "my_organisations",
     "open_sessions",
+    "organisation_detail",
+    "register_organisation",
+    "remove_member",
     "request_password_reset",
     "reset_password",
     "resume_session",

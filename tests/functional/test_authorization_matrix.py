@@ -102,6 +102,7 @@ def row(path: str, *statuses: int, json: Body | None = None, upload: str = "") -
 
 RECEIVED = {"data": {"ket_qua_kiem_tra": "tiep_nhan"}}  # the reception step's form
 AGENCY = {"code": "000.05.01.H64", "name": "Phòng Quản lý xây dựng", "parent": "000.05.00.H64"}
+ORGANISATION = "0109999999"  # registered by congdan, its legal representative, in each world
 #                          anon citizen stranger desk outsider designer leader admin key
 MATRIX: dict[tuple[str, str], Cell] = {
     ("GET", "/openapi.json"): row("/openapi.json", 200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -232,6 +233,25 @@ MATRIX: dict[tuple[str, str], Cell] = {
         "/officers/hotich.minhxuan/transfer", 401, 403, 403, 403, 403, 403, 403, 200, 403,
         json={"from": MINH_XUAN, "to": "000.00.31.H64", "roles": ["ho_tich"],
               "successor": "chuyenvien.minhxuan", "reason": "Điều động"}),
+    ("GET", "/organisations"): row(
+        "/organisations", 401, 200, 200, 403, 403, 403, 403, 403, 403),
+    ("POST", "/organisations"): row(
+        "/organisations", 401, 201, 201, 403, 403, 403, 403, 403, 403,
+        json={"tax_code": "0101234567", "name": "Công ty TNHH Xây dựng Sông Lô",
+              "email": "songlo@tuyenquang.example", "password": "Mat-khau-cong-ty-1"}),
+    ("GET", "/organisations/{tax_code}"): row(  # congdan represents it; others: not found
+        f"/organisations/{ORGANISATION}", 401, 200, 404, 404, 404, 404, 404, 404, 403),
+    ("POST", "/organisations/{tax_code}/members"): row(
+        f"/organisations/{ORGANISATION}/members", 401, 201, 404, 404, 404, 404, 404, 404, 403,
+        json={"username": "congdan2", "authorisation": "Giấy ủy quyền số 01/2026/UQ"}),
+    ("DELETE", "/organisations/{tax_code}/members/{username}"): row(
+        f"/organisations/{ORGANISATION}/members/congdan2",
+        401, 404, 404, 404, 404, 404, 404, 404, 403),
+    ("POST", "/organisations/{tax_code}/dossiers"): row(
+        f"/organisations/{ORGANISATION}/dossiers", 401, 201, 404, 403, 403, 403, 403, 403, 403,
+        json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}),
+    ("GET", "/organisations/{tax_code}/dossiers"): row(
+        f"/organisations/{ORGANISATION}/dossiers", 401, 200, 404, 403, 403, 403, 403, 403, 403),
     ("GET", "/calendars/{province}"): row(
         "/calendars/{province}", 200, 200, 200, 200, 200, 200, 200, 200, 403),
     ("PUT", "/calendars/{province}/days/{day}"): row(
@@ -346,6 +366,10 @@ def _world(app: Flask, platform: Platform) -> World:
                                    json={"data": permit_data()}).json
     run = callers["designer"].post(f"/api/v1/sandbox/{run['id']}/tasks/{run['waiting'][0]['id']}",
                                    json=RECEIVED).json
+    registered = citizen.post("/api/v1/organisations", json={
+        "tax_code": ORGANISATION, "name": "Hợp tác xã Minh Xuân",
+        "email": "htx@tuyenquang.example", "password": "Mat-khau-hop-tac-xa-1"})
+    assert registered.status_code == 201, registered.json
     day_off = admin.put(f"/api/v1/calendars/{PROVINCE}/days/2026-12-31",
                         json={"kind": "off", "reason": "Nghỉ bù"})
     assert day_off.status_code == 200, day_off.json

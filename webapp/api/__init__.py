@@ -13,6 +13,7 @@ from webapp.api import (
     calendars,
     dossiers,
     officers,
+    organisations,
     payment_gateway,
     procedures,
     reports,
@@ -20,5 +21,5 @@ from webapp.api import (
 )
 from webapp.api.common import bp
 
-__all__ = ["accounts", "agencies", "bp", "calendars", "dossiers", "officers", "payment_gateway",
-           "procedures", "reports", "tasks"]
+__all__ = ["accounts", "agencies", "bp", "calendars", "dossiers", "officers", "organisations",
+           "payment_gateway", "procedures", "reports", "tasks"]
