@@ -229,3 +229,22 @@ def test_the_checks_see_a_violation_and_an_overflow(browser: Any, server: str) -
     assert _overflow(page) > 0
     assert {"label", "button-name"} <= {v["id"] for v in _axe(page)}
     context.close()
+
+
+def test_the_keyboard_sees_where_it_is(browser: Any, server: str) -> None:
+    """The first Tab shows the skip link; a focused link turns yellow with a dark edge."""
+    context = _context(browser, 1280)
+    page = context.new_page()
+    page.goto(f"{server}/tra-cuu")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    assert skip.evaluate("e => e === document.activeElement")
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["height"] >= 24
+    page.keyboard.press("Tab")  # the brand link
+    background = page.evaluate("getComputedStyle(document.activeElement).backgroundColor")
+    assert background == "rgb(255, 221, 0)"
+    page.locator("#ma").focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    context.close()
