@@ -45,8 +45,13 @@ def reconcile(day: str | None, as_json: bool) -> None:
     except (DeliveryFailed, ValueError) as exc:
         click.echo(f"Không lấy được bảng đối soát ngày {wanted:%d/%m/%Y}: {exc}", err=True)
         sys.exit(1)
-    with platform.uow() as uow:
-        report = applicants.reconcile_settlement(uow, gateway=connector.gateway_name, day=wanted, rows=rows)
+    try:
+        with platform.uow() as uow:
+            report = applicants.reconcile_settlement(
+                uow, gateway=connector.gateway_name, day=wanted, rows=rows
+            )
+    finally:
+        platform.dispose()  # no pooled connection left for the garbage collector
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=_plain))
     else:
