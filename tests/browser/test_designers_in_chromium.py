@@ -92,6 +92,7 @@ def test_the_form_editor_preview_follows_the_schema_as_it_is_typed(
     page.goto(f"{server}/quan-tri/thu-tuc/000.00.12.H64/1.009994/1")
     page.get_by_role("link", name="tham_dinh.schema.json").click()
     page.wait_for_selector("#preview #f-y_kien_tham_dinh")
+    page.get_by_role("button", name="Nâng cao (JSON Schema)").click()  # the builder opens first
     schema = page.input_value("#schema-text")
     page.fill("#schema-text", schema.replace('"Ý kiến thẩm định"', '"Ý kiến của chuyên viên thẩm định"'))
     # A locator wait, not wait_for_function: Playwright polls that with eval, which the
