@@ -238,8 +238,8 @@ def input_text(schema: Mapping[str, Any], value: Any) -> str:
 
 def typed_value(schema: Mapping[str, Any], text: str) -> str:
     """A typed string as the schema should judge it: a date or moment in ISO when it reads
-    as one, an ID or phone number without its spaces; otherwise as typed (so the refusal
-    shows what was typed)."""
+    as one, an ID or phone number without its spaces when that makes it right; otherwise
+    as typed (so the refusal shows what was typed)."""
     kind = schema.get("format")
     if kind == "date":
         return parse_date(text) or text
@@ -247,5 +247,6 @@ def typed_value(schema: Mapping[str, Any], text: str) -> str:
         return parse_moment(text) or text
     known = field_format(schema)
     if known is not None and known.tidy is not None:
-        return known.tidy(text)
+        tidied = known.tidy(text)
+        return tidied if known.check(tidied) else text  # refused: shown back as typed
     return text

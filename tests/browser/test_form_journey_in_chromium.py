@@ -195,3 +195,27 @@ def test_the_permit_journey_on_a_phone_with_the_keyboard_only(
     assert page.inner_text("#dossier-code").strip().startswith("000.00.12.H64-")
     trip.looked_at("receipt")
     context.close()
+
+
+def test_a_one_page_form_fits_a_phone_and_a_desktop_with_its_errors(
+    browser: Any, server: str, shots: Path
+) -> None:
+    """The extract's form (no groups: one page) under its procedure's facts, empty and
+    then with every error shown: no sideways scroll, axe-core clean."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="vi-VN", viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    trip = Journey(page, shots)
+    trip.count = 20
+    page.goto(f"{server}/thu-tuc/2.000635")
+    page.wait_for_selector("#submit-dossier")
+    trip.looked_at("one-page-form")
+    trip.type_into("#f-so_dinh_danh", "0081 9000")
+    trip.press_and_wait("#submit-dossier", "#error-summary")
+    summary = page.inner_text("#error-summary")
+    assert "Số định danh cá nhân gồm 12 chữ số." in summary
+    assert "Vui lòng chọn «Loại trích lục»." in summary  # a choice: "chọn"
+    assert summary.index("Họ, chữ đệm, tên") < summary.index("Số định danh") < summary.index(
+        "Loại trích lục")  # in page order
+    trip.looked_at("one-page-form-errors")
+    context.close()

@@ -117,6 +117,8 @@ def test_an_id_or_phone_typed_with_spaces_is_kept_without_them() -> None:
                                      ("e", " an@example.vn ")]).data
     assert data == {"c": "001099012345", "p": "0912345678", "e": "an@example.vn"}
     assert validate_data(schema, data) == []
+    wrong = parse_submission(schema, [("c", "0010 9901"), ("p", "0912 345")]).data
+    assert wrong == {"c": "0010 9901", "p": "0912 345"}  # refused: kept as typed
 
 
 @pytest.mark.parametrize(("field", "ui", "value", "shown", "typed"), [
