@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 
 from engine.applicants import datastore
 from engine.applicants.attachments import add_current, current_files, paper_slots, policy_for, store_file
+from engine.applicants.storage import StorageError
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, FormInvalid, NotFound, RateLimited
 from engine.core.models import Account, Attachment, Draft
@@ -141,7 +142,7 @@ def _attach(
         try:
             store_file(uow, actor=actor, paper=component["name"], filename=upload.filename,
                        content=upload.content, policy=policy_for(component), draft_id=draft.id)
-        except FormInvalid as exc:
+        except (FormInvalid, StorageError) as exc:  # the store down: the rest still saved
             errors.append({"field": f"_paper.{upload.slot}", "message": exc.message})
     for slot, paper_id in reuse.items():
         component = _component(components, slot)

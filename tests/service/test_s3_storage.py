@@ -249,3 +249,51 @@ def test_the_store_is_chosen_by_configuration() -> None:
     with pytest.raises(ValueError, match="unknown attachment store 'ftp'"):
         storage_from_env({"MOTCUA_ATTACHMENT_STORE": "ftp"})
     assert os.environ.get("MOTCUA_ATTACHMENT_STORE") in (None, "database")
+
+
+@SQLITE_ONLY
+def test_drafts_keep_what_was_typed_when_the_store_is_down_and_forget_like_the_database(
+    database_url: str, clock: FixedClock, s3_endpoint: str
+) -> None:
+    from datetime import timedelta
+
+    from engine.applicants import Upload, forget_stale_drafts, save_draft
+    from engine.core.actors import ANONYMOUS
+    from engine.core.models import Draft
+
+    settings = _settings(s3_endpoint)
+    client = _bucket(settings)
+    down = Platform(database_url, clock=clock, storage=AttachmentStorage(
+        "s3", s3=_settings(f"http://127.0.0.1:{_free_port()}", settings.bucket)))
+    try:
+        with down.uow() as uow:
+            saved = save_draft(uow, actor=ANONYMOUS, key=None, procedure_code=PERMIT,
+                               agency_code=MINH_XUAN, data=permit_data(),
+                               uploads=[Upload("0", "don.pdf", PDF + b"% nhap\n")])
+        assert saved["errors"] == [{"field": "_paper.0", "message": (
+            "Kho lưu trữ tệp đang không ghi được; tệp chưa được lưu, vui lòng thử lại sau.")}]
+        with down.uow() as uow:
+            draft = uow.session.scalar(sa.select(Draft).where(Draft.key == saved["key"]))
+            assert draft is not None and draft.data["ho_ten"] == "Nguyễn Văn An"
+    finally:
+        down.dispose()
+    up = Platform(database_url, clock=clock, storage=AttachmentStorage("s3", s3=settings))
+    try:
+        with up.uow() as uow:
+            again = save_draft(uow, actor=ANONYMOUS, key=saved["key"], procedure_code=PERMIT,
+                               agency_code=MINH_XUAN, data=permit_data(),
+                               uploads=[Upload("0", "don.pdf", PDF + b"% nhap\n")])
+        assert again["errors"] == []
+        digest = hashlib.sha256(PDF + b"% nhap\n").hexdigest()
+        clock.advance(timedelta(days=31))
+        with up.uow() as uow:
+            assert forget_stale_drafts(uow) >= 1
+        with up.engine.connect() as db:  # the record goes, the content (maybe shared) stays
+            assert db.scalar(sa.select(sa.func.count()).select_from(Attachment).where(
+                Attachment.sha256 == digest)) == 0
+            assert db.scalar(sa.select(AttachmentContent.store).where(
+                AttachmentContent.sha256 == digest)) == "s3"
+        assert client.get_object(Bucket=settings.bucket, Key=f"tep/{digest}")["Body"].read() == (
+            PDF + b"% nhap\n")
+    finally:
+        up.dispose()
