@@ -162,6 +162,17 @@ def test_submitting_an_unfinished_draft_links_each_problem_to_its_page(client: F
     assert f'href="/thu-tuc/{PERMIT}/buoc/6?nhap={key}#paper-0"' in html
 
 
+def test_the_papers_page_names_each_missing_paper_and_keeps_a_good_file(client: FlaskClient) -> None:
+    _, key = _begin(client)
+    stays = _post(client, _step(key, 6), {"_file.0": (io.BytesIO(PDF), "don.pdf"), "nhap": key,
+                                          "_action": "next"})
+    html = stays.data.decode()
+    assert stays.status_code == 422
+    assert '<a href="#paper-1">' in html and '<a href="#paper-2">' in html
+    assert 'id="paper-0-error"' not in html and "Đã đính kèm: don.pdf" in html
+    assert 'id="paper-3-error"' not in html  # the optional paper is not asked for
+
+
 def test_rows_are_added_and_a_draft_is_saved_without_moving_on(client: FlaskClient) -> None:
     _, key = _begin(client)
     added = _post(client, _step(key, 4), {"don_vi_thiet_ke.0.ten": "Công ty A", "nhap": key,
