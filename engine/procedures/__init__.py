@@ -12,7 +12,6 @@ from engine.procedures.catalogue import (
     import_package,
     isolated_runner,
     list_agencies,
-    list_versions,
     manifest_schema,
     procedure_detail,
     run_tests_at,
@@ -21,7 +20,7 @@ from engine.procedures.design_files import decision_files, form_files
 from engine.procedures.drafts import design_agencies, discard_draft, draft_bench, import_keeping, list_drafts
 from engine.procedures.drafts import save_draft as save_kept_draft
 from engine.procedures.package_runner import TestLimits
-from engine.procedures.queues import queue_counts, review_queues
+from engine.procedures.queues import list_versions, queue_counts, review_queues
 from engine.procedures.sandbox import complete_step as complete_sandbox_step
 from engine.procedures.sandbox import fire_timer as fire_sandbox_timer
 from engine.procedures.sandbox import show_run as show_sandbox_run

@@ -20,7 +20,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Forbidden, Invalid, NotFound
 from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
-from engine.core.permissions import is_admin_account, may_design, process_agencies
+from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
 from engine.procedures.package_runner import TestLimits, run_isolated
@@ -29,15 +29,10 @@ __all__ = [
     "catalogue",
     "check_path",
     "import_package",
-    "list_versions",
     "manifest_schema",
     "procedure_detail",
 ]
 
-VERSION_STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét",
-                         "reviewed": "Đã xem xét, chờ phê duyệt", "approved": "Đã phê duyệt",
-                         "published": "Đang áp dụng", "retired": "Ngừng áp dụng",
-                         "discarded": "Đã bỏ"}
 UNIT_LABELS = {
     "working_days": "ngày làm việc",
     "working_hours": "giờ làm việc",
@@ -151,19 +146,12 @@ def import_and_read(
     time and memory): the unit's session is used in short reads before, and again only
     to store the version. The unit must hold no uncommitted changes when called.
 
-    The same files as a draft of the procedure still open (not submitted) make no new
-    version: that draft is returned, marked `unchanged`, its tests not run again.
-
-    Returns the validation report, the new (or identical) version's summary when valid, and
-    the package's files as text when they could be read. The caller's unit of work is
-    committed here only on success.
+    Returns the validation report, the new version's summary when valid (the procedure's
+    open draft holding the same files instead, marked `unchanged`, its tests not run
+    again), and the package's files as text when they could be read. The caller's unit of
+    work is committed here only on success.
     """
-    agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
-    if agency is None:
-        raise NotFound(f"Không có cơ quan mã {agency_code}.")
-    if not may_design(actor, agency.id):
-        raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
-    agency_id, agency_name = agency.id, agency.name
+    agency_id, agency_name = _design_agency(uow, actor, agency_code)
     end_transaction(uow)
     report, package, compiled = _read_and_validate(path=path, zip_bytes=zip_bytes,
                                                    filename=filename, files=files)
@@ -174,13 +162,12 @@ def import_and_read(
         return report, None, texts
     same = _identical_draft(uow, agency_id, compiled.code, content_hash(texts or {}))
     if same is not None:
-        return report, {**_version_summary(same, same.procedure), "tests": same.test_results,
-                        "unchanged": True}, texts
+        return report, same, texts
     end_transaction(uow)
     tests = (runner or isolated_runner())(compiled, package.files)
     # From here on, one short transaction: store the version with its results.
     version, procedure = _store_version(uow, actor, agency_id, compiled, package, tests)
-    summary = {**_version_summary(version, procedure), "tests": tests.as_dict()}
+    summary = {**version_summary(version, procedure), "tests": tests.as_dict()}
     uow.audit("procedure.import", actor_id=actor.account_id, object_type="procedure",
               object_id=f"{agency_code}/{compiled.code}",
               summary={"version": version.number, "tests_passed": tests.passed})
@@ -188,14 +175,28 @@ def import_and_read(
     return report, summary, texts
 
 
+def _design_agency(uow: UnitOfWork, actor: Actor, agency_code: str) -> tuple[int, str]:
+    """(id, name) of the agency the actor imports a package for; refused otherwise."""
+    agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
+    if agency is None:
+        raise NotFound(f"Không có cơ quan mã {agency_code}.")
+    if not may_design(actor, agency.id):
+        raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
+    return agency.id, agency.name
+
+
 def _identical_draft(uow: UnitOfWork, agency_id: int, code: str,
-                     digest: str) -> ProcedureVersion | None:
-    """The procedure's open draft holding exactly these files, if any."""
-    return uow.session.scalar(
+                     digest: str) -> dict[str, Any] | None:
+    """The summary of the procedure's open draft holding exactly these files, if any."""
+    same = uow.session.scalar(
         select(ProcedureVersion).join(Procedure)
         .where(Procedure.agency_id == agency_id, Procedure.code == code,
                ProcedureVersion.status == "draft", ProcedureVersion.content_hash == digest)
         .order_by(ProcedureVersion.number.desc()).limit(1))
+    if same is None:
+        return None
+    return {**version_summary(same, same.procedure), "tests": same.test_results,
+            "unchanged": True}
 
 
 def _store_version(
@@ -248,7 +249,7 @@ def _roles_resolve(uow: UnitOfWork, compiled: CompiledProcedure, agency_id: int,
     return ok
 
 
-def _version_summary(version: ProcedureVersion, procedure: Procedure) -> dict[str, Any]:
+def version_summary(version: ProcedureVersion, procedure: Procedure) -> dict[str, Any]:
     return {
         "code": procedure.code,
         "agency": procedure.agency.code if procedure.agency else None,
@@ -368,25 +369,6 @@ def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) ->
         raise Invalid("Thủ tục do nhiều cơ quan thực hiện: hãy chọn cơ quan (agency).",
                       details=sorted(r.agency_code for r in rows))
     return rows[0]
-
-
-def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
-    """Every version of the procedures of the agencies the actor configures."""
-    query = select(ProcedureVersion).join(Procedure).where(
-        ProcedureVersion.status != "discarded").order_by(
-        Procedure.code, Procedure.agency_id, ProcedureVersion.number.desc()
-    )
-    if not is_admin_account(actor):
-        agencies = process_agencies(actor)
-        if not agencies:
-            raise Forbidden("Bạn không có quyền cấu hình thủ tục.")
-        query = query.where(Procedure.agency_id.in_(agencies))
-    return [
-        {**_version_summary(v, v.procedure), "name": loaded_version(uow, v.id).compiled.manifest["name"],
-         "status_label": VERSION_STATUS_LABELS.get(v.status, v.status),
-         "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at)}
-        for v in uow.session.scalars(query)
-    ]
 
 
 def list_agencies(uow: UnitOfWork) -> list[dict[str, str]]:

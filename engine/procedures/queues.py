@@ -1,5 +1,6 @@
-"""Review queues: the versions waiting for a reviewer ("Chờ xem xét") or an approver
-("Chờ phê duyệt", then "Chờ công bố"), and the notice to the next person in line.
+"""Who sees which versions: the versions list of the agencies one configures, the review
+queues — the versions waiting for a reviewer ("Chờ xem xét") or an approver ("Chờ phê
+duyệt", then "Chờ công bố") — and the notice to the next person in line.
 
 Four eyes (Tuyên Quang seed, art. 16) shapes both: a version is never in its author's
 queue, nor in the approval queue of the person who reviewed it, and nobody is told to act
@@ -14,10 +15,23 @@ from sqlalchemy import ColumnElement, and_, false, func, insert, or_, select
 
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
+from engine.core.errors import Forbidden
 from engine.core.models import Account, Notification, Procedure, ProcedureVersion, RoleGrant
-from engine.core.permissions import APPROVER, REVIEWER, queue_agencies
+from engine.core.permissions import (
+    APPROVER,
+    REVIEWER,
+    is_admin_account,
+    process_agencies,
+    queue_agencies,
+)
 from engine.core.uow import UnitOfWork
+from engine.procedures.cache import loaded_version
+from engine.procedures.catalogue import version_summary
 
+VERSION_STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét",
+                         "reviewed": "Đã xem xét, chờ phê duyệt", "approved": "Đã phê duyệt",
+                         "published": "Đang áp dụng", "retired": "Ngừng áp dụng",
+                         "discarded": "Đã bỏ"}
 WAITING = {"in_review": "Chờ xem xét", "reviewed": "Chờ phê duyệt", "approved": "Chờ công bố"}
 
 
@@ -125,3 +139,22 @@ def tell_next(uow: UnitOfWork, version: ProcedureVersion, action: str, decision:
             rows.append({**base, "channel": "email", "recipient": person.email, "sent_at": None})
     if rows:
         uow.session.execute(insert(Notification), rows)
+
+
+def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
+    """Every version of the procedures of the agencies the actor configures."""
+    query = select(ProcedureVersion).join(Procedure).where(
+        ProcedureVersion.status != "discarded").order_by(
+        Procedure.code, Procedure.agency_id, ProcedureVersion.number.desc()
+    )
+    if not is_admin_account(actor):
+        agencies = process_agencies(actor)
+        if not agencies:
+            raise Forbidden("Bạn không có quyền cấu hình thủ tục.")
+        query = query.where(Procedure.agency_id.in_(agencies))
+    return [
+        {**version_summary(v, v.procedure), "name": loaded_version(uow, v.id).compiled.manifest["name"],
+         "status_label": VERSION_STATUS_LABELS.get(v.status, v.status),
+         "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at)}
+        for v in uow.session.scalars(query)
+    ]

@@ -50,9 +50,9 @@ from engine.core.permissions import (
 )
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
-from engine.procedures.catalogue import VERSION_STATUS_LABELS, end_transaction
+from engine.procedures.catalogue import end_transaction
 from engine.procedures.drafts import MAX_EDITED_TEXT, apply_changes, import_keeping, zip_of
-from engine.procedures.queues import tell_next
+from engine.procedures.queues import VERSION_STATUS_LABELS, tell_next
 from forms import check_schema, render_form
 
 STATUS_LABELS = VERSION_STATUS_LABELS
