@@ -124,8 +124,8 @@ def test_the_diagram_modeler_and_form_editor_run_under_the_policy(
     page.goto(f"{server}{VERSION}/sua")
     page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
     page.locator("g.djs-element[data-element-id='tham_dinh']").click()
-    page.wait_for_selector("#prop-deadline")
-    assert page.input_value("#prop-deadline") == "P10D"
+    page.wait_for_selector("#prop-deadline-number")
+    assert page.input_value("#prop-deadline-number") == "10"  # 10 ngày làm việc
     # The palette's icons come from bpmn-js's embedded font, a data: URL the policy allows.
     _until(page, """[...document.fonts].some(
         f => f.family.replace(/["']/g, "") === "bpmn" && f.status === "loaded")""")
