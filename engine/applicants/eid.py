@@ -55,26 +55,7 @@ def citizen_login(
         raise Forbidden(OFFICERS_REFUSED)
     account = next((a for a in accounts if a.username == id_number), None) or next(iter(accounts), None)
     if account is None:
-        name = full_name.strip() or f"Công dân {id_number}"
-        account_id = create_account(
-            uow,
-            username=id_number,
-            password=secrets.token_urlsafe(32),
-            full_name=name,
-            kind="citizen",
-            id_number=id_number,
-            phone=phone,
-            email=email,
-        )
-        uow.audit(
-            "account.register",
-            actor_id=account_id,
-            object_type="account",
-            object_id=str(account_id),
-            summary={"via": "vneid", "subject": subject[:100]},
-        )
-        account = uow.session.get(Account, account_id)
-        assert account is not None  # just created
+        account = _create(uow, id_number, full_name, phone, email, subject)
     elif account.closed_at is not None or not account.active:
         raise Forbidden("Tài khoản này đã đóng; liên hệ Bộ phận Một cửa nếu cần mở lại.")
     elif account.locked_at is not None and account.locked_reason == LOCKED_INACTIVE:
@@ -93,3 +74,29 @@ def citizen_login(
         summary={"provider": "vneid"},
     )
     return finish_login(uow, account)
+
+
+def _create(
+    uow: UnitOfWork, id_number: str, full_name: str, phone: str | None, email: str | None, subject: str
+) -> Account:
+    """A citizen's account made at their first VNeID login, without a usable password."""
+    account_id = create_account(
+        uow,
+        username=id_number,
+        password=secrets.token_urlsafe(32),
+        full_name=full_name.strip() or f"Công dân {id_number}",
+        kind="citizen",
+        id_number=id_number,
+        phone=phone,
+        email=email,
+    )
+    uow.audit(
+        "account.register",
+        actor_id=account_id,
+        object_type="account",
+        object_id=str(account_id),
+        summary={"via": "vneid", "subject": subject[:100]},
+    )
+    account = uow.session.get(Account, account_id)
+    assert account is not None  # just created
+    return account
