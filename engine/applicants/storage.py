@@ -68,18 +68,27 @@ class S3Settings:
         from botocore.config import Config
 
         client: ObjectClient = boto3.client(
-            "s3", endpoint_url=self.endpoint_url, region_name=self.region,
-            aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
-            config=Config(retries={"max_attempts": 3, "mode": "standard"},
-                          connect_timeout=5, read_timeout=30, s3={"addressing_style": "path"}))
+            "s3",
+            endpoint_url=self.endpoint_url,
+            region_name=self.region,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            config=Config(
+                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=30,
+                s3={"addressing_style": "path"},
+            ),
+        )
         return client
 
 
 class AttachmentStorage:
     """Puts and gets file contents by digest; `kind` says where new ones go."""
 
-    def __init__(self, kind: str = DATABASE, *, s3: S3Settings | None = None,
-                 client: ObjectClient | None = None) -> None:
+    def __init__(
+        self, kind: str = DATABASE, *, s3: S3Settings | None = None, client: ObjectClient | None = None
+    ) -> None:
         if kind not in (DATABASE, S3):
             raise ValueError(f"unknown attachment store {kind!r} (database or s3)")
         if kind == S3 and s3 is None:
@@ -118,11 +127,13 @@ class AttachmentStorage:
         """Write the object of `digest` (restores and the S3 store's own puts)."""
         assert self.s3 is not None
         try:
-            self.client.put_object(Bucket=self.s3.bucket, Key=self._key(digest), Body=content,
-                                   ContentLength=len(content))
+            self.client.put_object(
+                Bucket=self.s3.bucket, Key=self._key(digest), Body=content, ContentLength=len(content)
+            )
         except Exception as exc:  # botocore's errors: network, credentials, no bucket
-            raise StorageError("Kho lưu trữ tệp đang không ghi được; tệp chưa được lưu, vui "
-                               "lòng thử lại sau.") from exc
+            raise StorageError(
+                "Kho lưu trữ tệp đang không ghi được; tệp chưa được lưu, vui lòng thử lại sau."
+            ) from exc
 
     def get(self, session: Session, digest: str) -> bytes:
         """The bytes stored under `digest`, wherever its row says they are."""

@@ -32,8 +32,16 @@ def _closed_port() -> int:
 
 
 def _app(platform: Platform, **config: Any) -> Flask:
-    return create_app({"TESTING": True, "PLATFORM": platform, "SECRET_KEY": "test-secret",
-                       "DATABASE_URL": platform.database_url, "BROKER_URL": REDIS, **config})
+    return create_app(
+        {
+            "TESTING": True,
+            "PLATFORM": platform,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": platform.database_url,
+            "BROKER_URL": REDIS,
+            **config,
+        }
+    )
 
 
 def _figures(text: str) -> dict[str, float]:
@@ -91,15 +99,28 @@ def test_metrics_report_what_the_database_holds(platform: Platform, clock: Fixed
     app = _app(platform)
     citizen = app.test_client()
     login(citizen, "congdan")
-    codes = [citizen.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
-                                                    "data": permit_data()}).json["code"]
-             for _ in range(3)]
+    codes = [
+        citizen.post(
+            "/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}
+        ).json["code"]
+        for _ in range(3)
+    ]
     with platform.uow() as uow:  # a notice not yet sent, one timer given up
-        uow.session.add(Notification(channel="email", recipient="an@example.vn", subject="Hồ sơ",
-                                     body="…", created_at=clock.now(),
-                                     next_attempt_at=clock.now()))
-        uow.session.execute(update(Timer).where(Timer.id == select(func.min(Timer.id))
-                                                .scalar_subquery()).values(state="failed"))
+        uow.session.add(
+            Notification(
+                channel="email",
+                recipient="an@example.vn",
+                subject="Hồ sơ",
+                body="…",
+                created_at=clock.now(),
+                next_attempt_at=clock.now(),
+            )
+        )
+        uow.session.execute(
+            update(Timer)
+            .where(Timer.id == select(func.min(Timer.id)).scalar_subquery())
+            .values(state="failed")
+        )
         uow.commit()
     clock.advance(timedelta(days=30))  # every open step is now past its due time
     citizen.get(f"/api/v1/dossiers/{codes[0]}")
@@ -113,11 +134,13 @@ def test_metrics_report_what_the_database_holds(platform: Platform, clock: Fixed
         open_tasks = db.scalar(select(func.count()).where(Task.state == "open"))
         overdue = db.scalar(select(func.count()).where(Task.state == "open", Task.due_at < now))
         pending = db.scalar(select(func.count()).where(Timer.state == "pending"))
-        due = db.execute(select(func.count(), func.min(Timer.due_at)).where(
-            Timer.state == "pending", Timer.due_at <= now)).one()
+        due = db.execute(
+            select(func.count(), func.min(Timer.due_at)).where(Timer.state == "pending", Timer.due_at <= now)
+        ).one()
         failed = db.scalar(select(func.count()).where(Timer.state == "failed"))
-        unsent = db.execute(select(func.count(), func.min(Notification.created_at)).where(
-            Notification.sent_at.is_(None))).one()
+        unsent = db.execute(
+            select(func.count(), func.min(Notification.created_at)).where(Notification.sent_at.is_(None))
+        ).one()
     assert by_status and sum(by_status.values()) >= 3
     for status, count in by_status.items():
         assert figures[f'motcua_dossiers{{status="{status}"}}'] == count
@@ -130,8 +153,7 @@ def test_metrics_report_what_the_database_holds(platform: Platform, clock: Fixed
     assert figures["motcua_timers_lateness_seconds"] == pytest.approx(lateness)
     assert figures["motcua_timers_failed"] == failed == 1
     assert figures["motcua_outbox_backlog"] == unsent[0] and unsent[0] > 0
-    assert figures["motcua_outbox_oldest_seconds"] == pytest.approx(
-        (now - unsent[1]).total_seconds())
+    assert figures["motcua_outbox_oldest_seconds"] == pytest.approx((now - unsent[1]).total_seconds())
     # Latency by route name: the dossier's code is in no label.
     key = 'motcua_http_request_duration_seconds_count{endpoint="api.show_dossier",method="GET"}'
     assert figures[key] == 1
@@ -155,16 +177,18 @@ def test_a_configured_token_is_required_even_on_loopback(platform: Platform) -> 
     assert client.get("/metrics").status_code == 401
     wrong = client.get("/metrics", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
-    right = client.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape"},
-                       environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    right = client.get(
+        "/metrics",
+        headers={"Authorization": "Bearer s3cret-scrape"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
     assert right.status_code == 200 and b"motcua_dossiers" in right.data
 
 
 @SQLITE_ONLY
 def test_a_sane_request_id_is_echoed_and_a_hostile_one_replaced(platform: Platform) -> None:
     client = _app(platform).test_client()
-    assert client.get("/healthz", headers={"X-Request-Id": "lb-42.a"}).headers[
-        "X-Request-Id"] == "lb-42.a"
+    assert client.get("/healthz", headers={"X-Request-Id": "lb-42.a"}).headers["X-Request-Id"] == "lb-42.a"
     replaced = client.get("/", headers={"X-Request-Id": "x\u202ey" + "z" * 70}).headers
     assert re.fullmatch(r"[0-9a-f]{32}", replaced["X-Request-Id"])
 
@@ -189,8 +213,9 @@ def test_json_logs_carry_the_request_id_and_the_dossier_code(
     app = _app(platform, LOG_FORMAT="json")
     citizen = app.test_client()
     login(citizen, "congdan")
-    code = citizen.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
-                                                  "data": permit_data()}).json["code"]
+    code = citizen.post(
+        "/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}
+    ).json["code"]
     capsys.readouterr()
     citizen.get(f"/api/v1/dossiers/{code}", headers={"X-Request-Id": "trace-7"})
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
@@ -221,9 +246,13 @@ def test_readyz_knows_the_embedded_broker_and_rabbitmq(
     platform: Platform, broker: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MOTCUA_BROKER_URL", raising=False)
-    config: dict[str, Any] = {"TESTING": True, "PLATFORM": platform, "SECRET_KEY": "t",
-                              "DATABASE_URL": platform.database_url,
-                              "INSTANCE_PATH": str(tmp_path / "instance")}
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "PLATFORM": platform,
+        "SECRET_KEY": "t",
+        "DATABASE_URL": platform.database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+    }
     if broker != "embedded":
         config["BROKER_URL"] = broker
     app = create_app(config)

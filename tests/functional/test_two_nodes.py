@@ -58,8 +58,7 @@ class Spread(Browser):
         self.served = served
         self.turn = 0
 
-    def call(self, kind: str, method: str, path: str,
-             body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    def call(self, kind: str, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
         index = self.turn % len(self.pool)
         self.turn += 1
         self.connection = self.pool[index]
@@ -79,8 +78,12 @@ def _submit(browser: Spread, n: int, count: int) -> None:
     assert browser.log_in(username)
     for done in range(count):
         marker = f"{username}#{done}"
-        status, answer = browser.call("submit", "POST", "/api/v1/dossiers", {
-            "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data(marker, id_number)})
+        status, answer = browser.call(
+            "submit",
+            "POST",
+            "/api/v1/dossiers",
+            {"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data(marker, id_number)},
+        )
         assert status == 201, (status, answer)
         with browser.record.lock:
             browser.record.submitted[marker] = answer["code"]
@@ -99,8 +102,9 @@ def _work(browser: Spread, username: str, steps: set[str], stop: threading.Event
             status, _ = browser.call("claim", "POST", f"/api/v1/tasks/{task['id']}/claim")
             if status != 200:
                 continue
-            status, _ = browser.call("complete", "POST", f"/api/v1/tasks/{task['id']}/complete",
-                                     {"data": STEPS[task["step"]]})
+            status, _ = browser.call(
+                "complete", "POST", f"/api/v1/tasks/{task['id']}/complete", {"data": STEPS[task["step"]]}
+            )
             assert status == 200, (task, status)
             with browser.record.lock:
                 browser.record.completed.append((task["id"], username))
@@ -121,8 +125,12 @@ def _scalar(engine: sa.Engine, sql: str) -> int:
 
 def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as output:
-        return subprocess.Popen([*motcua_command(), *args], env=env, stdout=output,  # noqa: S603
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(  # noqa: S603
+            [*motcua_command(), *args],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -161,17 +169,25 @@ def test_two_nodes_and_two_workers_take_100_dossiers_to_the_end(
     with database(PG_ADMIN_URL, cast) as url, ExitStack() as stack:
         engine = sa.create_engine(url)
         stack.callback(engine.dispose)
-        env = {**os.environ, "MOTCUA_DATABASE_URL": url, "MOTCUA_BROKER_URL": broker,
-               "MOTCUA_SWEEP_SECONDS": "600"}  # the firing loops fire, not beat's sweep
+        env = {
+            **os.environ,
+            "MOTCUA_DATABASE_URL": url,
+            "MOTCUA_BROKER_URL": broker,
+            "MOTCUA_SWEEP_SECONDS": "600",
+        }  # the firing loops fire, not beat's sweep
         processes = [
-            _start(["worker", "--no-beat", "--concurrency", "1"],
-                   {**env, "MOTCUA_INSTANCE": str(tmp_path / name)}, tmp_path / f"{name}.log")
+            _start(
+                ["worker", "--no-beat", "--concurrency", "1"],
+                {**env, "MOTCUA_INSTANCE": str(tmp_path / name)},
+                tmp_path / f"{name}.log",
+            )
             for name in ("worker-a", "worker-b")
-        ] + [_start(["beat"], {**env, "MOTCUA_INSTANCE": str(tmp_path / "beat")},
-                    tmp_path / "beat.log")]
+        ] + [_start(["beat"], {**env, "MOTCUA_INSTANCE": str(tmp_path / "beat")}, tmp_path / "beat.log")]
         stack.callback(_stop, processes)
-        nodes = [stack.enter_context(server(url, workers=1, threads=4, log=tmp_path / f"{n}.log"))
-                 for n in ("node-a", "node-b")]
+        nodes = [
+            stack.enter_context(server(url, workers=1, threads=4, log=tmp_path / f"{n}.log"))
+            for n in ("node-a", "node-b")
+        ]
         for host, port in nodes:
             probe = http.client.HTTPConnection(host, port, timeout=30)
             probe.request("GET", "/readyz")
@@ -185,24 +201,32 @@ def test_two_nodes_and_two_workers_take_100_dossiers_to_the_end(
             return made
 
         # 1. Citizens submit 100 permits, every other request on the other node.
-        threads = [threading.Thread(target=_submit, args=(browser(), n, DOSSIERS // CITIZENS))
-                   for n in range(CITIZENS)]
+        threads = [
+            threading.Thread(target=_submit, args=(browser(), n, DOSSIERS // CITIZENS))
+            for n in range(CITIZENS)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=600)
         assert len(record.submitted) == DOSSIERS
         # The codes come from the nodes' own answers (letters, digits, '.', '-').
-        ours = "SELECT id FROM dossiers WHERE code IN (" + ", ".join(  # noqa: S608
-            f"'{code}'" for code in record.submitted.values()) + ")"
+        ours = (
+            "SELECT id FROM dossiers WHERE code IN ("  # noqa: S608
+            + ", ".join(f"'{code}'" for code in record.submitted.values())
+            + ")"
+        )
 
         def count(sql: str) -> int:
             return _scalar(engine, sql.replace("OURS", ours))
 
         def run(steps: set[str], done: Callable[[], bool], what: str) -> None:
             stop = threading.Event()
-            workers = [threading.Thread(target=_work, daemon=True, args=(
-                browser(), username, steps, stop)) for username, role in cast.usernames() if role]
+            workers = [
+                threading.Thread(target=_work, daemon=True, args=(browser(), username, steps, stop))
+                for username, role in cast.usernames()
+                if role
+            ]
             for worker in workers:
                 worker.start()
             try:
@@ -213,38 +237,72 @@ def test_two_nodes_and_two_workers_take_100_dossiers_to_the_end(
                     worker.join(timeout=180)
 
         # 2. The desk receives them all; each appraisal starts with its 10-day timer.
-        run({"tiep_nhan"}, lambda: count("SELECT count(*) FROM timers WHERE kind = 'bpmn' AND "
-                                         "state = 'pending' AND dossier_id IN (OURS)") == DOSSIERS,
-            "every permit received, its appraisal's timer pending")
+        run(
+            {"tiep_nhan"},
+            lambda: (
+                count(
+                    "SELECT count(*) FROM timers WHERE kind = 'bpmn' AND "
+                    "state = 'pending' AND dossier_id IN (OURS)"
+                )
+                == DOSSIERS
+            ),
+            "every permit received, its appraisal's timer pending",
+        )
         # 3. Ten working days pass for the timers: both workers' firing loops race for them.
         with engine.begin() as connection:
-            connection.execute(sa.text(
-                "UPDATE timers SET due_at = now() AT TIME ZONE 'UTC' - interval '1 minute' "
-                "WHERE kind = 'bpmn' AND dossier_id IN (OURS)".replace("OURS", ours)))
-        _until(lambda: count("SELECT count(*) FROM tasks WHERE bpmn_id = 'don_doc' AND "
-                             "dossier_id IN (OURS)") >= DOSSIERS, 300, "every escalation fired")
+            connection.execute(
+                sa.text(
+                    "UPDATE timers SET due_at = now() AT TIME ZONE 'UTC' - interval '1 minute' "
+                    "WHERE kind = 'bpmn' AND dossier_id IN (OURS)".replace("OURS", ours)
+                )
+            )
+        _until(
+            lambda: (
+                count("SELECT count(*) FROM tasks WHERE bpmn_id = 'don_doc' AND dossier_id IN (OURS)")
+                >= DOSSIERS
+            ),
+            300,
+            "every escalation fired",
+        )
         # 4. Every remaining step, escalations included, until every dossier has ended.
-        run(set(STEPS) - {"tiep_nhan"},
-            lambda: count("SELECT count(*) FROM dossiers WHERE ended_at IS NULL AND id IN (OURS)")
-            == 0, "every dossier ended")
+        run(
+            set(STEPS) - {"tiep_nhan"},
+            lambda: count("SELECT count(*) FROM dossiers WHERE ended_at IS NULL AND id IN (OURS)") == 0,
+            "every dossier ended",
+        )
 
         integrity = check(url, record)
         assert (integrity.lost, integrity.doubled) == (0, 0)
         assert record.statuses[0] == 0 and not any(s >= 500 for s in record.statuses)
         # Traffic spread: each node answered at least a third of all requests.
         assert len(served) == 2 and min(served.values()) >= sum(served.values()) / 3, served
-        assert count("SELECT count(*) FROM dossiers WHERE id IN (OURS) AND ended_at IS NOT NULL "
-                     "AND status = 10") == DOSSIERS  # returned: the permit handed over
+        assert (
+            count("SELECT count(*) FROM dossiers WHERE id IN (OURS) AND ended_at IS NOT NULL AND status = 10")
+            == DOSSIERS
+        )  # returned: the permit handed over
         assert count("SELECT count(*) FROM tasks WHERE dossier_id IN (OURS) AND state = 'open'") == 0
         # Every timer fired once: one firing event and one escalation per dossier.
-        assert count("SELECT count(*) FROM timers WHERE kind = 'bpmn' AND state = 'fired' "
-                     "AND dossier_id IN (OURS)") == DOSSIERS
-        assert count("SELECT count(*) FROM events WHERE kind = 'timer_fired' "
-                     "AND dossier_id IN (OURS)") == DOSSIERS
-        assert count("SELECT count(*) FROM (SELECT dossier_id FROM tasks WHERE bpmn_id = "
-                     "'don_doc' AND dossier_id IN (OURS) GROUP BY dossier_id "
-                     "HAVING count(*) > 1) AS twice") == 0
-        fired = [int(n) for name in ("worker-a", "worker-b") for n in re.findall(
-            r"timers fired=(\d+)", (tmp_path / f"{name}.log").read_text())]
+        assert (
+            count(
+                "SELECT count(*) FROM timers WHERE kind = 'bpmn' AND state = 'fired' AND dossier_id IN (OURS)"
+            )
+            == DOSSIERS
+        )
+        assert (
+            count("SELECT count(*) FROM events WHERE kind = 'timer_fired' AND dossier_id IN (OURS)")
+            == DOSSIERS
+        )
+        assert (
+            count(
+                "SELECT count(*) FROM (SELECT dossier_id FROM tasks WHERE bpmn_id = "
+                "'don_doc' AND dossier_id IN (OURS) GROUP BY dossier_id "
+                "HAVING count(*) > 1) AS twice"
+            )
+            == 0
+        )
+        fired = [
+            int(n)
+            for name in ("worker-a", "worker-b")
+            for n in re.findall(r"timers fired=(\d+)", (tmp_path / f"{name}.log").read_text())
+        ]
         assert sum(fired) == DOSSIERS
-

@@ -35,17 +35,30 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cli(database_url: str, tmp_path: Path, *args: str) -> Result:
-    env = {"MOTCUA_DATABASE_URL": database_url, "MOTCUA_INSTANCE": str(tmp_path / "instance"),
-           "MOTCUA_ATTACHMENT_STORE": "database"}
+    env = {
+        "MOTCUA_DATABASE_URL": database_url,
+        "MOTCUA_INSTANCE": str(tmp_path / "instance"),
+        "MOTCUA_ATTACHMENT_STORE": "database",
+    }
     return CliRunner().invoke(main, list(args), env=env)
 
 
 def _motcua(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The installed console script, as an operator runs it."""
-    env = {**os.environ, "MOTCUA_DATABASE_URL": database_url,
-           "MOTCUA_INSTANCE": str(tmp_path / "instance"), "PYTHONPATH": str(ROOT)}
-    return subprocess.run([str(MOTCUA), *args], capture_output=True, text=True, env=env,  # noqa: S603
-                          timeout=120, check=False)
+    env = {
+        **os.environ,
+        "MOTCUA_DATABASE_URL": database_url,
+        "MOTCUA_INSTANCE": str(tmp_path / "instance"),
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(  # noqa: S603
+        [str(MOTCUA), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -70,14 +83,19 @@ def _dossiers_with_papers(app: Flask) -> list[tuple[str, int, bytes]]:
     login(citizen, "congdan")
     made = []
     for number in range(3):
-        code = citizen.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
-                                                      "data": permit_data()}).json["code"]
+        code = citizen.post(
+            "/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}
+        ).json["code"]
         content = PDF + f"% giấy tờ {number}\n".encode()
         if number == 0:  # replaced: the old file stays as history
-            citizen.post(f"/api/v1/dossiers/{code}/attachments",
-                         data={"paper": PAPERS[0], "file": (io.BytesIO(PDF + b"% cu\n"), "cu.pdf")})
-        answer = citizen.post(f"/api/v1/dossiers/{code}/attachments",
-                              data={"paper": PAPERS[0], "file": (io.BytesIO(content), f"giay-{number}.pdf")})
+            citizen.post(
+                f"/api/v1/dossiers/{code}/attachments",
+                data={"paper": PAPERS[0], "file": (io.BytesIO(PDF + b"% cu\n"), "cu.pdf")},
+            )
+        answer = citizen.post(
+            f"/api/v1/dossiers/{code}/attachments",
+            data={"paper": PAPERS[0], "file": (io.BytesIO(content), f"giay-{number}.pdf")},
+        )
         assert answer.status_code == 201, answer.json
         made.append((code, int(answer.json["id"]), content))
     return made
@@ -87,8 +105,10 @@ def _row_counts(url: str) -> dict[str, int]:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            return {name: connection.execute(sa.text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # noqa: S608
-                    for name in sa.inspect(connection).get_table_names()}
+            return {
+                name: connection.execute(sa.text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # noqa: S608
+                for name in sa.inspect(connection).get_table_names()
+            }
     finally:
         engine.dispose()
 
@@ -97,8 +117,9 @@ def _papers_hash(url: str) -> str:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(sa.text(
-                "SELECT sha256, content FROM attachment_contents ORDER BY sha256")).all()
+            rows = connection.execute(
+                sa.text("SELECT sha256, content FROM attachment_contents ORDER BY sha256")
+            ).all()
     finally:
         engine.dispose()
     digest = hashlib.sha256()
@@ -109,7 +130,11 @@ def _papers_hash(url: str) -> str:
 
 
 def test_a_backup_restores_into_a_new_database_whole(
-    app: Flask, platform: Platform, database_url: str, empty_url: str, tmp_path: Path,
+    app: Flask,
+    platform: Platform,
+    database_url: str,
+    empty_url: str,
+    tmp_path: Path,
     clock: FixedClock,
 ) -> None:
     made = _dossiers_with_papers(app)
@@ -140,8 +165,9 @@ def test_a_backup_restores_into_a_new_database_whole(
     try:
         from webapp import create_app
 
-        officer = create_app({"TESTING": True, "PLATFORM": again, "SECRET_KEY": "t",
-                              "DATABASE_URL": empty_url}).test_client()
+        officer = create_app(
+            {"TESTING": True, "PLATFORM": again, "SECRET_KEY": "t", "DATABASE_URL": empty_url}
+        ).test_client()
         login(officer, "motcua.minhxuan")
         for code, attachment_id, content in made:
             answer = officer.get(f"/api/v1/dossiers/{code}/attachments/{attachment_id}")
@@ -161,8 +187,7 @@ def _row_versions(url: str) -> str:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            return str(connection.execute(sa.text("SELECT version_num FROM alembic_version"))
-                       .scalar_one())
+            return str(connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one())
     finally:
         engine.dispose()
 
@@ -184,8 +209,7 @@ def test_a_tampered_backup_is_named_and_never_restored(
     assert "ghi-chu.txt: tệp không có trong bản kê" in verified.output
     refused = _cli(empty_url, tmp_path, "backup", "restore", str(backup))
     assert refused.exit_code == 1 and "không toàn vẹn" in refused.output
-    assert not Path(empty_url.removeprefix("sqlite:///")).exists() or \
-        _row_counts(empty_url) == {}
+    assert not Path(empty_url.removeprefix("sqlite:///")).exists() or _row_counts(empty_url) == {}
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -224,11 +248,21 @@ def test_a_sqlite_backup_is_not_restored_into_postgresql(
 
 def test_retention_keeps_the_newest_of_each_recent_day_and_month() -> None:
     names = [f"motcua-202611{day:02d}-010000" for day in range(1, 31)] + [
-        "motcua-20261130-130000", "motcua-20261031-010000", "motcua-20261015-010000",
-        "motcua-20260930-010000", "motcua-20260831-010000", "ghi-chu", "motcua-2026-bad"]
+        "motcua-20261130-130000",
+        "motcua-20261031-010000",
+        "motcua-20261015-010000",
+        "motcua-20260930-010000",
+        "motcua-20260831-010000",
+        "ghi-chu",
+        "motcua-2026-bad",
+    ]
     assert kept(names, keep_daily=3, keep_monthly=3) == {
-        "motcua-20261130-130000", "motcua-20261129-010000", "motcua-20261128-010000",
-        "motcua-20261031-010000", "motcua-20260930-010000"}
+        "motcua-20261130-130000",
+        "motcua-20261129-010000",
+        "motcua-20261128-010000",
+        "motcua-20261031-010000",
+        "motcua-20260930-010000",
+    }
     assert kept(names, keep_daily=0, keep_monthly=0) == set()
 
 
@@ -243,16 +277,20 @@ def test_the_scheduled_backup_is_whole_and_prunes_only_old_backups(
     (folder / "motcua-20260801-013000").mkdir()  # no manifest: not ours to delete
     (folder / "tai-lieu-khac").mkdir()
     (folder / ".partial-motcua-20261125-080000").mkdir()  # a crash's leftover at this time
-    done = scheduled_backup(platform.engine, folder, storage=platform.storage, now=clock.now(),
-                            keep_daily=2, keep_monthly=2)
+    done = scheduled_backup(
+        platform.engine, folder, storage=platform.storage, now=clock.now(), keep_daily=2, keep_monthly=2
+    )
     assert done["path"] == str(folder / "motcua-20261125-080000")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "motcua-20260801-013000", "motcua-20261001-013000", "motcua-20261124-013000",
-        "motcua-20261125-080000", "tai-lieu-khac"]
+        "motcua-20260801-013000",
+        "motcua-20261001-013000",
+        "motcua-20261124-013000",
+        "motcua-20261125-080000",
+        "tai-lieu-khac",
+    ]
     assert done["removed"] == ["motcua-20260901-013000"]
     manifest, problems = verify_backup(Path(done["path"]))
-    assert problems == [] and manifest["tables"]["dossiers"] == _row_counts(
-        platform.database_url)["dossiers"]
+    assert problems == [] and manifest["tables"]["dossiers"] == _row_counts(platform.database_url)["dossiers"]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -264,16 +302,24 @@ def test_the_worker_backs_up_daily_only_when_a_folder_is_named(
     import worker.tasks  # noqa: F401  (registers the shared tasks)
     from worker.app import context, make_celery
 
-    base = {"DATABASE_URL": database_url, "INSTANCE": str(tmp_path / "instance"),
-            "TIMER_LOOP": "0"}
+    base = {"DATABASE_URL": database_url, "INSTANCE": str(tmp_path / "instance"), "TIMER_LOOP": "0"}
     assert "daily-backup" not in make_celery(base).conf.beat_schedule
     folder = tmp_path / "backups"
     (folder / "motcua-20200101-013000").mkdir(parents=True)
     (folder / "motcua-20200101-013000" / "manifest.json").write_text("{}")
-    app = make_celery({**base, "BACKUP_DIR": str(folder), "BACKUP_AT": "02:15",
-                       "BACKUP_KEEP_DAILY": "1", "BACKUP_KEEP_MONTHLY": "0"})
+    app = make_celery(
+        {
+            **base,
+            "BACKUP_DIR": str(folder),
+            "BACKUP_AT": "02:15",
+            "BACKUP_KEEP_DAILY": "1",
+            "BACKUP_KEEP_MONTHLY": "0",
+        }
+    )
     assert app.conf.beat_schedule["daily-backup"] == {
-        "task": "motcua.backup", "schedule": crontab(hour=2, minute=15)}
+        "task": "motcua.backup",
+        "schedule": crontab(hour=2, minute=15),
+    }
     try:
         done = app.tasks["motcua.backup"].apply().get()
     finally:

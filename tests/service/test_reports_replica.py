@@ -35,23 +35,33 @@ def second_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest
     name = f"motcua_rep_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
         connection.exec_driver_sql(
-            f'CREATE DATABASE "{name}" TEMPLATE "{request.getfixturevalue("seeded_postgres")}"')
+            f'CREATE DATABASE "{name}" TEMPLATE "{request.getfixturevalue("seeded_postgres")}"'
+        )
     yield _pg_url(name)
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _app(platform: Platform) -> Flask:
-    return create_app({"TESTING": True, "PLATFORM": platform, "SECRET_KEY": "test-secret",
-                       "DATABASE_URL": platform.database_url})
+    return create_app(
+        {
+            "TESTING": True,
+            "PLATFORM": platform,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": platform.database_url,
+        }
+    )
 
 
 def _submitted(app: Flask, count: int) -> list[str]:
     citizen = app.test_client()
     login(citizen, "congdan")
-    return [citizen.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
-                                                   "data": permit_data()}).json["code"]
-            for _ in range(count)]
+    return [
+        citizen.post(
+            "/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}
+        ).json["code"]
+        for _ in range(count)
+    ]
 
 
 def _report(app: Flask) -> dict[str, Any]:

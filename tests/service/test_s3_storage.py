@@ -48,8 +48,11 @@ def _free_port() -> int:
 def s3_endpoint() -> Iterator[str]:
     """moto's S3 server on a loopback port, for the module's tests."""
     port = _free_port()
-    server = subprocess.Popen([str(MOTO), "-H", "127.0.0.1", "-p", str(port)],  # noqa: S603
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(  # noqa: S603
+        [str(MOTO), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -67,25 +70,42 @@ def s3_endpoint() -> Iterator[str]:
 
 
 def _settings(endpoint: str, bucket: str | None = None) -> S3Settings:
-    return S3Settings(bucket=bucket or f"motcua-{uuid.uuid4().hex[:8]}", endpoint_url=endpoint,
-                      access_key="test", secret_key="test", prefix="tep/")
+    return S3Settings(
+        bucket=bucket or f"motcua-{uuid.uuid4().hex[:8]}",
+        endpoint_url=endpoint,
+        access_key="test",
+        secret_key="test",
+        prefix="tep/",
+    )
 
 
 def _bucket(settings: S3Settings) -> Any:
-    client = boto3.client("s3", endpoint_url=settings.endpoint_url, region_name=settings.region,
-                          aws_access_key_id="test", aws_secret_access_key="test")
+    client = boto3.client(
+        "s3",
+        endpoint_url=settings.endpoint_url,
+        region_name=settings.region,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
     client.create_bucket(Bucket=settings.bucket)
     return client
 
 
 def _app(platform: Platform) -> Flask:
-    return create_app({"TESTING": True, "PLATFORM": platform, "SECRET_KEY": "test-secret",
-                       "DATABASE_URL": platform.database_url})
+    return create_app(
+        {
+            "TESTING": True,
+            "PLATFORM": platform,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": platform.database_url,
+        }
+    )
 
 
 def _attach(client: FlaskClient, code: str, paper: str, content: bytes, name: str) -> Any:
-    return client.post(f"/api/v1/dossiers/{code}/attachments",
-                       data={"paper": paper, "file": (io.BytesIO(content), name)})
+    return client.post(
+        f"/api/v1/dossiers/{code}/attachments", data={"paper": paper, "file": (io.BytesIO(content), name)}
+    )
 
 
 def _scenario(app: Flask, tag: bytes) -> dict[str, Any]:
@@ -94,8 +114,9 @@ def _scenario(app: Flask, tag: bytes) -> dict[str, Any]:
     citizen, officer = app.test_client(), app.test_client()
     login(citizen, "congdan")
     login(officer, "motcua.minhxuan")
-    code = citizen.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
-                                                  "data": permit_data()}).json["code"]
+    code = citizen.post(
+        "/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}
+    ).json["code"]
     first = _attach(citizen, code, PAPERS[0], PDF + b"% ban dau " + tag, "ban-dau.pdf")
     second = _attach(citizen, code, PAPERS[0], PDF + b"% ban moi " + tag, "ban-moi.pdf")
     assert first.status_code == second.status_code == 201, (first.json, second.json)
@@ -105,8 +126,7 @@ def _scenario(app: Flask, tag: bytes) -> dict[str, Any]:
         "withdrawn": withdrawn.status_code,
         "listed": [(a["filename"], a["replaced_at"] is None) for a in listed],
         "digests": [a["sha256"] for a in listed],
-        "read": [officer.get(f"/api/v1/dossiers/{code}/attachments/{a['id']}").data
-                 for a in listed],
+        "read": [officer.get(f"/api/v1/dossiers/{code}/attachments/{a['id']}").data for a in listed],
         "late": _attach(citizen, code, PAPERS[1], PDF, "muon.pdf").status_code,
     }
 
@@ -122,8 +142,12 @@ def test_papers_in_s3_come_back_identical_and_behave_as_in_the_database(
         with_s3 = _scenario(_app(in_s3), b"s3")
         with_db = _scenario(_app(in_db), b"db")
         with in_s3.engine.connect() as db:
-            rows = {r.sha256: (r.store, r.content) for r in db.execute(sa.select(
-                AttachmentContent.sha256, AttachmentContent.store, AttachmentContent.content))}
+            rows = {
+                r.sha256: (r.store, r.content)
+                for r in db.execute(
+                    sa.select(AttachmentContent.sha256, AttachmentContent.store, AttachmentContent.content)
+                )
+            }
     finally:
         in_s3.dispose()
         in_db.dispose()
@@ -150,20 +174,25 @@ def test_a_changed_object_is_refused_and_an_unreachable_store_stores_nothing(
         app = _app(platform)
         citizen = app.test_client()
         login(citizen, "congdan")
-        code = citizen.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
-                                                      "data": permit_data()}).json["code"]
+        code = citizen.post(
+            "/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}
+        ).json["code"]
         stored = _attach(citizen, code, PAPERS[0], PDF + b"% that\n", "that.pdf").json
         client.put_object(Bucket=settings.bucket, Key=f"tep/{stored['sha256']}", Body=PDF)
         swapped = citizen.get(f"/api/v1/dossiers/{code}/attachments/{stored['id']}")
         assert swapped.status_code == 503
         assert swapped.json["error"]["message"] == (
-            "Tệp trong kho lưu trữ không khớp mã băm đã ghi; không trả về.")
+            "Tệp trong kho lưu trữ không khớp mã băm đã ghi; không trả về."
+        )
         with platform.engine.connect() as db:
             before = db.scalar(sa.select(sa.func.count()).select_from(Attachment))
     finally:
         platform.dispose()
-    down = Platform(database_url, clock=clock, storage=AttachmentStorage(
-        "s3", s3=_settings(f"http://127.0.0.1:{_free_port()}", settings.bucket)))
+    down = Platform(
+        database_url,
+        clock=clock,
+        storage=AttachmentStorage("s3", s3=_settings(f"http://127.0.0.1:{_free_port()}", settings.bucket)),
+    )
     try:
         citizen = _app(down).test_client()
         login(citizen, "congdan")
@@ -184,8 +213,9 @@ def test_files_stored_before_the_switch_to_s3_are_still_read(
     try:
         citizen = _app(before).test_client()
         login(citizen, "congdan")
-        code = citizen.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
-                                                      "data": permit_data()}).json["code"]
+        code = citizen.post(
+            "/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}
+        ).json["code"]
         old = _attach(citizen, code, PAPERS[0], PDF + b"% truoc\n", "truoc.pdf").json
     finally:
         before.dispose()
@@ -195,8 +225,7 @@ def test_files_stored_before_the_switch_to_s3_are_still_read(
     try:
         citizen = _app(after).test_client()
         login(citizen, "congdan")
-        assert citizen.get(f"/api/v1/dossiers/{code}/attachments/{old['id']}").data == (
-            PDF + b"% truoc\n")
+        assert citizen.get(f"/api/v1/dossiers/{code}/attachments/{old['id']}").data == (PDF + b"% truoc\n")
     finally:
         after.dispose()
 
@@ -211,11 +240,11 @@ def test_a_backup_copies_the_objects_out_and_a_restore_puts_them_back(
     try:
         citizen = _app(source).test_client()
         login(citizen, "congdan")
-        code = citizen.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
-                                                      "data": permit_data()}).json["code"]
+        code = citizen.post(
+            "/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}
+        ).json["code"]
         paper = _attach(citizen, code, PAPERS[0], PDF + b"% sao luu\n", "sao-luu.pdf").json
-        manifest = create_backup(source.engine, tmp_path / "backup", storage=source.storage,
-                                 now=clock.now())
+        manifest = create_backup(source.engine, tmp_path / "backup", storage=source.storage, now=clock.now())
     finally:
         source.dispose()
     assert f"attachments/{paper['sha256']}" in manifest["files"]
@@ -223,10 +252,8 @@ def test_a_backup_copies_the_objects_out_and_a_restore_puts_them_back(
     # Into a new bucket, then into the database: the paper is read back either way.
     fresh = _settings(s3_endpoint)
     _bucket(fresh)
-    for number, storage in enumerate((AttachmentStorage("s3", s3=fresh),
-                                      AttachmentStorage("database"))):
-        target = Platform(f"sqlite:///{tmp_path}/restored-{number}.db", clock=clock,
-                          storage=storage)
+    for number, storage in enumerate((AttachmentStorage("s3", s3=fresh), AttachmentStorage("database"))):
+        target = Platform(f"sqlite:///{tmp_path}/restored-{number}.db", clock=clock, storage=storage)
         try:
             restore_backup(tmp_path / "backup", target.engine, storage=storage)
             officer = _app(target).test_client()
@@ -241,8 +268,13 @@ def test_the_store_is_chosen_by_configuration() -> None:
     from engine.wiring import storage_from_env
 
     assert storage_from_env({}).kind == "database"
-    chosen = storage_from_env({"MOTCUA_ATTACHMENT_STORE": "s3", "MOTCUA_S3_BUCKET": "ho-so",
-                               "MOTCUA_S3_ENDPOINT_URL": "http://127.0.0.1:9000"})
+    chosen = storage_from_env(
+        {
+            "MOTCUA_ATTACHMENT_STORE": "s3",
+            "MOTCUA_S3_BUCKET": "ho-so",
+            "MOTCUA_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        }
+    )
     assert chosen.kind == "s3" and chosen.s3 is not None and chosen.s3.bucket == "ho-so"
     with pytest.raises(ValueError, match="needs a bucket"):
         storage_from_env({"MOTCUA_ATTACHMENT_STORE": "s3"})
@@ -263,15 +295,28 @@ def test_drafts_keep_what_was_typed_when_the_store_is_down_and_forget_like_the_d
 
     settings = _settings(s3_endpoint)
     client = _bucket(settings)
-    down = Platform(database_url, clock=clock, storage=AttachmentStorage(
-        "s3", s3=_settings(f"http://127.0.0.1:{_free_port()}", settings.bucket)))
+    down = Platform(
+        database_url,
+        clock=clock,
+        storage=AttachmentStorage("s3", s3=_settings(f"http://127.0.0.1:{_free_port()}", settings.bucket)),
+    )
     try:
         with down.uow() as uow:
-            saved = save_draft(uow, actor=ANONYMOUS, key=None, procedure_code=PERMIT,
-                               agency_code=MINH_XUAN, data=permit_data(),
-                               uploads=[Upload("0", "don.pdf", PDF + b"% nhap\n")])
-        assert saved["errors"] == [{"field": "_paper.0", "message": (
-            "Kho lưu trữ tệp đang không ghi được; tệp chưa được lưu, vui lòng thử lại sau.")}]
+            saved = save_draft(
+                uow,
+                actor=ANONYMOUS,
+                key=None,
+                procedure_code=PERMIT,
+                agency_code=MINH_XUAN,
+                data=permit_data(),
+                uploads=[Upload("0", "don.pdf", PDF + b"% nhap\n")],
+            )
+        assert saved["errors"] == [
+            {
+                "field": "_paper.0",
+                "message": ("Kho lưu trữ tệp đang không ghi được; tệp chưa được lưu, vui lòng thử lại sau."),
+            }
+        ]
         with down.uow() as uow:
             draft = uow.session.scalar(sa.select(Draft).where(Draft.key == saved["key"]))
             assert draft is not None and draft.data["ho_ten"] == "Nguyễn Văn An"
@@ -280,20 +325,33 @@ def test_drafts_keep_what_was_typed_when_the_store_is_down_and_forget_like_the_d
     up = Platform(database_url, clock=clock, storage=AttachmentStorage("s3", s3=settings))
     try:
         with up.uow() as uow:
-            again = save_draft(uow, actor=ANONYMOUS, key=saved["key"], procedure_code=PERMIT,
-                               agency_code=MINH_XUAN, data=permit_data(),
-                               uploads=[Upload("0", "don.pdf", PDF + b"% nhap\n")])
+            again = save_draft(
+                uow,
+                actor=ANONYMOUS,
+                key=saved["key"],
+                procedure_code=PERMIT,
+                agency_code=MINH_XUAN,
+                data=permit_data(),
+                uploads=[Upload("0", "don.pdf", PDF + b"% nhap\n")],
+            )
         assert again["errors"] == []
         digest = hashlib.sha256(PDF + b"% nhap\n").hexdigest()
         clock.advance(timedelta(days=31))
         with up.uow() as uow:
             assert forget_stale_drafts(uow) >= 1
         with up.engine.connect() as db:  # the record goes, the content (maybe shared) stays
-            assert db.scalar(sa.select(sa.func.count()).select_from(Attachment).where(
-                Attachment.sha256 == digest)) == 0
-            assert db.scalar(sa.select(AttachmentContent.store).where(
-                AttachmentContent.sha256 == digest)) == "s3"
+            assert (
+                db.scalar(
+                    sa.select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == digest)
+                )
+                == 0
+            )
+            assert (
+                db.scalar(sa.select(AttachmentContent.store).where(AttachmentContent.sha256 == digest))
+                == "s3"
+            )
         assert client.get_object(Bucket=settings.bucket, Key=f"tep/{digest}")["Body"].read() == (
-            PDF + b"% nhap\n")
+            PDF + b"% nhap\n"
+        )
     finally:
         up.dispose()
