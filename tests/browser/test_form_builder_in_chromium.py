@@ -122,3 +122,25 @@ def test_a_designer_changes_a_fee_in_the_decision_table_editor(browser: Any, ser
     assert "Đã lưu thành bản nháp số" in page.locator("#save-result").inner_text()
     assert errors == []
     context.close()
+
+
+def test_the_builder_and_the_table_editor_run_under_the_content_security_policy(
+        browser: Any, server: str) -> None:
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(page.url + " " + message.text)
+            if "Content Security Policy" in message.text else None)
+    _login(page, server)
+    page.goto(f"{server}{EDITOR}")
+    page.wait_for_selector(".builder-field")
+    expect(page.locator("#preview")).to_contain_text("Ý kiến thẩm định")
+    assert refused == []  # the builder: nothing refused
+    page.goto(f"{server}{DECISIONS}")
+    page.wait_for_selector("#dmn-canvas[data-ready='true'] .tjs-table")
+    # dmn-js writes a few `style` attributes in its HTML templates (its logo's corner, a
+    # measuring box); the policy blocks them, harmlessly (dmn-editor.css places the logo).
+    # No script is ever refused: the editor runs entirely from our own files.
+    assert refused and all(" Applying inline style violates" in r for r in refused), refused
+    expect(page.locator(".bjs-powered-by")).to_have_css("position", "absolute")
+    context.close()
