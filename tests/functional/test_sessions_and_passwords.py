@@ -85,7 +85,7 @@ def test_logout_everywhere_ends_every_other_session(app: Flask, platform: Platfo
     for browser in (office, home, phone):
         page_login(browser, OFFICER)
     account = office.get("/tai-khoan").data.decode()
-    assert account.count("<tr><td>") == 3 and "Phiên này" in account
+    assert account.count("<tr><td data-label=\"Bắt đầu\">") == 3 and "Phiên này" in account
     done = office.post("/tai-khoan/dang-xuat-moi-noi", data={"csrf_token": token(account.encode())})
     assert done.status_code == 303
     assert "Đã đăng xuất khỏi 2 phiên đăng nhập khác." in office.get("/tai-khoan").data.decode()
