@@ -8,6 +8,7 @@ from admin import (
     calendars,
     decisions,
     form_builder,
+    integrations,
     procedures,
     reports,
     sandbox,
@@ -15,5 +16,6 @@ from admin import (
 )
 from admin.common import bp
 
-__all__ = ["accounts", "agencies", "bp", "calendars", "decisions", "form_builder", "procedures",
+__all__ = ["accounts", "agencies", "bp", "calendars", "decisions", "form_builder", "integrations",
+           "procedures",
            "reports", "sandbox", "security"]
