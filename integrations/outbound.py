@@ -36,8 +36,8 @@ def deliver(
     connectors: Connectors,
     now: Callable[[], datetime],
     *,
-    limit: int = 100,
-    workers: int = 8,
+    limit: int = 200,
+    workers: int = 32,
 ) -> dict[str, int]:
     """One round of delivery (the worker's task calls it until nothing is due)."""
     return deliver_messages(new_uow, sender(connectors, now), limit=limit, workers=workers)

@@ -30,17 +30,22 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 
+from engine.core.actors import Actor
+from engine.core.errors import Forbidden
 from engine.core.models import InboundCall, OutboxMessage
+from engine.core.permissions import is_admin_account
 from engine.core.uow import UnitOfWork
 from engine.records.outbox import LEASE
 
 log = logging.getLogger("motcua.connectors")
 
 MESSAGES = cast(Table, OutboxMessage.__table__)
+PER_KEY = 20  # messages of one dossier sent in one round, in order, after its earliest
 MESSAGE_MAX_ATTEMPTS = 16  # 5 s doubling to a 15-minute cap: about 2 h 20 min of trying
 FIRST_DELAY = timedelta(seconds=5)
 LONGEST_DELAY = timedelta(minutes=15)
@@ -110,18 +115,19 @@ def enqueue_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> 
 
 
 _EARLIER = MESSAGES.alias("earlier")
+_COLUMNS = (
+    MESSAGES.c.id,
+    MESSAGES.c.event_id,
+    MESSAGES.c.connector,
+    MESSAGES.c.kind,
+    MESSAGES.c.province,
+    MESSAGES.c.ordering_key,
+    MESSAGES.c.payload,
+    MESSAGES.c.attempts,
+    MESSAGES.c.created_at,
+)
 _PENDING_MESSAGES = (
-    select(
-        MESSAGES.c.id,
-        MESSAGES.c.event_id,
-        MESSAGES.c.connector,
-        MESSAGES.c.kind,
-        MESSAGES.c.province,
-        MESSAGES.c.ordering_key,
-        MESSAGES.c.payload,
-        MESSAGES.c.attempts,
-        MESSAGES.c.created_at,
-    )
+    select(*_COLUMNS)
     .where(
         MESSAGES.c.delivered_at.is_(None),
         MESSAGES.c.dead_at.is_(None),
@@ -156,15 +162,18 @@ def deliver_messages(
     *,
     limit: int = 100,
     workers: int = 8,
+    per_key: int = PER_KEY,
     max_attempts: int = MESSAGE_MAX_ATTEMPTS,
     rng: random.Random | None = None,
 ) -> dict[str, int]:
     """Send what is due to the connectors; returns counts of sent, failed, dead.
 
-    Claimed first for a lease in one short transaction (`SKIP LOCKED` on PostgreSQL: two
-    workers never claim the same message), sent outside any transaction on up to `workers`
-    threads, then marked in one transaction. Only the earliest undelivered message of each
-    ordering key is claimed, so a dossier's messages arrive in order. A worker that dies
+    Claimed first for a lease in one short transaction: the earliest undelivered message of
+    up to `limit` ordering keys, locked (`SKIP LOCKED` on PostgreSQL: two workers never claim
+    the same key), with up to `per_key` messages due after it. Sent outside any transaction on
+    up to `workers` threads, each key's messages in order on one thread, stopping at the
+    key's first failure (the rest are given back untried); then marked in one transaction.
+    So a dossier's messages arrive in the order they were written. A worker that dies
     mid-send leaves its messages to the next claim once the lease ends; the receiver then sees
     the same idempotency key again and keeps the first copy. A delivered message is never
     claimed again.
@@ -172,7 +181,8 @@ def deliver_messages(
     rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
     with new_uow() as uow:
         now = uow.clock.now()
-        rows = uow.connection.execute(_PENDING_MESSAGES, {"b_now": now, "b_limit": limit}).all()
+        rows = list(uow.connection.execute(_PENDING_MESSAGES, {"b_now": now, "b_limit": limit}).all())
+        rows += _following(uow, rows, now, per_key)
         if rows:
             uow.connection.execute(
                 update(MESSAGES)
@@ -182,46 +192,96 @@ def deliver_messages(
         uow.commit()
     if not rows:
         return {"sent": 0, "failed": 0, "dead": 0}
-    messages = [OutboundMessage(**{**row._asdict(), "attempts": row.attempts + 1}) for row in rows]
-    outcomes = _send_all(send, messages, workers)
-    return _mark(new_uow, messages, outcomes, max_attempts=max_attempts, rng=rng)
+    groups: dict[tuple[str, str], list[OutboundMessage]] = {}
+    for row in sorted(rows, key=lambda r: r.id):
+        message = OutboundMessage(**{**row._asdict(), "attempts": row.attempts + 1})
+        key = (message.connector, message.ordering_key or f"#{message.id}")
+        groups.setdefault(key, []).append(message)
+    outcomes = _send_all(send, list(groups.values()), workers)
+    return _mark(new_uow, outcomes, max_attempts=max_attempts, rng=rng)
 
 
-def _send_all(send: Send, messages: list[OutboundMessage], workers: int) -> list[str | None]:
-    """Each message's error, or None when it was taken."""
+def _following(uow: UnitOfWork, heads: list[Any], now: datetime, per_key: int) -> list[Any]:
+    """The messages due after each claimed key's earliest one (its lock keeps other workers
+    off the key: for them, that earliest message is undelivered and blocks the rest)."""
+    first = {(h.connector, h.ordering_key): h.id for h in heads if h.ordering_key}
+    if not first or per_key <= 0:
+        return []
+    rows = uow.connection.execute(
+        select(*_COLUMNS)
+        .where(
+            tuple_(MESSAGES.c.connector, MESSAGES.c.ordering_key).in_(sorted(first)),
+            MESSAGES.c.delivered_at.is_(None),
+            MESSAGES.c.dead_at.is_(None),
+            MESSAGES.c.next_attempt_at <= now,
+        )
+        .order_by(MESSAGES.c.id)
+    ).all()
+    taken: dict[tuple[str, str], int] = {}
+    following = []
+    for row in rows:
+        key = (row.connector, row.ordering_key)
+        if row.id > first[key] and taken.get(key, 0) < per_key:
+            taken[key] = taken.get(key, 0) + 1
+            following.append(row)
+    return following
 
-    def one(message: OutboundMessage) -> str | None:
-        try:
-            send(message)
-        except Exception as exc:  # any failure of a connector is retried, never lost
-            log.warning(
-                "outbox message %s (%s %s) failed: %s", message.event_id, message.connector, message.kind, exc
-            )
-            return f"{type(exc).__name__}: {exc}"[:500] or "lỗi"
-        return None
 
-    if workers <= 1 or len(messages) == 1:
-        return [one(m) for m in messages]
-    with ThreadPoolExecutor(max_workers=min(workers, len(messages))) as pool:
-        return list(pool.map(one, messages))
+def _send_all(
+    send: Send, groups: list[list[OutboundMessage]], workers: int
+) -> list[tuple[OutboundMessage, str | bool | None]]:
+    """Each message with its error, None when it was taken, or False when it was not tried
+    (an earlier message of its key failed)."""
+
+    def one(group: list[OutboundMessage]) -> list[tuple[OutboundMessage, str | bool | None]]:
+        done: list[tuple[OutboundMessage, str | bool | None]] = []
+        for message in group:
+            if done and done[-1][1] is not None:  # its key's earlier message failed
+                done.append((message, False))
+                continue
+            try:
+                send(message)
+            except Exception as exc:  # any failure of a connector is retried, never lost
+                log.warning(
+                    "outbox message %s (%s %s) failed: %s",
+                    message.event_id,
+                    message.connector,
+                    message.kind,
+                    exc,
+                )
+                done.append((message, f"{type(exc).__name__}: {exc}"[:500] or "lỗi"))
+            else:
+                done.append((message, None))
+        return done
+
+    if workers <= 1 or len(groups) == 1:
+        return [pair for group in groups for pair in one(group)]
+    with ThreadPoolExecutor(max_workers=min(workers, len(groups))) as pool:
+        return [pair for done in pool.map(one, groups) for pair in done]
 
 
 def _mark(
     new_uow: Callable[[], UnitOfWork],
-    messages: list[OutboundMessage],
-    outcomes: list[str | None],
+    outcomes: list[tuple[OutboundMessage, str | bool | None]],
     *,
     max_attempts: int,
     rng: random.Random,
 ) -> dict[str, int]:
-    sent = [m.id for m, error in zip(messages, outcomes, strict=True) if error is None]
-    failed = [(m, error) for m, error in zip(messages, outcomes, strict=True) if error is not None]
+    sent = [m.id for m, error in outcomes if error is None]
+    untried = [m.id for m, error in outcomes if error is False]
+    failed = [(m, error) for m, error in outcomes if isinstance(error, str)]
     dead = 0
     with new_uow() as uow:
         now = uow.clock.now()
         if sent:
             uow.connection.execute(
                 update(MESSAGES).where(MESSAGES.c.id.in_(sent)).values(delivered_at=now, last_error="")
+            )
+        if untried:  # given back as they were: the failed message before them holds them
+            uow.connection.execute(
+                update(MESSAGES)
+                .where(MESSAGES.c.id.in_(untried))
+                .values(attempts=MESSAGES.c.attempts - 1, next_attempt_at=now)
             )
         for message, error in failed:
             gives_up = message.attempts >= max_attempts
@@ -239,8 +299,14 @@ def _mark(
     return {"sent": len(sent), "failed": len(failed), "dead": dead}
 
 
-def dead_letters(uow: UnitOfWork, *, limit: int = 200) -> list[dict[str, Any]]:
+def _administrator(actor: Actor) -> None:
+    if not is_admin_account(actor):
+        raise Forbidden("Chỉ quản trị hệ thống được xem và gửi lại thông điệp kết nối.")
+
+
+def dead_letters(uow: UnitOfWork, *, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
     """Messages given up on, newest first, with their dossier's code (administrators)."""
+    _administrator(actor)
     rows = uow.connection.execute(
         select(
             MESSAGES.c.id,
@@ -261,8 +327,9 @@ def dead_letters(uow: UnitOfWork, *, limit: int = 200) -> list[dict[str, Any]]:
     return [row._asdict() for row in rows]
 
 
-def outbox_counts(uow: UnitOfWork) -> list[dict[str, Any]]:
+def outbox_counts(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Per connector: messages waiting, delivered, dead, and the oldest waiting one's time."""
+    _administrator(actor)
     waiting = MESSAGES.c.delivered_at.is_(None) & MESSAGES.c.dead_at.is_(None)
     rows = uow.connection.execute(
         select(
@@ -280,10 +347,11 @@ def outbox_counts(uow: UnitOfWork) -> list[dict[str, Any]]:
     return [row._asdict() for row in rows]
 
 
-def resend_dead_letter(uow: UnitOfWork, *, message_id: int, actor_id: int | None) -> bool:
+def resend_dead_letter(uow: UnitOfWork, *, actor: Actor, message_id: int) -> bool:
     """Give a dead message a fresh round of attempts, with the same event id (an
     administrator's "gửi lại"); False if it is not dead (sent meanwhile, or already resent).
     Commits, with an audit entry."""
+    _administrator(actor)
     resent = uow.connection.execute(
         update(MESSAGES)
         .where(
@@ -294,7 +362,7 @@ def resend_dead_letter(uow: UnitOfWork, *, message_id: int, actor_id: int | None
     if resent:
         uow.audit(
             "outbox_message_resent",
-            actor_id=actor_id,
+            actor_id=actor.account_id,
             object_type="outbox_message",
             object_id=str(message_id),
         )

@@ -112,6 +112,8 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
             "ordering_key": dossier.code,
         }
         for event in mine:
+            if event["kind"] == "status_changed":
+                continue  # the status change itself is the dossier-sync below
             entry = _entry(connection, event, dossier_id)
             rows.append(
                 message_row(

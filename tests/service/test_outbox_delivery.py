@@ -12,9 +12,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine.core.actors import Actor
 from engine.core.clock import VN_TZ, FixedClock
+from engine.core.errors import Forbidden
 from engine.core.models import OutboxMessage
+from engine.identity.accounts import authenticate
 from engine.records import dead_letters, deliver_messages, resend_dead_letter
+from engine.seed import DEMO_PASSWORD
 from engine.wiring import Platform
 from integrations import Connectors, deliver, registry, sender
 from tests.service.test_legal_clock import Desk
@@ -49,6 +53,11 @@ def waiting(platform: Platform) -> int:
     with platform.uow() as uow:
         return int(uow.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.delivered_at.is_(None))) or 0)
+
+
+def login(platform: Platform, username: str) -> Actor:
+    with platform.uow() as uow:
+        return authenticate(uow, username=username, password=DEMO_PASSWORD)
 
 
 def at(text: str) -> datetime:
@@ -132,7 +141,7 @@ def test_nothing_is_lost_or_doubled_while_the_portal_is_down_for_an_hour(
         deliver(platform.uow, connectors, clock.now)
         clock.advance(timedelta(seconds=30))
     with platform.uow() as uow:
-        assert dead_letters(uow) == []
+        assert dead_letters(uow, actor=login(platform, "quantri")) == []
     assert waiting(platform) > 0 and not state.applied
     state.down = False
     clock.advance(timedelta(minutes=15))
@@ -155,17 +164,20 @@ def test_a_dead_letter_is_sent_again_with_the_same_key_when_an_administrator_ask
     for _ in range(3):
         deliver_messages(platform.uow, send, max_attempts=3)
         clock.advance(timedelta(minutes=1))
+    admin, officer = login(platform, "quantri"), login(platform, "lanhdao.minhxuan")
     with platform.uow() as uow:
-        dead = dead_letters(uow)
+        dead = dead_letters(uow, actor=admin)
     assert len(dead) == 1 and dead[0]["attempts"] == 3 and "503" in dead[0]["last_error"]
     deliver_messages(platform.uow, send)  # the dossier's next messages may go (and fail) now
     with platform.uow() as uow:
         assert uow.session.get(OutboxMessage, dead[0]["id"]).attempts == 3  # not retried alone
     state.down = False
+    with platform.uow() as uow, pytest.raises(Forbidden):
+        resend_dead_letter(uow, actor=officer, message_id=dead[0]["id"])
     with platform.uow() as uow:
-        assert resend_dead_letter(uow, message_id=dead[0]["id"], actor_id=None)
+        assert resend_dead_letter(uow, actor=admin, message_id=dead[0]["id"])
     with platform.uow() as uow:
-        assert not resend_dead_letter(uow, message_id=dead[0]["id"], actor_id=None)  # not dead now
+        assert not resend_dead_letter(uow, actor=admin, message_id=dead[0]["id"])  # not dead now
     drain(platform, connectors, clock)
     assert dead[0]["event_id"] in state.applied
     clock.advance(timedelta(minutes=10))  # the messages that failed meanwhile are due again
@@ -206,3 +218,26 @@ def test_an_inbound_call_seen_once_is_refused_the_second_time(platform: Platform
     clock.advance(timedelta(minutes=6))  # past the window: the timestamp check refuses it now
     with platform.uow() as uow:
         assert remember_inbound_call(uow, connector="portal", signature=signature, keep=keep)
+
+
+def test_with_random_failures_each_dossiers_messages_arrive_in_the_order_written(
+    platform: Platform, clock: FixedClock, connectors: Connectors, portal: tuple[str, PortalState]
+) -> None:
+    state = portal[1]
+    state.fail_rate = 0.3
+    desks = [Desk(platform, clock) for _ in range(3)]
+    for desk in desks:
+        desk.receive()
+    for _ in range(100):
+        deliver(platform.uow, connectors, clock.now)
+        if not waiting(platform):
+            break
+        clock.advance(timedelta(minutes=1))
+    assert waiting(platform) == 0 and any(call.status == 503 for call in state.calls)
+    with platform.uow() as uow:
+        for desk in desks:
+            written = list(uow.session.scalars(select(OutboxMessage.event_id).where(
+                OutboxMessage.ordering_key == desk.code).order_by(OutboxMessage.id)))
+            taken = [c.key for c in state.calls if c.status == 200 and c.key in set(written)]
+            assert taken == written
+    assert state.keys_acknowledged_twice() == []

@@ -179,11 +179,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # read by listen() in the constructor: 5 dropped concurrent connects
 
     def __init__(self, state: PortalState) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
         self.state = state
-        self.request_queue_size = 128
+        super().__init__(("127.0.0.1", 0), _Handler)
 
 
 @contextmanager
