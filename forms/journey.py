@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from forms.problems import FieldError, SchemaProblem
-from forms.render import describe_data, top_level_layout
+from forms.render import describe_fields, top_level_layout
 
 JOURNEY_KEY = "journey"
 SECTIONS_KEY = "sections"
@@ -125,12 +125,15 @@ def errors_on(page: Section, errors: Sequence[FieldError]) -> list[FieldError]:
     return [e for e in errors if e.field and e.field.split(".")[0] in page.fields]
 
 
-def answers(schema: Json, ui: Json | None, data: Json, page: Section) -> list[tuple[str, str]]:
-    """The answers given on `page` in words, in page order: (question, answer). A group's
-    own title, already the page's, is not repeated before each of its questions."""
+def answers(schema: Json, ui: Json | None, data: Json, page: Section
+            ) -> list[tuple[str, str, str]]:
+    """The answers given on `page` in words, in page order: (question, answer, the id of
+    its input on the page). A group's own title, already the page's, is not repeated
+    before each of its questions."""
     picked = {name: value for name, value in data.items() if name in page.fields}
     prefix = f"{page.title} › "
-    return [(title.removeprefix(prefix), text) for title, text in describe_data(schema, ui, picked)]
+    return [(title.removeprefix(prefix), text, target)
+            for target, title, text in describe_fields(schema, ui, picked)]
 
 
 def ui_problems(ui: Json, schema: Json | None = None) -> list[SchemaProblem]:

@@ -614,35 +614,42 @@ def describe_data(schema: Json, ui: Json | None, data: Json) -> list[tuple[str, 
     """Submitted data in words, in form order: (title, text) per answered field, choices by
     their labels, groups' fields titled "Group › Field", rows numbered. Keys the schema does
     not declare keep their name as title."""
+    return [(title, text) for _, title, text in describe_fields(schema, ui, data)]
+
+
+def describe_fields(schema: Json, ui: Json | None, data: Json) -> list[tuple[str, str, str]]:
+    """`describe_data` with the id of each answer's input on the form page (for a link
+    back to it): (input id, title, text)."""
     ctx = _Context(schema, ui or {}, ())
     return _words(ctx, schema, [], data, "")
 
 
 def _words(ctx: _Context, schema: Json, path: list[str | int], data: Any,
-           prefix: str) -> list[tuple[str, str]]:
+           prefix: str) -> list[tuple[str, str, str]]:
     if not isinstance(data, dict):
         return []
     props = properties_of(schema)
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     for name in [*ctx.ordered(props, path), *(k for k in data if k not in props)]:
         if name not in data or data[name] in (None, "", []):
             continue
         sub: Json = props.get(name, {})
         title = prefix + str(sub.get("title") or name)
         value = data[name]
+        here = [*path, name]
         if isinstance(value, dict):
-            out.extend(_words(ctx, sub, [*path, name], value, f"{title} › "))
+            out.extend(_words(ctx, sub, here, value, f"{title} › "))
         elif isinstance(value, list):
             raw_items = sub.get("items")
             items: Json = raw_items if isinstance(raw_items, dict) else {}
             for index, row in enumerate(value):
                 if isinstance(row, dict):
-                    out.extend(_words(ctx, items, [*path, name, index], row,
-                                      f"{title} {index + 1} › "))
+                    out.extend(_words(ctx, items, [*here, index], row, f"{title} {index + 1} › "))
                 else:
-                    out.append((f"{title} {index + 1}", _display(items, ctx.ui([*path, name]), row)))
+                    out.append((_field_id([*here, index]), f"{title} {index + 1}",
+                                _display(items, ctx.ui(here), row)))
         else:
-            out.append((title, _display(sub, ctx.ui([*path, name]), value)))
+            out.append((_field_id(here), title, _display(sub, ctx.ui(here), value)))
     return out
 
 

@@ -66,9 +66,13 @@ def test_the_answers_of_a_page_read_in_words_without_repeating_its_title() -> No
     pages = sections(PERMIT, PERMIT_UI)
     data = {"lo_dat": {"dia_chi": "Số 12", "dien_tich": 1234.5}, "ngay_khoi_cong": "2027-01-15"}
     assert answers(PERMIT, PERMIT_UI, data, pages[1]) == [
-        ("Địa điểm xây dựng (số nhà, đường, thôn/tổ, xã/phường)", "Số 12"),
-        ("Diện tích lô đất (m²)", "1.234,5")]
-    assert answers(PERMIT, PERMIT_UI, data, pages[4]) == [("Dự kiến ngày khởi công", "15/01/2027")]
+        ("Địa điểm xây dựng (số nhà, đường, thôn/tổ, xã/phường)", "Số 12", "f-lo_dat-dia_chi"),
+        ("Diện tích lô đất (m²)", "1.234,5", "f-lo_dat-dien_tich")]
+    assert answers(PERMIT, PERMIT_UI, data, pages[4]) == [
+        ("Dự kiến ngày khởi công", "15/01/2027", "f-ngay_khoi_cong")]
+    rows = {"don_vi_thiet_ke": [{"ten": "Công ty A"}]}
+    assert answers(PERMIT, PERMIT_UI, rows, pages[3]) == [
+        ("Tổ chức, cá nhân thiết kế 1 › Tên tổ chức/cá nhân", "Công ty A", "f-don_vi_thiet_ke-0-ten")]
 
 
 def test_wrong_journey_keys_are_named_by_pointer() -> None:
