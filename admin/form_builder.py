@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from admin.common import bp, staff, uow
 from engine import procedures
-from forms.builder import KINDS, BuilderError, build
+from forms.builder import KINDS, BuilderError, build, build_papers
 from forms.builder_import import model_of
 
 MAX_MODEL_BYTES = 1024 * 1024
@@ -55,6 +55,29 @@ def form_build() -> tuple[Response, int] | Response:
     schema_text, ui_text = _text(schema), _text(ui)
     preview = procedures.preview_form(schema_text, ui_text)
     return jsonify({"schema": schema_text, "ui": ui_text, **preview})
+
+
+@bp.post("/thu-tuc/<agency>/<code>/<int:number>/bieu-mau/<form>/giay-to")
+def form_papers(agency: str, code: str, number: int, form: str) -> tuple[Response, int] | Response:
+    """`{"papers": [...]}` for the start form → procedure.json with those papers as its
+    `components` (the text to save beside the form), or the problems by paper (422)."""
+    actor = staff()
+    body = request.get_json(silent=True)
+    papers = body.get("papers") if isinstance(body, dict) else None
+    with uow() as work:
+        files = procedures.form_files(work, actor=actor, agency_code=agency, code=code,
+                                      number=number, form=form)
+    if not files["start"] or not files["procedure"]:
+        return jsonify({"problems": ["Chỉ biểu mẫu nộp hồ sơ có giấy tờ nộp kèm."]}), 409
+    try:
+        components = build_papers(papers)
+        manifest = json.loads(files["procedure"])
+    except BuilderError as exc:
+        return jsonify({"problems": exc.problems}), 422
+    except json.JSONDecodeError:
+        return jsonify({"problems": ["procedure.json của phiên bản không đọc được."]}), 409
+    manifest["components"] = components
+    return jsonify({"procedure": _text(manifest), "problems": []})
 
 
 def _text(value: dict[str, Any]) -> str:

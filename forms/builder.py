@@ -287,3 +287,48 @@ def _choice(field: Mapping[str, Any], where: str, problems: list[str]) -> dict[s
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+PAPER_TYPES = ("pdf", "png", "jpg")
+MAX_PAPERS = 50
+
+
+def build_papers(papers: Any) -> list[dict[str, Any]]:
+    """The papers a citizen attaches to the start form ("Giấy tờ nộp kèm"), edited beside
+    its fields, as the `components` of procedure.json; raises `BuilderError`."""
+    if not isinstance(papers, list):
+        raise BuilderError(["Danh sách giấy tờ nộp kèm không hợp lệ."])
+    if len(papers) > MAX_PAPERS:
+        raise BuilderError([f"Tối đa {MAX_PAPERS} giấy tờ nộp kèm."])
+    problems: list[str] = []
+    built: list[dict[str, Any]] = []
+    for number, paper in enumerate(papers, start=1):
+        paper = paper if isinstance(paper, dict) else {}
+        name = " ".join(str(paper.get("name") or "").split())
+        where = f"Giấy tờ {number}" + (f" «{name[:60]}»" if name else "")
+        if len(name) < 2:
+            problems.append(f"{where}: cần tên giấy tờ.")
+        counts = {}
+        for key, what in (("originals", "số bản chính"), ("copies", "số bản sao")):
+            value = paper.get(key, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
+                problems.append(f"{where}: {what} là số nguyên từ 0 đến 20.")
+                value = 0
+            counts[key] = value
+        item: dict[str, Any] = {"name": name, **counts, "required": bool(paper.get("required"))}
+        accept = paper.get("accept")
+        if accept:
+            if not isinstance(accept, list) or not set(accept) <= set(PAPER_TYPES):
+                problems.append(f"{where}: loại tệp chỉ gồm {', '.join(PAPER_TYPES)}.")
+            else:
+                item["accept"] = [t for t in PAPER_TYPES if t in accept]
+        size = paper.get("max_size_mb")
+        if size not in (None, ""):
+            if isinstance(size, bool) or not isinstance(size, int | float) or not 0 < size <= 10:
+                problems.append(f"{where}: dung lượng tối đa từ trên 0 đến 10 MB.")
+            else:
+                item["max_size_mb"] = size
+        built.append(item)
+    if problems:
+        raise BuilderError(problems)
+    return built

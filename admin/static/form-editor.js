@@ -21,6 +21,7 @@
   let kinds = {};
   let model = null;
   let built = null;       // {schema, ui} of the current model, when it builds
+  let papers = null;      // the start form's papers (procedure.json components), else null
   let uiPath = null;      // the form's UI schema file (written beside it)
   let timer = null;
   let serial = 0;
@@ -295,6 +296,55 @@
     draw(document.getElementById("fields"), model.fields);
   }
 
+  // ---- the start form's papers ------------------------------------------------------------
+  const TYPES = ["pdf", "png", "jpg"];
+  function paperCard(paper, index) {
+    const item = document.createElement("li");
+    item.className = "builder-field";
+    const set = document.createElement("fieldset");
+    const legend = document.createElement("legend");
+    legend.textContent = "Giấy tờ " + (index + 1) + ": " + (paper.name || "(chưa có tên)");
+    const name = control("text", "Tên giấy tờ", paper.name, function (value) {
+      paper.name = value;
+      legend.textContent = "Giấy tờ " + (index + 1) + ": " + (value || "(chưa có tên)");
+    });
+    const whole = v => (v === "" ? 0 : Number(v));
+    set.append(legend, row(name),
+      row(control("number", "Số bản chính", paper.originals, v => { paper.originals = whole(v); }),
+          control("number", "Số bản sao", paper.copies, v => { paper.copies = whole(v); }),
+          control("checkbox", "Bắt buộc", paper.required, v => { paper.required = v; })),
+      row(...TYPES.map(t => control("checkbox", "Nhận tệp " + t, (paper.accept || TYPES).includes(t), function (on) {
+            const now = (paper.accept || TYPES).filter(x => x !== t);
+            paper.accept = on ? TYPES.filter(x => now.includes(x) || x === t) : now;
+          })),
+          control("number", "Tối đa mỗi tệp (MB)", paper.max_size_mb, v => { paper.max_size_mb = number(v); })));
+    const actions = document.createElement("div");
+    actions.className = "builder-actions";
+    for (const [label, step] of [["Lên", -1], ["Xuống", 1], ["Xoá", 0]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.setAttribute("aria-label", label + ": giấy tờ " + (paper.name || index + 1));
+      button.addEventListener("click", function () {
+        const at = papers.indexOf(paper);
+        papers.splice(at, 1);
+        if (step !== 0) { papers.splice(Math.max(0, Math.min(papers.length, at + step)), 0, paper); }
+        drawPapers();
+      });
+      actions.append(button);
+    }
+    set.append(actions);
+    item.append(set);
+    return item;
+  }
+  function drawPapers() {
+    document.getElementById("papers").replaceChildren(...papers.map(paperCard));
+  }
+  document.getElementById("add-paper").addEventListener("click", function () {
+    papers.push({ name: "", originals: 1, copies: 0, required: true });
+    drawPapers();
+  });
+
   // ---- modes --------------------------------------------------------------------------------
   function mode(useBuilder) {
     builder.hidden = !useBuilder;
@@ -347,7 +397,7 @@
     }, 300);
   });
 
-  save.addEventListener("click", function () {
+  save.addEventListener("click", async function () {
     const status = document.getElementById("save-result");
     const files = {};
     if (!builder.hidden) {
@@ -357,6 +407,15 @@
       }
       files[save.dataset.path] = built.schema;
       if (uiPath) { files[uiPath] = built.ui; }
+      if (papers) {
+        const answer = await post(document.getElementById("papers-section").dataset.url, { papers: papers });
+        if (!answer.procedure) {
+          items(problems, answer.problems || []);
+          status.textContent = "Giấy tờ nộp kèm chưa hợp lệ: sửa các mục trong «Cần sửa trước khi lưu».";
+          return;
+        }
+        files["procedure.json"] = answer.procedure;
+      }
     } else {
       files[save.dataset.path] = text.value;
     }
@@ -365,7 +424,12 @@
 
   fetch(builder.dataset.model).then(r => r.json()).then(function (found) {
     kinds = found.kinds;
-    uiPath = found.ui_path;  // written beside the form (added when the package has none)
+    uiPath = found.ui_path;
+    if (found.start) {
+      papers = found.papers;
+      document.getElementById("papers-section").hidden = false;
+      drawPapers();
+    }  // written beside the form (added when the package has none)
     const add = document.getElementById("add-kind");
     add.replaceChildren(...Object.entries(kinds).map(function ([value, label]) {
       const option = document.createElement("option");

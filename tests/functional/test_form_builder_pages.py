@@ -75,3 +75,29 @@ def test_only_staff_reach_the_builder(app: Flask) -> None:
     assert outsider.get(f"{BASE}/don_de_nghi.schema.json/mo-hinh").status_code == 404
     anon = app.test_client()
     assert anon.get(f"{BASE}/don_de_nghi.schema.json/mo-hinh").status_code in (401, 303)
+
+
+def test_the_start_form_edits_its_papers_which_become_the_components(app: Flask) -> None:
+    designer = app.test_client()
+    login(designer, "thietke.minhxuan")
+    found = designer.get(f"{BASE}/don_de_nghi.schema.json/mo-hinh").json
+    assert found["start"] is True and len(found["papers"]) == 4
+    assert designer.get(f"{BASE}/tham_dinh.schema.json/mo-hinh").json["start"] is False
+    papers = [*found["papers"], {"name": "Văn bản ủy quyền (khi nộp thay)", "originals": 1,
+                                 "copies": 0, "required": False, "accept": ["pdf"]}]
+    refused = designer.post(f"{BASE}/don_de_nghi.schema.json/giay-to",
+                            json={"papers": [*papers, {"name": "", "originals": 1}]})
+    assert refused.status_code == 422 and refused.json["problems"] == ["Giấy tờ 6: cần tên giấy tờ."]
+    assert designer.post(f"{BASE}/tham_dinh.schema.json/giay-to",
+                         json={"papers": papers}).status_code == 409
+    made = designer.post(f"{BASE}/don_de_nghi.schema.json/giay-to", json={"papers": papers}).json
+    manifest = json.loads(made["procedure"])
+    assert manifest["components"][-1]["name"] == "Văn bản ủy quyền (khi nộp thay)"
+    assert manifest["code"] == PERMIT and manifest["fees"][0]["from"] == "le_phi"
+    saved = designer.post(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/luu",
+                          json={"files": {"procedure.json": made["procedure"]}})
+    assert saved.status_code == 201, saved.json
+    number = saved.json["version"]["number"]
+    again = designer.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/{number}/bieu-mau/"
+                         "don_de_nghi.schema.json/mo-hinh").json
+    assert len(again["papers"]) == 5

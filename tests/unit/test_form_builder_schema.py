@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from forms import render_form, validate_data
-from forms.builder import BuilderError, build
+from forms.builder import BuilderError, build, build_papers
 from forms.builder_import import model_of
 
 LIBRARY = Path(__file__).parents[2] / "procedures"
@@ -172,3 +172,22 @@ def test_a_form_the_builder_cannot_show_says_why_and_is_left_to_the_raw_view() -
     model, why = model_of({"type": "object", "properties": {"x": {"type": "string",
                                                                   "pattern": "^[A-Z]+$"}}})
     assert model is None and "pattern" in why and "Nâng cao" in why
+
+
+def test_papers_become_the_components_of_procedure_json_or_are_refused_by_number() -> None:
+    papers = build_papers([
+        {"name": "Đơn đề nghị  cấp phép", "originals": 1, "copies": 0, "required": True,
+         "accept": ["jpg", "pdf"], "max_size_mb": 2},
+        {"name": "Bản vẽ thiết kế", "originals": 2, "copies": 0}])
+    assert papers == [
+        {"name": "Đơn đề nghị cấp phép", "originals": 1, "copies": 0, "required": True,
+         "accept": ["pdf", "jpg"], "max_size_mb": 2},
+        {"name": "Bản vẽ thiết kế", "originals": 2, "copies": 0, "required": False}]
+    with pytest.raises(BuilderError) as refused:
+        build_papers([{"name": "x"}, {"name": "Bản sao", "copies": -1, "accept": ["exe"],
+                                      "max_size_mb": 50}])
+    assert refused.value.problems == [
+        "Giấy tờ 1 «x»: cần tên giấy tờ.",
+        "Giấy tờ 2 «Bản sao»: số bản sao là số nguyên từ 0 đến 20.",
+        "Giấy tờ 2 «Bản sao»: loại tệp chỉ gồm pdf, png, jpg.",
+        "Giấy tờ 2 «Bản sao»: dung lượng tối đa từ trên 0 đến 10 MB."]
