@@ -5,8 +5,9 @@ reconciliation names what the portal holds differently."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,27 @@ def test_the_daily_reconciliation_names_each_difference(
     assert [d.label for d in found if d.field == "status"] == ["Trạng thái"]
     clock.advance(timedelta(days=1))
     assert worker.tasks["motcua.reconcile_portal"].apply().get() == 3  # yesterday's, logged
+
+
+def test_the_reconciliation_runs_from_the_command_line(
+    app: Flask, platform: Platform, clock: FixedClock, worker: Celery, portal: tuple[str, PortalState],
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from integrations.__main__ import main
+
+    code = submit_and_receive(app)
+    worker.tasks["motcua.deliver_connectors"].apply()
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", platform.database_url)
+    monkeypatch.setenv("MOTCUA_CONNECTORS", json.dumps({"portal": {
+        "implementation": "real", "url": portal[0], "secret": SECRET}}))
+    portal[1].now = lambda: datetime.now(UTC)  # the command signs with the real clock
+    day = clock.now().date().isoformat()
+    assert main(["reconcile", day]) == 0
+    portal[1].held[code] = {**portal[1].held[code], "due_at": None}
+    assert main(["reconcile", day]) == 1
+    out = capsys.readouterr().out
+    assert f"{code}\tHạn giải quyết\thệ thống=2026-12-16T08:00:00+07:00\tcổng=—" in out
+    assert f"{day}: 1 khác biệt" in out
+    monkeypatch.setenv("MOTCUA_CONNECTORS", '{"portal": {"implementation": "real"}}')
+    assert main(["reconcile", day]) == 1
+    assert "portal.url là bắt buộc" in capsys.readouterr().err
