@@ -45,9 +45,9 @@ def vneid_server(server_database: str, tmp_path: Path, provider: OidcProvider) -
         "MOTCUA_CONNECTORS": json.dumps({"vneid": provider.settings()}),
     }
     with (tmp_path / "server.log").open("wb") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 - our own console script
             [str(MOTCUA), "serve", "--port", str(port)],
-            env=env,  # noqa: S603
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
