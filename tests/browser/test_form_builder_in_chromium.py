@@ -144,3 +144,24 @@ def test_the_builder_and_the_table_editor_run_under_the_content_security_policy(
     assert refused and all(" Applying inline style violates" in r for r in refused), refused
     expect(page.locator(".bjs-powered-by")).to_have_css("position", "absolute")
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_start_form_shows_its_papers_in_the_builder(browser: Any, server: str, shots: Path,
+                                                        width: int) -> None:
+    context = browser.new_context(locale="vi-VN", bypass_csp=True,  # axe-core is injected
+                                  viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _login(page, server)
+    page.goto(f"{server}{EDITOR.replace('tham_dinh', 'don_de_nghi')}")
+    page.wait_for_selector("#papers .builder-field")
+    assert page.locator("#papers > .builder-field").count() == 4
+    page.get_by_role("button", name="Thêm giấy tờ").click()
+    page.locator("#papers > .builder-field").nth(4).get_by_label("Tên giấy tờ").fill(
+        "Văn bản ủy quyền (khi nộp thay)")
+    _fits(page)
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / f"form-builder-papers-{width}.png"), full_page=True)
+    page.get_by_role("button", name="Lưu thành bản nháp mới").click()
+    page.wait_for_selector("#save-result a", timeout=60_000)
+    context.close()
