@@ -19,14 +19,16 @@ Configuration (`MOTCUA_CONNECTORS` → ``esign``): ``pkcs12_path`` the province'
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from asn1crypto import pem, x509
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
@@ -53,6 +55,7 @@ __all__ = [
     "verify_pdf",
 ]
 
+T = TypeVar("T")
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts/dejavu")
 FIELD_NAME = "ChuKySoCoQuan"
 # The visible block, in PDF points from the page's lower left corner: bottom right of an
@@ -184,10 +187,24 @@ class Pkcs12Signer:
             new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=-1, box=box),
         )
         out = io.BytesIO()
-        pdf_signer.sign_pdf(
-            writer, output=out, appearance_text_params={"signer": self.signer_name, "agency": agency}
+        _outside_any_loop(
+            pdf_signer.sign_pdf,
+            writer,
+            output=out,
+            appearance_text_params={"signer": self.signer_name, "agency": agency},
         )
         return out.getvalue()
+
+
+def _outside_any_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """pyHanko's synchronous calls run an event loop of their own (`asyncio.run`): called
+    where one already runs (an async server, a browser-driving test), they go to a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _page_width(page: Any) -> float:
@@ -239,7 +256,7 @@ def verify_pdf(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> list[Sign
     for signature in embedded:
         context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False)
         try:
-            status = validate_pdf_signature(signature, signer_validation_context=context)
+            status = _outside_any_loop(validate_pdf_signature, signature, signer_validation_context=context)
         except Exception:  # a broken signature dictionary or CMS blob
             checks.append(SignatureCheck("", None, False, "chữ ký số hỏng, không đọc được"))
             continue
