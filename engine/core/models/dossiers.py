@@ -49,6 +49,8 @@ class Dossier(Base):
         Index("ix_dossiers_agency_received", "agency_id", "received_at"),
         Index("ix_dossiers_submitted", "submitted_at", "id"),
         Index("ix_dossiers_id_number", "applicant_id_number"),
+        # A dossier taken from the national portal, once (integrations/portal_sync.py).
+        Index("ux_dossiers_external_code", "external_code", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
