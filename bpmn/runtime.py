@@ -176,6 +176,21 @@ class WaitingTask:
     properties: Mapping[str, str]
 
 
+def _pending_timer(task: Any) -> PendingTimer | None:
+    """The timer event a waiting task is, if it is one (cycles are not supported)."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition) or isinstance(
+        definition, CycleTimerEventDefinition
+    ):
+        return None
+    return PendingTimer(
+        id=str(task.id), bpmn_id=str(task.task_spec.bpmn_id),
+        expression=str(definition.expression).strip(),
+        kind="date" if isinstance(definition, TimeDateEventDefinition) else "duration",
+        held="motcua_due" in task.internal_data,
+    )
+
+
 class ProcessModel:
     """The restored specs of one procedure version; build once, share between dossiers."""
 
@@ -268,12 +283,13 @@ class ProcessInstance:
     def __init__(self, workflow: BpmnWorkflow, history: _History | None = None) -> None:
         self.workflow = workflow
         self._waiting: list[WaitingTask] | None = None
-        self._completed: bool | None = None  # both known until the process next moves
+        self._timers: list[PendingTimer] | None = None
+        self._completed: bool | None = None  # all three known until the process next moves
         self._history = history or _History()
 
     def run(self) -> None:
         """Advance every automatic step (gateways, events) until people must act."""
-        self._waiting = self._completed = None
+        self._waiting = self._timers = self._completed = None
         try:
             self.workflow.do_engine_steps()
         except ExpressionError as exc:
@@ -285,9 +301,21 @@ class ProcessInstance:
     def waiting(self) -> list[WaitingTask]:
         """User tasks ready for a person, in a stable order."""
         if self._waiting is None:
-            tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
-            self._waiting = [_waiting(t) for t in tasks if isinstance(t.task_spec, UserTask)]
+            self._scan()
+        assert self._waiting is not None
         return list(self._waiting)
+
+    def _scan(self) -> None:
+        """One walk of the task tree for what waits: people's tasks and timer events."""
+        waiting: list[WaitingTask] = []
+        timers: list[PendingTimer] = []
+        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            if task.state == TaskState.READY:
+                if task.task_spec.manual and isinstance(task.task_spec, UserTask):
+                    waiting.append(_waiting(task))
+            elif (found := _pending_timer(task)) is not None:
+                timers.append(found)
+        self._waiting, self._timers = waiting, timers
 
     def complete(self, task_id: str, data: Mapping[str, Any]) -> None:
         """Complete a waiting user task with its form data, then run until waiting again."""
@@ -298,7 +326,7 @@ class ProcessInstance:
         if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
             raise TaskNotWaiting(task_id)
         task.data.update(deepcopy(dict(data)))
-        self._waiting = self._completed = None
+        self._waiting = self._timers = self._completed = None
         try:
             task.run()
         except ExpressionError as exc:
@@ -317,24 +345,16 @@ class ProcessInstance:
 
     def pending_timers(self) -> list[PendingTimer]:
         """Timer events (boundary or intermediate) waiting in this process."""
-        found = []
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if isinstance(definition, TimerEventDefinition) and not isinstance(
-                definition, CycleTimerEventDefinition
-            ):
-                kind = "date" if isinstance(definition, TimeDateEventDefinition) else "duration"
-                found.append(PendingTimer(
-                    id=str(task.id), bpmn_id=str(task.task_spec.bpmn_id),
-                    expression=str(definition.expression).strip(), kind=kind,
-                    held="motcua_due" in task.internal_data,
-                ))
-        return found
+        if self._timers is None:
+            self._scan()
+        assert self._timers is not None
+        return list(self._timers)
 
     def hold_timer(self, timer_id: str, due: str) -> None:
         """Take a waiting timer out of SpiffWorkflow's wall-clock check; `due` is for display."""
         task = self.workflow.get_task_from_id(UUID(timer_id))
         task._set_internal_data(event_value=_OUT_OF_REACH, motcua_due=due)
+        self._timers = None  # its `held` changed
 
     def fire_timer(self, timer_id: str) -> bool:
         """Fire a held timer now and run on; False when it no longer waits (nothing done)."""
@@ -345,7 +365,7 @@ class ProcessInstance:
         if task is None or task.state != TaskState.WAITING:
             return False
         task._set_internal_data(event_fired=True)
-        self._waiting = self._completed = None
+        self._waiting = self._timers = self._completed = None
         try:
             self.workflow.refresh_timers()
         except SpiffWorkflowException as exc:
@@ -365,7 +385,7 @@ class ProcessInstance:
         for waiting_id in list(manager.tasks):
             if not self._exists(waiting_id):
                 del manager.tasks[waiting_id]
-        self._waiting = self._completed = None
+        self._waiting = self._timers = self._completed = None
         self.run()
 
     def _exists(self, task_id: UUID) -> bool:
@@ -377,7 +397,7 @@ class ProcessInstance:
     def cancel(self) -> None:
         """Stop the process: nothing waits any more (refusal, withdrawal, stop)."""
         self.workflow.cancel()
-        self._waiting = self._completed = None
+        self._waiting = self._timers = self._completed = None
 
     @property
     def completed(self) -> bool:
