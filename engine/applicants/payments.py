@@ -28,6 +28,7 @@ from engine.core.models import Agency, CodeSequence, Dossier, Payment
 from engine.core.permissions import is_desk_of, is_officer_of, owns
 from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
+from engine.dossiers.advance import decided_value
 from engine.dossiers.deadlines import compute_due, hold, move_due, release
 from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible
@@ -77,13 +78,11 @@ MAX_AMOUNT = 2_000_000_000
 def fees_of(uow: UnitOfWork, dossier: Dossier) -> int:
     """The procedure's published fees for one dossier, in đồng; a fee taken from a decision
     table (`"from": "le_phi"`) is what the table decided for this dossier, else its amount."""
-    loaded = loaded_version(uow, dossier.version_id)
-    total, instance = 0, None
-    for fee in loaded.compiled.manifest.get("fees", []):
+    total = 0
+    for fee in loaded_version(uow, dossier.version_id).compiled.manifest.get("fees", []):
         amount = int(fee.get("amount", 0))
-        if fee.get("from") and dossier.workflow_state:
-            instance = instance or loaded.model.restore(dossier.workflow_state)
-            decided = instance.value(str(fee["from"]))
+        if fee.get("from"):
+            decided = decided_value(uow, dossier.id, dossier.version_id, str(fee["from"]))
             if isinstance(decided, int | float) and not isinstance(decided, bool):
                 amount = int(decided)
         total += amount
