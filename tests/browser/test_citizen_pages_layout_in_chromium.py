@@ -121,6 +121,12 @@ def test_public_pages_fit_and_pass_axe(
         page.goto(f"{server}{path}")
         if problems := _check(page, name, shots, width):
             found[f"{path} @ {width}"] = problems
+    # The catalogue's titles use the width they have (never one word per line).
+    page.goto(f"{server}/")
+    lines = page.locator("#procedures h2 a").evaluate_all(
+        "links => links.map(a => a.getClientRects().length)"
+    )
+    assert lines and max(lines) <= (3 if width < 600 else 1), lines
     # Tracking: the form posts, the result is on the response, the ID number in no URL.
     page.goto(f"{server}/tra-cuu?ma={history['paid']}")
     page.get_by_label("Số định danh cá nhân của người nộp").fill("008090001234")
