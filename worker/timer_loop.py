@@ -30,7 +30,7 @@ RECHECK_SECONDS = 0.5
 RETRY_SECONDS = 5.0
 BUSY_SECONDS = 0.05  # due timers all held by others: look again shortly, without spinning
 WARM_AHEAD = timedelta(seconds=60)
-WARM_LIMIT = 1000  # processes kept warm at most (memory: roughly 60 KB each)
+WARM_LIMIT = 1000  # processes kept warm at most (26 KB each for the building permit)
 WARM_MIN_SECONDS = 0.05  # less time than this before the next due time: just wait
 
 
