@@ -193,8 +193,8 @@ def main() -> None:
     args, _ = parser.parse_known_args()
     logging.getLogger("motcua.connectors").setLevel(logging.ERROR)  # each refused call, 1,000 times
     result = run(args)
-    print(f"portal sync: {result['changes']:.0f} status changes ({result['messages']:.0f} messages "
-          f"with the progress entries) over {args.dossiers} dossiers in {result['elapsed']:.1f} s; "
+    print(f"portal sync: {result['changes']:.0f} status changes ({result['messages']:.0f} outbox messages) "
+          f"over {args.dossiers} dossiers in {result['elapsed']:.1f} s; "
           f"portal answering in {args.delay:.2f} s, {result['failed_calls']:.0f} of "
           f"{result['calls']:.0f} calls refused; lag p50 {result['p50']:.2f} s, max "
           f"{result['max']:.2f} s; load {os.getloadavg()[0]:.2f} at {datetime.now(UTC):%H:%M:%S}Z")
