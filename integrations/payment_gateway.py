@@ -30,19 +30,19 @@ import hashlib
 import hmac
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from engine.applicants import SettlementRow
-from engine.core import VN_TZ
+from engine.applicants import SettlementRow, reconcile_settlement
+from engine.core import VN_TZ, UnitOfWork
 from integrations import signing
 from integrations.calls import DeliveryFailed, call
 from integrations.registry import ConnectorSpec, Field, Health
 
-__all__ = ["SPEC", "Callback", "GatewayCheckout", "PaymentConnector", "Returned"]
+__all__ = ["SPEC", "Callback", "GatewayCheckout", "PaymentConnector", "Returned", "reconcile_day"]
 
 CHECKOUT_MINUTES = 15
 RESULTS = ("success", "failed", "cancelled")
@@ -188,6 +188,16 @@ class PaymentConnector:
         except (DeliveryFailed, ValueError) as exc:
             return Health(False, str(exc)[:200])
         return Health(True, f"{self.gateway_name}: {len(rows)} giao dịch hôm nay")
+
+
+def reconcile_day(
+    new_uow: Callable[[], UnitOfWork], connector: PaymentConnector, *, day: date, now: datetime
+) -> dict[str, Any]:
+    """`day`'s settlement fetched from the gateway and reconciled (the daily job, the CLI);
+    `DeliveryFailed` when the gateway cannot give it."""
+    rows = connector.settlement(day, now)
+    with new_uow() as uow:
+        return reconcile_settlement(uow, gateway=connector.gateway_name, day=day, rows=rows)
 
 
 def parse_settlement(text: str) -> list[SettlementRow]:

@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 
 import click
 
-from engine import applicants
 from engine.core import VN_TZ
 from integrations import DeliveryFailed
+from integrations.payment_gateway import reconcile_day
 
 
 @click.group("payments")
@@ -41,15 +41,10 @@ def reconcile(day: str | None, as_json: bool) -> None:
         click.echo(f"Ngày «{day}» không đúng dạng YYYY-MM-DD.", err=True)
         sys.exit(2)
     try:
-        rows = connector.settlement(wanted, now)
+        report = reconcile_day(platform.uow, connector, day=wanted, now=now)
     except (DeliveryFailed, ValueError) as exc:
         click.echo(f"Không lấy được bảng đối soát ngày {wanted:%d/%m/%Y}: {exc}", err=True)
         sys.exit(1)
-    try:
-        with platform.uow() as uow:
-            report = applicants.reconcile_settlement(
-                uow, gateway=connector.gateway_name, day=wanted, rows=rows
-            )
     finally:
         platform.dispose()  # no pooled connection left for the garbage collector
     if as_json:

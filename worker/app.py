@@ -119,6 +119,8 @@ def make_celery(config: Mapping[str, str] | None = None) -> Celery:
                                        settings.get("CONNECTOR_SECONDS", CONNECTOR_SECONDS)))},
             "pull-portal": {"task": "motcua.pull_portal", "schedule": timedelta(minutes=1)},
             "reconcile-portal": {"task": "motcua.reconcile_portal", "schedule": timedelta(days=1)},
+            "reconcile-payments": {"task": "motcua.reconcile_payments",  # yesterday's, at 06:00
+                                   "schedule": crontab(hour=6, minute=0)},
             "lock-inactive-accounts": {"task": "motcua.lock_inactive_accounts",
                                        "schedule": timedelta(days=1)},
             "housekeeping": {"task": "motcua.housekeeping", "schedule": timedelta(days=1)},

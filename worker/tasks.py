@@ -17,6 +17,7 @@ from engine.operations import scheduled_backup
 from engine.records import deliver_pending
 from integrations import deliver as deliver_to_connectors
 from integrations import pull_submitted, reconcile
+from integrations.payment_gateway import PaymentConnector, reconcile_day
 from worker.app import context
 
 log = logging.getLogger("motcua.worker")
@@ -105,6 +106,23 @@ def reconcile_portal(self: Task) -> int:
         log.warning("portal reconciliation %s: %s %s ours=%s portal=%s waiting=%s", day, found.code,
                     found.field, found.ours, found.portal, found.waiting)
     return len(differences)
+
+
+@shared_task(bind=True, name="motcua.reconcile_payments")
+def reconcile_payments(self: Task) -> int:
+    """Daily: yesterday's online payments against the gateway's settlement file; payments
+    recovered from a lost callback and every difference logged (issue 19)."""
+    ctx = context(self.app)
+    connector = ctx.connectors.get("payment")
+    if not isinstance(connector, PaymentConnector) or not connector.enabled:
+        return 0
+    now = ctx.platform.clock.now()
+    day = (now.astimezone(VN_TZ) - timedelta(days=1)).date()
+    report = reconcile_day(ctx.platform.uow, connector, day=day, now=now)
+    for item in report["recovered"] + report["differences"]:
+        log.warning("payment reconciliation %s: %s %s %s", day, item["reference"], item["transaction"],
+                    item["problem"])
+    return len(report["differences"])
 
 
 @shared_task(bind=True, name="motcua.backup")

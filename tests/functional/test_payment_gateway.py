@@ -237,3 +237,31 @@ def test_motcua_payments_reconcile_fetches_the_settlement_and_reports(
     assert _state(platform, lost)[0] == "paid"
     wrong = CliRunner().invoke(main, ["payments", "reconcile", "25/11/2026"])
     assert wrong.exit_code == 2 and "không đúng dạng YYYY-MM-DD" in wrong.output
+
+
+def test_the_workers_daily_job_reconciles_yesterday(
+    paying_app: Flask, gateway: PaymentGatewaySimulator, platform: Platform, clock: Any, tmp_path: Any
+) -> None:
+    from engine.records import Gateways, NullGateway
+    from integrations import registry
+    from worker.app import WorkerContext, make_celery
+
+    worker = make_celery({"INSTANCE": str(tmp_path), "BROKER_URL": "memory://"})
+    worker.conf.task_always_eager = True
+    assert worker.conf.beat_schedule["reconcile-payments"]["task"] == "motcua.reconcile_payments"
+    worker._motcua_context = WorkerContext(  # type: ignore[attr-defined]
+        platform,
+        Gateways(email=NullGateway("email"), sms=NullGateway("sms")),
+        registry().build({"payment": gateway.settings()}),
+    )
+    worker.set_current()
+    worker.loader.import_default_modules()
+    gateway.lose_callbacks = True
+    code, citizen, lost = _fee_asked(paying_app)
+    _pay_at_gateway(_to_gateway(citizen, code), gateway)
+    gateway.settled.append(
+        {"reference": "TTLA", "transaction": "GD9", "amount": 5000, "paid_at": clock.now().isoformat()}
+    )
+    clock.advance(timedelta(days=1))
+    assert worker.tasks["motcua.reconcile_payments"].apply().get() == 1  # TTLA, logged
+    assert _state(platform, lost)[0] == "paid"  # recovered from yesterday's settlement
