@@ -241,3 +241,20 @@ def test_with_random_failures_each_dossiers_messages_arrive_in_the_order_written
             taken = [c.key for c in state.calls if c.status == 200 and c.key in set(written)]
             assert taken == written
     assert state.keys_acknowledged_twice() == []
+
+
+def test_a_paper_dossier_nobody_is_told_about_still_reaches_the_portal(platform: Platform) -> None:
+    from engine.core.models import Notification
+    from engine.dossiers import submit_dossier
+    from tests.helpers import MINH_XUAN, PERMIT, permit_data
+
+    desk = login(platform, "motcua.minhxuan")
+    with platform.uow() as uow:
+        code = submit_dossier(uow, actor=desk, procedure_code=PERMIT, agency_code=MINH_XUAN,
+                              data=permit_data(), channel="desk")["code"]
+    with platform.uow() as uow:
+        kinds = list(uow.session.scalars(select(OutboxMessage.kind).where(
+            OutboxMessage.ordering_key == code).order_by(OutboxMessage.id)))
+        told = uow.session.scalar(select(func.count()).select_from(Notification))
+    assert "dossier-sync" in kinds and "progress-update" in kinds
+    assert told == 0  # no account, no contact: no notice, yet the portal is told
