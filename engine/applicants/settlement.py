@@ -37,9 +37,14 @@ class SettlementRow:
 
 
 def _item(row: SettlementRow, payment: Payment | None, problem: str) -> dict[str, Any]:
-    return {"reference": row.reference, "transaction": row.transaction, "amount": row.amount,
-            "recorded_amount": payment.amount if payment else None,
-            "recorded_state": payment.state if payment else None, "problem": problem}
+    return {
+        "reference": row.reference,
+        "transaction": row.transaction,
+        "amount": row.amount,
+        "recorded_amount": payment.amount if payment else None,
+        "recorded_state": payment.state if payment else None,
+        "problem": problem,
+    }
 
 
 def reconcile_settlement(
@@ -50,9 +55,18 @@ def reconcile_settlement(
     (the recorded payments and an audit entry with the figures)."""
     low = datetime.combine(day, time(0), VN_TZ)
     high = low + timedelta(days=1)
-    ours = {p.reference: p for p in uow.session.scalars(select(Payment).where(
-        Payment.gateway == gateway, Payment.state == "paid", Payment.paid_online.is_(True),
-        Payment.paid_at >= low, Payment.paid_at < high))}
+    ours = {
+        p.reference: p
+        for p in uow.session.scalars(
+            select(Payment).where(
+                Payment.gateway == gateway,
+                Payment.state == "paid",
+                Payment.paid_online.is_(True),
+                Payment.paid_at >= low,
+                Payment.paid_at < high,
+            )
+        )
+    }
     matched, recovered, differences = 0, [], []
     for row in rows:
         payment = ours.pop(row.reference, None)
@@ -75,15 +89,39 @@ def reconcile_settlement(
             matched += 1  # recorded on another day (a payment made just before midnight)
         else:
             differences.append(_item(row, found, "Trạng thái hoặc số tiền không khớp"))
-    differences += [{"reference": p.reference, "transaction": p.gateway_reference, "amount": None,
-                     "recorded_amount": p.amount, "recorded_state": p.state,
-                     "problem": "Hệ thống ghi đã thu, cổng thanh toán không có",
-                     "paid_at": local_iso(p.paid_at)} for p in ours.values()]
-    report = {"day": day.isoformat(), "gateway": gateway, "settled": len(rows),
-              "settled_total": sum(r.amount for r in rows), "matched": matched,
-              "recovered": recovered, "differences": differences}
-    uow.audit("payments.reconcile", actor_id=None, object_type="gateway", object_id=gateway,
-              summary={"day": report["day"], "settled": len(rows), "matched": matched,
-                       "recovered": len(recovered), "differences": len(differences)})
+    differences += [
+        {
+            "reference": p.reference,
+            "transaction": p.gateway_reference,
+            "amount": None,
+            "recorded_amount": p.amount,
+            "recorded_state": p.state,
+            "problem": "Hệ thống ghi đã thu, cổng thanh toán không có",
+            "paid_at": local_iso(p.paid_at),
+        }
+        for p in ours.values()
+    ]
+    report = {
+        "day": day.isoformat(),
+        "gateway": gateway,
+        "settled": len(rows),
+        "settled_total": sum(r.amount for r in rows),
+        "matched": matched,
+        "recovered": recovered,
+        "differences": differences,
+    }
+    uow.audit(
+        "payments.reconcile",
+        actor_id=None,
+        object_type="gateway",
+        object_id=gateway,
+        summary={
+            "day": report["day"],
+            "settled": len(rows),
+            "matched": matched,
+            "recovered": len(recovered),
+            "differences": len(differences),
+        },
+    )
     uow.commit()
     return report
