@@ -53,54 +53,18 @@ def reconcile_settlement(
     """Reconcile `day` (Vietnam time) for `gateway`: counts and totals on both sides, the
     payments recorded from the settlement (callback lost), and every difference. Commits
     (the recorded payments and an audit entry with the figures)."""
-    low = datetime.combine(day, time(0), VN_TZ)
-    high = low + timedelta(days=1)
-    ours = {
-        p.reference: p
-        for p in uow.session.scalars(
-            select(Payment).where(
-                Payment.gateway == gateway,
-                Payment.state == "paid",
-                Payment.paid_online.is_(True),
-                Payment.paid_at >= low,
-                Payment.paid_at < high,
-            )
-        )
-    }
+    ours = _paid_on(uow, gateway, day)
     matched, recovered, differences = 0, [], []
     for row in rows:
         payment = ours.pop(row.reference, None)
-        if payment is not None:
-            if payment.amount != row.amount:
-                differences.append(_item(row, payment, "Số tiền khác nhau"))
-            elif payment.gateway_reference and payment.gateway_reference != row.transaction:
-                differences.append(_item(row, payment, "Mã giao dịch khác nhau"))
-            else:
-                matched += 1
-            continue
-        found = uow.session.scalar(select(Payment).where(Payment.reference == row.reference))
-        if found is None:
-            differences.append(_item(row, None, "Cổng thanh toán có, hệ thống không có khoản này"))
-        elif found.state == "requested" and found.amount == row.amount:
-            _, dossier = _awaiting(uow, row.reference)
-            mark_paid_online(uow, dossier, found, gateway=gateway, transaction=row.transaction)
-            recovered.append(_item(row, found, "Ghi nhận từ đối soát (chưa nhận được xác nhận)"))
-        elif found.state == "paid" and found.gateway_reference == row.transaction:
-            matched += 1  # recorded on another day (a payment made just before midnight)
+        outcome = _known(row, payment) if payment is not None else _unknown(uow, gateway, row)
+        if outcome is None:
+            matched += 1
+        elif outcome["problem"] == RECOVERED:
+            recovered.append(outcome)
         else:
-            differences.append(_item(row, found, "Trạng thái hoặc số tiền không khớp"))
-    differences += [
-        {
-            "reference": p.reference,
-            "transaction": p.gateway_reference,
-            "amount": None,
-            "recorded_amount": p.amount,
-            "recorded_state": p.state,
-            "problem": "Hệ thống ghi đã thu, cổng thanh toán không có",
-            "paid_at": local_iso(p.paid_at),
-        }
-        for p in ours.values()
-    ]
+            differences.append(outcome)
+    differences += [_unsettled(p) for p in ours.values()]
     report = {
         "day": day.isoformat(),
         "gateway": gateway,
@@ -125,3 +89,57 @@ def reconcile_settlement(
     )
     uow.commit()
     return report
+
+
+RECOVERED = "Ghi nhận từ đối soát (chưa nhận được xác nhận)"
+
+
+def _paid_on(uow: UnitOfWork, gateway: str, day: date) -> dict[str, Payment]:
+    """The payments recorded as paid through `gateway` on `day`, by reference."""
+    low = datetime.combine(day, time(0), VN_TZ)
+    found = uow.session.scalars(
+        select(Payment).where(
+            Payment.gateway == gateway,
+            Payment.state == "paid",
+            Payment.paid_online.is_(True),
+            Payment.paid_at >= low,
+            Payment.paid_at < low + timedelta(days=1),
+        )
+    )
+    return {p.reference: p for p in found}
+
+
+def _known(row: SettlementRow, payment: Payment) -> dict[str, Any] | None:
+    """A settled transaction recorded here the same day: None when it matches."""
+    if payment.amount != row.amount:
+        return _item(row, payment, "Số tiền khác nhau")
+    if payment.gateway_reference and payment.gateway_reference != row.transaction:
+        return _item(row, payment, "Mã giao dịch khác nhau")
+    return None
+
+
+def _unknown(uow: UnitOfWork, gateway: str, row: SettlementRow) -> dict[str, Any] | None:
+    """A settled transaction not recorded here that day: recorded now if its payment still
+    waits with that amount (the callback was lost); None when recorded on another day."""
+    found = uow.session.scalar(select(Payment).where(Payment.reference == row.reference))
+    if found is None:
+        return _item(row, None, "Cổng thanh toán có, hệ thống không có khoản này")
+    if found.state == "requested" and found.amount == row.amount:
+        _, dossier = _awaiting(uow, row.reference)
+        mark_paid_online(uow, dossier, found, gateway=gateway, transaction=row.transaction)
+        return _item(row, found, RECOVERED)
+    if found.state == "paid" and found.gateway_reference == row.transaction:
+        return None  # a payment made just before midnight, recorded the other day
+    return _item(row, found, "Trạng thái hoặc số tiền không khớp")
+
+
+def _unsettled(payment: Payment) -> dict[str, Any]:
+    return {
+        "reference": payment.reference,
+        "transaction": payment.gateway_reference,
+        "amount": None,
+        "recorded_amount": payment.amount,
+        "recorded_state": payment.state,
+        "problem": "Hệ thống ghi đã thu, cổng thanh toán không có",
+        "paid_at": local_iso(payment.paid_at),
+    }
