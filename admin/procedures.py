@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from admin.common import bp, diagram_data, staff, uow
 from engine import procedures, reports
-from engine.core import VN_TZ, Actor, ServiceError
+from engine.core import VN_TZ, Actor, ServiceError, is_staff
 
 LIFECYCLE = {"gui-xem-xet": "submit", "xem-xet": "review", "phe-duyet": "approve",
              "tra-lai": "reject", "cong-bo": "publish", "ngung": "retire"}
@@ -268,7 +268,7 @@ def _counts() -> dict[str, int]:
     """How many versions wait for the signed-in actor, computed once per request."""
     if "review_queue_counts" not in g:
         actor: Actor | None = g.get("actor")
-        if actor is None or actor.account_id is None or actor.kind not in ("officer", "admin"):
+        if actor is None or actor.account_id is None or not is_staff(actor):
             g.review_queue_counts = {"review": 0, "approve": 0}
         else:
             with uow() as work:

@@ -17,7 +17,7 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.core.models import Agency, Procedure, ProcedureDraft, ProcedureVersion
-from engine.core.permissions import may_design, process_agencies
+from engine.core.permissions import is_admin_account, may_design, process_agencies
 from engine.core.uow import UnitOfWork
 from engine.procedures.catalogue import TestRunner, content_hash, import_and_read
 
@@ -181,7 +181,7 @@ def list_drafts(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """The open invalid drafts of the agencies the actor designs for, newest first."""
     query = select(ProcedureDraft).where(ProcedureDraft.closed_at.is_(None)).order_by(
         ProcedureDraft.updated_at.desc(), ProcedureDraft.id.desc())
-    if actor.kind != "admin":
+    if not is_admin_account(actor):
         query = query.where(ProcedureDraft.agency_id.in_(process_agencies(actor) or {0}))
     return [summary_of(d) for d in uow.session.scalars(query) if may_design(actor, d.agency_id)]
 

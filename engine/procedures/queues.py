@@ -63,7 +63,7 @@ def _conditions(actor: Actor) -> dict[str, ColumnElement[bool]]:
 
 def queue_counts(uow: UnitOfWork, *, actor: Actor) -> dict[str, int]:
     """How many versions wait for the actor: {"review": n, "approve": n} (for the menu)."""
-    if actor.account_id is None or (not actor.grants and actor.kind != "admin"):
+    if actor.account_id is None or (not actor.grants and not is_admin_account(actor)):
         return {"review": 0, "approve": 0}
     counts = {}
     for name, where in _conditions(actor).items():

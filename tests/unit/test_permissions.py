@@ -113,6 +113,12 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
     (p.has_process_role, (A, p.APPROVER), {"admin", "system", "approver"}),
     (p.has_process_role, (B, p.DESIGNER), {"admin", "system"}),
     (p.may_see_versions, (A,), {"admin", "system", "designer", "reviewer", "approver"}),
+    (p.may_submit_version, (A,), {"admin", "system", "designer"}),
+    (p.may_review_version, (A, 24), {"admin", "system", "reviewer"}),
+    (p.may_review_version, (A, 25), {"admin", "system"}),  # the reviewer wrote it
+    (p.may_approve_version, (A, 24, 25), {"admin", "system", "approver"}),
+    (p.may_approve_version, (A, 26, 25), {"admin", "system"}),  # the approver wrote it
+    (p.may_approve_version, (A, 24, 26), {"admin", "system"}),  # the approver reviewed it
     (p.may_see_step_times, (A,), {"admin", "system", "designer", "reviewer", "approver",
                                   "leader"}),
     (p.may_see_step_times, (B,), {"admin", "system", "other_agency"}),
@@ -180,9 +186,18 @@ def test_the_dossier_list_shows_every_agency_to_administrators_only() -> None:
     assert p.listed_agencies(ACTORS["citizen"]) == set()
 
 
+def test_a_review_queue_looks_where_its_role_is_held() -> None:
+    assert p.queue_agencies(ACTORS["reviewer"], p.REVIEWER) == {A}
+    assert p.queue_agencies(ACTORS["approver"], p.APPROVER) == {A}
+    assert p.queue_agencies(ACTORS["approver"], p.REVIEWER) == set()
+    assert p.queue_agencies(ACTORS["designer"], p.APPROVER) == set()
+    assert p.queue_agencies(ACTORS["admin"], p.REVIEWER) is None  # every agency
+
+
 def test_every_predicate_is_in_the_table() -> None:
     tested = {t[0].__name__ for t in TABLE} | {t[0].__name__ for t in KIND_TABLE} | {"desk_agencies", "led_agencies",
                                                 "process_agencies", "listed_agencies",
+                                                "queue_agencies",
                                                 "administered_agencies"}
     public = {name for name, value in vars(p).items()
               if callable(value) and not isinstance(value, type) and not name.startswith("_")
