@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from engine.core.clock import local_iso
 from engine.core.models import (
@@ -84,6 +84,7 @@ _FACTS = (
     .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
     .outerjoin(Province, Province.id == Agency.province_id)
 )
+_FACTS_OF = _FACTS.where(Dossier.id.in_(bindparam("b_ids", expanding=True)))  # built once
 _ASKED = (
     select(Event.dossier_id, Event.at, Event.due_at)
     .where(Event.kind == "supplement_requested")
@@ -97,7 +98,7 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
     if not logged:
         return
     ids = sorted({e["dossier_id"] for e in logged})
-    facts = {row.id: row for row in connection.execute(_FACTS.where(Dossier.id.in_(ids)))}
+    facts = {row.id: row for row in connection.execute(_FACTS_OF, {"b_ids": ids})}
     rows: list[dict[str, Any]] = []
     for dossier_id in ids:
         dossier = facts.get(dossier_id)
