@@ -77,7 +77,8 @@ MAX_AMOUNT = 2_000_000_000
 
 def fees_of(uow: UnitOfWork, dossier: Dossier) -> int:
     """The procedure's published fees for one dossier, in đồng; a fee taken from a decision
-    table (`"from": "le_phi"`) is what the table decided for this dossier, else its amount."""
+    table (`"from": "le_phi"`) is what the table decided for this dossier, else its amount
+    (`engine.dossiers.advance.decided_value` reads it from the stored process, advancing nothing)."""
     total = 0
     for fee in loaded_version(uow, dossier.version_id).compiled.manifest.get("fees", []):
         amount = int(fee.get("amount", 0))

@@ -136,13 +136,8 @@ def warm_instances(uow: UnitOfWork, dossier_ids: list[int], *,
 
 
 def decided_value(uow: UnitOfWork, dossier_id: int, version_id: int, name: str) -> Any:
-    """A value of a dossier's process data by name — what a decision table decided, read
-    by the fee (`fees[].from`) — without advancing anything: restored from the stored state
-    (the instance cache is left to the next advance); None when the process has none."""
     state = uow.connection.execute(_WORKFLOW_STATE, {"b_id": dossier_id}).scalar_one_or_none()
-    if not state:
-        return None
-    return loaded_version(uow, version_id).model.restore(state, owned=True).value(name)
+    return loaded_version(uow, version_id).model.restore(state, owned=True).value(name) if state else None
 
 
 class Advance:
