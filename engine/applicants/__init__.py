@@ -10,6 +10,7 @@ from __future__ import annotations
 from engine.applicants.attachments import READ_LIMIT as ATTACHMENT_READ_LIMIT
 from engine.applicants.attachments import RESULT_PAPER, attach, attach_step_document, list_attachments
 from engine.applicants.attachments import download as download_attachment
+from engine.applicants.back_entry import back_enter_paper_dossier
 from engine.applicants.citizens import (
     DEFAULT_RATING_LABELS,
     REGISTRATION_SCHEMA,
@@ -73,6 +74,7 @@ __all__ = [
     "answer_feedback",
     "attach",
     "attach_step_document",
+    "back_enter_paper_dossier",
     "confirm_payment",
     "confirm_settled",
     "dossier_payments",

@@ -6,6 +6,19 @@ holds them to it); the modules behind it are free to change.
 
 from __future__ import annotations
 
+from engine.records.announcements import KINDS as ANNOUNCEMENT_KINDS
+from engine.records.announcements import (
+    NewAnnouncement,
+    create_announcement,
+    current_announcements,
+    declare_outage,
+    list_announcements,
+    notice_days,
+    outage_window,
+    outage_windows,
+    short_notice_warning,
+    withdraw_announcement,
+)
 from engine.records.audit_search import LABELS as AUDIT_LABELS
 from engine.records.audit_search import AuditFilter, check_chain
 from engine.records.audit_search import search as search_audit
@@ -29,25 +42,36 @@ from engine.records.portal_feed import (
 )
 
 __all__ = [
+    "ANNOUNCEMENT_KINDS",
     "AUDIT_LABELS",
     "MESSAGE_MAX_ATTEMPTS",
     "AuditFilter",
     "DeliveryError",
     "Gateways",
+    "NewAnnouncement",
     "NullGateway",
     "OutboundMessage",
     "SmtpEmail",
     "changed_between",
     "check_chain",
+    "create_announcement",
+    "current_announcements",
     "dead_letters",
+    "declare_outage",
     "deliver_messages",
     "deliver_pending",
     "dossier_with_external_code",
     "expected_on_portal",
     "link_external_code",
+    "list_announcements",
+    "notice_days",
+    "outage_window",
+    "outage_windows",
     "outbox_counts",
     "remember_inbound_call",
     "resend_dead_letter",
     "search_audit",
+    "short_notice_warning",
     "waiting_codes",
+    "withdraw_announcement",
 ]

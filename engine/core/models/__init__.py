@@ -7,6 +7,7 @@ come back timezone-aware (`base.UtcDateTime`).
 from __future__ import annotations
 
 from engine.core.models.access import ApiCall, ApiKey, LoginSession, PasswordReset, RateHit
+from engine.core.models.announcements import Announcement
 from engine.core.models.base import Base, JsonType, UtcDateTime
 from engine.core.models.dossiers import (
     Attachment,
@@ -40,6 +41,7 @@ __all__ = [
     "AccessEntry",
     "Account",
     "Agency",
+    "Announcement",
     "ApiCall",
     "ApiKey",
     "Attachment",

@@ -33,6 +33,8 @@ class Province(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     periods: Mapped[list[list[str]]] = mapped_column(JsonType)
     calendar_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Days a maintenance must be announced ahead (Tiền Giang 2025 art. 9); less is warned.
+    maintenance_notice_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
 
 class CalendarDay(Base):

@@ -34,6 +34,9 @@ class Procedure(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     name: Mapped[str] = mapped_column(String(500))
     field: Mapped[str] = mapped_column(String(200))
+    # The national catalogue's facts when imported from its export (agency level, legal
+    # time, fees, papers, legal basis); such a procedure awaits a process until published.
+    national: Mapped[dict[str, Any] | None] = mapped_column(JsonType, default=None)
 
     agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 
