@@ -52,7 +52,9 @@ def verify(
     stamp, given = lowered.get(TIMESTAMP.lower(), ""), lowered.get(SIGNATURE.lower(), "")
     if not stamp or not given:
         raise SignatureError("Thiếu chữ ký của lời gọi (X-Motcua-Timestamp, X-Motcua-Signature).")
-    if not stamp.isdigit() or not given.startswith("sha256="):
+    # ASCII digits only, and no more than a Unix time needs: "²" passes isdigit() but not
+    # int(), and a 400-digit number overflows the float the window is checked in.
+    if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > 12 or not given.startswith("sha256="):
         raise SignatureError("Chữ ký của lời gọi sai định dạng.")
     if abs(now.timestamp() - int(stamp)) > window:
         raise SignatureError("Lời gọi đã quá hạn hoặc đồng hồ lệch quá mức cho phép.")

@@ -95,3 +95,43 @@ def test_a_unit_admin_cannot_revoke_a_role_of_an_officer_it_does_not_manage(
         == 403
     )
     assert _roles(platform, "motcua.minhxuan") == {"mot_cua", "chuyen_vien"}
+
+
+# --- hostile signed-call headers: refused (403), never a 500 ----------------------------
+
+
+@pytest.fixture
+def paying(platform: Platform) -> Flask:
+    """The app with a real payment gateway configured (no gateway needs to answer)."""
+    from webapp import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "PLATFORM": platform,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": platform.database_url,
+            "PUBLIC_URL": "http://motcua.localhost",
+            "CONNECTORS": {
+                "payment": {
+                    "implementation": "real",
+                    "pay_url": "http://127.0.0.1:9/pay",
+                    "settlement_url": "http://127.0.0.1:9/settlement",
+                    "merchant": "MC01",
+                    "secret": "khoa-bi-mat-thu-nghiem-2027",
+                }
+            },
+        }
+    )
+
+
+@SQLITE
+@pytest.mark.parametrize("stamp", ["9" * 400, "²", "1" + "0" * 30, "١٧٠٠٠٠٠٠٠٠"])
+def test_a_callback_with_a_hostile_timestamp_is_refused_not_a_500(paying: Flask, stamp: str) -> None:
+    response = paying.test_client().post(
+        "/api/v1/payments/callback",
+        data=b'{"reference": "TT1", "amount": 1, "transaction": "x", "result": "success"}',
+        headers={"X-Motcua-Timestamp": stamp, "X-Motcua-Signature": "sha256=" + "0" * 64},
+        content_type="application/json",
+    )
+    assert response.status_code == 403, response.data[:300]
