@@ -157,6 +157,7 @@ def test_the_citizens_pages_fit_and_pass_axe(
         ("my-area", "/ca-nhan"),
         ("dossier-paid", f"/ca-nhan/ho-so/{history['paid']}"),
         ("dossier-supplement", f"/ca-nhan/ho-so/{history['supplement']}"),
+        ("dossier-done", f"/ca-nhan/ho-so/{history['done']}"),
         ("withdraw", f"/ca-nhan/ho-so/{history['fresh']}/rut"),
         ("receipt", f"/ho-so/{history['fresh']}/bien-nhan"),
         ("notices", "/ca-nhan/thong-bao"),

@@ -65,10 +65,18 @@ def paid_online(app: Flask, client: FlaskClient, code: str) -> None:
 
 def citizen_history(app: Flask, platform: Platform) -> dict[str, str]:
     """Nguyễn Văn An's dossiers in every state a page shows: one paid online and being
-    processed, one waiting for a supplement, one just submitted; and a draft."""
+    processed, one waiting for a supplement, one just submitted, one granted (to rate);
+    and a draft."""
     client = citizen(app)
-    paid, supplement, fresh = submitted(client), submitted(client), submitted(client)
+    paid, supplement, fresh, done = (submitted(client) for _ in range(4))
     paid_online(app, client, paid)
+    complete(officer(app, "motcua.minhxuan"), done, {"ket_qua_kiem_tra": "tiep_nhan"})
+    complete(
+        officer(app, "chuyenvien.minhxuan"),
+        done,
+        {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện cấp phép."},
+    )
+    complete(officer(app, "lanhdao.minhxuan"), done, {"quyet_dinh": "cap_phep", "so_giay_phep": "125/GPXD"})
     desk = officer(app, "motcua.minhxuan")
     asked = desk.post(
         f"/api/v1/dossiers/{supplement}/request-supplement",
@@ -86,7 +94,7 @@ def citizen_history(app: Flask, platform: Platform) -> dict[str, str]:
             agency_code=MINH_XUAN,
             data={"ho_ten": "Nguyễn Văn An"},
         )
-    return {"paid": paid, "supplement": supplement, "fresh": fresh}
+    return {"paid": paid, "supplement": supplement, "fresh": fresh, "done": done}
 
 
 def status(client: FlaskClient, code: str) -> int:
