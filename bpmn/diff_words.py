@@ -189,6 +189,20 @@ def _fees(fees: Any) -> str:
                      for f in fees if isinstance(f, dict))
 
 
+def timers(texts: dict[str, str]) -> list[dict[str, str]]:
+    """Every timer of the package's diagrams, in words: id, name, the step it waits on,
+    the wait ("10 ngày làm việc") or the instant, and the ISO-8601 text."""
+    try:
+        elements = _elements(texts)
+    except (ValueError, DurationError):
+        return []
+    return [{"id": element_id, "name": element.get("name") or element_id,
+             "on": elements.get(element.get("attachedToRef") or "", {}).get("name") or "",
+             "words": words_or_text(element["timer"]) if element["timer"].startswith("P")
+             else element["timer"], "iso": element["timer"]}
+            for element_id, element in sorted(elements.items()) if element.get("timer")]
+
+
 def describe(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
     """The changes from `before` to `after` as sentences, by part of the package."""
     try:

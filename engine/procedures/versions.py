@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bpmn.diff import diff_packages
-from bpmn.diff_words import describe
+from bpmn.diff_words import describe, timers
 from bpmn.duration_words import UNITS, words_or_text
 from bpmn.package import Package
 from bpmn.validation import validate_package
@@ -329,6 +329,7 @@ def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
                             "deadline_words": words_or_text(t.deadline or ""), "status": t.status}
                   for task_id, t in compiled.tasks.items()},
         "role_labels": labels,
+        "timers": timers(texts),
         "names": {**{i: t.name or i for i, t in compiled.tasks.items()},
                   **{i: e.name or i for i, e in compiled.end_events.items()}},
         "ends": {end_id: {"name": e.name, "status": e.status, "outcome": e.outcome}

@@ -174,3 +174,4 @@ def test_the_diff_page_tells_what_changed_in_sentences(app: Flask) -> None:
     steps = designer.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/{number}").data.decode()
     assert "8 ngày làm việc" in steps and "Bộ phận Một cửa" in steps  # words, labels
     assert 'title="tham_dinh">Thẩm định hồ sơ, đề xuất</a>' in steps  # the id on hover
+    assert "(bước «Thẩm định hồ sơ, đề xuất»): <span title=\"P10D\">sau 10 ngày làm việc</span>" in steps

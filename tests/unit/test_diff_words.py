@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bpmn.diff_words import describe, durations_change
+from bpmn.diff_words import describe, durations_change, timers
 
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 
@@ -76,3 +76,10 @@ def test_a_timer_change_is_told_once_on_its_event_not_on_the_process() -> None:
         "<bpmn:timeDuration>P10D</bpmn:timeDuration>", "<bpmn:timeDuration>P12D</bpmn:timeDuration>")
     assert describe(before, after)["diagram"] == [
         "Hẹn giờ gắn với bước «Quá hạn thẩm định»: hẹn giờ 10 → 12 ngày làm việc."]
+
+
+def test_timers_read_in_words_with_the_step_they_wait_on() -> None:
+    found = {t["id"]: t for t in timers(_texts())}
+    assert found["tham_dinh_qua_han"] == {
+        "id": "tham_dinh_qua_han", "name": "Quá hạn thẩm định", "on": "Thẩm định hồ sơ, đề xuất",
+        "words": "10 ngày làm việc", "iso": "P10D"}
