@@ -206,4 +206,10 @@ def _reused() -> dict[str, int]:
     """Stored papers chosen instead of an upload (`_stored.<slot>` = stored paper id)."""
     return {name.removeprefix(STORED_FIELD): int(value)
             for name, value in request.form.items(multi=True)
-            if name.startswith(STORED_FIELD) and value.isdigit()}
+            if name.startswith(STORED_FIELD) and _an_id(value)}
+
+
+def _an_id(value: str) -> bool:
+    """A row id as a browser posts one: ASCII digits that fit a 64-bit integer ("²" passes
+    isdigit() but not int(); a 30-digit number overflows the database's integer)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18

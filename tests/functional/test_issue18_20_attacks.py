@@ -196,3 +196,18 @@ def test_a_reimported_export_reads_the_text_back() -> None:
         "Sở Xây dựng",
         "'quoted",
     ]
+
+
+# --- the form journey: a hostile stored-paper id is a refusal, never a 500 --------------
+
+
+@SQLITE
+@pytest.mark.parametrize("value", ["²", "9" * 30, "9" * 5000, "१२"])
+def test_a_hostile_stored_paper_id_is_refused_not_a_500(app: Flask, value: str) -> None:
+    from tests.functional.test_citizen_area import PAGE, citizen_client, draft_key, flat, post_form
+    from tests.helpers import permit_data
+
+    citizen = citizen_client(app)
+    response = post_form(citizen, PAGE, {**flat(permit_data()), "_stored.1": value, "_action": "save"})
+    assert response.status_code == 200, response.status_code  # the draft saved, shown again
+    assert draft_key(response.data)  # what was typed is kept; the odd id is simply not used
