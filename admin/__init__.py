@@ -5,6 +5,7 @@
 from admin import (
     accounts,
     agencies,
+    announcements,
     calendars,
     decisions,
     form_builder,
@@ -16,6 +17,6 @@ from admin import (
 )
 from admin.common import bp
 
-__all__ = ["accounts", "agencies", "bp", "calendars", "decisions", "form_builder", "integrations",
+__all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "decisions", "form_builder", "integrations",
            "procedures",
            "reports", "sandbox", "security"]
