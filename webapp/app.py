@@ -80,6 +80,7 @@ def _install_views(app: Flask) -> None:
         officer,
         officer_dossiers,
         ops,
+        organisations,
         payments,
         security,
         vneid,
@@ -95,6 +96,7 @@ def _install_views(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(citizen.bp)
     app.register_blueprint(directory.bp)
+    app.register_blueprint(organisations.bp)
     app.register_blueprint(my_area.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(officer.bp)

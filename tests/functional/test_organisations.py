@@ -96,3 +96,36 @@ def test_an_ended_authorisation_acts_no_more(client: FlaskClient, platform: Plat
             AuditEntry.object_type == "organisation")))
     assert {"organisation.registered", "organisation.member_added",
             "organisation.member_removed"} <= actions
+
+
+def test_the_pages_register_and_authorise(client: FlaskClient, platform: Platform) -> None:
+    from tests.helpers import page_login, token
+
+    _colleague(platform, client)
+    page_login(client, "congdan")
+    assert "Tổ chức, doanh nghiệp" in client.get("/tai-khoan").data.decode()
+    page = client.get("/to-chuc")
+    refused = client.post("/to-chuc", data={"csrf_token": token(page.data), **COMPANY,
+                                            "tax_code": "abc"})
+    assert refused.status_code == 422
+    html = refused.data.decode()
+    assert "Mã số thuế gồm 10 chữ số" in html and 'value="Công ty TNHH Xây dựng Sông Lô"' in html
+    assert COMPANY["password"] not in html  # a password is never sent back
+    made = client.post("/to-chuc", data={"csrf_token": token(page.data), **COMPANY})
+    assert made.status_code == 303 and made.location.endswith(f"/to-chuc/{TAX}")
+    detail = client.get(f"/to-chuc/{TAX}")
+    assert client.post(f"/to-chuc/{TAX}/uy-quyen", data={
+        "csrf_token": token(detail.data), "username": "dongnghiep", "authorisation": "",
+        "valid_until": ""}).status_code == 422
+    assert client.post(f"/to-chuc/{TAX}/uy-quyen", data={
+        "csrf_token": token(detail.data), "username": "dongnghiep",
+        "authorisation": "Giấy ủy quyền số 3/UQ", "valid_until": "2026-12-31"}).status_code == 303
+    shown = client.get(f"/to-chuc/{TAX}").data.decode()
+    assert "Trần Văn Bảo" in shown and "Giấy ủy quyền số 3/UQ" in shown
+    assert client.post(f"/to-chuc/{TAX}/cham-dut", data={
+        "csrf_token": token(detail.data), "username": "dongnghiep"}).status_code == 303
+    assert "Trần Văn Bảo" not in client.get(f"/to-chuc/{TAX}").data.decode()
+    officer = client.application.test_client()
+    page_login(officer, "motcua.minhxuan")
+    assert officer.get("/to-chuc").status_code == 403
+    assert client.application.test_client().get(f"/to-chuc/{TAX}").status_code in (303, 401)
