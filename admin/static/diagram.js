@@ -54,7 +54,7 @@
       chip.className = "lane-label";
       chip.textContent = (data.role_labels || {})[role] || role;
       chip.title = role;
-      overlays.add(lane.id, { position: { top: 4, left: 34 }, html: chip });
+      overlays.add(lane.id, { position: { top: 3, left: 120 }, html: chip });
     }
     container.dataset.rendered = name;
   }

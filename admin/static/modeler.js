@@ -223,7 +223,7 @@
       chip.className = "lane-label";
       chip.textContent = roleLabels[role] || role || "(chưa chọn người xử lý)";
       chip.title = role;
-      overlays.add(lane.id, "lane-label", { position: { top: 4, left: 34 }, html: chip });
+      overlays.add(lane.id, "lane-label", { position: { top: 3, left: 120 }, html: chip });
     }
   }
 
