@@ -50,7 +50,7 @@ def parse_submission(schema: Mapping[str, Any], fields: Iterable[tuple[str, str]
             continue
         if name.startswith("_") or name == "csrf_token":
             continue
-        parts: list[str | int] = [int(p) if p.isdigit() else p for p in name.split(".")]
+        parts: list[str | int] = [int(p) if is_index(p) else p for p in name.split(".")]
         if any(isinstance(p, int) and p >= MAX_ROWS for p in parts):
             continue
         leaf = field_schema(schema, parts)
@@ -65,6 +65,12 @@ def parse_submission(schema: Mapping[str, Any], fields: Iterable[tuple[str, str]
     if add_row is not None:
         _add(schema, cleaned, add_row)
     return FormSubmission(cleaned if isinstance(cleaned, dict) else {}, add_row, remove_row)
+
+
+def is_index(part: str) -> bool:
+    """A row number in a field's dotted name: ASCII digits, short ("²" passes isdigit() but
+    not int(), and int() refuses 5,000 digits: a hostile name must not be a 500)."""
+    return part.isascii() and part.isdigit() and len(part) <= 9
 
 
 def _declared(schema: Mapping[str, Any], parts: list[str | int]) -> bool:
@@ -112,7 +118,7 @@ def _clean(node: Any) -> Any:
         return node
     cleaned = {k: _clean(v) for k, v in node.items()}
     cleaned = {k: v for k, v in cleaned.items() if v not in ({}, [], None)}
-    if cleaned and all(k.isdigit() for k in cleaned):
+    if cleaned and all(is_index(k) for k in cleaned):
         return [cleaned[k] for k in sorted(cleaned, key=int)]
     return cleaned
 
@@ -123,7 +129,7 @@ def _lookup(data: dict[str, Any], dotted_path: str) -> tuple[Any, str] | None:
     for part in parts[:-1]:
         if isinstance(node, dict):
             node = node.setdefault(part, {})
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, list) and is_index(part) and int(part) < len(node):
             node = node[int(part)]
         else:
             return None
@@ -135,12 +141,12 @@ def _remove(data: dict[str, Any], dotted_path: str) -> None:
     if found is None:
         return
     parent, last = found
-    if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
+    if isinstance(parent, list) and is_index(last) and int(last) < len(parent):
         parent.pop(int(last))
 
 
 def _add(schema: Mapping[str, Any], data: dict[str, Any], dotted_path: str) -> None:
-    parts: list[str | int] = [int(p) if p.isdigit() else p for p in dotted_path.split(".")]
+    parts: list[str | int] = [int(p) if is_index(p) else p for p in dotted_path.split(".")]
     if field_schema(schema, parts).get("type") != "array":
         return
     found = _lookup(data, dotted_path)

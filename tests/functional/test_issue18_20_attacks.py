@@ -211,3 +211,15 @@ def test_a_hostile_stored_paper_id_is_refused_not_a_500(app: Flask, value: str) 
     response = post_form(citizen, PAGE, {**flat(permit_data()), "_stored.1": value, "_action": "save"})
     assert response.status_code == 200, response.status_code  # the draft saved, shown again
     assert draft_key(response.data)  # what was typed is kept; the odd id is simply not used
+
+
+@SQLITE
+@pytest.mark.parametrize("name", ["ho_ten.²", "don_vi_thiet_ke.².ten", "don_vi_thiet_ke." + "9" * 5000])
+def test_a_hostile_field_name_is_not_a_500(app: Flask, name: str) -> None:
+    from tests.functional.test_citizen_area import PAGE, citizen_client, draft_key, flat, post_form
+    from tests.helpers import permit_data
+
+    citizen = citizen_client(app)
+    response = post_form(citizen, PAGE, {**flat(permit_data()), name: "x", "_action": "save"})
+    assert response.status_code == 200, response.status_code
+    assert draft_key(response.data)
