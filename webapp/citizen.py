@@ -23,7 +23,7 @@ def catalogue() -> str:
     """The published procedures, searchable without diacritics."""
     query = request.args.get("q", "").strip()[:200]
     with uow() as work:
-        entries = procedures.procedure_catalogue(work)
+        entries = procedures.procedure_catalogue(work) + procedures.awaiting_process(work)
     if query:
         needle = fold(query)
         entries = [e for e in entries if needle in fold(f"{e['name']} {e['code']} {e['field']} "

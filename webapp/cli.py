@@ -142,6 +142,33 @@ def import_(path: Path, agency: str, publish: bool) -> None:
         _unexpected(exc)
 
 
+@main.group("catalogue")
+def catalogue_group() -> None:
+    """The province's procedure list from the national catalogue's export."""
+
+
+@catalogue_group.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+def catalogue_import(path: Path) -> None:
+    """Import every procedure of PATH (.xlsx or .csv) as drafts awaiting a process; nothing
+    when a row is wrong (each named with its column, exit 1)."""
+    from engine.procedures import import_national_catalogue
+    from webapp.cli_admin import _read, _refused
+
+    content = _read(path)
+    platform = _platform()
+    try:
+        with platform.uow() as uow:
+            counts = import_national_catalogue(uow, actor=SYSTEM, content=content,
+                                               filename=path.name)
+    except ServiceError as exc:
+        _refused(exc)
+    finally:
+        platform.dispose()
+    click.echo(f"Đã nhập {path.name}: {counts['created']} thủ tục mới (chờ quy trình), "
+               f"{counts['updated']} thủ tục cập nhật.")
+
+
 @main.group()
 def calendar() -> None:
     """The business calendar: due times in working time."""

@@ -19,6 +19,7 @@ from engine.procedures.catalogue import (
 from engine.procedures.design_files import decision_files, form_files
 from engine.procedures.drafts import design_agencies, discard_draft, draft_bench, import_keeping, list_drafts
 from engine.procedures.drafts import save_draft as save_kept_draft
+from engine.procedures.national_catalogue import awaiting_process, import_national_catalogue
 from engine.procedures.package_runner import TestLimits
 from engine.procedures.queues import list_versions, queue_counts, review_queues
 from engine.procedures.sandbox import complete_step as complete_sandbox_step
@@ -36,6 +37,7 @@ __all__ = [
     "DURATION_UNITS",
     "TestLimits",
     "act_on_version",
+    "awaiting_process",
     "check_path",
     "complete_sandbox_step",
     "decision_files",
@@ -48,6 +50,7 @@ __all__ = [
     "fire_sandbox_timer",
     "form_files",
     "import_keeping",
+    "import_national_catalogue",
     "import_package",
     "isolated_runner",
     "list_agencies",
