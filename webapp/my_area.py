@@ -86,11 +86,11 @@ def overview() -> str:
         names = {e["code"]: e["name"] for e in procedures.procedure_catalogue(work)}
         drafts = [{**d, "procedure_name": names.get(d["procedure"], f"Thủ tục {d['procedure']}")}
                   for d in applicants.my_drafts(work, actor=actor)]
-        return render_template(
-            "my_area.html", dossiers=applicants.my_dossiers(work, actor=actor),
-            drafts=drafts, store=applicants.stored_papers(work, actor=actor),
-            feedback=applicants.my_feedback(work, actor=actor),
-            unread=applicants.unread_notices(work, actor=actor))
+        page = {"dossiers": applicants.my_dossiers(work, actor=actor), "drafts": drafts,
+                "store": applicants.stored_papers(work, actor=actor),
+                "feedback": applicants.my_feedback(work, actor=actor),
+                "unread": applicants.unread_notices(work, actor=actor)}
+    return render_template("my_area.html", **page)  # outside the transaction: base.html reads too
 
 
 @bp.get("/ca-nhan/thong-bao")
