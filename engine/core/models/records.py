@@ -26,7 +26,8 @@ class Notification(Base):
     __table_args__ = (Index("ix_notifications_pending", "sent_at", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), default=None)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), default=None,
+                                                   index=True)
     channel: Mapped[str] = mapped_column(String(10))
     recipient: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(300))
@@ -40,6 +41,12 @@ class Notification(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None,
                                                    index=True)
     read_at: Mapped[datetime | None] = mapped_column(default=None)
+    # What the provider reported (issue 19): its message id, then "sending" → "delivered"
+    # or "failed" through its signed status callback, and when.
+    provider_id: Mapped[str | None] = mapped_column(String(100), default=None, unique=True,
+                                                    index=True)
+    delivery_status: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    status_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AuditEntry(Base):
