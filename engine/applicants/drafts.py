@@ -172,7 +172,8 @@ def _count_new_draft(
 
 
 def _component(components: list[dict[str, Any]], slot: str) -> dict[str, Any]:
-    if not slot.isdigit() or int(slot) >= len(components):
+    # ASCII digits, short: "²" passes isdigit() but not int(), nor do 5,000 digits
+    if not (slot.isascii() and slot.isdigit() and len(slot) <= 9) or int(slot) >= len(components):
         raise FormInvalid("Giấy tờ không có trong danh mục của thủ tục.", [
             {"field": "paper", "message": "Hãy chọn một giấy tờ trong danh mục của thủ tục."}])
     return components[int(slot)]

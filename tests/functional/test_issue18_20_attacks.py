@@ -223,3 +223,16 @@ def test_a_hostile_field_name_is_not_a_500(app: Flask, name: str) -> None:
     response = post_form(citizen, PAGE, {**flat(permit_data()), name: "x", "_action": "save"})
     assert response.status_code == 200, response.status_code
     assert draft_key(response.data)
+
+
+@SQLITE
+@pytest.mark.parametrize("slot", ["²", "9" * 5000])
+def test_a_file_posted_for_a_hostile_paper_slot_is_not_a_500(app: Flask, slot: str) -> None:
+    from tests.functional.test_citizen_area import PAGE, citizen_client, draft_key, flat, post_form
+    from tests.helpers import permit_data
+
+    citizen = citizen_client(app)
+    upload = (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "giay.pdf")
+    response = post_form(citizen, PAGE, {**flat(permit_data()), f"_file.{slot}": upload, "_action": "save"})
+    assert response.status_code in (200, 422), response.status_code
+    assert "Giấy tờ không có trong danh mục" in response.text or draft_key(response.data)
