@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from integrations import esign, payment_gateway, portal, vneid
+from integrations import esign, payment_gateway, portal, sms_http, vneid
 from integrations.registry import ConnectorSpec, Registry
 
-SPECS: tuple[ConnectorSpec, ...] = (portal.SPEC, esign.SPEC, vneid.SPEC, payment_gateway.SPEC)
+SPECS: tuple[ConnectorSpec, ...] = (
+    portal.SPEC, esign.SPEC, vneid.SPEC, payment_gateway.SPEC, sms_http.SPEC,
+)
 
 
 def registry() -> Registry:

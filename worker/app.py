@@ -32,7 +32,7 @@ from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport.sqlalchemy import Transport as SqlTransport
 
 from engine.operations import JsonFormatter
-from engine.records import Gateways, NullGateway, SmtpEmail
+from engine.records import Gateway, Gateways, NullGateway, SmtpEmail
 from engine.wiring import Platform
 from integrations import Connectors, connectors_from
 from worker.timer_loop import RECHECK_SECONDS, WARM_LIMIT, TimerLoop
@@ -151,9 +151,12 @@ def context(app: Celery) -> WorkerContext:
         email = (SmtpEmail(settings["SMTP_HOST"], int(settings["SMTP_PORT"]),
                            sender=settings["MAIL_FROM"])
                  if settings["SMTP_HOST"] else NullGateway("email"))
+        connectors = connectors_from(settings.get("CONNECTORS"))
+        sms = connectors.get("sms")  # the HTTP SMS connector when configured
         found = WorkerContext(Platform(settings["DATABASE_URL"]),
-                              Gateways(email=email, sms=NullGateway("sms")),
-                              connectors_from(settings.get("CONNECTORS")))
+                              Gateways(email=email, sms=cast(Gateway, sms)
+                                       if sms.implementation == "real" else NullGateway("sms")),
+                              connectors)
         app._motcua_context = found
     return found
 

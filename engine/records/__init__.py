@@ -32,7 +32,8 @@ from engine.records.connector_outbox import (
     remember_inbound_call,
     resend_dead_letter,
 )
-from engine.records.outbox import Gateways, NullGateway, SmtpEmail, deliver_pending
+from engine.records.notice_delivery import dossier_notices, record_delivery_status
+from engine.records.outbox import Gateway, Gateways, NullGateway, SmtpEmail, deliver_pending
 from engine.records.portal_feed import (
     changed_between,
     dossier_with_external_code,
@@ -47,6 +48,7 @@ __all__ = [
     "MESSAGE_MAX_ATTEMPTS",
     "AuditFilter",
     "DeliveryError",
+    "Gateway",
     "Gateways",
     "NewAnnouncement",
     "NullGateway",
@@ -60,6 +62,7 @@ __all__ = [
     "declare_outage",
     "deliver_messages",
     "deliver_pending",
+    "dossier_notices",
     "dossier_with_external_code",
     "expected_on_portal",
     "link_external_code",
@@ -68,6 +71,7 @@ __all__ = [
     "outage_window",
     "outage_windows",
     "outbox_counts",
+    "record_delivery_status",
     "remember_inbound_call",
     "resend_dead_letter",
     "search_audit",

@@ -4,8 +4,9 @@ Messages are written to the `notifications` table in the same transaction as the
 that causes them, and delivered afterwards by the worker, so a rolled-back change never
 sends anything and a crash after commit loses nothing. Gateways sit at the edge of the
 world: SMTP for e-mail, and "null" implementations (selected by configuration) that
-keep messages in memory for development and tests. There is no real SMS provider yet:
-`NullSms` is the only SMS gateway.
+keep messages in memory for development and tests. SMS goes through the ``sms`` connector
+(`integrations.sms_http`) when one is configured; its provider reports each message's
+delivery through a signed callback (`notice_delivery.py`).
 
 The same outbox carries connectors' messages to outside systems: `connector_outbox.py`.
 """
@@ -34,8 +35,8 @@ _INSERT = insert(NOTIFICATIONS)
 class Gateway(Protocol):
     """Sends one message on one channel; raises on failure."""
 
-    def send(self, recipient: str, subject: str, body: str) -> None:
-        """Deliver the message or raise."""
+    def send(self, recipient: str, subject: str, body: str) -> str | None:
+        """Deliver the message or raise; a provider's message id if it reports delivery."""
         ...
 
 
@@ -141,8 +142,13 @@ def deliver_pending(
         uow.commit()
     sent = failed = 0
     for row in rows:
+        gateway = gateways.for_channel(row.channel)
         try:
-            gateways.for_channel(row.channel).send(row.recipient, row.subject, row.body)
+            # A provider that reports delivery (the HTTP SMS connector) takes the notice's id
+            # as its idempotency key and answers its own message id; the status follows.
+            send_notice = getattr(gateway, "send_notice", None)
+            provider_id = (send_notice(row.id, row.recipient, row.subject, row.body)
+                           if send_notice else gateway.send(row.recipient, row.subject, row.body))
         except (OSError, smtplib.SMTPException, ValueError) as exc:
             # ValueError: the e-mail library refuses the message itself (a line break in an
             # address stored before addresses were checked); it fails alone and is retried
@@ -160,6 +166,13 @@ def deliver_pending(
             with new_uow() as uow:
                 uow.connection.execute(
                     update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == row.id)
-                    .values(sent_at=uow.clock.now()))
+                    .values(sent_at=uow.clock.now(), **_reported(provider_id)))
                 uow.commit()
     return {"sent": sent, "failed": failed}
+
+
+def _reported(provider_id: object) -> dict[str, object]:
+    """The provider's message id, awaiting its status callback ("sending"), if it gave one."""
+    if isinstance(provider_id, str) and provider_id:
+        return {"provider_id": provider_id[:100], "delivery_status": "sending"}
+    return {}
