@@ -11,6 +11,7 @@ from webapp.api import (
     accounts,
     agencies,
     calendars,
+    connector_callbacks,
     dossiers,
     officers,
     organisations,
@@ -21,5 +22,5 @@ from webapp.api import (
 )
 from webapp.api.common import bp
 
-__all__ = ["accounts", "agencies", "bp", "calendars", "dossiers", "officers", "organisations",
-           "payment_gateway", "procedures", "reports", "tasks"]
+__all__ = ["accounts", "agencies", "bp", "calendars", "connector_callbacks", "dossiers", "officers",
+           "organisations", "payment_gateway", "procedures", "reports", "tasks"]
