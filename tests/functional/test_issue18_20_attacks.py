@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from engine.core.models import Account, RoleGrant
+from engine.core.models import Account, Dossier, RoleGrant
 from engine.wiring import Platform
 from tests.helpers import login
 
@@ -236,3 +236,53 @@ def test_a_file_posted_for_a_hostile_paper_slot_is_not_a_500(app: Flask, slot: s
     response = post_form(citizen, PAGE, {**flat(permit_data()), f"_file.{slot}": upload, "_action": "save"})
     assert response.status_code in (200, 422), response.status_code
     assert "Giấy tờ không có trong danh mục" in response.text or draft_key(response.data)
+
+
+# --- another citizen's dossier: its documents, its withdrawal, its draft ------------------
+
+
+@SQLITE
+def test_a_citizen_reaches_nothing_of_anothers_dossier_by_its_code(app: Flask, platform: Platform) -> None:
+    from tests.functional.test_citizen_area import (
+        PAGE,
+        citizen_client,
+        draft_key,
+        flat,
+        post_form,
+        submit_on_page,
+    )
+    from tests.helpers import page_login, permit_data, token
+
+    owner = citizen_client(app)
+    code = submit_on_page(owner)
+    saved = post_form(owner, PAGE, {**flat(permit_data()), "_action": "save"})
+    key = draft_key(saved.data)
+    assert owner.get(f"/ca-nhan/ho-so/{code}").status_code == 200
+    other = app.test_client()
+    person = {
+        "ho_ten": "Lê Thị Hoa",
+        "so_dinh_danh": "008190004321",
+        "dien_thoai": "0987654321",
+        "email": "hoa@example.vn",
+        "mat_khau": "Hoa-tuyen-quang-26",
+        "nhap_lai": "Hoa-tuyen-quang-26",
+        "dong_y": "true",
+    }
+    assert post_form(other, "/dang-ky", person).status_code == 303
+    page_login(other, "008190004321", "Hoa-tuyen-quang-26")
+    for path in (
+        f"/ca-nhan/ho-so/{code}",
+        f"/ca-nhan/ho-so/{code}/van-ban/receipt.pdf",
+        f"/ca-nhan/ho-so/{code}/rut",
+        f"/ca-nhan/ho-so/{code}/bo-sung",
+        f"/thu-tuc/cap-giay-phep-xay-dung-nha-o/buoc/1?nhap={key}",
+        f"/thu-tuc/cap-giay-phep-xay-dung-nha-o/kiem-tra?nhap={key}",
+    ):
+        response = other.get(path)
+        assert response.status_code in (403, 404), (path, response.status_code)
+        assert "008090001234" not in response.text, path
+    csrf = token(other.get("/ca-nhan").data)
+    withdraw = other.post(f"/ca-nhan/ho-so/{code}/rut", data={"csrf_token": csrf, "reason": "Không cần nữa"})
+    assert withdraw.status_code in (403, 404)
+    with platform.uow() as uow:
+        assert uow.session.scalar(select(Dossier.status).where(Dossier.code == code)) != "withdrawn"
