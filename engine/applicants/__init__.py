@@ -52,6 +52,7 @@ from engine.applicants.payments import (
     confirm_settled,
     pending_checkout,
     record_cash_payment,
+    refused_by_gateway,
     request_payment,
     start_checkout,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "receive_paper_dossier",
     "reconcile_settlement",
     "record_cash_payment",
+    "refused_by_gateway",
     "register",
     "request_payment",
     "save_draft",

@@ -175,6 +175,13 @@ def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signatu
     return {**view(payment), "dossier": dossier.code}
 
 
+def refused_by_gateway(uow: UnitOfWork, *, reference: str, result: str) -> dict[str, Any]:
+    """The gateway reports that a payment did not go through: the payment stays asked (the
+    applicant may try again) and the call is kept as received (a replay is refused)."""
+    uow.commit()
+    return {"reference": reference, "recorded": False, "result": result}
+
+
 def confirm_settled(uow: UnitOfWork, *, gateway: str, reference: str, amount: int,
                     transaction: str) -> dict[str, Any]:
     """A real gateway's server-to-server callback (IPN), its signature and freshness checked

@@ -20,21 +20,21 @@ from collections.abc import Callable
 from dataclasses import fields
 from datetime import datetime
 from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, select
 
 from bpmn.compiled import CompiledProcedure, TaskInfo
 from bpmn.durations import parse_instant
 from bpmn.runtime import ProcessInstance
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, Invalid
-from engine.core.models import Agency, DeadlineChange
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
+from engine.dossiers import statements as sql
 from engine.dossiers.instances import InstanceCache
 from engine.dossiers.papers import keep_accepted
-from engine.dossiers.rows import DOSSIERS, TASKS, TIMERS, DossierRow, TaskRow, record
+from engine.dossiers.rows import DOSSIERS, DossierRow, TaskRow, record
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import calendar_for, calendar_of_province
 from engine.legal_clock.rules import due_at_reception, steps_start
@@ -46,42 +46,6 @@ _WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindp
 _STATES_TO_WARM = select(
     DOSSIERS.c.id, DOSSIERS.c.version_id, DOSSIERS.c.row_version, DOSSIERS.c.workflow_state,
 ).where(DOSSIERS.c.id.in_(bindparam("b_ids", expanding=True)), DOSSIERS.c.ended_at.is_(None))
-_FINISH_TASK = update(TASKS).where(
-    TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open",
-    or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("b_actor")),
-)
-_INSERT_TASK = insert(TASKS).returning(TASKS.c.id)
-_SAVE_DOSSIER = update(DOSSIERS).where(
-    DOSSIERS.c.id == bindparam("b_id"), DOSSIERS.c.row_version == bindparam("b_seen")
-)
-_INSERT_DEADLINE_CHANGE = insert(cast(Table, DeadlineChange.__table__))
-_INSERT_TIMER = insert(TIMERS)
-_AGENCY_BY_CODE = select(Agency.id).where(Agency.code == bindparam("b_code"))
-_CANCEL_TASK_TIMERS = update(TIMERS).where(
-    TIMERS.c.task_id == bindparam("b_task"), TIMERS.c.state == "pending"
-).values(state="cancelled")
-_CANCEL_DOSSIER_TIMERS = update(TIMERS).where(
-    TIMERS.c.dossier_id == bindparam("b_dossier"), TIMERS.c.state == "pending"
-).values(state="cancelled")
-_CANCEL_OPEN_TASKS = update(TASKS).where(
-    TASKS.c.dossier_id == bindparam("b_dossier"), TASKS.c.state.in_(("open", "suspended"))
-).values(state="cancelled")
-_CANCEL_TIMERS_OF_TASKS = update(TIMERS).where(
-    TIMERS.c.task_id.in_(
-        select(TASKS.c.id).where(TASKS.c.dossier_id == bindparam("b_dossier"),
-                                 TASKS.c.spiff_id.in_(bindparam("b_gone", expanding=True)))),
-    TIMERS.c.state == "pending",
-).values(state="cancelled")
-_CANCEL_TASKS = update(TASKS).where(
-    TASKS.c.dossier_id == bindparam("b_dossier"),
-    TASKS.c.spiff_id.in_(bindparam("b_gone", expanding=True)),
-    TASKS.c.state.in_(("open", "suspended")),
-).values(state="cancelled")
-_CANCEL_BPMN_TIMERS = update(TIMERS).where(
-    TIMERS.c.dossier_id == bindparam("b_dossier"),
-    TIMERS.c.spiff_id.in_(bindparam("b_gone", expanding=True)),
-    TIMERS.c.state == "pending",
-).values(state="cancelled")
 _SAVED_COLUMNS = ("status", "outcome", "row_version", "received_at", "clock_started_at",
                   "due_at", "original_due_at", "ended_at", "returned_at")
 
@@ -136,6 +100,8 @@ def warm_instances(uow: UnitOfWork, dossier_ids: list[int], *,
 
 
 def decided_value(uow: UnitOfWork, dossier_id: int, version_id: int, name: str) -> Any:
+    """A value the dossier's process holds (what a decision table decided, e.g. the fee),
+    read from its stored state: nothing is locked, changed or cached; None without one."""
     state = uow.connection.execute(_WORKFLOW_STATE, {"b_id": dossier_id}).scalar_one_or_none()
     return loaded_version(uow, version_id).model.restore(state, owned=True).value(name) if state else None
 
@@ -207,7 +173,7 @@ class Advance:
     def finish_task(self, task: TaskRow, data: dict[str, Any]) -> None:
         """Mark the task completed — only if it is still open and not someone else's (else
         `Conflict`)."""
-        result = self.uow.connection.execute(_FINISH_TASK, {
+        result = self.uow.connection.execute(sql.FINISH_TASK, {
             "b_id": task.id, "b_actor": self.actor.account_id,
             "state": "completed", "completed_at": self.now,
             "completed_by_id": self.actor.account_id,
@@ -216,15 +182,15 @@ class Advance:
         if result.rowcount != 1:
             raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
         if task.due_at is not None:  # only a step with a due time has reminders
-            self.uow.connection.execute(_CANCEL_TASK_TIMERS, {"b_task": task.id})
+            self.uow.connection.execute(sql.CANCEL_TASK_TIMERS, {"b_task": task.id})
         record(self.uow, self.dossier, "task_completed", actor=self.actor, task=task)
 
     def stop(self, status: Status, outcome: str) -> None:
         """End the process here (a refusal, a withdrawal): it is cancelled, its open and
         suspended steps leave the inboxes and its pending timers are cancelled."""
         self.instance.cancel()
-        self.uow.connection.execute(_CANCEL_OPEN_TASKS, {"b_dossier": self.dossier.id})
-        self.uow.connection.execute(_CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
+        self.uow.connection.execute(sql.CANCEL_OPEN_TASKS, {"b_dossier": self.dossier.id})
+        self.uow.connection.execute(sql.CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
         self.change(status=status, outcome=outcome, ended_at=self.now)
         self.stopped = True
 
@@ -259,7 +225,7 @@ class Advance:
     def _finish(self, instance: ProcessInstance) -> None:
         """The process reached an end event: its outcome, and the hand-over time if the end
         event hands the result back at once."""
-        self.uow.connection.execute(_CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
+        self.uow.connection.execute(sql.CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
         end = self.compiled.end_events.get(instance.end_event() or "")
         self.change(ended_at=self.now, outcome=end.outcome if end else None)
         if self.dossier.status == Status.RETURNED:
@@ -267,8 +233,8 @@ class Advance:
 
     def _cancel_tasks(self, gone: set[str]) -> None:
         values = {"b_dossier": self.dossier.id, "b_gone": sorted(gone)}
-        self.uow.connection.execute(_CANCEL_TIMERS_OF_TASKS, values)
-        self.uow.connection.execute(_CANCEL_TASKS, values)
+        self.uow.connection.execute(sql.CANCEL_TIMERS_OF_TASKS, values)
+        self.uow.connection.execute(sql.CANCEL_TASKS, values)
 
     def _schedule_timers(self, instance: ProcessInstance) -> None:
         """BPMN timer events get absolute due times from the business calendar (a duration
@@ -278,7 +244,7 @@ class Advance:
         gone = self.timers_before - self._timers_now
         if gone:
             self.uow.connection.execute(
-                _CANCEL_BPMN_TIMERS, {"b_dossier": self.dossier.id, "b_gone": sorted(gone)})
+                sql.CANCEL_BPMN_TIMERS, {"b_dossier": self.dossier.id, "b_gone": sorted(gone)})
         for timer in pending:
             if timer.held:
                 continue
@@ -323,7 +289,7 @@ class Advance:
             assignee_id=None, created_at=self.now, due_at=due,
         )
         values = {f.name: getattr(opened, f.name) for f in fields(TaskRow) if f.name != "id"}
-        opened.id = self.uow.connection.execute(_INSERT_TASK, values).scalar_one()
+        opened.id = self.uow.connection.execute(sql.INSERT_TASK, values).scalar_one()
         self.opened.append(opened.id)
         if due is not None:
             self._remind(opened.id, due)
@@ -335,7 +301,7 @@ class Advance:
         code = lane.get("agency")
         if not code:
             return self.dossier.agency_id
-        found = self.uow.connection.execute(_AGENCY_BY_CODE, {"b_code": code}).scalar_one_or_none()
+        found = self.uow.connection.execute(sql.AGENCY_BY_CODE, {"b_code": code}).scalar_one_or_none()
         if found is None:
             raise Conflict(f"Không có cơ quan mã {code} để chuyển hồ sơ liên thông.")
         return int(found)
@@ -348,7 +314,7 @@ class Advance:
         self.change(received_at=self.now, clock_started_at=self.now, due_at=due,
                     original_due_at=due)
         self.steps_start = steps_start(self.calendar, self.now, self.dossier.channel)
-        self.uow.connection.execute(_INSERT_DEADLINE_CHANGE, {
+        self.uow.connection.execute(sql.INSERT_DEADLINE_CHANGE, {
             "dossier_id": self.dossier.id, "at": self.now, "actor_id": self.actor.account_id,
             "kind": "received", "old_due_at": None, "new_due_at": due,
             "reason": "Tiếp nhận hồ sơ: bắt đầu tính thời hạn giải quyết",
@@ -361,7 +327,7 @@ class Advance:
         changed it and nobody else changed it since we read it. The step's new timers are
         written here, in one insert."""
         if self._new_timers:
-            self.uow.connection.execute(_INSERT_TIMER, self._new_timers)
+            self.uow.connection.execute(sql.INSERT_TIMER, self._new_timers)
             self._new_timers = []
         if not self.changed:
             return
@@ -372,7 +338,7 @@ class Advance:
         values["status"] = int(d.status)  # the bare national code, whatever named it
         if self._instance is not None:
             values["workflow_state"] = self._instance.state()
-        if self.uow.connection.execute(_SAVE_DOSSIER, values).rowcount != 1:
+        if self.uow.connection.execute(sql.SAVE_DOSSIER, values).rowcount != 1:
             raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.")
 
     def keep(self) -> None:

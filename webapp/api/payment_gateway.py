@@ -43,8 +43,8 @@ def payment_callback() -> Response:
         ):
             raise Conflict("Lời báo thanh toán này đã được nhận trước đó (gửi lại); không xử lý lần nữa.")
         if callback.result != "success":
-            work.commit()
-            return jsonify({"reference": callback.reference, "recorded": False, "result": callback.result})
+            return jsonify(applicants.refused_by_gateway(
+                work, reference=callback.reference, result=callback.result))
         paid = applicants.confirm_settled(
             work,
             gateway=connector.gateway_name,

@@ -1,0 +1,50 @@
+"""The advance's prebuilt statements (building a statement costs more than running it).
+
+Each is built once at import; `engine.dossiers.advance` runs them with bound values.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import Table, bindparam, insert, or_, select, update
+
+from engine.core.models import Agency, DeadlineChange
+from engine.dossiers.rows import DOSSIERS, TASKS, TIMERS
+
+FINISH_TASK = update(TASKS).where(
+    TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open",
+    or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("b_actor")),
+)
+INSERT_TASK = insert(TASKS).returning(TASKS.c.id)
+SAVE_DOSSIER = update(DOSSIERS).where(
+    DOSSIERS.c.id == bindparam("b_id"), DOSSIERS.c.row_version == bindparam("b_seen")
+)
+INSERT_DEADLINE_CHANGE = insert(cast(Table, DeadlineChange.__table__))
+INSERT_TIMER = insert(TIMERS)
+AGENCY_BY_CODE = select(Agency.id).where(Agency.code == bindparam("b_code"))
+CANCEL_TASK_TIMERS = update(TIMERS).where(
+    TIMERS.c.task_id == bindparam("b_task"), TIMERS.c.state == "pending"
+).values(state="cancelled")
+CANCEL_DOSSIER_TIMERS = update(TIMERS).where(
+    TIMERS.c.dossier_id == bindparam("b_dossier"), TIMERS.c.state == "pending"
+).values(state="cancelled")
+CANCEL_OPEN_TASKS = update(TASKS).where(
+    TASKS.c.dossier_id == bindparam("b_dossier"), TASKS.c.state.in_(("open", "suspended"))
+).values(state="cancelled")
+CANCEL_TIMERS_OF_TASKS = update(TIMERS).where(
+    TIMERS.c.task_id.in_(
+        select(TASKS.c.id).where(TASKS.c.dossier_id == bindparam("b_dossier"),
+                                 TASKS.c.spiff_id.in_(bindparam("b_gone", expanding=True)))),
+    TIMERS.c.state == "pending",
+).values(state="cancelled")
+CANCEL_TASKS = update(TASKS).where(
+    TASKS.c.dossier_id == bindparam("b_dossier"),
+    TASKS.c.spiff_id.in_(bindparam("b_gone", expanding=True)),
+    TASKS.c.state.in_(("open", "suspended")),
+).values(state="cancelled")
+CANCEL_BPMN_TIMERS = update(TIMERS).where(
+    TIMERS.c.dossier_id == bindparam("b_dossier"),
+    TIMERS.c.spiff_id.in_(bindparam("b_gone", expanding=True)),
+    TIMERS.c.state == "pending",
+).values(state="cancelled")
