@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from engine.core.actors import Actor
 from engine.core.errors import Forbidden, Invalid
 from engine.core.models import Account
+from engine.core.permissions import may_sign_in_with_eid
 from engine.core.uow import UnitOfWork
 from engine.identity.accounts import LOCKED_INACTIVE, create_account, finish_login
 
@@ -51,7 +52,7 @@ def citizen_login(
             .order_by(Account.id)
         )
     )
-    if any(a.kind != "citizen" for a in accounts):
+    if not all(may_sign_in_with_eid(a.kind) for a in accounts):
         raise Forbidden(OFFICERS_REFUSED)
     account = next((a for a in accounts if a.username == id_number), None) or next(iter(accounts), None)
     if account is None:

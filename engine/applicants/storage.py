@@ -84,7 +84,7 @@ class S3Settings:
 
 
 class AttachmentStorage:
-    """Puts and gets file contents by digest; `kind` says where new ones go."""
+    """Puts and gets file contents by digest; `store` says where new ones go."""
 
     def __init__(
         self, kind: str = DATABASE, *, s3: S3Settings | None = None, client: ObjectClient | None = None
@@ -93,7 +93,7 @@ class AttachmentStorage:
             raise ValueError(f"unknown attachment store {kind!r} (database or s3)")
         if kind == S3 and s3 is None:
             raise ValueError("the s3 attachment store needs a bucket (MOTCUA_S3_BUCKET)")
-        self.kind = kind
+        self.store = kind
         self.s3 = s3
         self._client = client
 
@@ -115,7 +115,7 @@ class AttachmentStorage:
         digest = hashlib.sha256(content).hexdigest()
         if session.get(AttachmentContent, digest) is not None:
             return digest
-        if self.kind == S3:
+        if self.store == S3:
             self.put_object(digest, content)
             session.add(AttachmentContent(sha256=digest, content=None, store=S3))
         else:

@@ -81,6 +81,11 @@ def is_citizen(actor: Actor) -> bool:
     return actor.kind == Kind.CITIZEN and actor.account_id is not None
 
 
+def may_sign_in_with_eid(account_kind: str) -> bool:
+    """Only citizens' accounts are reached through VNeID; officers keep their passwords."""
+    return account_kind == Kind.CITIZEN
+
+
 def is_anonymous(actor: Actor) -> bool:
     """The public, not signed in (rate-limited by address)."""
     return actor.kind == Kind.ANONYMOUS

@@ -75,7 +75,7 @@ def create_backup(
         "created_at": now.isoformat(),
         "database": dialect,
         "schema_revision": revision,
-        "attachment_store": storage.kind,
+        "attachment_store": storage.store,
         "tables": tables,
         "files": _describe_files(target),
     }
@@ -371,7 +371,7 @@ def _restore_papers(source: Path, engine: Engine, storage: AttachmentStorage) ->
         return
     with engine.begin() as connection:
         for path in sorted(folder.iterdir()):
-            if storage.kind == DATABASE:
+            if storage.store == DATABASE:
                 connection.execute(
                     text(
                         "UPDATE attachment_contents SET content = :content, store = 'database' "

@@ -144,6 +144,8 @@ TABLE: list[tuple[Callable[..., bool], tuple[Any, ...], set[str]]] = [
 KIND_TABLE = [
     (p.holds_roles, "officer", True), (p.holds_roles, "admin", False),
     (p.holds_roles, "citizen", False),
+    (p.may_sign_in_with_eid, "citizen", True), (p.may_sign_in_with_eid, "officer", False),
+    (p.may_sign_in_with_eid, "admin", False),
 ]
 
 
@@ -195,10 +197,9 @@ def test_a_review_queue_looks_where_its_role_is_held() -> None:
 
 
 def test_every_predicate_is_in_the_table() -> None:
-    tested = {t[0].__name__ for t in TABLE} | {t[0].__name__ for t in KIND_TABLE} | {"desk_agencies", "led_agencies",
-                                                "process_agencies", "listed_agencies",
-                                                "queue_agencies",
-                                                "administered_agencies"}
+    sets = {"desk_agencies", "led_agencies", "process_agencies", "listed_agencies",
+            "queue_agencies", "administered_agencies"}
+    tested = {t[0].__name__ for t in TABLE} | {t[0].__name__ for t in KIND_TABLE} | sets
     public = {name for name, value in vars(p).items()
               if callable(value) and not isinstance(value, type) and not name.startswith("_")
               and getattr(value, "__module__", "") == p.__name__}
