@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -286,3 +287,53 @@ def test_a_citizen_reaches_nothing_of_anothers_dossier_by_its_code(app: Flask, p
     assert withdraw.status_code in (403, 404)
     with platform.uow() as uow:
         assert uow.session.scalar(select(Dossier.status).where(Dossier.code == code)) != "withdrawn"
+
+
+# --- VNeID: `next` never leaves the site; hostile callback parameters are refusals ------
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://ke-gian.example/",
+        "//ke-gian.example/x",
+        "/\\ke-gian.example",
+        "/\t/ke-gian.example",
+        "/%09/ke-gian.example",
+    ],
+)
+def test_vneid_login_never_sends_the_citizen_to_another_site(platform: Platform, target: str) -> None:
+    from tests.functional.test_vneid_login import CALLBACK, _consent, _return
+    from tests.simulators.oidc import OidcProvider
+    from webapp import create_app
+
+    provider = OidcProvider(redirect_uris=[CALLBACK]).start()
+    try:
+        app = create_app(
+            {
+                "TESTING": True,
+                "PLATFORM": platform,
+                "SECRET_KEY": "test-secret",
+                "DATABASE_URL": platform.database_url,
+                "PUBLIC_URL": "http://motcua.localhost",
+                "CONNECTORS": {"vneid": provider.settings()},
+            }
+        )
+        client = app.test_client()
+        started = client.get("/dang-nhap/vneid", query_string={"next": target})
+        assert started.status_code == 303
+        landed = _return(client, _consent(provider, str(started.headers["Location"])))
+        where = str(landed.headers["Location"])
+        assert landed.status_code == 303 and urlsplit(where).netloc == "", where
+        assert where.startswith("/") and not where.startswith("//") and "\\" not in where
+        assert where.isprintable(), where  # no tab a browser would drop
+        for query in (
+            {"state": "x" * 100_000, "code": "y"},
+            {"state": "\x00", "code": "\x00"},
+            {"error": "\x00" * 500},
+        ):
+            hostile = client.get("/dang-nhap/vneid/ve", query_string=query)
+            assert hostile.status_code in (303, 400), hostile.status_code
+    finally:
+        provider.stop()
