@@ -267,7 +267,7 @@ def test_a_backup_copies_the_objects_out_and_a_restore_puts_them_back(
 def test_the_store_is_chosen_by_configuration() -> None:
     from engine.wiring import storage_from_env
 
-    assert storage_from_env({}).kind == "database"
+    assert storage_from_env({}).store == "database"
     chosen = storage_from_env(
         {
             "MOTCUA_ATTACHMENT_STORE": "s3",
@@ -275,7 +275,7 @@ def test_the_store_is_chosen_by_configuration() -> None:
             "MOTCUA_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
         }
     )
-    assert chosen.kind == "s3" and chosen.s3 is not None and chosen.s3.bucket == "ho-so"
+    assert chosen.store == "s3" and chosen.s3 is not None and chosen.s3.bucket == "ho-so"
     with pytest.raises(ValueError, match="needs a bucket"):
         storage_from_env({"MOTCUA_ATTACHMENT_STORE": "s3"})
     with pytest.raises(ValueError, match="unknown attachment store 'ftp'"):
