@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -337,3 +338,29 @@ def test_vneid_login_never_sends_the_citizen_to_another_site(platform: Platform,
             assert hostile.status_code in (303, 400), hostile.status_code
     finally:
         provider.stop()
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"reference": "TT1", "amount": 1' + b"0" * 30 + b', "transaction": "x", "result": "success"}',
+        b'{"reference": "\\u0000", "amount": 75000, "transaction": "\\u0000", "result": "success"}',
+        b'{"reference": ["TT1"], "amount": 75000, "transaction": {"a": 1}, "result": "success"}',
+        b'{"reference": "TT1", "amount": 75000.5, "result": "success"}',
+        b'{"reference": "TT1", "amount": ' + b"9" * 5000 + b', "result": "success"}',
+        b"\xff\xfe not json",
+        b"[]",
+    ],
+)
+def test_a_signed_callback_with_hostile_content_is_refused_not_a_500(
+    paying: Flask, clock: Any, body: bytes
+) -> None:
+    from integrations.signing import sign
+
+    headers = sign("khoa-bi-mat-thu-nghiem-2027", body, clock.now())
+    response = paying.test_client().post(
+        "/api/v1/payments/callback", data=body, headers=headers, content_type="application/json"
+    )
+    assert response.status_code in (400, 404, 409), (response.status_code, response.data[:300])
+    assert "error" in (response.json or {})
