@@ -161,6 +161,13 @@ MATRIX: dict[tuple[str, str], Cell] = {
         "/desk/dossiers", 401, 403, 403, 201, 201, 403, 403, 403, 403,
         json={"procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data(), "papers": PAPERS,
               "decision": "complete", "reception": RECEIVED["data"]}),
+    ("POST", "/desk/back-entries"): row(  # no such outage: the desk is told why (400)
+        "/desk/back-entries", 401, 403, 403, 400, 400, 403, 403, 403, 403,
+        json={"outage": 999999, "received_at": "2026-11-24T09:00:00+07:00", "procedure": PERMIT,
+              "agency": MINH_XUAN, "data": permit_data(), "papers": PAPERS,
+              "decision": "complete", "reception": RECEIVED["data"]}),
+    ("GET", "/announcements"): row("/announcements", 200, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("GET", "/outages"): row("/outages", 401, 403, 403, 200, 200, 200, 200, 200, 403),
     ("GET", "/dossiers"): row(  # scoped inside: the outsider gets its own agency's
         "/dossiers", 401, 403, 403, 200, 200, 200, 200, 200, 403),
     ("GET", "/dossiers/{code}"): row(
@@ -273,6 +280,11 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("POST", "/payments/callback"): row(
         "/payments/callback", 404, 404, 404, 404, 404, 404, 404, 404, 403,
         json={"reference": "TT0000000000000000", "amount": 1, "result": "success"}),
+    # The SMS provider's signed delivery report: no provider is configured here (404; a key's
+    # missing scope first); forged, stale, replayed, unknown: test_sms_connector.py.
+    ("POST", "/connectors/sms/status"): row(
+        "/connectors/sms/status", 404, 404, 404, 404, 404, 404, 404, 404, 403,
+        json={"message_id": "sms-1", "status": "delivered"}),
     ("GET", "/me/dossiers"): row("/me/dossiers", 401, 200, 200, 200, 200, 200, 200, 200, 403),
     ("GET", "/me/notices"): row("/me/notices", 401, 200, 200, 200, 200, 200, 200, 200, 403),
     ("POST", "/feedback"): row(
