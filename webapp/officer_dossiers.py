@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, abort, g, render_template, request
 
-from engine import dossiers
+from engine import dossiers, records
 from engine.core import (
     Actor,
     Invalid,
@@ -134,5 +134,7 @@ def dossier_page(code: str) -> str:
     actor = _lister()
     with uow() as work:
         view = dossiers.dossier_file(work, actor=actor, code=code[:60])
+        notices = records.dossier_notices(work, dossier_id=view["id"])  # access checked above
     data = summary_html(view["start_form"], view["start_form_ui"], view["data"])
-    return render_template("officer_dossier.html", dossier=view, dossier_data=data)
+    return render_template("officer_dossier.html", dossier=view, dossier_data=data,
+                           notices=notices)
