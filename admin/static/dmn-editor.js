@@ -6,7 +6,32 @@
   const data = JSON.parse(document.getElementById("dmn-data").textContent);
   const save = document.getElementById("save-table");
   const failed = document.getElementById("dmn-load-error");
-  const modeler = new window.DmnJS({ container: "#dmn-canvas" });
+  // The editor's own words in Vietnamese (dmn-js's translate service); the rest stays English.
+  const WORDS = {
+    "When": "Khi", "And": "Và", "Then": "Thì", "Annotations": "Ghi chú", "Annotation": "Ghi chú",
+    "Hit policy:": "Chính sách khớp:", "Hit policy": "Chính sách khớp",
+    "Unique": "UNIQUE — đúng một dòng", "First": "FIRST — dòng đầu tiên khớp",
+    "Any": "ANY", "Priority": "PRIORITY", "Collect": "COLLECT", "Rule order": "RULE ORDER",
+    "Output order": "OUTPUT ORDER",
+    "Add rule": "Thêm dòng", "Add rule above": "Thêm dòng phía trên",
+    "Add rule below": "Thêm dòng phía dưới", "Remove rule": "Xoá dòng", "Copy rule": "Chép dòng",
+    "Cut rule": "Cắt dòng", "Paste rule above": "Dán dòng phía trên",
+    "Paste rule below": "Dán dòng phía dưới", "Add input": "Thêm cột điều kiện",
+    "Add output": "Thêm cột kết quả", "Input label": "Nhãn cột điều kiện",
+    "Output label": "Nhãn cột kết quả", "Output name": "Tên kết quả (biến)",
+    "Input expression": "Biểu thức đầu vào (trường của biểu mẫu)", "Expression": "Biểu thức",
+    "Type": "Kiểu", "Expression language": "Ngôn ngữ biểu thức",
+    "Predefined values": "Giá trị định sẵn", "Input values": "Giá trị đầu vào",
+    "Output values": "Giá trị kết quả", "Delete": "Xoá", "Edit": "Sửa"
+  };
+  function translate(template, replacements) {
+    const text = WORDS[template] || template;
+    return text.replace(/{([^}]+)}/g, (_, key) => (replacements || {})[key] || "{" + key + "}");
+  }
+  const modeler = new window.DmnJS({
+    container: "#dmn-canvas",
+    decisionTable: { additionalModules: [{ translate: ["value", translate] }] }
+  });
   async function open() {
     try {
       await modeler.importXML(data.xml);
