@@ -29,12 +29,14 @@ def _day(text: str, *, end: bool = False) -> datetime | None:
     inclusive end); `FormInvalid` when unreadable."""
     if not text.strip():
         return None
+    field = "valid_until" if end else "valid_from"
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        field = "valid_until" if end else "valid_from"
         raise FormInvalid("Ngày không hợp lệ.", [
             {"field": field, "message": "Ngày phải có dạng NNNN-TT-NN."}]) from None
+    if not agencies.FIRST_YEAR <= day.year <= agencies.LAST_YEAR:  # 9999-12-31 + 1 overflows
+        raise FormInvalid("Ngày không hợp lệ.", [{"field": field, "message": agencies.YEARS_REFUSED}])
     return datetime.combine(day + timedelta(days=1 if end else 0), time(), VN_TZ)
 
 

@@ -18,7 +18,10 @@ from engine.agencies.access import (
 from engine.agencies.listing import directory, managed_agencies
 from engine.agencies.officer_sheets import export_officers, import_officers
 from engine.agencies.officers import (
+    FIRST_YEAR,
+    LAST_YEAR,
     ROLE_LABELS,
+    YEARS_REFUSED,
     Grant,
     grant_role,
     invite_officer,
@@ -41,7 +44,10 @@ from engine.agencies.tree import (
 
 __all__ = [
     "AGENCY_KINDS",
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "ROLE_LABELS",
+    "YEARS_REFUSED",
     "AgencyFields",
     "Grant",
     "agency_detail",

@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from engine.agencies.officers import Grant, add_officer, list_officers
+from engine.agencies.officers import FIRST_YEAR, LAST_YEAR, YEARS_REFUSED, Grant, add_officer, list_officers
 from engine.agencies.sheets import columns, read_table, safe_cell
 from engine.agencies.tree import gate
 from engine.core.actors import Actor
@@ -35,9 +35,12 @@ def _day(text: str, field: str) -> date | None:
     text = text.split(" ")[0]  # a spreadsheet's date cell arrives as "2027-01-01 00:00:00"
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise FormInvalid("", [{"field": field, "message": YEARS_REFUSED}])
+        return day
     raise FormInvalid("", [{"field": field, "message": "Ngày phải có dạng NN/TT/NNNN."}])
 
 

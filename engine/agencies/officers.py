@@ -44,6 +44,8 @@ USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,99}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE = re.compile(r"[0-9+][0-9 .+-]{7,19}")
 REFUSED = "Thông tin tài khoản chưa hợp lệ."
+FIRST_YEAR, LAST_YEAR = 2000, 2199  # a role's period (a year 1 or 9999 overflows UTC)
+YEARS_REFUSED = f"Ngày hiệu lực phải trong các năm {FIRST_YEAR}–{LAST_YEAR}."
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,10 @@ def check_grant(uow: UnitOfWork, actor: Actor, grant: Grant, field: str) -> Agen
     if grant.role == UNIT_ADMIN and not is_administrator(actor):
         problems.append({"field": f"{field}role",
                          "message": "Chỉ quản trị hệ thống giao vai trò quản trị đơn vị."})
+    for name in ("valid_from", "valid_until"):
+        moment = getattr(grant, name)
+        if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            problems.append({"field": f"{field}{name}", "message": YEARS_REFUSED})
     if grant.valid_from and grant.valid_until and grant.valid_until <= grant.valid_from:
         problems.append({"field": f"{field}valid_until",
                          "message": "Ngày hết hiệu lực phải sau ngày bắt đầu."})

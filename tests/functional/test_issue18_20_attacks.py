@@ -364,3 +364,60 @@ def test_a_signed_callback_with_hostile_content_is_refused_not_a_500(
     )
     assert response.status_code in (400, 404, 409), (response.status_code, response.data[:300])
     assert "error" in (response.json or {})
+
+
+# --- the officers' API and pages: hostile dates and types are refusals, not 500s ----------
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    "grant",
+    [
+        {"agency": SO, "role": "lanh_dao", "valid_from": "0001-01-01T00:00:00"},
+        {"agency": SO, "role": "lanh_dao", "valid_until": "9999-12-31T23:00:00-12:00"},
+        {"agency": SO, "role": "lanh_dao", "valid_until": ["2027-01-01"]},
+        {"agency": ["x"], "role": {"a": 1}},
+        {"agency": SO, "role": "lanh_dao\x00"},
+    ],
+)
+def test_a_hostile_grant_through_the_api_is_refused_not_a_500(
+    client: FlaskClient, grant: dict[str, Any]
+) -> None:
+    login(client, "quantri")
+    response = client.put("/api/v1/officers/chuyenvien.soxaydung/roles", json=grant)
+    assert response.status_code in (200, 400, 404, 422), (response.status_code, response.json)
+    assert client.get("/api/v1/officers/chuyenvien.soxaydung").status_code == 200
+    assert client.get("/quan-tri/tai-khoan/xuat.csv").status_code == 200
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    "dates", [{"valid_until": "9999-12-31"}, {"valid_from": "0001-01-01"}, {"valid_from": "2027-13-45"}]
+)
+def test_a_hostile_date_on_the_accounts_page_is_refused_not_a_500(
+    client: FlaskClient, dates: dict[str, str]
+) -> None:
+    login(client, "quantri")
+    response = client.post(
+        "/quan-tri/tai-khoan/chuyenvien.soxaydung/vai-tro",
+        data={"agency": SO, "roles": ["lanh_dao"], **dates},
+    )
+    assert response.status_code in (303, 422), response.status_code
+    assert client.get("/quan-tri/tai-khoan/chuyenvien.soxaydung").status_code == 200
+    assert client.get("/quan-tri/tai-khoan/xuat.xlsx").status_code == 200
+
+
+@SQLITE
+def test_an_import_row_dated_9999_is_named_not_a_500(client: FlaskClient, platform: Platform) -> None:
+    login(client, "quantri")
+    sheet = (
+        "Tên đăng nhập,Họ và tên,Thư điện tử,Mã cơ quan,Vai trò,Hiệu lực đến\n"
+        f"a.soxaydung,Nguyễn A,a@tuyenquang.example,{SO},chuyen_vien,31/12/9999\n"
+    )
+    response = client.post(
+        "/quan-tri/tai-khoan/nhap", data={"file": (io.BytesIO(sheet.encode()), "tai-khoan.csv")}
+    )
+    assert response.status_code == 422
+    assert "Ngày hiệu lực phải trong các năm 2000–2199." in response.text
+    with platform.uow() as uow:
+        assert uow.session.scalar(select(Account.id).where(Account.username == "a.soxaydung")) is None
