@@ -134,7 +134,7 @@ def dossier_page(code: str) -> str:
     actor = _lister()
     with uow() as work:
         view = dossiers.dossier_file(work, actor=actor, code=code[:60])
-        notices = records.dossier_notices(work, dossier_id=view["id"])  # access checked above
+        notices = records.dossier_notices(work, code=view["code"])  # access checked above
     data = summary_html(view["start_form"], view["start_form_ui"], view["data"])
     return render_template("officer_dossier.html", dossier=view, dossier_data=data,
                            notices=notices)

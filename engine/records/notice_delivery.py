@@ -10,13 +10,15 @@ server accepted) «Đã gửi đến»; one the provider reports failed, or that
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 
+from engine.core.models import Dossier
 from engine.core.uow import UnitOfWork
 from engine.records.outbox import MAX_ATTEMPTS, NOTIFICATIONS
 
+DOSSIERS = cast(Table, Dossier.__table__)
 SENDING, DELIVERED, FAILED = "sending", "delivered", "failed"
 LABELS = {SENDING: "Đang gửi", DELIVERED: "Đã gửi đến", FAILED: "Không gửi được"}
 CHANNELS = {"sms": "SMS", "email": "Thư điện tử"}
@@ -56,7 +58,7 @@ def status_of(row: Any) -> str:
     return FAILED if row.attempts >= MAX_ATTEMPTS else SENDING
 
 
-def dossier_notices(uow: UnitOfWork, *, dossier_id: int) -> list[dict[str, Any]]:
+def dossier_notices(uow: UnitOfWork, *, code: str) -> list[dict[str, Any]]:
     """The SMS and e-mail notices about a dossier, oldest first, with their status.
 
     The caller has already checked that the reader may see the dossier."""
@@ -65,7 +67,8 @@ def dossier_notices(uow: UnitOfWork, *, dossier_id: int) -> list[dict[str, Any]]
                NOTIFICATIONS.c.subject, NOTIFICATIONS.c.created_at, NOTIFICATIONS.c.sent_at,
                NOTIFICATIONS.c.attempts, NOTIFICATIONS.c.last_error,
                NOTIFICATIONS.c.delivery_status, NOTIFICATIONS.c.status_at)
-        .where(NOTIFICATIONS.c.dossier_id == dossier_id,
+        .join(DOSSIERS, DOSSIERS.c.id == NOTIFICATIONS.c.dossier_id)
+        .where(DOSSIERS.c.code == code,
                NOTIFICATIONS.c.channel.in_(tuple(CHANNELS)))
         .order_by(NOTIFICATIONS.c.id)
     ).all()
@@ -76,6 +79,8 @@ def dossier_notices(uow: UnitOfWork, *, dossier_id: int) -> list[dict[str, Any]]
             "id": row.id, "channel": CHANNELS[row.channel], "recipient": row.recipient,
             "subject": row.subject, "created_at": row.created_at, "status": status,
             "status_label": LABELS[status], "at": row.status_at or row.sent_at,
-            "error": row.last_error if status == FAILED else "",
+            # The provider's reason; a send that kept failing says so, not our call's details.
+            "error": (row.last_error if row.delivery_status == FAILED
+                      else "đã thử nhiều lần không được" if status == FAILED else ""),
         })
     return found
