@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, func, insert, select
 
 from engine.core.clock import VN_TZ
 from engine.core.models import Account, Dossier, Notification
@@ -25,7 +25,10 @@ _NOTIFICATIONS = cast(Table, Notification.__table__)
 _OWNERS = (select(Dossier.id, Dossier.code, Account.id.label("account_id"),
                   func.coalesce(func.nullif(Account.email, ""), Dossier.contact_email).label("email"),
                   func.coalesce(func.nullif(Account.phone, ""), Dossier.contact_phone).label("phone"))
-           .outerjoin(Account, Dossier.owner_id == Account.id))
+           .outerjoin(Account, Dossier.owner_id == Account.id)
+           .where(Dossier.id.in_(bindparam("b_ids", expanding=True))))
+# An ending told with its reason: the status change it causes is not told a second time.
+ENDINGS = frozenset({"refused", "stopped", "withdrawn"})
 
 # Event kind → (subject, body); status_changed events are told only for these statuses.
 TEXTS = {
@@ -79,11 +82,13 @@ def notable(events: Sequence[dict[str, Any]]) -> bool:
 def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetime) -> None:
     """Write the notices of `events` for dossiers that have an applicant account or a
     contact (phone, e-mail)."""
-    told = [e for e in events if _text(e) is not None]
+    ended = {e["dossier_id"] for e in events if e["kind"] in ENDINGS}
+    told = [e for e in events if _text(e) is not None and not (
+        e["kind"] == "status_changed" and e["dossier_id"] in ended)]
     if not told:  # most steps tell the applicant nothing: no query at all
         return
-    ids = {e["dossier_id"] for e in told}
-    owners = {row.id: row for row in connection.execute(_OWNERS.where(Dossier.id.in_(ids)))}
+    ids = sorted({e["dossier_id"] for e in told})
+    owners = {row.id: row for row in connection.execute(_OWNERS, {"b_ids": ids})}
     rows = []
     for event in told:
         owner = owners.get(event["dossier_id"])

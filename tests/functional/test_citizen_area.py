@@ -31,6 +31,7 @@ from tests.helpers import (
     page_login,
     paper_files,
     permit_data,
+    task_for,
     token,
 )
 
@@ -328,6 +329,22 @@ def test_withdrawing_after_a_refusal_is_refused(app: Flask) -> None:
     assert refused.status_code == 409
     assert "không thể rút" in refused.json["error"]["message"]
     assert citizen.get(f"/api/v1/dossiers/{code}").json["status"] == 9
+
+
+def test_a_refusal_is_told_once_with_its_reason(app: Flask) -> None:
+    """A refusal ends the dossier (status 9): the applicant hears it once, with the reason —
+    not also «đã có kết quả, mời bạn nhận kết quả» for the same step."""
+    citizen = citizen_client(app)
+    code = submit_on_page(citizen)
+    complete(officer(app, "motcua.minhxuan"), code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    specialist = officer(app, "chuyenvien.minhxuan")
+    task = task_for(specialist, code)
+    refused = specialist.post(f"/api/v1/tasks/{task['id']}/refuse",
+                              json={"reasons": "Vượt chỉ giới xây dựng."})
+    assert refused.status_code == 200, refused.json
+    subjects = [n["subject"] for n in citizen.get("/api/v1/me/notices").json["notices"]]
+    assert subjects.count(f"Hồ sơ {code} không được giải quyết") == 1
+    assert f"Hồ sơ {code} đã có kết quả" not in subjects
 
 
 def test_a_fee_holds_the_dossier_in_status_6_until_paid_through_the_gateway(
