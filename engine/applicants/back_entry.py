@@ -21,8 +21,9 @@ from sqlalchemy import select
 from engine.applicants.desk import receive_paper_dossier
 from engine.core.actors import Actor
 from engine.core.clock import VN_TZ, Clock
-from engine.core.errors import Invalid
+from engine.core.errors import Forbidden, Invalid
 from engine.core.models import Dossier
+from engine.core.permissions import desk_agencies
 from engine.core.uow import UnitOfWork
 from engine.records.announcements import outage_window
 
@@ -63,6 +64,8 @@ def back_enter_paper_dossier(
     """Enter a paper dossier received during outage `outage_id` at `received_at` (its true
     time); `reception` are `receive_paper_dossier`'s arguments (procedure, data, papers,
     decision, scans, contact…). Returns its code, status, due date and both times."""
+    if not desk_agencies(actor):
+        raise Forbidden("Chỉ Bộ phận Một cửa được nhập bù hồ sơ giấy.")
     with uow_factory() as uow:
         window = outage_window(uow, outage_id)
         entered_at = uow.clock.now()

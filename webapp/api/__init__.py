@@ -10,6 +10,7 @@ from __future__ import annotations
 from webapp.api import (
     accounts,
     agencies,
+    announcements,
     calendars,
     connector_callbacks,
     dossiers,
@@ -22,5 +23,5 @@ from webapp.api import (
 )
 from webapp.api.common import bp
 
-__all__ = ["accounts", "agencies", "bp", "calendars", "connector_callbacks", "dossiers", "officers",
-           "organisations", "payment_gateway", "procedures", "reports", "tasks"]
+__all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "connector_callbacks",
+           "dossiers", "officers", "organisations", "payment_gateway", "procedures", "reports", "tasks"]
