@@ -168,6 +168,13 @@ MATRIX: dict[tuple[str, str], Cell] = {
               "decision": "complete", "reception": RECEIVED["data"]}),
     ("GET", "/announcements"): row("/announcements", 200, 200, 200, 200, 200, 200, 200, 200, 403),
     ("GET", "/outages"): row("/outages", 401, 403, 403, 200, 200, 200, 200, 200, 403),
+    ("POST", "/desk/back-entries"): row(  # no such outage: the desk is told why (400)
+        "/desk/back-entries", 401, 403, 403, 400, 400, 403, 403, 403, 403,
+        json={"outage": 999999, "received_at": "2026-11-24T09:00:00+07:00", "procedure": PERMIT,
+              "agency": MINH_XUAN, "data": permit_data(), "papers": PAPERS,
+              "decision": "complete", "reception": RECEIVED["data"]}),
+    ("GET", "/announcements"): row("/announcements", 200, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("GET", "/outages"): row("/outages", 401, 403, 403, 200, 200, 200, 200, 200, 403),
     ("GET", "/dossiers"): row(  # scoped inside: the outsider gets its own agency's
         "/dossiers", 401, 403, 403, 200, 200, 200, 200, 200, 403),
     ("GET", "/dossiers/{code}"): row(
