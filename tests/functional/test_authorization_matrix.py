@@ -168,13 +168,6 @@ MATRIX: dict[tuple[str, str], Cell] = {
               "decision": "complete", "reception": RECEIVED["data"]}),
     ("GET", "/announcements"): row("/announcements", 200, 200, 200, 200, 200, 200, 200, 200, 403),
     ("GET", "/outages"): row("/outages", 401, 403, 403, 200, 200, 200, 200, 200, 403),
-    ("POST", "/desk/back-entries"): row(  # no such outage: the desk is told why (400)
-        "/desk/back-entries", 401, 403, 403, 400, 400, 403, 403, 403, 403,
-        json={"outage": 999999, "received_at": "2026-11-24T09:00:00+07:00", "procedure": PERMIT,
-              "agency": MINH_XUAN, "data": permit_data(), "papers": PAPERS,
-              "decision": "complete", "reception": RECEIVED["data"]}),
-    ("GET", "/announcements"): row("/announcements", 200, 200, 200, 200, 200, 200, 200, 200, 403),
-    ("GET", "/outages"): row("/outages", 401, 403, 403, 200, 200, 200, 200, 200, 403),
     ("GET", "/dossiers"): row(  # scoped inside: the outsider gets its own agency's
         "/dossiers", 401, 403, 403, 200, 200, 200, 200, 200, 403),
     ("GET", "/dossiers/{code}"): row(
@@ -277,8 +270,9 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("DELETE", "/calendars/{province}/days/{day}"): row(
         "/calendars/{province}/days/2026-12-31?reason=Sai", 401, 403, 403, 403, 403, 403, 403,
         200, 403),
-    ("GET", "/track/{code}"): row(
-        "/track/{code}?id_number={id}", 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "/track"): row(
+        "/track", 200, 200, 200, 200, 200, 200, 200, 200, 200,
+        json=lambda w: {"code": w.code, "id_number": APPLICANT_ID}),
     ("POST", "/payments/{reference}/confirm"): row(
         "/payments/TT0000000000000000/confirm", 403, 403, 403, 403, 403, 403, 403, 403, 403,
         json={"signature": "gia-mao"}),
