@@ -126,6 +126,9 @@ def add_member(
                       "message": "Cần ghi số, ngày của giấy ủy quyền."})
     if valid_from and valid_until and valid_until <= valid_from:
         found.append({"field": "valid_until", "message": "Ngày hết hạn phải sau ngày bắt đầu."})
+    for name, moment in (("valid_from", valid_from), ("valid_until", valid_until)):
+        if moment is not None and not 2000 <= moment.year <= 2199:  # year 1 or 9999 overflows UTC
+            found.append({"field": name, "message": "Ngày ủy quyền phải trong các năm 2000–2199."})
     if found:
         raise FormInvalid(REFUSED, found)
     assert person is not None

@@ -421,3 +421,24 @@ def test_an_import_row_dated_9999_is_named_not_a_500(client: FlaskClient, platfo
     assert "Ngày hiệu lực phải trong các năm 2000–2199." in response.text
     with platform.uow() as uow:
         assert uow.session.scalar(select(Account.id).where(Account.username == "a.soxaydung")) is None
+
+
+# --- organisations: an authorisation's period ---------------------------------------------
+
+
+@SQLITE
+@pytest.mark.parametrize("until", ["9999-12-31T23:00:00-12:00", "0001-01-01T00:00:00", ["x"], "2027-02-30"])
+def test_a_hostile_authorisation_period_is_refused_not_a_500(
+    client: FlaskClient, platform: Platform, until: Any
+) -> None:
+    from tests.functional.test_organisations import COMPANY, TAX, _colleague
+
+    login(client, "congdan")
+    assert client.post("/api/v1/organisations", json=COMPANY).status_code == 201
+    _colleague(platform, client)
+    added = client.post(
+        f"/api/v1/organisations/{TAX}/members",
+        json={"username": "dongnghiep", "authorisation": "Giấy ủy quyền 1", "valid_until": until},
+    )
+    assert added.status_code in (201, 400, 422), (added.status_code, added.json)
+    assert client.get(f"/api/v1/organisations/{TAX}").status_code == 200
