@@ -96,8 +96,13 @@ class HttpSms:
     def health(self) -> Health:
         """``GET <url>/health`` answers 2xx in time."""
         try:
-            status, _, _ = call("GET", f"{self.url}/health", secret=self.secret,
-                                now=datetime.now().astimezone(), timeout=self.timeout)
+            status, _, _ = call(
+                "GET",
+                f"{self.url}/health",
+                secret=self.secret,
+                now=datetime.now().astimezone(),
+                timeout=self.timeout,
+            )
         except DeliveryFailed as exc:
             return Health(False, str(exc))
         return Health(True, f"HTTP {status}")
@@ -106,19 +111,29 @@ class HttpSms:
         """Send a message that is no notice (a fresh idempotency key); notices use `send_notice`."""
         return self._post(f"sms-{uuid.uuid4()}", recipient, body, None)
 
-    def send_notice(self, notice_id: int, recipient: str, subject: str, body: str,
-                    *, now: datetime | None = None) -> str:
+    def send_notice(
+        self, notice_id: int, recipient: str, subject: str, body: str, *, now: datetime | None = None
+    ) -> str:
         """POST one notice; the provider's message id, or `SmsFailed`."""
         return self._post(f"notice-{notice_id}", recipient, body, now)
 
     def _post(self, reference: str, recipient: str, body: str, now: datetime | None) -> str:
-        payload = {"to": international(recipient), "sender": self.sender,
-                   "text": body[:MAX_TEXT], "reference": reference}
+        payload = {
+            "to": international(recipient),
+            "sender": self.sender,
+            "text": body[:MAX_TEXT],
+            "reference": reference,
+        }
         data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
         try:
-            answer = post_json(f"{self.url}/messages", data, secret=self.secret,
-                               now=now or datetime.now().astimezone(),
-                               idempotency_key=reference, timeout=self.timeout)
+            answer = post_json(
+                f"{self.url}/messages",
+                data,
+                secret=self.secret,
+                now=now or datetime.now().astimezone(),
+                idempotency_key=reference,
+                timeout=self.timeout,
+            )
         except DeliveryFailed as exc:
             raise SmsFailed(str(exc)) from exc
         message_id = answer.get("message_id")
@@ -149,8 +164,12 @@ def _null(settings: Settings) -> NullSms:
 
 
 def _real(settings: Settings) -> HttpSms:
-    return HttpSms(url=str(settings["url"]).rstrip("/"), secret=str(settings["secret"]),
-                   sender=str(settings["sender"] or ""), timeout=float(settings["timeout"]))
+    return HttpSms(
+        url=str(settings["url"]).rstrip("/"),
+        secret=str(settings["secret"]),
+        sender=str(settings["sender"] or ""),
+        timeout=float(settings["timeout"]),
+    )
 
 
 SPEC = ConnectorSpec(

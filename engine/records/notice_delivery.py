@@ -24,9 +24,7 @@ LABELS = {SENDING: "Đang gửi", DELIVERED: "Đã gửi đến", FAILED: "Khôn
 CHANNELS = {"sms": "SMS", "email": "Thư điện tử"}
 
 
-def record_delivery_status(
-    uow: UnitOfWork, *, provider_id: str, status: str, error: str = ""
-) -> bool | None:
+def record_delivery_status(uow: UnitOfWork, *, provider_id: str, status: str, error: str = "") -> bool | None:
     """The provider's report on its message `provider_id`, in the caller's transaction.
 
     None: no notice has that id (unknown). False: nothing changed (the same report again,
@@ -35,17 +33,23 @@ def record_delivery_status(
     if status not in (DELIVERED, FAILED):
         raise ValueError(f"unknown delivery status {status!r}")
     row = uow.connection.execute(
-        select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.delivery_status)
-        .where(NOTIFICATIONS.c.provider_id == provider_id)
+        select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.delivery_status).where(
+            NOTIFICATIONS.c.provider_id == provider_id
+        )
     ).first()
     if row is None:
         return None
     if row.delivery_status != SENDING:
         return False
     uow.connection.execute(
-        update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == row.id)
-        .values(delivery_status=status, status_at=uow.clock.now(),
-                last_error=error[:500] if status == FAILED else ""))
+        update(NOTIFICATIONS)
+        .where(NOTIFICATIONS.c.id == row.id)
+        .values(
+            delivery_status=status,
+            status_at=uow.clock.now(),
+            last_error=error[:500] if status == FAILED else "",
+        )
+    )
     return True
 
 
@@ -63,24 +67,43 @@ def dossier_notices(uow: UnitOfWork, *, code: str) -> list[dict[str, Any]]:
 
     The caller has already checked that the reader may see the dossier."""
     rows = uow.connection.execute(
-        select(NOTIFICATIONS.c.id, NOTIFICATIONS.c.channel, NOTIFICATIONS.c.recipient,
-               NOTIFICATIONS.c.subject, NOTIFICATIONS.c.created_at, NOTIFICATIONS.c.sent_at,
-               NOTIFICATIONS.c.attempts, NOTIFICATIONS.c.last_error,
-               NOTIFICATIONS.c.delivery_status, NOTIFICATIONS.c.status_at)
+        select(
+            NOTIFICATIONS.c.id,
+            NOTIFICATIONS.c.channel,
+            NOTIFICATIONS.c.recipient,
+            NOTIFICATIONS.c.subject,
+            NOTIFICATIONS.c.created_at,
+            NOTIFICATIONS.c.sent_at,
+            NOTIFICATIONS.c.attempts,
+            NOTIFICATIONS.c.last_error,
+            NOTIFICATIONS.c.delivery_status,
+            NOTIFICATIONS.c.status_at,
+        )
         .join(DOSSIERS, DOSSIERS.c.id == NOTIFICATIONS.c.dossier_id)
-        .where(DOSSIERS.c.code == code,
-               NOTIFICATIONS.c.channel.in_(tuple(CHANNELS)))
+        .where(DOSSIERS.c.code == code, NOTIFICATIONS.c.channel.in_(tuple(CHANNELS)))
         .order_by(NOTIFICATIONS.c.id)
     ).all()
     found = []
     for row in rows:
         status = status_of(row)
-        found.append({
-            "id": row.id, "channel": CHANNELS[row.channel], "recipient": row.recipient,
-            "subject": row.subject, "created_at": row.created_at, "status": status,
-            "status_label": LABELS[status], "at": row.status_at or row.sent_at,
-            # The provider's reason; a send that kept failing says so, not our call's details.
-            "error": (row.last_error if row.delivery_status == FAILED
-                      else "đã thử nhiều lần không được" if status == FAILED else ""),
-        })
+        found.append(
+            {
+                "id": row.id,
+                "channel": CHANNELS[row.channel],
+                "recipient": row.recipient,
+                "subject": row.subject,
+                "created_at": row.created_at,
+                "status": status,
+                "status_label": LABELS[status],
+                "at": row.status_at or row.sent_at,
+                # The provider's reason; a send that kept failing says so, not our call's details.
+                "error": (
+                    row.last_error
+                    if row.delivery_status == FAILED
+                    else "đã thử nhiều lần không được"
+                    if status == FAILED
+                    else ""
+                ),
+            }
+        )
     return found

@@ -44,13 +44,14 @@ def sms_status() -> Response:
             abort(403, description=str(exc))
         except ValueError as exc:
             raise Invalid(str(exc)) from exc
-        if not records.remember_inbound_call(work, connector="sms", signature=report.signature,
-                                             keep=timedelta(seconds=2 * WINDOW_SECONDS)):
+        if not records.remember_inbound_call(
+            work, connector="sms", signature=report.signature, keep=timedelta(seconds=2 * WINDOW_SECONDS)
+        ):
             raise Conflict("Lời báo trạng thái này đã được nhận trước đó (gửi lại); không xử lý lần nữa.")
-        changed = records.record_delivery_status(work, provider_id=report.message_id,
-                                                 status=report.status, error=report.error)
+        changed = records.record_delivery_status(
+            work, provider_id=report.message_id, status=report.status, error=report.error
+        )
         if changed is None:
             raise NotFound(f"Không có tin nhắn mã {report.message_id}.")
         work.commit()
-    return jsonify({"message_id": report.message_id, "status": report.status,
-                    "recorded": changed})
+    return jsonify({"message_id": report.message_id, "status": report.status, "recorded": changed})
