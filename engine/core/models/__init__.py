@@ -34,6 +34,7 @@ from engine.core.models.organisation import (
     Province,
     RoleGrant,
 )
+from engine.core.models.post import PostalOrder
 from engine.core.models.procedures import Procedure, ProcedureDraft, ProcedureVersion, SandboxRun
 from engine.core.models.records import AccessEntry, AuditEntry, AuditHead, Notification
 
@@ -65,6 +66,7 @@ __all__ = [
     "OutboxMessage",
     "PasswordReset",
     "Payment",
+    "PostalOrder",
     "Procedure",
     "ProcedureDraft",
     "ProcedureVersion",
