@@ -7,6 +7,8 @@ holds them to it); the modules behind it are free to change.
 
 from __future__ import annotations
 
+from engine.reports.archive import export_archive as export_dossier_archive
+from engine.reports.archive import verify_archive as verify_dossier_archive
 from engine.reports.dashboard import dashboard as leader_dashboard
 from engine.reports.dashboard import public_figures
 from engine.reports.documents import (
@@ -24,6 +26,7 @@ __all__ = [
     "EXPORT_COLUMNS",
     "Document",
     "Period",
+    "export_dossier_archive",
     "leader_dashboard",
     "public_figures",
     "render_dossier_document",
@@ -35,4 +38,5 @@ __all__ = [
     "step_times",
     "to_csv",
     "to_xlsx",
+    "verify_dossier_archive",
 ]
