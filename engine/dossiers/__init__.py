@@ -22,6 +22,7 @@ from engine.dossiers.deadlines import supplement as submit_supplement
 from engine.dossiers.handover import hand_over
 from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
 from engine.dossiers.inbox import inbox as officer_inbox
+from engine.dossiers.postal import postal_orders, record_postal_status, request_postal_order
 from engine.dossiers.search import SCOPES as DOSSIER_SCOPES
 from engine.dossiers.search import (
     TIMELINESS,
@@ -90,8 +91,11 @@ __all__ = [
     "is_step_document",
     "next_timer_due",
     "officer_inbox",
+    "postal_orders",
+    "record_postal_status",
     "refuse",
     "release_task",
+    "request_postal_order",
     "request_supplement",
     "retry_timer",
     "search_choices",
