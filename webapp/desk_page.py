@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, procedures
 from engine.core import Actor, FormInvalid, ServiceError, Status
+from webapp import back_entry_form
 from webapp.context import platform, uow
 from webapp.formpage import allow_paper_uploads, field_errors, form_html, parse_posted, posted_files
 
@@ -62,7 +63,7 @@ def desk_page(actor: Actor) -> str | Response | tuple[str, int]:
         values = posted.data
         if not posted.is_row_action:
             try:
-                result = applicants.receive_paper_dossier(
+                result = back_entry_form.receiver()(
                     platform().uow, actor=actor, procedure_code=code,
                     agency_code=agency or detail["agency"]["code"], data=values,
                     papers=request.form.getlist("papers"),
@@ -82,6 +83,7 @@ def desk_page(actor: Actor) -> str | Response | tuple[str, int]:
     page = render_template("desk.html", catalogue=catalogue, detail=detail, agency=agency,
                            form=form_html(schema, ui, values, errors), channels=CHANNELS,
                            handed=request.form.getlist("papers"), scan_errors=scan_errors,
+                           outages=back_entry_form.outages(),
                            contact_errors={e.field: e.message for e in errors
                                            if e.field.startswith("lien_he_")})
     return (page, status) if status != 200 else page
