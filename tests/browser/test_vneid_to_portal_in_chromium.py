@@ -4,8 +4,8 @@ papers, the desk officer receives it, the worker's task drains the connectors' o
 and the national portal's simulator has the dossier-sync messages of the code shown on
 the citizen's receipt: status 1 after the submission, then 2 after the reception, each
 once and in that order (issue 19). Screenshots of the login, the receipt and the
-citizen's dossier page go to /tmp/shots19d/ and the usual artefacts folder; the receipt
-page is axe-core clean."""
+citizen's dossier page (before and after the reception) go to /tmp/shots19d/ and the
+usual artefacts folder; the receipt page is axe-core clean."""
 
 from __future__ import annotations
 
@@ -221,7 +221,9 @@ def test_a_new_citizen_logs_in_with_vneid_submits_and_the_portal_sees_1_then_2(
     assert axe_violations(page) == []
     page.get_by_role("link", name="Hồ sơ của tôi").last.click()
     page.wait_for_url(f"**/ca-nhan/ho-so/{code}")
-    assert code in page.inner_text("main")
+    mine = page.inner_text("main")
+    assert code in mine and "Mới đăng ký" in mine
+    assert all(name in mine for name in ("don-de-nghi.pdf", "giay-chung-nhan-dat.pdf", "ban-ve.pdf"))
     _shot(page, shots, "05-my-dossier")
 
     submitted = _deliver(worker)
@@ -240,4 +242,9 @@ def test_a_new_citizen_logs_in_with_vneid_submits_and_the_portal_sees_1_then_2(
     assert {d["code"] for d in syncs} == {code}  # the receipt's code, the portal's code
     assert {d["applicant_name"] for d in syncs} == {CITIZEN["name"]}
     assert {d["procedure_code"] for d in syncs} == {PERMIT}
+    assert [d["status_label"] for d in syncs[:2]] == ["Mới đăng ký", "Được tiếp nhận"]
+    page.reload()  # the citizen sees the reception too
+    assert "Mới đăng ký" not in page.inner_text("main")
+    assert "Đang xử lý" in page.inner_text("main")
+    _shot(page, shots, "06-my-dossier-received")
     context.close()
