@@ -54,11 +54,12 @@ def test_tracking_with_a_wrong_id_number_reveals_nothing(app: Flask) -> None:
     client = app.test_client()
     code = client.post("/api/v1/dossiers", json={"procedure": PERMIT, "agency": MINH_XUAN,
                                                   "data": permit_data()}).json["code"]
-    wrong = client.get(f"/api/v1/track/{code}?id_number=001099000000")
-    unknown = client.get(f"/api/v1/track/000.00.12.H64-261125-9999?id_number={APPLICANT_ID}")
+    wrong = client.post("/api/v1/track", json={"code": code, "id_number": "001099000000"})
+    unknown = client.post("/api/v1/track",
+                          json={"code": "000.00.12.H64-261125-9999", "id_number": APPLICANT_ID})
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.json == unknown.json
-    assert client.get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}").status_code == 200
+    assert client.post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID}).status_code == 200
 
 
 def test_an_officer_never_sees_or_acts_on_another_agencys_tasks(app: Flask) -> None:

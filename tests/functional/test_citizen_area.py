@@ -241,7 +241,7 @@ def test_tracking_with_a_wrong_id_number_reveals_nothing(app: Flask) -> None:
     assert "Không tìm thấy hồ sơ với mã và số định danh đã nhập." in page
     for secret in ("Cấp giấy phép xây dựng", "Mới đăng ký", "Minh Xuân", "Nguyễn Văn An"):
         assert secret not in page.split("<main")[1]
-    api = app.test_client().get(f"/api/v1/track/{code}?id_number=008090009999")
+    api = app.test_client().post("/api/v1/track", json={"code": code, "id_number": "008090009999"})
     assert api.status_code == 404 and set(api.json) == {"error"}
 
 

@@ -47,7 +47,7 @@ def test_building_permit_runs_from_submission_to_returned_result(app: Flask) -> 
     assert returned.status_code == 200, returned.json
     assert returned.json["dossier"]["status"] == 10
 
-    tracked = citizen.get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}")
+    tracked = citizen.post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID})
     assert tracked.status_code == 200
     assert tracked.json["status_label"] == "Đã trả kết quả"
     assert tracked.json["current_step"] is None
@@ -91,7 +91,7 @@ def test_refusal_at_reception_ends_with_status_3_and_no_clock(app: Flask) -> Non
     refused = complete(desk, code, {"ket_qua_kiem_tra": "tu_choi",
                                     "ly_do_tu_choi": "Đất không thuộc quy hoạch đất ở."})
     assert refused["dossier"] == {"code": code, "status": 3, "due_at": None}
-    tracked = app.test_client().get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}").json
+    tracked = app.test_client().post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID}).json
     assert tracked["status_label"] == "Không được tiếp nhận"
 
 

@@ -167,8 +167,8 @@ REQUESTS: dict[str, tuple[Callable[[FlaskClient], Any], int, str]] = {
     "form-enum-injection": (_submit(permit_data(cong_trinh={
         "loai_cong_trinh": "'; DROP TABLE dossiers; --", "dien_tich_xay_dung": 80,
         "so_tang": 3, "chieu_cao": 12})), 422, "Tờ khai chưa hợp lệ"),
-    "sql-injection-in-tracking": (lambda c: c.get(
-        f"/api/v1/track/x' OR '1'='1?id_number={APPLICANT_ID}' OR '1'='1"), 404,
+    "sql-injection-in-tracking": (lambda c: c.post("/api/v1/track", json={
+        "code": "x' OR '1'='1", "id_number": f"{APPLICANT_ID}' OR '1'='1"}), 404,
         "Không tìm thấy hồ sơ"),
     "path-traversal-in-document-kind": (lambda c: c.get(
         "/api/v1/dossiers/x/documents/..%2F..%2Fetc%2Fpasswd"), 404, ""),

@@ -131,5 +131,5 @@ def test_another_agency_sees_nothing_and_acts_on_nothing_even_by_guessing(app: F
                                     "reason": "x"})
         assert response.status_code == 404, action
     assert other.get(f"/api/v1/dossiers/{code}/documents/control_slip").status_code == 404
-    tracked = app.test_client().get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}").json
+    tracked = app.test_client().post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID}).json
     assert tracked["status"] == 4  # nothing happened to the dossier

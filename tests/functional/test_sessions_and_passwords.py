@@ -395,19 +395,19 @@ def test_public_tracking_is_limited_per_client(app: Flask, clock: FixedClock) ->
     code = app.test_client().post("/api/v1/dossiers", json={
         "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}).json["code"]
     guesser = app.test_client()
-    statuses = [guesser.get(f"/api/v1/track/{code}?id_number=0080900{n:05d}").status_code
+    statuses = [guesser.post("/api/v1/track", json={"code": code, "id_number": f"0080900{n:05d}"}).status_code
                 for n in range(20)]
     assert set(statuses) == {404}
-    limited = guesser.get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}")
+    limited = guesser.post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID})
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) <= 60
     page = guesser.post("/tra-cuu", data={"csrf_token": token(guesser.get("/tra-cuu").data),
                                           "ma": code, "so_dinh_danh": APPLICANT_ID})
     assert page.status_code == 429 and "Tra cứu quá nhiều lần" in page.data.decode()
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "10.0.0.8"
-    assert other.get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}").status_code == 200
+    assert other.post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID}).status_code == 200
     clock.advance(timedelta(seconds=61))
-    assert guesser.get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}").status_code == 200
+    assert guesser.post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID}).status_code == 200
 
 
 def test_sessions_are_stored_hashed(app: Flask, platform: Platform) -> None:
@@ -430,7 +430,8 @@ def test_the_daily_housekeeping_ends_timed_out_sessions_and_forgets_old_hits(
 
     stale, fresh = app.test_client(), app.test_client()
     page_login(stale, OFFICER)
-    app.test_client().get(f"/api/v1/track/x?id_number={APPLICANT_ID}")  # one rate-limit hit
+    # one rate-limit hit
+    app.test_client().post("/api/v1/track", json={"code": "x", "id_number": APPLICANT_ID})
     clock.advance(timedelta(days=2))
     page_login(fresh, OFFICER)
     with platform.uow() as uow:

@@ -35,7 +35,7 @@ def test_refusal_with_reasons_ends_processing_and_the_desk_hands_the_letter_back
     returned = desk.post(f"/api/v1/dossiers/{code}/return", json={"data": {}})
     assert returned.status_code == 200 and returned.json["dossier"]["status"] == 10
     assert desk.get(f"/api/v1/dossiers/{code}").json["returned_at"] is not None
-    tracked = app.test_client().get(f"/api/v1/track/{code}?id_number={APPLICANT_ID}").json
+    tracked = app.test_client().post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID}).json
     assert tracked["status_label"] == "Đã trả kết quả"
 
 

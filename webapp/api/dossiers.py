@@ -255,12 +255,14 @@ def dossier_document(code: str, kind: str) -> Response:
     return document_response(document, fmt)
 
 
-@bp.get("/track/<code>")
-def track(code: str) -> Response:
-    """Public minimal status; needs the applicant's ID number (`id_number`)."""
+@bp.post("/track")
+def track() -> Response:
+    """Public minimal status: `{code, id_number}` in the body (the applicant's ID number is
+    never put in a URL, where logs and histories keep it)."""
+    body = json_body()
     with uow() as work:
-        return jsonify(dossiers.track(work, code=code[:60],
-                                      id_number=request.args.get("id_number", "")[:20],
+        return jsonify(dossiers.track(work, code=str(body.get("code", ""))[:60],
+                                      id_number=str(body.get("id_number", ""))[:20],
                                       client=client_address(),
                                       per_minute=current_app.config["TRACK_PER_MINUTE"]))
 
