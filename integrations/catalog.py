@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from integrations import esign, payment_gateway, portal, sms_http, vneid
+from integrations import esign, payment_gateway, portal, post, sms_http, vneid
 from integrations.registry import ConnectorSpec, Registry
 
 SPECS: tuple[ConnectorSpec, ...] = (
-    portal.SPEC, esign.SPEC, vneid.SPEC, payment_gateway.SPEC, sms_http.SPEC,
+    portal.SPEC, esign.SPEC, vneid.SPEC, payment_gateway.SPEC, sms_http.SPEC, post.SPEC,
 )
 
 

@@ -135,6 +135,7 @@ def dossier_page(code: str) -> str:
     with uow() as work:
         view = dossiers.dossier_file(work, actor=actor, code=code[:60])
         notices = records.dossier_notices(work, code=view["code"])  # access checked above
+        postal = dossiers.postal_orders(work, actor=actor, code=view["code"])
     data = summary_html(view["start_form"], view["start_form_ui"], view["data"])
     return render_template("officer_dossier.html", dossier=view, dossier_data=data,
-                           notices=notices)
+                           notices=notices, postal=postal)

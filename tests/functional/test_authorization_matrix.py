@@ -188,6 +188,12 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("POST", "/dossiers/{code}/stop"): row(  # a leader of the agency only
         "/dossiers/{received}/stop", 401, 403, 404, 403, 404, 403, 200, 404, 403,
         json={"reasons": "Thửa đất đang có tranh chấp"}),
+    ("POST", "/dossiers/{code}/post-orders"): row(  # its applicant or the desk
+        "/dossiers/{code}/post-orders", 401, 201, 404, 201, 404, 403, 403, 404, 403,
+        json={"kind": "delivery", "name": "Nguyễn Văn An", "phone": "0912345678",
+              "address": "Số 5 đường Tân Trào, phường Minh Xuân, Tuyên Quang"}),
+    ("GET", "/dossiers/{code}/post-orders"): row(
+        "/dossiers/{code}/post-orders", 401, 200, 404, 200, 404, 200, 200, 404, 403),
     ("POST", "/dossiers/{code}/cash-payment"): row(  # the desk; no fee is asked: 409
         "/dossiers/{received}/cash-payment", 401, 403, 404, 409, 404, 403, 403, 404, 403,
         json={"amount": 75000}),
@@ -286,6 +292,9 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("POST", "/connectors/sms/status"): row(
         "/connectors/sms/status", 404, 404, 404, 404, 404, 404, 404, 404, 403,
         json={"message_id": "sms-1", "status": "delivered"}),
+    ("POST", "/connectors/post/status"): row(  # no carrier configured here: 404
+        "/connectors/post/status", 404, 404, 404, 404, 404, 404, 404, 404, 403,
+        json={"reference": "BC0000000000000000", "status": "accepted"}),
     ("GET", "/me/dossiers"): row("/me/dossiers", 401, 200, 200, 200, 200, 200, 200, 200, 403),
     ("GET", "/me/notices"): row("/me/notices", 401, 200, 200, 200, 200, 200, 200, 200, 403),
     ("POST", "/feedback"): row(

@@ -17,6 +17,7 @@ from webapp.api import (
     officers,
     organisations,
     payment_gateway,
+    postal,
     procedures,
     reports,
     tasks,
@@ -24,4 +25,5 @@ from webapp.api import (
 from webapp.api.common import bp
 
 __all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "connector_callbacks",
-           "dossiers", "officers", "organisations", "payment_gateway", "procedures", "reports", "tasks"]
+           "dossiers", "officers", "organisations", "payment_gateway", "postal", "procedures", "reports",
+           "tasks"]

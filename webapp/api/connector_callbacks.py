@@ -1,5 +1,6 @@
 """Providers' signed status callbacks (issue 19): ``POST /connectors/sms/status`` — the SMS
-provider reports a message delivered or failed (`integrations.sms_http`)."""
+provider reports a message delivered or failed (`integrations.sms_http`);
+``POST /connectors/post/status`` — the carrier reports a postal order (`integrations.post`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import cast
 from flask import abort, jsonify, request
 from werkzeug.wrappers import Response
 
-from engine import records
+from engine import dossiers, records
 from engine.core import Conflict, Invalid, NotFound
+from integrations.post import HttpPost
 from integrations.signing import WINDOW_SECONDS, SignatureError
 from integrations.sms_http import HttpSms
 from webapp.api.common import bp
@@ -55,3 +57,38 @@ def sms_status() -> Response:
             raise NotFound(f"Không có tin nhắn mã {report.message_id}.")
         work.commit()
     return jsonify({"message_id": report.message_id, "status": report.status, "recorded": changed})
+
+
+@bp.post("/connectors/post/status")
+def post_status() -> Response:
+    """The carrier reports one order: JSON `{reference, status: accepted|in_transit|
+    delivered|returned, tracking_number, note}`, signed. Forged or stale: 403; a replay: 409;
+    an order we never placed: 404; a malformed body: 400; a report that is no step forward:
+    200 with `recorded: false`."""
+    connector = connectors().get("post")
+    if connector.implementation != "real":
+        raise NotFound("Chưa kết nối dịch vụ bưu chính.")
+    carrier = cast(HttpPost, connector)
+    body = _body()
+    with uow() as work:
+        try:
+            report = carrier.verify_status(dict(request.headers), body, work.clock.now())
+        except SignatureError as exc:
+            abort(403, description=str(exc))
+        except ValueError as exc:
+            raise Invalid(str(exc)) from exc
+        if not records.remember_inbound_call(
+            work, connector="post", signature=report.signature, keep=timedelta(seconds=2 * WINDOW_SECONDS)
+        ):
+            raise Conflict("Lời báo trạng thái này đã được nhận trước đó (gửi lại); không xử lý lần nữa.")
+        changed = dossiers.record_postal_status(
+            work,
+            reference=report.reference,
+            status=report.status,
+            tracking_number=report.tracking_number,
+            note=report.note,
+        )
+        if changed is None:
+            raise NotFound(f"Không có đơn bưu chính mã {report.reference}.")
+        work.commit()
+    return jsonify({"reference": report.reference, "status": report.status, "recorded": changed})
