@@ -12,11 +12,12 @@ from admin import (
     integrations,
     procedures,
     reports,
+    retention,
     sandbox,
     security,
 )
 from admin.common import bp
 
-__all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "decisions", "form_builder", "integrations",
-           "procedures",
-           "reports", "sandbox", "security"]
+__all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "decisions",
+           "form_builder", "integrations", "procedures", "reports", "retention", "sandbox",
+           "security"]

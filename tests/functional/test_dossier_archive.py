@@ -8,6 +8,7 @@ import json
 import zipfile
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from engine.applicants import DeskContact, PaperScan, receive_paper_dossier
@@ -16,7 +17,7 @@ from engine.core.models import AuditEntry
 from engine.reports import export_dossier_archive, verify_dossier_archive
 from engine.wiring import Platform
 from tests.functional.test_desk import PAPERS
-from tests.helpers import MINH_XUAN, PERMIT, Officers, paper_files, permit_data
+from tests.helpers import MINH_XUAN, PERMIT, Officers, login, paper_files, permit_data
 
 
 def _refused_at_the_counter(platform: Platform, officers: Officers) -> str:
@@ -84,3 +85,19 @@ def test_only_a_leader_archives_and_only_a_closed_dossier(platform: Platform) ->
     with pytest.raises(Conflict, match="chưa kết thúc"):
         export_dossier_archive(platform.uow, actor=officers.actor("lanhdao.minhxuan"),
                                code=str(open_one["code"]))
+
+
+def test_the_leader_downloads_the_package_and_others_are_refused(app: Flask) -> None:
+    platform = app.extensions["motcua"]
+    code = _refused_at_the_counter(platform, Officers(platform))
+    leader = app.test_client()
+    login(leader, "lanhdao.minhxuan")
+    answer = leader.get(f"/quan-tri/ho-so/{code}/luu-tru.zip")
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    assert f'filename="luu-tru-{code}.zip"' in answer.headers["Content-Disposition"]
+    assert verify_dossier_archive(answer.data) == []
+    for who, status in (("motcua.minhxuan", 403), ("quantri", 403), ("congdan", 403)):
+        other = app.test_client()
+        login(other, who)
+        assert other.get(f"/quan-tri/ho-so/{code}/luu-tru.zip").status_code == status, who
+    assert app.test_client().get(f"/quan-tri/ho-so/{code}/luu-tru.zip").status_code in (303, 401)
