@@ -89,6 +89,23 @@ def test_a_rejected_upload_is_kept_and_opens_in_the_modeler_with_its_problems(ap
     assert _designer(app, "xemxet.minhxuan").get(link).status_code == 404
 
 
+def test_a_package_refused_through_the_api_is_kept_as_a_draft_too(app: Flask) -> None:
+    """An integration uploading through `POST /api/v1/procedures` loses nothing either: the
+    422 names the kept draft, which the designer then finds on the procedures page."""
+    designer = _designer(app)
+    files = package_files(PACKAGE)
+    files["process.bpmn"] = _bpmn(broken=True).encode()
+    response = designer.post("/api/v1/procedures", data={
+        "agency": MINH_XUAN, "package": (io.BytesIO(zip_bytes(files)), "goi.zip")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    body = _body(response)
+    assert body["version"] is None and body["report"]["valid"] is False
+    assert body["draft"] is not None
+    listed = designer.get("/quan-tri/thu-tuc").data.decode()
+    assert "Bản nháp chưa hợp lệ (1)" in listed
+
+
 def test_a_kept_draft_is_saved_in_place_until_valid_then_becomes_a_version(app: Flask) -> None:
     designer = _designer(app)
     link = _draft_link(_upload_broken(designer))

@@ -52,16 +52,17 @@ def upload_procedure() -> tuple[Response, int]:
     agency = request.form.get("agency", "")
     if (upload is None and not separate) or not agency:
         raise Invalid("Cần tệp 'package' (.zip) hoặc các tệp 'files' của gói, và mã cơ quan 'agency'.")
-    with uow() as work:
+    with uow() as work:  # a refused package whose files could be read is kept as a draft
         if upload is not None:
-            report, version = procedures.import_package(
+            report, version, kept = procedures.import_keeping(
                 work, actor=actor, agency_code=agency, zip_bytes=upload.read(),
                 filename=upload.filename or "upload.zip")
         else:
-            report, version = procedures.import_package(
+            report, version, kept = procedures.import_keeping(
                 work, actor=actor, agency_code=agency,
                 files=[(f.filename or "", f.read()) for f in separate])
-    return jsonify({"report": report.as_dict(), "version": version}), 201 if version else 422
+    body = {"report": report.as_dict(), "version": version, "draft": kept}
+    return jsonify(body), 201 if version else 422
 
 
 @bp.post("/procedures/<code>/versions/<int:number>/<action>")
