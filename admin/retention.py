@@ -16,5 +16,8 @@ def dossier_archive(code: str) -> Response:
     """The archive ZIP of one closed dossier, audited."""
     actor = staff()
     content = reports.export_dossier_archive(_uow, actor=actor, code=code)
-    return Response(content, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="luu-tru-{code}.zip"'})
+    return Response(
+        content,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="luu-tru-{code}.zip"'},
+    )

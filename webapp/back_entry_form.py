@@ -32,7 +32,10 @@ def receiver() -> Callable[..., dict[str, Any]]:
         return applicants.receive_paper_dossier
     try:
         true_time = datetime.fromisoformat(request.form.get(TIME_FIELD, "").strip())
-        return partial(applicants.back_enter_paper_dossier, outage_id=int(outage),
-                       received_at=true_time.replace(tzinfo=VN_TZ))
+        return partial(
+            applicants.back_enter_paper_dossier,
+            outage_id=int(outage),
+            received_at=true_time.replace(tzinfo=VN_TZ),
+        )
     except ValueError:
         raise Invalid("Nhập thời điểm tiếp nhận thực tế (ngày, giờ) của hồ sơ nhập bù.") from None

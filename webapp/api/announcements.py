@@ -15,10 +15,16 @@ from webapp.context import platform, uow
 
 
 def _public(notice: dict[str, Any]) -> dict[str, Any]:
-    return {"id": notice["id"], "kind": notice["kind"], "kind_label": notice["kind_label"],
-            "title": notice["title"], "body": notice["body"],
-            "starts_at": notice["starts_at"].isoformat(), "ends_at": notice["ends_at"].isoformat(),
-            "outage": notice["outage"]}
+    return {
+        "id": notice["id"],
+        "kind": notice["kind"],
+        "kind_label": notice["kind_label"],
+        "title": notice["title"],
+        "body": notice["body"],
+        "starts_at": notice["starts_at"].isoformat(),
+        "ends_at": notice["ends_at"].isoformat(),
+        "outage": notice["outage"],
+    }
 
 
 @bp.get("/announcements")
@@ -55,11 +61,25 @@ def back_entry() -> tuple[Response, int]:
         raise Invalid("Cần 'outage' (số) và 'received_at' (thời điểm ISO 8601).") from None
     contact = object_field(body, "contact")
     result = applicants.back_enter_paper_dossier(
-        platform().uow, actor=actor, outage_id=outage, received_at=received_at,
-        procedure_code=str(body.get("procedure", "")), agency_code=body.get("agency"),
-        data=object_field(body, "data"), papers=papers, decision=str(body.get("decision", "")),
-        reception=object_field(body, "reception"), channel=str(body.get("channel", "desk")),
-        contact=applicants.DeskContact(str(contact.get("phone", ""))[:40],
-                                       str(contact.get("email", ""))[:254]))
-    return jsonify({**result, "received_at": result["received_at"].isoformat(),
-                    "entered_at": result["entered_at"].isoformat()}), 201
+        platform().uow,
+        actor=actor,
+        outage_id=outage,
+        received_at=received_at,
+        procedure_code=str(body.get("procedure", "")),
+        agency_code=body.get("agency"),
+        data=object_field(body, "data"),
+        papers=papers,
+        decision=str(body.get("decision", "")),
+        reception=object_field(body, "reception"),
+        channel=str(body.get("channel", "desk")),
+        contact=applicants.DeskContact(
+            str(contact.get("phone", ""))[:40], str(contact.get("email", ""))[:254]
+        ),
+    )
+    return jsonify(
+        {
+            **result,
+            "received_at": result["received_at"].isoformat(),
+            "entered_at": result["entered_at"].isoformat(),
+        }
+    ), 201
