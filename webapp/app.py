@@ -82,6 +82,7 @@ def _install_views(app: Flask) -> None:
         ops,
         organisations,
         payments,
+        postal_pages,
         security,
         vneid,
     )
@@ -104,6 +105,7 @@ def _install_views(app: Flask) -> None:
     esign.install(app)  # paper_signatures(): who signed a PDF paper, on the task page
     vneid.init_app(app)  # citizens' login with VNeID (OpenID Connect)
     payments.init_app(app)  # the payment gateway (the 'payment' connector, or the null one)
+    postal_pages.init_app(app)  # the desk orders the postal service for a dossier
     app.register_blueprint(admin_bp)
 
 
