@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -442,3 +443,41 @@ def test_a_hostile_authorisation_period_is_refused_not_a_500(
     )
     assert added.status_code in (201, 400, 422), (added.status_code, added.json)
     assert client.get(f"/api/v1/organisations/{TAX}").status_code == 200
+
+
+# --- NUL bytes, huge strings and wrong types on the new JSON routes -----------------------
+
+HOSTILE = ["\x00", "a" * 100_000, 12, None, ["x"], {"a": "b"}, True]
+
+
+@SQLITE
+@pytest.mark.parametrize("value", HOSTILE, ids=lambda v: type(v).__name__ + str(len(str(v))))
+def test_hostile_values_on_the_new_api_routes_are_never_a_500(client: FlaskClient, value: Any) -> None:
+    login(client, "quantri")
+    calls = [
+        ("post", "/api/v1/agencies", {"code": value, "name": value, "kind": "unit", "parent": SO}),
+        (
+            "post",
+            "/api/v1/agencies",
+            {"code": "000.05.98.H64", "name": "Phòng X", "kind": value, "parent": value},
+        ),
+        ("put", f"/api/v1/agencies/{SO}", {"code": SO, "name": value, "address": value, "phone": value}),
+        ("post", f"/api/v1/agencies/{SO}/close", {"reason": value}),
+        (
+            "post",
+            "/api/v1/officers",
+            {"username": value, "full_name": value, "email": value, "phone": value, "grants": value},
+        ),
+        ("post", "/api/v1/officers", {"username": "x.soxaydung", "full_name": "X", "grants": [value]}),
+        ("post", "/api/v1/officers/chuyenvien.soxaydung/lock", {"reason": value}),
+        (
+            "post",
+            "/api/v1/officers/chuyenvien.soxaydung/transfer",
+            {"from": value, "to": value, "roles": value},
+        ),
+        ("post", "/api/v1/organisations", {"tax_code": value, "name": value, "password": value}),
+    ]
+    for method, path, body in calls:
+        raw = json.dumps(body)
+        response = getattr(client, method)(path, data=raw, content_type="application/json")
+        assert response.status_code < 500, (path, body, response.status_code, response.data[:300])
