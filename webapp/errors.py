@@ -126,7 +126,7 @@ def error_page(status: int, message: str) -> tuple[str, int]:
     """The error page: the site's template when it can render, else a plain one."""
     if _routable():
         try:
-            return render_template("error.html", status=status, message=message), status
+            return render_template("error.html", http_code=status, message=message), status
         except Exception:  # an error page must not fail in its turn
             logging.getLogger(__name__).exception("error page %s failed to render", status)
     return PLAIN_PAGE.format(status=status, message=escape(message)), status
