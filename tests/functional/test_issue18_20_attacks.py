@@ -484,3 +484,26 @@ def test_hostile_values_on_the_new_api_routes_are_never_a_500(client: FlaskClien
         raw = json.dumps(body)
         response = getattr(client, method)(path, data=raw, content_type="application/json")
         assert response.status_code < 500, (path, body, response.status_code, response.data[:300])
+
+
+# --- the form builder: a designer's text is shown, never run ------------------------------
+
+
+@SQLITE
+def test_the_form_builder_escapes_a_designers_text(app: Flask) -> None:
+    from tests.helpers import MINH_XUAN, PERMIT
+
+    designer = app.test_client()
+    login(designer, "thietke.minhxuan")
+    base = f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/bieu-mau/phe_duyet.schema.json"
+    model = designer.get(f"{base}/mo-hinh").json["model"]
+    evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    model["fields"].append({"name": "ghi_chu_xss", "label": evil, "kind": "text", "help": evil})
+    model["fields"].append({"name": 'x" onfocus="alert(3)', "label": "Tên lạ", "kind": "text"})
+    built = designer.post("/quan-tri/dung-bieu-mau", json={"model": model})
+    assert built.status_code in (200, 422), built.status_code
+    html = str((built.json or {}).get("html") or "")
+    assert "<script>" not in html and "<img" not in html and 'onfocus="alert' not in html
+    model["fields"].pop()
+    built = designer.post("/quan-tri/dung-bieu-mau", json={"model": model})
+    assert built.status_code == 200 and "&lt;script&gt;" in built.json["html"]
