@@ -1,6 +1,6 @@
-"""The officer's dossier page with its notices' delivery status and a postal order (issue
-19) in Chromium at 390 and 1280 px: nothing scrolls sideways and axe-core (WCAG 2.2 A/AA)
-finds nothing serious."""
+"""The officer's dossier page with its notices' delivery status and a postal order, and the
+desk's postal order page showing its errors (issue 19), in Chromium at 390 and 1280 px:
+nothing scrolls sideways and axe-core (WCAG 2.2 A/AA) finds nothing serious."""
 
 from __future__ import annotations
 
@@ -77,4 +77,17 @@ def test_the_notices_and_postal_orders_on_a_phone_and_a_desk(
         page.screenshot(path=str(shots / f"notice-status-{width}.png"), full_page=True)
         assert overflow <= 0, f"the dossier page at {width} px scrolls sideways by {overflow} px"
         assert axe_violations(page) == [], width
+        page.click("text=Yêu cầu bưu điện thu gom hồ sơ hoặc chuyển phát kết quả")
+        page.check("#kind")
+        page.fill("#name", "Nguyễn Văn An")
+        page.fill("#address", "ngắn")
+        page.fill("#phone", "09123")
+        page.click("form.stack button[type=submit]")
+        assert page.locator("#error-summary").count() == 1
+        assert page.input_value("#address") == "ngắn"  # what was typed is kept
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        page.screenshot(path=str(shots / f"postal-order-{width}.png"), full_page=True)
+        assert overflow <= 0, f"the postal order page at {width} px scrolls sideways by {overflow} px"
+        assert axe_violations(page) == [], ("postal order", width)
         context.close()

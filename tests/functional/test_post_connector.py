@@ -161,3 +161,48 @@ def test_a_forged_malformed_or_unknown_report_and_a_wrong_order_change_nothing(
     assert carrier.send_report(stale_body, stale_headers).status_code == 403
     listed = citizen.get(f"/api/v1/dossiers/{code}/post-orders").json["items"]
     assert [o["status"] for o in listed] == ["requested"]
+
+
+def test_the_desk_orders_on_its_page_and_a_wrong_field_is_named_with_what_was_typed_kept(
+    app: Flask, platform: Platform
+) -> None:
+    from tests.helpers import token
+
+    desk = app.test_client()
+    login(desk, "motcua.minhxuan")
+    code = _post_dossier(desk, phone="0987654321")
+    dossier_page = desk.get(f"/can-bo/ho-so/{code}").get_data(as_text=True)
+    assert f"/can-bo/ho-so/{code}/buu-chinh" in dossier_page
+    form = desk.get(f"/can-bo/ho-so/{code}/buu-chinh")
+    assert form.status_code == 200
+    typed = {
+        "csrf_token": token(form.data),
+        "kind": "delivery",
+        "name": "Nguyễn Văn An",
+        "address": "ngắn",
+        "phone": "09123",
+    }
+    wrong = desk.post(f"/can-bo/ho-so/{code}/buu-chinh", data=typed)
+    assert wrong.status_code == 400
+    html = wrong.get_data(as_text=True)
+    assert "Nhập địa chỉ đầy đủ" in html and "Số điện thoại không hợp lệ" in html
+    assert 'value="Nguyễn Văn An"' in html and ">ngắn</textarea>" in html and 'value="09123"' in html
+    assert 'value="delivery" checked' in html
+    assert desk.get(f"/api/v1/dossiers/{code}/post-orders").json["items"] == []
+    made = desk.post(
+        f"/can-bo/ho-so/{code}/buu-chinh", data={**typed, "address": ORDER["address"], "phone": "0912345678"}
+    )
+    assert made.status_code == 303 and made.headers["Location"].endswith(f"/can-bo/ho-so/{code}#postal-title")
+    shown = desk.get(f"/can-bo/ho-so/{code}").get_data(as_text=True)
+    assert "Đã gửi yêu cầu tới bưu điện: chuyển phát kết quả tới nhà" in shown
+    assert "Chuyển phát kết quả tới nhà — Nguyễn Văn An, Số 5" in shown
+    leader = app.test_client()
+    login(leader, "lanhdao.minhxuan")  # reads the dossier, is not its desk
+    refused = leader.post(
+        f"/can-bo/ho-so/{code}/buu-chinh",
+        data={**typed, "csrf_token": token(leader.get(f"/can-bo/ho-so/{code}/buu-chinh").data)},
+    )
+    assert refused.status_code == 403
+    stranger = citizen_client(app)
+    assert stranger.get(f"/can-bo/ho-so/{code}/buu-chinh").status_code == 404
+    assert len(desk.get(f"/api/v1/dossiers/{code}/post-orders").json["items"]) == 1
