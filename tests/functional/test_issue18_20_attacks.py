@@ -507,3 +507,48 @@ def test_the_form_builder_escapes_a_designers_text(app: Flask) -> None:
     model["fields"].pop()
     built = designer.post("/quan-tri/dung-bieu-mau", json={"model": model})
     assert built.status_code == 200 and "&lt;script&gt;" in built.json["html"]
+
+
+# --- the accounts' import: a broken or oversized workbook is named, never a 500 -----------
+
+
+def _workbook(sheet_xml: bytes | None = None, rows: int = 2) -> bytes:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Tên đăng nhập", "Họ và tên", "Thư điện tử", "Mã cơ quan", "Vai trò"])
+    for number in range(rows - 1):
+        sheet.append([f"u{number}.soxaydung", "Nguyễn A", f"u{number}@tuyenquang.example", SO, "chuyen_vien"])
+    plain = io.BytesIO()
+    book.save(plain)
+    if sheet_xml is None:
+        return plain.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = sheet_xml if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    "content",
+    [
+        _workbook(
+            b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x'
+        ),
+        _workbook(rows=5003),
+    ],
+    ids=["broken-sheet", "too-many-rows"],
+)
+def test_a_broken_or_oversized_workbook_is_named_not_a_500(client: FlaskClient, content: bytes) -> None:
+    login(client, "quantri")
+    response = client.post("/quan-tri/tai-khoan/nhap", data={"file": (io.BytesIO(content), "tai-khoan.xlsx")})
+    assert response.status_code == 422, response.status_code
+    assert "Không đọc được tệp XLSX." in response.text or "Tệp có quá 5000 dòng." in response.text
