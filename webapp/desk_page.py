@@ -24,7 +24,7 @@ def _scans(components: list[dict[str, Any]]) -> list[applicants.PaperScan]:
     """The files posted for each paper (`scan-<index>`, several allowed), by paper name."""
     found = []
     for slot, filename, content in posted_files(SCAN_PREFIX, applicants.ATTACHMENT_READ_LIMIT):
-        if slot.isdigit() and int(slot) < len(components):
+        if slot.isascii() and slot.isdigit() and len(slot) < 4 and int(slot) < len(components):
             found.append(applicants.PaperScan(str(components[int(slot)]["name"]), filename,
                                               content))
     return found
@@ -104,10 +104,12 @@ def desk_done_page(actor: Actor, code: str) -> str:
 def take_cash(actor: Actor, code: str) -> Response:
     """The fee asked of the dossier, paid in cash at the counter: its numbered receipt."""
     amount = request.form.get("amount", "").strip().replace(".", "").replace(" ", "")
+    # ASCII digits only: "²" passes isdigit() but not int(), nor do 5,000 digits
+    paid_amount = int(amount) if amount.isascii() and amount.isdigit() and len(amount) < 16 else 0
     try:
         with uow() as work:
             paid = applicants.record_cash_payment(
-                work, actor=actor, code=code, amount=int(amount) if amount.isdigit() else 0,
+                work, actor=actor, code=code, amount=paid_amount,
                 payer=request.form.get("payer", "")[:200])
     except ServiceError as exc:
         flash(exc.message, "error")

@@ -267,10 +267,12 @@ def rate(code: str) -> Response:
     """Rate the service on three levels (a reason for the lowest)."""
     actor = _citizen()
     level = request.form.get("level", "")
+    # ASCII digits only: "²" passes isdigit() but not int()
+    chosen = int(level) if level.isascii() and level.isdigit() and len(level) < 3 else 0
     try:
         with uow() as work:
             result = applicants.rate(work, actor=actor, code=code,
-                                     level=int(level) if level.isdigit() else 0,
+                                     level=chosen,
                                      reason=request.form.get("reason", "")[:TEXT_LIMIT],
                                      labels=current_app.config["RATING_LABELS"])
     except FormInvalid as exc:

@@ -228,10 +228,12 @@ def request_payment(task_id: int) -> Response:
     actor = _officer()
     code = _dossier_of(actor, task_id)
     amount = request.form.get("amount", "").strip().replace(".", "")
+    # ASCII digits only: "²" passes isdigit() but not int(), nor do 5,000 digits
+    asked = int(amount) if amount.isascii() and amount.isdigit() and len(amount) < 16 else None
     try:
         with uow() as work:
             result = applicants.request_payment(
-                work, actor=actor, code=code, amount=int(amount) if amount.isdigit() else None,
+                work, actor=actor, code=code, amount=asked,
                 description=request.form.get("description", "")[:500])
     except ServiceError as exc:
         flash(exc.message, "error")

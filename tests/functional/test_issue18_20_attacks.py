@@ -552,3 +552,32 @@ def test_a_broken_or_oversized_workbook_is_named_not_a_500(client: FlaskClient, 
     response = client.post("/quan-tri/tai-khoan/nhap", data={"file": (io.BytesIO(content), "tai-khoan.xlsx")})
     assert response.status_code == 422, response.status_code
     assert "Không đọc được tệp XLSX." in response.text or "Tệp có quá 5000 dòng." in response.text
+
+
+# --- numbers typed on citizen and officer pages: "²" or 5,000 digits is not a 500 --------
+
+
+@SQLITE
+@pytest.mark.parametrize("number", ["²", "9" * 5000])
+def test_a_hostile_number_on_the_rating_and_fee_forms_is_not_a_500(app: Flask, number: str) -> None:
+    from tests.functional.test_citizen_area import citizen_client, officer, submit_on_page
+    from tests.helpers import inbox, token
+
+    citizen = citizen_client(app)
+    code = submit_on_page(citizen)
+    csrf = token(citizen.get(f"/ca-nhan/ho-so/{code}").data)
+    rated = citizen.post(f"/ca-nhan/ho-so/{code}/danh-gia", data={"csrf_token": csrf, "level": number})
+    assert rated.status_code in (303, 409), rated.status_code
+    desk = officer(app, "motcua.minhxuan")
+    task = next(t for t in inbox(desk) if t["dossier"] == code)
+    page = desk.get(f"/can-bo/cong-viec/{task['id']}")
+    assert page.status_code == 200
+    asked = desk.post(
+        f"/can-bo/cong-viec/{task['id']}/yeu-cau-nop-phi",
+        data={"csrf_token": token(page.data), "amount": number, "description": "Lệ phí"},
+    )
+    assert asked.status_code == 303, asked.status_code
+    cash = desk.post(
+        f"/can-bo/tiep-nhan/{code}/thu-phi", data={"csrf_token": token(page.data), "amount": number}
+    )
+    assert cash.status_code < 500, cash.status_code
