@@ -20,14 +20,20 @@ from engine.reports.documents import (
 from engine.reports.exports import COLUMNS as EXPORT_COLUMNS
 from engine.reports.exports import to_csv, to_xlsx
 from engine.reports.indicators import indicators as service_indicators
+from engine.reports.retention import ArchiveFolderError, RetentionRun, apply_retention
+from engine.reports.retention import may_archive as may_archive_dossier
 from engine.reports.statistics import Period, reportable_agencies, statistics_report, step_times
 
 __all__ = [
     "EXPORT_COLUMNS",
+    "ArchiveFolderError",
     "Document",
     "Period",
+    "RetentionRun",
+    "apply_retention",
     "export_dossier_archive",
     "leader_dashboard",
+    "may_archive_dossier",
     "public_figures",
     "render_dossier_document",
     "render_submission_receipt",
