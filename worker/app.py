@@ -87,6 +87,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str
         "BACKUP_AT": env.get("MOTCUA_BACKUP_AT", "01:30"),
         "BACKUP_KEEP_DAILY": env.get("MOTCUA_BACKUP_KEEP_DAILY", "7"),
         "BACKUP_KEEP_MONTHLY": env.get("MOTCUA_BACKUP_KEEP_MONTHLY", "12"),
+        # Retention of closed dossiers (off at 0 years): archive packages written daily.
+        "RETENTION_YEARS": env.get("MOTCUA_RETENTION_YEARS", "0"),
+        "ARCHIVE_DIR": env.get("MOTCUA_ARCHIVE_DIR", ""),
+        "RETENTION_AT": env.get("MOTCUA_RETENTION_AT", "02:30"),
         "LOG_FORMAT": env.get("MOTCUA_LOG_FORMAT", "text"),
     }
 
@@ -130,6 +134,10 @@ def make_celery(config: Mapping[str, str] | None = None) -> Celery:
         hour, _, minute = settings.get("BACKUP_AT", "01:30").partition(":")
         app.conf.beat_schedule["daily-backup"] = {
             "task": "motcua.backup", "schedule": crontab(hour=int(hour), minute=int(minute or 0))}
+    if int(settings.get("RETENTION_YEARS") or 0) > 0 and settings.get("ARCHIVE_DIR"):
+        hour, _, minute = settings.get("RETENTION_AT", "02:30").partition(":")
+        app.conf.beat_schedule["daily-retention"] = {
+            "task": "motcua.retention", "schedule": crontab(hour=int(hour), minute=int(minute or 0))}
     if settings.get("LOG_FORMAT", "text") == "json":
         after_setup_logger.connect(_json_logs, weak=False)
         after_setup_task_logger.connect(_json_logs, weak=False)

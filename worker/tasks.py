@@ -15,6 +15,7 @@ from engine.core import VN_TZ
 from engine.identity import end_expired_sessions, forget_old_hits, lock_inactive_accounts
 from engine.operations import scheduled_backup
 from engine.records import deliver_pending
+from engine.reports import apply_retention
 from integrations import deliver as deliver_to_connectors
 from integrations import pull_submitted, reconcile
 from integrations.payment_gateway import PaymentConnector, reconcile_day
@@ -138,3 +139,20 @@ def backup(self: Task) -> dict[str, Any]:
                             storage=platform.storage, now=platform.clock.now(),
                             keep_daily=int(settings["BACKUP_KEEP_DAILY"]),
                             keep_monthly=int(settings["BACKUP_KEEP_MONTHLY"]))
+
+
+@shared_task(bind=True, name="motcua.retention")
+def retention(self: Task) -> dict[str, Any]:
+    """Daily (MOTCUA_RETENTION_YEARS > 0 and MOTCUA_ARCHIVE_DIR set): the archive package of
+    every dossier ended more than that many years ago, written, verified and recorded once;
+    nothing is deleted. An unwritable folder raises (the worker's log names it); a dossier
+    that cannot be exported is logged and retried the next day."""
+    settings: dict[str, Any] = self.app.conf.motcua_settings
+    years = int(settings.get("RETENTION_YEARS") or 0)
+    if years < 1 or not settings.get("ARCHIVE_DIR"):
+        return {"skipped": "MOTCUA_RETENTION_YEARS is 0 or MOTCUA_ARCHIVE_DIR is not set"}
+    run = apply_retention(context(self.app).platform.uow, years=years,
+                          folder=Path(settings["ARCHIVE_DIR"]))
+    for failure in run.failed:
+        log.warning("retention: dossier %s not archived: %s", failure["code"], failure["problem"])
+    return {"archived": len(run.archived), "failed": len(run.failed)}

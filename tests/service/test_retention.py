@@ -168,3 +168,37 @@ def test_the_command_archives_by_the_environment_and_explains_refusals(
     assert "Đã lưu trữ 1 hồ sơ" in done.output and len(list(archive.rglob("*.zip"))) == 1
     again = cli.invoke(main, ["retention", "apply"], env=env)
     assert "Đã lưu trữ 0 hồ sơ" in again.output
+
+
+def test_the_worker_archives_daily_only_when_a_policy_and_a_folder_are_set(
+    platform: Platform, database_url: str, tmp_path: Path
+) -> None:
+    from celery.schedules import crontab
+
+    import worker.tasks  # noqa: F401  (registers the shared tasks)
+    from worker.app import context, make_celery
+
+    old = _refused_at_the_counter(platform, Officers(platform))
+    with platform.uow() as uow:  # the worker runs on the real clock: end it long ago
+        uow.session.execute(
+            sa.update(Dossier).where(Dossier.code == old).values(ended_at=platform.clock.now() - 20 * YEAR)
+        )
+        uow.commit()
+    base = {"DATABASE_URL": database_url, "INSTANCE": str(tmp_path / "instance"), "TIMER_LOOP": "0"}
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    assert "daily-retention" not in make_celery(base).conf.beat_schedule
+    assert "daily-retention" not in make_celery({**base, "ARCHIVE_DIR": str(archive)}).conf.beat_schedule
+    app = make_celery({**base, "RETENTION_YEARS": "10", "ARCHIVE_DIR": str(archive), "RETENTION_AT": "03:05"})
+    assert app.conf.beat_schedule["daily-retention"] == {
+        "task": "motcua.retention",
+        "schedule": crontab(hour=3, minute=5),
+    }
+    try:
+        first = app.tasks["motcua.retention"].apply().get()
+        second = app.tasks["motcua.retention"].apply().get()
+    finally:
+        context(app).platform.dispose()
+    assert first == {"archived": 1, "failed": 0} and second == {"archived": 0, "failed": 0}
+    [package] = archive.rglob("*.zip")
+    assert verify_dossier_archive(package.read_bytes()) == []
