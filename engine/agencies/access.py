@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from engine.agencies.officers import (
+    UNSTORABLE,
+    UNSTORABLE_TEXT,
     Grant,
     account_by_name,
     check_grant,
@@ -33,6 +35,8 @@ def _reason(reason: str) -> str:
     reason = reason.strip()[:300]
     if not reason:
         raise FormInvalid("Cần ghi lý do.", [{"field": "reason", "message": "Cần ghi lý do."}])
+    if UNSTORABLE.search(reason):  # it goes into the audit trail, hashed as UTF-8
+        raise FormInvalid(UNSTORABLE_TEXT, [{"field": "reason", "message": UNSTORABLE_TEXT}])
     return reason
 
 

@@ -44,6 +44,8 @@ USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,99}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE = re.compile(r"[0-9+][0-9 .+-]{7,19}")
 REFUSED = "Thông tin tài khoản chưa hợp lệ."
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, a lone UTF-16 half: no database stores them
+UNSTORABLE_TEXT = "Có ký tự không hợp lệ (ký tự NUL hoặc mã UTF-16 lẻ); vui lòng xoá ký tự này."
 FIRST_YEAR, LAST_YEAR = 2000, 2199  # a role's period (a year 1 or 9999 overflows UTC)
 YEARS_REFUSED = f"Ngày hiệu lực phải trong các năm {FIRST_YEAR}–{LAST_YEAR}."
 
@@ -124,6 +126,8 @@ def add_officer(
         problems.append({"field": "username", "message": f"Tên đăng nhập {username} đã có."})
     if not full_name or len(full_name) > 200:
         problems.append({"field": "full_name", "message": "Cần nhập họ và tên (tối đa 200 ký tự)."})
+    problems += [{"field": name, "message": UNSTORABLE_TEXT}
+                 for name, text in (("full_name", full_name), ("email", email)) if UNSTORABLE.search(text)]
     if len(email) > 200 or not EMAIL.fullmatch(email):
         problems.append({"field": "email", "message": "Cần thư điện tử đúng dạng để gửi thư mời "
                          "đặt mật khẩu."})

@@ -450,7 +450,7 @@ def test_a_hostile_authorisation_period_is_refused_not_a_500(
 
 # --- NUL bytes, huge strings and wrong types on the new JSON routes -----------------------
 
-HOSTILE = ["\x00", "a" * 100_000, 12, None, ["x"], {"a": "b"}, True]
+HOSTILE = ["\x00", "a" * 100_000, 12, None, ["x"], {"a": "b"}, True, "a\ud800"]
 
 
 @SQLITE
@@ -475,13 +475,23 @@ def test_hostile_values_on_the_new_api_routes_are_never_a_500(client: FlaskClien
         ("post", "/api/v1/officers/chuyenvien.soxaydung/lock", {"reason": value}),
         (
             "post",
+            "/api/v1/officers",
+            {
+                "username": "y.soxaydung",
+                "full_name": "Nguyễn Y",
+                "email": f"{value}@tuyenquang.example" if isinstance(value, str) else value,
+                "grants": [{"agency": SO, "role": "chuyen_vien"}],
+            },
+        ),
+        (
+            "post",
             "/api/v1/officers/chuyenvien.soxaydung/transfer",
             {"from": value, "to": value, "roles": value},
         ),
         ("post", "/api/v1/organisations", {"tax_code": value, "name": value, "password": value}),
     ]
     for method, path, body in calls:
-        raw = json.dumps(body)
+        raw = json.dumps(body)  # ASCII escapes: a lone surrogate arrives as \ud800
         response = getattr(client, method)(path, data=raw, content_type="application/json")
         assert response.status_code < 500, (path, body, response.status_code, response.data[:300])
 
