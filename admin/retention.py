@@ -4,7 +4,7 @@ competent agency (the engine refuses anyone else and any dossier not yet ended).
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, g
 
 from admin.common import bp, staff
 from admin.common import uow as _uow
@@ -21,3 +21,13 @@ def dossier_archive(code: str) -> Response:
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="luu-tru-{code}.zip"'},
     )
+
+
+@bp.app_template_global("may_archive_dossier")
+def may_archive_dossier(code: str) -> bool:
+    """For `_archive_link.html`: whether the signed-in person may download this archive."""
+    actor = g.get("actor")
+    if actor is None or actor.account_id is None:
+        return False
+    with _uow() as work:
+        return reports.may_archive_dossier(work, actor=actor, code=code)

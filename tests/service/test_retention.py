@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from flask import Flask
 from sqlalchemy import select
 
 from engine.applicants import receive_paper_dossier
@@ -27,7 +28,7 @@ from engine.reports import (
 from engine.wiring import Platform
 from tests.functional.test_desk import PAPERS
 from tests.functional.test_dossier_archive import _refused_at_the_counter
-from tests.helpers import MINH_XUAN, PERMIT, Officers, permit_data
+from tests.helpers import MINH_XUAN, PERMIT, Officers, login, permit_data
 from webapp.cli import main
 
 YEAR = timedelta(days=365)
@@ -202,3 +203,29 @@ def test_the_worker_archives_daily_only_when_a_policy_and_a_folder_are_set(
     assert first == {"archived": 1, "failed": 0} and second == {"archived": 0, "failed": 0}
     [package] = archive.rglob("*.zip")
     assert verify_dossier_archive(package.read_bytes()) == []
+
+
+def test_the_dossier_page_offers_the_archive_only_to_a_leader_of_a_closed_dossier(app: Flask) -> None:
+    platform = app.extensions["motcua"]
+    officers = Officers(platform)
+    closed = _refused_at_the_counter(platform, officers)
+    still_open = receive_paper_dossier(
+        platform.uow,
+        actor=officers.actor("motcua.minhxuan"),
+        procedure_code=PERMIT,
+        agency_code=MINH_XUAN,
+        data=permit_data(),
+        papers=PAPERS,
+        decision="complete",
+        reception={"ket_qua_kiem_tra": "tiep_nhan"},
+    )["code"]
+    leader, desk = app.test_client(), app.test_client()
+    login(leader, "lanhdao.minhxuan")
+    login(desk, "motcua.minhxuan")
+    page = leader.get(f"/can-bo/ho-so/{closed}").get_data(as_text=True)
+    assert "Tải hồ sơ lưu trữ (ZIP)" in page and f"/quan-tri/ho-so/{closed}/luu-tru.zip" in page
+    assert leader.get(f"/quan-tri/ho-so/{closed}/luu-tru.zip").status_code == 200
+    open_page = leader.get(f"/can-bo/ho-so/{still_open}")
+    assert open_page.status_code == 200 and "Tải hồ sơ lưu trữ" not in open_page.get_data(as_text=True)
+    desk_page = desk.get(f"/can-bo/ho-so/{closed}")
+    assert desk_page.status_code == 200 and "Tải hồ sơ lưu trữ" not in desk_page.get_data(as_text=True)
