@@ -208,9 +208,10 @@ def test_each_officer_sees_only_the_menu_links_they_may_open(app: Flask) -> None
                              "Cấu hình thủ tục"},
         "quantri": {"Hồ sơ của cơ quan", "Bảng điều khiển", "Báo cáo", "Cấu hình thủ tục",
                     "Lịch làm việc", "Nhật ký", "Khóa API", "Tài khoản bị khóa",
-                    "Hẹn giờ bị lỗi"},
+                    "Hẹn giờ bị lỗi", "Cơ quan, đơn vị", "Tài khoản cán bộ", "Kết nối hệ thống"},
     }
-    public = {"Thủ tục hành chính", "Tra cứu hồ sơ", "Công khai kết quả", "Phản ánh, kiến nghị"}
+    public = {"Thủ tục hành chính", "Tra cứu hồ sơ", "Công khai kết quả", "Phản ánh, kiến nghị",
+              "Danh bạ cơ quan"}
     for username, links in expected.items():
         client = _client(app, username, pages=True)
         menu = _menu(client)
