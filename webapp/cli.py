@@ -17,11 +17,11 @@ from engine.legal_clock import BusinessCalendar, parse_instant, province_calenda
 from engine.operations import BackupError, create_backup, restore_backup, verify_backup
 from engine.procedures import TestLimits, check_path, import_package, isolated_runner, run_tests_at
 from engine.procedures import act_on_version as act
-from engine.reports import ArchiveFolderError, apply_retention
 from engine.seed import DEMO_PASSWORD, demo_logins, load_samples
 from engine.wiring import Platform
 from webapp.cli_admin import COMMANDS
 from webapp.cli_payments import payments_group
+from webapp.cli_retention import retention_group
 
 
 def _platform() -> Platform:
@@ -40,6 +40,7 @@ def main() -> None:
 for _command in COMMANDS:  # motcua agencies …, motcua accounts …
     main.add_command(_command)
 main.add_command(payments_group)  # motcua payments reconcile
+main.add_command(retention_group)  # motcua retention apply [--dry-run]
 
 
 @main.group()
@@ -289,53 +290,6 @@ def backup_restore(path: Path) -> None:
         platform.dispose()
     click.echo(f"Đã khôi phục {len(manifest['tables'])} bảng từ {path} "
                f"(tạo lúc {manifest['created_at']}); số dòng khớp bản kê.")
-
-
-@main.group("retention")
-def retention_group() -> None:
-    """Retention of closed dossiers (MOTCUA_RETENTION_YEARS, MOTCUA_ARCHIVE_DIR)."""
-
-
-@retention_group.command("apply")
-@click.option("--dry-run", is_flag=True, help="Only list the dossiers due; write nothing.")
-def retention_apply(dry_run: bool) -> None:
-    """Write the archive package of every dossier ended more than MOTCUA_RETENTION_YEARS
-    years ago into MOTCUA_ARCHIVE_DIR, verified and recorded once; nothing is deleted.
-    Exit 1 when refused or a dossier failed, 2 on an unexpected error."""
-    raw = os.environ.get("MOTCUA_RETENTION_YEARS", "0").strip() or "0"
-    if not raw.isdigit():
-        click.echo(f"MOTCUA_RETENTION_YEARS phải là số năm (0 = tắt), không phải «{raw}».", err=True)
-        sys.exit(1)
-    if int(raw) == 0:
-        click.echo("Chính sách lưu trữ đang tắt (MOTCUA_RETENTION_YEARS=0): không làm gì.")
-        return
-    folder = os.environ.get("MOTCUA_ARCHIVE_DIR", "").strip()
-    if not folder and not dry_run:
-        click.echo("Chưa đặt thư mục lưu trữ (MOTCUA_ARCHIVE_DIR).", err=True)
-        sys.exit(1)
-    platform = _platform()
-    try:
-        run = apply_retention(platform.uow, years=int(raw), folder=Path(folder), dry_run=dry_run)
-    except ArchiveFolderError as exc:
-        click.echo(exc.message, err=True)
-        sys.exit(1)
-    except Exception as exc:
-        _unexpected(exc)
-    finally:
-        platform.dispose()
-    ended = run.cutoff.astimezone(VN_TZ).strftime("%d/%m/%Y")
-    if dry_run:
-        click.echo(f"{len(run.due)} hồ sơ kết thúc trước {ended} sẽ được lưu trữ (chạy thử, chưa ghi gì):")
-        for code in run.due:
-            click.echo(f"  {code}")
-        return
-    for item in run.archived:
-        click.echo(f"  {item['code']} → {item['file']} (SHA-256 {item['sha256']})")
-    click.echo(f"Đã lưu trữ {len(run.archived)} hồ sơ kết thúc trước {ended} vào {folder}.")
-    for failure in run.failed:
-        click.echo(f"  KHÔNG lưu trữ được {failure['code']}: {failure['problem']}", err=True)
-    if run.failed:
-        sys.exit(1)
 
 
 @main.group()

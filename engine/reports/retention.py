@@ -104,6 +104,41 @@ def _write(target: Path, content: bytes) -> None:
         raise
 
 
+def _archive_one(
+    uow_factory: Callable[[], UnitOfWork], folder: Path, years: int, due: tuple[int, str, int, str]
+) -> dict[str, Any]:
+    """Export, write, verify and record one dossier's package; its record."""
+    dossier_id, code, agency_id, agency_code = due
+    archivist = Actor(
+        account_id=None,
+        kind="system",
+        name="Lưu trữ theo chính sách",
+        grants=frozenset({(agency_id, LEADER)}),
+    )
+    content = export_archive(uow_factory, actor=archivist, code=code)
+    relative = f"{_UNSAFE.sub('_', agency_code)}/luu-tru-{_UNSAFE.sub('_', code)}.zip"
+    try:
+        _write(folder / relative, content)
+    except OSError as exc:
+        raise ArchiveFolderError(f"Không ghi được gói lưu trữ {relative}: {exc.strerror}.") from exc
+    record = {
+        "code": code,
+        "file": relative,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "size": len(content),
+    }
+    with uow_factory() as uow:
+        uow.audit(
+            RETAINED,
+            actor_id=None,
+            object_type="dossier",
+            object_id=str(dossier_id),
+            summary={**record, "years": years},
+        )
+        uow.commit()
+    return record
+
+
 def apply_retention(
     uow_factory: Callable[[], UnitOfWork], *, years: int, folder: Path, dry_run: bool = False
 ) -> RetentionRun:
@@ -122,38 +157,14 @@ def apply_retention(
         return run
     _check_folder(folder)
     for dossier_id, code, agency_id, agency_code in due:
-        archivist = Actor(
-            account_id=None,
-            kind="system",
-            name="Lưu trữ theo chính sách",
-            grants=frozenset({(agency_id, LEADER)}),
-        )
         try:
-            content = export_archive(uow_factory, actor=archivist, code=code)
-        except ServiceError as exc:
-            run.failed.append({"code": code, "problem": exc.message})
-            continue
-        relative = f"{_UNSAFE.sub('_', agency_code)}/luu-tru-{_UNSAFE.sub('_', code)}.zip"
-        try:
-            _write(folder / relative, content)
-        except OSError as exc:
-            raise ArchiveFolderError(f"Không ghi được gói lưu trữ {relative}: {exc.strerror}.") from exc
-        record = {
-            "code": code,
-            "file": relative,
-            "sha256": hashlib.sha256(content).hexdigest(),
-            "size": len(content),
-        }
-        with uow_factory() as uow:
-            uow.audit(
-                RETAINED,
-                actor_id=None,
-                object_type="dossier",
-                object_id=str(dossier_id),
-                summary={**record, "years": years},
+            run.archived.append(
+                _archive_one(uow_factory, folder, years, (dossier_id, code, agency_id, agency_code))
             )
-            uow.commit()
-        run.archived.append(record)
+        except ArchiveFolderError:
+            raise
+        except ServiceError as exc:  # this dossier cannot be exported: named, the run goes on
+            run.failed.append({"code": code, "problem": exc.message})
     return run
 
 

@@ -159,6 +159,8 @@ def test_the_command_archives_by_the_environment_and_explains_refusals(
     cli = CliRunner()
     off = cli.invoke(main, ["retention", "apply"], env={**env, "MOTCUA_RETENTION_YEARS": "0"})
     assert off.exit_code == 0 and "đang tắt" in off.output
+    wrong = cli.invoke(main, ["retention", "apply"], env={**env, "MOTCUA_RETENTION_YEARS": "mười"})
+    assert wrong.exit_code == 1 and "phải là số năm" in wrong.output
     broken = cli.invoke(main, ["retention", "apply"], env=env)
     assert broken.exit_code == 1 and "không tồn tại" in broken.output
     archive.mkdir()
