@@ -231,3 +231,21 @@ def test_the_dossier_page_offers_the_archive_only_to_a_leader_of_a_closed_dossie
     assert open_page.status_code == 200 and "Tải hồ sơ lưu trữ" not in open_page.get_data(as_text=True)
     desk_page = desk.get(f"/can-bo/ho-so/{closed}")
     assert desk_page.status_code == 200 and "Tải hồ sơ lưu trữ" not in desk_page.get_data(as_text=True)
+
+
+def test_a_package_that_cannot_be_renamed_leaves_no_file_and_no_record(
+    platform: Platform, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _three_dossiers(platform, clock)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+
+    def disk_full(source: str, target: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("engine.reports.retention.os.replace", disk_full)
+    with pytest.raises(ArchiveFolderError, match="No space left on device"):
+        apply_retention(platform.uow, years=5, folder=archive)
+    assert [p for p in archive.rglob("*") if p.is_file()] == [] and _retained(platform) == []
+    monkeypatch.undo()
+    assert len(apply_retention(platform.uow, years=5, folder=archive).archived) == 1  # next run
