@@ -233,9 +233,16 @@ def sha256_file(path: Path) -> str:
 
 
 def _files(folder: Path) -> Iterator[Path]:
+    """The backup's files, links included (a link is never followed: `verify` names it)."""
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != MANIFEST:
+        if (path.is_symlink() or path.is_file()) and path.name != MANIFEST:
             yield path
+
+
+def _linked(folder: Path, path: Path) -> bool:
+    """A link, or a file reached through a linked folder: never read as part of a backup."""
+    inside = path.relative_to(folder).parents  # ends with "." (the folder itself)
+    return path.is_symlink() or any((folder / p).is_symlink() for p in inside if p != Path("."))
 
 
 def _describe_files(folder: Path) -> dict[str, dict[str, Any]]:
@@ -258,11 +265,17 @@ def verify_backup(source: Path) -> tuple[dict[str, Any], list[str]]:
             f"{source} không phải bản sao lưu đọc được (thiếu hoặc hỏng {MANIFEST}: {type(exc).__name__})."
         ) from exc
     problems = []
-    present = {p.relative_to(source).as_posix() for p in _files(source)}
-    for name in sorted(present - set(files)):
+    found = list(_files(source))
+    present = {p.relative_to(source).as_posix() for p in found}
+    links = {p.relative_to(source).as_posix() for p in found if _linked(source, p)}
+    for name in sorted(links):
+        problems.append(f"{name}: là liên kết tới tệp khác, không phải tệp của bản sao lưu")
+    for name in sorted(present - set(files) - links):
         problems.append(f"{name}: tệp không có trong bản kê")
     for name, expected in sorted(files.items()):
         path = source / name
+        if name in links:
+            continue
         if name not in present:
             problems.append(f"{name}: thiếu tệp")
             continue

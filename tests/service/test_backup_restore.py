@@ -212,6 +212,29 @@ def test_a_tampered_backup_is_named_and_never_restored(
     assert not Path(empty_url.removeprefix("sqlite:///")).exists() or _row_counts(empty_url) == {}
 
 
+def test_a_link_planted_in_a_backup_is_named_and_never_followed(
+    platform: Platform, database_url: str, empty_url: str, tmp_path: Path
+) -> None:
+    """A backup folder is read by an operator with the database's rights: a paper replaced
+    by a link to a file elsewhere (here the system's password list) must not be hashed nor
+    restored as a paper."""
+    backup = tmp_path / "backup"
+    assert _cli(database_url, tmp_path, "backup", "create", str(backup)).exit_code == 0
+    manifest = json.loads((backup / "manifest.json").read_text(encoding="utf-8"))
+    name = next(n for n in manifest["files"] if n != "database.sqlite3" and "/" in n) \
+        if any("/" in n for n in manifest["files"]) else None
+    planted = backup / (name or "attachments/planted")
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    if planted.exists():
+        planted.unlink()
+    planted.symlink_to("/etc/passwd")
+    verified = _cli(database_url, tmp_path, "backup", "verify", str(backup))
+    assert verified.exit_code == 1
+    assert "là liên kết tới tệp khác" in verified.output
+    refused = _cli(empty_url, tmp_path, "backup", "restore", str(backup))
+    assert refused.exit_code == 1 and "không toàn vẹn" in refused.output
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_backup_refuses_a_used_folder_and_a_folder_without_manifest(
     platform: Platform, database_url: str, tmp_path: Path
