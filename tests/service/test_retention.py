@@ -249,3 +249,26 @@ def test_a_package_that_cannot_be_renamed_leaves_no_file_and_no_record(
     assert [p for p in archive.rglob("*") if p.is_file()] == [] and _retained(platform) == []
     monkeypatch.undo()
     assert len(apply_retention(platform.uow, years=5, folder=archive).archived) == 1  # next run
+
+
+def test_a_dossier_that_cannot_be_exported_is_named_and_the_others_are_archived(
+    platform: Platform, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.core.errors import NotFound
+    from engine.reports import retention
+
+    old, recent, _ = _three_dossiers(platform, clock)
+    real = retention.export_archive
+
+    def paper_lost(uow_factory: Any, *, actor: Any, code: str) -> bytes:
+        if code == old:
+            raise NotFound("Không tìm thấy tệp giấy tờ trong kho lưu.")
+        return real(uow_factory, actor=actor, code=code)
+
+    monkeypatch.setattr(retention, "export_archive", paper_lost)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    run = apply_retention(platform.uow, years=1, folder=archive)
+    assert run.failed == [{"code": old, "problem": "Không tìm thấy tệp giấy tờ trong kho lưu."}]
+    assert [a["code"] for a in run.archived] == [recent]
+    assert [r["code"] for r in _retained(platform)] == [recent]  # the lost one is tried again
