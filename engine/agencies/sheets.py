@@ -57,8 +57,14 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise Invalid("Không đọc được tệp XLSX.", details=str(exc)[:200]) from None
         sheet = book.worksheets[0]
-        rows = [["" if v is None else _cell(v) for v in row]
-                for row in sheet.iter_rows(values_only=True)]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):  # stop early: a small file may unzip huge
+            cells = ["" if v is None else _cell(v) for v in row]
+            if any(str(c).strip() for c in cells):
+                rows.append(cells)
+            if len(rows) > MAX_ROWS + 1:
+                book.close()
+                raise Invalid(f"Tệp có quá {MAX_ROWS} dòng.")
         book.close()
     elif filename.lower().endswith(".csv") or not filename:
         try:
