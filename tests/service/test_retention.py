@@ -255,17 +255,16 @@ def test_a_dossier_that_cannot_be_exported_is_named_and_the_others_are_archived(
     platform: Platform, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from engine.core.errors import NotFound
-    from engine.reports import retention
+    from engine.reports.archive import export_archive as real
 
     old, recent, _ = _three_dossiers(platform, clock)
-    real = retention.export_archive
 
     def paper_lost(uow_factory: Any, *, actor: Any, code: str) -> bytes:
         if code == old:
             raise NotFound("Không tìm thấy tệp giấy tờ trong kho lưu.")
         return real(uow_factory, actor=actor, code=code)
 
-    monkeypatch.setattr(retention, "export_archive", paper_lost)
+    monkeypatch.setattr("engine.reports.retention.export_archive", paper_lost)
     archive = tmp_path / "archive"
     archive.mkdir()
     run = apply_retention(platform.uow, years=1, folder=archive)
