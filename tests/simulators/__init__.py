@@ -1,0 +1,1 @@
+"""Local simulators of the outside systems the connectors speak to, started on loopback by tests."""
