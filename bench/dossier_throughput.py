@@ -61,6 +61,7 @@ class Baseline:
     def __init__(self) -> None:
         parser = SpiffBpmnParser()
         parser.add_bpmn_file(str(PACKAGE / "process.bpmn"))
+        parser.add_dmn_files([str(p) for p in sorted(PACKAGE.glob("*.dmn"))])  # the fee table
         self.spec = parser.get_spec(PROCESS_ID)
         self.subprocesses = parser.get_subprocess_specs(PROCESS_ID)
         self.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))

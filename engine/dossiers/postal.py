@@ -78,22 +78,26 @@ def request_postal_order(
 
 
 def record_postal_status(
-    uow: UnitOfWork, *, reference: str, status: str, tracking_number: str = "", note: str = ""
+    uow: UnitOfWork, *, reference: str, status: str, tracking_number: str = "", note: str = "",
+    commit: bool = False,
 ) -> bool | None:
-    """The carrier's report on the order `reference` (caller's transaction). None: no such
-    order; False: nothing changed (not a step forward); True: recorded."""
+    """The carrier's report on the order `reference` (caller's transaction, committed with
+    `commit=True` unless the order is unknown). None: no such order; False: nothing changed
+    (not a step forward); True: recorded."""
     if status not in ORDER[1:]:
         raise ValueError(f"unknown postal status {status!r}")
     order = uow.session.scalar(select(PostalOrder).where(PostalOrder.reference == reference))
     if order is None:
         return None
-    if order.status in FINAL or ORDER.index(status) <= ORDER.index(order.status):
-        return False
-    order.status, order.status_at, order.note = status, uow.clock.now(), note[:300]
-    if tracking_number:
-        order.tracking_number = tracking_number[:60]
+    changed = not (order.status in FINAL or ORDER.index(status) <= ORDER.index(order.status))
+    if changed:
+        order.status, order.status_at, order.note = status, uow.clock.now(), note[:300]
+        if tracking_number:
+            order.tracking_number = tracking_number[:60]
     uow.session.flush()
-    return True
+    if commit:  # the report was received either way: a replay of it is refused later
+        uow.commit()
+    return changed
 
 
 def postal_orders(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, Any]]:

@@ -95,7 +95,10 @@ def import_keeping(
             draft.version_id = _version_id(uow, version)
             uow.commit()
         return report, version, None
-    if texts is None or actor.account_id is None:
+    # A file that is not text (a UTF-16 diagram, a binary) cannot be edited nor stored as
+    # text: the draft keeps the others, the report says what was wrong with it.
+    texts = {name: text for name, text in (texts or {}).items() if "\x00" not in text}
+    if not texts or actor.account_id is None:
         return report, None, None
     agency_id = uow.session.scalar(select(Agency.id).where(Agency.code == agency_code))
     if agency_id is None:

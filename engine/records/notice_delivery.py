@@ -24,8 +24,11 @@ LABELS = {SENDING: "Đang gửi", DELIVERED: "Đã gửi đến", FAILED: "Khôn
 CHANNELS = {"sms": "SMS", "email": "Thư điện tử"}
 
 
-def record_delivery_status(uow: UnitOfWork, *, provider_id: str, status: str, error: str = "") -> bool | None:
-    """The provider's report on its message `provider_id`, in the caller's transaction.
+def record_delivery_status(
+    uow: UnitOfWork, *, provider_id: str, status: str, error: str = "", commit: bool = False
+) -> bool | None:
+    """The provider's report on its message `provider_id`, in the caller's transaction
+    (committed with `commit=True` unless the message is unknown).
 
     None: no notice has that id (unknown). False: nothing changed (the same report again,
     or a report after a final one — the first final word stands). True: recorded.
@@ -40,6 +43,8 @@ def record_delivery_status(uow: UnitOfWork, *, provider_id: str, status: str, er
     if row is None:
         return None
     if row.delivery_status != SENDING:
+        if commit:  # the report itself was received: a replay of it is refused later
+            uow.commit()
         return False
     uow.connection.execute(
         update(NOTIFICATIONS)
@@ -50,6 +55,8 @@ def record_delivery_status(uow: UnitOfWork, *, provider_id: str, status: str, er
             last_error=error[:500] if status == FAILED else "",
         )
     )
+    if commit:
+        uow.commit()
     return True
 
 

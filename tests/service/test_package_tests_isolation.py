@@ -82,7 +82,7 @@ def test_another_process_can_write_while_a_packages_tests_run(
             _, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
                                                    path=PACKAGE)
         else:  # the modeler's "save": reads the version it edits, then imports
-            _, version = versions.save_as_draft(uow, actor=SYSTEM, agency_code=MINH_XUAN,
+            _, version, _ = versions.save_as_draft(uow, actor=SYSTEM, agency_code=MINH_XUAN,
                                                 code=PERMIT, number=1, changes={})
     assert seen == [None]
     assert version is not None and version["tests"]["passed"]

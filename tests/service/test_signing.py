@@ -5,11 +5,13 @@ untrusted issuer or a wrong keystore is named."""
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature as _validate_in_this_thread
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
@@ -27,6 +29,13 @@ from integrations.registry import ConfigError, Registry
 from tests.simulators.ca import PASSPHRASE, AgencyCa, make_ca
 
 AGENCY = "UBND phường Minh Xuân"
+
+
+def validate_pdf_signature(*args: Any, **kwargs: Any) -> Any:
+    """pyHanko's validator runs `asyncio.run`: in a thread of its own, it works even where
+    an earlier test in this process left an event loop running (Playwright's sync API)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_validate_in_this_thread, *args, **kwargs).result()
 
 
 @pytest.fixture(scope="module")

@@ -51,11 +51,10 @@ def sms_status() -> Response:
         ):
             raise Conflict("Lời báo trạng thái này đã được nhận trước đó (gửi lại); không xử lý lần nữa.")
         changed = records.record_delivery_status(
-            work, provider_id=report.message_id, status=report.status, error=report.error
+            work, provider_id=report.message_id, status=report.status, error=report.error, commit=True
         )
         if changed is None:
             raise NotFound(f"Không có tin nhắn mã {report.message_id}.")
-        work.commit()
     return jsonify({"message_id": report.message_id, "status": report.status, "recorded": changed})
 
 
@@ -87,8 +86,8 @@ def post_status() -> Response:
             status=report.status,
             tracking_number=report.tracking_number,
             note=report.note,
+            commit=True,
         )
         if changed is None:
             raise NotFound(f"Không có đơn bưu chính mã {report.reference}.")
-        work.commit()
     return jsonify({"reference": report.reference, "status": report.status, "recorded": changed})
