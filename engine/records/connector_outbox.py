@@ -46,8 +46,8 @@ log = logging.getLogger("motcua.connectors")
 
 MESSAGES = cast(Table, OutboxMessage.__table__)
 PER_KEY = 20  # messages of one dossier sent in one round, in order, after its earliest
-MESSAGE_MAX_ATTEMPTS = 16  # 5 s doubling to a 15-minute cap: about 2 h 20 min of trying
-FIRST_DELAY = timedelta(seconds=5)
+MESSAGE_MAX_ATTEMPTS = 16  # 2 s doubling to a 15-minute cap: at most 1 h 47 min of trying
+FIRST_DELAY = timedelta(seconds=2)  # most refusals are passing: try again soon
 LONGEST_DELAY = timedelta(minutes=15)
 _INSERT_MESSAGE = insert(MESSAGES)
 
