@@ -9,6 +9,7 @@ import urllib.request
 from datetime import datetime
 from typing import Any
 
+from integrations.registry import Health
 from integrations.signing import IDEMPOTENCY_KEY, sign
 
 
@@ -71,3 +72,13 @@ def _json(answer: bytes, url: str) -> dict[str, Any]:
     except ValueError as exc:
         raise DeliveryFailed(f"{url} trả lời không phải JSON") from exc
     return parsed if isinstance(parsed, dict) else {"items": parsed}
+
+
+def http_health(url: str, *, secret: str, timeout: float) -> Health:
+    """A real HTTP connector's health: ``GET <url>/health`` answers 2xx in time."""
+    try:
+        status, _, _ = call("GET", f"{url}/health", secret=secret, now=datetime.now().astimezone(),
+                            timeout=timeout)
+    except DeliveryFailed as exc:
+        return Health(False, str(exc))
+    return Health(True, f"HTTP {status}")

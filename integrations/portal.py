@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.records import OutboundMessage
-from integrations.calls import DeliveryFailed, call
+from integrations.calls import DeliveryFailed, call, http_health
 from integrations.registry import ConnectorSpec, Field, Health, Settings
 from integrations.signing import SignatureError, verify
 
@@ -60,17 +60,7 @@ class HttpPortal:
 
     def health(self) -> Health:
         """``GET <url>/health`` answers 2xx in time."""
-        try:
-            status, _, _ = call(
-                "GET",
-                f"{self.url}/health",
-                secret=self.secret,
-                now=datetime.now().astimezone(),
-                timeout=self.timeout,
-            )
-        except DeliveryFailed as exc:
-            return Health(False, str(exc))
-        return Health(True, f"HTTP {status}")
+        return http_health(self.url, secret=self.secret, timeout=self.timeout)
 
     def send(self, message: OutboundMessage, *, now: datetime) -> None:
         """POST one message; raises `DeliveryFailed` unless the portal took it (2xx)."""

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.records import OutboundMessage
-from integrations.calls import DeliveryFailed, call
+from integrations.calls import DeliveryFailed, call, http_health
 from integrations.registry import ConnectorSpec, Field, Health, Settings
 from integrations.signing import verify
 
@@ -70,17 +70,7 @@ class HttpPost:
 
     def health(self) -> Health:
         """``GET <url>/health`` answers 2xx in time."""
-        try:
-            status, _, _ = call(
-                "GET",
-                f"{self.url}/health",
-                secret=self.secret,
-                now=datetime.now().astimezone(),
-                timeout=self.timeout,
-            )
-        except DeliveryFailed as exc:
-            return Health(False, str(exc))
-        return Health(True, f"HTTP {status}")
+        return http_health(self.url, secret=self.secret, timeout=self.timeout)
 
     def send(self, message: OutboundMessage, *, now: datetime) -> None:
         """POST one order; raises `DeliveryFailed` unless the carrier took it (2xx)."""

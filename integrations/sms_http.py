@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from integrations.calls import DeliveryFailed, call, post_json
+from integrations.calls import DeliveryFailed, http_health, post_json
 from integrations.registry import ConnectorSpec, Field, Health, Settings
 from integrations.signing import SignatureError, verify
 
@@ -95,17 +95,7 @@ class HttpSms:
 
     def health(self) -> Health:
         """``GET <url>/health`` answers 2xx in time."""
-        try:
-            status, _, _ = call(
-                "GET",
-                f"{self.url}/health",
-                secret=self.secret,
-                now=datetime.now().astimezone(),
-                timeout=self.timeout,
-            )
-        except DeliveryFailed as exc:
-            return Health(False, str(exc))
-        return Health(True, f"HTTP {status}")
+        return http_health(self.url, secret=self.secret, timeout=self.timeout)
 
     def send(self, recipient: str, subject: str, body: str) -> str:
         """Send a message that is no notice (a fresh idempotency key); notices use `send_notice`."""
