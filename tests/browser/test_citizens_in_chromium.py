@@ -107,7 +107,9 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     # Errors beside their fields, listed at the top, and the refused file named.
     summary = page.locator("#error-summary")
     assert summary.is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # forms.js moves the focus there once the page has loaded: wait for it, not for luck.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'",
+                           timeout=5000)
     height_error = page.locator("#f-cong_trinh-chieu_cao-error")
     assert height_error.inner_text() == "Vui lòng nhập «Chiều cao công trình (m)»."
     assert page.locator("#f-cong_trinh-chieu_cao").get_attribute("aria-describedby") == (
