@@ -10,6 +10,7 @@ from admin import (
     decisions,
     form_builder,
     integrations,
+    new_procedure,
     procedures,
     reports,
     retention,
@@ -19,5 +20,5 @@ from admin import (
 from admin.common import bp
 
 __all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "decisions",
-           "form_builder", "integrations", "procedures", "reports", "retention", "sandbox",
-           "security"]
+           "form_builder", "integrations", "new_procedure", "procedures", "reports", "retention",
+           "sandbox", "security"]

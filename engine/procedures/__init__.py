@@ -27,6 +27,7 @@ from engine.procedures.sandbox import fire_timer as fire_sandbox_timer
 from engine.procedures.sandbox import show_run as show_sandbox_run
 from engine.procedures.sandbox import start_run as start_sandbox_run
 from engine.procedures.sandbox import suggested_start
+from engine.procedures.starter import create_procedure, starter_choices
 from engine.procedures.versions import DURATION_UNITS, preview_form, save_as_draft, version_detail, workbench
 from engine.procedures.versions import act as act_on_version
 from engine.procedures.versions import diff as diff_versions
@@ -40,6 +41,7 @@ __all__ = [
     "awaiting_process",
     "check_path",
     "complete_sandbox_step",
+    "create_procedure",
     "decision_files",
     "design_agencies",
     "diff_versions",
@@ -67,6 +69,7 @@ __all__ = [
     "save_kept_draft",
     "show_sandbox_run",
     "start_sandbox_run",
+    "starter_choices",
     "suggested_start",
     "version_detail",
     "workbench",

@@ -1,0 +1,340 @@
+"""A procedure from scratch («Tạo thủ tục mới»): the facts a designer gives in words — code,
+name, field, level, processing time as a number and a unit, the roles that handle it, a
+fixed fee, the papers — turned into a package that validates and whose own test passes.
+
+The package: `procedure.json`; `process.bpmn` with a pool, one lane per role (the lane's name
+is the role code, as the modeler expects) and start → «Tiếp nhận hồ sơ» (Một cửa) → end; a
+start form (the applicant's name and ID number) and one officer form, both made by the form
+builder (`forms.builder`), so the visual builder opens them; one happy-path test case, so the
+sandbox is prefilled. `starter_texts` is pure; `create_procedure` imports the package like an
+upload (`import_keeping`: validated, tested, audited) as draft version 1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as default
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from sqlalchemy import select
+
+from bpmn.problems import Report
+from engine.core.actors import Actor
+from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
+from engine.core.permissions import (
+    AGENCY_ADMIN,
+    APPROVER,
+    DESIGNER,
+    DESK,
+    KEY_GRANT,
+    LEADER,
+    REVIEWER,
+    SPECIALIST,
+    UNIT_ADMIN,
+    may_design,
+)
+from engine.core.uow import UnitOfWork
+from engine.procedures.catalogue import UNIT_LABELS, TestRunner
+from engine.procedures.drafts import import_keeping, zip_of
+from forms.builder import BuilderError, build, build_papers
+
+DESK_LABEL = "Bộ phận Một cửa"
+WORK_ROLE_LABELS = {DESK: DESK_LABEL, SPECIALIST: "Chuyên viên", LEADER: "Lãnh đạo"}
+NOT_LANES = frozenset({DESIGNER, REVIEWER, APPROVER, AGENCY_ADMIN, UNIT_ADMIN, KEY_GRANT})
+LEVELS = {"full": "Toàn trình", "partial": "Một phần"}
+CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,39}$")
+MAX_FEE = 2_000_000_000
+MAX_PAPERS = 50
+START_FORM, OFFICER_FORM = "to_khai", "xu_ly"
+FIRST_STEP = "tiep_nhan"
+END = "ket_thuc"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the designer said about the new procedure, checked (`check_facts`)."""
+
+    code: str
+    name: str
+    field: str
+    level: str
+    time_value: float
+    time_unit: str
+    agency_name: str
+    roles: list[tuple[str, str]]  # (role code = lane name, label), Một cửa first
+    fee: int | None = None
+    papers: list[str] = default(default_factory=list)
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _fee(text: str, problems: dict[str, str]) -> int | None:
+    digits = text.strip().replace(".", "").replace(" ", "").removesuffix("đ")
+    if not digits:
+        return None
+    if not re.fullmatch(r"-?[0-9]{1,12}", digits) or int(digits) < 0 or int(digits) > MAX_FEE:
+        problems["fee"] = ("Lệ phí là số tiền bằng đồng, từ 0 đến 2.000.000.000 (ví dụ 50.000); "
+                           "để trống nếu không thu.")
+        return None
+    return int(digits) or None
+
+
+def _time(raw: Mapping[str, Any], problems: dict[str, str]) -> tuple[float, str]:
+    unit = str(raw.get("time_unit") or "")
+    if unit not in UNIT_LABELS:
+        problems["time_unit"] = "Hãy chọn đơn vị thời hạn."
+        return 1, "working_days"
+    if unit == "same_day":
+        return 1, unit
+    value = _number(str(raw.get("time_value") or ""))
+    if value is None or not 0 < value <= 365:
+        problems["time_value"] = "Thời hạn giải quyết là một số lớn hơn 0, tối đa 365."
+        return 1, unit
+    return (int(value) if value.is_integer() else value), unit
+
+
+def check_facts(raw: Mapping[str, Any], known_roles: list[tuple[str, str]],
+                agency_name: str) -> Facts:
+    """The designer's answers (text as typed, `roles` a list of role codes) as `Facts`;
+    raises `Invalid` whose details name each wrong field (field → message)."""
+    problems: dict[str, str] = {}
+    text = {k: " ".join(str(raw.get(k) or "").split()) for k in ("code", "name", "field")}
+    if not CODE.match(text["code"]):
+        problems["code"] = ("Mã thủ tục gồm chữ, số, dấu chấm, gạch ngang hoặc gạch dưới, "
+                            "tối đa 40 ký tự (ví dụ 1.009994).")
+    if not 3 <= len(text["name"]) <= 500:
+        problems["name"] = "Hãy nhập tên thủ tục (3 đến 500 ký tự)."
+    if not 2 <= len(text["field"]) <= 200:
+        problems["field"] = "Hãy nhập lĩnh vực (2 đến 200 ký tự)."
+    level = str(raw.get("level") or "")
+    if level not in LEVELS:
+        problems["level"] = "Hãy chọn mức độ: toàn trình hoặc một phần."
+    value, unit = _time(raw, problems)
+    chosen = {str(r) for r in raw.get("roles") or []}
+    labels = dict(known_roles)
+    if chosen - set(labels):
+        problems["roles"] = "Có người xử lý không thuộc danh sách của cơ quan."
+    roles = [(DESK, DESK_LABEL)] + [(r, labels[r]) for r, _ in known_roles
+                                    if r in chosen and r != DESK]
+    fee = _fee(str(raw.get("fee") or ""), problems)
+    papers = [" ".join(line.split()) for line in str(raw.get("papers") or "").splitlines()]
+    papers = [p for p in papers if p]
+    if len(papers) > MAX_PAPERS or any(len(p) < 2 or len(p) > 500 for p in papers):
+        problems["papers"] = (f"Mỗi dòng một giấy tờ, từ 2 đến 500 ký tự; tối đa {MAX_PAPERS} "
+                              "giấy tờ.")
+    if problems:
+        raise Invalid("Thông tin thủ tục chưa hợp lệ: " + " ".join(problems.values()),
+                      details=problems)
+    return Facts(code=text["code"], name=text["name"], field=text["field"], level=level,
+                 time_value=value, time_unit=unit, agency_name=agency_name, roles=roles,
+                 fee=fee, papers=papers)
+
+
+def _manifest(facts: Facts) -> dict[str, Any]:
+    components = build_papers([{"name": p, "originals": 1, "copies": 0, "required": True}
+                               for p in facts.papers])
+    return {
+        "code": facts.code, "name": facts.name, "field": facts.field,
+        "agency": facts.agency_name, "level": facts.level,
+        "processing_time": {"value": facts.time_value, "unit": facts.time_unit},
+        "start_form": START_FORM,
+        "applicant": {"name": "ho_ten", "id_number": "so_dinh_danh"},
+        "components": components,
+        "fees": ([{"name": f"Lệ phí {facts.name[:200]}", "amount": facts.fee}]
+                 if facts.fee else []),
+        "roles": {role: {"role": role, "label": label} for role, label in facts.roles},
+        "supplement_mode": "restart",
+        "extension_cap": 0.3333,
+        "legal_basis": [],
+    }
+
+
+START_MODEL: dict[str, Any] = {"fields": [
+    {"name": "ho_ten", "label": "Họ và tên người nộp", "kind": "text", "required": True,
+     "min_length": 2, "max_length": 100},
+    {"name": "so_dinh_danh", "label": "Số định danh cá nhân (CCCD)", "kind": "text",
+     "required": True, "format": "cccd", "help": "12 chữ số trên thẻ căn cước."},
+    {"name": "dien_thoai", "label": "Số điện thoại", "kind": "text", "format": "phone"},
+]}
+OFFICER_MODEL: dict[str, Any] = {"title": "Ý kiến xử lý", "fields": [
+    {"name": "y_kien", "label": "Ý kiến xử lý", "kind": "text", "multiline": True,
+     "max_length": 2000},
+]}
+
+
+def _forms(facts: Facts) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for name, model in ((START_FORM, {**START_MODEL, "title": f"Tờ khai {facts.name[:400]}"}),
+                        (OFFICER_FORM, OFFICER_MODEL)):
+        try:
+            schema, ui = build(model)
+        except BuilderError as exc:  # the models above are fixed: a bug, not the designer's
+            raise RuntimeError(f"starter form {name}: {exc}") from exc
+        texts[f"forms/{name}.schema.json"] = _json(schema)
+        texts[f"forms/{name}.ui.json"] = _json(ui)
+    return texts
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _test_case() -> list[dict[str, Any]]:
+    return [{"name": "Hồ sơ hợp lệ: tiếp nhận và giải quyết",
+             "start": {"ho_ten": "Nguyễn Văn An", "so_dinh_danh": "008090001234",
+                       "dien_thoai": "0912345678"},
+             "tasks": {FIRST_STEP: {"y_kien": "Hồ sơ đầy đủ, hợp lệ."}},
+             "expect": {"path": [FIRST_STEP], "end": END}}]
+
+
+def starter_texts(facts: Facts) -> dict[str, str]:
+    """The new procedure's package, path → text."""
+    return {"procedure.json": _json(_manifest(facts)), "process.bpmn": process_bpmn(facts),
+            **_forms(facts), "tests/ho-so-hop-le.json": _json(_test_case())}
+
+
+LANE_HEIGHT, POOL_X, POOL_Y, POOL_WIDTH = 150, 100, 50, 900
+NAMESPACES = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+              'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
+              'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
+              'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
+              'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"')
+
+
+def _props(**values: str) -> str:
+    inner = "".join(f'<spiffworkflow:property name="{k}" value="{v}" />'
+                    for k, v in values.items())
+    return f"<bpmn:extensionElements><spiffworkflow:properties>{inner}" \
+           "</spiffworkflow:properties></bpmn:extensionElements>"
+
+
+def _deadline(facts: Facts) -> str:
+    """The reception step's deadline: a working day, or 4 working hours for short ones."""
+    short = facts.time_unit in ("working_hours", "same_day") or (
+        facts.time_unit != "working_hours" and facts.time_value < 2)
+    return "PT4H" if short else "P1D"
+
+
+def _lanes(facts: Facts) -> tuple[str, str]:
+    """The lane set (Một cửa's lane holds the three elements) and the lanes' shapes."""
+    lanes, shapes = [], []
+    for index, (role, _label) in enumerate(facts.roles):
+        refs = "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>"
+                       for n in ("bat_dau", FIRST_STEP, END)) if index == 0 else ""
+        lanes.append(f'<bpmn:lane id="lane_{role}" name="{role}">{refs}</bpmn:lane>')
+        shapes.append(_shape(f"lane_{role}", POOL_X + 30, POOL_Y + index * LANE_HEIGHT,
+                             POOL_WIDTH - 30, LANE_HEIGHT, ' isHorizontal="true"'))
+    return "".join(lanes), "".join(shapes)
+
+
+def _shape(element: str, x: int, y: int, width: int, height: int, more: str = "") -> str:
+    return (f'<bpmndi:BPMNShape id="{element}_di" bpmnElement="{element}"{more}>'
+            f'<dc:Bounds x="{x}" y="{y}" width="{width}" height="{height}" /></bpmndi:BPMNShape>')
+
+
+def _edge(flow: str, x1: int, x2: int, y: int) -> str:
+    return (f'<bpmndi:BPMNEdge id="{flow}_di" bpmnElement="{flow}"><di:waypoint x="{x1}" y="{y}" />'
+            f'<di:waypoint x="{x2}" y="{y}" /></bpmndi:BPMNEdge>')
+
+
+def process_bpmn(facts: Facts) -> str:
+    """The diagram: a pool, one lane per role, start → «Tiếp nhận hồ sơ» → end."""
+    lanes, lane_shapes = _lanes(facts)
+    name, height, mid = quoteattr(facts.name), LANE_HEIGHT * len(facts.roles), POOL_Y + 75
+    task = (f'<bpmn:userTask id="{FIRST_STEP}" name="Tiếp nhận hồ sơ">'
+            + _props(formJsonSchemaFilename=f"{OFFICER_FORM}.schema.json",
+                     deadline=_deadline(facts), status="1")
+            + "<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>")
+    end = (f'<bpmn:endEvent id="{END}" name="Trả kết quả">' + _props(status="10", outcome="granted")
+           + "<bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>")
+    shapes = "\n    ".join([
+        _shape("be_xu_ly", POOL_X, POOL_Y, POOL_WIDTH, height, ' isHorizontal="true"'), lane_shapes,
+        _shape("bat_dau", 180, mid - 18, 36, 36), _shape(FIRST_STEP, 260, mid - 40, 100, 80),
+        _shape(END, 412, mid - 18, 36, 36), _edge("f1", 216, 260, mid), _edge("f2", 360, 412, mid)])
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions {NAMESPACES} id="defs" targetNamespace="https://motcua.example/procedures">
+  <bpmn:collaboration id="hop_tac">
+    <bpmn:participant id="be_xu_ly" name={name} processRef="quy_trinh" />
+  </bpmn:collaboration>
+  <bpmn:process id="quy_trinh" name={name} isExecutable="true">
+    <bpmn:laneSet id="cac_lan">{lanes}</bpmn:laneSet>
+    <bpmn:startEvent id="bat_dau" name="Nộp hồ sơ"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    {task}
+    {end}
+    <bpmn:sequenceFlow id="f1" sourceRef="bat_dau" targetRef="{FIRST_STEP}" />
+    <bpmn:sequenceFlow id="f2" sourceRef="{FIRST_STEP}" targetRef="{END}" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="so_do"><bpmndi:BPMNPlane id="mat_phang" bpmnElement="hop_tac">
+    {shapes}
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>
+"""
+
+
+def known_roles(uow: UnitOfWork, agency_id: int) -> list[tuple[str, str]]:
+    """(role, label) of the roles the agency's procedures and officers work in, Một cửa
+    first: a label from the agency's procedures where one names it, else a plain one."""
+    labels: dict[str, str] = {}
+    versions = uow.session.scalars(
+        select(ProcedureVersion).join(Procedure).where(Procedure.agency_id == agency_id)
+        .order_by(ProcedureVersion.id.desc()))
+    for version in versions:
+        try:
+            roles = json.loads((version.package or {}).get("procedure.json", "{}")).get("roles")
+        except (json.JSONDecodeError, AttributeError):
+            continue
+        for spec in roles.values() if isinstance(roles, dict) else []:
+            if isinstance(spec, dict) and spec.get("role") and not spec.get("agency"):
+                labels.setdefault(str(spec["role"]), str(spec.get("label") or spec["role"]))
+    for role in uow.session.scalars(select(RoleGrant.role).where(
+            RoleGrant.agency_id == agency_id).distinct()):
+        labels.setdefault(role, WORK_ROLE_LABELS.get(role, role))
+    labels[DESK] = DESK_LABEL
+    others = sorted((label, role) for role, label in labels.items()
+                    if role != DESK and role not in NOT_LANES)
+    return [(DESK, DESK_LABEL)] + [(role, label) for label, role in others]
+
+
+def design_agency(uow: UnitOfWork, actor: Actor, agency_code: str) -> Agency:
+    """The agency the actor designs for (as an upload checks it)."""
+    agency = uow.session.scalar(select(Agency).where(Agency.code == agency_code))
+    if agency is None:
+        raise NotFound(f"Không có cơ quan mã {agency_code}.")
+    if not may_design(actor, agency.id):
+        raise Forbidden("Bạn không có quyền cấu hình thủ tục của cơ quan này.")
+    return agency
+
+
+def starter_choices(uow: UnitOfWork, *, actor: Actor, agency_code: str) -> dict[str, Any]:
+    """What the «Tạo thủ tục mới» form offers for an agency: its roles, levels, units."""
+    agency = design_agency(uow, actor, agency_code)
+    return {"roles": known_roles(uow, agency.id), "levels": LEVELS, "units": UNIT_LABELS}
+
+
+def create_procedure(
+    uow: UnitOfWork, *, actor: Actor, agency_code: str, answers: Mapping[str, Any],
+    runner: TestRunner | None = None,
+) -> tuple[Report, dict[str, Any] | None, dict[str, Any] | None]:
+    """A new procedure from the designer's answers, imported like an upload (validated,
+    tested, audited) as its draft version 1. A code the agency already has is refused."""
+    agency = design_agency(uow, actor, agency_code)
+    facts = check_facts(answers, known_roles(uow, agency.id), agency.name)
+    if uow.session.scalar(select(Procedure.id).where(
+            Procedure.agency_id == agency.id, Procedure.code == facts.code)) is not None:
+        raise Conflict(f"Cơ quan đã có thủ tục mã {facts.code}: hãy mở thủ tục đó trong danh "
+                       "sách phiên bản, hoặc đặt mã khác.", details={"code": "Mã đã có."})
+    uow.session.rollback()  # only reads so far: import_keeping wants no transaction open
+    return import_keeping(uow, actor=actor, agency_code=agency_code,
+                          zip_bytes=zip_of(starter_texts(facts)), filename="thu-tuc-moi.zip",
+                          runner=runner)
