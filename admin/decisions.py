@@ -1,29 +1,72 @@
 """The decision tables of a version (`/quan-tri/thu-tuc/…/bang-quyet-dinh`): each `.dmn`
 table of the package in the dmn-js decision table editor (vendored, pinned), with the
 findings of its static checks (`bpmn.dmn`) by row; saving makes a new draft version,
-validated and tested like any upload."""
+validated and tested like any upload. «Tạo bảng quyết định» (`…/bang-quyet-dinh/tao`)
+starts a table from a form, no XML: a start form field, an output (the fee or a named
+value), optionally the procedure's fee taken from it; the new draft opens on its table."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from admin.common import bp, json_for_script, staff, uow
 from engine import procedures
+from engine.core import ServiceError
+
+FORM_KEYS = ("ten_bang", "dau_vao", "ket_qua", "ten_ket_qua", "kieu_ket_qua", "dung_lam_le_phi",
+             "ten_le_phi")
 
 
-@bp.get("/thu-tuc/<agency>/<code>/<int:number>/bang-quyet-dinh")
-def decisions_page(agency: str, code: str, number: int) -> str:
-    """One decision table of the version (`?tep=` names the file; the first by default)."""
+def _page(agency: str, code: str, number: int, chosen: str = "", *, form: dict[str, str] | None = None,
+          error: str = "", problems: list[str] | None = None) -> tuple[str, int]:
     actor = staff()
     with uow() as work:
         bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
         files = procedures.decision_files(work, actor=actor, agency_code=agency, code=code,
                                           number=number)
-    chosen = request.args.get("tep", "") or next(iter(files), "")
+        options = procedures.decision_options(work, actor=actor, agency_code=agency, code=code,
+                                              number=number)
+    chosen = chosen or next(iter(files), "")
     if files and chosen not in files:
         abort(404)
     findings = [p for p in bench["report"]["problems"] if p.get("file") == chosen]
-    return render_template("admin_decisions.html", v=bench, files=sorted(files), chosen=chosen,
-                           findings=findings,
+    fees = options["fees"]
+    typed: dict[str, Any] = form or {"ket_qua": "le_phi", "kieu_ket_qua": "so", "dung_lam_le_phi": "1",
+                                     "ten_le_phi": fees[0] if fees else "Lệ phí"}
+    html = render_template("admin_decisions.html", v=bench, files=sorted(files), chosen=chosen,
+                           findings=findings, options=options, form=typed, error=error,
+                           problems=problems or [],
                            table_json=json_for_script({"xml": files.get(chosen, ""),
                                                        "path": chosen}))
+    return html, 422 if error else 200
+
+
+@bp.get("/thu-tuc/<agency>/<code>/<int:number>/bang-quyet-dinh")
+def decisions_page(agency: str, code: str, number: int) -> tuple[str, int]:
+    """One decision table of the version (`?tep=` names the file; the first by default)."""
+    return _page(agency, code, number, request.args.get("tep", ""))
+
+
+@bp.post("/thu-tuc/<agency>/<code>/<int:number>/bang-quyet-dinh/tao")
+def create_decision(agency: str, code: str, number: int) -> Response | tuple[str, int]:
+    """Make a starter table from the form «Tạo bảng quyết định» into a new draft version and
+    open it there; what was typed stays in the form when it is refused."""
+    actor = staff()
+    form = {key: request.form.get(key, "")[:1000] for key in FORM_KEYS}
+    try:
+        with uow() as work:
+            report, created, _kept, path = procedures.create_decision_table(
+                work, actor=actor, agency_code=agency, code=code, number=number, form=form)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            abort(exc.status)
+        return _page(agency, code, number, form=form, error=exc.message)
+    if created is None:
+        problems = [p["message"] for p in report["problems"] if p.get("severity") == "error"]
+        return _page(agency, code, number, form=form, problems=problems,
+                     error="Bảng mới chưa hợp lệ nên chưa thành bản nháp:")
+    return redirect(url_for("admin.decisions_page", agency=created["agency"], code=created["code"],
+                            number=created["number"], tep=path), 303)

@@ -20,6 +20,7 @@ from engine.procedures.design_files import decision_files, form_files
 from engine.procedures.drafts import design_agencies, discard_draft, draft_bench, import_keeping, list_drafts
 from engine.procedures.drafts import save_draft as save_kept_draft
 from engine.procedures.national_catalogue import awaiting_process, import_national_catalogue
+from engine.procedures.new_decision import create_decision_table, decision_options
 from engine.procedures.package_runner import TestLimits
 from engine.procedures.queues import list_versions, queue_counts, review_queues
 from engine.procedures.sandbox import complete_step as complete_sandbox_step
@@ -41,8 +42,10 @@ __all__ = [
     "awaiting_process",
     "check_path",
     "complete_sandbox_step",
+    "create_decision_table",
     "create_procedure",
     "decision_files",
+    "decision_options",
     "design_agencies",
     "diff_versions",
     "discard_draft",
