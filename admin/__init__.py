@@ -15,10 +15,11 @@ from admin import (
     reports,
     retention,
     sandbox,
+    sandbox_case,
     security,
 )
 from admin.common import bp
 
 __all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "decisions",
            "form_builder", "integrations", "new_procedure", "procedures", "reports", "retention",
-           "sandbox", "security"]
+           "sandbox", "sandbox_case", "security"]

@@ -91,12 +91,14 @@ def sandbox_page(run_id: int, error: str = "", task_id: str = "", values: Any = 
         run = procedures.show_sandbox_run(work, actor=actor, run_id=run_id)
         bench = procedures.workbench(work, actor=actor, agency_code=run["agency"],
                                      code=run["code"], number=run["number"])
+        save_case = procedures.sandbox_case_choices(work, actor=actor, run_id=run_id)
     for task in run["waiting"]:
         mine = task["id"] == task_id and values is not None
         task["prefill"] = values if mine else task["suggested"]
         task["form_html"] = _form(task["schema"], task["ui"], task["prefill"],
                                   (errors or []) if mine else [])
     return render_template("admin_sandbox.html", run=run, v=bench, error=error,
+                           save_case=save_case,
                            bench_json=diagram_data(
                                bench, report={"problems": []}, path=run["path"],
                                ends_reached=run["ends"],

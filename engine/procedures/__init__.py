@@ -28,6 +28,8 @@ from engine.procedures.sandbox import fire_timer as fire_sandbox_timer
 from engine.procedures.sandbox import show_run as show_sandbox_run
 from engine.procedures.sandbox import start_run as start_sandbox_run
 from engine.procedures.sandbox import suggested_start
+from engine.procedures.sandbox_case import case_choices as sandbox_case_choices
+from engine.procedures.sandbox_case import save_run_as_case
 from engine.procedures.starter import create_procedure, starter_choices
 from engine.procedures.versions import DURATION_UNITS, preview_form, save_as_draft, version_detail, workbench
 from engine.procedures.versions import act as act_on_version
@@ -68,8 +70,10 @@ __all__ = [
     "queue_counts",
     "review_queues",
     "run_tests_at",
+    "sandbox_case_choices",
     "save_as_draft",
     "save_kept_draft",
+    "save_run_as_case",
     "show_sandbox_run",
     "start_sandbox_run",
     "starter_choices",

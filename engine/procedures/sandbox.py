@@ -61,7 +61,8 @@ def start_run(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, num
     _hold_timers(instance)
     now = uow.clock.now()
     run = SandboxRun(version_id=version.id, account_id=actor.account_id, state=instance.state(),
-                     log=[{"at": now.isoformat(), "what": "start"}], created_at=now, updated_at=now)
+                     log=[{"at": now.isoformat(), "what": "start", "data": data}],
+                     created_at=now, updated_at=now)
     uow.session.add(run)
     uow.session.flush()
     uow.audit("procedure.sandbox", actor_id=actor.account_id, object_type="procedure",
@@ -111,7 +112,8 @@ def complete_step(uow: UnitOfWork, *, actor: Actor, run_id: int, task_id: str,
         instance.complete(task_id, data)
     except (ProcessError, TaskNotWaiting) as exc:
         raise Conflict(f"Quy trình không đi tiếp được: {exc}") from exc
-    return _save(uow, run, instance, {"what": "complete", "task": waiting[task_id].bpmn_id})
+    return _save(uow, run, instance, {"what": "complete", "task": waiting[task_id].bpmn_id,
+                                      "data": data})
 
 
 def fire_timer(uow: UnitOfWork, *, actor: Actor, run_id: int, timer_id: str) -> dict[str, Any]:
