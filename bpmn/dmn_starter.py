@@ -1,8 +1,8 @@
 """A starter decision table for a designer who types no XML, and the business rule task
 that calls it: pure text builders behind «Tạo bảng quyết định» (admin/decisions.py).
 
-- `start_fields` lists the start form's fields a table may read (numbers, choices, yes/no)
-  with their labels, nested groups included;
+- `start_fields` lists the start form's required fields a table may read (numbers,
+  choices, yes/no) with their labels, nested groups included;
 - `safe_id` derives an XML id (also a file name and a variable name) from a label:
   lower-case ASCII letters, digits and `_`, never empty, bounded, unique among `taken`;
 - `starter_table` writes a `.dmn` with one UNIQUE table of one input and one output and a
@@ -72,13 +72,16 @@ def safe_id(label: str, taken: set[str] | frozenset[str] = frozenset(), prefix: 
 
 def start_fields(schema: Any, prefix: tuple[str, ...] = (), group: str = "") -> list[Field]:
     """The fields of a form schema a decision may read: numbers, integers, choices (`enum`)
-    and yes/no, in groups (nested objects) too; lists (arrays) are left out."""
+    and yes/no, in groups (nested objects) too; lists (arrays) are left out, and so are
+    fields not required (with their group): a dossier without the value would stop the
+    table ("Không so sánh thứ tự được giá trị rỗng"), which the static checks cannot see."""
     found: list[Field] = []
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(properties, dict):
         return found
+    required = schema.get("required") if isinstance(schema.get("required"), list) else []
     for name, sub in properties.items():
-        if not isinstance(sub, dict):
+        if not isinstance(sub, dict) or name not in required:
             continue
         title = str(sub.get("title") or name)
         label = f"{group} › {title}" if group else title

@@ -76,9 +76,11 @@ def test_the_start_form_fields_a_table_may_read_have_their_labels() -> None:
     assert fields[AREA] == Field(AREA, "Nội dung đề nghị cấp phép › Diện tích xây dựng tầng 1 (m²)",
                                  "number")
     assert fields["cong_trinh.so_tang"].type_ref == "integer"
-    assert fields["cong_trinh.cap_cong_trinh"].type_ref == "string"  # a choice
-    assert fields["uy_quyen"].type_ref == "boolean"
+    assert fields["cong_trinh.loai_cong_trinh"].type_ref == "string"  # a choice
+    assert fields["cam_ket"].type_ref == "boolean"
     assert "ho_ten" not in fields and "lo_dat.dia_chi" not in fields  # free text
+    # Not required: a dossier without it would stop the table at run time.
+    assert "cong_trinh.tong_dien_tich_san" not in fields and "uy_quyen" not in fields
 
 
 def test_a_starter_table_with_a_hostile_label_passes_the_checks_and_keeps_the_label() -> None:
@@ -176,3 +178,23 @@ def test_a_value_named_like_a_form_field_gets_its_own_name() -> None:
         "ten_bang": "Bảng", "dau_vao": AREA, "ket_qua": "gia_tri", "ten_ket_qua": "Họ tên",
         "kieu_ket_qua": "chu"})
     assert 'name="ho_ten_2"' in changed[path]  # ho_ten: the applicant's name
+
+
+def test_with_two_rows_added_the_new_table_sets_the_fee_by_area() -> None:
+    """What the designer then does in dmn-js (< 100 → 50000, >= 100 → 100000), by text."""
+    texts, path = starter_changes(_texts(), _fee_form())
+    xml = texts[path]
+    start, end = xml.index("<rule"), xml.index("</rule>") + len("</rule>")
+    rule = xml[start:end]
+    rows = [rule.replace("<text>-</text>", f"<text>{cell}</text>").replace(
+        "<text>0</text>", f"<text>{fee}</text>").replace("_1", f"_{n}")
+        for n, (cell, fee) in enumerate([("&lt; 100", 50000), ("&gt;= 100", 100000)], 1)]
+    texts[path] = xml[:start] + "".join(rows) + xml[end:]
+    errors, _, compiled = _validated(texts)
+    assert errors == [] and compiled is not None
+    assert run_package_tests(compiled, {k: v.encode() for k, v in texts.items()}).passed  # type: ignore[arg-type]
+    start_data = json.loads((SAMPLE / "tests" / "cap-phep.json").read_text(encoding="utf-8"))["start"]
+    for area, fee in ((80, 50000), (120, 100000)):
+        start_data["cong_trinh"]["dien_tich_xay_dung"] = area
+        instance = ProcessModel(compiled.spec).start(start_data)  # type: ignore[attr-defined]
+        assert instance.value("le_phi_2") == fee
