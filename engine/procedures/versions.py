@@ -329,6 +329,7 @@ def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
                             "deadline_words": words_or_text(t.deadline or ""), "status": t.status}
                   for task_id, t in compiled.tasks.items()},
         "role_labels": labels,
+        "start_form": compiled.start_form,
         "timers": timers(texts),
         "names": {**{i: t.name or i for i, t in compiled.tasks.items()},
                   **{i: e.name or i for i, e in compiled.end_events.items()}},
