@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from admin.common import bp, diagram_data, staff, uow
@@ -164,6 +165,13 @@ def form_preview() -> Response:
     return jsonify(procedures.preview_form(schema if isinstance(schema, str) else ""))
 
 
+def _modeler_data(bench: dict[str, Any], tables_url: str | None) -> Markup:
+    """What modeler.js reads besides the diagrams: duration units, the package's decision
+    tables (id and name) and where they are edited (None for a kept draft)."""
+    return diagram_data(bench, units=procedures.DURATION_UNITS,
+                        decisions=bench.get("decisions", []), decisions_url=tables_url)
+
+
 @bp.get("/thu-tuc/<agency>/<code>/<int:number>/sua")
 def modeler_page(agency: str, code: str, number: int) -> str:
     """The diagram in the bpmn-js modeler, with a panel for lane role, form, step deadline
@@ -171,8 +179,9 @@ def modeler_page(agency: str, code: str, number: int) -> str:
     actor = staff()
     with uow() as work:
         bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
+    tables = url_for("admin.decisions_page", agency=agency, code=code, number=number)
     return render_template("admin_modeler.html", v=bench, draft=None,
-                           bench_json=diagram_data(bench, units=procedures.DURATION_UNITS),
+                           bench_json=_modeler_data(bench, tables),
                            forms=sorted(name.removeprefix("forms/") for name in bench["forms"]),
                            save_url=url_for("admin.save_draft", agency=agency, code=code,
                                             number=number))
@@ -226,7 +235,7 @@ def draft_page(draft_id: int) -> str:
     with uow() as work:
         bench = procedures.draft_bench(work, actor=actor, draft_id=draft_id)
     return render_template("admin_modeler.html", v=bench, draft=bench,
-                           bench_json=diagram_data(bench, units=procedures.DURATION_UNITS),
+                           bench_json=_modeler_data(bench, None),
                            forms=sorted(name.removeprefix("forms/") for name in bench["forms"]),
                            save_url=url_for("admin.save_kept_draft", draft_id=draft_id))
 

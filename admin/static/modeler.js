@@ -1,7 +1,10 @@
 // The modeler page: bpmn-js with a small properties panel for what designers set — a
-// lane's role (by its label), a step's form and deadline (a number and a unit; the diagram
-// keeps ISO-8601), a flow's condition — the problems of the last check listed on top and
-// marked on the drawing, and "save", which the server validates and tests like any upload.
+// lane's role (by its label), a step's kind (handled by an officer, a decision table, or
+// passing by itself: bpmnReplace), a step's lane (the shape moved into it), form and
+// deadline (a number and a unit; the diagram keeps ISO-8601), a decision step's table, a
+// flow's condition — the problems of the last check listed on top and marked on the
+// drawing, and "save", which the server validates and tests like any upload. A step
+// appended from the context pad is named «Bước mới» until the designer names it.
 (async function () {
   const data = JSON.parse(document.getElementById("bench-data").textContent);
   const panel = document.getElementById("properties");
@@ -22,6 +25,15 @@
                   IntermediateCatchEvent: "Chờ", Lane: "Làn", Participant: "Quy trình",
                   Process: "Quy trình", ServiceTask: "Bước tự động", ScriptTask: "Bước tự động",
                   BusinessRuleTask: "Bảng quyết định", CallActivity: "Quy trình con" };
+  const decisions = data.decisions || [];
+  const STEP_KINDS = [["bpmn:UserTask", "Bước do cán bộ xử lý"],
+                      ["bpmn:BusinessRuleTask", "Bảng quyết định"],
+                      ["bpmn:Task", "Bước không cần xử lý"]];
+  const NEW_STEP = "Bước mới";
+  // What only one kind of step carries: dropped when a step becomes another kind.
+  const USER_TASK_PROPERTIES = ["formJsonSchemaFilename", "formUiSchemaFilename", "deadline"];
+  let importing = false;
+  let shown = null;
   let current = picker.value;
   let problems = (data.report && data.report.problems) || [];
 
@@ -63,6 +75,40 @@
     holder.properties = value === "" ? others
       : others.concat([moddle.create("spiffworkflow:Property", { name: name, value: value })]);
     modeling.updateProperties(element, { extensionElements: ext });
+  }
+
+  function extensionValues(element) {
+    const ext = element.businessObject.extensionElements;
+    return (ext && ext.values) || [];
+  }
+
+  // Replace the extension values (keeping the others of the list as they are).
+  function setExtensionValues(element, values) {
+    const bo = element.businessObject;
+    const ext = bo.extensionElements || moddle.create("bpmn:ExtensionElements", { values: [] });
+    ext.values = values;
+    modeling.updateProperties(element, { extensionElements: values.length ? ext : undefined });
+  }
+
+  function calledDecision(element) {
+    const node = extensionValues(element).find(v => v.$type === "spiffworkflow:CalledDecisionId");
+    return node ? (node.value || "").trim() : "";
+  }
+
+  function setCalledDecision(element, id) {
+    const others = extensionValues(element).filter(v => v.$type !== "spiffworkflow:CalledDecisionId");
+    setExtensionValues(element, id ? [moddle.create("spiffworkflow:CalledDecisionId", { value: id }), ...others]
+                                   : others);
+  }
+
+  // After a change of kind: what the new kind does not read is removed from the diagram.
+  function tidyAfterReplace(element, type) {
+    if (type !== "bpmn:BusinessRuleTask" && calledDecision(element)) { setCalledDecision(element, ""); }
+    if (type !== "bpmn:UserTask") {
+      for (const name of USER_TASK_PROPERTIES) {
+        if (spiffProperty(element, name)) { setSpiffProperty(element, name, ""); }
+      }
+    }
   }
 
   function field(label, id, control) {
@@ -162,6 +208,7 @@
   }
 
   function show(element) {
+    shown = element;
     panel.replaceChildren();
     const heading = document.createElement("h2");
     heading.textContent = element ? (element.businessObject.name || "(chưa đặt tên)") : "Chọn một phần tử";
@@ -171,10 +218,17 @@
     const bo = element.businessObject;
     const kind = hint((KINDS[bo.$type.replace("bpmn:", "")] || "Phần tử") + " · mã " + element.id);
     kind.title = element.id;
+    kind.id = "prop-id";
     panel.append(kind);
     const name = text(bo.name || "", "Tên hiển thị");
-    name.addEventListener("change", () => modeling.updateProperties(element, { name: name.value.trim() }));
+    name.addEventListener("change", () => {
+      modeling.updateProperties(element, { name: name.value.trim() });
+      heading.textContent = name.value.trim() || "(chưa đặt tên)";
+    });
     if (bo.$type !== "bpmn:Lane") { panel.append(field("Tên", "prop-name", name)); }
+    if (STEP_KINDS.some(([type]) => type === bo.$type)) { panel.append(kindField(element)); }
+    if (bo.$type === "bpmn:BusinessRuleTask") { panel.append(decisionField(element)); }
+    if (bo.$type === "bpmn:Task") { panel.append(hint("Bước này tự qua: không ai phải xử lý, không có biểu mẫu.")); }
     if (bo.$type === "bpmn:Lane") {
       const role = select(data.roles, bo.name || "", key => roleLabels[key] || key);
       role.addEventListener("change", () => { modeling.updateProperties(element, { name: role.value }); laneLabels(); });
@@ -188,9 +242,7 @@
                                   spiffProperty(element, "deadline"),
                                   iso => setSpiffProperty(element, "deadline", iso),
                                   "Để trống: bước không có thời hạn riêng."));
-      const lane = laneOf(bo);
-      const role = lane ? lane.businessObject.name : "";
-      panel.append(hint("Người xử lý: " + (lane ? (roleLabels[role] || role) : "(chưa nằm trong làn nào)")));
+      panel.append(performerField(element));
     }
     const timer = (bo.eventDefinitions || []).find(d => d.$type === "bpmn:TimerEventDefinition");
     if (timer && !timer.timeDate && !timer.timeCycle) {
@@ -212,6 +264,128 @@
       panel.append(field("Điều kiện của luồng", "prop-condition", condition));
     }
   }
+
+  // --- A step's kind: a bpmn:Task, UserTask or BusinessRuleTask replaced in place (name and
+  // flows kept); the panel then shows the new element, which the selection follows.
+  function kindField(element) {
+    const control = document.createElement("select");
+    for (const [type, label] of STEP_KINDS) {
+      const option = document.createElement("option");
+      option.value = type;
+      option.textContent = label;
+      option.selected = element.businessObject.$type === type;
+      control.append(option);
+    }
+    control.addEventListener("change", () => {
+      const replaced = modeler.get("bpmnReplace").replaceElement(element, { type: control.value });
+      tidyAfterReplace(replaced, control.value);
+      modeler.get("selection").select(replaced);
+      show(replaced);
+      const again = document.getElementById("prop-kind");
+      if (again) { again.focus(); }
+    });
+    const wrap = field("Loại bước", "prop-kind", control);
+    wrap.append(hint("Bước do cán bộ xử lý: có người xử lý, biểu mẫu, thời hạn. Bảng quyết định: "
+                     + "tính kết quả (lệ phí, có cần bước sau…) từ một bảng của gói."));
+    return wrap;
+  }
+
+  // --- A decision step's table, by the decision's name (the diagram keeps its id)
+  function decisionField(element) {
+    const chosen = calledDecision(element);
+    if (!decisions.length) {
+      const note = hint("Gói chưa có bảng quyết định nào. ");
+      note.id = "prop-decision-none";
+      if (data.decisions_url) {
+        const link = document.createElement("a");
+        link.href = data.decisions_url;
+        link.textContent = "Tạo bảng quyết định";
+        note.append(link, " rồi quay lại chọn bảng cho bước này.");
+      } else {
+        note.append("Lưu bản nháp cho hợp lệ rồi tạo bảng ở trang «Bảng quyết định» của phiên bản.");
+      }
+      return note;
+    }
+    const ids = decisions.map(d => d.id);
+    if (chosen && !ids.includes(chosen)) { ids.push(chosen); }
+    const control = select(ids, chosen, id => {
+      const known = decisions.find(d => d.id === id);
+      return known ? known.name : id + " (không có trong gói)";
+    });
+    control.addEventListener("change", () => setCalledDecision(element, control.value));
+    const wrap = field("Bảng quyết định", "prop-decision", control);
+    if (data.decisions_url) {
+      const link = document.createElement("a");
+      link.href = data.decisions_url;
+      link.textContent = "Xem, sửa các bảng quyết định";
+      const note = hint("");
+      note.append(link);
+      wrap.append(note);
+    }
+    return wrap;
+  }
+
+  // --- A user task's performer: the lane it sits in (the engine reads the role from it);
+  // choosing another lane moves the shape into it, kept in view.
+  function lanes() {
+    return modeler.get("elementRegistry").filter(e => e.type === "bpmn:Lane");
+  }
+
+  function laneName(lane) {
+    const role = lane.businessObject.name || "";
+    return roleLabels[role] || role || "(làn chưa chọn vai trò)";
+  }
+
+  function performerField(element) {
+    const all = lanes();
+    if (!all.length) { return hint("Người xử lý: sơ đồ chưa có làn nào (thêm làn vào bể quy trình)."); }
+    const lane = laneOf(element.businessObject);
+    const control = select(all.map(l => l.id), lane ? lane.id : "",
+                           id => laneName(all.find(l => l.id === id)));
+    control.querySelector("option[value='']").textContent = "(chưa nằm trong làn nào)";
+    control.addEventListener("change", () => {
+      const target = all.find(l => l.id === control.value);
+      if (!target) { return; }
+      moveIntoLane(element, target);
+      show(element);
+      const again = document.getElementById("prop-lane");
+      if (again) { again.focus(); }
+    });
+    return field("Người xử lý", "prop-lane", control);
+  }
+
+  // Into the middle of the lane's height, at the first place from where it stands rightwards
+  // that no other step, event or gateway takes (the pool grows when it must).
+  function moveIntoLane(shape, lane) {
+    const y = lane.y + Math.round((lane.height - shape.height) / 2);
+    const others = modeler.get("elementRegistry").filter(e =>
+      e !== shape && !e.waypoints && !e.labelTarget && e.host !== shape &&
+      e.businessObject.$instanceOf("bpmn:FlowNode"));
+    const GAP = 20;
+    const taken = x => others.some(o => x < o.x + o.width + GAP && o.x < x + shape.width + GAP &&
+                                        y < o.y + o.height + GAP && o.y < y + shape.height + GAP);
+    let x = Math.max(shape.x, lane.x + 2 * GAP);
+    while (taken(x)) { x += GAP; }
+    modeling.moveElements([shape], { x: x - shape.x, y: y - shape.y });
+    modeler.get("canvas").scrollToElement(shape);
+  }
+
+  // --- New steps: named «Bước mới»; the label being typed on the drawing is finished
+  // before the panel is used, so that it does not overwrite the name typed there.
+  modeler.get("eventBus").on("commandStack.shape.create.postExecute", event => {
+    const shape = event.context.shape;
+    const bo = shape && shape.businessObject;
+    if (importing || !bo || !bo.$instanceOf("bpmn:Task") || bo.name) { return; }
+    modeling.updateProperties(shape, { name: NEW_STEP });
+  });
+  panel.addEventListener("focusin", event => {
+    const editing = modeler.get("directEditing");
+    if (!editing.isActive()) { return; }
+    editing.complete();
+    const input = document.getElementById("prop-name");
+    if (shown && input && input !== event.target) { input.value = shown.businessObject.name || ""; }
+    panel.querySelector("h2").textContent = shown ? (shown.businessObject.name || "(chưa đặt tên)") : "Chọn một phần tử";
+  });
 
   // --- Lanes by their role's label, on the drawing
   function laneLabels() {
@@ -316,7 +490,8 @@
   });
 
   async function open(name) {
-    await modeler.importXML(data.diagrams[name]);
+    importing = true;
+    try { await modeler.importXML(data.diagrams[name]); } finally { importing = false; }
     modeler.get("canvas").zoom("fit-viewport");
     current = name;
     show(null);

@@ -19,6 +19,7 @@ from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.core.models import Agency, Procedure, ProcedureDraft, ProcedureVersion
 from engine.core.permissions import is_admin_account, may_design, process_agencies
 from engine.core.uow import UnitOfWork
+from engine.procedures.bench_decisions import decision_choices
 from engine.procedures.catalogue import TestRunner, content_hash, import_and_read
 
 MAX_EDITED_TEXT = 5 * 1024 * 1024
@@ -133,6 +134,7 @@ def draft_bench(uow: UnitOfWork, *, actor: Actor, draft_id: int) -> dict[str, An
         "diagrams": {name: text for name, text in texts.items() if name.endswith(".bpmn")},
         "forms": {name: text for name, text in texts.items()
                   if name.startswith("forms/") and name.endswith(".schema.json")},
+        "decisions": decision_choices(texts),
         "roles": sorted(roles) if isinstance(roles, dict) else [],
         "role_labels": {k: str(v.get("label") or k) for k, v in roles.items()
                         if isinstance(v, dict)} if isinstance(roles, dict) else {},

@@ -49,6 +49,7 @@ from engine.core.permissions import (
     may_submit_version,
 )
 from engine.core.uow import UnitOfWork
+from engine.procedures.bench_decisions import decision_choices
 from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import end_transaction
 from engine.procedures.drafts import MAX_EDITED_TEXT, apply_changes, import_keeping, zip_of
@@ -338,6 +339,7 @@ def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
         "diagrams": {name: text for name, text in texts.items() if name.endswith(".bpmn")},
         "forms": {name: text for name, text in texts.items()
                   if name.startswith("forms/") and name.endswith(".schema.json")},
+        "decisions": decision_choices(texts),
         "roles": sorted(compiled.manifest.get("roles", {})),
         "versions": [n for (n,) in uow.session.execute(
             select(ProcedureVersion.number).where(

@@ -1,0 +1,152 @@
+"""A designer adds steps in the modeler without XML, in Chromium (issue 20): a step appended
+from bpmn-js's context pad is named «Bước mới», named from the panel, made a step handled by
+an officer («Loại bước»), put in the Chuyên viên lane («Người xử lý» moves the shape), given
+a form and «3 ngày làm việc»; a second one becomes a decision step reading the permit's fee
+table by its name. The save makes a draft version whose diagram has them all."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from tests.helpers import MINH_XUAN, PERMIT
+
+PASSWORD = "motcua-demo-2026"
+COPY_TO = Path("/work/shots")
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+      "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+FEE_TABLE = "Lệ phí cấp phép và lấy ý kiến PCCC theo tổng diện tích sàn"
+CHUYEN_VIEN = "Chuyên viên phòng Kinh tế, Hạ tầng và Đô thị"
+NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def _login(page: Any, server: str, username: str) -> None:
+    page.goto(f"{server}/dang-nhap")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _shot(page: Any, shots: Path, name: str) -> None:
+    shot = shots / name
+    page.screenshot(path=str(shot), full_page=True)
+    if COPY_TO.is_dir():
+        shutil.copy(shot, COPY_TO / shot.name)
+
+
+def _ids(page: Any, css: str) -> set[str]:
+    return set(page.eval_on_selector_all(css, "all => all.map(e => e.dataset.elementId)"))
+
+
+def _append(page: Any, source: str, action: str) -> str:
+    """Select `source` on the drawing, append from its context pad; the new shape's id."""
+    before = _ids(page, "g.djs-shape")
+    _drawing_in_view(page)
+    shape = page.locator(f"g.djs-element[data-element-id='{source}']")
+    if "selected" not in (shape.get_attribute("class") or ""):  # a click on it would unselect it
+        shape.click()
+    page.locator(f".djs-context-pad .entry[data-action='{action}']").click()
+    (added,) = _ids(page, "g.djs-shape") - before - _ids(page, "g.djs-label")
+    return added
+
+
+def _drawing_in_view(page: Any) -> None:
+    """The whole drawing on screen before a click on it: the panel beside it is long."""
+    page.evaluate("document.getElementById('canvas').scrollIntoView({block: 'center'})")
+
+
+def _click_flow(page: Any, flow: str) -> None:
+    """Click the middle of a flow along its line (its box's centre may miss a bent line)."""
+    _drawing_in_view(page)
+    x, y = page.evaluate("""id => {
+        const line = document.querySelector(`g[data-element-id="${id}"] .djs-hit`);
+        const half = line.getPointAtLength(line.getTotalLength() / 2);
+        const p = new DOMPoint(half.x, half.y).matrixTransform(line.getScreenCTM());
+        return [p.x, p.y];
+    }""", flow)
+    page.mouse.click(x, y)
+
+
+def _selected(page: Any) -> str:
+    return str(page.get_attribute("#prop-id", "title"))
+
+
+def test_a_designer_adds_an_officers_step_and_a_decision_step(browser: Any, server: str,
+                                                              shots: Path) -> None:
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    _login(page, server, "thietke.minhxuan")
+    page.goto(f"{server}/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/sua")
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+    flows = _ids(page, "g.djs-connection")
+
+    _append(page, "gw_tiep_nhan", "append.append-task")
+    (branch,) = _ids(page, "g.djs-connection") - flows  # the gateway's new way out
+    assert page.input_value("#prop-name") == "Bước mới"  # named, not blank
+    assert page.input_value("#prop-kind") == "bpmn:Task"
+    page.fill("#prop-name", "Kiểm tra lại lệ phí")  # the label on the drawing does not undo it
+    page.press("#prop-name", "Tab")
+    page.select_option("#prop-kind", "bpmn:UserTask")
+    page.wait_for_selector("#prop-lane")
+    step = _selected(page)
+    assert page.locator(f"g.djs-element[data-element-id='{step}'].selected").count() == 1
+    assert page.input_value("#prop-name") == "Kiểm tra lại lệ phí"
+    assert page.evaluate("document.activeElement.id") == "prop-kind"  # the keyboard stays there
+    page.select_option("#prop-lane", label=CHUYEN_VIEN)
+    page.wait_for_function("document.getElementById('prop-lane').selectedOptions[0].text"
+                           f" === {json.dumps(CHUYEN_VIEN)}")
+    page.select_option("#prop-form", "tham_dinh.schema.json")
+    page.fill("#prop-deadline-number", "3")
+    page.press("#prop-deadline-number", "Tab")
+    assert "3 ngày làm việc" in page.inner_text("#prop-deadline-words")
+    _shot(page, shots, "modeler-steps-01-officers-step.png")
+
+    _append(page, step, "append.append-task")
+    page.select_option("#prop-kind", "bpmn:BusinessRuleTask")
+    page.wait_for_selector("#prop-decision")
+    decision = _selected(page)
+    page.select_option("#prop-decision", label=FEE_TABLE)
+    page.fill("#prop-name", "Tính lại lệ phí")
+    page.press("#prop-name", "Tab")
+    _shot(page, shots, "modeler-steps-02-decision-step.png")
+    end = _append(page, decision, "append.end-event")
+
+    _click_flow(page, branch)
+    page.wait_for_selector("#prop-condition")
+    page.fill("#prop-condition", "le_phi > 100000000")
+    page.press("#prop-condition", "Tab")
+
+    page.get_by_role("button", name="Lưu thành bản nháp mới").click()
+    saved = page.wait_for_selector("#save-result a")
+    assert "Đã lưu thành bản nháp số 2" in saved.inner_text(), page.inner_text("#problems")
+    saved.click()
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+    _shot(page, shots, "modeler-steps-03-saved-version.png")
+    bench = json.loads(page.eval_on_selector("#bench-data", "e => e.textContent"))
+    root = etree.fromstring(bench["diagrams"]["process.bpmn"].encode())
+    context.close()
+
+    task = root.find(".//bpmn:userTask[@name='Kiểm tra lại lệ phí']", NS)
+    assert task is not None
+    lane = root.find(".//bpmn:lane[@name='chuyen_vien']", NS)
+    assert task.get("id") in [r.text for r in lane.findall("bpmn:flowNodeRef", NS)]
+    others = root.findall(".//bpmn:lane[@name='mot_cua']/bpmn:flowNodeRef", NS)
+    assert task.get("id") not in [r.text for r in others]
+    deadline = task.find(".//spiffworkflow:property[@name='deadline']", NS)
+    assert deadline is not None and deadline.get("value") == "P3D"
+    form = task.find(".//spiffworkflow:property[@name='formJsonSchemaFilename']", NS)
+    assert form is not None and form.get("value") == "tham_dinh.schema.json"
+    rule = root.find(".//bpmn:businessRuleTask[@name='Tính lại lệ phí']", NS)
+    assert rule is not None
+    assert rule.findtext("bpmn:extensionElements/spiffworkflow:calledDecisionId",
+                         namespaces=NS) == "le_phi_gpxd"
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids)) and all(NCNAME.match(i) for i in ids)
+    assert end in ids
+
