@@ -43,10 +43,48 @@
       failed.hidden = false;
     }
   }
+  // Rows by buttons a keyboard reaches (dmn-js's own "+" under the table is an icon whose
+  // name screen readers cannot read): «Thêm dòng» adds a row and puts the cursor in its first
+  // cell (Tab goes on to the next cell); «Xoá dòng đang chọn» removes the row of the last cell
+  // chosen.
+  let chosen = null;
+  const addRule = document.getElementById("add-rule");
+  const removeRule = document.getElementById("remove-rule");
+  function table() { return modeler.getActiveViewer(); }
+  function watchSelection() {
+    table().get("eventBus").on("selection.changed", function (event) {
+      const cell = event.selection;
+      if (cell && cell.row && cell.row.businessObject && cell.row.businessObject.$type === "dmn:DecisionRule") {
+        chosen = cell.row;
+      }
+      removeRule.disabled = !chosen;
+    });
+  }
+  addRule.addEventListener("click", function () {
+    table().get("eventBus").fire("addRule", {});
+  });
+  removeRule.addEventListener("click", function () {
+    const sheet = table().get("sheet");
+    if (!chosen || sheet.getRoot().rows.indexOf(chosen) < 0) {
+      removeRule.disabled = true;
+      return;
+    }
+    table().get("editorActions").trigger("removeRule", { rule: chosen });
+    chosen = null;
+    removeRule.disabled = true;
+  });
   save.addEventListener("click", async function () {
     const result = await modeler.saveXML({ format: true });
-    window.saveDraft(save.dataset.url, { [data.path]: result.xml },
-                     document.getElementById("save-result"));
+    const status = document.getElementById("save-result");
+    const answer = await window.saveDraft(save.dataset.url, { [data.path]: result.xml }, status);
+    if (answer && answer.version && answer.url) {
+      // The new version's page of this table: its findings, the table to go on editing.
+      const link = document.createElement("a");
+      link.id = "saved-table";
+      link.href = answer.url + "/bang-quyet-dinh?tep=" + encodeURIComponent(data.path);
+      link.textContent = "mở bảng này trong bản nháp số " + answer.version.number + " (kết quả kiểm tra)";
+      status.append(" · ", link);
+    }
   });
-  open();
+  open().then(watchSelection);
 })();

@@ -86,7 +86,7 @@ def test_the_sandbox_starts_from_the_generated_form(browser: Any, server: str, s
     assert axe_violations(page) == []
     page.get_by_role("button", name="Bắt đầu chạy thử", exact=True).click()
     page.wait_for_selector("#sandbox-decided")
-    assert "75000" in page.locator("#sandbox-decided").inner_text()
+    assert "75.000 đồng" in page.locator("#sandbox-decided").inner_text()
     assert page.locator('input[name="ket_qua_kiem_tra"]').count() == 2
     _fits(page)
     assert axe_violations(page) == []
