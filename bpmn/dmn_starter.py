@@ -183,7 +183,7 @@ def insert_rule_task(bpmn_text: str, decision_id: str, name: str = "Xác định
     for lane in process.iter(_q(BPMN, "lane")):
         if any(ref.text == start.get("id") for ref in lane.iterfind(_q(BPMN, "flowNodeRef"))):
             etree.SubElement(lane, _q(BPMN, "flowNodeRef")).text = task_id
-    _draw(root, start.get("id", ""), task_id, flow.get("id", ""), new_flow)
+    _draw(root, start.get("id", ""), task_id, (flow.get("id", ""), new_flow), target)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 
 
@@ -191,22 +191,30 @@ def _bounds(shape: etree._Element | None) -> etree._Element | None:
     return None if shape is None else shape.find(_q(DC, "Bounds"))
 
 
-def _draw(root: etree._Element, start: str, task: str, flow: str, new_flow: str) -> None:
+Box = tuple[float, float, float, float]  # x, y, width, height
+
+
+def _box(shape: etree._Element | None) -> Box | None:
+    bounds = _bounds(shape)
+    if bounds is None:
+        return None
+    return (float(bounds.get("x", 0)), float(bounds.get("y", 0)), float(bounds.get("width", 0)),
+            float(bounds.get("height", 0)))
+
+
+def _draw(root: etree._Element, start: str, task: str, flows: tuple[str, str], target: str) -> None:
     """Make room right of the start event (everything further right moves by `ROOM`, pools
     and lanes widen), then draw the task in the gap and both flows to and from it."""
     shapes = {s.get("bpmnElement"): s for s in root.iter(_q(BPMNDI, "BPMNShape"))}
     edges = {e.get("bpmnElement"): e for e in root.iter(_q(BPMNDI, "BPMNEdge"))}
-    box = _bounds(shapes.get(start))
-    if box is None:
+    box, plane = _box(shapes.get(start)), shapes[start].getparent() if start in shapes else None
+    if box is None or plane is None:
         return
-    left, mid = float(box.get("x", 0)) + float(box.get("width", 36)), \
-        float(box.get("y", 0)) + float(box.get("height", 36)) / 2
+    left, mid = box[0] + box[2], box[1] + box[3] / 2
     containers = {e.get("id") for e in root.iter(_q(BPMN, "participant"), _q(BPMN, "lane"))}
     for element, shape in shapes.items():
         bounds = _bounds(shape)
-        if bounds is None:
-            continue
-        if element in containers:
+        if bounds is not None and element in containers:
             bounds.set("width", _num(float(bounds.get("width", 0)) + ROOM))
     for point in root.iter(_q(DC, "Bounds"), _q(DI, "waypoint")):
         parent = point.getparent()
@@ -214,32 +222,48 @@ def _draw(root: etree._Element, start: str, task: str, flow: str, new_flow: str)
             continue
         if float(point.get("x", 0)) > left:
             point.set("x", _num(float(point.get("x", 0)) + ROOM))
-    plane = shapes[start].getparent()
-    if plane is None:
-        return
-    x, y = left + (ROOM - TASK_WIDTH) / 2, mid - TASK_HEIGHT / 2
+    placed: Box = (left + (ROOM - TASK_WIDTH) / 2, mid - TASK_HEIGHT / 2, TASK_WIDTH, TASK_HEIGHT)
     shape = etree.SubElement(plane, _q(BPMNDI, "BPMNShape"),
                              attrib={"id": f"{task}_di", "bpmnElement": task})
-    etree.SubElement(shape, _q(DC, "Bounds"), attrib={"x": _num(x), "y": _num(y),
-                                                      "width": str(TASK_WIDTH), "height": str(TASK_HEIGHT)})
-    _route(plane, edges.get(flow), new_flow, (left, mid), (x, x + TASK_WIDTH, mid))
-
-
-def _route(plane: etree._Element, old: etree._Element | None, new_flow: str,
-           start: tuple[float, float], task: tuple[float, float, float]) -> None:
-    """The start's flow now ends at the task's left side; the new flow leaves its right side
-    and follows the old flow's remaining bends to the old target."""
-    points = [] if old is None else old.findall(_q(DI, "waypoint"))
-    rest = [(float(p.get("x", 0)), float(p.get("y", 0))) for p in points[1:]]
-    edge = etree.SubElement(plane, _q(BPMNDI, "BPMNEdge"),
-                            attrib={"id": f"{new_flow}_di", "bpmnElement": new_flow})
-    for x, y in [(task[1], task[2]), *(rest or [(task[1] + 50, task[2])])]:
-        etree.SubElement(edge, _q(DI, "waypoint"), attrib={"x": _num(x), "y": _num(y)})
+    etree.SubElement(shape, _q(DC, "Bounds"), attrib=dict(zip(
+        ("x", "y", "width", "height"), (_num(v) for v in placed), strict=True)))
+    old = edges.get(flows[0])
     if old is not None:
-        for point in points:
-            old.remove(point)
-        for x, y in (start, (task[0], task[2])):
-            etree.SubElement(old, _q(DI, "waypoint"), attrib={"x": _num(x), "y": _num(y)})
+        _points(old, [(left, mid), (placed[0], mid)])
+    edge = etree.SubElement(plane, _q(BPMNDI, "BPMNEdge"),
+                            attrib={"id": f"{flows[1]}_di", "bpmnElement": flows[1]})
+    _points(edge, _path(placed, _box(shapes.get(target))))
+
+
+def _path(task: Box, target: Box | None) -> list[tuple[float, float]]:
+    """Right angles from the task to the target: to its left side when it lies further right,
+    else down (or up) to its top (or bottom)."""
+    right, mid = task[0] + task[2], task[1] + task[3] / 2
+    if target is None:
+        return [(right, mid), (right + 50, mid)]
+    x, y, width, height = target
+    middle = y + height / 2
+    if x >= right:
+        bend = (right + x) / 2
+        return [(right, mid), (x, mid)] if middle == mid else \
+            [(right, mid), (bend, mid), (bend, middle), (x, middle)]
+    centre, own = x + width / 2, task[0] + task[2] / 2
+    below = y >= task[1] + task[3]
+    leave, reach = (task[1] + task[3], y) if below else (task[1], y + height)
+    gap = (leave + reach) / 2
+    return [(own, leave), (own, gap), (centre, gap), (centre, reach)]
+
+
+def _points(edge: etree._Element, points: list[tuple[float, float]]) -> None:
+    for point in edge.findall(_q(DI, "waypoint")):
+        edge.remove(point)
+    anchor = edge.find(_q(BPMNDI, "BPMNLabel"))
+    for x, y in points:
+        node = etree.Element(_q(DI, "waypoint"), attrib={"x": _num(x), "y": _num(y)})
+        if anchor is not None:
+            anchor.addprevious(node)
+        else:
+            edge.append(node)
 
 
 def _num(value: float) -> str:

@@ -114,6 +114,11 @@ def test_insertion_rewires_exactly_one_flow_and_draws_the_task() -> None:
     assert now[added] == (ident, "xac_dinh_le_phi") and task.get("name") == "Xác định lệ phí"
     assert after.find(f".//bpmndi:BPMNShape[@bpmnElement='{ident}']", NS) is not None
     assert after.find(f".//bpmndi:BPMNEdge[@bpmnElement='{added}']", NS) is not None
+    points = [(float(p.get("x")), float(p.get("y"))) for p in after.find(
+        f".//bpmndi:BPMNEdge[@bpmnElement='{added}']", NS).iterfind("{*}waypoint")]
+    assert all(a[0] == b[0] or a[1] == b[1] for a, b in zip(points, points[1:]))  # right angles
+    fee = after.find(".//bpmndi:BPMNShape[@bpmnElement='xac_dinh_le_phi']/{*}Bounds", NS)
+    assert points[-1][1] == float(fee.get("y"))  # down to the old next step's top
     lane = after.find(".//bpmn:lane[@id='lane_mot_cua']", NS)
     assert ident in [r.text for r in lane.iterfind("bpmn:flowNodeRef", NS)]
 
