@@ -6,6 +6,7 @@ validates, passes its tests and runs the new table."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,7 @@ def test_insertion_rewires_exactly_one_flow_and_draws_the_task() -> None:
     assert after.find(f".//bpmndi:BPMNEdge[@bpmnElement='{added}']", NS) is not None
     points = [(float(p.get("x")), float(p.get("y"))) for p in after.find(
         f".//bpmndi:BPMNEdge[@bpmnElement='{added}']", NS).iterfind("{*}waypoint")]
-    assert all(a[0] == b[0] or a[1] == b[1] for a, b in zip(points, points[1:]))  # right angles
+    assert all(a[0] == b[0] or a[1] == b[1] for a, b in pairwise(points))  # right angles
     fee = after.find(".//bpmndi:BPMNShape[@bpmnElement='xac_dinh_le_phi']/{*}Bounds", NS)
     assert points[-1][1] == float(fee.get("y"))  # down to the old next step's top
     lane = after.find(".//bpmn:lane[@id='lane_mot_cua']", NS)
