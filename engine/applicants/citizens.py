@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from engine.applicants.attachments import current_files, list_attachments, paper_slots
-from engine.applicants.payments import payments_of
+from engine.applicants.payments import fees_of, payments_of
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
@@ -109,6 +109,7 @@ def my_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "dossier": view,
         "files": list_attachments(uow, actor=actor, code=code),
         "payments": payments_of(uow, actor=actor, code=code),
+        "fee": fees_of(uow, dossier),  # as the procedure's tables decided for this dossier
         "rating": rating_of(uow, dossier.id),
         "missing": open_request(uow, dossier.id),
         "may_withdraw": dossier.status in OPEN_STATUSES and dossier.ended_at is None,
