@@ -50,6 +50,7 @@ from bpmn.dmn_table import (
 )
 from bpmn.expressions import ExpressionError, compile_expression
 from bpmn.flow_checks import NS, FormFields, _completed_forms, _field, _path, line_of, scopes_of
+from bpmn.optional_fields import surely_filled
 from bpmn.problems import Problem, Report
 
 __all__ = [
@@ -214,6 +215,11 @@ def _input_schema(where: Where, column: Column, fields: FormFields, ready: set[s
                 else "không có trong biểu mẫu nào được hoàn thành trước tác vụ"
             )
             where("dmn.unknown_field", f"cột «{label}» đọc trường '{'.'.join(path)}' {reason}.")
+            return None
+        if not surely_filled(fields.forms, ready, path):
+            where("dmn.optional_field", f"cột «{label}» đọc trường «{found.get('title') or '.'.join(path)}» "
+                  "không bắt buộc: hồ sơ bỏ trống trường này thì bảng không quyết định được và quy "
+                  "trình dừng. Hãy đặt trường là bắt buộc trong biểu mẫu.")
             return None
         schema = found
     if not isinstance(expression.tree.body, ast.Name | ast.Attribute | ast.Subscript):

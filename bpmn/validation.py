@@ -36,6 +36,7 @@ from bpmn.durations import HOURS_PER_DAY, Duration, DurationError, parse_duratio
 from bpmn.expressions import ExpressionError, compile_expression
 from bpmn.flow_checks import NS, FormFields, check_conditions, check_structure, scopes_of
 from bpmn.flow_checks import line_of as _line
+from bpmn.optional_fields import check_condition_reads
 from bpmn.package import MANIFEST, Package, PackageError
 from bpmn.problems import Problem, Report
 from bpmn.runtime import serialize_specs
@@ -149,6 +150,7 @@ def _check_flows(diagrams: list[_Diagram], report: Report, forms: dict[str, dict
             check_structure(scope, report)
             if manifest is not None:
                 check_conditions(scope, FormFields(forms, start), report)
+                check_condition_reads(scope, FormFields(forms, start), report)
 
 
 def validate_diagram(name: str, data: bytes) -> Report:
