@@ -93,6 +93,13 @@ def complete(client: FlaskClient, code: str, data: dict[str, Any]) -> dict[str, 
     return result
 
 
+def edit_text(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a text file (which must hold it) by `new`."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def package_files(folder: Path, prefix: str = "") -> dict[str, bytes]:
     """Every file of a package folder, by relative path (optionally under a top folder)."""
     return {prefix + p.relative_to(folder).as_posix(): p.read_bytes()

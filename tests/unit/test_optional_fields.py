@@ -15,6 +15,7 @@ from bpmn import dmn
 from bpmn.problems import Problem
 from bpmn.runtime import ProcessError, ProcessModel
 from bpmn.validation import validate_path
+from tests.helpers import edit_text
 
 SAMPLE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 OPTIONAL = "cong_trinh.tong_dien_tich_san"  # a number the start form does not require
@@ -23,15 +24,7 @@ REQUIRED = "cong_trinh.dien_tich_xay_dung"
 
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
-    target = tmp_path / "pkg"
-    shutil.copytree(SAMPLE, target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return Path(shutil.copytree(SAMPLE, tmp_path / "pkg"))
 
 
 def _problems(path: Path) -> list[Problem]:
@@ -44,7 +37,7 @@ def _codes(path: Path) -> set[tuple[str, str | None]]:
 
 def _condition(package: Path, text: str) -> None:
     escaped = text.replace("<", "&lt;").replace(">", "&gt;")
-    _edit(package / "process.bpmn", 'ket_qua_kiem_tra == "tiep_nhan"', escaped)
+    edit_text(package / "process.bpmn", 'ket_qua_kiem_tra == "tiep_nhan"', escaped)
 
 
 @pytest.mark.parametrize("text", [
@@ -78,7 +71,7 @@ def test_a_guard_after_the_comparison_does_not_count(package: Path) -> None:
 def test_a_table_reading_an_optional_field_is_refused_and_the_sample_table_passes(
         package: Path) -> None:
     assert _problems(package) == []
-    _edit(package / "le_phi.dmn", "cong_trinh.dien_tich_xay_dung * cong_trinh.so_tang", OPTIONAL)
+    edit_text(package / "le_phi.dmn", "cong_trinh.dien_tich_xay_dung * cong_trinh.so_tang", OPTIONAL)
     [problem] = [p for p in _problems(package) if p.code == "dmn.optional_field"]
     assert problem.severity == "error" and problem.file == "le_phi.dmn"
     assert "Tổng diện tích sàn" in problem.message and "không bắt buộc" in problem.message
@@ -88,7 +81,7 @@ def test_what_the_check_refuses_would_indeed_stop_the_run(
         package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The defect itself: without the check the package validates, and a dossier whose
     applicant left the field empty stops at the table."""
-    _edit(package / "le_phi.dmn", "cong_trinh.dien_tich_xay_dung * cong_trinh.so_tang", OPTIONAL)
+    edit_text(package / "le_phi.dmn", "cong_trinh.dien_tich_xay_dung * cong_trinh.so_tang", OPTIONAL)
     assert validate_path(package)[1] is None  # refused now
     monkeypatch.setattr(dmn, "surely_filled", lambda *_: True)  # as before the fix
     report, compiled = validate_path(package)

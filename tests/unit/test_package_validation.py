@@ -12,7 +12,7 @@ import pytest
 from bpmn.package import read_zip
 from bpmn.problems import Problem
 from bpmn.validation import validate_package, validate_path
-from tests.helpers import package_files, zip_bytes
+from tests.helpers import edit_text, package_files, zip_bytes
 
 SAMPLE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 
@@ -23,12 +23,6 @@ def package(tmp_path: Path) -> Path:
     target = tmp_path / "pkg"
     shutil.copytree(SAMPLE, target)
     return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found: {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _errors(path: Path) -> list[Problem]:
@@ -52,7 +46,7 @@ def test_the_sample_packages_are_valid_without_warnings() -> None:
 
 
 def test_malformed_xml_is_reported_with_its_line(package: Path) -> None:
-    _edit(package / "process.bpmn", '<bpmn:userTask id="tham_dinh"', '<bpmn:userTask id="tham_dinh" <')
+    edit_text(package / "process.bpmn", '<bpmn:userTask id="tham_dinh"', '<bpmn:userTask id="tham_dinh" <')
     [error] = _errors(package)
     assert (error.code, error.file) == ("xml.malformed", "process.bpmn")
     assert error.line == _line_of(package / "process.bpmn", 'id="tham_dinh" <')
@@ -81,7 +75,7 @@ def test_entity_expansion_bomb_is_refused(package: Path) -> None:
 
 
 def test_user_task_outside_any_lane_is_named(package: Path) -> None:
-    _edit(package / "process.bpmn", "        <bpmn:flowNodeRef>tham_dinh</bpmn:flowNodeRef>\n", "")
+    edit_text(package / "process.bpmn", "        <bpmn:flowNodeRef>tham_dinh</bpmn:flowNodeRef>\n", "")
     [error] = _errors(package)
     assert (error.code, error.element) == ("task.no_lane", "tham_dinh")
     assert error.line == _line_of(package / "process.bpmn", '<bpmn:userTask id="tham_dinh"')
@@ -89,7 +83,7 @@ def test_user_task_outside_any_lane_is_named(package: Path) -> None:
 
 
 def test_lane_that_is_not_a_declared_role_is_named(package: Path) -> None:
-    _edit(package / "process.bpmn", 'name="lanh_dao"', 'name="giam_doc"')
+    edit_text(package / "process.bpmn", 'name="lanh_dao"', 'name="giam_doc"')
     errors = _errors(package)
     assert {(e.code, e.element) for e in errors} == {("task.unknown_role", "phe_duyet"),
                                                      ("task.unknown_role", "don_doc")}
@@ -116,7 +110,7 @@ def test_invalid_json_schema_is_reported_with_its_pointer(package: Path) -> None
 
 
 def test_unparseable_condition_is_named_with_its_flow_and_line(package: Path) -> None:
-    _edit(package / "process.bpmn", 'quyet_dinh == "cap_phep"', 'quyet_dinh == = "cap_phep"')
+    edit_text(package / "process.bpmn", 'quyet_dinh == "cap_phep"', 'quyet_dinh == = "cap_phep"')
     [error] = _errors(package)
     assert (error.code, error.element) == ("expression.invalid", "f_cap_phep")
     assert error.line == _line_of(package / "process.bpmn", "quyet_dinh == =")
@@ -129,13 +123,13 @@ def test_unparseable_condition_is_named_with_its_flow_and_line(package: Path) ->
     "[c for c in ().__class__.__mro__]",
 ])
 def test_sandbox_escape_condition_is_refused(package: Path, condition: str) -> None:
-    _edit(package / "process.bpmn", 'ket_qua_kiem_tra == "tiep_nhan"', condition.replace("'", "&apos;"))
+    edit_text(package / "process.bpmn", 'ket_qua_kiem_tra == "tiep_nhan"', condition.replace("'", "&apos;"))
     [error] = _errors(package)
     assert (error.code, error.element) == ("expression.invalid", "f_hop_le")
 
 
 def test_script_task_is_refused_as_unsupported(package: Path) -> None:
-    _edit(package / "process.bpmn", '<bpmn:sequenceFlow id="f_nop"',
+    edit_text(package / "process.bpmn", '<bpmn:sequenceFlow id="f_nop"',
           '<bpmn:scriptTask id="chay_script"><bpmn:script>import os</bpmn:script></bpmn:scriptTask>\n'
           '    <bpmn:sequenceFlow id="f_nop"')
     errors = _errors(package)
@@ -179,7 +173,7 @@ def test_hostile_zips_are_refused(make: Callable[[], bytes], code: str) -> None:
 
 
 def test_step_deadlines_beyond_the_legal_time_are_a_warning(package: Path) -> None:
-    _edit(package / "process.bpmn", 'name="deadline" value="P10D"', 'name="deadline" value="P12D"')
+    edit_text(package / "process.bpmn", 'name="deadline" value="P10D"', 'name="deadline" value="P12D"')
     report, compiled = validate_path(package)
     assert report.valid and compiled is not None  # a warning does not block the import
     [warning] = report.warnings
@@ -190,7 +184,7 @@ def test_step_deadlines_beyond_the_legal_time_are_a_warning(package: Path) -> No
 
 
 def test_a_recurring_timer_is_refused_by_name(package: Path) -> None:
-    _edit(package / "process.bpmn", "<bpmn:timeDuration>P10D</bpmn:timeDuration>",
+    edit_text(package / "process.bpmn", "<bpmn:timeDuration>P10D</bpmn:timeDuration>",
           "<bpmn:timeCycle>R3/P1D</bpmn:timeCycle>")
     errors = _errors(package)
     assert [(e.code, e.element) for e in errors] == [("bpmn.unsupported", "tham_dinh_qua_han")]
@@ -198,7 +192,7 @@ def test_a_recurring_timer_is_refused_by_name(package: Path) -> None:
 
 
 def test_a_timer_duration_that_is_not_iso_is_refused(package: Path) -> None:
-    _edit(package / "process.bpmn", "<bpmn:timeDuration>P10D</bpmn:timeDuration>",
+    edit_text(package / "process.bpmn", "<bpmn:timeDuration>P10D</bpmn:timeDuration>",
           "<bpmn:timeDuration>10 ngày</bpmn:timeDuration>")
     [error] = _errors(package)
     assert (error.code, error.element) == ("expression.invalid", "tham_dinh_qua_han")
