@@ -21,6 +21,8 @@ from typing import Any
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from tests.browser.conftest import axe_violations
+
 PASSWORD = "motcua-demo-2026"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -36,7 +38,8 @@ class Stage:
     """A browser context of one person, and the screenshots of the stages it goes through."""
 
     def __init__(self, browser: Any, server: str, shots: Path, viewport: dict[str, int]) -> None:
-        self.context = browser.new_context(locale="vi-VN", viewport=viewport)
+        # bypass_csp: axe-core is injected on the new procedure's form (the CSP refuses it)
+        self.context = browser.new_context(locale="vi-VN", viewport=viewport, bypass_csp=True)
         self.page = self.context.new_page()
         self.server = server
         self.shots = shots
@@ -86,6 +89,8 @@ def _create_the_procedure(designer: Stage) -> None:
     page.get_by_label(CHUYEN_VIEN).check()
     page.get_by_label(LANH_DAO).check()
     page.get_by_label("Thành phần hồ sơ").fill("Đơn đề nghị cấp phép sửa chữa\nBản vẽ hiện trạng")
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert axe_violations(page) == []
     designer.shot("01-tao-thu-tuc-moi")
     page.get_by_role("button", name="Tạo thủ tục").click()
     expect(page.locator("#version-status")).to_have_text("Bản nháp")
@@ -144,7 +149,7 @@ def _fee_table(designer: Stage) -> None:
     canvas = page.locator("#dmn-canvas")
     _type_in_cell(page, canvas.locator("tbody td.input-cell").first, "< 100")
     _type_in_cell(page, canvas.locator("tbody td.output-cell").first, "50000")
-    canvas.locator(".add-rule-add").click()
+    page.get_by_role("button", name="Thêm dòng", exact=True).click()
     expect(canvas.locator("tbody td.input-cell")).to_have_count(2)
     _type_in_cell(page, canvas.locator("tbody td.input-cell").nth(1), ">= 100")
     _type_in_cell(page, canvas.locator("tbody td.output-cell").nth(1), "100000")
@@ -223,7 +228,10 @@ def _three_steps(designer: Stage) -> None:
 
 def _sandbox_and_submit(designer: Stage) -> None:
     page = designer.page
-    page.get_by_role("link", name="Chạy thử từng bước").click()
+    # The new steps and the required floor area break the starter's own test case: the page
+    # says how to fix it without JSON — run it to the end and keep the run as the case.
+    assert "0/1 ca đạt" in page.inner_text("main")
+    page.locator("#fix-tests").get_by_role("link", name="chạy thử quy trình đến hết").click()
     assert page.locator('input[name="ho_ten"]').input_value() == "Nguyễn Văn An"  # the case
     page.get_by_label("Tổng diện tích sàn (m²)").fill("120")
     designer.shot("08-chay-thu-bat-dau")

@@ -77,7 +77,7 @@ def test_a_designer_uploads_sees_the_problem_on_the_diagram_and_saves_a_new_dead
     page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
     assert page.locator("g.djs-element.path-done[data-element-id='tiep_nhan']").count() == 1
     assert page.locator("g.djs-element.path-waiting[data-element-id='tham_dinh']").count() == 1
-    assert "Đường đi: tiep_nhan." in page.inner_text("#sandbox-state")
+    assert "Đường đi: Tiếp nhận, kiểm tra hồ sơ." in page.inner_text("#sandbox-state")
     page.screenshot(path=str(shots / "05-test-run-path.png"), full_page=True)
 
 

@@ -90,6 +90,9 @@ def test_a_run_to_the_end_becomes_the_case_the_changed_process_needed(
     run = _run_to_the_end(client, 2)
     html = client.get(run).data.decode()
     assert 'id="save-case"' in html and "Thay ca «Hồ sơ hợp lệ: tiếp nhận và giải quyết»" in html
+    state = re.search(r'id="sandbox-state">(.*?)</p>', html, re.S)
+    assert state is not None and " ".join(re.sub(r"<[^>]+>", "", state.group(1)).split()) == (
+        "Đã kết thúc tại Trả kết quả. Đường đi: Tiếp nhận hồ sơ → Thẩm định hồ sơ.")
     saved = client.post(f"{run}/ca-kiem-thu", data={
         "csrf_token": token(html.encode()), "ca": "tests/ho-so-hop-le.json#0",
         "ten_ca": "Hồ sơ hợp lệ: tiếp nhận, thẩm định"})
