@@ -73,6 +73,8 @@ def _run_to_the_end(client: FlaskClient, number: int) -> str:
         html = client.get(run).data.decode()
         step = re.search(r'action="(/quan-tri/chay-thu/\d+/buoc/[^"]+)"', html)
         assert step is not None, html
+        assert re.search(r'<span title="(mot_cua|chuyen_vien)">(Bộ phận Một cửa|Chuyên viên[^<]*)</span>',
+                         html)  # who handles the step, by the role's label
         done = client.post(step.group(1), data={"csrf_token": token(html.encode()),
                                                 "_mode": "form", "y_kien": note})
         assert done.status_code == 303, done.data.decode()[:2000]
