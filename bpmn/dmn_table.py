@@ -172,7 +172,8 @@ def decision_of(element: etree._Element) -> str | None:
 
 def output_forms(tables: Iterable[Table]) -> dict[str, dict[str, Any]]:
     """Each table's outputs as a pseudo form `dmn:<decision>`, so that conditions after a
-    business rule task may read what it decided (`bpmn.flow_checks`)."""
+    business rule task may read what it decided (`bpmn.flow_checks`); each output required,
+    since a table is proven complete (a row matches every dossier) before it runs."""
     kinds = {"boolean": "boolean", "string": "string", "integer": "integer", "long": "integer"}
     return {
         f"dmn:{t.decision}": {
@@ -182,6 +183,7 @@ def output_forms(tables: Iterable[Table]) -> dict[str, dict[str, Any]]:
                 for o in t.outputs
                 if o.text
             },
+            "required": [o.text for o in t.outputs if o.text],
         }
         for t in tables
     }

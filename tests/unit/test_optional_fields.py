@@ -63,6 +63,12 @@ def test_required_compared_for_equality_or_guarded_fields_pass(package: Path, te
     assert not any(p.code == "condition.optional_field" for p in _problems(package))
 
 
+def test_what_a_table_decided_is_always_there(package: Path) -> None:
+    """A complete table sets its outputs for every dossier: a condition may order them."""
+    edit_text(package / "process.bpmn", "tham_van_pccc == True", "le_phi &gt; 60000")
+    assert not any(p.code == "condition.optional_field" for p in _problems(package))
+
+
 def test_a_guard_after_the_comparison_does_not_count(package: Path) -> None:
     _condition(package, f'{OPTIONAL} > 100 and {OPTIONAL} != None')
     assert ("condition.optional_field", "f_hop_le") in _codes(package)
