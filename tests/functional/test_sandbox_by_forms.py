@@ -42,7 +42,7 @@ def test_a_run_goes_by_forms_with_the_fee_and_the_fire_consultation_of_the_table
     assert went.status_code == 303, went.data.decode()[:2000]
     page = designer.get(went.headers["Location"]).data.decode()
     # 150 m² × 4 floors = 600 m² of floor: the table's fee and the fire police consultation.
-    assert re.search(r"Lệ phí cấp giấy phép[^<]*: <strong>150000</strong> đồng", page)
+    assert re.search(r"Lệ phí cấp giấy phép[^<]*: <strong>150.000 đồng</strong>", page)
     assert 'name="ket_qua_kiem_tra"' in page and 'value="tiep_nhan"' in page
     page = _step(designer, page, "Tiếp nhận, kiểm tra hồ sơ", {"ket_qua_kiem_tra": "tiep_nhan"})
     page = _step(designer, page, "Thẩm định hồ sơ, đề xuất",
@@ -67,7 +67,7 @@ def test_a_refused_form_keeps_what_was_typed_with_the_error_beside_the_field(app
                                        **{**FORM, "cong_trinh.dien_tich_xay_dung": "30",
                                           "cong_trinh.so_tang": "3"}})
     page = designer.get(small.headers["Location"]).data.decode()
-    assert re.search(r"<strong>50000</strong> đồng", page)  # under 100 m² of floor
+    assert re.search(r"<strong>50.000 đồng</strong>", page)  # under 100 m² of floor
     page = _step(designer, page, "Tiếp nhận, kiểm tra hồ sơ", {"ket_qua_kiem_tra": "tiep_nhan"})
     wrong = designer.post(re.findall(r'action="([^"]+/buoc/[^"]+)"', page)[0], data={
         "csrf_token": token(page.encode()), "_mode": "form", "y_kien_tham_dinh": "Thiếu đề xuất"})
