@@ -141,13 +141,18 @@ def _submit(actor: Actor, version: ProcedureVersion) -> None:
     if not has_process_role(actor, version.procedure.agency_id, DESIGNER):
         raise Forbidden("Chỉ người thiết kế quy trình của cơ quan được gửi phiên bản đi xem xét.")
     _state(version, "draft")
-    tests = version.test_results or {}
-    if tests and not tests.get("passed"):
-        raise Conflict(f"Phiên bản có {tests.get('failed', 0)} ca kiểm thử không đạt; sửa rồi tải "
-                       "lên lại trước khi gửi xem xét.")
+    if _tests_fail(version):
+        raise Conflict(f"Phiên bản có {(version.test_results or {}).get('failed', 0)} ca kiểm thử "
+                       "không đạt: hãy chạy thử quy trình đến hết rồi bấm «Lưu thành ca kiểm thử» "
+                       "trước khi gửi xem xét.")
     version.status = "in_review"
     version.reviewed_by_id = version.reviewed_at = None
     version.review_note = ""
+
+
+def _tests_fail(version: ProcedureVersion) -> bool:
+    tests = version.test_results or {}
+    return bool(tests) and not tests.get("passed")
 
 
 def _review(actor: Actor, version: ProcedureVersion, decision: str, note: str) -> None:
@@ -237,7 +242,7 @@ def may_do(actor: Actor, version: ProcedureVersion) -> dict[str, bool]:
     author, reviewer = version.created_by_id, version.reviewed_by_id
     approves = may_approve_version(actor, agency, author, reviewer)
     return {
-        "submit": status == "draft" and may_submit_version(actor, agency),
+        "submit": status == "draft" and may_submit_version(actor, agency) and not _tests_fail(version),
         "review": status == "in_review" and may_review_version(actor, agency, author),
         "approve": status == "reviewed" and approves,
         "reject": status in ("reviewed", "approved") and approves,

@@ -86,8 +86,11 @@ def test_a_run_to_the_end_becomes_the_case_the_changed_process_needed(
     client = _designer(app)
     _add_a_step(client, platform)
     assert not _version(platform, 2)["tests"]["passed"]  # the old case has no data for the step
-    refused = client.post(f"{BASE}/2/gui-xem-xet", data={"csrf_token": token(
-        client.get(f"{BASE}/2").data)}, follow_redirects=True)
+    page = client.get(f"{BASE}/2").data.decode()
+    assert ">Gửi xem xét</button>" not in page  # no button that cannot work
+    assert 'id="submit-blocked"' in page and "1 ca kiểm thử chưa đạt" in page
+    refused = client.post(f"{BASE}/2/gui-xem-xet", data={"csrf_token": token(page.encode())},
+                          follow_redirects=True)
     assert "ca kiểm thử không đạt" in refused.data.decode()
     run = _run_to_the_end(client, 2)
     html = client.get(run).data.decode()
