@@ -40,7 +40,8 @@ def receipt(code: str) -> str:
         if code not in session.get(RECENT_KEY, []):
             dossiers.find_visible(work, actor=actor, code=code)  # NotFound for strangers
         view = dossiers.track_by_code(work, code=code)
-    return render_template("receipt.html", dossier=view)
+        fee = applicants.dossier_fee(work, code)  # as the procedure's tables decided
+    return render_template("receipt.html", dossier=view, fee=fee)
 
 
 @bp.get("/ho-so/<code>/bien-nhan.pdf")

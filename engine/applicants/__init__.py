@@ -57,6 +57,7 @@ from engine.applicants.payments import (
     start_checkout,
 )
 from engine.applicants.payments import confirm as confirm_payment
+from engine.applicants.payments import fee_of_code as dossier_fee
 from engine.applicants.payments import payments_of as dossier_payments
 from engine.applicants.settlement import SettlementRow, reconcile_settlement
 
@@ -78,6 +79,7 @@ __all__ = [
     "back_enter_paper_dossier",
     "confirm_payment",
     "confirm_settled",
+    "dossier_fee",
     "dossier_payments",
     "download_attachment",
     "download_stored_paper",

@@ -90,6 +90,14 @@ def fees_of(uow: UnitOfWork, dossier: Dossier) -> int:
     return total
 
 
+def fee_of_code(uow: UnitOfWork, code: str) -> int:
+    """`fees_of` the dossier `code` (the caller has checked who may see it)."""
+    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return fees_of(uow, dossier)
+
+
 def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | None = None,
                     description: str = "") -> dict[str, Any]:
     """An officer of the agency asks the applicant to pay (default: the published fees)."""

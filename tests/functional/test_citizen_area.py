@@ -231,6 +231,15 @@ def test_the_receipt_is_a_pdf_with_the_code_and_a_qr_code(app: Flask) -> None:
     assert app.test_client().get(f"/ho-so/{code}/bien-nhan.pdf").status_code == 404
 
 
+def test_the_receipt_states_the_fee_the_procedures_table_decided(app: Flask) -> None:
+    client = app.test_client()
+    small = submit_on_page(client)  # 80 m² x 3 floors: 240 m² of floor
+    assert 'id="fee">75.000 đồng' in client.get(f"/ho-so/{small}/bien-nhan").data.decode()
+    large = permit_data(cong_trinh={**permit_data()["cong_trinh"], "so_tang": 7})  # 560 m²
+    code = submit_on_page(client, large)
+    assert 'id="fee">150.000 đồng' in client.get(f"/ho-so/{code}/bien-nhan").data.decode()
+
+
 def test_tracking_with_a_wrong_id_number_reveals_nothing(app: Flask) -> None:
     code = submit_on_page(app.test_client())
     stranger = app.test_client()
