@@ -33,6 +33,7 @@ from lxml import etree
 from bpmn.dmn_table import (
     HIT_POLICIES,
     INPUT,
+    INTEGERS,
     MAX_COMBINATIONS,
     OTHER_TEXT,
     OUTPUT_NAME,
@@ -45,6 +46,7 @@ from bpmn.dmn_table import (
     kind_of_ref,
     kind_of_schema,
     kind_of_value,
+    number_refused,
     output_forms,
     read_tables,
 )
@@ -253,6 +255,10 @@ def _check_outputs(where: Where, table: Table, read_names: set[str]) -> None:
             continue
         for column, cell in zip(table.outputs, row.outputs, strict=True):
             label = column.label or column.text
+            refused = number_refused(cell, [], False)
+            if refused:
+                where("dmn.number", f"ô «{label}» = {cell[:60]}: {refused}.", row)
+                continue
             try:
                 expression = compile_expression(cell)
                 if expression.tree is None or expression.names:
@@ -267,7 +273,10 @@ def _check_outputs(where: Where, table: Table, read_names: set[str]) -> None:
                 )
                 continue
             wanted, have = kind_of_ref(column.type_ref), kind_of_value(value)
-            if wanted and have != wanted:
+            refused = number_refused("", [value], column.type_ref in INTEGERS)
+            if refused:
+                where("dmn.number", f"ô «{label}» = {cell[:60]}: {refused}.", row)
+            elif wanted and have != wanted:
                 where("dmn.output_type", f"ô «{label}» = {cell[:60]} không phải kiểu {column.type_ref}.", row)
 
 
@@ -287,6 +296,10 @@ def _check_cells(where: Where, table: Table, schemas: list[dict[str, Any] | None
             if test is None:
                 compiled.append(None)
                 continue
+            if refused := number_refused(cell, [], False):
+                where("dmn.number", f"ô «{label}» ('{cell[:60]}'): {refused}.", row)
+                ok = False
+                continue
             try:
                 alone = ast.parse(cell.strip(), mode="eval").body if "?" not in cell else None
             except SyntaxError:
@@ -302,6 +315,11 @@ def _check_cells(where: Where, table: Table, schemas: list[dict[str, Any] | None
                 ok = False
                 continue
             wanted = kind_of_ref(column.type_ref) or kind_of_schema(schema)
+            integer = column.type_ref in INTEGERS or (schema or {}).get("type") == "integer"
+            refused = number_refused("", _constants(expression.tree), integer)
+            if refused:
+                where("dmn.number", f"ô «{label}» ('{cell[:60]}'): {refused}.", row)
+                ok = False
             for value in _constants(expression.tree):
                 if wanted and kind_of_value(value) not in (wanted, None):
                     where(

@@ -30,6 +30,11 @@ OUTPUT_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
 # SpiffWorkflow's own rule for `?` outside quotes (DMNEngine.evaluate).
 _QUESTION = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 OTHER_TEXT = object()  # "any other text" among a free text column's samples
+# A number written the Vietnamese way, with dots between thousands (`50.000`, `1.500.000`):
+# Python reads 50.0 and 1.5, so a fee would come out 1,000 times too small.
+_THOUSANDS = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{3})+(?![\w.])")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+INTEGERS = ("integer", "long")
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,20 @@ class Where:
                 severity,
             )
         )
+
+
+def number_refused(cell: str, values: Iterable[Any], integer: bool) -> str | None:
+    """Why the numbers of a cell (its text, the constants it compiles to) are refused: one
+    written with dots between thousands (`50.000` is 50.0 to Python), or a decimal in a
+    column of whole numbers; None when they are fine."""
+    written = _THOUSANDS.search(_QUOTED.sub('""', cell))
+    if written:
+        plain = written.group().replace(".", "")
+        return (f"viết {plain}, không dùng dấu chấm ngăn cách hàng nghìn ({written.group()} "
+                "được hiểu là số thập phân; số thập phân thì viết như 1.5)")
+    if integer and any(isinstance(v, float) for v in values):
+        return "cột kiểu số nguyên chỉ nhận số nguyên, không nhận số thập phân"
+    return None
 
 
 def kind_of_ref(type_ref: str) -> str | None:
