@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from forms.answers import answered_fields
 from forms.formats import display_text, field_format, input_text
 from forms.problems import CONDITION_KEYWORDS, FieldError
 from forms.submission import ADD, REMOVE
@@ -587,14 +588,12 @@ def render_summary(schema: Json, ui: Json | None, data: Json) -> str:
 
 
 def _summary_object(ctx: _Context, schema: Json, path: list[str | int], data: Any) -> str:
-    props = schema.get("properties", {})
-    if not isinstance(props, dict) or not isinstance(data, dict):
+    if not isinstance(data, dict):
         return ""
     rows = []
-    for name in ctx.ordered(props, path):
-        if name not in data or not isinstance(props[name], dict):
+    for name, sub in _answered(ctx, schema, path, data):
+        if name not in data:
             continue
-        sub: Json = props[name]
         title = _esc(sub.get("title") or name)
         value = data[name]
         if sub.get("type") == "object":
@@ -628,12 +627,13 @@ def _words(ctx: _Context, schema: Json, path: list[str | int], data: Any,
            prefix: str) -> list[tuple[str, str, str]]:
     if not isinstance(data, dict):
         return []
-    props = properties_of(schema)
+    fields = dict(_answered(ctx, schema, path, data))
+    declared = properties_of(schema)  # an answer of a branch that does not apply is left out
     out: list[tuple[str, str, str]] = []
-    for name in [*ctx.ordered(props, path), *(k for k in data if k not in props)]:
+    for name in [*fields, *(k for k in data if k not in declared)]:
         if name not in data or data[name] in (None, "", []):
             continue
-        sub: Json = props.get(name, {})
+        sub: Json = fields.get(name, {})
         title = prefix + str(sub.get("title") or name)
         value = data[name]
         here = [*path, name]
@@ -651,6 +651,12 @@ def _words(ctx: _Context, schema: Json, path: list[str | int], data: Any,
         else:
             out.append((_field_id(here), title, _display(sub, ctx.ui(here), value)))
     return out
+
+
+def _answered(ctx: _Context, schema: Json, path: list[str | int],
+              data: Json) -> list[tuple[str, Json]]:
+    """The fields of `schema` that apply to `data` in form order (`forms.answers`)."""
+    return answered_fields(schema, data, [] if path else ctx.order, ctx.schema)
 
 
 def _display(schema: Json, ui: Json, value: Any) -> str:
