@@ -3,7 +3,9 @@ table of the package in the dmn-js decision table editor (vendored, pinned), wit
 findings of its static checks (`bpmn.dmn`) by row; saving makes a new draft version,
 validated and tested like any upload. «Tạo bảng quyết định» (`…/bang-quyet-dinh/tao`)
 starts a table from a form, no XML: a start form field, an output (the fee or a named
-value), optionally the procedure's fee taken from it; the new draft opens on its table."""
+value), optionally the procedure's fee taken from it; the new draft opens on its table.
+A draft kept invalid (`/quan-tri/ban-nhap/<id>/bang-quyet-dinh`) opens its tables here too:
+a table's problem is fixed where it is, and saving re-checks the draft in place."""
 
 from __future__ import annotations
 
@@ -32,16 +34,43 @@ def _page(agency: str, code: str, number: int, chosen: str = "", *, form: dict[s
     chosen = chosen or next(iter(files), "")
     if files and chosen not in files:
         abort(404)
-    findings = [p for p in bench["report"]["problems"] if p.get("file") == chosen]
     fees = options["fees"]
     typed: dict[str, Any] = form or {"ket_qua": "le_phi", "kieu_ket_qua": "so", "dung_lam_le_phi": "1",
                                      "ten_le_phi": fees[0] if fees else "Lệ phí"}
-    html = render_template("admin_decisions.html", v=bench, files=sorted(files), chosen=chosen,
-                           findings=findings, options=options, form=typed, error=error,
-                           problems=problems or [],
-                           table_json=json_for_script({"xml": files.get(chosen, ""),
-                                                       "path": chosen}))
+    html = _render(bench, files, chosen, bench["report"]["problems"], options=options, form=typed,
+                   error=error, problems=problems or [],
+                   save_url=url_for("admin.save_draft", agency=agency, code=code, number=number))
     return html, 422 if error else 200
+
+
+def _render(v: dict[str, Any], files: dict[str, str], chosen: str, report: list[dict[str, Any]],
+            **more: Any) -> str:
+    """The table editor on `chosen` of `files` (a version's or a kept draft's), its findings
+    by row, the tables by their names."""
+    shown = procedures.table_findings(files, report, chosen)
+    title = shown["titles"].get(chosen, chosen)
+    rows = [{"row": p["row"], "message": p["message"], "severity": p.get("severity")}
+            for p in shown["findings"] if p.get("row")]
+    return render_template("admin_decisions.html", v=v, files=sorted(files), chosen=chosen,
+                           titles=shown["titles"], title=title, findings=shown["findings"],
+                           table_json=json_for_script({"xml": files.get(chosen, ""), "path": chosen,
+                                                       "rows": rows}), **more)
+
+
+@bp.get("/ban-nhap/<int:draft_id>/bang-quyet-dinh")
+def draft_decisions_page(draft_id: int) -> str:
+    """A decision table of a draft kept invalid (`?tep=`), its problems by row; saving
+    re-checks the draft in place (it becomes a draft version once valid)."""
+    actor = staff()
+    with uow() as work:
+        draft = procedures.draft_decision_files(work, actor=actor, draft_id=draft_id)
+    files: dict[str, str] = draft["files"]
+    chosen = request.args.get("tep", "") or next(iter(files), "")
+    if files and chosen not in files:
+        abort(404)
+    return _render(draft, files, chosen, draft["report"].get("problems") or [], draft=draft,
+                   options={"may_design": False}, save_url=url_for("admin.save_kept_draft",
+                                                                   draft_id=draft_id))
 
 
 @bp.get("/thu-tuc/<agency>/<code>/<int:number>/bang-quyet-dinh")

@@ -409,10 +409,14 @@ def _check_coverage(
             pair = (matched[0].number, matched[1].number)
             if pair not in overlaps and len(overlaps) < 3:
                 overlaps.add(pair)
+                first = pair[0]
+                catch_all = all(t is None for t in tests[first - 1])
                 where(
                     "dmn.overlap",
-                    f"trùng với dòng {pair[0]}: cả hai cùng khớp khi {said} "
-                    "(chính sách UNIQUE cho phép đúng một dòng).",
+                    f"trùng với dòng {first}: cả hai cùng khớp khi {said} "
+                    "(chính sách UNIQUE cho phép đúng một dòng)."
+                    + (f" Dòng {first} là dòng «Mọi giá trị» (ô điều kiện -, khớp mọi hồ sơ): "
+                       "xoá dòng đó hoặc đổi điều kiện của nó." if catch_all else ""),
                     matched[1],
                 )
 

@@ -1,28 +1,75 @@
 // The decision table editor: the package's .dmn table in dmn-js's decision table view
 // (vendored, pinned); saving sends the table's XML to become a new draft version, checked
-// statically (bpmn/dmn.py) and by the package's tests like any upload.
+// statically (bpmn/dmn.py) and by the package's tests like any upload — or, for a draft
+// kept invalid, re-checks the draft in place and shows this table's findings again.
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("dmn-data").textContent);
   const save = document.getElementById("save-table");
   const failed = document.getElementById("dmn-load-error");
-  // The editor's own words in Vietnamese (dmn-js's translate service); the rest stays English.
+  // The editor's own words in Vietnamese (dmn-js's translate service): every label, tooltip
+  // and context-menu entry of the decision table view, the column types in words.
   const WORDS = {
     "When": "Khi", "And": "Và", "Then": "Thì", "Annotations": "Ghi chú", "Annotation": "Ghi chú",
-    "Hit policy:": "Chính sách khớp:", "Hit policy": "Chính sách khớp",
-    "Unique": "UNIQUE — đúng một dòng", "First": "FIRST — dòng đầu tiên khớp",
-    "Any": "ANY", "Priority": "PRIORITY", "Collect": "COLLECT", "Rule order": "RULE ORDER",
-    "Output order": "OUTPUT ORDER",
+    "Hit policy:": "Cách chọn dòng:", "Hit policy": "Cách chọn dòng",
+    "Unique": "Đúng một dòng khớp", "First": "Dòng đầu tiên khớp",
+    "No overlap is possible and all rules are disjoint. Only a single rule can be matched":
+      "Các dòng không được trùng nhau: mỗi hồ sơ khớp đúng một dòng.",
+    "Rules may overlap. The first matching rule will be chosen":
+      "Các dòng có thể trùng nhau: dòng đầu tiên (từ trên xuống) khớp được dùng.",
+    "Any": "Bất kỳ (không dùng)", "Priority": "Theo ưu tiên (không dùng)",
+    "Collect": "Gộp các dòng (không dùng)", "Collect (Sum)": "Gộp: tổng (không dùng)",
+    "Collect (Min)": "Gộp: nhỏ nhất (không dùng)", "Collect (Max)": "Gộp: lớn nhất (không dùng)",
+    "Collect (Count)": "Gộp: đếm (không dùng)", "Rule order": "Theo thứ tự dòng (không dùng)",
+    "Output order": "Theo thứ tự kết quả (không dùng)",
+    "Decision name": "Tên bảng", "Decision name: ": "Tên bảng: ", "Element name": "Tên",
     "Add rule": "Thêm dòng", "Add rule above": "Thêm dòng phía trên",
     "Add rule below": "Thêm dòng phía dưới", "Remove rule": "Xoá dòng", "Copy rule": "Chép dòng",
     "Cut rule": "Cắt dòng", "Paste rule above": "Dán dòng phía trên",
-    "Paste rule below": "Dán dòng phía dưới", "Add input": "Thêm cột điều kiện",
-    "Add output": "Thêm cột kết quả", "Input label": "Nhãn cột điều kiện",
-    "Output label": "Nhãn cột kết quả", "Output name": "Tên kết quả (biến)",
-    "Input expression": "Biểu thức đầu vào (trường của biểu mẫu)", "Expression": "Biểu thức",
-    "Type": "Kiểu", "Expression language": "Ngôn ngữ biểu thức",
-    "Predefined values": "Giá trị định sẵn", "Input values": "Giá trị đầu vào",
-    "Output values": "Giá trị kết quả", "Delete": "Xoá", "Edit": "Sửa"
+    "Paste rule below": "Dán dòng phía dưới", "Move rule": "Kéo để chuyển dòng",
+    "Input": "Điều kiện", "Output": "Kết quả",
+    "Add input": "Thêm cột điều kiện", "Add output": "Thêm cột kết quả",
+    "Add input column left": "Thêm cột điều kiện bên trái",
+    "Add input column right": "Thêm cột điều kiện bên phải",
+    "Add output column left": "Thêm cột kết quả bên trái",
+    "Add output column right": "Thêm cột kết quả bên phải",
+    "Remove input column": "Xoá cột điều kiện", "Remove output column": "Xoá cột kết quả",
+    "Copy input column": "Chép cột điều kiện", "Copy output column": "Chép cột kết quả",
+    "Cut input column": "Cắt cột điều kiện", "Cut output column": "Cắt cột kết quả",
+    "Paste input column left": "Dán cột điều kiện bên trái",
+    "Paste input column right": "Dán cột điều kiện bên phải",
+    "Paste output column left": "Dán cột kết quả bên trái",
+    "Paste output column right": "Dán cột kết quả bên phải",
+    "Add cell description": "Thêm ghi chú cho ô", "Remove cell description": "Xoá ghi chú của ô",
+    "Input label": "Nhãn cột điều kiện", "Input label: ": "Nhãn cột: ",
+    "Output label": "Nhãn cột kết quả", "Output label: ": "Nhãn cột: ",
+    "Output name": "Tên kết quả (viết thường không dấu, ví dụ le_phi)",
+    "Output name: ": "Tên kết quả: ",
+    "Input expression": "Trường của biểu mẫu", "Input expression: ": "Trường của biểu mẫu: ",
+    "Expression": "Trường của biểu mẫu (ví dụ cong_trinh.dien_tich)",
+    "Enter expression": "Nhập trường của biểu mẫu",
+    "Input type": "Kiểu của cột", "Output type": "Kiểu của cột", "Type": "Kiểu",
+    "Variable type": "Kiểu", "Variable name": "Tên biến", "Kind": "Loại",
+    "Expression language": "Ngôn ngữ biểu thức", "Expression language:": "Ngôn ngữ biểu thức:",
+    "Expression language: {expressionLanguageLabel}": "Ngôn ngữ biểu thức: {expressionLanguageLabel}",
+    "Change cell expression language": "Đổi ngôn ngữ biểu thức của ô",
+    "Editing not supported for set expression language": "Không sửa được ô viết bằng ngôn ngữ này",
+    "Predefined values": "Giá trị định sẵn", "Input values": "Các giá trị của cột",
+    "Output values": "Các giá trị kết quả", "Add predefined values": "Thêm giá trị định sẵn",
+    "Clear predefined values": "Bỏ giá trị định sẵn", "Add values": "Thêm giá trị",
+    "No values": "Chưa có giá trị định sẵn", "Values": "Các giá trị", "Value": "Giá trị",
+    "Enter": "Nhập", "No diagnostics": "Không có lỗi",
+    "Edit": "Sửa", "Edit input": "Sửa cột điều kiện", "Edit output": "Sửa cột kết quả",
+    "Edit number": "Sửa số", "Edit string": "Sửa chữ", "Edit boolean": "Sửa có/không",
+    "Edit date": "Sửa ngày", "Edit time": "Sửa giờ", "Edit date and time": "Sửa ngày giờ",
+    "Edit duration": "Sửa khoảng thời gian", "Delete": "Xoá", "Change type": "Đổi loại",
+    "Connect to other element": "Nối với phần tử khác", "Add text annotation": "Thêm ghi chú",
+    "Append decision": "Thêm bảng quyết định nối tiếp",
+    // Column types (typeRef), shown under each column's label and in the type choice.
+    "number": "số", "integer": "số nguyên", "long": "số nguyên", "double": "số",
+    "string": "chữ", "boolean": "có/không", "date": "ngày", "time": "giờ",
+    "dateTime": "ngày giờ", "dayTimeDuration": "khoảng ngày giờ",
+    "yearMonthDuration": "khoảng năm tháng"
   };
   function translate(template, replacements) {
     const text = WORDS[template] || template;
@@ -73,10 +120,45 @@
     chosen = null;
     removeRule.disabled = true;
   });
+  // The rows the last check found wrong, marked in the table (their message on hover);
+  // dmn-js redraws rows as they change, so the marks are put back after each change.
+  let marked = data.rows || [];
+  function markRows() {
+    const rows = document.querySelectorAll("#dmn-canvas .tjs-table tbody tr");
+    rows.forEach(row => { row.classList.remove("dmn-problem-row"); row.removeAttribute("title"); });
+    for (const mark of marked) {
+      const row = rows[mark.row - 1];
+      if (row) {
+        row.classList.add("dmn-problem-row");
+        row.title = (row.title ? row.title + "\n" : "") + mark.message;
+      }
+    }
+  }
+  function showFindings(report) {
+    // A kept draft saved still invalid: this table's problems replace the list on the page.
+    const mine = ((report && report.problems) || []).filter(p => p.file === data.path);
+    const list = document.createElement("ul");
+    list.id = "dmn-findings";
+    for (const p of mine) {
+      const item = document.createElement("li");
+      item.className = p.severity === "error" ? "error" : "warning";
+      item.textContent = (p.severity === "error" ? "Lỗi: " : "Cảnh báo: ") + p.message;
+      list.append(item);
+    }
+    if (!mine.length) {
+      list.append(Object.assign(document.createElement("li"), { textContent: "Bảng này không còn lỗi." }));
+    }
+    document.getElementById("dmn-findings").replaceWith(list);
+    marked = [];
+    markRows();
+  }
   save.addEventListener("click", async function () {
     const result = await modeler.saveXML({ format: true });
     const status = document.getElementById("save-result");
     const answer = await window.saveDraft(save.dataset.url, { [data.path]: result.xml }, status);
+    if (answer && answer.report && !answer.version && save.dataset.draft) {
+      showFindings(answer.report);
+    }
     if (answer && answer.version && answer.url) {
       // The new version's page of this table: its findings, the table to go on editing.
       const link = document.createElement("a");
@@ -86,5 +168,9 @@
       status.append(" · ", link);
     }
   });
-  open().then(watchSelection);
+  open().then(function () {
+    watchSelection();
+    markRows();
+    table().get("eventBus").on("elements.changed", () => window.setTimeout(markRows, 0));
+  });
 })();

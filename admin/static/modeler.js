@@ -472,7 +472,16 @@
         item.append(link, ": ");
       }
       const where = document.createElement("small");
-      where.textContent = "(" + p.file + (p.line ? ", dòng " + p.line : "") + ")";
+      const place = "(" + p.file + (p.line ? ", dòng " + p.line : "") + ")";
+      if (list.dataset.tables && /^[^/]+\.dmn$/.test(p.file || "")) {  // a kept draft's table
+        const open = document.createElement("a");
+        open.className = "table-problem";
+        open.href = list.dataset.tables + "?tep=" + encodeURIComponent(p.file);
+        open.textContent = place;
+        where.append(open);
+      } else {
+        where.textContent = place;
+      }
       item.append(p.message + " ", where);
       list.append(item);
     }

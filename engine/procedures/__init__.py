@@ -16,7 +16,12 @@ from engine.procedures.catalogue import (
     procedure_detail,
     run_tests_at,
 )
-from engine.procedures.design_files import decision_files, form_files
+from engine.procedures.design_files import (
+    decision_files,
+    draft_decision_files,
+    form_files,
+    table_findings,
+)
 from engine.procedures.drafts import design_agencies, discard_draft, draft_bench, import_keeping, list_drafts
 from engine.procedures.drafts import save_draft as save_kept_draft
 from engine.procedures.national_catalogue import awaiting_process, import_national_catalogue
@@ -53,6 +58,7 @@ __all__ = [
     "discard_draft",
     "discard_version",
     "draft_bench",
+    "draft_decision_files",
     "export_version",
     "fire_sandbox_timer",
     "form_files",
@@ -78,6 +84,7 @@ __all__ = [
     "start_sandbox_run",
     "starter_choices",
     "suggested_start",
+    "table_findings",
     "version_detail",
     "workbench",
 ]
