@@ -11,6 +11,7 @@ from lxml import etree
 
 from bpmn.flow_checks import FLOW_NODES, NS
 from bpmn.xmlsafe import parse_xml
+from forms.validation import condition_trigger, properties_of
 
 DIAGRAM_ELEMENTS = FLOW_NODES | {"sequenceFlow", "lane", "process"}
 MANIFEST = "procedure.json"
@@ -75,20 +76,44 @@ def _keyed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fields(schema: dict[str, Any], prefix: str = "") -> dict[str, dict[str, Any]]:
-    """Every field of a form by dotted path (nested objects and arrays of objects)."""
+    """Every field of a form by dotted path (nested objects and arrays of objects), those
+    of its conditional branches too, each of these with `asked_when` (`_conditions`)."""
     found = {}
-    for name, spec in (schema.get("properties") or {}).items():
+    asked_when = _conditions(schema)
+    for name, spec in properties_of(schema).items():
         if not isinstance(spec, dict):
             continue
         path = f"{prefix}{name}"
         nested = spec.get("items") if spec.get("type") == "array" else spec
         found[path] = {k: v for k, v in spec.items() if k not in ("properties", "items")}
-        if isinstance(nested, dict) and isinstance(nested.get("properties"), dict):
-            found.update(_fields(nested, f"{path}."))
+        if name in asked_when:
+            found[path]["asked_when"] = asked_when[name]
+        if isinstance(nested, dict) and properties_of(nested):
+            found.update(_fields(dict(nested), f"{path}."))
     required = set(schema.get("required") or [])
     for name in required:
         if f"{prefix}{name}" in found:
             found[f"{prefix}{name}"]["required"] = True
+    return found
+
+
+def _conditions(schema: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields an `if`/`then`/`else` of this object (or of its `allOf` parts) asks, each
+    with [the field tested, its values, whether the `else` asks it]; not for fields the
+    object always asks."""
+    own = schema.get("properties") or {}
+    found: dict[str, list[Any]] = {}
+    parts = [schema, *(p for p in schema.get("allOf") or [] if isinstance(p, dict))]
+    for part in parts:
+        tested = condition_trigger(part.get("if"))
+        if tested is None:
+            continue
+        for keyword, negate in (("then", False), ("else", True)):
+            branch = part.get(keyword)
+            props = branch.get("properties") if isinstance(branch, dict) else None
+            for name in props if isinstance(props, dict) else {}:
+                if name not in own:
+                    found.setdefault(name, [tested[0], list(tested[1]), negate])
     return found
 
 
@@ -123,5 +148,7 @@ def diff_packages(before: dict[str, str], after: dict[str, str]) -> dict[str, An
                      for key in sorted(set(old_manifest) | set(new_manifest))
                      if old_manifest.get(key) != new_manifest.get(key)},
         "tests": {"added": sorted(n for n in set(after) - set(before) if n.startswith("tests/")),
-                  "removed": sorted(n for n in set(before) - set(after) if n.startswith("tests/"))},
+                  "removed": sorted(n for n in set(before) - set(after) if n.startswith("tests/")),
+                  "changed": sorted(n for n in set(before) & set(after)
+                                    if n.startswith("tests/") and before[n] != after[n])},
     }

@@ -9,6 +9,8 @@ import json
 from typing import Any
 
 from bpmn.diff import MANIFEST, _elements, _fields, _forms
+from bpmn.diff_cases import case_sentences
+from bpmn.diff_tables import fee_tables, table_sentences
 from bpmn.duration_words import single_unit, words_or_text
 from bpmn.durations import DurationError
 
@@ -20,6 +22,9 @@ KINDS = {"userTask": "Bước", "task": "Bước", "manualTask": "Bước", "ser
          "boundaryEvent": "Hẹn giờ gắn với bước", "intermediateCatchEvent": "Sự kiện chờ",
          "intermediateThrowEvent": "Sự kiện", "callActivity": "Quy trình con",
          "subProcess": "Quy trình con", "lane": "Làn", "process": "Quy trình"}
+# The elements someone works on: only these have a «người xử lý» (a table, a timer or a
+# gateway drawn in a lane has none).
+HANDLED = {"userTask", "manualTask"}
 PROPERTIES = {"deadline": "thời hạn", "formJsonSchemaFilename": "biểu mẫu",
               "formUiSchemaFilename": "cách trình bày biểu mẫu", "status": "trạng thái hồ sơ",
               "outcome": "kết quả"}
@@ -87,7 +92,7 @@ def _element_sentences(element_id: str, old: dict[str, Any], new: dict[str, Any]
     said = []
     if old.get("name") != new.get("name"):
         said.append(f"{what}: đổi tên thành «{new.get('name') or '(không tên)'}».")
-    if old.get("lane") != new.get("lane"):
+    if old.get("lane") != new.get("lane") and new.get("type") in HANDLED:
         said.append(f"{what}: người xử lý {_value('lane', old.get('lane'), labels[0])} → "
                     f"{_value('lane', new.get('lane'), labels[1])}.")
     if old.get("condition") != new.get("condition"):
@@ -118,6 +123,27 @@ def _field_title(spec: dict[str, Any], path: str) -> str:
     return f"«{spec.get('title') or path}»"
 
 
+def _asked(fields: dict[str, dict[str, Any]], path: str) -> str:
+    """"chỉ hỏi khi «Nộp thay» là «Có»", or "hỏi mọi lúc" for a field always asked."""
+    condition = fields[path].get("asked_when")
+    if not isinstance(condition, list) or len(condition) != 3:
+        return "hỏi mọi lúc"
+    trigger, values, negate = condition
+    parent = path.rsplit(".", 1)[0] + "." if "." in path else ""
+    tested = fields.get(f"{parent}{trigger}", {})
+    said = " hoặc ".join(f"«{_choice_word(tested, value)}»" for value in values)
+    return f"chỉ hỏi khi «{tested.get('title') or trigger}» {'không phải' if negate else 'là'} {said}"
+
+
+def _choice_word(spec: dict[str, Any], value: Any) -> str:
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    for option in spec.get("oneOf") or spec.get("anyOf") or []:
+        if isinstance(option, dict) and option.get("const") == value:
+            return str(option.get("title") or value)
+    return str(value)
+
+
 def _form_sentences(before: dict[str, str], after: dict[str, str]) -> list[str]:
     old_forms, new_forms = _forms(before), _forms(after)
     said = [f"Thêm biểu mẫu «{name}»." for name in sorted(set(new_forms) - set(old_forms))]
@@ -126,7 +152,8 @@ def _form_sentences(before: dict[str, str], after: dict[str, str]) -> list[str]:
         old, new = _fields(old_forms[name]), _fields(new_forms[name])
         title = new_forms[name].get("title") or name
         for path in sorted(set(new) - set(old)):
-            said.append(f"Biểu mẫu «{title}»: thêm trường {_field_title(new[path], path)}.")
+            when = f" ({_asked(new, path)})" if new[path].get("asked_when") else ""
+            said.append(f"Biểu mẫu «{title}»: thêm trường {_field_title(new[path], path)}{when}.")
         for path in sorted(set(old) - set(new)):
             said.append(f"Biểu mẫu «{title}»: bỏ trường {_field_title(old[path], path)}.")
         for path in sorted(set(old) & set(new)):
@@ -137,8 +164,10 @@ def _form_sentences(before: dict[str, str], after: dict[str, str]) -> list[str]:
                 changes.append(f"tên «{old[path].get('title') or path}» → «{new[path].get('title') or path}»")
             if bool(old[path].get("required")) != bool(new[path].get("required")):
                 changes.append("thành bắt buộc" if new[path].get("required") else "thành không bắt buộc")
-            others = sorted(k for k in set(old[path]) | set(new[path])
-                            if k not in ("title", "required") and old[path].get(k) != new[path].get(k))
+            if _asked(old, path) != _asked(new, path):
+                changes.append(_asked(new, path))
+            others = sorted(k for k in set(old[path]) | set(new[path]) if k not in (
+                "title", "required", "asked_when") and old[path].get(k) != new[path].get(k))
             if others:
                 changes.append("đổi cách kiểm tra (" + ", ".join(others) + ")")
             said.append(f"Biểu mẫu «{title}»: trường {_field_title(new[path], path)} "
@@ -154,7 +183,10 @@ def _time(value: Any) -> str:
     return f"{value.get('value')} {TIME_UNITS.get(str(value.get('unit')), value.get('unit'))}"
 
 
-def _manifest_sentences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+def _manifest_sentences(old: dict[str, Any], new: dict[str, Any],
+                        decided: tuple[dict[str, str], dict[str, str]] = ({}, {})) -> list[str]:
+    """Each changed key of procedure.json; `decided` names the table that decides each
+    output, before and after (a fee taken from a table)."""
     said = []
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
@@ -168,7 +200,10 @@ def _manifest_sentences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             else:
                 said.append(f"{label}: {_time(a)} → {_time(b)}.")
         elif key == "fees":
-            said.append(f"{label}: {_fees(old.get(key))} → {_fees(new.get(key))}.")
+            said.append(f"{label}: {_fees(old.get(key), decided[0])} → "
+                        f"{_fees(new.get(key), decided[1])}.")
+        elif key == "components":
+            said += _papers(old.get(key), new.get(key))
         elif key == "roles":
             a, b = _labels(old), _labels(new)
             for lane in sorted(set(a) | set(b)):
@@ -182,11 +217,49 @@ def _manifest_sentences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return said
 
 
-def _fees(fees: Any) -> str:
+def _fees(fees: Any, decided: dict[str, str]) -> str:
+    """"Lệ phí … 8.000 đồng", or "… tính theo bảng quyết định «…»" for a fee a table
+    decides (its `amount` is only an example then)."""
     if not isinstance(fees, list) or not fees:
         return "không thu"
-    return "; ".join(f"{f.get('name', '')} {f.get('amount', 0):,} đồng".replace(",", ".")
-                     for f in fees if isinstance(f, dict))
+    said = []
+    for fee in (f for f in fees if isinstance(f, dict)):
+        name = str(fee.get("name") or "").strip() or "(không tên)"
+        if fee.get("from"):
+            source = str(fee["from"])
+            said.append(f"«{name}» tính theo bảng quyết định «{decided.get(source, source)}»")
+        else:
+            amount = fee.get("amount", 0)
+            shown = f"{amount:,}".replace(",", ".") if isinstance(amount, int | float) else amount
+            said.append(f"«{name}» {shown} đồng")
+    return "; ".join(said)
+
+
+PAPER_PARTS = {"originals": "số bản chính", "copies": "số bản sao"}
+
+
+def _papers(old: Any, new: Any) -> list[str]:
+    """The papers added, removed and changed, by name."""
+    label = MANIFEST_KEYS["components"]
+    before = {str(p.get("name")): p for p in old or [] if isinstance(p, dict)}
+    after = {str(p.get("name")): p for p in new or [] if isinstance(p, dict)}
+    said = [f"{label}: thêm «{name}»{' (bắt buộc)' if paper.get('required') else ''}."
+            for name, paper in after.items() if name not in before]
+    said += [f"{label}: bỏ «{name}»." for name in before if name not in after]
+    for name in (n for n in after if n in before and after[n] != before[n]):
+        a, b = before[name], after[name]
+        changes = []
+        if bool(a.get("required")) != bool(b.get("required")):
+            changes.append("thành bắt buộc" if b.get("required") else "thành không bắt buộc")
+        changes += [f"{what} {a.get(key, 0)} → {b.get(key, 0)}" for key, what in PAPER_PARTS.items()
+                    if a.get(key, 0) != b.get(key, 0)]
+        if any(a.get(k) != b.get(k) for k in set(a) | set(b)
+               if k not in ("required", "name", *PAPER_PARTS)):
+            changes.append("đổi loại tệp hoặc dung lượng nhận")
+        said.append(f"{label}: «{name}» {'; '.join(changes)}.")
+    if not said and list(before) != list(after):
+        said.append(f"{label}: đổi thứ tự giấy tờ.")
+    return said
 
 
 def timers(texts: dict[str, str]) -> list[dict[str, str]]:
@@ -215,7 +288,8 @@ def describe(before: dict[str, str], after: dict[str, str]) -> dict[str, list[st
     for element_id in sorted(set(new_elements) - set(old_elements)):
         element = new_elements[element_id]
         lane = element.get("lane")
-        where = f" (người xử lý «{labels[1].get(lane, lane)}»)" if lane else ""
+        handled = element.get("type") in HANDLED
+        where = f" (người xử lý «{labels[1].get(lane, lane)}»)" if lane and handled else ""
         diagram.append(f"Thêm {_what(element, new_elements, element_id)[0].lower()}"
                        f"{_what(element, new_elements, element_id)[1:]}{where}.")
     for element_id in sorted(set(old_elements) - set(new_elements)):
@@ -225,9 +299,7 @@ def describe(before: dict[str, str], after: dict[str, str]) -> dict[str, list[st
         if old_elements[element_id] != new_elements[element_id]:
             diagram += _element_sentences(element_id, old_elements[element_id],
                                           new_elements[element_id], new_elements, labels)
-    tests = ([f"Thêm ca kiểm thử «{n}»." for n in sorted(set(after) - set(before))
-              if n.startswith("tests/")]
-             + [f"Bỏ ca kiểm thử «{n}»." for n in sorted(set(before) - set(after))
-                if n.startswith("tests/")])
+    decided = (fee_tables(before), fee_tables(after))
     return {"diagram": diagram, "forms": _form_sentences(before, after),
-            "manifest": _manifest_sentences(old_manifest, new_manifest), "tests": tests}
+            "manifest": _manifest_sentences(old_manifest, new_manifest, decided),
+            "tables": table_sentences(before, after), "tests": case_sentences(before, after)}
