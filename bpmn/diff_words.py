@@ -210,6 +210,12 @@ def _manifest_sentences(old: dict[str, Any], new: dict[str, Any],
                 if a.get(lane) != b.get(lane):
                     said.append(f"{label}: «{a.get(lane, '(không có)')}» → «{b.get(lane, '(không có)')}» "
                                 f"(làn {lane}).")
+        elif _texts(old.get(key)) is not None and _texts(new.get(key)) is not None:
+            before, after = _texts(old.get(key)) or [], _texts(new.get(key)) or []
+            said += [f"{label}: thêm «{text}»." for text in after if text not in before]
+            said += [f"{label}: bỏ «{text}»." for text in before if text not in after]
+            if set(before) == set(after):
+                said.append(f"{label}: đổi thứ tự.")
         elif isinstance(old.get(key), str | int | float) and isinstance(new.get(key), str | int | float):
             said.append(f"{label}: «{old.get(key)}» → «{new.get(key)}».")
         else:
@@ -233,6 +239,15 @@ def _fees(fees: Any, decided: dict[str, str]) -> str:
             shown = f"{amount:,}".replace(",", ".") if isinstance(amount, int | float) else amount
             said.append(f"«{name}» {shown} đồng")
     return "; ".join(said)
+
+
+def _texts(value: Any) -> list[str] | None:
+    """A list of texts (the legal basis), [] when absent, None when something else."""
+    if value is None:
+        return []
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
 
 
 PAPER_PARTS = {"originals": "số bản chính", "copies": "số bản sao"}

@@ -103,3 +103,13 @@ def test_a_conditional_question_is_listed_with_its_condition() -> None:
     assert describe(before, after)["forms"] == [
         "Biểu mẫu «Đơn đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ»: thêm trường "
         "«Số văn bản ủy quyền» (chỉ hỏi khi «Nộp thay chủ đầu tư theo văn bản ủy quyền» là «Có»)."]
+
+
+def test_the_legal_basis_added_and_removed_is_named() -> None:
+    before = _texts()
+    old = json.loads(before["procedure.json"])["legal_basis"]
+    after = _with(before, "procedure.json", lambda m: m.update(
+        legal_basis=[*m["legal_basis"][1:], "Nghị quyết số 12/2026/NQ-HĐND"]))
+    assert describe(before, after)["manifest"] == [
+        "Căn cứ pháp lý: thêm «Nghị quyết số 12/2026/NQ-HĐND».",
+        f"Căn cứ pháp lý: bỏ «{old[0]}»."]
