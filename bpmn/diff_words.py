@@ -236,8 +236,10 @@ def _fees(fees: Any, decided: dict[str, str]) -> str:
             said.append(f"«{name}» tính theo bảng quyết định «{decided.get(source, source)}»")
         else:
             amount = fee.get("amount", 0)
-            shown = f"{amount:,}".replace(",", ".") if isinstance(amount, int | float) else amount
-            said.append(f"«{name}» {shown} đồng")
+            said.append(f"«{name}» " + (f"{amount:,} đồng".replace(",", ".")
+                                        if isinstance(amount, int | float)
+                                        and not isinstance(amount, bool)
+                                        else "(chưa có số tiền)"))
     return "; ".join(said)
 
 

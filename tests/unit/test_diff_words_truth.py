@@ -113,3 +113,11 @@ def test_the_legal_basis_added_and_removed_is_named() -> None:
     assert describe(before, after)["manifest"] == [
         "Căn cứ pháp lý: thêm «Nghị quyết số 12/2026/NQ-HĐND».",
         f"Căn cứ pháp lý: bỏ «{old[0]}»."]
+
+
+def test_a_fixed_fee_keeps_the_commas_of_its_name() -> None:
+    before = _texts()
+    after = _with(before, "procedure.json", lambda m: m.update(
+        fees=[{"name": "Phí, lệ phí cấp phép", "amount": 1500000}]))
+    said = describe(before, after)["manifest"]
+    assert said[0].endswith("→ «Phí, lệ phí cấp phép» 1.500.000 đồng.")
