@@ -5,6 +5,7 @@ the form editor (saving a new draft), diffs and each step's times; the review qu
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -153,7 +154,16 @@ def form_editor(agency: str, code: str, number: int, form: str) -> str:
         abort(404)
     text = bench["forms"][path]
     return render_template("admin_form_editor.html", v=bench, form=form, text=text,
-                           preview=procedures.preview_form(text))
+                           title=_form_title(text) or form, preview=procedures.preview_form(text))
+
+
+def _form_title(text: str) -> str:
+    """A form's title as its schema states it ("" when it has none or does not parse)."""
+    try:
+        schema = json.loads(text)
+    except ValueError:
+        return ""
+    return str(schema.get("title") or "").strip() if isinstance(schema, dict) else ""
 
 
 @bp.post("/xem-truoc-bieu-mau")

@@ -69,7 +69,7 @@ def sandbox_start(agency: str, code: str, number: int) -> str | Response | tuple
     page = render_template("admin_sandbox_start.html", agency=agency, code=code, number=number,
                            text=json.dumps(values, ensure_ascii=False, indent=2), error=error,
                            form_html=_form(start["schema"], start["ui"], values, errors),
-                           form_name=start["form"])
+                           form_name=start["form"], procedure_name=start["name"])
     return (page, 422) if error else page
 
 

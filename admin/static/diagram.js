@@ -47,8 +47,10 @@
       chip.title = task.deadline;
       overlays.add(id, { position: { bottom: 10, right: 10 }, html: chip });
     }
-    // Lanes by their role's label ("Bộ phận Một cửa", not mot_cua).
+    // Lanes by their role's label ("Bộ phận Một cửa", not mot_cua): bpmn-js's own text (the
+    // code) hidden by the marker's CSS (diagram.css).
     for (const lane of registry.filter(e => e.type === "bpmn:Lane")) {
+      canvas.addMarker(lane.id, "role-lane");
       const role = lane.businessObject.name || "";
       const chip = document.createElement("span");
       chip.className = "lane-label";

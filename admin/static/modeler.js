@@ -4,7 +4,9 @@
 // deadline (a number and a unit; the diagram keeps ISO-8601), a decision step's table, a
 // flow's condition — the problems of the last check listed on top and marked on the
 // drawing, and "save", which the server validates and tests like any upload. A step
-// appended from the context pad is named «Bước mới» until the designer names it.
+// appended from the context pad (modeler-append.js: an officer's step, inserted after the
+// step) is named «Bước mới», selected in its name box, until the designer names it; bpmn-js
+// speaks Vietnamese (modeler-words.js); lanes show their role's label, forms their title.
 (async function () {
   const data = JSON.parse(document.getElementById("bench-data").textContent);
   const panel = document.getElementById("properties");
@@ -13,7 +15,8 @@
   if (!container || !picker) { return; }
   const modeler = new window.BpmnJS({
     container: "#canvas",
-    moddleExtensions: { spiffworkflow: window.SPIFFWORKFLOW_MODDLE }
+    moddleExtensions: { spiffworkflow: window.SPIFFWORKFLOW_MODDLE },
+    additionalModules: [window.MODELER_WORDS.module, window.MODELER_APPEND]
   });
   const modeling = modeler.get("modeling");
   const moddle = modeler.get("moddle");
@@ -211,12 +214,13 @@
     shown = element;
     panel.replaceChildren();
     const heading = document.createElement("h2");
-    heading.textContent = element ? (element.businessObject.name || "(chưa đặt tên)") : "Chọn một phần tử";
+    heading.textContent = element ? (element.type === "bpmn:Lane" ? "Làn: " + laneName(element)
+                                     : element.businessObject.name || "(chưa đặt tên)") : "Chọn một phần tử";
     panel.append(heading);
     highlightProblems(element ? element.id : null);
     if (!element) { return; }
     const bo = element.businessObject;
-    const kind = hint((KINDS[bo.$type.replace("bpmn:", "")] || "Phần tử") + " · mã " + element.id);
+    const kind = hint(KINDS[bo.$type.replace("bpmn:", "")] || "Phần tử");
     kind.title = element.id;
     kind.id = "prop-id";
     panel.append(kind);
@@ -227,15 +231,28 @@
     });
     if (bo.$type !== "bpmn:Lane") { panel.append(field("Tên", "prop-name", name)); }
     if (STEP_KINDS.some(([type]) => type === bo.$type)) { panel.append(kindField(element)); }
+    const ways = (element.outgoing || []).filter(c => c.type === "bpmn:SequenceFlow");
+    if (ways.length > 1 && !/Gateway$/.test(bo.$type)) {
+      const note = hint("Bước này có " + ways.length + " đường ra mà không qua cổng rẽ nhánh: hồ sơ sẽ đi "
+                        + "cùng lúc theo tất cả. Nếu chỉ đi một đường, thêm một cổng rẽ nhánh sau bước "
+                        + "rồi nối các đường ra từ cổng, mỗi đường một điều kiện.");
+      note.id = "prop-ways";
+      note.className = "hint warning";
+      panel.append(note);
+    }
     if (bo.$type === "bpmn:BusinessRuleTask") { panel.append(decisionField(element)); }
     if (bo.$type === "bpmn:Task") { panel.append(hint("Bước này tự qua: không ai phải xử lý, không có biểu mẫu.")); }
     if (bo.$type === "bpmn:Lane") {
       const role = select(data.roles, bo.name || "", key => roleLabels[key] || key);
-      role.addEventListener("change", () => { modeling.updateProperties(element, { name: role.value }); laneLabels(); });
+      role.addEventListener("change", () => {
+        modeling.updateProperties(element, { name: role.value });
+        heading.textContent = "Làn: " + laneName(element);
+      });
       panel.append(field("Người xử lý (vai trò của làn)", "prop-role", role));
     }
     if (bo.$type === "bpmn:UserTask") {
-      const form = select(data.formNames, spiffProperty(element, "formJsonSchemaFilename"));
+      const form = select(data.formNames, spiffProperty(element, "formJsonSchemaFilename"), formLabel);
+      form.querySelectorAll("option[value]").forEach(o => { if (o.value) { o.title = o.value; } });
       form.addEventListener("change", () => setSpiffProperty(element, "formJsonSchemaFilename", form.value));
       panel.append(field("Biểu mẫu", "prop-form", form));
       panel.append(durationEditor("Thời hạn của bước", "prop-deadline",
@@ -263,6 +280,13 @@
       }));
       panel.append(field("Điều kiện của luồng", "prop-condition", condition));
     }
+  }
+
+  function formLabel(name) {
+    const title = data.formTitles[name];
+    if (!title) { return name; }
+    const twins = Object.values(data.formTitles).filter(t => t === title).length;
+    return twins > 1 ? title + " (" + name + ")" : title;
   }
 
   // --- A step's kind: a bpmn:Task, UserTask or BusinessRuleTask replaced in place (name and
@@ -387,11 +411,40 @@
     panel.querySelector("h2").textContent = shown ? (shown.businessObject.name || "(chưa đặt tên)") : "Chọn một phần tử";
   });
 
-  // --- Lanes by their role's label, on the drawing
+  // A click on the step already chosen keeps it chosen (diagram-js would unselect it: after
+  // «Người xử lý» moved it, the designer's next click on it took it away from the panel).
+  modeler.get("eventBus").on("element.click", 1500, event => {
+    const chosen = modeler.get("selection").get();
+    const mouse = event.originalEvent || {};
+    if (chosen.length !== 1 || chosen[0] !== event.element || mouse.ctrlKey || mouse.metaKey
+        || mouse.shiftKey) { return; }
+    if (shown !== event.element) { show(event.element); }
+    return false;
+  });
+
+  // A name typed on the drawing shows in the panel, however the name box was left.
+  modeler.get("eventBus").on("elements.changed", event => {
+    if (!shown || !event.elements.includes(shown) || shown.type === "bpmn:Lane") { return; }
+    const input = document.getElementById("prop-name");
+    if (input && input !== document.activeElement) { input.value = shown.businessObject.name || ""; }
+    panel.querySelector("h2").textContent = shown.businessObject.name || "(chưa đặt tên)";
+  });
+
+  // A new step's name box opens with «Bước mới» selected: typing replaces it.
+  modeler.get("eventBus").on("directEditing.activate", () => {
+    const box = document.querySelector(".djs-direct-editing-parent .djs-direct-editing-content")
+      || document.querySelector(".djs-direct-editing-content");
+    if (box && box.textContent === NEW_STEP) { window.getSelection().selectAllChildren(box); }
+  });
+
+  // --- Lanes by their role's label, on the drawing (bpmn-js's own text, the role's code
+  // the diagram keeps, hidden by the marker's CSS in diagram.css)
   function laneLabels() {
     const overlays = modeler.get("overlays");
+    const canvas = modeler.get("canvas");
     overlays.remove({ type: "lane-label" });
     for (const lane of modeler.get("elementRegistry").filter(e => e.type === "bpmn:Lane")) {
+      canvas.addMarker(lane.id, "role-lane");
       const role = lane.businessObject.name || "";
       const chip = document.createElement("span");
       chip.className = "lane-label";
@@ -498,6 +551,35 @@
     focusElement(link.dataset.element);
   });
 
+  // A form by its title (the file name on hover and when it has none).
+  function formTitles() {
+    const texts = JSON.parse(document.getElementById("form-texts").textContent);
+    const titles = {};
+    for (const [path, body] of Object.entries(texts)) {
+      let title = "";
+      try { title = String(JSON.parse(body).title || "").trim(); } catch (error) { title = ""; }
+      if (title) { titles[path.replace(/^forms\//, "")] = title; }
+    }
+    return titles;
+  }
+
+  // The palette's icons with a tooltip; on a phone, closed (its toggle opens it) so that it
+  // does not cover the drawing.
+  function paletteForSmallScreens() {
+    const palette = document.querySelector("#canvas .djs-palette");
+    if (!palette) { return; }
+    palette.querySelectorAll(".entry[aria-label]").forEach(entry => {
+      entry.title = entry.getAttribute("aria-label");
+    });
+    const toggle = palette.querySelector(".djs-palette-toggle");
+    if (toggle) {
+      toggle.title = "Mở / đóng bảng công cụ";
+      toggle.setAttribute("aria-label", toggle.title);
+      toggle.setAttribute("role", "button");
+    }
+    if (window.matchMedia("(max-width: 600px)").matches) { modeler.get("palette").close(); }
+  }
+
   async function open(name) {
     importing = true;
     try { await modeler.importXML(data.diagrams[name]); } finally { importing = false; }
@@ -510,6 +592,9 @@
   }
 
   data.formNames = JSON.parse(document.getElementById("form-names").textContent);
+  data.formTitles = formTitles();
+  modeler.get("eventBus").on("commandStack.changed", () => { if (!importing) { laneLabels(); } });
+  paletteForSmallScreens();
   modeler.get("eventBus").on("selection.changed", e => show(e.newSelection[0] || null));
   picker.addEventListener("change", () => open(picker.value));
 

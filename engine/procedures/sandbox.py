@@ -180,5 +180,6 @@ def suggested_start(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: st
         raise NotFound(f"Không có phiên bản {number} của thủ tục {code}.")
     compiled = loaded_version(uow, version.id).compiled
     return {"data": dict(_suggestions(version.package)["start"]), "form": compiled.start_form,
+            "name": version.procedure.name,
             "schema": compiled.forms.get(compiled.start_form),
             "ui": compiled.ui_for(compiled.start_form)}
