@@ -11,6 +11,8 @@ from admin import (
     form_builder,
     integrations,
     new_procedure,
+    old_drafts,
+    procedure_details,
     procedures,
     reports,
     retention,
@@ -21,5 +23,6 @@ from admin import (
 from admin.common import bp
 
 __all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "decisions",
-           "form_builder", "integrations", "new_procedure", "procedures", "reports", "retention",
+           "form_builder", "integrations", "new_procedure", "old_drafts", "procedure_details",
+           "procedures", "reports", "retention",
            "sandbox", "sandbox_case", "security"]

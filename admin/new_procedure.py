@@ -14,7 +14,8 @@ from admin.common import bp, staff, uow
 from engine import procedures
 from engine.core import Actor, Conflict, Invalid
 
-FIELDS = ("code", "name", "field", "level", "time_value", "time_unit", "fee", "papers")
+FIELDS = ("code", "name", "field", "level", "time_value", "time_unit", "fee", "papers",
+          "legal_basis")
 
 
 def _page(actor: Actor, agency: str, typed: dict[str, Any], errors: list[dict[str, str]]) -> str:

@@ -12,6 +12,7 @@
   const preview = document.getElementById("preview");
   const previewProblems = document.getElementById("preview-problems");
   const problems = document.getElementById("builder-problems");
+  const problemsHeading = document.getElementById("builder-problems-h");
   const why = document.getElementById("builder-why");
   const title = document.getElementById("form-title");
   const modeBuilder = document.getElementById("mode-builder");
@@ -25,6 +26,7 @@
   let uiPath = null;      // the form's UI schema file (written beside it)
   let timer = null;
   let serial = 0;
+  let loaded = null;      // the form as opened: its model, papers and texts (saved as they were)
 
   async function post(url, body) {
     const response = await fetch(url, {
@@ -40,6 +42,12 @@
       item.textContent = t;
       return item;
     }));
+  }
+
+  // «Cần sửa trước khi lưu» is shown only above problems to fix.
+  function showProblems(texts) {
+    items(problems, texts);
+    problemsHeading.hidden = texts.length === 0;
   }
 
   function showPreview(answer) {
@@ -60,7 +68,7 @@
     const mine = ++serial;
     const answer = await post(builder.dataset.build, { model: model });
     if (mine !== serial) { return; }
-    items(problems, answer.schema ? [] : answer.problems || []);
+    showProblems(answer.schema ? [] : answer.problems || []);
     built = answer.schema ? { schema: answer.schema, ui: answer.ui } : null;
     if (built) {
       text.value = built.schema;
@@ -405,12 +413,14 @@
         status.textContent = "Biểu mẫu chưa hợp lệ: sửa các mục trong «Cần sửa trước khi lưu».";
         return;
       }
-      files[save.dataset.path] = built.schema;
-      if (uiPath) { files[uiPath] = built.ui; }
-      if (papers) {
+      // A model left as it was opened is saved as the files were: no new draft for nothing.
+      const same = loaded && JSON.stringify(model) === loaded.model;
+      files[save.dataset.path] = same ? loaded.schema : built.schema;
+      if (uiPath && !same) { files[uiPath] = built.ui; }
+      if (papers && (!loaded || JSON.stringify(papers) !== loaded.papers)) {
         const answer = await post(document.getElementById("papers-section").dataset.url, { papers: papers });
         if (!answer.procedure) {
-          items(problems, answer.problems || []);
+          showProblems(answer.problems || []);
           status.textContent = "Giấy tờ nộp kèm chưa hợp lệ: sửa các mục trong «Cần sửa trước khi lưu».";
           return;
         }
@@ -438,5 +448,6 @@
       return option;
     }));
     open(found);
+    loaded = { model: JSON.stringify(model), papers: JSON.stringify(papers), schema: found.schema };
   });
 })();

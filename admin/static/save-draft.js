@@ -22,7 +22,9 @@ window.saveDraft = async function (url, files, status) {
     const link = document.createElement("a");
     link.href = answer.url;
     link.textContent = answer.version.unchanged
-      ? "Không có thay đổi so với bản nháp số " + answer.version.number + ": không tạo bản nháp mới — mở bản nháp đó"
+      ? "Không có thay đổi so với phiên bản số " + answer.version.number +
+        (answer.version.status_label ? " (" + answer.version.status_label + ")" : "") +
+        ": không tạo bản nháp mới — mở phiên bản đó"
       : "Đã lưu thành bản nháp số " + answer.version.number + " — mở trang phiên bản";
     status.append(link);
     return answer;

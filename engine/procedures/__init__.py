@@ -22,12 +22,16 @@ from engine.procedures.design_files import (
     form_files,
     table_findings,
 )
+from engine.procedures.details import details_of as procedure_details
+from engine.procedures.details import save_details
 from engine.procedures.drafts import design_agencies, discard_draft, draft_bench, import_keeping, list_drafts
 from engine.procedures.drafts import save_draft as save_kept_draft
 from engine.procedures.national_catalogue import awaiting_process, import_national_catalogue
 from engine.procedures.new_decision import create_decision_table, decision_options
+from engine.procedures.old_drafts import discard_superseded
+from engine.procedures.old_drafts import versions_list as list_versions
 from engine.procedures.package_runner import TestLimits
-from engine.procedures.queues import list_versions, queue_counts, review_queues
+from engine.procedures.queues import queue_counts, review_queues
 from engine.procedures.sandbox import complete_step as complete_sandbox_step
 from engine.procedures.sandbox import fire_timer as fire_sandbox_timer
 from engine.procedures.sandbox import show_run as show_sandbox_run
@@ -56,6 +60,7 @@ __all__ = [
     "design_agencies",
     "diff_versions",
     "discard_draft",
+    "discard_superseded",
     "discard_version",
     "draft_bench",
     "draft_decision_files",
@@ -73,11 +78,13 @@ __all__ = [
     "preview_form",
     "procedure_catalogue",
     "procedure_detail",
+    "procedure_details",
     "queue_counts",
     "review_queues",
     "run_tests_at",
     "sandbox_case_choices",
     "save_as_draft",
+    "save_details",
     "save_kept_draft",
     "save_run_as_case",
     "show_sandbox_run",

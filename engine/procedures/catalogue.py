@@ -23,6 +23,7 @@ from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
 from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
+from engine.procedures.identical import same_version
 from engine.procedures.package_runner import TestLimits, run_isolated
 
 __all__ = [
@@ -33,6 +34,10 @@ __all__ = [
     "procedure_detail",
 ]
 
+VERSION_STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét",
+                         "reviewed": "Đã xem xét, chờ phê duyệt", "approved": "Đã phê duyệt",
+                         "published": "Đang áp dụng", "retired": "Ngừng áp dụng",
+                         "discarded": "Đã bỏ"}
 UNIT_LABELS = {
     "working_days": "ngày làm việc",
     "working_hours": "giờ làm việc",
@@ -137,6 +142,7 @@ def import_and_read(
     filename: str = "upload.zip",
     files: list[tuple[str, bytes]] | None = None,
     runner: TestRunner | None = None,
+    any_version: bool = False,
 ) -> tuple[Report, dict[str, Any] | None, dict[str, str] | None]:
     """Validate a package — a folder (`path`), a .zip (`zip_bytes`) or files sent one by one
     (`files`: name and bytes) — and store it as a new draft version with the results of
@@ -148,7 +154,9 @@ def import_and_read(
 
     Returns the validation report, the new version's summary when valid (the procedure's
     open draft holding the same files instead, marked `unchanged`, its tests not run
-    again), and the package's files as text when they could be read. The caller's unit of
+    again — with `any_version` (a save from the editors), any version of it in review,
+    approved or published too: `identical.same_version`), and the package's files as text
+    when they could be read. The caller's unit of
     work is committed here only on success.
     """
     agency_id, agency_name = _design_agency(uow, actor, agency_code)
@@ -160,7 +168,7 @@ def import_and_read(
     texts = package_texts(package) if package is not None else None
     if compiled is None or package is None:
         return report, None, texts
-    same = _identical_draft(uow, agency_id, compiled.code, content_hash(texts or {}))
+    same = _identical_draft(uow, agency_id, compiled.code, texts or {}, any_version)
     if same is not None:
         return report, same, texts
     end_transaction(uow)
@@ -185,18 +193,16 @@ def _design_agency(uow: UnitOfWork, actor: Actor, agency_code: str) -> tuple[int
     return agency.id, agency.name
 
 
-def _identical_draft(uow: UnitOfWork, agency_id: int, code: str,
-                     digest: str) -> dict[str, Any] | None:
-    """The summary of the procedure's open draft holding exactly these files, if any."""
-    same = uow.session.scalar(
-        select(ProcedureVersion).join(Procedure)
-        .where(Procedure.agency_id == agency_id, Procedure.code == code,
-               ProcedureVersion.status == "draft", ProcedureVersion.content_hash == digest)
-        .order_by(ProcedureVersion.number.desc()).limit(1))
+def _identical_draft(uow: UnitOfWork, agency_id: int, code: str, texts: dict[str, str],
+                     any_version: bool) -> dict[str, Any] | None:
+    """The summary of the procedure's draft (or, `any_version`, its version) holding these
+    files, if any (`same_version`)."""
+    same = same_version(uow, agency_id, code, texts, content_hash(texts),
+                        drafts_only=not any_version)
     if same is None:
         return None
     return {**version_summary(same, same.procedure), "tests": same.test_results,
-            "unchanged": True}
+            "status_label": VERSION_STATUS_LABELS.get(same.status, same.status), "unchanged": True}
 
 
 def _store_version(

@@ -82,13 +82,15 @@ def import_keeping(
     uow: UnitOfWork, *, actor: Actor, agency_code: str, zip_bytes: bytes | None = None,
     filename: str = "upload.zip", files: list[tuple[str, bytes]] | None = None,
     based_on_id: int | None = None, draft_id: int | None = None, runner: TestRunner | None = None,
+    any_version: bool = False,
 ) -> tuple[Report, dict[str, Any] | None, dict[str, Any] | None]:
     """Import a package like `import_package`; when it is refused but its files could be
-    read, keep them as an invalid draft (or update draft `draft_id` in place). Returns the
+    read, keep them as an invalid draft (or update draft `draft_id` in place); `any_version`:
+    see `import_and_read`. Returns the
     report, the version (valid) and the kept draft (invalid)."""
     report, version, texts = import_and_read(uow, actor=actor, agency_code=agency_code,
                                              zip_bytes=zip_bytes, filename=filename, files=files,
-                                             runner=runner)
+                                             runner=runner, any_version=any_version)
     draft = _draft(uow, actor, draft_id) if draft_id is not None else None
     if version is not None:
         if draft is not None:  # fixed: the draft lives on as the version

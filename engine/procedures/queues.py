@@ -26,12 +26,10 @@ from engine.core.permissions import (
 )
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
-from engine.procedures.catalogue import version_summary
+from engine.procedures.catalogue import VERSION_STATUS_LABELS, version_summary
 
-VERSION_STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét",
-                         "reviewed": "Đã xem xét, chờ phê duyệt", "approved": "Đã phê duyệt",
-                         "published": "Đang áp dụng", "retired": "Ngừng áp dụng",
-                         "discarded": "Đã bỏ"}
+__all__ = ["VERSION_STATUS_LABELS", "list_versions", "queue_counts", "review_queues", "tell_next"]
+
 WAITING = {"in_review": "Chờ xem xét", "reviewed": "Chờ phê duyệt", "approved": "Chờ công bố"}
 
 
@@ -142,7 +140,8 @@ def tell_next(uow: UnitOfWork, version: ProcedureVersion, action: str, decision:
 
 
 def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
-    """Every version of the procedures of the agencies the actor configures."""
+    """Every version of the procedures of the agencies the actor configures (newest first
+    per procedure; `submitted`: ever sent for review)."""
     query = select(ProcedureVersion).join(Procedure).where(
         ProcedureVersion.status != "discarded").order_by(
         Procedure.code, Procedure.agency_id, ProcedureVersion.number.desc()
@@ -155,6 +154,7 @@ def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     return [
         {**version_summary(v, v.procedure), "name": loaded_version(uow, v.id).compiled.manifest["name"],
          "status_label": VERSION_STATUS_LABELS.get(v.status, v.status),
-         "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at)}
+         "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at),
+         "submitted": v.submitted_at is not None}
         for v in uow.session.scalars(query)
     ]

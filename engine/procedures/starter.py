@@ -1,6 +1,7 @@
 """A procedure from scratch («Tạo thủ tục mới»): the facts a designer gives in words — code,
 name, field, level, processing time as a number and a unit, the roles that handle it, a
-fixed fee, the papers — turned into a package that validates and whose own test passes.
+fixed fee, the papers, the legal basis — turned into a package that validates and whose own
+test passes.
 
 The package: `procedure.json`; `process.bpmn` with a pool, one lane per role (the lane's name
 is the role code, as the modeler expects) and start → «Tiếp nhận hồ sơ» (Một cửa) → end; a
@@ -50,6 +51,7 @@ LEVELS = {"full": "Toàn trình", "partial": "Một phần"}
 CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,39}$")
 MAX_FEE = 2_000_000_000
 MAX_PAPERS = 50
+MAX_BASIS = 30
 START_FORM, OFFICER_FORM = "to_khai", "xu_ly"
 FIRST_STEP = "tiep_nhan"
 END = "ket_thuc"
@@ -69,6 +71,7 @@ class Facts:
     roles: list[tuple[str, str]]  # (role code = lane name, label), Một cửa first
     fee: int | None = None
     papers: list[str] = default(default_factory=list)
+    legal_basis: list[str] = default(default_factory=list)
 
 
 def _number(text: str) -> float | None:
@@ -104,6 +107,16 @@ def _time(raw: Mapping[str, Any], problems: dict[str, str]) -> tuple[float, str]
     return (int(value) if value.is_integer() else value), unit
 
 
+def legal_basis(raw: Mapping[str, Any], problems: dict[str, str]) -> list[str]:
+    """The legal basis typed one document a line (blank lines dropped)."""
+    basis = [" ".join(line.split()) for line in str(raw.get("legal_basis") or "").splitlines()]
+    basis = [b for b in basis if b]
+    if len(basis) > MAX_BASIS or any(len(b) > 1000 for b in basis):
+        problems["legal_basis"] = (f"Mỗi dòng một văn bản, tối đa 1.000 ký tự; tối đa {MAX_BASIS} "
+                                   "văn bản.")
+    return basis
+
+
 def check_facts(raw: Mapping[str, Any], known_roles: list[tuple[str, str]],
                 agency_name: str) -> Facts:
     """The designer's answers (text as typed, `roles` a list of role codes) as `Facts`;
@@ -133,12 +146,13 @@ def check_facts(raw: Mapping[str, Any], known_roles: list[tuple[str, str]],
     if len(papers) > MAX_PAPERS or any(len(p) < 2 or len(p) > 500 for p in papers):
         problems["papers"] = (f"Mỗi dòng một giấy tờ, từ 2 đến 500 ký tự; tối đa {MAX_PAPERS} "
                               "giấy tờ.")
+    basis = legal_basis(raw, problems)
     if problems:
         raise Invalid("Thông tin thủ tục chưa hợp lệ: " + " ".join(problems.values()),
                       details=problems)
     return Facts(code=text["code"], name=text["name"], field=text["field"], level=level,
                  time_value=value, time_unit=unit, agency_name=agency_name, roles=roles,
-                 fee=fee, papers=papers)
+                 fee=fee, papers=papers, legal_basis=basis)
 
 
 def _manifest(facts: Facts) -> dict[str, Any]:
@@ -156,7 +170,7 @@ def _manifest(facts: Facts) -> dict[str, Any]:
         "roles": {role: {"role": role, "label": label} for role, label in facts.roles},
         "supplement_mode": "restart",
         "extension_cap": 0.3333,
-        "legal_basis": [],
+        "legal_basis": facts.legal_basis,
     }
 
 

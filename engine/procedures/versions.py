@@ -226,14 +226,20 @@ def discard(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
     """Drop a draft its designers no longer want (audited): it leaves the lists, keeps its
     number (never given again) and stays readable by its link."""
     version = _visible(uow, actor, agency_code, code, number)
+    discard_one(uow, actor, version)
+    uow.commit()
+    return detail_of(uow, version, actor)
+
+
+def discard_one(uow: UnitOfWork, actor: Actor, version: ProcedureVersion) -> None:
+    """Mark a draft discarded, audited (the caller commits); only its agency's designers."""
     if not may_design(actor, version.procedure.agency_id):
         raise Forbidden("Chỉ người thiết kế quy trình của cơ quan được bỏ bản nháp.")
     _state(version, "draft")
     version.status = "discarded"
     uow.audit("procedure.discard", actor_id=actor.account_id, object_type="procedure",
-              object_id=f"{agency_code}/{code}", summary={"version": number})
-    uow.commit()
-    return detail_of(uow, version, actor)
+              object_id=f"{version.procedure.agency.code}/{version.procedure.code}",
+              summary={"version": version.number})
 
 
 def may_do(actor: Actor, version: ProcedureVersion) -> dict[str, bool]:
@@ -359,13 +365,14 @@ def save_as_draft(
 ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
     """A new draft version: this version's package with some files replaced (a diagram
     edited in the modeler, a form edited beside its preview). Validated and tested like
-    any upload; the same files as an open draft make no new one. Returns (report, the new
+    any upload; the same files as a version of the procedure (a draft, or one in review,
+    approved or published) make no new one. Returns (report, the new
     version or None when invalid, the invalid draft kept instead)."""
     version = _visible(uow, actor, agency_code, code, number)
     texts = apply_changes(dict(version.package or {}), changes)
     report, created, kept = import_keeping(
         uow, actor=actor, agency_code=agency_code, zip_bytes=zip_of(texts),
-        filename=f"{code}-v{number}-sua.zip", based_on_id=version.id)
+        filename=f"{code}-v{number}-sua.zip", based_on_id=version.id, any_version=True)
     return report.as_dict(), created, kept
 
 
