@@ -27,7 +27,7 @@
     "Activate create/remove space tool": "Thêm / bớt khoảng trống",
     "Activate global connect tool": "Nối hai phần tử", "Create start event": "Tạo điểm bắt đầu",
     "Create intermediate/boundary event": "Tạo bước chờ / hẹn giờ", "Create end event": "Tạo điểm kết thúc",
-    "Create gateway": "Tạo cổng rẽ nhánh", "Create task": "Tạo bước",
+    "Create gateway": "Tạo cổng rẽ nhánh", "Create task": "Tạo bước (do cán bộ xử lý)",
     "Create data object reference": "Tạo dữ liệu", "Create data store reference": "Tạo kho dữ liệu",
     "Create expanded sub-process": "Tạo quy trình con", "Create pool/participant": "Tạo bể quy trình",
     "Create group": "Tạo nhóm", "Search in diagram": "Tìm trong sơ đồ",

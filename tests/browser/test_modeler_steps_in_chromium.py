@@ -189,6 +189,22 @@ def _no_english(page: Any) -> None:
     assert not english, (english, [t for t in seen if ENGLISH.search(t)][:5])
 
 
+def _palette_step_is_an_officers_step(page: Any) -> None:
+    """«Tạo bước» on the palette, dropped in the Lãnh đạo lane: an officer's step (then
+    deleted again from its context pad)."""
+    _drawing_in_view(page)
+    box = page.locator("g.djs-element[data-element-id='lane_lanh_dao']").bounding_box()
+    assert box is not None
+    page.locator(".djs-palette .entry[data-action='create.task']").click()
+    page.mouse.click(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.6)
+    page.wait_for_selector(".djs-direct-editing-content")
+    page.keyboard.type("Bước thử")
+    page.locator("#prop-kind").focus()
+    assert page.input_value("#prop-kind") == "bpmn:UserTask"
+    assert page.input_value("#prop-name") == "Bước thử"
+    page.locator(".djs-context-pad .entry[data-action='delete']").click()
+
+
 def test_the_modeler_speaks_vietnamese_and_inserts_an_officers_step(browser: Any, server: str,
                                                                     shots: Path) -> None:
     context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})
@@ -241,6 +257,7 @@ def test_the_modeler_speaks_vietnamese_and_inserts_an_officers_step(browser: Any
     assert page.locator(f"g.djs-element[data-element-id='{step}'].selected").count() == 1
     assert _selected(page) == step
 
+    _palette_step_is_an_officers_step(page)
     page.get_by_role("button", name="Lưu thành bản nháp mới").click()
     saved = page.wait_for_selector("#save-result a")
     assert "Đã lưu thành bản nháp số 2" in saved.inner_text(), page.inner_text("#problems")
@@ -270,5 +287,5 @@ def test_on_a_phone_the_palette_leaves_the_drawing_visible(browser: Any, server:
     assert palette is not None and canvas is not None
     assert palette["width"] * palette["height"] < 0.05 * canvas["width"] * canvas["height"]
     page.locator(".djs-palette-toggle").click()  # opened on demand
-    assert page.locator(".djs-palette .entry[title='Tạo bước']").is_visible()
+    assert page.locator(".djs-palette .entry[title='Tạo bước (do cán bộ xử lý)']").is_visible()
     context.close()
