@@ -7,6 +7,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import axe_violations
+
 PASSWORD = "motcua-demo-2026"
 EDITOR = "/quan-tri/thu-tuc/000.00.12.H64/1.009994/1/bieu-mau/tham_dinh.schema.json"
 
@@ -41,4 +43,19 @@ def test_the_problems_heading_shows_only_with_problems_and_an_unchanged_save_mak
     assert page.locator("#builder-problems li").count() >= 1
     first.fill(label)
     expect(heading).to_be_hidden(timeout=15_000)
+    context.close()
+
+
+def test_the_details_page_fits_a_phone_and_is_axe_clean(browser: Any, server: str) -> None:
+    context = browser.new_context(locale="vi-VN", bypass_csp=True,  # axe-core is injected
+                                  viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    _login(page, server)
+    page.goto(f"{server}/quan-tri/thu-tuc/000.00.12.H64/1.009994/1")
+    page.get_by_role("link", name="Sửa thông tin thủ tục").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_label("Căn cứ pháp lý")).to_contain_text("Nghị định số 175/2024/NĐ-CP")
+    assert page.get_by_label("Theo bảng quyết định").is_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
     context.close()
