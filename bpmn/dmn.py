@@ -129,8 +129,8 @@ def _check_table(
     if table.hit_policy not in HIT_POLICIES:
         where(
             "dmn.hit_policy",
-            f"chính sách khớp '{table.hit_policy}' không được hỗ trợ; dùng "
-            "UNIQUE (chỉ một dòng khớp) hoặc FIRST (dòng đầu tiên khớp).",
+            f"cách chọn dòng '{table.hit_policy}' không được hỗ trợ; dùng «Đúng một dòng "
+            "khớp» (UNIQUE) hoặc «Dòng đầu tiên khớp» (FIRST).",
         )
         return
     if not table.inputs or not table.outputs or not table.rows:
@@ -414,8 +414,8 @@ def _check_coverage(
                 where(
                     "dmn.overlap",
                     f"trùng với dòng {first}: cả hai cùng khớp khi {said} "
-                    "(chính sách UNIQUE cho phép đúng một dòng)."
-                    + (f" Dòng {first} là dòng «Mọi giá trị» (ô điều kiện -, khớp mọi hồ sơ): "
+                    "(cách chọn dòng «Đúng một dòng khớp»: mỗi hồ sơ chỉ khớp một dòng)."
+                    + (f" Dòng {first} là dòng «Mọi giá trị» (ô điều kiện «-» khớp mọi hồ sơ): "
                        "xoá dòng đó hoặc đổi điều kiện của nó." if catch_all else ""),
                     matched[1],
                 )

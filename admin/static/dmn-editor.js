@@ -22,7 +22,7 @@
     "Collect (Min)": "Gộp: nhỏ nhất (không dùng)", "Collect (Max)": "Gộp: lớn nhất (không dùng)",
     "Collect (Count)": "Gộp: đếm (không dùng)", "Rule order": "Theo thứ tự dòng (không dùng)",
     "Output order": "Theo thứ tự kết quả (không dùng)",
-    "Decision name": "Tên bảng", "Decision name: ": "Tên bảng: ", "Element name": "Tên",
+    "Decision name": "Tên bảng quyết định", "Decision name: ": "Tên bảng quyết định: ", "Element name": "Tên",
     "Add rule": "Thêm dòng", "Add rule above": "Thêm dòng phía trên",
     "Add rule below": "Thêm dòng phía dưới", "Remove rule": "Xoá dòng", "Copy rule": "Chép dòng",
     "Cut rule": "Cắt dòng", "Paste rule above": "Dán dòng phía trên",
@@ -75,6 +75,28 @@
     const text = WORDS[template] || template;
     return text.replace(/{([^}]+)}/g, (_, key) => (replacements || {})[key] || "{" + key + "}");
   }
+  // A few words dmn-js writes without its translate service (a menu's name, the drag
+  // handles' tooltips): put right wherever they appear in the editor or its menus.
+  const FIXED = Object.assign({
+    "Decision table context menu": "Trình đơn của bảng quyết định",
+    "Move Input": "Kéo để chuyển cột điều kiện", "Move Output": "Kéo để chuyển cột kết quả"
+  }, WORDS);
+  const ATTRIBUTES = ["title", "aria-label", "placeholder", "data-placeholder"];
+  function fixWords(root) {
+    const nodes = root.querySelectorAll ? [root, ...root.querySelectorAll("[title], [aria-label], [placeholder], [data-placeholder]")] : [];
+    for (const node of nodes) {
+      for (const name of ATTRIBUTES) {
+        const value = node.getAttribute && node.getAttribute(name);
+        if (value && FIXED[value] && FIXED[value] !== value) { node.setAttribute(name, FIXED[value]); }
+      }
+    }
+  }
+  new MutationObserver(records => {
+    for (const record of records) {
+      if (record.type === "attributes") { fixWords(record.target); }
+      record.addedNodes.forEach(fixWords);
+    }
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ATTRIBUTES });
   const modeler = new window.DmnJS({
     container: "#dmn-canvas",
     decisionTable: { additionalModules: [{ translate: ["value", translate] }] }

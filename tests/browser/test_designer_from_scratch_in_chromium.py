@@ -137,7 +137,7 @@ def _build_the_start_form(designer: Stage) -> None:
 
 def _fee_table(designer: Stage) -> None:
     page = designer.page
-    page.get_by_role("link", name="Bảng quyết định (DMN) của phiên bản").click()
+    page.get_by_role("link", name="Bảng quyết định của phiên bản").click()
     page.get_by_label("Tên bảng").fill(TABLE)
     page.get_by_label("Bảng dựa vào trường của đơn").select_option("tong_dien_tich_san")
     page.get_by_label("Lệ phí (đồng)").check()
