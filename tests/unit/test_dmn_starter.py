@@ -119,7 +119,10 @@ def test_insertion_rewires_exactly_one_flow_and_draws_the_task() -> None:
         f".//bpmndi:BPMNEdge[@bpmnElement='{added}']", NS).iterfind("{*}waypoint")]
     assert all(a[0] == b[0] or a[1] == b[1] for a, b in pairwise(points))  # right angles
     fee = after.find(".//bpmndi:BPMNShape[@bpmnElement='xac_dinh_le_phi']/{*}Bounds", NS)
-    assert points[-1][1] == float(fee.get("y"))  # down to the old next step's top
+    x, y, w, h = (float(fee.get(k)) for k in ("x", "y", "width", "height"))
+    end = points[-1]  # on the old next step's outline (its left side, in the same lane)
+    assert (end[0] in (x, x + w) and y <= end[1] <= y + h) or (end[1] in (y, y + h) and x <= end[0] <= x + w)
+    assert end == (x, y + h / 2)
     lane = after.find(".//bpmn:lane[@id='lane_mot_cua']", NS)
     assert ident in [r.text for r in lane.iterfind("bpmn:flowNodeRef", NS)]
 
