@@ -107,7 +107,7 @@ def test_a_designer_changes_a_fee_in_the_decision_table_editor(browser: Any, ser
     page.wait_for_selector("#dmn-canvas[data-ready='true'] .tjs-table")
     canvas = page.locator("#dmn-canvas")
     assert "Tổng diện tích sàn (m²)" in canvas.inner_text()
-    assert "Chính sách khớp:" in canvas.inner_text() and "Thì" in canvas.inner_text()
+    assert "Cách chọn dòng:" in canvas.inner_text() and "Thì" in canvas.inner_text()
     cell = canvas.locator("td.output-cell", has_text="75000")
     cell.click()
     page.keyboard.press("End")
