@@ -528,8 +528,9 @@ def _describe_task(
             "Tên tệp biểu mẫu (formJsonSchemaFilename)", form, limits.FORM), **where))
         ok = False
     if not form:
-        report.add(Problem("task.no_form", "Tác vụ người dùng cần thuộc tính "
-                           "formJsonSchemaFilename.", **where))
+        report.add(Problem("task.no_form", f"Bước «{name or task_spec.bpmn_id}» do cán bộ xử lý "
+                           "cần một biểu mẫu: chọn «Biểu mẫu» của bước trong trình vẽ "
+                           "(thuộc tính formJsonSchemaFilename).", **where))
         ok = False
     elif forms is not None and form not in forms:
         report.add(Problem("form.missing", f"Không tìm thấy biểu mẫu forms/{form}.", **where))

@@ -196,3 +196,11 @@ def test_a_timer_duration_that_is_not_iso_is_refused(package: Path) -> None:
           "<bpmn:timeDuration>10 ngày</bpmn:timeDuration>")
     [error] = _errors(package)
     assert (error.code, error.element) == ("expression.invalid", "tham_dinh_qua_han")
+
+
+def test_a_step_without_a_form_is_named_in_words(package: Path) -> None:
+    edit_text(package / "process.bpmn",
+              '<spiffworkflow:property name="formJsonSchemaFilename" value="tham_dinh.schema.json" />', "")
+    [error] = [e for e in _errors(package) if e.code == "task.no_form"]
+    assert error.element == "tham_dinh"
+    assert error.message.startswith("Bước «Thẩm định hồ sơ, đề xuất» do cán bộ xử lý cần một biểu mẫu")
