@@ -81,9 +81,13 @@ def test_another_process_can_write_while_a_packages_tests_run(
         if entry == "upload":
             _, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
                                                    path=PACKAGE)
-        else:  # the modeler's "save": reads the version it edits, then imports
+        else:  # the modeler's "save": reads the version it edits, then imports (a change:
+            # the same files as a published version make no draft)
+            bpmn = (PACKAGE / "process.bpmn").read_text(encoding="utf-8").replace(
+                'value="P10D"', 'value="P8D"', 1)
             _, version, _ = versions.save_as_draft(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                                code=PERMIT, number=1, changes={})
+                                                code=PERMIT, number=1,
+                                                changes={"process.bpmn": bpmn})
     assert seen == [None]
     assert version is not None and version["tests"]["passed"]
     assert _versions(platform)[-1] == (2, "draft")
