@@ -22,21 +22,20 @@ from engine.core.errors import Forbidden, Invalid
 from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
 from engine.procedures.catalogue import UNIT_LABELS
-from engine.procedures.starter import LEVELS, MAX_PAPERS, _fee, _time, legal_basis
+from engine.procedures.starter import (
+    LEVELS,
+    MAX_PAPERS,
+    _fee,
+    common_facts,
+    json_object,
+    legal_basis,
+)
 from engine.procedures.versions import _visible, save_as_draft
 
 SUPPLEMENT_MODES = {"restart": "Tính lại thời hạn từ đầu khi nhận đủ hồ sơ bổ sung",
                     "pause": "Tạm dừng thời hạn trong khi chờ bổ sung, tính tiếp khi nhận đủ"}
 FEE_MODES = {"none": "Không thu", "fixed": "Một số tiền cố định",
              "table": "Theo bảng quyết định"}
-
-
-def _json(text: str | None) -> dict[str, Any]:
-    try:
-        value = json.loads(text or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def table_outputs(texts: Mapping[str, str]) -> list[dict[str, str]]:
@@ -56,7 +55,7 @@ def table_outputs(texts: Mapping[str, str]) -> list[dict[str, str]]:
 
 def _text_fields(texts: Mapping[str, str], start: str) -> list[dict[str, str]]:
     """The start form's top-level text fields (name → title), which may name the applicant."""
-    properties = _json(texts.get(f"forms/{start}.schema.json")).get("properties")
+    properties = json_object(texts.get(f"forms/{start}.schema.json")).get("properties")
     if not isinstance(properties, dict):
         return []
     return [{"name": n, "label": str(s.get("title") or n)} for n, s in properties.items()
@@ -95,7 +94,7 @@ def details_of(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
     """What the page shows of a version: its facts as typed, the choices, who may save."""
     version = _visible(uow, actor, agency_code, code, number)
     texts = dict(version.package or {})
-    manifest = _json(texts.get("procedure.json"))
+    manifest = json_object(texts.get("procedure.json"))
     return {"typed": typed_of(manifest), "choices": _choices(texts, manifest),
             "extra_fees": max(0, len(manifest.get("fees") or []) - 1),
             "may_design": may_design(actor, version.procedure.agency_id)}
@@ -173,15 +172,7 @@ def manifest_with(manifest: Mapping[str, Any], raw: Mapping[str, Any],
     """procedure.json with the designer's answers (text as typed); raises `Invalid` whose
     details name each wrong field (field → message). Pure."""
     problems: dict[str, str] = {}
-    text = {k: " ".join(str(raw.get(k) or "").split()) for k in ("name", "field")}
-    if not 3 <= len(text["name"]) <= 500:
-        problems["name"] = "Hãy nhập tên thủ tục (3 đến 500 ký tự)."
-    if not 2 <= len(text["field"]) <= 200:
-        problems["field"] = "Hãy nhập lĩnh vực (2 đến 200 ký tự)."
-    level = str(raw.get("level") or "")
-    if level not in LEVELS:
-        problems["level"] = "Hãy chọn mức độ: toàn trình hoặc một phần."
-    value, unit = _time(raw, problems)
+    text, level, value, unit = common_facts(raw, problems)
     supplement = str(raw.get("supplement_mode") or "")
     if supplement not in SUPPLEMENT_MODES:
         problems["supplement_mode"] = "Hãy chọn cách tính thời hạn khi yêu cầu bổ sung."
@@ -214,7 +205,7 @@ def save_details(
     if not may_design(actor, version.procedure.agency_id):
         raise Forbidden("Chỉ người thiết kế quy trình của cơ quan được sửa thông tin thủ tục.")
     texts = dict(version.package or {})
-    manifest = manifest_with(_json(texts.get("procedure.json")), answers, texts)
+    manifest = manifest_with(json_object(texts.get("procedure.json")), answers, texts)
     return save_as_draft(uow, actor=actor, agency_code=agency_code, code=code, number=number,
                          changes={"procedure.json": json.dumps(manifest, ensure_ascii=False,
                                                                indent=2) + "\n"})

@@ -28,22 +28,15 @@ from engine.core.errors import Forbidden, Invalid
 from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
 from engine.procedures.drafts import import_keeping, zip_of
+from engine.procedures.starter import json_object
 from engine.procedures.versions import _visible
 
 FEE_OUTPUT = "le_phi"
 
 
-def _json(text: str | None) -> dict[str, Any]:
-    try:
-        value = json.loads(text or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def _fields(texts: Mapping[str, str]) -> list[Field]:
-    start = _json(texts.get("procedure.json")).get("start_form")
-    return start_fields(_json(texts.get(f"forms/{start}.schema.json"))) if start else []
+    start = json_object(texts.get("procedure.json")).get("start_form")
+    return start_fields(json_object(texts.get(f"forms/{start}.schema.json"))) if start else []
 
 
 def decision_options(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
@@ -52,7 +45,7 @@ def decision_options(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: s
     (path, label, type), the names of the procedure's fees, and whether `actor` may design."""
     version = _visible(uow, actor, agency_code, code, number)
     texts = version.package or {}
-    fees = _json(texts.get("procedure.json")).get("fees") or []
+    fees = json_object(texts.get("procedure.json")).get("fees") or []
     return {"fields": [{"path": f.path, "label": f.label, "type": f.type_ref} for f in _fields(texts)],
             "fees": [str(f.get("name", "")) for f in fees if isinstance(f, dict)],
             "may_design": may_design(actor, version.procedure.agency_id)}
@@ -74,7 +67,7 @@ def _taken(texts: Mapping[str, str]) -> tuple[set[str], set[str]]:
             ids |= {d.get("id", "") for d in root.iter("{*}decision")}
             names |= {o.get("name", "") for o in root.iter("{*}output")}
         elif path.startswith("forms/") and path.endswith(".schema.json"):
-            names |= set(_json(text).get("properties") or {})
+            names |= set(json_object(text).get("properties") or {})
     return ids, names
 
 

@@ -107,6 +107,31 @@ def _time(raw: Mapping[str, Any], problems: dict[str, str]) -> tuple[float, str]
     return (int(value) if value.is_integer() else value), unit
 
 
+def json_object(text: str | None) -> dict[str, Any]:
+    """A package file's JSON object, or {} when the text is not one."""
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def common_facts(raw: Mapping[str, Any],
+                 problems: dict[str, str]) -> tuple[dict[str, str], str, float, str]:
+    """The answers a new procedure and its details page share: name and field (spaces
+    collapsed), level, processing time (value, unit); each wrong one named in `problems`."""
+    text = {k: " ".join(str(raw.get(k) or "").split()) for k in ("name", "field")}
+    if not 3 <= len(text["name"]) <= 500:
+        problems["name"] = "Hãy nhập tên thủ tục (3 đến 500 ký tự)."
+    if not 2 <= len(text["field"]) <= 200:
+        problems["field"] = "Hãy nhập lĩnh vực (2 đến 200 ký tự)."
+    level = str(raw.get("level") or "")
+    if level not in LEVELS:
+        problems["level"] = "Hãy chọn mức độ: toàn trình hoặc một phần."
+    value, unit = _time(raw, problems)
+    return text, level, value, unit
+
+
 def legal_basis(raw: Mapping[str, Any], problems: dict[str, str]) -> list[str]:
     """The legal basis typed one document a line (blank lines dropped)."""
     basis = [" ".join(line.split()) for line in str(raw.get("legal_basis") or "").splitlines()]
@@ -122,18 +147,11 @@ def check_facts(raw: Mapping[str, Any], known_roles: list[tuple[str, str]],
     """The designer's answers (text as typed, `roles` a list of role codes) as `Facts`;
     raises `Invalid` whose details name each wrong field (field → message)."""
     problems: dict[str, str] = {}
-    text = {k: " ".join(str(raw.get(k) or "").split()) for k in ("code", "name", "field")}
+    text, level, value, unit = common_facts(raw, problems)
+    text["code"] = " ".join(str(raw.get("code") or "").split())
     if not CODE.match(text["code"]):
         problems["code"] = ("Mã thủ tục gồm chữ, số, dấu chấm, gạch ngang hoặc gạch dưới, "
                             "tối đa 40 ký tự (ví dụ 1.009994).")
-    if not 3 <= len(text["name"]) <= 500:
-        problems["name"] = "Hãy nhập tên thủ tục (3 đến 500 ký tự)."
-    if not 2 <= len(text["field"]) <= 200:
-        problems["field"] = "Hãy nhập lĩnh vực (2 đến 200 ký tự)."
-    level = str(raw.get("level") or "")
-    if level not in LEVELS:
-        problems["level"] = "Hãy chọn mức độ: toàn trình hoặc một phần."
-    value, unit = _time(raw, problems)
     chosen = {str(r) for r in raw.get("roles") or []}
     labels = dict(known_roles)
     if chosen - set(labels):
