@@ -580,10 +580,27 @@
     if (window.matchMedia("(max-width: 600px)").matches) { modeler.get("palette").close(); }
   }
 
+  // The whole drawing in view, right of the open palette (which floats over the canvas and
+  // hid the first steps: the start event and the fee step of the building permit).
+  function fitBesidePalette() {
+    const canvas = modeler.get("canvas");
+    canvas.zoom("fit-viewport");
+    const palette = container.querySelector(".djs-palette.open");
+    const box = canvas.viewbox();
+    if (!palette || !box.inner.width || !box.inner.height) { return; }
+    const cover = palette.getBoundingClientRect().right - container.getBoundingClientRect().left;
+    const margin = 16;
+    const scale = Math.min(1, (box.outer.width - cover - 2 * margin) / box.inner.width,
+                           (box.outer.height - 2 * margin) / box.inner.height);
+    if (scale <= 0) { return; }
+    canvas.viewbox({ x: box.inner.x - (cover + margin) / scale, y: box.inner.y - margin / scale,
+                     width: box.outer.width / scale, height: box.outer.height / scale });
+  }
+
   async function open(name) {
     importing = true;
     try { await modeler.importXML(data.diagrams[name]); } finally { importing = false; }
-    modeler.get("canvas").zoom("fit-viewport");
+    fitBesidePalette();
     current = name;
     show(null);
     laneLabels();
