@@ -54,8 +54,9 @@ def _list_page(actor: Actor, *, errors: list[dict[str, Any]] | None = None,
     with uow() as work:
         officers = agencies.list_officers(work, actor=actor, query=query)
         places = [a for a in agencies.managed_agencies(work, actor=actor) if not a["closed"]]
+        roles = agencies.role_choices(work, actor=actor)
     return render_template("admin_accounts.html", officers=officers, places=places,
-                           roles=agencies.ROLE_LABELS, errors=errors or [], typed=typed or {},
+                           roles=roles, errors=errors or [], typed=typed or {},
                            report=report, query=query), status
 
 
@@ -122,8 +123,9 @@ def _account(actor: Actor, username: str, *, errors: list[dict[str, Any]] | None
     with uow() as work:
         account = agencies.officer_detail(work, actor=actor, username=username)
         places = [a for a in agencies.managed_agencies(work, actor=actor) if not a["closed"]]
+        roles = agencies.role_choices(work, actor=actor)
     return render_template("admin_account.html", account=account, places=places,
-                           roles=agencies.ROLE_LABELS, errors=errors or [],
+                           roles=roles, errors=errors or [],
                            typed=typed or {}, labels=HISTORY), status
 
 

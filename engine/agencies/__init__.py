@@ -20,7 +20,6 @@ from engine.agencies.officer_sheets import export_officers, import_officers
 from engine.agencies.officers import (
     FIRST_YEAR,
     LAST_YEAR,
-    ROLE_LABELS,
     YEARS_REFUSED,
     Grant,
     grant_role,
@@ -29,6 +28,7 @@ from engine.agencies.officers import (
     officer_detail,
     revoke_role,
 )
+from engine.agencies.role_names import ROLE_LABELS, RoleChoice, role_choices, role_names
 from engine.agencies.sheets import export_agencies, import_agencies
 from engine.agencies.tree import (
     KINDS as AGENCY_KINDS,
@@ -50,6 +50,7 @@ __all__ = [
     "YEARS_REFUSED",
     "AgencyFields",
     "Grant",
+    "RoleChoice",
     "agency_detail",
     "close_agency",
     "create_agency",
@@ -70,6 +71,8 @@ __all__ = [
     "reactivate",
     "reopen_agency",
     "revoke_role",
+    "role_choices",
+    "role_names",
     "transfer",
     "unlock",
 ]

@@ -12,18 +12,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.agencies.role_names import role_names
 from engine.agencies.tree import by_code, chain, gate
 from engine.core.actors import Actor
 from engine.core.errors import Forbidden, FormInvalid, NotFound
 from engine.core.models import Account, Agency, AuditEntry, RoleGrant
 from engine.core.permissions import (
-    AGENCY_ADMIN,
-    APPROVER,
-    DESIGNER,
-    DESK,
-    LEADER,
-    REVIEWER,
-    SPECIALIST,
     UNIT_ADMIN,
     Kind,
     holds_roles,
@@ -35,10 +29,6 @@ from engine.core.uow import UnitOfWork
 from engine.identity.accounts import hash_password
 from engine.identity.invitations import send_invitation, unusable_password
 
-ROLE_LABELS = {DESK: "Bộ phận Một cửa", SPECIALIST: "Chuyên viên", LEADER: "Lãnh đạo",
-               DESIGNER: "Thiết kế quy trình", REVIEWER: "Xem xét quy trình",
-               APPROVER: "Phê duyệt quy trình", AGENCY_ADMIN: "Cấu hình thủ tục của cơ quan",
-               UNIT_ADMIN: "Quản trị đơn vị"}
 ROLE = re.compile(r"[a-z][a-z0-9_]{1,49}")  # a procedure's own lane roles (ho_tich…) too
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,99}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -215,7 +205,8 @@ def revoke_role(
         raise Forbidden(f"Bạn không quản trị {target.name} nên không thu hồi vai trò ở đó.")
     held = next((g for g in account.grants if g.agency_id == target.id and g.role == role), None)
     if held is None:
-        raise NotFound(f"{account.full_name} không giữ vai trò {role} tại {target.name}.")
+        raise NotFound(f"{account.full_name} không giữ vai trò «{role_names(uow).get(role, role)}» "
+                       f"tại {target.name}.")
     uow.session.delete(held)
     uow.audit("account.role_revoked", actor_id=actor.account_id, object_type="account",
               object_id=account.username, summary={"agency": target.code, "role": role})
@@ -240,13 +231,14 @@ def _agency_names(uow: UnitOfWork) -> dict[int, tuple[str, str]]:
             uow.session.execute(select(Agency.id, Agency.code, Agency.name)).all()}
 
 
-def _grants(uow: UnitOfWork, account: Account,
-            names: dict[int, tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+def _grants(uow: UnitOfWork, account: Account, names: dict[int, tuple[str, str]] | None = None,
+            labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
     now = uow.clock.now()
     names = names if names is not None else _agency_names(uow)
+    labels = labels if labels is not None else role_names(uow)
     return [{"agency": names.get(g.agency_id, ("", ""))[0],
              "agency_name": names.get(g.agency_id, ("", ""))[1],
-             "role": g.role, "role_label": ROLE_LABELS.get(g.role, g.role),
+             "role": g.role, "role_label": labels.get(g.role, g.role),
              "valid_from": g.valid_from, "valid_until": g.valid_until,
              "in_force": g.in_force(now)}
             for g in sorted(account.grants, key=lambda g: (g.agency_id, g.role))]
@@ -273,7 +265,7 @@ def list_officers(uow: UnitOfWork, *, actor: Actor, query: str = "") -> list[dic
     """The staff accounts the actor manages (officers; administrators too for administrators),
     by username; `query` filters on username or name."""
     gate(actor)
-    parents, names = _parents(uow), _agency_names(uow)
+    parents, names, labels = _parents(uow), _agency_names(uow), role_names(uow)
     wanted = query.strip().lower()
     rows = []
     for account in uow.session.scalars(select(Account).where(
@@ -285,5 +277,5 @@ def list_officers(uow: UnitOfWork, *, actor: Actor, query: str = "") -> list[dic
             continue
         rows.append({"username": account.username, "full_name": account.full_name,
                      "kind": account.kind, "state": state_of(account),
-                     "grants": _grants(uow, account, names)})
+                     "grants": _grants(uow, account, names, labels)})
     return rows
