@@ -2,12 +2,14 @@
 applicant or the desk orders a pickup of papers or the delivery of the result, the order
 leaves through the connectors' outbox (after commit, retried with back-off, never taken
 twice), the carrier's signed reports (accepted, in transit, delivered, returned) and its
-tracking number show on the officer's dossier page; a replayed, forged, malformed or
+tracking number show on the officer's dossier page and on the applicant's own (with what
+each state means for them and when it came); a replayed, forged, malformed or
 unknown report changes nothing, and a wrong order is refused with each field named."""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -15,14 +17,16 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from engine.wiring import Platform
 from integrations import deliver, registry
-from tests.functional.test_citizen_area import citizen_client, submit_on_page
+from tests.functional.test_citizen_area import _granted, citizen_client, submit_on_page
 from tests.functional.test_desk_papers import _post_dossier
 from tests.helpers import login
 from tests.simulators.post import PostSimulator
+from webapp.text import vn_datetime
 
 ORDER = {
     "kind": "delivery",
@@ -206,3 +210,79 @@ def test_the_desk_orders_on_its_page_and_a_wrong_field_is_named_with_what_was_ty
     stranger = citizen_client(app)
     assert stranger.get(f"/can-bo/ho-so/{code}/buu-chinh").status_code == 404
     assert len(desk.get(f"/api/v1/dossiers/{code}/post-orders").json["items"]) == 1
+
+
+def _my_postal(client: FlaskClient, code: str) -> str:
+    """The words of the «Dịch vụ bưu chính» section of the applicant's dossier page ("" if none)."""
+    page = client.get(f"/ca-nhan/ho-so/{code}")
+    assert page.status_code == 200
+    found = re.search(r'<section[^>]*id="postal".*?</section>', page.get_data(as_text=True), re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(0)).split()) if found else ""
+
+
+def test_the_citizen_follows_the_delivery_and_each_carrier_report_on_their_dossier_page(
+    post_app: Flask, platform: Platform, carrier: PostSimulator, clock: Any
+) -> None:
+    citizen = citizen_client(post_app)
+    code = submit_on_page(citizen)
+    assert _my_postal(citizen, code) == ""  # nothing ordered: no section
+    assert "Dịch vụ bưu chính" not in citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True)
+    ordered_at = vn_datetime(clock.now())
+    reference = citizen.post(f"/api/v1/dossiers/{code}/post-orders", json=ORDER).json["reference"]
+    shown = _my_postal(citizen, code)
+    assert "Dịch vụ bưu chính Chuyển phát kết quả tới nhà" in shown
+    assert "Tình trạng Đã gửi yêu cầu tới bưu điện" in shown
+    assert "Số hiệu bưu gửi Chưa có (bưu điện cấp khi nhận đơn)" in shown
+    assert "Người nhận Nguyễn Văn An, điện thoại 0912345678" in shown
+    assert f"Địa chỉ nhận {ORDER['address']}" in shown
+    assert f"Yêu cầu lúc {ordered_at}" in shown and f"Mã đơn {reference}" in shown
+    assert "Bưu điện báo lúc" not in shown
+
+    _deliver(platform, carrier, clock)
+    clock.advance(timedelta(minutes=20))
+    accepted_at = vn_datetime(clock.now())
+    assert carrier.report(reference, "accepted").status_code == 200
+    tracking = carrier.state.tracking[reference]
+    shown = _my_postal(citizen, code)
+    assert "Tình trạng Bưu điện đã nhận đơn" in shown and f"Số hiệu bưu gửi {tracking}" in shown
+    assert f"Bưu điện báo lúc {accepted_at}" in shown
+
+    clock.advance(timedelta(minutes=20))
+    assert carrier.report(reference, "in_transit").status_code == 200
+    shown = _my_postal(citizen, code)
+    assert "Tình trạng Đang vận chuyển Kết quả đang trên đường tới địa chỉ dưới đây." in shown
+
+    clock.advance(timedelta(minutes=20))
+    delivered_at = vn_datetime(clock.now())
+    assert carrier.report(reference, "delivered", note="Người nhận: Nguyễn Văn An").status_code == 200
+    shown = _my_postal(citizen, code)
+    assert "Tình trạng Đã phát thành công Bưu điện đã phát kết quả tới người nhận." in shown
+    assert f"Bưu điện báo lúc {delivered_at}" in shown
+    assert "Ghi chú của bưu điện Người nhận: Nguyễn Văn An" in shown
+    assert f"Yêu cầu lúc {ordered_at}" in shown and f"Số hiệu bưu gửi {tracking}" in shown
+    # The desk's line says when too, and which order it is.
+    line = _postal_line(post_app, code)
+    assert f"Yêu cầu lúc {ordered_at}, bưu điện báo lúc {delivered_at}" in line
+    assert f"điện thoại 0912345678; mã đơn {reference}" in line
+
+
+def test_a_result_sent_by_post_is_announced_and_a_returned_one_sends_the_citizen_to_the_desk(
+    post_app: Flask, platform: Platform, carrier: PostSimulator, clock: Any
+) -> None:
+    citizen = citizen_client(post_app)
+    code = submit_on_page(citizen)
+    _granted(post_app, code)
+    at_the_desk = "Mời bạn nhận kết quả (bản giấy) tại Bộ phận Một cửa"
+    assert at_the_desk in citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True)
+    reference = citizen.post(f"/api/v1/dossiers/{code}/post-orders", json=ORDER).json["reference"]
+    page = citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True)
+    assert f"Kết quả (bản giấy) được chuyển phát qua bưu điện tới {ORDER['address']}" in page
+    assert at_the_desk not in page
+    _deliver(platform, carrier, clock)
+    assert carrier.report(reference, "returned", note="Không có người nhận").status_code == 200
+    shown = _my_postal(citizen, code)
+    assert "Tình trạng Chuyển hoàn (không phát được) Bưu điện không phát được" in shown
+    assert "Hãy liên hệ Bộ phận Một cửa của" in shown
+    assert "Ghi chú của bưu điện Không có người nhận" in shown
+    page = citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True)
+    assert at_the_desk in page and "được chuyển phát qua bưu điện" not in page
