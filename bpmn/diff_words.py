@@ -1,18 +1,27 @@
 """What changed between two versions of a package, in sentences a designer reads:
-"Bước «Thẩm định hồ sơ»: thời hạn 10 → 8 ngày làm việc." Elements by their name, roles by
-their label, durations in words (`bpmn.duration_words`), form fields by their title.
+"Bước «Thẩm định hồ sơ»: thời hạn 10 → 8 ngày làm việc." Elements by their name (a nameless
+one by its kind and where it stands), roles by their label, durations and instants in words
+(`bpmn.duration_words`), conditions in words (`bpmn.condition_words`), forms and fields by
+their title (`bpmn.diff_forms`), procedure.json in words (`bpmn.diff_manifest`): never an
+element id, a file name, a code or raw JSON.
 Pure: works on the stored package texts (path → text), like `bpmn.diff`."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from bpmn.diff import MANIFEST, _elements, _fields, _forms
+from bpmn.condition_words import condition_words
+from bpmn.diff import MANIFEST, _elements, _forms
 from bpmn.diff_cases import case_sentences
-from bpmn.diff_tables import fee_tables, table_sentences
+from bpmn.diff_forms import all_fields, form_sentences, form_title
+from bpmn.diff_manifest import Context, lane_agencies, manifest_sentences
+from bpmn.diff_tables import fee_tables, table_sentences, tables
 from bpmn.duration_words import single_unit, words_or_text
 from bpmn.durations import DurationError
+from bpmn.words import OUTCOMES, status_words
 
 KINDS = {"userTask": "Bước", "task": "Bước", "manualTask": "Bước", "serviceTask": "Bước tự động",
          "scriptTask": "Bước tự động", "businessRuleTask": "Bảng quyết định",
@@ -25,17 +34,27 @@ KINDS = {"userTask": "Bước", "task": "Bước", "manualTask": "Bước", "ser
 # The elements someone works on: only these have a «người xử lý» (a table, a timer or a
 # gateway drawn in a lane has none).
 HANDLED = {"userTask", "manualTask"}
-PROPERTIES = {"deadline": "thời hạn", "formJsonSchemaFilename": "biểu mẫu",
-              "formUiSchemaFilename": "cách trình bày biểu mẫu", "status": "trạng thái hồ sơ",
-              "outcome": "kết quả"}
-MANIFEST_KEYS = {"name": "Tên thủ tục", "field": "Lĩnh vực", "level": "Mức độ trực tuyến",
-                 "processing_time": "Thời hạn giải quyết", "fees": "Phí, lệ phí",
-                 "components": "Thành phần hồ sơ", "roles": "Người xử lý (vai trò)",
-                 "legal_basis": "Căn cứ pháp lý", "supplement_mode": "Cách tính khi bổ sung",
-                 "extension_cap": "Mức gia hạn tối đa", "start_form": "Biểu mẫu nộp hồ sơ",
-                 "agency": "Cơ quan", "code": "Mã thủ tục"}
-TIME_UNITS = {"working_days": "ngày làm việc", "working_hours": "giờ làm việc",
-              "calendar_days": "ngày", "same_day": "trong ngày"}
+__all__ = ["describe", "durations_change", "lane_agencies", "timer_words", "timers"]
+
+
+@dataclass(frozen=True)
+class Side:
+    """One version as its sentences name things: elements, lanes' labels, forms, fields
+    (and tables' outputs) by path."""
+
+    elements: dict[str, dict[str, Any]]
+    labels: dict[str, str]
+    forms: dict[str, dict[str, Any]]
+    fields: dict[str, dict[str, Any]]
+
+
+def _side(texts: dict[str, str], elements: dict[str, dict[str, Any]],
+          manifest: dict[str, Any]) -> Side:
+    fields = all_fields(texts)
+    for table in tables(texts).values():
+        for column in table.outputs:
+            fields.setdefault(column.text, {"title": column.label or column.text})
+    return Side(elements, _labels(manifest), _forms(texts), fields)
 
 
 def _manifest(texts: dict[str, str]) -> dict[str, Any]:
@@ -52,16 +71,32 @@ def _labels(manifest: dict[str, Any]) -> dict[str, str]:
             if isinstance(role, dict)} if isinstance(roles, dict) else {}
 
 
-def _what(element: dict[str, Any], elements: dict[str, dict[str, Any]], element_id: str) -> str:
-    """«Bước «Thẩm định hồ sơ»», a nameless flow by its ends."""
+def _what(element_id: str, side: Side) -> str:
+    """«Bước «Thẩm định hồ sơ»», a nameless flow by its ends, another nameless element by
+    its kind and its neighbour («Cổng rẽ nhánh (không tên) sau «Thẩm định»»)."""
+    element = side.elements.get(element_id, {})
     kind = KINDS.get(element.get("type", ""), "Phần tử")
     if element.get("name"):
         return f"{kind} «{element['name']}»"
     if element.get("type") == "sequenceFlow":
-        ends = [elements.get(element.get(side, ""), {}).get("name") or element.get(side, "?")
-                for side in ("sourceRef", "targetRef")]
-        return f"{kind} «{ends[0]}» → «{ends[1]}»"
-    return f"{kind} (mã {element_id})"
+        return f"{kind} {_end(element.get('sourceRef'), side)} → {_end(element.get('targetRef'), side)}"
+    if element.get("attachedToRef"):
+        return f"{kind} {_end(element.get('attachedToRef'), side)}"
+    flows = [e for e in side.elements.values() if e.get("type") == "sequenceFlow"]
+    before = [side.elements.get(f.get("sourceRef", ""), {}).get("name") for f in flows
+              if f.get("targetRef") == element_id]
+    after = [side.elements.get(f.get("targetRef", ""), {}).get("name") for f in flows
+             if f.get("sourceRef") == element_id]
+    near = (f" sau «{next(n for n in before if n)}»" if any(before) else
+            f" trước «{next(n for n in after if n)}»" if any(after) else "")
+    return f"{kind} (không tên){near}"
+
+
+def _end(element_id: Any, side: Side) -> str:
+    element = side.elements.get(str(element_id or ""))
+    if element is None:
+        return "«(không có)»"
+    return f"«{element.get('name') or KINDS.get(element.get('type', ''), 'Phần tử')}»"
 
 
 def durations_change(old: str, new: str) -> str:
@@ -77,205 +112,85 @@ def durations_change(old: str, new: str) -> str:
     return f"{words_or_text(old)} → {words_or_text(new)}"
 
 
-def _value(name: str, value: Any, labels: dict[str, str]) -> str:
-    if value in (None, ""):
+def timer_words(text: str) -> str:
+    """A timer's wait in words ("10 ngày làm việc") or its instant ("08:00 ngày 01/12/2026")."""
+    if text.startswith("P"):
+        return words_or_text(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"
+
+
+def _timer_change(old: str, new: str) -> str:
+    """A wait's change as `durations_change` says it; an instant's with its date and hour."""
+    if all(not text or text.startswith("P") for text in (old, new)):
+        return durations_change(old, new)
+    if not old:
+        return f"đặt lúc {timer_words(new)}"
+    if not new:
+        return f"bỏ (lúc {timer_words(old)})"
+    return f"{timer_words(old)} → {timer_words(new)}"
+
+
+def _quoted(value: Any) -> str:
+    return f"«{value}»" if value not in (None, "") else "(không có)"
+
+
+def _form(file_name: str, side: Side) -> str:
+    if not file_name:
         return "(không có)"
-    if name == "lane":
-        return f"«{labels.get(str(value), value)}»"
-    return f"«{value}»"
+    schema = side.forms.get(file_name)
+    return form_title(schema) if schema is not None else "(biểu mẫu không có trong gói)"
 
 
-def _element_sentences(element_id: str, old: dict[str, Any], new: dict[str, Any],
-                       elements: dict[str, dict[str, Any]], labels: tuple[dict[str, str],
-                                                                          dict[str, str]]) -> list[str]:
-    what = _what(old, elements, element_id)
+def _property(key: str, before: str, after: str, sides: tuple[Side, Side]) -> str:
+    """What a changed property of a step or an end says, in words."""
+    if key == "deadline":
+        return f"thời hạn {durations_change(before, after)}"
+    if key == "formJsonSchemaFilename":
+        return f"biểu mẫu {_form(before, sides[0])} → {_form(after, sides[1])}"
+    if key == "formUiSchemaFilename":
+        return "đổi cách trình bày biểu mẫu"
+    if key == "status":
+        return (f"trạng thái hồ sơ {_quoted(before and status_words(before))} → "
+                f"{_quoted(after and status_words(after))}")
+    if key == "outcome":
+        return (f"kết quả {_quoted(OUTCOMES.get(before, before) if before else '')} → "
+                f"{_quoted(OUTCOMES.get(after, after) if after else '')}")
+    return "đổi một thiết lập kỹ thuật khác"
+
+
+def _condition(text: Any, side: Side) -> str:
+    return f"khi {condition_words(str(text), side.fields)}" if text else "(không có điều kiện)"
+
+
+def _element_sentences(element_id: str, sides: tuple[Side, Side]) -> list[str]:
+    old, new = sides[0].elements[element_id], sides[1].elements[element_id]
+    what = _what(element_id, sides[0])
     said = []
     if old.get("name") != new.get("name"):
         said.append(f"{what}: đổi tên thành «{new.get('name') or '(không tên)'}».")
     if old.get("lane") != new.get("lane") and new.get("type") in HANDLED:
-        said.append(f"{what}: người xử lý {_value('lane', old.get('lane'), labels[0])} → "
-                    f"{_value('lane', new.get('lane'), labels[1])}.")
+        lanes = [_quoted(side.labels.get(str(lane), lane)) if lane else "(không có)"
+                 for side, lane in zip(sides, (old.get("lane"), new.get("lane")), strict=True)]
+        said.append(f"{what}: người xử lý {lanes[0]} → {lanes[1]}.")
     if old.get("condition") != new.get("condition"):
-        said.append(f"{what}: điều kiện {_value('', old.get('condition'), {})} → "
-                    f"{_value('', new.get('condition'), {})}.")
+        said.append(f"{what}: điều kiện {_condition(old.get('condition'), sides[0])} → "
+                    f"{_condition(new.get('condition'), sides[1])}.")
     if old.get("timer") != new.get("timer"):
-        said.append(f"{what}: hẹn giờ {durations_change(old.get('timer') or '', new.get('timer') or '')}.")
+        said.append(f"{what}: hẹn giờ {_timer_change(old.get('timer') or '', new.get('timer') or '')}.")
     for end in ("sourceRef", "targetRef"):
         if old.get(end) != new.get(end):
-            target = elements.get(new.get(end) or "", {}).get("name") or new.get(end)
-            said.append(f"{what}: nối lại {'từ' if end == 'sourceRef' else 'tới'} «{target}».")
+            said.append(f"{what}: nối lại {'từ' if end == 'sourceRef' else 'tới'} "
+                        f"{_end(new.get(end), sides[1])}.")
     old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
     for key in sorted(set(old_props) | set(new_props)):
-        before, after = old_props.get(key, ""), new_props.get(key, "")
-        if before == after:
-            continue
-        label = PROPERTIES.get(key, f"thuộc tính {key}")
-        if key == "deadline":
-            said.append(f"{what}: {label} {durations_change(before, after)}.")
-        else:
-            said.append(f"{what}: {label} {_value('', before, {})} → {_value('', after, {})}.")
+        if old_props.get(key, "") != new_props.get(key, ""):
+            said.append(f"{what}: {_property(key, old_props.get(key, ''), new_props.get(key, ''), sides)}.")
     if old.get("type") != new.get("type"):
-        said.append(f"{what}: đổi loại thành {KINDS.get(new.get('type', ''), new.get('type'))}.")
-    return said
-
-
-def _field_title(spec: dict[str, Any], path: str) -> str:
-    return f"«{spec.get('title') or path}»"
-
-
-def _asked(fields: dict[str, dict[str, Any]], path: str) -> str:
-    """"chỉ hỏi khi «Nộp thay» là «Có»", or "hỏi mọi lúc" for a field always asked."""
-    condition = fields[path].get("asked_when")
-    if not isinstance(condition, list) or len(condition) != 3:
-        return "hỏi mọi lúc"
-    trigger, values, negate = condition
-    parent = path.rsplit(".", 1)[0] + "." if "." in path else ""
-    tested = fields.get(f"{parent}{trigger}", {})
-    said = " hoặc ".join(f"«{_choice_word(tested, value)}»" for value in values)
-    return f"chỉ hỏi khi «{tested.get('title') or trigger}» {'không phải' if negate else 'là'} {said}"
-
-
-def _choice_word(spec: dict[str, Any], value: Any) -> str:
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    for option in spec.get("oneOf") or spec.get("anyOf") or []:
-        if isinstance(option, dict) and option.get("const") == value:
-            return str(option.get("title") or value)
-    return str(value)
-
-
-def _form_sentences(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    old_forms, new_forms = _forms(before), _forms(after)
-    said = [f"Thêm biểu mẫu «{name}»." for name in sorted(set(new_forms) - set(old_forms))]
-    said += [f"Bỏ biểu mẫu «{name}»." for name in sorted(set(old_forms) - set(new_forms))]
-    for name in sorted(set(old_forms) & set(new_forms)):
-        old, new = _fields(old_forms[name]), _fields(new_forms[name])
-        title = new_forms[name].get("title") or name
-        for path in sorted(set(new) - set(old)):
-            when = f" ({_asked(new, path)})" if new[path].get("asked_when") else ""
-            said.append(f"Biểu mẫu «{title}»: thêm trường {_field_title(new[path], path)}{when}.")
-        for path in sorted(set(old) - set(new)):
-            said.append(f"Biểu mẫu «{title}»: bỏ trường {_field_title(old[path], path)}.")
-        for path in sorted(set(old) & set(new)):
-            if old[path] == new[path]:
-                continue
-            changes = []
-            if old[path].get("title") != new[path].get("title"):
-                changes.append(f"tên «{old[path].get('title') or path}» → «{new[path].get('title') or path}»")
-            if bool(old[path].get("required")) != bool(new[path].get("required")):
-                changes.append("thành bắt buộc" if new[path].get("required") else "thành không bắt buộc")
-            if _asked(old, path) != _asked(new, path):
-                changes.append(_asked(new, path))
-            others = sorted(k for k in set(old[path]) | set(new[path]) if k not in (
-                "title", "required", "asked_when") and old[path].get(k) != new[path].get(k))
-            if others:
-                changes.append("đổi cách kiểm tra (" + ", ".join(others) + ")")
-            said.append(f"Biểu mẫu «{title}»: trường {_field_title(new[path], path)} "
-                        f"{'; '.join(changes)}.")
-    return said
-
-
-def _time(value: Any) -> str:
-    if not isinstance(value, dict):
-        return str(value)
-    if value.get("unit") == "same_day":
-        return "trong ngày"
-    return f"{value.get('value')} {TIME_UNITS.get(str(value.get('unit')), value.get('unit'))}"
-
-
-def _manifest_sentences(old: dict[str, Any], new: dict[str, Any],
-                        decided: tuple[dict[str, str], dict[str, str]] = ({}, {})) -> list[str]:
-    """Each changed key of procedure.json; `decided` names the table that decides each
-    output, before and after (a fee taken from a table)."""
-    said = []
-    for key in sorted(set(old) | set(new)):
-        if old.get(key) == new.get(key):
-            continue
-        label = MANIFEST_KEYS.get(key, f"Mục «{key}»")
-        if key == "processing_time":
-            a, b = old.get(key) or {}, new.get(key) or {}
-            if isinstance(a, dict) and isinstance(b, dict) and a.get("unit") == b.get("unit") != "same_day":
-                said.append(f"{label}: {a.get('value')} → {b.get('value')} "
-                            f"{TIME_UNITS.get(str(b.get('unit')), b.get('unit'))}.")
-            else:
-                said.append(f"{label}: {_time(a)} → {_time(b)}.")
-        elif key == "fees":
-            said.append(f"{label}: {_fees(old.get(key), decided[0])} → "
-                        f"{_fees(new.get(key), decided[1])}.")
-        elif key == "components":
-            said += _papers(old.get(key), new.get(key))
-        elif key == "roles":
-            a, b = _labels(old), _labels(new)
-            for lane in sorted(set(a) | set(b)):
-                if a.get(lane) != b.get(lane):
-                    said.append(f"{label}: «{a.get(lane, '(không có)')}» → «{b.get(lane, '(không có)')}» "
-                                f"(làn {lane}).")
-        elif _texts(old.get(key)) is not None and _texts(new.get(key)) is not None:
-            before, after = _texts(old.get(key)) or [], _texts(new.get(key)) or []
-            said += [f"{label}: thêm «{text}»." for text in after if text not in before]
-            said += [f"{label}: bỏ «{text}»." for text in before if text not in after]
-            if set(before) == set(after):
-                said.append(f"{label}: đổi thứ tự.")
-        elif isinstance(old.get(key), str | int | float) and isinstance(new.get(key), str | int | float):
-            said.append(f"{label}: «{old.get(key)}» → «{new.get(key)}».")
-        else:
-            said.append(f"{label} thay đổi.")
-    return said
-
-
-def _fees(fees: Any, decided: dict[str, str]) -> str:
-    """"Lệ phí … 8.000 đồng", or "… tính theo bảng quyết định «…»" for a fee a table
-    decides (its `amount` is only an example then)."""
-    if not isinstance(fees, list) or not fees:
-        return "không thu"
-    said = []
-    for fee in (f for f in fees if isinstance(f, dict)):
-        name = str(fee.get("name") or "").strip() or "(không tên)"
-        if fee.get("from"):
-            source = str(fee["from"])
-            said.append(f"«{name}» tính theo bảng quyết định «{decided.get(source, source)}»")
-        else:
-            amount = fee.get("amount", 0)
-            said.append(f"«{name}» " + (f"{amount:,} đồng".replace(",", ".")
-                                        if isinstance(amount, int | float)
-                                        and not isinstance(amount, bool)
-                                        else "(chưa có số tiền)"))
-    return "; ".join(said)
-
-
-def _texts(value: Any) -> list[str] | None:
-    """A list of texts (the legal basis), [] when absent, None when something else."""
-    if value is None:
-        return []
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    return None
-
-
-PAPER_PARTS = {"originals": "số bản chính", "copies": "số bản sao"}
-
-
-def _papers(old: Any, new: Any) -> list[str]:
-    """The papers added, removed and changed, by name."""
-    label = MANIFEST_KEYS["components"]
-    before = {str(p.get("name")): p for p in old or [] if isinstance(p, dict)}
-    after = {str(p.get("name")): p for p in new or [] if isinstance(p, dict)}
-    said = [f"{label}: thêm «{name}»{' (bắt buộc)' if paper.get('required') else ''}."
-            for name, paper in after.items() if name not in before]
-    said += [f"{label}: bỏ «{name}»." for name in before if name not in after]
-    for name in (n for n in after if n in before and after[n] != before[n]):
-        a, b = before[name], after[name]
-        changes = []
-        if bool(a.get("required")) != bool(b.get("required")):
-            changes.append("thành bắt buộc" if b.get("required") else "thành không bắt buộc")
-        changes += [f"{what} {a.get(key, 0)} → {b.get(key, 0)}" for key, what in PAPER_PARTS.items()
-                    if a.get(key, 0) != b.get(key, 0)]
-        if any(a.get(k) != b.get(k) for k in set(a) | set(b)
-               if k not in ("required", "name", *PAPER_PARTS)):
-            changes.append("đổi loại tệp hoặc dung lượng nhận")
-        said.append(f"{label}: «{name}» {'; '.join(changes)}.")
-    if not said and list(before) != list(after):
-        said.append(f"{label}: đổi thứ tự giấy tờ.")
+        said.append(f"{what}: đổi loại thành {KINDS.get(new.get('type', ''), 'loại phần tử khác').lower()}.")
     return said
 
 
@@ -288,35 +203,47 @@ def timers(texts: dict[str, str]) -> list[dict[str, str]]:
         return []
     return [{"id": element_id, "name": element.get("name") or element_id,
              "on": elements.get(element.get("attachedToRef") or "", {}).get("name") or "",
-             "words": words_or_text(element["timer"]) if element["timer"].startswith("P")
-             else element["timer"], "iso": element["timer"]}
+             "words": timer_words(element["timer"]), "iso": element["timer"]}
             for element_id, element in sorted(elements.items()) if element.get("timer")]
 
 
-def describe(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
-    """The changes from `before` to `after` as sentences, by part of the package."""
+def describe(before: dict[str, str], after: dict[str, str],
+             agencies: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """The changes from `before` to `after` as sentences, by part of the package;
+    `agencies` names the agencies a lane may be given to (code → name)."""
     try:
         old_elements, new_elements = _elements(before), _elements(after)
     except (ValueError, DurationError):
         old_elements, new_elements = {}, {}
     old_manifest, new_manifest = _manifest(before), _manifest(after)
-    labels = (_labels(old_manifest), _labels(new_manifest))
-    diagram = []
-    for element_id in sorted(set(new_elements) - set(old_elements)):
-        element = new_elements[element_id]
-        lane = element.get("lane")
-        handled = element.get("type") in HANDLED
-        where = f" (người xử lý «{labels[1].get(lane, lane)}»)" if lane and handled else ""
-        diagram.append(f"Thêm {_what(element, new_elements, element_id)[0].lower()}"
-                       f"{_what(element, new_elements, element_id)[1:]}{where}.")
-    for element_id in sorted(set(old_elements) - set(new_elements)):
-        what = _what(old_elements[element_id], old_elements, element_id)
-        diagram.append(f"Bỏ {what[0].lower()}{what[1:]}.")
-    for element_id in sorted(set(old_elements) & set(new_elements)):
-        if old_elements[element_id] != new_elements[element_id]:
-            diagram += _element_sentences(element_id, old_elements[element_id],
-                                          new_elements[element_id], new_elements, labels)
-    decided = (fee_tables(before), fee_tables(after))
-    return {"diagram": diagram, "forms": _form_sentences(before, after),
-            "manifest": _manifest_sentences(old_manifest, new_manifest, decided),
+    sides = (_side(before, old_elements, old_manifest), _side(after, new_elements, new_manifest))
+    return {"diagram": _diagram_sentences(sides), "forms": form_sentences(before, after),
+            "manifest": manifest_sentences(old_manifest, new_manifest, (
+                _context(before, old_manifest, sides[0], agencies or {}),
+                _context(after, new_manifest, sides[1], agencies or {}))),
             "tables": table_sentences(before, after), "tests": case_sentences(before, after)}
+
+
+def _context(texts: dict[str, str], manifest: dict[str, Any], side: Side,
+             agencies: dict[str, str]) -> Context:
+    processes = {i: str(e.get("name") or "") for i, e in side.elements.items()
+                 if e.get("type") == "process"}
+    return Context(manifest, side.forms, processes, fee_tables(texts), agencies)
+
+
+def _diagram_sentences(sides: tuple[Side, Side]) -> list[str]:
+    old, new = sides[0].elements, sides[1].elements
+    diagram = []
+    for element_id in sorted(set(new) - set(old)):
+        lane = new[element_id].get("lane")
+        handled = new[element_id].get("type") in HANDLED
+        where = f" (người xử lý «{sides[1].labels.get(lane, lane)}»)" if lane and handled else ""
+        what = _what(element_id, sides[1])
+        diagram.append(f"Thêm {what[0].lower()}{what[1:]}{where}.")
+    for element_id in sorted(set(old) - set(new)):
+        what = _what(element_id, sides[0])
+        diagram.append(f"Bỏ {what[0].lower()}{what[1:]}.")
+    for element_id in sorted(set(old) & set(new)):
+        if old[element_id] != new[element_id]:
+            diagram += _element_sentences(element_id, sides)
+    return diagram

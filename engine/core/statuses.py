@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from bpmn.words import STATUS_NAMES
+
 
 class Status(IntEnum):
     """A dossier's national status (Quyết định 766/QĐ-TTg; TT 01/2018/TT-VPCP)."""
@@ -30,18 +32,9 @@ class Status(IntEnum):
         return STATUS_LABELS[self]
 
 
-STATUS_LABELS: dict[int, str] = {
-    Status.REGISTERED: "Mới đăng ký",
-    Status.RECEIVED: "Được tiếp nhận",
-    Status.NOT_RECEIVED: "Không được tiếp nhận",
-    Status.PROCESSING: "Đang xử lý",
-    Status.SUPPLEMENT: "Yêu cầu bổ sung",
-    Status.PAYMENT: "Yêu cầu nghĩa vụ tài chính",
-    Status.WITHDRAWN: "Công dân yêu cầu rút hồ sơ",
-    Status.STOPPED: "Dừng xử lý",
-    Status.DONE: "Đã xử lý xong",
-    Status.RETURNED: "Đã trả kết quả",
-}
+# The names live with the package format (`bpmn.words`): a diagram's `status` property is
+# one of these codes, and the version comparison names it as the pages do.
+STATUS_LABELS: dict[int, str] = {Status(code): name for code, name in STATUS_NAMES.items()}
 
 # Before any result: the applicant may still withdraw.
 OPEN_STATUSES = (Status.REGISTERED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT,

@@ -16,6 +16,7 @@ from bpmn.package import Package, PackageError, from_separate_files, read_packag
 from bpmn.package_tests import Suite
 from bpmn.problems import Problem, Report
 from bpmn.validation import manifest_schema, validate_package, validate_path
+from bpmn.words import TIME_UNITS
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Forbidden, Invalid, NotFound
@@ -38,12 +39,7 @@ VERSION_STATUS_LABELS = {"draft": "Bản nháp", "in_review": "Đang xem xét",
                          "reviewed": "Đã xem xét, chờ phê duyệt", "approved": "Đã phê duyệt",
                          "published": "Đang áp dụng", "retired": "Ngừng áp dụng",
                          "discarded": "Đã bỏ"}
-UNIT_LABELS = {
-    "working_days": "ngày làm việc",
-    "working_hours": "giờ làm việc",
-    "calendar_days": "ngày",
-    "same_day": "trong ngày",
-}
+UNIT_LABELS = TIME_UNITS
 
 
 def check_path(path: Path) -> Report:

@@ -17,13 +17,13 @@ from typing import Any
 from bpmn.dmn_table import NUMERIC, read_tables
 from bpmn.package import Package
 from bpmn.problems import Report
+from bpmn.words import LEVELS, SUPPLEMENT_MODES
 from engine.core.actors import Actor
 from engine.core.errors import Forbidden, Invalid
 from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
 from engine.procedures.catalogue import UNIT_LABELS
 from engine.procedures.starter import (
-    LEVELS,
     MAX_PAPERS,
     _fee,
     common_facts,
@@ -32,8 +32,6 @@ from engine.procedures.starter import (
 )
 from engine.procedures.versions import _visible, save_as_draft
 
-SUPPLEMENT_MODES = {"restart": "Tính lại thời hạn từ đầu khi nhận đủ hồ sơ bổ sung",
-                    "pause": "Tạm dừng thời hạn trong khi chờ bổ sung, tính tiếp khi nhận đủ"}
 FEE_MODES = {"none": "Không thu", "fixed": "Một số tiền cố định",
              "table": "Theo bảng quyết định"}
 

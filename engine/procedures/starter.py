@@ -24,6 +24,7 @@ from xml.sax.saxutils import quoteattr
 from sqlalchemy import select
 
 from bpmn.problems import Report
+from bpmn.words import LEVELS
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
@@ -47,7 +48,6 @@ from forms.builder import BuilderError, build, build_papers
 DESK_LABEL = "Bộ phận Một cửa"
 WORK_ROLE_LABELS = {DESK: DESK_LABEL, SPECIALIST: "Chuyên viên", LEADER: "Lãnh đạo"}
 NOT_LANES = frozenset({DESIGNER, REVIEWER, APPROVER, AGENCY_ADMIN, UNIT_ADMIN, KEY_GRANT})
-LEVELS = {"full": "Toàn trình", "partial": "Một phần"}
 CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,39}$")
 MAX_FEE = 2_000_000_000
 MAX_PAPERS = 50

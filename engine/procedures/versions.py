@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bpmn.diff import diff_packages
-from bpmn.diff_words import describe, timers
+from bpmn.diff_words import describe, lane_agencies, timers
 from bpmn.duration_words import UNITS, words_or_text
 from bpmn.package import Package
 from bpmn.validation import validate_package
@@ -302,8 +302,11 @@ def diff(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, before: 
     new = _visible(uow, actor, agency_code, code, after)
     if old.package is None or new.package is None:
         raise Conflict("Phiên bản được nạp trước khi lưu gói gốc; không so sánh được.")
+    codes = lane_agencies(old.package) | lane_agencies(new.package)
+    agencies = {row.code: row.name for row in uow.session.execute(
+        select(Agency.code, Agency.name).where(Agency.code.in_(codes)))}
     return {"before": before, "after": after, **diff_packages(old.package, new.package),
-            "sentences": describe(old.package, new.package), "name": new.procedure.name}
+            "sentences": describe(old.package, new.package, agencies), "name": new.procedure.name}
 
 
 def export(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,

@@ -30,3 +30,19 @@ def test_the_diff_page_tells_table_rows_fees_and_conditional_questions(app: Flas
     assert ("thêm trường «Số văn bản ủy quyền» (chỉ hỏi khi «Nộp thay chủ đầu tư theo văn bản "
             "ủy quyền» là «Có»)") in html
     assert "Ca kiểm thử không đổi." in html and "Thông tin thủ tục không đổi." in html
+
+
+def test_the_diff_page_says_the_level_and_an_inter_agency_lane_in_words(app: Flask) -> None:
+    designer = _designer(app)
+    manifest = json.loads((PACKAGE / "procedure.json").read_text(encoding="utf-8"))
+    manifest["level"] = "partial"
+    manifest["roles"]["lanh_dao"]["agency"] = "000.05.00.H64"
+    files = {"procedure.json": json.dumps(manifest, ensure_ascii=False)}
+    saved = designer.post(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1/luu", json={"files": files})
+    number = _body(saved)["version"]["number"]
+    page = designer.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/{number}/so-sanh?voi=1")
+    changes = unescape(page.data.decode()).split('id="manifest-changes"', 1)[1].split("</ul>")[0]
+    assert "<li>Mức độ trực tuyến: «Toàn trình» → «Một phần».</li>" in changes
+    assert ("<li>Người xử lý «Lãnh đạo UBND xã»: do «Sở Xây dựng tỉnh Tuyên Quang» thực hiện "
+            "(liên thông).</li>") in changes
+    assert "partial" not in changes and "000.05.00.H64" not in changes
