@@ -1,7 +1,9 @@
 """Test runs of a version (`/quan-tri/…/chay-thu`, `/quan-tri/chay-thu/<run>`): start with the
 start form, complete each waiting task with its form — the forms citizens and officers get,
-generated from the package and prefilled from its test cases — let timers fire, the path
-drawn on the diagram. The raw JSON of each form stays available ("Nâng cao")."""
+generated from the package and prefilled from its test cases — let timers fire (named, with
+their wait in words), the path drawn on the diagram, what each step was given listed by the
+forms' field titles (`run["answers"]`). The raw JSON of each form stays available, folded
+away («Nhập JSON (nâng cao)»)."""
 
 from __future__ import annotations
 
@@ -23,13 +25,19 @@ FORM_MODE = "form"  # the generated form was posted (else `data` holds JSON)
 def _posted(schema: dict[str, Any] | None) -> tuple[dict[str, Any], bool]:
     """The data posted (generated form or JSON) and whether it only added/removed a row;
     raises ValueError for JSON that is not an object."""
-    if request.form.get("_mode") == FORM_MODE and schema is not None:
+    if _by_form():
+        if schema is None:  # a step without a form: nothing to give
+            return {}, False
         submission = parse_submission(schema, request.form.items(multi=True))
         return submission.data, submission.is_row_action
     data = current_app.json.loads(request.form.get("data", ""))  # refuses NaN/Infinity
     if not isinstance(data, dict):
         raise ValueError
     return data, False
+
+
+def _by_form() -> bool:
+    return request.form.get("_mode") == FORM_MODE
 
 
 def _form(schema: dict[str, Any] | None, ui: dict[str, Any] | None, values: Any,
@@ -69,12 +77,16 @@ def sandbox_start(agency: str, code: str, number: int) -> str | Response | tuple
     page = render_template("admin_sandbox_start.html", agency=agency, code=code, number=number,
                            text=json.dumps(values, ensure_ascii=False, indent=2), error=error,
                            form_html=_form(start["schema"], start["ui"], values, errors),
-                           form_name=start["form"], procedure_name=start["name"])
+                           form_name=start["form"], procedure_name=start["name"],
+                           form_title=str((start["schema"] or {}).get("title") or ""))
     return (page, 422) if error else page
 
 
 def _explain(exc: ServiceError) -> str:
-    """A refusal with its field problems, for a page that shows JSON being edited."""
+    """A refusal with its field problems, for a page that shows JSON being edited; after a
+    generated form, only the refusal: each problem is beside its field, by its title."""
+    if _by_form():
+        return exc.message
     details = exc.details if isinstance(exc.details, list) else []
     fields = "; ".join(f"{d.get('field') or '(gốc)'}: {d.get('message')}" for d in details
                        if isinstance(d, dict))

@@ -17,6 +17,7 @@ from engine.core.errors import Conflict, FormInvalid, NotFound
 from engine.core.models import ProcedureVersion, SandboxRun
 from engine.core.permissions import may_see_sandbox_run, may_see_versions
 from engine.core.uow import UnitOfWork
+from engine.procedures import sandbox_words
 from engine.procedures.cache import loaded_version
 from engine.procedures.versions import find_version
 
@@ -156,9 +157,9 @@ def _view(uow: UnitOfWork, run: SandboxRun, instance: ProcessInstance) -> dict[s
         "number": version.number, "path": instance.path(),
         "ends": instance.ends_reached(), "end": instance.end_event(),
         "completed": instance.completed, "waiting": waiting,
-        "timers": [{"id": t.id, "bpmn_id": t.bpmn_id, "expression": t.expression}
-                   for t in instance.pending_timers()],
+        "timers": sandbox_words.timers(compiled, instance.pending_timers()),
         "decided": _decided(compiled.manifest, instance),
+        "answers": sandbox_words.answers(compiled, run.log),
         "log": run.log,
     }
 

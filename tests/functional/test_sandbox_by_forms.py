@@ -37,7 +37,7 @@ def test_a_run_goes_by_forms_with_the_fee_and_the_fire_consultation_of_the_table
     start = designer.get(START).data.decode()
     # The start form as citizens see it, prefilled from tests/cap-phep.json; no JSON first.
     assert 'name="lo_dat.dien_tich"' in start and 'value="Nguyễn Văn An"' in start
-    assert start.index('name="ho_ten"') < start.index("Nâng cao: nhập dữ liệu dạng JSON")
+    assert start.index('name="ho_ten"') < start.index("Nhập JSON (nâng cao)")
     went = designer.post(START, data={"csrf_token": token(start.encode()), **FORM})
     assert went.status_code == 303, went.data.decode()[:2000]
     page = designer.get(went.headers["Location"]).data.decode()
