@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from admin.common import administrator, bp, uow
-from engine import dossiers, identity, procedures, records
+from engine import agencies, dossiers, identity, procedures, records
 from engine.core import ServiceError
 from engine.records import AuditFilter
 
@@ -31,7 +31,8 @@ def audit_page() -> str:
         flash("Ngày phải có dạng NNNN-TT-NN.", "error")
         filters = AuditFilter()
     with uow() as work:
-        page = records.search_audit(work, actor=actor, filters=filters)
+        page = records.search_audit(work, actor=actor, filters=filters,
+                                    roles=agencies.role_names(work))
     return render_template("admin_audit.html", page=page, args=args, labels=records.AUDIT_LABELS,
                            chain=None)
 
@@ -42,7 +43,7 @@ def audit_check() -> str:
     actor = administrator()
     with uow() as work:
         chain = records.check_chain(work, actor=actor)
-        page = records.search_audit(work, actor=actor)
+        page = records.search_audit(work, actor=actor, roles=agencies.role_names(work))
     return render_template("admin_audit.html", page=page, args={}, labels=records.AUDIT_LABELS,
                            chain=chain)
 

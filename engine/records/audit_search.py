@@ -4,6 +4,7 @@ the unit of work.)"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from engine.core.errors import Forbidden
 from engine.core.models import Account
 from engine.core.permissions import is_administrator
 from engine.core.uow import UnitOfWork
+from engine.records.audit_words import details, names_for, object_words
 
 PAGE = 50
 # The two logs: the hash-chained trail of changes, the access log of personal data.
@@ -54,6 +56,25 @@ LABELS = {
     "procedure.export": "Xuất gói thủ tục", "procedure.sandbox": "Chạy thử phiên bản",
     "dossier.attachment": "Đính kèm giấy tờ", "dossier.attachment_read": "Xem tệp đính kèm",
     "dossier.document": "Xem, in văn bản của hồ sơ",
+    "account.created": "Tạo tài khoản cán bộ", "account.role_granted": "Giao vai trò",
+    "account.role_revoked": "Thu hồi vai trò", "account.locked": "Khóa tài khoản",
+    "account.emergency_lock": "Khóa khẩn cấp", "account.deactivated": "Ngừng hoạt động tài khoản",
+    "account.reactivated": "Kích hoạt lại tài khoản", "account.transferred": "Chuyển công tác",
+    "account.closed": "Tự đóng tài khoản", "account.self_locked": "Tự khóa tài khoản",
+    "account.register": "Đăng ký tài khoản", "account.eid_login": "Đăng nhập bằng VNeID",
+    "agency.created": "Thêm cơ quan", "agency.updated": "Sửa thông tin cơ quan",
+    "agency.closed": "Đóng cơ quan", "agency.reopened": "Mở lại cơ quan",
+    "announcement.create": "Đăng thông báo hệ thống", "announcement.withdraw": "Gỡ thông báo",
+    "announcement.outage": "Xác nhận gián đoạn", "audit.verify": "Kiểm tra chuỗi nhật ký",
+    "dossier.archive_export": "Xuất gói lưu trữ hồ sơ", "dossier.back_entered": "Nhập bù hồ sơ giấy",
+    "dossier.rated": "Đánh giá mức độ hài lòng", "dossier.retained": "Lưu trữ hồ sơ",
+    "feedback.sent": "Gửi phản ánh, kiến nghị", "feedback.answered": "Trả lời phản ánh, kiến nghị",
+    "organisation.registered": "Đăng ký tổ chức", "organisation.member_added": "Thêm người đại diện",
+    "organisation.member_removed": "Bỏ người đại diện", "organisation.acted_for": "Thực hiện thay tổ chức",
+    "outbox_message_resent": "Gửi lại thông điệp kết nối", "payments.reconcile": "Đối soát thanh toán",
+    "procedure.catalogue_import": "Nhập danh mục thủ tục quốc gia",
+    "procedure.discard": "Bỏ bản nháp thủ tục", "procedure.discard_invalid": "Bỏ bản nháp chưa hợp lệ",
+    "procedure.keep_invalid": "Giữ bản nháp chưa hợp lệ",
     **{f"dossier.{kind}": f"Hồ sơ: {label}" for kind, label in EVENT_LABELS.items()},
 }
 
@@ -104,9 +125,11 @@ def _matching(log: str, filters: AuditFilter) -> Select[Any]:
             .where(*_conditions(table, filters)))
 
 
-def search(uow: UnitOfWork, *, actor: Actor, filters: AuditFilter = AuditFilter()) -> dict[str, Any]:
+def search(uow: UnitOfWork, *, actor: Actor, filters: AuditFilter = AuditFilter(),
+           roles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A page of entries of the audit trail and the access log (or of one), newest first,
-    with the total matching; each entry names its log."""
+    with the total matching; each entry names its log and says in words what it touched
+    and its details (`roles`: the roles' labels by code, from the caller)."""
     _admin(actor)
     logs = [filters.log] if filters.log in LOGS else list(LOGS)
     total = sum(uow.session.scalar(select(func.count()).select_from(
@@ -118,11 +141,15 @@ def search(uow: UnitOfWork, *, actor: Actor, filters: AuditFilter = AuditFilter(
         .outerjoin(Account, Account.id == found.c.actor_id)
         .order_by(found.c.at.desc(), found.c.log.desc(), found.c.id.desc())
         .limit(PAGE).offset(max(0, filters.offset))).all()
+    names = names_for(uow, roles or {}, EVENT_LABELS, {
+        int(e.object_id) for e in rows if e.object_type == "dossier" and e.object_id.isdigit()})
     return {"total": total, "offset": filters.offset, "page": PAGE, "entries": [
         {"log": e.log, "log_label": LOGS[e.log], "id": e.id, "at": local_iso(e.at),
          "actor": e.username or "", "actor_name": e.full_name or "", "action": e.action,
          "label": LABELS.get(e.action, e.action), "object_type": e.object_type,
-         "object_id": e.object_id, "summary": e.summary, "hash": e.hash}
+         "object_id": e.object_id, "summary": e.summary, "hash": e.hash,
+         "object": object_words(e.object_type, e.object_id, names),
+         "details": details(e.summary, names)}
         for e in rows]}
 
 
