@@ -60,14 +60,14 @@
     "No values": "Chưa có giá trị định sẵn", "Values": "Các giá trị", "Value": "Giá trị",
     "Enter": "Nhập", "No diagnostics": "Không có lỗi",
     "Edit": "Sửa", "Edit input": "Sửa cột điều kiện", "Edit output": "Sửa cột kết quả",
-    "Edit number": "Sửa số", "Edit string": "Sửa chữ", "Edit boolean": "Sửa có/không",
+    "Edit number": "Sửa số", "Edit string": "Sửa chữ", "Edit boolean": "Sửa đúng/sai",
     "Edit date": "Sửa ngày", "Edit time": "Sửa giờ", "Edit date and time": "Sửa ngày giờ",
     "Edit duration": "Sửa khoảng thời gian", "Delete": "Xoá", "Change type": "Đổi loại",
     "Connect to other element": "Nối với phần tử khác", "Add text annotation": "Thêm ghi chú",
     "Append decision": "Thêm bảng quyết định nối tiếp",
     // Column types (typeRef), shown under each column's label and in the type choice.
     "number": "số", "integer": "số nguyên", "long": "số nguyên", "double": "số",
-    "string": "chữ", "boolean": "có/không", "date": "ngày", "time": "giờ",
+    "string": "chữ", "boolean": "đúng/sai", "date": "ngày", "time": "giờ",
     "dateTime": "ngày giờ", "dayTimeDuration": "khoảng ngày giờ",
     "yearMonthDuration": "khoảng năm tháng"
   };
@@ -91,10 +91,46 @@
       }
     }
   }
+  // The column editor's type box: dmn-js shows the typeRef itself (`string`, `integer`) in
+  // a free-text box. It is hidden (dmn-editor.css) and a list of the types the checks know,
+  // in words, stands in its place; choosing one types the standard typeRef into dmn-js's
+  // box, so dmn-js records it in the XML as it would have (`inputExpression typeRef`).
+  const TYPES = [["string", "Chữ"], ["integer", "Số nguyên"], ["number", "Số"],
+                 ["boolean", "Đúng/Sai"]];
+  const OTHER_TYPES = { long: "Số nguyên (dài)", double: "Số (thực)", date: "Ngày", time: "Giờ",
+                        dateTime: "Ngày giờ" };
+  let typeBoxes = 0;
+  function typeSelect(root) {
+    if (!root.querySelectorAll) { return; }
+    const boxes = root.matches(".type-ref-edit") ? [root] : root.querySelectorAll(".type-ref-edit");
+    for (const box of boxes) {
+      const input = box.querySelector(".type-ref-edit-select input");
+      if (!input || box.querySelector("select.dmn-type")) { continue; }
+      const select = document.createElement("select");
+      select.className = "dmn-type";
+      select.id = "dmn-type-" + (++typeBoxes);
+      select.setAttribute("aria-label", "Kiểu dữ liệu của cột");
+      const choices = TYPES.slice();
+      if (input.value && !choices.some(c => c[0] === input.value)) {
+        choices.push([input.value, OTHER_TYPES[input.value] || "Kiểu khác"]);
+      }
+      if (!input.value) { select.append(new Option("Chưa chọn", "", true, true)); }
+      for (const [value, label] of choices) { select.append(new Option(label, value)); }
+      select.value = input.value;
+      select.addEventListener("change", function () {
+        input.value = select.value;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      const label = box.querySelector("label.dms-label");
+      if (label) { label.htmlFor = select.id; }
+      box.querySelector(".type-ref-edit-select").after(select);
+    }
+  }
   new MutationObserver(records => {
     for (const record of records) {
       if (record.type === "attributes") { fixWords(record.target); }
       record.addedNodes.forEach(fixWords);
+      record.addedNodes.forEach(typeSelect);
     }
   }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ATTRIBUTES });
   const modeler = new window.DmnJS({

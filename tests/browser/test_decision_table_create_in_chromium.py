@@ -7,8 +7,8 @@ added by button and keyboard (< 100 → 50000, >= 100 → 100000) beside the sta
 an invalid draft, whose page links the table problem to the draft's table editor; there
 the row found wrong is marked, the starter row removed, and «Lưu và kiểm tra lại» makes the
 next draft version, whose table page says it is valid; the column editor opened from «Thêm
-cột điều kiện» is not cut off; the sandbox run of that draft by forms, with a floor area of
-120 m², shows the fee 100.000 đồng."""
+cột điều kiện» is not cut off and shows the column's type in words (no `string` box); the
+sandbox run of that draft by forms, with a floor area of 120 m², shows the fee 100.000 đồng."""
 
 from __future__ import annotations
 
@@ -137,6 +137,12 @@ def test_a_designer_creates_a_fee_table_fills_it_and_the_sandbox_takes_the_fee(
     page.keyboard.press("Enter")
     menu = page.locator(".context-menu")
     expect(menu).to_be_visible()
+    # Its type is a list of names in words; dmn-js's box showing the code is not shown.
+    type_box = menu.locator("select.dmn-type")
+    expect(type_box).to_be_visible()
+    expect(menu.locator(".type-ref-edit-select input")).to_be_hidden()
+    assert type_box.evaluate("s => s.options[s.selectedIndex].text") in (
+        "Chữ", "Số nguyên", "Số", "Đúng/Sai")
     menu.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     # Its whole height is seen: no scrolling inside it, the point just above its bottom edge
