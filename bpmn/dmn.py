@@ -54,6 +54,7 @@ from bpmn.expressions import ExpressionError, compile_expression
 from bpmn.flow_checks import NS, FormFields, _completed_forms, _field, _path, line_of, scopes_of
 from bpmn.optional_fields import surely_filled
 from bpmn.problems import Problem, Report
+from bpmn.words import type_words
 
 __all__ = [
     "cell_test",
@@ -229,7 +230,8 @@ def _input_schema(where: Where, column: Column, fields: FormFields, ready: set[s
     wanted = kind_of_ref(column.type_ref)
     have = kind_of_schema(schema)
     if wanted and have and wanted != have:
-        where("dmn.type", f"cột «{label}» khai báo kiểu {column.type_ref} nhưng trường là kiểu {have}.")
+        where("dmn.type", f"cột «{label}» có kiểu «{type_words(column.type_ref)}» nhưng trường là "
+                          f"kiểu «{type_words(have)}».")
     return schema
 
 
@@ -277,7 +279,8 @@ def _check_outputs(where: Where, table: Table, read_names: set[str]) -> None:
             if refused:
                 where("dmn.number", f"ô «{label}» = {cell[:60]}: {refused}.", row)
             elif wanted and have != wanted:
-                where("dmn.output_type", f"ô «{label}» = {cell[:60]} không phải kiểu {column.type_ref}.", row)
+                where("dmn.output_type", f"ô «{label}» = {cell[:60]} không phải kiểu "
+                                         f"«{type_words(column.type_ref)}» của cột.", row)
 
 
 def _check_cells(where: Where, table: Table, schemas: list[dict[str, Any] | None]) -> list[list[Any]] | None:
@@ -324,7 +327,8 @@ def _check_cells(where: Where, table: Table, schemas: list[dict[str, Any] | None
                 if wanted and kind_of_value(value) not in (wanted, None):
                     where(
                         "dmn.cell_type",
-                        f"ô «{label}» so sánh với {value!r}, không phải kiểu {wanted} của cột.",
+                        f"ô «{label}» so sánh với {value!r}, không phải kiểu «{type_words(wanted)}» "
+                        "của cột.",
                         row,
                     )
                     ok = False
