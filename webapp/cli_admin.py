@@ -28,7 +28,8 @@ def _refused(exc: ServiceError) -> NoReturn:
     if isinstance(exc, FormInvalid):
         for detail in exc.details or []:
             where = f"Dòng {detail['row']}, " if "row" in detail else ""
-            click.echo(f"  {where}cột {detail.get('field', '')}: {detail['message']}", err=True)
+            column = detail.get("column") or detail.get("field", "")
+            click.echo(f"  {where}cột {column}: {detail['message']}", err=True)
     sys.exit(1)
 
 

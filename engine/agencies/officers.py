@@ -75,7 +75,8 @@ def require_manager(uow: UnitOfWork, actor: Actor, account: Account) -> None:
 def check_grant(uow: UnitOfWork, actor: Actor, grant: Grant, field: str) -> Agency:
     problems = []
     if not ROLE.fullmatch(grant.role):
-        problems.append({"field": f"{field}role", "message": "Vai trò không hợp lệ."})
+        problems.append({"field": f"{field}role", "message": f"Không có vai trò «{grant.role}»; ghi "
+                         "tên vai trò như trong ô «Vai trò» của trang Tài khoản cán bộ."})
     if grant.role == UNIT_ADMIN and not is_administrator(actor):
         problems.append({"field": f"{field}role",
                          "message": "Chỉ quản trị hệ thống giao vai trò quản trị đơn vị."})

@@ -154,8 +154,9 @@ def _apply(uow: UnitOfWork, actor: Actor, pending: list[tuple[int, AgencyFields]
             done.add(fields.code)
         pending = [p for p in pending if p not in ready]
     if errors:
-        raise FormInvalid(f"Có {len(errors)} lỗi; chưa nhập dòng nào.",
-                          sorted(errors, key=lambda e: (e["row"], e["field"])))
+        raise FormInvalid(f"Có {len(errors)} lỗi; chưa nhập dòng nào.", [
+            {**e, "column": dict(COLUMNS).get(e["field"], e["field"])}
+            for e in sorted(errors, key=lambda e: (e["row"], e["field"]))])
     uow.commit()
     return counts
 

@@ -69,3 +69,29 @@ def test_a_unit_administrator_is_not_offered_the_role_it_may_not_grant(
     login(client, "quantri")
     assert "Quản trị đơn vị" in _text(client.get("/quan-tri/tai-khoan").data).split(
         "Tạo tài khoản cán bộ")[-1]
+
+
+def test_a_file_names_roles_as_the_page_does_and_reads_back_what_it_exports(
+    client: FlaskClient,
+) -> None:
+    login(client, "quantri")
+    header = "Tên đăng nhập,Họ và tên,Thư điện tử,Mã cơ quan,Vai trò\n"
+    wrong = header + f"c.minhxuan,Nguyễn C,c@tuyenquang.example,{MINH_XUAN},Kế toán\n"
+    refused = client.post("/quan-tri/tai-khoan/nhap", data={
+        "file": (io.BytesIO(wrong.encode()), "tai-khoan.csv")}, content_type="multipart/form-data")
+    report = _text(refused.data)
+    assert refused.status_code == 422
+    assert "2 Vai trò Không có vai trò «Kế toán»" in report and " role " not in report
+    right = header + (f"c.minhxuan,Nguyễn C,c@tuyenquang.example,{MINH_XUAN},"
+                      f"\"Bộ phận Một cửa; {HO_TICH}\"\n"
+                      f"d.minhxuan,Nguyễn D,d@tuyenquang.example,{MINH_XUAN},lanh dao\n")
+    assert client.post("/quan-tri/tai-khoan/nhap", data={
+        "file": (io.BytesIO(right.encode()), "tai-khoan.csv")},
+        content_type="multipart/form-data").status_code == 303
+    listed = _text(client.get("/quan-tri/tai-khoan?q=c.minhxuan").data)
+    assert "Bộ phận Một cửa — UBND phường Minh Xuân" in listed
+    assert f"{HO_TICH} — UBND phường Minh Xuân" in listed
+    exported = client.get("/quan-tri/tai-khoan/xuat.csv").data.decode("utf-8-sig")
+    assert f"c.minhxuan,Nguyễn C,c@tuyenquang.example,,{MINH_XUAN},{HO_TICH}," in exported
+    assert f"d.minhxuan,Nguyễn D,d@tuyenquang.example,,{MINH_XUAN},Lãnh đạo," in exported
+    assert "ho_tich" not in exported and "mot_cua" not in exported

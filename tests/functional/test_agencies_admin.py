@@ -121,7 +121,7 @@ def test_the_import_reports_each_wrong_row_and_the_export_reads_back(
         "file": (io.BytesIO(wrong.encode()), "co-quan.csv")})
     assert refused.status_code == 422
     html = refused.data.decode()
-    assert "chưa nhập dòng nào" in html and "<td>3</td><td>name</td>" in html
+    assert "chưa nhập dòng nào" in html and "<td>3</td><td>Tên cơ quan</td>" in html  # the file's column
     with platform.uow() as uow:
         assert uow.session.scalar(select(Agency.id).where(Agency.code == UNIT)) is None
     right = wrong.splitlines()[:2]

@@ -28,7 +28,7 @@ def test_a_wrong_row_is_named_and_nothing_is_imported(
     refused = CliRunner().invoke(main, ["agencies", "import", str(wrong)], env=env)
     assert refused.exit_code == 1
     assert "chưa nhập dòng nào" in refused.output
-    assert "Dòng 3, cột email: Thư điện tử không đúng dạng" in refused.output
+    assert "Dòng 3, cột Thư điện tử: Thư điện tử không đúng dạng" in refused.output
     out = tmp_path / "ra.xlsx"
     assert CliRunner().invoke(main, ["agencies", "export", str(out)], env=env).exit_code == 0
     codes = [r[0] for r in load_workbook(out).worksheets[0].iter_rows(min_row=2, values_only=True)]
@@ -63,7 +63,7 @@ def test_accounts_are_imported_all_or_nothing_and_exported(
                      encoding="utf-8")
     refused = CliRunner().invoke(main, ["accounts", "import", str(wrong)], env=env)
     assert refused.exit_code == 1
-    assert "Dòng 3, cột valid_from: Ngày phải có dạng NN/TT/NNNN." in refused.output
+    assert "Dòng 3, cột Hiệu lực từ: Ngày phải có dạng NN/TT/NNNN." in refused.output
     wrong.write_text(wrong.read_text(encoding="utf-8").replace("32/13/2027", "01/01/2027"),
                      encoding="utf-8")
     done = CliRunner().invoke(main, ["accounts", "import", str(wrong)], env=env)
@@ -71,4 +71,5 @@ def test_accounts_are_imported_all_or_nothing_and_exported(
     out = tmp_path / "ra.csv"
     assert CliRunner().invoke(main, ["accounts", "export", str(out)], env=env).exit_code == 0
     text = out.read_text(encoding="utf-8-sig")
-    assert "b.minhxuan,Nguyễn B,b@tuyenquang.example,,000.00.12.H64,mot_cua,01/01/2027,," in text
+    assert ("b.minhxuan,Nguyễn B,b@tuyenquang.example,,000.00.12.H64,Bộ phận Một cửa,01/01/2027,,"
+            in text)

@@ -125,7 +125,7 @@ def test_a_bulk_import_creates_all_or_nothing(client: FlaskClient, platform: Pla
              f"b.minhxuan,Nguyễn B,b@tuyenquang.example,KHONG-CO,chuyen_vien,31/12/2027\n")
     refused = client.post("/quan-tri/tai-khoan/nhap", data={
         "file": (io.BytesIO(wrong.encode()), "tai-khoan.csv")})
-    assert refused.status_code == 422 and "<td>3</td><td>agency</td>" in refused.data.decode()
+    assert refused.status_code == 422 and "<td>3</td><td>Mã cơ quan</td>" in refused.data.decode()
     with platform.uow() as uow:
         assert uow.session.scalar(select(Account.id).where(
             Account.username == "a.minhxuan")) is None
@@ -134,5 +134,5 @@ def test_a_bulk_import_creates_all_or_nothing(client: FlaskClient, platform: Pla
         "file": (io.BytesIO(right.encode()), "tai-khoan.csv")}).status_code == 303
     exported = client.get("/quan-tri/tai-khoan/xuat.xlsx")
     rows = list(load_workbook(io.BytesIO(exported.data)).worksheets[0].iter_rows(values_only=True))
-    assert ("b.minhxuan", "chuyen_vien", "31/12/2027") in {(r[0], r[5], r[7]) for r in rows}
-    assert {r[5] for r in rows if r[0] == "a.minhxuan"} == {"mot_cua", "chuyen_vien"}
+    assert ("b.minhxuan", "Chuyên viên", "31/12/2027") in {(r[0], r[5], r[7]) for r in rows}
+    assert {r[5] for r in rows if r[0] == "a.minhxuan"} == {"Bộ phận Một cửa", "Chuyên viên"}
