@@ -40,7 +40,7 @@ def case_sentences(before: dict[str, str], after: dict[str, str]) -> list[str]:
     said = [f"Thêm ca kiểm thử «{name}»." for name in new if name not in old]
     said += [f"Bỏ ca kiểm thử «{name}»." for name in old if name not in new]
     for name in (n for n in new if n in old and new[n] != old[n]):
-        parts = [PARTS.get(key, key) for key in sorted(set(old[name]) | set(new[name]),
+        parts = [PARTS.get(key, "phần khác") for key in sorted(set(old[name]) | set(new[name]),
                                                         key=_part_order)
                  if key != "name" and old[name].get(key) != new[name].get(key)]
         said.append(f"Sửa ca kiểm thử «{name}» ({', '.join(parts)}).")

@@ -11,6 +11,7 @@ import re
 from bpmn.dmn_table import Column, Row, Table, read_tables
 from bpmn.package import Package
 from bpmn.problems import Report
+from bpmn.words import type_words
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _QUOTED = re.compile(r"^(['\"])(.*)\1$", re.DOTALL)
@@ -59,6 +60,10 @@ def _changed(old: Table, new: Table) -> list[str]:
         said += [f"{what}: thêm cột {kind} «{_label(c)}»." for c in after if c.text not in names]
         names = {c.text for c in after}
         said += [f"{what}: bỏ cột {kind} «{_label(c)}»." for c in before if c.text not in names]
+        types = {c.text: c.type_ref for c in before}
+        said += [f"{what}: cột {kind} «{_label(c)}» kiểu «{type_words(types[c.text])}» → "
+                 f"«{type_words(c.type_ref)}»." for c in after
+                 if c.text in types and types[c.text] != c.type_ref]
     if [c.text for c in old.inputs] != [c.text for c in new.inputs]:
         return [*said, f"{what}: các dòng viết lại theo cột mới ({len(new.rows)} dòng)."]
     old_rows = {row.inputs: row for row in old.rows}

@@ -165,3 +165,12 @@ def test_a_version_changed_everywhere_reads_without_a_code() -> None:
     said = describe(before, after)
     assert said["manifest"] and said["diagram"]
     assert _codes(said) == []
+
+
+def test_a_table_column_s_type_change_is_said_in_words() -> None:
+    before = _texts()
+    after = {**before, "le_phi.dmn": before["le_phi.dmn"].replace(
+        'typeRef="integer"', 'typeRef="number"')}
+    said = describe(before, after)["tables"]
+    assert said == ["Bảng quyết định «Lệ phí cấp phép và lấy ý kiến PCCC theo tổng diện tích sàn»: "
+                    "cột kết quả «Lệ phí (đồng)» kiểu «Số nguyên» → «Số»."]
