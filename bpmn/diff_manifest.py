@@ -11,13 +11,14 @@ from typing import Any
 
 from bpmn.words import LEVELS, SUPPLEMENT_MODES, TIME_UNITS, share_words
 
-MANIFEST_KEYS = {"name": "Tên thủ tục", "field": "Lĩnh vực", "level": "Mức độ trực tuyến",
-                 "processing_time": "Thời hạn giải quyết", "fees": "Phí, lệ phí",
-                 "components": "Thành phần hồ sơ", "roles": "Người xử lý",
-                 "legal_basis": "Căn cứ pháp lý", "supplement_mode": "Khi yêu cầu bổ sung hồ sơ",
-                 "extension_cap": "Gia hạn tối đa", "start_form": "Biểu mẫu nộp hồ sơ",
-                 "agency": "Cơ quan thực hiện", "code": "Mã thủ tục",
-                 "applicant": "Người nộp hồ sơ", "process": "Quy trình chính"}
+# In the order of the «Thông tin thủ tục» page; the sentences follow it.
+MANIFEST_KEYS = {"name": "Tên thủ tục", "code": "Mã thủ tục", "field": "Lĩnh vực",
+                 "agency": "Cơ quan thực hiện", "level": "Mức độ trực tuyến",
+                 "processing_time": "Thời hạn giải quyết", "legal_basis": "Căn cứ pháp lý",
+                 "components": "Thành phần hồ sơ", "fees": "Phí, lệ phí",
+                 "start_form": "Biểu mẫu nộp hồ sơ", "applicant": "Người nộp hồ sơ",
+                 "supplement_mode": "Khi yêu cầu bổ sung hồ sơ", "extension_cap": "Gia hạn tối đa",
+                 "roles": "Người xử lý", "process": "Quy trình chính"}
 APPLICANT_FIELDS = {"name": "họ tên", "id_number": "số định danh"}
 PAPER_PARTS = {"originals": "số bản chính", "copies": "số bản sao"}
 DEFAULT_ACCEPT, DEFAULT_SIZE_MB = ["pdf", "png", "jpg"], 5
@@ -74,7 +75,9 @@ def manifest_sentences(old: dict[str, Any], new: dict[str, Any],
                        context: tuple[Context, Context]) -> list[str]:
     """Each changed key of procedure.json, in words."""
     said = []
-    for key in sorted(set(old) | set(new)):
+    order = list(MANIFEST_KEYS)
+    for key in sorted(set(old) | set(new), key=lambda k: (
+            order.index(k) if k in order else len(order), k)):
         a, b = old.get(key), new.get(key)
         if a == b:
             continue

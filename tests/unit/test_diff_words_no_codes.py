@@ -59,9 +59,9 @@ def test_roles_added_removed_regrouped_and_given_to_another_agency_are_named() -
 def test_the_supplement_mode_and_the_extension_cap_are_said_by_their_meaning() -> None:
     said = _manifest(lambda m: m.update(supplement_mode="pause", extension_cap=0.5))
     assert said == [
-        "Gia hạn tối đa: 1/3 thời hạn giải quyết → 1/2 thời hạn giải quyết.",
         "Khi yêu cầu bổ sung hồ sơ: «Tính lại thời hạn từ đầu khi nhận đủ hồ sơ bổ sung» → "
-        "«Tạm dừng thời hạn trong khi chờ bổ sung, tính tiếp khi nhận đủ»."]
+        "«Tạm dừng thời hạn trong khi chờ bổ sung, tính tiếp khi nhận đủ».",
+        "Gia hạn tối đa: 1/3 thời hạn giải quyết → 1/2 thời hạn giải quyết."]
 
 
 def test_the_start_form_and_the_applicant_fields_are_said_by_their_titles() -> None:
