@@ -16,6 +16,7 @@ from engine.procedures.catalogue import (
     procedure_detail,
     run_tests_at,
 )
+from engine.procedures.comparison import diff as diff_versions
 from engine.procedures.design_files import (
     decision_files,
     draft_decision_files,
@@ -42,7 +43,6 @@ from engine.procedures.sandbox_case import save_run_as_case
 from engine.procedures.starter import create_procedure, starter_choices
 from engine.procedures.versions import DURATION_UNITS, preview_form, save_as_draft, version_detail, workbench
 from engine.procedures.versions import act as act_on_version
-from engine.procedures.versions import diff as diff_versions
 from engine.procedures.versions import discard as discard_version
 from engine.procedures.versions import export as export_version
 

@@ -26,8 +26,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bpmn.diff import diff_packages
-from bpmn.diff_words import describe, lane_agencies, timers
+from bpmn.diff_words import timers
 from bpmn.duration_words import UNITS, words_or_text
 from bpmn.package import Package
 from bpmn.validation import validate_package
@@ -293,20 +292,6 @@ def version_detail(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str
     """One version with its people, dates and test results, for its agency's designers,
     reviewers and approvers."""
     return detail_of(uow, _visible(uow, actor, agency_code, code, number), actor)
-
-
-def diff(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str, before: int,
-         after: int) -> dict[str, Any]:
-    """What changed from version `before` to version `after`."""
-    old = _visible(uow, actor, agency_code, code, before)
-    new = _visible(uow, actor, agency_code, code, after)
-    if old.package is None or new.package is None:
-        raise Conflict("Phiên bản được nạp trước khi lưu gói gốc; không so sánh được.")
-    codes = lane_agencies(old.package) | lane_agencies(new.package)
-    agencies = {row.code: row.name for row in uow.session.execute(
-        select(Agency.code, Agency.name).where(Agency.code.in_(codes)))}
-    return {"before": before, "after": after, **diff_packages(old.package, new.package),
-            "sentences": describe(old.package, new.package, agencies), "name": new.procedure.name}
 
 
 def export(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
