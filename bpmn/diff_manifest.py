@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bpmn.diff import _fields
 from bpmn.words import LEVELS, SUPPLEMENT_MODES, TIME_UNITS, share_words
 
 # In the order of the «Thông tin thủ tục» page; the sentences follow it.
@@ -41,6 +42,12 @@ class Context:
         if schema is None:
             return "(biểu mẫu không có trong gói)"
         return f"«{schema.get('title') or '(biểu mẫu không tên)'}»"
+
+    def counted(self, path: Any) -> str:
+        """A start form field by its dotted path («Số bản sao»), for a fee per unit."""
+        schema = self.forms.get(f"{self.start_form}.schema.json") or {}
+        spec = _fields(schema).get(str(path))
+        return f"«{spec.get('title') or path}»" if spec else "(trường không có trong biểu mẫu nộp)"
 
     def field(self, form: Any, name: Any) -> str:
         properties = (self.forms.get(f"{form}.schema.json") or {}).get("properties") or {}
@@ -147,12 +154,13 @@ def _process(label: str, a: Any, b: Any, context: tuple[Context, Context]) -> li
 
 
 def _fees(label: str, a: Any, b: Any, context: tuple[Context, Context]) -> list[str]:
-    return [f"{label}: {_fee_list(a, context[0].decided)} → {_fee_list(b, context[1].decided)}."]
+    return [f"{label}: {_fee_list(a, context[0])} → {_fee_list(b, context[1])}."]
 
 
-def _fee_list(fees: Any, decided: dict[str, str]) -> str:
-    """"«Lệ phí …» 8.000 đồng", or "… tính theo bảng quyết định «…»" for a fee a table
-    decides (its `amount` is only an example then)."""
+def _fee_list(fees: Any, context: Context) -> str:
+    """"«Lệ phí …» 8.000 đồng", "… 2.000 đồng mỗi bản theo «Số bản sao»" for a fee per unit,
+    or "… tính theo bảng quyết định «…»" for a fee a table decides (its `amount` is only an
+    example then)."""
     if not isinstance(fees, list) or not fees:
         return "không thu"
     said = []
@@ -160,11 +168,13 @@ def _fee_list(fees: Any, decided: dict[str, str]) -> str:
         name = str(fee.get("name") or "").strip() or "(không tên)"
         amount = fee.get("amount", 0)
         if fee.get("from"):
-            table = decided.get(str(fee["from"]))
+            table = context.decided.get(str(fee["from"]))
             said.append(f"«{name}» tính theo bảng quyết định «{table}»" if table else
                         f"«{name}» tính theo một bảng quyết định không có trong gói")
         elif isinstance(amount, int | float) and not isinstance(amount, bool):
-            said.append(f"«{name}» {number(amount)} đồng")
+            per = (f" mỗi {str(fee.get('unit') or '').strip() or 'đơn vị'} theo "
+                   f"{context.counted(fee['per'])}" if fee.get("per") else "")
+            said.append(f"«{name}» {number(amount)} đồng{per}")
         else:
             said.append(f"«{name}» (chưa có số tiền)")
     return "; ".join(said)

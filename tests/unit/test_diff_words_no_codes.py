@@ -174,3 +174,9 @@ def test_a_table_column_s_type_change_is_said_in_words() -> None:
     said = describe(before, after)["tables"]
     assert said == ["Bảng quyết định «Lệ phí cấp phép và lấy ý kiến PCCC theo tổng diện tích sàn»: "
                     "cột kết quả «Lệ phí (đồng)» kiểu «Số nguyên» → «Số»."]
+
+
+def test_a_fee_per_unit_names_its_unit_and_the_field_counted() -> None:
+    said = _manifest(lambda m: m.update(fees=[{"name": "Phí sao y", "amount": 2000,
+                                               "per": "cong_trinh.so_tang", "unit": "tầng"}]))
+    assert said[0].endswith("→ «Phí sao y» 2.000 đồng mỗi tầng theo «Số tầng».")
