@@ -76,6 +76,8 @@ def _what(element_id: str, side: Side) -> str:
     its kind and its neighbour («Cổng rẽ nhánh (không tên) sau «Thẩm định»»)."""
     element = side.elements.get(element_id, {})
     kind = KINDS.get(element.get("type", ""), "Phần tử")
+    if element.get("type") == "lane" and element.get("name"):
+        return f"{kind} «{side.labels.get(element['name'], element['name'])}»"
     if element.get("name"):
         return f"{kind} «{element['name']}»"
     if element.get("type") == "sequenceFlow":
@@ -171,7 +173,10 @@ def _element_sentences(element_id: str, sides: tuple[Side, Side]) -> list[str]:
     what = _what(element_id, sides[0])
     said = []
     if old.get("name") != new.get("name"):
-        said.append(f"{what}: đổi tên thành «{new.get('name') or '(không tên)'}».")
+        name = new.get("name") or "(không tên)"
+        if new.get("type") == "lane":  # a lane's name is its role's key: said by the label
+            name = sides[1].labels.get(name, name)
+        said.append(f"{what}: đổi tên thành «{name}».")
     if old.get("lane") != new.get("lane") and new.get("type") in HANDLED:
         lanes = [_quoted(side.labels.get(str(lane), lane)) if lane else "(không có)"
                  for side, lane in zip(sides, (old.get("lane"), new.get("lane")), strict=True)]

@@ -17,7 +17,7 @@ from tests.unit.test_diff_words_truth import _with
 # What a designer must never read: snake_case codes, file names, English values, JSON.
 CODE = re.compile(r"[a-z0-9]+_[a-z0-9_]+|\.json|\.bpmn|\b(full|partial|restart|pause|granted|"
                   r"refused|string|integer|maxLength|pattern|formJsonSchemaFilename)\b|[{}\[\]]|"
-                  r"\blàn\b|\(mã ")
+                  r"\(làn |\(mã ")
 
 
 def _codes(said: dict[str, list[str]]) -> list[str]:
@@ -180,3 +180,19 @@ def test_a_fee_per_unit_names_its_unit_and_the_field_counted() -> None:
     said = _manifest(lambda m: m.update(fees=[{"name": "Phí sao y", "amount": 2000,
                                                "per": "cong_trinh.so_tang", "unit": "tầng"}]))
     assert said[0].endswith("→ «Phí sao y» 2.000 đồng mỗi tầng theo «Số tầng».")
+
+
+def test_a_lane_is_said_by_its_role_s_label_not_its_key() -> None:
+    before = _texts()
+
+    def change(manifest: dict[str, Any]) -> None:
+        manifest["roles"]["tiep_nhan"] = {**manifest["roles"].pop("mot_cua"),
+                                          "label": "Bộ phận tiếp nhận"}
+    after = _with(before, "procedure.json", change)
+    after["process.bpmn"] = before["process.bpmn"].replace(
+        'id="lane_mot_cua" name="mot_cua"', 'id="lane_mot_cua" name="tiep_nhan"').replace(
+        'id="lane_lanh_dao" name="lanh_dao"', 'id="lane_lanh_dao_moi" name="lanh_dao"')
+    said = describe(before, after)["diagram"]
+    assert "Làn «Bộ phận Một cửa»: đổi tên thành «Bộ phận tiếp nhận»." in said
+    assert "Thêm làn «Lãnh đạo UBND xã»." in said and "Bỏ làn «Lãnh đạo UBND xã»." in said
+    assert _codes({"diagram": said}) == []
