@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from flask import Flask
 
 from engine.core import VN_TZ, Invalid
-from engine.dossiers import ASSIGNED, URGENCIES, InboxFilter
+from engine.dossiers import ASSIGNED, INBOX_VIEWS, URGENCIES, InboxFilter
 from webapp.text import vn_datetime
 
 
@@ -131,6 +131,8 @@ def inbox_filter(args: Mapping[str, str]) -> InboxFilter:
         channel=_choice(args, "channel", ("online", "desk", "post")),
         assigned=_choice(args, "assigned", ASSIGNED),
         search=(args.get("q") or "")[:100] or None,
+        view=_choice(args, "view", INBOX_VIEWS),
+        assignee=_int(args, "assignee", None),
         limit=_int(args, "limit", 50) or 50,
         offset=_int(args, "offset", 0) or 0,
     )

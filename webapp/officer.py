@@ -305,6 +305,39 @@ def step_action(task_id: int, action: str) -> Response:
     return redirect(url_for("officer.inbox"), 303)
 
 
+@bp.post("/can-bo/phan-cong")
+def assign() -> Response:
+    """A leader gives one or several tasks to an officer holding their step's role."""
+    actor = _officer()
+    ids = [_whole(value) for value in request.form.getlist("task")[:200]]
+    back = (url_for("officer.task", task_id=ids[0]) if request.form.get("back") == "task"
+            and len(ids) == 1 else url_for("officer.inbox", view="team"))
+    try:
+        with uow() as work:
+            given = dossiers.assign_tasks(work, actor=actor, task_ids=ids,
+                                          assignee_id=_whole(request.form.get("assignee", "")))
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã giao {len(given)} việc cho {given[0]['assignee_name']}.", "success")
+    return redirect(back, 303)
+
+
+@bp.post("/can-bo/cong-viec/<int:task_id>/tra-viec")
+def release(task_id: int) -> Response:
+    """The holder gives the task back, or a leader takes it back from its holder: it
+    returns to the shared inbox of the step's role, unassigned."""
+    actor = _officer()
+    try:
+        with uow() as work:
+            dossiers.release_task(work, actor=actor, task_id=task_id)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("officer.task", task_id=task_id), 303)
+    flash("Đã trả việc về danh sách chưa phân công của đơn vị.", "success")
+    return redirect(url_for("officer.task", task_id=task_id), 303)
+
+
 @bp.post("/can-bo/cong-viec/<int:task_id>/nhan")
 def claim(task_id: int) -> Response:
     """Take a task for oneself."""

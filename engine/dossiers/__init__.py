@@ -21,6 +21,7 @@ from engine.dossiers.deadlines import (
 from engine.dossiers.deadlines import supplement as submit_supplement
 from engine.dossiers.handover import hand_over
 from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
+from engine.dossiers.inbox import VIEWS as INBOX_VIEWS
 from engine.dossiers.inbox import inbox as officer_inbox
 from engine.dossiers.postal import postal_orders, record_postal_status, request_postal_order
 from engine.dossiers.search import SCOPES as DOSSIER_SCOPES
@@ -60,6 +61,7 @@ __all__ = [
     "ASSIGNED",
     "DOSSIER_SCOPES",
     "DOSSIER_VIEWS",
+    "INBOX_VIEWS",
     "PREVIEWABLE",
     "STEP_DOCUMENT",
     "STOPPABLE",

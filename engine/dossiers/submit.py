@@ -269,7 +269,8 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "extended": dossier.extended_at is not None,
         "result": classify(dossier.ended_at, dossier.due_at) if dossier.ended_at else None,
         "urgency": None if dossier.ended_at else urgency(
-            calendar_for(uow, dossier.agency_id), uow.clock.now(), dossier.due_at),
+            calendar_for(uow, dossier.agency_id), uow.clock.now(), dossier.due_at,
+            dossier.clock_started_at),
         "data": dossier.data,
         "start_form": compiled.forms[compiled.start_form],
         "start_form_ui": compiled.ui_for(compiled.start_form),

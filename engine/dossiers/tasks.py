@@ -25,6 +25,7 @@ from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.appraisal import appraisal
 from engine.dossiers.rows import DOSSIERS, TASKS, DossierRow, TaskRow, lock_task, record
 from engine.dossiers.submit import find_visible, task_view
+from engine.dossiers.team import assignable_officers
 from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import urgency
 from engine.procedures.cache import loaded_version
@@ -94,7 +95,24 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
         "dossier_status": task.dossier.status,
         "dossier_due_at": local_iso(task.dossier.due_at),
         "dossier_received": task.dossier.received_at is not None,
-        "urgency": urgency(calendar_for(uow, task.agency_id), uow.clock.now(), task.due_at),
+        "urgency": urgency(calendar_for(uow, task.agency_id), uow.clock.now(), task.due_at,
+                           task.created_at),
+        **_holding(uow, actor, task),
+    }
+
+
+def _holding(uow: UnitOfWork, actor: Actor, task: Task) -> dict[str, Any]:
+    """Who holds the task by name, whether the actor may work on it now, and — for a
+    leader of its agency — the officers it may be given to, with their load."""
+    holder = uow.session.get(Account, task.assignee_id) if task.assignee_id else None
+    return {
+        "assignee_name": holder.full_name if holder else "",
+        "may_work": may_work_task(actor, *_facts(task))
+        and task.assignee_id in (None, actor.account_id),
+        "may_release": task.assignee_id is not None
+        and may_release_task(actor, task.agency_id, task.assignee_id),
+        "officers": assignable_officers(uow, [(task.agency_id, task.role, task.name)])[0][
+            "officers"] if leads(actor, task.agency_id) else [],
     }
 
 
@@ -138,7 +156,7 @@ def assign_tasks(
         task.claimed_at = uow.clock.now()
         record(uow, task.dossier, "task_assigned", actor=actor, task=task,
                note=assignee.full_name)
-        views.append(task_view(task))
+        views.append({**task_view(task), "assignee_name": assignee.full_name})
     uow.commit()
     return views
 

@@ -23,7 +23,7 @@ from engine.legal_clock.calendars import (
     parse_instant,
     province_calendar,
 )
-from engine.legal_clock.lateness import CLASS_LABELS, classify, urgency
+from engine.legal_clock.lateness import CLASS_LABELS, classify, due_soon_margin, urgency
 from engine.legal_clock.rules import (
     DEFAULT_EXTENSION_CAP,
     LATE_SUPPLEMENT_WARNING,
@@ -44,7 +44,7 @@ __all__ = [
     "CLASS_LABELS", "DEFAULT_EXTENSION_CAP", "HOURS_PER_DAY", "LATE_SUPPLEMENT_WARNING",
     "PAPER_CHANNELS", "PAPER_CUTOFF", "SUPPLEMENT_WINDOW_DAYS", "BusinessCalendar",
     "CalendarCache", "Resumed", "add_months", "calendar_for", "check_extension", "classify",
-    "default_calendar", "due_at_reception", "extension_asked_in_time", "extension_limit",
+    "default_calendar", "due_at_reception", "due_soon_margin", "extension_asked_in_time", "extension_limit",
     "late_supplement_request", "legal_due", "list_days", "list_provinces", "parse_instant",
     "parse_working_duration", "province_calendar",
     "resume_after_supplement", "steps_start", "urgency",

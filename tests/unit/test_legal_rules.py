@@ -229,3 +229,43 @@ def test_the_rules_never_import_the_database() -> None:
                        else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             offenders += [f"{name}: {m}" for m in modules if m.startswith(forbidden)]
     assert offenders == []
+
+
+# Urgency: «sắp đến hạn» picks out the last quarter of a step, at most its last working day
+
+def test_a_short_step_is_due_soon_only_in_its_last_quarter() -> None:
+    from engine.legal_clock import urgency
+
+    opened, due = at("2026-11-25 08:00"), at("2026-11-25 14:00")  # a 4-hour reception
+    assert urgency(CAL, opened, due, opened) is None  # a new dossier is not urgent
+    assert urgency(CAL, at("2026-11-25 10:00"), due, opened) is None  # 2 h of 4 left
+    assert urgency(CAL, at("2026-11-25 11:00"), due, opened) == "due_soon"  # 1 h left
+    assert urgency(CAL, at("2026-11-25 14:01"), due, opened) == "overdue"
+
+
+def test_a_long_step_is_due_soon_on_its_last_working_day() -> None:
+    from engine.legal_clock import urgency
+
+    opened = at("2026-11-25 08:00")
+    due = CAL.add(opened, 10 * CAL.day_length)  # P10D: a quarter is 2.5 days, capped at one
+    assert urgency(CAL, CAL.subtract(due, 2 * CAL.day_length), due, opened) is None
+    assert urgency(CAL, CAL.subtract(due, CAL.day_length), due, opened) == "due_soon"
+
+
+def test_a_step_opened_out_of_hours_counts_its_time_from_the_next_working_period() -> None:
+    from engine.legal_clock import due_soon_margin, urgency
+
+    opened = at("2026-11-25 18:31")  # submitted in the evening, reception due next morning
+    due = CAL.add(opened, timedelta(hours=4))
+    assert due == at("2026-11-26 11:00")
+    assert due_soon_margin(CAL, opened, due) == timedelta(hours=1)
+    assert urgency(CAL, at("2026-11-26 07:00"), due, opened) is None
+    assert urgency(CAL, at("2026-11-26 10:00"), due, opened) == "due_soon"
+
+
+def test_without_its_start_a_step_is_due_soon_on_its_last_working_day() -> None:
+    from engine.legal_clock import urgency
+
+    due = at("2026-11-26 11:00")
+    assert urgency(CAL, at("2026-11-25 11:30"), due) == "due_soon"
+    assert urgency(CAL, at("2026-11-25 10:30"), due) is None
