@@ -77,6 +77,7 @@ def _install_views(app: Flask) -> None:
         esign,
         headers,
         my_area,
+        my_postal,
         officer,
         officer_dossiers,
         ops,
@@ -106,6 +107,7 @@ def _install_views(app: Flask) -> None:
     vneid.init_app(app)  # citizens' login with VNeID (OpenID Connect)
     payments.init_app(app)  # the payment gateway (the 'payment' connector, or the null one)
     postal_pages.init_app(app)  # the desk orders the postal service for a dossier
+    my_postal.init_app(app)  # the applicant orders it from their dossier's page
     app.register_blueprint(admin_bp)
 
 

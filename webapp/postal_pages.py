@@ -1,6 +1,7 @@
 """The desk orders the postal service for a dossier (issue 19):
 ``/can-bo/ho-so/<code>/buu-chinh`` — pickup of the papers or delivery of the result; a
-wrong field is named beside it and what was typed is kept."""
+wrong field is named beside it and what was typed is kept; an order of that kind still
+open is refused in words (409)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from engine import dossiers
-from engine.core import Invalid
+from engine.core import Conflict, Invalid
 from webapp.context import current_actor, uow
 
 bp = Blueprint("postal_pages", __name__)
@@ -34,6 +35,9 @@ def order(code: str) -> Response | str | tuple[str, int]:
         errors = [{"field": field, "message": message} for field, message in details.items()]
         errors = errors or [{"field": "", "message": exc.message}]
         return render_template("postal_order.html", code=code, orders=orders, form=form, errors=errors), 400
+    except Conflict as exc:  # an order of that kind is still open
+        errors = [{"field": "", "message": exc.message}]
+        return render_template("postal_order.html", code=code, orders=orders, form=form, errors=errors), 409
     flash(
         f"Đã gửi yêu cầu tới bưu điện: {made['kind_label'].lower()} (mã đơn {made['reference']}).", "success"
     )

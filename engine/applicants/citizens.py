@@ -23,7 +23,7 @@ from engine.core.statuses import OPEN_STATUSES, RATABLE_STATUSES, STATUS_LABELS,
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.deadlines import open_request
-from engine.dossiers.postal import postal_orders
+from engine.dossiers.postal import postal_choices, postal_orders
 from engine.dossiers.rows import DossierRow, record
 from engine.dossiers.submit import find_visible, get_dossier
 from engine.identity.accounts import create_account
@@ -103,8 +103,8 @@ def my_dossiers(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
 def my_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     """Everything the applicant's page of one dossier shows: the dossier with its timeline,
     its files (current and replaced), payments, the rating, the supplement request it waits
-    on, its postal orders with the carrier's reports, and which of withdraw and rate are
-    open to them now."""
+    on, its postal orders with the carrier's reports, and which of withdraw, rate and each
+    postal order (`postal_refusals`: kind → why not, "" when open) are open to them now."""
     view = get_dossier(uow, actor=actor, code=code)
     dossier = find_visible(uow, actor=actor, code=code)
     return {
@@ -115,6 +115,7 @@ def my_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "rating": rating_of(uow, dossier.id),
         "missing": open_request(uow, dossier.id),
         "postal": postal_orders(uow, actor=actor, code=code),
+        "postal_refusals": postal_choices(uow, actor=actor, code=code)["refusals"],
         "may_withdraw": dossier.status in OPEN_STATUSES and dossier.ended_at is None,
         "may_rate": dossier.status in RATABLE_STATUSES,
     }

@@ -23,7 +23,7 @@ from engine.dossiers.handover import hand_over
 from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
 from engine.dossiers.inbox import VIEWS as INBOX_VIEWS
 from engine.dossiers.inbox import inbox as officer_inbox
-from engine.dossiers.postal import postal_orders, record_postal_status, request_postal_order
+from engine.dossiers.postal import postal_choices, postal_orders, record_postal_status, request_postal_order
 from engine.dossiers.search import SCOPES as DOSSIER_SCOPES
 from engine.dossiers.search import (
     TIMELINESS,
@@ -93,6 +93,7 @@ __all__ = [
     "is_step_document",
     "next_timer_due",
     "officer_inbox",
+    "postal_choices",
     "postal_orders",
     "record_postal_status",
     "refuse",

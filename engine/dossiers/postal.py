@@ -3,7 +3,15 @@ the public postal service to pick the papers up at an address or to deliver the 
 
 The order is written with a `post` message for the connectors' outbox in the same
 transaction (sent after commit, retried, never twice); the carrier's tracking number and
-status come back through its signed status callback (`record_postal_status`).
+status come back through its signed status callback (`record_postal_status`). A final
+report (delivered, returned) is a dossier event: in the dossier's history for the applicant
+and the officers, told to the applicant (`engine.records.notices`), logged on the portal.
+
+One open order of a kind at a time (a second one is a `Conflict`, the dossier's row locked
+while it is checked). The applicant asks only what their dossier can still use: a delivery
+while a result may come (not withdrawn, refused, stopped, handed back or already delivered),
+a pickup while the dossier is open; the desk sends whatever the agency has to send (a
+result, a refusal, a notice) in any state.
 """
 
 from __future__ import annotations
@@ -14,12 +22,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.core.actors import Actor
+from engine.core.actors import SYSTEM, Actor
 from engine.core.clock import local_iso
-from engine.core.errors import Forbidden, Invalid
-from engine.core.models import PostalOrder
-from engine.core.permissions import may_answer_supplement
+from engine.core.errors import Conflict, Forbidden, Invalid
+from engine.core.models import Account, Dossier, PostalOrder
+from engine.core.permissions import is_desk_of, may_answer_supplement
+from engine.core.statuses import OPEN_STATUSES, Status
 from engine.core.uow import UnitOfWork
+from engine.dossiers.rows import DossierRow, record
 from engine.dossiers.submit import find_visible
 from engine.records.connector_outbox import enqueue_messages, message_row
 
@@ -35,6 +45,13 @@ STATUS_LABELS = {
 ORDER = ("requested", "accepted", "in_transit", "delivered", "returned")
 FINAL = ("delivered", "returned")
 _PHONE = re.compile(r"^(0|\+84)[0-9]{9,10}$")
+# The dossier event of a final report, by order kind and status (labels: EVENT_LABELS).
+EVENTS = {("delivery", "delivered"): "postal_result_delivered",
+          ("delivery", "returned"): "postal_result_returned",
+          ("pickup", "delivered"): "postal_papers_delivered",
+          ("pickup", "returned"): "postal_papers_returned"}
+# The start form's fields an address is prefilled from, first found first.
+ADDRESS_FIELDS = ("dia_chi_lien_he", "dia_chi", "noi_cu_tru", "dia_chi_thuong_tru")
 
 
 def request_postal_order(
@@ -59,6 +76,12 @@ def request_postal_order(
         problems["phone"] = "Số điện thoại không hợp lệ (ví dụ 0912345678)."
     if problems:
         raise Invalid("Yêu cầu bưu chính chưa hợp lệ: " + " ".join(problems.values()), problems)
+    row = DossierRow.lock(uow, dossier.id)  # a second order waits here for the first's commit
+    assert row is not None  # found visible above, dossiers are never deleted
+    refusal = _refusal(kind, row.status, row.outcome, _orders(uow, dossier.id),
+                       desk=is_desk_of(actor, dossier.agency_id))
+    if refusal:
+        raise Conflict(refusal)
     now = uow.clock.now()
     order = PostalOrder(
         reference="BC" + secrets.token_hex(8).upper(), dossier_id=dossier.id, kind=kind,
@@ -94,6 +117,9 @@ def record_postal_status(
         order.status, order.status_at, order.note = status, uow.clock.now(), note[:300]
         if tracking_number:
             order.tracking_number = tracking_number[:60]
+        if status in FINAL:
+            dossier = uow.session.get_one(Dossier, order.dossier_id)
+            record(uow, dossier, EVENTS[(order.kind, status)], actor=SYSTEM, note=_event_note(order))
     uow.session.flush()
     if commit:  # the report was received either way: a replay of it is refused later
         uow.commit()
@@ -103,9 +129,62 @@ def record_postal_status(
 def postal_orders(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, Any]]:
     """The dossier's postal orders, oldest first, for whoever may read the dossier."""
     dossier = find_visible(uow, actor=actor, code=code)
-    orders = uow.session.scalars(
-        select(PostalOrder).where(PostalOrder.dossier_id == dossier.id).order_by(PostalOrder.id))
-    return [_view(order) for order in orders]
+    return [_view(order) for order in _orders(uow, dossier.id)]
+
+
+def postal_choices(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
+    """What the order form needs: for each kind, why the actor may not order it now ("" when
+    they may); the dossier's orders; the contact to prefill — the applicant's name, the
+    dossier's phone (else the account's, else the form's), the form's contact address."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    orders = _orders(uow, dossier.id)
+    desk = is_desk_of(actor, dossier.agency_id)
+    allowed = may_answer_supplement(actor, dossier.agency_id, dossier.owner_id)
+    refusals = {kind: _refusal(kind, dossier.status, dossier.outcome, orders, desk=desk)
+                if allowed else "Chỉ người nộp hồ sơ hoặc Bộ phận Một cửa được yêu cầu dịch vụ bưu chính."
+                for kind in KINDS}
+    data = dossier.data if isinstance(dossier.data, dict) else {}
+    owner = uow.session.get(Account, dossier.owner_id) if dossier.owner_id else None
+    phone = dossier.contact_phone or (owner.phone if owner else None) or data.get("dien_thoai")
+    address = next((data[key] for key in ADDRESS_FIELDS if isinstance(data.get(key), str)), "")
+    return {"refusals": refusals, "orders": [_view(order) for order in orders],
+            "prefill": {"name": dossier.applicant_name, "phone": phone if isinstance(phone, str) else "",
+                        "address": address}}
+
+
+def _orders(uow: UnitOfWork, dossier_id: int) -> list[PostalOrder]:
+    return list(uow.session.scalars(
+        select(PostalOrder).where(PostalOrder.dossier_id == dossier_id).order_by(PostalOrder.id)))
+
+
+def _refusal(kind: str, status: int, outcome: str | None, orders: list[PostalOrder], *, desk: bool) -> str:
+    """Why `kind` may not be ordered now ("" when it may; an unknown kind is `Invalid` later)."""
+    same = [order for order in orders if order.kind == kind]
+    open_one = next((order for order in same if order.status not in FINAL), None)
+    if open_one is not None:
+        return (f"Hồ sơ đã có yêu cầu «{KINDS[kind].lower()}» đang thực hiện (mã đơn {open_one.reference}: "
+                f"{STATUS_LABELS[open_one.status].lower()}). Chờ bưu điện phát xong hoặc chuyển hoàn "
+                "rồi mới yêu cầu lại.")
+    if desk or kind not in KINDS:
+        return ""
+    if kind == "pickup":
+        ended = "Hồ sơ đã kết thúc: không cần gửi hồ sơ giấy tới cơ quan nữa."
+        return "" if status in OPEN_STATUSES else ended
+    if status == Status.WITHDRAWN:
+        return "Hồ sơ đã rút: không có kết quả để chuyển phát."
+    if status in (Status.NOT_RECEIVED, Status.STOPPED) or outcome == "refused":
+        return "Hồ sơ không được giải quyết: không có kết quả để chuyển phát."
+    if status == Status.RETURNED or any(order.status == "delivered" for order in same):
+        return "Kết quả của hồ sơ đã được trả: không còn kết quả để chuyển phát."
+    return ""
+
+
+def _event_note(order: PostalOrder) -> str:
+    """The history's words for a final report: the order, its tracking number, the carrier's note."""
+    words = f"Đơn {order.reference}"
+    if order.tracking_number:
+        words += f", số hiệu bưu gửi {order.tracking_number}"
+    return words + (f"; bưu điện ghi: {order.note}" if order.note else "")
 
 
 def _view(order: PostalOrder) -> dict[str, Any]:

@@ -48,6 +48,17 @@ TEXTS = {
     "withdrawn": ("Hồ sơ {code} đã được rút", "Bạn đã rút hồ sơ {code}."),
     "stopped": ("Hồ sơ {code} đã dừng xử lý",
                 "Cơ quan giải quyết đã dừng xử lý hồ sơ {code}. Lý do: {note}"),
+    # The carrier's final reports on a postal order (`engine.dossiers.postal`).
+    "postal_result_delivered": ("Bưu điện đã phát kết quả hồ sơ {code}",
+                                "Bưu điện đã phát kết quả của hồ sơ {code} tới địa chỉ bạn yêu "
+                                "cầu ({note})."),
+    "postal_result_returned": ("Bưu điện không phát được kết quả hồ sơ {code}",
+                               "Bưu điện không phát được kết quả của hồ sơ {code} và đã chuyển "
+                               "hoàn về cơ quan ({note}). Vui lòng liên hệ Bộ phận Một cửa để "
+                               "nhận kết quả."),
+    "postal_papers_returned": ("Bưu điện không thu gom được hồ sơ {code}",
+                               "Bưu điện không thu gom hoặc không chuyển được hồ sơ giấy của hồ "
+                               "sơ {code} tới cơ quan ({note}). Vui lòng liên hệ Bộ phận Một cửa."),
 }
 # Without an account there is nowhere to log in: what to do instead.
 PAPER_TEXTS = {

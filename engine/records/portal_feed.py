@@ -55,7 +55,9 @@ SYNC_KINDS = frozenset(
         "sent_back",
     }
 )
-# The officers' own bookkeeping, not the processing log the portal publishes.
+# The officers' own bookkeeping, not the processing log the portal publishes. (The postal
+# carrier's final reports, `postal_*`, are entries of that log: the applicant follows the
+# result's delivery there too; they change no status, so they are no dossier-sync.)
 NOT_LOGGED = frozenset(
     {"task_claimed", "task_released", "task_assigned", "timer_failed", "timer_fired", "due_soon", "overdue"}
 )
