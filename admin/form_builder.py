@@ -1,18 +1,20 @@
 """The visual form builder's server side: a form opened as the builder's model, and the
-model turned into JSON Schema + UI schema with the live preview. The page itself is the
-form editor (`admin_form_editor.html`, `form-editor.js`): the script only edits the model;
-every schema is made here, by `forms.builder`."""
+model turned into JSON Schema + UI schema with the live preview — for the start form, with
+the papers being edited as the citizen meets them: the start page's «Bạn cần chuẩn bị» table
+(the web app's `_procedure_papers.html`) and the upload slots after the fields. The page itself
+is the form editor (`admin_form_editor.html`, `form-editor.js`): the script only edits the
+model; every schema is made here, by `forms.builder`."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from admin.common import bp, staff, uow
-from engine import procedures
+from engine import applicants, procedures
 from forms.builder import KINDS, BuilderError, build, build_papers
 from forms.builder_import import model_of
 
@@ -39,13 +41,15 @@ def form_model(agency: str, code: str, number: int, form: str) -> Response:
 
 @bp.post("/dung-bieu-mau")
 def form_build() -> tuple[Response, int] | Response:
-    """`{"model": …}` → the schema and UI schema texts and the preview's HTML, or the
-    problems of the model by field (422)."""
+    """`{"model": …, "papers": […] (the start form's, else absent)}` → the schema and UI
+    schema texts, the preview's HTML and the papers' problems, or the problems of the model
+    by field (422)."""
     staff()
     if (request.content_length or 0) > MAX_MODEL_BYTES:
         return jsonify({"problems": ["Biểu mẫu quá lớn."]}), 413
-    body = request.get_json(silent=True)
-    model = body.get("model") if isinstance(body, dict) else None
+    found = request.get_json(silent=True)
+    body: dict[str, Any] = found if isinstance(found, dict) else {}
+    model = body.get("model")
     if not isinstance(model, dict):
         return jsonify({"problems": ["Cần 'model': mô hình biểu mẫu."]}), 400
     try:
@@ -53,8 +57,25 @@ def form_build() -> tuple[Response, int] | Response:
     except BuilderError as exc:
         return jsonify({"problems": exc.problems}), 422
     schema_text, ui_text = _text(schema), _text(ui)
-    preview = procedures.preview_form(schema_text, ui_text)
-    return jsonify({"schema": schema_text, "ui": ui_text, **preview})
+    components, paper_problems = _papers(body.get("papers"))
+    preview = procedures.preview_form(schema_text, ui_text,
+                                      applicants.paper_slots(components, {}))
+    if components and preview["html"]:
+        preview["html"] = render_template("_form_preview_papers.html", detail={
+            "components": components}) + preview["html"]
+    return jsonify({"schema": schema_text, "ui": ui_text, **preview,
+                    "paper_problems": paper_problems})
+
+
+def _papers(papers: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """The start form's papers being edited (None for another form) as procedure.json's
+    `components`, for the preview; none while one of them is still wrong, with why."""
+    if papers is None:
+        return [], []
+    try:
+        return build_papers(papers), []
+    except BuilderError as exc:
+        return [], exc.problems
 
 
 @bp.post("/thu-tuc/<agency>/<code>/<int:number>/bieu-mau/<form>/giay-to")

@@ -66,9 +66,10 @@
 
   async function rebuild() {
     const mine = ++serial;
-    const answer = await post(builder.dataset.build, { model: model });
+    // The start form's papers go too: the preview shows them as the citizen meets them.
+    const answer = await post(builder.dataset.build, { model: model, papers: papers });
     if (mine !== serial) { return; }
-    showProblems(answer.schema ? [] : answer.problems || []);
+    showProblems(answer.schema ? answer.paper_problems || [] : answer.problems || []);
     built = answer.schema ? { schema: answer.schema, ui: answer.ui } : null;
     if (built) {
       text.value = built.schema;
@@ -338,6 +339,7 @@
         papers.splice(at, 1);
         if (step !== 0) { papers.splice(Math.max(0, Math.min(papers.length, at + step)), 0, paper); }
         drawPapers();
+        changed();
       });
       actions.append(button);
     }
@@ -351,6 +353,7 @@
   document.getElementById("add-paper").addEventListener("click", function () {
     papers.push({ name: "", originals: 1, copies: 0, required: true });
     drawPapers();
+    changed();
   });
 
   // ---- modes --------------------------------------------------------------------------------

@@ -8,7 +8,13 @@ holds them to it); the modules behind it are free to change.
 from __future__ import annotations
 
 from engine.applicants.attachments import READ_LIMIT as ATTACHMENT_READ_LIMIT
-from engine.applicants.attachments import RESULT_PAPER, attach, attach_step_document, list_attachments
+from engine.applicants.attachments import (
+    RESULT_PAPER,
+    attach,
+    attach_step_document,
+    list_attachments,
+    paper_slots,
+)
 from engine.applicants.attachments import download as download_attachment
 from engine.applicants.back_entry import back_enter_paper_dossier
 from engine.applicants.citizens import (
@@ -94,6 +100,7 @@ __all__ = [
     "my_feedback",
     "my_notices",
     "open_draft",
+    "paper_slots",
     "pending_checkout",
     "prefill",
     "public_feedback",

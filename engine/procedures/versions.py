@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -53,7 +54,7 @@ from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import end_transaction
 from engine.procedures.drafts import MAX_EDITED_TEXT, apply_changes, import_keeping, zip_of
 from engine.procedures.queues import VERSION_STATUS_LABELS, tell_next
-from forms import check_schema, render_form
+from forms import PaperSlot, check_schema, render_form
 
 STATUS_LABELS = VERSION_STATUS_LABELS
 ACTIONS = ("submit", "review", "approve", "reject", "publish", "retire")
@@ -364,9 +365,12 @@ def save_as_draft(
     return report.as_dict(), created, kept
 
 
-def preview_form(schema_text: str, ui_text: str = "") -> dict[str, Any]:
+def preview_form(schema_text: str, ui_text: str = "",
+                 papers: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """A form as citizens or officers would see it, from JSON Schema text being edited:
-    the generated HTML (the renderer escapes every value), or why it cannot be a form."""
+    the generated HTML (the renderer escapes every value) — with the papers to attach after
+    the fields, as the citizen's form asks for them (`papers`: `forms.PaperSlot` fields) —
+    or why it cannot be a form."""
     if len(schema_text) > MAX_EDITED_TEXT:
         return {"html": "", "problems": ["Biểu mẫu quá lớn."]}
     try:
@@ -379,6 +383,7 @@ def preview_form(schema_text: str, ui_text: str = "") -> dict[str, Any]:
     if problems:
         return {"html": "", "problems": [f"{p.pointer or '(gốc)'}: {p.message}" for p in problems]}
     try:
-        return {"html": render_form(schema, ui if isinstance(ui, dict) else None), "problems": []}
+        return {"html": render_form(schema, ui if isinstance(ui, dict) else None,
+                                    papers=[PaperSlot(**p) for p in papers]), "problems": []}
     except (TypeError, ValueError, KeyError, RecursionError) as exc:
         return {"html": "", "problems": [f"Không dựng được biểu mẫu: {exc}"]}

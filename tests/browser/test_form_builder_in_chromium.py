@@ -82,15 +82,53 @@ def test_the_sandbox_starts_from_the_generated_form(browser: Any, server: str, s
     _login(page, server)
     page.goto(f"{server}{SANDBOX}")
     assert page.locator('input[name="ho_ten"]').input_value() == "Nguyễn Văn An"
+    assert page.locator("textarea.code").is_hidden()  # JSON only under «Nhập JSON (nâng cao)»
     _fits(page)
     assert axe_violations(page) == []
     page.get_by_role("button", name="Bắt đầu chạy thử", exact=True).click()
     page.wait_for_selector("#sandbox-decided")
     assert "75.000 đồng" in page.locator("#sandbox-decided").inner_text()
     assert page.locator('input[name="ket_qua_kiem_tra"]').count() == 2
+    page.get_by_role("button", name="Hoàn thành «Tiếp nhận, kiểm tra hồ sơ»", exact=True).click()
+    answers = page.locator("#sandbox-answers")
+    expect(answers).to_contain_text("2. Tiếp nhận, kiểm tra hồ sơ")
+    pairs = answers.evaluate("e => [...e.querySelectorAll('dt')].map("
+                             "dt => dt.textContent + ' = ' + dt.nextElementSibling.textContent)")
+    assert "Kết quả kiểm tra = Hồ sơ đầy đủ, hợp lệ — tiếp nhận" in pairs
+    assert "Họ và tên chủ đầu tư = Nguyễn Văn An" in pairs
+    expect(page.get_by_role("button", name="Cho hết hạn: «Quá hạn thẩm định» (bước «Thẩm định hồ "
+                                            "sơ, đề xuất»), sau 10 ngày làm việc")).to_be_visible()
+    boxes = page.locator("textarea.code")
+    assert boxes.count() == 1 and boxes.first.is_hidden()
+    page.get_by_text("Nhập JSON (nâng cao)").click()
+    assert boxes.first.is_visible()
     _fits(page)
     assert axe_violations(page) == []
     page.screenshot(path=str(shots / f"sandbox-by-forms-{width}.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_start_forms_preview_shows_the_papers_to_attach(browser: Any, server: str,
+                                                            shots: Path, width: int) -> None:
+    context = browser.new_context(locale="vi-VN", bypass_csp=True,  # axe-core is injected
+                                  viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _login(page, server)
+    page.goto(f"{server}{EDITOR.replace('tham_dinh', 'don_de_nghi')}")
+    preview = page.locator("#preview")
+    expect(preview.locator(".preview-papers")).to_contain_text("Trang bắt đầu: bạn cần chuẩn bị",
+                                                               timeout=15_000)
+    assert "Thành phần hồ sơ đính kèm" in preview.inner_text()
+    page.get_by_role("button", name="Thêm giấy tờ").click()
+    expect(page.locator("#builder-problems")).to_contain_text("cần tên giấy tờ")
+    page.locator("#papers > li").last.get_by_label("Tên giấy tờ").fill("Giấy xác nhận PCCC")
+    expect(preview.locator(".preview-papers")).to_contain_text("Giấy xác nhận PCCC")
+    expect(preview.locator("fieldset.papers")).to_contain_text("Giấy xác nhận PCCC")
+    page.get_by_role("button", name="Điện thoại (390 px)").click()
+    _fits(page)
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / f"form-preview-papers-{width}.png"), full_page=True)
     context.close()
 
 
