@@ -5,6 +5,7 @@ decision; and, after it, the fee taken in cash with its receipt."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -12,12 +13,14 @@ from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, procedures
 from engine.core import Actor, FormInvalid, ServiceError, Status
+from forms import FieldError
 from webapp import back_entry_form
 from webapp.context import platform, uow
 from webapp.formpage import allow_paper_uploads, field_errors, form_html, parse_posted, posted_files
 
 CHANNELS = {"desk": "Trực tiếp tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính"}
 SCAN_PREFIX = "scan-"
+HELD_FIELD = "giu_ban_quet"  # the key of the scans held between tries
 
 
 def _scans(components: list[dict[str, Any]]) -> list[applicants.PaperScan]:
@@ -30,10 +33,10 @@ def _scans(components: list[dict[str, Any]]) -> list[applicants.PaperScan]:
     return found
 
 
-def _scan_errors(details: object) -> dict[str, str]:
+def scan_errors_of(errors: list[FieldError]) -> dict[str, str]:
     """Problems of the scans by paper index ("scan.2" → "2"), for the page to show beside
     each file input."""
-    return {e.field.removeprefix("scan."): e.message for e in field_errors(details)
+    return {e.field.removeprefix("scan.").removeprefix("scan"): e.message for e in errors
             if e.field.startswith("scan")}
 
 
@@ -45,48 +48,111 @@ def _reception() -> dict[str, Any]:
 
 
 def desk_page(actor: Actor) -> str | Response | tuple[str, int]:
-    """Choose a procedure, then enter its paper dossier; a refusal keeps what was typed."""
+    """Choose a procedure, then enter its paper dossier; a refused form keeps what was
+    typed and the scans already made (held server-side), with every problem at once."""
+    province_wide = bool(request.values.get("ca_tinh"))
     with uow() as work:
-        catalogue = procedures.procedure_catalogue(work)
+        catalogue = applicants.desk_catalogue(work, actor=actor, province_wide=province_wide)
     code = request.values.get("thu_tuc") or ""
     agency = request.values.get("agency") or None
     if not code:
-        return render_template("desk.html", catalogue=catalogue, detail=None)
+        return render_template("desk.html", catalogue=catalogue, detail=None,
+                               procedures=_once(catalogue, "code"),
+                               agencies=_once([e["agency"] for e in catalogue], "code"),
+                               province_wide=province_wide)
     with uow() as work:
         detail = procedures.procedure_detail(work, code=code, agency_code=agency)
-    schema, ui = detail["start_form"]["schema"], detail["start_form"]["ui"]
+    schema, ui = detail["start_form"]["schema"], of_applicant(detail["start_form"]["ui"])
     values: dict[str, Any] = {}
     errors, scan_errors, status = [], {}, 200
+    held = request.form.get(HELD_FIELD) or None
     if request.method == "POST":
         allow_paper_uploads()
         posted = parse_posted(schema)
         values = posted.data
+        held, scan_problems = _hold(actor, code, agency or detail["agency"]["code"], held,
+                                    detail["components"])
         if not posted.is_row_action:
             try:
-                result = back_entry_form.receiver()(
-                    platform().uow, actor=actor, procedure_code=code,
-                    agency_code=agency or detail["agency"]["code"], data=values,
-                    papers=request.form.getlist("papers"),
-                    decision=request.form.get("decision", "complete"), reception=_reception(),
-                    channel=request.form.get("kenh", "desk"), scans=_scans(detail["components"]),
-                    contact=applicants.DeskContact(request.form.get("lien_he_dien_thoai", ""),
-                                                   request.form.get("lien_he_email", "")))
+                result = _receive(actor, code, agency or detail["agency"]["code"], values, held)
             except FormInvalid as exc:
-                errors, scan_errors, status = field_errors(exc.details), _scan_errors(exc.details), 422
-                flash(exc.message, "error")
+                errors = field_errors(exc.details) + field_errors(scan_problems)
+                scan_errors, status = scan_errors_of(errors), 422
+                flash(of_applicant(exc.message), "error")
             except ServiceError as exc:
                 flash(exc.message, "error")
                 status = 400
             else:
-                flash(f"Đã nhận hồ sơ {result['code']}.", "success")
+                flash(_done_message(result), "success")
                 return redirect(url_for("officer.desk_done", code=result["code"]), 303)
+    with uow() as work:
+        kept = applicants.held_papers(work, actor=actor, key=held)
     page = render_template("desk.html", catalogue=catalogue, detail=detail, agency=agency,
-                           form=form_html(schema, ui, values, errors), channels=CHANNELS,
-                           handed=request.form.getlist("papers"), scan_errors=scan_errors,
+                           form=form_html(schema, ui, values, _spoken_of(errors)),
+                           channels=CHANNELS, handed=request.form.getlist("papers"),
+                           scan_errors=scan_errors, held=held, kept=kept,
                            outages=back_entry_form.outages(),
                            contact_errors={e.field: e.message for e in errors
                                            if e.field.startswith("lien_he_")})
     return (page, status) if status != 200 else page
+
+
+def _hold(actor: Actor, code: str, agency: str, key: str | None,
+          components: list[dict[str, Any]]) -> tuple[str | None, list[dict[str, str]]]:
+    """Keep this try's good scans on the officer's hold; the wrong ones' problems."""
+    with uow() as work:
+        kept = applicants.hold_scans(work, actor=actor, key=key, procedure_code=code,
+                                     agency_code=agency, components=components,
+                                     scans=_scans(components))
+    return kept["key"] or key, kept["errors"]
+
+
+def _receive(actor: Actor, code: str, agency: str, values: dict[str, Any],
+             held: str | None) -> dict[str, Any]:
+    return back_entry_form.receiver()(
+        platform().uow, actor=actor, procedure_code=code, agency_code=agency, data=values,
+        papers=request.form.getlist("papers"), decision=request.form.get("decision", "complete"),
+        reception=_reception(), channel=request.form.get("kenh", "desk"),
+        contact=applicants.DeskContact(request.form.get("lien_he_dien_thoai", ""),
+                                       request.form.get("lien_he_email", "")),
+        held=held, require_scans=True)
+
+
+def _done_message(result: dict[str, Any]) -> str:
+    """What the counter's decision did, in the desk's words."""
+    code = result["code"]
+    if result["status"] == Status.SUPPLEMENT:
+        return (f"Đã lập Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) cho hồ sơ {code}; "
+                "hồ sơ chưa được tiếp nhận, đang chờ bổ sung. In phiếu trao người nộp; khi "
+                "người nộp mang đủ giấy tờ đến, mở hồ sơ và chọn «Nhận bổ sung».")
+    if result["status"] == Status.NOT_RECEIVED:
+        return f"Đã từ chối tiếp nhận hồ sơ {code}; in Phiếu từ chối (Mẫu 03) trao người nộp."
+    return f"Đã tiếp nhận hồ sơ {code}."
+
+
+def _once(entries: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Each entry once by `key`, in the order first met."""
+    return list({str(e[key]): e for e in reversed(entries)}.values())[::-1]
+
+
+_YOU = re.compile(r"\b([Bb])ạn\b")
+
+
+def of_applicant(text: Any) -> Any:
+    """A form's words to the applicant («bạn») said of them at the desk («người nộp»),
+    through nested UI hints; «người nộp nộp hồ sơ» reads «người nộp hồ sơ»."""
+    if isinstance(text, str):
+        said = _YOU.sub(lambda m: "Người nộp" if m.group(1) == "B" else "người nộp", text)
+        return said.replace("người nộp nộp ", "người nộp ").replace("Người nộp nộp ", "Người nộp ")
+    if isinstance(text, dict):
+        return {k: of_applicant(v) for k, v in text.items()}
+    if isinstance(text, list):
+        return [of_applicant(v) for v in text]
+    return text
+
+
+def _spoken_of(errors: list[FieldError]) -> list[FieldError]:
+    return [FieldError(e.field, of_applicant(e.message)) for e in errors]
 
 
 def desk_done_page(actor: Actor, code: str) -> str:

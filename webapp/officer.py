@@ -19,6 +19,7 @@ from engine.core import (
 from engine.legal_clock import parse_instant
 from webapp.context import current_actor, uow
 from webapp.desk_page import desk_done_page, desk_page, take_cash
+from webapp.desk_supplement import desk_supplement_page
 from webapp.downloads import file_response, inline_response
 from webapp.esign import signed_result
 from webapp.filters import inbox_filter
@@ -174,6 +175,13 @@ def desk_done(code: str) -> str:
     """After the counter: the dossier's code, status, the fee to take in cash and its
     documents to print."""
     return desk_done_page(_officer(), code)
+
+
+@bp.route("/can-bo/ho-so/<code>/nhan-bo-sung", methods=["GET", "POST"])
+def desk_supplement(code: str) -> str | Response | tuple[str, int]:
+    """The applicant brings the papers asked for (form 02) to the counter: the desk scans
+    them and the dossier goes on (received at once if it never was)."""
+    return desk_supplement_page(_officer(), code)
 
 
 @bp.post("/can-bo/tiep-nhan/<code>/thu-phi")

@@ -33,8 +33,14 @@ from engine.applicants.citizens import unread_count as unread_notices
 from engine.applicants.datastore import download as download_stored_paper
 from engine.applicants.datastore import stored_papers
 from engine.applicants.desk import Contact as DeskContact
-from engine.applicants.desk import Scan as PaperScan
-from engine.applicants.desk import receive_paper_dossier
+from engine.applicants.desk import desk_catalogue, receive_paper_dossier
+from engine.applicants.desk_scans import Scan as PaperScan
+from engine.applicants.desk_scans import held_papers, hold_scans
+from engine.applicants.desk_supplement import (
+    desk_supplement_page,
+    may_receive_supplement,
+    receive_supplement_at_desk,
+)
 from engine.applicants.drafts import (
     Upload,
     forget_stale_drafts,
@@ -85,6 +91,8 @@ __all__ = [
     "back_enter_paper_dossier",
     "confirm_payment",
     "confirm_settled",
+    "desk_catalogue",
+    "desk_supplement_page",
     "dossier_fee",
     "dossier_payments",
     "download_attachment",
@@ -93,7 +101,10 @@ __all__ = [
     "draft_problems",
     "feedback_for_agency",
     "forget_stale_drafts",
+    "held_papers",
+    "hold_scans",
     "list_attachments",
+    "may_receive_supplement",
     "my_dossier",
     "my_dossiers",
     "my_drafts",
@@ -106,6 +117,7 @@ __all__ = [
     "public_feedback",
     "rate",
     "receive_paper_dossier",
+    "receive_supplement_at_desk",
     "reconcile_settlement",
     "record_cash_payment",
     "refused_by_gateway",

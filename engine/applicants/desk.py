@@ -12,15 +12,14 @@ entered the same way, its channel `post`.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from fpdf import FPDF
 from sqlalchemy import Table, select, update
 
-from engine.applicants.attachments import POLICY, AttachmentPolicy, check_file, policy_for, store_file
+from engine.applicants.attachments import POLICY, policy_for, store_file
+from engine.applicants.desk_scans import Scan, digitise, digitise_each, held_papers, take_held
 from engine.core.actors import Actor
 from engine.core.errors import Forbidden, FormInvalid, Invalid
 from engine.core.models import Agency, Dossier, Task
@@ -30,13 +29,12 @@ from engine.dossiers.deadlines import SupplementRequest, request_supplement
 from engine.dossiers.submit import create_dossier
 from engine.dossiers.tasks import complete_task
 from engine.procedures.cache import loaded_version
-from engine.procedures.catalogue import published_version
+from engine.procedures.catalogue import catalogue, published_version
 from forms import FormValidator
 
 DECISIONS = ("complete", "supplement")
 PAPER_CHANNELS = ("desk", "post")
-IMAGES = frozenset({"image/png", "image/jpeg"})
-MAX_PAGES = 30  # pages of one paper combined into one PDF
+NOTHING_MISSING = "Hồ sơ đủ giấy tờ bắt buộc; không cần yêu cầu bổ sung."
 CONTACT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -57,15 +55,6 @@ class Contact:
     email: str = ""
 
 
-@dataclass(frozen=True)
-class Scan:
-    """A page (or a whole file) of one paper handed over: `paper` is its component's name."""
-
-    paper: str
-    filename: str
-    content: bytes
-
-
 def _check_desk(uow: UnitOfWork, actor: Actor, agency_id: int) -> None:
     """Refuse a paper reception by anyone but a desk of the agency's province."""
     target = uow.session.get(Agency, agency_id)
@@ -74,6 +63,20 @@ def _check_desk(uow: UnitOfWork, actor: Actor, agency_id: int) -> None:
     if not may_receive_paper(actor, agency_id, None if target is None else target.province_id,
                              provinces):
         raise Forbidden("Chỉ Bộ phận Một cửa trong tỉnh được tiếp nhận hồ sơ giấy.")
+
+
+def desk_catalogue(uow: UnitOfWork, *, actor: Actor, province_wide: bool = False
+                   ) -> list[dict[str, Any]]:
+    """The published procedures the desk officer receives on paper: those of the agencies
+    whose desk they staff, or (`province_wide`) of every agency of those agencies'
+    provinces, which any desk of the province may receive for (Tuyên Quang seed, art. 22)."""
+    own = desk_agencies(actor)
+    agencies = select(Agency.code).where(Agency.id.in_(own))
+    if province_wide:
+        provinces = select(Agency.province_id).where(Agency.id.in_(own))
+        agencies = select(Agency.code).where(Agency.province_id.in_(provinces))
+    codes = set(uow.session.scalars(agencies))
+    return [e for e in catalogue(uow) if e["agency"]["code"] in codes]
 
 
 def missing_papers(components: list[dict[str, Any]], handed: list[str]) -> list[str]:
@@ -92,75 +95,22 @@ def check_contact(contact: Contact) -> Contact:
     return Contact(values["lien_he_dien_thoai"], values["lien_he_email"])
 
 
-def digitise(components: list[dict[str, Any]], scans: Sequence[Scan]) -> dict[str, tuple[str, bytes]]:
-    """One file per paper from what the desk scanned: a single file as it is, several
-    images (the pages of one paper) combined into one PDF. Refuses, naming the paper, a
-    paper not in the procedure's list, a file of the wrong type or size, or several files
-    that are not all images."""
-    by_name = {str(c["name"]): c for c in components}
-    pages: dict[str, list[Scan]] = {}
-    for scan in scans:
-        if scan.paper not in by_name:
-            raise FormInvalid("Giấy tờ không có trong danh mục của thủ tục.", [
-                {"field": "scan", "message": f"«{scan.paper[:80]}» không có trong danh mục."}])
-        pages.setdefault(scan.paper, []).append(scan)
-    files = {}
-    for index, component in enumerate(components):
-        found = pages.get(str(component["name"]))
-        if found:
-            files[str(component["name"])] = _one_file(index, found, policy_for(component))
-    return files
-
-
-def _one_file(index: int, pages: list[Scan], policy: AttachmentPolicy) -> tuple[str, bytes]:
-    field = f"scan.{index}"
-    try:
-        if len(pages) == 1:
-            check_file(pages[0].filename, pages[0].content, policy)
-            return pages[0].filename, pages[0].content
-        if len(pages) > MAX_PAGES:
-            raise FormInvalid("Quá nhiều trang.", [{"field": field, "message": (
-                f"Mỗi giấy tờ ghép tối đa {MAX_PAGES} trang ảnh.")}])
-        image_policy = AttachmentPolicy(policy.max_bytes, IMAGES)
-        for page in pages:
-            check_file(page.filename, page.content, image_policy)
-        combined = combine_pages([p.content for p in pages])
-        check_file("ghep.pdf", combined, AttachmentPolicy(policy.max_bytes, policy.media_types))
-    except FormInvalid as exc:
-        message = exc.details[0]["message"] if exc.details else exc.message
-        if len(pages) > 1 and "loại được chấp nhận" in message:
-            message = ("Nhiều tệp của một giấy tờ chỉ ghép được khi đều là ảnh (PNG, JPEG) và "
-                       "giấy tờ nhận PDF; hãy quét thành một tệp PDF.")
-        raise FormInvalid(message, [{"field": field, "message": message}]) from exc
-    stem = pages[0].filename.rpartition(".")[0] or "giay-to"
-    return f"{stem}.pdf", combined
-
-
-def combine_pages(images: Sequence[bytes]) -> bytes:
-    """Images (PNG, JPEG), one per A4 page, fitted within the margins, as one PDF."""
-    pdf = FPDF(format="A4")
-    pdf.set_margins(0, 0, 0)
-    pdf.set_auto_page_break(False)
-    for number, image in enumerate(images, start=1):
-        pdf.add_page()
-        try:
-            pdf.image(io.BytesIO(image), x=10, y=10, w=190, h=277, keep_aspect_ratio=True)
-        except Exception as exc:  # a broken image: the library's error names no page
-            raise FormInvalid("Không đọc được ảnh.", [{"field": "scan", "message": (
-                f"Không đọc được ảnh trang {number}; hãy quét lại.")}]) from exc
-    return bytes(pdf.output())
-
-
 def receive_paper_dossier(
     uow_factory: Any, *, actor: Actor, procedure_code: str, agency_code: str | None,
     data: dict[str, Any], papers: list[str], decision: str, reception: dict[str, Any],
     channel: str = "desk", scans: Sequence[Scan] = (), contact: Contact | None = None,
+    held: str | None = None, require_scans: bool = False,
 ) -> dict[str, Any]:
     """Enter a paper dossier and decide at the counter: `complete` the reception step with
     the reception form (accept, or refuse with reasons), or ask for a `supplement` listing
-    every required paper missing (form 02). The scanned papers are stored as the dossier's
+    every required paper missing (form 02). The scanned papers (`scans`, and those kept on
+    the officer's hold `held`, `desk_scans.hold_scans`) are stored as the dossier's
     attachments (a paper scanned counts as handed over), the contact on the dossier.
     Returns the dossier's code and status.
+
+    With `require_scans` (the desk page) every paper ticked as handed over needs its scan
+    unless the dossier is refused (digitisation at reception, Đồng Tháp seed art. 12), and
+    every problem — fields, contact, papers — comes at once in one `FormInvalid`.
 
     Takes a factory of units of work: creating the dossier and deciding on it are two
     transactions, so the dossier exists (with its code) even if the decision is refused.
@@ -169,43 +119,106 @@ def receive_paper_dossier(
         raise Invalid(f"Quyết định không hợp lệ: {decision}")
     if channel not in PAPER_CHANNELS:
         raise Invalid("Hồ sơ giấy nhận trực tiếp (desk) hoặc qua bưu chính (post).")
-    contact = check_contact(_or_from_form(contact or Contact(), data))
-    with uow_factory() as uow:
-        version = published_version(uow, code=procedure_code, agency_code=agency_code)
-        _check_desk(uow, actor, version.agency_id)
-        components = loaded_version(uow, version.version_id).compiled.manifest.get("components", [])
-        files = digitise(components, scans)
-        missing = missing_papers(components, [*papers, *files])
-        if decision == "complete" and missing and _accepts(reception):
-            raise Invalid("Thiếu giấy tờ bắt buộc: " + "; ".join(missing)
-                          + ". Hãy yêu cầu bổ sung.", details=missing)
-        if decision == "supplement" and not missing and not reception.get("note"):
-            raise Invalid("Hồ sơ đủ giấy tờ bắt buộc; không cần yêu cầu bổ sung.")
+    if require_scans:
+        contact, missing, files, version, components = _check_all(
+            uow_factory, actor, procedure_code, agency_code, data, papers, decision,
+            reception, scans, contact, held)
+    else:
+        contact = check_contact(_or_from_form(contact or Contact(), data))
+        with uow_factory() as uow:
+            version = published_version(uow, code=procedure_code, agency_code=agency_code)
+            _check_desk(uow, actor, version.agency_id)
+            components = loaded_version(uow, version.version_id).compiled.manifest.get(
+                "components", [])
+            files = digitise(components, scans)
+            missing = missing_papers(components, [*papers, *files])
+            if decision == "complete" and missing and _accepts(reception):
+                raise Invalid("Thiếu giấy tờ bắt buộc: " + "; ".join(missing)
+                              + ". Hãy yêu cầu bổ sung.", details=missing)
+            if decision == "supplement" and not missing and not reception.get("note"):
+                raise Invalid(NOTHING_MISSING)
     desk = _as_desk(actor, version.agency_id)
     with uow_factory() as uow:
         code = _create(uow, desk, version.agency_code, procedure_code, data, channel, files,
-                       contact, components)
+                       contact, components, held)
     return _decide(uow_factory, desk, code, decision, reception, missing)
+
+
+def _check_all(uow_factory: Any, actor: Actor, procedure_code: str, agency_code: str | None,
+               data: dict[str, Any], papers: list[str], decision: str,
+               reception: dict[str, Any], scans: Sequence[Scan], contact: Contact | None,
+               held: str | None) -> tuple[Contact, list[str], dict[str, tuple[str, bytes]],
+                                          Any, list[dict[str, Any]]]:
+    """The desk page's check: every problem of the form, the contact and the papers at
+    once, or the trimmed contact, the missing papers, the files, version and components."""
+    problems: list[dict[str, Any]] = []
+    try:
+        checked = check_contact(_or_from_form(contact or Contact(), data))
+    except FormInvalid as exc:
+        checked, problems = Contact(), list(exc.details or [])
+    with uow_factory() as uow:
+        version = published_version(uow, code=procedure_code, agency_code=agency_code)
+        _check_desk(uow, actor, version.agency_id)
+        loaded = loaded_version(uow, version.version_id)
+        compiled = loaded.compiled
+        problems += [e.as_dict() for e in
+                     loaded.validator(compiled.start_form).validate_submission(data)]
+        components = compiled.manifest.get("components", [])
+        files, wrong = digitise_each(components, scans)
+        scanned = {*files, *held_papers(uow, actor=actor, key=held)}
+    missing = missing_papers(components, [*papers, *scanned])
+    problems += wrong + paper_problems(components, papers, scanned, missing, decision,
+                                       reception)
+    if problems:
+        raise FormInvalid("Hồ sơ chưa ghi nhận được: xem từng mục được đánh dấu bên dưới.",
+                          details=problems)
+    return checked, missing, files, version, components
+
+
+def paper_problems(components: list[dict[str, Any]], papers: list[str], scanned: set[str],
+                   missing: list[str], decision: str, reception: dict[str, Any]
+                   ) -> list[dict[str, str]]:
+    """Each paper ticked without its scan (unless refused), each required paper missing
+    from an acceptance, or a supplement asked of a complete dossier."""
+    refused = decision == "complete" and not _accepts(reception)
+    problems = []
+    for index, component in enumerate(components):
+        name = str(component["name"])
+        if name in papers and name not in scanned and not refused:
+            problems.append({"field": f"scan.{index}", "message": (
+                "Đã đánh dấu đã nhận nhưng chưa có bản số hóa: quét hoặc chụp giấy tờ này "
+                "(bắt buộc số hóa khi tiếp nhận).")})
+        elif name in missing and decision == "complete" and not refused:
+            problems.append({"field": f"scan.{index}", "message": (
+                "Giấy tờ bắt buộc chưa nhận. Nếu người nộp chưa có, chọn «Yêu cầu bổ sung "
+                "(Mẫu 02)».")})
+    if decision == "supplement" and not missing and not reception.get("note"):
+        problems.append({"field": "scan", "message": NOTHING_MISSING})
+    return problems
 
 
 def _create(uow: UnitOfWork, desk: Actor, agency_code: str, procedure_code: str,
             data: dict[str, Any], channel: str, files: dict[str, tuple[str, bytes]],
-            contact: Contact, components: list[dict[str, Any]]) -> str:
-    """The dossier, its scanned papers and its contact, in one transaction."""
+            contact: Contact, components: list[dict[str, Any]], held: str | None = None) -> str:
+    """The dossier, its scanned papers (with those held) and its contact, in one
+    transaction."""
     created = create_dossier(uow, actor=desk, procedure_code=procedure_code,
                              agency_code=agency_code, data=data, channel=channel)
     uow.connection.execute(update(_DOSSIERS).where(_DOSSIERS.c.id == created.dossier_id).values(
         contact_phone=contact.phone or None, contact_email=contact.email or None))
+    code = str(created.summary["code"])
+    kept = take_held(uow, actor=desk, key=held, dossier_id=created.dossier_id, code=code)
     policies = {str(c["name"]): policy_for(c) for c in components}
-    for paper, (filename, content) in files.items():
-        stored = store_file(uow, actor=desk, paper=paper, filename=filename, content=content,
-                            policy=policies.get(paper, POLICY), dossier_id=created.dossier_id)
+    stored = kept + [store_file(uow, actor=desk, paper=paper, filename=filename, content=content,
+                                policy=policies.get(paper, POLICY), dossier_id=created.dossier_id)
+                     for paper, (filename, content) in files.items()]
+    for one in stored:
         uow.audit("dossier.attachment", actor_id=desk.account_id, object_type="dossier",
                   object_id=str(created.dossier_id),
-                  summary={"paper": paper, "file": stored.filename, "size": stored.size,
+                  summary={"paper": one.paper, "file": one.filename, "size": one.size,
                            "scanned_at": "desk"})
     uow.commit()
-    return str(created.summary["code"])
+    return code
 
 
 def _decide(uow_factory: Any, desk: Actor, code: str, decision: str, reception: dict[str, Any],

@@ -166,6 +166,9 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
         "submitted_at": _when(dossier.submitted_at),
         "received_at": _when(dossier.received_at),
         "received_or_submitted_at": _when(dossier.received_at or dossier.submitted_at),
+        "received_or_submitted": (f"tiếp nhận lúc {_when(dossier.received_at)}"
+                                  if dossier.received_at else
+                                  f"nộp lúc {_when(dossier.submitted_at)}, chưa được tiếp nhận"),
         "due_at": _when(dossier.due_at),
         "received_by": _name(uow, received[-1].actor_id) if received else "",
         "tracking_url": f"{tracking_base.rstrip('/')}/tra-cuu?ma={dossier.code}",

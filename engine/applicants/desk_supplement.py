@@ -1,0 +1,137 @@
+"""The desk receives a supplement for the applicant who comes back with the papers (nhận
+bổ sung tại Bộ phận Một cửa): the desk scans what was asked for (form 02), may correct the
+form, and the dossier goes on through the applicant's own answer (`dossiers.supplement`:
+the clock restarts or resumes, the code never changes). A paper dossier asked for a
+supplement at the counter was never received: once complete, the desk receives it at
+once (the reception step accepted, form 01), as NĐ 61/2018 art. 18 asks of a complete
+dossier. `dossiers.supplement` lets the desk answer for the applicant
+(`may_answer_supplement`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.applicants.attachments import current_files, policy_for, store_file
+from engine.applicants.desk_scans import Scan, digitise_each
+from engine.core.actors import Actor
+from engine.core.errors import Conflict, Forbidden, FormInvalid
+from engine.core.models import Dossier, Task
+from engine.core.permissions import is_desk_of
+from engine.core.statuses import Status
+from engine.core.uow import UnitOfWork
+from engine.dossiers.deadlines import open_request
+from engine.dossiers.deadlines import supplement as answer_supplement
+from engine.dossiers.submit import find_visible
+from engine.dossiers.tasks import complete_task
+from engine.procedures.cache import loaded_version
+
+ACCEPTED = {"ket_qua_kiem_tra": "tiep_nhan"}  # the reception form's convention (desk page)
+
+
+def _waiting(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:
+    """The dossier, if it waits for a supplement and the actor is its agency's desk."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    if not is_desk_of(actor, dossier.agency_id):
+        raise Forbidden("Chỉ Bộ phận Một cửa của cơ quan giải quyết nhận bổ sung tại quầy.")
+    if dossier.status != Status.SUPPLEMENT:
+        raise Conflict("Hồ sơ không ở trạng thái chờ bổ sung.")
+    return dossier
+
+
+def may_receive_supplement(uow: UnitOfWork, *, actor: Actor, code: str) -> bool:
+    """Whether the actor's desk may receive the dossier's supplement now."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    return dossier.status == Status.SUPPLEMENT and is_desk_of(actor, dossier.agency_id)
+
+
+def desk_supplement_page(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
+    """What the desk's «Nhận bổ sung» form shows: the request (form 02), whether the
+    dossier was ever received, the form and its data, each paper with its current file and
+    whether the request named it."""
+    dossier = _waiting(uow, actor, code)
+    compiled = loaded_version(uow, dossier.version_id).compiled
+    asked = open_request(uow, dossier.id) or {"missing": [], "note": "", "at": None}
+    current = current_files(uow, dossier_id=dossier.id)
+    papers = [{"index": i, "name": str(c["name"]), "required": bool(c.get("required")),
+               "originals": c.get("originals", 0), "copies": c.get("copies", 0),
+               "asked": str(c["name"]) in asked["missing"],
+               "current": current[c["name"]].filename if c["name"] in current else None}
+              for i, c in enumerate(compiled.manifest.get("components", []))]
+    return {"code": dossier.code, "applicant": dossier.applicant_name,
+            "procedure_name": dossier.version.procedure.name,
+            "received": dossier.received_at is not None, "request": asked, "papers": papers,
+            "data": dossier.data, "start_form": compiled.forms[compiled.start_form],
+            "start_form_ui": compiled.ui_for(compiled.start_form)}
+
+
+def receive_supplement_at_desk(
+    uow_factory: Any, *, actor: Actor, code: str, data: dict[str, Any], papers: list[str],
+    scans: Sequence[Scan],
+) -> dict[str, Any]:
+    """The desk answers the supplement request for the applicant at the counter.
+
+    The scans are stored first (kept even when something else is wrong, as a citizen's
+    uploads are); then every problem comes at once: a field of the form, a paper ticked
+    without its scan, a paper the request named (or, for a dossier never received, any
+    required paper) still without a file. Then the answer (`dossiers.supplement`) and, for
+    a dossier never received, the reception accepted. Returns the code, status, due time
+    and whether it was received now."""
+    with uow_factory() as uow:
+        dossier = _waiting(uow, actor, code)
+        components = loaded_version(uow, dossier.version_id).compiled.manifest.get(
+            "components", [])
+        files, problems = digitise_each(components, scans)
+        policies = {str(c["name"]): policy_for(c) for c in components}
+        for paper, (filename, content) in files.items():
+            stored = store_file(uow, actor=actor, paper=paper, filename=filename,
+                                content=content, policy=policies[paper], dossier_id=dossier.id)
+            uow.audit("dossier.attachment", actor_id=actor.account_id, object_type="dossier",
+                      object_id=str(dossier.id), summary={
+                          "paper": paper, "file": stored.filename, "size": stored.size,
+                          "scanned_at": "desk", "supplement": True})
+        uow.commit()
+    with uow_factory() as uow:
+        dossier = _waiting(uow, actor, code)
+        loaded = loaded_version(uow, dossier.version_id)
+        problems += [e.as_dict() for e in
+                     loaded.validator(loaded.compiled.start_form).validate_submission(data)]
+        problems += _paper_problems(components, papers, set(current_files(
+            uow, dossier_id=dossier.id)), open_request(uow, dossier.id),
+            never_received=dossier.received_at is None)
+        never_received = dossier.received_at is None
+    if problems:
+        raise FormInvalid("Chưa nhận bổ sung được: xem từng mục được đánh dấu bên dưới.",
+                          details=problems)
+    with uow_factory() as uow:
+        answered = answer_supplement(uow, actor=actor, code=code, data=data)
+    if not never_received:
+        return {**answered, "received_now": False}
+    with uow_factory() as uow:
+        task_id = uow.session.scalar(select(Task.id).join(Task.dossier).where(
+            Task.state == "open", Task.dossier.has(code=code)))
+    with uow_factory() as uow:
+        done = complete_task(uow, actor=actor, task_id=int(task_id or 0), data=dict(ACCEPTED))
+    return {"code": code, "status": done["dossier"]["status"],
+            "due_at": done["dossier"]["due_at"], "received_now": True}
+
+
+def _paper_problems(components: list[dict[str, Any]], papers: list[str], scanned: set[str],
+                    asked: dict[str, Any] | None, *, never_received: bool
+                    ) -> list[dict[str, str]]:
+    """Each paper ticked without a file, each paper still lacking that must be there."""
+    named = set((asked or {}).get("missing", []))
+    problems = []
+    for index, component in enumerate(components):
+        name = str(component["name"])
+        if name in scanned:
+            continue
+        if name in papers:
+            problems.append({"field": f"scan.{index}", "message": (
+                "Đã đánh dấu đã nhận nhưng chưa có bản số hóa: quét hoặc chụp giấy tờ này.")})
+        elif name in named or (never_received and component.get("required")):
+            problems.append({"field": f"scan.{index}", "message": (
+                "Giấy tờ này còn thiếu: nhận và quét giấy tờ người nộp mang đến.")})
+    return problems
