@@ -420,6 +420,25 @@ class ProcessInstance:
         of those pruned before it was stored (`ends_before()` counts the others)."""
         return [bpmn_id for _, bpmn_id, _ in self._ends()]
 
+    def ends_ahead(self) -> set[str]:
+        """BPMN ids of the top process's end events that what waits now (people's steps,
+        timers) can still reach by the diagram's flows — e.g. only the refusal's end once a
+        leader has refused, though the letter is still to be handed back. Empty when the
+        process ended, or when a waiting branch leaves the top process."""
+        seen: set[int] = set()
+        ends: set[str] = set()
+        todo = [t.task_spec for t in self.workflow.get_tasks(
+            state=TaskState.READY | TaskState.WAITING) if t.workflow is self.workflow]
+        while todo:
+            spec = todo.pop()
+            if id(spec) in seen:
+                continue
+            seen.add(id(spec))
+            if isinstance(spec, EndEvent):
+                ends.add(str(spec.bpmn_id))
+            todo.extend(spec.outputs)
+        return ends
+
     def ends_before(self) -> int:
         """How many end events reached precede `ends_reached()` and are no longer kept."""
         return self._history.ends_before

@@ -116,7 +116,18 @@ def dossier(code: str) -> str:
                       if f["paper"] == RESULT_PAPER and not f["replaced_at"]],
         timeline=[{**e, "note": _event_note(e)} for e in view["events"]
                   if e["kind"] not in QUIET_EVENTS],
+        refusal=_refusal(view),
         documents=_documents(view, page["payments"]))
+
+
+def _refusal(view: dict[str, Any]) -> dict[str, Any] | None:
+    """Why the dossier was refused, when, and whether at reception (the desk's form 03)
+    or after appraisal (the agency's notice) — from the last refusal recorded."""
+    refused = [e for e in view["events"] if e["kind"] == "refused"]
+    if not refused:
+        return None
+    return {"reason": refused[-1]["note"] or "", "at": refused[-1]["at"],
+            "at_reception": not view.get("received_at")}
 
 
 # Events the applicant's timeline leaves out: officers' own bookkeeping.
@@ -147,17 +158,21 @@ def _event_note(event: dict[str, Any]) -> str:
 CITIZEN_DOCUMENTS = {
     "receipt": ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "received"),
     "supplement": ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "supplement_requested"),
-    "refusal": ("Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "refused"),
+    "refusal": ("Phiếu từ chối tiếp nhận giải quyết hồ sơ", "refused"),
     "apology": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả", "extended"),
     "stop_notice": ("Thông báo dừng xử lý hồ sơ", "stopped"),
     "fee_receipt": ("Biên lai thu phí, lệ phí", ""),
 }
 
+# A refusal after reception: the competent agency's notice (NĐ 61/2018 art. 16).
+REFUSAL_DECISION = "Thông báo từ chối giải quyết hồ sơ"
+
 
 def _documents(view: dict[str, Any], payments: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The documents this dossier has now, in the order they come about."""
     happened = {e["kind"] for e in view["events"]}
-    found = [{"kind": kind, "title": title} for kind, (title, event) in CITIZEN_DOCUMENTS.items()
+    found = [{"kind": kind, "title": REFUSAL_DECISION if kind == "refusal" and view.get(
+        "received_at") else title} for kind, (title, event) in CITIZEN_DOCUMENTS.items()
              if event and event in happened]
     if any(p["state"] == "paid" and p["receipt_number"] for p in payments):
         found.append({"kind": "fee_receipt", "title": CITIZEN_DOCUMENTS["fee_receipt"][0]})

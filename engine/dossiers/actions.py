@@ -37,6 +37,11 @@ OPINION_SCHEMA: dict[str, Any] = {
 }
 
 
+# Once the result exists (status 9) only its hand-over is left.
+DECIDED = ("Hồ sơ đã có kết quả giải quyết, chỉ còn trả kết quả; không từ chối hay yêu cầu "
+           "bổ sung được nữa.")
+
+
 def _locked_step(uow: UnitOfWork, actor: Actor, task_id: int) -> tuple[DossierRow, TaskRow]:
     found = lock_task(uow, task_id)
     if found is None:
@@ -58,6 +63,8 @@ def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict
     dossier, task = _locked_step(uow, actor, task_id)
     if task.assignee_id not in (None, actor.account_id):  # the step is someone else's now
         raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")
+    if dossier.status == Status.DONE:
+        raise Conflict(DECIDED)
     previous = dossier.status
 
     def refuse_here(step: Advance) -> None:

@@ -34,7 +34,7 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers import statements as sql
 from engine.dossiers.instances import InstanceCache
 from engine.dossiers.papers import keep_accepted
-from engine.dossiers.rows import DOSSIERS, DossierRow, TaskRow, record
+from engine.dossiers.rows import DOSSIERS, EVENTS, DossierRow, TaskRow, record
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import calendar_for, calendar_of_province
 from engine.legal_clock.rules import due_at_reception, steps_start
@@ -46,6 +46,10 @@ _WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindp
 _STATES_TO_WARM = select(
     DOSSIERS.c.id, DOSSIERS.c.version_id, DOSSIERS.c.row_version, DOSSIERS.c.workflow_state,
 ).where(DOSSIERS.c.id.in_(bindparam("b_ids", expanding=True)), DOSSIERS.c.ended_at.is_(None))
+_REFUSED_BEFORE = select(EVENTS.c.id).where(
+    EVENTS.c.dossier_id == bindparam("b_id"), EVENTS.c.kind == "refused").limit(1)
+# Where a step's form writes the reasons of a refusal (the packages' convention, form 03).
+REFUSAL_FIELD = "ly_do_tu_choi"
 _SAVED_COLUMNS = ("status", "outcome", "row_version", "received_at", "clock_started_at",
                   "due_at", "original_due_at", "ended_at", "returned_at")
 
@@ -132,6 +136,7 @@ class Advance:
         self.stopped = False
         self._loaded = loaded
         self._instance = instance
+        self._finished_data: dict[str, Any] = {}
 
     @cached_property
     def calendar(self) -> BusinessCalendar:
@@ -181,6 +186,7 @@ class Advance:
         })
         if result.rowcount != 1:
             raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
+        self._finished_data = data
         if task.due_at is not None:  # only a step with a due time has reminders
             self.uow.connection.execute(sql.CANCEL_TASK_TIMERS, {"b_task": task.id})
         record(self.uow, self.dossier, "task_completed", actor=self.actor, task=task)
@@ -218,9 +224,34 @@ class Advance:
         if self.dossier.status != previous:
             record(self.uow, self.dossier, "status_changed", actor=self.actor,
                    note=f"{previous} → {self.dossier.status}")
+        if completed is not None and (instance.completed or self.opened):
+            self._note_refusal(instance, completed)
         if instance.completed:
             record(self.uow, self.dossier, "finished", actor=self.actor,
                    note=self.dossier.outcome or "")
+
+    def _note_refusal(self, instance: ProcessInstance, completed: TaskRow) -> None:
+        """The step just completed refused the dossier — its process ended at a refusal's
+        end, or can now reach nothing else (the letter waits for the desk): record
+        `refused` with the step's reasons once, as refusing by `actions.refuse` does, so
+        every way of refusing leaves the same facts (the applicant's notice and documents,
+        the officers' page, public tracking)."""
+        ends = self.compiled.end_events
+        if instance.completed:
+            decided = self.dossier.outcome == "refused"
+        else:
+            ahead = instance.ends_ahead()
+            decided = bool(ahead) and all(
+                e in ends and ends[e].outcome == "refused" for e in ahead)
+        if not decided or self.uow.connection.execute(
+                _REFUSED_BEFORE, {"b_id": self.dossier.id}).first() is not None:
+            return
+        reason = str(self._finished_data.get(REFUSAL_FIELD) or "").strip()
+        if not reason and instance.completed:
+            end = ends.get(instance.end_event() or "")
+            reason = end.name if end else ""
+        record(self.uow, self.dossier, "refused", actor=self.actor, task=completed,
+               note=reason[:2000])
 
     def _finish(self, instance: ProcessInstance) -> None:
         """The process reached an end event: its outcome, and the hand-over time if the end

@@ -50,6 +50,10 @@ def move_due(
     uow: UnitOfWork, dossier: Dossier, new_due: datetime | None, *, kind: str, actor: Actor,
     reason: str,
 ) -> None:
+    """Move the due time, kept with its reason; a "move" to the same time is no change
+    and leaves no line in the dossier's history."""
+    if new_due == dossier.due_at:
+        return
     uow.session.add(DeadlineChange(
         dossier_id=dossier.id, at=uow.clock.now(), actor_id=actor.account_id, kind=kind,
         old_due_at=dossier.due_at, new_due_at=new_due, reason=reason,
@@ -110,6 +114,9 @@ def request_supplement(
     _open(dossier)
     if dossier.status == Status.SUPPLEMENT:
         raise Conflict("Hồ sơ đang chờ bổ sung.")
+    if dossier.status == Status.DONE:
+        raise Conflict("Hồ sơ đã có kết quả giải quyết, chỉ còn trả kết quả; không yêu cầu "
+                       "bổ sung được nữa.")
     if dossier.status == Status.PAYMENT:
         raise Conflict("Hồ sơ đang chờ nộp phí, lệ phí; yêu cầu bổ sung sau khi người dân nộp.")
     items = [m.strip() for m in request.missing if m.strip()]

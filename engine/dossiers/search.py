@@ -306,15 +306,27 @@ def search_choices(uow: UnitOfWork, *, actor: Actor) -> dict[str, Any]:
 DEADLINE_LABELS = {"received": "Tiếp nhận: bắt đầu tính thời hạn",
                    "supplemented": "Tính lại hạn sau khi bổ sung hồ sơ",
                    "extended": "Hẹn lại ngày trả kết quả (Mẫu 04)",
-                   "calendar": "Lịch làm việc thay đổi"}
+                   "calendar": "Lịch làm việc thay đổi",
+                   "paid": "Đã nộp phí, lệ phí: cộng lại thời gian chờ nộp"}
 # The documents of a dossier an officer may print again: (kind, form, title).
 DOCUMENTS = (("receipt", "Mẫu 01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
              ("supplement", "Mẫu 02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
-             ("refusal", "Mẫu 03", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
+             ("refusal", "Mẫu 03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
              ("apology", "Mẫu 04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
              ("control_slip", "Mẫu 05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
              ("stop_notice", "Mẫu 05 (TT 03/2025)", "Thông báo dừng xử lý hồ sơ"),
              ("fee_receipt", "Biên lai", "Biên lai thu phí, lệ phí"))
+
+
+def document_entry(kind: str, form: str, title: str, dossier: Dossier) -> dict[str, str]:
+    """A document to print again; a refusal after reception is the agency's notice, not
+    the desk's form 03 (`engine.reports.documents`)."""
+    if kind == "refusal" and dossier.received_at is not None:
+        return {"kind": kind, "form": "Thông báo", "title": REFUSAL_DECISION}
+    return {"kind": kind, "form": form, "title": title}
+
+
+REFUSAL_DECISION = "Thông báo từ chối giải quyết hồ sơ"
 
 
 def dossier_file(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
@@ -334,9 +346,10 @@ def dossier_file(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     events = history(uow, dossier.id)
     open_tasks = uow.session.scalars(select(Task).where(Task.dossier_id == dossier.id,
                                                         Task.state == "open"))
+    refusals = [e for e in events if e["kind"] == "refused"]
     available = {"receipt": dossier.received_at is not None,
                  "supplement": any(e["kind"] == "supplement_requested" for e in events),
-                 "refusal": dossier.outcome == "refused",
+                 "refusal": bool(refusals) or dossier.outcome == "refused",
                  "apology": dossier.extended_at is not None, "control_slip": True,
                  "stop_notice": dossier.status == Status.STOPPED,
                  "fee_receipt": uow.session.scalar(select(Payment.id).where(
@@ -350,7 +363,13 @@ def dossier_file(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
                        "old_due_at": local_iso(c.old_due_at),
                        "new_due_at": local_iso(c.new_due_at), "reason": c.reason}
                       for c in changes],
-        "documents": [{"kind": k, "form": f, "title": t} for k, f, t in DOCUMENTS if available[k]],
+        "documents": [document_entry(k, f, t, dossier) for k, f, t in DOCUMENTS if available[k]],
+        # every request, at reception too (`supplement_rounds` counts those after it,
+        # for the legal clock's statistics)
+        "supplement_requests": sum(e["kind"] == "supplement_requested" for e in events),
+        "refusal": {"reason": refusals[-1]["note"], "at": refusals[-1]["at"],
+                    "actor": refusals[-1].get("actor"),
+                    "at_reception": dossier.received_at is None} if refusals else None,
         "tracking_book": dossier.agency_id in actor.agencies(),
         "my_tasks": [t.id for t in open_tasks
                      if may_see_task(actor, t.agency_id, t.role, t.assignee_id)],

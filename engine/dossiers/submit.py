@@ -359,4 +359,9 @@ def _public_view(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
         "due_at": local_iso(dossier.due_at),
         "agency": dossier.agency.name,
         "current_step": current.name if current else None,
+        # "refused": the agency refused it (at reception or after appraisal), whatever
+        # the national status says (9, 10 also end a granted dossier)
+        "outcome": "refused" if dossier.outcome == "refused" or uow.session.scalar(
+            select(Event.id).where(Event.dossier_id == dossier.id, Event.kind == "refused")
+            .limit(1)) is not None else dossier.outcome,
     }

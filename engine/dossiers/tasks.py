@@ -23,6 +23,7 @@ from engine.dossiers.actions import (
 )
 from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.appraisal import appraisal
+from engine.dossiers.offered import check_delivery, offered_actions
 from engine.dossiers.rows import DOSSIERS, TASKS, DossierRow, TaskRow, lock_task, record
 from engine.dossiers.submit import find_visible, task_view
 from engine.dossiers.team import assignable_officers
@@ -95,6 +96,7 @@ def get_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:
         "dossier_status": task.dossier.status,
         "dossier_due_at": local_iso(task.dossier.due_at),
         "dossier_received": task.dossier.received_at is not None,
+        **offered_actions(uow, task),
         "urgency": urgency(calendar_for(uow, task.agency_id), uow.clock.now(), task.due_at,
                            task.created_at),
         **_holding(uow, actor, task),
@@ -222,6 +224,7 @@ def complete_task(
     errors = loaded_version(uow, dossier.version_id).validator(task.form).validate_submission(data)
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
+    check_delivery(uow, dossier.id, data)
 
     def complete(step: Advance) -> None:
         try:

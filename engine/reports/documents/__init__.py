@@ -23,8 +23,18 @@ from sqlalchemy import select
 from engine.core.actors import Actor
 from engine.core.clock import VN_TZ
 from engine.core.errors import Conflict, Forbidden, NotFound
-from engine.core.models import Account, Agency, Attachment, DeadlineChange, Dossier, Event, Province, Task
-from engine.core.permissions import may_read_tracking_book
+from engine.core.models import (
+    Account,
+    Agency,
+    Attachment,
+    DeadlineChange,
+    Dossier,
+    Event,
+    Province,
+    RoleGrant,
+    Task,
+)
+from engine.core.permissions import LEADER, may_read_tracking_book
 from engine.core.statuses import STATUS_LABELS
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
@@ -73,6 +83,12 @@ def _day(value: datetime | date | None) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def _sentence(text: str) -> str:
+    """Words the document's own sentence ends: without their closing full stop, so a
+    reason typed «… điện.» is not printed «… điện..»."""
+    return text.strip().rstrip(".").rstrip()
+
+
 def _place_date(uow: UnitOfWork, agency: Agency) -> str:
     province = uow.session.get(Province, agency.province_id) if agency.province_id else None
     today = uow.clock.now().astimezone(VN_TZ)
@@ -100,8 +116,12 @@ def render_dossier_document(
     if kind not in DOSSIER_KINDS:
         raise NotFound(f"Không có loại văn bản '{kind}'.")
     dossier = find_visible(uow, actor=actor, code=code)
-    spec = document_set(set_name)["documents"][kind]
+    documents = document_set(set_name)["documents"]
+    spec = documents[kind]
     context = _dossier_context(uow, dossier, tracking_base)
+    if kind == "refusal" and context.get("refusal_at_reception") is False:
+        # refused after appraisal: the agency's notice, not the desk's form 03
+        spec = documents.get("refusal_decision", spec)
     _require(spec.get("needs", ""), dossier, context)
     agency = uow.session.get(Agency, dossier.agency_id)
     assert agency is not None  # foreign key
@@ -165,6 +185,7 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
         "applicant_id_number": dossier.applicant_id_number,
         "submitted_at": _when(dossier.submitted_at),
         "received_at": _when(dossier.received_at),
+        "received_day": _day(dossier.received_at),
         "received_or_submitted_at": _when(dossier.received_at or dossier.submitted_at),
         "received_or_submitted": (f"tiếp nhận lúc {_when(dossier.received_at)}"
                                   if dossier.received_at else
@@ -194,7 +215,7 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
     if extension is not None:
         context.update(old_due_at=_when(extension.old_due_at),
                        new_due_at=_when(extension.new_due_at),
-                       extension_reason=extension.reason,
+                       extension_reason=_sentence(extension.reason),
                        extended_by=_name(uow, extension.actor_id))
     context["slip_rows"] = _slip_rows(uow, dossier)
     context.update(stop_context(uow.session, dossier, lambda a: _name(uow, a)))
@@ -203,17 +224,32 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
 
 
 def _refusal(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
-    if dossier.outcome != "refused":
-        return {}
+    """The refusal's reasons and who refused: the `refused` event every way of refusing
+    records (before it existed for a step's form: the last step that wrote reasons).
+    `refusal_at_reception`: the dossier was never received (form 03 of the desk); else the
+    competent agency refused after appraisal (its notice, `refusal_decision`)."""
+    refused = _events(uow, dossier, "refused")
     reasons, by = [], ""
-    for task in uow.session.scalars(
-        select(Task).where(Task.dossier_id == dossier.id, Task.state == "completed")
-        .order_by(Task.completed_at)
-    ):
-        reason = (task.data or {}).get("ly_do_tu_choi")
-        if reason:
-            reasons, by = [str(reason)], _name(uow, task.completed_by_id)
-    return {"refusal_reasons": reasons, "refused_by": by} if reasons else {}
+    if refused and refused[-1].note:
+        reasons, by = [refused[-1].note.strip()], _name(uow, refused[-1].actor_id)
+    elif dossier.outcome == "refused":
+        for task in uow.session.scalars(
+            select(Task).where(Task.dossier_id == dossier.id, Task.state == "completed")
+            .order_by(Task.completed_at)
+        ):
+            reason = (task.data or {}).get("ly_do_tu_choi")
+            if reason:
+                reasons, by = [str(reason)], _name(uow, task.completed_by_id)
+    if not reasons:
+        return {}
+    refuser = refused[-1].actor_id if refused else None
+    leader = refuser is not None and uow.session.scalar(select(RoleGrant.id).where(
+        RoleGrant.account_id == refuser, RoleGrant.agency_id == dossier.agency_id,
+        RoleGrant.role == LEADER).limit(1)) is not None
+    return {"refusal_reasons": reasons, "refused_by": by,
+            "refused_title": "THỦ TRƯỞNG CƠ QUAN" if leader else "NGƯỜI XỬ LÝ HỒ SƠ",
+            "refusal_at_reception": dossier.received_at is None,
+            "refused_at": _day(refused[-1].at) if refused else _day(dossier.ended_at)}
 
 
 def _slip_rows(uow: UnitOfWork, dossier: Dossier) -> list[dict[str, str]]:

@@ -156,8 +156,8 @@ def _block(spec: dict[str, Any], context: Mapping[str, Any]) -> Block | None:
     if kind == "qr":
         return Qr(fill(spec["value"], context), spec["caption"])
     if kind == "signature":
-        return Signature(spec["left"], fill(spec["left_name"], context), spec["right"],
-                         fill(spec["right_name"], context))
+        return Signature(spec["left"], fill(spec["left_name"], context),
+                         fill(spec["right"], context), fill(spec["right_name"], context))
     raise ValueError(f"unknown block type {kind!r}")
 
 
