@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, flash, render_template, request
+from flask import abort, current_app, flash, render_template, request, url_for
 
 from admin.common import bp, staff, uow
 from engine import reports
@@ -54,7 +54,8 @@ def report_page() -> str | tuple[str, int]:
 @bp.get("/bang-dieu-khien")
 def dashboard_page() -> str:
     """The leader's dashboard: on-time rate by month, dossiers by status, the slowest
-    procedures, open work per officer — bars drawn on the server, every value in words."""
+    procedures, open work per officer — bars drawn on the server, every value in words,
+    each count a link to the list it counts."""
     actor = staff()
     with reports_uow() as work:
         today = work.clock.now().astimezone(VN_TZ).date()
@@ -63,30 +64,54 @@ def dashboard_page() -> str:
             abort(403, description="Bảng điều khiển dành cho lãnh đạo cơ quan và quản trị hệ thống.")
         agency = request.args.get("co_quan", "" if is_admin_account(actor) else agencies[0]["code"])
         board = reports.leader_dashboard(work, actor=actor, agency_code=agency or None, today=today)
-    return render_template("admin_dashboard.html", charts=_charts(board), agencies=agencies,
-                           agency=agency)
+    return render_template("admin_dashboard.html", charts=_charts(board, leader=not is_admin_account(actor)),
+                           agencies=agencies, agency=agency)
+
+
+Bar = tuple[str, float, str, str | None]  # label, value, value in words, link
 
 
 def _percent(rate: float | None) -> str:
     return "không có hồ sơ" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
 
 
-def _charts(board: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, float, str]], float]]:
-    """The dashboard's bar charts: (id, title, [(label, value, value in words)], full bar)."""
-    charts = []
-    for index, agency in enumerate(board["agencies"][:6], start=1):
-        items = [(m["month"], m["agencies"][agency["code"]] or 0.0,
-                  _percent(m["agencies"][agency["code"]])) for m in board["trend"]]
-        charts.append((f"dung-han-{index}", f"Tỉ lệ đúng hạn theo tháng — {agency['name']}",
-                       items, 1.0))
-    statuses = [(s["label"], s["count"], f"{s['count']} hồ sơ") for s in board["statuses"]]
-    slowest = [(s["code"], s["average_days"], f"{s['average_days']} ngày ({s['count']} hồ sơ)")
-               for s in board["slowest"]]
-    workload = [(w["officer"], w["open"], f"{w['open']} việc, {w['overdue']} quá hạn")
-                for w in board["workload"]]
+def _trend(board: dict[str, Any], agency: dict[str, str]) -> list[Bar]:
+    """An agency's on-time rate month by month; a month without a resolved dossier says so
+    (the rate of dossiers still within their time alone read «100,0%»)."""
+    items: list[Bar] = []
+    for month in board["trend"]:
+        rate = month["agencies"][agency["code"]]
+        resolved = month["resolved"][agency["code"]]
+        link = url_for("admin.report_page", co_quan=agency["code"], tu=month["start"],
+                       den=month["end"])
+        items.append((month["month"], (rate or 0.0) if resolved else 0.0,
+                      _percent(rate) if resolved else "Chưa có hồ sơ hoàn thành", link))
+    return items
+
+
+def _charts(board: dict[str, Any], *, leader: bool) -> list[tuple[str, str, list[Bar], float]]:
+    """The dashboard's bar charts: (id, title, [(label, value, value in words, link)], full
+    bar). Statuses and procedures link to the agency's dossiers; a leader's workload bars
+    to «Việc của đơn vị» (an administrator leads no agency and has no such list)."""
+    charts = [(f"dung-han-{index}", f"Tỉ lệ đúng hạn theo tháng — {agency['name']}",
+               _trend(board, agency), 1.0)
+              for index, agency in enumerate(board["agencies"][:6], start=1)]
+    statuses: list[Bar] = [(s["label"], s["count"], f"{s['count']} hồ sơ",
+                            url_for("officer_dossiers.dossier_list", status=s["status"]))
+                           for s in board["statuses"]]
+    slowest: list[Bar] = [(s["name"], s["average_days"],
+                           f"{s['average_days']} ngày ({s['count']} hồ sơ)".replace(".", ","),
+                           url_for("officer_dossiers.dossier_list", procedure=s["code"]))
+                          for s in board["slowest"]]
+    workload: list[Bar] = [(w["officer"], w["open"], f"{w['open']} việc, {w['overdue']} quá hạn",
+                            (url_for("officer.inbox", view="team", assignee=w["officer_id"])
+                             if w["officer_id"] else url_for("officer.inbox", view="team",
+                                                             assigned="unassigned"))
+                            if leader else None)
+                           for w in board["workload"]]
     for chart_id, title, items in (
             ("trang-thai", "Hồ sơ theo trạng thái hiện tại", statuses),
             ("cham-nhat", "Thủ tục giải quyết lâu nhất (90 ngày qua, số ngày trung bình)", slowest),
             ("khoi-luong", "Công việc đang mở theo cán bộ", workload)):
-        charts.append((chart_id, title, items, max((v for _, v, _ in items), default=1) or 1))
+        charts.append((chart_id, title, items, max((v for _, v, _, _ in items), default=1) or 1))
     return charts

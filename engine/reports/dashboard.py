@@ -1,7 +1,9 @@
 """What leaders look at rather than read, and what the public is shown.
 
-- `dashboard`: the on-time rate of each agency month by month, dossiers by national
-  status now, the slowest procedures of the period, open tasks per officer.
+- `dashboard`: the on-time rate of each agency month by month (with how many dossiers
+  were resolved, so a month with none says so), dossiers by national status now, the
+  slowest procedures of the period by name, open tasks per officer (with the account, so
+  each count links to the tasks it counts).
 - `public_figures`: per agency and for the province, the year so far — dossiers
   handled, the on-time rate, satisfaction (QĐ 766 5.4) — published without login, as the
   seeds require results to be (Tuyên Quang art. 28.4; Trà Vinh art. 5.6).
@@ -18,7 +20,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from engine.core.actors import Actor
-from engine.core.models import Account, Agency, Dossier, Feedback, Task
+from engine.core.models import Account, Agency, Dossier, Feedback, Procedure, Task
 from engine.core.statuses import STATUS_LABELS
 from engine.core.uow import UnitOfWork
 from engine.reports.indicators import complained
@@ -51,7 +53,9 @@ def dashboard(uow: UnitOfWork, *, actor: Actor, agency_code: str | None, today: 
     for period in _months(today, months):
         rows = aggregate(uow, agencies, period)
         trend.append({"month": period.start.strftime("%m/%Y"),
-                      "agencies": {a.code: on_time_rate(rows.get(a.id, Row())) for a in agencies}})
+                      "start": period.start.isoformat(), "end": period.end.isoformat(),
+                      "agencies": {a.code: on_time_rate(rows.get(a.id, Row())) for a in agencies},
+                      "resolved": {a.code: rows.get(a.id, Row()).resolved for a in agencies}})
     statuses = [{"status": status, "label": STATUS_LABELS[status], "count": n}
                 for status, n in uow.session.execute(
                     select(Dossier.status, func.count()).where(Dossier.agency_id.in_(ids))
@@ -60,16 +64,22 @@ def dashboard(uow: UnitOfWork, *, actor: Actor, agency_code: str | None, today: 
     slowest = sorted(((code, row) for code, row in aggregate(
         uow, agencies, Period(today - timedelta(days=89), today), by="procedure").items()
         if row.days_count), key=lambda item: -item[1].days_total / item[1].days_count)[:5]
-    workload = [{"officer": name or "Chưa phân công", "open": n, "overdue": late}
-                for name, n, late in uow.session.execute(
-                    select(Account.full_name, func.count(Task.id),
+    workload = [{"officer": name or "Chưa phân công", "officer_id": account, "open": n,
+                 "overdue": int(late or 0)}
+                for account, name, n, late in uow.session.execute(
+                    select(Account.id, Account.full_name, func.count(Task.id),
                            func.sum(case((Task.due_at < uow.clock.now(), 1), else_=0)))
                     .outerjoin(Account, Task.assignee_id == Account.id)
                     .where(Task.agency_id.in_(ids), Task.state == "open")
-                    .group_by(Account.full_name).order_by(func.count(Task.id).desc()))]
+                    .group_by(Account.id, Account.full_name)
+                    .order_by(func.count(Task.id).desc(), Account.full_name))]
+    names = {str(code): str(name) for code, name in uow.session.execute(
+        select(Procedure.code, Procedure.name).where(
+            Procedure.code.in_([code for code, _ in slowest])).distinct())}
     return {"agencies": [{"code": a.code, "name": a.name} for a in agencies],
             "trend": trend, "statuses": statuses, "month": this_month.start.strftime("%m/%Y"),
-            "slowest": [{"code": code, "average_days": round(row.days_total / row.days_count, 1),
+            "slowest": [{"code": code, "name": names.get(code, code),
+                         "average_days": round(row.days_total / row.days_count, 1),
                          "count": row.days_count} for code, row in slowest],
             "workload": workload}
 
