@@ -100,6 +100,10 @@ def test_the_sandbox_starts_from_the_generated_form(browser: Any, server: str, s
                                             "sơ, đề xuất»), sau 10 ngày làm việc")).to_be_visible()
     boxes = page.locator("textarea.code")
     assert boxes.count() == 1 and boxes.first.is_hidden()
+    # The drawing as on the version's page: a deadline on one line, not a word per line.
+    chip = page.locator(".deadline-chip", has_text="10 ngày làm việc")
+    expect(chip).to_have_count(1)
+    assert chip.evaluate("e => e.getBoundingClientRect().height") < 30
     page.get_by_text("Nhập JSON (nâng cao)").click()
     assert boxes.first.is_visible()
     _fits(page)
