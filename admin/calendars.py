@@ -23,6 +23,8 @@ def calendar_page() -> str:
         year = request.args.get("nam", type=int) or work.clock.now().year
         year = min(max(year, 1900), 2200)
         days = legal_clock.list_days(work, province=province, year=year) if province else []
+    for d in days:  # 2026-12-31 → 31/12/2026
+        d["shown"] = date.fromisoformat(d["day"]).strftime("%d/%m/%Y")
     return render_template("admin_calendar.html", provinces=provinces, province=province,
                            year=year, days=days)
 
@@ -33,8 +35,10 @@ def calendar_change() -> Response:
     actor = administrator()
     province = request.form.get("province", "")
     kind = request.form.get("kind") or None
+    year = None
     try:
         day = date.fromisoformat(request.form.get("day", ""))
+        year = day.year
         with uow() as work:
             result = dossiers.set_calendar_day(work, actor=actor, province=province, day=day,
                                                kind=kind, reason=request.form.get("reason", ""))
@@ -45,4 +49,4 @@ def calendar_change() -> Response:
     else:
         flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; "
               f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
-    return redirect(url_for("admin.calendar_page", tinh=province), 303)
+    return redirect(url_for("admin.calendar_page", tinh=province, nam=year), 303)  # the day's year

@@ -66,7 +66,7 @@ def keys_page() -> str:
         key_calls = identity.api_key_calls(work, actor=actor, key_id=shown) if shown else None
         agencies = procedures.list_agencies(work)
     return render_template("admin_keys.html", keys=keys, calls=key_calls, shown=shown,
-                           agencies=agencies, scopes=identity.API_SCOPES, created=None)
+                           agencies=agencies, scopes=identity.API_SCOPE_LABELS, created=None)
 
 
 @bp.post("/khoa-api")
@@ -88,7 +88,7 @@ def keys_create() -> str | tuple[str, int]:
         keys = identity.list_api_keys(work, actor=actor)
         agencies = procedures.list_agencies(work)
     page = render_template("admin_keys.html", keys=keys, calls=None, shown=None,
-                           agencies=agencies, scopes=identity.API_SCOPES, created=created)
+                           agencies=agencies, scopes=identity.API_SCOPE_LABELS, created=created)
     return page if created else (page, 422)
 
 

@@ -8,6 +8,7 @@ holds them to it); the modules behind it are free to change.
 from __future__ import annotations
 
 from engine.identity.accounts import authenticate, lock_inactive_accounts, locked_accounts, unlock_account
+from engine.identity.api_keys import SCOPE_LABELS as API_SCOPE_LABELS
 from engine.identity.api_keys import SCOPES as API_SCOPES
 from engine.identity.api_keys import authenticate_key
 from engine.identity.api_keys import calls as api_key_calls
@@ -47,6 +48,7 @@ from engine.identity.sessions import (
 
 __all__ = [
     "API_SCOPES",
+    "API_SCOPE_LABELS",
     "ORGANISATION_ROLES",
     "PASSWORD_POLICY",
     "SESSION_EXPIRED",

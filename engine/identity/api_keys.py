@@ -23,6 +23,8 @@ from engine.core.permissions import KEY_GRANT, Kind, is_administrator
 from engine.core.uow import UnitOfWork
 
 SCOPES = ("procedures:read", "dossiers:submit", "dossiers:read", "tracking:read")
+SCOPE_LABELS = {"procedures:read": "Đọc danh mục thủ tục", "dossiers:submit": "Nộp hồ sơ",
+                "dossiers:read": "Đọc hồ sơ của cơ quan", "tracking:read": "Tra cứu tình trạng hồ sơ"}
 PREFIX = "mc"
 
 

@@ -58,6 +58,8 @@ def test_dead_letters_are_listed_and_sent_again_and_the_day_is_reconciled(
     html = page.data.decode()
     rows = _dead_rows(html)
     assert len(rows) >= 1 and code in rows[0] and "HTTP 503" in rows[0] and "Gửi lại" in rows[0]
+    assert "Cập nhật tiến độ xử lý" in rows[0]  # the message's kind in words
+    assert "<code>progress-update</code>" not in rows[0]
     dead_id = int(re.search(r"/quan-tri/ket-noi/(\d+)/gui-lai", rows[0]).group(1))  # type: ignore[union-attr]
     assert admin.post(f"/quan-tri/ket-noi/{dead_id}/gui-lai").status_code == 400  # no CSRF token
     done = admin.post(f"/quan-tri/ket-noi/{dead_id}/gui-lai", data={"csrf_token": token(page.data)},
