@@ -409,7 +409,34 @@ def _check_forms(
                                element="start_form"))
         elif start in forms:
             _check_applicant_fields(manifest, forms[start], report)
+            _check_fee_units(manifest, forms[start], report)
     return forms, ui
+
+
+def _field(schema: dict[str, Any], path: str) -> Any:
+    """The schema of the field at a dotted path of a form, or None."""
+    node: Any = schema
+    for part in path.split("."):
+        node = node.get("properties", {}).get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _check_fee_units(manifest: dict[str, Any], schema: dict[str, Any], report: Report) -> None:
+    """A fee per unit (`"per"`) multiplies its amount by a whole-number field of the start
+    form (the copies asked…): the field must exist and be an integer."""
+    for index, fee in enumerate(manifest.get("fees") or []):
+        per = fee.get("per") if isinstance(fee, dict) else None
+        if not per:
+            continue
+        node = _field(schema, str(per))
+        if not isinstance(node, dict):
+            message = f"Biểu mẫu nộp không có trường '{per}' để tính lệ phí theo số lượng."
+        elif node.get("type") != "integer":
+            message = (f"Lệ phí tính theo số lượng cần một trường số nguyên; '{per}' "
+                       f"(«{node.get('title', per)}») không phải số nguyên.")
+        else:
+            continue
+        report.add(Problem("manifest.fee_per", message, MANIFEST, element=f"fees.{index}.per"))
 
 
 def _check_applicant_fields(manifest: dict[str, Any], schema: dict[str, Any], report: Report) -> None:

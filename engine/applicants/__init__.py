@@ -58,6 +58,7 @@ from engine.applicants.feedback import for_agency as feedback_for_agency
 from engine.applicants.feedback import mine as my_feedback
 from engine.applicants.feedback import public as public_feedback
 from engine.applicants.feedback import send as send_feedback
+from engine.applicants.fees import fee_standing, method_words
 from engine.applicants.payments import (
     NullPaymentGateway,
     PaymentGateway,
@@ -99,12 +100,14 @@ __all__ = [
     "download_stored_paper",
     "draft_papers",
     "draft_problems",
+    "fee_standing",
     "feedback_for_agency",
     "forget_stale_drafts",
     "held_papers",
     "hold_scans",
     "list_attachments",
     "may_receive_supplement",
+    "method_words",
     "my_dossier",
     "my_dossiers",
     "my_drafts",

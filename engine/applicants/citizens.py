@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from engine.applicants.attachments import current_files, list_attachments, paper_slots
-from engine.applicants.payments import fees_of, payments_of
+from engine.applicants.fees import fee_lines, fees_of
+from engine.applicants.payments import payments_of
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
@@ -112,6 +113,7 @@ def my_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "files": list_attachments(uow, actor=actor, code=code),
         "payments": payments_of(uow, actor=actor, code=code),
         "fee": fees_of(uow, dossier),  # as the procedure's tables decided for this dossier
+        "fee_lines": [line.text for line in fee_lines(uow, dossier) if line.count is not None],
         "rating": rating_of(uow, dossier.id),
         "missing": open_request(uow, dossier.id),
         "postal": postal_orders(uow, actor=actor, code=code),

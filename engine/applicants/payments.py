@@ -21,6 +21,16 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from engine.applicants.fees import (
+    CASH,
+    dong,
+    fee_lines,
+    fee_text,
+    fees_of,
+    lower_first,
+    method_words,
+    paid_payment,
+)
 from engine.core.actors import Actor
 from engine.core.clock import VN_TZ, local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -28,7 +38,6 @@ from engine.core.models import Agency, CodeSequence, Dossier, Payment
 from engine.core.permissions import is_desk_of, is_officer_of, owns
 from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.advance import decided_value
 from engine.dossiers.deadlines import compute_due, hold, move_due, release
 from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible
@@ -75,21 +84,6 @@ class NullPaymentGateway:
 MAX_AMOUNT = 2_000_000_000
 
 
-def fees_of(uow: UnitOfWork, dossier: Dossier) -> int:
-    """The procedure's published fees for one dossier, in đồng; a fee taken from a decision
-    table (`"from": "le_phi"`) is what the table decided for this dossier, else its amount
-    (`engine.dossiers.advance.decided_value` reads it from the stored process, advancing nothing)."""
-    total = 0
-    for fee in loaded_version(uow, dossier.version_id).compiled.manifest.get("fees", []):
-        amount = int(fee.get("amount", 0))
-        if fee.get("from"):
-            decided = decided_value(uow, dossier.id, dossier.version_id, str(fee["from"]))
-            if isinstance(decided, int | float) and not isinstance(decided, bool):
-                amount = int(decided)
-        total += amount
-    return total
-
-
 def fee_of_code(uow: UnitOfWork, code: str) -> int:
     """`fees_of` the dossier `code` (the caller has checked who may see it)."""
     dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
@@ -107,12 +101,15 @@ def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | N
         raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được yêu cầu nộp phí.")
     if dossier.ended_at is not None or dossier.status in WAITING_FOR_APPLICANT:
         raise Conflict("Hồ sơ đã kết thúc hoặc đang chờ người nộp (bổ sung, nộp phí).")
-    amount = fees_of(uow, dossier) if amount is None else amount
+    lines = fee_lines(uow, dossier)
+    _not_paid_already(uow, dossier, published=sum(line.total for line in lines), asked=amount)
+    amount = sum(line.total for line in lines) if amount is None else amount
     if not 0 < amount <= MAX_AMOUNT:
         raise Invalid(f"Số tiền phải từ 1 đến {MAX_AMOUNT:,} đồng.".replace(",", "."))
     procedure = dossier.version.procedure.name
     payment = Payment(dossier_id=dossier.id, amount=amount,
-                      description=(description.strip() or f"Phí, lệ phí: {procedure}")[:500],
+                      description=(description.strip() or fee_text(lines)
+                                   or f"Phí, lệ phí: {procedure}")[:500],
                       reference=f"TT{secrets.token_hex(8).upper()}", state="requested",
                       requested_by_id=actor.account_id, requested_at=uow.clock.now())
     uow.session.add(payment)
@@ -123,9 +120,24 @@ def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | N
     return view(payment)
 
 
+def _not_paid_already(uow: UnitOfWork, dossier: Dossier, *, published: int,
+                      asked: int | None) -> None:
+    """No second charge: once the published fees are paid (or a fee was paid and the
+    officer asks for "the published fee" again) a new request is refused (409)."""
+    paid = paid_payment(uow, dossier.id)
+    if paid is None:
+        return
+    total = sum(uow.session.scalars(select(Payment.amount).where(
+        Payment.dossier_id == dossier.id, Payment.state == "paid")))
+    if asked is None or (published and total >= published):
+        raise Conflict(f"Hồ sơ {dossier.code} đã nộp phí, lệ phí {dong(total)} "
+                       f"({lower_first(method_words(paid))}, biên lai số {paid.receipt_number}); "
+                       "không yêu cầu nộp lần nữa.")
+
+
 def view(payment: Payment) -> dict[str, Any]:
-    """A payment as plain data."""
-    return {"reference": payment.reference, "amount": payment.amount,
+    """A payment as plain data, with the way it was paid in words (`method`)."""
+    return {"reference": payment.reference, "amount": payment.amount, "method": method_words(payment),
             "description": payment.description, "state": payment.state,
             "requested_at": local_iso(payment.requested_at), "paid_at": local_iso(payment.paid_at),
             "paid_online": payment.paid_online, "gateway": payment.gateway,
@@ -199,8 +211,8 @@ def confirm_settled(uow: UnitOfWork, *, gateway: str, reference: str, amount: in
     the gateway must refund (409)."""
     payment, dossier = _awaiting(uow, reference)
     if amount != payment.amount:
-        raise Invalid(f"Số tiền báo về ({_dong(amount)}) không khớp khoản phí, lệ phí phải nộp "
-                      f"({_dong(payment.amount)}); chưa ghi nhận thanh toán.")
+        raise Invalid(f"Số tiền báo về ({dong(amount)}) không khớp khoản phí, lệ phí phải nộp "
+                      f"({dong(payment.amount)}); chưa ghi nhận thanh toán.")
     if payment.state == "paid":
         if payment.gateway_reference and transaction and transaction != payment.gateway_reference:
             raise Conflict(f"Khoản {reference} đã được thanh toán bởi giao dịch "
@@ -226,7 +238,8 @@ def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gat
     if dossier.status == Status.PAYMENT:  # not withdrawn or stopped meanwhile
         _resume(uow, dossier, payment)
     uow.session.flush()
-    record(uow, dossier, "paid", actor=_PAYER, note=f"{payment.amount} đồng — {gateway}")
+    record(uow, dossier, "paid", actor=_PAYER,
+           note=f"{payment.amount} đồng — {lower_first(method_words(payment))}")
 
 
 _PAYER = Actor(account_id=None, kind="system", name="Cổng thanh toán")
@@ -247,7 +260,6 @@ def _resume(uow: UnitOfWork, dossier: Dossier, payment: Payment) -> None:
                      reason="Đã nộp phí: cộng lại thời gian chờ nộp phí")
 
 
-CASH = "tien_mat"  # the "gateway" of a payment taken at the desk
 _SEQUENCES = cast(Table, CodeSequence.__table__)
 
 
@@ -283,8 +295,8 @@ def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int
                         "bằng tiền mặt.")
     payment = _payment_due(uow, dossier)
     if amount != payment.amount:
-        raise Invalid(f"Số tiền thu ({_dong(amount)}) không khớp khoản phí, lệ phí phải nộp "
-                      f"({_dong(payment.amount)}).")
+        raise Invalid(f"Số tiền thu ({dong(amount)}) không khớp khoản phí, lệ phí phải nộp "
+                      f"({dong(payment.amount)}).")
     agency = uow.session.get(Agency, dossier.agency_id)
     assert agency is not None  # foreign key
     now = uow.clock.now()
@@ -310,13 +322,8 @@ def _payment_due(uow: UnitOfWork, dossier: Dossier) -> Payment:
     paid = uow.session.scalar(select(Payment).where(
         Payment.dossier_id == dossier.id, Payment.state == "paid").order_by(Payment.id.desc()))
     if paid is not None:
-        how = ("trực tuyến" if paid.paid_online
-               else f"bằng tiền mặt, biên lai số {paid.receipt_number}")
-        raise Conflict(f"Khoản phí, lệ phí của hồ sơ {dossier.code} đã được nộp {how}; "
+        how = lower_first(method_words(paid))
+        raise Conflict(f"Khoản phí, lệ phí của hồ sơ {dossier.code} đã được nộp ({how}, "
+                       f"biên lai số {paid.receipt_number}); "
                        "không ghi nhận lần nữa.")
     raise Conflict(f"Hồ sơ {dossier.code} không có khoản phí, lệ phí nào đang chờ nộp.")
-
-
-def _dong(amount: int) -> str:
-    """75000 → "75.000 đồng"."""
-    return f"{amount:,} đồng".replace(",", ".")

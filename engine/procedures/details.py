@@ -144,7 +144,9 @@ def _fees(raw: Mapping[str, Any], old: list[Any], outputs: list[str], name: str,
         if not amount:
             problems.setdefault("fee_amount", "Hãy nhập số tiền lớn hơn 0 (ví dụ 50.000), hoặc chọn "
                                               "«Không thu».")
-        return [{"name": title, "amount": amount or 0}, *rest]
+        first = old[0] if old and isinstance(old[0], dict) else {}
+        per = {k: first[k] for k in ("per", "unit") if k in first}  # a fee per copy stays so
+        return [{"name": title, "amount": amount or 0, **per}, *rest]
     source = str(raw.get("fee_from") or "")
     if source not in outputs:
         problems["fee_from"] = ("Hãy chọn kết quả của bảng quyết định cho số tiền." if outputs else

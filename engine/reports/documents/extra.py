@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.applicants import method_words
 from engine.core.clock import VN_TZ
 from engine.core.models import Dossier, Event, Payment
 
@@ -71,7 +72,8 @@ def _day(value: datetime | None) -> str:
 
 def receipt_context(session: Any, dossier: Dossier, name: Callable[[int | None], str]
                     ) -> dict[str, Any]:
-    """The last cash payment of the dossier, as its receipt prints it (empty if none)."""
+    """The dossier's last paid fee (cash at the desk or online), as its receipt prints it,
+    with the way it was paid (empty if none)."""
     payment = session.scalar(select(Payment).where(
         Payment.dossier_id == dossier.id, Payment.state == "paid",
         Payment.receipt_number.is_not(None)).order_by(Payment.id.desc()))
@@ -80,6 +82,7 @@ def receipt_context(session: Any, dossier: Dossier, name: Callable[[int | None],
     return {"receipt_number": payment.receipt_number, "receipt_amount": in_digits(payment.amount),
             "receipt_words": in_words(payment.amount), "receipt_payer": payment.payer,
             "receipt_description": payment.description, "receipt_date": _day(payment.paid_at),
+            "receipt_method": method_words(payment),
             "receipt_collector": name(payment.collected_by_id)}
 
 
