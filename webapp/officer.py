@@ -86,6 +86,7 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
     actor = _officer()
     with uow() as work:
         view = dossiers.get_task(work, actor=actor, task_id=task_id)
+        fee = applicants.fee_standing(work, actor=actor, code=view["dossier"])
     schema, ui = view["form"]["schema"], view["form"]["ui"]
     values: dict[str, Any] = {}
     errors = []
@@ -106,7 +107,7 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
                 flash(f"Đã hoàn thành «{view['name']}» cho hồ sơ {view['dossier']}.", "success")
                 return redirect(url_for("officer.inbox"), 303)
     page = render_template(
-        "task.html", task=view, actor=actor,
+        "task.html", task=view, actor=actor, fee=fee,
         may_stop=any(may_stop_processing(actor, agency) for agency in actor.agencies()),
         form=form_html(schema, ui, values, errors),
         dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),

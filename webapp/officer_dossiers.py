@@ -8,12 +8,14 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, abort, g, render_template, request
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
-from engine import dossiers, records
+from engine import applicants, dossiers, records
 from engine.core import (
     Actor,
     Invalid,
+    ServiceError,
     Status,
     is_officer,
     may_list_dossiers,
@@ -136,6 +138,29 @@ def dossier_page(code: str) -> str:
         view = dossiers.dossier_file(work, actor=actor, code=code[:60])
         notices = records.dossier_notices(work, code=view["code"])  # access checked above
         postal = dossiers.postal_orders(work, actor=actor, code=view["code"])
+        fee = applicants.fee_standing(work, actor=actor, code=view["code"])
     data = summary_html(view["start_form"], view["start_form_ui"], view["data"])
     return render_template("officer_dossier.html", dossier=view, dossier_data=data,
-                           notices=notices, postal=postal)
+                           notices=notices, postal=postal, fee=fee)
+
+
+@bp.post("/can-bo/ho-so/<code>/thu-phi")
+def take_cash(code: str) -> Response:
+    """The desk takes the fee a dossier waits for (status 6) in cash, from the dossier's page
+    whichever way the dossier came in: the numbered receipt, and the dossier moves on."""
+    actor = _lister()
+    amount = request.form.get("amount", "").strip().replace(".", "").replace(" ", "")
+    # ASCII digits only: "²" passes isdigit() but not int(), nor do 5,000 digits
+    paid_amount = int(amount) if amount.isascii() and amount.isdigit() and len(amount) < 16 else 0
+    try:
+        with uow() as work:
+            paid = applicants.record_cash_payment(work, actor=actor, code=code[:60],
+                                                  amount=paid_amount,
+                                                  payer=request.form.get("payer", "")[:200])
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        amount_text = f"{paid['amount']:,}".replace(",", ".")
+        flash(f"Đã thu {amount_text} đồng, biên lai số {paid['receipt_number']}; hồ sơ tiếp "
+              "tục được giải quyết.", "success")
+    return redirect(url_for("officer_dossiers.dossier_page", code=code[:60]), 303)
