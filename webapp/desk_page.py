@@ -88,7 +88,8 @@ def desk_page(actor: Actor) -> str | Response | tuple[str, int]:
     with uow() as work:
         kept = applicants.held_papers(work, actor=actor, key=held)
     page = render_template("desk.html", catalogue=catalogue, detail=detail, agency=agency,
-                           form=form_html(schema, ui, values, _spoken_of(errors)),
+                           form=form_html(schema, ui, values, _spoken_of(
+                               [e for e in errors if not e.field.startswith(("scan", "lien_he_"))])),
                            channels=CHANNELS, handed=request.form.getlist("papers"),
                            scan_errors=scan_errors, held=held, kept=kept,
                            outages=back_entry_form.outages(),

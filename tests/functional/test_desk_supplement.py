@@ -137,6 +137,7 @@ def test_a_ticked_paper_needs_its_scan_every_problem_comes_at_once_and_scans_are
     page = _text(first)
     assert 'id="paper-2-error"' in page and "chưa có bản số hóa" in page  # ticked, not scanned
     assert 'id="f-ho_ten-error"' in page  # and the field, in the same round
+    assert 'href="#paper-2-scan"' in page  # the papers' problems summed up, linked to the input
     assert "Đã có bản số hóa: don.pdf" in page and "Đã có bản số hóa: so-do.pdf" in page
     held = re.search(r'name="giu_ban_quet" value="([^"]+)"', page)
     assert held is not None
