@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from admin.common import bp, staff, uow
 from engine import agencies, legal_clock
-from engine.core import Actor, Conflict, FormInvalid, Invalid, may_open_agency_admin
+from engine.core import Actor, Conflict, FormInvalid, Invalid, is_admin_account, may_open_agency_admin
 
 FIELDS = ("code", "name", "kind", "parent", "address", "phone", "email", "hotline", "province")
 
@@ -43,7 +43,7 @@ def _list_page(actor: Actor, *, errors: list[dict[str, Any]] | None = None,
         provinces = legal_clock.list_provinces(work)
     return render_template("admin_agencies.html", rows=rows, kinds=agencies.AGENCY_KINDS,
                            provinces=provinces, errors=errors or [], typed=typed or {},
-                           report=report), status
+                           report=report, province_admin=is_admin_account(actor)), status
 
 
 @bp.get("/co-quan")
@@ -79,7 +79,8 @@ def _agency(actor: Actor, code: str, *, errors: list[dict[str, Any]] | None = No
         provinces = legal_clock.list_provinces(work)
     return render_template("admin_agency.html", agency=agency, parents=parents,
                            kinds=agencies.AGENCY_KINDS, provinces=provinces,
-                           errors=errors or [], typed=typed or agency), status
+                           errors=errors or [], typed=typed or agency,
+                           root=is_admin_account(actor) or not agency.get("parent")), status
 
 
 @bp.post("/co-quan/<code>")
