@@ -258,8 +258,26 @@ def officer_detail(uow: UnitOfWork, *, actor: Actor, username: str) -> dict[str,
             "state": state_of(account), "active": account.active,
             "locked": account.locked_at is not None, "locked_reason": account.locked_reason,
             "last_login_at": account.last_login_at, "grants": _grants(uow, account),
-            "history": [{"at": at, "action": action, "summary": summary}
-                        for at, action, summary in history]}
+            "history": _history(uow, history)}
+
+
+def _history(uow: UnitOfWork, rows: Any) -> list[dict[str, Any]]:
+    """The account's audit entries, a role granted or revoked named with its agency
+    («Công chức Tư pháp - Hộ tịch tại UBND phường Minh Xuân»)."""
+    entries = [{"at": at, "action": action, "summary": summary, "role": ""}
+               for at, action, summary in rows]
+    if any(isinstance(e["summary"], dict) and e["summary"].get("role") for e in entries):
+        roles, names = role_names(uow), _agency_names_by_code(uow)
+        for entry in entries:
+            summary = entry["summary"]
+            if isinstance(summary, dict) and summary.get("role"):
+                role, agency = str(summary["role"]), str(summary.get("agency", ""))
+                entry["role"] = f"{roles.get(role, role)} tại {names.get(agency, agency)}"
+    return entries
+
+
+def _agency_names_by_code(uow: UnitOfWork) -> dict[str, str]:
+    return {code: name for code, name in uow.session.execute(select(Agency.code, Agency.name)).all()}
 
 
 def list_officers(uow: UnitOfWork, *, actor: Actor, query: str = "") -> list[dict[str, Any]]:

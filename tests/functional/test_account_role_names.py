@@ -45,6 +45,7 @@ def test_the_forms_offer_a_procedures_role_by_name_and_it_is_granted(client: Fla
                                                 "valid_from": "", "valid_until": ""}).status_code == 303
     shown = _text(client.get(base).data)
     assert f"UBND phường Minh Xuân {HO_TICH} Không thời hạn" in shown
+    assert f"Giao vai trò: {HO_TICH} tại UBND phường Minh Xuân" in shown  # its history says which
     assert "ho_tich" not in shown
 
 
