@@ -86,9 +86,9 @@ def desk_page(actor: Actor) -> str | Response | tuple[str, int]:
                 flash(_done_message(result), "success")
                 return redirect(url_for("officer.desk_done", code=result["code"]), 303)
     with uow() as work:
-        kept = applicants.held_papers(work, actor=actor, key=held)
+        kept = applicants.held_papers(work, actor=actor, key=held, procedure_code=code)
     page = render_template("desk.html", catalogue=catalogue, detail=detail, agency=agency,
-                           form=form_html(schema, ui, values, _spoken_of(
+                           form=form_html(schema, ui, values, spoken_of(
                                [e for e in errors if not e.field.startswith(("scan", "lien_he_"))])),
                            channels=CHANNELS, handed=request.form.getlist("papers"),
                            scan_errors=scan_errors, held=held, kept=kept,
@@ -152,7 +152,8 @@ def of_applicant(text: Any) -> Any:
     return text
 
 
-def _spoken_of(errors: list[FieldError]) -> list[FieldError]:
+def spoken_of(errors: list[FieldError]) -> list[FieldError]:
+    """The form's messages said of the applicant (`of_applicant`)."""
     return [FieldError(e.field, of_applicant(e.message)) for e in errors]
 
 

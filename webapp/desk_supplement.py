@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from engine import applicants
 from engine.core import Actor, FormInvalid, ServiceError
 from webapp.context import platform, uow
-from webapp.desk_page import SCAN_PREFIX, of_applicant, scan_errors_of
+from webapp.desk_page import SCAN_PREFIX, of_applicant, scan_errors_of, spoken_of
 from webapp.formpage import allow_paper_uploads, field_errors, form_html, parse_posted, posted_files
 from webapp.text import vn_datetime
 
@@ -58,7 +58,7 @@ def desk_supplement_page(actor: Actor, code: str) -> str | Response | tuple[str,
         "desk_supplement.html", page=page, handed=request.form.getlist("papers"),
         scan_errors=scan_errors_of(errors), form_errors=form_errors,
         form=form_html(page["start_form"], of_applicant(page["start_form_ui"]), values,
-                       form_errors))
+                       spoken_of(form_errors)))
     return (html, status) if status != 200 else html
 
 

@@ -38,7 +38,6 @@ from engine.applicants.desk_scans import Scan as PaperScan
 from engine.applicants.desk_scans import held_papers, hold_scans
 from engine.applicants.desk_supplement import (
     desk_supplement_page,
-    may_receive_supplement,
     receive_supplement_at_desk,
 )
 from engine.applicants.drafts import (
@@ -106,7 +105,6 @@ __all__ = [
     "held_papers",
     "hold_scans",
     "list_attachments",
-    "may_receive_supplement",
     "method_words",
     "my_dossier",
     "my_dossiers",

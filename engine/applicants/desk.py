@@ -165,7 +165,8 @@ def _check_all(uow_factory: Any, actor: Actor, procedure_code: str, agency_code:
                      loaded.validator(compiled.start_form).validate_submission(data)]
         components = compiled.manifest.get("components", [])
         files, wrong = digitise_each(components, scans)
-        scanned = {*files, *held_papers(uow, actor=actor, key=held)}
+        scanned = {*files, *held_papers(uow, actor=actor, key=held,
+                                        procedure_code=procedure_code)}
     missing = missing_papers(components, [*papers, *scanned])
     problems += wrong + paper_problems(components, papers, scanned, missing, decision,
                                        reception)
@@ -207,7 +208,8 @@ def _create(uow: UnitOfWork, desk: Actor, agency_code: str, procedure_code: str,
     uow.connection.execute(update(_DOSSIERS).where(_DOSSIERS.c.id == created.dossier_id).values(
         contact_phone=contact.phone or None, contact_email=contact.email or None))
     code = str(created.summary["code"])
-    kept = take_held(uow, actor=desk, key=held, dossier_id=created.dossier_id, code=code)
+    kept = take_held(uow, actor=desk, key=held, procedure_code=procedure_code,
+                     dossier_id=created.dossier_id, code=code)
     policies = {str(c["name"]): policy_for(c) for c in components}
     stored = kept + [store_file(uow, actor=desk, paper=paper, filename=filename, content=content,
                                 policy=policies.get(paper, POLICY), dossier_id=created.dossier_id)

@@ -124,8 +124,8 @@ def digitise_each(components: list[dict[str, Any]], scans: Sequence[Scan]
 def _hold(uow: UnitOfWork, actor: Actor, key: str | None, procedure_code: str,
           agency_code: str) -> Draft:
     """The desk officer's hold with `key` for this procedure, or a new one."""
-    found = held(uow, actor=actor, key=key) if key else None
-    if found is not None and found.procedure_code == procedure_code:
+    found = held(uow, actor=actor, key=key, procedure_code=procedure_code)
+    if found is not None:
         return found
     now = uow.clock.now()
     hold = Draft(key=secrets.token_urlsafe(32), account_id=actor.account_id,
@@ -136,13 +136,18 @@ def _hold(uow: UnitOfWork, actor: Actor, key: str | None, procedure_code: str,
     return hold
 
 
-def held(uow: UnitOfWork, *, actor: Actor, key: str | None) -> Draft | None:
-    """The open hold with `key`, only for the officer who made it (None otherwise)."""
+def held(uow: UnitOfWork, *, actor: Actor, key: str | None,
+         procedure_code: str | None = None) -> Draft | None:
+    """The open hold with `key` (of that procedure, when given), only for the officer who
+    made it (None otherwise)."""
     if not key or actor.account_id is None:
         return None
-    return uow.session.scalar(select(Draft).where(
+    found = uow.session.scalar(select(Draft).where(
         Draft.key == key[:43], Draft.account_id == actor.account_id,
         Draft.submitted_code.is_(None)))
+    if found is None or procedure_code not in (None, found.procedure_code):
+        return None
+    return found
 
 
 def hold_scans(uow: UnitOfWork, *, actor: Actor, key: str | None, procedure_code: str,
@@ -167,18 +172,19 @@ def hold_scans(uow: UnitOfWork, *, actor: Actor, key: str | None, procedure_code
     return {"key": hold.key, "errors": errors}
 
 
-def held_papers(uow: UnitOfWork, *, actor: Actor, key: str | None) -> dict[str, str]:
-    """The papers already scanned on the hold, each with its file in words."""
-    hold = held(uow, actor=actor, key=key)
+def held_papers(uow: UnitOfWork, *, actor: Actor, key: str | None,
+                procedure_code: str) -> dict[str, str]:
+    """The papers of the procedure already scanned on the hold, each with its file in words."""
+    hold = held(uow, actor=actor, key=key, procedure_code=procedure_code)
     if hold is None:
         return {}
     return {paper: describe_file(a) for paper, a in current_files(uow, draft_id=hold.id).items()}
 
 
-def take_held(uow: UnitOfWork, *, actor: Actor, key: str | None, dossier_id: int,
-              code: str) -> list[Attachment]:
+def take_held(uow: UnitOfWork, *, actor: Actor, key: str | None, procedure_code: str,
+              dossier_id: int, code: str) -> list[Attachment]:
     """Move the held scans to the new dossier (in the caller's transaction)."""
-    hold = held(uow, actor=actor, key=key)
+    hold = held(uow, actor=actor, key=key, procedure_code=procedure_code)
     if hold is None:
         return []
     files = list(current_files(uow, draft_id=hold.id).values())

@@ -41,12 +41,6 @@ def _waiting(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:
     return dossier
 
 
-def may_receive_supplement(uow: UnitOfWork, *, actor: Actor, code: str) -> bool:
-    """Whether the actor's desk may receive the dossier's supplement now."""
-    dossier = find_visible(uow, actor=actor, code=code)
-    return dossier.status == Status.SUPPLEMENT and is_desk_of(actor, dossier.agency_id)
-
-
 def desk_supplement_page(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     """What the desk's «Nhận bổ sung» form shows: the request (form 02), whether the
     dossier was ever received, the form and its data, each paper with its current file and
