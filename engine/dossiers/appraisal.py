@@ -145,6 +145,8 @@ def _event_words(kind: str, step_name: str, note: str, details: Any) -> str:
         return _status_words(note)
     if kind in ("task_opened", "task_completed", "task_claimed", "task_released") and step_name:
         return f"«{step_name}»" + (f": {note}" if note else "")
+    if kind == "task_assigned" and step_name:  # the note is the officer's name
+        return f"«{step_name}» cho {note}" if note else f"«{step_name}»"
     if kind == "supplement_requested" and isinstance(details, dict):
         asked = "; ".join(str(m) for m in details.get("missing") or [])
         extra = [str(details[k]) for k in ("note", "warning") if details.get(k)]

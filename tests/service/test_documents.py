@@ -87,10 +87,14 @@ def test_the_supplement_request_lists_everything_missing(refused_dossier: Desk) 
 
 
 def test_the_refusal_gives_the_reason(refused_dossier: Desk) -> None:
+    """Refused by the leader after appraisal: the agency's notice signed by its head, not
+    the desk's form 03 of a refusal at reception (NĐ 61/2018 art. 16)."""
     text = text_of(render(refused_dossier, "refusal").pdf())
-    assert "Mẫu số 03" in text and "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
+    assert "THÔNG BÁO TỪ CHỐI GIẢI QUYẾT HỒ SƠ" in text and "Mẫu số 03" not in text
+    assert "Ngày 25/11/2026, UBND phường Minh Xuân tiếp nhận hồ sơ" in text
     assert "Công trình nằm trong hành lang bảo vệ đê điều." in text
-    assert "Phạm Thị Dung" in text
+    assert "THỦ TRƯỞNG CƠ QUAN" in text and "Phạm Thị Dung" in text
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" not in text
 
 
 def test_the_apology_gives_the_reason_and_the_new_date(refused_dossier: Desk) -> None:
@@ -139,5 +143,5 @@ def test_documents_that_do_not_apply_yet_are_refused(platform: Platform, clock: 
 def test_a_second_document_set_is_a_folder_not_code() -> None:
     assert documents.available_sets() == ["tt01-2018"]
     assert set(documents.document_set("tt01-2018")["documents"]) == {
-        "submission", "receipt", "supplement", "refusal", "apology", "control_slip", "tracking_book",
-        "stop_notice", "fee_receipt"}
+        "submission", "receipt", "supplement", "refusal", "refusal_decision", "apology",
+        "control_slip", "tracking_book", "stop_notice", "fee_receipt"}
