@@ -70,6 +70,10 @@ def _answered(done: dict[str, Any]) -> Response:
         flash(f"Đã nhận bổ sung và tiếp nhận hồ sơ {code}; hẹn trả kết quả {due}. In Giấy "
               "tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01) trao người nộp.", "success")
         return redirect(url_for("officer.desk_done", code=code), 303)
+    if done.get("reception_task"):
+        flash(f"Đã nhận bổ sung hồ sơ {code}; hoàn thành bước tiếp nhận để cấp Giấy tiếp nhận "
+              "(Mẫu 01).", "success")
+        return redirect(url_for("officer.task", task_id=done["reception_task"]), 303)
     flash(f"Đã nhận bổ sung hồ sơ {code}; hồ sơ tiếp tục được giải quyết"
           + (f", hẹn trả kết quả {due}." if due else "."), "success")
     return redirect(url_for("officer_dossiers.dossier_page", code=code), 303)

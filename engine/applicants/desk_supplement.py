@@ -106,8 +106,12 @@ def receive_supplement_at_desk(
     with uow_factory() as uow:
         task_id = uow.session.scalar(select(Task.id).join(Task.dossier).where(
             Task.state == "open", Task.dossier.has(code=code)))
-    with uow_factory() as uow:
-        done = complete_task(uow, actor=actor, task_id=int(task_id or 0), data=dict(ACCEPTED))
+    try:
+        with uow_factory() as uow:
+            done = complete_task(uow, actor=actor, task_id=int(task_id or 0),
+                                 data=dict(ACCEPTED))
+    except FormInvalid:  # a reception form asking more than the desk page's convention
+        return {**answered, "received_now": False, "reception_task": task_id}
     return {"code": code, "status": done["dossier"]["status"],
             "due_at": done["dossier"]["due_at"], "received_now": True}
 
