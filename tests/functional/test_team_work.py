@@ -101,7 +101,9 @@ def test_only_officers_holding_the_steps_role_are_offered_and_accepted(app: Flas
     leader.post("/can-bo/phan-cong", data={"csrf_token": token(team.encode()),
                                            "task": [task_id], "assignee": specialist_id,
                                            "back": "task"})
-    assert f"Đang do {SPECIALIST_NAME} xử lý." in _text(leader, f"/can-bo/cong-viec/{task_id}")
+    given = _text(leader, f"/can-bo/cong-viec/{task_id}")
+    assert f"Đang do {SPECIALIST_NAME} xử lý." in given
+    assert f"«Thẩm định hồ sơ, đề xuất» cho {SPECIALIST_NAME}" in given  # the history in words
 
 
 def test_a_specialist_has_no_team_view_and_cannot_assign(app: Flask) -> None:
