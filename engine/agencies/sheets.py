@@ -178,10 +178,10 @@ def _one(uow: UnitOfWork, actor: Actor, number: int, fields: AgencyFields, exist
 
 
 def export_agencies(uow: UnitOfWork, *, fmt: str) -> tuple[bytes, str]:
-    """Every agency as XLSX or CSV (the columns `import_agencies` reads, and the state);
-    returns the content and its media type."""
+    """Every agency as XLSX or CSV (the columns `import_agencies` reads, the kind by its
+    name, and the state); returns the content and its media type."""
     header = [label for _, label in COLUMNS] + [STATE]
-    body = [[safe_cell(str(row[key])) for key, _ in COLUMNS]
+    body = [[safe_cell(str(row["kind_label"] if key == "kind" else row[key])) for key, _ in COLUMNS]
             + [safe_cell(("Đã đóng: " + row["closed_reason"]) if row["closed"] else "Đang hoạt động")]
             for row in all_rows(uow)]
     if fmt == "csv":

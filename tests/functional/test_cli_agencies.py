@@ -44,8 +44,8 @@ def test_a_right_file_is_imported_and_exported(tmp_path: Path, env: dict[str, st
     assert "1 cơ quan mới, 0 cơ quan cập nhật" in done.output
     out = tmp_path / "ra.csv"
     assert CliRunner().invoke(main, ["agencies", "export", str(out)], env=env).exit_code == 0
-    assert "000.05.01.H64,Phòng Quản lý xây dựng,unit,000.05.00.H64" in out.read_text(
-        encoding="utf-8-sig")
+    assert ('000.05.01.H64,Phòng Quản lý xây dựng,"Phòng, đơn vị trực thuộc",000.05.00.H64'
+            in out.read_text(encoding="utf-8-sig"))  # the kind by its name
     missing = CliRunner().invoke(main, ["agencies", "import", str(tmp_path / "khong-co.csv")],
                                  env=env)
     assert missing.exit_code == 1 and "Không đọc được tệp" in missing.output
