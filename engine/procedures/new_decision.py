@@ -92,12 +92,15 @@ def _output(form: Mapping[str, str], names: set[str]) -> tuple[str, str, str, st
 
 def _with_fee(manifest_text: str, fee_name: str, output: str) -> str:
     """procedure.json whose fee `fee_name` (added when the procedure has none so named)
-    takes its amount from `output`."""
+    takes its amount from `output`: the table decides the whole fee, so a fee per copy
+    (`per`, `unit`) stops multiplying."""
     manifest = json.loads(manifest_text)
     fees = manifest.setdefault("fees", [])
     same = [f for f in fees if isinstance(f, dict) and " ".join(str(f.get("name", "")).split()) == fee_name]
     if same:
         same[0]["from"] = output
+        for key in ("per", "unit"):
+            same[0].pop(key, None)
     else:
         fees.append({"name": fee_name, "amount": 0, "from": output})
     return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"

@@ -18,7 +18,7 @@ from tests.helpers import EXTRACT, MINH_XUAN, PERMIT, login
 PERMIT_V1 = f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1"
 EXTRACT_V1 = f"/quan-tri/thu-tuc/{MINH_XUAN}/{EXTRACT}/1"
 FEE = {"ten_bang": "Phí theo số bản sao", "dau_vao": "so_luong_ban_sao", "ket_qua": "le_phi",
-       "dung_lam_le_phi": "1", "ten_le_phi": "Phí cấp bản sao trích lục hộ tịch (mỗi bản)"}
+       "dung_lam_le_phi": "1", "ten_le_phi": "Phí cấp bản sao trích lục hộ tịch"}
 
 
 def _designer(app: Flask) -> FlaskClient:
