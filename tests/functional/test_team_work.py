@@ -183,3 +183,18 @@ def test_a_new_online_dossier_is_not_due_soon_until_the_last_quarter_of_receptio
     inbox = _text(desk, "/can-bo")
     assert "(sắp đến hạn)" in inbox and "Sắp đến hạn (1)" in inbox
     assert code in _text(desk, "/can-bo?urgency=due_soon")
+
+
+def test_the_api_gives_leaders_the_team_view_with_the_officers_to_choose(app: Flask) -> None:
+    _appraisals(app, "Phan Văn Khải")
+    leader, specialist = app.test_client(), app.test_client()
+    login(leader, "lanhdao.minhxuan")
+    login(specialist, "chuyenvien.minhxuan")
+    team = leader.get("/api/v1/tasks?view=team&assigned=unassigned").json
+    assert team["total"] == 1 and team["tasks"][0]["assignee_name"] == ""
+    [group] = team["officers"]
+    assert group["steps"] == ["Thẩm định hồ sơ, đề xuất"]
+    assert [(o["name"], o["open"]) for o in group["officers"]] == [(SPECIALIST_NAME, 0)]
+    assert leader.get("/api/v1/tasks").json["total"] == 0  # his own roles' work: none
+    refused = specialist.get("/api/v1/tasks?view=team")
+    assert refused.status_code == 403 and "lãnh đạo" in refused.json["error"]["message"]
