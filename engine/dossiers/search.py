@@ -322,7 +322,7 @@ def document_entry(kind: str, form: str, title: str, dossier: Dossier) -> dict[s
     """A document to print again; a refusal after reception is the agency's notice, not
     the desk's form 03 (`engine.reports.documents`)."""
     if kind == "refusal" and dossier.received_at is not None:
-        return {"kind": kind, "form": "Thông báo", "title": REFUSAL_DECISION}
+        return {"kind": kind, "form": "Điều 16 NĐ 61/2018", "title": REFUSAL_DECISION}
     return {"kind": kind, "form": form, "title": title}
 
 

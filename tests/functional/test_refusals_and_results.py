@@ -86,7 +86,7 @@ def test_a_leaders_refusal_is_the_agencys_notice_linked_at_the_return_step(app: 
     url = _task_url(desk, code)  # «Trả văn bản từ chối cấp phép»
     step = desk.get(url).data.decode()
     assert f"/api/v1/dossiers/{code}/documents/refusal" in step
-    assert "Thông báo từ chối giải quyết hồ sơ" in step
+    assert "Thông báo từ chối giải quyết hồ sơ (Điều 16 NĐ 61/2018)" in step
     # The result is decided: only its hand-over is left.
     assert "Yêu cầu bổ sung hồ sơ (Mẫu 02)" not in step
     assert "Từ chối giải quyết (Mẫu 03)" not in step
