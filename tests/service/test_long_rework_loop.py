@@ -22,6 +22,9 @@ from tests.helpers import import_and_publish
 
 PACKAGE = Path(__file__).resolve().parents[1] / "packages" / "rework-loop"
 ROUNDS = 2000
+# On PostgreSQL the same property is shown in fewer rounds (still past round ~245, where the
+# dossier used to break): the 2,000 rounds on SQLite take a minute, on PostgreSQL two.
+ROUNDS_ON_POSTGRESQL = 500
 CASE = json.loads((PACKAGE / "tests" / "tham-dinh-lai.json").read_text(encoding="utf-8"))[0]
 APPRAISAL = CASE["tasks"]["tham_dinh"][0]
 AGAIN = CASE["tasks"]["phe_duyet"][0]
@@ -57,6 +60,7 @@ class Desk:
 def test_a_dossier_sent_back_two_thousand_times_still_advances_with_bounded_state(
     platform: Platform,
 ) -> None:
+    rounds = ROUNDS if platform.engine.dialect.name == "sqlite" else ROUNDS_ON_POSTGRESQL
     version = import_and_publish(platform, PACKAGE)
     with platform.uow() as uow:
         code = dossiers.submit_dossier(uow, actor=ANONYMOUS, procedure_code=version["code"],
@@ -64,12 +68,12 @@ def test_a_dossier_sent_back_two_thousand_times_still_advances_with_bounded_stat
     desk = Desk(platform, code)
     desk.complete("motcua.minhxuan", "tiep_nhan", CASE["tasks"]["tiep_nhan"])
     sizes = {}
-    for round_number in range(1, ROUNDS + 1):
+    for round_number in range(1, rounds + 1):
         desk.complete("chuyenvien.minhxuan", "tham_dinh", APPRAISAL)
         desk.complete("lanhdao.minhxuan", "phe_duyet", AGAIN)
-        if round_number in (10, ROUNDS):
+        if round_number in (10, rounds):
             sizes[round_number] = desk.state_bytes()
-    assert sizes[ROUNDS] <= 1.2 * sizes[10], sizes
+    assert sizes[rounds] <= 1.2 * sizes[10], sizes
 
     desk.complete("chuyenvien.minhxuan", "tham_dinh", APPRAISAL)
     desk.complete("lanhdao.minhxuan", "phe_duyet", GRANT)
@@ -78,4 +82,4 @@ def test_a_dossier_sent_back_two_thousand_times_still_advances_with_bounded_stat
         view = dossiers.get_dossier(uow, actor=desk.people["motcua.minhxuan"], code=code)
     assert view["status"] == 10 and view["outcome"] == "granted"
     appraisals = [t for t in view["tasks"] if t["step"] == "tham_dinh"]
-    assert len(appraisals) == ROUNDS + 1  # every round's step is in the dossier's history
+    assert len(appraisals) == rounds + 1  # every round's step is in the dossier's history
