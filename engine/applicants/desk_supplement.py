@@ -73,20 +73,7 @@ def receive_supplement_at_desk(
     required paper) still without a file. Then the answer (`dossiers.supplement`) and, for
     a dossier never received, the reception accepted. Returns the code, status, due time
     and whether it was received now."""
-    with uow_factory() as uow:
-        dossier = _waiting(uow, actor, code)
-        components = loaded_version(uow, dossier.version_id).compiled.manifest.get(
-            "components", [])
-        files, problems = digitise_each(components, scans)
-        policies = {str(c["name"]): policy_for(c) for c in components}
-        for paper, (filename, content) in files.items():
-            stored = store_file(uow, actor=actor, paper=paper, filename=filename,
-                                content=content, policy=policies[paper], dossier_id=dossier.id)
-            uow.audit("dossier.attachment", actor_id=actor.account_id, object_type="dossier",
-                      object_id=str(dossier.id), summary={
-                          "paper": paper, "file": stored.filename, "size": stored.size,
-                          "scanned_at": "desk", "supplement": True})
-        uow.commit()
+    components, problems = _store_scans(uow_factory, actor=actor, code=code, scans=scans)
     with uow_factory() as uow:
         dossier = _waiting(uow, actor, code)
         loaded = loaded_version(uow, dossier.version_id)
@@ -114,6 +101,28 @@ def receive_supplement_at_desk(
         return {**answered, "received_now": False, "reception_task": task_id}
     return {"code": code, "status": done["dossier"]["status"],
             "due_at": done["dossier"]["due_at"], "received_now": True}
+
+
+def _store_scans(uow_factory: Any, *, actor: Actor, code: str, scans: Sequence[Scan]
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Store the desk's scans on the waiting dossier, in their own transaction (kept even
+    when the rest of the answer is refused); returns the procedure's papers and the scans'
+    problems (a file of the wrong type or size)."""
+    with uow_factory() as uow:
+        dossier = _waiting(uow, actor, code)
+        components: list[dict[str, Any]] = loaded_version(
+            uow, dossier.version_id).compiled.manifest.get("components", [])
+        files, problems = digitise_each(components, scans)
+        policies = {str(c["name"]): policy_for(c) for c in components}
+        for paper, (filename, content) in files.items():
+            stored = store_file(uow, actor=actor, paper=paper, filename=filename,
+                                content=content, policy=policies[paper], dossier_id=dossier.id)
+            uow.audit("dossier.attachment", actor_id=actor.account_id, object_type="dossier",
+                      object_id=str(dossier.id), summary={
+                          "paper": paper, "file": stored.filename, "size": stored.size,
+                          "scanned_at": "desk", "supplement": True})
+        uow.commit()
+    return components, list(problems)
 
 
 def _paper_problems(components: list[dict[str, Any]], papers: list[str], scanned: set[str],
