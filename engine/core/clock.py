@@ -50,3 +50,15 @@ class FixedClock:
 def local_iso(value: datetime | None) -> str | None:
     """ISO-8601 in Vietnam time with its offset (how every view shows instants), or None."""
     return value.astimezone(VN_TZ).isoformat() if value is not None else None
+
+
+def instant_words(text: str) -> str:
+    """"08:00 ngày 15/01/2027" for an ISO-8601 instant (in Vietnam's time when it has an
+    offset); the text itself when it is not an instant."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VN_TZ)
+    return moment.strftime("%H:%M ngày %d/%m/%Y")

@@ -6,13 +6,12 @@ values — choices by their labels, yes/no, conditional answers only where they 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from bpmn.compiled import CompiledProcedure
 from bpmn.diff_words import timers as diagram_timers
 from bpmn.runtime import PendingTimer
-from engine.core.clock import VN_TZ
+from engine.core.clock import instant_words
 from forms import describe_data
 
 
@@ -71,15 +70,3 @@ def timers(compiled: CompiledProcedure, pending: list[PendingTimer]) -> list[dic
                       "name": words.get("name") or timer.bpmn_id, "on": words.get("on") or "",
                       "wait": wait})
     return shown
-
-
-def instant_words(text: str) -> str:
-    """"08:00 ngày 15/01/2027" for a timer set to ``2027-01-15T08:00:00+07:00`` (Vietnam's
-    time for an instant with an offset); the text itself when it is not an instant."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(VN_TZ)
-    return moment.strftime("%H:%M ngày %d/%m/%Y")

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from engine.core.clock import VN_TZ
+from engine.core.clock import instant_words
 from engine.core.models import Agency, Dossier, Province
 from engine.core.statuses import STATUS_LABELS
 from engine.core.uow import UnitOfWork
@@ -94,16 +94,6 @@ def names_for(uow: UnitOfWork, roles: Mapping[str, str], events: Mapping[str, st
                  roles=roles, events=events, dossiers={str(i): code for i, code in codes})
 
 
-def _instant(text: str) -> str:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(VN_TZ)
-    return moment.strftime("%H:%M ngày %d/%m/%Y")
-
-
 def _day(text: str) -> str:
     try:
         return date.fromisoformat(text).strftime("%d/%m/%Y")
@@ -116,9 +106,9 @@ def _grant(value: Mapping[str, Any], names: Names) -> str:
     agency = names.agencies.get(str(value.get("agency", "")), str(value.get("agency", "")))
     text = f"{role} tại {agency}"
     if value.get("valid_from"):
-        text += f", từ {_instant(str(value['valid_from']))}"
+        text += f", từ {instant_words(str(value['valid_from']))}"
     if value.get("valid_until"):
-        text += f", đến trước {_instant(str(value['valid_until']))}"
+        text += f", đến trước {instant_words(str(value['valid_until']))}"
     return text
 
 
@@ -145,7 +135,7 @@ def _scalar(key: str, value: Any, names: Names) -> str:
     if key == "scopes":
         return SCOPES.get(text, text)
     if INSTANT.match(text):
-        return _instant(text)
+        return instant_words(text)
     return _day(text) if DAY.fullmatch(text) else text
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.procedures.sandbox_words import instant_words
+from engine.core.clock import instant_words
 
 
 def test_an_instant_reads_as_the_hour_and_day_in_vietnam() -> None:
