@@ -4,7 +4,6 @@ dashboard — leaders see their agency, administrators the province."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, render_template, request, url_for
@@ -13,6 +12,7 @@ from admin.common import bp, staff, uow
 from engine import reports
 from engine.core import VN_TZ, UnitOfWork, is_admin_account
 from engine.wiring import Platform
+from forms.formats import DAY_HINT, read_day
 
 
 def reports_uow() -> UnitOfWork:
@@ -34,21 +34,24 @@ def report_page() -> str | tuple[str, int]:
     if not agencies:
         abort(403, description="Báo cáo dành cho lãnh đạo cơ quan và quản trị hệ thống.")
     agency = args.get("co_quan", "" if is_admin_account(actor) else agencies[0]["code"])
+    typed = {"tu": args.get("tu", "")[:40], "den": args.get("den", "")[:40]}
     try:
-        start = date.fromisoformat(args["tu"]) if args.get("tu") else today.replace(day=1)
-        end = date.fromisoformat(args["den"]) if args.get("den") else today
+        start = read_day(typed["tu"], "Từ ngày") if typed["tu"] else today.replace(day=1)
+        end = read_day(typed["den"], "Đến ngày") if typed["den"] else today
         with reports_uow() as work:
             report = reports.statistics_report(work, actor=actor, period=reports.Period(start, end),
                                                agency_code=agency or None)
             found = (reports.service_indicators(work, actor=actor, agency_code=agency, start=start,
                                                 end=end) if agency else None)
-    except ValueError:
-        flash("Ngày phải có dạng NNNN-TT-NN.", "error")
+    except ValueError as exc:
+        flash(str(exc), "error")
         return render_template("admin_report.html", report=None, found=None, agencies=agencies,
-                               agency=agency, start=today.replace(day=1), end=today,
+                               agency=agency, typed=typed, day_hint=DAY_HINT,
                                columns=reports.EXPORT_COLUMNS), 400
     return render_template("admin_report.html", report=report, found=found, agencies=agencies,
-                           agency=agency, start=start, end=end, columns=reports.EXPORT_COLUMNS)
+                           agency=agency, start=start, end=end, day_hint=DAY_HINT,
+                           typed={"tu": f"{start:%d/%m/%Y}", "den": f"{end:%d/%m/%Y}"},
+                           columns=reports.EXPORT_COLUMNS)
 
 
 @bp.get("/bang-dieu-khien")

@@ -250,3 +250,37 @@ def typed_value(schema: Mapping[str, Any], text: str) -> str:
         tidied = known.tidy(text)
         return tidied if known.check(tidied) else text  # refused: shown back as typed
     return text
+
+
+DAY_HINT = "ví dụ 15/01/2027"
+CLOCK_HINT = "giờ:phút, ví dụ 17:00"
+
+
+def parse_clock(text: str) -> str | None:
+    """``17:00`` (also 17h, 8g30, 8:30) → ``17:00``; None when it is not a time of day."""
+    found = _TIME.fullmatch(text.strip())
+    if found is None:
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    return f"{hour:02d}:{minute:02d}" if hour <= 23 and minute <= 59 else None
+
+
+def read_day(text: str, label: str) -> date:
+    """A day typed in a page's field named `label` (15/01/2027 or ISO); ValueError with the
+    message a person reads — what to type, and what they typed — when it does not read."""
+    read = parse_date(text)
+    if read is None:
+        typed = f" (đã nhập «{text.strip()}»)" if text.strip() else ""
+        raise ValueError(f"«{label}» chưa đúng: nhập ngày/tháng/năm, {DAY_HINT}{typed}.")
+    return date.fromisoformat(read)
+
+
+def read_moment(day_text: str, clock_text: str, label: str) -> datetime:
+    """A day and a time of day typed in two fields (15/01/2027, 17:00) → a naive local
+    moment; ValueError with the message a person reads when either does not read."""
+    day = read_day(day_text, label)
+    clock = parse_clock(clock_text)
+    if clock is None:
+        typed = f" (đã nhập «{clock_text.strip()}»)" if clock_text.strip() else ""
+        raise ValueError(f"Giờ của «{label}» chưa đúng: nhập {CLOCK_HINT}{typed}.")
+    return datetime.fromisoformat(f"{day.isoformat()}T{clock}")

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers
 from engine.core import (
+    VN_TZ,
     Conflict,
     FormInvalid,
     ServiceError,
@@ -16,7 +17,7 @@ from engine.core import (
     may_open_desk,
     may_stop_processing,
 )
-from engine.legal_clock import parse_instant
+from forms.formats import CLOCK_HINT, DAY_HINT, read_moment
 from webapp.context import current_actor, uow
 from webapp.desk_page import desk_done_page, desk_page, take_cash
 from webapp.desk_supplement import desk_supplement_page
@@ -75,7 +76,7 @@ def inbox() -> str:
     actor = _officer()
     filters = inbox_filter(request.args)
     with uow() as work:
-        page = dossiers.officer_inbox(work, actor=actor, filters=filters)
+        page = dossiers.officer_inbox(work, actor=actor, filters=filters, notices=True)
     return render_template("inbox.html", page=page, items=page["tasks"], actor=actor,
                            filters=filters, args=request.args)
 
@@ -106,13 +107,23 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
             else:
                 flash(f"Đã hoàn thành «{view['name']}» cho hồ sơ {view['dossier']}.", "success")
                 return redirect(url_for("officer.inbox"), 303)
-    page = render_template(
-        "task.html", task=view, actor=actor, fee=fee,
-        may_stop=any(may_stop_processing(actor, agency) for agency in actor.agencies()),
-        form=form_html(schema, ui, values, errors),
-        dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
-    )
+    page = _task_page(actor, view, fee, form_html(schema, ui, values, errors))
     return (page, status) if status != 200 else page
+
+
+def _task_page(actor: Any, view: dict[str, Any], fee: Any, form: Any,
+               extension: dict[str, str] | None = None) -> str:
+    """The task page; `extension` is what was typed in the extension form and why it was
+    refused (kept so the officer corrects it rather than types it again)."""
+    with uow() as work:
+        latest = dossiers.latest_extension(work, actor=actor, code=view["dossier"])
+    return render_template(
+        "task.html", task=view, actor=actor, fee=fee, form=form,
+        may_stop=any(may_stop_processing(actor, agency) for agency in actor.agencies()),
+        dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
+        latest_extension=vn_datetime(latest), extension=extension or {},
+        day_hint=DAY_HINT, clock_hint=CLOCK_HINT,
+    )
 
 
 @bp.get("/ho-so/<code>/tep/<int:attachment_id>/xem")
@@ -212,22 +223,26 @@ def request_supplement(task_id: int) -> Response:
 
 
 @bp.post("/can-bo/cong-viec/<int:task_id>/gia-han")
-def extend(task_id: int) -> Response:
+def extend(task_id: int) -> Response | tuple[str, int]:
     """Grant the one extension (form 04) with its new date and the reason for the delay."""
     actor = _officer()
-    code = _dossier_of(actor, task_id)
+    typed = {k: request.form.get(k, "")[:4000] for k in ("due_day", "due_time", "reason")}
+    with uow() as work:
+        view = dossiers.get_task(work, actor=actor, task_id=task_id)
+        fee = applicants.fee_standing(work, actor=actor, code=view["dossier"])
+    code = view["dossier"]
     try:
-        new_due = parse_instant(request.form.get("due_at", ""))
+        new_due = read_moment(typed["due_day"], typed["due_time"], "Ngày hẹn mới")
         with uow() as work:
-            result = dossiers.extend(work, actor=actor, code=code, new_due=new_due,
-                                     reason=request.form.get("reason", ""))
-    except ValueError:
-        flash("Ngày hẹn mới không hợp lệ.", "error")
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(f"Đã hẹn lại ngày trả kết quả hồ sơ {code}: {vn_datetime(result['due_at'])}.",
-              "success")
+            result = dossiers.extend(work, actor=actor, code=code,
+                                     new_due=new_due.replace(tzinfo=VN_TZ), reason=typed["reason"])
+    except (ValueError, ServiceError) as exc:
+        error = exc.message if isinstance(exc, ServiceError) else str(exc)
+        schema, ui = view["form"]["schema"], view["form"]["ui"]
+        return _task_page(actor, view, fee, form_html(schema, ui, {}, []),
+                          extension={**typed, "error": error}), 422
+    flash(f"Đã hẹn lại ngày trả kết quả hồ sơ {code}: {vn_datetime(result['due_at'])}.",
+          "success")
     return redirect(url_for("officer.task", task_id=task_id), 303)
 
 

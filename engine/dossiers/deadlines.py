@@ -30,6 +30,7 @@ from engine.legal_clock.rules import (
     DEFAULT_EXTENSION_CAP,
     LATE_SUPPLEMENT_WARNING,
     check_extension,
+    extension_limit,
     late_supplement_request,
     legal_due,
     resume_after_supplement,
@@ -238,6 +239,19 @@ def extend(
     record(uow, dossier, "extended", actor=actor, note=reason)
     uow.commit()
     return {"code": dossier.code, "old_due_at": local_iso(old), "due_at": local_iso(new_due)}
+
+
+def latest_extension(uow: UnitOfWork, *, actor: Actor, code: str) -> str | None:
+    """The latest new due time an extension could set now (local ISO), for the form to
+    say up front; None when the dossier has none to give (not received, already extended)."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    if dossier.due_at is None or dossier.extended_at is not None:
+        return None
+    manifest = loaded_version(uow, dossier.version_id).compiled.manifest
+    limit = extension_limit(
+        calendar_for(uow, dossier.agency_id), dossier.due_at, manifest["processing_time"],
+        float(manifest.get("extension_cap", DEFAULT_EXTENSION_CAP)))
+    return local_iso(limit)
 
 
 def deadline_history(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, Any]]:

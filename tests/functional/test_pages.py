@@ -179,9 +179,10 @@ def test_officer_asks_for_a_supplement_and_extends_from_the_task_page(app: Flask
     page = specialist.get(link).data
     assert "Hẹn lại ngày trả kết quả (Mẫu 04)" in page.decode()
     too_early = specialist.post(f"{link}/gia-han", data={
-        "csrf_token": token(page), "due_at": "2027-03-01T17:00", "reason": "Chờ ý kiến"})
-    assert too_early.status_code == 303
-    assert "1/3 tổng thời gian" in specialist.get(link).data.decode()
+        "csrf_token": token(page), "due_day": "01/03/2027", "due_time": "17:00",
+        "reason": "Chờ ý kiến"})
+    assert too_early.status_code == 422
+    assert "1/3 tổng thời gian" in too_early.data.decode()
     asked = specialist.post(f"{link}/yeu-cau-bo-sung", data={
         "csrf_token": token(page), "missing": "Bản vẽ mặt cắt\nBản sao sổ đỏ", "note": ""})
     assert asked.status_code == 303
