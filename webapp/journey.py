@@ -97,16 +97,19 @@ def start(code: str) -> Page | Response:
 
 def start_page(actor: Actor, detail: dict[str, Any], agency: str, key: str | None,
                limited: RateLimited | None = None) -> Page:
-    """What the procedure needs and asks, and the button that starts (or goes on with the
-    draft `key`, where it left off)."""
+    """What the procedure needs and asks, and the button that starts a new dossier; with a
+    saved draft (`key`, else the signed-in citizen's newest of this procedure) the offer to
+    go on with it where it left off, saying when it was saved."""
     from webapp.journey_steps import resume_url
 
-    resume = None
-    if key is not None:
-        with uow() as work:
-            resume = resume_url(work, actor, detail, key)
+    with uow() as work:
+        mine = [d for d in applicants.my_drafts(work, actor=actor)
+                if d["procedure"] == detail["code"] and key in (None, d["key"])]
+        saved = key or (mine[0]["key"] if mine else None)  # the newest, when none was named
+        resume = resume_url(work, actor, detail, saved) if saved is not None else None
     page = render_template("procedure_start.html", detail=detail, agency=agency,
                            draft_key=key, resume=resume,
+                           saved_at=mine[0]["updated_at"] if mine else None,
                            problem=limited.message if limited else None)
     if limited is not None:
         return page, 429, {"Retry-After": str(limited.retry_after)}

@@ -193,7 +193,7 @@ def test_a_draft_resumes_at_its_first_unfinished_page_and_only_for_its_owner(app
     _post(citizen, _step(key, 1), {**SECTION_1, "so_dinh_danh": "008090001234", "nhap": key,
                                    "_action": "next"})
     start = citizen.get(f"/thu-tuc/{PERMIT}?nhap={key}").data.decode()
-    assert f'href="/thu-tuc/{PERMIT}/buoc/2?nhap={key}"' in start and "Tiếp tục điền" in start
+    assert f'href="/thu-tuc/{PERMIT}/buoc/2?nhap={key}"' in start and "Tiếp tục hồ sơ đang soạn" in start
     stranger = app.test_client()
     assert stranger.get(f"/thu-tuc/{PERMIT}?nhap={key}").status_code == 404
     assert stranger.get(_step(key, 2)).status_code == 404
