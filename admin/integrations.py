@@ -5,6 +5,7 @@ connector's implementation and health, the outbox per connector, the dead letter
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from engine import records
 from engine.core import VN_TZ, ServiceError
 from integrations import (
     SPECS,
+    STATUS_WORDS,
     ConfigError,
     Connectors,
     DeliveryFailed,
@@ -24,6 +26,21 @@ from integrations import (
 )
 
 LABELS = {spec.name: spec.label for spec in SPECS}
+_OLD_HTTP = re.compile(r"^(?:DeliveryFailed: )?HTTP (\d{3}) từ ")
+
+
+def failure_parts(connector: str, text: str) -> tuple[str, str]:
+    """A dead letter's last error as (words, technical detail): the words on its first line;
+    an error kept before the words were (one line) said from its HTTP status if it has one."""
+    words, newline, detail = (text or "").partition("\n")
+    if newline:
+        return words, detail
+    old = _OLD_HTTP.match(text or "")
+    if old:
+        status = int(old.group(1))
+        meaning = STATUS_WORDS.get(status, "lỗi phía hệ thống đó" if status >= 500 else "từ chối yêu cầu")
+        return f"{LABELS.get(connector, connector)} trả lỗi {status} ({meaning})", text
+    return "Không gửi được (xem chi tiết kỹ thuật)", text
 
 
 def connectors() -> Connectors:
@@ -45,6 +62,9 @@ def integrations_page() -> str:
     with uow() as work:
         counts = records.outbox_counts(work, actor=actor)
         dead = records.dead_letters(work, actor=actor)
+    for message in dead:
+        message["error_words"], message["error_detail"] = failure_parts(message["connector"],
+                                                                        message["last_error"])
     try:
         built = connectors()
     except ConfigError as exc:

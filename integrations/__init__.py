@@ -6,7 +6,7 @@ connectors built here from configuration).
 
 from __future__ import annotations
 
-from integrations.calls import DeliveryFailed
+from integrations.calls import STATUS_WORDS, DeliveryFailed
 from integrations.catalog import SPECS, registry
 from integrations.outbound import deliver, sender
 from integrations.portal_sync import Difference, Pulled, pull_submitted, reconcile
@@ -24,6 +24,7 @@ from integrations.signing import SignatureError, sign, verify
 
 __all__ = [
     "SPECS",
+    "STATUS_WORDS",
     "ConfigError",
     "Connector",
     "ConnectorSpec",

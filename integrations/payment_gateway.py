@@ -47,6 +47,8 @@ __all__ = ["SPEC", "Callback", "GatewayCheckout", "PaymentConnector", "Returned"
 CHECKOUT_MINUTES = 15
 RESULTS = ("success", "failed", "cancelled")
 
+SYSTEM = "Cổng thanh toán"  # how failures name it («Cổng thanh toán trả lỗi 503 …»)
+
 
 def query_signature(secret: str, params: Mapping[str, str]) -> str:
     """The hex HMAC-SHA256 of the parameters (except ``signature``), sorted and URL-encoded."""
@@ -171,6 +173,7 @@ class PaymentConnector:
             secret=self._secret,
             now=now,
             timeout=self.timeout,
+            system=SYSTEM,
         )
         try:
             signing.verify(self._secret, headers, body, now)

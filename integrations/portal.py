@@ -22,6 +22,8 @@ from integrations.signing import SignatureError, verify
 
 KINDS = ("dossier-sync", "progress-update")
 
+SYSTEM = "Cổng Dịch vụ công"  # how failures name it («Cổng Dịch vụ công trả lỗi 503 …»)
+
 
 @dataclass
 class NullPortal:
@@ -60,7 +62,7 @@ class HttpPortal:
 
     def health(self) -> Health:
         """``GET <url>/health`` answers 2xx in time."""
-        return http_health(self.url, secret=self.secret, timeout=self.timeout)
+        return http_health(self.url, secret=self.secret, timeout=self.timeout, system=SYSTEM)
 
     def send(self, message: OutboundMessage, *, now: datetime) -> None:
         """POST one message; raises `DeliveryFailed` unless the portal took it (2xx)."""
@@ -74,6 +76,7 @@ class HttpPortal:
             body=message.payload.encode(),
             idempotency_key=message.event_id,
             timeout=self.timeout,
+            system=SYSTEM,
         )
 
     def submitted(self, *, now: datetime) -> list[dict[str, Any]]:
@@ -85,7 +88,7 @@ class HttpPortal:
         return self._signed_list(f"{self.url}/dossiers?date={day.isoformat()}", now)
 
     def _signed_list(self, url: str, now: datetime) -> list[dict[str, Any]]:
-        _, headers, body = call("GET", url, secret=self.secret, now=now, timeout=self.timeout)
+        _, headers, body = call("GET", url, secret=self.secret, now=now, timeout=self.timeout, system=SYSTEM)
         try:
             verify(self.secret, headers, body, now)
         except SignatureError as exc:

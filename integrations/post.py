@@ -29,6 +29,8 @@ from integrations.signing import verify
 
 STATUSES = ("accepted", "in_transit", "delivered", "returned")
 
+SYSTEM = "Bưu điện"  # how failures name it («Bưu điện trả lỗi 503 …»)
+
 
 @dataclass(frozen=True)
 class PostalReport:
@@ -70,7 +72,7 @@ class HttpPost:
 
     def health(self) -> Health:
         """``GET <url>/health`` answers 2xx in time."""
-        return http_health(self.url, secret=self.secret, timeout=self.timeout)
+        return http_health(self.url, secret=self.secret, timeout=self.timeout, system=SYSTEM)
 
     def send(self, message: OutboundMessage, *, now: datetime) -> None:
         """POST one order; raises `DeliveryFailed` unless the carrier took it (2xx)."""
@@ -84,6 +86,7 @@ class HttpPost:
             body=message.payload.encode(),
             idempotency_key=message.event_id,
             timeout=self.timeout,
+            system=SYSTEM,
         )
 
     def verify_status(self, headers: dict[str, str], body: bytes, now: datetime) -> PostalReport:

@@ -36,6 +36,8 @@ STATUSES = ("delivered", "failed")
 MAX_TEXT = 1600  # ten concatenated parts of a Vietnamese (UCS-2) message
 _PHONE = re.compile(r"^\+?[0-9]{9,15}$")
 
+SYSTEM = "Nhà cung cấp SMS"  # how failures name it («Nhà cung cấp SMS trả lỗi 503 …»)
+
 
 class SmsFailed(ConnectionError):
     """The provider did not take the message (an `OSError`: the outbox retries it)."""
@@ -95,7 +97,7 @@ class HttpSms:
 
     def health(self) -> Health:
         """``GET <url>/health`` answers 2xx in time."""
-        return http_health(self.url, secret=self.secret, timeout=self.timeout)
+        return http_health(self.url, secret=self.secret, timeout=self.timeout, system=SYSTEM)
 
     def send(self, recipient: str, subject: str, body: str) -> str:
         """Send a message that is no notice (a fresh idempotency key); notices use `send_notice`."""
@@ -123,6 +125,7 @@ class HttpSms:
                 now=now or datetime.now().astimezone(),
                 idempotency_key=reference,
                 timeout=self.timeout,
+                system=SYSTEM,
             )
         except DeliveryFailed as exc:
             raise SmsFailed(str(exc)) from exc

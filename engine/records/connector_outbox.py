@@ -249,7 +249,8 @@ def _send_all(
                     message.kind,
                     exc,
                 )
-                done.append((message, f"{type(exc).__name__}: {exc}"[:500] or "lỗi"))
+                words = getattr(exc, "words", "") or "Bộ kết nối gặp lỗi không lường trước khi gửi"  # line 1
+                done.append((message, f"{str(words).strip()}\n{type(exc).__name__}: {exc}"[:500]))
             else:
                 done.append((message, None))
         return done

@@ -59,6 +59,9 @@ def test_dead_letters_are_listed_and_sent_again_and_the_day_is_reconciled(
     rows = _dead_rows(html)
     assert len(rows) >= 1 and code in rows[0] and "HTTP 503" in rows[0] and "Gửi lại" in rows[0]
     assert "Cập nhật tiến độ xử lý" in rows[0]  # the message's kind in words
+    assert "Cổng Dịch vụ công trả lỗi 503 (tạm thời không phục vụ)" in rows[0]  # the error in words
+    assert "b&#39;" not in rows[0] and "b'" not in rows[0]  # never a Python bytes repr
+    assert "<summary>Chi tiết kỹ thuật" in rows[0]  # the technical detail folded for operators
     assert "<code>progress-update</code>" not in rows[0]
     dead_id = int(re.search(r"/quan-tri/ket-noi/(\d+)/gui-lai", rows[0]).group(1))  # type: ignore[union-attr]
     assert admin.post(f"/quan-tri/ket-noi/{dead_id}/gui-lai").status_code == 400  # no CSRF token
@@ -106,3 +109,22 @@ def test_a_wrong_connector_configuration_is_shown_not_raised(app: Flask) -> None
     page_login(admin, "quantri")
     html = admin.get("/quan-tri/ket-noi").data.decode()
     assert "portal.url là bắt buộc khi implementation là real" in html
+
+
+def test_a_refusal_is_said_in_words_with_the_reason_from_its_json() -> None:
+    from integrations.calls import http_failure
+
+    answer = json.dumps({"accepted": False, "reason": "Bảo trì hệ thống"}, ensure_ascii=False).encode()
+    failure = http_failure("Cổng Dịch vụ công", 503, "https://dvc.example/progress-update", answer)
+    assert failure.words == "Cổng Dịch vụ công trả lỗi 503 (tạm thời không phục vụ): Bảo trì hệ thống"
+    assert "https://dvc.example/progress-update" in failure.detail and "b'" not in failure.detail
+    not_found = http_failure("Bưu điện", 404, "u", b"<html>")
+    assert not_found.words == "Bưu điện trả lỗi 404 (không có địa chỉ này)"
+
+
+def test_an_error_kept_before_the_words_is_still_shown_in_words() -> None:
+    from admin.integrations import failure_parts
+
+    words, detail = failure_parts("portal", "DeliveryFailed: HTTP 503 từ http://x/progress-update: b'{}'")
+    assert words == "Cổng Dịch vụ công quốc gia trả lỗi 503 (tạm thời không phục vụ)"
+    assert detail.startswith("DeliveryFailed: HTTP 503")
