@@ -4,8 +4,9 @@ that differ from the national calendar, year by year."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from admin.common import administrator, bp, uow
@@ -50,3 +51,45 @@ def calendar_change() -> Response:
         flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; "
               f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
     return redirect(url_for("admin.calendar_page", tinh=province, nam=year), 303)  # the day's year
+
+
+def _override(province: str, text: str) -> dict[str, Any]:
+    """The override of one day (404 when there is none), with the day as 31/12/2026."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+    with uow() as work:
+        days = legal_clock.list_days(work, province=province, year=day.year) if province else []
+    found = next((d for d in days if d["day"] == day.isoformat()), None)
+    if found is None:
+        abort(404)
+    return {**found, "shown": day.strftime("%d/%m/%Y")}
+
+
+@bp.route("/lich/bo", methods=["GET", "POST"])
+def calendar_remove() -> Response | str:
+    """Confirm removing a day's override, with the reason recorded (the audit, and each open
+    dossier whose due time moves)."""
+    actor = administrator()
+    source = request.form if request.method == "POST" else request.args
+    province, text = source.get("tinh", ""), source.get("ngay", "")
+    day = _override(province, text)
+    reason = request.form.get("reason", "").strip()
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        if not reason:
+            errors.append({"field": "reason", "message": "Nhập lý do bỏ điều chỉnh ngày này."})
+        else:
+            try:
+                with uow() as work:
+                    result = dossiers.set_calendar_day(work, actor=actor, province=province,
+                                                       day=date.fromisoformat(text), kind=None, reason=reason)
+            except ServiceError as exc:
+                errors.append({"field": "reason", "message": exc.message})
+            else:
+                flash(f"Đã bỏ điều chỉnh ngày {day['shown']}; "
+                      f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
+                return redirect(url_for("admin.calendar_page", tinh=province, nam=text[:4]), 303)
+    return render_template("admin_calendar_remove.html", province=province, day=day, reason=reason,
+                           errors=errors)
