@@ -148,6 +148,8 @@ def transfer(
     commits; the new roles follow in the next transaction. Commits."""
     account = account_by_name(uow, username)
     require_manager(uow, actor, account)
+    if not account.active:
+        raise Conflict(f"Tài khoản {username} đã ngừng hoạt động: kích hoạt lại trước khi chuyển công tác.")
     reason = _reason(reason)
     source, target = by_code(uow, from_agency), by_code(uow, to_agency)
     parents = dict(uow.session.execute(select(Agency.id, Agency.parent_id)).all())

@@ -179,6 +179,9 @@ def grant_role(uow: UnitOfWork, *, actor: Actor, username: str, grant: Grant) ->
     require_manager(uow, actor, account)  # checked before anything changes
     if account.id == actor.account_id:
         raise Forbidden("Không tự giao vai trò cho chính mình; quản trị hệ thống giao.")
+    if not account.active:
+        raise FormInvalid(REFUSED, [{"field": "username", "message": f"Tài khoản {account.username} đã "
+                                     "ngừng hoạt động: kích hoạt lại trước khi giao vai trò."}])
     agency = check_grant(uow, actor, grant, "")
     held = next((g for g in account.grants if g.agency_id == agency.id and g.role == grant.role),
                 None)

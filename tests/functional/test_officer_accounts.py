@@ -136,3 +136,30 @@ def test_a_bulk_import_creates_all_or_nothing(client: FlaskClient, platform: Pla
     rows = list(load_workbook(io.BytesIO(exported.data)).worksheets[0].iter_rows(values_only=True))
     assert ("b.minhxuan", "Chuyên viên", "31/12/2027") in {(r[0], r[5], r[7]) for r in rows}
     assert {r[5] for r in rows if r[0] == "a.minhxuan"} == {"Bộ phận Một cửa", "Chuyên viên"}
+
+
+def test_a_stopped_account_offers_no_role_or_transfer_and_the_engine_refuses_them(
+    client: FlaskClient, platform: Platform,
+) -> None:
+    login(client, "quantri")
+    before = client.get("/quan-tri/tai-khoan/chuyenvien.minhxuan").data.decode()
+    assert ">Giao vai trò</h2>" in before and ">Chuyển công tác</h2>" in before
+    stopped = client.post("/quan-tri/tai-khoan/chuyenvien.minhxuan/deactivate",
+                          data={"reason": "Nghỉ hưu theo Quyết định 40/QĐ-UBND"})
+    assert stopped.status_code == 303
+    page = client.get("/quan-tri/tai-khoan/chuyenvien.minhxuan").data.decode()
+    assert "Ngừng hoạt động" in page and "Kích hoạt lại" in page
+    assert ">Giao vai trò</h2>" not in page and ">Chuyển công tác</h2>" not in page
+    assert "/vai-tro" not in page and "/chuyen-cong-tac" not in page
+    assert "kích hoạt lại trước nếu cán bộ làm việc trở lại" in page
+    granted = client.post("/quan-tri/tai-khoan/chuyenvien.minhxuan/vai-tro",
+                          data={"agency": MINH_XUAN, "roles": ["mot_cua"], "valid_from": "",
+                                "valid_until": ""})
+    assert granted.status_code == 422
+    assert "đã ngừng hoạt động: kích hoạt lại trước khi giao vai trò" in granted.data.decode()
+    moved = client.post("/quan-tri/tai-khoan/chuyenvien.minhxuan/chuyen-cong-tac",
+                        data={"from_agency": MINH_XUAN, "to_agency": SO, "transfer_roles": ["mot_cua"],
+                              "successor": "lanhdao.minhxuan", "reason": "Điều động"})
+    assert "kích hoạt lại trước khi chuyển công tác" in moved.data.decode()
+    assert "account.role_granted" not in _actions(platform, "chuyenvien.minhxuan")
+    assert "account.transferred" not in _actions(platform, "chuyenvien.minhxuan")
