@@ -5,7 +5,6 @@ instead of the ordinary reception (Đồng Tháp art. 21.4; Tuyên Quang art. 11
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -13,9 +12,10 @@ from flask import request
 
 from engine import applicants, records
 from engine.core import VN_TZ, Invalid
+from forms.formats import read_moment
 from webapp.context import uow
 
-OUTAGE_FIELD, TIME_FIELD = "gian_doan", "thoi_diem_nhan"
+OUTAGE_FIELD, DAY_FIELD, CLOCK_FIELD = "gian_doan", "ngay_nhan", "gio_nhan"
 
 
 def outages() -> list[dict[str, Any]]:
@@ -31,11 +31,12 @@ def receiver() -> Callable[..., dict[str, Any]]:
     if not outage:
         return applicants.receive_paper_dossier
     try:
-        true_time = datetime.fromisoformat(request.form.get(TIME_FIELD, "").strip())
+        true_time = read_moment(request.form.get(DAY_FIELD, "")[:40],
+                                request.form.get(CLOCK_FIELD, "")[:40], "Ngày tiếp nhận thực tế")
         return partial(
             applicants.back_enter_paper_dossier,
             outage_id=int(outage),
             received_at=true_time.replace(tzinfo=VN_TZ),
         )
-    except ValueError:
-        raise Invalid("Nhập thời điểm tiếp nhận thực tế (ngày, giờ) của hồ sơ nhập bù.") from None
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None

@@ -43,13 +43,18 @@ def test_the_desk_page_back_enters_with_the_true_time_and_refuses_outside_the_wi
     desk = desk_browser(app)
     page = desk.get(DESK_PAGE).data.decode()
     assert "Mất điện trung tâm dữ liệu (từ 13:30 ngày 24/11/2026 đến 17:00" in page
-    late = post_desk(desk, scans(), gian_doan=str(outage), thoi_diem_nhan="2026-11-24T17:30")
+    assert 'type="datetime-local"' not in page and "ví dụ 15/01/2027" in page  # typed day first
+    us = post_desk(desk, scans(), gian_doan=str(outage), ngay_nhan="11/24/2026", gio_nhan="2:05 PM")
+    assert us.status_code == 400
+    assert "«Ngày tiếp nhận thực tế» chưa đúng: nhập ngày/tháng/năm" in us.data.decode()
+    assert 'value="11/24/2026"' in us.data.decode()
+    late = post_desk(desk, scans(), gian_doan=str(outage), ngay_nhan="24/11/2026", gio_nhan="17:30")
     assert late.status_code == 400
     assert "phải nằm trong đợt gián đoạn" in late.data.decode()
-    assert 'value="2026-11-24T17:30"' in late.data.decode()  # what was typed is kept
+    assert 'value="24/11/2026"' in late.data.decode() and 'value="17:30"' in late.data.decode()
     with platform.uow() as uow:
         assert uow.session.scalars(select(Dossier.id)).all() == []
-    done = post_desk(desk, scans(), gian_doan=str(outage), thoi_diem_nhan="2026-11-24T14:05")
+    done = post_desk(desk, scans(), gian_doan=str(outage), ngay_nhan="24/11/2026", gio_nhan="14:05")
     assert done.status_code == 303, done.data.decode()[:300]
     with platform.uow() as uow:
         dossier = uow.session.scalars(select(Dossier)).one()
