@@ -30,6 +30,7 @@ from engine.dossiers.team import assignable_officers
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import calendar_for, default_calendar
 from engine.legal_clock.lateness import urgency
+from engine.records import take_unread
 
 INBOX_LIMIT = 200
 URGENCIES = ("overdue", "due_soon")
@@ -90,8 +91,10 @@ def _due_soon(
     return and_(window, or_(Task.created_at <= settled, Task.id.in_(short)))
 
 
-def inbox(uow: UnitOfWork, *, actor: Actor, filters: InboxFilter = InboxFilter()) -> dict[str, Any]:
-    """One page of the inbox, soonest due first, with the total and the quick-filter counts.
+def inbox(uow: UnitOfWork, *, actor: Actor, filters: InboxFilter = InboxFilter(),
+          notices: bool = False) -> dict[str, Any]:
+    """One page of the inbox, soonest due first, with the total and the quick-filter counts;
+    with `notices`, the officer's unread in-system notices («Bạn được giao: …»), marked read.
 
     Four statements: the calendar's version check, the page (its task ids chosen from the
     task table alone inside a subquery, then the rows with their dossiers and procedure
@@ -124,6 +127,9 @@ def inbox(uow: UnitOfWork, *, actor: Actor, filters: InboxFilter = InboxFilter()
     total = _total(uow, conditions, filters) if narrowing else counts["all"]
     page = {"tasks": tasks, "total": total, "counts": counts,
             "team": bool(led_agencies(actor))}
+    if notices and actor.account_id is not None:
+        page["notices"] = take_unread(uow.connection, actor.account_id, now)
+        uow.commit()
     if filters.view == "team":
         page["officers"] = assignable_officers(uow, uow.session.execute(
             select(Task.agency_id, Task.role, Task.name).where(*scope).distinct()).all())

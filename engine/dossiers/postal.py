@@ -6,6 +6,9 @@ transaction (sent after commit, retried, never twice); the carrier's tracking nu
 status come back through its signed status callback (`record_postal_status`). A final
 report (delivered, returned) is a dossier event: in the dossier's history for the applicant
 and the officers, told to the applicant (`engine.records.notices`), logged on the portal.
+Placing an order is one too (`postal_result_requested`, `postal_papers_requested`, its note
+naming who placed it: «người nộp hồ sơ» or «cán bộ <tên>»): in the history and the portal's
+log, told to the applicant only when the desk placed it for them.
 
 One open order of a kind at a time (a second one is a `Conflict`, the dossier's row locked
 while it is checked). The applicant asks only what their dossier can still use: a delivery
@@ -50,6 +53,8 @@ EVENTS = {("delivery", "delivered"): "postal_result_delivered",
           ("delivery", "returned"): "postal_result_returned",
           ("pickup", "delivered"): "postal_papers_delivered",
           ("pickup", "returned"): "postal_papers_returned"}
+# The dossier event of placing an order, by kind: who placed it is in its note.
+REQUESTED = {"delivery": "postal_result_requested", "pickup": "postal_papers_requested"}
 # The start form's fields an address is prefilled from, first found first.
 ADDRESS_FIELDS = ("dia_chi_lien_he", "dia_chi", "noi_cu_tru", "dia_chi_thuong_tru")
 
@@ -95,6 +100,8 @@ def request_postal_order(
     enqueue_messages(uow.connection, [message_row(
         connector="post", kind="order", payload=payload, now=now, dossier_id=dossier.id,
         ordering_key=f"post:{order.reference}")])
+    placer = "người nộp hồ sơ" if actor.account_id == row.owner_id else f"cán bộ {actor.name}"
+    record(uow, row, REQUESTED[kind], actor=actor, note=f"{placer}, đơn {order.reference}")
     view = _view(order)
     uow.commit()
     return view

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, or_, select, update
 
 from bpmn.runtime import ProcessError, TaskNotWaiting
 from engine.core.actors import Actor
-from engine.core.clock import local_iso
+from engine.core.clock import instant_words, local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
 from engine.core.models import Account, Task
 from engine.core.permissions import leads, may_release_task, may_see_task, may_work_task
@@ -30,6 +30,7 @@ from engine.dossiers.team import assignable_officers
 from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import urgency
 from engine.procedures.cache import loaded_version
+from engine.records import tell_officer
 
 INBOX_LIMIT = 200
 
@@ -158,9 +159,22 @@ def assign_tasks(
         task.claimed_at = uow.clock.now()
         record(uow, task.dossier, "task_assigned", actor=actor, task=task,
                note=assignee.full_name)
+        if assignee.id != actor.account_id:
+            _tell_assignee(uow, actor, task, assignee.id)
         views.append({**task_view(task), "assignee_name": assignee.full_name})
     uow.commit()
     return views
+
+
+def _tell_assignee(uow: UnitOfWork, leader: Actor, task: Task, assignee_id: int) -> None:
+    """The officer a leader gave a step to is told in the system (their inbox page); the
+    applicant is not (`task_assigned` is not a notice of theirs)."""
+    code = task.dossier.code
+    due = f" Hạn của bước: {instant_words(local_iso(task.due_at) or '')}." if task.due_at else ""
+    tell_officer(uow.connection, account_id=assignee_id, dossier_id=task.dossier_id,
+                 subject=f"Bạn được giao: «{task.name}» — hồ sơ {code}",
+                 body=f"{leader.name} đã giao cho bạn bước «{task.name}» của hồ sơ {code}.{due}",
+                 now=uow.clock.now())
 
 
 def claim_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from engine.records.connector_outbox import (
     resend_dead_letter,
 )
 from engine.records.notice_delivery import dossier_notices, record_delivery_status
+from engine.records.notices import take_unread, tell_officer
 from engine.records.outbox import Gateway, Gateways, NullGateway, SmtpEmail, deliver_pending
 from engine.records.portal_feed import (
     changed_between,
@@ -76,6 +77,8 @@ __all__ = [
     "resend_dead_letter",
     "search_audit",
     "short_notice_warning",
+    "take_unread",
+    "tell_officer",
     "waiting_codes",
     "withdraw_announcement",
 ]

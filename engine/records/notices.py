@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select, update
 
-from engine.core.clock import VN_TZ
-from engine.core.models import Account, Dossier, Notification
+from engine.core.clock import VN_TZ, local_iso
+from engine.core.models import Account, Dossier, Event, Notification
 from engine.core.statuses import STATUS_LABELS, Status
 
 _NOTIFICATIONS = cast(Table, Notification.__table__)
@@ -29,6 +29,15 @@ _OWNERS = (select(Dossier.id, Dossier.code, Account.id.label("account_id"),
            .where(Dossier.id.in_(bindparam("b_ids", expanding=True))))
 # An ending told with its reason: the status change it causes is not told a second time.
 ENDINGS = frozenset({"refused", "stopped", "withdrawn"})
+# Dossiers whose result or refusal the applicant was already told (status 9, or an ending
+# with its reason): handing it back (status 10) is not told a second time.
+_TOLD_RESULT = (select(Event.dossier_id).distinct()
+                .where(Event.dossier_id.in_(bindparam("b_ids", expanding=True)),
+                       or_(and_(Event.kind == "status_changed", Event.status == Status.DONE),
+                           Event.kind.in_(ENDINGS))))
+# Told to the applicant only when someone else did it (the desk for them), never to the
+# applicant who did it themselves.
+NOT_TOLD_TO_ITS_ACTOR = frozenset({"postal_result_requested", "postal_papers_requested"})
 
 # Event kind → (subject, body); status_changed events are told only for these statuses.
 TEXTS = {
@@ -48,7 +57,17 @@ TEXTS = {
     "withdrawn": ("Hồ sơ {code} đã được rút", "Bạn đã rút hồ sơ {code}."),
     "stopped": ("Hồ sơ {code} đã dừng xử lý",
                 "Cơ quan giải quyết đã dừng xử lý hồ sơ {code}. Lý do: {note}"),
-    # The carrier's final reports on a postal order (`engine.dossiers.postal`).
+    # A postal order the desk placed for the applicant (not told to an applicant who
+    # placed it: NOT_TOLD_TO_ITS_ACTOR), then the carrier's final reports on it
+    # (`engine.dossiers.postal`).
+    "postal_result_requested": ("Kết quả hồ sơ {code} sẽ được chuyển phát qua bưu điện",
+                                "Bộ phận Một cửa đã yêu cầu bưu điện chuyển phát kết quả của hồ "
+                                "sơ {code} ({note}). Bưu điện sẽ liên hệ theo số điện thoại ghi "
+                                "trong đơn."),
+    "postal_papers_requested": ("Bưu điện sẽ thu gom hồ sơ giấy của hồ sơ {code}",
+                                "Bộ phận Một cửa đã yêu cầu bưu điện thu gom hồ sơ giấy của hồ sơ "
+                                "{code} ({note}). Bưu điện sẽ liên hệ theo số điện thoại ghi trong "
+                                "đơn."),
     "postal_result_delivered": ("Bưu điện đã phát kết quả hồ sơ {code}",
                                 "Bưu điện đã phát kết quả của hồ sơ {code} tới địa chỉ bạn yêu "
                                 "cầu ({note})."),
@@ -90,12 +109,25 @@ def notable(events: Sequence[dict[str, Any]]) -> bool:
     return any(_text(e) is not None for e in events)
 
 
+def _not_told_before(connection: Connection, told: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`told` without the hand-over (status 10) of a result or refusal the applicant was
+    already told: one notice for one result (the carrier's reports tell a postal delivery)."""
+    handed = {e["dossier_id"] for e in told
+              if e["kind"] == "status_changed" and int(e["status"]) == Status.RETURNED}
+    if not handed:
+        return told
+    before = set(connection.execute(_TOLD_RESULT, {"b_ids": sorted(handed)}).scalars())
+    return [e for e in told if not (e["kind"] == "status_changed" and e["dossier_id"] in before
+                                    and int(e["status"]) == Status.RETURNED)]
+
+
 def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetime) -> None:
     """Write the notices of `events` for dossiers that have an applicant account or a
     contact (phone, e-mail)."""
     ended = {e["dossier_id"] for e in events if e["kind"] in ENDINGS}
     told = [e for e in events if _text(e) is not None and not (
         e["kind"] == "status_changed" and e["dossier_id"] in ended)]
+    told = _not_told_before(connection, told)
     if not told:  # most steps tell the applicant nothing: no query at all
         return
     ids = sorted({e["dossier_id"] for e in told})
@@ -104,7 +136,9 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
     for event in told:
         owner = owners.get(event["dossier_id"])
         text = None if owner is None else _text(event, account=owner.account_id is not None)
-        if owner is None or text is None:
+        if owner is None or text is None or (
+                event["kind"] in NOT_TOLD_TO_ITS_ACTOR and event.get("actor_id") is not None
+                and event.get("actor_id") == owner.account_id):
             continue
         due = event.get("due_at")
         facts = {"code": owner.code, "note": event.get("note") or "",
@@ -125,3 +159,34 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
                          "sent_at": None})
     if rows:
         connection.execute(insert(_NOTIFICATIONS), rows)
+
+
+def tell_officer(connection: Connection, *, account_id: int, dossier_id: int, subject: str,
+                 body: str, now: datetime) -> None:
+    """An in-system notice for an officer (a step a leader gave them): written in the
+    transaction that caused it, shown once on their inbox page (`take_unread`). Never an
+    SMS or e-mail, which the dossier's page lists as the applicant's."""
+    connection.execute(insert(_NOTIFICATIONS), [{
+        "dossier_id": dossier_id, "account_id": account_id, "channel": "web",
+        "recipient": str(account_id), "subject": subject[:300], "body": body,
+        "created_at": now, "next_attempt_at": now, "sent_at": now, "attempts": 0,
+        "last_error": ""}])
+
+
+_UNREAD = (select(_NOTIFICATIONS.c.id, _NOTIFICATIONS.c.subject, _NOTIFICATIONS.c.body,
+                  _NOTIFICATIONS.c.created_at, Dossier.code)
+           .outerjoin(Dossier, Dossier.id == _NOTIFICATIONS.c.dossier_id)
+           .where(_NOTIFICATIONS.c.account_id == bindparam("b_account"),
+                  _NOTIFICATIONS.c.channel == "web", _NOTIFICATIONS.c.read_at.is_(None))
+           .order_by(_NOTIFICATIONS.c.id.desc()).limit(20))
+
+
+def take_unread(connection: Connection, account_id: int, now: datetime) -> list[dict[str, Any]]:
+    """The account's unread in-system notices, newest first (at most 20), marked read now:
+    the caller commits, so each is shown as new once."""
+    rows = connection.execute(_UNREAD, {"b_account": account_id}).all()
+    if rows:
+        connection.execute(update(_NOTIFICATIONS).where(
+            _NOTIFICATIONS.c.id.in_([r.id for r in rows])).values(read_at=now))
+    return [{"id": r.id, "subject": r.subject, "body": r.body, "at": local_iso(r.created_at),
+             "dossier": r.code} for r in rows]

@@ -226,7 +226,8 @@ def test_the_carriers_delivered_and_returned_reports_reach_the_history_and_the_a
     assert f"Bưu điện đã phát kết quả hồ sơ {code}" in notices
     assert f"Bưu điện đã phát kết quả của hồ sơ {code} tới địa chỉ bạn yêu cầu ({said})." in notices
     entries = [e for e in _portal_entries(platform, code) if e["kind"].startswith("postal_")]
-    assert [(e["kind"], e["note"]) for e in entries] == [("postal_result_delivered", said)]
+    assert [(e["kind"], e["note"]) for e in entries] == [  # the order placed, then its delivery
+        ("postal_result_requested", f"người nộp hồ sơ, đơn {delivery}"), ("postal_result_delivered", said)]
 
     # After the result the applicant has no papers left to send; the desk may still order.
     pickup_order = {**ORDER, "kind": "pickup"}
