@@ -5,7 +5,7 @@ officers of its subtree (the engine decides, `engine.agencies`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
@@ -15,6 +15,7 @@ from admin.agencies import agency_admin
 from admin.common import bp, uow
 from engine import agencies
 from engine.core import VN_TZ, Actor, Conflict, FormInvalid, Invalid
+from forms.formats import read_day
 
 ACTIONS = ("lock", "unlock", "emergency", "deactivate", "reactivate")
 
@@ -25,16 +26,15 @@ def link_base() -> str:
 
 
 def _day(text: str, *, end: bool = False) -> datetime | None:
-    """A date field (YYYY-MM-DD) as the start of that day in Vietnam (the next day's for an
-    inclusive end); `FormInvalid` when unreadable."""
+    """A date field (15/01/2027, or ISO) as the start of that day in Vietnam (the next day's
+    for an inclusive end); `FormInvalid` when unreadable."""
     if not text.strip():
         return None
     field = "valid_until" if end else "valid_from"
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise FormInvalid("Ngày không hợp lệ.", [
-            {"field": field, "message": "Ngày phải có dạng NNNN-TT-NN."}]) from None
+        day = read_day(text[:40], "Hiệu lực đến hết ngày" if end else "Hiệu lực từ ngày")
+    except ValueError as exc:
+        raise FormInvalid("Ngày không hợp lệ.", [{"field": field, "message": str(exc)}]) from None
     if not agencies.FIRST_YEAR <= day.year <= agencies.LAST_YEAR:  # 9999-12-31 + 1 overflows
         raise FormInvalid("Ngày không hợp lệ.", [{"field": field, "message": agencies.YEARS_REFUSED}])
     return datetime.combine(day + timedelta(days=1 if end else 0), time(), VN_TZ)

@@ -13,6 +13,7 @@ from admin.common import administrator, bp, uow
 from engine import agencies, dossiers, identity, procedures, records
 from engine.core import ServiceError
 from engine.records import AuditFilter
+from forms.formats import read_day
 
 
 @bp.get("/nhat-ky")
@@ -24,11 +25,12 @@ def audit_page() -> str:
     try:
         filters = AuditFilter(
             action=args.get("hanh_dong", "")[:60], username=args.get("tai_khoan", "")[:100],
-            object_id=args.get("doi_tuong", "")[:100], start=_day(args.get("tu_ngay")),
-            end=_day(args.get("den_ngay")), offset=min(max(args.get("tu", 0, type=int), 0), 10**9),
+            object_id=args.get("doi_tuong", "")[:100], start=_day(args.get("tu_ngay"), "Từ ngày"),
+            end=_day(args.get("den_ngay"), "Đến ngày"),
+            offset=min(max(args.get("tu", 0, type=int), 0), 10**9),
             log=_LOGS.get(args.get("nguon", ""), ""))
-    except ValueError:
-        flash("Ngày phải có dạng NNNN-TT-NN.", "error")
+    except ValueError as exc:
+        flash(str(exc), "error")
         filters = AuditFilter()
     with uow() as work:
         page = records.search_audit(work, actor=actor, filters=filters,
@@ -52,8 +54,8 @@ def audit_check() -> str:
 _LOGS = {"kiem-toan": "audit", "truy-cap": "access"}
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def _day(text: str | None, label: str) -> date | None:
+    return read_day(text[:40], label) if text else None
 
 
 @bp.get("/khoa-api")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from engine import identity
 from engine.core import VN_TZ, Actor, FormInvalid, is_citizen
+from forms.formats import read_day
 from webapp.context import current_actor, uow
 
 bp = Blueprint("organisations", __name__)
@@ -76,10 +77,9 @@ def _until(text: str) -> datetime | None:
     if not text.strip():
         return None
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise FormInvalid("Ngày không hợp lệ.", [
-            {"field": "valid_until", "message": "Ngày phải có dạng NNNN-TT-NN."}]) from None
+        day = read_day(text[:40], "Ủy quyền đến hết ngày")
+    except ValueError as exc:
+        raise FormInvalid("Ngày không hợp lệ.", [{"field": "valid_until", "message": str(exc)}]) from None
     return datetime.combine(day + timedelta(days=1), time(), VN_TZ)
 
 

@@ -49,7 +49,7 @@ def test_the_audit_page_finds_entries_by_account_and_action(app: Flask) -> None:
     assert any("Hồ sơ: Nộp hồ sơ" in row for row in chained)
     assert not any("Xem hồ sơ" in row for row in chained)
     bad_day = admin.get("/quan-tri/nhat-ky?tu_ngay=hom-qua", follow_redirects=True).data.decode()
-    assert "Ngày phải có dạng NNNN-TT-NN." in bad_day
+    assert "«Từ ngày» chưa đúng: nhập ngày/tháng/năm, ví dụ 15/01/2027 (đã nhập «hom-qua»)" in bad_day
 
 
 def test_the_chain_check_names_an_entry_edited_in_the_database(

@@ -10,7 +10,7 @@ import re
 from flask import Flask
 
 from tests.functional.test_pages import at_appraisal
-from tests.helpers import page_login, token
+from tests.helpers import MINH_XUAN, page_login, token
 
 
 def test_the_extension_form_is_typed_and_says_its_latest_date_up_front(app: Flask) -> None:
@@ -49,3 +49,23 @@ def test_the_report_period_is_typed_day_first(app: Flask) -> None:
     assert wrong.status_code == 400
     assert "«Từ ngày» chưa đúng: nhập ngày/tháng/năm, ví dụ 15/01/2027 (đã nhập «11/31/2026»)" in text
     assert 'value="11/31/2026"' in text
+
+
+def test_the_audit_days_and_a_role_grant_are_typed_day_first(app: Flask) -> None:
+    admin = app.test_client()
+    page_login(admin, "quantri")
+    audit = admin.get("/quan-tri/nhat-ky?tu_ngay=01/11/2026&den_ngay=30/11/2026").data.decode()
+    assert 'type="date"' not in audit and 'value="01/11/2026"' in audit
+    assert "chưa đúng" not in audit
+    base = "/quan-tri/tai-khoan/chuyenvien.minhxuan"
+    page = admin.get(base).data
+    assert b'type="date"' not in page and "ví dụ 15/01/2027".encode() in page
+    us = admin.post(f"{base}/vai-tro", data={"csrf_token": token(page), "agency": MINH_XUAN,
+                                             "roles": ["lanh_dao"], "valid_from": "",
+                                             "valid_until": "12/31/2027"})
+    assert us.status_code == 422
+    assert "«Hiệu lực đến hết ngày» chưa đúng: nhập ngày/tháng/năm" in us.data.decode()
+    granted = admin.post(f"{base}/vai-tro", data={
+        "csrf_token": token(page), "agency": MINH_XUAN, "roles": ["lanh_dao"],
+        "valid_from": "", "valid_until": "31/12/2027"})
+    assert granted.status_code == 303
