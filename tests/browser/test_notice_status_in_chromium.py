@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from engine.core.models import Notification
 from engine.dossiers import record_postal_status
@@ -42,8 +42,11 @@ def _dossier(browser: Any, server: str, database: str) -> str:
     platform = Platform(database)
     try:
         with platform.uow() as uow:
-            uow.connection.execute(update(Notification).where(Notification.channel == "sms")
-                                   .values(provider_id="SIM000001", delivery_status="sending"))
+            # The reception's SMS (the desk's delivery order is told by SMS too).
+            first = select(func.min(Notification.id)).where(Notification.channel == "sms")
+            uow.connection.execute(update(Notification).where(
+                Notification.id == first.scalar_subquery())
+                .values(provider_id="SIM000001", delivery_status="sending"))
             assert record_delivery_status(uow, provider_id="SIM000001", status="failed",
                                           error="Thuê bao tạm thời không liên lạc được")
             assert record_postal_status(uow, reference=reference,
