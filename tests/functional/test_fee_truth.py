@@ -80,6 +80,7 @@ def test_the_desk_takes_cash_for_an_online_dossier_from_the_list_and_the_dossier
     assert desk.get(f"/api/v1/dossiers/{code}").json["status"] == 4  # moves on as online
     receipt = _text(desk.get(f"/api/v1/dossiers/{code}/documents/fee_receipt?format=html").data)
     assert "Hình thức thanh toán: Tiền mặt" in receipt
+    assert "NGƯỜI NỘP TIỀN" in receipt and "NGƯỜI THU TIỀN" in receipt and "Thu qua" not in receipt
     mine = _text(citizen.get(f"/ca-nhan/ho-so/{code}").data)
     assert "tiền mặt, biên lai số BL2026-" in mine
 
@@ -93,6 +94,11 @@ def test_an_online_payment_is_called_online_on_the_receipt_and_the_citizens_page
         f"/api/v1/dossiers/{code}/documents/fee_receipt?format=html").data)
     assert "Hình thức thanh toán: Trực tuyến qua cổng thanh toán thử nghiệm" in receipt
     assert "Tiền mặt" not in receipt
+    # nobody took the money at a desk: no empty «NGƯỜI THU TIỀN» to sign, the gateway named instead
+    assert "NGƯỜI THU TIỀN" not in receipt and "NGƯỜI NỘP TIỀN" not in receipt
+    assert "Ký, ghi rõ họ tên" not in receipt
+    assert "Thu qua cổng thanh toán thử nghiệm của hệ thống, mã giao dịch TT" in receipt
+    assert "không có chữ ký tay của người nộp tiền và người thu tiền" in receipt
     mine = _text(citizen.get(f"/ca-nhan/ho-so/{code}").data)
     assert "trực tuyến qua cổng thanh toán thử nghiệm của hệ thống, mã giao dịch TT" in mine
     assert "tiền mặt" not in mine.split("Giấy tờ của hồ sơ")[1]

@@ -79,11 +79,25 @@ def receipt_context(session: Any, dossier: Dossier, name: Callable[[int | None],
         Payment.receipt_number.is_not(None)).order_by(Payment.id.desc()))
     if payment is None:
         return {}
+    method = method_words(payment)
+    online = method.startswith("Trực tuyến qua ")
     return {"receipt_number": payment.receipt_number, "receipt_amount": in_digits(payment.amount),
             "receipt_words": in_words(payment.amount), "receipt_payer": payment.payer,
             "receipt_description": payment.description, "receipt_date": _day(payment.paid_at),
-            "receipt_method": method_words(payment),
-            "receipt_collector": name(payment.collected_by_id)}
+            "receipt_method": method, "receipt_collector": "" if online else name(payment.collected_by_id),
+            # paid at the desk: both sign; online nobody hands or takes the money, no one signs
+            "receipt_payer_role": "" if online else "NGƯỜI NỘP TIỀN",
+            "receipt_collector_role": "" if online else "NGƯỜI THU TIỀN",
+            "receipt_online": _online_words(payment, method.removeprefix("Trực tuyến qua "))
+            if online else ""}
+
+
+def _online_words(payment: Payment, gateway: str) -> str:
+    """«Thu qua cổng thanh toán VNPay, mã giao dịch …» and why the receipt bears no hand signature."""
+    where = gateway if gateway.lower().startswith(("cổng", "nền tảng")) else f"cổng thanh toán {gateway}"
+    theirs = f" (mã của cổng: {payment.gateway_reference})" if payment.gateway_reference else ""
+    return (f"Thu qua {where}, mã giao dịch {payment.reference}{theirs}. Biên lai điện tử lập khi cổng "
+            "thanh toán xác nhận đã nhận tiền; không có chữ ký tay của người nộp tiền và người thu tiền.")
 
 
 def stop_context(session: Any, dossier: Dossier, name: Callable[[int | None], str]

@@ -155,9 +155,10 @@ def _block(spec: dict[str, Any], context: Mapping[str, Any]) -> Block | None:
                            for row in context.get(spec["rows"], [])))
     if kind == "qr":
         return Qr(fill(spec["value"], context), spec["caption"])
-    if kind == "signature":
-        return Signature(spec["left"], fill(spec["left_name"], context),
-                         fill(spec["right"], context), fill(spec["right_name"], context))
+    if kind == "signature":  # no role on either side (a receipt paid online): no block
+        left, right = fill(spec["left"], context), fill(spec["right"], context)
+        return Signature(left, fill(spec["left_name"], context), right,
+                         fill(spec["right_name"], context)) if left or right else None
     raise ValueError(f"unknown block type {kind!r}")
 
 
