@@ -7,17 +7,20 @@ upsert, so concurrent submissions never share a number.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.core.clock import VN_TZ
-from engine.core.models import CodeSequence
+from engine.core.models import CodeSequence, Dossier
 from engine.core.uow import UnitOfWork
 
 _TABLE = cast(Table, CodeSequence.__table__)
+# The end of a code as people type it: `261130-0003`, `H64-261130-0003`, a whole code.
+_TAIL = re.compile(r"(?:^|[-.A-Za-z0-9]*-)(\d{2})(\d{2})(\d{2})-\d{4,}")
 
 
 def _upsert(insert: Any) -> Any:
@@ -42,3 +45,35 @@ def next_dossier_code(uow: UnitOfWork, *, unit_code: str, at: datetime) -> str:
         _UPSERT[uow.dialect], {"b_unit": unit_code, "b_day": day}
     ).scalar_one()
     return f"{unit_code}-{day}-{number:04d}"
+
+
+def _code_day(text: str) -> date | None:
+    """The local day a typed code (or its `YYMMDD-NNNN` end) was allocated on."""
+    found = _TAIL.fullmatch(text)
+    if found is None:
+        return None
+    try:
+        return date(2000 + int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
+
+
+def code_ending(text: str, *, whole: bool = False) -> ColumnElement[bool] | None:
+    """The dossiers whose code ends with `text` (`whole`: is `text`), ignoring letter case;
+    None when `text` does not end like a code (`YYMMDD-NNNN`).
+
+    Index-friendly without a stored reversed or folded column: a code's `YYMMDD` is the
+    Vietnamese day of its submission (`next_dossier_code` is called with the submission
+    instant), so the condition bounds `submitted_at` to that day and compares the code
+    only within it — a range of `ix_dossiers_agency_submitted` (or `ix_dossiers_submitted`
+    for administrators, and for public tracking), one day of dossiers, never the table.
+    """
+    text = text.strip()
+    day = _code_day(text)
+    if day is None:
+        return None
+    start = datetime.combine(day, time(), VN_TZ)
+    code = func.lower(Dossier.code)
+    matches = code == text.lower() if whole else code.endswith(text.lower(), autoescape=True)
+    return and_(Dossier.submitted_at >= start, Dossier.submitted_at < start + timedelta(days=1),
+                matches)

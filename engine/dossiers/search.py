@@ -39,6 +39,7 @@ from engine.core.statuses import STATUS_LABELS, WAITING_FOR_APPLICANT, Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.appraisal import history, papers
+from engine.dossiers.codes import code_ending
 from engine.dossiers.submit import find_visible, get_dossier
 from engine.procedures.cache import loaded_version
 
@@ -101,9 +102,14 @@ def _scope(agencies: set[int] | None, scope: str) -> list[ColumnElement[bool]]:
 
 
 def _search(text: str) -> ColumnElement[bool]:
-    """A dossier code (exactly), an ID number (exactly), or part of the applicant's name
-    without diacritics: one of the three, so that each uses its own index or scan."""
+    """A dossier code or its end (`261130-0003`, any letter case), an ID number (exactly),
+    or part of the applicant's name without diacritics: one of the three, so that each
+    uses its own index or scan. A code's end is looked for within the day its `YYMMDD`
+    names (`codes.code_ending`): a range of the agency's submission index, not a scan."""
     needle = text.strip()
+    ending = code_ending(needle)
+    if ending is not None:
+        return ending
     if needle.isdigit():
         return or_(Dossier.applicant_id_number == needle, Dossier.code == needle)
     if any(c.isdigit() for c in needle) and " " not in needle and ("-" in needle or "." in needle):

@@ -26,7 +26,7 @@ from engine.core.statuses import STATUS_LABELS, Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import advance_dossier
-from engine.dossiers.codes import next_dossier_code
+from engine.dossiers.codes import code_ending, next_dossier_code
 from engine.dossiers.rows import DOSSIERS, DossierRow, record
 from engine.identity.ratelimit import hit, in_minutes
 from engine.legal_clock.calendars import calendar_for
@@ -328,7 +328,7 @@ def track(
         hit(uow, bucket=f"track:{client}", limit=per_minute, window=timedelta(minutes=1),
             message="Tra cứu quá nhiều lần trong một phút; vui lòng thử lại sau.")
         uow.commit()
-    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code.strip()))
+    dossier = _by_code(uow, code)
     given = id_number.strip().encode()
     if dossier is None or not hmac.compare_digest(given, dossier.applicant_id_number.encode()):
         raise NotFound("Không tìm thấy hồ sơ với mã và số định danh đã nhập.")
@@ -344,6 +344,19 @@ def track_by_code(uow: UnitOfWork, *, code: str) -> dict[str, Any]:
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     return _public_view(uow, dossier)
+
+
+def _by_code(uow: UnitOfWork, code: str) -> Dossier | None:
+    """The dossier a typed code names, in any letter case («000.00.12.h64-…» as typed
+    from a receipt): the code itself first, else the one code of its day that matches
+    ignoring case (`codes.code_ending`, within the submission index's day)."""
+    code = code.strip()
+    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+    same = code_ending(code, whole=True)
+    if dossier is not None or same is None:
+        return dossier
+    found = uow.session.scalars(select(Dossier).where(same).limit(2)).all()
+    return found[0] if len(found) == 1 else None
 
 
 def _public_view(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
