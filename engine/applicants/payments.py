@@ -1,5 +1,5 @@
 """Fees (phí, lệ phí): an officer asks for the payment, the dossier waits in status 6
-("Yêu cầu nghĩa vụ tài chính") with its steps held and its legal clock stopped, the
+(«Chờ nộp phí»; legally "Yêu cầu nghĩa vụ tài chính") with its steps held and its legal clock stopped, the
 applicant pays through a payment gateway (or in cash at the desk, which gives a numbered
 receipt, biên lai thu phí, lệ phí), and processing resumes where it stood, the waiting
 time added back to the due time.
@@ -115,7 +115,7 @@ def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | N
     uow.session.add(payment)
     hold(uow, dossier, Status.PAYMENT)
     uow.session.flush()
-    record(uow, dossier, "payment_requested", actor=actor, note=f"{amount} đồng")
+    record(uow, dossier, "payment_requested", actor=actor, note=dong(amount))
     uow.commit()
     return view(payment)
 
@@ -239,7 +239,7 @@ def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gat
         _resume(uow, dossier, payment)
     uow.session.flush()
     record(uow, dossier, "paid", actor=_PAYER,
-           note=f"{payment.amount} đồng — {lower_first(method_words(payment))}")
+           note=f"{dong(payment.amount)} — {lower_first(method_words(payment))}")
 
 
 _PAYER = Actor(account_id=None, kind="system", name="Cổng thanh toán")
@@ -308,7 +308,7 @@ def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int
         _resume(uow, dossier, payment)
     uow.session.flush()
     record(uow, dossier, "paid", actor=actor,
-           note=f"{payment.amount} đồng — tiền mặt, biên lai {payment.receipt_number}")
+           note=f"{dong(payment.amount)} — tiền mặt, biên lai {payment.receipt_number}")
     uow.commit()
     return {**view(payment), "dossier": dossier.code, "status": dossier.status}
 

@@ -10,6 +10,7 @@ them) and are tied to their step by a `STEP_DOCUMENT` event.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -139,10 +140,16 @@ def _status_words(note: str) -> str:
     return note
 
 
+_BARE_AMOUNT = re.compile(r"\d{4,}(?= đồng)")
+
+
 def _event_words(kind: str, step_name: str, note: str, details: Any) -> str:
-    """What an event's note says, in words: status names, the step opened, what was asked."""
+    """What an event's note says, in words: status names, the step opened, what was asked,
+    a fee's amount with its thousands separator (notes recorded before it had one)."""
     if kind == "status_changed":
         return _status_words(note)
+    if kind in ("payment_requested", "paid"):
+        return _BARE_AMOUNT.sub(lambda m: f"{int(m[0]):,}".replace(",", "."), note, count=1)
     if kind in ("task_opened", "task_completed", "task_claimed", "task_released") and step_name:
         return f"«{step_name}»" + (f": {note}" if note else "")
     if kind == "task_assigned" and step_name:  # the note is the officer's name
