@@ -16,11 +16,17 @@ TIME_UNITS = {"working_days": "ngày làm việc", "working_hours": "giờ làm 
 # procedure.json `supplement_mode` (DOMAIN.md: NĐ 61 art. 19.4 restarts, QĐ 766 pauses).
 SUPPLEMENT_MODES = {"restart": "Tính lại thời hạn từ đầu khi nhận đủ hồ sơ bổ sung",
                     "pause": "Tạm dừng thời hạn trong khi chờ bổ sung, tính tiếp khi nhận đủ"}
-# The ten national dossier statuses (QĐ 766/QĐ-TTg), a step's or an end's `status` property.
+# The ten national dossier statuses (QĐ 766/QĐ-TTg), a step's or an end's `status` property,
+# as every page names them: one plain word per status, the same in lists, filters, dossier
+# pages, notices and the dashboard (5 and 6 say what the dossier waits for; officers and
+# applicants read «Chờ bổ sung», «Chờ nộp phí» where the decision's names are requests).
 STATUS_NAMES = {1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận",
-                4: "Đang xử lý", 5: "Yêu cầu bổ sung", 6: "Yêu cầu nghĩa vụ tài chính",
+                4: "Đang xử lý", 5: "Chờ bổ sung", 6: "Chờ nộp phí",
                 7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý", 9: "Đã xử lý xong",
                 10: "Đã trả kết quả"}
+# The decision's own names, for what must print them: the national portal's feed and the
+# legal papers (TT 01/2018's forms and books).
+STATUS_LEGAL_NAMES = {**STATUS_NAMES, 5: "Yêu cầu bổ sung", 6: "Yêu cầu nghĩa vụ tài chính"}
 # An end event's `outcome` property.
 OUTCOMES = {"granted": "Giải quyết, cấp kết quả", "refused": "Từ chối giải quyết"}
 # A decision table column's DMN typeRef (the XML keeps the standard name).

@@ -29,11 +29,10 @@ from webapp.formpage import summary_html
 
 bp = Blueprint("officer_dossiers", __name__)
 
-# A quick view's label in the page, in the order of its tabs.
+# A quick view's label in the page, in the order of its tabs (a status's own label).
 VIEW_LABELS = {"processing": "Đang xử lý", "done_by_me": "Đã xử lý (tôi)",
-               "supplement": "Chờ bổ sung"}
+               "supplement": Status.SUPPLEMENT.label}
 TIMELINESS_LABELS = {"late": "Trễ hạn", "on_time": "Đúng hạn"}
-STATUS_HINTS = {Status.SUPPLEMENT: "Chờ bổ sung", Status.PAYMENT: "Chờ nộp phí"}  # as officers say
 
 
 def menu_links() -> dict[str, bool]:
@@ -125,8 +124,7 @@ def dossier_list() -> str | tuple[str, int]:
 
 def _labels() -> dict[str, Any]:
     kept = {k: v for k, v in request.args.items() if k != "after" and v}
-    return {"view_labels": VIEW_LABELS, "timeliness_labels": TIMELINESS_LABELS,
-            "status_hints": STATUS_HINTS, "first_args": kept}
+    return {"view_labels": VIEW_LABELS, "timeliness_labels": TIMELINESS_LABELS, "first_args": kept}
 
 
 @bp.get("/can-bo/ho-so/<code>")

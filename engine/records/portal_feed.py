@@ -31,7 +31,7 @@ from engine.core.models import (
     ProcedureVersion,
     Province,
 )
-from engine.core.statuses import STATUS_LABELS
+from engine.core.statuses import STATUS_LEGAL_LABELS
 from engine.core.uow import UnitOfWork
 from engine.records.connector_outbox import enqueue_messages, message_row
 
@@ -154,7 +154,7 @@ def _snapshot(dossier: Any, status: int) -> dict[str, Any]:
         "agency_code": dossier.agency_code,
         "channel": dossier.channel,
         "status": status,
-        "status_label": STATUS_LABELS.get(status, ""),
+        "status_label": STATUS_LEGAL_LABELS.get(status, ""),
         "applicant_name": dossier.applicant_name,
         "submitted_at": local_iso(dossier.submitted_at),
         "received_at": local_iso(dossier.received_at),
@@ -171,7 +171,7 @@ def _entry(connection: Connection, event: dict[str, Any], dossier_id: int) -> di
         "kind": event["kind"],
         "at": local_iso(event["at"]),
         "status": int(event["status"]),
-        "status_label": STATUS_LABELS.get(int(event["status"]), ""),
+        "status_label": STATUS_LEGAL_LABELS.get(int(event["status"]), ""),
         "step": event.get("step"),
         "step_due_at": local_iso(event.get("step_due_at")),
         "due_at": local_iso(event.get("due_at")),

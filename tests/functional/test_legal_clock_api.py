@@ -18,7 +18,7 @@ def test_supplement_round_trip_keeps_the_code_and_the_history(app: Flask) -> Non
                             json={"missing": ["Bản vẽ mặt cắt"], "note": "Thiếu bản vẽ"})
     assert asked.status_code == 200 and asked.json["status"] == 5
     tracked = app.test_client().post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID}).json
-    assert tracked["status_label"] == "Yêu cầu bổ sung"
+    assert tracked["status_label"] == "Chờ bổ sung"
     refused = specialist.post(f"/api/v1/dossiers/{code}/supplement", json={"data": {}})
     assert refused.status_code == 403  # only the applicant or the desk supplements
     bad = desk.post(f"/api/v1/dossiers/{code}/supplement", json={"data": {"ho_ten": "A"}})

@@ -35,7 +35,7 @@ from engine.core.models import (
     Task,
 )
 from engine.core.permissions import LEADER, may_read_tracking_book
-from engine.core.statuses import STATUS_LABELS
+from engine.core.statuses import STATUS_LEGAL_LABELS
 from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.lateness import CLASS_LABELS, classify
@@ -200,7 +200,7 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
             select(Attachment).where(Attachment.dossier_id == dossier.id,
                                      Attachment.replaced_at.is_(None)).order_by(Attachment.id))],
         "dossier_class": CLASS_LABELS.get(classify(dossier.ended_at, dossier.due_at) or "", "")
-        if dossier.ended_at else STATUS_LABELS[dossier.status],
+        if dossier.ended_at else STATUS_LEGAL_LABELS[dossier.status],
     }
     requests = _events(uow, dossier, "supplement_requested")
     if requests:
@@ -301,7 +301,7 @@ def render_tracking_book(
             "due_at": _day(dossier.due_at), "ended_at": _day(dossier.ended_at),
             "result": CLASS_LABELS.get(classify(dossier.ended_at, dossier.due_at) or "", "")
             if dossier.ended_at else "",
-            "status": STATUS_LABELS[dossier.status],
+            "status": STATUS_LEGAL_LABELS[dossier.status],
         })
     spec = document_set(set_name)["documents"]["tracking_book"]
     context = {"agency_name": agency.name, "period_start": _day(start), "period_end": _day(end),
