@@ -43,6 +43,6 @@ def test_the_diff_page_says_the_level_and_an_inter_agency_lane_in_words(app: Fla
     page = designer.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/{number}/so-sanh?voi=1")
     changes = unescape(page.data.decode()).split('id="manifest-changes"', 1)[1].split("</ul>")[0]
     assert "<li>Mức độ trực tuyến: «Toàn trình» → «Một phần».</li>" in changes
-    assert ("<li>Người xử lý «Lãnh đạo UBND xã»: do «Sở Xây dựng tỉnh Tuyên Quang» thực hiện "
+    assert ("<li>Người xử lý «Lãnh đạo UBND cấp xã»: do «Sở Xây dựng tỉnh Tuyên Quang» thực hiện "
             "(liên thông).</li>") in changes
     assert "partial" not in changes and "000.05.00.H64" not in changes

@@ -111,7 +111,7 @@ def test_the_control_slip_has_one_row_per_hand_over_with_its_lateness(
     text = text_of(render(refused_dossier, "control_slip").pdf())
     assert "Mẫu số 05" in text and "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
     for unit in ("Bộ phận Một cửa — Tiếp nhận, kiểm tra hồ sơ",
-                 "Lãnh đạo UBND xã — Xem xét, ký duyệt",
+                 "Lãnh đạo UBND cấp xã — Xem xét, ký duyệt",
                  "Bộ phận Một cửa — Trả văn bản từ chối cấp phép"):
         assert unit in text, unit
     # The appraisal (P10D from 25 Nov) finished on 14 Dec: late; the escalation was opened

@@ -50,7 +50,7 @@ def test_roles_added_removed_regrouped_and_given_to_another_agency_are_named() -
     said = describe(before, after, {"000.00.05.H64": "Công an tỉnh"})["manifest"]
     assert said == [
         "Người xử lý: thêm «Cảnh sát PCCC» do «Công an tỉnh» thực hiện (liên thông).",
-        "Người xử lý: bỏ «Lãnh đạo UBND xã».",
+        "Người xử lý: bỏ «Lãnh đạo UBND cấp xã».",
         "Người xử lý «Chuyên viên phòng Kinh tế, Hạ tầng và Đô thị»: giao cho nhóm cán bộ khác."]
     unnamed = describe(before, after)["manifest"][0]
     assert unnamed == "Người xử lý: thêm «Cảnh sát PCCC» do một cơ quan khác thực hiện (liên thông)."
@@ -194,5 +194,5 @@ def test_a_lane_is_said_by_its_role_s_label_not_its_key() -> None:
         'id="lane_lanh_dao" name="lanh_dao"', 'id="lane_lanh_dao_moi" name="lanh_dao"')
     said = describe(before, after)["diagram"]
     assert "Làn «Bộ phận Một cửa»: đổi tên thành «Bộ phận tiếp nhận»." in said
-    assert "Thêm làn «Lãnh đạo UBND xã»." in said and "Bỏ làn «Lãnh đạo UBND xã»." in said
+    assert "Thêm làn «Lãnh đạo UBND cấp xã»." in said and "Bỏ làn «Lãnh đạo UBND cấp xã»." in said
     assert _codes({"diagram": said}) == []
