@@ -124,12 +124,24 @@ def _account(actor: Actor, username: str, *, errors: list[dict[str, Any]] | None
         account = agencies.officer_detail(work, actor=actor, username=username)
         places = [a for a in agencies.managed_agencies(work, actor=actor) if not a["closed"]]
         roles = agencies.role_choices(work, actor=actor)
+    for entry in account["history"]:
+        entry["label"] = _history_label(entry["action"], entry["summary"])
     return render_template("admin_account.html", account=account, places=places,
                            roles=roles, errors=errors or [],
                            typed=typed or {}, labels=HISTORY), status
 
 
-HISTORY = {"account.created": "Tạo tài khoản, gửi thư mời", "account.role_granted": "Giao vai trò",
+def _history_label(action: str, summary: Any) -> str:
+    """An audit entry in words; a creation says whether an invitation went (only the sample
+    data's demo logins are made with a password set and no invitation)."""
+    if action == "account.created":
+        invited = summary.get("invited") if isinstance(summary, dict) else None
+        return (f"Tạo tài khoản, gửi thư mời đặt mật khẩu đến {invited}" if invited
+                else "Tạo tài khoản với mật khẩu đặt sẵn (dữ liệu mẫu), không gửi thư mời")
+    return HISTORY.get(action, action)
+
+
+HISTORY = {"account.created": "Tạo tài khoản", "account.role_granted": "Giao vai trò",
            "account.role_revoked": "Thu hồi vai trò", "account.locked": "Khóa",
            "account.unlock": "Mở khóa", "account.emergency_lock": "Khóa khẩn cấp",
            "account.deactivated": "Ngừng hoạt động", "account.reactivated": "Kích hoạt lại",

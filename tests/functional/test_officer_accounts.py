@@ -163,3 +163,14 @@ def test_a_stopped_account_offers_no_role_or_transfer_and_the_engine_refuses_the
     assert "kích hoạt lại trước khi chuyển công tác" in moved.data.decode()
     assert "account.role_granted" not in _actions(platform, "chuyenvien.minhxuan")
     assert "account.transferred" not in _actions(platform, "chuyenvien.minhxuan")
+
+
+def test_a_seeded_accounts_history_says_no_invitation_went(client: FlaskClient) -> None:
+    login(client, "quantri")
+    seeded = client.get("/quan-tri/tai-khoan/lanhdao.minhxuan").data.decode()
+    history = seeded.split('id="history"', 1)[1]
+    assert "Tạo tài khoản với mật khẩu đặt sẵn (dữ liệu mẫu), không gửi thư mời" in history
+    assert "gửi thư mời đặt mật khẩu đến" not in history
+    assert client.post("/quan-tri/tai-khoan", data=INVITE).status_code == 303
+    invited = client.get("/quan-tri/tai-khoan/motcua2.minhxuan").data.decode().split('id="history"', 1)[1]
+    assert "Tạo tài khoản, gửi thư mời đặt mật khẩu đến ngoc@tuyenquang.example" in invited
