@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from admin.common import administrator, bp, uow
 from engine import dossiers, legal_clock
 from engine.core import ServiceError
+from forms.formats import read_day
 
 
 @bp.get("/lich")
@@ -38,13 +39,15 @@ def calendar_change() -> Response:
     kind = request.form.get("kind") or None
     year = None
     try:
-        day = date.fromisoformat(request.form.get("day", ""))
+        day = read_day(request.form.get("day", "")[:40], "Ngày")
         year = day.year
         with uow() as work:
             result = dossiers.set_calendar_day(work, actor=actor, province=province, day=day,
                                                kind=kind, reason=request.form.get("reason", ""))
-    except ValueError:
-        flash("Ngày không hợp lệ.", "error")
+    except ValueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.calendar_page", tinh=province,
+                                ngay=request.form.get("day", "")[:40]), 303)  # kept to correct
     except ServiceError as exc:
         flash(exc.message, "error")
     else:

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from admin.common import administrator, bp, uow
 from engine import records
 from engine.core import VN_TZ, ServiceError
+from forms.formats import read_day
 from integrations import (
     SPECS,
     STATUS_WORDS,
@@ -86,9 +87,9 @@ def _reconciliation(built: Connectors) -> tuple[date | None, list[Difference] | 
     if not text:
         return None, None, None
     try:
-        day = date.fromisoformat(text[:10])
-    except ValueError:
-        return None, None, "Ngày đối soát phải có dạng NNNN-TT-NN."
+        day = read_day(text[:40], "Ngày đối soát")
+    except ValueError as exc:
+        return None, None, str(exc)
     platform = current_app.extensions["motcua"]
     try:
         return day, reconcile(platform.uow, built, day=day, now=platform.clock.now), None

@@ -91,7 +91,10 @@ def test_dead_letters_are_listed_and_sent_again_and_the_day_is_reconciled(
     assert row is not None and code in row.group(1) and "Trạng thái" in row.group(1)
     assert "<td class=\"breakable\">1</td>" in row.group(1) and "9</td>" in row.group(1)
     wrong = admin.get("/quan-tri/ket-noi?doi_soat=hôm-qua").data.decode()
-    assert "Ngày đối soát phải có dạng NNNN-TT-NN." in wrong
+    assert "«Ngày đối soát» chưa đúng: nhập ngày/tháng/năm, ví dụ 15/01/2027 (đã nhập «hôm-qua»)" in wrong
+    assert 'value="hôm-qua"' in wrong and 'type="date"' not in wrong
+    typed = admin.get(f"/quan-tri/ket-noi?doi_soat={clock.now():%d/%m/%Y}").data.decode()
+    assert 'id="differences"' in typed and code in typed  # typed day first, as people write it
 
 
 def test_only_administrators_open_the_connections_page(app: Flask) -> None:

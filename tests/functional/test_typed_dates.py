@@ -69,3 +69,19 @@ def test_the_audit_days_and_a_role_grant_are_typed_day_first(app: Flask) -> None
         "csrf_token": token(page), "agency": MINH_XUAN, "roles": ["lanh_dao"],
         "valid_from": "", "valid_until": "31/12/2027"})
     assert granted.status_code == 303
+
+
+def test_a_calendar_day_is_typed_day_first_and_kept_when_wrong(app: Flask) -> None:
+    admin = app.test_client()
+    page_login(admin, "quantri")
+    page = admin.get("/quan-tri/lich?nam=2026")
+    assert b'type="date"' not in page.data
+    wrong = admin.post("/quan-tri/lich", data={
+        "csrf_token": token(page.data), "province": "Tuyên Quang", "day": "12/31/2026",
+        "kind": "off", "reason": "Nghỉ bù"}, follow_redirects=True).data.decode()
+    assert "«Ngày» chưa đúng: nhập ngày/tháng/năm, ví dụ 15/01/2027 (đã nhập «12/31/2026»)" in wrong
+    assert 'value="12/31/2026"' in wrong
+    saved = admin.post("/quan-tri/lich", data={
+        "csrf_token": token(page.data), "province": "Tuyên Quang", "day": "07/12/2026",
+        "kind": "off", "reason": "Nghỉ bù theo Quyết định của UBND tỉnh"}, follow_redirects=True)
+    assert "Đã cập nhật lịch ngày 07/12/2026" in saved.data.decode()
