@@ -102,6 +102,7 @@ def test_the_fees_history_line_writes_the_amount_with_its_thousands_separator(
     assert asked.status_code == 200 and asked.json["amount"] == 75000
     desk = _desk_pages(app)
     page = desk.get(f"/can-bo/ho-so/{code}")
+    assert 'name="amount" inputmode="numeric" value="75.000"' in page.data.decode()  # as read
     cash = desk.post(f"/can-bo/ho-so/{code}/thu-phi", data={
         "csrf_token": token(page.data), "amount": "75.000", "payer": "Nguyễn Văn An"})
     assert cash.status_code == 303
