@@ -35,9 +35,10 @@ from engine.applicants.attachments import RESULT_PAPER
 from engine.applicants.citizens import LOWEST_RATING
 from engine.core.actors import Actor
 from engine.core.models import Attachment, Dossier, Feedback, Payment, Rating
+from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
-from engine.reports.statistics import Period, Row, aggregate, scope_of
+from engine.reports.statistics import REFUSED_STATUSES, Period, Row, aggregate, scope_of
 
 MAX_POINTS = {"2.1": 20.0, "3.3.online": 12.0, "3.6": 10.0, "4.1": 22 / 3, "4.2": 22 / 3,
               "4.3": 22 / 3, "5.4": 18.0}
@@ -105,9 +106,7 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
 def _fully_digitised(uow: UnitOfWork, agency_ids: list[int], period: Period) -> int:
     """Dossiers resolved in the period with a current file for every required paper."""
     resolved = list(uow.session.execute(
-        select(Dossier.id, Dossier.version_id).where(
-            Dossier.agency_id.in_(agency_ids), Dossier.ended_at >= period.opens,
-            Dossier.ended_at < period.closes)))
+        select(Dossier.id, Dossier.version_id).where(_resolved_in(agency_ids, period))))
     if not resolved:
         return 0
     files: dict[int, set[str]] = {}
@@ -133,8 +132,12 @@ def _new_in(agency_ids: list[int], period: Period) -> Any:
 
 
 def _resolved_in(agency_ids: list[int], period: Period) -> Any:
-    return and_(Dossier.agency_id.in_(agency_ids), Dossier.ended_at >= period.opens,
-                Dossier.ended_at < period.closes)
+    """The statistics report's resolved dossiers (the base of 4.1, 4.2, 5.4): ended in the
+    period, neither withdrawn nor refused at the counter — a numerator counted on these is
+    a subset of its base."""
+    return and_(Dossier.agency_id.in_(agency_ids), Dossier.submitted_at < period.closes,
+                Dossier.ended_at >= period.opens, Dossier.ended_at < period.closes,
+                Dossier.status.not_in((*REFUSED_STATUSES, Status.WITHDRAWN)))
 
 
 def _online_payments(uow: UnitOfWork, agency_ids: list[int], period: Period) -> tuple[int, int]:

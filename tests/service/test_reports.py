@@ -300,3 +300,27 @@ def test_an_agency_report_includes_its_sub_units(platform: Platform) -> None:
                            end=NOVEMBER.end)
     on_time = next(i for i in found["indicators"] if i["code"] == "2.1")
     assert (on_time["numerator"], on_time["denominator"]) == (4 + 1, 7 + 1)
+
+
+def test_digitisation_and_electronic_results_count_only_resolved_dossiers(
+        platform: Platform) -> None:
+    """4.1 and 4.2 count within their base: a withdrawn dossier and one not received at the
+    counter ended in the period with every paper and a result file, yet are not resolved —
+    they were counted above their base (6/5 = 120% in the field)."""
+    from engine.core.models import Attachment
+
+    _insert(platform)
+    for code in ("TEST-A-carried-early", "TEST-H-withdrawn", "TEST-I-refused"):
+        _attach_all_required(platform, code)
+    with platform.uow() as uow:
+        for code in ("TEST-H-withdrawn", "TEST-I-refused"):
+            dossier_id = uow.session.scalar(select(Dossier.id).where(Dossier.code == code))
+            uow.session.add(Attachment(dossier_id=dossier_id, paper="Kết quả giải quyết",
+                                       filename="x.pdf", media_type="application/pdf", size=5,
+                                       sha256="0" * 64, uploaded_at=at(10)))
+        uow.commit()
+    found = _indicators(platform)
+    assert (found["4.2"]["numerator"], found["4.2"]["denominator"]) == (1, 4)
+    assert (found["4.1"]["numerator"], found["4.1"]["denominator"]) == (0, 4)
+    for code in ("4.1", "4.2"):
+        assert found[code]["numerator"] <= found[code]["denominator"]
