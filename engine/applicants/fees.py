@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.core.actors import Actor
-from engine.core.models import Dossier, Payment
+from engine.core.models import Dossier, Event, Payment
 from engine.core.permissions import is_desk_of
 from engine.dossiers.advance import decided_value
 from engine.dossiers.submit import find_visible
@@ -127,11 +127,20 @@ def paid_payment(uow: Any, dossier_id: int) -> Payment | None:
         Payment.dossier_id == dossier_id, Payment.state == "paid").order_by(Payment.id.desc()))
 
 
+def refused(uow: Any, dossier: Dossier) -> bool:
+    """Whether the dossier's refusal is recorded (a `refused` event, or its refused end)."""
+    return dossier.outcome == "refused" or uow.session.scalar(
+        select(Event.id).where(Event.dossier_id == dossier.id, Event.kind == "refused")
+        .limit(1)) is not None
+
+
 def fee_standing(uow: Any, *, actor: Actor, code: str) -> dict[str, Any]:
     """Where the dossier's fee stands, for its officers' pages: the published fees with
     their reckoning, what was asked and paid, and one word: "none" (no fee), "unasked",
-    "requested" or "paid" (what was paid covers the published fees); `due` is the payment
-    awaited, `may_take_cash` whether this officer's desk may take it in cash."""
+    "requested", "paid" (what was paid covers the published fees) or "refused" (the
+    dossier's refusal is recorded and nothing is owed: a refusal letter is no result a fee
+    is collected for); `due` is the payment awaited, `may_take_cash` whether this
+    officer's desk may take it in cash."""
     dossier = find_visible(uow, actor=actor, code=code)
     lines = fee_lines(uow, dossier)
     payments = list(uow.session.scalars(
@@ -142,6 +151,8 @@ def fee_standing(uow: Any, *, actor: Actor, code: str) -> dict[str, Any]:
         state = "requested"
     elif paid and paid >= published:
         state = "paid"
+    elif published and refused(uow, dossier):
+        state = "refused"
     elif published:
         state = "unasked"
     else:
@@ -150,6 +161,7 @@ def fee_standing(uow: Any, *, actor: Actor, code: str) -> dict[str, Any]:
     return {"state": state, "published": published, "paid": paid,
             "due": None if due is None else {"amount": due.amount, "description": due.description},
             "may_take_cash": is_desk_of(actor, dossier.agency_id),
+            "refused": state == "refused",
             "lines": [{"name": line.name, "text": line.text, "total": line.total}
                       for line in lines],
             "text": fee_text(lines)}

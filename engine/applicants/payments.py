@@ -30,6 +30,7 @@ from engine.applicants.fees import (
     lower_first,
     method_words,
     paid_payment,
+    refused,
 )
 from engine.core.actors import Actor
 from engine.core.clock import VN_TZ, local_iso
@@ -101,6 +102,9 @@ def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | N
         raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được yêu cầu nộp phí.")
     if dossier.ended_at is not None or dossier.status in WAITING_FOR_APPLICANT:
         raise Conflict("Hồ sơ đã kết thúc hoặc đang chờ người nộp (bổ sung, nộp phí).")
+    if refused(uow, dossier):
+        raise Conflict(f"Hồ sơ {dossier.code} đã bị từ chối giải quyết: văn bản từ chối không "
+                       "phải kết quả phải nộp phí, lệ phí; không yêu cầu nộp phí.")
     lines = fee_lines(uow, dossier)
     _not_paid_already(uow, dossier, published=sum(line.total for line in lines), asked=amount)
     amount = sum(line.total for line in lines) if amount is None else amount
