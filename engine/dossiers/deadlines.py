@@ -47,13 +47,19 @@ def compute_due(
     return legal_due(calendar, started=started, paused=paused, processing_time=time)
 
 
+# Changes of the due time recorded only when they move it.
+MOVES_ONLY = frozenset({"paid", "calendar"})
+
+
 def move_due(
     uow: UnitOfWork, dossier: Dossier, new_due: datetime | None, *, kind: str, actor: Actor,
     reason: str,
 ) -> None:
-    """Move the due time, kept with its reason; a "move" to the same time is no change
-    and leaves no line in the dossier's history."""
-    if new_due == dossier.due_at:
+    """Move the due time, kept with its reason. A payment or a calendar change that leaves
+    the due time where it was is no change and leaves no line in the dossier's history; a
+    supplement answered always does (the round itself belongs in the dossier's history), even
+    when no time passed while the dossier waited."""
+    if new_due == dossier.due_at and kind in MOVES_ONLY:
         return
     uow.session.add(DeadlineChange(
         dossier_id=dossier.id, at=uow.clock.now(), actor_id=actor.account_id, kind=kind,
