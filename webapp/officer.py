@@ -18,6 +18,7 @@ from engine.core import (
     may_stop_processing,
 )
 from forms.formats import CLOCK_HINT, DAY_HINT, read_moment
+from webapp import handover
 from webapp.context import current_actor, uow
 from webapp.desk_page import desk_done_page, desk_page, take_cash
 from webapp.desk_supplement import desk_supplement_page
@@ -89,13 +90,17 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
         view = dossiers.get_task(work, actor=actor, task_id=task_id)
         fee = applicants.fee_standing(work, actor=actor, code=view["dossier"])
     schema, ui = view["form"]["schema"], view["form"]["ui"]
-    values: dict[str, Any] = {}
+    delivery = handover.postal_delivery(actor, view)
+    values: dict[str, Any] = handover.suggested(delivery, {})
     errors = []
     status = 200
     if request.method == "POST" and view["state"] == "open":
         posted = parse_posted(schema)
         values = posted.data
-        if not posted.is_row_action:
+        if handover.needs_confirmation(delivery, values):
+            delivery = {**(delivery or {}), "confirm": True}
+            status = 422
+        elif not posted.is_row_action:
             try:
                 with uow() as work:
                     dossiers.complete_task(work, actor=actor, task_id=task_id, data=values)
@@ -107,18 +112,19 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
             else:
                 flash(f"Đã hoàn thành «{view['name']}» cho hồ sơ {view['dossier']}.", "success")
                 return redirect(url_for("officer.inbox"), 303)
-    page = _task_page(actor, view, fee, form_html(schema, ui, values, errors))
+    page = _task_page(actor, view, fee, form_html(schema, ui, values, errors), delivery=delivery)
     return (page, status) if status != 200 else page
 
 
 def _task_page(actor: Any, view: dict[str, Any], fee: Any, form: Any,
-               extension: dict[str, str] | None = None) -> str:
+               extension: dict[str, str] | None = None,
+               delivery: dict[str, Any] | None = None) -> str:
     """The task page; `extension` is what was typed in the extension form and why it was
     refused (kept so the officer corrects it rather than types it again)."""
     with uow() as work:
         latest = dossiers.latest_extension(work, actor=actor, code=view["dossier"])
     return render_template(
-        "task.html", task=view, actor=actor, fee=fee, form=form,
+        "task.html", task=view, actor=actor, fee=fee, form=form, delivery=delivery,
         may_stop=any(may_stop_processing(actor, agency) for agency in actor.agencies()),
         dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
         latest_extension=vn_datetime(latest), extension=extension or {},
