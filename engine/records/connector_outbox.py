@@ -250,7 +250,8 @@ def _send_all(
                     exc,
                 )
                 words = getattr(exc, "words", "") or "Bộ kết nối gặp lỗi không lường trước khi gửi"  # line 1
-                done.append((message, f"{str(words).strip()}\n{type(exc).__name__}: {exc}"[:500]))
+                detail = getattr(exc, "detail", "") or f"{type(exc).__name__}: {exc}"  # then the detail
+                done.append((message, f"{str(words).strip()}\n{detail}"[:500]))
             else:
                 done.append((message, None))
         return done

@@ -80,6 +80,11 @@ def test_the_connections_page_fits_and_passes_axe(browser: Any, server: str, sho
                 assert page.locator("#differences tbody tr").count() >= 1
             else:
                 assert "Hoạt động" in page.locator("#connector-list").inner_text()
+                error = page.locator("#dead tbody tr").first
+                assert "Cổng Dịch vụ công trả lỗi 503 (tạm thời không phục vụ)" in error.inner_text()
+                assert "b'" not in error.inner_text()
+                error.locator("summary").click()  # the technical detail, folded, opened to be seen
+                assert "HTTP 503 từ" in error.locator("details").inner_text()
             if problems := _check(page, name, shots, width):
                 found[f"{name}-{width}"] = problems
         context.close()
