@@ -109,6 +109,15 @@ def test_the_fee_pages_fit_a_phone_and_a_desk(browser: Any, server: str, shots: 
             page.goto(f"{server}/ca-nhan/ho-so/{codes['online']}")
         assert "trực tuyến qua cổng thanh toán thử nghiệm" in page.locator("#payment-1").inner_text()
         _check(page, shots, "citizen-paid-online", width)
+        desk_view = _context(browser, width)
+        receipt = desk_view.new_page()
+        _login(receipt, server, "motcua.minhxuan")
+        receipt.goto(f"{server}/api/v1/dossiers/{codes['online']}/documents/fee_receipt?format=html")
+        printed = receipt.locator("body").inner_text()
+        assert "Thu qua cổng thanh toán thử nghiệm của hệ thống, mã giao dịch" in printed
+        assert "NGƯỜI THU TIỀN" not in printed and "Ký, ghi rõ họ tên" not in printed
+        _check(receipt, shots, "receipt-paid-online", width)
+        desk_view.close()
         page.goto(f"{server}/ca-nhan/ho-so/{codes['extract']}")
         assert "8.000 đồng × 2 bản = 16.000 đồng" in page.locator("#fee").inner_text()
         _check(page, shots, "citizen-extract-fee", width)

@@ -108,6 +108,15 @@ def test_the_calendar_audit_connectors_keys_and_locks_fit_pass_axe_and_show_word
         _submit(page, "/lich")
         assert f"0{width % 9}/03/2027" in page.inner_text("#days")
         _check(page, "calendar", width, shots, problems)
+        page.click(f"#days a[href*='ngay=2027-03-0{width % 9}']")  # «Bỏ»: a confirmation first
+        page.wait_for_load_state("load")
+        _check(page, "calendar-remove", width, shots, problems)
+        _submit(page, "/lich/bo")  # no reason typed: asked for one, nothing removed
+        assert "Nhập lý do bỏ điều chỉnh ngày này." in page.inner_text("main")
+        _check(page, "calendar-remove-error", width, shots, problems)
+        page.fill("#reason", "Quyết định 15/QĐ-UBND thu hồi")
+        _submit(page, "/lich/bo")
+        assert f"0{width % 9}/03/2027" not in page.inner_text("#days")
         for name, path in (("audit", "/quan-tri/nhat-ky"), ("connectors", "/quan-tri/ket-noi"),
                            ("keys", "/quan-tri/khoa-api"), ("locked", "/quan-tri/tai-khoan-bi-khoa")):
             page.goto(f"{server}{path}")
