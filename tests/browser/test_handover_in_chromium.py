@@ -8,13 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine.dossiers import request_postal_order
+from engine.dossiers import request_postal_order, submit_dossier
 from engine.wiring import Platform
 from tests.browser.test_agencies_accounts_in_chromium import _login
 from tests.browser.test_announcements_in_chromium import _fits
 from tests.browser.test_typed_dates_in_chromium import _received
 from tests.functional.test_post_connector import ORDER
-from tests.helpers import Officers
+from tests.helpers import MINH_XUAN, PERMIT, Officers, permit_data
 
 WIDTHS = (390, 1280)
 
@@ -69,5 +69,36 @@ def test_the_hand_over_steps_fit_and_pass_axe(
         page.wait_for_load_state("load")
         assert "vẫn đang thực hiện" in page.inner_text("#postal-confirm")
         _fits(page, "handover-postal-confirm", width, shots, problems)
+        context.close()
+    assert problems == {}
+
+
+def test_the_citizens_refused_dossier_says_no_fee_and_fits(
+    browser: Any, server: str, server_database: str, shots: Path,
+) -> None:
+    platform = Platform(server_database)
+    try:
+        officers = Officers(platform)
+        with platform.uow() as uow:
+            code = str(submit_dossier(uow, actor=officers.actor("congdan"), procedure_code=PERMIT,
+                                      agency_code=MINH_XUAN, data=permit_data())["code"])
+        officers.complete("motcua.minhxuan", "tiep_nhan", {"ket_qua_kiem_tra": "tiep_nhan"})
+        officers.complete("chuyenvien.minhxuan", "tham_dinh", {
+            "de_xuat": "tu_choi", "y_kien_tham_dinh": "Không phù hợp quy hoạch."})
+        officers.complete("lanhdao.minhxuan", "phe_duyet", {
+            "quyet_dinh": "tu_choi", "ly_do_tu_choi": "Công trình vượt chỉ giới xây dựng."})
+        officers.complete("motcua.minhxuan", "tra_van_ban_tu_choi", {"hinh_thuc_tra": "truc_tiep"})
+    finally:
+        platform.dispose()
+    problems: dict[str, Any] = {}
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", bypass_csp=True,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        _login(page, server, "congdan")
+        page.goto(f"{server}/ca-nhan/ho-so/{code}")
+        fee = page.inner_text("#fee")
+        assert "không thu" in fee and "nộp khi" not in fee
+        _fits(page, "citizen-refused", width, shots, problems)
         context.close()
     assert problems == {}
