@@ -243,7 +243,7 @@ def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gat
         _resume(uow, dossier, payment)
     uow.session.flush()
     record(uow, dossier, "paid", actor=_PAYER,
-           note=f"{dong(payment.amount)} — {lower_first(method_words(payment))}")
+           note=f"{dong(payment.amount)}, thanh toán {lower_first(method_words(payment))}")
 
 
 _PAYER = Actor(account_id=None, kind="system", name="Cổng thanh toán")
