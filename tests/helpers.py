@@ -11,6 +11,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from engine.applicants import RESULT_PAPER, attach
 from engine.core.actors import SYSTEM, Actor
 from engine.dossiers import tasks
 from engine.dossiers.inbox import inbox as inbox_of
@@ -126,6 +127,18 @@ def paper_files(count: int = 3) -> dict[str, tuple[io.BytesIO, str]]:
             for i in range(count)}
 
 
+def attach_result_if_online(platform: Platform, actor: Actor, code: str,
+                            data: dict[str, Any]) -> None:
+    """Before a hand-over step that returns the result online (the packages' convention
+    `hinh_thuc_tra: truc_tuyen`), attach a result file as the officer does: the engine
+    refuses an electronic hand-over without one."""
+    if data.get("hinh_thuc_tra") != "truc_tuyen":
+        return
+    with platform.uow() as uow:
+        attach(uow, actor=actor, code=code, paper=RESULT_PAPER, filename="ket-qua.pdf",
+               content=PDF)
+
+
 def import_and_publish(platform: Platform, path: Path, agency_code: str = MINH_XUAN) -> dict[str, Any]:
     """Import a package folder as the system and publish the new version; its summary."""
     with platform.uow() as uow:
@@ -163,7 +176,9 @@ class Officers:
         return next(t for t in self.inbox(username) if t["step"] == step)
 
     def complete(self, username: str, step: str, data: dict[str, Any]) -> None:
-        """Complete the officer's open task at `step` with `data`."""
+        """Complete the officer's open task at `step` with `data` (attaching the result's
+        file first when the data hands the result back online, as the officer must)."""
         task = self.task(username, step)
+        attach_result_if_online(self.platform, self.actor(username), task["dossier"], data)
         with self.platform.uow() as uow:
             tasks.complete_task(uow, actor=self.actor(username), task_id=task["id"], data=data)
