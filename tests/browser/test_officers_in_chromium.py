@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.helpers import PDF
+
 PASSWORD = "motcua-demo-2026"
 
 
@@ -45,8 +47,10 @@ def test_a_paper_dossier_from_the_desk_to_the_returned_result(
     desk.fill("#f-cong_trinh-so_tang", "4")
     desk.fill("#f-cong_trinh-chieu_cao", "15,5")
     desk.check("#f-cam_ket")
-    for box in desk.locator("input[name=papers]").all()[:3]:
-        box.check()
+    for index, box in enumerate(desk.locator("input[name=papers]").all()[:3]):
+        box.check()  # a paper received at the desk is scanned there (số hóa khi tiếp nhận)
+        desk.set_input_files(f"#paper-{index}-scan", [
+            {"name": f"giay-to-{index}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     desk.screenshot(path=str(shots / "1-desk-form.png"), full_page=True)
     desk.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
     status = desk.locator("#dossier-status")
