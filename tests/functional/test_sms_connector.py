@@ -187,7 +187,7 @@ def test_a_wrong_number_or_an_unreachable_provider_fails_and_is_kept(
     with pytest.raises(OSError, match="số điện thoại không hợp lệ"):
         sms.send_notice(1, "09-abc", "", "Nội dung")
     gone = HttpSms(url="http://127.0.0.1:9", secret=provider.state.secret, timeout=1)
-    with pytest.raises(OSError, match="(?i)không gọi được"):
+    with pytest.raises(OSError, match=r"(?i)không gọi được"):
         gone.send_notice(1, PHONE, "", "Nội dung")
     assert not gone.health().ok and sms.health().ok
 
