@@ -171,6 +171,13 @@ def desk_done_page(actor: Actor, code: str) -> str:
 
 def take_cash(actor: Actor, code: str) -> Response:
     """The fee asked of the dossier, paid in cash at the counter: its numbered receipt."""
+    record_cash(actor, code)
+    return redirect(url_for("officer.desk_done", code=code), 303)
+
+
+def record_cash(actor: Actor, code: str) -> None:
+    """Record the posted cash payment of the dossier's fee and say how it went (a flash):
+    the amount typed with or without its thousands dots, the payer's name."""
     amount = request.form.get("amount", "").strip().replace(".", "").replace(" ", "")
     # ASCII digits only: "²" passes isdigit() but not int(), nor do 5,000 digits
     paid_amount = int(amount) if amount.isascii() and amount.isdigit() and len(amount) < 16 else 0
@@ -185,4 +192,3 @@ def take_cash(actor: Actor, code: str) -> Response:
         amount_text = f"{paid['amount']:,}".replace(",", ".")
         flash(f"Đã thu {amount_text} đồng, biên lai số {paid['receipt_number']}; hồ sơ tiếp "
               "tục được giải quyết.", "success")
-    return redirect(url_for("officer.desk_done", code=code), 303)

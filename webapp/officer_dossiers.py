@@ -8,14 +8,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, records
 from engine.core import (
     Actor,
     Invalid,
-    ServiceError,
     Status,
     is_officer,
     may_list_dossiers,
@@ -24,6 +23,7 @@ from engine.core import (
     may_open_versions,
 )
 from webapp.context import current_actor, uow
+from webapp.desk_page import record_cash
 from webapp.filters import LARGEST
 from webapp.formpage import summary_html
 
@@ -146,19 +146,5 @@ def dossier_page(code: str) -> str:
 def take_cash(code: str) -> Response:
     """The desk takes the fee a dossier waits for (status 6) in cash, from the dossier's page
     whichever way the dossier came in: the numbered receipt, and the dossier moves on."""
-    actor = _lister()
-    amount = request.form.get("amount", "").strip().replace(".", "").replace(" ", "")
-    # ASCII digits only: "²" passes isdigit() but not int(), nor do 5,000 digits
-    paid_amount = int(amount) if amount.isascii() and amount.isdigit() and len(amount) < 16 else 0
-    try:
-        with uow() as work:
-            paid = applicants.record_cash_payment(work, actor=actor, code=code[:60],
-                                                  amount=paid_amount,
-                                                  payer=request.form.get("payer", "")[:200])
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
-        amount_text = f"{paid['amount']:,}".replace(",", ".")
-        flash(f"Đã thu {amount_text} đồng, biên lai số {paid['receipt_number']}; hồ sơ tiếp "
-              "tục được giải quyết.", "success")
+    record_cash(_lister(), code[:60])
     return redirect(url_for("officer_dossiers.dossier_page", code=code[:60]), 303)
