@@ -11,7 +11,6 @@ from typing import Any
 from flask import request
 
 from engine import dossiers
-from engine.dossiers.postal import FINAL
 from webapp.context import uow
 
 FIELD = "hinh_thuc_tra"
@@ -37,7 +36,7 @@ def postal_delivery(actor: Any, view: dict[str, Any]) -> dict[str, Any] | None:
     if not orders:
         return None
     order = orders[-1]
-    return {**order, "open": order["status"] not in FINAL,
+    return {**order, "open": order["status"] not in dossiers.POSTAL_FINAL,
             "choice_offered": _offers_postal(schema)}
 
 

@@ -24,7 +24,13 @@ from engine.dossiers.handover import hand_over
 from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
 from engine.dossiers.inbox import VIEWS as INBOX_VIEWS
 from engine.dossiers.inbox import inbox as officer_inbox
-from engine.dossiers.postal import postal_choices, postal_orders, record_postal_status, request_postal_order
+from engine.dossiers.postal import FINAL as POSTAL_FINAL
+from engine.dossiers.postal import (
+    postal_choices,
+    postal_orders,
+    record_postal_status,
+    request_postal_order,
+)
 from engine.dossiers.search import SCOPES as DOSSIER_SCOPES
 from engine.dossiers.search import (
     TIMELINESS,
@@ -63,6 +69,7 @@ __all__ = [
     "DOSSIER_SCOPES",
     "DOSSIER_VIEWS",
     "INBOX_VIEWS",
+    "POSTAL_FINAL",
     "PREVIEWABLE",
     "STEP_DOCUMENT",
     "STOPPABLE",
