@@ -76,14 +76,14 @@ def test_the_printable_html_keeps_the_heading_blocks_and_print_stylesheet(web: F
     assert root.findtext(".//h1") == "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
     assert root.xpath("//p[@class='form']/text()") == ["Mẫu số 01"]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in root.text_content()
-    assert root.xpath("//link/@href") == ["/static/document.css"]
+    assert root.xpath("//link[@rel='stylesheet']/@href") == ["/static/document.css"]
     assert root.xpath("//div[@class='qr']/img/@src")[0].startswith("data:image/svg+xml")
     css = web.test_client().get("/static/document.css")
     assert css.status_code == 200 and b"@page{size:A4;margin:18mm}" in css.data
     css.close()
     with web.test_request_context():
         book = lxml.html.document_fromstring(document_html(_document("tracking_book", "x")))
-    assert book.xpath("//link/@href") == ["/static/document.css",
+    assert book.xpath("//link[@rel='stylesheet']/@href") == ["/static/document.css",
                                           "/static/document-landscape.css"]
 
 
