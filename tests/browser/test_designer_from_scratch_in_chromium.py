@@ -30,7 +30,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 CODE = "1.999001"
 NAME = "Cấp phép sửa chữa, cải tạo nhà ở riêng lẻ"
 CHUYEN_VIEN = "Chuyên viên phòng Kinh tế, Hạ tầng và Đô thị"
-LANH_DAO = "Lãnh đạo UBND xã"
+LANH_DAO = "Lãnh đạo UBND cấp xã"
 TABLE = "Lệ phí theo tổng diện tích sàn"
 
 
