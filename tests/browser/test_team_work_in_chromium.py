@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import AXE
 from tests.helpers import MINH_XUAN, complete, login, permit_data
@@ -90,7 +91,7 @@ def test_the_leader_assigns_and_takes_back_work_on_a_phone_and_a_desk(
     leader.get_by_label("Giao cho cán bộ (số việc đang xử lý)").select_option(
         label="Lê Văn Cường — 0 việc")
     leader.get_by_role("button", name="Giao việc").click()
-    assert "Đã giao 2 việc cho Lê Văn Cường." in leader.locator("main").inner_text()
+    expect(leader.locator("main")).to_contain_text("Đã giao 2 việc cho Lê Văn Cường.")
     _check(leader, shots, "390-3-leader-assigned")
     leader.context.close()
     for width in WIDTHS:
@@ -101,16 +102,16 @@ def test_the_leader_assigns_and_takes_back_work_on_a_phone_and_a_desk(
         leader = _page(browser, server, "lanhdao.minhxuan", width)
         leader.goto(f"{server}/can-bo?view=team")
         leader.locator("tr", has_text=NAMES[0]).get_by_role("link").first.click()
-        assert "Đang do Lê Văn Cường xử lý." in leader.locator("#holder").inner_text()
+        expect(leader.locator("#holder")).to_contain_text("Đang do Lê Văn Cường xử lý.")
         _check(leader, shots, f"{width}-5-leader-task")
         specialist.locator("tr", has_text=NAMES[1]).get_by_role("link").first.click()
-        assert specialist.get_by_role("button", name="Trả lại việc").count() == 1
+        expect(specialist.get_by_role("button", name="Trả lại việc")).to_have_count(1)
         _check(specialist, shots, f"{width}-6-specialist-task")
         specialist.context.close()
         if width < 1280:
             leader.context.close()
     leader.get_by_role("button", name="Thu hồi việc").click()
-    assert "Chưa có ai nhận việc này." in leader.locator("#holder").inner_text()
+    expect(leader.locator("#holder")).to_contain_text("Chưa có ai nhận việc này.")
     leader.context.close()
     for width in WIDTHS:
         leader = _page(browser, server, "lanhdao.minhxuan", width)
@@ -123,5 +124,5 @@ def test_the_leader_assigns_and_takes_back_work_on_a_phone_and_a_desk(
         if width < 1280:
             leader.context.close()
     leader.get_by_role("link", name="Chưa phân công").click()
-    assert leader.get_by_role("link", name="Chưa phân công (2)").count() == 1
+    expect(leader.get_by_role("link", name="Chưa phân công (2)")).to_have_count(1)
     leader.context.close()
