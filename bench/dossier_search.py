@@ -6,7 +6,8 @@ officers of its agency).
 Data is generated inside PostgreSQL (INSERT … SELECT generate_series); each query asks for
 a filtered page of 50 through the engine service, as the desk officer of one agency, with
 filters varied over the run (no filter, status, quick views, a name, a code, received
-between, late, a step, an officer, a procedure, and the second page of each). Prints
+between, late, a step, an officer, a procedure, a whole code and a code's end, and the
+second page of each). Prints
 `dossier-search-p95-ms-1m: X`. The database is created and dropped here.
 """
 
@@ -32,14 +33,18 @@ from engine.wiring import Platform
 DOSSIERS = 1_000_000
 OFFICERS = 200  # four to an agency
 
-# Dossier n: agency n % 50, submitted at an instant of 2026 spread evenly, received an hour
-# later, due 15 days later; from 25 November still open (status 4, one in 9 waiting for a
-# supplement, one in 23 for a fee), earlier ones returned (one in seven late).
+# Dossier n: agency n % 50 (code `BENCH.<agency>-<Vietnamese day YYMMDD>-<n>`, as
+# `next_dossier_code` shapes them, so a typed code's end finds its day), submitted at an
+# instant of 2026 spread evenly, received an hour later, due 15 days later; from 25 November
+# still open (status 4, one in 9 waiting for a supplement, one in 23 for a fee), earlier ones
+# returned (one in seven late).
 _DOSSIERS = sa.text("""
 INSERT INTO dossiers (id, code, agency_id, version_id, applicant_name, applicant_search,
     applicant_id_number, channel, data, status, workflow_state, submitted_at, received_at,
     due_at, ended_at, returned_at, row_version, paused_seconds, supplement_rounds)
-SELECT n, 'BENCH-' || lpad(n::text, 8, '0'), (:agencies)[1 + n % 50], :version,
+SELECT n, 'BENCH.' || lpad((n % 50)::text, 2, '0') || '-'
+        || to_char(timezone('Asia/Ho_Chi_Minh', s::timestamptz), 'YYMMDD') || '-'
+        || lpad(n::text, 7, '0'), (:agencies)[1 + n % 50], :version,
     (ARRAY['Nguyễn Văn An','Trần Thị Bình','Lê Văn Cường','Phạm Thị Dung','Hoàng Văn Em'])[1 + n / 50 % 5]
         || ' ' || n,
     (ARRAY['nguyen van an','tran thi binh','le van cuong','pham thi dung','hoang van em'])[1 + n / 50 % 5]
@@ -90,13 +95,16 @@ def _load(platform: Platform, version_id: int, agencies: list[int]) -> list[int]
     return officers
 
 
-def _queries(officers: list[int]) -> list[DossierQuery]:
-    """The filters an officer uses, each also asked for its second page."""
+def _queries(officers: list[int], code: str) -> list[DossierQuery]:
+    """The filters an officer uses, each also asked for its second page; `code` is one of
+    the agency's dossiers, searched whole and by its end in lower case (`261130-0003`, as
+    people read it off a receipt: `codes.code_ending`)."""
     return [
         DossierQuery(), DossierQuery(status=5), DossierQuery(status=6),
         DossierQuery(view="processing"), DossierQuery(view="supplement"),
         DossierQuery(view="done_by_me"), DossierQuery(search="tran thi binh"),
-        DossierQuery(search="BENCH-00500050"), DossierQuery(search="008090000050"),
+        DossierQuery(search=code), DossierQuery(search=code.split("-", 1)[1].lower()),
+        DossierQuery(search="008090000050"),
         DossierQuery(received_from=date(2026, 3, 1), received_to=date(2026, 3, 31)),
         DossierQuery(timeliness="late"), DossierQuery(timeliness="on_time", view="processing"),
         DossierQuery(step="tham_dinh"), DossierQuery(officer=officers[0]),
@@ -146,7 +154,10 @@ def main() -> None:
         loaded = time.perf_counter() - began
         actor = Actor(account_id=officers[0], kind="officer", name="Một cửa thử tải",
                       grants=frozenset({(agencies[0], DESK)}))
-        queries = _queries(officers)
+        with platform.engine.connect() as connection:
+            code = connection.execute(sa.text("SELECT code FROM dossiers WHERE id = 500050")
+                                      ).scalar_one()
+        queries = _queries(officers, code)
         _measure(platform, actor, queries, len(queries))  # warm-up
         timings, rows = _measure(platform, actor, queries, args.queries)
         p95 = statistics.quantiles(timings, n=20)[18]
