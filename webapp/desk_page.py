@@ -127,7 +127,8 @@ def _done_message(result: dict[str, Any]) -> str:
                 "hồ sơ chưa được tiếp nhận, đang chờ bổ sung. In phiếu trao người nộp; khi "
                 "người nộp mang đủ giấy tờ đến, mở hồ sơ và chọn «Nhận bổ sung».")
     if result["status"] == Status.NOT_RECEIVED:
-        return f"Đã từ chối tiếp nhận hồ sơ {code}; in Phiếu từ chối (Mẫu 03) trao người nộp."
+        return (f"Đã từ chối tiếp nhận hồ sơ {code}; in Phiếu từ chối tiếp nhận giải quyết hồ sơ "
+                "(Mẫu 03) trao người nộp.")
     return f"Đã tiếp nhận hồ sơ {code}."
 
 

@@ -13,6 +13,7 @@ from engine.core import (
     Conflict,
     FormInvalid,
     ServiceError,
+    Status,
     is_officer,
     may_open_desk,
     may_stop_processing,
@@ -301,6 +302,15 @@ def attach_result(task_id: int) -> Response:
     return redirect(url_for("officer.task", task_id=task_id), 303)
 
 
+def _refused_message(result: dict[str, Any]) -> str:
+    """What a step's refusal did: not received (form 03, handed over now) or not resolved
+    (the agency's notice, handed back by the desk)."""
+    if result["status"] == Status.NOT_RECEIVED:
+        return (f"Đã từ chối tiếp nhận hồ sơ {result['code']}; in Phiếu từ chối tiếp nhận giải "
+                "quyết hồ sơ (Mẫu 03) trao người nộp.")
+    return "Đã từ chối giải quyết hồ sơ; Bộ phận Một cửa sẽ trả văn bản từ chối."
+
+
 @bp.post("/can-bo/cong-viec/<int:task_id>/<action>")
 def step_action(task_id: int, action: str) -> Response:
     """Refuse with reasons, consult another unit, or send back to the previous step."""
@@ -309,8 +319,8 @@ def step_action(task_id: int, action: str) -> Response:
     try:
         with uow() as work:
             if action == "tu-choi":
-                dossiers.refuse(work, actor=actor, task_id=task_id, reasons=form.get("reasons", ""))
-                message = "Đã từ chối hồ sơ; Bộ phận Một cửa sẽ trả văn bản từ chối."
+                message = _refused_message(dossiers.refuse(
+                    work, actor=actor, task_id=task_id, reasons=form.get("reasons", "")))
             elif action == "xin-y-kien":
                 result = dossiers.consult(
                     work, actor=actor, task_id=task_id, agency_code=form.get("agency", ""),

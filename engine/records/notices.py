@@ -52,8 +52,10 @@ TEXTS = {
     "extended": ("Hồ sơ {code} được hẹn lại ngày trả kết quả",
                  "Cơ quan giải quyết xin lỗi vì hồ sơ {code} chậm so với hẹn; ngày hẹn mới: "
                  "{due}."),
+    # Refused after reception (appraisal, a leader): not resolved. Refused at reception
+    # (form 03): REFUSED_AT_RECEPTION.
     "refused": ("Hồ sơ {code} không được giải quyết",
-                "Hồ sơ {code} bị từ chối. Lý do: {note}"),
+                "Hồ sơ {code} bị từ chối giải quyết. Lý do: {note}"),
     "withdrawn": ("Hồ sơ {code} đã được rút", "Bạn đã rút hồ sơ {code}."),
     "stopped": ("Hồ sơ {code} đã dừng xử lý",
                 "Cơ quan giải quyết đã dừng xử lý hồ sơ {code}. Lý do: {note}"),
@@ -79,6 +81,10 @@ TEXTS = {
                                "Bưu điện không thu gom hoặc không chuyển được hồ sơ giấy của hồ "
                                "sơ {code} tới cơ quan ({note}). Vui lòng liên hệ Bộ phận Một cửa."),
 }
+# The desk refused to receive the dossier (status 3, «Phiếu từ chối tiếp nhận giải quyết hồ
+# sơ», form 03): the `refused` event is recorded after that status change and carries it.
+REFUSED_AT_RECEPTION = ("Hồ sơ {code} không được tiếp nhận",
+                        "Hồ sơ {code} không được tiếp nhận. Lý do: {note}")
 # Without an account there is nowhere to log in: what to do instead.
 PAPER_TEXTS = {
     "supplement_requested": ("Hồ sơ {code} cần bổ sung",
@@ -101,6 +107,8 @@ STATUS_TEXTS: dict[int, tuple[str, str]] = {
 def _text(event: dict[str, Any], *, account: bool = True) -> tuple[str, str] | None:
     if event["kind"] == "status_changed":
         return STATUS_TEXTS.get(int(event["status"]))
+    if event["kind"] == "refused" and int(event["status"]) == Status.NOT_RECEIVED:
+        return REFUSED_AT_RECEPTION
     return (None if account else PAPER_TEXTS.get(event["kind"])) or TEXTS.get(event["kind"])
 
 

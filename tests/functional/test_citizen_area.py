@@ -354,6 +354,9 @@ def test_a_refusal_is_told_once_with_its_reason(app: Flask) -> None:
     subjects = [n["subject"] for n in citizen.get("/api/v1/me/notices").json["notices"]]
     assert subjects.count(f"Hồ sơ {code} không được giải quyết") == 1
     assert f"Hồ sơ {code} đã có kết quả" not in subjects
+    assert f"Hồ sơ {code} không được tiếp nhận" not in subjects  # it was received
+    bodies = [n["body"] for n in citizen.get("/api/v1/me/notices").json["notices"]]
+    assert f"Hồ sơ {code} bị từ chối giải quyết. Lý do: Vượt chỉ giới xây dựng." in bodies
 
 
 def test_a_fee_holds_the_dossier_in_status_6_until_paid_through_the_gateway(

@@ -46,6 +46,10 @@ def test_a_refusal_at_reception_by_the_step_form_tells_the_applicant_why(app: Fl
     url = _task_url(desk, code)
     refused = _post_step(desk, url, {"ket_qua_kiem_tra": "tu_choi", "ly_do_tu_choi": REASON})
     assert refused.status_code == 303, refused.data.decode()[:2000]
+    # The applicant is told it was not received (form 03), not that it was not resolved.
+    subjects = [n["subject"] for n in citizen.get("/api/v1/me/notices").json["notices"]]
+    assert f"Hồ sơ {code} không được tiếp nhận" in subjects
+    assert f"Hồ sơ {code} không được giải quyết" not in subjects
 
     page = citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
     assert "Hồ sơ không được tiếp nhận" in page and REASON in page
@@ -61,6 +65,27 @@ def test_a_refusal_at_reception_by_the_step_form_tells_the_applicant_why(app: Fl
     officer_page = desk.get(f"/can-bo/ho-so/{code}").data.decode()
     assert "Từ chối tiếp nhận" in officer_page and REASON in officer_page
     assert f"/api/v1/dossiers/{code}/documents/refusal" in officer_page
+
+
+def test_the_reception_step_offers_the_refusal_to_receive_by_its_legal_name(app: Flask) -> None:
+    """At reception the desk refuses to receive (Mẫu 03 «Phiếu từ chối tiếp nhận giải quyết
+    hồ sơ»); once received, a step refuses to resolve (the agency's notice)."""
+    citizen = citizen_client(app)
+    code = submit_on_page(citizen)
+    desk = _desk_page(app)
+    reception = desk.get(_task_url(desk, code)).data.decode()
+    assert "<summary>Từ chối tiếp nhận hồ sơ (Mẫu 03)</summary>" in reception
+    assert "Phiếu từ chối tiếp nhận giải quyết hồ sơ" in reception
+    assert ">Từ chối tiếp nhận hồ sơ</button>" in reception
+    assert "Từ chối giải quyết (Mẫu 03)" not in reception
+
+    complete(officer(app, "motcua.minhxuan"), code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    specialist = app.test_client()
+    page_login(specialist, "chuyenvien.minhxuan")
+    appraisal = specialist.get(_task_url(specialist, code)).data.decode()
+    assert "<summary>Từ chối giải quyết hồ sơ</summary>" in appraisal
+    assert "Thông báo từ chối giải quyết hồ sơ" in appraisal
+    assert "Mẫu 03" not in appraisal and "tiếp nhận hồ sơ</button>" not in appraisal
 
 
 def _to_leader(app: Flask, code: str) -> None:
