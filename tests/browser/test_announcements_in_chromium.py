@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from engine.core.clock import VN_TZ
 from tests.browser.test_agencies_accounts_in_chromium import _axe, _login
 
@@ -36,8 +38,10 @@ def _publish(browser: Any, server: str) -> None:
     page.fill("#title", TITLE)
     page.fill("#body", "Cổng dịch vụ công truy cập chậm; hồ sơ giấy vẫn được nhận tại quầy "
               "và được nhập bù với thời điểm tiếp nhận thực tế khi hệ thống hoạt động lại.")
-    page.fill("#starts_at", (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#ends_at", (now + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#starts_day", (now - timedelta(hours=1)).strftime("%d/%m/%Y"))
+    page.fill("#starts_time", (now - timedelta(hours=1)).strftime("%H:%M"))
+    page.fill("#ends_day", (now + timedelta(hours=3)).strftime("%d/%m/%Y"))
+    page.fill("#ends_time", (now + timedelta(hours=3)).strftime("%H:%M"))
     page.click("form.generated button[type=submit]")
     page.wait_for_load_state("load")
     assert "Đã đăng thông báo" in page.content()
@@ -62,5 +66,18 @@ def test_the_banner_on_a_citizen_page_and_the_announcements_page_fit_and_pass_ax
         page.goto(f"{server}/quan-tri/thong-bao")
         assert page.locator("h1").count() == 1
         _fits(page, "announcements-admin", width, shots, problems)
+        page.fill("#starts_day", "11/29/2026")  # month first: refused, kept, named
+        page.fill("#title", "Bảo trì định kỳ")
+        page.click("form.generated >> text=Đăng thông báo")
+        expect(page.locator("#error-summary")).to_contain_text("«Bắt đầu» chưa đúng")
+        assert page.input_value("#starts_day") == "11/29/2026"
+        assert page.input_value("#title") == "Bảo trì định kỳ"
+        _fits(page, "announcements-refused", width, shots, problems)
+        page.click("#announcements details summary")
+        page.fill("#announcements details input[name=ends_day]", "31/11/2026")
+        page.click("#announcements details form button[type=submit]")
+        expect(page.locator("#announcements details[open] p.error")).to_contain_text(
+            "«Đến» chưa đúng")
+        _fits(page, "announcements-outage-refused", width, shots, problems)
         context.close()
     assert problems == {}

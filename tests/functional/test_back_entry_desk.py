@@ -23,7 +23,8 @@ def _declare(app: Flask) -> int:
     login(admin, "quantri")
     admin.post("/quan-tri/thong-bao", data={
         "kind": "incident", "title": "Mất điện trung tâm dữ liệu", "body": "Hệ thống ngừng.",
-        "starts_at": "2026-11-24T13:30", "ends_at": "2026-11-24T18:00"})
+        "starts_day": "24/11/2026", "starts_time": "13:30",
+        "ends_day": "24/11/2026", "ends_time": "18:00"})
     outage = admin.get("/api/v1/announcements").json["announcements"]
     assert outage == []  # its window is over: no banner any more
     with app.extensions["motcua"].uow() as uow:
@@ -31,7 +32,8 @@ def _declare(app: Flask) -> int:
 
         announcement_id = uow.session.scalars(select(Announcement.id)).one()
     declared = admin.post(f"/quan-tri/thong-bao/{announcement_id}/gian-doan",
-                          data={"starts_at": "2026-11-24T13:30", "ends_at": "2026-11-24T17:00"})
+                          data={"starts_day": "24/11/2026", "starts_time": "13:30",
+                                "ends_day": "24/11/2026", "ends_time": "17:00"})
     assert declared.status_code == 303
     return int(announcement_id)
 
