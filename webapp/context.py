@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, request, session
+from flask import Response, current_app, g, request, session, url_for
 
 from engine.core import ANONYMOUS, Actor, RateLimited, Unauthenticated, UnitOfWork
 from engine.identity import authenticate_key, resume_session
@@ -102,3 +102,9 @@ def client_address() -> str:
     """The caller's address, as the server sees it (behind a proxy, configure the proxy fix
     so that this is the client's, not the proxy's)."""
     return request.remote_addr or "unknown"
+
+
+def task_link() -> str:
+    """The public address of a task page without its id (the links of «Giao việc» e-mails)."""
+    page = url_for("officer.task", task_id=1).rsplit("/", 1)[0]
+    return str(current_app.config["PUBLIC_URL"]).rstrip("/") + page

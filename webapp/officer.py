@@ -20,7 +20,7 @@ from engine.core import (
 )
 from forms.formats import CLOCK_HINT, DAY_HINT, read_moment
 from webapp import handover
-from webapp.context import current_actor, uow
+from webapp.context import current_actor, task_link, uow
 from webapp.desk_page import desk_done_page, desk_page, take_cash
 from webapp.desk_supplement import desk_supplement_page
 from webapp.downloads import file_response, inline_response
@@ -355,7 +355,8 @@ def assign() -> Response:
     try:
         with uow() as work:
             given = dossiers.assign_tasks(work, actor=actor, task_ids=ids,
-                                          assignee_id=_whole(request.form.get("assignee", "")))
+                                          assignee_id=_whole(request.form.get("assignee", "")),
+                                          task_link=task_link())
     except ServiceError as exc:
         flash(exc.message, "error")
     else:

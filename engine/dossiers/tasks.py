@@ -23,6 +23,7 @@ from engine.dossiers.actions import (
 )
 from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.appraisal import appraisal
+from engine.dossiers.assigned import mail_assignee
 from engine.dossiers.offered import check_delivery, offered_actions
 from engine.dossiers.rows import DOSSIERS, TASKS, DossierRow, TaskRow, lock_task, record
 from engine.dossiers.submit import find_visible, task_view
@@ -135,17 +136,22 @@ def release_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, An
 
 
 def assign_tasks(
-    uow: UnitOfWork, *, actor: Actor, task_ids: list[int], assignee_id: int
+    uow: UnitOfWork, *, actor: Actor, task_ids: list[int], assignee_id: int,
+    task_link: str = "",
 ) -> list[dict[str, Any]]:
     """A leader assigns one or many open tasks of their agency to an officer holding the
-    step's role there, in one transaction (all or none)."""
+    step's role there, in one transaction (all or none). The officer is told in the system
+    for each task and, with an e-mail address, by one e-mail listing them all, each with a
+    link `task_link`/<task id> (the task page's address without its id) — not when the
+    leader takes the tasks himself."""
     if not task_ids:
         raise Invalid("Chưa chọn công việc nào.")
     assignee = uow.session.get(Account, assignee_id)
     if assignee is None or not assignee.active:
         raise NotFound("Không có cán bộ được giao.")
     _lock_dossiers(uow, list(dict.fromkeys(task_ids)))
-    views = []
+    views: list[dict[str, Any]] = []
+    given: list[Task] = []  # the tasks given to someone else than the leader: told
     for task_id in dict.fromkeys(task_ids):
         task = _visible_task(uow, actor, task_id)
         if not leads(actor, task.agency_id):
@@ -161,7 +167,10 @@ def assign_tasks(
                note=assignee.full_name)
         if assignee.id != actor.account_id:
             _tell_assignee(uow, actor, task, assignee.id)
+            given.append(task)
         views.append({**task_view(task), "assignee_name": assignee.full_name})
+    if given and assignee.email:
+        mail_assignee(uow, actor, given, assignee, task_link=task_link)
     uow.commit()
     return views
 

@@ -77,6 +77,9 @@ TEXTS = {
                                "Bưu điện không phát được kết quả của hồ sơ {code} và đã chuyển "
                                "hoàn về cơ quan ({note}). Vui lòng liên hệ Bộ phận Một cửa để "
                                "nhận kết quả."),
+    "postal_result_cancelled": ("Đơn chuyển phát kết quả hồ sơ {code} đã hủy",
+                                "Bộ phận Một cửa trả kết quả của hồ sơ {code} theo hình thức "
+                                "khác nên đơn chuyển phát qua bưu điện đã hủy ({note})."),
     "postal_papers_returned": ("Bưu điện không thu gom được hồ sơ {code}",
                                "Bưu điện không thu gom hoặc không chuyển được hồ sơ giấy của hồ "
                                "sơ {code} tới cơ quan ({note}). Vui lòng liên hệ Bộ phận Một cửa."),
@@ -173,7 +176,8 @@ def tell_officer(connection: Connection, *, account_id: int, dossier_id: int, su
                  body: str, now: datetime) -> None:
     """An in-system notice for an officer (a step a leader gave them): written in the
     transaction that caused it, shown once on their inbox page (`take_unread`). Never an
-    SMS or e-mail, which the dossier's page lists as the applicant's."""
+    SMS or e-mail about the dossier, which the dossier's page lists as the applicant's (the
+    assignment's e-mail is the account's: `engine.dossiers.assigned`)."""
     connection.execute(insert(_NOTIFICATIONS), [{
         "dossier_id": dossier_id, "account_id": account_id, "channel": "web",
         "recipient": str(account_id), "subject": subject[:300], "body": body,

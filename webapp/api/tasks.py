@@ -9,7 +9,7 @@ from engine import dossiers
 from engine.core import SPECIALIST, Invalid
 from engine.dossiers import officer_inbox as inbox
 from webapp.api.common import bp, json_body, signed_in
-from webapp.context import uow
+from webapp.context import task_link, uow
 from webapp.filters import inbox_filter
 
 
@@ -35,7 +35,8 @@ def assign() -> Response:
         raise Invalid("Cần 'task_ids' (danh sách số) và 'assignee_id' (số).")
     with uow() as work:
         return jsonify({"tasks": dossiers.assign_tasks(work, actor=actor, task_ids=ids,
-                                                       assignee_id=assignee)})
+                                                       assignee_id=assignee,
+                                                       task_link=task_link())})
 
 
 @bp.get("/tasks/<int:task_id>")
