@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -21,6 +22,13 @@ MOTCUA = Path(sys.executable).with_name("motcua")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"]
+
+
+def left_the_login_page(url: str) -> bool:
+    """For `page.wait_for_url` after the login form's button: the page the login leads to
+    has come (a read or a `goto` straight after the click can still meet the login page,
+    or cut the login's request short)."""
+    return urlsplit(url).path != "/dang-nhap"
 
 
 @pytest.fixture(scope="session")

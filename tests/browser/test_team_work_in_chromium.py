@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE
+from tests.browser.conftest import AXE, left_the_login_page
 from tests.helpers import MINH_XUAN, complete, login, permit_data
 from webapp.app import create_app
 
@@ -53,7 +53,7 @@ def _page(browser: Any, base: str, who: str, width: int) -> Any:
     page.get_by_label("Tên đăng nhập").fill(who)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
+    page.wait_for_url(left_the_login_page)
     return page
 
 
