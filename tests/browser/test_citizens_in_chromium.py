@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
+import re
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from playwright.sync_api import expect
 
 PASSWORD = "motcua-demo-2026"
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
@@ -70,6 +73,7 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     page.get_by_role("link", name="Thủ tục hành chính").click()
     page.get_by_label("Tìm thủ tục (tên, mã, lĩnh vực, cơ quan)").fill("giay phep xay dung")
     page.get_by_role("button", name="Tìm kiếm").click()
+    page.wait_for_url(re.compile(r"[?&]q=giay\+phep\+xay\+dung"))  # the results' page, whole
     results = page.locator("#procedures > li")
     assert results.count() >= 1
     assert all("giấy phép xây dựng" in r.lower() for r in results.all_inner_texts())
@@ -106,7 +110,7 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
 
     # Errors beside their fields, listed at the top, and the refused file named.
     summary = page.locator("#error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     # forms.js moves the focus there once the page has loaded: wait for it, not for luck.
     page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'",
                            timeout=5000)
@@ -142,9 +146,9 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     page.set_input_files("#paper-2-file", files["ban-ve-ky"])
     page.screenshot(path=str(shots / "4-supplement.png"), full_page=True)
     page.get_by_role("button", name="Gửi bổ sung").click()
-    assert page.locator("#status").inner_text() == "Mới đăng ký"
-    assert "ban-ve-ky.pdf" in page.locator("#files").inner_text()
-    assert "Đã thay bằng tệp mới" in page.locator("#files").inner_text()  # history kept
+    expect(page.locator("#status")).to_have_text("Mới đăng ký", use_inner_text=True)
+    expect(page.locator("#files")).to_contain_text("ban-ve-ky.pdf")
+    expect(page.locator("#files")).to_contain_text("Đã thay bằng tệp mới")  # history kept
 
     # The agency decides; the citizen gets the result and rates the service.
     desk.complete(code, {"ket_qua_kiem_tra": "tiep_nhan"})
@@ -156,10 +160,10 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     assert page.locator("#status").inner_text() == "Đã xử lý xong"
     page.check("#level-1")  # the lowest level, without a reason
     page.get_by_role("button", name="Gửi đánh giá").click()
-    assert "Vui lòng cho biết lý do «Chưa hài lòng»" in page.locator(".flash.error").inner_text()
+    expect(page.locator(".flash.error")).to_contain_text("Vui lòng cho biết lý do «Chưa hài lòng»")
     page.check("#level-3")
     page.get_by_role("button", name="Gửi đánh giá").click()
-    assert "Rất hài lòng" in page.locator("#rating").inner_text()
+    expect(page.locator("#rating")).to_contain_text("Rất hài lòng")
     page.screenshot(path=str(shots / "5-rated.png"), full_page=True)
 
 
