@@ -46,6 +46,15 @@ def _public_holidays(year: int) -> tuple[frozenset[date], frozenset[date]]:
     return frozenset(found.keys()), swapped_in
 
 
+def _whole(allowance: timedelta, day: timedelta) -> timedelta:
+    """`allowance` cut down to whole days of length `day`, or under one day to whole hours
+    (under one hour it stays in minutes): what «no more than» a share of a time allows."""
+    for unit in (day, timedelta(hours=1)):
+        if allowance >= unit:
+            return (allowance // unit) * unit
+    return allowance
+
+
 def parse_working_duration(text: str, day_length: timedelta = timedelta(hours=HOURS_PER_DAY)) -> timedelta:
     """Working time of a duration: `P2D` → two working days (16 h by default), `PT4H` → 4 h.
 
@@ -244,14 +253,18 @@ class BusinessCalendar:
         return self.add(start, self.processing_time(value, unit) + paused)
 
     def extension_limit(self, due: datetime, value: float, unit: str, share: float) -> datetime:
-        """The latest due time an extension of `share` × the processing time may set: in
-        working time, or for a calendar-day procedure on the calendar, ending on a working
-        day (Civil Code 2015 art. 148.5), counted to the minute."""
+        """The latest due time an extension of no more than `share` × the processing time
+        may set: the whole working days that fit in it (a third of 10 working days is 3,
+        not 3 days 2 h 40 min ending at an odd minute), or for a calendar-day procedure the
+        whole calendar days, ending on a working day (Civil Code 2015 art. 148.5); a share
+        under one day counts whole hours (whole minutes under one hour)."""
         if unit == "calendar_days":
-            moved = due.astimezone(self.tz) + timedelta(minutes=round(share * value * 24 * 60))
+            moved = due.astimezone(self.tz) + _whole(
+                timedelta(minutes=round(share * value * 24 * 60)), timedelta(days=1))
             return self.roll_to_working_day(moved)
         allowance = share * self.processing_time(value, unit)
-        return self.add(due, timedelta(minutes=round(allowance.total_seconds() / 60)))
+        return self.add(due, _whole(timedelta(minutes=round(allowance.total_seconds() / 60)),
+                                    self.day_length))
 
     def processing_time(self, value: float, unit: str) -> timedelta:
         """A processing time as working time (calendar days count 24 h; same day one day)."""

@@ -130,3 +130,20 @@ def test_an_extension_of_a_calendar_day_procedure_is_counted_on_the_calendar() -
     # Working-time procedures are unchanged: a third of 15 working days is 5 working days.
     assert CAL.extension_limit(at("2026-12-16 08:00"), 15, "working_days", 1 / 3) == at(
         "2026-12-23 08:00")
+
+
+def test_an_extension_limit_is_whole_working_days_never_an_odd_minute() -> None:
+    """«không quá 1/3 tổng thời gian giải quyết»: the limit is the whole working days that
+    fit in the third (10 working days → 3, not 3 days 2 h 40 min, which fell at 10:40 or
+    16:37), whatever the processing time; under a day, whole working hours."""
+    due = at("2026-12-16 08:00")
+    assert CAL.extension_limit(due, 10, "working_days", 1 / 3) == at("2026-12-21 08:00")
+    for days in range(3, 61):
+        limit = CAL.extension_limit(due, days, "working_days", 1 / 3)
+        assert CAL.measure(due, limit) == (days // 3) * CAL.day_length, days
+    assert CAL.measure(due, CAL.extension_limit(due, 2, "working_days", 1 / 3)) == timedelta(
+        hours=5)  # two thirds of a day: 5 h 20 min → 5 whole hours
+    assert CAL.extension_limit(due, 16, "working_hours", 1 / 3) == CAL.add(due, timedelta(hours=5))
+    # A calendar-day procedure: whole calendar days (10 → 3, not 3 days 8 hours).
+    assert CAL.extension_limit(at("2026-12-10 09:00"), 10, "calendar_days", 1 / 3) == at(
+        "2026-12-14 09:00")  # 13 Dec is a Sunday: the next working day

@@ -177,7 +177,8 @@ def test_tet_is_no_working_day_when_an_extension_is_asked() -> None:
 def test_an_extension_past_the_cap_is_refused_with_the_latest_allowed_time() -> None:
     with pytest.raises(Invalid, match=r"vượt quá 1/3 .* muộn nhất là 08:00 ngày 23/12/2026"):
         extend(at("2026-12-10 09:00"), at("2026-12-23 08:01"))
-    with pytest.raises(Invalid, match=r"vượt quá 1/2 .* muộn nhất là 14:00 ngày 25/12/2026"):
+    # Half of 15 working days: the 7 whole working days that fit (not 7½, ending at 14:00).
+    with pytest.raises(Invalid, match=r"vượt quá 1/2 .* muộn nhất là 08:00 ngày 25/12/2026"):
         extend(at("2026-12-10 09:00"), at("2026-12-28 08:00"), cap=0.5)
 
 
