@@ -6,6 +6,7 @@ the form editor (saving a new draft), diffs and each step's times; the review qu
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from werkzeug.wrappers import Response
 from admin.common import bp, diagram_data, staff, uow
 from engine import procedures, reports
 from engine.core import VN_TZ, Actor, ServiceError, is_staff
+from forms.formats import DAY_HINT, read_moment
 
 LIFECYCLE = {"gui-xem-xet": "submit", "xem-xet": "review", "phe-duyet": "approve",
              "tra-lai": "reject", "cong-bo": "publish", "ngung": "retire"}
@@ -66,30 +68,47 @@ def upload() -> str | tuple[str, int]:
 def version_page(agency: str, code: str, number: int) -> str:
     """One version: its diagram with problems highlighted, each step's lane, form and
     deadline beside it, the package tests, and the actions of its life."""
-    actor = staff()
+    return _version_html(staff(), agency, code, number)
+
+
+def _version_html(actor: Actor, agency: str, code: str, number: int,
+                  publish: dict[str, str] | None = None) -> str:
+    """The version's page; `publish` is the publish form as typed, with its error."""
     with uow() as work:
         bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
-    return render_template("admin_version.html", v=bench, actor=actor,
-                           bench_json=diagram_data(bench))
+    return render_template("admin_version.html", v=bench, actor=actor, publish=publish or {},
+                           day_hint=DAY_HINT, bench_json=diagram_data(bench))
+
+
+def read_effective(form: Mapping[str, str]) -> datetime | None:
+    """«Hiệu lực từ» typed as a day (15/01/2027) and a time (07:30, blank: 00:00), Vietnam
+    time; None when both are blank (now); ValueError with what to type when it is wrong."""
+    day, clock = form.get("effective_day", "")[:40], form.get("effective_time", "")[:40]
+    if not day.strip() and not clock.strip():
+        return None
+    return read_moment(day, clock if clock.strip() else "00:00", "Hiệu lực từ").replace(tzinfo=VN_TZ)
 
 
 @bp.post("/thu-tuc/<agency>/<code>/<int:number>/<step>")
-def version_step(agency: str, code: str, number: int, step: str) -> Response:
-    """A step of the version's life: gửi xem xét, xem xét, phê duyệt, công bố, ngừng."""
+def version_step(agency: str, code: str, number: int, step: str) -> Response | tuple[str, int]:
+    """A step of the version's life: gửi xem xét, xem xét, phê duyệt, công bố (from the
+    moment typed as «Hiệu lực từ», refused in words with what was typed), ngừng."""
     actor = staff()
     action = LIFECYCLE.get(step)
     if action is None:
         abort(404)
     form = request.form
     try:
-        effective = form.get("effective_from", "")
-        when = datetime.fromisoformat(effective).replace(tzinfo=VN_TZ) if effective else None
+        when = read_effective(form) if action == "publish" else None
+    except ValueError as exc:  # the page again, with what was typed and why it is refused
+        typed = {k: form.get(k, "")[:40] for k in ("effective_day", "effective_time")}
+        flash(str(exc), "error")
+        return _version_html(actor, agency, code, number, {**typed, "error": str(exc)}), 422
+    try:
         with uow() as work:
             procedures.act_on_version(work, actor=actor, agency_code=agency, code=code, number=number,
                                       action=action, decision=form.get("decision", ""),
                                       note=form.get("note", "")[:4000], effective_from=when)
-    except ValueError:
-        flash("Ngày hiệu lực không hợp lệ.", "error")
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
