@@ -28,6 +28,7 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import advance_dossier
 from engine.dossiers.codes import code_ending, next_dossier_code
 from engine.dossiers.rows import DOSSIERS, DossierRow, record
+from engine.dossiers.standing import standing, was_refused
 from engine.identity.ratelimit import hit, in_minutes
 from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import classify, urgency
@@ -275,6 +276,7 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "start_form": compiled.forms[compiled.start_form],
         "start_form_ui": compiled.ui_for(compiled.start_form),
         "tasks": [task_view(t) for t in tasks],
+        "standing": standing(uow, dossier),
         "events": timeline(uow, dossier.id),
     }
     uow.commit()
@@ -360,9 +362,7 @@ def _by_code(uow: UnitOfWork, code: str) -> Dossier | None:
 
 
 def _public_view(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
-    current = uow.session.scalar(
-        select(Task).where(Task.dossier_id == dossier.id, Task.state == "open").order_by(Task.id)
-    )
+    now = standing(uow, dossier)
     return {
         "code": dossier.code,
         "procedure_name": dossier.version.procedure.name,
@@ -371,10 +371,10 @@ def _public_view(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
         "submitted_at": local_iso(dossier.submitted_at),
         "due_at": local_iso(dossier.due_at),
         "agency": dossier.agency.name,
-        "current_step": current.name if current else None,
+        "current_step": now["label"] if now["kind"] == "step" else None,
+        # what the dossier waits for, or how it ended, when no step is open
+        "standing": {k: now[k] for k in ("kind", "label", "since")},
         # "refused": the agency refused it (at reception or after appraisal), whatever
         # the national status says (9, 10 also end a granted dossier)
-        "outcome": "refused" if dossier.outcome == "refused" or uow.session.scalar(
-            select(Event.id).where(Event.dossier_id == dossier.id, Event.kind == "refused")
-            .limit(1)) is not None else dossier.outcome,
+        "outcome": "refused" if was_refused(uow, dossier) else dossier.outcome,
     }

@@ -272,7 +272,7 @@ def test_a_result_sent_by_post_is_announced_and_a_returned_one_sends_the_citizen
     citizen = citizen_client(post_app)
     code = submit_on_page(citizen)
     _granted(post_app, code)
-    at_the_desk = "Mời bạn nhận kết quả (bản giấy) tại Bộ phận Một cửa"
+    at_the_desk = "Kết quả (bản giấy) nhận tại Bộ phận Một cửa"
     assert at_the_desk in citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True)
     reference = citizen.post(f"/api/v1/dossiers/{code}/post-orders", json=ORDER).json["reference"]
     page = citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True)

@@ -1,0 +1,73 @@
+"""Where a dossier stands, in one sentence: its open steps, or — when no step is open —
+what it waits for (the applicant's supplement or fee, the desk's reception or hand-back)
+or how it ended (handed back, refused, not received, withdrawn, stopped).
+
+The officers' dossier page, the applicant's page and public tracking all say the same
+(`get_dossier` and the tracking view carry it as `standing`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.core.clock import local_iso
+from engine.core.models import Dossier, Event, Payment, Task
+from engine.core.statuses import Status
+from engine.core.uow import UnitOfWork
+
+# kind → what the pages say when no step is open (the applicant is «người nộp»).
+STANDING_LABELS = {
+    "reception": "Đang chờ Bộ phận Một cửa tiếp nhận hồ sơ",
+    "processing": "Cơ quan đang xử lý hồ sơ",
+    "supplement": "Đang chờ người nộp bổ sung hồ sơ",
+    "payment": "Đang chờ người nộp hồ sơ nộp phí, lệ phí",
+    "hand_back": "Đã giải quyết xong, đang chờ Bộ phận Một cửa trả kết quả",
+    "hand_back_refusal": "Đã từ chối giải quyết, đang chờ Bộ phận Một cửa trả văn bản từ chối",
+    "returned": "Đã kết thúc: đã trả kết quả",
+    "refused": "Đã kết thúc: từ chối giải quyết, đã trả văn bản từ chối",
+    "not_received": "Đã kết thúc: hồ sơ không được tiếp nhận",
+    "withdrawn": "Đã kết thúc: người nộp đã rút hồ sơ",
+    "stopped": "Đã kết thúc: cơ quan đã dừng xử lý hồ sơ",
+}
+# A status with no step open → the kind said for it (refusals are told apart first).
+_BY_STATUS = {
+    Status.REGISTERED: "reception", Status.RECEIVED: "processing",
+    Status.PROCESSING: "processing", Status.SUPPLEMENT: "supplement",
+    Status.PAYMENT: "payment", Status.DONE: "hand_back", Status.RETURNED: "returned",
+    Status.NOT_RECEIVED: "not_received", Status.WITHDRAWN: "withdrawn",
+    Status.STOPPED: "stopped",
+}
+
+
+def was_refused(uow: UnitOfWork, dossier: Dossier) -> bool:
+    """The agency refused the dossier (at reception or after appraisal), whatever its
+    national status says (9 and 10 also end a granted dossier)."""
+    return dossier.outcome == "refused" or uow.session.scalar(
+        select(Event.id).where(Event.dossier_id == dossier.id, Event.kind == "refused")
+        .limit(1)) is not None
+
+
+def standing(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
+    """`kind` ("step" while steps are open, else a key of `STANDING_LABELS`), `label`
+    (the open steps' names, or the sentence), `since` (when the applicant was asked for
+    the supplement or the fee; None otherwise) and `held` (the steps waiting meanwhile)."""
+    tasks = uow.session.scalars(select(Task).where(
+        Task.dossier_id == dossier.id, Task.state.in_(("open", "suspended")))
+        .order_by(Task.id)).all()
+    names = [t.name for t in tasks if t.state == "open"]
+    held = [t.name for t in tasks if t.state == "suspended"]
+    if names:
+        return {"kind": "step", "label": "; ".join(names), "since": None, "held": held}
+    kind = _BY_STATUS.get(Status(dossier.status), "processing")
+    if kind in ("hand_back", "returned") and was_refused(uow, dossier):
+        kind = ("not_received" if dossier.received_at is None
+                else "hand_back_refusal" if kind == "hand_back" else "refused")
+    since = dossier.supplement_requested_at if kind == "supplement" else None
+    if kind == "payment":
+        since = uow.session.scalar(select(Payment.requested_at).where(
+            Payment.dossier_id == dossier.id, Payment.state == "requested")
+            .order_by(Payment.id.desc()).limit(1))
+    return {"kind": kind, "label": STANDING_LABELS[kind], "since": local_iso(since),
+            "held": held}
