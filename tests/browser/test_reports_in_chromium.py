@@ -7,11 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from engine.core.clock import SystemClock
 from engine.core.models import Dossier, Task
 from engine.wiring import Platform
+from tests.browser.conftest import left_the_login_page
 from tests.service.test_reports import _insert
 
 PASSWORD = "motcua-demo-2026"
@@ -39,6 +41,7 @@ def _login(browser: Any, base: str, username: str) -> Any:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(left_the_login_page)
     return page
 
 
@@ -62,7 +65,7 @@ def test_the_leader_report_and_the_bottleneck_overlay(
     leader.screenshot(path=str(shots / "01-leader-report.png"), full_page=True)
     leader.get_by_role("link", name="Bảng điều khiển").click()
     leader.wait_for_selector("#trang-thai svg rect")
-    assert leader.locator("figure.chart").count() == 4
+    expect(leader.locator("figure.chart")).to_have_count(4)
     assert "hồ sơ" in leader.inner_text("#trang-thai")
     leader.screenshot(path=str(shots / "01b-leader-dashboard.png"), full_page=True)
 
