@@ -6,6 +6,7 @@ checked for width too. Screenshots go to the test's artefacts and to /tmp/shots1
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -13,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE
+from tests.browser.conftest import AXE, left_the_login_page
 from tests.functional.test_citizen_pages_v2 import citizen_history
 from webapp.app import create_app
 
@@ -60,7 +62,7 @@ def _login(page: Any, base: str, who: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(who)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(left_the_login_page)
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
@@ -134,12 +136,15 @@ def test_public_pages_fit_and_pass_axe(
         page.get_by_role("button", name="Tra cứu").click()
     assert posted.value.request.method == "POST" and posted.value.status == 200
     assert "008090001234" not in page.url
-    assert page.locator("#track-status").inner_text() == "Đang xử lý"
+    expect(page.locator("#track-status")).to_have_text("Đang xử lý", use_inner_text=True)
+    page.wait_for_load_state("load")  # the whole result page, for its width and axe-core
     if problems := _check(page, "track-result", shots, width):
         found[f"tracking result @ {width}"] = problems
     # And a registration refused, with its error summary.
     page.goto(f"{server}/dang-ky")
     page.get_by_role("button", name="Đăng ký").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    page.wait_for_load_state("load")
     if problems := _check(page, "register-errors", shots, width):
         found[f"registration errors @ {width}"] = problems
     context.close()
@@ -189,7 +194,7 @@ def test_the_phone_menu_opens_without_script(browser: Any, server: str, shots: P
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "menu-open-390.png"))
     page.get_by_role("link", name="Tra cứu hồ sơ").click()
-    assert page.url.endswith("/tra-cuu")
+    expect(page).to_have_url(re.compile(r"/tra-cuu$"))
     context.close()
 
 
@@ -215,6 +220,7 @@ def test_officers_pages_still_fit_the_desktop(
     if who == "motcua.minhxuan":  # a task page
         page.goto(f"{server}/can-bo")
         page.locator("a[href^='/can-bo/cong-viec/']").first.click()
+        page.wait_for_url(re.compile(r"/can-bo/cong-viec/"))  # the task page, loaded whole
         if problems := _check(page, "officer-task", shots, 1280, accessibility=False):
             wide["task"] = problems
     context.close()
