@@ -24,6 +24,7 @@ from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.rows import DossierRow, TaskRow, lock_task, record
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.calendars import calendar_for
+from engine.legal_clock.lateness import due_soon_margin
 from forms import FormValidator
 
 CONSULT_STEP = "__y_kien__"
@@ -122,7 +123,7 @@ def consult(
     uow.session.add_all([
         Timer(dossier_id=dossier.id, kind="overdue", task_id=consultation.id, due_at=due),
         Timer(dossier_id=dossier.id, kind="due_soon", task_id=consultation.id,
-              due_at=calendar.subtract(due, calendar.day_length)),
+              due_at=calendar.subtract(due, due_soon_margin(calendar, now, due))),
     ])
     record(uow, dossier, "consultation_requested", actor=actor, task=consultation,
            note=f"{other.name}: {question}")

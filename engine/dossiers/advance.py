@@ -37,6 +37,7 @@ from engine.dossiers.papers import keep_accepted
 from engine.dossiers.rows import DOSSIERS, EVENTS, DossierRow, TaskRow, record
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import calendar_for, calendar_of_province
+from engine.legal_clock.lateness import due_soon_margin
 from engine.legal_clock.rules import due_at_reception, steps_start
 from engine.procedures.cache import LoadedVersion, loaded_version
 
@@ -300,9 +301,9 @@ class Advance:
                           f"quy trình: {exc}") from exc
 
     def _remind(self, task_id: int, due: datetime) -> None:
-        """Reminders about a step: to its officers when one working day is left, to the
-        leaders when it is overdue."""
-        soon = self.calendar.subtract(due, self.calendar.day_length)
+        """Reminders about a step: to its officers from its last quarter, at most its last
+        working day (when the inbox says «Sắp đến hạn»), to the leaders when it is overdue."""
+        soon = self.calendar.subtract(due, due_soon_margin(self.calendar, self.now, due))
         rows = [{"dossier_id": self.dossier.id, "kind": "overdue", "task_id": task_id,
                  "spiff_id": None, "bpmn_id": None, "due_at": due, "state": "pending"}]
         if soon > self.now:

@@ -40,6 +40,7 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier, warm_instances
 from engine.dossiers.rows import DOSSIERS, DossierRow, record
 from engine.legal_clock.calendars import calendar_for
+from engine.legal_clock.lateness import due_soon_margin
 from engine.records.outbox import enqueue
 
 log = logging.getLogger("motcua.timers")
@@ -299,8 +300,10 @@ def _remind(uow: UnitOfWork, timer: Row[Any]) -> str:
         uow.connection.execute(_SET_PENDING, {"b_id": timer.id, "state": "cancelled"})
         return "skipped"
     calendar = calendar_for(uow, task.agency_id)
-    aimed = task.due_at if timer.kind == "overdue" else calendar.subtract(
-        task.due_at, calendar.day_length)
+    # The due-soon reminder: the step's last quarter, at most its last working day (when
+    # the inbox says «Sắp đến hạn»), from where its due time is now.
+    margin = due_soon_margin(calendar, task.created_at, task.due_at)
+    aimed = task.due_at if timer.kind == "overdue" else calendar.subtract(task.due_at, margin)
     if task.state == "suspended" or aimed > uow.clock.now():
         later = aimed if aimed > uow.clock.now() else calendar.add(uow.clock.now(),
                                                                    calendar.day_length)
@@ -311,7 +314,7 @@ def _remind(uow: UnitOfWork, timer: Row[Any]) -> str:
     dossier = uow.session.get(Dossier, task.dossier_id)
     assert dossier is not None  # foreign key
     recipients = _recipients(uow, task, leaders=timer.kind == "overdue")
-    subject, body = _message(task, dossier, timer.kind)
+    subject, body = _message(task, dossier, timer.kind, short=margin < calendar.day_length)
     for account in recipients:
         if account.email:
             enqueue(uow, channel="email", recipient=account.email, subject=subject, body=body,
@@ -344,7 +347,9 @@ def _recipients(uow: UnitOfWork, task: Task, *, leaders: bool) -> list[Account]:
     return sorted({a.id: a for a in people}.values(), key=lambda a: a.id)
 
 
-def _message(task: Task, dossier: Dossier, kind: str) -> tuple[str, str]:
+def _message(task: Task, dossier: Dossier, kind: str, *, short: bool = False) -> tuple[str, str]:
+    """The reminder's subject and body; `short`: a step reminded less than a working day
+    before its due time (it is shorter than four working days)."""
     when = (local_iso(task.due_at) or "").replace("T", " ")[:16]
     agency = dossier.agency
     if kind == "overdue":
@@ -352,7 +357,8 @@ def _message(task: Task, dossier: Dossier, kind: str) -> tuple[str, str]:
         lead = f"Bước «{task.name}» của hồ sơ {dossier.code} đã quá hạn xử lý ({when})."
     else:
         subject = f"[motcua] Hồ sơ {dossier.code} sắp đến hạn bước «{task.name}»"
-        lead = f"Bước «{task.name}» của hồ sơ {dossier.code} còn không quá 01 ngày làm việc ({when})."
+        left = "sắp đến hạn xử lý" if short else "còn không quá 01 ngày làm việc"
+        lead = f"Bước «{task.name}» của hồ sơ {dossier.code} {left} ({when})."
     body = (f"{lead}\n\nNgười nộp: {dossier.applicant_name}\n"
             f"Cơ quan: {agency.name}\n"
             "Vui lòng vào Hộp công việc để xử lý.\n\n— Hệ thống một cửa motcua")
