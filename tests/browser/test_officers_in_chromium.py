@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.helpers import PDF
 
 PASSWORD = "motcua-demo-2026"
@@ -54,7 +56,7 @@ def test_a_paper_dossier_from_the_desk_to_the_returned_result(
     desk.screenshot(path=str(shots / "1-desk-form.png"), full_page=True)
     desk.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
     status = desk.locator("#dossier-status")
-    assert status.inner_text() == "Đang xử lý"
+    expect(status).to_have_text("Đang xử lý", use_inner_text=True)
     code = desk.locator("h1").inner_text().removeprefix("Hồ sơ ").strip()
     desk.screenshot(path=str(shots / "2-desk-received.png"), full_page=True)
 
@@ -64,7 +66,7 @@ def test_a_paper_dossier_from_the_desk_to_the_returned_result(
     specialist.fill("#f-y_kien_tham_dinh", "Phù hợp quy hoạch chi tiết, đủ điều kiện cấp phép.")
     specialist.screenshot(path=str(shots / "3-specialist.png"), full_page=True)
     specialist.get_by_role("button", name="Hoàn thành bước").click()
-    assert "Đã hoàn thành" in specialist.locator(".flash").inner_text()
+    expect(specialist.locator(".flash")).to_contain_text("Đã hoàn thành")
 
     leader = _login(browser, server, "lanhdao.minhxuan")
     _open_task(leader, code, "Xem xét, ký duyệt")
@@ -79,5 +81,5 @@ def test_a_paper_dossier_from_the_desk_to_the_returned_result(
     desk.goto(f"{server}/tra-cuu?ma={code}")  # the QR code's link fills in the code only
     desk.get_by_label("Số định danh cá nhân của người nộp").fill("008190004321")
     desk.get_by_role("button", name="Tra cứu").click()
-    assert desk.locator("#track-status").inner_text() == "Đã trả kết quả"
+    expect(desk.locator("#track-status")).to_have_text("Đã trả kết quả", use_inner_text=True)
     desk.screenshot(path=str(shots / "5-returned.png"), full_page=True)
