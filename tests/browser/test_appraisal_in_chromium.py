@@ -139,7 +139,7 @@ def test_papers_opinion_decision_and_permit_number_across_the_desk(
     specialist.fill("#f-y_kien_tham_dinh", "\n".join(OPINION))
     _shoot(specialist, shots, "1-specialist")
     specialist.get_by_role("button", name="Hoàn thành bước").click()
-    assert "Đã hoàn thành" in specialist.locator(".flash").inner_text()
+    expect(specialist.locator(".flash")).to_contain_text("Đã hoàn thành")
 
     leader = _login(browser, server, "lanhdao.minhxuan", "/can-bo")
     _open_task(leader, code, "Xem xét, ký duyệt")
@@ -164,7 +164,7 @@ def test_papers_opinion_decision_and_permit_number_across_the_desk(
     _shoot(leader, shots, "2-leader-error")
     leader.fill("#f-so_giay_phep", "215/GPXD")
     leader.get_by_role("button", name="Hoàn thành bước").click()
-    assert "Đã hoàn thành" in leader.locator(".flash").inner_text()
+    expect(leader.locator(".flash")).to_contain_text("Đã hoàn thành")
 
     desk = _login(browser, server, "motcua.minhxuan", "/can-bo")
     _open_task(desk, code, "Trả giấy phép xây dựng")
