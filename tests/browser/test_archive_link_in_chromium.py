@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.reports import verify_dossier_archive
 from engine.wiring import Platform
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, left_the_login_page
 from tests.functional.test_dossier_archive import _refused_at_the_counter
 from tests.helpers import Officers
 
@@ -32,7 +32,7 @@ def test_the_archive_link_on_a_phone_and_a_desk(
         page.fill("#username", "lanhdao.minhxuan")
         page.fill("#password", "motcua-demo-2026")
         page.click("form button[type=submit]")
-        page.wait_for_url(f"{server}/**")
+        page.wait_for_url(left_the_login_page)
         page.goto(f"{server}/can-bo/ho-so/{code}")
         assert "Tải hồ sơ lưu trữ (ZIP)" in page.locator("#archive-link").inner_text()
         overflow = page.evaluate(
