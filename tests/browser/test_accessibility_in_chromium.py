@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, left_the_login_page
 
 PASSWORD = "motcua-demo-2026"
 PUBLIC = ["/", "/thu-tuc/1.009994", "/dang-nhap", "/dang-ky", "/tra-cuu", "/cong-khai",
@@ -33,7 +33,7 @@ def _visit(browser: Any, base: str, who: str | None, paths: list[str], shots: Pa
             page.get_by_label("Tên đăng nhập").fill(who)
             page.get_by_label("Mật khẩu").fill(PASSWORD)
             page.get_by_role("button", name="Đăng nhập").click()
-            page.wait_for_load_state("load")
+            page.wait_for_url(left_the_login_page)
         for path in paths:
             response = page.goto(f"{base}{path}")
             assert response is not None and response.status == 200, (path, response)
