@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.browser.conftest import left_the_login_page
 from tests.helpers import MINH_XUAN, PERMIT, package_files, zip_bytes
 
 PASSWORD = "motcua-demo-2026"
@@ -50,7 +51,7 @@ def _login(page: Any, server: str, username: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
+    page.wait_for_url(left_the_login_page)
 
 
 def test_a_designer_uploading_a_hostile_field_name_is_refused_with_the_field_named(
