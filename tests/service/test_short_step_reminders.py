@@ -1,6 +1,7 @@
 """A step shorter than a working day is reminded too: at the start of its last quarter,
 when the inbox starts showing it «Sắp đến hạn» (the desk's four-hour reception of an online
-dossier, at its third working hour); a long step still one working day before its due time."""
+dossier, at its third working hour; a one-day consultation at its sixth); a long step still
+one working day before its due time."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from sqlalchemy import select
 
 from engine.core.clock import FixedClock
 from engine.core.models import Notification, Task, Timer
+from engine.dossiers import consult
+from engine.dossiers.actions import CONSULT_STEP
 from engine.wiring import Platform
 from tests.service.test_legal_clock import Desk
 from tests.service.test_timers import at, fire_all
@@ -58,3 +61,20 @@ def test_a_long_step_is_still_reminded_one_working_day_ahead(
     assert fire_all(platform) == ["fired"]
     [(_, _, body)] = _emails(platform)
     assert "còn không quá 01 ngày làm việc (2026-12-09 08:00)" in body
+
+
+def test_a_one_day_consultation_is_reminded_in_its_last_quarter_not_at_once(
+    platform: Platform, clock: FixedClock
+) -> None:
+    desk = Desk(platform, clock)
+    desk.receive()
+    specialist = desk.actor("chuyenvien.minhxuan")
+    with platform.uow() as uow:
+        appraisal = uow.session.execute(select(Task.id).where(Task.bpmn_id == "tham_dinh")).scalar_one()
+        asked = consult(uow, actor=specialist, task_id=appraisal,
+                        agency_code="000.05.00.H64", question="Có phù hợp quy chuẩn không?",
+                        days=1)
+    assert asked["due_at"] == "2026-11-26T08:00:00+07:00"
+    # Two working hours before Thursday 08:00: Wednesday 16:00 (was Wednesday 08:00, at once).
+    assert _reminder(platform, CONSULT_STEP) == at("2026-11-25 16:00")
+    assert fire_all(platform) == []
