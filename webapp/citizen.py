@@ -95,6 +95,7 @@ def track() -> Page:
         with uow() as work:
             result = dossiers.track(work, code=code, id_number=id_number, client=client_address(),
                                     per_minute=current_app.config["TRACK_PER_MINUTE"])
+            claimable = applicants.claimable(work, code=result["code"])  # without an owner
     except NotFound as exc:
         errors = [FieldError("so_dinh_danh", exc.message)]
         page = render_template("track.html", result=None, code=code, id_number=id_number, errors=errors)
@@ -103,7 +104,8 @@ def track() -> Page:
         errors = [FieldError("", exc.message)]
         page = render_template("track.html", result=None, code=code, id_number=id_number, errors=errors)
         return page, 429, {**headers, "Retry-After": str(exc.retry_after)}
-    return render_template("track.html", result=result, code=code, errors=[]), 200, headers
+    page = render_template("track.html", result=result, code=code, errors=[], claimable=claimable)
+    return page, 200, headers
 
 
 TRACK_ID_PARAMETERS = ("so_dinh_danh", "so_giay_to", "id_number")

@@ -36,8 +36,10 @@ from webapp.formpage import (
     posted_files,
     summary_html,
 )
+from webapp.my_claims import add_routes as add_claim_routes
 
 bp = Blueprint("mine", __name__)
+add_claim_routes(bp)  # «Thêm hồ sơ đã nộp vào tài khoản» (webapp.my_claims)
 TEXT_LIMIT = 5000
 
 

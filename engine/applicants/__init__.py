@@ -30,6 +30,8 @@ from engine.applicants.citizens import (
 )
 from engine.applicants.citizens import notices as my_notices
 from engine.applicants.citizens import unread_count as unread_notices
+from engine.applicants.claims import CODE_LIFETIME as CLAIM_CODE_LIFETIME
+from engine.applicants.claims import claimable, confirm_claim, send_claim_code
 from engine.applicants.datastore import download as download_stored_paper
 from engine.applicants.datastore import stored_papers
 from engine.applicants.desk import Contact as DeskContact
@@ -75,6 +77,7 @@ from engine.applicants.settlement import SettlementRow, reconcile_settlement
 
 __all__ = [
     "ATTACHMENT_READ_LIMIT",
+    "CLAIM_CODE_LIFETIME",
     "DEFAULT_RATING_LABELS",
     "REGISTRATION_SCHEMA",
     "REGISTRATION_UI",
@@ -89,6 +92,8 @@ __all__ = [
     "attach",
     "attach_step_document",
     "back_enter_paper_dossier",
+    "claimable",
+    "confirm_claim",
     "confirm_payment",
     "confirm_settled",
     "desk_catalogue",
@@ -125,6 +130,7 @@ __all__ = [
     "register",
     "request_payment",
     "save_draft",
+    "send_claim_code",
     "send_feedback",
     "start_checkout",
     "stored_papers",

@@ -7,6 +7,9 @@ name, so the provider's ID number links a VNeID login to an account registered h
 password, and the first VNeID login of anyone else creates the account (with no usable
 password: they may set one through «Quên mật khẩu»). Officers, designers and administrators
 keep their local passwords and second factor: their ID number never logs them in here.
+
+The dossiers that ID number submitted without an account become the citizen's at that
+login (`claims.take_vouched`): the provider proved who they are, so no code is sent.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ import secrets
 
 from sqlalchemy import or_, select
 
+from engine.applicants.claims import take_vouched
 from engine.core.actors import Actor
 from engine.core.errors import Forbidden, Invalid
 from engine.core.models import Account
-from engine.core.permissions import may_sign_in_with_eid
+from engine.core.permissions import is_citizen, may_sign_in_with_eid
 from engine.core.uow import UnitOfWork
 from engine.identity.accounts import LOCKED_INACTIVE, create_account, finish_login
 
@@ -74,7 +78,11 @@ def citizen_login(
         object_id=account.username,
         summary={"provider": "vneid"},
     )
-    return finish_login(uow, account)
+    actor = finish_login(uow, account)
+    if is_citizen(actor):  # the ID number is vouched for: its dossiers without an account are theirs
+        take_vouched(uow, actor=actor, id_number=id_number)
+        uow.commit()
+    return actor
 
 
 def _create(

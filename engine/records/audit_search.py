@@ -43,6 +43,7 @@ EVENT_LABELS = {
     "postal_result_returned": "Bưu điện chuyển hoàn kết quả (không phát được)",
     "postal_papers_delivered": "Bưu điện đã chuyển hồ sơ giấy tới cơ quan",
     "postal_papers_returned": "Bưu điện không thu gom, chuyển được hồ sơ giấy",
+    "claimed": "Người nộp thêm hồ sơ vào tài khoản",
 }
 LABELS = {
     "account.login": "Đăng nhập", "account.login_failed": "Đăng nhập sai mật khẩu",
@@ -73,6 +74,8 @@ LABELS = {
     "announcement.create": "Đăng thông báo hệ thống", "announcement.withdraw": "Gỡ thông báo",
     "announcement.outage": "Xác nhận gián đoạn", "audit.verify": "Kiểm tra chuỗi nhật ký",
     "dossier.archive_export": "Xuất gói lưu trữ hồ sơ", "dossier.back_entered": "Nhập bù hồ sơ giấy",
+    "dossier.claim_code_sent": "Gửi mã xác nhận thêm hồ sơ vào tài khoản",
+    "dossier.owner_set": "Gắn hồ sơ với tài khoản người nộp",
     "dossier.rated": "Đánh giá mức độ hài lòng", "dossier.retained": "Lưu trữ hồ sơ",
     "feedback.sent": "Gửi phản ánh, kiến nghị", "feedback.answered": "Trả lời phản ánh, kiến nghị",
     "organisation.registered": "Đăng ký tổ chức", "organisation.member_added": "Thêm người đại diện",

@@ -12,6 +12,7 @@ from webapp.api import (
     agencies,
     announcements,
     calendars,
+    claims,
     connector_callbacks,
     dossiers,
     officers,
@@ -24,6 +25,6 @@ from webapp.api import (
 )
 from webapp.api.common import bp
 
-__all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "connector_callbacks",
+__all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "claims", "connector_callbacks",
            "dossiers", "officers", "organisations", "payment_gateway", "postal", "procedures", "reports",
            "tasks"]

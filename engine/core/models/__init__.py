@@ -6,7 +6,14 @@ come back timezone-aware (`base.UtcDateTime`).
 
 from __future__ import annotations
 
-from engine.core.models.access import ApiCall, ApiKey, LoginSession, PasswordReset, RateHit
+from engine.core.models.access import (
+    ApiCall,
+    ApiKey,
+    DossierClaim,
+    LoginSession,
+    PasswordReset,
+    RateHit,
+)
 from engine.core.models.announcements import Announcement
 from engine.core.models.base import Base, JsonType, UtcDateTime
 from engine.core.models.dossiers import (
@@ -54,6 +61,7 @@ __all__ = [
     "CodeSequence",
     "DeadlineChange",
     "Dossier",
+    "DossierClaim",
     "Draft",
     "Event",
     "Feedback",

@@ -1,5 +1,6 @@
 """How people and integrations get in: API keys and their calls, login sessions,
-password resets, and the per-client rate limit counters.
+password resets, the one-time codes that hand a dossier to its applicant's account, and the
+per-client rate limit counters.
 """
 
 from __future__ import annotations
@@ -75,6 +76,23 @@ class PasswordReset(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class DossierClaim(Base):
+    """A one-time code sent to the contact written on a dossier submitted without an account,
+    to prove that the account asking to take the dossier is its applicant's: stored as a
+    hash, usable once, until it expires (`engine.applicants.claims`)."""
+
+    __tablename__ = "dossier_claims"
+    __table_args__ = (Index("ix_dossier_claims_dossier_account", "dossier_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None] = mapped_column(default=None)
