@@ -80,6 +80,7 @@ def _install_views(app: Flask) -> None:
         my_postal,
         officer,
         officer_dossiers,
+        officer_notices,
         ops,
         organisations,
         payments,
@@ -103,6 +104,7 @@ def _install_views(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(officer.bp)
     officer_dossiers.init_app(app)  # the dossiers of my agency, and the menu by role
+    officer_notices.init_app(app)  # an officer's notices, new until read
     esign.install(app)  # paper_signatures(): who signed a PDF paper, on the task page
     vneid.init_app(app)  # citizens' login with VNeID (OpenID Connect)
     payments.init_app(app)  # the payment gateway (the 'payment' connector, or the null one)

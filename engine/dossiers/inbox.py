@@ -30,7 +30,7 @@ from engine.dossiers.team import assignable_officers
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import calendar_for, default_calendar
 from engine.legal_clock.lateness import urgency
-from engine.records import take_unread
+from engine.records import unread_notices
 
 INBOX_LIMIT = 200
 URGENCIES = ("overdue", "due_soon")
@@ -94,7 +94,8 @@ def _due_soon(
 def inbox(uow: UnitOfWork, *, actor: Actor, filters: InboxFilter = InboxFilter(),
           notices: bool = False) -> dict[str, Any]:
     """One page of the inbox, soonest due first, with the total and the quick-filter counts;
-    with `notices`, the officer's unread in-system notices («Bạn được giao: …»), marked read.
+    with `notices`, the officer's unread in-system notices («Bạn được giao: …») and their
+    count, left unread (read when opened, or marked: `engine.records.officer_notices`).
 
     Four statements: the calendar's version check, the page (its task ids chosen from the
     task table alone inside a subquery, then the rows with their dossiers and procedure
@@ -127,9 +128,8 @@ def inbox(uow: UnitOfWork, *, actor: Actor, filters: InboxFilter = InboxFilter()
     total = _total(uow, conditions, filters) if narrowing else counts["all"]
     page = {"tasks": tasks, "total": total, "counts": counts,
             "team": bool(led_agencies(actor))}
-    if notices and actor.account_id is not None:
-        page["notices"] = take_unread(uow.connection, actor.account_id, now)
-        uow.commit()
+    if notices and actor.account_id is not None:  # shown until read: nothing marked here
+        page["notices"] = unread_notices(uow.connection, actor.account_id)
     if filters.view == "team":
         page["officers"] = assignable_officers(uow, uow.session.execute(
             select(Task.agency_id, Task.role, Task.name).where(*scope).distinct()).all())

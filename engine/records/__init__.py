@@ -33,7 +33,10 @@ from engine.records.connector_outbox import (
     resend_dead_letter,
 )
 from engine.records.notice_delivery import dossier_notices, record_delivery_status
-from engine.records.notices import take_unread, tell_officer
+from engine.records.notices import tell_officer
+from engine.records.officer_notices import mark_read as mark_notices_read
+from engine.records.officer_notices import my_notices as officer_notices
+from engine.records.officer_notices import open_notice, unread_notices
 from engine.records.outbox import Gateway, Gateways, NullGateway, SmtpEmail, deliver_pending
 from engine.records.portal_feed import (
     changed_between,
@@ -68,7 +71,10 @@ __all__ = [
     "expected_on_portal",
     "link_external_code",
     "list_announcements",
+    "mark_notices_read",
     "notice_days",
+    "officer_notices",
+    "open_notice",
     "outage_window",
     "outage_windows",
     "outbox_counts",
@@ -77,8 +83,8 @@ __all__ = [
     "resend_dead_letter",
     "search_audit",
     "short_notice_warning",
-    "take_unread",
     "tell_officer",
+    "unread_notices",
     "waiting_codes",
     "withdraw_announcement",
 ]

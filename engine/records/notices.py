@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select
 
-from engine.core.clock import VN_TZ, local_iso
+from engine.core.clock import VN_TZ
 from engine.core.models import Account, Dossier, Event, Notification
 from engine.core.statuses import STATUS_LABELS, Status
 
@@ -175,7 +175,7 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
 def tell_officer(connection: Connection, *, account_id: int, dossier_id: int, subject: str,
                  body: str, now: datetime) -> None:
     """An in-system notice for an officer (a step a leader gave them): written in the
-    transaction that caused it, shown once on their inbox page (`take_unread`). Never an
+    transaction that caused it, shown on their inbox page until read (`officer_notices`). Never an
     SMS or e-mail about the dossier, which the dossier's page lists as the applicant's (the
     assignment's e-mail is the account's: `engine.dossiers.assigned`)."""
     connection.execute(insert(_NOTIFICATIONS), [{
@@ -184,21 +184,3 @@ def tell_officer(connection: Connection, *, account_id: int, dossier_id: int, su
         "created_at": now, "next_attempt_at": now, "sent_at": now, "attempts": 0,
         "last_error": ""}])
 
-
-_UNREAD = (select(_NOTIFICATIONS.c.id, _NOTIFICATIONS.c.subject, _NOTIFICATIONS.c.body,
-                  _NOTIFICATIONS.c.created_at, Dossier.code)
-           .outerjoin(Dossier, Dossier.id == _NOTIFICATIONS.c.dossier_id)
-           .where(_NOTIFICATIONS.c.account_id == bindparam("b_account"),
-                  _NOTIFICATIONS.c.channel == "web", _NOTIFICATIONS.c.read_at.is_(None))
-           .order_by(_NOTIFICATIONS.c.id.desc()).limit(20))
-
-
-def take_unread(connection: Connection, account_id: int, now: datetime) -> list[dict[str, Any]]:
-    """The account's unread in-system notices, newest first (at most 20), marked read now:
-    the caller commits, so each is shown as new once."""
-    rows = connection.execute(_UNREAD, {"b_account": account_id}).all()
-    if rows:
-        connection.execute(update(_NOTIFICATIONS).where(
-            _NOTIFICATIONS.c.id.in_([r.id for r in rows])).values(read_at=now))
-    return [{"id": r.id, "subject": r.subject, "body": r.body, "at": local_iso(r.created_at),
-             "dossier": r.code} for r in rows]
