@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, left_the_login_page
 from tests.helpers import MINH_XUAN, PERMIT, package_files, zip_bytes
 
 PASSWORD = "motcua-demo-2026"
@@ -23,7 +23,7 @@ def _login(page: Any, server: str, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url(left_the_login_page)
 
 
 def _broken_package(folder: Path) -> Path:
