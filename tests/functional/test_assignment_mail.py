@@ -39,7 +39,7 @@ def _tasks(platform: Platform, step: str) -> dict[int, str]:
 
 def _account(platform: Platform, username: str) -> int:
     with platform.uow() as uow:
-        return int(uow.session.scalar(select(Account.id).where(Account.username == username)))
+        return uow.session.execute(select(Account.id).where(Account.username == username)).scalar_one()
 
 
 def test_two_tasks_given_at_once_make_one_email_listing_both(
