@@ -3,12 +3,14 @@ name, field, level, processing time as a number and a unit, the roles that handl
 fixed fee, the papers, the legal basis — turned into a package that validates and whose own
 test passes.
 
-The package: `procedure.json`; `process.bpmn` with a pool, one lane per role (the lane's name
-is the role code, as the modeler expects) and start → «Tiếp nhận hồ sơ» (Một cửa) → end; a
-start form (the applicant's name and ID number) and one officer form, both made by the form
-builder (`forms.builder`), so the visual builder opens them; one happy-path test case, so the
-sandbox is prefilled. `starter_texts` is pure; `create_procedure` imports the package like an
-upload (`import_keeping`: validated, tested, audited) as draft version 1.
+The package: `procedure.json` (a fixed fee named «Lệ phí …», papers named «Bản sao …» asked
+as one copy); `process.bpmn` (`engine.procedures.starter_bpmn`: one lane per role, start →
+«Tiếp nhận hồ sơ» → «Trả kết quả» → end, both steps the desk's); a start form (the
+applicant's name and ID number), an officer form and the hand-over form, all made by the
+form builder (`forms.builder`), so the visual builder opens them; one happy-path test case
+run to the end, so the sandbox is prefilled. `starter_texts` is pure; `create_procedure`
+imports the package like an upload (`import_keeping`: validated, tested, audited) as draft
+version 1.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as default
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from sqlalchemy import select
 
@@ -43,6 +44,14 @@ from engine.core.permissions import (
 from engine.core.uow import UnitOfWork
 from engine.procedures.catalogue import UNIT_LABELS, TestRunner
 from engine.procedures.drafts import import_keeping, zip_of
+from engine.procedures.starter_bpmn import (
+    END,
+    FIRST_STEP,
+    HAND_OVER,
+    HAND_OVER_FORM,
+    OFFICER_FORM,
+    process_bpmn,
+)
 from forms.builder import BuilderError, build, build_papers
 
 DESK_LABEL = "Bộ phận Một cửa"
@@ -52,9 +61,7 @@ CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_]{0,39}$")
 MAX_FEE = 2_000_000_000
 MAX_PAPERS = 50
 MAX_BASIS = 30
-START_FORM, OFFICER_FORM = "to_khai", "xu_ly"
-FIRST_STEP = "tiep_nhan"
-END = "ket_thuc"
+START_FORM = "to_khai"
 
 
 @dataclass(frozen=True)
@@ -173,9 +180,24 @@ def check_facts(raw: Mapping[str, Any], known_roles: list[tuple[str, str]],
                  fee=fee, papers=papers, legal_basis=basis)
 
 
+COPY_PREFIX = "bản sao"
+
+
+def _paper(name: str) -> dict[str, Any]:
+    """A paper asked once, as an original — or as a copy when its name says «Bản sao …»."""
+    copy = name.casefold().startswith(COPY_PREFIX)
+    return {"name": name, "originals": 0 if copy else 1, "copies": 1 if copy else 0,
+            "required": True}
+
+
+def fee_name(procedure: str) -> str:
+    """«Lệ phí xác nhận tình trạng nhà ở» for «Xác nhận tình trạng nhà ở»: the name's first
+    letter lowered after «Lệ phí» (a designer renames a fee named after a proper noun)."""
+    return f"Lệ phí {procedure[:1].lower()}{procedure[1:200]}"
+
+
 def _manifest(facts: Facts) -> dict[str, Any]:
-    components = build_papers([{"name": p, "originals": 1, "copies": 0, "required": True}
-                               for p in facts.papers])
+    components = build_papers([_paper(p) for p in facts.papers])
     return {
         "code": facts.code, "name": facts.name, "field": facts.field,
         "agency": facts.agency_name, "level": facts.level,
@@ -183,7 +205,7 @@ def _manifest(facts: Facts) -> dict[str, Any]:
         "start_form": START_FORM,
         "applicant": {"name": "ho_ten", "id_number": "so_dinh_danh"},
         "components": components,
-        "fees": ([{"name": f"Lệ phí {facts.name[:200]}", "amount": facts.fee}]
+        "fees": ([{"name": fee_name(facts.name), "amount": facts.fee}]
                  if facts.fee else []),
         "roles": {role: {"role": role, "label": label} for role, label in facts.roles},
         "supplement_mode": "restart",
@@ -203,12 +225,23 @@ OFFICER_MODEL: dict[str, Any] = {"title": "Ý kiến xử lý", "fields": [
     {"name": "y_kien", "label": "Ý kiến xử lý", "kind": "text", "multiline": True,
      "max_length": 2000},
 ]}
+# The samples' hand-over form (`tra_ket_qua`): how the result goes back, in their codes —
+# the postal order, the electronic result and the documents read `hinh_thuc_tra`.
+HAND_OVER_MODEL: dict[str, Any] = {"title": "Trả kết quả", "fields": [
+    {"name": "hinh_thuc_tra", "label": "Hình thức trả kết quả", "kind": "choice",
+     "display": "radio", "required": True, "options": [
+         {"value": "truc_tiep", "label": "Trực tiếp tại Bộ phận Một cửa"},
+         {"value": "buu_chinh", "label": "Qua dịch vụ bưu chính công ích"},
+         {"value": "truc_tuyen", "label": "Trực tuyến (kết quả điện tử)"}]},
+    {"name": "ghi_chu", "label": "Ghi chú", "kind": "text", "multiline": True,
+     "max_length": 1000},
+]}
 
 
 def _forms(facts: Facts) -> dict[str, str]:
     texts: dict[str, str] = {}
     for name, model in ((START_FORM, {**START_MODEL, "title": f"Tờ khai {facts.name[:400]}"}),
-                        (OFFICER_FORM, OFFICER_MODEL)):
+                        (OFFICER_FORM, OFFICER_MODEL), (HAND_OVER_FORM, HAND_OVER_MODEL)):
         try:
             schema, ui = build(model)
         except BuilderError as exc:  # the models above are fixed: a bug, not the designer's
@@ -223,95 +256,18 @@ def _json(data: Any) -> str:
 
 
 def _test_case() -> list[dict[str, Any]]:
-    return [{"name": "Hồ sơ hợp lệ: tiếp nhận và giải quyết",
+    return [{"name": "Hồ sơ hợp lệ: tiếp nhận, giải quyết và trả kết quả",
              "start": {"ho_ten": "Nguyễn Văn An", "so_dinh_danh": "008090001234",
                        "dien_thoai": "0912345678"},
-             "tasks": {FIRST_STEP: {"y_kien": "Hồ sơ đầy đủ, hợp lệ."}},
-             "expect": {"path": [FIRST_STEP], "end": END}}]
+             "tasks": {FIRST_STEP: {"y_kien": "Hồ sơ đầy đủ, hợp lệ."},
+                       HAND_OVER: {"hinh_thuc_tra": "truc_tiep"}},
+             "expect": {"path": [FIRST_STEP, HAND_OVER], "end": END}}]
 
 
 def starter_texts(facts: Facts) -> dict[str, str]:
     """The new procedure's package, path → text."""
     return {"procedure.json": _json(_manifest(facts)), "process.bpmn": process_bpmn(facts),
             **_forms(facts), "tests/ho-so-hop-le.json": _json(_test_case())}
-
-
-LANE_HEIGHT, POOL_X, POOL_Y, POOL_WIDTH = 150, 100, 50, 900
-NAMESPACES = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-              'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
-              'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
-              'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
-              'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"')
-
-
-def _props(**values: str) -> str:
-    inner = "".join(f'<spiffworkflow:property name="{k}" value="{v}" />'
-                    for k, v in values.items())
-    return f"<bpmn:extensionElements><spiffworkflow:properties>{inner}" \
-           "</spiffworkflow:properties></bpmn:extensionElements>"
-
-
-def _deadline(facts: Facts) -> str:
-    """The reception step's deadline: a working day, or 4 working hours for short ones."""
-    short = facts.time_unit in ("working_hours", "same_day") or (
-        facts.time_unit != "working_hours" and facts.time_value < 2)
-    return "PT4H" if short else "P1D"
-
-
-def _lanes(facts: Facts) -> tuple[str, str]:
-    """The lane set (Một cửa's lane holds the three elements) and the lanes' shapes."""
-    lanes, shapes = [], []
-    for index, (role, _label) in enumerate(facts.roles):
-        refs = "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>"
-                       for n in ("bat_dau", FIRST_STEP, END)) if index == 0 else ""
-        lanes.append(f'<bpmn:lane id="lane_{role}" name="{role}">{refs}</bpmn:lane>')
-        shapes.append(_shape(f"lane_{role}", POOL_X + 30, POOL_Y + index * LANE_HEIGHT,
-                             POOL_WIDTH - 30, LANE_HEIGHT, ' isHorizontal="true"'))
-    return "".join(lanes), "".join(shapes)
-
-
-def _shape(element: str, x: int, y: int, width: int, height: int, more: str = "") -> str:
-    return (f'<bpmndi:BPMNShape id="{element}_di" bpmnElement="{element}"{more}>'
-            f'<dc:Bounds x="{x}" y="{y}" width="{width}" height="{height}" /></bpmndi:BPMNShape>')
-
-
-def _edge(flow: str, x1: int, x2: int, y: int) -> str:
-    return (f'<bpmndi:BPMNEdge id="{flow}_di" bpmnElement="{flow}"><di:waypoint x="{x1}" y="{y}" />'
-            f'<di:waypoint x="{x2}" y="{y}" /></bpmndi:BPMNEdge>')
-
-
-def process_bpmn(facts: Facts) -> str:
-    """The diagram: a pool, one lane per role, start → «Tiếp nhận hồ sơ» → end."""
-    lanes, lane_shapes = _lanes(facts)
-    name, height, mid = quoteattr(facts.name), LANE_HEIGHT * len(facts.roles), POOL_Y + 75
-    task = (f'<bpmn:userTask id="{FIRST_STEP}" name="Tiếp nhận hồ sơ">'
-            + _props(formJsonSchemaFilename=f"{OFFICER_FORM}.schema.json",
-                     deadline=_deadline(facts), status="1")
-            + "<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>")
-    end = (f'<bpmn:endEvent id="{END}" name="Trả kết quả">' + _props(status="10", outcome="granted")
-           + "<bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>")
-    shapes = "\n    ".join([
-        _shape("be_xu_ly", POOL_X, POOL_Y, POOL_WIDTH, height, ' isHorizontal="true"'), lane_shapes,
-        _shape("bat_dau", 180, mid - 18, 36, 36), _shape(FIRST_STEP, 260, mid - 40, 100, 80),
-        _shape(END, 412, mid - 18, 36, 36), _edge("f1", 216, 260, mid), _edge("f2", 360, 412, mid)])
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions {NAMESPACES} id="defs" targetNamespace="https://motcua.example/procedures">
-  <bpmn:collaboration id="hop_tac">
-    <bpmn:participant id="be_xu_ly" name={name} processRef="quy_trinh" />
-  </bpmn:collaboration>
-  <bpmn:process id="quy_trinh" name={name} isExecutable="true">
-    <bpmn:laneSet id="cac_lan">{lanes}</bpmn:laneSet>
-    <bpmn:startEvent id="bat_dau" name="Nộp hồ sơ"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    {task}
-    {end}
-    <bpmn:sequenceFlow id="f1" sourceRef="bat_dau" targetRef="{FIRST_STEP}" />
-    <bpmn:sequenceFlow id="f2" sourceRef="{FIRST_STEP}" targetRef="{END}" />
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="so_do"><bpmndi:BPMNPlane id="mat_phang" bpmnElement="hop_tac">
-    {shapes}
-  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
-</bpmn:definitions>
-"""
 
 
 def known_roles(uow: UnitOfWork, agency_id: int) -> list[tuple[str, str]]:

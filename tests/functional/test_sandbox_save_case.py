@@ -23,8 +23,9 @@ SECOND_STEP = (
     '<bpmn:userTask id="tham_dinh" name="Thẩm định hồ sơ"><bpmn:extensionElements>'
     '<spiffworkflow:properties><spiffworkflow:property name="formJsonSchemaFilename" '
     'value="xu_ly.schema.json" /></spiffworkflow:properties></bpmn:extensionElements>'
-    '<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>'
-    '<bpmn:sequenceFlow id="f3" sourceRef="tham_dinh" targetRef="ket_thuc" />')
+    '<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing></bpmn:userTask>'
+    '<bpmn:sequenceFlow id="f4" sourceRef="tham_dinh" targetRef="tra_ket_qua" />')
+CASE = "Hồ sơ hợp lệ: tiếp nhận, giải quyết và trả kết quả"
 
 
 def _designer(app: Flask) -> FlaskClient:
@@ -51,9 +52,10 @@ def _version(platform: Platform, number: int) -> dict[str, Any]:
 
 def _add_a_step(client: FlaskClient, platform: Platform) -> None:
     bpmn = _version(platform, 1)["package"]["process.bpmn"]
-    bpmn = bpmn.replace('targetRef="ket_thuc" />', 'targetRef="tham_dinh" />', 1)
-    bpmn = bpmn.replace('<bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>',
-                        '<bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>')
+    # inserted before the desk's hand-over, as «Thêm bước sau» on the reception does
+    bpmn = bpmn.replace('targetRef="tra_ket_qua" />', 'targetRef="tham_dinh" />', 1)
+    bpmn = bpmn.replace('<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>',
+                        '<bpmn:incoming>f4</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>')
     bpmn = bpmn.replace("</bpmn:process>", SECOND_STEP + "</bpmn:process>")
     bpmn = bpmn.replace('name="chuyen_vien"></bpmn:lane>',
                         'name="chuyen_vien"><bpmn:flowNodeRef>tham_dinh</bpmn:flowNodeRef></bpmn:lane>')
@@ -69,14 +71,15 @@ def _run_to_the_end(client: FlaskClient, number: int) -> str:
         "so_dinh_danh": "008090001234", "dien_thoai": "0912345678"})
     assert started.status_code == 303, started.data.decode()[:2000]
     run = started.headers["Location"]
-    for note in ("Hồ sơ đầy đủ.", "Đủ điều kiện giải quyết."):
+    for note in ("Hồ sơ đầy đủ.", "Đủ điều kiện giải quyết.", ""):
         html = client.get(run).data.decode()
         step = re.search(r'action="(/quan-tri/chay-thu/\d+/buoc/[^"]+)"', html)
         assert step is not None, html
         assert re.search(r'<span title="(mot_cua|chuyen_vien)">(Bộ phận Một cửa|Chuyên viên[^<]*)</span>',
                          html)  # who handles the step, by the role's label
+        data = {"y_kien": note} if note else {"hinh_thuc_tra": "truc_tiep"}  # the hand-over
         done = client.post(step.group(1), data={"csrf_token": token(html.encode()),
-                                                "_mode": "form", "y_kien": note})
+                                                "_mode": "form", **data})
         assert done.status_code == 303, done.data.decode()[:2000]
     return run
 
@@ -94,10 +97,11 @@ def test_a_run_to_the_end_becomes_the_case_the_changed_process_needed(
     assert "ca kiểm thử không đạt" in refused.data.decode()
     run = _run_to_the_end(client, 2)
     html = client.get(run).data.decode()
-    assert 'id="save-case"' in html and "Thay ca «Hồ sơ hợp lệ: tiếp nhận và giải quyết»" in html
+    assert 'id="save-case"' in html and f"Thay ca «{CASE}»" in html
     state = re.search(r'id="sandbox-state">(.*?)</p>', html, re.S)
     assert state is not None and " ".join(re.sub(r"<[^>]+>", "", state.group(1)).split()) == (
-        "Đã kết thúc tại Trả kết quả. Đường đi: Tiếp nhận hồ sơ → Thẩm định hồ sơ.")
+        "Đã kết thúc tại Đã trả kết quả. Đường đi: Tiếp nhận hồ sơ → Thẩm định hồ sơ → Trả kết "
+        "quả.")
     saved = client.post(f"{run}/ca-kiem-thu", data={
         "csrf_token": token(html.encode()), "ca": "tests/ho-so-hop-le.json#0",
         "ten_ca": "Hồ sơ hợp lệ: tiếp nhận, thẩm định"})
@@ -106,7 +110,7 @@ def test_a_run_to_the_end_becomes_the_case_the_changed_process_needed(
     version = _version(platform, 3)
     assert version["tests"]["passed"] and version["tests"]["total"] == 1
     (case,) = json.loads(version["package"]["tests/ho-so-hop-le.json"])
-    assert case["expect"] == {"path": ["tiep_nhan", "tham_dinh"], "end": "ket_thuc"}
+    assert case["expect"] == {"path": ["tiep_nhan", "tham_dinh", "tra_ket_qua"], "end": "ket_thuc"}
     assert case["tasks"]["tham_dinh"] == {"y_kien": "Đủ điều kiện giải quyết."}
     assert case["name"] == "Hồ sơ hợp lệ: tiếp nhận, thẩm định"
     submitted = client.post(f"{BASE}/3/gui-xem-xet", data={"csrf_token": token(
@@ -128,12 +132,18 @@ def test_a_run_may_be_added_as_a_new_case_and_only_its_runner_designs_from_it(
     step = re.search(r'action="(/quan-tri/chay-thu/\d+/buoc/[^"]+)"', unfinished)
     assert step is not None
     client.post(step.group(1), data={"csrf_token": token(unfinished.encode()), "_mode": "form"})
+    handing = client.get(run).data.decode()
+    assert 'id="save-case"' not in handing  # the result is still to be handed over
+    step = re.search(r'action="(/quan-tri/chay-thu/\d+/buoc/[^"]+)"', handing)
+    assert step is not None
+    client.post(step.group(1), data={"csrf_token": token(handing.encode()), "_mode": "form",
+                                     "hinh_thuc_tra": "truc_tiep"})
     html = client.get(run).data.decode()
     saved = client.post(f"{run}/ca-kiem-thu", data={"csrf_token": token(html.encode()),
                                                     "ca": "moi", "ten_ca": "Người nộp khác"})
     assert saved.status_code == 303
     cases = json.loads(_version(platform, 2)["package"]["tests/ho-so-hop-le.json"])
-    assert [c["name"] for c in cases] == ["Hồ sơ hợp lệ: tiếp nhận và giải quyết", "Người nộp khác"]
+    assert [c["name"] for c in cases] == [CASE, "Người nộp khác"]
     assert cases[1]["start"]["ho_ten"] == "Trần Thị Bình" and _version(platform, 2)["tests"]["passed"]
     reviewer = app.test_client()
     page_login(reviewer, "xemxet.minhxuan")

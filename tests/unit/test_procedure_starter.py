@@ -1,6 +1,7 @@
 """The starter package of «Tạo thủ tục mới» (`engine.procedures.starter`): whatever roles, fee
-and processing time the designer chose, the package validates, its own test passes, its forms
-open in the visual builder, and each lane is a chosen role (named by its code)."""
+and processing time the designer chose, the package validates, its own test passes through
+the desk's hand-over, its forms open in the visual builder, and each lane is a chosen role
+(named by its code)."""
 
 from __future__ import annotations
 
@@ -64,9 +65,40 @@ def test_the_facts_become_the_manifest_in_words_given() -> None:
     assert manifest["level"] == "partial"
 
 
+def test_the_process_ends_by_the_desks_hand_over_and_its_case_runs_through_it() -> None:
+    """start → «Tiếp nhận hồ sơ» → «Trả kết quả» (the desk's, status 9, the samples' form
+    asking «Hình thức trả kết quả») → «Đã trả kết quả»; the test case hands the result over."""
+    texts = starter_texts(check_facts(_answers(fee="20.000"), KNOWN, "UBND"))
+    root = etree.fromstring(texts["process.bpmn"].encode())
+    steps = {t.get("id"): t.get("name") for t in root.iter(f"{BPMN}userTask")}
+    assert steps == {"tiep_nhan": "Tiếp nhận hồ sơ", "tra_ket_qua": "Trả kết quả"}
+    desk = next(lane for lane in root.iter(f"{BPMN}lane") if lane.get("name") == "mot_cua")
+    assert [r.text for r in desk] == ["bat_dau", "tiep_nhan", "tra_ket_qua", "ket_thuc"]
+    compiled = validate_package(read_zip(zip_of(texts), "moi.zip"))[1]
+    assert compiled is not None
+    assert compiled.tasks["tra_ket_qua"].status == 9 and compiled.tasks["tiep_nhan"].status == 1
+    assert (compiled.end_events["ket_thuc"].status, compiled.end_events["ket_thuc"].outcome) == (
+        10, "granted")
+    choices = json.loads(texts["forms/tra_ket_qua.schema.json"])["properties"]["hinh_thuc_tra"]
+    assert [c["const"] for c in choices["oneOf"]] == ["truc_tiep", "buu_chinh", "truc_tuyen"]
+    [case] = json.loads(texts["tests/ho-so-hop-le.json"])
+    assert case["expect"] == {"path": ["tiep_nhan", "tra_ket_qua"], "end": "ket_thuc"}
+
+
+def test_a_copy_is_asked_as_a_copy_and_the_fee_reads_as_a_sentence() -> None:
+    texts = starter_texts(check_facts(_answers(
+        name="Xác nhận tình trạng nhà ở", fee="20.000",
+        papers="Đơn đề nghị\nBản sao giấy chứng nhận quyền sử dụng đất\nbản sao CCCD"),
+        KNOWN, "UBND"))
+    manifest = json.loads(texts["procedure.json"])
+    assert [(c["originals"], c["copies"]) for c in manifest["components"]] == [
+        (1, 0), (0, 1), (0, 1)]
+    assert manifest["fees"] == [{"name": "Lệ phí xác nhận tình trạng nhà ở", "amount": 20000}]
+
+
 def test_the_forms_open_in_the_visual_builder() -> None:
     texts = starter_texts(check_facts(_answers(), KNOWN, "UBND"))
-    for form in ("to_khai", "xu_ly"):
+    for form in ("to_khai", "xu_ly", "tra_ket_qua"):
         schema = json.loads(texts[f"forms/{form}.schema.json"])
         ui = json.loads(texts[f"forms/{form}.ui.json"])
         model, why = model_of(schema, ui)
