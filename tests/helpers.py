@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from engine.applicants import RESULT_PAPER, attach
+from engine.applicants import RESULT_PAPER, attach, record_cash_payment, request_payment
 from engine.core.actors import SYSTEM, Actor
-from engine.dossiers import tasks
+from engine.core.models import Dossier
+from engine.dossiers import FeeNotCollected, tasks
+from engine.dossiers.fees import unpaid_at_hand_over
 from engine.dossiers.inbox import inbox as inbox_of
 from engine.identity.accounts import authenticate
 from engine.procedures import catalogue as procedures
@@ -89,9 +92,38 @@ def complete(client: FlaskClient, code: str, data: dict[str, Any]) -> dict[str, 
     """Complete the dossier's open task in the officer's inbox with `data`."""
     task = task_for(client, code)
     response = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+    if response.status_code == 409 and NOT_COLLECTED in response.json["error"]["message"]:
+        pay_in_cash(client, code)  # a hand-over: the desk takes the fee first, as it must
+        response = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
     assert response.status_code == 200, response.json
     result: dict[str, Any] = response.json
     return result
+
+
+# The engine's refusal to hand over a result whose fee is not collected.
+NOT_COLLECTED = "chưa nộp phí, lệ phí"
+
+
+def pay_in_cash(client: FlaskClient, code: str) -> None:
+    """The desk (`client`) asks the dossier's fee and takes it in cash at once."""
+    asked = client.post(f"/api/v1/dossiers/{code}/request-payment", json={})
+    assert asked.status_code == 200, asked.json
+    paid = client.post(f"/api/v1/dossiers/{code}/cash-payment",
+                       json={"amount": asked.json["amount"]})
+    assert paid.status_code == 200, paid.json
+
+
+def collect_fee(platform: Platform, actor: Actor, code: str) -> None:
+    """The desk (`actor`) asks the dossier's fee and takes it in cash, through the engine
+    (nothing when nothing is owed before the hand-over)."""
+    with platform.uow() as uow:
+        dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+        if dossier is None or not unpaid_at_hand_over(uow, dossier):
+            return
+    with platform.uow() as uow:
+        asked = request_payment(uow, actor=actor, code=code)
+    with platform.uow() as uow:
+        record_cash_payment(uow, actor=actor, code=code, amount=asked["amount"])
 
 
 def edit_text(path: Path, old: str, new: str) -> None:
@@ -180,5 +212,12 @@ class Officers:
         file first when the data hands the result back online, as the officer must)."""
         task = self.task(username, step)
         attach_result_if_online(self.platform, self.actor(username), task["dossier"], data)
-        with self.platform.uow() as uow:
-            tasks.complete_task(uow, actor=self.actor(username), task_id=task["id"], data=data)
+        try:
+            with self.platform.uow() as uow:
+                tasks.complete_task(uow, actor=self.actor(username), task_id=task["id"],
+                                    data=data)
+        except FeeNotCollected:  # a hand-over: the desk takes the fee first, as it must
+            collect_fee(self.platform, self.actor(username), task["dossier"])
+            with self.platform.uow() as uow:
+                tasks.complete_task(uow, actor=self.actor(username), task_id=task["id"],
+                                    data=data)

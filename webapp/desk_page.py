@@ -193,3 +193,23 @@ def record_cash(actor: Actor, code: str) -> None:
         amount_text = f"{paid['amount']:,}".replace(",", ".")
         flash(f"Đã thu {amount_text} đồng, biên lai số {paid['receipt_number']}; hồ sơ tiếp "
               "tục được giải quyết.", "success")
+
+
+def take_cash_at_hand_over(actor: Actor, code: str) -> bool:
+    """At the hand-over step the fee is taken in cash before the result is returned: a fee
+    never asked is asked first (what the published fees still lack), then recorded as
+    paid with its receipt (`record_cash`, which says how it went). True when the fee was
+    asked but is still awaited (the cash was refused): the dossier's page takes it."""
+    try:
+        with uow() as work:
+            fee = applicants.fee_standing(work, actor=actor, code=code)
+            if fee["state"] == "unasked":
+                owed = fee["published"] - fee["paid"]
+                applicants.request_payment(work, actor=actor, code=code,
+                                           amount=owed if fee["paid"] else None)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return False
+    record_cash(actor, code)
+    with uow() as work:
+        return bool(applicants.fee_standing(work, actor=actor, code=code)["state"] == "requested")

@@ -107,6 +107,9 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
                     dossiers.complete_task(work, actor=actor, task_id=task_id, data=values)
             except FormInvalid as exc:
                 errors, status = field_errors(exc.details), 422
+            except dossiers.FeeNotCollected as exc:  # the page stays, with its cash form
+                flash(exc.message, "error")
+                status = 409
             except Conflict as exc:
                 flash(exc.message, "error")
                 return redirect(url_for("officer.inbox"), 303)

@@ -23,7 +23,7 @@ from engine.core import (
     may_open_versions,
 )
 from webapp.context import current_actor, uow
-from webapp.desk_page import record_cash
+from webapp.desk_page import record_cash, take_cash_at_hand_over
 from webapp.filters import LARGEST
 from webapp.formpage import summary_html
 
@@ -145,6 +145,14 @@ def dossier_page(code: str) -> str:
 @bp.post("/can-bo/ho-so/<code>/thu-phi")
 def take_cash(code: str) -> Response:
     """The desk takes the fee a dossier waits for (status 6) in cash, from the dossier's page
-    whichever way the dossier came in: the numbered receipt, and the dossier moves on."""
+    whichever way the dossier came in: the numbered receipt, and the dossier moves on. From
+    the hand-over step's page (`buoc`, its task), a fee never asked is asked and taken at
+    once, and the desk goes back to the step (to this page's cash form if it failed)."""
+    step = request.form.get("buoc", "")
+    if step.isascii() and step.isdigit() and len(step) < 12:
+        if take_cash_at_hand_over(_lister(), code[:60]):
+            return redirect(url_for("officer_dossiers.dossier_page", code=code[:60],
+                                    _anchor="thu-phi"), 303)
+        return redirect(url_for("officer.task", task_id=int(step)), 303)
     record_cash(_lister(), code[:60])
     return redirect(url_for("officer_dossiers.dossier_page", code=code[:60]), 303)

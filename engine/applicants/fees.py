@@ -1,12 +1,11 @@
 """What a dossier owes and how it paid, in words: each published fee of the procedure as
 this dossier's data decides it (a decision table's amount, a fee per unit multiplied by a
-field of the form: «8.000 đồng × 2 bản = 16.000 đồng»), where the fee stands (not asked,
-awaited, paid) and the way a payment was made («Tiền mặt», «Trực tuyến qua …»)."""
+field of the form: «8.000 đồng × 2 bản = 16.000 đồng», reckoned by `engine.dossiers.fees`),
+where the fee stands (not asked, awaited, paid) and the way a payment was made («Tiền
+mặt», «Trực tuyến qua …»)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -14,9 +13,11 @@ from sqlalchemy import select
 from engine.core.actors import Actor
 from engine.core.models import Dossier, Event, Payment
 from engine.core.permissions import is_desk_of
-from engine.dossiers.advance import decided_value
+from engine.dossiers.fees import FeeLine
+from engine.dossiers.fees import dong as dong
+from engine.dossiers.fees import fee_lines as fee_lines
+from engine.dossiers.fees import fees_of as fees_of
 from engine.dossiers.submit import find_visible
-from engine.procedures.cache import loaded_version
 
 CASH = "tien_mat"  # the "gateway" of a payment taken at the desk
 # Gateways' stored names (`Payment.gateway`) in the words a payer knows them by; another
@@ -28,11 +29,6 @@ GATEWAY_WORDS = {
     "paygov": "Nền tảng thanh toán của Cổng Dịch vụ công quốc gia",
     "vnpay": "VNPay",
 }
-
-
-def dong(amount: int) -> str:
-    """75000 → "75.000 đồng"."""
-    return f"{amount:,} đồng".replace(",", ".")
 
 
 def gateway_words(name: str | None) -> str:
@@ -52,68 +48,6 @@ def method_words(payment: Payment) -> str:
     if payment.gateway == CASH or not payment.paid_online:
         return "Tiền mặt"
     return f"Trực tuyến qua {gateway_words(payment.gateway)}"
-
-
-@dataclass(frozen=True)
-class FeeLine:
-    """One published fee as this dossier owes it."""
-
-    name: str
-    amount: int  # per unit when `count` is set
-    count: int | None = None  # the units the form asked for (copies…), for a fee per unit
-    unit: str = ""
-
-    @property
-    def total(self) -> int:
-        return self.amount * (self.count if self.count is not None else 1)
-
-    @property
-    def text(self) -> str:
-        """«8.000 đồng × 2 bản = 16.000 đồng», or «75.000 đồng»."""
-        if self.count is None:
-            return dong(self.amount)
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{dong(self.amount)} × {self.count}{unit} = {dong(self.total)}"
-
-
-def field_value(data: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted path of the form's data ("cong_trinh.so_tang"); None if absent."""
-    value: Any = data
-    for part in path.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value
-
-
-def units(data: Mapping[str, Any], path: str) -> int:
-    """How many units the form asked for: a whole number ≥ 0 at `path`, else one."""
-    value = field_value(data, path)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        return 1
-    return int(value)
-
-
-def fee_lines(uow: Any, dossier: Dossier) -> list[FeeLine]:
-    """The procedure's published fees for one dossier: a fee taken from a decision table
-    (`"from"`) is what the table decided for this dossier, else its amount; a fee `"per"`
-    a field is that amount times the field's value (`engine.dossiers.advance.decided_value`
-    reads decisions from the stored process, advancing nothing)."""
-    lines = []
-    for fee in loaded_version(uow, dossier.version_id).compiled.manifest.get("fees", []):
-        amount = int(fee.get("amount", 0))
-        if fee.get("from"):
-            decided = decided_value(uow, dossier.id, dossier.version_id, str(fee["from"]))
-            if isinstance(decided, int | float) and not isinstance(decided, bool):
-                amount = int(decided)
-        count = units(dossier.data or {}, str(fee["per"])) if fee.get("per") else None
-        lines.append(FeeLine(str(fee.get("name", "")), amount, count, str(fee.get("unit", ""))))
-    return lines
-
-
-def fees_of(uow: Any, dossier: Dossier) -> int:
-    """The published fees of one dossier, in đồng (`fee_lines` added up)."""
-    return sum(line.total for line in fee_lines(uow, dossier))
 
 
 def fee_text(lines: list[FeeLine]) -> str:

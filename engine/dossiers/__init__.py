@@ -20,6 +20,7 @@ from engine.dossiers.deadlines import (
     set_working_hours,
 )
 from engine.dossiers.deadlines import supplement as submit_supplement
+from engine.dossiers.fees import FeeNotCollected
 from engine.dossiers.handover import hand_over
 from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
 from engine.dossiers.inbox import VIEWS as INBOX_VIEWS
@@ -77,6 +78,7 @@ __all__ = [
     "TIMER_MAX_ATTEMPTS",
     "URGENCIES",
     "DossierQuery",
+    "FeeNotCollected",
     "InboxFilter",
     "SubmissionLimits",
     "SupplementRequest",

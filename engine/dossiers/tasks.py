@@ -24,6 +24,7 @@ from engine.dossiers.actions import (
 from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.appraisal import appraisal
 from engine.dossiers.assigned import mail_assignee
+from engine.dossiers.fees import check_fee_collected
 from engine.dossiers.offered import check_delivery, offered_actions
 from engine.dossiers.rows import DOSSIERS, TASKS, DossierRow, TaskRow, lock_task, record
 from engine.dossiers.submit import find_visible, task_view
@@ -248,6 +249,7 @@ def complete_task(
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
     check_delivery(uow, dossier.id, data)
+    check_fee_collected(uow, dossier, task.bpmn_id)
 
     def complete(step: Advance) -> None:
         try:

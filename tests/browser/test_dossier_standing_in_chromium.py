@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_citizen_pages_layout_in_chromium import _axe, _context, _login, _overflow
 from tests.functional.test_citizen_area import _granted, citizen_client, officer, submit_on_page
-from tests.helpers import APPLICANT_ID, complete
+from tests.helpers import APPLICANT_ID, complete, pay_in_cash
 from webapp.app import create_app
 
 
@@ -34,6 +34,7 @@ def codes(seeded_sqlite: Path, tmp_path: Path) -> dict[str, str]:
     desk.post(f"/api/v1/dossiers/{supplement}/request-supplement", json={"missing": ["Bản vẽ"]})
     _granted(app, done)
     _granted(app, returned)
+    pay_in_cash(desk, returned)  # collected before the result is handed over
     desk.post(f"/api/v1/dossiers/{returned}/return", json={"data": {"hinh_thuc_tra": "truc_tiep"}})
     complete(desk, refused, {"ket_qua_kiem_tra": "tu_choi", "ly_do_tu_choi": "Thiếu bản vẽ."})
     app.extensions["motcua"].dispose()

@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.test_citizen_pages_layout_in_chromium import _axe, _context, _login, _overflow
 from tests.helpers import DEMO_PASSWORD, EXTRACT, MINH_XUAN, PERMIT, permit_data
 
@@ -91,6 +93,16 @@ def test_the_fee_pages_fit_a_phone_and_a_desk(browser: Any, server: str, shots: 
         page.goto(f"{server}/can-bo/cong-viec/{task['id']}")
         assert "Chưa thu lệ phí 75.000 đồng" in page.locator("#unpaid-fee").inner_text()
         _check(page, shots, "desk-handover-unpaid", width)
+        # Handing the result over before the fee is collected is refused, on the same page.
+        page.check("input[value=truc_tiep]")
+        page.get_by_role("button", name="Hoàn thành bước").click()
+        expect(page.locator("main")).to_contain_text("Chưa trả kết quả được")
+        _check(page, shots, "desk-handover-refused-unpaid", width)
+        if width == WIDTHS[-1]:  # the cash is taken on the step's page, then it goes on
+            page.get_by_role("button", name="Thu phí tiền mặt và cấp biên lai").click()
+            expect(page.locator("main")).to_contain_text("Đã thu 75.000 đồng")
+            expect(page.locator("#unpaid-fee")).to_have_count(0)
+            _check(page, shots, "desk-handover-fee-taken", width)
         page.goto(f"{server}/can-bo/ho-so/{codes['extract']}")
         assert "8.000 đồng × 2 bản = 16.000 đồng" in page.locator("#fee").inner_text()
         context.close()

@@ -30,6 +30,7 @@ from tests.helpers import (
     login,
     page_login,
     paper_files,
+    pay_in_cash,
     permit_data,
     task_for,
     token,
@@ -433,6 +434,7 @@ def test_the_result_is_downloaded_stored_and_reused_with_accepted_papers(
                       data={"paper": "Kết quả giải quyết",
                             "file": (io.BytesIO(PDF + b"giay phep"), "giay-phep-125.pdf")})
     assert early.status_code == 201, early.json
+    pay_in_cash(desk, code)  # the fee is collected before the result is handed over
     returned = desk.post(f"/api/v1/dossiers/{code}/return",
                          json={"data": {"hinh_thuc_tra": "truc_tiep"}})
     assert returned.status_code == 200, returned.json

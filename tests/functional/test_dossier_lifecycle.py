@@ -8,7 +8,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, complete, login, permit_data
+from tests.helpers import APPLICANT_ID, MINH_XUAN, PERMIT, complete, login, pay_in_cash, permit_data
 
 CODE = re.compile(r"^000\.00\.12\.H64-261125-\d{4}$")
 
@@ -43,6 +43,7 @@ def test_building_permit_runs_from_submission_to_returned_result(app: Flask) -> 
     approved = complete(leader, code, {"quyet_dinh": "cap_phep", "so_giay_phep": "125/GPXD"})
     assert approved["dossier"]["status"] == 9  # result ready, awaiting hand-over
 
+    pay_in_cash(desk, code)  # the fee is collected before the result is handed over
     returned = desk.post(f"/api/v1/dossiers/{code}/return", json={"data": {"hinh_thuc_tra": "truc_tiep"}})
     assert returned.status_code == 200, returned.json
     assert returned.json["dossier"]["status"] == 10

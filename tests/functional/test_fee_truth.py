@@ -133,6 +133,54 @@ def test_the_task_page_asks_for_the_fee_in_words_without_a_status_number(app: Fl
     assert "Yêu cầu nộp phí, lệ phí</button>" in page and "trạng thái 6" not in page
 
 
+def _granted_at_hand_over(app: Flask) -> tuple[FlaskClient, str, str]:
+    """A granted permit dossier at its hand-over step, its fee never asked: the desk's
+    browser, the dossier's code, the step page's address."""
+    citizen = citizen_client(app)
+    code = submit_on_page(citizen)
+    complete(officer(app, "motcua.minhxuan"), code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    complete(officer(app, "chuyenvien.minhxuan"), code,
+             {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện cấp phép."})
+    complete(officer(app, "lanhdao.minhxuan"), code,
+             {"quyet_dinh": "cap_phep", "so_giay_phep": "125/GPXD"})
+    desk = _desk_pages(app)
+    link = re.search(r'href="(/can-bo/cong-viec/\d+)"', desk.get("/can-bo").data.decode())
+    assert link is not None
+    return desk, code, link.group(1)
+
+
+def test_the_result_is_handed_over_only_once_its_fee_is_collected(app: Flask) -> None:
+    """The fee is collected before the result is returned: the hand-over is refused (the
+    page stays with what was chosen, 409 in the API) until the desk takes the cash on the
+    same page; then it goes through."""
+    desk, code, url = _granted_at_hand_over(app)
+    page = desk.get(url).data
+    assert "Chưa thu lệ phí 75.000 đồng" in _text(page)
+    refused = desk.post(url, data={"csrf_token": token(page), "hinh_thuc_tra": "truc_tiep"})
+    assert refused.status_code == 409
+    said = _text(refused.data)
+    assert f"Chưa trả kết quả được: hồ sơ {code} chưa nộp phí, lệ phí 75.000 đồng" in said
+    assert re.search(r'value="truc_tiep"[^>]*checked', refused.data.decode())  # kept
+    task_id = int(url.rsplit("/", 1)[1])
+    api = officer(app, "motcua.minhxuan")
+    for path in (f"/api/v1/tasks/{task_id}/complete", f"/api/v1/dossiers/{code}/return"):
+        answer = api.post(path, json={"data": {"hinh_thuc_tra": "truc_tiep"}})
+        assert answer.status_code == 409 and "chưa nộp phí, lệ phí" in answer.json["error"][
+            "message"], answer.json
+    assert desk.get(f"/api/v1/dossiers/{code}").json["status"] == 9
+
+    taken = desk.post(f"/can-bo/ho-so/{code}/thu-phi", data={
+        "csrf_token": token(page), "buoc": str(task_id), "amount": "75.000", "payer": "An"})
+    assert taken.status_code == 303 and taken.headers["Location"].endswith(url)
+    after = desk.get(url).data
+    assert "Đã thu 75.000 đồng, biên lai số" in _text(after)
+    assert "Chưa thu lệ phí" not in _text(after)
+    assert desk.get(f"/api/v1/dossiers/{code}").json["status"] == 9
+    done = desk.post(url, data={"csrf_token": token(after), "hinh_thuc_tra": "truc_tiep"})
+    assert done.status_code == 303
+    assert desk.get(f"/api/v1/dossiers/{code}").json["status"] == 10
+
+
 def test_a_result_handed_over_with_its_fee_unasked_says_so_and_the_fee_can_be_taken(
     app: Flask,
 ) -> None:

@@ -13,7 +13,7 @@ from flask import Flask
 from tests.functional.test_citizen_area import _granted, citizen_client, officer, submit_on_page
 from tests.functional.test_post_connector import ORDER
 from tests.functional.test_refusals_and_results import _desk_page, _post_step, _task_url, _to_leader
-from tests.helpers import complete
+from tests.helpers import complete, pay_in_cash
 
 
 def test_a_refused_dossier_is_handed_over_without_a_fee(app: Flask) -> None:
@@ -44,7 +44,7 @@ def test_a_refused_dossier_is_handed_over_without_a_fee(app: Flask) -> None:
     assert "không thu</strong> (hồ sơ bị từ chối)" in mine
 
 
-def test_a_granted_dossier_closed_without_payment_says_so(app: Flask) -> None:
+def test_a_granted_dossier_is_not_handed_over_without_payment(app: Flask) -> None:
     citizen = citizen_client(app)
     code = submit_on_page(citizen)
     complete(officer(app, "motcua.minhxuan"), code, {"ket_qua_kiem_tra": "tiep_nhan"})
@@ -56,10 +56,10 @@ def test_a_granted_dossier_closed_without_payment_says_so(app: Flask) -> None:
     url = _task_url(desk, code)
     step = desk.get(url).data.decode()
     assert "Chưa thu lệ phí" in step  # a granted result: the fee is still to be collected
-    assert _post_step(desk, url, {"hinh_thuc_tra": "truc_tiep"}).status_code == 303
+    refused = _post_step(desk, url, {"hinh_thuc_tra": "truc_tiep"})
+    assert refused.status_code == 409  # collected before the result is returned
+    assert "Chưa thu lệ phí" in refused.data.decode()
     assert "chưa thu" in desk.get(f"/can-bo/ho-so/{code}").data.decode()
-    mine = citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
-    assert "nộp khi Bộ phận Một cửa yêu cầu" not in mine
 
 
 def test_the_hand_over_step_tells_the_desk_of_the_applicants_postal_order(app: Flask) -> None:
@@ -83,6 +83,7 @@ def test_the_hand_over_step_tells_the_desk_of_the_applicants_postal_order(app: F
     assert f"Đơn chuyển phát {reference} của người nộp vẫn đang thực hiện" in asked
     assert re.search(r'value="truc_tiep"[^>]*checked', asked)  # the choice is kept
     assert citizen.get(f"/api/v1/dossiers/{code}").json["status"] == 9
+    pay_in_cash(officer(app, "motcua.minhxuan"), code)  # collected before the hand-over
     confirmed = _post_step(desk, url, {"hinh_thuc_tra": "truc_tiep",
                                        "xac_nhan_khong_buu_dien": "1"})
     assert confirmed.status_code == 303
@@ -98,4 +99,5 @@ def test_a_hand_over_without_a_postal_order_asks_nothing_more(app: Flask) -> Non
     step = desk.get(url).data.decode()
     assert "yêu cầu nhận kết quả qua bưu điện" not in step
     assert not re.search(r'value="buu_chinh"[^>]*checked', step)
+    pay_in_cash(officer(app, "motcua.minhxuan"), code)  # collected before the hand-over
     assert _post_step(desk, url, {"hinh_thuc_tra": "truc_tiep"}).status_code == 303

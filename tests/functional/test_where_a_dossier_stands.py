@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.functional.test_citizen_area import _granted, citizen_client, officer, submit_on_page
-from tests.helpers import APPLICANT_ID, complete, page_login, token
+from tests.helpers import APPLICANT_ID, complete, page_login, pay_in_cash, token
 from webapp.text import vn_datetime
 
 SUPPLEMENT = "Đang chờ người nộp bổ sung hồ sơ"
@@ -76,6 +76,7 @@ def test_an_ended_dossier_says_how_it_ended(app: Flask) -> None:
 
     granted = submit_on_page(citizen)
     desk = _granted(app, granted)
+    pay_in_cash(desk, granted)  # collected before the result is handed over
     assert desk.post(f"/api/v1/dossiers/{granted}/return",
                      json={"data": {"hinh_thuc_tra": "truc_tiep"}}).status_code == 200
     tracked = _tracked(app, granted)
@@ -91,6 +92,7 @@ def test_the_result_banner_waits_for_the_result(app: Flask) -> None:
     assert "Chờ trả kết quả" in page and "Bộ phận Một cửa chưa trả kết quả" in page
     assert "Trả giấy phép xây dựng" in page  # the step it waits at
 
+    pay_in_cash(desk, code)  # collected before the result is handed over
     assert desk.post(f"/api/v1/dossiers/{code}/return",
                      json={"data": {"hinh_thuc_tra": "truc_tiep"}}).status_code == 200
     page = citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True)

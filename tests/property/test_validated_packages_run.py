@@ -45,7 +45,7 @@ from engine.procedures.cache import loaded_version
 from engine.seed import MINH_XUAN
 from engine.wiring import Platform
 from tests.conftest import START
-from tests.helpers import attach_result_if_online
+from tests.helpers import attach_result_if_online, collect_fee
 from tests.property.strategies import (
     EndPlan,
     Exit,
@@ -260,6 +260,8 @@ def _drive(platform: Platform, clock: FixedClock, run: EngineRun, case: dict[str
         before = _state_of(platform, dossier_id, task.id)
         try:
             attach_result_if_online(platform, actor, run.code, data)
+            if declared_here == Status.DONE == status:  # the fee before the hand-over
+                collect_fee(platform, actor, run.code)
             if at_desk and stage is not None:
                 with platform.uow() as uow:
                     tasks.complete_stage(uow, actor=actor, code=run.code, stage=stage, data=data)

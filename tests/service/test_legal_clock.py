@@ -15,14 +15,14 @@ from engine.core.actors import ANONYMOUS, SYSTEM, Actor
 from engine.core.clock import VN_TZ, FixedClock
 from engine.core.errors import Conflict, Invalid
 from engine.core.models import ProcedureVersion
-from engine.dossiers import deadlines, tasks
+from engine.dossiers import FeeNotCollected, deadlines, tasks
 from engine.dossiers import submit as dossiers
 from engine.dossiers.deadlines import SupplementRequest
 from engine.dossiers.inbox import InboxFilter, inbox
 from engine.identity.accounts import authenticate
 from engine.seed import DEMO_PASSWORD, PROVINCE
 from engine.wiring import Platform
-from tests.helpers import MINH_XUAN, PERMIT, permit_data
+from tests.helpers import MINH_XUAN, PERMIT, collect_fee, permit_data
 
 
 def at(text: str) -> datetime:
@@ -51,8 +51,13 @@ class Desk:
         with self.platform.uow() as uow:
             task = next(t for t in inbox(uow, actor=actor)["tasks"]
                         if t["dossier"] == self.code and step in (None, t["step"]))
-        with self.platform.uow() as uow:
-            return tasks.complete_task(uow, actor=actor, task_id=task["id"], data=data)
+        try:
+            with self.platform.uow() as uow:
+                return tasks.complete_task(uow, actor=actor, task_id=task["id"], data=data)
+        except FeeNotCollected:  # a hand-over: the desk takes the fee first, as it must
+            collect_fee(self.platform, actor, self.code)
+            with self.platform.uow() as uow:
+                return tasks.complete_task(uow, actor=actor, task_id=task["id"], data=data)
 
     def receive(self) -> dict[str, Any]:
         return self.complete("motcua.minhxuan", {"ket_qua_kiem_tra": "tiep_nhan"})

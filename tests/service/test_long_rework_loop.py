@@ -18,7 +18,7 @@ from engine.dossiers import tasks
 from engine.identity.accounts import authenticate
 from engine.seed import DEMO_PASSWORD
 from engine.wiring import Platform
-from tests.helpers import import_and_publish
+from tests.helpers import collect_fee, import_and_publish
 
 PACKAGE = Path(__file__).resolve().parents[1] / "packages" / "rework-loop"
 ROUNDS = 2000
@@ -47,6 +47,9 @@ class Desk:
                 select(Task.id).join(Dossier).where(Dossier.code == self.code,
                                                     Task.bpmn_id == step, Task.state == "open"))
             assert task_id is not None, f"{step} is not waiting"
+        if step == "tra_giay_phep":  # the hand-over: the desk takes the fee first, as it must
+            collect_fee(self.platform, self.people[who], self.code)
+        with self.platform.uow() as uow:
             tasks.complete_task(uow, actor=self.people[who], task_id=task_id, data=data)
 
     def state_bytes(self) -> int:
