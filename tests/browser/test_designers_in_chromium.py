@@ -10,6 +10,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import left_the_login_page
 from tests.helpers import package_files, zip_bytes
 
 PASSWORD = "motcua-demo-2026"
@@ -35,6 +36,7 @@ def test_a_designer_uploads_sees_the_problem_on_the_diagram_and_saves_a_new_dead
     page.get_by_label("Tên đăng nhập").fill("thietke.minhxuan")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(left_the_login_page)
     page.goto(f"{server}/quan-tri/thu-tuc")
     page.set_input_files("#package", str(_package_with_a_warning(tmp_path)))
     page.get_by_role("button", name="Tải lên và kiểm tra").click()
@@ -89,6 +91,7 @@ def test_the_form_editor_preview_follows_the_schema_as_it_is_typed(
     page.get_by_label("Tên đăng nhập").fill("thietke.minhxuan")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(left_the_login_page)
     page.goto(f"{server}/quan-tri/thu-tuc/000.00.12.H64/1.009994/1")
     page.get_by_role("link", name="tham_dinh.schema.json").click()
     page.wait_for_selector("#preview #f-y_kien_tham_dinh")
