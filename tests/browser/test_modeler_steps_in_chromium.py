@@ -21,6 +21,7 @@ from typing import Any
 
 from lxml import etree
 
+from tests.browser.conftest import left_the_login_page
 from tests.helpers import MINH_XUAN, PERMIT
 
 PASSWORD = "motcua-demo-2026"
@@ -37,7 +38,7 @@ def _login(page: Any, server: str, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url(left_the_login_page)
 
 
 def _shot(page: Any, shots: Path, name: str) -> None:
