@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, left_the_login_page
 
 PASSWORD = "motcua-demo-2026"
 EDITOR = "/quan-tri/thu-tuc/000.00.12.H64/1.009994/1/bieu-mau/tham_dinh.schema.json"
@@ -18,7 +18,7 @@ def _login(page: Any, base: str) -> None:
     page.get_by_label("Tên đăng nhập").fill("thietke.minhxuan")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(left_the_login_page)
 
 
 def test_the_problems_heading_shows_only_with_problems_and_an_unchanged_save_makes_no_draft(
