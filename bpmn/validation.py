@@ -36,6 +36,7 @@ from bpmn.durations import HOURS_PER_DAY, Duration, DurationError, parse_duratio
 from bpmn.expressions import ExpressionError, compile_expression
 from bpmn.flow_checks import NS, FormFields, check_conditions, check_structure, scopes_of
 from bpmn.flow_checks import line_of as _line
+from bpmn.handover_checks import check_hand_over
 from bpmn.optional_fields import check_condition_reads
 from bpmn.package import MANIFEST, Package, PackageError
 from bpmn.problems import Problem, Report
@@ -126,6 +127,8 @@ def _validate(package: Package, *, bare: bool) -> tuple[Report, CompiledProcedur
                                 None if bare else forms, ui)
         if manifest is not None:
             _check_deadline_budget(diagrams, process_id, tasks, manifest, report)
+            check_hand_over(((d.name, d.root) for d in diagrams), process_id, tasks, ends,
+                            manifest, report)
         if report.valid and manifest is not None:
             compiled = CompiledProcedure(
                 manifest=manifest,

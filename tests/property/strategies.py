@@ -66,7 +66,9 @@ class EndPlan:
 
     id: str
     status: str = "10"
-    outcome: str = "granted"
+    # «Đã trả kết quả» with a result granted needs a hand-over step on every path to it
+    # (bpmn/handover_checks.py): a plain end is a refusal's notice unless said otherwise.
+    outcome: str = "refused"
     terminate: bool = False
 
 
@@ -331,8 +333,12 @@ def plans(draw: st.DrawFn) -> Plan:
         return made
 
     def end() -> EndPlan:
-        return EndPlan(ids("e"), draw(st.sampled_from(("10",) * 12 + ("3", "3", "9", "1", "11"))),
-                       draw(st.sampled_from(("granted",) * 10 + ("refused",) * 6 + ("maybe",))),
+        status = draw(st.sampled_from(("10",) * 12 + ("3", "3", "9", "1", "11")))
+        # A granted result handed back (10) is valid only behind a hand-over step (status 9):
+        # drawn now and then, so both the refusal and the accepted run are exercised.
+        granted = ("granted",) * (3 if status == "10" else 10)
+        return EndPlan(ids("e"), status,
+                       draw(st.sampled_from(granted + ("refused",) * 6 + ("maybe",))),
                        draw(st.booleans()))
 
     def timer(*, boundary: bool) -> TimerPlan:

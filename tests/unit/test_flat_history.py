@@ -336,7 +336,10 @@ def _diagram(tasks: list[str], flows: list[tuple[str, str, str | None]],
     with the opinion form), gateways (id: kind) and flows (source, target, condition)."""
     files = {name: data for name, data in read_package(PACKAGES / "lien-thong").files.items()
              if not name.startswith("tests/") and name != "so_xay_dung.bpmn"}
-    nodes = ['<bpmn:startEvent id="bat_dau" />', '<bpmn:endEvent id="xong" />']
+    # The end is a refusal's notice: a granted result would need a hand-over step.
+    nodes = ['<bpmn:startEvent id="bat_dau" />', '<bpmn:endEvent id="xong"><bpmn:extensionElements>'
+             '<spiffworkflow:properties><spiffworkflow:property name="outcome" value="refused" />'
+             '</spiffworkflow:properties></bpmn:extensionElements></bpmn:endEvent>']
     for task in tasks:
         nodes.append(
             f'<bpmn:userTask id="{task}" name="Bước {task}"><bpmn:extensionElements>'
