@@ -82,15 +82,17 @@ def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict
 
 
 def hand_back_refusal(uow: UnitOfWork, *, actor: Actor, dossier: DossierRow) -> dict[str, Any]:
-    """The desk hands a refusal letter back: status 9 → 10 without a process step."""
-    if dossier.status != Status.DONE or dossier.outcome != "refused":
+    """The desk hands a refusal letter back: status 9 → 10 without a process step; so too
+    a result whose process ended with no hand-over step (`engine.dossiers.hand_over`)."""
+    if dossier.status != Status.DONE or (dossier.outcome != "refused" and dossier.ended_at is None):
         raise Conflict("Hồ sơ không ở bước trả kết quả.")
     if not is_desk_of(actor, dossier.agency_id):
         raise Forbidden("Chỉ Bộ phận Một cửa trả kết quả.")
 
     def hand_back(step: Advance) -> None:
         step.change(status=Status.RETURNED, returned_at=step.now)
-        record(uow, dossier, "returned", actor=actor, note="Trả văn bản từ chối")
+        record(uow, dossier, "returned", actor=actor,
+               note="Trả văn bản từ chối" if dossier.outcome == "refused" else "Trả kết quả")
 
     advance_dossier(uow, dossier, actor, hand_back)
     return {"dossier": {"code": dossier.code, "status": dossier.status,

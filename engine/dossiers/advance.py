@@ -32,6 +32,7 @@ from engine.core.errors import Conflict, Invalid
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers import statements as sql
+from engine.dossiers.hand_over import at_the_end
 from engine.dossiers.instances import InstanceCache
 from engine.dossiers.papers import keep_accepted
 from engine.dossiers.rows import DOSSIERS, EVENTS, DossierRow, TaskRow, record
@@ -255,13 +256,12 @@ class Advance:
                note=reason[:2000])
 
     def _finish(self, instance: ProcessInstance) -> None:
-        """The process reached an end event: its outcome, and the hand-over time if the end
-        event hands the result back at once."""
+        """The process reached an end event: its outcome, at status 10 the hand-over time."""
         self.uow.connection.execute(sql.CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
         end = self.compiled.end_events.get(instance.end_event() or "")
         self.change(ended_at=self.now, outcome=end.outcome if end else None)
-        if self.dossier.status == Status.RETURNED:
-            self.dossier.returned_at = self.now
+        if self.dossier.status == Status.RETURNED:  # handed over, unless no step did it
+            self.change(**at_the_end(self.uow, self.dossier.id, self.compiled, end, self.now))
 
     def _cancel_tasks(self, gone: set[str]) -> None:
         values = {"b_dossier": self.dossier.id, "b_gone": sorted(gone)}

@@ -283,7 +283,8 @@ def complete_stage(
     ).all()
     matching = [t for t in open_tasks
                 if t.bpmn_id in compiled.tasks and compiled.tasks[t.bpmn_id].status == wanted]
-    if not matching and stage == "return" and dossier.outcome == "refused":
+    if not matching and stage == "return" and (dossier.outcome == "refused"
+                                               or dossier.ended_at is not None):
         row = DossierRow.lock(uow, dossier.id)
         assert row is not None  # it was just read
         return hand_back_refusal(uow, actor=actor, dossier=row)
