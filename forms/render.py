@@ -134,9 +134,9 @@ class _Context:
             said = message if f"«{label}»" in message else f"{label}: {message}"
             items.append(f'<li><a href="#{_esc(target)}">{_esc(said)}</a></li>')
         return (
-            # Focused when shown (also without script): no «#error-summary» in any address,
-            # which a later reload, back or redirect would carry to another page.
-            '<div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus>'
+            # Focused on load by forms.js (and announced: role="alert"), never through an
+            # «#error-summary» in the address, which a reload, back or redirect carried on.
+            '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'
             f"<h2>Có {len(self.errors)} lỗi cần sửa</h2><ul>{''.join(items)}</ul></div>"
         )
 
