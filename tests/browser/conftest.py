@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +29,30 @@ def left_the_login_page(url: str) -> bool:
     has come (a read or a `goto` straight after the click can still meet the login page,
     or cut the login's request short)."""
     return urlsplit(url).path != "/dang-nhap"
+
+
+PASSWORD = "motcua-demo-2026"
+_SIGNED_IN: dict[tuple[str, str], tuple[Any, str]] = {}  # (server, username) -> state, landing
+
+
+def signed_in_page(browser: Any, base: str, username: str, **options: Any) -> Any:
+    """A page of a new browser context (made with `options`) signed in as `username`, on the
+    page the login leads to: through the login page the first time on this server, then
+    with the cookies that login left (Playwright's storage state), as a person who logged
+    in and opens a new window."""
+    state, landing = _SIGNED_IN.get((base, username), (None, ""))
+    context = browser.new_context(storage_state=state, **options)
+    page = context.new_page()
+    if state is None:
+        page.goto(f"{base}/dang-nhap")
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(left_the_login_page)
+        _SIGNED_IN[(base, username)] = (context.storage_state(), page.url)
+    else:
+        page.goto(landing)
+    return page
 
 
 @pytest.fixture(scope="session")
@@ -56,32 +80,40 @@ def server_database(seeded_sqlite: Path, tmp_path: Path) -> str:
     return f"sqlite:///{instance / 'motcua.db'}"
 
 
-@pytest.fixture
-def server(server_database: str, tmp_path: Path) -> Iterator[str]:
-    """`motcua serve` on a free port over a copy of the seeded database."""
-    instance = tmp_path / "instance"
+@contextmanager
+def serving(instance: Path) -> Iterator[str]:
+    """The application of `instance` (its motcua.db) on a free port, served as `motcua
+    serve` serves it (werkzeug's threaded server) but in the test's own process: a `motcua
+    serve` process spent two seconds of CPU importing the code before its first answer, for
+    each of the sixty-odd browser tests. tests/functional/test_server.py runs the command."""
+    from werkzeug.serving import make_server
+
+    from webapp.app import create_app
+
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    env = {**os.environ, "MOTCUA_INSTANCE": str(instance),
-           "MOTCUA_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    with (tmp_path / "server.log").open("wb") as log:
-        process = subprocess.Popen([str(MOTCUA), "serve", "--port", str(port)], env=env,  # noqa: S603
-                                   stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/v1/procedures", timeout=2).close()  # noqa: S310
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.terminate()
-                raise
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    app = create_app({"INSTANCE_PATH": str(instance), "PUBLIC_URL": base})
+    served = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=served.serve_forever, name=f"motcua-{port}", daemon=True)
+    thread.start()
+    try:
+        urllib.request.urlopen(f"{base}/api/v1/procedures", timeout=30).close()  # noqa: S310
+        yield base
+    finally:
+        for key in [key for key in _SIGNED_IN if key[0] == base]:
+            del _SIGNED_IN[key]  # a later server may get the port; the cookies are not its
+        served.shutdown()
+        thread.join(timeout=10)
+        app.extensions["motcua"].dispose()
+
+
+@pytest.fixture
+def server(server_database: str, tmp_path: Path) -> Iterator[str]:
+    """The application over the test's copy of the seeded database (`server_database`)."""
+    with serving(tmp_path / "instance") as base:
+        yield base
 
 
 @pytest.fixture
