@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import axe_violations, left_the_login_page
+from tests.browser.conftest import axe_violations, signed_in_page
 
-PASSWORD = "motcua-demo-2026"
 PUBLIC = ["/", "/thu-tuc/1.009994", "/dang-nhap", "/dang-ky", "/tra-cuu", "/cong-khai",
           "/phan-anh-kien-nghi", "/quen-mat-khau"]
 CITIZEN = ["/ca-nhan", "/ca-nhan/thong-bao", "/thu-tuc/1.009994", "/tai-khoan"]
@@ -25,15 +24,10 @@ def _visit(browser: Any, base: str, who: str | None, paths: list[str], shots: Pa
            ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
     for width in (390, 1280):
-        context = browser.new_context(locale="vi-VN", bypass_csp=True,
-                                      viewport={"width": width, "height": 900})
-        page = context.new_page()
-        if who:
-            page.goto(f"{base}/dang-nhap")
-            page.get_by_label("Tên đăng nhập").fill(who)
-            page.get_by_label("Mật khẩu").fill(PASSWORD)
-            page.get_by_role("button", name="Đăng nhập").click()
-            page.wait_for_url(left_the_login_page)
+        options = {"locale": "vi-VN", "bypass_csp": True, "viewport": {"width": width, "height": 900}}
+        page = (signed_in_page(browser, base, who, **options) if who
+                else browser.new_context(**options).new_page())
+        context = page.context
         for path in paths:
             response = page.goto(f"{base}{path}")
             assert response is not None and response.status == 200, (path, response)

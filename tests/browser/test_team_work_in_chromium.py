@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE, left_the_login_page
+from tests.browser.conftest import AXE, signed_in_page
 from tests.helpers import MINH_XUAN, complete, login, permit_data
 from webapp.app import create_app
 
-PASSWORD = "motcua-demo-2026"
 WIDTHS = (390, 1280)
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NAMES = ("Phan Văn Khải", "Bùi Thị Xuân", "Nguyễn Thị Minh Khai")
@@ -47,14 +46,9 @@ def server_database(seeded_sqlite: Path, tmp_path: Path) -> str:
 
 
 def _page(browser: Any, base: str, who: str, width: int) -> Any:
-    page = browser.new_context(locale="vi-VN", bypass_csp=True, viewport={
-        "width": width, "height": 844 if width < 600 else 900}).new_page()
-    page.goto(f"{base}/dang-nhap")
-    page.get_by_label("Tên đăng nhập").fill(who)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(left_the_login_page)
-    return page
+    """`who` signed in (through the login page once per account) at `width`."""
+    return signed_in_page(browser, base, who, locale="vi-VN", bypass_csp=True, viewport={
+        "width": width, "height": 844 if width < 600 else 900})
 
 
 def _check(page: Any, shots: Path, name: str) -> None:
