@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE, left_the_login_page
+from tests.browser.conftest import AXE, left_the_login_page, serving
 from tests.functional.test_citizen_pages_v2 import citizen_history
 from webapp.app import create_app
 
@@ -26,12 +26,10 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SHOTS = Path(tempfile.gettempdir()) / "shots17a"  # for a person to look at
 
 
-@pytest.fixture
-def history(seeded_sqlite: Path, tmp_path: Path) -> dict[str, str]:
+def _write_history(seeded_sqlite: Path, instance: Path) -> dict[str, str]:
     """Nguyễn Văn An's dossiers (paid, waiting for a supplement, fresh) and a draft, written
-    into the database the server will run on."""
-    instance = tmp_path / "instance"
-    instance.mkdir()
+    into a copy of the seeded database in `instance`, which the server will run on."""
+    instance.mkdir(parents=True)
     shutil.copy(seeded_sqlite, instance / "motcua.db")
     app = create_app(
         {
@@ -46,9 +44,38 @@ def history(seeded_sqlite: Path, tmp_path: Path) -> dict[str, str]:
     return codes
 
 
+@pytest.fixture(scope="module")
+def history_instance(
+    seeded_sqlite: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, str], Path]:
+    """One history and its instance for the module's tests that only look: they change
+    nothing another test of the module sees (a refused registration, a tracking lookup,
+    pages opened). The citizen's own pages have their own, below: opening the notices
+    marks them read."""
+    instance = tmp_path_factory.mktemp("citizen-pages") / "instance"
+    return _write_history(seeded_sqlite, instance), instance
+
+
+@pytest.fixture(scope="module")
+def history(history_instance: tuple[dict[str, str], Path]) -> dict[str, str]:
+    return history_instance[0]
+
+
+@pytest.fixture(scope="module")
+def server(history_instance: tuple[dict[str, str], Path]) -> Iterator[str]:
+    with serving(history_instance[1]) as base:
+        yield base
+
+
 @pytest.fixture
-def server_database(history: dict[str, str], tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'instance' / 'motcua.db'}"
+def own_history(seeded_sqlite: Path, tmp_path: Path) -> dict[str, str]:
+    return _write_history(seeded_sqlite, tmp_path / "instance")
+
+
+@pytest.fixture
+def own_server(own_history: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    with serving(tmp_path / "instance") as base:
+        yield base
 
 
 def _context(browser: Any, width: int) -> Any:
@@ -153,8 +180,10 @@ def test_public_pages_fit_and_pass_axe(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_citizens_pages_fit_and_pass_axe(
-    browser: Any, server: str, history: dict[str, str], shots: Path, found: dict[str, Any], width: int
+    browser: Any, own_server: str, own_history: dict[str, str], shots: Path, found: dict[str, Any],
+    width: int
 ) -> None:
+    server, history = own_server, own_history
     context = _context(browser, width)
     page = context.new_page()
     _login(page, server, "congdan")
