@@ -2,9 +2,10 @@
 of JSON or ISO-8601: a designer creates a procedure from scratch («Tạo thủ tục mới»); builds
 its start form (a number with a unit, a yes/no question, a field asked only when it is «Có», a
 paper to upload); creates a fee table from the floor area and edits its rows in dmn-js; makes
-it a 3-step process in the modeler (steps appended from bpmn-js's context pad, each given its
-kind, lane, form and a deadline «3» + «ngày làm việc» in the panel); runs it by forms to the
-end and keeps that run as the package's test case; submits it. The reviewer finds it in
+two steps inserted before the starter's hand-over at the desk («Thêm bước sau» on bpmn-js's
+context pad, each given its kind, lane, form and a deadline «3» + «ngày làm việc» in the
+panel); runs it by forms to the end — through «Trả kết quả», the result handed over at the
+desk — and keeps that run as the package's test case; submits it. The reviewer finds it in
 «Chờ xem xét» and accepts; the approver finds it in «Chờ phê duyệt», approves and publishes.
 A citizen finds it in the catalogue, goes through its form on a phone with a floor area of
 120 m², submits, and sees the fee the table decided: 100.000 đồng.
@@ -206,23 +207,19 @@ def _three_steps(designer: Stage) -> None:
     page = designer.page
     page.get_by_role("link", name="Sửa sơ đồ (lưu thành bản nháp mới)").click()
     page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
-    page.locator("g.djs-element[data-element-id='ket_thuc']").click()
-    page.locator(".djs-context-pad .entry[data-action='delete']").click()
+    # The starter ends with the desk's hand-over: each step appended is inserted before it.
     appraisal = _append(page, "tiep_nhan", "append.append-task")
     _officers_step(page, "Thẩm định hồ sơ", CHUYEN_VIEN, "3")
     appraisal = page.get_attribute("#prop-id", "title") or appraisal
     approval = _append(page, appraisal, "append.append-task")
     _officers_step(page, "Phê duyệt, ký giấy phép", LANH_DAO, "2")
-    approval = page.get_attribute("#prop-id", "title") or approval
-    _append(page, approval, "append.end-event")
-    page.fill("#prop-name", "Trả kết quả")
-    page.press("#prop-name", "Tab")
     designer.shot("06-trinh-ve-3-buoc")
     assert designer.saved() == 5
     steps = page.inner_text("#steps")
     for shown in ("Tiếp nhận hồ sơ", "Thẩm định hồ sơ", CHUYEN_VIEN, "3 ngày làm việc",
-                  "Phê duyệt, ký giấy phép", LANH_DAO, "2 ngày làm việc"):
+                  "Phê duyệt, ký giấy phép", LANH_DAO, "2 ngày làm việc", "Trả kết quả"):
         assert shown in steps, shown
+    assert "Kiểm tra gói: 0 lỗi" in page.inner_text("main")  # a hand-over on every path
     designer.shot("07-phien-ban-5")
 
 
@@ -241,7 +238,13 @@ def _sandbox_and_submit(designer: Stage) -> None:
         page.get_by_label("Ý kiến xử lý").fill(f"{step}: đồng ý.")
         page.get_by_role("button", name=f"Hoàn thành «{step}»").click()
         page.wait_for_load_state("load")
-    expect(page.locator("#sandbox-state")).to_contain_text("Đã kết thúc")
+    # The last step is the desk's: the result handed over, as the samples do it.
+    expect(page.get_by_role("button", name="Hoàn thành «Trả kết quả»")).to_have_count(1)
+    page.get_by_label("Trực tiếp tại Bộ phận Một cửa").check()
+    designer.shot("09-chay-thu-tra-ket-qua")
+    page.get_by_role("button", name="Hoàn thành «Trả kết quả»").click()
+    expect(page.locator("#sandbox-state")).to_contain_text("Đã kết thúc tại Đã trả kết quả")
+    expect(page.locator("#sandbox-state")).to_contain_text("Phê duyệt, ký giấy phép → Trả kết quả")
     designer.shot("09-chay-thu-ket-thuc")
     page.get_by_role("button", name="Lưu thành ca kiểm thử").click()
     expect(page.locator("#version-status")).to_have_text("Bản nháp")
