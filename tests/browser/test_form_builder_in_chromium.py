@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, left_the_login_page
 
 PASSWORD = "motcua-demo-2026"
 EDITOR = "/quan-tri/thu-tuc/000.00.12.H64/1.009994/1/bieu-mau/tham_dinh.schema.json"
@@ -24,7 +24,7 @@ def _login(page: Any, base: str) -> None:
     page.get_by_label("Tên đăng nhập").fill("thietke.minhxuan")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(left_the_login_page)
 
 
 def _fits(page: Any) -> None:
@@ -47,7 +47,7 @@ def test_a_designer_builds_a_conditional_field_and_saves_a_draft(browser: Any, s
     page.select_option("#add-kind", "yesno")
     page.get_by_role("button", name="Thêm trường", exact=True).first.click()
     cards = page.locator("#fields > .builder-field")
-    assert cards.count() == count + 1
+    expect(cards).to_have_count(count + 1)
     cards.nth(count).get_by_label("Câu hỏi (nhãn)").fill("Cần khảo sát hiện trạng")
     assert cards.nth(count).get_by_label("Tên trường (mã, tự đặt theo nhãn)").input_value() == \
         "can_khao_sat_hien_trang"
@@ -88,7 +88,7 @@ def test_the_sandbox_starts_from_the_generated_form(browser: Any, server: str, s
     page.get_by_role("button", name="Bắt đầu chạy thử", exact=True).click()
     page.wait_for_selector("#sandbox-decided")
     assert "75.000 đồng" in page.locator("#sandbox-decided").inner_text()
-    assert page.locator('input[name="ket_qua_kiem_tra"]').count() == 2
+    expect(page.locator('input[name="ket_qua_kiem_tra"]')).to_have_count(2)  # further down the page
     page.get_by_role("button", name="Hoàn thành «Tiếp nhận, kiểm tra hồ sơ»", exact=True).click()
     answers = page.locator("#sandbox-answers")
     expect(answers).to_contain_text("2. Tiếp nhận, kiểm tra hồ sơ")
