@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from engine import applicants
 from engine.dossiers import offered
 from tests.functional.test_citizen_area import citizen_client, officer, submit_on_page
-from tests.helpers import APPLICANT_ID, PDF, complete, page_login, task_for, token
+from tests.helpers import APPLICANT_ID, PDF, complete, page_login, pay_in_cash, task_for, token
 
 REASON = "Thiếu bản vẽ mặt bằng móng."
 
@@ -174,6 +174,7 @@ def test_an_electronic_result_is_handed_back_only_with_its_file(app: Flask) -> N
         "csrf_token": token(desk.get(url).data),
         "file": (io.BytesIO(PDF), "giay-phep-125.pdf")})
     assert attached.status_code == 303
+    pay_in_cash(officer(app, "motcua.minhxuan"), code)  # collected before the hand-over
     done = _post_step(desk, url, {"hinh_thuc_tra": "truc_tuyen"})
     assert done.status_code == 303
     mine = citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
