@@ -1,8 +1,9 @@
 """The desk's hand-over step and the applicant's postal order: the step whose form asks
 «Hình thức trả kết quả» (`hinh_thuc_tra`, the packages' convention) says at its top that
-the applicant ordered the result delivered by post (address, order, its state), suggests
-the postal choice, and asks a confirmation in words before another choice is recorded
-while a delivery order is still open."""
+the applicant ordered the result delivered by post (address, order, its state) and that
+the carrier's delivery report completes the step, suggests the postal choice, and asks a
+confirmation in words before another choice is recorded while a delivery order is still
+open — confirmed, the order is cancelled and the page says so."""
 
 from __future__ import annotations
 
@@ -50,4 +51,18 @@ def suggested(delivery: dict[str, Any] | None, values: dict[str, Any]) -> dict[s
 def needs_confirmation(delivery: dict[str, Any] | None, values: dict[str, Any]) -> bool:
     """Another choice than the post while a delivery order is open, not yet confirmed."""
     return bool(delivery and delivery["open"] and values.get(FIELD)
-                and values.get(FIELD) != POSTAL and request.form.get(CONFIRM) != "1")
+                and values.get(FIELD) != POSTAL and not confirmed())
+
+
+def confirmed() -> bool:
+    """The officer ticked the confirmation of another way than the post."""
+    return request.form.get(CONFIRM) == "1"
+
+
+def cancelled_words(done: dict[str, Any]) -> str:
+    """What the completion's message adds when it cancelled the applicant's result order."""
+    reference = done.get("cancelled_postal_order")
+    if not reference:
+        return ""
+    return (f" Đơn chuyển phát kết quả {reference} đã được hủy và người nộp được báo; hệ thống "
+            "chưa gửi được lệnh hủy tới bưu điện: hãy báo bưu điện hủy đơn này.")

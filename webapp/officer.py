@@ -104,7 +104,8 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
         elif not posted.is_row_action:
             try:
                 with uow() as work:
-                    dossiers.complete_task(work, actor=actor, task_id=task_id, data=values)
+                    done = dossiers.complete_task(work, actor=actor, task_id=task_id, data=values,
+                                                  confirm_other_delivery=handover.confirmed())
             except FormInvalid as exc:
                 errors, status = field_errors(exc.details), 422
             except dossiers.FeeNotCollected as exc:  # the page stays, with its cash form
@@ -114,7 +115,8 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
                 flash(exc.message, "error")
                 return redirect(url_for("officer.inbox"), 303)
             else:
-                flash(f"Đã hoàn thành «{view['name']}» cho hồ sơ {view['dossier']}.", "success")
+                flash(f"Đã hoàn thành «{view['name']}» cho hồ sơ {view['dossier']}."
+                      + handover.cancelled_words(done), "success")
                 return redirect(url_for("officer.inbox"), 303)
     page = _task_page(actor, view, fee, form_html(schema, ui, values, errors), delivery=delivery)
     return (page, status) if status != 200 else page

@@ -29,6 +29,7 @@ from bpmn.durations import parse_instant
 from bpmn.runtime import ProcessInstance
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, Invalid
+from engine.core.permissions import is_system
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers import statements as sql
@@ -179,9 +180,10 @@ class Advance:
 
     def finish_task(self, task: TaskRow, data: dict[str, Any]) -> None:
         """Mark the task completed — only if it is still open and not someone else's (else
-        `Conflict`)."""
+        `Conflict`); the system (a carrier's delivery report) completes it whoever holds it."""
+        holder = task.assignee_id if is_system(self.actor) else self.actor.account_id
         result = self.uow.connection.execute(sql.FINISH_TASK, {
-            "b_id": task.id, "b_actor": self.actor.account_id,
+            "b_id": task.id, "b_actor": holder,
             "state": "completed", "completed_at": self.now,
             "completed_by_id": self.actor.account_id,
             "assignee_id": task.assignee_id or self.actor.account_id, "data": data,

@@ -28,10 +28,11 @@ from sqlalchemy import select
 from engine.core.actors import SYSTEM, Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid
-from engine.core.models import Account, Dossier, PostalOrder
+from engine.core.models import Account, PostalOrder
 from engine.core.permissions import is_desk_of, may_answer_supplement
 from engine.core.statuses import OPEN_STATUSES, Status
 from engine.core.uow import UnitOfWork
+from engine.dossiers.postal_handover import after_final_report
 from engine.dossiers.rows import DossierRow, record
 from engine.dossiers.submit import find_visible
 from engine.records.connector_outbox import enqueue_messages, message_row
@@ -43,10 +44,13 @@ STATUS_LABELS = {
     "in_transit": "Đang vận chuyển",
     "delivered": "Đã phát thành công",
     "returned": "Chuyển hoàn (không phát được)",
+    "cancelled": "Đã hủy",
 }
 # A report moves an order forward only: a late "in_transit" never undoes "delivered".
 ORDER = ("requested", "accepted", "in_transit", "delivered", "returned")
-FINAL = ("delivered", "returned")
+# Final: no report changes it any more ("cancelled": the desk handed the result back
+# another way, `cancel_for_other_way`).
+FINAL = ("delivered", "returned", "cancelled")
 _PHONE = re.compile(r"^(0|\+84)[0-9]{9,10}$")
 # The dossier event of a final report, by order kind and status (labels: EVENT_LABELS).
 EVENTS = {("delivery", "delivered"): "postal_result_delivered",
@@ -55,6 +59,10 @@ EVENTS = {("delivery", "delivered"): "postal_result_delivered",
           ("pickup", "returned"): "postal_papers_returned"}
 # The dossier event of placing an order, by kind: who placed it is in its note.
 REQUESTED = {"delivery": "postal_result_requested", "pickup": "postal_papers_requested"}
+# The hand-over step's field saying how the result is handed back, and its postal choice
+# (the packages' convention, `engine.dossiers.offered`).
+HANDOVER_FIELD, BY_POST = "hinh_thuc_tra", "buu_chinh"
+CONFIRM_FIELD = "confirm_other_delivery"  # the API's confirmation of another way
 # The start form's fields an address is prefilled from, first found first.
 ADDRESS_FIELDS = ("dia_chi_lien_he", "dia_chi", "noi_cu_tru", "dia_chi_thuong_tru")
 
@@ -113,24 +121,60 @@ def record_postal_status(
 ) -> bool | None:
     """The carrier's report on the order `reference` (caller's transaction, committed with
     `commit=True` unless the order is unknown). None: no such order; False: nothing changed
-    (not a step forward); True: recorded."""
+    (not a step forward); True: recorded.
+
+    Read under the dossier's row lock (a repeated report waits, then changes nothing). A
+    result delivered completes the hand-over, a result sent back tells the desk
+    (`engine.dossiers.postal_handover`)."""
     if status not in ORDER[1:]:
         raise ValueError(f"unknown postal status {status!r}")
     order = uow.session.scalar(select(PostalOrder).where(PostalOrder.reference == reference))
     if order is None:
         return None
+    dossier = DossierRow.lock(uow, order.dossier_id)
+    assert dossier is not None  # dossiers are never deleted
+    uow.session.refresh(order)  # what the lock's previous holder committed
     changed = not (order.status in FINAL or ORDER.index(status) <= ORDER.index(order.status))
     if changed:
         order.status, order.status_at, order.note = status, uow.clock.now(), note[:300]
         if tracking_number:
             order.tracking_number = tracking_number[:60]
         if status in FINAL:
-            dossier = uow.session.get_one(Dossier, order.dossier_id)
             record(uow, dossier, EVENTS[(order.kind, status)], actor=SYSTEM, note=_event_note(order))
+        if status in FINAL and order.kind == "delivery":
+            after_final_report(uow, dossier, order)
     uow.session.flush()
     if commit:  # the report was received either way: a replay of it is refused later
         uow.commit()
     return changed
+
+
+def cancel_for_other_way(
+    uow: UnitOfWork, *, actor: Actor, dossier: DossierRow, choice: Any, confirmed: bool
+) -> str | None:
+    """The hand-over records another way than the post (`choice`) while a result order is
+    open: without `confirmed`, a `Conflict` that says so (nothing written); confirmed, the
+    order is cancelled («Đã hủy») and the history says the carrier has to be told by the
+    desk (its protocol has no cancel). Returns the cancelled order's reference, if any.
+    Called with the dossier's row locked."""
+    if not choice or choice == BY_POST:
+        return None
+    order = next((o for o in _orders(uow, dossier.id)
+                  if o.kind == "delivery" and o.status not in FINAL), None)
+    if order is None:
+        return None
+    if not confirmed:
+        raise Conflict(
+            f"Đơn chuyển phát kết quả {order.reference} của người nộp vẫn đang thực hiện "
+            f"({STATUS_LABELS[order.status].lower()}). Trả kết quả theo hình thức khác sẽ hủy "
+            f"đơn này: hãy báo người nộp rồi xác nhận (trường {CONFIRM_FIELD}).",
+            details={"order": order.reference, "confirm": CONFIRM_FIELD})
+    order.status, order.status_at = "cancelled", uow.clock.now()
+    record(uow, dossier, "postal_result_cancelled", actor=actor,
+           note=f"Đơn {order.reference}: kết quả được trả theo hình thức khác. Hệ thống chưa gửi "
+                "được lệnh hủy tới bưu điện (kết nối chưa hỗ trợ): Bộ phận Một cửa báo bưu điện.")
+    uow.session.flush()
+    return order.reference
 
 
 def postal_orders(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from engine.dossiers.appraisal import appraisal
 from engine.dossiers.assigned import mail_assignee
 from engine.dossiers.fees import check_fee_collected
 from engine.dossiers.offered import check_delivery, offered_actions
+from engine.dossiers.postal import HANDOVER_FIELD, cancel_for_other_way
 from engine.dossiers.rows import DOSSIERS, TASKS, DossierRow, TaskRow, lock_task, record
 from engine.dossiers.submit import find_visible, task_view
 from engine.dossiers.team import assignable_officers
@@ -219,16 +220,28 @@ def claim_task(uow: UnitOfWork, *, actor: Actor, task_id: int) -> dict[str, Any]
     return view
 
 
+def _check_workable(actor: Actor, task: TaskRow) -> None:
+    """`Conflict` unless the step waits for the actor: open, and free or theirs."""
+    if task.state == "suspended":
+        raise Conflict("Hồ sơ đang chờ công dân bổ sung; chưa xử lý tiếp được.")
+    if task.state != "open":
+        raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
+    if task.assignee_id not in (None, actor.account_id):
+        raise Conflict(TAKEN)
+
+
 def complete_task(
-    uow: UnitOfWork, *, actor: Actor, task_id: int, data: dict[str, Any]
+    uow: UnitOfWork, *, actor: Actor, task_id: int, data: dict[str, Any],
+    confirm_other_delivery: bool = False,
 ) -> dict[str, Any]:
     """Complete a task with its form data and advance the dossier, in one transaction.
 
     Workflow state, task rows, status, clock and events commit together or not at all.
     The dossier row is locked and version-checked (see `engine.progress`), so of two
     officers completing the same task exactly one succeeds; the other gets `Conflict`.
-    Returns the completed task, the dossier's new status and the tasks it opened.
-    """
+    A hand-over another way than the post while a result order is open: `Conflict` unless
+    `confirm_other_delivery`, which cancels the order (`cancel_for_other_way`). Returns the
+    task, the dossier's new status, the tasks opened, the cancelled order's reference."""
     if not isinstance(data, dict):
         raise Invalid("Dữ liệu biểu mẫu phải là một đối tượng JSON.")
     found = lock_task(uow, task_id)
@@ -239,17 +252,14 @@ def complete_task(
         if task.assignee_id not in (None, actor.account_id):
             raise Conflict(TAKEN)
         return answer_consultation(uow, actor=actor, dossier=dossier, task=task, data=data)
-    if task.state == "suspended":
-        raise Conflict("Hồ sơ đang chờ công dân bổ sung; chưa xử lý tiếp được.")
-    if task.state != "open":
-        raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
-    if task.assignee_id not in (None, actor.account_id):
-        raise Conflict(TAKEN)
+    _check_workable(actor, task)
     errors = loaded_version(uow, dossier.version_id).validator(task.form).validate_submission(data)
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
     check_delivery(uow, dossier.id, data)
     check_fee_collected(uow, dossier, task.bpmn_id)
+    cancelled = cancel_for_other_way(uow, actor=actor, dossier=dossier, choice=data.get(HANDOVER_FIELD),
+                                     confirmed=confirm_other_delivery)
 
     def complete(step: Advance) -> None:
         try:
@@ -266,12 +276,13 @@ def complete_task(
         "task": {"id": task.id, "step": task.bpmn_id, "name": task.name, "state": "completed"},
         "dossier": {"code": dossier.code, "status": dossier.status,
                     "due_at": local_iso(dossier.due_at)},
-        "opened": step.opened,
+        "opened": step.opened, "cancelled_postal_order": cancelled,
     }
 
 
 def complete_stage(
-    uow: UnitOfWork, *, actor: Actor, code: str, stage: str, data: dict[str, Any]
+    uow: UnitOfWork, *, actor: Actor, code: str, stage: str, data: dict[str, Any],
+    confirm_other_delivery: bool = False,
 ) -> dict[str, Any]:
     """Desk actions by dossier code: `receive` completes the reception step, `return` the
     hand-over of the result (national status 9 → 10)."""
@@ -291,4 +302,5 @@ def complete_stage(
     if not matching:
         label = "tiếp nhận" if stage == "receive" else "trả kết quả"
         raise Conflict(f"Hồ sơ không ở bước {label}.")
-    return complete_task(uow, actor=actor, task_id=matching[0].id, data=data)
+    return complete_task(uow, actor=actor, task_id=matching[0].id, data=data,
+                         confirm_other_delivery=confirm_other_delivery)

@@ -41,6 +41,7 @@ EVENT_LABELS = {
     "postal_papers_requested": "Yêu cầu bưu điện thu gom hồ sơ giấy",
     "postal_result_delivered": "Bưu điện đã phát kết quả",
     "postal_result_returned": "Bưu điện chuyển hoàn kết quả (không phát được)",
+    "postal_result_cancelled": "Hủy đơn chuyển phát kết quả (trả theo hình thức khác)",
     "postal_papers_delivered": "Bưu điện đã chuyển hồ sơ giấy tới cơ quan",
     "postal_papers_returned": "Bưu điện không thu gom, chuyển được hồ sơ giấy",
     "claimed": "Người nộp thêm hồ sơ vào tài khoản",

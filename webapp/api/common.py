@@ -67,6 +67,14 @@ def object_field(body: dict[str, Any], key: str) -> dict[str, Any]:
     return value
 
 
+def confirmed(body: dict[str, Any]) -> bool:
+    """`confirm_other_delivery` of a hand-over: true, false or absent (a wrong type is named)."""
+    value = body.get("confirm_other_delivery", False)
+    if not isinstance(value, bool):
+        raise Invalid("Trường 'confirm_other_delivery' phải là true hoặc false.")
+    return value
+
+
 def text_or_none(body: dict[str, Any], key: str) -> str | None:
     """`body[key]` as text of at most 100 characters, or None when absent or empty."""
     value = body.get(key)

@@ -13,7 +13,14 @@ from engine import applicants, dossiers, reports
 from engine.applicants import receive_paper_dossier
 from engine.core import Actor, Invalid, UnitOfWork
 from engine.legal_clock import parse_instant
-from webapp.api.common import bp, json_body, object_field, signed_in, text_or_none
+from webapp.api.common import (
+    bp,
+    confirmed,
+    json_body,
+    object_field,
+    signed_in,
+    text_or_none,
+)
 from webapp.context import client_address, current_actor, platform, uow
 from webapp.documents import document_response
 from webapp.downloads import file_response
@@ -102,7 +109,8 @@ def _stage(stage: str) -> Action:
     """Complete the dossier's receiving or returning stage with `data`."""
     def act(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
         return dossiers.complete_stage(work, actor=actor, code=code, stage=stage,
-                                       data=object_field(body, "data"))
+                                       data=object_field(body, "data"),
+                                       confirm_other_delivery=confirmed(body))
     return act
 
 

@@ -8,7 +8,7 @@ from flask import Response, jsonify, request
 from engine import dossiers
 from engine.core import SPECIALIST, Invalid
 from engine.dossiers import officer_inbox as inbox
-from webapp.api.common import bp, json_body, signed_in
+from webapp.api.common import bp, confirmed, json_body, signed_in
 from webapp.context import task_link, uow
 from webapp.filters import inbox_filter
 
@@ -100,10 +100,14 @@ def send_back(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int) -> Response:
-    """Complete a task with `{data}`; 409 when someone else completed it first."""
+    """Complete a task with `{data}`; 409 when someone else completed it first, or when
+    the hand-over records another way than the post while the applicant's result order is
+    open, unless `confirm_other_delivery` is true (the order is then cancelled)."""
     actor = signed_in()
-    data = json_body().get("data")
+    body = json_body()
+    data = body.get("data")
     if not isinstance(data, dict):
         raise Invalid("Trường 'data' phải là một đối tượng.")
     with uow() as work:
-        return jsonify(dossiers.complete_task(work, actor=actor, task_id=task_id, data=data))
+        return jsonify(dossiers.complete_task(work, actor=actor, task_id=task_id, data=data,
+                                              confirm_other_delivery=confirmed(body)))
