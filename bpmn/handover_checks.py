@@ -33,10 +33,10 @@ HANDED_BACK, AWAITING_HAND_OVER = 10, 9
 DESK_ROLE = "mot_cua"  # the desk's role code (engine.core.permissions.DESK)
 HOW_TO_FIX = (
     "Hãy đặt trước kết thúc này bước «Trả kết quả» của Bộ phận Một cửa: bước do cán bộ làn "
-    "Bộ phận Một cửa xử lý, trạng thái hồ sơ khi chờ bước là «{waiting}» (9), biểu mẫu hỏi "
-    "«Hình thức trả kết quả» như biểu mẫu trả kết quả của thủ tục mẫu. Thủ tục tạo bằng «Tạo "
-    "thủ tục mới» có sẵn bước đó: chèn các bước xử lý trước nó bằng «Thêm bước sau» trên "
-    "bước «Tiếp nhận hồ sơ», đừng xóa nó.")
+    "Bộ phận Một cửa xử lý, «Trạng thái hồ sơ khi chờ bước này» là «{waiting} (bước trả kết "
+    "quả)», biểu mẫu hỏi «Hình thức trả kết quả» như biểu mẫu trả kết quả của thủ tục mẫu. "
+    "Thủ tục tạo bằng «Tạo thủ tục mới» có sẵn bước đó: chèn các bước xử lý trước nó bằng "
+    "«Thêm bước sau» trên bước «Tiếp nhận hồ sơ», đừng xóa nó.")
 
 
 def check_hand_over(diagrams: Iterable[tuple[str, etree._Element]], process_id: str,

@@ -34,7 +34,10 @@
                       ["bpmn:Task", "Bước không cần xử lý"]];
   const NEW_STEP = "Bước mới";
   // What only one kind of step carries: dropped when a step becomes another kind.
-  const USER_TASK_PROPERTIES = ["formJsonSchemaFilename", "formUiSchemaFilename", "deadline"];
+  const USER_TASK_PROPERTIES = ["formJsonSchemaFilename", "formUiSchemaFilename", "deadline", "status"];
+  // A step's `status`: the dossier's national status while the step waits (bpmn/words.py).
+  const WAITING_STATUSES = { "1": "Mới đăng ký (bước tiếp nhận)",
+                             "9": "Đã xử lý xong (bước trả kết quả)" };
   let importing = false;
   let shown = null;
   let current = picker.value;
@@ -260,6 +263,10 @@
                                   iso => setSpiffProperty(element, "deadline", iso),
                                   "Để trống: bước không có thời hạn riêng."));
       panel.append(performerField(element));
+      const waiting = select(Object.keys(WAITING_STATUSES), spiffProperty(element, "status"),
+                             key => WAITING_STATUSES[key]);
+      waiting.addEventListener("change", () => setSpiffProperty(element, "status", waiting.value));
+      panel.append(field("Trạng thái hồ sơ khi chờ bước này", "prop-status", waiting));
     }
     const timer = (bo.eventDefinitions || []).find(d => d.$type === "bpmn:TimerEventDefinition");
     if (timer && !timer.timeDate && !timer.timeCycle) {

@@ -211,8 +211,13 @@ def _three_steps(designer: Stage) -> None:
     appraisal = _append(page, "tiep_nhan", "append.append-task")
     _officers_step(page, "Thẩm định hồ sơ", CHUYEN_VIEN, "3")
     appraisal = page.get_attribute("#prop-id", "title") or appraisal
-    approval = _append(page, appraisal, "append.append-task")
+    _append(page, appraisal, "append.append-task")
     _officers_step(page, "Phê duyệt, ký giấy phép", LANH_DAO, "2")
+    page.locator("g.djs-element[data-element-id='tra_ket_qua']").click()  # the desk's hand-over
+    expect(page.locator("#prop-status")).to_have_value("9")
+    assert "Đã xử lý xong (bước trả kết quả)" in page.inner_text("#prop-status")
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert axe_violations(page) == []
     designer.shot("06-trinh-ve-3-buoc")
     assert designer.saved() == 5
     steps = page.inner_text("#steps")

@@ -121,7 +121,19 @@ def test_a_designer_adds_an_officers_step_and_a_decision_step(browser: Any, serv
     page.fill("#prop-name", "Tính lại lệ phí")
     page.press("#prop-name", "Tab")
     _shot(page, shots, "modeler-steps-02-decision-step.png")
-    end = _append(page, decision, "append.end-event")
+    # A result is handed over at the desk before «Đã trả kết quả» (the package check refuses
+    # a branch that skips it): the branch's own hand-over step, made in the panel.
+    hand_over = _append(page, decision, "append.append-task")
+    page.fill("#prop-name", "Trả kết quả sau khi tính lại")
+    page.press("#prop-name", "Tab")
+    page.wait_for_selector("#prop-lane")
+    hand_over = _selected(page)
+    page.select_option("#prop-lane", label="Bộ phận Một cửa")
+    page.wait_for_function("document.getElementById('prop-lane').selectedOptions[0].text"
+                           " === 'Bộ phận Một cửa'")
+    page.select_option("#prop-form", "tra_ket_qua.schema.json")
+    page.select_option("#prop-status", label="Đã xử lý xong (bước trả kết quả)")
+    end = _append(page, hand_over, "append.end-event")
 
     _click_flow(page, branch)
     page.wait_for_selector("#prop-condition")
@@ -155,6 +167,10 @@ def test_a_designer_adds_an_officers_step_and_a_decision_step(browser: Any, serv
     ids = [e.get("id") for e in root.iter() if e.get("id")]
     assert len(ids) == len(set(ids)) and all(NCNAME.match(i) for i in ids)
     assert end in ids
+    handing = root.find(".//bpmn:userTask[@name='Trả kết quả sau khi tính lại']", NS)
+    assert handing is not None
+    status = handing.find(".//spiffworkflow:property[@name='status']", NS)
+    assert status is not None and status.get("value") == "9"
 
 
 
