@@ -76,6 +76,9 @@ def test_a_paper_dossier_from_the_desk_to_the_returned_result(
     leader.get_by_role("button", name="Hoàn thành bước").click()
 
     _open_task(desk, code, "Trả giấy phép xây dựng")
+    # The fee is collected before the result is handed over, on the step's own page.
+    desk.get_by_role("button", name="Thu phí tiền mặt và cấp biên lai").click()
+    expect(desk.locator("main")).to_contain_text("Đã thu 75.000 đồng")
     desk.check("#f-hinh_thuc_tra-0")
     desk.get_by_role("button", name="Hoàn thành bước").click()
     desk.goto(f"{server}/tra-cuu?ma={code}")  # the QR code's link fills in the code only
