@@ -332,11 +332,12 @@ def plans(draw: st.DrawFn) -> Plan:
             made = replace(made, boundary=timer(boundary=True))
         return made
 
-    def end() -> EndPlan:
+    def end(*, main: bool = False) -> EndPlan:
         status = draw(st.sampled_from(("10",) * 12 + ("3", "3", "9", "1", "11")))
         # A granted result handed back (10) is valid only behind a hand-over step (status 9):
-        # drawn now and then, so both the refusal and the accepted run are exercised.
-        granted = ("granted",) * (3 if status == "10" else 10)
+        # the main end gets one; a side end (an exit, a timer's) is such a result now and
+        # then, so the refusal is exercised too.
+        granted = ("granted",) * (1 if status == "10" and not main else 10)
         return EndPlan(ids("e"), status,
                        draw(st.sampled_from(granted + ("refused",) * 6 + ("maybe",))),
                        draw(st.booleans()))
@@ -391,9 +392,13 @@ def plans(draw: st.DrawFn) -> Plan:
     # Now and then longer than the dossier's columns (name 200, ID number 20).
     applicant = (draw(st.sampled_from(("Nguyễn Văn An",) * 11 + ("Trần " + "Thị " * 70,))),
                  draw(st.sampled_from(("008090001234",) * 11 + ("0" * 25,))))
+    last = end(main=True)
+    if (last.status, last.outcome) == ("10", "granted") or draw(st.integers(0, 3)) == 0:
+        # the desk hands the result over before «Đã trả kết quả» (bpmn/handover_checks.py)
+        segments.append(Step(TaskPlan(ids("t"), "Trả kết quả", lanes[0], status="9")))
     return Plan(
         process_id=process_id, roles=roles, start_fields=start_fields, segments=tuple(segments),
-        end=end(), applicant=applicant,
+        end=last, applicant=applicant,
         start_id=start_id,
         name=draw(st.sampled_from(("Thủ tục sinh tự động để kiểm thử",) * 5 + ("Thủ tục " + "ạ" * 492,))),
         handed=tuple(lane for lane in lanes if draw(st.integers(0, 5)) == 4),
