@@ -80,6 +80,7 @@ def callback() -> Response:
             "Phiên đăng nhập bằng VNeID không hợp lệ hoặc đã hết hạn; "
             "vui lòng bấm «Đăng nhập bằng VNeID» lại."
         )
+    taken: list[str] = []  # dossiers submitted without an account, now the citizen's
     try:
         found = connector().finish(
             code=code,
@@ -95,6 +96,7 @@ def callback() -> Response:
                 phone=found.phone,
                 email=found.email,
                 subject=found.subject,
+                taken=taken,
             )
             assert actor.account_id is not None  # an account was found or made
             begin_login(work, account_id=actor.account_id)
@@ -103,6 +105,9 @@ def callback() -> Response:
     except ServiceError as exc:
         return _back_to_login(exc.message)
     flash("Đã đăng nhập bằng VNeID.", "success")
+    if taken:
+        flash(f"Đã thêm {len(taken)} hồ sơ bạn nộp không cần tài khoản vào «Hồ sơ của tôi».",
+              "success")
     return redirect(safe_next(str(pending.get("next") or ""), url_for("mine.overview")), 303)
 
 

@@ -41,9 +41,13 @@ def citizen_login(
     phone: str | None = None,
     email: str | None = None,
     subject: str = "",
+    taken: list[str] | None = None,
 ) -> Actor:
     """The citizen actor for an identity the VNeID provider vouched for (the caller checked
     the ID token): their account found by ID number, or created. Commits.
+
+    The dossiers submitted without an account under that ID number become the citizen's;
+    their codes are added to `taken` when given.
 
     Refused (`Forbidden`) when the ID number belongs to any other kind of account, and for a
     closed account or one locked for a year without login (an administrator opens it)."""
@@ -71,18 +75,21 @@ def citizen_login(
         account.id_number = account.id_number or id_number
         account.phone = account.phone or phone
         account.email = account.email or email
-    uow.audit(
-        "account.eid_login",
-        actor_id=account.id,
-        object_type="account",
-        object_id=account.username,
-        summary={"provider": "vneid"},
-    )
+    uow.audit("account.eid_login", actor_id=account.id, object_type="account",
+              object_id=account.username, summary={"provider": "vneid"})
     actor = finish_login(uow, account)
-    if is_citizen(actor):  # the ID number is vouched for: its dossiers without an account are theirs
-        take_vouched(uow, actor=actor, id_number=id_number)
-        uow.commit()
+    _take_dossiers(uow, actor, id_number, taken)
     return actor
+
+
+def _take_dossiers(uow: UnitOfWork, actor: Actor, id_number: str, taken: list[str] | None) -> None:
+    """The ID number is vouched for: its dossiers without an account become the citizen's
+    (their codes added to `taken`). Commits."""
+    if is_citizen(actor):
+        codes = take_vouched(uow, actor=actor, id_number=id_number)
+        uow.commit()
+        if taken is not None:
+            taken.extend(codes)
 
 
 def _create(

@@ -8,8 +8,10 @@ vouches for the ID number: its dossiers join the account without a code."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -19,7 +21,10 @@ from engine.core.clock import FixedClock
 from engine.core.models import AuditEntry, Dossier, Notification
 from engine.wiring import Platform
 from tests.functional.test_citizen_area import citizen_client, officer, post_form, submit_on_page
+from tests.functional.test_vneid_login import CALLBACK, PUBLIC, _log_in
 from tests.helpers import complete, permit_data, token
+from tests.simulators.oidc import CITIZEN as VOUCHED
+from tests.simulators.oidc import OidcProvider
 
 NEW_ID = "001099012345"
 PHONE = "0912345678"
@@ -222,3 +227,34 @@ def test_the_receipt_of_an_anonymous_submission_says_it_can_join_an_account_late
     signed_in = citizen_client(app)
     own = submit_on_page(signed_in)
     assert "«Thêm hồ sơ đã nộp»" not in signed_in.get(f"/ho-so/{own}/bien-nhan").data.decode()
+
+
+@pytest.fixture
+def vneid(platform: Platform) -> Iterator[tuple[Flask, OidcProvider]]:
+    """The app with a VNeID provider (the OpenID Connect simulator) configured."""
+    from webapp import create_app
+
+    simulator = OidcProvider(redirect_uris=[CALLBACK]).start()
+    yield create_app({"TESTING": True, "PLATFORM": platform, "SECRET_KEY": "test-secret",
+                      "DATABASE_URL": platform.database_url, "PUBLIC_URL": PUBLIC,
+                      "CONNECTORS": {"vneid": simulator.settings()}}), simulator
+    simulator.stop()
+
+
+def test_through_the_vneid_login_page_the_dossier_opens_in_my_dossiers(
+    vneid: tuple[Flask, OidcProvider], platform: Platform,
+) -> None:
+    vneid_app, provider = vneid
+    code = submit_on_page(vneid_app.test_client(),
+                          permit_data(so_dinh_danh=VOUCHED["id_number"], dien_thoai=PHONE))
+    client = vneid_app.test_client()
+    assert _log_in(client, provider).status_code == 303
+    mine = client.get("/ca-nhan").data.decode()
+    assert code in mine and "Đã thêm 1 hồ sơ bạn nộp không cần tài khoản vào" in mine
+    assert client.get(f"/ca-nhan/ho-so/{code}").status_code == 200
+    assert sent_codes(platform) == []
+    again = vneid_app.test_client()
+    _log_in(again, provider)
+    assert "hồ sơ bạn nộp không cần tài khoản" not in again.get("/ca-nhan").data.decode()
+    history = officer(vneid_app, "motcua.minhxuan").get(f"/can-bo/ho-so/{code}").data.decode()
+    assert "Người nộp thêm hồ sơ vào tài khoản (đăng nhập bằng VNeID)" in history
