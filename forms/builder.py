@@ -4,7 +4,7 @@
 The builder (the designer's page) edits only this model; the schema is always made here,
 so what a designer builds is what `check_schema`, the renderer and validation read. The
 schema carries labels, help texts (`description`) and choices (`oneOf` of titled
-constants) itself; the UI schema only the order and the widgets (`select`, `textarea`).
+constants) itself; the UI schema only the order and the widgets (`radio`, `select`, `textarea`).
 
 A model::
 
@@ -206,8 +206,8 @@ def _field(field: Mapping[str, Any], path: list[str], ui: dict[str, dict[str, An
         schema = {"type": "string", "format": "date"}
     elif kind == "choice":
         schema = _choice(field, where, problems)
-        if field.get("display") == "select":
-            hints["widget"] = "select"
+        # the designer's choice is kept even where the renderer's default would agree
+        hints["widget"] = "select" if field.get("display") == "select" else "radio"
     elif kind == "yesno":
         schema = {"type": "boolean", **({"const": True} if field.get("must_be_yes") else {})}
     elif kind == "group":

@@ -136,7 +136,7 @@ def _field(name: str, sub: Any, required: bool, path: list[str],
         named = hint.get("labels")
         labels: Mapping[str, Any] = named if isinstance(named, Mapping) else {}
         field["options"] = _options(field["name"], sub, labels)
-        field["display"] = "select" if hint.get("widget") == "select" else "radio"
+        field["display"] = _display(hint.get("widget"), len(field["options"]))
     elif kind == "yesno":
         field["must_be_yes"] = sub.get("const") is True
     elif kind == "group":
@@ -176,6 +176,13 @@ def _number(field: dict[str, Any], sub: Mapping[str, Any]) -> None:
         if sub["exclusiveMinimum"] != 0 or "minimum" in sub:
             raise Unsupported(f"trường «{field['name']}» dùng exclusiveMinimum khác 0")
         field["positive"] = True
+
+
+def _display(widget: Any, options: int) -> str:
+    """How a choice shows: the UI's widget, else as `forms.render` shows it (radios up to 3)."""
+    if widget in ("radio", "select"):
+        return str(widget)
+    return "radio" if options <= 3 else "select"
 
 
 def _options(name: str, sub: Mapping[str, Any], labels: Mapping[str, Any]) -> list[dict[str, str]]:

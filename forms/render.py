@@ -50,6 +50,7 @@ Json = Mapping[str, Any]
 
 
 PAPER_ERROR = "_paper."
+PAPERS_LEGEND = "Thành phần hồ sơ đính kèm"
 FILE_FIELD = "_file."
 STORED_FIELD = "_stored."
 
@@ -87,16 +88,21 @@ def render_form(
     errors: Sequence[FieldError] = (),
     papers: Sequence[PaperSlot] = (),
     only: Collection[str] | None = None,
+    *,
+    summary: bool = True,
+    legend: tuple[str, str] = ("papers", PAPERS_LEGEND),
 ) -> str:
     """HTML for every field of `schema`, filled with `values`, with `errors` beside fields,
     then the `papers` to attach. With `only`, just those top-level fields (one page of a
-    form in sections, `forms.journey`), each followed by the fields its answer brings."""
+    form in sections, `forms.journey`), each followed by the fields its answer brings.
+    `summary` False leaves out the errors' summary (a page rendering its form in two parts
+    shows one); `legend` is the papers' fieldset's id and legend."""
     ctx = _Context(schema, ui or {}, errors, papers)
     ctx.only = None if only is None else frozenset(only)
     parts = [ctx.object_fields(schema, [], values or {})]
     if papers:
-        parts.append(ctx.papers(papers))
-    if errors:  # after the fields: the summary lists the errors in the order they appear
+        parts.append(ctx.papers(papers, legend))
+    if errors and summary:  # after the fields: the summary lists the errors in the order they appear
         parts.insert(0, ctx.summary())
     return "\n".join(parts)
 
@@ -336,7 +342,7 @@ class _Context:
                                               help_html + error_html)
             if label_for is None:
                 return f'<div class="field">{control}</div>'
-        elif choices is not None and (ui.get("widget") == "radio" or len(choices) <= 3):
+        elif choices is not None and _as_radios(ui, choices):
             legend = f"<legend>{label}</legend>"
             return (f'<fieldset class="field choice" role="radiogroup" id="{field_id}"{attrs}>'
                     f"{legend}{help_html}{error_html}{_radios(path, choices, value)}</fieldset>")
@@ -379,8 +385,9 @@ class _Context:
         return f'<p class="error" id="{_esc(_field_id(path))}-error">{_esc(message)}</p>'
 
 
-    def papers(self, papers: Sequence[PaperSlot]) -> str:
-        parts = ['<fieldset class="papers" id="papers"><legend>Thành phần hồ sơ đính kèm</legend>']
+    def papers(self, papers: Sequence[PaperSlot], legend: tuple[str, str]) -> str:
+        parts = [f'<fieldset class="papers" id="{_esc(legend[0])}"><legend>{_esc(legend[1])}'
+                 "</legend>"]
         for paper in papers:
             self.seen.append(PAPER_ERROR + paper.key)
             slot = _esc(f"paper-{paper.key}")
@@ -512,6 +519,13 @@ def _choices(schema: Json, ui: Json) -> list[tuple[Any, str]] | None:
 
 def _same(a: Any, b: Any) -> bool:
     return a is not None and b is not None and str(a).lower() == str(b).lower()
+
+
+def _as_radios(ui: Json, choices: list[tuple[Any, str]]) -> bool:
+    """Radio buttons when the UI schema says so (the builder's «Nút chọn»), a list when it says
+    `select`, else radios for up to three options."""
+    widget = ui.get("widget")
+    return widget == "radio" or (widget != "select" and len(choices) <= 3)
 
 
 def _radios(path: Sequence[str | int], choices: list[tuple[Any, str]], value: Any) -> str:

@@ -191,3 +191,38 @@ def test_papers_become_the_components_of_procedure_json_or_are_refused_by_number
         "Giấy tờ 2 «Bản sao»: số bản sao là số nguyên từ 0 đến 20.",
         "Giấy tờ 2 «Bản sao»: loại tệp chỉ gồm pdf, png, jpg.",
         "Giấy tờ 2 «Bản sao»: dung lượng tối đa từ trên 0 đến 10 MB."]
+
+
+def _five_choices(display: str | None) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": "loai", "label": "Loại công trình", "kind": "choice",
+                             "options": [{"value": f"v{i}", "label": f"Loại {i}"} for i in range(5)]}
+    if display is not None:
+        field["display"] = display
+    return {"title": "T", "fields": [field]}
+
+
+def test_a_choice_shown_as_radio_buttons_renders_radios_whatever_its_number_of_options() -> None:
+    schema, ui = build(_five_choices("radio"))
+    html = render_form(schema, ui)
+    assert html.count('type="radio"') == 5 and "<select" not in html
+    assert '<fieldset class="field choice"' in html and "<legend>Loại công trình</legend>" in html
+    assert "<select" in render_form(*build(_five_choices("select")))
+
+
+def test_a_form_without_a_widget_opens_in_the_builder_as_it_renders() -> None:
+    schema, ui = build(_five_choices("select"))
+    ui["fields"].pop("loai")  # a hand-written form: five options and no widget render a list
+    model, _ = model_of(schema, ui)
+    assert model is not None and model["fields"][0]["display"] == "select"
+    few_schema, few_ui = build({"title": "T", "fields": [{**_five_choices(None)["fields"][0],
+                                                         "options": [{"value": "a"}, {"value": "b"}]}]})
+    few_ui["fields"].pop("loai")
+    few, _ = model_of(few_schema, few_ui)
+    assert few is not None and few["fields"][0]["display"] == "radio"
+
+
+def test_a_choice_shown_as_a_list_is_a_list_even_with_two_options() -> None:
+    model = _five_choices("select")
+    model["fields"][0]["options"] = model["fields"][0]["options"][:2]
+    html = render_form(*build(model))
+    assert "<select" in html and 'type="radio"' not in html
