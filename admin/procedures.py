@@ -31,7 +31,12 @@ def _versions_page(actor: Actor, **more: Any) -> str:
         rows = procedures.list_versions(work, actor=actor)
         drafts = procedures.list_drafts(work, actor=actor)
         agencies = procedures.design_agencies(work, actor=actor)
+    in_force: dict[tuple[str, str], int] = {}
+    for row in rows:  # newest first: the newest published version is the one in force
+        if row["status"] == "published":
+            in_force.setdefault((row["agency"], row["code"]), row["number"])
     return render_template("admin_versions.html", rows=rows, drafts=drafts, agencies=agencies,
+                           in_force=in_force, designs={code for code, _ in agencies},
                            **{"report": None, "stored": None, "kept": None, **more})
 
 
@@ -72,12 +77,27 @@ def version_page(agency: str, code: str, number: int) -> str:
 
 
 def _version_html(actor: Actor, agency: str, code: str, number: int,
-                  publish: dict[str, str] | None = None) -> str:
-    """The version's page; `publish` is the publish form as typed, with its error."""
+                  publish: dict[str, str] | None = None,
+                  review: dict[str, str] | None = None) -> str:
+    """The version's page; `publish` and `review` are those forms as typed, with their error."""
     with uow() as work:
         bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
-    return render_template("admin_version.html", v=bench, actor=actor, publish=publish or {},
-                           day_hint=DAY_HINT, bench_json=diagram_data(bench))
+        summary = procedures.version_essentials(work, actor=actor, agency_code=agency, code=code,
+                                                number=number)
+    return render_template("admin_version.html", v=bench, s=summary, actor=actor,
+                           publish=publish or {}, review=review or {}, day_hint=DAY_HINT,
+                           bench_json=diagram_data(bench))
+
+
+def review_error(form: Mapping[str, str]) -> str:
+    """Why the review form as sent cannot be recorded ("" when it can): nothing is chosen
+    for the reviewer, and asking for changes says what to change."""
+    decision = form.get("decision", "")
+    if decision not in ("accept", "reject"):
+        return "Chọn «Đồng ý» hoặc «Yêu cầu sửa»."
+    if decision == "reject" and not form.get("note", "").strip():
+        return "Yêu cầu sửa cần ghi ý kiến: người thiết kế cần sửa gì."
+    return ""
 
 
 def read_effective(form: Mapping[str, str]) -> datetime | None:
@@ -104,6 +124,11 @@ def version_step(agency: str, code: str, number: int, step: str) -> Response | t
         typed = {k: form.get(k, "")[:40] for k in ("effective_day", "effective_time")}
         flash(str(exc), "error")
         return _version_html(actor, agency, code, number, {**typed, "error": str(exc)}), 422
+    problem = review_error(form) if action == "review" else ""
+    if problem:  # the page again, the choice and the comment kept
+        typed = {"decision": form.get("decision", "")[:10], "note": form.get("note", "")[:4000]}
+        flash(problem, "error")
+        return _version_html(actor, agency, code, number, review={**typed, "error": problem}), 422
     try:
         with uow() as work:
             procedures.act_on_version(work, actor=actor, agency_code=agency, code=code, number=number,

@@ -154,13 +154,27 @@ def _process(label: str, a: Any, b: Any, context: tuple[Context, Context]) -> li
 
 
 def _fees(label: str, a: Any, b: Any, context: tuple[Context, Context]) -> list[str]:
-    return [f"{label}: {_fee_list(a, context[0])} → {_fee_list(b, context[1])}."]
+    before, after = fee_words(a, context[0]), fee_words(b, context[1])
+    if before != after:
+        return [f"{label}: {before} → {after}."]
+    # The same words on both sides: a fee's amount the words leave out, or something else.
+    old = [f for f in a if isinstance(f, dict)] if isinstance(a, list) else []
+    new = [f for f in b if isinstance(f, dict)] if isinstance(b, list) else []
+    said = [f"{label} «{str(n.get('name') or '').strip() or '(không tên)'}»: số tiền "
+            f"{_money(o.get('amount'))} → {_money(n.get('amount'))}."
+            for o, n in zip(old, new, strict=False) if o.get("amount") != n.get("amount")]
+    return said or [f"{label}: {after} (thay đổi cách tính)."]
 
 
-def _fee_list(fees: Any, context: Context) -> str:
+def _money(amount: Any) -> str:
+    return f"{number(amount)} đồng" if isinstance(amount, int | float) else "(chưa có số tiền)"
+
+
+def fee_words(fees: Any, context: Context) -> str:
     """"«Lệ phí …» 8.000 đồng", "… 2.000 đồng mỗi bản theo «Số bản sao»" for a fee per unit,
-    or "… tính theo bảng quyết định «…»" for a fee a table decides (its `amount` is only an
-    example then)."""
+    or "… tính theo bảng quyết định «…» (khi bảng không quyết định: 75.000 đồng)" for a fee
+    a table decides (its `amount`, what is charged when the table decides nothing, unsaid
+    when 0)."""
     if not isinstance(fees, list) or not fees:
         return "không thu"
     said = []
@@ -169,8 +183,10 @@ def _fee_list(fees: Any, context: Context) -> str:
         amount = fee.get("amount", 0)
         if fee.get("from"):
             table = context.decided.get(str(fee["from"]))
-            said.append(f"«{name}» tính theo bảng quyết định «{table}»" if table else
-                        f"«{name}» tính theo một bảng quyết định không có trong gói")
+            said.append((f"«{name}» tính theo bảng quyết định «{table}»" if table else
+                         f"«{name}» tính theo một bảng quyết định không có trong gói")
+                        + (f" (khi bảng không quyết định: {number(amount)} đồng)"
+                           if isinstance(amount, int | float) and amount else ""))
         elif isinstance(amount, int | float) and not isinstance(amount, bool):
             per = (f" mỗi {str(fee.get('unit') or '').strip() or 'đơn vị'} theo "
                    f"{context.counted(fee['per'])}" if fee.get("per") else "")

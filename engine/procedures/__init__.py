@@ -27,6 +27,7 @@ from engine.procedures.details import details_of as procedure_details
 from engine.procedures.details import save_details
 from engine.procedures.drafts import design_agencies, discard_draft, draft_bench, import_keeping, list_drafts
 from engine.procedures.drafts import save_draft as save_kept_draft
+from engine.procedures.essentials import essentials as version_essentials
 from engine.procedures.national_catalogue import awaiting_process, import_national_catalogue
 from engine.procedures.new_decision import create_decision_table, decision_options
 from engine.procedures.old_drafts import discard_superseded
@@ -93,5 +94,6 @@ __all__ = [
     "suggested_start",
     "table_findings",
     "version_detail",
+    "version_essentials",
     "workbench",
 ]

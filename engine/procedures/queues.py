@@ -30,6 +30,8 @@ from engine.procedures.catalogue import VERSION_STATUS_LABELS, version_summary
 
 __all__ = ["VERSION_STATUS_LABELS", "list_versions", "queue_counts", "review_queues", "tell_next"]
 
+# Where the menu's «Chờ xem xét» / «Chờ phê duyệt» lead (`admin.queues_page`), told in a notice.
+QUEUE_PATH = "/quan-tri/hang-cho"
 WAITING = {"in_review": "Chờ xem xét", "reviewed": "Chờ phê duyệt", "approved": "Chờ công bố"}
 
 
@@ -111,12 +113,14 @@ def tell_next(uow: UnitOfWork, version: ProcedureVersion, action: str, decision:
     if action == "submit":
         people, subject = (_people(uow, agency_id, REVIEWER, besides={version.created_by_id}),
                            f"Chờ xem xét: {what}")
-        body = f"{name}: {what} đã được gửi xem xét. Mời anh/chị xem xét tại mục Hàng chờ."
+        body = (f"{name}: {what} đã được gửi xem xét. Mời anh/chị xem xét tại mục "
+                f"«Chờ xem xét» trên menu: {QUEUE_PATH}#cho-xem-xet")
     elif action == "review" and decision == "accept":
         people = _people(uow, agency_id, APPROVER,
                          besides={version.created_by_id, version.reviewed_by_id})
         subject = f"Chờ phê duyệt: {what}"
-        body = f"{name}: {what} đã được xem xét, đồng ý. Mời anh/chị phê duyệt tại mục Hàng chờ."
+        body = (f"{name}: {what} đã được xem xét, đồng ý. Mời anh/chị phê duyệt tại "
+                f"mục «Chờ phê duyệt» trên menu: {QUEUE_PATH}#cho-phe-duyet")
     elif action in ("reject", "review"):
         people, subject = [author] if author else [], f"Bị trả lại: {what}"
         body = f"{name}: {what} bị trả lại để sửa. Lý do: {note.strip()[:1000]}"
