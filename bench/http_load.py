@@ -56,6 +56,7 @@ STEP_DATA: dict[str, dict[str, Any]] = {
     "phe_duyet": {"quyet_dinh": "cap_phep", "so_giay_phep": "125/GPXD"},
     "tra_giay_phep": {"hinh_thuc_tra": "truc_tiep"},
 }
+HAND_OVER = "tra_giay_phep"  # the desk's hand-over: the fee is taken in cash first
 ROLE_PREFIX = {DESK: "motcua", SPECIALIST: "chuyenvien", LEADER: "lanhdao"}
 
 
@@ -355,6 +356,8 @@ def officer(browser: Browser, username: str, load: Load, stop: threading.Event) 
             continue
         task = random.choice(tasks)
         status, _ = browser.call("claim", "POST", f"/api/v1/tasks/{task['id']}/claim")
+        if status == 200 and task["step"] == HAND_OVER:
+            _take_fee(browser, task["dossier"])
         if status == 200:
             status, _ = browser.call("complete", "POST", f"/api/v1/tasks/{task['id']}/complete",
                                      {"data": STEP_DATA[task["step"]]})
@@ -364,6 +367,16 @@ def officer(browser: Browser, username: str, load: Load, stop: threading.Event) 
         with record.lock:
             record.conflicts += status == 409
         _pause(load, stop)
+
+
+def _take_fee(browser: Browser, code: str) -> None:
+    """The desk asks the dossier's fee and takes it in cash before handing the result over
+    (the hand-over is refused while the fee is unpaid); a fee already asked or paid by
+    another desk officer's try is taken as it stands."""
+    status, asked = browser.call("fee", "POST", f"/api/v1/dossiers/{code}/request-payment", {})
+    if status == 200 and asked:
+        browser.call("fee", "POST", f"/api/v1/dossiers/{code}/cash-payment",
+                     {"amount": asked["amount"]})
 
 
 def drive(host: str, port: int, cast: Cast, load: Load) -> tuple[Record, float]:
