@@ -12,6 +12,7 @@ from admin import (
     integrations,
     new_procedure,
     old_drafts,
+    procedure_agencies,
     procedure_details,
     procedures,
     reports,
@@ -23,6 +24,7 @@ from admin import (
 from admin.common import bp
 
 __all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "decisions",
-           "form_builder", "integrations", "new_procedure", "old_drafts", "procedure_details",
+           "form_builder", "integrations", "new_procedure", "old_drafts", "procedure_agencies",
+           "procedure_details",
            "procedures", "reports", "retention",
            "sandbox", "sandbox_case", "security"]

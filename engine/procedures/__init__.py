@@ -6,6 +6,8 @@ holds them to it); the modules behind it are free to change.
 
 from __future__ import annotations
 
+from engine.procedures.applied import agencies_page as procedure_agencies
+from engine.procedures.applied import apply_procedure, stop_procedure
 from engine.procedures.catalogue import catalogue as procedure_catalogue
 from engine.procedures.catalogue import (
     check_path,
@@ -51,6 +53,7 @@ __all__ = [
     "DURATION_UNITS",
     "TestLimits",
     "act_on_version",
+    "apply_procedure",
     "awaiting_process",
     "check_path",
     "complete_sandbox_step",
@@ -77,6 +80,7 @@ __all__ = [
     "list_versions",
     "manifest_schema",
     "preview_form",
+    "procedure_agencies",
     "procedure_catalogue",
     "procedure_detail",
     "procedure_details",
@@ -91,6 +95,7 @@ __all__ = [
     "show_sandbox_run",
     "start_sandbox_run",
     "starter_choices",
+    "stop_procedure",
     "suggested_start",
     "table_findings",
     "version_detail",

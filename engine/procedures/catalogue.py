@@ -20,9 +20,10 @@ from bpmn.words import TIME_UNITS
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Forbidden, Invalid, NotFound
-from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
+from engine.core.models import Agency, Procedure, ProcedureAgency, ProcedureVersion, RoleGrant
 from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
+from engine.procedures.applied import offered
 from engine.procedures.cache import loaded_version
 from engine.procedures.identical import same_version
 from engine.procedures.package_runner import TestLimits, run_isolated
@@ -289,7 +290,7 @@ def _published(uow: UnitOfWork, code: str | None = None) -> list[ProcedureVersio
     return list(in_force.values())
 
 
-def _entry(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
+def _entry(uow: UnitOfWork, version: ProcedureVersion, agency: Agency) -> dict[str, Any]:
     manifest = loaded_version(uow, version.id).compiled.manifest
     return {
         "code": version.procedure.code,
@@ -298,31 +299,31 @@ def _entry(uow: UnitOfWork, version: ProcedureVersion) -> dict[str, Any]:
         "level": manifest["level"],
         "processing_time": manifest["processing_time"],
         "processing_time_label": processing_time_label(manifest),
-        "agency": {"code": version.procedure.agency.code, "name": version.procedure.agency.name},
+        "agency": {"code": agency.code, "name": agency.name},
         "version": version.number,
     }
 
 
 def catalogue(uow: UnitOfWork) -> list[dict[str, Any]]:
-    """Published procedures, one entry per offering agency."""
-    return [_entry(uow, v) for v in _published(uow)]
+    """Published procedures, one entry per agency carrying it out (its own and those it
+    was applied to: `applied.py`)."""
+    return [_entry(uow, v, a) for v, a in offered(uow, _published(uow))]
 
 
 def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = None) -> dict[str, Any]:
     """A published procedure with its papers, fees, legal basis and start form schema."""
-    versions = _published(uow, code)
+    versions = offered(uow, _published(uow, code))
     if agency_code is not None:
-        versions = [v for v in versions if v.procedure.agency.code == agency_code]
+        versions = [(v, a) for v, a in versions if a.code == agency_code]
     if not versions:
         raise NotFound(f"Không có thủ tục đang áp dụng với mã {code}.")
-    version = versions[0]
+    version, agency = versions[0]
     compiled = loaded_version(uow, version.id).compiled
     manifest = compiled.manifest
     basis = manifest.get("legal_basis", [])
     return {
-        **_entry(uow, version),
-        "agencies": [{"code": v.procedure.agency.code, "name": v.procedure.agency.name}
-                     for v in versions],
+        **_entry(uow, version, agency),
+        "agencies": [{"code": a.code, "name": a.name} for _, a in versions],
         "components": manifest.get("components", []),
         "fees": manifest.get("fees", []),
         "legal_basis": [basis] if isinstance(basis, str) else basis,
@@ -355,13 +356,27 @@ _IN_FORCE = (
            ProcedureVersion.effective_from <= bindparam("b_now"))
     .order_by(Agency.code, ProcedureVersion.effective_from.desc())
 )
+_IN_FORCE_APPLIED = (  # the same, at the agencies it was applied to (not stopped)
+    select(ProcedureVersion.id.label("version_id"), Procedure.code, Procedure.name,
+           Agency.id.label("agency_id"), Agency.code.label("agency_code"),
+           Agency.name.label("agency_name"))
+    .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
+    .join(ProcedureAgency, ProcedureAgency.procedure_id == Procedure.id)
+    .join(Agency, ProcedureAgency.agency_id == Agency.id)
+    .where(ProcedureVersion.status == "published", Procedure.code == bindparam("b_code"),
+           ProcedureVersion.effective_from <= bindparam("b_now"),
+           ProcedureAgency.stopped_at.is_(None))
+    .order_by(Agency.code, ProcedureVersion.effective_from.desc())
+)
 
 
 def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) -> InForce:
     """The version in force for new dossiers (Invalid when the agency must be named)."""
     in_force: dict[str, InForce] = {}  # per agency, the newest version already in effect
-    for row in uow.session.execute(_IN_FORCE, {"b_code": code, "b_now": uow.clock.now()}):
-        in_force.setdefault(row.agency_code, InForce(**row._asdict()))
+    params = {"b_code": code, "b_now": uow.clock.now()}
+    for query in (_IN_FORCE, _IN_FORCE_APPLIED):
+        for row in uow.session.execute(query, params):
+            in_force.setdefault(row.agency_code, InForce(**row._asdict()))
     rows = list(in_force.values())
     if agency_code is not None:
         rows = [r for r in rows if r.agency_code == agency_code]

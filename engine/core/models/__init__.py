@@ -42,7 +42,13 @@ from engine.core.models.organisation import (
     RoleGrant,
 )
 from engine.core.models.post import PostalOrder
-from engine.core.models.procedures import Procedure, ProcedureDraft, ProcedureVersion, SandboxRun
+from engine.core.models.procedures import (
+    Procedure,
+    ProcedureAgency,
+    ProcedureDraft,
+    ProcedureVersion,
+    SandboxRun,
+)
 from engine.core.models.records import AccessEntry, AuditEntry, AuditHead, Notification
 
 __all__ = [
@@ -76,6 +82,7 @@ __all__ = [
     "Payment",
     "PostalOrder",
     "Procedure",
+    "ProcedureAgency",
     "ProcedureDraft",
     "ProcedureVersion",
     "Province",

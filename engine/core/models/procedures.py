@@ -41,6 +41,23 @@ class Procedure(Base):
     agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 
 
+class ProcedureAgency(Base):
+    """Another agency (cơ quan thực hiện) where a procedure's published version applies
+    too: same diagram and forms, its roles held by that agency's officers. The procedure's
+    own agency (`procedures.agency_id`) always applies and has no row here. Stopped
+    («Ngừng áp dụng»): no new dossier there; the ones already there continue."""
+
+    __tablename__ = "procedure_agencies"
+    __table_args__ = (UniqueConstraint("procedure_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    applied_at: Mapped[datetime]
+    stopped_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 class ProcedureVersion(Base):
     """One version of a procedure: draft → in_review → approved → published → retired.
 

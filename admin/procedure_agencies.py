@@ -1,0 +1,51 @@
+"""«Áp dụng cho cơ quan» (`/quan-tri/thu-tuc/<agency>/<code>/ap-dung`): the agencies a
+published procedure applies at, grouped by level; tick one or several to apply it there
+(`engine.procedures.apply_procedure`), or «Ngừng áp dụng» at one (`stop_procedure`)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from admin.common import bp, staff, uow
+from engine import procedures
+from engine.core import ServiceError
+
+
+@bp.get("/thu-tuc/<agency>/<code>/ap-dung")
+def procedure_agencies_page(agency: str, code: str) -> str:
+    """The agencies, those where it applies marked, the others as checkboxes."""
+    actor = staff()
+    try:
+        with uow() as work:
+            page = procedures.procedure_agencies(work, actor=actor, agency_code=agency,
+                                                 code=code)
+    except ServiceError as exc:
+        abort(exc.status, description=exc.message)
+    return render_template("admin_procedure_agencies.html", p=page)
+
+
+@bp.post("/thu-tuc/<agency>/<code>/ap-dung")
+def apply_procedure(agency: str, code: str) -> Response:
+    """Apply to the ticked agencies, or stop at the one whose button was pressed; back to
+    the page with what was done, or why not."""
+    actor = staff()
+    stop = request.form.get("ngung", "")
+    try:
+        with uow() as work:
+            if stop:
+                name = procedures.stop_procedure(work, actor=actor, agency_code=agency,
+                                                 code=code, target=stop)
+                flash(f"Đã ngừng áp dụng tại {name}: hồ sơ đang xử lý ở đó vẫn tiếp tục, "
+                      "không nhận hồ sơ mới.", "success")
+            else:
+                names = procedures.apply_procedure(
+                    work, actor=actor, agency_code=agency, code=code,
+                    targets=request.form.getlist("co_quan"))
+                flash(f"Đã áp dụng cho {', '.join(names)}." if names
+                      else "Thủ tục đã đang áp dụng tại các cơ quan đã chọn.", "success")
+    except ServiceError as exc:
+        if exc.status == 404:
+            abort(404, description=exc.message)
+        flash(exc.message, "error")
+    return redirect(url_for("admin.procedure_agencies_page", agency=agency, code=code))
