@@ -7,7 +7,10 @@ Display filters, registered by `init_app` (templates use them by name):
 - ``vn_datetime``: a moment → ``17:00 ngày 14/12/2026`` (Vietnam time);
 - ``vn_number``: ``1234.5`` or ``"1234.5"`` → ``1.234,5`` (dot thousands, decimal comma);
   ``vn_number(2)`` fixes the decimals;
-- ``vn_money``: an amount in đồng → ``75.000 đồng``.
+- ``vn_money``: an amount in đồng → ``75.000 đồng``;
+- ``fee_parts(amount)``: a payment's description that already ends with its amount
+  («Lệ phí …: 75.000 đồng», «8.000 đồng × 3 bản = 24.000 đồng») → its words before the
+  amount and the joiner (``": "``, ``" = "``), so a page prints the amount once.
 
 Each returns ``""`` for ``None`` or ``""`` and gives back unchanged what is not a date or a
 number (a display filter never breaks a page over a value a user typed).
@@ -29,7 +32,8 @@ from webapp.text import vn_datetime
 def init_app(app: Flask) -> None:
     """Register the display filters on the app's templates."""
     app.jinja_env.filters.update(
-        vn_date=vn_date, vn_datetime=vn_datetime, vn_number=vn_number, vn_money=vn_money
+        vn_date=vn_date, vn_datetime=vn_datetime, vn_number=vn_number, vn_money=vn_money,
+        fee_parts=fee_parts,
     )
 
 
@@ -82,6 +86,17 @@ def vn_number(value: object, places: int | None = None) -> str:
     whole, _, fraction = f"{digits:f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", ".")
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def fee_parts(description: str | None, amount: object) -> tuple[str, str]:
+    """A payment's description without the amount it ends with, and the joiner before the
+    amount: ``("Lệ phí cấp phép", ": ")`` for «Lệ phí cấp phép: 75.000 đồng» of 75000;
+    a description that does not end with it is kept whole, joined by ``": "``."""
+    words, money = (description or "").strip(), vn_money(amount)
+    for joiner in (" = ", ": "):
+        if money and words.endswith(joiner + money):
+            return words[: -len(joiner + money)], joiner
+    return words, ": "
 
 
 def vn_money(value: object) -> str:

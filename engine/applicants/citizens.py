@@ -7,6 +7,7 @@ e-ID does); an OIDC connector for VNeID can later create the same accounts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from engine.applicants.payments import payments_of
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
-from engine.core.models import Account, Dossier, Notification, Rating
+from engine.core.models import Account, Dossier, Event, Notification, Rating
 from engine.core.permissions import owns
 from engine.core.statuses import OPEN_STATUSES, RATABLE_STATUSES, STATUS_LABELS, Status
 from engine.core.uow import UnitOfWork
@@ -32,6 +33,7 @@ from engine.identity.passwords import problems
 from engine.identity.ratelimit import hit
 from engine.legal_clock.lateness import classify
 from engine.procedures.cache import loaded_version
+from engine.records.notices import is_fee_notice
 from forms import FormValidator
 
 REGISTRATION_SCHEMA: dict[str, Any] = {
@@ -56,6 +58,9 @@ REGISTRATION_UI: dict[str, Any] = {"fields": {"mat_khau": {"widget": "password"}
 REGISTRATIONS_PER_HOUR = 5
 DEFAULT_RATING_LABELS = {3: "Rất hài lòng", 2: "Hài lòng", 1: "Chưa hài lòng"}
 LOWEST_RATING = 1
+# A refused dossier's status as its applicant reads it (list, page), whatever its national
+# status (3, 9 or 10): after appraisal, or at reception (form 03).
+REFUSED_LABEL, NOT_RECEIVED_LABEL = "Từ chối giải quyết", "Không được tiếp nhận"
 
 
 def register(uow: UnitOfWork, *, data: dict[str, Any], client: str) -> int:
@@ -92,13 +97,35 @@ def my_dossiers(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     if actor.account_id is None:
         return []
     rows = uow.session.scalars(select(Dossier).where(Dossier.owner_id == actor.account_id)
-                               .order_by(Dossier.id.desc()).limit(200))
+                               .order_by(Dossier.id.desc()).limit(200)).all()
+    refused = refused_among(uow, rows)
     return [{"code": d.code, "procedure_name": d.version.procedure.name,
-             "agency": d.agency.name, "status": d.status, "status_label": STATUS_LABELS[d.status],
+             "agency": d.agency.name, "status": d.status,
+             "status_label": applicant_status_label(d, d.id in refused),
+             "refused": d.id in refused,
              "submitted_at": local_iso(d.submitted_at), "due_at": local_iso(d.due_at),
              "ended_at": local_iso(d.ended_at),
              "result": classify(d.ended_at, d.due_at) if d.ended_at and d.due_at else None}
             for d in rows]
+
+
+def refused_among(uow: UnitOfWork, dossiers: Sequence[Dossier]) -> set[int]:
+    """The ids of `dossiers` the agency refused (at reception or after appraisal): a
+    `refused` event, or the outcome (`engine.dossiers.standing.was_refused`, in one query)."""
+    ids = [d.id for d in dossiers]
+    found = {d.id for d in dossiers if d.outcome == "refused"}
+    if ids:
+        found |= set(uow.session.scalars(select(Event.dossier_id).distinct().where(
+            Event.dossier_id.in_(ids), Event.kind == "refused")))
+    return found
+
+
+def applicant_status_label(dossier: Dossier, refused: bool) -> str:
+    """The status as the applicant reads it: a refusal is never «Đã xử lý xong» or «Đã trả
+    kết quả» (the national status 9, 10 end a granted dossier too)."""
+    if not refused:
+        return STATUS_LABELS[dossier.status]
+    return NOT_RECEIVED_LABEL if dossier.received_at is None else REFUSED_LABEL
 
 
 def my_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
@@ -108,8 +135,10 @@ def my_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
     postal order (`postal_refusals`: kind → why not, "" when open) are open to them now."""
     view = get_dossier(uow, actor=actor, code=code)
     dossier = find_visible(uow, actor=actor, code=code)
+    refused = bool(refused_among(uow, [dossier]))
     return {
-        "dossier": view,
+        "dossier": {**view, "status_label": applicant_status_label(dossier, refused),
+                    "refused": refused},
         "files": list_attachments(uow, actor=actor, code=code),
         "payments": payments_of(uow, actor=actor, code=code),
         "fee": fees_of(uow, dossier),  # as the procedure's tables decided for this dossier
@@ -204,12 +233,15 @@ def notices(uow: UnitOfWork, *, actor: Actor, mark_read: bool = False) -> list[d
     if actor.account_id is None:
         raise NotFound("Không có thông báo.")
     rows = uow.session.execute(
-        select(Notification, Dossier.code)
+        select(Notification, Dossier.code, Dossier.status)
         .outerjoin(Dossier, Notification.dossier_id == Dossier.id)
         .where(Notification.account_id == actor.account_id, Notification.channel == "web")
         .order_by(Notification.id.desc()).limit(100)).all()
+    # "pay": a fee notice of a dossier still waiting for its fee (the page offers the payment).
     found = [{"id": n.id, "subject": n.subject, "body": n.body, "at": local_iso(n.created_at),
-              "read": n.read_at is not None, "dossier": code} for n, code in rows]
+              "read": n.read_at is not None, "dossier": code,
+              "pay": status == Status.PAYMENT and is_fee_notice(n.subject, code)}
+             for n, code, status in rows]
     if mark_read:
         uow.session.execute(update(Notification).where(
             Notification.account_id == actor.account_id, Notification.read_at.is_(None))

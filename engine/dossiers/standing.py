@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.core.clock import local_iso
-from engine.core.models import Dossier, Event, Payment, Task
+from engine.core.clock import VN_TZ, local_iso
+from engine.core.models import Dossier, Event, Payment, PostalOrder, Task
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 
@@ -30,7 +30,14 @@ STANDING_LABELS = {
     "not_received": "Đã kết thúc: hồ sơ không được tiếp nhận",
     "withdrawn": "Đã kết thúc: người nộp đã rút hồ sơ",
     "stopped": "Đã kết thúc: cơ quan đã dừng xử lý hồ sơ",
+    # The result (or refusal letter) on its way by post, or delivered: the carrier's
+    # tracking number and delivery time are added when known (`_by_post`).
+    "post_requested": "Đã yêu cầu bưu điện chuyển phát kết quả, chờ bưu điện nhận",
+    "post": "Đang chuyển phát kết quả qua bưu điện",
+    "post_delivered": "Đã giao kết quả qua bưu điện",
 }
+# A result order's states while the carrier still has it (`engine.dossiers.postal.ORDER`).
+_ON_ITS_WAY = ("requested", "accepted", "in_transit")
 # A status with no step open → the kind said for it (refusals are told apart first).
 _BY_STATUS = {
     Status.REGISTERED: "reception", Status.RECEIVED: "processing",
@@ -49,10 +56,17 @@ def was_refused(uow: UnitOfWork, dossier: Dossier) -> bool:
         .limit(1)) is not None
 
 
-def standing(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
+def standing(uow: UnitOfWork, dossier: Dossier, *, post_first: bool = False) -> dict[str, Any]:
     """`kind` ("step" while steps are open, else a key of `STANDING_LABELS`), `label`
     (the open steps' names, or the sentence), `since` (when the applicant was asked for
-    the supplement or the fee; None otherwise) and `held` (the steps waiting meanwhile)."""
+    the supplement or the fee; None otherwise) and `held` (the steps waiting meanwhile).
+    `post_first` (public tracking): a granted result sent by post says where the post is,
+    even while the desk's hand-over step is open."""
+    if post_first and dossier.status in (Status.DONE, Status.RETURNED) and not was_refused(
+            uow, dossier):
+        post = _by_post(uow, dossier)
+        if post is not None:
+            return {"kind": post[0], "label": post[1], "since": None, "held": []}
     tasks = uow.session.scalars(select(Task).where(
         Task.dossier_id == dossier.id, Task.state.in_(("open", "suspended")))
         .order_by(Task.id)).all()
@@ -64,6 +78,9 @@ def standing(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
     if kind in ("hand_back", "returned") and was_refused(uow, dossier):
         kind = ("not_received" if dossier.received_at is None
                 else "hand_back_refusal" if kind == "hand_back" else "refused")
+    post = _by_post(uow, dossier) if kind in ("hand_back", "returned") else None
+    if post is not None:
+        return {"kind": post[0], "label": post[1], "since": None, "held": held}
     since = dossier.supplement_requested_at if kind == "supplement" else None
     if kind == "payment":
         since = uow.session.scalar(select(Payment.requested_at).where(
@@ -71,3 +88,24 @@ def standing(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
             .order_by(Payment.id.desc()).limit(1))
     return {"kind": kind, "label": STANDING_LABELS[kind], "since": local_iso(since),
             "held": held}
+
+
+def _by_post(uow: UnitOfWork, dossier: Dossier) -> tuple[str, str] | None:
+    """A granted result's post: ("post", …) while the dossier's last result order is with
+    the carrier, ("post_delivered", …) once delivered; None without one (or when it was
+    returned or cancelled: the desk hands the result back another way)."""
+    order = uow.session.scalar(select(PostalOrder).where(
+        PostalOrder.dossier_id == dossier.id, PostalOrder.kind == "delivery")
+        .order_by(PostalOrder.id.desc()).limit(1))
+    if order is None or order.status not in (*_ON_ITS_WAY, "delivered"):
+        return None
+    number = order.tracking_number
+    if order.status == "requested":
+        return "post", STANDING_LABELS["post_requested"]
+    if order.status != "delivered":
+        return "post", STANDING_LABELS["post"] + (
+            f" (số hiệu bưu gửi {number})" if number else " (bưu điện chưa báo số hiệu bưu gửi)")
+    at = order.status_at.astimezone(VN_TZ).strftime(" lúc %H:%M ngày %d/%m/%Y") \
+        if order.status_at else ""
+    return "post_delivered", (STANDING_LABELS["post_delivered"] + at
+                              + (f", số hiệu bưu gửi {number}" if number else ""))

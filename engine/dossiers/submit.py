@@ -362,7 +362,7 @@ def _by_code(uow: UnitOfWork, code: str) -> Dossier | None:
 
 
 def _public_view(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
-    now = standing(uow, dossier)
+    now = standing(uow, dossier, post_first=True)
     return {
         "code": dossier.code,
         "procedure_name": dossier.version.procedure.name,

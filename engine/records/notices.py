@@ -14,31 +14,51 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select
+from sqlalchemy import Connection, Table, bindparam, func, insert, select
 
 from engine.core.clock import VN_TZ
-from engine.core.models import Account, Dossier, Event, Notification
+from engine.core.models import (
+    Account,
+    Attachment,
+    Dossier,
+    Event,
+    Notification,
+    Procedure,
+    ProcedureVersion,
+)
 from engine.core.statuses import STATUS_LABELS, Status
 
 _NOTIFICATIONS = cast(Table, Notification.__table__)
 # The account's address first, else the contact the desk wrote on the dossier.
+# Each dossier's procedure is named beside its code in the notices' bodies.
 _OWNERS = (select(Dossier.id, Dossier.code, Account.id.label("account_id"),
                   func.coalesce(func.nullif(Account.email, ""), Dossier.contact_email).label("email"),
-                  func.coalesce(func.nullif(Account.phone, ""), Dossier.contact_phone).label("phone"))
+                  func.coalesce(func.nullif(Account.phone, ""), Dossier.contact_phone).label("phone"),
+                  Procedure.name.label("procedure"))
            .outerjoin(Account, Dossier.owner_id == Account.id)
+           .join(ProcedureVersion, Dossier.version_id == ProcedureVersion.id)
+           .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
            .where(Dossier.id.in_(bindparam("b_ids", expanding=True))))
 # An ending told with its reason: the status change it causes is not told a second time.
 ENDINGS = frozenset({"refused", "stopped", "withdrawn"})
-# Dossiers whose result or refusal the applicant was already told (status 9, or an ending
-# with its reason): handing it back (status 10) is not told a second time.
+# A hand-back (status 10) already told: a refusal (an ending told with its reason), or a
+# result the carrier reported delivered (`postal_result_delivered`, told in its place).
+TOLD_HAND_BACK = ENDINGS | {"postal_result_delivered"}
 _TOLD_RESULT = (select(Event.dossier_id).distinct()
                 .where(Event.dossier_id.in_(bindparam("b_ids", expanding=True)),
-                       or_(and_(Event.kind == "status_changed", Event.status == Status.DONE),
-                           Event.kind.in_(ENDINGS))))
+                       Event.kind.in_(TOLD_HAND_BACK)))
+# Dossiers handed back with an electronic result (its current file, paper «Kết quả giải
+# quyết»: `engine.applicants.RESULT_PAPER`): «tải về», not «nhận».
+_WITH_RESULT_FILE = (select(Attachment.dossier_id).distinct()
+                     .where(Attachment.dossier_id.in_(bindparam("b_ids", expanding=True)),
+                            Attachment.paper == "Kết quả giải quyết",
+                            Attachment.replaced_at.is_(None)))
 # Told to the applicant only when someone else did it (the desk for them), never to the
 # applicant who did it themselves.
 NOT_TOLD_TO_ITS_ACTOR = frozenset({"postal_result_requested", "postal_papers_requested"})
 
+# The fee notice's subject: the notices page offers the payment beside it (`is_fee_notice`).
+PAYMENT_SUBJECT = "Hồ sơ {code} chờ nộp phí, lệ phí"
 # Event kind → (subject, body); status_changed events are told only for these statuses.
 TEXTS = {
     "received": ("Hồ sơ {code} đã được tiếp nhận",
@@ -46,7 +66,7 @@ TEXTS = {
     "supplement_requested": ("Hồ sơ {code} cần bổ sung",
                              "Cơ quan giải quyết yêu cầu bổ sung hồ sơ {code}. Vui lòng đăng "
                              "nhập, xem nội dung cần bổ sung và gửi bổ sung."),
-    "payment_requested": ("Hồ sơ {code} chờ nộp phí, lệ phí",
+    "payment_requested": (PAYMENT_SUBJECT,
                           "Hồ sơ {code} đang chờ bạn nộp phí, lệ phí. Vui lòng đăng nhập để "
                           "thanh toán trực tuyến hoặc nộp tại Bộ phận Một cửa."),
     "extended": ("Hồ sơ {code} được hẹn lại ngày trả kết quả",
@@ -88,6 +108,16 @@ TEXTS = {
 # sơ», form 03): the `refused` event is recorded after that status change and carries it.
 REFUSED_AT_RECEPTION = ("Hồ sơ {code} không được tiếp nhận",
                         "Hồ sơ {code} không được tiếp nhận. Lý do: {note}")
+# The in-system copy is read logged in: it says where on the site, not «đăng nhập».
+WEB_TEXTS = {
+    "supplement_requested": ("Hồ sơ {code} cần bổ sung",
+                             "Cơ quan giải quyết yêu cầu bổ sung hồ sơ {code}. Xem nội dung cần "
+                             "bổ sung và gửi bổ sung trên trang hồ sơ («Bổ sung hồ sơ»)."),
+    "payment_requested": (PAYMENT_SUBJECT,
+                          "Hồ sơ {code} đang chờ bạn nộp phí, lệ phí. Thanh toán trực tuyến "
+                          "trên trang hồ sơ («Thanh toán trực tuyến») hoặc nộp tại Bộ phận Một "
+                          "cửa; hồ sơ được xử lý tiếp khi đã nộp phí."),
+}
 # Without an account there is nowhere to log in: what to do instead.
 PAPER_TEXTS = {
     "supplement_requested": ("Hồ sơ {code} cần bổ sung",
@@ -99,20 +129,41 @@ PAPER_TEXTS = {
 STATUS_TEXTS: dict[int, tuple[str, str]] = {
     Status.NOT_RECEIVED: ("Hồ sơ {code} không được tiếp nhận",
                           "Hồ sơ {code} không được tiếp nhận; xem lý do trong mục Hồ sơ của tôi."),
-    Status.DONE: ("Hồ sơ {code} đã có kết quả",
-                  "Hồ sơ {code} đã giải quyết xong; mời bạn nhận kết quả (tải về nếu có bản điện "
-                  "tử) và đánh giá mức độ hài lòng."),
+    # Decided, not yet handed back (the pages' «Chờ trả kết quả»): a fee may still be asked,
+    # the desk has not chosen how to hand it back; the hand-back (10) is told when it happens.
+    Status.DONE: ("Hồ sơ {code} đã giải quyết xong, chờ trả kết quả",
+                  "Cơ quan đã giải quyết xong hồ sơ {code}; Bộ phận Một cửa chưa trả kết quả. "
+                  "Bạn sẽ được báo khi cần nộp phí, lệ phí (nếu có) và khi kết quả sẵn sàng."),
     Status.RETURNED: ("Hồ sơ {code} đã trả kết quả",
-                      "Hồ sơ {code} đã trả kết quả. Cảm ơn bạn; mời bạn đánh giá mức độ hài lòng."),
+                      "Bộ phận Một cửa đã trả kết quả hồ sơ {code} (bản giấy). Cảm ơn bạn; mời "
+                      "bạn đánh giá mức độ hài lòng."),
 }
+# Handed back with its electronic file: the result is ready to download.
+RESULT_READY = ("Kết quả hồ sơ {code} đã sẵn sàng",
+                "Kết quả giải quyết hồ sơ {code} đã sẵn sàng: tải về trên trang hồ sơ (mục «Kết "
+                "quả giải quyết»); bản điện tử cũng được lưu vào kho dữ liệu cá nhân của bạn. Mời "
+                "bạn đánh giá mức độ hài lòng.")
+RESULT_READY_PAPER = ("Kết quả hồ sơ {code} đã sẵn sàng",
+                      "Kết quả giải quyết hồ sơ {code} (bản điện tử) đã sẵn sàng: thêm hồ sơ vào "
+                      "tài khoản (mục «Thêm hồ sơ đã nộp» trong «Hồ sơ của tôi») để tải về, hoặc "
+                      "nhận tại Bộ phận Một cửa.")
 
 
-def _text(event: dict[str, Any], *, account: bool = True) -> tuple[str, str] | None:
+def is_fee_notice(subject: str, code: str) -> bool:
+    """The notice asks for the dossier `code`'s fee (the notices page offers the payment)."""
+    return subject == PAYMENT_SUBJECT.format(code=code)
+
+
+def _text(event: dict[str, Any], *, account: bool = True,
+          electronic: bool = False) -> tuple[str, str] | None:
     if event["kind"] == "status_changed":
+        if electronic and int(event["status"]) == Status.RETURNED:
+            return RESULT_READY if account else RESULT_READY_PAPER
         return STATUS_TEXTS.get(int(event["status"]))
     if event["kind"] == "refused" and int(event["status"]) == Status.NOT_RECEIVED:
         return REFUSED_AT_RECEPTION
-    return (None if account else PAPER_TEXTS.get(event["kind"])) or TEXTS.get(event["kind"])
+    kind = event["kind"]
+    return (WEB_TEXTS if account else PAPER_TEXTS).get(kind) or TEXTS.get(kind)
 
 
 def notable(events: Sequence[dict[str, Any]]) -> bool:
@@ -120,14 +171,20 @@ def notable(events: Sequence[dict[str, Any]]) -> bool:
     return any(_text(e) is not None for e in events)
 
 
+def _handed_back(told: Sequence[dict[str, Any]]) -> set[int]:
+    return {e["dossier_id"] for e in told
+            if e["kind"] == "status_changed" and int(e["status"]) == Status.RETURNED}
+
+
 def _not_told_before(connection: Connection, told: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`told` without the hand-over (status 10) of a result or refusal the applicant was
-    already told: one notice for one result (the carrier's reports tell a postal delivery)."""
-    handed = {e["dossier_id"] for e in told
-              if e["kind"] == "status_changed" and int(e["status"]) == Status.RETURNED}
+    """`told` without the hand-over (status 10) of a refusal the applicant was already told,
+    or of a result the carrier's report told (delivered, now or before): one notice for one
+    hand-back."""
+    handed = _handed_back(told)
     if not handed:
         return told
     before = set(connection.execute(_TOLD_RESULT, {"b_ids": sorted(handed)}).scalars())
+    before |= {e["dossier_id"] for e in told if e["kind"] in TOLD_HAND_BACK}
     return [e for e in told if not (e["kind"] == "status_changed" and e["dossier_id"] in before
                                     and int(e["status"]) == Status.RETURNED)]
 
@@ -143,10 +200,14 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
         return
     ids = sorted({e["dossier_id"] for e in told})
     owners = {row.id: row for row in connection.execute(_OWNERS, {"b_ids": ids})}
+    handed = sorted(_handed_back(told))
+    electronic = set(connection.execute(_WITH_RESULT_FILE, {"b_ids": handed}).scalars()
+                     ) if handed else set()
     rows = []
     for event in told:
         owner = owners.get(event["dossier_id"])
-        text = None if owner is None else _text(event, account=owner.account_id is not None)
+        text = None if owner is None else _text(event, account=owner.account_id is not None,
+                                                electronic=owner.id in electronic)
         if owner is None or text is None or (
                 event["kind"] in NOT_TOLD_TO_ITS_ACTOR and event.get("actor_id") is not None
                 and event.get("actor_id") == owner.account_id):
@@ -155,7 +216,8 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
         facts = {"code": owner.code, "note": event.get("note") or "",
                  "due": due.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y") if due else "—",
                  "status": STATUS_LABELS.get(int(event["status"]), "")}
-        subject, body = text[0].format(**facts), text[1].format(**facts)
+        subject = text[0].format(**facts)
+        body = text[1].format(**{**facts, "code": f"{owner.code} ({owner.procedure})"})
         base = {"dossier_id": owner.id, "account_id": owner.account_id, "subject": subject,
                 "body": body, "created_at": now, "next_attempt_at": now, "attempts": 0,
                 "last_error": ""}

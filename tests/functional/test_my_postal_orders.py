@@ -224,7 +224,9 @@ def test_the_carriers_delivered_and_returned_reports_reach_the_history_and_the_a
     assert f"Bưu điện đã phát kết quả: {said}" in _history(desk, code)
     notices = _words(citizen.get("/ca-nhan/thong-bao").get_data(as_text=True))
     assert f"Bưu điện đã phát kết quả hồ sơ {code}" in notices
-    assert f"Bưu điện đã phát kết quả của hồ sơ {code} tới địa chỉ bạn yêu cầu ({said})." in notices
+    procedure = citizen.get(f"/api/v1/dossiers/{code}").json["procedure_name"]
+    assert (f"Bưu điện đã phát kết quả của hồ sơ {code} ({procedure}) tới địa chỉ bạn yêu cầu "
+            f"({said}).") in notices
     entries = [e for e in _portal_entries(platform, code) if e["kind"].startswith("postal_")]
     assert [(e["kind"], e["note"]) for e in entries] == [  # the order placed, then its delivery
         ("postal_result_requested", f"người nộp hồ sơ, đơn {delivery}"), ("postal_result_delivered", said)]
