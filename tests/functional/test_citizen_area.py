@@ -357,7 +357,9 @@ def test_a_refusal_is_told_once_with_its_reason(app: Flask) -> None:
     assert f"Hồ sơ {code} đã có kết quả" not in subjects
     assert f"Hồ sơ {code} không được tiếp nhận" not in subjects  # it was received
     bodies = [n["body"] for n in citizen.get("/api/v1/me/notices").json["notices"]]
-    assert f"Hồ sơ {code} bị từ chối giải quyết. Lý do: Vượt chỉ giới xây dựng." in bodies
+    procedure = citizen.get(f"/api/v1/dossiers/{code}").json["procedure_name"]
+    assert (f"Hồ sơ {code} ({procedure}) bị từ chối giải quyết. Lý do: Vượt chỉ giới xây dựng."
+            in bodies)
 
 
 def test_a_fee_holds_the_dossier_in_status_6_until_paid_through_the_gateway(

@@ -54,10 +54,13 @@ def test_a_result_handed_over_is_told_once(app: Flask) -> None:
     code = submit_on_page(citizen)
     _granted(app, code)
     told = _notices(citizen)
-    assert [n for n in told if "đã có kết quả" in n]  # the result: told, with the rating
+    # Decided, not yet handed back: told so, without inviting a rating (walk report b3).
+    assert [n for n in told if "đã giải quyết xong, chờ trả kết quả" in n]
+    assert not [n for n in told if "đánh giá" in n]
     _hand_over(app, code)
     assert citizen.get(f"/api/v1/dossiers/{code}").json["status"] == 10
-    assert _notices(citizen) == told  # the hand-over at the counter: nothing new
+    handed = [n for n in _notices(citizen) if "đã trả kết quả |" in n]
+    assert len(handed) == 1  # the hand-over at the counter: told once, with the rating
     assert sum("đánh giá mức độ hài lòng" in n for n in _notices(citizen)) == 1
 
 
@@ -141,9 +144,10 @@ def test_placing_a_postal_order_is_in_the_history_with_who_placed_it(app: Flask)
     by_desk = f"cán bộ Trần Thị Bình, đơn {theirs.json['reference']}"
     assert f"Yêu cầu bưu điện thu gom hồ sơ giấy: {by_desk}" in _timeline(citizen, code)
     [new] = [n for n in _notices(citizen) if n not in before]
+    procedure = citizen.get(f"/api/v1/dossiers/{code}").json["procedure_name"]
     assert new == (f"Bưu điện sẽ thu gom hồ sơ giấy của hồ sơ {code} | Bộ phận Một cửa đã yêu "
-                   f"cầu bưu điện thu gom hồ sơ giấy của hồ sơ {code} ({by_desk}). Bưu điện sẽ "
-                   "liên hệ theo số điện thoại ghi trong đơn.")
+                   f"cầu bưu điện thu gom hồ sơ giấy của hồ sơ {code} ({procedure}) "
+                   f"({by_desk}). Bưu điện sẽ liên hệ theo số điện thoại ghi trong đơn.")
 
 
 def _granted_desk(app: Flask, code: str) -> FlaskClient:
