@@ -1,4 +1,5 @@
-"""Migrations keep data: upgrading from 0001 moves each agency's province into its table."""
+"""Migrations keep data: upgrading from 0001 moves each agency's province into its table;
+0027 goes down and up again."""
 
 from __future__ import annotations
 
@@ -48,6 +49,22 @@ def test_upgrading_moves_agency_provinces_into_the_provinces_table(empty_url: st
                                             ("C", "Hà Giang"), ("D", None)]
         assert (periods if isinstance(periods, list) else json.loads(periods)) == [
             ["07:00", "11:30"], ["13:30", "17:00"]]
+        command.check(platform.alembic_config())
+    finally:
+        platform.dispose()
+
+
+def test_procedure_agencies_go_down_and_up_again(empty_url: str) -> None:
+    """0027 («Áp dụng cho cơ quan») drops its table going down and makes it again going up,
+    the schema then matching the models."""
+    platform = Platform(empty_url)
+    try:
+        command.upgrade(platform.alembic_config(), "0027")
+        assert "procedure_agencies" in sa.inspect(platform.engine).get_table_names()
+        command.downgrade(platform.alembic_config(), "0026")
+        assert "procedure_agencies" not in sa.inspect(platform.engine).get_table_names()
+        command.upgrade(platform.alembic_config(), "head")
+        assert "procedure_agencies" in sa.inspect(platform.engine).get_table_names()
         command.check(platform.alembic_config())
     finally:
         platform.dispose()
