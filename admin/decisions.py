@@ -5,13 +5,17 @@ validated and tested like any upload. «Tạo bảng quyết định» (`…/ban
 starts a table from a form, no XML: a start form field, an output (the fee or a named
 value), optionally the procedure's fee taken from it; the new draft opens on its table.
 A draft kept invalid (`/quan-tri/ban-nhap/<id>/bang-quyet-dinh`) opens its tables here too:
-a table's problem is fixed where it is, and saving re-checks the draft in place."""
+a table's problem is fixed where it is, and saving re-checks the draft in place.
+
+The editor saves through `…/bang-quyet-dinh/luu`: amounts are read as designers write them
+(«80.000» đồng, «Có»/«Không»: `procedures.typed_tables`), and a save the checks refuse makes
+no draft — the table stays in the editor with the reasons beside it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from admin.common import bp, json_for_script, staff, uow
@@ -39,7 +43,7 @@ def _page(agency: str, code: str, number: int, chosen: str = "", *, form: dict[s
                                      "ten_le_phi": fees[0] if fees else "Lệ phí"}
     html = _render(bench, files, chosen, bench["report"]["problems"], options=options, form=typed,
                    error=error, problems=problems or [],
-                   save_url=url_for("admin.save_draft", agency=agency, code=code, number=number))
+                   save_url=url_for("admin.save_tables", agency=agency, code=code, number=number))
     return html, 422 if error else 200
 
 
@@ -69,7 +73,7 @@ def draft_decisions_page(draft_id: int) -> str:
     if files and chosen not in files:
         abort(404)
     return _render(draft, files, chosen, draft["report"].get("problems") or [], draft=draft,
-                   options={"may_design": False}, save_url=url_for("admin.save_kept_draft",
+                   options={"may_design": False}, save_url=url_for("admin.save_kept_tables",
                                                                    draft_id=draft_id))
 
 
@@ -99,3 +103,56 @@ def create_decision(agency: str, code: str, number: int) -> Response | tuple[str
                      error="Bảng mới chưa hợp lệ nên chưa thành bản nháp:")
     return redirect(url_for("admin.decisions_page", agency=created["agency"], code=created["code"],
                             number=created["number"], tep=path), 303)
+
+
+def _edited_tables() -> dict[str, str] | None:
+    body = request.get_json(silent=True)
+    files = body.get("files") if isinstance(body, dict) else None
+    if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return None
+    return files
+
+
+@bp.post("/thu-tuc/<agency>/<code>/<int:number>/bang-quyet-dinh/luu")
+def save_tables(agency: str, code: str, number: int) -> tuple[Response, int]:
+    """The edited tables as a new draft version (JSON: the report, the version and its
+    page); refused, nothing is kept (422 with the report)."""
+    actor = staff()
+    files = _edited_tables()
+    if files is None:
+        return jsonify({"error": "Cần 'files': {đường dẫn: nội dung}."}), 400
+    try:
+        with uow() as work:
+            report, created = procedures.save_tables(work, actor=actor, agency_code=agency,
+                                                     code=code, number=number, changes=files)
+    except ServiceError as exc:
+        return jsonify({"error": exc.message}), exc.status
+    if created is None:
+        return jsonify({"report": report, "version": None, "draft": None}), 422
+    page = url_for("admin.version_page", agency=created["agency"], code=created["code"],
+                   number=created["number"])
+    return jsonify({"report": report, "version": created, "url": page}), (
+        200 if created.get("unchanged") else 201)
+
+
+@bp.post("/ban-nhap/<int:draft_id>/bang-quyet-dinh/luu")
+def save_kept_tables(draft_id: int) -> tuple[Response, int]:
+    """A kept draft's edited tables, read the same way, re-checked in place."""
+    actor = staff()
+    files = _edited_tables()
+    if files is None:
+        return jsonify({"error": "Cần 'files': {đường dẫn: nội dung}."}), 400
+    try:
+        with uow() as work:
+            report, created, kept = procedures.save_kept_tables(work, actor=actor,
+                                                                draft_id=draft_id, changes=files)
+    except ServiceError as exc:
+        return jsonify({"error": exc.message}), exc.status
+    if created:
+        page = url_for("admin.version_page", agency=created["agency"], code=created["code"],
+                       number=created["number"])
+        return jsonify({"report": report, "version": created, "url": page}), 201
+    if kept:
+        kept = {**kept, "url": url_for("admin.draft_page", draft_id=kept["id"])}
+    return jsonify({"report": report, "version": None, "draft": kept}), 422

@@ -193,7 +193,7 @@
     }
   }
   function showFindings(report) {
-    // A kept draft saved still invalid: this table's problems replace the list on the page.
+    // A save refused: this table's problems replace the list on the page.
     const mine = ((report && report.problems) || []).filter(p => p.file === data.path);
     const list = document.createElement("ul");
     list.id = "dmn-findings";
@@ -214,7 +214,9 @@
     const result = await modeler.saveXML({ format: true });
     const status = document.getElementById("save-result");
     const answer = await window.saveDraft(save.dataset.url, { [data.path]: result.xml }, status);
-    if (answer && answer.report && !answer.version && save.dataset.draft) {
+    if (answer && answer.report && !answer.version) {
+      // Refused (nothing kept for a version's table; a kept draft updated in place): this
+      // table's problems beside it, the table still as typed.
       showFindings(answer.report);
     }
     if (answer && answer.version && answer.url) {

@@ -44,6 +44,7 @@ from engine.procedures.sandbox import suggested_start
 from engine.procedures.sandbox_case import case_choices as sandbox_case_choices
 from engine.procedures.sandbox_case import save_run_as_case
 from engine.procedures.starter import create_procedure, starter_choices
+from engine.procedures.table_save import save_kept_tables, save_tables, typed_tables
 from engine.procedures.versions import DURATION_UNITS, preview_form, save_as_draft, version_detail, workbench
 from engine.procedures.versions import act as act_on_version
 from engine.procedures.versions import discard as discard_version
@@ -91,13 +92,16 @@ __all__ = [
     "save_as_draft",
     "save_details",
     "save_kept_draft",
+    "save_kept_tables",
     "save_run_as_case",
+    "save_tables",
     "show_sandbox_run",
     "start_sandbox_run",
     "starter_choices",
     "stop_procedure",
     "suggested_start",
     "table_findings",
+    "typed_tables",
     "version_detail",
     "version_essentials",
     "workbench",

@@ -58,7 +58,7 @@ def test_the_draft_page_links_a_table_problem_to_the_drafts_table_editor(app: Fl
     table = _table(editor.text)
     assert table["path"] == "le_phi.dmn" and "&lt;= 100" in table["xml"]
     assert [r["row"] for r in table["rows"]] == [2]  # the row the editor marks
-    assert f'data-url="{draft}/luu"' in editor.text
+    assert f'data-url="{draft}/bang-quyet-dinh/luu"' in editor.text  # amounts read as typed
 
 
 def test_saving_from_the_drafts_table_editor_updates_the_draft_then_makes_a_version(app: Flask) -> None:

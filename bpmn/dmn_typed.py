@@ -1,0 +1,91 @@
+"""A decision table as designers type it in the web table editor, read before the package is
+built: an amount written the Vietnamese way — `80.000`, `80 000`, `1.500.000` — in a column of
+whole numbers (typeRef `integer`/`long`) or in the fee output (`le_phi`) is that many đồng,
+written `80000`; «Có»/«Không» in a yes/no column are `True`/`False`.
+
+Only the web editor's tables go through here: an uploaded `.dmn` file stays as written, and the
+static check (`dmn.py`, `dmn.number`) refuses its `80.000`, which the evaluator would read as
+80.0. What is not unambiguously a grouped amount (`80.5`, `80.00`) is left for that check.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from bpmn.dmn_table import INTEGERS
+from bpmn.xmlsafe import UnsafeXml, parse_xml
+
+FEE_OUTPUT = "le_phi"
+# Groups of three digits after one to three, all joined by dots or all by spaces (a
+# no-break space too), not part of a longer number, a name or a decimal.
+_GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?:(?:\.\d{3})+|(?:[ \u00a0]\d{3})+)(?![\w.,])")
+_QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
+_BOOLEAN = {"có": "True", "không": "False", "true": "True", "false": "False"}
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _children(element: etree._Element, name: str) -> list[etree._Element]:
+    return [child for child in element if _local(child) == name]
+
+
+def plain_amounts(cell: str) -> str:
+    """`cell` with each grouped amount written as digits only; quoted text is left alone."""
+    parts = _QUOTED.split(cell)
+    return "".join(part if index % 2 else _GROUPED.sub(
+        lambda m: re.sub(r"[. \u00a0]", "", m.group()), part) for index, part in enumerate(parts))
+
+
+def _column_kinds(table: etree._Element) -> list[str]:
+    """Per column, inputs first then outputs: "amount", "boolean" or "" (left as typed)."""
+    kinds = []
+    for column in _children(table, "input"):
+        expression = _children(column, "inputExpression")
+        type_ref = (expression[0] if expression else column).get("typeRef", "")
+        kinds.append("amount" if type_ref in INTEGERS else "boolean" if type_ref == "boolean" else "")
+    for column in _children(table, "output"):
+        type_ref = column.get("typeRef", "")
+        amount = type_ref in INTEGERS or (column.get("name") == FEE_OUTPUT and type_ref != "string")
+        kinds.append("amount" if amount else "boolean" if type_ref == "boolean" else "")
+    return kinds
+
+
+def _read_cell(kind: str, text: str) -> str:
+    if kind == "amount":
+        return plain_amounts(text)
+    if kind == "boolean":
+        return _BOOLEAN.get(text.strip().lower(), text)
+    return text
+
+
+def typed_amounts(xml: str) -> str:
+    """The editor's table `xml` with its amounts and yes/no cells as the evaluator reads them;
+    unchanged (the same text) when nothing needed it or it does not parse (the check says
+    why)."""
+    try:
+        root = parse_xml(xml.encode("utf-8"))
+    except (UnsafeXml, ValueError):
+        return xml
+    changed = False
+    for table in root.iter():
+        if _local(table) != "decisionTable":
+            continue
+        kinds = _column_kinds(table)
+        inputs = len(_children(table, "input"))
+        for rule in _children(table, "rule"):
+            cells = [*enumerate(_children(rule, "inputEntry")),
+                     *((inputs + j, entry) for j, entry in enumerate(_children(rule, "outputEntry")))]
+            for index, entry in cells:
+                texts = _children(entry, "text")
+                if not texts or index >= len(kinds) or texts[0].text is None:
+                    continue
+                read = _read_cell(kinds[index], texts[0].text)
+                if read != texts[0].text:
+                    texts[0].text, changed = read, True
+    if not changed:
+        return xml
+    return str(etree.tostring(root, encoding="unicode"))
