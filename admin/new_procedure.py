@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from admin.common import bp, staff, uow
 from engine import procedures
-from engine.core import Actor, Conflict, Invalid
+from engine.core import Actor, Conflict, Invalid, ServiceError
 
 FIELDS = ("code", "name", "field", "level", "time_value", "time_unit", "fee", "papers",
           "legal_basis")
@@ -46,6 +46,7 @@ def create_new_procedure() -> Response | tuple[str, int]:
     agency = request.form.get("agency", "")
     typed: dict[str, Any] = {k: request.form.get(k, "") for k in FIELDS}
     typed["roles"] = request.form.getlist("roles")
+    typed["also"] = request.form.getlist("also")
     if not agency:
         abort(400, description="Hãy chọn cơ quan.")
     try:
@@ -64,5 +65,20 @@ def create_new_procedure() -> Response | tuple[str, int]:
         return _page(actor, agency, typed, [{"field": "name", "message": problems}]), 422
     flash(f"Đã tạo thủ tục «{typed['name']}»: bản nháp số {version['number']}. Tiếp theo: "
           "vẽ quy trình, dựng biểu mẫu, thêm bảng quyết định, rồi chạy thử.")
+    if typed["also"]:
+        _apply_also(actor, version["agency"], version["code"], typed["also"])
     return redirect(url_for("admin.version_page", agency=version["agency"], code=version["code"],
                             number=version["number"]))
+
+
+def _apply_also(actor: Actor, agency: str, code: str, targets: list[str]) -> None:
+    """The other agencies ticked under «Cũng áp dụng cho»: the procedure applies there too
+    (from its publication on); a refusal is said, the procedure stays created."""
+    try:
+        with uow() as work:
+            names = procedures.apply_procedure(work, actor=actor, agency_code=agency, code=code,
+                                               targets=targets)
+        flash(f"Cũng áp dụng cho {', '.join(names)} khi phiên bản được công bố.")
+    except ServiceError as exc:
+        flash(f"Chưa áp dụng được cho cơ quan khác: {exc.message} Hãy chọn lại ở trang «Áp "
+              "dụng cho cơ quan».", "error")

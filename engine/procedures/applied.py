@@ -106,16 +106,14 @@ def _target(uow: UnitOfWork, actor: Actor, procedure: Procedure, target_code: st
 
 def apply_procedure(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
                     targets: list[str]) -> list[str]:
-    """Make the procedure's published version apply at each target agency (again, if it
-    had stopped); the names of the agencies it now applies at. Audited per agency."""
+    """Make the procedure's version in force apply at each target agency (again, if it
+    had stopped) — one not yet published there from its publication on; the names of the
+    agencies it now applies at. Audited per agency; committed here."""
     procedure = _procedure(uow, agency_code, code)
     if not may_design(actor, procedure.agency_id):
         raise Forbidden("Bạn không có quyền quản lý thủ tục của cơ quan này.")
     if not targets:
         raise Invalid("Hãy chọn ít nhất một cơ quan.")
-    if not _published(uow, procedure):
-        raise Conflict("Thủ tục chưa có phiên bản đã công bố: chỉ áp dụng được thủ tục đã "
-                       "công bố.")
     names = []
     for target_code in dict.fromkeys(targets):
         agency = _target(uow, actor, procedure, target_code)
