@@ -42,7 +42,8 @@ def desk_supplement_page(actor: Actor, code: str) -> str | Response | tuple[str,
         try:
             done = applicants.receive_supplement_at_desk(
                 platform().uow, actor=actor, code=page["code"], data=values,
-                papers=request.form.getlist("papers"), scans=_scans(page["papers"]))
+                papers=request.form.getlist("papers"), scans=_scans(page["papers"]),
+                confirmed_unchanged=request.form.get("unchanged") == "1")
         except FormInvalid as exc:
             errors, status = field_errors(exc.details), 422
             flash(exc.message, "error")
@@ -53,9 +54,13 @@ def desk_supplement_page(actor: Actor, code: str) -> str | Response | tuple[str,
             status = 400
         else:
             return _answered(done)
-    form_errors = [e for e in errors if not e.field.startswith("scan")]
+    form_errors = [e for e in errors if not e.field.startswith("scan")
+                   and e.field != applicants.UNCHANGED_FIELD]
     html = render_template(
         "desk_supplement.html", page=page, handed=request.form.getlist("papers"),
+        unchanged_words=applicants.UNCHANGED_WORDS, confirmed=request.form.get("unchanged") == "1",
+        unchanged_error=next((e.message for e in errors
+                              if e.field == applicants.UNCHANGED_FIELD), ""),
         scan_errors=scan_errors_of(errors), form_errors=form_errors,
         form=form_html(page["start_form"], of_applicant(page["start_form_ui"]), values,
                        spoken_of(form_errors)))

@@ -18,6 +18,7 @@ from forms import (
     render_summary,
 )
 from forms.limits import MAX_DATA_BYTES
+from forms.render import PAPERS_LEGEND
 
 PAPERS_REQUEST_LIMIT = 32 * 1024 * 1024
 # A JSON submission carries the form's data only (at most MAX_DATA_BYTES, written with
@@ -79,10 +80,15 @@ def form_html(
     errors: list[FieldError] | None = None,
     papers: list[PaperSlot] | None = None,
     only: Collection[str] | None = None,
+    *,
+    summary: bool = True,
+    legend: tuple[str, str] = ("papers", PAPERS_LEGEND),
 ) -> Markup:
     """Rendered fields (and papers to attach), safe to place in a template (the renderer
-    escapes every value); with `only`, just those top-level fields (one page of a form)."""
-    return Markup(render_form(schema, ui, values, errors or [], papers or [], only))  # noqa: S704
+    escapes every value); with `only`, just those top-level fields (one page of a form);
+    `summary` and `legend` as `forms.render.render_form` says."""
+    return Markup(render_form(schema, ui, values, errors or [], papers or [], only,  # noqa: S704
+                              summary=summary, legend=legend))
 
 
 def summary_html(schema: dict[str, Any], ui: dict[str, Any] | None, data: dict[str, Any]) -> Markup:

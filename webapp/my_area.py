@@ -24,6 +24,7 @@ from engine.applicants import RESULT_PAPER
 from engine.core import Actor, FormInvalid, Status, is_citizen
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
+from webapp.citizen_history import citizen_history
 from webapp.context import client_address, current_actor, uow
 from webapp.documents import document_response
 from webapp.downloads import file_response
@@ -37,6 +38,8 @@ from webapp.formpage import (
     summary_html,
 )
 from webapp.my_claims import add_routes as add_claim_routes
+from webapp.my_supplement import supplement_html
+from webapp.security import begin_login, safe_next
 
 bp = Blueprint("mine", __name__)
 add_claim_routes(bp)  # «Thêm hồ sơ đã nộp vào tài khoản» (webapp.my_claims)
@@ -60,24 +63,36 @@ def _gateway() -> applicants.NullPaymentGateway:
 @bp.route("/dang-ky", methods=["GET", "POST"])
 def register() -> str | Response | tuple[str, int]:
     """Create a citizen account (login name: the 12-digit personal ID number)."""
-    schema, ui = applicants.REGISTRATION_SCHEMA, applicants.REGISTRATION_UI
+    schema, ui = applicants.REGISTRATION_SCHEMA, _registration_ui()
+    target = safe_next(request.args.get("next"), "") or None  # a hostile one is dropped
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
     if request.method == "POST":
         values = parse_posted(schema).data
         try:
             with uow() as work:
-                applicants.register(work, data=values, client=client_address())
+                account_id = applicants.register(work, data=values, client=client_address())
+                begin_login(work, account_id=account_id)  # signed in, as after «Đăng nhập»
         except FormInvalid as exc:
             errors = field_errors(exc.details)
         else:
-            flash("Đã tạo tài khoản. Hãy đăng nhập bằng số định danh và mật khẩu vừa đặt.",
-                  "success")
-            return redirect(url_for("account.login"), 303)
+            flash("Đã tạo tài khoản và đăng nhập. Lần sau, đăng nhập bằng số định danh và "
+                  "mật khẩu vừa đặt.", "success")
+            return redirect(safe_next(target, url_for("mine.overview")), 303)
     values = {k: v for k, v in values.items() if k not in ("mat_khau", "nhap_lai")}
     page = render_template("register.html", form=form_html(schema, ui, values, errors),
-                           policy=identity.PASSWORD_POLICY)
+                           next=target)
     return (page, 422) if errors else page
+
+
+def _registration_ui() -> dict[str, Any]:
+    """The sign-up form's layout, the password rules told with the password field."""
+    policy = identity.PASSWORD_POLICY
+    rules = (f"Ít nhất {policy.min_length} ký tự, có ít nhất {policy.classes} trong 4 loại (chữ "
+             "thường, chữ hoa, chữ số, ký tự đặc biệt), không chứa số định danh.")
+    fields = applicants.REGISTRATION_UI.get("fields", {})
+    return {**applicants.REGISTRATION_UI,
+            "fields": {**fields, "mat_khau": {**fields.get("mat_khau", {}), "help": rules}}}
 
 
 @bp.get("/ca-nhan")
@@ -93,6 +108,16 @@ def overview() -> str:
                 "feedback": applicants.my_feedback(work, actor=actor),
                 "unread": applicants.unread_notices(work, actor=actor)}
     return render_template("my_area.html", **page)  # outside the transaction: base.html reads too
+
+
+@bp.post("/ca-nhan/ban-nhap/<key>/xoa")
+def delete_draft(key: str) -> Response:
+    """«Xoá bản nháp»: one of my drafts goes, with its uploaded files."""
+    actor = _citizen()
+    with uow() as work:
+        applicants.delete_draft(work, actor=actor, key=key[:60])
+    flash("Đã xoá bản nháp.", "success")
+    return redirect(url_for("mine.overview") + "#my-drafts", 303)
 
 
 @bp.get("/ca-nhan/thong-bao")
@@ -116,8 +141,7 @@ def dossier(code: str) -> str:
         summary=summary_html(view["start_form"], view["start_form_ui"], view["data"]),
         result_files=[f for f in page["files"]
                       if f["paper"] == RESULT_PAPER and not f["replaced_at"]],
-        timeline=[{**e, "note": _event_note(e)} for e in view["events"]
-                  if e["kind"] not in QUIET_EVENTS],
+        timeline=citizen_history(view["events"], _event_note),
         refusal=_refusal(view),
         documents=_documents(view, page["payments"]))
 
@@ -132,8 +156,6 @@ def _refusal(view: dict[str, Any]) -> dict[str, Any] | None:
             "at_reception": not view.get("received_at")}
 
 
-# Events the applicant's timeline leaves out: officers' own bookkeeping.
-QUIET_EVENTS = ("task_claimed", "status_changed", "reminder_due_soon", "reminder_overdue")
 # What the engine writes on a payment event: "75000 đồng" or "75000 đồng — <how>".
 _PAYMENT_NOTE = re.compile(r"^(\d+) đồng(?: — (.*))?$")
 
@@ -197,8 +219,10 @@ def document(code: str, kind: str) -> Response:
 
 @bp.route("/ca-nhan/ho-so/<code>/bo-sung", methods=["GET", "POST"])
 def supplement(code: str) -> str | Response | tuple[str, int]:
-    """Answer a supplement request: correct the form, add or replace papers. The code
-    stays; the earlier data and files stay in the history."""
+    """Answer a supplement request: upload each paper asked for, correct the form, add or
+    replace other papers (`webapp.my_supplement` lays the page out). The code stays; the
+    earlier data and files stay in the history. An answer lacking a paper asked for, or
+    changing nothing without saying so, is refused with everything typed kept."""
     allow_paper_uploads()
     actor = _citizen()
     with uow() as work:
@@ -209,13 +233,16 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
         return redirect(url_for("mine.dossier", code=code), 303)
     values: dict[str, Any] = view["data"]
     errors: list[FieldError] = []
+    confirmed, editing = request.form.get("unchanged") == "1", False
     if request.method == "POST":
-        values = parse_posted(view["start_form"]).data
+        posted = parse_posted(view["start_form"])
+        values, editing = posted.data, posted.is_row_action
         errors = _attach_posted(actor, code, {p["key"]: p["name"] for p in page["papers"]})
-        if not errors:
+        if not errors and not editing:
             try:
                 with uow() as work:
-                    dossiers.submit_supplement(work, actor=actor, code=code, data=values)
+                    dossiers.submit_supplement(work, actor=actor, code=code, data=values,
+                                               confirmed_unchanged=confirmed)
             except FormInvalid as exc:
                 errors = field_errors(exc.details)
             else:
@@ -224,10 +251,8 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
                 return redirect(url_for("mine.dossier", code=code), 303)
         with uow() as work:  # the files just attached are now the current ones
             page = applicants.supplement_page(work, actor=actor, code=code)
-    slots = [PaperSlot(**p) for p in page["papers"]]
-    html = render_template("supplement.html", dossier=view, missing=page["missing"],
-                           form=form_html(view["start_form"], view["start_form_ui"], values,
-                                          errors, slots))
+    html = supplement_html(view, page["missing"], [PaperSlot(**p) for p in page["papers"]],
+                           values, errors, confirmed=confirmed, editing=editing)
     return (html, 422) if errors else html
 
 

@@ -39,6 +39,8 @@ from engine.applicants.desk import desk_catalogue, receive_paper_dossier
 from engine.applicants.desk_scans import Scan as PaperScan
 from engine.applicants.desk_scans import held_papers, hold_scans
 from engine.applicants.desk_supplement import (
+    UNCHANGED_FIELD,
+    UNCHANGED_WORDS,
     desk_supplement_page,
     receive_supplement_at_desk,
 )
@@ -82,6 +84,8 @@ __all__ = [
     "REGISTRATION_SCHEMA",
     "REGISTRATION_UI",
     "RESULT_PAPER",
+    "UNCHANGED_FIELD",
+    "UNCHANGED_WORDS",
     "DeskContact",
     "NullPaymentGateway",
     "PaperScan",

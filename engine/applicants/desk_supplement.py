@@ -10,6 +10,7 @@ dossier. `dossiers.supplement` lets the desk answer for the applicant
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -25,9 +26,18 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import open_request
 from engine.dossiers.deadlines import supplement as answer_supplement
 from engine.dossiers.submit import find_visible
+from engine.dossiers.supplement_answer import (
+    UNCHANGED_FIELD,
+    UNCHANGED_WORDS,
+    answer_problems,
+    last_request,
+    new_files,
+)
 from engine.dossiers.tasks import complete_task
 from engine.procedures.cache import loaded_version
 
+__all__ = ["UNCHANGED_FIELD", "UNCHANGED_WORDS", "desk_supplement_page",
+           "receive_supplement_at_desk"]
 ACCEPTED = {"ket_qua_kiem_tra": "tiep_nhan"}  # the reception form's convention (desk page)
 
 
@@ -51,7 +61,7 @@ def desk_supplement_page(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[st
     current = current_files(uow, dossier_id=dossier.id)
     papers = [{"index": i, "name": str(c["name"]), "required": bool(c.get("required")),
                "originals": c.get("originals", 0), "copies": c.get("copies", 0),
-               "asked": str(c["name"]) in asked["missing"],
+               "asked": str(c["name"]) in asked.get("papers", []),
                "current": current[c["name"]].filename if c["name"] in current else None}
               for i, c in enumerate(compiled.manifest.get("components", []))]
     return {"code": dossier.code, "applicant": dossier.applicant_name,
@@ -63,31 +73,37 @@ def desk_supplement_page(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[st
 
 def receive_supplement_at_desk(
     uow_factory: Any, *, actor: Actor, code: str, data: dict[str, Any], papers: list[str],
-    scans: Sequence[Scan],
+    scans: Sequence[Scan], confirmed_unchanged: bool = False,
 ) -> dict[str, Any]:
     """The desk answers the supplement request for the applicant at the counter.
 
     The scans are stored first (kept even when something else is wrong, as a citizen's
     uploads are); then every problem comes at once: a field of the form, a paper ticked
-    without its scan, a paper the request named (or, for a dossier never received, any
-    required paper) still without a file. Then the answer (`dossiers.supplement`) and, for
-    a dossier never received, the reception accepted. Returns the code, status, due time
-    and whether it was received now."""
+    without its scan, a paper the request named without a scan since the request (or, for
+    a dossier never received, any required paper without a file), an answer to a request
+    naming no paper that changes nothing and is not confirmed so. Then the answer
+    (`dossiers.supplement`) and, for a dossier never received, the reception accepted.
+    Returns the code, status, due time and whether it was received now."""
     components, problems = _store_scans(uow_factory, actor=actor, code=code, scans=scans)
     with uow_factory() as uow:
         dossier = _waiting(uow, actor, code)
         loaded = loaded_version(uow, dossier.version_id)
         problems += [e.as_dict() for e in
                      loaded.validator(loaded.compiled.start_form).validate_submission(data)]
-        problems += _paper_problems(components, papers, set(current_files(
-            uow, dossier_id=dossier.id)), open_request(uow, dossier.id),
-            never_received=dossier.received_at is None)
         never_received = dossier.received_at is None
+        problems += _paper_problems(components, papers, Files(
+            set(current_files(uow, dossier_id=dossier.id)),
+            new_files(uow, dossier.id, last_request(uow, dossier.id))),
+            open_request(uow, dossier.id), never_received=never_received)
+        problems += [p for p in answer_problems(uow, dossier, components, data,
+                                                confirmed_unchanged=confirmed_unchanged)
+                     if p["field"] == UNCHANGED_FIELD]
     if problems:
         raise FormInvalid("Chưa nhận bổ sung được: xem từng mục được đánh dấu bên dưới.",
                           details=problems)
     with uow_factory() as uow:
-        answered = answer_supplement(uow, actor=actor, code=code, data=data)
+        answered = answer_supplement(uow, actor=actor, code=code, data=data,
+                                     confirmed_unchanged=confirmed_unchanged)
     if not never_received:
         return {**answered, "received_now": False}
     with uow_factory() as uow:
@@ -125,15 +141,25 @@ def _store_scans(uow_factory: Any, *, actor: Actor, code: str, scans: Sequence[S
     return components, list(problems)
 
 
-def _paper_problems(components: list[dict[str, Any]], papers: list[str], scanned: set[str],
+@dataclass(frozen=True)
+class Files:
+    """The papers with a current file (`current`), and those among them scanned since the
+    supplement request (`new`)."""
+
+    current: set[str]
+    new: set[str]
+
+
+def _paper_problems(components: list[dict[str, Any]], papers: list[str], files: Files,
                     asked: dict[str, Any] | None, *, never_received: bool
                     ) -> list[dict[str, str]]:
-    """Each paper ticked without a file, each paper still lacking that must be there."""
-    named = set((asked or {}).get("missing", []))
+    """Each paper ticked without a scan, each paper still lacking that must be there: one
+    the request named needs a scan made since (the earlier file is what it asked again)."""
+    named = set((asked or {}).get("papers", []))
     problems = []
     for index, component in enumerate(components):
         name = str(component["name"])
-        if name in scanned:
+        if name in files.new or (name in files.current and name not in named):
             continue
         if name in papers:
             problems.append({"field": f"scan.{index}", "message": (

@@ -17,15 +17,21 @@ from sqlalchemy import select
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, FormInvalid, Invalid, NotFound
-from engine.core.models import Agency, CalendarDay, DeadlineChange, Dossier, Event, Province, Task
+from engine.core.models import Agency, CalendarDay, DeadlineChange, Dossier, Province, Task
 from engine.core.permissions import is_administrator, is_officer_of, may_answer_supplement
 from engine.core.statuses import Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible, pick
+from engine.dossiers.supplement_answer import (
+    answer_problems,
+    asked_papers,
+    files_so_far,
+    last_request,
+)
 from engine.legal_clock.calendar import BusinessCalendar
-from engine.legal_clock.calendars import DAY_KINDS, CalendarCache, calendar_for
+from engine.legal_clock.calendars import DAY_KINDS, CalendarCache, calendar_for, check_day_change
 from engine.legal_clock.rules import (
     DEFAULT_EXTENSION_CAP,
     LATE_SUPPLEMENT_WARNING,
@@ -143,7 +149,8 @@ def request_supplement(
         "dossier_id": dossier.id, "kind": "supplement_requested", "at": now,
         "actor_id": actor.account_id, "status": dossier.status, "channel": dossier.channel,
         "due_at": dossier.due_at, "note": warning or "",
-        "details": {"missing": items, "note": request.note, "warning": warning},
+        "details": {"missing": items, "note": request.note, "warning": warning,
+                    "files_before": files_so_far(uow, dossier.id)},
     })
     uow.commit()
     return {"code": dossier.code, "status": dossier.status, "warning": warning,
@@ -151,22 +158,31 @@ def request_supplement(
 
 
 def open_request(uow: UnitOfWork, dossier_id: int) -> dict[str, Any] | None:
-    """The supplement request the dossier waits on: what is missing, the note, when."""
+    """The supplement request the dossier waits on: what is missing, the note, when, the
+    procedure's papers it names (`papers`) and what happens to the clock (`mode`)."""
     dossier = uow.session.get(Dossier, dossier_id)
     if dossier is None or dossier.status != Status.SUPPLEMENT:
         return None
-    asked = uow.session.scalar(select(Event).where(
-        Event.dossier_id == dossier_id, Event.kind == "supplement_requested")
-        .order_by(Event.id.desc()).limit(1))
+    asked = last_request(uow, dossier_id)
     details = (asked.details or {}) if asked else {}
+    manifest = loaded_version(uow, dossier.version_id).compiled.manifest
+    names = [str(c["name"]) for c in manifest.get("components", [])]
     return {"missing": details.get("missing", []), "note": details.get("note", ""),
-            "at": local_iso(asked.at) if asked else None}
+            "at": local_iso(asked.at) if asked else None,
+            "papers": asked_papers(details.get("missing", []), names),
+            "mode": manifest.get("supplement_mode", "restart"),
+            "received": dossier.received_at is not None}
 
 
 def supplement(
-    uow: UnitOfWork, *, actor: Actor, code: str, data: dict[str, Any]
+    uow: UnitOfWork, *, actor: Actor, code: str, data: dict[str, Any],
+    confirmed_unchanged: bool = False,
 ) -> dict[str, Any]:
     """The citizen (or the desk on their behalf) answers a supplement request.
+
+    The answer gives what was asked (`supplement_answer.answer_problems`): a new file of
+    each paper the request names; for a request naming none, a change or
+    `confirmed_unchanged`. Every problem comes at once with the form's own.
 
     The new data replaces the form data, keeping the old one in the event; the code never
     changes. The clock restarts (``restart``) or resumes with the waiting time added back
@@ -179,9 +195,13 @@ def supplement(
         raise Conflict("Hồ sơ không ở trạng thái chờ bổ sung.")
     loaded = loaded_version(uow, dossier.version_id)
     compiled = loaded.compiled
-    errors = loaded.validator(compiled.start_form).validate_submission(data)
-    if errors:
-        raise FormInvalid("Tờ khai bổ sung chưa hợp lệ.", details=[e.as_dict() for e in errors])
+    errors = [e.as_dict() for e in loaded.validator(compiled.start_form).validate_submission(data)]
+    lacking = answer_problems(uow, dossier, compiled.manifest.get("components", []), data,
+                              confirmed_unchanged=confirmed_unchanged)
+    if errors or lacking:
+        raise FormInvalid("Chưa gửi bổ sung được: còn thiếu giấy tờ cơ quan yêu cầu."
+                          if lacking and not errors else "Tờ khai bổ sung chưa hợp lệ.",
+                          details=errors + lacking)
     now = uow.clock.now()
     previous_data = dossier.data
     dossier.data = data
@@ -271,10 +291,14 @@ def deadline_history(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[s
 
 
 def set_calendar_day(
-    uow: UnitOfWork, *, actor: Actor, province: str, day: date, kind: str | None, reason: str
+    uow: UnitOfWork, *, actor: Actor, province: str, day: date, kind: str | None, reason: str,
+    replace: bool = False,
 ) -> dict[str, Any]:
     """Declare `day` an extra day off or working day (`kind` None removes the override),
-    then move the due times of the province's open dossiers and tasks, recording why."""
+    then move the due times of the province's open dossiers and tasks, recording why.
+
+    A working day must be a Saturday or Sunday; an override of the other kind is changed
+    only with `replace` (`Conflict` asking to confirm otherwise)."""
     if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống được sửa lịch làm việc.")
     if kind is not None and kind not in DAY_KINDS:
@@ -286,6 +310,7 @@ def set_calendar_day(
         raise NotFound(f"Không có tỉnh '{province}'.")
     existing = uow.session.scalar(
         select(CalendarDay).where(CalendarDay.province_id == found.id, CalendarDay.day == day))
+    check_day_change(day, kind, existing.kind if existing else None, replace=replace)
     if kind is None:
         if existing is None:
             raise NotFound(f"Ngày {day.isoformat()} không có điều chỉnh nào.")

@@ -25,7 +25,12 @@ def test_supplement_round_trip_keeps_the_code_and_the_history(app: Flask) -> Non
     assert bad.status_code == 422
     from tests.helpers import permit_data
 
-    done = desk.post(f"/api/v1/dossiers/{code}/supplement", json={"data": permit_data()})
+    # nothing changed and no paper named: the answer must say so (walk report b4)
+    unchanged = desk.post(f"/api/v1/dossiers/{code}/supplement", json={"data": permit_data()})
+    assert unchanged.status_code == 422
+    assert [d["field"] for d in unchanged.json["error"]["details"]] == ["_unchanged"]
+    done = desk.post(f"/api/v1/dossiers/{code}/supplement",
+                     json={"data": permit_data(), "confirm_unchanged": True})
     assert done.status_code == 200 and done.json["code"] == code and done.json["status"] == 4
     kinds = [c["kind"] for c in desk.get(f"/api/v1/dossiers/{code}/deadlines").json["changes"]]
     assert kinds == ["received", "supplemented"]

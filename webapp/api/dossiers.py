@@ -123,7 +123,8 @@ def _request_supplement(work: UnitOfWork, actor: Actor, code: str, body: dict[st
 
 
 def _supplement(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
-    return dossiers.submit_supplement(work, actor=actor, code=code, data=object_field(body, "data"))
+    return dossiers.submit_supplement(work, actor=actor, code=code, data=object_field(body, "data"),
+                                      confirmed_unchanged=body.get("confirm_unchanged") is True)
 
 
 def _extend(work: UnitOfWork, actor: Actor, code: str, body: dict[str, Any]) -> Any:
