@@ -65,3 +65,19 @@ def test_the_administrator_applies_the_permit_to_a_new_commune_and_stops_it(
     page.goto(f"{server}/thu-tuc/{PERMIT}")
     expect(page.locator("#agency option", has_text="UBND xã Hòa Bình")).to_have_count(0)
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_administrators_new_procedure_form_offers_other_agencies(
+        browser: Any, server: str, shots: Path, width: int) -> None:
+    """«Tạo thủ tục mới» for the province's administrator: «Cũng áp dụng cho» lists the
+    other agencies as checkboxes; the page still fits and axe-core finds nothing."""
+    page = signed_in_page(browser, server, "quantri", locale="vi-VN",
+                          viewport={"width": width, "height": 900}, bypass_csp=True)
+    page.goto(f"{server}/quan-tri/thu-tuc/moi?co_quan={MINH_XUAN}")
+    expect(page.locator("#np-also legend")).to_have_text("Cũng áp dụng cho")
+    expect(page.locator("#np-also").get_by_label("UBND xã An Tường")).to_have_count(1)
+    expect(page.locator("#np-also").get_by_label("UBND phường Minh Xuân")).to_have_count(0)
+    _fits(page, width)
+    page.locator("#np-also").screenshot(path=str(shots / f"cung-ap-dung-{width}.png"))
+    page.context.close()
