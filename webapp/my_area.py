@@ -24,7 +24,6 @@ from engine.applicants import RESULT_PAPER
 from engine.core import Actor, FormInvalid, Status, is_citizen
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
-from webapp.citizen_history import citizen_history
 from webapp.context import client_address, current_actor, uow
 from webapp.documents import document_response
 from webapp.downloads import file_response
@@ -39,7 +38,6 @@ from webapp.formpage import (
 )
 from webapp.my_claims import add_routes as add_claim_routes
 from webapp.my_supplement import supplement_html
-from webapp.security import begin_login, safe_next
 
 bp = Blueprint("mine", __name__)
 add_claim_routes(bp)  # «Thêm hồ sơ đã nộp vào tài khoản» (webapp.my_claims)
@@ -63,36 +61,24 @@ def _gateway() -> applicants.NullPaymentGateway:
 @bp.route("/dang-ky", methods=["GET", "POST"])
 def register() -> str | Response | tuple[str, int]:
     """Create a citizen account (login name: the 12-digit personal ID number)."""
-    schema, ui = applicants.REGISTRATION_SCHEMA, _registration_ui()
-    target = safe_next(request.args.get("next"), "") or None  # a hostile one is dropped
+    schema, ui = applicants.REGISTRATION_SCHEMA, applicants.REGISTRATION_UI
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
     if request.method == "POST":
         values = parse_posted(schema).data
         try:
             with uow() as work:
-                account_id = applicants.register(work, data=values, client=client_address())
-                begin_login(work, account_id=account_id)  # signed in, as after «Đăng nhập»
+                applicants.register(work, data=values, client=client_address())
         except FormInvalid as exc:
             errors = field_errors(exc.details)
         else:
-            flash("Đã tạo tài khoản và đăng nhập. Lần sau, đăng nhập bằng số định danh và "
-                  "mật khẩu vừa đặt.", "success")
-            return redirect(safe_next(target, url_for("mine.overview")), 303)
+            flash("Đã tạo tài khoản. Hãy đăng nhập bằng số định danh và mật khẩu vừa đặt.",
+                  "success")
+            return redirect(url_for("account.login"), 303)
     values = {k: v for k, v in values.items() if k not in ("mat_khau", "nhap_lai")}
     page = render_template("register.html", form=form_html(schema, ui, values, errors),
-                           next=target)
+                           policy=identity.PASSWORD_POLICY)
     return (page, 422) if errors else page
-
-
-def _registration_ui() -> dict[str, Any]:
-    """The sign-up form's layout, the password rules told with the password field."""
-    policy = identity.PASSWORD_POLICY
-    rules = (f"Ít nhất {policy.min_length} ký tự, có ít nhất {policy.classes} trong 4 loại (chữ "
-             "thường, chữ hoa, chữ số, ký tự đặc biệt), không chứa số định danh.")
-    fields = applicants.REGISTRATION_UI.get("fields", {})
-    return {**applicants.REGISTRATION_UI,
-            "fields": {**fields, "mat_khau": {**fields.get("mat_khau", {}), "help": rules}}}
 
 
 @bp.get("/ca-nhan")
@@ -108,16 +94,6 @@ def overview() -> str:
                 "feedback": applicants.my_feedback(work, actor=actor),
                 "unread": applicants.unread_notices(work, actor=actor)}
     return render_template("my_area.html", **page)  # outside the transaction: base.html reads too
-
-
-@bp.post("/ca-nhan/ban-nhap/<key>/xoa")
-def delete_draft(key: str) -> Response:
-    """«Xoá bản nháp»: one of my drafts goes, with its uploaded files."""
-    actor = _citizen()
-    with uow() as work:
-        applicants.delete_draft(work, actor=actor, key=key[:60])
-    flash("Đã xoá bản nháp.", "success")
-    return redirect(url_for("mine.overview") + "#my-drafts", 303)
 
 
 @bp.get("/ca-nhan/thong-bao")
@@ -141,7 +117,8 @@ def dossier(code: str) -> str:
         summary=summary_html(view["start_form"], view["start_form_ui"], view["data"]),
         result_files=[f for f in page["files"]
                       if f["paper"] == RESULT_PAPER and not f["replaced_at"]],
-        timeline=citizen_history(view["events"], _event_note),
+        timeline=[{**e, "note": _event_note(e)} for e in view["events"]
+                  if e["kind"] not in QUIET_EVENTS],
         refusal=_refusal(view),
         documents=_documents(view, page["payments"]))
 
@@ -156,6 +133,8 @@ def _refusal(view: dict[str, Any]) -> dict[str, Any] | None:
             "at_reception": not view.get("received_at")}
 
 
+# Events the applicant's timeline leaves out: officers' own bookkeeping.
+QUIET_EVENTS = ("task_claimed", "status_changed", "reminder_due_soon", "reminder_overdue")
 # What the engine writes on a payment event: "75000 đồng" or "75000 đồng — <how>".
 _PAYMENT_NOTE = re.compile(r"^(\d+) đồng(?: — (.*))?$")
 
