@@ -112,14 +112,16 @@ def test_reviewers_and_approvers_find_their_queue_with_counts_in_the_menu(app: F
     # The author is never asked to review their own version.
     assert f'href="{_page(number)}"' not in designer.get("/quan-tri/hang-cho").data.decode()
     _press(reviewer, number, "xem-xet", decision="accept")
-    assert "Chờ xem xét" not in reviewer.get("/can-bo").data.decode()
+    # The menu's queue entry is gone (the notice that asked for the review stays among the
+    # unread notices until read, so look for the menu's count, not the words).
+    assert not re.search(r"Chờ xem xét\s*<span", reviewer.get("/can-bo").data.decode())
     assert re.search(r"Chờ phê duyệt\s*<span[^>]*>1</span>", approver.get("/can-bo").data.decode())
     assert f'href="{_page(number)}"' in approver.get("/quan-tri/hang-cho").data.decode()
     _press(approver, number, "phe-duyet")
     waiting = approver.get("/quan-tri/hang-cho").data.decode()
     assert f'href="{_page(number)}"' in waiting and "Chờ công bố" in waiting
     _press(approver, number, "cong-bo")
-    assert "Chờ phê duyệt" not in approver.get("/can-bo").data.decode()
+    assert not re.search(r"Chờ phê duyệt\s*<span", approver.get("/can-bo").data.decode())
 
 
 def test_the_next_person_in_line_is_told(app: Flask, platform: Platform) -> None:
