@@ -22,6 +22,7 @@ FEE_OUTPUT = "le_phi"
 # no-break space too), not part of a longer number, a name or a decimal.
 _GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?:(?:\.\d{3})+|(?:[ \u00a0]\d{3})+)(?![\w.,])")
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
+_DECLARATION = re.compile(r"\s*<\?xml[^>]*\?>\s*")
 _BOOLEAN = {"có": "True", "không": "False", "true": "True", "false": "False"}
 
 
@@ -49,7 +50,9 @@ def _column_kinds(table: etree._Element) -> list[str]:
         kinds.append("amount" if type_ref in INTEGERS else "boolean" if type_ref == "boolean" else "")
     for column in _children(table, "output"):
         type_ref = column.get("typeRef", "")
-        amount = type_ref in INTEGERS or (column.get("name") == FEE_OUTPUT and type_ref != "string")
+        name = column.get("name", "")
+        fee = name == FEE_OUTPUT or name.startswith(FEE_OUTPUT + "_")  # le_phi_2 beside le_phi
+        amount = type_ref in INTEGERS or (fee and type_ref != "string")
         kinds.append("amount" if amount else "boolean" if type_ref == "boolean" else "")
     return kinds
 
@@ -88,4 +91,8 @@ def typed_amounts(xml: str) -> str:
                     texts[0].text, changed = read, True
     if not changed:
         return xml
-    return str(etree.tostring(root, encoding="unicode"))
+    # The declaration and the line breaks before the root kept: the check's line numbers
+    # still point at the rows the designer sees.
+    declared = _DECLARATION.match(xml)
+    return (declared.group() if declared else "") + str(
+        etree.tostring(root.getroottree(), encoding="unicode")) + xml[len(xml.rstrip()):]

@@ -207,7 +207,7 @@
       list.append(Object.assign(document.createElement("li"), { textContent: "Bảng này không còn lỗi." }));
     }
     document.getElementById("dmn-findings").replaceWith(list);
-    marked = [];
+    marked = mine.filter(p => p.row).map(p => ({ row: p.row, message: p.message }));
     markRows();
   }
   save.addEventListener("click", async function () {

@@ -14,6 +14,7 @@ from engine.core.errors import NotFound
 from engine.core.permissions import may_see_versions
 from engine.core.uow import UnitOfWork
 from engine.procedures.catalogue import import_and_read
+from engine.procedures.design_files import table_findings
 from engine.procedures.drafts import apply_changes, save_draft, zip_of
 from engine.procedures.versions import find_version
 
@@ -39,7 +40,17 @@ def save_tables(
     report, created, _ = import_and_read(uow, actor=actor, agency_code=agency_code,
                                          zip_bytes=zip_of(texts),
                                          filename=f"{code}-v{number}-bang.zip", any_version=True)
-    return report.as_dict(), created
+    return _with_rows(report.as_dict(), texts, changes), created
+
+
+def _with_rows(report: dict[str, Any], texts: dict[str, str], changes: dict[str, str]) -> dict[str, Any]:
+    """The report with each problem of an edited table numbered by the row the editor shows
+    (`row`), so the editor marks the rows of a refused save."""
+    problems: list[dict[str, Any]] = report.get("problems") or []
+    for path in (p for p in changes if p.endswith(".dmn")):
+        found = iter(table_findings(texts, problems, path)["findings"])
+        problems = [next(found) if p.get("file") == path else p for p in problems]
+    return {**report, "problems": problems}
 
 
 def save_kept_tables(

@@ -42,6 +42,8 @@ def test_a_refused_save_from_the_editor_keeps_no_draft_and_says_why(app: Flask) 
     assert refused.status_code == 422 and refused.json["draft"] is None
     messages = [p["message"] for p in refused.json["report"]["problems"]]
     assert any("cột kiểu số nguyên chỉ nhận số nguyên" in m for m in messages), messages
+    rows = [p["row"] for p in refused.json["report"]["problems"] if p.get("file") == "le_phi.dmn"]
+    assert 2 in rows  # the editor marks the row as it shows it
     assert _drafts(app) == before
 
 

@@ -43,3 +43,10 @@ def test_a_table_with_nothing_to_read_or_that_does_not_parse_comes_back_as_it_wa
     good = _table(GOOD)
     assert typed_amounts(good) is good
     assert typed_amounts("<definitions") == "<definitions"
+
+
+def test_a_read_table_keeps_its_declaration_and_lines() -> None:
+    written = _table([GOOD[0], ("100 &lt;= ? &lt; 500", "80.000", "False"), GOOD[2]])
+    typed = typed_amounts(written)
+    assert typed.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<definitions')
+    assert typed.count("\n") == written.count("\n")
