@@ -11,48 +11,60 @@ from werkzeug.wrappers import Response
 
 from admin.common import administrator, bp, uow
 from engine import dossiers, legal_clock
-from engine.core import ServiceError
+from engine.core import Conflict, ServiceError
 from forms.formats import read_day
+
+
+def _page(province: str, year: int | None, confirm: dict[str, str] | None = None,
+          kept: dict[str, str] | None = None) -> str:
+    """The calendar page of `province` (the first one without) for `year` (this year without),
+    with the national days and, when a change needs it, the question to confirm it."""
+    with uow() as work:
+        provinces = legal_clock.list_provinces(work)
+        province = province or (provinces[0] if provinces else "")
+        year = min(max(year or work.clock.now().year, 1900), 2200)
+        days = legal_clock.list_days(work, province=province, year=year) if province else []
+    for d in days:  # 2026-12-31 → 31/12/2026, Thứ Năm
+        shown = date.fromisoformat(d["day"])
+        d["shown"], d["weekday"] = shown.strftime("%d/%m/%Y"), legal_clock.WEEKDAYS[shown.weekday()]
+    return render_template("admin_calendar.html", provinces=provinces, province=province,
+                           year=year, days=days, national=legal_clock.built_in_days(year),
+                           confirm=confirm, kept=kept or {"day": request.args.get("ngay", "")[:40],
+                                                          "kind": "off", "reason": ""})
 
 
 @bp.get("/lich")
 def calendar_page() -> str:
     """A province's calendar overrides for a year, with forms to add and remove days."""
     administrator()
-    with uow() as work:
-        provinces = legal_clock.list_provinces(work)
-        province = request.args.get("tinh") or (provinces[0] if provinces else "")
-        year = request.args.get("nam", type=int) or work.clock.now().year
-        year = min(max(year, 1900), 2200)
-        days = legal_clock.list_days(work, province=province, year=year) if province else []
-    for d in days:  # 2026-12-31 → 31/12/2026
-        d["shown"] = date.fromisoformat(d["day"]).strftime("%d/%m/%Y")
-    return render_template("admin_calendar.html", provinces=provinces, province=province,
-                           year=year, days=days)
+    return _page(request.args.get("tinh", ""), request.args.get("nam", type=int))
 
 
 @bp.post("/lich")
-def calendar_change() -> Response:
-    """Add, change or remove one day's override; due times of open dossiers follow."""
+def calendar_change() -> Response | str:
+    """Add, change or remove one day's override; due times of open dossiers follow. Changing
+    a day off into a working day (or back) asks first: the page again with the question."""
     actor = administrator()
     province = request.form.get("province", "")
     kind = request.form.get("kind") or None
+    reason = request.form.get("reason", "")
     year = None
     try:
         day = read_day(request.form.get("day", "")[:40], "Ngày")
         year = day.year
         with uow() as work:
             result = dossiers.set_calendar_day(work, actor=actor, province=province, day=day,
-                                               kind=kind, reason=request.form.get("reason", ""))
-    except ValueError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("admin.calendar_page", tinh=province,
-                                ngay=request.form.get("day", "")[:40]), 303)  # kept to correct
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; "
-              f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
+                                               kind=kind, reason=reason,
+                                               replace=request.form.get("replace") == "1")
+    except Conflict as exc:
+        return _page(province, year, {"question": exc.message, "day": day.strftime("%d/%m/%Y"),
+                                      "kind": kind or "", "reason": reason})
+    except (ValueError, ServiceError) as exc:  # the page again with what was typed
+        flash(exc.message if isinstance(exc, ServiceError) else str(exc), "error")
+        return _page(province, year, kept={"day": request.form.get("day", "")[:40],
+                                           "kind": kind or "off", "reason": reason})
+    flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; "
+          f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
     return redirect(url_for("admin.calendar_page", tinh=province, nam=year), 303)  # the day's year
 
 

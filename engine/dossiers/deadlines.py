@@ -31,7 +31,7 @@ from engine.dossiers.supplement_answer import (
     last_request,
 )
 from engine.legal_clock.calendar import BusinessCalendar
-from engine.legal_clock.calendars import DAY_KINDS, CalendarCache, calendar_for
+from engine.legal_clock.calendars import DAY_KINDS, CalendarCache, calendar_for, check_day_change
 from engine.legal_clock.rules import (
     DEFAULT_EXTENSION_CAP,
     LATE_SUPPLEMENT_WARNING,
@@ -291,10 +291,14 @@ def deadline_history(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[s
 
 
 def set_calendar_day(
-    uow: UnitOfWork, *, actor: Actor, province: str, day: date, kind: str | None, reason: str
+    uow: UnitOfWork, *, actor: Actor, province: str, day: date, kind: str | None, reason: str,
+    replace: bool = False,
 ) -> dict[str, Any]:
     """Declare `day` an extra day off or working day (`kind` None removes the override),
-    then move the due times of the province's open dossiers and tasks, recording why."""
+    then move the due times of the province's open dossiers and tasks, recording why.
+
+    A working day must be a Saturday or Sunday; an override of the other kind is changed
+    only with `replace` (`Conflict` asking to confirm otherwise)."""
     if not is_administrator(actor):
         raise Forbidden("Chỉ quản trị hệ thống được sửa lịch làm việc.")
     if kind is not None and kind not in DAY_KINDS:
@@ -306,6 +310,7 @@ def set_calendar_day(
         raise NotFound(f"Không có tỉnh '{province}'.")
     existing = uow.session.scalar(
         select(CalendarDay).where(CalendarDay.province_id == found.id, CalendarDay.day == day))
+    check_day_change(day, kind, existing.kind if existing else None, replace=replace)
     if kind is None:
         if existing is None:
             raise NotFound(f"Ngày {day.isoformat()} không có điều chỉnh nào.")

@@ -15,8 +15,11 @@ from engine.legal_clock.calendar import (
     parse_working_duration,
 )
 from engine.legal_clock.calendars import (
+    WEEKDAYS,
     CalendarCache,
+    built_in_days,
     calendar_for,
+    check_day_change,
     default_calendar,
     list_days,
     list_provinces,
@@ -42,8 +45,9 @@ from engine.legal_clock.rules import (
 
 __all__ = [
     "CLASS_LABELS", "DEFAULT_EXTENSION_CAP", "HOURS_PER_DAY", "LATE_SUPPLEMENT_WARNING",
-    "PAPER_CHANNELS", "PAPER_CUTOFF", "SUPPLEMENT_WINDOW_DAYS", "BusinessCalendar",
-    "CalendarCache", "Resumed", "add_months", "calendar_for", "check_extension", "classify",
+    "PAPER_CHANNELS", "PAPER_CUTOFF", "SUPPLEMENT_WINDOW_DAYS", "WEEKDAYS", "BusinessCalendar",
+    "CalendarCache", "Resumed", "add_months", "built_in_days", "calendar_for", "check_day_change",
+    "check_extension", "classify",
     "default_calendar", "due_at_reception", "due_soon_margin", "extension_asked_in_time", "extension_limit",
     "late_supplement_request", "legal_due", "list_days", "list_provinces", "parse_instant",
     "parse_working_duration", "province_calendar",

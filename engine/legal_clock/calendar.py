@@ -46,6 +46,15 @@ def _public_holidays(year: int) -> tuple[frozenset[date], frozenset[date]]:
     return frozenset(found.keys()), swapped_in
 
 
+def national_days(year: int) -> list[tuple[date, str, str]]:
+    """The national calendar's own days of `year` in date order: (day, "off" or "working",
+    name), the holidays of the Labour Code and the Saturdays the government swaps in."""
+    found = holidays.country_holidays("VN", years=year, language="vi")
+    swapped_in = [(d, "working", "Ngày làm việc bù (Chính phủ hoán đổi)")
+                  for d in getattr(found, "weekend_workdays", ()) if d.year == year]
+    return sorted([(d, "off", str(name)) for d, name in found.items()] + swapped_in)
+
+
 def _whole(allowance: timedelta, day: timedelta) -> timedelta:
     """`allowance` cut down to whole days of length `day`, or under one day to whole hours
     (under one hour it stays in minutes): what «no more than» a share of a time allows."""

@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, select
 
 from engine.core.clock import VN_TZ, local_iso
-from engine.core.errors import NotFound
+from engine.core.errors import Conflict, Invalid, NotFound
 from engine.core.models import Agency, CalendarDay, Province
-from engine.legal_clock.calendar import DEFAULT_PERIODS, BusinessCalendar
+from engine.legal_clock.calendar import DEFAULT_PERIODS, BusinessCalendar, national_days
 
 if TYPE_CHECKING:
     from engine.core.uow import UnitOfWork
 
 DAY_KINDS = {"off": "Ngày nghỉ", "working": "Ngày làm việc"}
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+_KIND_WORDS = {"off": "ngày nghỉ", "working": "ngày làm bù"}
 
 _AGENCY_PROVINCE = (
     select(Province.id, Province.calendar_version)
@@ -120,6 +122,25 @@ def list_days(uow: UnitOfWork, *, province: str, year: int) -> list[dict[str, An
         .order_by(CalendarDay.day)).all()
     return [{"day": d.day.isoformat(), "kind": d.kind, "label": DAY_KINDS[d.kind],
              "reason": d.reason, "created_at": local_iso(d.created_at)} for d in days]
+
+
+def built_in_days(year: int) -> list[dict[str, str]]:
+    """The national calendar's days of `year` (holidays, the government's swapped days),
+    read-only: a province cannot take them back, only add its own."""
+    return [{"day": d.isoformat(), "shown": d.strftime("%d/%m/%Y"), "weekday": WEEKDAYS[d.weekday()],
+             "kind": kind, "label": DAY_KINDS[kind], "name": name} for d, kind, name in national_days(year)]
+
+
+def check_day_change(day: date, kind: str | None, existing: str | None, *, replace: bool) -> None:
+    """Refuse a working day that is not a weekend day (a make-up day replaces a Saturday or
+    Sunday), and a change of an override's kind unless `replace` says it is meant."""
+    shown = day.strftime("%d/%m/%Y")
+    if kind == "working" and day.weekday() < 5:
+        raise Invalid(f"Ngày {shown} là {WEEKDAYS[day.weekday()]}, vốn đã là ngày làm việc: ngày làm "
+                      "việc (làm bù) phải là Thứ Bảy hoặc Chủ nhật.")
+    if kind is not None and existing is not None and existing != kind and not replace:
+        raise Conflict(f"Ngày {shown} đang là {_KIND_WORDS[existing]}; thay bằng "
+                       f"{_KIND_WORDS[kind]}?")
 
 
 def parse_instant(text: str) -> datetime:

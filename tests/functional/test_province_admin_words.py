@@ -39,7 +39,7 @@ def test_a_day_declared_for_next_year_is_shown_on_that_years_page(client: FlaskC
     assert saved.status_code == 303
     page = _text(client.get(saved.headers["Location"]).data)
     assert "Lịch làm việc Tuyên Quang năm 2027" in page
-    assert "01/03/2027 Ngày nghỉ Quyết định 12/QĐ-UBND: nghỉ bù" in page
+    assert "01/03/2027 Thứ Hai Ngày nghỉ Quyết định 12/QĐ-UBND: nghỉ bù" in page
     assert "2027-03-01" not in page
 
 
@@ -55,12 +55,12 @@ def test_removing_a_day_asks_to_confirm_and_records_the_reason_given(client: Fla
     empty = client.post("/quan-tri/lich/bo", data={"tinh": "Tuyên Quang", "ngay": "2027-03-02",
                                                    "reason": " "})
     assert empty.status_code == 200 and "Nhập lý do bỏ điều chỉnh ngày này." in _text(empty.data)
-    assert "02/03/2027 Ngày nghỉ" in _text(client.get("/quan-tri/lich?tinh=Tuyên Quang&nam=2027").data)
+    assert "02/03/2027 Thứ Ba Ngày nghỉ" in _text(client.get("/quan-tri/lich?tinh=Tuyên Quang&nam=2027").data)
     done = client.post("/quan-tri/lich/bo", data={"tinh": "Tuyên Quang", "ngay": "2027-03-02",
                                                   "reason": "Quyết định 15/QĐ-UBND thu hồi"})
     assert done.status_code == 303
     after = _text(client.get(done.headers["Location"]).data)
-    assert "Đã bỏ điều chỉnh ngày 02/03/2027" in after and "02/03/2027 Ngày nghỉ" not in after
+    assert "Đã bỏ điều chỉnh ngày 02/03/2027" in after and "02/03/2027 Thứ Ba Ngày nghỉ" not in after
     audit = _text(client.get("/quan-tri/nhat-ky").data)
     assert "Quyết định 15/QĐ-UBND thu hồi" in audit
     assert client.get("/quan-tri/lich/bo?tinh=Tuyên Quang&ngay=2027-03-02").status_code == 404

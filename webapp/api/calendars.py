@@ -23,13 +23,14 @@ def calendar_days(province: str) -> Response:
 
 @bp.put("/calendars/<province>/days/<day>")
 def set_calendar_day(province: str, day: str) -> Response:
-    """Declare a day off or a working day (`{kind: off|working, reason}`); administrators."""
+    """Declare a day off or a working day (`{kind: off|working, reason}`); administrators.
+    A PUT sets the day whatever it was (a day off over a working day is no conflict here)."""
     actor = signed_in()
     body = json_body()
     with uow() as work:
         return jsonify(dossiers.set_calendar_day(
             work, actor=actor, province=province, day=iso_date(day),
-            kind=str(body.get("kind", "")), reason=str(body.get("reason", ""))))
+            kind=str(body.get("kind", "")), reason=str(body.get("reason", "")), replace=True))
 
 
 @bp.put("/calendars/<province>/hours")

@@ -1,0 +1,55 @@
+"""The province administrator's home and calendar in Chromium at 390 and 1280 px: a make-up
+day on a weekday refused with what was typed kept, a day off over a make-up day asked about
+first, the national holidays listed; every page fits and passes axe-core (WCAG 2.2 A/AA)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.test_agencies_accounts_in_chromium import WIDTHS, _check, _login
+
+
+def _calendar(page: Any, server: str, width: int, shots: Path, problems: dict[str, Any]) -> None:
+    page.goto(f"{server}/quan-tri/lich?nam=2026")
+    expect(page.locator("#national")).to_contain_text("theo Bộ luật Lao động")
+    _check(page, "calendar-national", width, shots, problems)
+    page.fill("#day", "09/12/2026")
+    page.check("#kind-working")
+    page.fill("#reason", "Quyết định 30/QĐ-UBND")
+    page.click("form.generated button[type=submit]")
+    expect(page.locator("main")).to_contain_text("phải là Thứ Bảy hoặc Chủ nhật")
+    expect(page.locator("#reason")).to_have_value("Quyết định 30/QĐ-UBND")
+    _check(page, "calendar-weekday-refused", width, shots, problems)
+    page.fill("#day", "12/12/2026")
+    page.click("form.generated button[type=submit]")
+    expect(page.locator("#days")).to_contain_text("12/12/2026")
+    page.fill("#day", "12/12/2026")
+    page.check("#kind-off")
+    page.fill("#reason", "Quyết định 31/QĐ-UBND")
+    page.click("form.generated button[type=submit]")
+    expect(page.locator("#confirm")).to_contain_text(
+        "Ngày 12/12/2026 đang là ngày làm bù; thay bằng ngày nghỉ?")
+    _check(page, "calendar-confirm", width, shots, problems)
+    page.click("#confirm button[type=submit]")
+    expect(page.locator("#days")).to_contain_text("Quyết định 31/QĐ-UBND")
+    page.goto(f"{server}/quan-tri/lich/bo?tinh=Tuyên Quang&ngay=2026-12-12")
+    page.fill("#reason", "Dọn dẹp")
+    page.click("form[action$='/lich/bo'] button[type=submit]")
+    expect(page.locator("#days")).not_to_contain_text("12/12/2026")
+
+
+def test_the_admin_calendar_fits_passes_axe_and_asks_before_replacing(
+    browser: Any, server: str, shots: Path,
+) -> None:
+    problems: dict[str, Any] = {}
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", bypass_csp=True,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        _login(page, server, "quantri")
+        _calendar(page, server, width, shots, problems)
+        context.close()
+    assert problems == {}
