@@ -24,6 +24,7 @@ from engine.applicants import RESULT_PAPER
 from engine.core import Actor, FormInvalid, Status, is_citizen
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
+from webapp.citizen_history import citizen_history
 from webapp.context import client_address, current_actor, uow
 from webapp.documents import document_response
 from webapp.downloads import file_response
@@ -117,8 +118,7 @@ def dossier(code: str) -> str:
         summary=summary_html(view["start_form"], view["start_form_ui"], view["data"]),
         result_files=[f for f in page["files"]
                       if f["paper"] == RESULT_PAPER and not f["replaced_at"]],
-        timeline=[{**e, "note": _event_note(e)} for e in view["events"]
-                  if e["kind"] not in QUIET_EVENTS],
+        timeline=citizen_history(view["events"], _event_note),
         refusal=_refusal(view),
         documents=_documents(view, page["payments"]))
 
@@ -133,8 +133,6 @@ def _refusal(view: dict[str, Any]) -> dict[str, Any] | None:
             "at_reception": not view.get("received_at")}
 
 
-# Events the applicant's timeline leaves out: officers' own bookkeeping.
-QUIET_EVENTS = ("task_claimed", "status_changed", "reminder_due_soon", "reminder_overdue")
 # What the engine writes on a payment event: "75000 đồng" or "75000 đồng — <how>".
 _PAYMENT_NOTE = re.compile(r"^(\d+) đồng(?: — (.*))?$")
 

@@ -546,8 +546,10 @@ def test_my_dossiers_and_notices_follow_the_dossier(app: Flask) -> None:
     assert f"Hồ sơ {code} đã được tiếp nhận" in notices and "16/12/2026" in notices
     assert "chưa đọc" not in citizen.get("/ca-nhan").data.decode()
     timeline = citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
-    assert "Nộp hồ sơ" in timeline and "Tiếp nhận" in timeline
-    assert "Chuyển bước</strong> «Thẩm định hồ sơ, đề xuất»" in timeline
+    assert "Hồ sơ đã được nộp" in timeline
+    # In plain sentences: the reception and the next step's start on one line, no workflow word
+    assert "Hồ sơ đã được tiếp nhận; chuyển sang thẩm định hồ sơ, đề xuất" in timeline
+    assert "Chuyển bước" not in timeline and "Hoàn thành bước" not in timeline
 
 
 def test_officers_ask_for_the_fee_and_attach_the_result_from_the_task_page(app: Flask) -> None:
