@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from bpmn.words import OUTCOMES
 from engine.core.clock import local_iso
 from engine.core.models import Account, Agency, Attachment, Dossier, Event, Task
 from engine.core.statuses import STATUS_LABELS
@@ -144,10 +145,15 @@ _BARE_AMOUNT = re.compile(r"\d{4,}(?= đồng)")
 
 
 def _event_words(kind: str, step_name: str, note: str, details: Any) -> str:
-    """What an event's note says, in words: status names, the step opened, what was asked,
-    a fee's amount with its thousands separator (notes recorded before it had one)."""
+    """What an event's note says, in words: status names, the outcome, the step opened, what
+    was asked (never an id of the diagram), a fee's amount with its thousands separator
+    (notes recorded before it had one)."""
     if kind == "status_changed":
         return _status_words(note)
+    if kind == "finished":  # the end event's outcome: «granted» in words
+        return OUTCOMES.get(note, note)
+    if kind == "timer_fired":  # the note is the timer's id in the diagram
+        return f"«{step_name}»" if step_name else ""
     if kind in ("payment_requested", "paid"):
         return _BARE_AMOUNT.sub(lambda m: f"{int(m[0]):,}".replace(",", "."), note, count=1)
     if kind in ("task_opened", "task_completed", "task_claimed", "task_released") and step_name:

@@ -130,16 +130,13 @@ def import_package(
 
 
 def import_and_read(
-    uow: UnitOfWork,
-    *,
-    actor: Actor,
-    agency_code: str,
-    path: Path | None = None,
+    uow: UnitOfWork, *, actor: Actor, agency_code: str, path: Path | None = None,
     zip_bytes: bytes | None = None,
     filename: str = "upload.zip",
     files: list[tuple[str, bytes]] | None = None,
     runner: TestRunner | None = None,
     any_version: bool = False,
+    action: str = "procedure.import",
 ) -> tuple[Report, dict[str, Any] | None, dict[str, str] | None]:
     """Validate a package — a folder (`path`), a .zip (`zip_bytes`) or files sent one by one
     (`files`: name and bytes) — and store it as a new draft version with the results of
@@ -153,7 +150,8 @@ def import_and_read(
     open draft holding the same files instead, marked `unchanged`, its tests not run
     again — with `any_version` (a save from the editors), any version of it in review,
     approved or published too: `identical.same_version`), and the package's files as text
-    when they could be read. The caller's unit of
+    when they could be read. The new version is audited as `action` (an upload, or
+    `procedure.save_draft`: a save from the web designer). The caller's unit of
     work is committed here only on success.
     """
     agency_id, agency_name = _design_agency(uow, actor, agency_code)
@@ -173,7 +171,7 @@ def import_and_read(
     # From here on, one short transaction: store the version with its results.
     version, procedure = _store_version(uow, actor, agency_id, compiled, package, tests)
     summary = {**version_summary(version, procedure), "tests": tests.as_dict()}
-    uow.audit("procedure.import", actor_id=actor.account_id, object_type="procedure",
+    uow.audit(action, actor_id=actor.account_id, object_type="procedure",
               object_id=f"{agency_code}/{compiled.code}",
               summary={"version": version.number, "tests_passed": tests.passed})
     uow.commit()

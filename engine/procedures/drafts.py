@@ -78,19 +78,25 @@ def _keep(uow: UnitOfWork, actor: Actor, agency_id: int, texts: dict[str, str], 
     return draft
 
 
+# The audit's action of a version saved from the web designer («Lưu thành bản nháp mới»,
+# a kept draft saved), told apart from a package uploaded (`procedure.import`).
+SAVED = "procedure.save_draft"
+
+
 def import_keeping(
     uow: UnitOfWork, *, actor: Actor, agency_code: str, zip_bytes: bytes | None = None,
     filename: str = "upload.zip", files: list[tuple[str, bytes]] | None = None,
     based_on_id: int | None = None, draft_id: int | None = None, runner: TestRunner | None = None,
-    any_version: bool = False,
+    any_version: bool = False, action: str = "procedure.import",
 ) -> tuple[Report, dict[str, Any] | None, dict[str, Any] | None]:
     """Import a package like `import_package`; when it is refused but its files could be
-    read, keep them as an invalid draft (or update draft `draft_id` in place); `any_version`:
-    see `import_and_read`. Returns the
+    read, keep them as an invalid draft (or update draft `draft_id` in place); `any_version`,
+    `action`: see `import_and_read`. Returns the
     report, the version (valid) and the kept draft (invalid)."""
     report, version, texts = import_and_read(uow, actor=actor, agency_code=agency_code,
                                              zip_bytes=zip_bytes, filename=filename, files=files,
-                                             runner=runner, any_version=any_version)
+                                             runner=runner, any_version=any_version,
+                                             action=action)
     draft = _draft(uow, actor, draft_id) if draft_id is not None else None
     if version is not None:
         if draft is not None:  # fixed: the draft lives on as the version
@@ -153,7 +159,7 @@ def save_draft(
     texts, agency_code = apply_changes(dict(draft.package), changes), draft.agency.code
     report, version, kept = import_keeping(uow, actor=actor, agency_code=agency_code,
                                            zip_bytes=zip_of(texts), filename="ban-nhap.zip",
-                                           draft_id=draft_id, runner=runner)
+                                           draft_id=draft_id, runner=runner, action=SAVED)
     return report.as_dict(), version, kept
 
 

@@ -27,7 +27,7 @@ from engine.core.actors import Actor
 from engine.core.errors import Forbidden, Invalid
 from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
-from engine.procedures.drafts import import_keeping, zip_of
+from engine.procedures.drafts import SAVED, import_keeping, zip_of
 from engine.procedures.starter import json_object
 from engine.procedures.versions import _visible
 
@@ -162,5 +162,5 @@ def create_decision_table(uow: UnitOfWork, *, actor: Actor, agency_code: str, co
     texts, path = starter_changes(dict(version.package or {}), form)
     report, created, kept = import_keeping(
         uow, actor=actor, agency_code=agency_code, zip_bytes=zip_of(texts),
-        filename=f"{code}-v{number}-bang.zip", based_on_id=version.id)
+        filename=f"{code}-v{number}-bang.zip", based_on_id=version.id, action=SAVED)
     return report.as_dict(), created, kept, path

@@ -20,7 +20,7 @@ from engine.core.models import ProcedureVersion, SandboxRun
 from engine.core.permissions import may_design, may_see_sandbox_run
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
-from engine.procedures.drafts import MAX_EDITED_TEXT, import_keeping, zip_of
+from engine.procedures.drafts import MAX_EDITED_TEXT, SAVED, import_keeping, zip_of
 
 NEW_CASE = "moi"
 NEW_FILE = "tests/chay-thu.json"
@@ -128,5 +128,5 @@ def save_run_as_case(
     report, created, kept = import_keeping(uow, actor=actor, agency_code=agency,
                                            zip_bytes=zip_of(package),
                                            filename=f"{code}-v{number}-ca-kiem-thu.zip",
-                                           based_on_id=version.id)
+                                           based_on_id=version.id, action=SAVED)
     return report.as_dict(), created, kept

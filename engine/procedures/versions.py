@@ -52,7 +52,7 @@ from engine.core.uow import UnitOfWork
 from engine.procedures.bench_decisions import decision_choices
 from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import end_transaction
-from engine.procedures.drafts import MAX_EDITED_TEXT, apply_changes, import_keeping, zip_of
+from engine.procedures.drafts import MAX_EDITED_TEXT, SAVED, apply_changes, import_keeping, zip_of
 from engine.procedures.queues import VERSION_STATUS_LABELS, tell_next
 from forms import PaperSlot, check_schema, render_form
 
@@ -361,7 +361,8 @@ def save_as_draft(
     texts = apply_changes(dict(version.package or {}), changes)
     report, created, kept = import_keeping(
         uow, actor=actor, agency_code=agency_code, zip_bytes=zip_of(texts),
-        filename=f"{code}-v{number}-sua.zip", based_on_id=version.id, any_version=True)
+        filename=f"{code}-v{number}-sua.zip", based_on_id=version.id, any_version=True,
+        action=SAVED)
     return report.as_dict(), created, kept
 
 

@@ -18,7 +18,7 @@ from engine.core.errors import Forbidden
 from engine.core.models import Account
 from engine.core.permissions import is_administrator
 from engine.core.uow import UnitOfWork
-from engine.records.audit_words import details, names_for, object_words
+from engine.records.audit_words import entry_details, names_for, object_words
 
 PAGE = 50
 # The two logs: the hash-chained trail of changes, the access log of personal data.
@@ -44,7 +44,8 @@ EVENT_LABELS = {
     "postal_result_cancelled": "Hủy đơn chuyển phát kết quả (trả theo hình thức khác)",
     "postal_papers_delivered": "Bưu điện đã chuyển hồ sơ giấy tới cơ quan",
     "postal_papers_returned": "Bưu điện không thu gom, chuyển được hồ sơ giấy",
-    "claimed": "Người nộp thêm hồ sơ vào tài khoản",
+    "claimed": "Người nộp thêm hồ sơ vào tài khoản", "stopped": "Dừng xử lý hồ sơ",
+    "step_document_attached": "Đính kèm tài liệu xử lý",
 }
 LABELS = {
     "account.login": "Đăng nhập", "account.login_failed": "Đăng nhập sai mật khẩu",
@@ -57,6 +58,7 @@ LABELS = {
     "api_key.revoke": "Thu hồi khóa API", "calendar.day": "Sửa ngày làm việc",
     "calendar.hours": "Sửa giờ làm việc", "dossier.read": "Xem hồ sơ (dữ liệu cá nhân)",
     "dossier.track": "Tra cứu công khai", "procedure.import": "Tải lên gói thủ tục",
+    "procedure.save_draft": "Lưu bản nháp từ trình thiết kế",
     "timer.retry": "Chạy lại hẹn giờ lỗi",
     "procedure.publish": "Công bố phiên bản thủ tục", "procedure.submit": "Gửi xem xét phiên bản",
     "procedure.review": "Xem xét phiên bản", "procedure.approve": "Phê duyệt phiên bản",
@@ -151,15 +153,17 @@ def search(uow: UnitOfWork, *, actor: Actor, filters: AuditFilter = AuditFilter(
         .outerjoin(Account, Account.id == found.c.actor_id)
         .order_by(found.c.at.desc(), found.c.log.desc(), found.c.id.desc())
         .limit(PAGE).offset(max(0, filters.offset))).all()
-    names = names_for(uow, roles or {}, EVENT_LABELS, {
-        int(e.object_id) for e in rows if e.object_type == "dossier" and e.object_id.isdigit()})
+    on_dossiers = [e for e in rows if e.object_type == "dossier" and e.object_id.isdigit()]
+    names = names_for(uow, roles or {}, EVENT_LABELS, {int(e.object_id) for e in on_dossiers}, {
+        int(e.summary["attachment"]) for e in on_dossiers if isinstance(e.summary, dict)
+        and str(e.summary.get("attachment", "")).isdigit()})
     return {"total": total, "offset": filters.offset, "page": PAGE, "entries": [
         {"log": e.log, "log_label": LOGS[e.log], "id": e.id, "at": local_iso(e.at),
          "actor": e.username or "", "actor_name": e.full_name or "", "action": e.action,
          "label": LABELS.get(e.action, e.action), "object_type": e.object_type,
          "object_id": e.object_id, "summary": e.summary, "hash": e.hash,
          "object": object_words(e.object_type, e.object_id, names),
-         "details": details(e.summary, names)}
+         "details": entry_details(e.summary, e.object_type, e.object_id, names)}
         for e in rows]}
 
 

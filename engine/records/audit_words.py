@@ -6,7 +6,7 @@ pháp - Hộ tịch tại UBND phường Minh Xuân» — never a field's code, 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.core.clock import instant_words
-from engine.core.models import Agency, Dossier, Province
+from engine.core.models import Agency, Attachment, Dossier, Province, Task
 from engine.core.statuses import STATUS_LABELS
 from engine.core.uow import UnitOfWork
 
@@ -49,8 +49,10 @@ KEYS = {  # in the order details are shown
     "size": "Dung lượng (byte)", "state": "Trạng thái", "subject": "Định danh",
     "title": "Tiêu đề", "via": "Qua", "years": "Số năm lưu trữ", "counts": "Số lượng",
     "created": "Đã tạo", "updated": "Đã cập nhật", "message": "Thông điệp",
-    "events": "Sự kiện", "events_sha256": "Mã băm các sự kiện", "step": "Bước (mã trong quy trình)",
+    "events": "Sự kiện", "step": "Bước",
 }
+# Kept in the trail for its chain, read by the check («Kiểm tra tính toàn vẹn»), not shown.
+UNSHOWN = frozenset({"events_sha256"})
 KINDS = {"officer": "Cán bộ", "admin": "Quản trị hệ thống", "citizen": "Công dân",
          "province": "UBND tỉnh", "department": "Sở, ban, ngành",
          "commune": "UBND xã, phường, đặc khu", "unit": "Phòng, đơn vị trực thuộc",
@@ -79,19 +81,42 @@ class Names:
     roles: Mapping[str, str] = field(default_factory=dict)
     events: Mapping[str, str] = field(default_factory=dict)
     dossiers: dict[str, str] = field(default_factory=dict)
+    steps: dict[tuple[str, str], str] = field(default_factory=dict)  # (dossier id, step id)
+    files: dict[str, str] = field(default_factory=dict)  # attachment id → file name
 
 
 def names_for(uow: UnitOfWork, roles: Mapping[str, str], events: Mapping[str, str],
-              dossier_ids: set[int]) -> Names:
+              dossier_ids: Set[int], attachment_ids: Set[int] = frozenset()) -> Names:
     """The agencies' and provinces' names; the roles' and a dossier's events' labels; the
-    codes of the dossiers `dossier_ids` (an entry names a dossier by its row's id)."""
+    codes of the dossiers `dossier_ids` (an entry names a dossier by its row's id), the
+    names of their steps; the names of the files `attachment_ids`."""
     rows = uow.session.execute(select(Agency.id, Agency.code, Agency.name)).all()
     codes = uow.session.execute(select(Dossier.id, Dossier.code).where(
         Dossier.id.in_(dossier_ids))).all() if dossier_ids else []
+    steps = uow.session.execute(select(Task.dossier_id, Task.bpmn_id, Task.name).where(
+        Task.dossier_id.in_(dossier_ids))).all() if dossier_ids else []
+    files = uow.session.execute(select(Attachment.id, Attachment.filename).where(
+        Attachment.id.in_(attachment_ids))).all() if attachment_ids else []
     return Names(agencies={code: name for _, code, name in rows},
                  agency_ids={i: name for i, _, name in rows},
                  provinces=dict(uow.session.execute(select(Province.id, Province.name)).all()),
-                 roles=roles, events=events, dossiers={str(i): code for i, code in codes})
+                 roles=roles, events=events, dossiers={str(i): code for i, code in codes},
+                 steps={(str(d), step): name for d, step, name in steps if name},
+                 files={str(i): name for i, name in files})
+
+
+def entry_details(summary: Any, object_type: str, object_id: str,
+                  names: Names) -> list[tuple[str, str]]:
+    """`details` of an entry, a dossier's step by its name (its id in the diagram only when
+    the name is unknown) and a file by its name."""
+    if object_type == "dossier" and isinstance(summary, Mapping):
+        summary = dict(summary)
+        if summary.get("step"):
+            summary["step"] = names.steps.get((object_id, str(summary["step"])), summary["step"])
+        if summary.get("attachment") is not None:
+            summary["attachment"] = names.files.get(str(summary["attachment"]),
+                                                    summary["attachment"])
+    return details(summary, names)
 
 
 def _day(text: str) -> str:
@@ -160,7 +185,7 @@ def details(summary: Any, names: Names) -> list[tuple[str, str]]:
     found = []
     order = {key: n for n, key in enumerate(KEYS)}  # PostgreSQL's jsonb keeps no key order
     for key, value in sorted(summary.items(), key=lambda kv: order.get(str(kv[0]), len(order))):
-        if value in (None, "", [], {}):
+        if value in (None, "", [], {}) or key in UNSHOWN:
             continue
         text = _value(str(key), value, names)
         if text:
