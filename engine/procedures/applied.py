@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
-from engine.core.models import Agency, Procedure, ProcedureAgency, ProcedureVersion
+from engine.core.models import Agency, Procedure, ProcedureAgency, ProcedureVersion, RoleGrant
 from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
+from engine.procedures.cache import loaded_version
 
 KIND_LABELS = {"province": "Cấp tỉnh", "department": "Sở, ban, ngành",
                "commune": "Cấp xã (UBND xã, phường)", "unit": "Đơn vị khác"}
@@ -65,6 +66,19 @@ def _published(uow: UnitOfWork, procedure: Procedure) -> bool:
         ProcedureVersion.status == "published").limit(1)) is not None
 
 
+def _lane_roles(uow: UnitOfWork, procedure: Procedure) -> dict[str, str]:
+    """role → label of the newest version's lanes worked in the agency itself (not those
+    handed to a named agency: liên thông)."""
+    newest = uow.session.scalar(select(ProcedureVersion.id).where(
+        ProcedureVersion.procedure_id == procedure.id).order_by(ProcedureVersion.number.desc())
+        .limit(1))
+    if newest is None:
+        return {}
+    roles = loaded_version(uow, newest).compiled.manifest.get("roles", {})
+    return {str(spec["role"]): str(spec.get("label") or spec["role"]) for spec in roles.values()
+            if isinstance(spec, dict) and spec.get("role") and not spec.get("agency")}
+
+
 def agencies_page(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str
                   ) -> dict[str, Any]:
     """The procedure, whether it has a published version, and every agency grouped by
@@ -76,6 +90,9 @@ def agencies_page(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str
         select(ProcedureAgency).where(ProcedureAgency.procedure_id == procedure.id))}
     own_code = set(uow.session.scalars(select(Procedure.agency_id).where(
         Procedure.code == code, Procedure.id != procedure.id)))
+    lanes = _lane_roles(uow, procedure)
+    held = {(g.agency_id, g.role) for g in uow.session.scalars(
+        select(RoleGrant).where(RoleGrant.role.in_(lanes)))}
     groups: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KIND_ORDER}
     for agency in uow.session.scalars(select(Agency).order_by(Agency.name)):
         row = rows.get(agency.id)
@@ -84,6 +101,8 @@ def agencies_page(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str
         groups.setdefault(agency.kind, []).append({
             "code": agency.code, "name": agency.name, "state": state,
             "closed": agency.closed_at is not None,
+            "unstaffed": sorted(label for role, label in lanes.items()
+                                if (agency.id, role) not in held),
             "may_change": state in ("none", "stopped", "applied")
             and may_design(actor, agency.id)})
     return {"code": procedure.code, "name": procedure.name,

@@ -73,6 +73,10 @@ def test_applied_to_a_new_commune_its_desk_gets_the_dossier_and_stopping_keeps_o
     assert HOA_BINH in listed and HOA_BINH in choice  # citizens and desks may choose it
     states = {a["code"]: a["state"] for g in page["groups"] for a in g["agencies"]}
     assert states[HOA_BINH] == "applied" and states[MINH_XUAN] == "own"
+    unstaffed = {a["code"]: a["unstaffed"] for g in page["groups"] for a in g["agencies"]}
+    assert unstaffed[HOA_BINH] == ["Bộ phận Một cửa", "Chuyên viên phòng Kinh tế, Hạ tầng và "
+                                   "Đô thị", "Lãnh đạo UBND cấp xã"]  # nobody granted yet
+    assert unstaffed[MINH_XUAN] == []
 
     code = _submit(platform, HOA_BINH)
     desk_hb, desk_mx = _officer(hoa_binh, DESK), _officer(_id(platform, MINH_XUAN), DESK)
