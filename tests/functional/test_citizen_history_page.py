@@ -21,7 +21,9 @@ def test_the_applicant_reads_sentences_and_no_officers_document(app: Flask) -> N
     code, _, _ = _dossier(app)
     _through_appraisal(app, code)  # the specialist attached «du-thao-giay-phep.pdf»
     citizen = _client(app, "congdan", pages=True)
-    timeline = _timeline(citizen.get(f"/ca-nhan/ho-so/{code}").data.decode())
+    html = citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
+    timeline = _timeline(html)
+    assert "Hiện hành" not in html and "Đang dùng" in html  # the files' notes, in plain words
     for internal in ("du-thao-giay-phep.pdf", "step_document_attached", "Chuyển bước",
                      "Hoàn thành bước", "Activity_", "tham_dinh", "Hiện hành"):
         assert internal not in timeline, timeline
