@@ -294,6 +294,7 @@ class _Context:
         items: Json = schema["items"]
         rows = value if isinstance(value, list) and value else [{}]
         name = _name(path)
+        item = _esc(_item_title(schema, path))
         legend = _esc(schema.get("title") or path[-1]) + _marker(required)
         parts = [f'<fieldset class="rows" id="{_esc(_field_id(path))}"><legend>{legend}</legend>',
                  self.error_html(path)]
@@ -304,15 +305,16 @@ class _Context:
                 if items.get("type") == "object"
                 else self._row_scalar(items, row_path, row)
             )
+            row_id = _esc(_field_id(row_path))
             parts.append(
-                f'<div class="row" id="{_esc(_field_id(row_path))}"><p class="row-title">Dòng {index + 1}</p>'
-                f"{inner}"
+                f'<div class="row" id="{row_id}"><p class="row-title" id="{row_id}-title">'
+                f"{item} thứ {index + 1}</p>{inner}"
                 f'<button type="submit" class="secondary" name="{REMOVE}" value="{_esc(name)}.{index}" '
-                f'formnovalidate>Xóa dòng {index + 1}</button></div>'
+                f'aria-describedby="{row_id}-title" formnovalidate>Xoá mục {index + 1}</button></div>'
             )
         parts.append(
             f'<button type="submit" class="secondary" name="{ADD}" value="{_esc(name)}" formnovalidate>'
-            "Thêm dòng</button></fieldset>"
+            f"Thêm «{item}»</button></fieldset>"
         )
         return "".join(parts)
 
@@ -521,6 +523,13 @@ def _same(a: Any, b: Any) -> bool:
     return a is not None and b is not None and str(a).lower() == str(b).lower()
 
 
+def _item_title(schema: Json, path: Sequence[str | int]) -> str:
+    """What one row of a list holds, in words: its items' title, else the list's."""
+    items = schema.get("items")
+    own = items.get("title") if isinstance(items, Mapping) else None
+    return str(own or schema.get("title") or path[-1])
+
+
 def _as_radios(ui: Json, choices: list[tuple[Any, str]]) -> bool:
     """Radio buttons when the UI schema says so (the builder's «Nút chọn»), a list when it says
     `select`, else radios for up to three options."""
@@ -660,9 +669,9 @@ def _words(ctx: _Context, schema: Json, path: list[str | int], data: Any,
             items: Json = raw_items if isinstance(raw_items, dict) else {}
             for index, row in enumerate(value):
                 if isinstance(row, dict):
-                    out.extend(_words(ctx, items, [*here, index], row, f"{title} {index + 1} › "))
+                    out.extend(_words(ctx, items, [*here, index], row, f"{title} thứ {index + 1} › "))
                 else:
-                    out.append((_field_id([*here, index]), f"{title} {index + 1}",
+                    out.append((_field_id([*here, index]), f"{title} thứ {index + 1}",
                                 _display(items, ctx.ui(here), row)))
         else:
             out.append((_field_id(here), title, _display(sub, ctx.ui(here), value)))

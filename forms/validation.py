@@ -249,13 +249,16 @@ def _to_field_error(schema: Mapping[str, Any], error: ValidationError) -> FieldE
     return FieldError(dotted(path), text)
 
 
-def _type_message(rule: Any, _: Any) -> str:
+def _type_message(rule: Any, instance: Any) -> str:
     names = {
         "string": "chuỗi ký tự", "number": "số", "integer": "số nguyên",
         "boolean": "lựa chọn có/không", "object": "nhóm thông tin", "array": "danh sách",
         "null": "rỗng",
     }
     kinds = rule if isinstance(rule, list) else [rule]
+    if isinstance(instance, str) and kinds in (["integer"], ["number"]):
+        # typed but not read as a number («3 bản», «chừng 80»): say what to type
+        return "Chỉ nhập số, ví dụ: " + ("3" if kinds == ["integer"] else "120,5")
     return "Phải là " + " hoặc ".join(names.get(str(k), str(k)) for k in kinds) + "."
 
 

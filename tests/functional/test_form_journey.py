@@ -144,7 +144,7 @@ def test_a_page_with_an_error_keeps_the_rest_of_the_draft(client: FlaskClient) -
         "cong_trinh.so_tang": "ba", "nhap": key, "_action": "next"})
     html = wrong.data.decode()
     assert wrong.status_code == 422
-    assert "Phải là số nguyên." in html and 'value="ba"' in html
+    assert "Chỉ nhập số, ví dụ: 3" in html and 'value="ba"' in html
     assert "Vui lòng nhập «Chiều cao công trình (m)»." in html  # emptied: asked again
     check = client.get(f"/thu-tuc/{PERMIT}/kiem-tra?nhap={key}").data.decode()
     assert "120,5" in check and "giay-0.pdf" in check  # the other pages are untouched

@@ -52,7 +52,7 @@ def test_form_errors_are_shown_beside_fields_and_values_kept(client: FlaskClient
     html = response.data.decode()
     assert "Có 3 lỗi cần sửa" in html
     assert 'aria-describedby="f-so_dinh_danh-help f-so_dinh_danh-error" aria-invalid="true"' in html
-    assert '<p class="error" id="f-cong_trinh-so_tang-error">Phải là số nguyên.</p>' in html
+    assert '<p class="error" id="f-cong_trinh-so_tang-error">Chỉ nhập số, ví dụ: 3</p>' in html
     assert "Bạn cần đánh dấu xác nhận mục này." in html
     assert 'value="Nguyễn Văn An"' in html and 'value="Số 12 đường Bình Thuận"' in html
 

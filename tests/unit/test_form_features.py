@@ -103,7 +103,7 @@ FEATURES = [
                                           required=["cam_ket"]),
      {"cam_ket": True}, {}, "cam_ket", "Bạn cần đánh dấu xác nhận mục này."),
     ("type integer", obj({"n": {"type": "integer"}}), {"n": 3}, {"n": "ba"}, "n",
-     "Phải là số nguyên."),
+     "Chỉ nhập số, ví dụ: 3"),
 ]
 
 

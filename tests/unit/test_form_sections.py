@@ -72,7 +72,7 @@ def test_the_answers_of_a_page_read_in_words_without_repeating_its_title() -> No
         ("Dự kiến ngày khởi công", "15/01/2027", "f-ngay_khoi_cong")]
     rows = {"don_vi_thiet_ke": [{"ten": "Công ty A"}]}
     assert answers(PERMIT, PERMIT_UI, rows, pages[3]) == [
-        ("Tổ chức, cá nhân thiết kế 1 › Tên tổ chức/cá nhân", "Công ty A", "f-don_vi_thiet_ke-0-ten")]
+        ("Tổ chức, cá nhân thiết kế thứ 1 › Tên tổ chức/cá nhân", "Công ty A", "f-don_vi_thiet_ke-0-ten")]
 
 
 def test_wrong_journey_keys_are_named_by_pointer() -> None:

@@ -23,7 +23,7 @@ S = "https://json-schema.org/draft/2020-12/schema"
     ({"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}},
      {"n": 0}, [("n", "Giá trị nhỏ nhất là 1.")]),
     ({"type": "object", "properties": {"n": {"type": "integer"}}},
-     {"n": "ba"}, [("n", "Phải là số nguyên.")]),
+     {"n": "ba"}, [("n", "Chỉ nhập số, ví dụ: 3")]),
     ({"type": "object", "properties": {"e": {"type": "string", "format": "email"}}},
      {"e": "khong-phai-thu"}, [("e", "Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn.")]),
     ({"type": "object", "properties": {"d": {"type": "string", "format": "date"}}},
@@ -80,7 +80,7 @@ def test_posted_fields_become_typed_nested_data() -> None:
 def test_unparseable_numbers_are_kept_so_validation_can_name_them() -> None:
     parsed = parse_submission(SCHEMA, [("cong_trinh.so_tang", "ba tầng")])
     assert parsed.data == {"cong_trinh": {"so_tang": "ba tầng"}}
-    assert FieldError("cong_trinh.so_tang", "Phải là số nguyên.") in validate_data(SCHEMA, parsed.data)
+    assert FieldError("cong_trinh.so_tang", "Chỉ nhập số, ví dụ: 3") in validate_data(SCHEMA, parsed.data)
 
 
 def test_add_and_remove_row_without_javascript() -> None:
@@ -102,7 +102,7 @@ def test_rendered_form_labels_every_input_and_links_errors() -> None:
     assert 'value="Nguyễn &lt;An&gt;"' in html  # values are escaped
     assert '<label for="f-lo_dat-dien_tich">' in html  # nested object field
     assert 'name="don_vi_thiet_ke.0.ten"' in html
-    assert 'value="don_vi_thiet_ke" formnovalidate>Thêm dòng' in html
+    assert 'value="don_vi_thiet_ke" formnovalidate>Thêm «' in html
     assert 'type="radio" id="f-cong_trinh-loai_cong_trinh-0"' in html  # ui widget radio
     assert "Nhà ở riêng lẻ tại đô thị" in html  # label from the UI schema
     assert '<input type="text" id="f-ngay_khoi_cong"' in html  # typed dd/mm/yyyy
