@@ -297,6 +297,13 @@ MATRIX: dict[tuple[str, str], Cell] = {
         json={"reference": "BC0000000000000000", "status": "accepted"}),
     ("GET", "/me/dossiers"): row("/me/dossiers", 401, 200, 200, 200, 200, 200, 200, 200, 403),
     ("GET", "/me/notices"): row("/me/notices", 401, 200, 200, 200, 200, 200, 200, 200, 403),
+    # «Thêm hồ sơ đã nộp vào tài khoản»: congdan owns it already (409), congdan2's ID number
+    # is another (403), only citizens' accounts take a dossier (403)
+    ("POST", "/me/dossiers/{code}/claim"): row(
+        "/me/dossiers/{code}/claim", 401, 409, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "/me/dossiers/{code}/claim/confirm"): row(
+        "/me/dossiers/{code}/claim/confirm", 401, 409, 403, 403, 403, 403, 403, 403, 403,
+        json={"otp": "123456"}),
     ("POST", "/feedback"): row(
         "/feedback", 401, 201, 404, 403, 403, 403, 403, 403, 403,
         json=lambda world: {"kind": "phan_anh", "title": "Chậm trả kết quả",
