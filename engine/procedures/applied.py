@@ -66,6 +66,19 @@ def _published(uow: UnitOfWork, procedure: Procedure) -> bool:
         ProcedureVersion.status == "published").limit(1)) is not None
 
 
+def _with_own_versions(uow: UnitOfWork, code: str) -> set[int]:
+    """The agencies with a procedure of that code of their own that has versions (one from
+    the national catalogue still awaiting a process may take another's instead)."""
+    return set(uow.session.scalars(
+        select(Procedure.agency_id).join(ProcedureVersion).where(Procedure.code == code)))
+
+
+def applied_pairs(uow: UnitOfWork, procedure_ids: set[int]) -> set[tuple[str, int]]:
+    """(code, agency id) where these procedures apply besides their own agency."""
+    return {(p.code, a.id) for p_id, agencies in applied_agencies(uow, procedure_ids).items()
+            for p in [uow.session.get_one(Procedure, p_id)] for a in agencies}
+
+
 def _lane_roles(uow: UnitOfWork, procedure: Procedure) -> dict[str, str]:
     """role → label of the newest version's lanes worked in the agency itself (not those
     handed to a named agency: liên thông)."""
@@ -88,8 +101,7 @@ def agencies_page(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str
         raise Forbidden("Bạn không có quyền quản lý thủ tục của cơ quan này.")
     rows = {r.agency_id: r for r in uow.session.scalars(
         select(ProcedureAgency).where(ProcedureAgency.procedure_id == procedure.id))}
-    own_code = set(uow.session.scalars(select(Procedure.agency_id).where(
-        Procedure.code == code, Procedure.id != procedure.id)))
+    own_code = _with_own_versions(uow, code)
     lanes = _lane_roles(uow, procedure)
     held = {(g.agency_id, g.role) for g in uow.session.scalars(
         select(RoleGrant).where(RoleGrant.role.in_(lanes)))}
@@ -136,8 +148,7 @@ def apply_procedure(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: st
     names = []
     for target_code in dict.fromkeys(targets):
         agency = _target(uow, actor, procedure, target_code)
-        if uow.session.scalar(select(Procedure.id).where(
-                Procedure.code == code, Procedure.agency_id == agency.id)) is not None:
+        if agency.id in _with_own_versions(uow, code):
             raise Conflict(f"{agency.name} đã có thủ tục riêng mã {code}.")
         row = uow.session.scalar(select(ProcedureAgency).where(
             ProcedureAgency.procedure_id == procedure.id, ProcedureAgency.agency_id == agency.id))

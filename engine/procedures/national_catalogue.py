@@ -24,6 +24,7 @@ from engine.core.models import Agency, Procedure
 from engine.core.permissions import is_administrator
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
+from engine.procedures.applied import applied_pairs
 from engine.procedures.catalogue import _published
 
 MAX_BYTES, MAX_ROWS = 10 * 1024 * 1024, 5000
@@ -190,6 +191,7 @@ def awaiting_process(uow: UnitOfWork) -> list[dict[str, Any]]:
     """Procedures from the national catalogue with no version in force, for the public
     catalogue: received at the desk only ("Nộp trực tiếp"), with the national facts."""
     in_force = {v.procedure_id for v in _published(uow)}
+    taken = applied_pairs(uow, in_force)  # another agency's version applies there instead
     # Filtered here: a JSON column may hold SQL NULL or JSON null for "none".
     rows = uow.session.scalars(select(Procedure).order_by(Procedure.name, Procedure.code))
     return [
@@ -204,5 +206,5 @@ def awaiting_process(uow: UnitOfWork) -> list[dict[str, Any]]:
             "version": None,
         }
         for p in rows
-        if p.national and p.id not in in_force
+        if p.national and p.id not in in_force and (p.code, p.agency_id) not in taken
     ]

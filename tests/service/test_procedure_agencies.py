@@ -19,6 +19,8 @@ from engine.dossiers import submit_dossier
 from engine.dossiers.inbox import inbox as inbox_of
 from engine.procedures import (
     apply_procedure,
+    awaiting_process,
+    import_national_catalogue,
     procedure_agencies,
     procedure_catalogue,
     procedure_detail,
@@ -129,3 +131,26 @@ def test_an_agency_with_its_own_procedure_of_that_code_is_refused(platform: Plat
     with platform.uow() as uow, pytest.raises(Conflict, match="thủ tục riêng"):
         apply_procedure(uow, actor=ADMIN, agency_code=MINH_XUAN, code=PERMIT,
                         targets=["000.00.31.H64"])  # An Tường publishes its own copy
+
+
+def test_a_commune_awaiting_a_process_from_the_national_catalogue_takes_the_applied_one(
+        platform: Platform) -> None:
+    """The national catalogue lists the permit at Hòa Bình with no process («Nộp trực
+    tiếp» only): applying Minh Xuân's published one gives it the online process instead."""
+    _hoa_binh(platform)
+    header = ["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện", "Cơ quan thực hiện",
+              "Thời hạn giải quyết", "Phí, lệ phí", "Thành phần hồ sơ", "Căn cứ pháp lý"]
+    row = [PERMIT, "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ", "Hoạt động xây dựng",
+           "Cấp xã", HOA_BINH, "15 ngày làm việc", "75.000 đồng", "Đơn đề nghị", ""]
+    content = "\n".join(",".join(f'"{c}"' for c in r) for r in (header, row)).encode()
+    with platform.uow() as uow:
+        import_national_catalogue(uow, actor=SYSTEM, content=content, filename="dvc.csv")
+        uow.commit()
+    with platform.uow() as uow:
+        assert [w["agency"]["code"] for w in awaiting_process(uow)] == [HOA_BINH]
+        apply_procedure(uow, actor=ADMIN, agency_code=MINH_XUAN, code=PERMIT, targets=[HOA_BINH])
+    with platform.uow() as uow:
+        assert awaiting_process(uow) == []
+        assert procedure_detail(uow, code=PERMIT, agency_code=HOA_BINH)["agency"]["code"] == (
+            HOA_BINH)
+    assert _submit(platform, HOA_BINH).startswith(HOA_BINH)
