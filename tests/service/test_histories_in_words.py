@@ -24,12 +24,12 @@ from tests.service.test_legal_clock import Desk
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 
 
-def _audit_page(platform: Platform) -> list[dict[str, object]]:
+def _audit_page(platform: Platform, log: str = "") -> list[dict[str, object]]:
     with platform.uow() as uow:
         admin = authenticate(uow, username="quantri", password=DEMO_PASSWORD)
     with platform.uow() as uow:
         entries: list[dict[str, object]] = records.search_audit(
-            uow, actor=admin, filters=records.AuditFilter(log="audit"))["entries"]
+            uow, actor=admin, filters=records.AuditFilter(log=log))["entries"]
     return entries
 
 
@@ -41,10 +41,14 @@ def test_the_audit_names_a_dossiers_step_and_file_and_shows_no_hash(
     with platform.uow() as uow:
         task = uow.session.scalars(select(Task).where(Task.state == "open")).one()
         step_name, step_id = task.name, task.bpmn_id
-        attachments.attach_step_document(uow, actor=specialist, task_id=task.id,
-                                         filename="du-thao-giay-phep.pdf",
-                                         content=b"%PDF-1.4\n%%EOF\n")
+        stored = attachments.attach_step_document(uow, actor=specialist, task_id=task.id,
+                                                  filename="du-thao-giay-phep.pdf",
+                                                  content=b"%PDF-1.4\n%%EOF\n")
+    with platform.uow() as uow:
+        attachments.download(uow, actor=specialist, code=desk.code, attachment_id=stored["id"])
     page = _audit_page(platform)
+    read = next(e for e in page if e["action"] == "dossier.attachment_read")
+    assert ("Tệp", "du-thao-giay-phep.pdf") in read["details"]  # type: ignore[operator]
     attached = next(e for e in page if e["action"] == "dossier.step_document_attached")
     assert attached["label"] == "Hồ sơ: Đính kèm tài liệu xử lý"
     assert ("Bước", step_name) in attached["details"]  # type: ignore[operator]
