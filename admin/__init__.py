@@ -9,6 +9,7 @@ from admin import (
     calendars,
     decisions,
     form_builder,
+    home,
     integrations,
     new_procedure,
     old_drafts,
@@ -24,7 +25,7 @@ from admin import (
 from admin.common import bp
 
 __all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "decisions",
-           "form_builder", "integrations", "new_procedure", "old_drafts", "procedure_agencies",
+           "form_builder", "home", "integrations", "new_procedure", "old_drafts", "procedure_agencies",
            "procedure_details",
            "procedures", "reports", "retention",
            "sandbox", "sandbox_case", "security"]

@@ -18,6 +18,7 @@ from engine.core import (
     SecondFactorRequired,
     ServiceError,
     Unauthenticated,
+    is_admin_account,
     is_citizen,
     is_officer,
     may_close_own_account,
@@ -32,6 +33,10 @@ FIELD = 200  # longest username, password or code we read from a form
 
 
 def _home(actor: Actor) -> str:
+    """Where a login lands: a citizen on their dossiers, an administrator on the admin home,
+    an officer on the inbox, anyone else on the catalogue."""
+    if is_admin_account(actor):
+        return url_for("admin.home")
     if is_citizen(actor):
         return url_for("mine.overview")
     return url_for("officer.inbox" if is_officer(actor) else "citizen.catalogue")

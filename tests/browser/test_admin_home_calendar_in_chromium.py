@@ -1,6 +1,7 @@
-"""The province administrator's home and calendar in Chromium at 390 and 1280 px: a make-up
-day on a weekday refused with what was typed kept, a day off over a make-up day asked about
-first, the national holidays listed; every page fits and passes axe-core (WCAG 2.2 A/AA)."""
+"""The province administrator's home (reached by logging in) and calendar in Chromium at 390
+and 1280 px: a make-up day on a weekday refused with what was typed kept, a day off over a
+make-up day asked about first, the national holidays listed; every page fits and
+passes axe-core (WCAG 2.2 A/AA)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,26 @@ def _calendar(page: Any, server: str, width: int, shots: Path, problems: dict[st
     page.fill("#reason", "Dọn dẹp")
     page.click("form[action$='/lich/bo'] button[type=submit]")
     expect(page.locator("#days")).not_to_contain_text("12/12/2026")
+
+
+def test_the_admin_home_fits_passes_axe_and_leads_to_the_pages(
+    browser: Any, server: str, shots: Path,
+) -> None:
+    problems: dict[str, Any] = {}
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", bypass_csp=True,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(f"{server}/dang-nhap")
+        page.fill("#username", "quantri")
+        page.fill("#password", "motcua-demo-2026")
+        page.click("main form button[type=submit]")
+        expect(page.locator("h1")).to_have_text("Trang quản trị")
+        _check(page, "admin-home", width, shots, problems)
+        page.click("main a[href='/quan-tri/lich']")
+        expect(page.locator("h1")).to_contain_text("Lịch làm việc")
+        context.close()
+    assert problems == {}
 
 
 def test_the_admin_calendar_fits_passes_axe_and_asks_before_replacing(
