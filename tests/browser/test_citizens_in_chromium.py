@@ -99,7 +99,7 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     page.fill("#f-cong_trinh-so_tang", "3")
     # The height is left out on purpose; the repeatable group gets a second row.
     page.fill("#f-don_vi_thiet_ke-0-ten", "Công ty TNHH Thiết kế Sông Lô")
-    page.get_by_role("button", name="Thêm dòng").click()
+    page.get_by_role("button", name="Thêm «Tổ chức, cá nhân thiết kế»").click()
     page.fill("#f-don_vi_thiet_ke-1-ten", "Kỹ sư Trần Văn Cường")
     page.fill("#f-don_vi_thiet_ke-1-chung_chi", "TUQ-00456")
     assert page.locator("#f-nguoi_nop_thay").input_value() == "Nguyễn Văn Bình"  # kept
@@ -149,6 +149,11 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     expect(page.locator("#status")).to_have_text("Mới đăng ký", use_inner_text=True)
     expect(page.locator("#files")).to_contain_text("ban-ve-ky.pdf")
     expect(page.locator("#files")).to_contain_text("Đã thay bằng tệp mới")  # history kept
+    # Each usual file name on one line (it wrapped mid-word: «don.p|df», «banve|.pdf»).
+    lines = page.locator("#files td.file-name a").evaluate_all(
+        "links => links.map(a => a.getClientRects().length)")
+    assert lines and set(lines) == {1}, lines
+    page.locator("#files").screenshot(path=str(shots / "4-files.png"))
 
     # The agency decides; the citizen gets the result and rates the service.
     desk.complete(code, {"ket_qua_kiem_tra": "tiep_nhan"})
