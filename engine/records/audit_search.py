@@ -87,6 +87,8 @@ LABELS = {
     "procedure.catalogue_import": "Nhập danh mục thủ tục quốc gia",
     "procedure.discard": "Bỏ bản nháp thủ tục", "procedure.discard_invalid": "Bỏ bản nháp chưa hợp lệ",
     "procedure.keep_invalid": "Giữ bản nháp chưa hợp lệ",
+    "procedure.apply": "Áp dụng thủ tục cho cơ quan",
+    "procedure.stop_applying": "Ngừng áp dụng thủ tục tại cơ quan",
     **{f"dossier.{kind}": f"Hồ sơ: {label}" for kind, label in EVENT_LABELS.items()},
 }
 

@@ -26,6 +26,7 @@ from engine.procedures import (
     procedure_detail,
     stop_procedure,
 )
+from engine.records import AuditFilter, search_audit
 from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
 
@@ -99,6 +100,10 @@ def test_applied_to_a_new_commune_its_desk_gets_the_dossier_and_stopping_keeps_o
             AuditEntry.object_id == f"{MINH_XUAN}/{PERMIT}",
             AuditEntry.action.in_(("procedure.apply", "procedure.stop_applying")))))
     assert actions == ["procedure.apply", "procedure.stop_applying"]
+    with platform.uow() as uow:  # «Nhật ký» names them in words
+        logged = search_audit(uow, actor=ADMIN, filters=AuditFilter(action="procedure."))
+    labels = {e["label"] for e in logged["entries"]}
+    assert {"Áp dụng thủ tục cho cơ quan", "Ngừng áp dụng thủ tục tại cơ quan"} <= labels
     with platform.uow() as uow, pytest.raises(Conflict, match="không đang áp dụng"):
         stop_procedure(uow, actor=ADMIN, agency_code=MINH_XUAN, code=PERMIT, target=HOA_BINH)
 
