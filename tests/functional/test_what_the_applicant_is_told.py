@@ -136,6 +136,9 @@ def test_a_refused_dossier_reads_refused_in_red_before_and_after_its_letter_is_h
         page = citizen.get(f"/ca-nhan/ho-so/{refused}").get_data(as_text=True)
         assert re.search(r'id="status"><strong class="tag tag--red">Từ chối giải quyết<', page)
         assert "Đã trả kết quả" not in _words(page) and "Đã xử lý xong" not in _words(page)
+        tracked = _track_page(app, refused)
+        assert re.search(r'id="track-status"><strong class="tag tag--red">Từ chối giải quyết<',
+                         tracked)
 
 
 def test_a_refusal_at_reception_reads_not_received(app: Flask) -> None:
@@ -148,13 +151,17 @@ def test_a_refusal_at_reception_reads_not_received(app: Flask) -> None:
     assert cell == '<strong class="tag tag--red">Không được tiếp nhận</strong>'
 
 
-def _tracked(app: Flask, code: str) -> str:
+def _track_page(app: Flask, code: str) -> str:
     client = app.test_client()
     form = client.get(f"/tra-cuu?ma={code}").data
     page = client.post("/tra-cuu", data={"csrf_token": token(form), "ma": code,
                                          "so_dinh_danh": APPLICANT_ID})
     assert page.status_code == 200
-    found = re.search(r'id="track-standing">(.*?)</dd>', page.get_data(as_text=True), re.S)
+    return page.get_data(as_text=True)
+
+
+def _tracked(app: Flask, code: str) -> str:
+    found = re.search(r'id="track-standing">(.*?)</dd>', _track_page(app, code), re.S)
     assert found
     return _words(found.group(1))
 
