@@ -29,12 +29,13 @@ SHOTS = Path(tempfile.gettempdir()) / "shots-b4"
 
 @pytest.fixture
 def waiting(server_database: str, tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
-    """Two dossiers of «congdan» waiting for a supplement (one asking for «Bản cam kết…»
-    at each width), served."""
+    """Four dossiers of «congdan» waiting for a supplement, served: two asking for «Bản cam
+    kết…», two for a correction only (one of each kind for each width)."""
     instance = tmp_path / "instance"
     app = create_app({"DATABASE_URL": server_database, "SECRET_KEY": "kiem-thu",
                       "INSTANCE_PATH": str(instance)})
     codes = [_asked(app, COMMITMENT)[1] for _ in WIDTHS]
+    codes += [_asked(app, "Ghi rõ số tầng của công trình")[1] for _ in WIDTHS]
     app.extensions["motcua"].dispose()
     with serving(instance) as base:
         yield base, codes
@@ -57,7 +58,7 @@ def test_the_supplement_page_asks_first_and_refuses_an_empty_answer(
     base, codes = waiting
     scan = tmp_path / "cam-ket.pdf"
     scan.write_bytes(PDF + b"cam ket")
-    for width, code in zip(WIDTHS, codes, strict=True):
+    for width, code in zip(WIDTHS, codes[:2], strict=True):
         page = signed_in_page(browser, base, "congdan", bypass_csp=True,
                               viewport={"width": width, "height": 800})
         page.goto(f"{base}/ca-nhan/ho-so/{code}/bo-sung")
@@ -78,4 +79,23 @@ def test_the_supplement_page_asks_first_and_refuses_an_empty_answer(
         page.locator("#paper-3-file").set_input_files(str(scan))
         page.locator("#send-supplement").click()
         expect(page.locator(".flash.success, .flash")).to_contain_text("Đã gửi bổ sung")
+        page.context.close()
+
+
+def test_corrections_only_open_the_declaration_and_ask_for_a_word_when_nothing_changed(
+    browser: Any, waiting: tuple[str, list[str]], shots: Path,
+) -> None:
+    base, codes = waiting
+    for width, code in zip(WIDTHS, codes[2:], strict=True):
+        page = signed_in_page(browser, base, "congdan", bypass_csp=True,
+                              viewport={"width": width, "height": 800})
+        page.goto(f"{base}/ca-nhan/ho-so/{code}/bo-sung")
+        expect(page.get_by_label("Địa chỉ liên hệ")).to_be_visible()  # open: no paper asked
+        page.locator("#send-supplement").click()
+        expect(page.locator("#unchanged-error")).to_contain_text(
+            "Bạn chưa sửa nội dung nào và chưa tải lên giấy tờ nào")
+        _check(page, shots, "supplement-unchanged")
+        page.get_by_label("Tôi đã kiểm tra, không cần sửa gì").check()
+        page.locator("#send-supplement").click()
+        expect(page.locator(".flash")).to_contain_text("Đã gửi bổ sung")
         page.context.close()
