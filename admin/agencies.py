@@ -4,6 +4,7 @@ close and reopen, import and export as XLSX/CSV — administrators everywhere, a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -14,6 +15,12 @@ from engine import agencies, legal_clock
 from engine.core import Actor, Conflict, FormInvalid, Invalid, is_admin_account, may_open_agency_admin
 
 FIELDS = ("code", "name", "kind", "parent", "address", "phone", "email", "hotline", "province")
+# The unit code of Decision 20/2020/QĐ-TTg as the samples write it: 000.00.12.H64 (levels 4,
+# 3 and 2 as digits, level 1 a capital letter and two digits: H64 is Tuyên Quang).
+NATIONAL_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}")
+CODE_FORMAT = ("Mã định danh {code} chưa đúng dạng của Quyết định 20/2020/QĐ-TTg: ba chữ số, "
+               "hai chữ số, hai chữ số, rồi một chữ cái in hoa và hai chữ số, cách nhau bằng dấu "
+               "chấm, ví dụ 000.00.12.H64.")
 
 
 @bp.app_context_processor
@@ -56,6 +63,10 @@ def agencies_page() -> tuple[str, int]:
 def agencies_create() -> Response | tuple[str, int]:
     """Add an agency; wrong fields come back named beside their inputs, nothing lost."""
     actor = agency_admin()
+    code = str(request.form.get("code", ""))[:400].strip()
+    if code and not NATIONAL_CODE.fullmatch(code):  # typed here: the national format asked
+        return _list_page(actor, errors=[{"field": "code", "message": CODE_FORMAT.format(code=code)}],
+                          typed=dict(request.form), status=422)
     try:
         with uow() as work:
             made = agencies.create_agency(work, actor=actor, fields=_fields(request.form))

@@ -46,7 +46,7 @@ def _walk(page: Any, server: str, who: str, width: int, shots: Path,
     parent = MINH_XUAN if who == "quantri" else SO
     tag = f"{who.replace('.', '')}{width}"
     page.goto(f"{server}/quan-tri/co-quan")
-    page.fill("#ag-code", f"{parent[:-4]}.{width}.H64")
+    page.fill("#ag-code", f"{width % 1000:03d}{parent[3:]}")
     page.fill("#ag-name", "Phòng Tư pháp")
     page.select_option("#ag-parent", parent)
     _submit(page, "/quan-tri/co-quan")

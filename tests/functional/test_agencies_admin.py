@@ -93,7 +93,7 @@ def test_a_delegated_administrator_is_refused_outside_its_subtree(
         **NEW, "code": MINH_XUAN, "parent": ""}).status_code == 403
     assert client.post(f"/quan-tri/co-quan/{MINH_XUAN}/dong",
                        data={"reason": "x"}).status_code == 403
-    assert client.post("/quan-tri/co-quan", data={**NEW, "code": "X.1",
+    assert client.post("/quan-tri/co-quan", data={**NEW, "code": "000.00.98.H64",
                                                   "parent": MINH_XUAN}).status_code == 403
     assert client.post(f"/quan-tri/co-quan/{SO}/dong", data={"reason": "x"}).status_code == 403
     imported = client.post("/quan-tri/co-quan/nhap", data={

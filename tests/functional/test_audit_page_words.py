@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from tests.helpers import MINH_XUAN, login
 
-UNIT = "000.00.12.09.H64"
+UNIT = "001.00.12.H64"
 
 
 def _table(page: bytes) -> str:
