@@ -82,12 +82,20 @@ def procedure(code: str) -> Page | Response:
 
 def start(code: str) -> Page | Response:
     """"Bắt đầu": a new draft for the chosen agency, prefilled from the citizen's account,
-    then the form's first page."""
+    then the form's first page. A signed-in citizen with a draft of this procedure and
+    agency goes on with it instead (a stale start page, the back button), unless the form
+    says `moi=1` («Bắt đầu hồ sơ mới» next to the offer to go on)."""
+    from webapp.journey_steps import resume_url
+
     actor = current_actor()
     agency = request.form.get("agency") or None
     with uow() as work:
         detail = procedures.procedure_detail(work, code=code, agency_code=agency)
         agency = agency or detail["agencies"][0]["code"]
+        kept = [d for d in applicants.my_drafts(work, actor=actor)
+                if d["procedure"] == code and d["agency"] == agency]
+        if kept and request.form.get("moi") != "1":  # not asked for a new one: go on
+            return redirect(resume_url(work, actor, detail, kept[0]["key"]), 303)
         values = applicants.prefill(work, actor=actor, procedure_code=code, agency_code=agency)
     state = save(actor, code, agency, None, values)
     if state.limited is not None:

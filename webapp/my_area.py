@@ -39,6 +39,7 @@ from webapp.formpage import (
 )
 from webapp.my_claims import add_routes as add_claim_routes
 from webapp.my_supplement import supplement_html
+from webapp.security import begin_login, safe_next
 
 bp = Blueprint("mine", __name__)
 add_claim_routes(bp)  # «Thêm hồ sơ đã nộp vào tài khoản» (webapp.my_claims)
@@ -62,24 +63,36 @@ def _gateway() -> applicants.NullPaymentGateway:
 @bp.route("/dang-ky", methods=["GET", "POST"])
 def register() -> str | Response | tuple[str, int]:
     """Create a citizen account (login name: the 12-digit personal ID number)."""
-    schema, ui = applicants.REGISTRATION_SCHEMA, applicants.REGISTRATION_UI
+    schema, ui = applicants.REGISTRATION_SCHEMA, _registration_ui()
+    target = safe_next(request.args.get("next"), "") or None  # a hostile one is dropped
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
     if request.method == "POST":
         values = parse_posted(schema).data
         try:
             with uow() as work:
-                applicants.register(work, data=values, client=client_address())
+                account_id = applicants.register(work, data=values, client=client_address())
+                begin_login(work, account_id=account_id)  # signed in, as after «Đăng nhập»
         except FormInvalid as exc:
             errors = field_errors(exc.details)
         else:
-            flash("Đã tạo tài khoản. Hãy đăng nhập bằng số định danh và mật khẩu vừa đặt.",
-                  "success")
-            return redirect(url_for("account.login"), 303)
+            flash("Đã tạo tài khoản và đăng nhập. Lần sau, đăng nhập bằng số định danh và "
+                  "mật khẩu vừa đặt.", "success")
+            return redirect(safe_next(target, url_for("mine.overview")), 303)
     values = {k: v for k, v in values.items() if k not in ("mat_khau", "nhap_lai")}
     page = render_template("register.html", form=form_html(schema, ui, values, errors),
-                           policy=identity.PASSWORD_POLICY)
+                           next=target)
     return (page, 422) if errors else page
+
+
+def _registration_ui() -> dict[str, Any]:
+    """The sign-up form's layout, the password rules told with the password field."""
+    policy = identity.PASSWORD_POLICY
+    rules = (f"Ít nhất {policy.min_length} ký tự, có ít nhất {policy.classes} trong 4 loại (chữ "
+             "thường, chữ hoa, chữ số, ký tự đặc biệt), không chứa số định danh.")
+    fields = applicants.REGISTRATION_UI.get("fields", {})
+    return {**applicants.REGISTRATION_UI,
+            "fields": {**fields, "mat_khau": {**fields.get("mat_khau", {}), "help": rules}}}
 
 
 @bp.get("/ca-nhan")
@@ -95,6 +108,37 @@ def overview() -> str:
                 "feedback": applicants.my_feedback(work, actor=actor),
                 "unread": applicants.unread_notices(work, actor=actor)}
     return render_template("my_area.html", **page)  # outside the transaction: base.html reads too
+
+
+@bp.post("/ca-nhan/ho-so/<code>/nop-lai")
+def apply_again(code: str) -> Response:
+    """«Nộp lại hồ sơ» after a refusal: a new draft of the same procedure and agency with
+    the refused dossier's answers (not its files), opened where the citizen goes on."""
+    actor = _citizen()
+    with uow() as work:
+        page = applicants.my_dossier(work, actor=actor, code=code)
+    view = page["dossier"]
+    if not view["refused"]:
+        abort(409, description="Chỉ nộp lại được hồ sơ bị từ chối.")
+    procedure, agency = view["procedure"], view["agency"]["code"]
+    with uow() as work:
+        made = applicants.save_draft(work, actor=actor, key=None, procedure_code=procedure,
+                                     agency_code=agency, data=dict(view["data"] or {}),
+                                     client=client_address())
+    flash(f"Đã tạo hồ sơ mới từ thông tin đã khai trong hồ sơ {code}. Hãy sửa theo lý do từ "
+          "chối, đính kèm giấy tờ rồi nộp.", "success")
+    return redirect(url_for("citizen.procedure", code=procedure, agency=agency,
+                            nhap=made["key"]), 303)
+
+
+@bp.post("/ca-nhan/ban-nhap/<key>/xoa")
+def delete_draft(key: str) -> Response:
+    """«Xoá bản nháp»: one of my drafts goes, with its uploaded files."""
+    actor = _citizen()
+    with uow() as work:
+        applicants.delete_draft(work, actor=actor, key=key[:60])
+    flash("Đã xoá bản nháp.", "success")
+    return redirect(url_for("mine.overview") + "#my-drafts", 303)
 
 
 @bp.get("/ca-nhan/thong-bao")

@@ -46,6 +46,7 @@ from engine.applicants.desk_supplement import (
 )
 from engine.applicants.drafts import (
     Upload,
+    delete_draft,
     forget_stale_drafts,
     my_drafts,
     open_draft,
@@ -100,6 +101,7 @@ __all__ = [
     "confirm_claim",
     "confirm_payment",
     "confirm_settled",
+    "delete_draft",
     "desk_catalogue",
     "desk_supplement_page",
     "dossier_fee",

@@ -242,6 +242,17 @@ def my_drafts(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
              "updated_at": d.updated_at} for d in rows]
 
 
+def delete_draft(uow: UnitOfWork, *, actor: Actor, key: str) -> None:
+    """Delete one of the signed-in citizen's drafts not yet submitted, with its files'
+    records (the stored bytes stay: other records may share them)."""
+    draft = open_draft(uow, actor=actor, key=key)
+    if draft.account_id is None or draft.account_id != actor.account_id:
+        raise NotFound("Không tìm thấy bản nháp (đường dẫn sai hoặc bản nháp của người khác).")
+    uow.session.execute(delete(Attachment).where(Attachment.draft_id == draft.id))
+    uow.session.delete(draft)
+    uow.commit()
+
+
 DRAFT_LIFETIME = timedelta(days=30)
 
 

@@ -34,6 +34,7 @@ from engine.core.statuses import OPEN_STATUSES, Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.postal_handover import after_final_report
 from engine.dossiers.rows import DossierRow, record
+from engine.dossiers.standing import was_refused
 from engine.dossiers.submit import find_visible
 from engine.records.connector_outbox import enqueue_messages, message_row
 
@@ -91,7 +92,8 @@ def request_postal_order(
         raise Invalid("Yêu cầu bưu chính chưa hợp lệ: " + " ".join(problems.values()), problems)
     row = DossierRow.lock(uow, dossier.id)  # a second order waits here for the first's commit
     assert row is not None  # found visible above, dossiers are never deleted
-    refusal = _refusal(kind, row.status, row.outcome, _orders(uow, dossier.id),
+    outcome = "refused" if was_refused(uow, dossier) else row.outcome
+    refusal = _refusal(kind, row.status, outcome, _orders(uow, dossier.id),
                        desk=is_desk_of(actor, dossier.agency_id))
     if refusal:
         raise Conflict(refusal)
@@ -191,7 +193,8 @@ def postal_choices(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any
     orders = _orders(uow, dossier.id)
     desk = is_desk_of(actor, dossier.agency_id)
     allowed = may_answer_supplement(actor, dossier.agency_id, dossier.owner_id)
-    refusals = {kind: _refusal(kind, dossier.status, dossier.outcome, orders, desk=desk)
+    outcome = "refused" if was_refused(uow, dossier) else dossier.outcome  # a refused event too
+    refusals = {kind: _refusal(kind, dossier.status, outcome, orders, desk=desk)
                 if allowed else "Chỉ người nộp hồ sơ hoặc Bộ phận Một cửa được yêu cầu dịch vụ bưu chính."
                 for kind in KINDS}
     data = dossier.data if isinstance(dossier.data, dict) else {}
