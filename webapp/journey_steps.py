@@ -158,17 +158,19 @@ def _step_page(actor: Actor, journey: Journey, number: int, values: dict[str, An
                errors: list[FieldError], saved: bool = False,
                state: FormState | None = None) -> Page:
     """A page of the journey: 422 with errors, 429 past a rate limit."""
+    reusable = False  # the papers' page: does the data store offer any paper to reuse?
     if number <= len(journey.pages):
         page = journey.pages[number - 1]
         title = page.title
         form = form_html(journey.schema, journey.ui, values, errors, None, only=page.fields)
     else:
-        title = PAPERS_TITLE
-        form = form_html(journey.schema, journey.ui, {}, errors, _papers(actor, journey), only=())
+        title, slots = PAPERS_TITLE, _papers(actor, journey)
+        reusable = any(slot.stored for slot in slots)
+        form = form_html(journey.schema, journey.ui, {}, errors, slots, only=())
     back = request.values.get("quay_lai") == "1"
     html = render_template(
         "journey_step.html", journey=journey, number=number, title=title, form=form,
-        saved=saved, has_errors=bool(errors), back_to_check=back,
+        saved=saved, has_errors=bool(errors), back_to_check=back, reusable=reusable,
         previous=(url_for("citizen.procedure", code=journey.code, nhap=journey.key)
                   if number == 1 else journey.step_url(number - 1)))
     if state is not None and state.limited is not None:
