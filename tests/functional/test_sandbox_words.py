@@ -86,7 +86,7 @@ def test_yes_no_and_a_conditional_answer_read_as_the_form_asks_them(app: Flask) 
         ("tl_tiep_nhan", {"ket_qua_kiem_tra": "tiep_nhan"}),
         ("tl_tra_cuu", {"co_du_lieu": True, "so_trich_luc": "TL-2026-0042"})])
     said = _answers(pages.get(f"/quan-tri/chay-thu/{run}").data.decode())
-    assert ("Quan hệ với người được cấp Khác Ghi rõ quan hệ với người được cấp Cháu ruột"
+    assert ("Bạn là gì của người đó Khác Ghi rõ bạn là gì của người đó Cháu ruột"
             in said)
     assert "Loại trích lục Trích lục khai sinh" in said
     assert ("3. Tra cứu sổ hộ tịch, cấp bản sao trích lục "
