@@ -99,3 +99,20 @@ def test_corrections_only_open_the_declaration_and_ask_for_a_word_when_nothing_c
         page.locator("#send-supplement").click()
         expect(page.locator(".flash")).to_contain_text("Đã gửi bổ sung")
         page.context.close()
+
+
+def test_the_desk_confirms_for_the_applicant_when_a_correction_needed_none(
+    browser: Any, waiting: tuple[str, list[str]], shots: Path,
+) -> None:
+    base, codes = waiting
+    for width, code in zip(WIDTHS, codes[2:], strict=True):
+        page = signed_in_page(browser, base, "motcua.minhxuan", bypass_csp=True,
+                              viewport={"width": width, "height": 800})
+        page.goto(f"{base}/can-bo/ho-so/{code}/nhan-bo-sung")
+        page.get_by_role("button", name="Nhận bổ sung").click()
+        expect(page.locator("#unchanged-error")).to_contain_text("Chưa sửa nội dung nào")
+        _check(page, shots, "desk-supplement-unchanged")
+        page.get_by_label("Tôi đã kiểm tra, không cần sửa gì (người nộp xác nhận)").check()
+        page.get_by_role("button", name="Nhận bổ sung").click()
+        expect(page.locator(".flash")).to_contain_text("Đã nhận bổ sung")
+        page.context.close()
