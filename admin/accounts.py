@@ -17,7 +17,7 @@ from engine import agencies
 from engine.core import VN_TZ, Actor, Conflict, FormInvalid, Invalid
 from forms.formats import read_day
 
-ACTIONS = ("lock", "unlock", "emergency", "deactivate", "reactivate")
+ACTIONS = ("lock", "unlock", "emergency", "deactivate", "reactivate", "resend")
 
 
 def link_base() -> str:
@@ -148,7 +148,9 @@ HISTORY = {"account.created": "Tạo tài khoản", "account.role_granted": "Gia
            "account.transferred": "Chuyển công tác", "account.login": "Đăng nhập",
            "account.login_failed": "Đăng nhập sai", "account.password_reset": "Đặt mật khẩu",
            "account.password_changed": "Đổi mật khẩu", "account.closed": "Tự đóng tài khoản",
-           "account.self_locked": "Tự khóa tài khoản"}
+           "account.self_locked": "Tự khóa tài khoản",
+           "account.activated": "Kích hoạt tài khoản (tự đặt mật khẩu lần đầu)",
+           "account.invitation_resent": "Gửi lại thư mời"}
 
 
 @bp.get("/tai-khoan/<username>")
@@ -209,6 +211,9 @@ def account_act(username: str, action: str) -> Redirect | tuple[str, int]:
                       f"{done['api_keys_revoked']} khóa API bị thu hồi.", "success")
             elif action == "deactivate":
                 agencies.deactivate(work, actor=actor, username=username, reason=reason)
+            elif action == "resend":
+                agencies.resend_invitation(work, actor=actor, username=username,
+                                           link_base=link_base())
             else:
                 agencies.reactivate(work, actor=actor, username=username, link_base=link_base())
     except FormInvalid as exc:
@@ -224,7 +229,8 @@ def account_act(username: str, action: str) -> Redirect | tuple[str, int]:
 
 DONE = {"lock": "Đã khóa tài khoản.", "unlock": "Đã mở khóa tài khoản.",
         "deactivate": "Đã ngừng hoạt động tài khoản.",
-        "reactivate": "Đã kích hoạt lại; chủ tài khoản nhận thư để đặt mật khẩu mới."}
+        "reactivate": "Đã kích hoạt lại; chủ tài khoản nhận thư để đặt mật khẩu mới.",
+        "resend": "Đã gửi lại thư mời; liên kết trong thư trước không dùng được nữa."}
 
 
 @bp.post("/tai-khoan/<username>/chuyen-cong-tac")

@@ -232,20 +232,22 @@ def reset(token: str) -> str | Response | tuple[str, int]:
     try:
         with uow() as work:
             username = identity.check_password_reset(work, token=token)
+            first = identity.is_invitation(work, token=token)  # «Kích hoạt tài khoản»
     except Invalid as exc:
         return render_template("reset.html", invalid=exc.message, errors=[]), 410
     if request.method == "GET":
         return render_template("reset.html", invalid=None, username=username, errors=[],
-                               policy=identity.PASSWORD_POLICY)
+                               policy=identity.PASSWORD_POLICY, first=first)
     try:
         with uow() as work:
             identity.reset_password(work, token=token,
                                     new=request.form.get("new_password", "")[:FIELD + 1],
                                     confirm=request.form.get("confirm", "")[:FIELD + 1])
     except FormInvalid as exc:
-        return render_template("reset.html", invalid=None, username=username,
+        return render_template("reset.html", invalid=None, username=username, first=first,
                                errors=exc.details, policy=identity.PASSWORD_POLICY), 422
     except ServiceError as exc:
         return render_template("reset.html", invalid=exc.message, errors=[]), 410
-    flash("Đã đặt mật khẩu mới. Hãy đăng nhập.", "success")
+    flash("Đã kích hoạt tài khoản. Hãy đăng nhập bằng mật khẩu vừa tạo." if first
+          else "Đã đặt mật khẩu mới. Hãy đăng nhập.", "success")
     return redirect(url_for("account.login"), 303)

@@ -12,6 +12,7 @@ from engine.agencies.access import (
     emergency_lock,
     lock_account,
     reactivate,
+    resend_invitation,
     transfer,
     unlock,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "officer_detail",
     "reactivate",
     "reopen_agency",
+    "resend_invitation",
     "revoke_role",
     "role_choices",
     "role_names",

@@ -25,7 +25,12 @@ from engine.core.models import Agency, ApiKey, RoleGrant
 from engine.core.permissions import LEADER, may_administer_agency
 from engine.core.uow import UnitOfWork
 from engine.dossiers.handover import hand_over
-from engine.identity.invitations import send_invitation, spend_links, unusable_password
+from engine.identity.invitations import (
+    awaits_first_password,
+    send_invitation,
+    spend_links,
+    unusable_password,
+)
 from engine.identity.sessions import end_all_sessions
 
 LOCKED_BY_ADMIN, LOCKED_EMERGENCY = "admin", "emergency"
@@ -134,6 +139,24 @@ def reactivate(uow: UnitOfWork, *, actor: Actor, username: str, link_base: str) 
     account.password_hash = unusable_password()
     send_invitation(uow, account, link_base=link_base, again=True)
     _audit(uow, actor, "account.reactivated", account.username, {"invited": account.email})
+    uow.commit()
+    return officer_detail(uow, actor=actor, username=account.username)
+
+
+def resend_invitation(
+    uow: UnitOfWork, *, actor: Actor, username: str, link_base: str
+) -> dict[str, Any]:
+    """E-mail again the invitation of an account that has never logged in (the earlier link
+    no longer works). Commits."""
+    account = account_by_name(uow, username)
+    require_manager(uow, actor, account)
+    if not account.active or not awaits_first_password(uow, account):
+        raise Conflict(f"Tài khoản {username} đã đăng nhập hoặc không hoạt động: không cần thư "
+                       "mời (quên mật khẩu: «Quên mật khẩu» ở trang đăng nhập).")
+    if not account.email:
+        raise Invalid("Tài khoản không có thư điện tử để gửi thư mời.")
+    send_invitation(uow, account, link_base=link_base)
+    _audit(uow, actor, "account.invitation_resent", account.username, {"invited": account.email})
     uow.commit()
     return officer_detail(uow, actor=actor, username=account.username)
 

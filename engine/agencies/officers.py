@@ -27,7 +27,7 @@ from engine.core.permissions import (
 )
 from engine.core.uow import UnitOfWork
 from engine.identity.accounts import hash_password
-from engine.identity.invitations import send_invitation, unusable_password
+from engine.identity.invitations import awaits_first_password, send_invitation, unusable_password
 
 ROLE = re.compile(r"[a-z][a-z0-9_]{1,49}")  # a procedure's own lane roles (ho_tich…) too
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,99}")
@@ -261,6 +261,7 @@ def officer_detail(uow: UnitOfWork, *, actor: Actor, username: str) -> dict[str,
             "state": state_of(account), "active": account.active,
             "locked": account.locked_at is not None, "locked_reason": account.locked_reason,
             "last_login_at": account.last_login_at, "grants": _grants(uow, account),
+            "invitation_pending": account.active and awaits_first_password(uow, account),
             "history": _history(uow, history)}
 
 

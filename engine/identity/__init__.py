@@ -26,7 +26,7 @@ from engine.identity.organisations import (
     remove_member,
 )
 from engine.identity.passwords import POLICY as PASSWORD_POLICY
-from engine.identity.passwords import change_password, reset_password
+from engine.identity.passwords import change_password, is_invitation, reset_password
 from engine.identity.passwords import check_reset as check_password_reset
 from engine.identity.passwords import request_reset as request_password_reset
 from engine.identity.ratelimit import forget_old_hits
@@ -69,6 +69,7 @@ __all__ = [
     "end_expired_sessions",
     "end_session",
     "forget_old_hits",
+    "is_invitation",
     "list_api_keys",
     "lock_inactive_accounts",
     "lock_own_account",

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from engine.core.models import Account, PasswordReset
 from engine.core.uow import UnitOfWork
@@ -17,6 +17,7 @@ from engine.identity.accounts import hash_password
 from engine.records.outbox import enqueue
 
 INVITATION_VALID = timedelta(days=3)
+PORTAL = "Cổng dịch vụ công một cửa"  # what a mail names as its sender, as the pages do
 
 
 def unusable_password() -> str:
@@ -29,6 +30,16 @@ def spend_links(uow: UnitOfWork, account_id: int) -> None:
     uow.session.execute(update(PasswordReset).where(
         PasswordReset.account_id == account_id, PasswordReset.used_at.is_(None))
         .values(used_at=uow.clock.now()).execution_options(synchronize_session=False))
+
+
+def awaits_first_password(uow: UnitOfWork, account: Account) -> bool:
+    """Whether the account was sent a link and has not yet chosen its first password (never
+    logged in, never changed one): an invitation worth sending again. Demo accounts made
+    with a password, never sent a link, are not."""
+    if account.last_login_at is not None or account.password_changed_at is not None:
+        return False
+    return uow.session.scalar(select(PasswordReset.token_hash).where(
+        PasswordReset.account_id == account.id).limit(1)) is not None
 
 
 def send_invitation(
@@ -48,7 +59,7 @@ def send_invitation(
     opening = ("Tài khoản của bạn trên Cổng dịch vụ công một cửa đã được mở lại."
                if again else "Bạn được cấp tài khoản cán bộ trên Cổng dịch vụ công một cửa.")
     enqueue(uow, channel="email", recipient=account.email,
-            subject="[motcua] Đặt mật khẩu cho tài khoản của bạn",
+            subject=f"[{PORTAL}] Kích hoạt tài khoản: tạo mật khẩu",
             body=(f"{opening}\nTên đăng nhập: {account.username}\n"
                   f"Mở liên kết sau trong {days} ngày để tự đặt mật khẩu (dùng được một lần):\n"
                   f"{link_base.rstrip('/')}/{token}\n"

@@ -176,6 +176,19 @@ def check_reset(uow: UnitOfWork, *, token: str) -> str:
     return account.username
 
 
+def first_password(account: Account) -> bool:
+    """Whether the account has never had a password of its own: never logged in, never
+    changed one (an invitation's link activates it rather than resets it)."""
+    return account.last_login_at is None and account.password_changed_at is None
+
+
+def is_invitation(uow: UnitOfWork, *, token: str) -> bool:
+    """Whether a live link is an invitation (the account's first password), not a reset."""
+    account = uow.session.get(Account, _live_reset(uow, token).account_id)
+    assert account is not None  # foreign key
+    return first_password(account)
+
+
 def reset_password(
     uow: UnitOfWork, *, token: str, new: str, confirm: str | None = None,
     policy: PasswordPolicy = POLICY,
@@ -198,11 +211,16 @@ def reset_password(
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise Invalid("Liên kết đặt lại mật khẩu không hợp lệ hoặc đã được dùng.")
     uow.session.refresh(account)  # as it stands now: the lock may have changed meanwhile
+    activated = first_password(account)
     ended = _set_password(uow, account, new, keep_token=None)
     if account.locked_reason in (LOCKED_FAILED, "self"):  # "self": self_service.py
         account.locked_at, account.locked_reason = None, ""
     account.failed_logins = 0
-    uow.audit("account.password_reset", actor_id=account.id, object_type="account",
-              object_id=account.username, summary={"sessions_ended": ended})
+    if activated:  # an invitation: no password to reset, no session to end
+        uow.audit("account.activated", actor_id=account.id, object_type="account",
+                  object_id=account.username)
+    else:
+        uow.audit("account.password_reset", actor_id=account.id, object_type="account",
+                  object_id=account.username, summary={"sessions_ended": ended})
     uow.commit()
     return {"username": account.username, "sessions_ended": ended}

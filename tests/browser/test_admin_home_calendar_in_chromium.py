@@ -5,12 +5,15 @@ passes axe-core (WCAG 2.2 A/AA)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
 
 from tests.browser.test_agencies_accounts_in_chromium import WIDTHS, _check, _login
+from tests.helpers import MINH_XUAN
 
 
 def _calendar(page: Any, server: str, width: int, shots: Path, problems: dict[str, Any]) -> None:
@@ -72,5 +75,37 @@ def test_the_admin_calendar_fits_passes_axe_and_asks_before_replacing(
         page = context.new_page()
         _login(page, server, "quantri")
         _calendar(page, server, width, shots, problems)
+        context.close()
+    assert problems == {}
+
+
+def test_an_invitation_reads_as_activation_and_can_be_sent_again(
+    browser: Any, server: str, server_database: str, shots: Path,
+) -> None:
+    problems: dict[str, Any] = {}
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", bypass_csp=True,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        _login(page, server, "quantri")
+        page.goto(f"{server}/quan-tri/tai-khoan")
+        page.fill("#inv-username", f"moi.{width}")
+        page.fill("#inv-full_name", "Nguyễn Thị Hoa")
+        page.fill("#inv-email", f"moi.{width}@tuyenquang.example")
+        page.select_option("#inv-agency", MINH_XUAN)
+        page.check("#inv-role-1")
+        page.click("form[action$='/quan-tri/tai-khoan'] button[type=submit]")
+        expect(page.locator("main")).to_contain_text("Gửi lại thư mời")
+        page.click("form[action$='/resend'] button[type=submit]")
+        expect(page.locator("main")).to_contain_text("Đã gửi lại thư mời")
+        _check(page, "account-invitation-resent", width, shots, problems)
+        with create_engine(server_database).connect() as db:
+            body = db.execute(text("SELECT body FROM notifications WHERE recipient = :r "
+                                   "ORDER BY id DESC"), {"r": f"moi.{width}@tuyenquang.example"}).scalar()
+        found = re.search(r"https?://\S+(/dat-lai-mat-khau/\S+)", str(body))
+        assert found, body
+        page.goto(f"{server}{found.group(1)}")
+        expect(page.locator("h1")).to_have_text("Kích hoạt tài khoản: tạo mật khẩu")
+        _check(page, "invitation-page", width, shots, problems)
         context.close()
     assert problems == {}
