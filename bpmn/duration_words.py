@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from bpmn.durations import Duration, DurationError, parse_duration
 
-__all__ = ["UNITS", "Unit", "from_words", "parse_words", "single_unit", "to_iso", "to_words", "words_or_text"]
+__all__ = ["OFFERED", "UNITS", "Unit", "from_words", "parse_words", "single_unit", "to_iso", "to_words",
+           "words_or_text"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ UNITS: tuple[Unit, ...] = (
     Unit("working_minutes", "phút làm việc", "minutes", "M", True),
     Unit("working_seconds", "giây làm việc", "seconds", "S", True),
 )
+# What a designer picks for a new deadline or timer: an administrative procedure counts in
+# working days and hours; the other units are still read (an older diagram keeps them).
+OFFERED: tuple[str, ...] = ("working_days", "working_hours")
 _BY_KEY = {unit.key: unit for unit in UNITS}
 _BY_LABEL = {unit.label: unit for unit in UNITS}
 # What a designer may also type: "ngày" alone is read as a working day (the engine has no

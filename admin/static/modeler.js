@@ -169,7 +169,9 @@
     number.min = "0";
     number.step = "1";
     number.inputMode = "numeric";
-    const unit = select(units.map(u => u.key), "working_days",
+    // Offered: working days and hours; a stored value in another unit keeps its unit listed.
+    const keep = parts && parts.length === 1 ? parts[0][0].key : "";
+    const unit = select(units.filter(u => u.offered || u.key === keep).map(u => u.key), "working_days",
                         key => units.find(u => u.key === key).label);
     unit.querySelector("option[value='']").remove();
     if (parts && parts.length === 1) {

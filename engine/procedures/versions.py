@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bpmn.diff_words import timers
-from bpmn.duration_words import UNITS, words_or_text
+from bpmn.duration_words import OFFERED, UNITS, words_or_text
 from bpmn.package import Package
 from bpmn.validation import validate_package
 from engine.core.actors import Actor
@@ -61,7 +61,7 @@ ACTIONS = ("submit", "review", "approve", "reject", "publish", "retire")
 
 
 DURATION_UNITS = [{"key": u.key, "label": u.label, "designator": u.designator,
-                   "time": u.time_part} for u in UNITS]
+                   "time": u.time_part, "offered": u.key in OFFERED} for u in UNITS]
 
 
 def role_labels(manifest: dict[str, Any]) -> dict[str, str]:

@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import axe_violations, left_the_login_page
 from tests.helpers import MINH_XUAN, PERMIT, package_files, zip_bytes
 
@@ -124,3 +126,36 @@ def test_the_designers_pages_fit_a_phone_and_a_desk(browser: Any, server: str, s
             assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px"
             assert axe_violations(page) == [], (name, width)
         context.close()
+
+
+def test_a_step_deadline_offers_working_days_and_hours_and_still_reads_an_old_unit(
+        browser: Any, server: str, shots: Path, tmp_path: Path) -> None:
+    """Seconds and minutes are no deadline a designer sets: the unit list offers «ngày làm
+    việc» and «giờ làm việc»; a step saved earlier in minutes still reads «30 phút làm việc»."""
+    files = package_files(PACKAGE)
+    files["process.bpmn"] = files["process.bpmn"].replace(
+        b'quyet_dinh == "cap_phep"', b"__import__('os')").replace(
+        b'name="deadline" value="P10D"', b'name="deadline" value="PT30M"')
+    package = tmp_path / "goi-phut.zip"
+    package.write_bytes(zip_bytes(files))
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    _login(page, server, "thietke.minhxuan")
+    page.goto(f"{server}/quan-tri/thu-tuc")
+    page.set_input_files("#package", str(package))
+    page.get_by_role("button", name="Tải lên và kiểm tra").click()
+    page.wait_for_selector("#open-draft")
+    page.click("#open-draft")
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+    page.locator("g.djs-element[data-element-id='tiep_nhan']").click()
+    expect(page.locator("#prop-deadline-words")).to_contain_text("4 giờ làm việc")
+    offered = page.locator("#prop-deadline-unit option").all_inner_texts()
+    assert offered == ["ngày làm việc", "giờ làm việc"]
+    page.locator("g.djs-element[data-element-id='tham_dinh']").click()
+    expect(page.locator("#prop-deadline-words")).to_contain_text("30 phút làm việc")
+    assert page.input_value("#prop-deadline-number") == "30"
+    assert page.input_value("#prop-deadline-unit") == "working_minutes"
+    offered = page.locator("#prop-deadline-unit option").all_inner_texts()
+    assert offered == ["ngày làm việc", "giờ làm việc", "phút làm việc"]
+    _shot(page, shots, "designer-words-06-deadline-units.png")
+    context.close()
