@@ -109,3 +109,19 @@ def test_an_invitation_reads_as_activation_and_can_be_sent_again(
         _check(page, "invitation-page", width, shots, problems)
         context.close()
     assert problems == {}
+
+
+def test_a_report_without_figures_says_so_fits_and_passes_axe(
+    browser: Any, server: str, shots: Path,
+) -> None:
+    problems: dict[str, Any] = {}
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", bypass_csp=True,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        _login(page, server, "quantri")
+        page.goto(f"{server}/quan-tri/bao-cao?tu=01/01/2020&den=31/01/2020")
+        expect(page.locator("#durations-empty")).to_be_visible()
+        _check(page, "report-empty", width, shots, problems)
+        context.close()
+    assert problems == {}
