@@ -38,11 +38,13 @@ from webapp.formpage import (
     summary_html,
 )
 from webapp.my_claims import add_routes as add_claim_routes
+from webapp.my_drafts import add_routes as add_draft_routes
 from webapp.my_supplement import supplement_html
 from webapp.security import begin_login, safe_next
 
 bp = Blueprint("mine", __name__)
 add_claim_routes(bp)  # «Thêm hồ sơ đã nộp vào tài khoản» (webapp.my_claims)
+add_draft_routes(bp)  # «Xoá bản nháp», «Nộp lại hồ sơ» (webapp.my_drafts)
 TEXT_LIMIT = 5000
 
 
@@ -108,37 +110,6 @@ def overview() -> str:
                 "feedback": applicants.my_feedback(work, actor=actor),
                 "unread": applicants.unread_notices(work, actor=actor)}
     return render_template("my_area.html", **page)  # outside the transaction: base.html reads too
-
-
-@bp.post("/ca-nhan/ho-so/<code>/nop-lai")
-def apply_again(code: str) -> Response:
-    """«Nộp lại hồ sơ» after a refusal: a new draft of the same procedure and agency with
-    the refused dossier's answers (not its files), opened where the citizen goes on."""
-    actor = _citizen()
-    with uow() as work:
-        page = applicants.my_dossier(work, actor=actor, code=code)
-    view = page["dossier"]
-    if not view["refused"]:
-        abort(409, description="Chỉ nộp lại được hồ sơ bị từ chối.")
-    procedure, agency = view["procedure"], view["agency"]["code"]
-    with uow() as work:
-        made = applicants.save_draft(work, actor=actor, key=None, procedure_code=procedure,
-                                     agency_code=agency, data=dict(view["data"] or {}),
-                                     client=client_address())
-    flash(f"Đã tạo hồ sơ mới từ thông tin đã khai trong hồ sơ {code}. Hãy sửa theo lý do từ "
-          "chối, đính kèm giấy tờ rồi nộp.", "success")
-    return redirect(url_for("citizen.procedure", code=procedure, agency=agency,
-                            nhap=made["key"]), 303)
-
-
-@bp.post("/ca-nhan/ban-nhap/<key>/xoa")
-def delete_draft(key: str) -> Response:
-    """«Xoá bản nháp»: one of my drafts goes, with its uploaded files."""
-    actor = _citizen()
-    with uow() as work:
-        applicants.delete_draft(work, actor=actor, key=key[:60])
-    flash("Đã xoá bản nháp.", "success")
-    return redirect(url_for("mine.overview") + "#my-drafts", 303)
 
 
 @bp.get("/ca-nhan/thong-bao")
