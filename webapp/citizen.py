@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, render_template, request, session
 from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, procedures, reports
-from engine.core import VN_TZ, NotFound, RateLimited, fold
+from engine.core import VN_TZ, NotFound, RateLimited, rank_by_words
 from forms import FieldError
 from webapp.context import client_address, current_actor, uow
 from webapp.downloads import content_disposition
@@ -25,9 +25,8 @@ def catalogue() -> str:
     with uow() as work:
         entries = procedures.procedure_catalogue(work) + procedures.awaiting_process(work)
     if query:
-        needle = fold(query)
-        entries = [e for e in entries if needle in fold(f"{e['name']} {e['code']} {e['field']} "
-                                                          f"{e['agency']['name']}")]
+        entries = rank_by_words(query, entries, name=lambda e: str(e["name"]),
+                       rest=lambda e: f"{e['code']} {e['field']} {e['agency']['name']}")
     return render_template("catalogue.html", entries=entries, query=query)
 
 

@@ -39,6 +39,7 @@ from engine.core.permissions import (
 from engine.core.statuses import Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
+from engine.core.word_search import rank_by_words
 
 __all__ = [
     "ANONYMOUS",
@@ -69,6 +70,7 @@ __all__ = [
     "may_open_reports",
     "may_open_versions",
     "may_stop_processing",
+    "rank_by_words",
     "uses_second_factor",
     "verify_audit_chain",
 ]
