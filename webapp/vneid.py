@@ -81,6 +81,7 @@ def callback() -> Response:
             "vui lòng bấm «Đăng nhập bằng VNeID» lại."
         )
     taken: list[str] = []  # dossiers submitted without an account, now the citizen's
+    retired: list[str] = []  # an account registered here, taken over by its proven holder
     try:
         found = connector().finish(
             code=code,
@@ -97,6 +98,7 @@ def callback() -> Response:
                 email=found.email,
                 subject=found.subject,
                 taken=taken,
+                retired=retired,
             )
             assert actor.account_id is not None  # an account was found or made
             begin_login(work, account_id=actor.account_id)
@@ -105,6 +107,10 @@ def callback() -> Response:
     except ServiceError as exc:
         return _back_to_login(exc.message)
     flash("Đã đăng nhập bằng VNeID.", "success")
+    if retired:
+        flash("Tài khoản đã được xác thực bằng VNeID: mật khẩu cũ không còn dùng được và các "
+              "phiên đăng nhập khác đã kết thúc. Muốn đăng nhập bằng mật khẩu, hãy đặt mật "
+              "khẩu mới ở «Quên mật khẩu».", "success")
     if taken:
         flash(f"Đã thêm {len(taken)} hồ sơ bạn nộp không cần tài khoản vào «Hồ sơ của tôi».",
               "success")

@@ -24,7 +24,8 @@ from engine.core.errors import Forbidden, Invalid
 from engine.core.models import Account
 from engine.core.permissions import is_citizen, may_sign_in_with_eid
 from engine.core.uow import UnitOfWork
-from engine.identity.accounts import LOCKED_INACTIVE, create_account, finish_login
+from engine.identity.accounts import LOCKED_INACTIVE, create_account, finish_login, hash_password
+from engine.identity.sessions import end_all_sessions
 
 __all__ = ["citizen_login"]
 
@@ -42,12 +43,15 @@ def citizen_login(
     email: str | None = None,
     subject: str = "",
     taken: list[str] | None = None,
+    retired: list[str] | None = None,
 ) -> Actor:
     """The citizen actor for an identity the VNeID provider vouched for (the caller checked
     the ID token): their account found by ID number, or created. Commits.
 
     The dossiers submitted without an account under that ID number become the citizen's;
-    their codes are added to `taken` when given.
+    their codes are added to `taken` when given. The first VNeID login into an account
+    registered here with a password takes it over (`_take_over`); its login name is added
+    to `retired` when given.
 
     Refused (`Forbidden`) when the ID number belongs to any other kind of account, and for a
     closed account or one locked for a year without login (an administrator opens it)."""
@@ -71,8 +75,11 @@ def citizen_login(
         raise Forbidden(
             "Tài khoản đã bị khóa do không đăng nhập trong 1 năm; liên hệ quản trị hệ thống để mở khóa."
         )
+    elif account.eid_verified_at is None:
+        _take_over(uow, account, id_number, phone, email)
+        if retired is not None:
+            retired.append(account.username)
     else:
-        account.id_number = account.id_number or id_number
         account.phone = account.phone or phone
         account.email = account.email or email
     uow.audit("account.eid_login", actor_id=account.id, object_type="account",
@@ -80,6 +87,23 @@ def citizen_login(
     actor = finish_login(uow, account)
     _take_dossiers(uow, actor, id_number, taken)
     return actor
+
+
+def _take_over(
+    uow: UnitOfWork, account: Account, id_number: str, phone: str | None, email: str | None
+) -> None:
+    """The first VNeID login into an account registered here: registration never checked
+    the ID number, so whoever registered may not be its holder, and the holder, now proven,
+    takes the account over before its dossiers are joined to it. The password and every
+    open session end, and the contacts a password reset is sent to become those VNeID gave
+    (none when it gave none: the holder adds them in «Tài khoản»); the name stays."""
+    ended = end_all_sessions(uow, account_id=account.id, reason="eid_linked")
+    account.password_hash = hash_password(secrets.token_urlsafe(32))
+    account.id_number = id_number
+    account.phone, account.email = phone, email
+    account.eid_verified_at = uow.clock.now()
+    uow.audit("account.eid_linked", actor_id=account.id, object_type="account",
+              object_id=account.username, summary={"sessions_ended": ended})
 
 
 def _take_dossiers(uow: UnitOfWork, actor: Actor, id_number: str, taken: list[str] | None) -> None:
@@ -106,6 +130,9 @@ def _create(
         phone=phone,
         email=email,
     )
+    made = uow.session.get(Account, account_id)
+    assert made is not None  # just created
+    made.eid_verified_at = uow.clock.now()
     uow.audit(
         "account.register",
         actor_id=account_id,
@@ -113,6 +140,4 @@ def _create(
         object_id=str(account_id),
         summary={"via": "vneid", "subject": subject[:100]},
     )
-    account = uow.session.get(Account, account_id)
-    assert account is not None  # just created
-    return account
+    return made

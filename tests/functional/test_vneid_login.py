@@ -16,7 +16,9 @@ from werkzeug.test import TestResponse
 
 from engine.applicants.eid import OFFICERS_REFUSED
 from engine.core.models import Account
+from engine.seed import DEMO_PASSWORD
 from engine.wiring import Platform
+from tests.helpers import login
 from tests.simulators.oidc import CITIZEN, OidcProvider
 
 PUBLIC = "http://motcua.localhost"
@@ -128,6 +130,37 @@ def test_a_citizen_registered_with_a_password_is_linked_by_id_number(
         assert (
             uow.session.scalar(select(func.count(Account.id)).where(Account.username == "008090001234")) == 0
         )  # linked to «congdan», no second account
+
+
+def test_the_first_vneid_login_takes_over_an_account_registered_with_that_id_number(
+    vneid_app: Flask, provider: OidcProvider, platform: Platform
+) -> None:
+    """Registration never checks the ID number: whoever registered «congdan»'s number with a
+    password and his own phone must lose the account when its proven holder first logs in
+    with VNeID (else the holder's dossiers, joined at that login, would be read by him)."""
+    registrant = vneid_app.test_client()
+    login(registrant, "congdan")
+    assert registrant.get("/ca-nhan").status_code == 200
+    provider.claims = {**CITIZEN, "id_number": "008090001234", "name": "NGUYEN VAN AN",
+                       "phone_number": "0987654321", "email": "chu.that@example.vn"}
+    holder = vneid_app.test_client()
+    assert _log_in(holder, provider).headers["Location"] == "/ca-nhan"
+    told = holder.get("/ca-nhan").data.decode()
+    assert "mật khẩu cũ không còn dùng được" in told
+    gone = registrant.get("/ca-nhan")  # his session ended
+    assert gone.status_code == 303 and gone.headers["Location"].startswith("/dang-nhap")
+    again = vneid_app.test_client().post(
+        "/api/v1/session", json={"username": "congdan", "password": DEMO_PASSWORD})
+    # the password he chose no longer opens it
+    assert again.status_code == 400 and "mật khẩu không đúng" in again.json["error"]["message"]
+    with platform.uow() as uow:
+        account = uow.session.scalar(select(Account).where(Account.username == "congdan"))
+        assert account is not None and account.eid_verified_at is not None
+        # a password reset now reaches the holder, not the registrant
+        assert (account.phone, account.email) == ("0987654321", "chu.that@example.vn")
+    later = vneid_app.test_client()  # the holder's next VNeID login takes nothing over again
+    assert _log_in(later, provider).headers["Location"] == "/ca-nhan"
+    assert "mật khẩu cũ" not in later.get("/ca-nhan").data.decode()
 
 
 def test_a_wrong_state_or_a_replayed_callback_logs_nobody_in(

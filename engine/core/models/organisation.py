@@ -102,6 +102,9 @@ class Account(Base):
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Closed by its owner (Trà Vinh seed, art. 6.4): no login any more, history kept.
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When VNeID first vouched for this citizen's ID number (`applicants.eid`): until then
+    # the ID number is what whoever registered typed.
+    eid_verified_at: Mapped[datetime | None] = mapped_column(default=None)
 
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="account", lazy="selectin",
                                                   foreign_keys="RoleGrant.account_id")
