@@ -57,6 +57,8 @@ def test_the_version_page_links_to_the_details_which_show_the_facts_in_words(app
     client = _client(app)
     version = client.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1").data.decode()
     assert f'id="details-link" href="{PAGE}"' in version
+    # The designer's actions are headed in plain words, not «Vòng đời».
+    assert '<h2 id="life-h">Thao tác với phiên bản này</h2>' in version and "Vòng đời" not in version
     html = client.get(PAGE).data.decode()
     assert 'value="Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ"' in html
     assert "Nghị định số 175/2024/NĐ-CP ngày 30/12/2024 của Chính phủ" in html  # one a line
