@@ -43,6 +43,8 @@ def test_the_administrator_applies_the_permit_to_a_new_commune_and_stops_it(
     page = signed_in_page(browser, server, "quantri", locale="vi-VN",
                           viewport={"width": width, "height": 900}, bypass_csp=True)
     page.goto(f"{server}/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/1")
+    expect(page.locator("#apply-link")).to_have_text("Áp dụng cho cơ quan")
+    _fits(page, width)  # the version's page with its new link
     page.locator("#apply-link").click()
     expect(page.locator("h1")).to_have_text("Áp dụng cho cơ quan")
     _fits(page, width)
