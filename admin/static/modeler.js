@@ -371,7 +371,7 @@
 
   function performerField(element) {
     const all = lanes();
-    if (!all.length) { return hint("Người xử lý: sơ đồ chưa có làn nào (thêm làn vào bể quy trình)."); }
+    if (!all.length) { return hint("Người xử lý: sơ đồ chưa có làn nào (thêm làn vào khung quy trình)."); }
     const lane = laneOf(element.businessObject);
     const control = select(all.map(l => l.id), lane ? lane.id : "",
                            id => laneName(all.find(l => l.id === id)));

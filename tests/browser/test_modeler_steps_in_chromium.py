@@ -204,6 +204,8 @@ def _no_english(page: Any) -> None:
     seen.append(page.inner_text("main"))
     english = sorted({m.group(0) for text in seen for m in ENGLISH.finditer(text)})
     assert not english, (english, [t for t in seen if ENGLISH.search(t)][:5])
+    # A pool is the procedure's frame (the package checks accept one): no calque «bể».
+    assert "Tạo khung quy trình" in seen and not [t for t in seen if "bể" in t.lower()]
 
 
 def _palette_step_is_an_officers_step(page: Any) -> None:
