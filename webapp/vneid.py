@@ -106,6 +106,12 @@ def callback() -> Response:
         return _back_to_login(str(exc))
     except ServiceError as exc:
         return _back_to_login(exc.message)
+    _tell_logged_in(taken, retired)
+    return redirect(safe_next(str(pending.get("next") or ""), url_for("mine.overview")), 303)
+
+
+def _tell_logged_in(taken: list[str], retired: list[str]) -> None:
+    """What the VNeID login did beside logging in: an account taken over, dossiers joined."""
     flash("Đã đăng nhập bằng VNeID.", "success")
     if retired:
         flash("Tài khoản đã được xác thực bằng VNeID: mật khẩu cũ không còn dùng được và các "
@@ -114,7 +120,6 @@ def callback() -> Response:
     if taken:
         flash(f"Đã thêm {len(taken)} hồ sơ bạn nộp không cần tài khoản vào «Hồ sơ của tôi».",
               "success")
-    return redirect(safe_next(str(pending.get("next") or ""), url_for("mine.overview")), 303)
 
 
 def init_app(app: Flask) -> None:

@@ -57,16 +57,7 @@ def citizen_login(
     closed account or one locked for a year without login (an administrator opens it)."""
     if not (len(id_number) == 12 and id_number.isdigit()):
         raise Invalid("Số định danh cá nhân phải gồm 12 chữ số.")
-    accounts = list(
-        uow.session.scalars(
-            select(Account)
-            .where(or_(Account.username == id_number, Account.id_number == id_number))
-            .order_by(Account.id)
-        )
-    )
-    if not all(may_sign_in_with_eid(a.kind) for a in accounts):
-        raise Forbidden(OFFICERS_REFUSED)
-    account = next((a for a in accounts if a.username == id_number), None) or next(iter(accounts), None)
+    account = _account_of(uow, id_number)
     if account is None:
         account = _create(uow, id_number, full_name, phone, email, subject)
     elif account.closed_at is not None or not account.active:
@@ -87,6 +78,21 @@ def citizen_login(
     actor = finish_login(uow, account)
     _take_dossiers(uow, actor, id_number, taken)
     return actor
+
+
+def _account_of(uow: UnitOfWork, id_number: str) -> Account | None:
+    """The account of an ID number (by login name first, then by the ID number it holds);
+    refused when any account holding it is not a citizen's."""
+    accounts = list(
+        uow.session.scalars(
+            select(Account)
+            .where(or_(Account.username == id_number, Account.id_number == id_number))
+            .order_by(Account.id)
+        )
+    )
+    if not all(may_sign_in_with_eid(a.kind) for a in accounts):
+        raise Forbidden(OFFICERS_REFUSED)
+    return next((a for a in accounts if a.username == id_number), None) or next(iter(accounts), None)
 
 
 def _take_over(
