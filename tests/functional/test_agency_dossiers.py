@@ -208,7 +208,8 @@ def test_each_officer_sees_only_the_menu_links_they_may_open(app: Flask) -> None
                              "Cấu hình thủ tục"},
         "quantri": {"Hồ sơ của cơ quan", "Bảng điều khiển", "Báo cáo", "Cấu hình thủ tục",
                     "Lịch làm việc", "Nhật ký", "Khóa API", "Tài khoản bị khóa",
-                    "Hẹn giờ bị lỗi", "Cơ quan, đơn vị", "Tài khoản cán bộ", "Kết nối hệ thống"},
+                    "Hẹn giờ bị lỗi", "Cơ quan, đơn vị", "Tài khoản cán bộ", "Kết nối hệ thống",
+                    "Trang quản trị"},
     }
     public = {"Thủ tục hành chính", "Tra cứu hồ sơ", "Công khai kết quả", "Phản ánh, kiến nghị",
               "Danh bạ cơ quan"}
