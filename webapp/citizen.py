@@ -3,6 +3,8 @@ feedback. The procedure's page and the journey through its form are `webapp.jour
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, current_app, render_template, request, session
 from werkzeug.wrappers import Response
 
@@ -20,14 +22,25 @@ add_routes(bp)  # the procedure's page and the journey through its form (webapp.
 
 @bp.get("/")
 def catalogue() -> str:
-    """The published procedures, searchable without diacritics."""
+    """The published procedures: searched by words (accents ignored), filtered by field
+    (`linh_vuc`) and agency (`co_quan`) with GET parameters, each choice with its count."""
     query = request.args.get("q", "").strip()[:200]
     with uow() as work:
         entries = procedures.procedure_catalogue(work) + procedures.awaiting_process(work)
     if query:
         entries = rank_by_words(query, entries, name=lambda e: str(e["name"]),
-                       rest=lambda e: f"{e['code']} {e['field']} {e['agency']['name']}")
-    return render_template("catalogue.html", entries=entries, query=query)
+                                rest=lambda e: f"{e['code']} {e['field']} {e['agency']['name']}")
+    field = request.args.get("linh_vuc", "").strip()[:200]
+    agency = request.args.get("co_quan", "").strip()[:100]
+    # Each filter's counts are of the procedures the other filter (and the words) keep.
+    of_agency = [e for e in entries if not agency or e["agency"]["code"] == agency]
+    of_field = [e for e in entries if not field or e["field"] == field]
+    fields = Counter(str(e["field"]) for e in of_agency if e["field"])
+    agencies = Counter((str(e["agency"]["code"]), str(e["agency"]["name"])) for e in of_field)
+    entries = [e for e in of_agency if not field or e["field"] == field]
+    return render_template("catalogue.html", entries=entries, query=query, field=field,
+                           agency=agency, fields=sorted(fields.items()),
+                           agencies=sorted(agencies.items(), key=lambda a: a[0][1]))
 
 
 @bp.get("/ho-so/<code>/bien-nhan")

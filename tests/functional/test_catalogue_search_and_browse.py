@@ -37,3 +37,41 @@ def test_words_in_another_order_and_case(client: FlaskClient) -> None:
 def test_nothing_matching_says_so(client: FlaskClient) -> None:
     page = client.get("/?q=xe máy ô tô").data.decode()
     assert "Không tìm thấy thủ tục phù hợp với «xe máy ô tô»" in page
+
+
+MINH_XUAN = "000.00.12.H64"
+FIELD = "Hoạt động xây dựng"  # the building permit's
+
+
+def options(page: str, select: str) -> list[str]:
+    """The choices of a select of the page, as shown."""
+    body = page.split(f'<select id="{select}"', 1)[1].split("</select>", 1)[0]
+    return [re.sub(r"\s+", " ", o).strip() for o in re.findall(r"<option[^>]*>([^<]*)</option>", body)]
+
+
+def test_browse_by_field_without_javascript(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    assert options(page, "linh_vuc")[0] == "Tất cả lĩnh vực"
+    count = next(o for o in options(page, "linh_vuc") if o.startswith(f"{FIELD} ("))
+    count = count.removeprefix(f"{FIELD} (").rstrip(")")
+    page = client.get(f"/?linh_vuc={FIELD}").data.decode()
+    assert PERMIT in names(page) and EXTRACT not in names(page)
+    assert len(names(page)) == int(count)
+    assert f"{count} thủ tục phù hợp, lĩnh vực {FIELD}" in page
+    assert f'<option value="{FIELD}" selected>' in page
+
+
+def test_browse_by_agency_and_words_together(client: FlaskClient) -> None:
+    page = client.get(f"/?co_quan={MINH_XUAN}").data.decode()
+    assert PERMIT in names(page) and EXTRACT in names(page)
+    assert f'<option value="{MINH_XUAN}" selected>' in page
+    page = client.get(f"/?co_quan={MINH_XUAN}&q=trich luc").data.decode()
+    assert names(page)[0] == EXTRACT and PERMIT not in names(page)
+
+
+def test_the_agency_directory_links_to_each_agency_procedures(client: FlaskClient) -> None:
+    page = client.get("/co-quan").data.decode()
+    link = re.search(rf'<a href="(/\?co_quan={re.escape(MINH_XUAN)})">Xem (\d+) thủ tục', page)
+    assert link is not None
+    listed = names(client.get(link.group(1)).data.decode())
+    assert len(listed) == int(link.group(2)) and PERMIT in listed
