@@ -45,53 +45,54 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold(text)))
 
 
+@lru_cache(maxsize=16384)
+def _padded(text: str) -> str:
+    """The folded words of a text between spaces: a phrase is in it when " phrase " is."""
+    return f" {' '.join(words(text))} "
+
+
 @dataclass(frozen=True)
 class _Term:
-    """A word of the query, or an everyday phrase with the catalogue's phrases it stands for."""
+    """A word of the query, or an everyday phrase with the catalogue's phrases it stands for
+    (each as " word word ", ready to look for in `_padded` texts)."""
 
-    phrase: tuple[str, ...]
-    alternatives: tuple[tuple[str, ...], ...]
+    size: int
+    looked_for: tuple[str, ...]
+    each_word: tuple[_Term, ...] = ()
+
+
+def _term(tokens: list[str]) -> _Term:
+    phrase = " ".join(tokens)
+    looked_for = tuple(f" {p} " for p in (phrase, *SYNONYMS.get(phrase, ())))
+    each = tuple(_term([w]) for w in tokens) if len(tokens) > 1 else ()
+    return _Term(len(tokens), looked_for, each)
 
 
 def _terms(query: str) -> list[_Term]:
     """The query's words, a phrase of `SYNONYMS` taken whole (longest first)."""
     tokens, terms, i = list(words(query)), [], 0
     while i < len(tokens):
-        for size in range(min(_LONGEST, len(tokens) - i), 0, -1):
-            phrase = " ".join(tokens[i:i + size])
-            if phrase in SYNONYMS or size == 1:
-                alts = tuple(tuple(a.split()) for a in SYNONYMS.get(phrase, ()))
-                terms.append(_Term(tuple(tokens[i:i + size]), alts))
-                i += size
-                break
+        size = next(n for n in range(min(_LONGEST, len(tokens) - i), 0, -1)
+                    if n == 1 or " ".join(tokens[i:i + n]) in SYNONYMS)
+        terms.append(_term(tokens[i:i + size]))
+        i += size
     return terms
 
 
-def _contains(text: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    """Whether the words of `phrase` follow one another in `text`."""
-    n = len(phrase)
-    return any(text[i:i + n] == phrase for i in range(len(text) - n + 1))
+def _matched(term: _Term, text: str) -> int:
+    """How many of the query's words the term matches in a padded text: the phrase or one
+    of its alternatives whole, otherwise each of its words on its own."""
+    if any(p in text for p in term.looked_for):
+        return term.size
+    return sum(_matched(w, text) for w in term.each_word)
 
 
-def _matched(term: _Term, text: tuple[str, ...]) -> int:
-    """How many of the query's words the term matches in a text: the phrase or one of its
-    alternatives whole, otherwise each of its words on its own."""
-    if _contains(text, term.phrase) or any(_contains(text, a) for a in term.alternatives):
-        return len(term.phrase)
-    if len(term.phrase) == 1:
-        return 0
-    return sum(_matched(_Term((w,), _single(w)), text) for w in term.phrase)
-
-
-def _single(word: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(a.split()) for a in SYNONYMS.get(word, ()))
-
-
-def _score(terms: Sequence[_Term], name: tuple[str, ...], rest: tuple[str, ...]) -> tuple[int, int]:
+def _score(terms: Sequence[_Term], name: str, rest: str) -> tuple[int, int]:
     """(words matched in the name or the other texts, words matched in the name)."""
-    in_name = sum(_matched(t, name) for t in terms)
-    anywhere = sum(max(_matched(t, name), _matched(t, rest)) for t in terms)
-    return anywhere, in_name
+    in_name = [_matched(t, name) for t in terms]
+    anywhere = sum(n if n == t.size else max(n, _matched(t, rest))
+                   for t, n in zip(terms, in_name, strict=True))
+    return anywhere, sum(in_name)
 
 
 def rank_by_words(query: str, items: Iterable[T], name: Callable[[T], str],
@@ -100,12 +101,12 @@ def rank_by_words(query: str, items: Iterable[T], name: Callable[[T], str],
     matched first, then most in the name; items equally matched keep their order. A query
     with no word (punctuation only) keeps every item."""
     terms = _terms(query)
-    wanted = sum(len(t.phrase) for t in terms)
+    wanted = sum(t.size for t in terms)
     if not wanted:
         return list(items)
     scored = []
     for index, item in enumerate(items):
-        anywhere, in_name = _score(terms, words(name(item)), words(rest(item)))
+        anywhere, in_name = _score(terms, _padded(name(item)), _padded(rest(item)))
         if anywhere * 2 >= wanted and anywhere:
             scored.append((-anywhere, -in_name, index, item))
     return [item for *_, item in sorted(scored, key=lambda s: s[:3])]
