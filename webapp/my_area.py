@@ -148,8 +148,9 @@ def _refusal(view: dict[str, Any]) -> dict[str, Any] | None:
             "at_reception": not view.get("received_at")}
 
 
-# What the engine writes on a payment event: "75000 đồng" or "75000 đồng — <how>".
-_PAYMENT_NOTE = re.compile(r"^(\d+) đồng(?: — (.*))?$")
+# What the engine writes on a payment event: "75.000 đồng" or "75.000 đồng — <how>" (cash);
+# notes recorded before dong() read "75000 đồng".
+_PAYMENT_NOTE = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+) đồng(?: — (.*))?$")
 
 
 def _event_note(event: dict[str, Any]) -> str:
@@ -161,7 +162,7 @@ def _event_note(event: dict[str, Any]) -> str:
     found = _PAYMENT_NOTE.match(note) if event["kind"] in ("payment_requested", "paid") else None
     if found is None:
         return note
-    amount = vn_money(int(found.group(1)))
+    amount = vn_money(int(found.group(1).replace(".", "")))
     how = found.group(2) or ""
     if event["kind"] == "payment_requested":
         return amount
