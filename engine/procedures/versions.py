@@ -160,8 +160,10 @@ def _review(actor: Actor, version: ProcedureVersion, decision: str, note: str) -
         raise Forbidden("Chỉ người xem xét của cơ quan được xem xét phiên bản.")
     _not_author(actor, version, "xem xét")
     _state(version, "in_review")
-    if decision not in ("accept", "reject"):
-        raise Invalid("Kết quả xem xét phải là accept (đồng ý) hoặc reject (trả lại).")
+    if not decision.strip():  # the review page's words (admin_version.html)
+        raise Invalid("Chọn «Đồng ý» hoặc «Yêu cầu sửa».")
+    if decision not in ("accept", "reject"):  # a client's wrong code: name the codes
+        raise Invalid(f"Chọn «Đồng ý» (accept) hoặc «Yêu cầu sửa» (reject), không có «{decision[:40]}».")
     if decision == "reject":
         if not note.strip():
             raise Invalid("Trả lại phiên bản cần ghi rõ lý do.")

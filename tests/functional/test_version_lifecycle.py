@@ -99,6 +99,10 @@ def test_a_rejected_version_goes_back_to_draft_with_the_note(app: Flask) -> None
     people = _people(app)
     number = _upload(people["designer"])["version"]["number"]
     _act(people["designer"], number, "submit")
+    code, blank = _act(people["reviewer"], number, "review", decision="")
+    assert (code, blank["error"]["message"]) == (400, "Chọn «Đồng ý» hoặc «Yêu cầu sửa».")
+    code, unknown = _act(people["reviewer"], number, "review", decision="maybe")
+    assert code == 400 and unknown["error"]["message"].startswith("Chọn «Đồng ý» (accept) hoặc")
     code, refused = _act(people["reviewer"], number, "review", decision="reject")
     assert code == 400 and refused["error"]["message"] == "Trả lại phiên bản cần ghi rõ lý do."
     code, back = _act(people["reviewer"], number, "review", decision="reject",
