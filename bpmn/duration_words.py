@@ -61,6 +61,8 @@ UNITS: tuple[Unit, ...] = (
 OFFERED: tuple[str, ...] = ("working_days", "working_hours")
 _BY_KEY = {unit.key: unit for unit in UNITS}
 _BY_LABEL = {unit.label: unit for unit in UNITS}
+# An unknown unit's error names only the offered ones (the older ones are read, not taught).
+_OFFERED_WORDS = ", ".join(_BY_KEY[key].label for key in OFFERED)
 # What a designer may also type: "ngày" alone is read as a working day (the engine has no
 # other day in a duration), "tuần" as a working week, "giờ" as a working hour.
 _ALIASES = {
@@ -120,7 +122,7 @@ def from_words(number: int | str, unit: str) -> str:
     if chosen is None and unit.strip().lower() in _ALIASES:
         chosen = _BY_KEY[_ALIASES[unit.strip().lower()]]
     if chosen is None:
-        raise DurationError(f"Đơn vị «{unit}» không có; chọn một trong: {', '.join(u.label for u in UNITS)}.")
+        raise DurationError(f"Đơn vị «{unit}» không có; chọn một trong: {_OFFERED_WORDS}.")
     value = str(number).strip()
     if not value.isdigit() or not value.isascii():
         raise DurationError(
@@ -151,7 +153,7 @@ def parse_words(text: str) -> str:
         unit = _BY_LABEL.get(words.strip()) or _BY_KEY.get(_ALIASES.get(words.strip(), ""))
         if unit is None:
             raise DurationError(
-                f"Đơn vị «{words.strip()}» không có; chọn một trong: {', '.join(u.label for u in UNITS)}."
+                f"Đơn vị «{words.strip()}» không có; chọn một trong: {_OFFERED_WORDS}."
             )
         if unit.field in fields:
             raise DurationError(f"«{unit.label}» được viết hai lần.")

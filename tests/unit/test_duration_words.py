@@ -110,3 +110,18 @@ def test_a_page_shows_words_or_the_text_it_cannot_read() -> None:
     assert words_or_text("P2H") == "P2H"
     assert words_or_text("") == ""
     assert single_unit("P2H") is None
+
+
+def test_an_unknown_unit_lists_only_the_units_a_designer_picks_yet_old_units_still_read() -> None:
+    offered = "chọn một trong: ngày làm việc, giờ làm việc."
+    with pytest.raises(DurationError) as typed:
+        parse_words("10 ngày lịch")
+    assert typed.value.message == f"Đơn vị «ngày lịch» không có; {offered}"
+    with pytest.raises(DurationError) as picked:
+        from_words("10", "fortnights")
+    assert picked.value.message == f"Đơn vị «fortnights» không có; {offered}"
+    # an older diagram's units are still read, words or key
+    assert parse_words("1 năm, 2 tháng và 3 giờ làm việc") == "P1Y2MT3H"
+    assert parse_words("2 tuần làm việc") == "P2W"
+    assert from_words("30", "phút làm việc") == "PT30M"
+    assert from_words("2", "working_weeks") == "P2W"
