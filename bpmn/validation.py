@@ -39,6 +39,7 @@ from bpmn.flow_checks import line_of as _line
 from bpmn.handover_checks import check_hand_over
 from bpmn.optional_fields import check_condition_reads
 from bpmn.package import MANIFEST, Package, PackageError
+from bpmn.paper_channels import channel_problems
 from bpmn.problems import Problem, Report
 from bpmn.runtime import serialize_specs
 from bpmn.spiff_ids import original, restore_ids, shielded, shown
@@ -180,7 +181,10 @@ def _check_manifest(package: Package, report: Report) -> dict[str, Any] | None:
     shown_texts = [] if errors else list(_unshowable_texts(manifest))
     for path, message in shown_texts:
         report.add(Problem("manifest.text", message, MANIFEST, element=path))
-    return manifest if not errors and not shown_texts else None
+    channels = [] if errors else channel_problems(manifest.get("components") or [])
+    for path, message in channels:
+        report.add(Problem("manifest.channel", message, MANIFEST, element=path))
+    return manifest if not errors and not shown_texts and not channels else None
 
 
 # Characters that reorder the text around them: in a procedure's name they make a list of
