@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bpmn.paper_channels import asked_on
 from engine.applicants import datastore
 from engine.applicants.storage import storage_for
 from engine.core.actors import Actor
@@ -236,13 +237,16 @@ def describe_file(attachment: Attachment) -> str:
 
 def paper_slots(
     components: list[dict[str, Any]], current: dict[str, Attachment],
-    stored: Sequence[tuple[str, str]] = (),
+    stored: Sequence[tuple[str, str]] = (), channel: str | None = None,
 ) -> list[dict[str, Any]]:
     """The papers of a procedure as a form offers them (`forms.PaperSlot` fields): the
     limits in words, the current file of each (by paper name), the stored papers that may
-    stand in for an upload."""
+    stand in for an upload. With a `channel`, only the papers asked for on it (the key
+    stays the paper's place in the procedure)."""
     slots = []
     for index, component in enumerate(components):
+        if channel is not None and not asked_on(component, channel):
+            continue
         limits, accept = describe_policy(policy_for(component))
         attached = current.get(component["name"])
         slots.append({"key": str(index), "name": component["name"],

@@ -159,7 +159,8 @@ def supplement_page(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, An
     dossier = find_visible(uow, actor=actor, code=code)
     components = loaded_version(uow, dossier.version_id).compiled.manifest.get("components", [])
     return {"dossier": view, "missing": open_request(uow, dossier.id),
-            "papers": paper_slots(components, current_files(uow, dossier_id=dossier.id))}
+            "papers": paper_slots(components, current_files(uow, dossier_id=dossier.id),
+                                  channel="online")}
 
 
 def _own(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from bpmn.paper_channels import asked_on
 from engine.applicants import datastore
 from engine.applicants.attachments import add_current, current_files, paper_slots, policy_for, store_file
 from engine.applicants.storage import StorageError
@@ -173,7 +174,9 @@ def _count_new_draft(
 
 def _component(components: list[dict[str, Any]], slot: str) -> dict[str, Any]:
     # ASCII digits, short: "²" passes isdigit() but not int(), nor do 5,000 digits
-    if not (slot.isascii() and slot.isdigit() and len(slot) <= 9) or int(slot) >= len(components):
+    # a paper asked for at the counter only is not offered online either
+    if not (slot.isascii() and slot.isdigit() and len(slot) <= 9) or int(slot) >= len(
+            components) or not asked_on(components[int(slot)], "online"):
         raise FormInvalid("Giấy tờ không có trong danh mục của thủ tục.", [
             {"field": "paper", "message": "Hãy chọn một giấy tờ trong danh mục của thủ tục."}])
     return components[int(slot)]
@@ -190,12 +193,14 @@ def papers(
     stored = datastore.stored_papers(uow, actor=actor) if is_citizen(actor) else []
     offered = [(str(p["id"]), f"{p['name']} — {p['filename']} (hồ sơ {p['dossier']})")
                for p in stored]
-    return paper_slots(loaded.compiled.manifest.get("components", []), current, offered)
+    return paper_slots(loaded.compiled.manifest.get("components", []), current, offered,
+                       channel="online")
 
 
 def problems(uow: UnitOfWork, *, actor: Actor, key: str) -> list[dict[str, str]]:
     """What keeps the draft from being submitted: every invalid field and every required
-    paper without a file, all at once (empty when it can be submitted)."""
+    paper without a file, all at once (empty when it can be submitted). A paper asked
+    for at the counter only (`channels`) is not asked for here."""
     draft = open_draft(uow, actor=actor, key=key)
     _, loaded = _form(uow, draft.procedure_code, draft.agency_code)
     compiled = loaded.compiled
@@ -204,7 +209,8 @@ def problems(uow: UnitOfWork, *, actor: Actor, key: str) -> list[dict[str, str]]
     attached = set(uow.session.scalars(select(Attachment.paper).where(
         Attachment.draft_id == draft.id, Attachment.replaced_at.is_(None))))
     for index, component in enumerate(compiled.manifest.get("components", [])):
-        if component.get("required") and component["name"] not in attached:
+        if (component.get("required") and asked_on(component, "online")
+                and component["name"] not in attached):
             errors.append({"field": f"_paper.{index}",
                            "message": "Vui lòng đính kèm giấy tờ này (tải lên hoặc chọn "
                                       "từ kho dữ liệu)."})

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, select
 from bpmn.compiled import CompiledProcedure
 from bpmn.package import Package, PackageError, from_separate_files, read_package, read_zip
 from bpmn.package_tests import Suite
+from bpmn.paper_channels import with_channel_note
 from bpmn.problems import Problem, Report
 from bpmn.validation import manifest_schema, validate_package, validate_path
 from bpmn.words import TIME_UNITS
@@ -322,7 +323,7 @@ def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = No
     return {
         **_entry(uow, version, agency),
         "agencies": [{"code": a.code, "name": a.name} for _, a in versions],
-        "components": manifest.get("components", []),
+        "components": [with_channel_note(c) for c in manifest.get("components", [])],
         "fees": manifest.get("fees", []),
         "legal_basis": [basis] if isinstance(basis, str) else basis,
         "start_form": {
