@@ -35,7 +35,7 @@ def test_an_online_extract_is_submitted_without_the_printed_declaration(app: Fla
     assert response.status_code == 303, _text(response.data)[:2000]
     code = response.headers["Location"].split("/")[-2]
     dossier = officer(app, "motcua.minhxuan").get(f"/api/v1/dossiers/{code}").json
-    assert dossier["code"] == code
+    assert dossier is not None and dossier["code"] == code
 
 
 def test_a_forged_online_upload_for_the_declaration_is_refused(app: Flask) -> None:
