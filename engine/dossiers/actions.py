@@ -83,7 +83,7 @@ def refuse(uow: UnitOfWork, *, actor: Actor, task_id: int, reasons: str) -> dict
 
 def hand_back_refusal(uow: UnitOfWork, *, actor: Actor, dossier: DossierRow) -> dict[str, Any]:
     """The desk hands a refusal letter back: status 9 → 10 without a process step; so too
-    a result whose process ended with no hand-over step (`engine.dossiers.hand_over`)."""
+    a result whose process ended with no hand-over step (`engine.dossiers.handed_over`)."""
     if dossier.status != Status.DONE or (dossier.outcome != "refused" and dossier.ended_at is None):
         raise Conflict("Hồ sơ không ở bước trả kết quả.")
     if not is_desk_of(actor, dossier.agency_id):

@@ -33,7 +33,7 @@ from engine.core.permissions import is_system
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers import statements as sql
-from engine.dossiers.hand_over import at_the_end
+from engine.dossiers.handed_over import at_the_end
 from engine.dossiers.instances import InstanceCache
 from engine.dossiers.papers import keep_accepted
 from engine.dossiers.rows import DOSSIERS, EVENTS, DossierRow, TaskRow, record
