@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, request, session, url_for
+from flask import Response, abort, current_app, g, request, session, url_for
 
-from engine.core import ANONYMOUS, Actor, RateLimited, Unauthenticated, UnitOfWork
+from engine.core import ANONYMOUS, Actor, RateLimited, Unauthenticated, UnitOfWork, is_citizen
 from engine.identity import authenticate_key, resume_session
 from engine.identity import log_api_call as log_call
 from engine.wiring import Platform
@@ -30,6 +30,17 @@ def reports_uow() -> UnitOfWork:
 def current_actor() -> Actor:
     """The logged-in actor, or the anonymous public (set on `g` by `load_current_actor`)."""
     actor: Actor = g.actor
+    return actor
+
+
+def current_citizen() -> Actor:
+    """The logged-in citizen: 401 for the anonymous public, 403 for staff (the citizen's
+    own pages: «Hồ sơ của tôi», drafts, adding a dossier)."""
+    actor = current_actor()
+    if actor.account_id is None:
+        abort(401)
+    if not is_citizen(actor):
+        abort(403, description="Trang này dành cho tài khoản công dân.")
     return actor
 
 

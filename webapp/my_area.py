@@ -21,11 +21,11 @@ from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, identity, procedures, reports
 from engine.applicants import RESULT_PAPER
-from engine.core import Actor, FormInvalid, Status, is_citizen
+from engine.core import Actor, FormInvalid, Status
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
 from webapp.citizen_history import citizen_history
-from webapp.context import client_address, current_actor, uow
+from webapp.context import client_address, current_citizen, uow
 from webapp.documents import document_response
 from webapp.downloads import file_response
 from webapp.filters import vn_money
@@ -48,13 +48,6 @@ add_draft_routes(bp)  # «Xoá bản nháp», «Nộp lại hồ sơ» (webapp.m
 TEXT_LIMIT = 5000
 
 
-def _citizen() -> Actor:
-    actor = current_actor()
-    if actor.account_id is None:
-        abort(401)
-    if not is_citizen(actor):
-        abort(403, description="Trang này dành cho tài khoản công dân.")
-    return actor
 
 
 def _gateway() -> applicants.NullPaymentGateway:
@@ -100,7 +93,7 @@ def _registration_ui() -> dict[str, Any]:
 @bp.get("/ca-nhan")
 def overview() -> str:
     """My dossiers, my drafts, my data store, my feedback."""
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         names = {e["code"]: e["name"] for e in procedures.procedure_catalogue(work)}
         drafts = [{**d, "procedure_name": names.get(d["procedure"], f"Thủ tục {d['procedure']}")}
@@ -115,7 +108,7 @@ def overview() -> str:
 @bp.get("/ca-nhan/thong-bao")
 def notices() -> str:
     """My notices, newest first (opening the page marks them read)."""
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         items = applicants.my_notices(work, actor=actor, mark_read=True)
     return render_template("notices.html", items=items)
@@ -124,7 +117,7 @@ def notices() -> str:
 @bp.get("/ca-nhan/ho-so/<code>")
 def dossier(code: str) -> str:
     """One of my dossiers: status, due time, timeline, papers, and what I may do now."""
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         page = applicants.my_dossier(work, actor=actor, code=code)
     view = page["dossier"]
@@ -199,7 +192,7 @@ def _documents(view: dict[str, Any], payments: list[dict[str, Any]]) -> list[dic
 @bp.get("/ca-nhan/ho-so/<code>/van-ban/<kind>.pdf")
 def document(code: str, kind: str) -> Response:
     """A legal document of my dossier as a PDF (the ones a citizen receives)."""
-    actor = _citizen()
+    actor = current_citizen()
     if kind not in CITIZEN_DOCUMENTS:
         abort(404)
     with uow() as work:
@@ -217,7 +210,7 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
     earlier data and files stay in the history. An answer lacking a paper asked for, or
     changing nothing without saying so, is refused with everything typed kept."""
     allow_paper_uploads()
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         page = applicants.supplement_page(work, actor=actor, code=code)
     view = page["dossier"]
@@ -269,7 +262,7 @@ def _attach_posted(actor: Actor, code: str, papers: dict[str, str]) -> list[Fiel
 def withdraw(code: str) -> str | Response | tuple[str, int]:
     """Withdraw my dossier (only before a result exists): the page says what happens and
     asks for the reason; posting it withdraws."""
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         page = applicants.my_dossier(work, actor=actor, code=code)
     if not page["may_withdraw"]:
@@ -300,7 +293,7 @@ def _flash_problems(exc: FormInvalid) -> None:
 @bp.post("/ca-nhan/ho-so/<code>/danh-gia")
 def rate(code: str) -> Response:
     """Rate the service on three levels (a reason for the lowest)."""
-    actor = _citizen()
+    actor = current_citizen()
     level = request.form.get("level", "")
     # ASCII digits only: "²" passes isdigit() but not int()
     chosen = int(level) if level.isascii() and level.isdigit() and len(level) < 3 else 0
@@ -320,7 +313,7 @@ def rate(code: str) -> Response:
 @bp.post("/ca-nhan/ho-so/<code>/thanh-toan")
 def pay(code: str) -> Response:
     """Go to the payment gateway for the fee the dossier waits for."""
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         target = applicants.start_checkout(
             work, actor=actor, code=code, gateway=_gateway(),
@@ -350,7 +343,7 @@ def pretend_bank(reference: str) -> str | Response:
 @bp.get("/ca-nhan/ho-so/<code>/tep/<int:attachment_id>")
 def download(code: str, attachment_id: int) -> Response:
     """A file of my dossier (its papers, its result)."""
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         view, content = applicants.download_attachment(work, actor=actor, code=code,
                                                        attachment_id=attachment_id)
@@ -360,7 +353,7 @@ def download(code: str, attachment_id: int) -> Response:
 @bp.get("/ca-nhan/kho-du-lieu/<int:paper_id>")
 def stored(paper_id: int) -> Response:
     """A paper of my data store."""
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         paper, content = applicants.download_stored_paper(work, actor=actor, paper_id=paper_id)
     return file_response(content, paper["media_type"], paper["filename"])
@@ -369,7 +362,7 @@ def stored(paper_id: int) -> Response:
 @bp.post("/ca-nhan/phan-anh")
 def send_feedback() -> Response:
     """Send feedback about one of my dossiers or a procedure."""
-    actor = _citizen()
+    actor = current_citizen()
     code = request.form.get("dossier") or None
     try:
         with uow() as work:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from engine import applicants
-from engine.core import Actor, FormInvalid, RateLimited, ServiceError, is_citizen
+from engine.core import FormInvalid, RateLimited, ServiceError
 from forms import FieldError
-from webapp.context import current_actor, uow
+from webapp.context import current_citizen, uow
 
 Page = str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]
 
@@ -25,13 +25,6 @@ def add_routes(bp: Blueprint) -> None:
                     methods=["POST"])
 
 
-def _citizen() -> Actor:
-    actor = current_actor()
-    if actor.account_id is None:
-        abort(401)
-    if not is_citizen(actor):
-        abort(403, description="Trang này dành cho tài khoản công dân.")
-    return actor
 
 
 def _code() -> str:
@@ -49,7 +42,7 @@ def _errors(exc: ServiceError, field: str) -> list[FieldError]:
 def claim() -> Page:
     """Step 1: the dossier's code (GET shows the form, `?ma=` filled in from tracking);
     posting it sends the one-time code and shows step 2."""
-    actor = _citizen()
+    actor = current_citizen()
     code = _code()
     if request.method == "GET":
         return render_template("claim.html", step=1, code=code, errors=[])
@@ -69,7 +62,7 @@ def claim() -> Page:
 
 def claim_confirm() -> Page:
     """Step 2: the one-time code; right, the dossier is the citizen's and its page opens."""
-    actor = _citizen()
+    actor = current_citizen()
     code = _code()
     otp = "".join(request.form.get("ma_xac_nhan", "").split())[:20]
     sent: dict[str, Any] = {}

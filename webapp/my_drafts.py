@@ -7,8 +7,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from engine import applicants
-from engine.core import Actor, is_citizen
-from webapp.context import client_address, current_actor, uow
+from webapp.context import client_address, current_citizen, uow
 
 
 def add_routes(bp: Blueprint) -> None:
@@ -19,19 +18,12 @@ def add_routes(bp: Blueprint) -> None:
                     methods=["POST"])
 
 
-def _citizen() -> Actor:
-    actor = current_actor()
-    if actor.account_id is None:
-        abort(401)
-    if not is_citizen(actor):
-        abort(403, description="Trang này dành cho tài khoản công dân.")
-    return actor
 
 
 def apply_again(code: str) -> Response:
     """«Nộp lại hồ sơ» after a refusal: a new draft of the same procedure and agency with
     the refused dossier's answers (not its files), opened where the citizen goes on."""
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         page = applicants.my_dossier(work, actor=actor, code=code[:60])
     view = page["dossier"]
@@ -50,7 +42,7 @@ def apply_again(code: str) -> Response:
 
 def delete_draft(key: str) -> Response:
     """«Xoá bản nháp»: one of my drafts goes, with its uploaded files."""
-    actor = _citizen()
+    actor = current_citizen()
     with uow() as work:
         applicants.delete_draft(work, actor=actor, key=key[:60])
     flash("Đã xoá bản nháp.", "success")
