@@ -357,7 +357,7 @@ def officer(browser: Browser, username: str, load: Load, stop: threading.Event) 
         task = random.choice(tasks)
         status, _ = browser.call("claim", "POST", f"/api/v1/tasks/{task['id']}/claim")
         if status == 200 and task["step"] == HAND_OVER:
-            _take_fee(browser, task["dossier"])
+            take_fee(browser, task["dossier"])
         if status == 200:
             status, _ = browser.call("complete", "POST", f"/api/v1/tasks/{task['id']}/complete",
                                      {"data": STEP_DATA[task["step"]]})
@@ -369,7 +369,7 @@ def officer(browser: Browser, username: str, load: Load, stop: threading.Event) 
         _pause(load, stop)
 
 
-def _take_fee(browser: Browser, code: str) -> None:
+def take_fee(browser: Browser, code: str) -> None:
     """The desk asks the dossier's fee and takes it in cash before handing the result over
     (the hand-over is refused while the fee is unpaid); a fee already asked or paid by
     another desk officer's try is taken as it stands."""

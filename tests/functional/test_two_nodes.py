@@ -25,6 +25,7 @@ import redis
 import sqlalchemy as sa
 
 from bench.http_load import (
+    HAND_OVER,
     STEP_DATA,
     Browser,
     Cast,
@@ -34,6 +35,7 @@ from bench.http_load import (
     motcua_command,
     permit_data,
     server,
+    take_fee,
 )
 from engine.core.permissions import DESK, LEADER, SPECIALIST
 from engine.seed import MINH_XUAN
@@ -102,6 +104,8 @@ def _work(browser: Spread, username: str, steps: set[str], stop: threading.Event
             status, _ = browser.call("claim", "POST", f"/api/v1/tasks/{task['id']}/claim")
             if status != 200:
                 continue
+            if task["step"] == HAND_OVER:  # the result is handed over once its fee is paid
+                take_fee(browser, task["dossier"])
             status, _ = browser.call(
                 "complete", "POST", f"/api/v1/tasks/{task['id']}/complete", {"data": STEPS[task["step"]]}
             )
