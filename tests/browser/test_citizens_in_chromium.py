@@ -210,15 +210,18 @@ def test_the_extract_form_with_the_keyboard_only(
     page.keyboard.type("Cháu ruột")
     _tab_to(page, "f-so_luong_ban_sao")
     page.keyboard.type("0")  # out of bounds on purpose
-    _tab_to(page, "paper-0-file")
+    # Online, the declaration (paper 0) is the form itself (asked only at the counter or by
+    # post): the first paper offered is the letter of authorisation, which keeps its number.
+    assert page.locator("#paper-0-file").count() == 0
+    _tab_to(page, "paper-1-file")
     page.keyboard.press("Space")
     # Polled by hand, not wait_for_function: Playwright polls that with eval, which the
     # Content-Security-Policy forbids.
     for _ in range(100):
-        if page.evaluate("document.getElementById('paper-0-file').files.length") == 1:
+        if page.evaluate("document.getElementById('paper-1-file').files.length") == 1:
             break
         page.wait_for_timeout(100)
-    assert page.evaluate("document.getElementById('paper-0-file').files.length") == 1
+    assert page.evaluate("document.getElementById('paper-1-file').files.length") == 1
     _tab_to(page, "f-so_luong_ban_sao", key="Shift+Tab")
     page.keyboard.press("Enter")  # Enter in a field saves the draft (never removes a row)
     page.wait_for_selector("#draft-saved")
