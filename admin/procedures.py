@@ -31,10 +31,7 @@ def _versions_page(actor: Actor, **more: Any) -> str:
         rows = procedures.list_versions(work, actor=actor)
         drafts = procedures.list_drafts(work, actor=actor)
         agencies = procedures.design_agencies(work, actor=actor)
-    in_force: dict[tuple[str, str], int] = {}
-    for row in rows:  # newest first: the newest published version is the one in force
-        if row["status"] == "published":
-            in_force.setdefault((row["agency"], row["code"]), row["number"])
+    in_force = {(row["agency"], row["code"]): row["number"] for row in rows if row["in_force"]}
     return render_template("admin_versions.html", rows=rows, drafts=drafts, agencies=agencies,
                            in_force=in_force, designs={code for code, _ in agencies},
                            **{"report": None, "stored": None, "kept": None, **more})

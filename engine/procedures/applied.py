@@ -22,6 +22,7 @@ from engine.core.models import Agency, Procedure, ProcedureAgency, ProcedureVers
 from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
+from engine.procedures.in_force import effective_day, in_force_numbers
 
 KIND_LABELS = {"province": "Cấp tỉnh", "department": "Sở, ban, ngành",
                "commune": "Cấp xã (UBND xã, phường)", "unit": "Đơn vị khác"}
@@ -60,10 +61,16 @@ def _procedure(uow: UnitOfWork, agency_code: str, code: str) -> Procedure:
     return procedure
 
 
-def _published(uow: UnitOfWork, procedure: Procedure) -> bool:
-    return uow.session.scalar(select(ProcedureVersion.id).where(
-        ProcedureVersion.procedure_id == procedure.id,
-        ProcedureVersion.status == "published").limit(1)) is not None
+def _in_force(uow: UnitOfWork, procedure: Procedure) -> dict[str, Any]:
+    """Whether the procedure has a version in force (`in_force.py`) and, if not, the day
+    its next published version takes effect («Có hiệu lực từ dd/mm/yyyy»), or ""."""
+    if procedure.id in in_force_numbers(uow, {procedure.id}):
+        return {"in_force": True, "upcoming": ""}
+    waiting = uow.session.scalar(
+        select(ProcedureVersion).where(ProcedureVersion.procedure_id == procedure.id,
+                                       ProcedureVersion.status == "published")
+        .order_by(ProcedureVersion.effective_from).limit(1))
+    return {"in_force": False, "upcoming": effective_day(waiting) if waiting else ""}
 
 
 def _with_own_versions(uow: UnitOfWork, code: str) -> set[int]:
@@ -94,7 +101,7 @@ def _lane_roles(uow: UnitOfWork, procedure: Procedure) -> dict[str, str]:
 
 def agencies_page(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str
                   ) -> dict[str, Any]:
-    """The procedure, whether it has a published version, and every agency grouped by
+    """The procedure, whether it has a version in force (or from when), and every agency grouped by
     kind: where it applies (own, applied, stopped) and whether the actor may change it."""
     procedure = _procedure(uow, agency_code, code)
     if not may_design(actor, procedure.agency_id):
@@ -119,7 +126,7 @@ def agencies_page(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str
             and may_design(actor, agency.id)})
     return {"code": procedure.code, "name": procedure.name,
             "agency": {"code": procedure.agency.code, "name": procedure.agency.name},
-            "published": _published(uow, procedure),
+            **_in_force(uow, procedure),
             "groups": [{"kind": k, "label": KIND_LABELS.get(k, k), "agencies": groups[k]}
                        for k in groups if groups[k]]}
 

@@ -27,6 +27,7 @@ from engine.core.uow import UnitOfWork
 from engine.procedures.applied import offered
 from engine.procedures.cache import loaded_version
 from engine.procedures.identical import same_version
+from engine.procedures.in_force import in_force_at, in_force_versions
 from engine.procedures.package_runner import TestLimits, run_isolated
 
 __all__ = [
@@ -271,24 +272,6 @@ def processing_time_label(manifest: dict[str, Any]) -> str:
     return f"{int(value) if float(value).is_integer() else value} {unit}"
 
 
-def _published(uow: UnitOfWork, code: str | None = None) -> list[ProcedureVersion]:
-    """The version in force of each procedure at each agency (a version published with a
-    later effective date waits its turn)."""
-    query = (
-        select(ProcedureVersion)
-        .join(Procedure)
-        .where(ProcedureVersion.status == "published",
-               ProcedureVersion.effective_from <= uow.clock.now())
-        .order_by(Procedure.name, Procedure.code, ProcedureVersion.effective_from.desc())
-    )
-    if code is not None:
-        query = query.where(Procedure.code == code)
-    in_force: dict[int, ProcedureVersion] = {}
-    for version in uow.session.scalars(query):
-        in_force.setdefault(version.procedure_id, version)
-    return list(in_force.values())
-
-
 def _entry(uow: UnitOfWork, version: ProcedureVersion, agency: Agency) -> dict[str, Any]:
     manifest = loaded_version(uow, version.id).compiled.manifest
     return {
@@ -306,12 +289,12 @@ def _entry(uow: UnitOfWork, version: ProcedureVersion, agency: Agency) -> dict[s
 def catalogue(uow: UnitOfWork) -> list[dict[str, Any]]:
     """Published procedures, one entry per agency carrying it out (its own and those it
     was applied to: `applied.py`)."""
-    return [_entry(uow, v, a) for v, a in offered(uow, _published(uow))]
+    return [_entry(uow, v, a) for v, a in offered(uow, in_force_versions(uow))]
 
 
 def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = None) -> dict[str, Any]:
     """A published procedure with its papers, fees, legal basis and start form schema."""
-    versions = offered(uow, _published(uow, code))
+    versions = offered(uow, in_force_versions(uow, code=code))
     if agency_code is not None:
         versions = [(v, a) for v, a in versions if a.code == agency_code]
     if not versions:
@@ -351,9 +334,8 @@ _IN_FORCE = (
            Agency.name.label("agency_name"))
     .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
     .join(Agency, Procedure.agency_id == Agency.id)
-    .where(ProcedureVersion.status == "published", Procedure.code == bindparam("b_code"),
-           ProcedureVersion.effective_from <= bindparam("b_now"))
-    .order_by(Agency.code, ProcedureVersion.effective_from.desc())
+    .where(Procedure.code == bindparam("b_code"), in_force_at(bindparam("b_now")))
+    .order_by(Agency.code)
 )
 _IN_FORCE_APPLIED = (  # the same, at the agencies it was applied to (not stopped)
     select(ProcedureVersion.id.label("version_id"), Procedure.code, Procedure.name,
@@ -362,16 +344,16 @@ _IN_FORCE_APPLIED = (  # the same, at the agencies it was applied to (not stoppe
     .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
     .join(ProcedureAgency, ProcedureAgency.procedure_id == Procedure.id)
     .join(Agency, ProcedureAgency.agency_id == Agency.id)
-    .where(ProcedureVersion.status == "published", Procedure.code == bindparam("b_code"),
-           ProcedureVersion.effective_from <= bindparam("b_now"),
+    .where(Procedure.code == bindparam("b_code"), in_force_at(bindparam("b_now")),
            ProcedureAgency.stopped_at.is_(None))
-    .order_by(Agency.code, ProcedureVersion.effective_from.desc())
+    .order_by(Agency.code)
 )
 
 
 def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) -> InForce:
-    """The version in force for new dossiers (Invalid when the agency must be named)."""
-    in_force: dict[str, InForce] = {}  # per agency, the newest version already in effect
+    """The version in force for new dossiers (`in_force.py`; Invalid when the agency must
+    be named)."""
+    in_force: dict[str, InForce] = {}  # per agency: its own procedure before one applied
     params = {"b_code": code, "b_now": uow.clock.now()}
     for query in (_IN_FORCE, _IN_FORCE_APPLIED):
         for row in uow.session.execute(query, params):

@@ -21,6 +21,7 @@ from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import VERSION_STATUS_LABELS, processing_time_label
+from engine.procedures.in_force import effective_day, in_force_numbers, standing_label, upcoming
 from engine.procedures.starter import json_object
 from engine.procedures.versions import _visible, role_labels
 
@@ -70,19 +71,22 @@ def _flow_order(spec: dict[str, Any], steps: list[str]) -> list[str]:
 
 
 def _compare_with(uow: UnitOfWork, actor: Actor, version: ProcedureVersion) -> dict[str, Any]:
-    """The version in force (its number, or None), and the others to compare with: the one
-    in force first; drafts only for the procedure's designers (a reviewer sees the versions
-    that were sent for review or are in force)."""
-    rows = list(uow.session.execute(
-        select(ProcedureVersion.number, ProcedureVersion.status, ProcedureVersion.submitted_at)
+    """The version in force (`in_force.py`: its number, or None when it is this one or there
+    is none), whether this one is in force or not yet («Có hiệu lực từ …»: `upcoming`), and
+    the others to compare with, the one in force first; drafts only for the procedure's
+    designers (a reviewer sees the versions that were sent for review or are published)."""
+    rows = list(uow.session.scalars(
+        select(ProcedureVersion)
         .where(ProcedureVersion.procedure_id == version.procedure_id,
                ProcedureVersion.status != "discarded",
                ProcedureVersion.number != version.number)
         .order_by(ProcedureVersion.number.desc())))
     designer = may_design(actor, version.procedure.agency_id)
-    in_force = next((n for n, status, _ in rows if status == "published"), None)
-    others = [{"number": n, "label": VERSION_STATUS_LABELS.get(status, status)}
-              for n, status, sent in rows if n != in_force and (
-                  designer or status != "draft" or sent is not None)]
-    return {"in_force": in_force, "compare": others,
-            "this_in_force": version.status == "published"}
+    in_force = in_force_numbers(uow, {version.procedure_id}).get(version.procedure_id)
+    now = uow.clock.now()
+    others = [{"number": v.number, "label": standing_label(v, in_force, now, VERSION_STATUS_LABELS)}
+              for v in rows if v.number != in_force and (
+                  designer or v.status != "draft" or v.submitted_at is not None)]
+    return {"in_force": None if in_force == version.number else in_force, "compare": others,
+            "this_in_force": in_force == version.number,
+            "upcoming": effective_day(version) if upcoming(version, now) else ""}

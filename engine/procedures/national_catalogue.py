@@ -25,7 +25,7 @@ from engine.core.permissions import is_administrator
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.procedures.applied import applied_pairs
-from engine.procedures.catalogue import _published
+from engine.procedures.in_force import in_force_versions
 
 MAX_BYTES, MAX_ROWS = 10 * 1024 * 1024, 5000
 # field, Vietnamese header of the national export, required, longest text
@@ -190,7 +190,7 @@ def _apply(uow: UnitOfWork, pending: list[tuple[int, dict[str, str]]]) -> dict[s
 def awaiting_process(uow: UnitOfWork) -> list[dict[str, Any]]:
     """Procedures from the national catalogue with no version in force, for the public
     catalogue: received at the desk only ("Nộp trực tiếp"), with the national facts."""
-    in_force = {v.procedure_id for v in _published(uow)}
+    in_force = {v.procedure_id for v in in_force_versions(uow)}
     taken = applied_pairs(uow, in_force)  # another agency's version applies there instead
     # Filtered here: a JSON column may hold SQL NULL or JSON null for "none".
     rows = uow.session.scalars(select(Procedure).order_by(Procedure.name, Procedure.code))

@@ -27,6 +27,7 @@ from engine.core.permissions import (
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import VERSION_STATUS_LABELS, version_summary
+from engine.procedures.in_force import in_force_numbers, standing_label
 
 __all__ = ["VERSION_STATUS_LABELS", "list_versions", "queue_counts", "review_queues", "tell_next"]
 
@@ -145,7 +146,7 @@ def tell_next(uow: UnitOfWork, version: ProcedureVersion, action: str, decision:
 
 def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
     """Every version of the procedures of the agencies the actor configures (newest first
-    per procedure; `submitted`: ever sent for review)."""
+    per procedure; `submitted`: ever sent for review; `in_force`: the one new dossiers run)."""
     query = select(ProcedureVersion).join(Procedure).where(
         ProcedureVersion.status != "discarded").order_by(
         Procedure.code, Procedure.agency_id, ProcedureVersion.number.desc()
@@ -155,10 +156,14 @@ def list_versions(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
         if not agencies:
             raise Forbidden("Bạn không có quyền cấu hình thủ tục.")
         query = query.where(Procedure.agency_id.in_(agencies))
+    versions = list(uow.session.scalars(query))
+    in_force = in_force_numbers(uow, {v.procedure_id for v in versions})
+    now = uow.clock.now()
     return [
         {**version_summary(v, v.procedure), "name": loaded_version(uow, v.id).compiled.manifest["name"],
-         "status_label": VERSION_STATUS_LABELS.get(v.status, v.status),
+         "status_label": standing_label(v, in_force.get(v.procedure_id), now, VERSION_STATUS_LABELS),
+         "in_force": in_force.get(v.procedure_id) == v.number,
          "agency_name": v.procedure.agency.name, "created_at": local_iso(v.created_at),
          "submitted": v.submitted_at is not None}
-        for v in uow.session.scalars(query)
+        for v in versions
     ]

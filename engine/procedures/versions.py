@@ -53,6 +53,7 @@ from engine.procedures.bench_decisions import decision_choices
 from engine.procedures.cache import loaded_version
 from engine.procedures.catalogue import end_transaction
 from engine.procedures.drafts import MAX_EDITED_TEXT, SAVED, apply_changes, import_keeping, zip_of
+from engine.procedures.in_force import in_force_numbers, standing_label
 from engine.procedures.queues import VERSION_STATUS_LABELS, tell_next
 from forms import PaperSlot, check_schema, render_form
 
@@ -272,11 +273,13 @@ def detail_of(uow: UnitOfWork, version: ProcedureVersion,
     def who(account_id: int | None) -> str | None:
         return names.get(account_id) if account_id is not None else None
 
+    in_force = in_force_numbers(uow, {version.procedure_id}).get(version.procedure_id)
     return {
         "code": version.procedure.code, "agency": version.procedure.agency.code,
         "agency_name": version.procedure.agency.name, "number": version.number,
         "name": version.procedure.name, "status": version.status,
-        "status_label": STATUS_LABELS[version.status],
+        "status_label": standing_label(version, in_force, uow.clock.now(), STATUS_LABELS),
+        "in_force": version.number == in_force,
         "author": who(version.created_by_id), "created_at": local_iso(version.created_at),
         "submitted_at": local_iso(version.submitted_at),
         "reviewer": who(version.reviewed_by_id), "reviewed_at": local_iso(version.reviewed_at),
