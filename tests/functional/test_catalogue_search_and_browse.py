@@ -34,6 +34,23 @@ def test_words_in_another_order_and_case(client: FlaskClient) -> None:
     assert names(page)[0] == PERMIT
 
 
+def test_a_last_word_typed_half_way_finds_what_it_begins(client: FlaskClient) -> None:
+    for typed in ("xây dựn", "giấy phe", "XAY DUNG NHA O RIENG L"):
+        page = client.get(f"/?q={typed}").data.decode()
+        assert "Không tìm thấy" not in page, typed
+        assert names(page)[0] == PERMIT, typed
+    for typed in ("khai sin", "trích lụ"):
+        page = client.get(f"/?q={typed}").data.decode()
+        assert names(page)[0] == EXTRACT, typed
+        assert PERMIT not in names(page), typed
+
+
+def test_wildcards_typed_are_plain_characters(client: FlaskClient) -> None:
+    page = client.get("/?q=%25_ %25").data.decode()  # «%_ %»: no word, so every procedure
+    assert names(page) == names(client.get("/").data.decode())
+    assert names(client.get("/?q=x%25y%25").data.decode()) == []
+
+
 def test_nothing_matching_says_so(client: FlaskClient) -> None:
     page = client.get("/?q=xe máy ô tô").data.decode()
     assert "Không tìm thấy thủ tục phù hợp với «xe máy ô tô»" in page

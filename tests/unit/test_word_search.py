@@ -55,6 +55,33 @@ def test_no_word_keeps_everything_in_order() -> None:
     assert found("  ?! ") == [e["name"] for e in CATALOGUE]
 
 
-def test_a_word_is_not_a_piece_of_another() -> None:
-    # «nha» (nhà) must not match «nhận» folded «nhan».
-    assert rank("nha", [{"n": "Tiếp nhận hồ sơ"}], name=lambda e: e["n"], rest=lambda e: "") == []
+def test_a_word_before_the_last_is_not_a_piece_of_another() -> None:
+    # «nha» (nhà) must not match «nhận» folded «nhan» once the next word is typed.
+    assert rank("nha o", [{"n": "Tiếp nhận hồ sơ"}], name=lambda e: e["n"], rest=lambda e: "") == []
+
+
+def test_the_last_word_typed_half_way_finds_the_words_it_begins() -> None:
+    assert found("xây dựn")[:2] == [PERMIT["name"], DEMOLISH["name"]]
+    assert set(found("giấy phe")[:2]) == {PERMIT["name"], DEMOLISH["name"]}
+    assert found("trich lu") == [EXTRACT["name"]]
+    assert found("1.00999") == [PERMIT["name"]]  # a code typed half-way
+    assert found("KHAI SIN") == [EXTRACT["name"]]  # «khai sinh» → hộ tịch, the phrase begun
+
+
+def test_a_whole_word_ranks_before_a_word_it_only_begins() -> None:
+    items = [{"n": "Tiếp nhận hồ sơ"}, {"n": "Đăng ký nhà ở"}]
+    assert [e["n"] for e in rank("nhà", items, name=lambda e: e["n"], rest=lambda e: "")] == [
+        "Đăng ký nhà ở", "Tiếp nhận hồ sơ"]
+
+
+def test_a_single_letter_is_not_a_beginning() -> None:
+    assert found("x") == []
+
+
+def test_the_query_s_wildcards_are_plain_characters() -> None:
+    assert found("xây %") == found("xây _") == found("xây .*") == [PERMIT["name"], DEMOLISH["name"]]
+    assert found("%") == found("_") == [e["name"] for e in CATALOGUE]  # no word: everything
+
+
+def test_only_the_beginning_of_a_long_query_counts() -> None:
+    assert found("giấy phép xây dựng " + "x" * 10_000)[0] == PERMIT["name"]
