@@ -141,6 +141,15 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("POST", "/procedures/{code}/versions/{number}/sandbox"): row(
         "/procedures/{procedure}/versions/1/sandbox?agency={agency}",
         401, 404, 404, 404, 404, 201, 404, 201, 403, json={"data": permit_data()}),
+    ("GET", "/procedures/{code}/agencies"): row(  # «Áp dụng cho cơ quan»: the page's rule
+        "/procedures/{procedure}/agencies?agency={agency}",
+        401, 403, 403, 403, 403, 200, 403, 200, 403),
+    ("POST", "/procedures/{code}/agencies"): row(  # the designer does not design there
+        "/procedures/{procedure}/agencies?agency={agency}",
+        401, 403, 403, 403, 403, 403, 403, 200, 403, json={"agencies": ["000.05.00.H64"]}),
+    ("DELETE", "/procedures/{code}/agencies/{target}"): row(  # it does not apply there: 409
+        "/procedures/{procedure}/agencies/000.05.00.H64?agency={agency}",
+        401, 403, 403, 403, 403, 403, 403, 409, 403),
     ("GET", "/sandbox/{run_id}"): row(
         "/sandbox/{run}", 401, 404, 404, 404, 404, 200, 404, 200, 403),
     ("POST", "/sandbox/{run_id}/tasks/{task_id}"): row(

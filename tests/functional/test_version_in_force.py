@@ -97,3 +97,21 @@ def test_a_version_published_for_tomorrow_waits_for_its_date(app: Flask, clock: 
     assert _version_page(reviewer, 1) == (
         "Hết hiệu lực", "Tóm tắt phiên bản 1 — đang áp dụng: phiên bản 2")
     assert reviewer.get(f"/api/v1/procedures/{PERMIT}/versions/2{Q}").json["in_force"] is True
+
+
+def test_with_only_a_version_for_tomorrow_nothing_is_in_force_today(
+        app: Flask, clock: FixedClock) -> None:
+    people = _publish_tomorrow(app, clock)
+    retired = people["approver"].post(f"/api/v1/procedures/{PERMIT}/versions/1/retire{Q}")
+    assert retired.status_code == 200 and retired.json["status"] == "retired"
+    refused = app.test_client().post("/api/v1/dossiers", json={
+        "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()})
+    assert refused.status_code == 404
+    admin = app.test_client()
+    login(admin, "quantri")
+    page = lxml.html.fromstring(admin.get(f"/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/ap-dung").data)
+    assert " ".join(page.get_element_by_id("upcoming").text_content().split()) == (
+        "Phiên bản đã công bố có hiệu lực từ 26/11/2026: các cơ quan được chọn nhận hồ sơ "
+        "từ ngày đó.")
+    assert _version_page(people["reviewer"], 2)[1] == (
+        "Tóm tắt phiên bản 2 — Có hiệu lực từ 26/11/2026; thủ tục chưa có phiên bản đang áp dụng")

@@ -19,6 +19,7 @@ from webapp.api import (
     organisations,
     payment_gateway,
     postal,
+    procedure_agencies,
     procedures,
     reports,
     tasks,
@@ -26,5 +27,5 @@ from webapp.api import (
 from webapp.api.common import bp
 
 __all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "claims", "connector_callbacks",
-           "dossiers", "officers", "organisations", "payment_gateway", "postal", "procedures", "reports",
-           "tasks"]
+           "dossiers", "officers", "organisations", "payment_gateway", "postal", "procedure_agencies",
+           "procedures", "reports", "tasks"]
