@@ -20,7 +20,7 @@ from engine.core.clock import Clock, SystemClock
 from engine.core.db import make_engine, make_session_factory
 from engine.core.ports import Ports
 from engine.core.uow import UnitOfWork
-from engine.dossiers.instances import InstanceCache
+from engine.dossiers.instances import InstanceCache, follow_row_versions
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import CalendarCache
 from engine.procedures.cache import VersionCache
@@ -57,6 +57,7 @@ class Platform:
         self.calendars = CalendarCache(calendar)
         self.versions = VersionCache()
         self.instances = InstanceCache()
+        follow_row_versions(self.session_factory, self.instances)
         self.storage = storage or storage_from_env(os.environ)
         self.ports = Ports(self.calendars, self.versions, self.instances, self.storage,
                            before_commit=[notices.write],

@@ -96,8 +96,7 @@ def fee_of_code(uow: UnitOfWork, code: str) -> int:
 def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | None = None,
                     description: str = "") -> dict[str, Any]:
     """An officer of the agency asks the applicant to pay (default: the published fees)."""
-    dossier = find_visible(uow, actor=actor, code=code)
-    uow.session.refresh(dossier, with_for_update=True)
+    dossier = find_visible(uow, actor=actor, code=code, lock=True)
     if not is_officer_of(actor, dossier.agency_id):
         raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được yêu cầu nộp phí.")
     if dossier.ended_at is not None or dossier.status in WAITING_FOR_APPLICANT:
@@ -292,8 +291,7 @@ def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int
     """The desk takes the fee asked of a dossier in cash and gives a numbered receipt (biên
     lai thu phí, lệ phí): the dossier resumes exactly as after an online payment. The
     amount must be the one asked; recording the same payment again is refused (409)."""
-    dossier = find_visible(uow, actor=actor, code=code)
-    uow.session.refresh(dossier, with_for_update=True)
+    dossier = find_visible(uow, actor=actor, code=code, lock=True)
     if not is_desk_of(actor, dossier.agency_id):
         raise Forbidden("Chỉ Bộ phận Một cửa của cơ quan giải quyết được thu phí, lệ phí "
                         "bằng tiền mặt.")

@@ -46,6 +46,7 @@ from engine.procedures.cache import LoadedVersion, loaded_version
 Move = Callable[["Advance"], None]
 
 _WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindparam("b_id"))
+_ROW_VERSION = select(DOSSIERS.c.row_version).where(DOSSIERS.c.id == bindparam("b_id"))
 _STATES_TO_WARM = select(
     DOSSIERS.c.id, DOSSIERS.c.version_id, DOSSIERS.c.row_version, DOSSIERS.c.workflow_state,
 ).where(DOSSIERS.c.id.in_(bindparam("b_ids", expanding=True)), DOSSIERS.c.ended_at.is_(None))
@@ -107,8 +108,14 @@ def warm_instances(uow: UnitOfWork, dossier_ids: list[int], *,
 
 
 def decided_value(uow: UnitOfWork, dossier_id: int, version_id: int, name: str) -> Any:
-    """A value the dossier's process holds (what a decision table decided, e.g. the fee),
-    read from its stored state: nothing is locked, changed or cached; None without one."""
+    """A value the dossier's process holds (what a decision table decided, e.g. the fee):
+    read from the live instance if this process holds the stored version, else from the
+    stored state; nothing is locked, changed or cached; None without a state."""
+    row_version = uow.connection.execute(_ROW_VERSION, {"b_id": dossier_id}).scalar_one()
+    missing = object()
+    live = uow.port(InstanceCache).read(dossier_id, row_version, lambda i: i.value(name), missing)
+    if live is not missing:
+        return live
     state = uow.connection.execute(_WORKFLOW_STATE, {"b_id": dossier_id}).scalar_one_or_none()
     return loaded_version(uow, version_id).model.restore(state, owned=True).value(name) if state else None
 

@@ -95,9 +95,7 @@ def release(uow: UnitOfWork, dossier: Dossier) -> None:
 
 
 def _locked(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:
-    dossier = find_visible(uow, actor=actor, code=code)
-    uow.session.refresh(dossier, with_for_update=True)
-    return dossier
+    return find_visible(uow, actor=actor, code=code, lock=True)
 
 
 def _open(dossier: Dossier) -> None:

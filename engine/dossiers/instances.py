@@ -13,11 +13,18 @@ it listed them: the next step needs them and is spared a scan of the workflow.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
+from typing import Any, TypeVar
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, sessionmaker
 
 from bpmn.runtime import ProcessInstance
+from engine.core.models import Dossier
 
 Timers = frozenset[str] | None
+T = TypeVar("T")
 
 
 class InstanceCache:
@@ -43,6 +50,25 @@ class InstanceCache:
             return None
         return found[1], found[2]
 
+    def read(self, dossier_id: int, row_version: int, reader: Callable[[ProcessInstance], T],
+             missing: T) -> T:
+        """What `reader` reads from the cached instance of exactly that version, left in
+        the cache (the lock is held meanwhile, so no step can take it and change it under
+        the reader); `missing` when there is none."""
+        with self._lock:
+            found = self._items.get(dossier_id)
+            if found is None or found[0] != row_version:
+                return missing
+            return reader(found[1])
+
+    def carry(self, dossier_id: int, old: int, new: int) -> None:
+        """The dossier's row went from version `old` to `new` without its process changing
+        (a payment, a hold): an instance cached at `old` is still current, at `new`."""
+        with self._lock:
+            found = self._items.get(dossier_id)
+            if found is not None and found[0] == old:
+                self._items[dossier_id] = (new, found[1], found[2])
+
     def forget(self, dossier_id: int) -> None:
         """Drop the instance of that dossier, if any (as if another process had it)."""
         with self._lock:
@@ -63,3 +89,44 @@ class InstanceCache:
             self._items.move_to_end(dossier_id)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+
+
+_SEEN = "motcua.row_versions_seen"  # session.info: dossier id → (version before, after)
+
+
+def follow_row_versions(factory: sessionmaker[Session], cache: InstanceCache) -> None:
+    """Keep cached instances current across ORM writes of the dossier row that leave its
+    process alone. Such a write bumps the row version (SQLAlchemy's version counter), which
+    would make the next step restore the whole process from JSON for nothing (the fee asked
+    and taken before the hand-over did that twice per dossier). After the commit, an
+    instance cached at the version the write started from is moved to the version it left;
+    a write that touched `workflow_state` moves nothing."""
+
+    @event.listens_for(factory, "before_flush")
+    def _before(session: Session, _context: Any, _instances: Any) -> None:
+        seen = session.info.setdefault(_SEEN, {})
+        for item in session.dirty:
+            if isinstance(item, Dossier) and item.id is not None and session.is_modified(item):
+                seen.setdefault(item.id, [item.row_version, item.row_version])
+
+    @event.listens_for(factory, "after_flush")
+    def _after(session: Session, _context: Any) -> None:
+        seen = session.info.get(_SEEN)
+        if not seen:
+            return
+        for item in session.identity_map.values():
+            if isinstance(item, Dossier) and item.id in seen:
+                if inspect(item).attrs.workflow_state.history.has_changes():
+                    seen[item.id][1] = None  # the process changed: nothing carries over
+                elif seen[item.id][1] is not None:
+                    seen[item.id][1] = item.row_version
+
+    @event.listens_for(factory, "after_commit")
+    def _committed(session: Session) -> None:
+        for dossier_id, (old, new) in session.info.pop(_SEEN, {}).items():
+            if new is not None and new != old:
+                cache.carry(dossier_id, old, new)
+
+    @event.listens_for(factory, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        session.info.pop(_SEEN, None)

@@ -232,13 +232,17 @@ def _stored_summary(dossier: Dossier) -> dict[str, Any]:
                     submitted_at=dossier.submitted_at)
 
 
-def find_visible(uow: UnitOfWork, *, actor: Actor, code: str) -> Dossier:
+def find_visible(uow: UnitOfWork, *, actor: Actor, code: str, lock: bool = False) -> Dossier:
     """The dossier with `code` if the actor may read it; `NotFound` otherwise (no leaking).
+    With `lock`, its row is locked for this transaction and read afresh (one statement).
 
     Besides its owner and the competent agency, officers of an agency that was handed a
     step of it (liên thông) read it too.
     """
-    dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+    query = select(Dossier).where(Dossier.code == code)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    dossier = uow.session.scalar(query)
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     if may_read_dossier(actor, dossier.agency_id, dossier.owner_id):
