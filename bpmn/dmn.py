@@ -420,7 +420,7 @@ def _check_coverage(
                     f"trùng với dòng {first}: cả hai cùng khớp khi {said} "
                     "(cách chọn dòng «Đúng một dòng khớp»: mỗi hồ sơ chỉ khớp một dòng)."
                     + (f" Dòng {first} là dòng «Mọi giá trị» (ô điều kiện «-» khớp mọi hồ sơ): "
-                       "xoá dòng đó hoặc đổi điều kiện của nó." if catch_all else ""),
+                       "xóa dòng đó hoặc đổi điều kiện của nó." if catch_all else ""),
                     matched[1],
                 )
 

@@ -116,7 +116,7 @@ def _check_entry_kind(entry: zipfile.ZipInfo, name: str, source: str) -> None:
     """Refuse encrypted entries and compression methods other than stored and deflate
     before the zip module tries (and fails with an exception of its own) to read them."""
     if entry.flag_bits & _ENCRYPTED_FLAGS or entry.compress_type == _AES_METHOD:
-        raise PackageError("zip.encrypted", f"Tệp '{name}' trong gói được mã hoá (đặt mật khẩu); "
+        raise PackageError("zip.encrypted", f"Tệp '{name}' trong gói được mã hóa (đặt mật khẩu); "
                            "hãy nén lại gói không dùng mật khẩu.", source)
     if entry.compress_type not in _METHODS:
         method = _METHOD_NAMES.get(entry.compress_type, f"mã {entry.compress_type}")

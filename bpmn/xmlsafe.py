@@ -77,20 +77,20 @@ def _require_utf8(data: bytes) -> None:
     """Refuse anything but UTF-8 (with or without its byte order mark)."""
     head = data[:4]
     if any(head.startswith(start) for start in _WIDE_STARTS):
-        raise UnsafeXml("xml.encoding", "Tệp BPMN phải mã hoá UTF-8 (tệp này dùng UTF-16 hoặc "
-                                        "UTF-32); hãy lưu lại tệp với mã hoá UTF-8.", 1)
+        raise UnsafeXml("xml.encoding", "Tệp BPMN phải mã hóa UTF-8 (tệp này dùng UTF-16 hoặc "
+                                        "UTF-32); hãy lưu lại tệp với mã hóa UTF-8.", 1)
     text = data.removeprefix(codecs.BOM_UTF8)
     declared = _DECLARED_ENCODING.match(text)
     if declared and declared.group(1).decode("ascii").lower().replace("_", "-") not in (
             "utf-8", "utf8"):
-        raise UnsafeXml("xml.encoding", f"Tệp BPMN phải mã hoá UTF-8 (tệp khai báo "
+        raise UnsafeXml("xml.encoding", f"Tệp BPMN phải mã hóa UTF-8 (tệp khai báo "
                                         f"«{declared.group(1).decode('ascii')}»); hãy lưu lại tệp "
-                                        "với mã hoá UTF-8.", 1)
+                                        "với mã hóa UTF-8.", 1)
     try:
         text.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UnsafeXml("xml.encoding", "Tệp BPMN có byte không hợp lệ theo mã hoá UTF-8; hãy "
-                                        "lưu lại tệp với mã hoá UTF-8.",
+        raise UnsafeXml("xml.encoding", "Tệp BPMN có byte không hợp lệ theo mã hóa UTF-8; hãy "
+                                        "lưu lại tệp với mã hóa UTF-8.",
                         text.count(b"\n", 0, exc.start) + 1) from exc
 
 

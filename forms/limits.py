@@ -25,7 +25,7 @@ MAX_DATA_DEPTH = 32
 _FREE: Mapping[str, Any] = {"additionalProperties": True}  # stands for "anything goes"
 # NUL and lone UTF-16 surrogates: PostgreSQL cannot store the first, no encoder the second.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-UNSTORABLE_TEXT = "Có ký tự không hợp lệ (ký tự NUL hoặc mã UTF-16 lẻ); vui lòng xoá ký tự này."
+UNSTORABLE_TEXT = "Có ký tự không hợp lệ (ký tự NUL hoặc mã UTF-16 lẻ); vui lòng xóa ký tự này."
 _SHOWN_NAME = 80
 
 

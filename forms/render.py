@@ -310,7 +310,7 @@ class _Context:
                 f'<div class="row" id="{row_id}"><p class="row-title" id="{row_id}-title">'
                 f"{item} thứ {index + 1}</p>{inner}"
                 f'<button type="submit" class="secondary" name="{REMOVE}" value="{_esc(name)}.{index}" '
-                f'aria-describedby="{row_id}-title" formnovalidate>Xoá mục {index + 1}</button></div>'
+                f'aria-describedby="{row_id}-title" formnovalidate>Xóa mục {index + 1}</button></div>'
             )
         parts.append(
             f'<button type="submit" class="secondary" name="{ADD}" value="{_esc(name)}" formnovalidate>'

@@ -44,7 +44,7 @@ from webapp.security import begin_login, safe_next
 
 bp = Blueprint("mine", __name__)
 add_claim_routes(bp)  # «Thêm hồ sơ đã nộp vào tài khoản» (webapp.my_claims)
-add_draft_routes(bp)  # «Xoá bản nháp», «Nộp lại hồ sơ» (webapp.my_drafts)
+add_draft_routes(bp)  # «Xóa bản nháp», «Nộp lại hồ sơ» (webapp.my_drafts)
 TEXT_LIMIT = 5000
 
 

@@ -1,4 +1,4 @@
-"""«Hồ sơ của tôi» drafts: «Xoá bản nháp», and «Nộp lại hồ sơ» after a refusal (a new
+"""«Hồ sơ của tôi» drafts: «Xóa bản nháp», and «Nộp lại hồ sơ» after a refusal (a new
 draft of the same procedure and agency with the refused dossier's answers)."""
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ def apply_again(code: str) -> Response:
 
 
 def delete_draft(key: str) -> Response:
-    """«Xoá bản nháp»: one of my drafts goes, with its uploaded files."""
+    """«Xóa bản nháp»: one of my drafts goes, with its uploaded files."""
     actor = current_citizen()
     with uow() as work:
         applicants.delete_draft(work, actor=actor, key=key[:60])
-    flash("Đã xoá bản nháp.", "success")
+    flash("Đã xóa bản nháp.", "success")
     return redirect(url_for("mine.overview") + "#my-drafts", 303)

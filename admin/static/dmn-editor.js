@@ -24,7 +24,7 @@
     "Output order": "Theo thứ tự kết quả (không dùng)",
     "Decision name": "Tên bảng quyết định", "Decision name: ": "Tên bảng quyết định: ", "Element name": "Tên",
     "Add rule": "Thêm dòng", "Add rule above": "Thêm dòng phía trên",
-    "Add rule below": "Thêm dòng phía dưới", "Remove rule": "Xoá dòng", "Copy rule": "Chép dòng",
+    "Add rule below": "Thêm dòng phía dưới", "Remove rule": "Xóa dòng", "Copy rule": "Chép dòng",
     "Cut rule": "Cắt dòng", "Paste rule above": "Dán dòng phía trên",
     "Paste rule below": "Dán dòng phía dưới", "Move rule": "Kéo để chuyển dòng",
     "Input": "Điều kiện", "Output": "Kết quả",
@@ -33,14 +33,14 @@
     "Add input column right": "Thêm cột điều kiện bên phải",
     "Add output column left": "Thêm cột kết quả bên trái",
     "Add output column right": "Thêm cột kết quả bên phải",
-    "Remove input column": "Xoá cột điều kiện", "Remove output column": "Xoá cột kết quả",
+    "Remove input column": "Xóa cột điều kiện", "Remove output column": "Xóa cột kết quả",
     "Copy input column": "Chép cột điều kiện", "Copy output column": "Chép cột kết quả",
     "Cut input column": "Cắt cột điều kiện", "Cut output column": "Cắt cột kết quả",
     "Paste input column left": "Dán cột điều kiện bên trái",
     "Paste input column right": "Dán cột điều kiện bên phải",
     "Paste output column left": "Dán cột kết quả bên trái",
     "Paste output column right": "Dán cột kết quả bên phải",
-    "Add cell description": "Thêm ghi chú cho ô", "Remove cell description": "Xoá ghi chú của ô",
+    "Add cell description": "Thêm ghi chú cho ô", "Remove cell description": "Xóa ghi chú của ô",
     "Input label": "Nhãn cột điều kiện", "Input label: ": "Nhãn cột: ",
     "Output label": "Nhãn cột kết quả", "Output label: ": "Nhãn cột: ",
     "Output name": "Tên kết quả (viết thường không dấu, ví dụ le_phi)",
@@ -62,7 +62,7 @@
     "Edit": "Sửa", "Edit input": "Sửa cột điều kiện", "Edit output": "Sửa cột kết quả",
     "Edit number": "Sửa số", "Edit string": "Sửa chữ", "Edit boolean": "Sửa đúng/sai",
     "Edit date": "Sửa ngày", "Edit time": "Sửa giờ", "Edit date and time": "Sửa ngày giờ",
-    "Edit duration": "Sửa khoảng thời gian", "Delete": "Xoá", "Change type": "Đổi loại",
+    "Edit duration": "Sửa khoảng thời gian", "Delete": "Xóa", "Change type": "Đổi loại",
     "Connect to other element": "Nối với phần tử khác", "Add text annotation": "Thêm ghi chú",
     "Append decision": "Thêm bảng quyết định nối tiếp",
     // Column types (typeRef), shown under each column's label and in the type choice.
@@ -150,7 +150,7 @@
   }
   // Rows by buttons a keyboard reaches (dmn-js's own "+" under the table is an icon whose
   // name screen readers cannot read): «Thêm dòng» adds a row and puts the cursor in its first
-  // cell (Tab goes on to the next cell); «Xoá dòng đang chọn» removes the row of the last cell
+  // cell (Tab goes on to the next cell); «Xóa dòng đang chọn» removes the row of the last cell
   // chosen.
   let chosen = null;
   const addRule = document.getElementById("add-rule");

@@ -255,7 +255,7 @@
       });
       return button;
     };
-    actions.append(move("Lên", -1), move("Xuống", 1), move("Xoá", 0));
+    actions.append(move("Lên", -1), move("Xuống", 1), move("Xóa", 0));
     set.append(actions);
     item.append(set);
     return item;
@@ -329,7 +329,7 @@
           control("number", "Tối đa mỗi tệp (MB)", paper.max_size_mb, v => { paper.max_size_mb = number(v); })));
     const actions = document.createElement("div");
     actions.className = "builder-actions";
-    for (const [label, step] of [["Lên", -1], ["Xuống", 1], ["Xoá", 0]]) {
+    for (const [label, step] of [["Lên", -1], ["Xuống", 1], ["Xóa", 0]]) {
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = label;

@@ -15,7 +15,7 @@
     "Append timer intermediate catch event": "Thêm bước chờ hẹn giờ",
     "Append conditional intermediate catch event": "Thêm bước chờ điều kiện",
     "Append signal intermediate catch event": "Thêm bước chờ tín hiệu",
-    "Add text annotation": "Thêm ghi chú", "Delete": "Xoá", "Change element": "Đổi loại",
+    "Add text annotation": "Thêm ghi chú", "Delete": "Xóa", "Change element": "Đổi loại",
     "Connect to other element": "Nối tới phần tử khác",
     "Connect using association": "Nối ghi chú", "Connect using data input association": "Nối dữ liệu",
     "Add lane above": "Thêm làn phía trên", "Add lane below": "Thêm làn phía dưới",
@@ -59,7 +59,7 @@
   // Events not listed one by one: "<kind> <where> event" in the designer's words.
   const EVENT_KINDS = { Message: "tin nhắn", Timer: "hẹn giờ", Conditional: "điều kiện",
                         Signal: "tín hiệu", Error: "lỗi", Escalation: "chuyển cấp trên",
-                        Compensation: "bù trừ", Cancel: "huỷ", Link: "liên kết" };
+                        Compensation: "bù trừ", Cancel: "hủy", Link: "liên kết" };
   const EVENT_PLACES = { "start event": "Bắt đầu", "end event": "Kết thúc",
                          "boundary event": "Gắn với bước", "intermediate catch event": "Chờ",
                          "intermediate throw event": "Phát" };

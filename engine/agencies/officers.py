@@ -35,7 +35,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE = re.compile(r"[0-9+][0-9 .+-]{7,19}")
 REFUSED = "Thông tin tài khoản chưa hợp lệ."
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, a lone UTF-16 half: no database stores them
-UNSTORABLE_TEXT = "Có ký tự không hợp lệ (ký tự NUL hoặc mã UTF-16 lẻ); vui lòng xoá ký tự này."
+UNSTORABLE_TEXT = "Có ký tự không hợp lệ (ký tự NUL hoặc mã UTF-16 lẻ); vui lòng xóa ký tự này."
 FIRST_YEAR, LAST_YEAR = 2000, 2199  # a role's period (a year 1 or 9999 overflows UTC)
 YEARS_REFUSED = f"Ngày hiệu lực phải trong các năm {FIRST_YEAR}–{LAST_YEAR}."
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.core.errors import Invalid
 
 NUL_REFUSED = ("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL hoặc mã UTF-16 lẻ), không lưu "
-               "và không tra cứu được; vui lòng xoá ký tự này.")
+               "và không tra cứu được; vui lòng xóa ký tự này.")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # not UTF-8: neither database can encode it
 
 

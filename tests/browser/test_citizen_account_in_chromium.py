@@ -1,5 +1,5 @@
 """The citizen's pages changed for the account frictions fit a phone and a desk and pass
-axe: the login and sign-up pages, «Hồ sơ của tôi» with a draft and its «Xoá bản nháp»
+axe: the login and sign-up pages, «Hồ sơ của tôi» with a draft and its «Xóa bản nháp»
 opened, a refused dossier with «Nộp lại hồ sơ», the papers' page with an empty data store,
 and the civil-status extract's form."""
 
@@ -58,7 +58,7 @@ def test_the_citizens_account_pages_fit_and_pass_axe(browser: Any, server: str,
         _fits(page, shots, "papers-empty-store", width)
         page.goto(f"{server}/ca-nhan")
         page.locator("#my-drafts summary").first.click()
-        expect(page.get_by_role("button", name="Xoá hẳn bản nháp này").first).to_be_visible()
+        expect(page.get_by_role("button", name="Xóa hẳn bản nháp này").first).to_be_visible()
         _fits(page, shots, "my-area-drafts", width)
         page.goto(f"{server}/ca-nhan/ho-so/{code}")
         expect(page.get_by_role("button", name="Nộp lại hồ sơ (dùng lại thông tin đã khai)")

@@ -108,7 +108,7 @@ def test_a_designer_creates_a_fee_table_fills_it_and_the_sandbox_takes_the_fee(
     assert axe_violations(page) == []
     page.screenshot(path=str(shots / "decision-table-refused.png"), full_page=True)
     rows.first.locator("td.input-cell [contenteditable]").click()
-    page.get_by_role("button", name="Xoá dòng đang chọn").click()
+    page.get_by_role("button", name="Xóa dòng đang chọn").click()
     expect(rows).to_have_count(2)
     assert [rows.nth(i).locator("td.input-cell").inner_text().strip() for i in range(2)] == \
         ["< 100", ">= 100"]

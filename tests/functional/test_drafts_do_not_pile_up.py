@@ -1,7 +1,7 @@
 """Drafts do not pile up in «Hồ sơ của tôi»: «Bắt đầu» on a stale start page (the back
 button) goes on with the citizen's draft of that procedure and agency instead of starting
 another; «Bắt đầu hồ sơ mới» next to the offer still starts a new one; each draft can be
-deleted («Xoá bản nháp», a form post with its CSRF token), only by its owner."""
+deleted («Xóa bản nháp», a form post with its CSRF token), only by its owner."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_a_draft_can_be_deleted_by_its_owner_only(app: Flask) -> None:
     page_login(citizen, "congdan")
     _, key = _begin(citizen)
     page = citizen.get("/ca-nhan").data.decode()
-    assert "Xoá bản nháp" in page and key in _drafts(citizen)
+    assert "Xóa bản nháp" in page and key in _drafts(citizen)
     assert citizen.post(f"/ca-nhan/ban-nhap/{key}/xoa").status_code == 400  # no CSRF token
     other = app.test_client()
     page_login(other, "thietke.minhxuan")
@@ -53,5 +53,5 @@ def test_a_draft_can_be_deleted_by_its_owner_only(app: Flask) -> None:
                            data={"csrf_token": token(citizen.get("/ca-nhan").data)})
     assert deleted.status_code == 303
     after = citizen.get("/ca-nhan").data.decode()
-    assert "Đã xoá bản nháp." in after and key not in _drafts(citizen)
+    assert "Đã xóa bản nháp." in after and key not in _drafts(citizen)
     assert citizen.get(_step(key, 1)).status_code == 404

@@ -16,7 +16,7 @@ def test_an_overlap_with_the_starter_row_names_it_and_says_to_delete_or_change_i
     assert len(overlaps) == 2
     for message in overlaps:
         assert "trùng với dòng 1" in message and "«Đúng một dòng khớp»" in message
-        assert "Dòng 1 là dòng «Mọi giá trị» (ô điều kiện «-» khớp mọi hồ sơ): xoá dòng đó hoặc " \
+        assert "Dòng 1 là dòng «Mọi giá trị» (ô điều kiện «-» khớp mọi hồ sơ): xóa dòng đó hoặc " \
                "đổi điều kiện của nó." in message
 
 

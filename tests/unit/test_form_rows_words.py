@@ -1,6 +1,6 @@
 """A citizen's form read as people write (citizen's walk): «3 bản» in a number of copies says
 what to type, not «Phải là số nguyên.»; repeatable rows are named by what they hold — «Thêm
-«Tổ chức, cá nhân thiết kế»», «Xoá mục 1», «Tổ chức, cá nhân thiết kế thứ 1» — on the form and
+«Tổ chức, cá nhân thiết kế»», «Xóa mục 1», «Tổ chức, cá nhân thiết kế thứ 1» — on the form and
 on the check page, not «Dòng 1», «Xóa dòng 1», «Thêm dòng»."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def test_a_unit_typed_after_a_number_says_to_type_the_number_only() -> None:
 def test_rows_are_named_by_what_they_hold_on_the_form_and_the_check_page() -> None:
     html = render_form(DESIGNERS, None, {"thiet_ke": [{"ten": "A"}, {"ten": "B"}]})
     assert "Tổ chức, cá nhân thiết kế thứ 1" in html and "Tổ chức, cá nhân thiết kế thứ 2" in html
-    assert ">Xoá mục 2</button>" in html and ">Thêm «Tổ chức, cá nhân thiết kế»</button>" in html
+    assert ">Xóa mục 2</button>" in html and ">Thêm «Tổ chức, cá nhân thiết kế»</button>" in html
     assert "Dòng 1" not in html and "Thêm dòng" not in html and "Xóa dòng" not in html
     titles = [title for title, _ in describe_data(DESIGNERS, None, {"thiet_ke": [{"ten": "A"}]})]
     assert titles == ["Tổ chức, cá nhân thiết kế thứ 1 › Tên tổ chức/cá nhân"]
