@@ -13,13 +13,12 @@ from engine.core import (
     Conflict,
     FormInvalid,
     ServiceError,
-    Status,
     is_officer,
     may_open_desk,
     may_stop_processing,
 )
 from forms.formats import CLOCK_HINT, DAY_HINT, read_moment
-from webapp import handover
+from webapp import handover, reception
 from webapp.context import current_actor, task_link, uow
 from webapp.desk_page import desk_done_page, desk_page, take_cash
 from webapp.desk_supplement import desk_supplement_page
@@ -101,8 +100,10 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
         if handover.needs_confirmation(delivery, values):
             delivery = {**(delivery or {}), "confirm": True}
             status = 422
-        elif not posted.is_row_action:
+        elif not posted.is_row_action and not reception.going_back():
             try:
+                if (asked := reception.step_confirmation(actor, task_id, values)) is not None:
+                    return asked  # a reception step's decision, said before it is sent
                 with uow() as work:
                     done = dossiers.complete_task(work, actor=actor, task_id=task_id, data=values,
                                                   confirm_other_delivery=handover.confirmed())
@@ -131,6 +132,7 @@ def _task_page(actor: Any, view: dict[str, Any], fee: Any, form: Any,
         latest = dossiers.latest_extension(work, actor=actor, code=view["dossier"])
     return render_template(
         "task.html", task=view, actor=actor, fee=fee, form=form, delivery=delivery,
+        typed=reception.typed(),
         may_stop=any(may_stop_processing(actor, agency) for agency in actor.agencies()),
         dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
         latest_extension=vn_datetime(latest), extension=extension or {},
@@ -215,11 +217,13 @@ def desk_cash(code: str) -> Response:
 
 
 @bp.post("/can-bo/cong-viec/<int:task_id>/yeu-cau-bo-sung")
-def request_supplement(task_id: int) -> Response:
-    """Ask the citizen for a supplement (form 02): one missing item per line."""
+def request_supplement(task_id: int) -> Response | str:
+    """Ask for a supplement (form 02): a missing item per line (confirmed at reception)."""
     actor = _officer()
     code = _dossier_of(actor, task_id)
     missing = [line for line in request.form.get("missing", "").splitlines() if line.strip()]
+    if asked := reception.action_confirmation(actor, task_id, "supplement"):
+        return asked
     try:
         with uow() as work:
             result = dossiers.request_supplement(
@@ -307,24 +311,17 @@ def attach_result(task_id: int) -> Response:
     return redirect(url_for("officer.task", task_id=task_id), 303)
 
 
-def _refused_message(result: dict[str, Any]) -> str:
-    """What a step's refusal did: not received (form 03, handed over now) or not resolved
-    (the agency's notice, handed back by the desk)."""
-    if result["status"] == Status.NOT_RECEIVED:
-        return (f"Đã từ chối tiếp nhận hồ sơ {result['code']}; in Phiếu từ chối tiếp nhận giải "
-                "quyết hồ sơ (Mẫu 03) trao người nộp.")
-    return "Đã từ chối giải quyết hồ sơ; Bộ phận Một cửa sẽ trả văn bản từ chối."
-
-
 @bp.post("/can-bo/cong-viec/<int:task_id>/<action>")
-def step_action(task_id: int, action: str) -> Response:
-    """Refuse with reasons, consult another unit, or send back to the previous step."""
+def step_action(task_id: int, action: str) -> Response | str:
+    """Refuse with reasons (confirmed at reception), consult, or send back a step."""
     actor = _officer()
     form = request.form
+    if action == "tu-choi" and (asked := reception.action_confirmation(actor, task_id, "refuse")):
+        return asked
     try:
         with uow() as work:
             if action == "tu-choi":
-                message = _refused_message(dossiers.refuse(
+                message = reception.refused_message(dossiers.refuse(
                     work, actor=actor, task_id=task_id, reasons=form.get("reasons", "")))
             elif action == "xin-y-kien":
                 result = dossiers.consult(

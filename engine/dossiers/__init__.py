@@ -32,6 +32,7 @@ from engine.dossiers.postal import (
     record_postal_status,
     request_postal_order,
 )
+from engine.dossiers.reception_check import reception_preview
 from engine.dossiers.search import SCOPES as DOSSIER_SCOPES
 from engine.dossiers.search import (
     TIMELINESS,
@@ -106,6 +107,7 @@ __all__ = [
     "officer_inbox",
     "postal_choices",
     "postal_orders",
+    "reception_preview",
     "record_postal_status",
     "refuse",
     "release_task",

@@ -114,8 +114,11 @@ def test_officer_works_the_inbox_and_completes_the_step(app: Flask) -> None:
                                        "ket_qua_kiem_tra": "tu_choi"})
     assert incomplete.status_code == 422
     assert "Lý do từ chối (Mẫu 03)" in incomplete.data.decode()
+    asked = desk.post(link, data={"csrf_token": token(task_page.encode()),
+                                  "ket_qua_kiem_tra": "tiep_nhan"})
+    assert asked.status_code == 200 and "Xác nhận tiếp nhận hồ sơ" in asked.data.decode()
     done = desk.post(link, data={"csrf_token": token(task_page.encode()),
-                                 "ket_qua_kiem_tra": "tiep_nhan"})
+                                 "ket_qua_kiem_tra": "tiep_nhan", "xac_nhan": "1"})
     assert done.status_code == 303
     assert "Đã hoàn thành" in desk.get("/can-bo").data.decode()
     specialist = app.test_client()
@@ -166,7 +169,8 @@ def at_appraisal(app: Flask) -> tuple[FlaskClient, FlaskClient, str]:
     desk = app.test_client()
     page_login(desk, "motcua.minhxuan")
     link = re.search(r'href="(/can-bo/cong-viec/\d+)"', desk.get("/can-bo").data.decode()).group(1)
-    desk.post(link, data={"csrf_token": token(desk.get(link).data), "ket_qua_kiem_tra": "tiep_nhan"})
+    desk.post(link, data={"csrf_token": token(desk.get(link).data), "ket_qua_kiem_tra": "tiep_nhan",
+                          "xac_nhan": "1"})  # the desk confirmed its reception
     specialist = app.test_client()
     page_login(specialist, "chuyenvien.minhxuan")
     found = re.search(r'href="(/can-bo/cong-viec/\d+)"', specialist.get("/can-bo").data.decode())

@@ -44,7 +44,8 @@ def test_a_refusal_at_reception_by_the_step_form_tells_the_applicant_why(app: Fl
     code = submit_on_page(citizen)
     desk = _desk_page(app)
     url = _task_url(desk, code)
-    refused = _post_step(desk, url, {"ket_qua_kiem_tra": "tu_choi", "ly_do_tu_choi": REASON})
+    refused = _post_step(desk, url, {"ket_qua_kiem_tra": "tu_choi", "ly_do_tu_choi": REASON,
+                                     "xac_nhan": "1"})  # confirmed (webapp/reception.py)
     assert refused.status_code == 303, refused.data.decode()[:2000]
     # The applicant is told it was not received (form 03), not that it was not resolved.
     subjects = [n["subject"] for n in citizen.get("/api/v1/me/notices").json["notices"]]
@@ -190,7 +191,8 @@ def test_the_officers_page_counts_a_supplement_asked_at_reception(app: Flask) ->
     first = desk.get(url).data.decode()
     assert "Trả về bước trước" not in first  # nothing before the first step
     asked = desk.post(f"{url}/yeu-cau-bo-sung", data={
-        "csrf_token": token(first.encode()), "missing": "Bản vẽ mặt bằng móng", "note": ""})
+        "csrf_token": token(first.encode()), "missing": "Bản vẽ mặt bằng móng", "note": "",
+        "xac_nhan": "1"})  # confirmed, as at every reception decision (webapp/reception.py)
     assert asked.status_code == 303
     page = desk.get(f"/can-bo/ho-so/{code}").data.decode()
     assert re.search(r'id="supplement-count">1 lần<', page), page

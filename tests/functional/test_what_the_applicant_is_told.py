@@ -146,7 +146,8 @@ def test_a_refusal_at_reception_reads_not_received(app: Flask) -> None:
     code = submit_on_page(citizen)
     desk = _desk_page(app)
     assert _post_step(desk, _task_url(desk, code), {
-        "ket_qua_kiem_tra": "tu_choi", "ly_do_tu_choi": "Thiếu bản vẽ."}).status_code == 303
+        "ket_qua_kiem_tra": "tu_choi", "ly_do_tu_choi": "Thiếu bản vẽ.",
+        "xac_nhan": "1"}).status_code == 303  # confirmed (webapp/reception.py)
     cell = _status_cell(citizen.get("/ca-nhan").get_data(as_text=True), code)
     assert cell == '<strong class="tag tag--red">Không được tiếp nhận</strong>'
 
