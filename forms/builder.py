@@ -31,6 +31,7 @@ field and one set of its values (shown when it holds, or when it does not).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,6 +68,7 @@ def build(model: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     fields = model.get("fields")
     if not isinstance(fields, list) or not fields:
         raise BuilderError(["Biểu mẫu cần ít nhất một trường."])
+    fields = with_codes(fields, top=True)
     ui_fields: dict[str, dict[str, Any]] = {}
     counter = [0]
     body = _object(fields, [], ui_fields, problems, counter)
@@ -83,6 +85,39 @@ def build(model: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     if problems:
         raise BuilderError(problems)
     return schema, ui
+
+
+def code_from_label(label: str, taken: set[str] | frozenset[str]) -> str:
+    """A field's code made from its label: ascii letters, digits and `_`, starting with a
+    letter, not one of `taken` ("Họ và tên" → ho_va_ten, then ho_va_ten_2). The form editor
+    makes the same code as the designer types (`admin/static/form-editor.js`, `codeFor`);
+    here a field sent without a code gets one."""
+    plain = unicodedata.normalize("NFD", label.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    base = re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:60].rstrip("_")
+    base = base if re.match(r"[a-z]", base) else f"truong_{base}".rstrip("_")
+    name, number = base, 2
+    while name in taken:
+        name, number = f"{base}_{number}", number + 1
+    return name
+
+
+def with_codes(fields: list[Any], *, top: bool = False) -> list[Any]:
+    """`fields` (copied) with a code made from its label for each field sent without one,
+    in groups and lists of rows too; the codes given are kept as they are."""
+    given = {str(f.get("name") or "").strip() for f in fields if isinstance(f, dict)}
+    taken = given | RESERVED_TOP_LEVEL if top else given
+    named: list[Any] = []
+    for field in fields:
+        if isinstance(field, dict):
+            field = dict(field)
+            if not str(field.get("name") or "").strip():
+                field["name"] = code_from_label(str(field.get("label") or ""), taken)
+                taken.add(field["name"])
+            if isinstance(field.get("fields"), list):
+                field["fields"] = with_codes(field["fields"])
+        named.append(field)
+    return named
 
 
 def _where(path: list[str], field: Mapping[str, Any]) -> str:

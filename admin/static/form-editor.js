@@ -86,6 +86,36 @@
     return /^[a-z]/.test(name) ? name : "truong_" + name;
   }
 
+  // A field's code (the key its answers are stored under): made from its label, ascii,
+  // unique among the fields beside it, never a name the platform keeps for itself.
+  const RESERVED = ["csrf_token", "agency", "nhap"];
+  function codeFor(label, fields, field) {
+    const base = slug(label || "truong").slice(0, 60).replace(/_+$/, "");
+    const taken = name => fields.some(f => f !== field && f.name === name) ||
+      (fields === model.fields && RESERVED.includes(name));
+    let name = base;
+    for (let n = 2; taken(name); n++) { name = base + "_" + n; }
+    return name;
+  }
+
+  // Renamed while its code still follows its label: the questions asked only when it has a
+  // given answer follow it.
+  function rename(field, fields, name) {
+    for (const other of fields) {
+      if (other.show_if && other.show_if.field === field.name) { other.show_if.field = name; }
+    }
+    field.name = name;
+  }
+
+  // Once saved, a field's code stays whatever its label becomes: answers keep their key.
+  function freeze(fields) {
+    for (const f of fields || []) {
+      f.auto = false;
+      for (const o of f.options || []) { o.auto = false; }
+      freeze(f.fields);
+    }
+  }
+
   // ---- one field's card ---------------------------------------------------------------------
   let uid = 0;
   function control(kind, labelText, value, onInput, extra) {
@@ -136,17 +166,26 @@
   }
 
   function options(field) {
-    return (field.options || []).map(function (o) {
-      return o.value === slug(o.label) ? o.label : o.value + " | " + o.label;
-    }).join("\n");
+    return (field.options || []).map(o => o.label).join("\n");
   }
 
-  function parseOptions(value) {
-    return value.split("\n").map(s => s.trim()).filter(Boolean).map(function (line) {
-      const parts = line.split("|");
-      if (parts.length > 1) { return { value: parts[0].trim(), label: parts.slice(1).join("|").trim() }; }
-      return { value: slug(line), label: line };
+  // The choices typed one a line, in words. A saved choice keeps its code (the answer
+  // stored) when its wording changes — found by its wording, else by its place while the
+  // number of lines is the same; a new one gets a code from its wording, unique.
+  function parseOptions(value, old) {
+    const lines = value.split("\n").map(s => s.trim()).filter(Boolean);
+    const same = lines.length === old.length;
+    const found = lines.map(function (line, i) {
+      const kept = old.find(o => o.label === line && !o.auto) || (same && !old[i].auto ? old[i] : null);
+      return kept ? { value: kept.value, label: line } : { value: "", label: line, auto: true };
     });
+    for (const o of found) {
+      if (!o.auto) { continue; }
+      const base = slug(o.label);
+      o.value = base;
+      for (let n = 2; found.some(x => x !== o && x.value === o.value); n++) { o.value = base + "_" + n; }
+    }
+    return found;
   }
 
   function specific(field, list, redraw) {
@@ -164,11 +203,15 @@
                     control("number", "Lớn nhất", field.maximum, set("maximum", number))),
                 row(control("checkbox", "Số nguyên", field.integer, set("integer")),
                     control("checkbox", "Phải lớn hơn 0", field.positive, set("positive")))];
-      case "choice":
-        return [row(control("textarea", "Các phương án (mỗi dòng một phương án; «mã | nhãn» để tự đặt mã)",
-                            options(field), function (value) { field.options = parseOptions(value); redraw(); }),
+      case "choice": {
+        const choices = control("textarea", "Các phương án (mỗi dòng một phương án)", options(field),
+                                function (value) { field.options = parseOptions(value, field.options || []); });
+        // the questions asked on one of these choices list them anew once typing stops
+        choices.querySelector("textarea").addEventListener("change", redraw);
+        return [row(choices,
                     control("select", "Hiển thị", field.display || "radio", set("display"),
                             { options: [["radio", "Nút chọn"], ["select", "Danh sách thả xuống"]] }))];
+      }
       case "yesno":
         return [row(control("checkbox", "Phải chọn Có (lời cam kết)", field.must_be_yes, set("must_be_yes")))];
       case "rows":
@@ -213,24 +256,25 @@
     const set = document.createElement("fieldset");
     const legend = document.createElement("legend");
     legend.textContent = (index + 1) + ". " + (kinds[field.kind] || field.kind) + ": " + (field.label || "(chưa có nhãn)");
-    const name = control("text", "Tên trường (mã, tự đặt theo nhãn)", field.name, function (value) {
-      field.name = value;
+    const name = control("text", "Mã trường", field.name, function (value) {
+      rename(field, list, value.trim());
       field.auto = false;
     });
-    const label = control("text", "Câu hỏi (nhãn)", field.label, function (value, input) {
+    const label = control("text", "Câu hỏi (nhãn)", field.label, function (value) {
       field.label = value;
       legend.textContent = (index + 1) + ". " + (kinds[field.kind] || field.kind) + ": " + (value || "(chưa có nhãn)");
       if (field.auto) {
-        field.name = slug(value);
+        rename(field, list, codeFor(value, list, field));
         name.querySelector("input").value = field.name;
       }
     });
-    set.append(legend, row(label, name),
+    set.append(legend, row(label),
                row(control("checkbox", "Bắt buộc", field.required, v => { field.required = v; }),
                    control("text", "Hướng dẫn (hiện dưới câu hỏi)", field.help, v => { field.help = v; })),
                ...specific(field, list, redraw));
     const when = condition(field, list, redraw);
     if (when) { set.append(when); }
+    set.append(codeBox(field, name));
     const actions = document.createElement("div");
     actions.className = "builder-actions";
     const move = function (label, step) {
@@ -261,6 +305,26 @@
     return item;
   }
 
+  // The code only under «Nâng cao», folded: designers work with the question.
+  function codeBox(field, name) {
+    const box = document.createElement("details");
+    box.className = "builder-code";
+    const summary = document.createElement("summary");
+    summary.textContent = "Nâng cao";
+    const hint = document.createElement("p");
+    hint.className = "hint";
+    hint.textContent = "Mã trường là tên lưu câu trả lời, tự đặt theo câu hỏi (không dấu, không trùng); " +
+      "sau khi lưu, mã giữ nguyên dù sửa câu hỏi để các câu trả lời đã lưu không bị mất.";
+    box.append(summary, row(name), hint);
+    if (field.kind === "choice") {
+      const codes = document.createElement("p");
+      codes.className = "hint";
+      codes.textContent = "Mã các phương án: " + (field.options || []).map(o => o.value + " = «" + o.label + "»").join("; ") + ".";
+      box.append(codes);
+    }
+    return box;
+  }
+
   function inner(field) {
     field.fields = field.fields || [];
     const box = document.createElement("div");
@@ -287,9 +351,8 @@
   }
 
   function fresh(kind, fields) {
-    const n = fields.length + 1;
-    const field = { kind: kind, label: "Trường " + n, name: "truong_" + n, required: false, auto: true };
-    while (fields.some(f => f.name === field.name)) { field.name += "_"; }
+    const field = { kind: kind, label: "Trường " + (fields.length + 1), required: false, auto: true };
+    field.name = codeFor(field.label, fields, field);
     if (kind === "choice") { field.options = [{ value: "co", label: "Có" }, { value: "khong", label: "Không" }]; field.display = "radio"; }
     if (kind === "group" || kind === "rows") { field.fields = [fresh("text", [])]; }
     return field;
@@ -375,6 +438,7 @@
     } else {
       why.textContent = found.why;
       why.hidden = false;
+      document.getElementById("advanced-tools").open = true;
       mode(false);
     }
   }
@@ -432,7 +496,8 @@
     } else {
       files[save.dataset.path] = text.value;
     }
-    window.saveDraft(save.dataset.url, files, status);
+    const answer = await window.saveDraft(save.dataset.url, files, status);
+    if (answer && answer.version && !builder.hidden) { freeze(model.fields); }
   });
 
   fetch(builder.dataset.model).then(r => r.json()).then(function (found) {

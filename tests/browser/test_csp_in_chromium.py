@@ -139,7 +139,8 @@ def test_the_diagram_modeler_and_form_editor_run_under_the_policy(
 
     page.goto(f"{server}{VERSION}/bieu-mau/tham_dinh.schema.json")
     page.wait_for_selector("#preview #f-y_kien_tham_dinh")
-    page.get_by_role("button", name="Nâng cao (JSON Schema)").click()  # the builder opens first
+    page.locator("#advanced-tools > summary").click()  # the builder opens first
+    page.get_by_role("button", name="Nâng cao (JSON Schema)").click()
     schema = page.input_value("#schema-text")
     page.fill("#schema-text", schema.replace('"Ý kiến thẩm định"', '"Ý kiến <b>đã sửa</b>"'))
     _until(page, "document.querySelector('#preview').innerText.includes('<b>đã sửa</b>')")

@@ -118,7 +118,7 @@ def _build_the_start_form(designer: Stage) -> None:
     area.get_by_label("Đơn vị (m², đồng…)").fill("m²")
     area.get_by_label("Bắt buộc").check()
     area.get_by_label("Phải lớn hơn 0").check()
-    assert area.get_by_label("Tên trường (mã, tự đặt theo nhãn)").input_value() == "tong_dien_tich_san"
+    assert area.get_by_label("Mã trường").input_value() == "tong_dien_tich_san"
     near = _card(page, "yesno")
     near.get_by_label("Câu hỏi (nhãn)").fill("Có công trình liền kề")
     asked = _card(page, "text")
