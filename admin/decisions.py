@@ -55,10 +55,13 @@ def _render(v: dict[str, Any], files: dict[str, str], chosen: str, report: list[
     title = shown["titles"].get(chosen, chosen)
     rows = [{"row": p["row"], "message": p["message"], "severity": p.get("severity")}
             for p in shown["findings"] if p.get("row")]
+    xml = files.get(chosen, "")
     return render_template("admin_decisions.html", v=v, files=sorted(files), chosen=chosen,
                            titles=shown["titles"], title=title, findings=shown["findings"],
-                           table_json=json_for_script({"xml": files.get(chosen, ""), "path": chosen,
-                                                       "rows": rows}), **more)
+                           table_json=json_for_script({
+                               "xml": xml, "path": chosen, "rows": rows,
+                               # what the editor opens: yes/no cells as «Có»/«Không»
+                               "shown": procedures.table_for_editor(xml)}), **more)
 
 
 @bp.get("/ban-nhap/<int:draft_id>/bang-quyet-dinh")

@@ -81,7 +81,9 @@ def _version_html(actor: Actor, agency: str, code: str, number: int,
         bench = procedures.workbench(work, actor=actor, agency_code=agency, code=code, number=number)
         summary = procedures.version_essentials(work, actor=actor, agency_code=agency, code=code,
                                                 number=number)
-    return render_template("admin_version.html", v=bench, s=summary, actor=actor,
+        words = procedures.version_words(work, actor=actor, agency_code=agency, code=code,
+                                         number=number)
+    return render_template("admin_version.html", v=bench, s=summary, w=words, actor=actor,
                            publish=publish or {}, review=review or {}, day_hint=DAY_HINT,
                            bench_json=diagram_data(bench))
 

@@ -1,21 +1,17 @@
 """What changed in a package's decision tables, in sentences a designer reads:
-"Bảng quyết định «Lệ phí»: thêm dòng khi «Tổng diện tích sàn (m²)» < 100 → «Lệ phí (đồng)»
-50.000." Rows are matched by their conditions: a row whose conditions are new is added, one
-whose conditions are gone is removed, one whose conditions stay with other results changed.
-Pure: works on the stored package texts (path → text), like `bpmn.diff`."""
+"Bảng quyết định «Lệ phí»: thêm dòng khi «Tổng diện tích sàn (m²)» dưới 100 → «Lệ phí (đồng)»
+50.000 đồng" (cells in words: `bpmn.table_words`). Rows are matched by their conditions: a
+row whose conditions are new is added, one whose conditions are gone is removed, one whose
+conditions stay with other results changed. Pure: works on the stored package texts (path →
+text), like `bpmn.diff`."""
 
 from __future__ import annotations
-
-import re
 
 from bpmn.dmn_table import Column, Row, Table, read_tables
 from bpmn.package import Package
 from bpmn.problems import Report
+from bpmn.table_words import condition_sentence, is_money, value_words
 from bpmn.words import type_words
-
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_QUOTED = re.compile(r"^(['\"])(.*)\1$", re.DOTALL)
-_COMPARISON = ("<=", ">=", "!=", "==", "<", ">")
 
 
 def tables(texts: dict[str, str]) -> dict[str, Table]:
@@ -93,15 +89,7 @@ def _when(table: Table, row: Row) -> str:
 
 
 def _condition(label: str, cell: str) -> str:
-    text = cell.strip()
-    if text in ("", "-"):
-        return ""
-    if "?" in text:
-        return text.replace("?", f"«{label}»")
-    if text.startswith(_COMPARISON):
-        operator = next(op for op in _COMPARISON if text.startswith(op))
-        return f"«{label}» {operator} {_value(text[len(operator):].strip())}"
-    return f"«{label}» là {_value(text)}"
+    return condition_sentence(cell, label)
 
 
 def _results(table: Table, row: Row) -> dict[str, str]:
@@ -109,22 +97,5 @@ def _results(table: Table, row: Row) -> dict[str, str]:
 
 
 def _then(table: Table, row: Row) -> str:
-    return ", ".join(f"«{_label(column)}» {_value(cell)}"
+    return ", ".join(f"«{_label(column)}» {value_words(cell, money=is_money(column))}"
                      for column, cell in zip(table.outputs, row.outputs, strict=False))
-
-
-def _value(cell: str) -> str:
-    """A cell's value as read: 50000 → 50.000, True → Có, "a" → «a»."""
-    text = cell.strip()
-    if text in ("True", "true"):
-        return "Có"
-    if text in ("False", "false"):
-        return "Không"
-    if _NUMBER.match(text):
-        whole, _, fraction = text.partition(".")
-        grouped = f"{int(whole):,}".replace(",", ".")
-        return f"{grouped},{fraction}" if fraction else grouped
-    quoted = _QUOTED.match(text)
-    if quoted:
-        return f"«{quoted.group(2)}»"
-    return text or "(trống)"

@@ -1,7 +1,8 @@
 """A decision table as designers type it in the web table editor, read before the package is
 built: an amount written the Vietnamese way — `80.000`, `80 000`, `1.500.000` — in a column of
 whole numbers (typeRef `integer`/`long`) or in the fee output (`le_phi`) is that many đồng,
-written `80000`; «Có»/«Không» in a yes/no column are `True`/`False`.
+written `80000`; «Có»/«Không» in a yes/no column are `True`/`False` — and the editor shows a
+yes/no column's `True`/`False` as «Có»/«Không» (`spoken_yes_no`).
 
 Only the web editor's tables go through here: an uploaded `.dmn` file stays as written, and the
 static check (`dmn.py`, `dmn.number`) refuses its `80.000`, which the evaluator would read as
@@ -11,6 +12,7 @@ static check (`dmn.py`, `dmn.number`) refuses its `80.000`, which the evaluator 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -24,6 +26,7 @@ _GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?:(?:\.\d{3})+|(?:[ \u00a0]\d{3})+)(?
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
 _DECLARATION = re.compile(r"\s*<\?xml[^>]*\?>\s*")
 _BOOLEAN = {"có": "True", "không": "False", "true": "True", "false": "False"}
+_SPOKEN = {"True": "Có", "False": "Không", "true": "Có", "false": "Không"}
 
 
 def _local(element: etree._Element) -> str:
@@ -69,6 +72,19 @@ def typed_amounts(xml: str) -> str:
     """The editor's table `xml` with its amounts and yes/no cells as the evaluator reads them;
     unchanged (the same text) when nothing needed it or it does not parse (the check says
     why)."""
+    return _each_cell(xml, _read_cell)
+
+
+def spoken_yes_no(xml: str) -> str:
+    """The table `xml` as the web editor shows it: `True`/`False` in a yes/no column written
+    «Có»/«Không» (`typed_amounts` reads them back when the table is saved); unchanged when
+    there is none or it does not parse."""
+    return _each_cell(xml, lambda kind, text: _SPOKEN.get(text.strip(), text) if kind == "boolean"
+                      else text)
+
+
+def _each_cell(xml: str, read: Callable[[str, str], str]) -> str:
+    """`xml` with each input and output cell's text replaced by `read(column kind, text)`."""
     try:
         root = parse_xml(xml.encode("utf-8"))
     except (UnsafeXml, ValueError):
@@ -86,9 +102,9 @@ def typed_amounts(xml: str) -> str:
                 texts = _children(entry, "text")
                 if not texts or index >= len(kinds) or texts[0].text is None:
                     continue
-                read = _read_cell(kinds[index], texts[0].text)
-                if read != texts[0].text:
-                    texts[0].text, changed = read, True
+                found = read(kinds[index], texts[0].text)
+                if found != texts[0].text:
+                    texts[0].text, changed = found, True
     if not changed:
         return xml
     # The declaration and the line breaks before the root kept: the check's line numbers

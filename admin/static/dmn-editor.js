@@ -139,7 +139,7 @@
   });
   async function open() {
     try {
-      await modeler.importXML(data.xml);
+      await modeler.importXML(data.shown || data.xml);  // yes/no cells as «Có»/«Không»
       const table = modeler.getViews().find(view => view.type === "decisionTable");
       if (table) { await modeler.open(table); }
       document.getElementById("dmn-canvas").dataset.ready = "true";

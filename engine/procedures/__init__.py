@@ -44,7 +44,8 @@ from engine.procedures.sandbox import suggested_start
 from engine.procedures.sandbox_case import case_choices as sandbox_case_choices
 from engine.procedures.sandbox_case import save_run_as_case
 from engine.procedures.starter import create_procedure, starter_choices
-from engine.procedures.table_save import save_kept_tables, save_tables, typed_tables
+from engine.procedures.table_save import save_kept_tables, save_tables, table_for_editor, typed_tables
+from engine.procedures.version_words import version_words
 from engine.procedures.versions import DURATION_UNITS, preview_form, save_as_draft, version_detail, workbench
 from engine.procedures.versions import act as act_on_version
 from engine.procedures.versions import discard as discard_version
@@ -101,8 +102,10 @@ __all__ = [
     "stop_procedure",
     "suggested_start",
     "table_findings",
+    "table_for_editor",
     "typed_tables",
     "version_detail",
     "version_essentials",
+    "version_words",
     "workbench",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bpmn.dmn_typed import typed_amounts
+from bpmn.dmn_typed import spoken_yes_no, typed_amounts
 from engine.core.actors import Actor
 from engine.core.errors import NotFound
 from engine.core.permissions import may_see_versions
@@ -17,6 +17,12 @@ from engine.procedures.catalogue import import_and_read
 from engine.procedures.design_files import table_findings
 from engine.procedures.drafts import apply_changes, save_draft, zip_of
 from engine.procedures.versions import find_version
+
+
+def table_for_editor(xml: str) -> str:
+    """A table as the web editor opens it: a yes/no column's cells «Có»/«Không» (read back as
+    True/False by `typed_tables` when saved)."""
+    return spoken_yes_no(xml)
 
 
 def typed_tables(changes: dict[str, str]) -> dict[str, str]:

@@ -93,9 +93,10 @@ def test_the_form_editor_preview_follows_the_schema_as_it_is_typed(
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(left_the_login_page)
     page.goto(f"{server}/quan-tri/thu-tuc/000.00.12.H64/1.009994/1")
-    page.get_by_role("link", name="tham_dinh.schema.json").click()
+    page.get_by_role("link", name="Biểu mẫu bước «Thẩm định hồ sơ, đề xuất»").click()
     page.wait_for_selector("#preview #f-y_kien_tham_dinh")
-    page.get_by_role("button", name="Nâng cao (JSON Schema)").click()  # the builder opens first
+    page.locator("#advanced-tools > summary").click()  # the builder opens first
+    page.get_by_role("button", name="Nâng cao (JSON Schema)").click()
     schema = page.input_value("#schema-text")
     page.fill("#schema-text", schema.replace('"Ý kiến thẩm định"', '"Ý kiến của chuyên viên thẩm định"'))
     # A locator wait, not wait_for_function: Playwright polls that with eval, which the

@@ -25,8 +25,8 @@ def test_the_diff_page_tells_table_rows_fees_and_conditional_questions(app: Flas
     html = unescape(page.data.decode())
     assert page.status_code == 200
     assert "<h2 id=\"table-changes-h\">Bảng quyết định</h2>" in html
-    assert ("dòng khi 100 <= «Tổng diện tích sàn (m²)» < 500: «Lệ phí (đồng)» 75.000, "
-            "«Cần lấy ý kiến cảnh sát PCCC» Không → «Lệ phí (đồng)» 80.000") in html
+    assert ("dòng khi «Tổng diện tích sàn (m²)» từ 100 đến dưới 500: «Lệ phí (đồng)» 75.000 "
+            "đồng, «Cần lấy ý kiến cảnh sát PCCC» Không → «Lệ phí (đồng)» 80.000 đồng") in html
     assert ("thêm trường «Số văn bản ủy quyền» (chỉ hỏi khi «Nộp thay chủ đầu tư theo văn bản "
             "ủy quyền» là «Có»)") in html
     assert "Ca kiểm thử không đổi." in html and "Thông tin thủ tục không đổi." in html

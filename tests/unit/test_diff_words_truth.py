@@ -88,10 +88,10 @@ def test_table_rows_added_removed_and_changed_are_told_in_words() -> None:
     area = "«Tổng diện tích sàn (m²)»"
     fee, fire = "«Lệ phí (đồng)»", "«Cần lấy ý kiến cảnh sát PCCC»"
     assert said == [
-        f"{table}: dòng khi 100 <= {area} < 500: {fee} 75.000, {fire} Không → "
-        f"{fee} 80.000, {fire} Không.",
-        f"{table}: thêm dòng khi {area} >= 1.000 → {fee} 150.000, {fire} Có.",
-        f"{table}: bỏ dòng khi {area} >= 500 → {fee} 150.000, {fire} Có."]
+        f"{table}: dòng khi {area} từ 100 đến dưới 500: {fee} 75.000 đồng, {fire} Không → "
+        f"{fee} 80.000 đồng, {fire} Không.",
+        f"{table}: thêm dòng khi {area} từ 1.000 trở lên → {fee} 150.000 đồng, {fire} Có.",
+        f"{table}: bỏ dòng khi {area} từ 500 trở lên → {fee} 150.000 đồng, {fire} Có."]
     assert describe(before, before)["tables"] == []
 
 
