@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from bpmn.compiled import CompiledProcedure, TaskInfo
+from bpmn.compiled import TaskInfo
 from bpmn.durations import parse_instant
 from bpmn.runtime import ProcessInstance
 from engine.core.actors import Actor
@@ -37,6 +37,7 @@ from engine.dossiers.handed_over import at_the_end
 from engine.dossiers.instances import InstanceCache
 from engine.dossiers.papers import keep_accepted
 from engine.dossiers.rows import DOSSIERS, EVENTS, DossierRow, TaskRow, record
+from engine.dossiers.status_projection import project_status
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import calendar_for, calendar_of_province
 from engine.legal_clock.lateness import due_soon_margin
@@ -112,10 +113,9 @@ def decided_value(uow: UnitOfWork, dossier_id: int, version_id: int, name: str) 
     read from the live instance if this process holds the stored version, else from the
     stored state; nothing is locked, changed or cached; None without a state."""
     row_version = uow.connection.execute(_ROW_VERSION, {"b_id": dossier_id}).scalar_one()
-    missing = object()
-    live = uow.port(InstanceCache).read(dossier_id, row_version, lambda i: i.value(name), missing)
-    if live is not missing:
-        return live
+    live = uow.port(InstanceCache).read(dossier_id, row_version, lambda i: (i.value(name),), None)
+    if live is not None:
+        return live[0]
     state = uow.connection.execute(_WORKFLOW_STATE, {"b_id": dossier_id}).scalar_one_or_none()
     return loaded_version(uow, version_id).model.restore(state, owned=True).value(name) if state else None
 
@@ -221,7 +221,7 @@ class Advance:
             self._cancel_tasks(gone)
         self._schedule_timers(instance)
         previous = self.dossier.status
-        self.change(status=_project_status(instance, self.compiled, [w.bpmn_id for w in waiting]))
+        self.change(status=project_status(instance, self.compiled, [w.bpmn_id for w in waiting]))
         info: TaskInfo | None = self.compiled.tasks[completed.bpmn_id] if completed else None
         if info is not None and info.status == Status.REGISTERED and (
             self.dossier.status not in (Status.REGISTERED, Status.NOT_RECEIVED)
@@ -391,17 +391,3 @@ class Advance:
             self.uow.port(InstanceCache).put(self.dossier.id, self.dossier.row_version,
                                              self._instance, self._timers_now)
 
-
-def _project_status(
-    instance: ProcessInstance, compiled: CompiledProcedure, waiting: list[str]
-) -> int:
-    """The national status (DOMAIN.md) where the process stands now.
-
-    Finished: the end event's status. Waiting: the lowest status declared by a waiting
-    task (e.g. 1 at reception, 9 when the result awaits hand-over), else 4 (processing).
-    """
-    if instance.completed:
-        end = compiled.end_events.get(instance.end_event() or "")
-        return int(end.status) if end else int(Status.RETURNED)
-    declared = [compiled.tasks[b].status for b in waiting if compiled.tasks[b].status is not None]
-    return min(s for s in declared if s is not None) if declared else int(Status.PROCESSING)

@@ -100,7 +100,7 @@ def follow_row_versions(factory: sessionmaker[Session], cache: InstanceCache) ->
     would make the next step restore the whole process from JSON for nothing (the fee asked
     and taken before the hand-over did that twice per dossier). After the commit, an
     instance cached at the version the write started from is moved to the version it left;
-    a write that touched `workflow_state` moves nothing."""
+    a write of the process state itself moves nothing."""
 
     @event.listens_for(factory, "before_flush")
     def _before(session: Session, _context: Any, _instances: Any) -> None:

@@ -14,6 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ADVANCE = "engine/dossiers/advance.py"
 MODELS = "engine/core/models.py"
+# Asks whether an ORM write changed the state (then a cached instance is stale), never
+# reads or writes it: `engine.dossiers.instances.follow_row_versions`.
+WATCHER = "engine/dossiers/instances.py"
 
 
 def _modules() -> dict[str, ast.Module]:
@@ -48,6 +51,12 @@ def test_only_advance_dossier_constructs_the_advancing_object() -> None:
     assert builders == ["advance_dossier"]
 
 
+def _only_asks_if_changed(tree: ast.Module) -> bool:
+    """Every mention of the state in the module is `….workflow_state.history.has_changes()`."""
+    source = ast.unparse(tree)
+    return source.count("workflow_state") == source.count("workflow_state.history.has_changes()")
+
+
 def test_only_the_advance_writes_or_reads_workflow_state() -> None:
     offenders = []
     for rel, tree in _modules().items():
@@ -56,7 +65,7 @@ def test_only_the_advance_writes_or_reads_workflow_state() -> None:
         for node in ast.walk(tree):
             named = (isinstance(node, ast.Constant) and node.value == "workflow_state") or (
                 isinstance(node, ast.Attribute) and node.attr == "workflow_state")
-            if named:
+            if named and not (rel == WATCHER and _only_asks_if_changed(tree)):
                 offenders.append(f"{rel}:{node.lineno}")
     assert offenders == []
 
