@@ -13,9 +13,8 @@ from engine.core.actors import Actor
 from engine.core.clock import instant_words, local_iso
 from engine.core.models import Account, Task
 from engine.core.uow import UnitOfWork
+from engine.records.mail_words import SIGNATURE, mail_subject
 from engine.records.outbox import enqueue
-
-SIGNATURE = "— Hệ thống một cửa motcua"
 
 
 def _line(task: Task, task_link: str) -> str:
@@ -30,10 +29,10 @@ def assignment_mail(leader: Actor, tasks: Sequence[Task], *, task_link: str) -> 
     """The subject and body of the e-mail telling an officer what `leader` gave them."""
     if len(tasks) == 1:
         [task] = tasks
-        subject = f"[motcua] Bạn được giao: «{task.name}» — hồ sơ {task.dossier.code}"
+        subject = mail_subject(f"Bạn được giao: «{task.name}» — hồ sơ {task.dossier.code}")
         lead = f"{leader.name} đã giao cho bạn 1 việc:"
     else:
-        subject = f"[motcua] Bạn được giao {len(tasks)} việc"
+        subject = mail_subject(f"Bạn được giao {len(tasks)} việc")
         lead = f"{leader.name} đã giao cho bạn {len(tasks)} việc:"
     lines = "\n".join(_line(task, task_link) for task in tasks)
     where = ("Mở liên kết của từng việc" if task_link else "Vui lòng vào Hộp công việc") + \
@@ -47,5 +46,5 @@ def mail_assignee(
     """Write the one e-mail of an assignment to `assignee`'s address (the caller checked
     there is one), in the caller's transaction."""
     subject, body = assignment_mail(leader, tasks, task_link=task_link)
-    enqueue(uow, channel="email", recipient=str(assignee.email), subject=subject[:300],
+    enqueue(uow, channel="email", recipient=str(assignee.email), subject=subject,
             body=body, account_id=assignee.id)

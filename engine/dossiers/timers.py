@@ -41,6 +41,7 @@ from engine.dossiers.advance import Advance, advance_dossier, warm_instances
 from engine.dossiers.rows import DOSSIERS, DossierRow, record
 from engine.legal_clock.calendars import calendar_for
 from engine.legal_clock.lateness import due_soon_margin
+from engine.records.mail_words import SIGNATURE, mail_subject
 from engine.records.outbox import enqueue
 
 log = logging.getLogger("motcua.timers")
@@ -353,13 +354,13 @@ def _message(task: Task, dossier: Dossier, kind: str, *, short: bool = False) ->
     when = (local_iso(task.due_at) or "").replace("T", " ")[:16]
     agency = dossier.agency
     if kind == "overdue":
-        subject = f"[motcua] Hồ sơ {dossier.code} quá hạn ở bước «{task.name}»"
+        subject = mail_subject(f"Hồ sơ {dossier.code} quá hạn ở bước «{task.name}»")
         lead = f"Bước «{task.name}» của hồ sơ {dossier.code} đã quá hạn xử lý ({when})."
     else:
-        subject = f"[motcua] Hồ sơ {dossier.code} sắp đến hạn bước «{task.name}»"
+        subject = mail_subject(f"Hồ sơ {dossier.code} sắp đến hạn bước «{task.name}»")
         left = "sắp đến hạn xử lý" if short else "còn không quá 01 ngày làm việc"
         lead = f"Bước «{task.name}» của hồ sơ {dossier.code} {left} ({when})."
     body = (f"{lead}\n\nNgười nộp: {dossier.applicant_name}\n"
             f"Cơ quan: {agency.name}\n"
-            "Vui lòng vào Hộp công việc để xử lý.\n\n— Hệ thống một cửa motcua")
+            f"Vui lòng vào Hộp công việc để xử lý.\n\n{SIGNATURE}")
     return subject, body

@@ -17,6 +17,7 @@ from engine.core.models import Account, Agency, RoleGrant
 from engine.core.permissions import is_administrator
 from engine.core.uow import UnitOfWork
 from engine.identity import totp
+from engine.records.mail_words import mail_subject
 from engine.records.outbox import enqueue
 
 # OWASP's minimum for argon2id (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane —
@@ -186,7 +187,7 @@ def _count_failure(
               object_id=account.username, summary={"failures": failures})
     if failures >= policy.max_failed and account.locked_at is None:
         account.locked_at, account.locked_reason = uow.clock.now(), LOCKED_FAILED
-        _tell(uow, account, "[motcua] Tài khoản của bạn đã bị tạm khóa",
+        _tell(uow, account, mail_subject("Tài khoản của bạn đã bị tạm khóa"),
               f"Tài khoản {account.username} vừa bị nhập sai mật khẩu {failures} lần liên tiếp "
               "và đã bị tạm khóa. Nếu không phải bạn, hãy báo quản trị hệ thống.")
     uow.commit()
@@ -245,7 +246,7 @@ def lock_inactive_accounts(uow: UnitOfWork, *, policy: AccountPolicy = POLICY) -
             account.inactivity_warned_at is None
         ):
             account.inactivity_warned_at = now
-            _tell(uow, account, "[motcua] Tài khoản sắp bị khóa do lâu không đăng nhập",
+            _tell(uow, account, mail_subject("Tài khoản sắp bị khóa do lâu không đăng nhập"),
                   f"Tài khoản {account.username} chưa đăng nhập từ "
                   f"{since.astimezone(VN_TZ).strftime('%d/%m/%Y')} và sẽ bị khóa sau 1 năm "
                   "không sử dụng. Hãy đăng nhập để giữ tài khoản.")

@@ -14,10 +14,10 @@ from sqlalchemy import select, update
 from engine.core.models import Account, PasswordReset
 from engine.core.uow import UnitOfWork
 from engine.identity.accounts import hash_password
+from engine.records.mail_words import PORTAL_NAME, mail_subject
 from engine.records.outbox import enqueue
 
 INVITATION_VALID = timedelta(days=3)
-PORTAL = "Cổng dịch vụ công một cửa"  # what a mail names as its sender, as the pages do
 
 
 def unusable_password() -> str:
@@ -56,10 +56,10 @@ def send_invitation(
     uow.session.add(PasswordReset(token_hash=hashlib.sha256(token.encode()).hexdigest(),
                                   account_id=account.id, created_at=now, expires_at=now + valid))
     days = int(valid.total_seconds() // 86400)
-    opening = ("Tài khoản của bạn trên Cổng dịch vụ công một cửa đã được mở lại."
-               if again else "Bạn được cấp tài khoản cán bộ trên Cổng dịch vụ công một cửa.")
+    opening = (f"Tài khoản của bạn trên {PORTAL_NAME} đã được mở lại."
+               if again else f"Bạn được cấp tài khoản cán bộ trên {PORTAL_NAME}.")
     enqueue(uow, channel="email", recipient=account.email,
-            subject=f"[{PORTAL}] Kích hoạt tài khoản: tạo mật khẩu",
+            subject=mail_subject("Kích hoạt tài khoản: tạo mật khẩu"),
             body=(f"{opening}\nTên đăng nhập: {account.username}\n"
                   f"Mở liên kết sau trong {days} ngày để tự đặt mật khẩu (dùng được một lần):\n"
                   f"{link_base.rstrip('/')}/{token}\n"

@@ -23,6 +23,7 @@ from engine.core.uow import UnitOfWork
 from engine.identity.accounts import LOCKED_FAILED, check_password, hash_password
 from engine.identity.ratelimit import hit
 from engine.identity.sessions import end_all_sessions
+from engine.records.mail_words import mail_subject
 from engine.records.outbox import enqueue
 
 # The most common choices, refused whatever their length or mix (folded, lower case).
@@ -149,7 +150,7 @@ def request_reset(
                                   created_at=now, expires_at=now + policy.reset_valid))
     minutes = int(policy.reset_valid.total_seconds() // 60)
     enqueue(uow, channel="email", recipient=account.email,
-            subject="[motcua] Đặt lại mật khẩu",
+            subject=mail_subject("Đặt lại mật khẩu"),
             body=(f"Có yêu cầu đặt lại mật khẩu cho tài khoản {account.username}.\n"
                   f"Mở liên kết sau trong {minutes} phút để đặt mật khẩu mới:\n"
                   f"{link_base.rstrip('/')}/{token}\n"

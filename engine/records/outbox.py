@@ -18,6 +18,7 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email import policy
 from email.message import EmailMessage
 from typing import Protocol, cast
 
@@ -30,6 +31,7 @@ log = logging.getLogger("motcua.notifications")
 NOTIFICATIONS = cast(Table, Notification.__table__)
 MAX_ATTEMPTS = 8
 _INSERT = insert(NOTIFICATIONS)
+MAIL_POLICY = policy.default.clone(max_line_length=998)  # RFC 5322's limit for a line
 
 
 class Gateway(Protocol):
@@ -65,13 +67,22 @@ class SmtpEmail:
     password: str | None = None
     timeout: float = 10.0
 
-    def send(self, recipient: str, subject: str, body: str) -> None:
-        """Send one plain-text UTF-8 message."""
+    def message(self, recipient: str, subject: str, body: str) -> EmailMessage:
+        """One plain-text UTF-8 message. Its header lines may be as long as RFC 5322 allows:
+        Python folds a long Vietnamese subject into encoded words and loses the space at
+        a fold («quá hạn ởbước»); a subject the outbox keeps (300 characters) then never
+        folds. The body is encoded as before (the policy changes after `set_content`)."""
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = recipient
         message["Subject"] = subject
         message.set_content(body)
+        message.policy = MAIL_POLICY  # read when the message is written out
+        return message
+
+    def send(self, recipient: str, subject: str, body: str) -> None:
+        """Send one plain-text UTF-8 message."""
+        message = self.message(recipient, subject, body)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.starttls:
                 smtp.starttls()

@@ -40,7 +40,7 @@ def test_a_citizen_locks_the_account_and_a_reset_link_opens_it(
     client.post("/quen-mat-khau", data={"csrf_token": token(form.data), "login": "congdan"})
     with platform.uow() as uow:
         body = uow.session.scalars(select(Notification.body).where(
-            Notification.subject == "[motcua] Đặt lại mật khẩu").order_by(
+            Notification.subject == "[Cổng dịch vụ công một cửa] Đặt lại mật khẩu").order_by(
                 Notification.id.desc())).first()
     link = re.search(r"https?://\S+(/dat-lai-mat-khau/\S+)", body or "")
     assert link, body

@@ -59,9 +59,10 @@ def test_two_tasks_given_at_once_make_one_email_listing_both(
     assert deliver_pending(platform.uow, _smtp(port)) == {"sent": 1, "failed": 0}
     [(recipients, message)] = inbox.messages
     assert recipients == [SPECIALIST]
-    assert message["Subject"] == "[motcua] Bạn được giao 2 việc"
+    assert message["Subject"] == "[Cổng dịch vụ công một cửa] Bạn được giao 2 việc"
     body = message.get_content()
     assert "Phạm Thị Dung đã giao cho bạn 2 việc:" in body
+    assert body.rstrip().endswith("— Cổng dịch vụ công một cửa") and "cửa motcua" not in body
     for task_id, code in _tasks(platform, "tham_dinh").items():
         assert code in codes
         assert (f"- Hồ sơ {code}: bước «Thẩm định hồ sơ, đề xuất», hạn 08:00 ngày 09/12/2026.\n"
@@ -85,7 +86,8 @@ def test_one_task_given_through_the_api_names_it_in_the_subject(
     assert deliver_pending(platform.uow, _smtp(port)) == {"sent": 1, "failed": 0}
     [(recipients, message)] = inbox.messages
     assert recipients == [SPECIALIST]
-    assert message["Subject"] == f"[motcua] Bạn được giao: «Thẩm định hồ sơ, đề xuất» — hồ sơ {code}"
+    assert message["Subject"] == ("[Cổng dịch vụ công một cửa] Bạn được giao: "
+                                  f"«Thẩm định hồ sơ, đề xuất» — hồ sơ {code}")
     assert f"{SITE}/can-bo/cong-viec/{task_id}" in message.get_content()
 
 

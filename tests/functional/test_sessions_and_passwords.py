@@ -182,7 +182,8 @@ def test_changing_the_password_checks_it_and_ends_the_other_sessions(app: Flask)
 def _reset_link(platform: Platform) -> str:
     with platform.uow() as uow:
         mail = uow.session.scalars(select(Notification).where(
-            Notification.subject == "[motcua] Đặt lại mật khẩu").order_by(Notification.id.desc()))
+            Notification.subject == "[Cổng dịch vụ công một cửa] Đặt lại mật khẩu"
+        ).order_by(Notification.id.desc()))
         newest = mail.first()
         assert newest is not None, "no reset e-mail was written"
         body = newest.body

@@ -43,7 +43,7 @@ def test_five_wrong_passwords_lock_the_account_and_tell_its_owner(
         _login(platform, "sai")
     assert _login(platform).startswith("Tài khoản tạm khóa do nhập sai mật khẩu 5 lần")
     assert _mail(platform) == [(f"{USER}@tuyenquang.example",
-                                "[motcua] Tài khoản của bạn đã bị tạm khóa")]
+                                "[Cổng dịch vụ công một cửa] Tài khoản của bạn đã bị tạm khóa")]
     clock.advance(timedelta(minutes=29))
     assert _login(platform).startswith("Tài khoản tạm khóa")
     clock.advance(timedelta(minutes=1))
@@ -65,7 +65,7 @@ def test_a_year_without_login_locks_after_a_warning(platform: Platform, clock: F
         assert lock_inactive_accounts(uow)["warned"] >= 1
     warned = [m for m in _mail(platform) if m[0] == f"{USER}@tuyenquang.example"]
     assert warned == [(f"{USER}@tuyenquang.example",
-                       "[motcua] Tài khoản sắp bị khóa do lâu không đăng nhập")]
+                       "[Cổng dịch vụ công một cửa] Tài khoản sắp bị khóa do lâu không đăng nhập")]
     with platform.uow() as uow:
         lock_inactive_accounts(uow)  # warned once only
     assert len([m for m in _mail(platform) if m[0] == f"{USER}@tuyenquang.example"]) == 1

@@ -43,7 +43,8 @@ def test_a_four_hour_step_is_reminded_after_three_working_hours(
     assert fire_all(platform) == ["fired"]
     [(recipient, subject, body)] = _emails(platform)
     assert recipient == "motcua.minhxuan@tuyenquang.example"  # the unassigned step's desk
-    assert subject == f"[motcua] Hồ sơ {desk.code} sắp đến hạn bước «Tiếp nhận, kiểm tra hồ sơ»"
+    assert subject == (f"[Cổng dịch vụ công một cửa] Hồ sơ {desk.code} sắp đến hạn bước "
+                       "«Tiếp nhận, kiểm tra hồ sơ»")
     assert (f"Bước «Tiếp nhận, kiểm tra hồ sơ» của hồ sơ {desk.code} sắp đến hạn xử lý "
             "(2026-11-25 14:00).") in body
     assert "01 ngày làm việc" not in body

@@ -106,9 +106,10 @@ def test_reminders_are_received_by_a_real_smtp_server(
     assert deliver_pending(platform.uow, gateways) == {"sent": 1, "failed": 0}
     [(recipients, message)] = inbox.messages
     assert recipients == ["chuyenvien.minhxuan@tuyenquang.example"]
-    assert message["Subject"] == (f"[motcua] Hồ sơ {desk.code} sắp đến hạn bước "
+    assert message["Subject"] == (f"[Cổng dịch vụ công một cửa] Hồ sơ {desk.code} sắp đến hạn bước "
                                   "«Thẩm định hồ sơ, đề xuất»")
     assert "2026-12-09 08:00" in message.get_content()
+    assert message.get_content().rstrip().endswith("— Cổng dịch vụ công một cửa")
     assert deliver_pending(platform.uow, gateways) == {"sent": 0, "failed": 0}  # sent once
     clock.set(at("2026-12-09 08:00"))
     fire_all(platform)
@@ -116,6 +117,8 @@ def test_reminders_are_received_by_a_real_smtp_server(
     overdue = sorted(r[0] for r, m in inbox.messages[1:])
     assert overdue == ["chuyenvien.minhxuan@tuyenquang.example",
                        "lanhdao.minhxuan@tuyenquang.example"]
+    assert {m["Subject"] for _, m in inbox.messages[1:]} == {
+        f"[Cổng dịch vụ công một cửa] Hồ sơ {desk.code} quá hạn ở bước «Thẩm định hồ sơ, đề xuất»"}
 
 
 def test_an_unreachable_smtp_server_is_retried_later(platform: Platform, clock: FixedClock) -> None:

@@ -44,3 +44,12 @@ def test_the_ui_writes_xoa_hoa_khoa_thuy_uy_one_way() -> None:
     found = [f"{p.relative_to(ROOT)}: {', '.join(sorted(set(words)))}" for p in _ours()
              if (words := old_placements(p.read_text(encoding="utf-8")))]
     assert found == [], "write «Xóa», «hóa», «khóa», «thủy», «ủy» (the tone on the first vowel)"
+
+
+def test_no_mail_or_message_names_the_project() -> None:
+    """«[motcua]» began subjects and «Hệ thống một cửa motcua» signed mails: nobody outside
+    the project knows the name (`engine.records.mail_words` says the portal's)."""
+    pattern = re.compile(r"\[motcua\]|một cửa motcua")
+    found = [str(p.relative_to(ROOT)) for p in _ours() if p.suffix in {".py", ".html"}
+             and pattern.search(p.read_text(encoding="utf-8"))]
+    assert found == []
