@@ -1,5 +1,6 @@
-"""Sample data for `make run` and the tests: two communes, one account per role, and the
-procedures shipped in `procedures/`, imported and published.
+"""Sample data for `make run` and the tests: the province's People's Committee at the root
+of the agencies' tree with a department and two communes under it, one account per role,
+and the procedures shipped in `procedures/`, imported and published.
 """
 
 from __future__ import annotations
@@ -48,18 +49,25 @@ class DemoAccount:
     id_number: str | None = None
 
 
+# The province's People's Committee is the root of the tree (unit code 000.00.00 and the
+# province's H64, as QĐ 20/2020/QĐ-TTg numbers it); since 1 July 2025 there is no
+# district level, so the departments (sở) and the communes and wards sit right under it.
+PROVINCE_AGENCY = "000.00.00.H64"
 AGENCIES = (
-    AgencyFields("000.00.12.H64", "UBND phường Minh Xuân", "commune",
+    AgencyFields(PROVINCE_AGENCY, f"Ủy ban nhân dân tỉnh {PROVINCE}", "province",
+                 address="Số 160 đường Trần Hưng Đạo, phường Minh Xuân, tỉnh Tuyên Quang",
+                 phone="0207 3822 000", email=f"ubnd@{MAIL_DOMAIN}"),
+    AgencyFields("000.00.12.H64", "UBND phường Minh Xuân", "commune", PROVINCE_AGENCY,
                  address="Số 2 đường Tân Trào, phường Minh Xuân, tỉnh Tuyên Quang",
                  phone="0207 3822 111", email=f"minhxuan@{MAIL_DOMAIN}", hotline="0207 3822 112"),
-    AgencyFields("000.00.31.H64", "UBND xã An Tường", "commune",
+    AgencyFields("000.00.31.H64", "UBND xã An Tường", "commune", PROVINCE_AGENCY,
                  address="Thôn Trường Thi, xã An Tường, tỉnh Tuyên Quang",
                  phone="0207 3811 222", email=f"antuong@{MAIL_DOMAIN}"),
-    AgencyFields("000.05.00.H64", "Sở Xây dựng tỉnh Tuyên Quang", "department",
+    AgencyFields("000.05.00.H64", "Sở Xây dựng tỉnh Tuyên Quang", "department", PROVINCE_AGENCY,
                  address="Số 160 đường Trần Hưng Đạo, phường Minh Xuân, tỉnh Tuyên Quang",
                  phone="0207 3822 333", email=f"soxaydung@{MAIL_DOMAIN}", hotline="1900 0000"),
 )
-MINH_XUAN, AN_TUONG, SO_XAY_DUNG = (agency.code for agency in AGENCIES)
+MINH_XUAN, AN_TUONG, SO_XAY_DUNG = (agency.code for agency in AGENCIES[1:])
 COMMUNES = (MINH_XUAN, AN_TUONG)
 
 ACCOUNTS = (

@@ -10,6 +10,7 @@ import re
 
 from flask.testing import FlaskClient
 
+from engine.seed import PROVINCE, PROVINCE_AGENCY
 from tests.helpers import MINH_XUAN, login
 
 NEW = {"name": "Phòng Tư pháp", "kind": "unit", "parent": MINH_XUAN, "address": "",
@@ -40,6 +41,9 @@ def test_the_list_says_each_agencys_level_under_its_parent(client: FlaskClient) 
     client.post("/quan-tri/co-quan", data={**NEW, "code": "001.00.12.H64"})
     text = _text(client.get("/quan-tri/co-quan").data)
     assert "Cơ quan (theo cây: cấp trên trước, cấp dưới sau) Cấp Mã định danh" in text
-    assert "UBND phường Minh Xuân Cấp 1 000.00.12.H64" in text
-    assert "— Phòng Tư pháp Cấp 2 001.00.12.H64" in text
-    assert text.index("UBND phường Minh Xuân Cấp 1") < text.index("Phòng Tư pháp Cấp 2")
+    # The province's People's Committee is the root; the ward under it, its office under the ward.
+    assert f"Ủy ban nhân dân tỉnh {PROVINCE} Cấp 1 {PROVINCE_AGENCY}" in text
+    assert "— UBND phường Minh Xuân Cấp 2 000.00.12.H64" in text
+    assert "— — Phòng Tư pháp Cấp 3 001.00.12.H64" in text
+    assert (text.index(f"Ủy ban nhân dân tỉnh {PROVINCE} Cấp 1") < text.index("UBND phường Minh Xuân Cấp 2")
+            < text.index("Phòng Tư pháp Cấp 3"))

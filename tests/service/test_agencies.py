@@ -30,6 +30,8 @@ from engine.core.models import Agency, AuditEntry
 from engine.core.permissions import UNIT_ADMIN
 from engine.core.uow import UnitOfWork
 from engine.dossiers import submit_dossier
+from engine.seed import AGENCIES as SEEDED
+from engine.seed import PROVINCE_AGENCY
 from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
 
@@ -50,6 +52,19 @@ def _audit(platform: Platform, action: str, object_id: str) -> list[dict[str, An
     with platform.uow() as uow:
         return list(uow.session.scalars(select(AuditEntry.summary).where(
             AuditEntry.action == action, AuditEntry.object_id == object_id)))
+
+
+def test_the_seed_roots_the_tree_at_the_provinces_peoples_committee(platform: Platform) -> None:
+    """The agencies' page promises «UBND tỉnh → sở, ban, ngành và UBND xã, phường»: the seed
+    has one root, the province's People's Committee, and every other agency under it."""
+    with platform.uow() as uow:
+        rows = uow.session.execute(select(Agency.id, Agency.code, Agency.kind, Agency.parent_id)).all()
+    roots = [(code, kind) for _, code, kind, parent in rows if parent is None]
+    assert roots == [(PROVINCE_AGENCY, "province")]
+    [root_id] = [agency_id for agency_id, code, _, _ in rows if code == PROVINCE_AGENCY]
+    assert {code for _, code, _, parent in rows if parent == root_id} == {
+        agency.code for agency in SEEDED if agency.kind in ("department", "commune")}
+    assert len(rows) == len(SEEDED)
 
 
 def test_a_unit_is_created_under_its_department_edited_and_audited(platform: Platform) -> None:
@@ -79,7 +94,7 @@ def test_bad_fields_are_named_and_nothing_is_created(platform: Platform) -> None
         create_agency(uow, actor=ADMIN, fields=AgencyFields(MINH_XUAN, "Trùng mã", "commune"))
     assert taken.value.details[0]["field"] == "code"
     with platform.uow() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(Agency)) == 3
+        assert uow.session.scalar(select(func.count()).select_from(Agency)) == len(SEEDED)
 
 
 def test_an_agency_cannot_move_under_its_own_sub_unit(platform: Platform) -> None:
@@ -172,7 +187,7 @@ def test_an_import_with_one_wrong_row_imports_nothing_and_names_the_row(
     assert [(d["row"], d["field"]) for d in refused.value.details] == [(3, "phone"),
                                                                       (4, "parent")]
     with platform.uow() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(Agency)) == 3
+        assert uow.session.scalar(select(func.count()).select_from(Agency)) == len(SEEDED)
 
 
 def test_an_import_creates_parents_given_later_and_updates_by_code(platform: Platform) -> None:
