@@ -53,7 +53,10 @@ def receipt(code: str) -> str:
             dossiers.find_visible(work, actor=actor, code=code)  # NotFound for strangers
         view = dossiers.track_by_code(work, code=code)
         fee = applicants.dossier_fee(work, code)  # as the procedure's tables decided
-    return render_template("receipt.html", dossier=view, fee=fee)
+        delivery = dossiers.result_delivery(work, view["code"])
+        exempted = applicants.exemption_of(work, view["code"])
+    return render_template("receipt.html", dossier=view, fee=fee, delivery=delivery,
+                           exempted=exempted)
 
 
 @bp.get("/ho-so/<code>/bien-nhan.pdf")

@@ -18,8 +18,8 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from engine import applicants, procedures
-from engine.core import Actor, FormInvalid, RateLimited
+from engine import applicants, dossiers, procedures
+from engine.core import Actor, FormInvalid, Invalid, RateLimited
 from forms import FieldError, PaperSlot
 from forms.journey import journey_mode
 from forms.render import FILE_FIELD, STORED_FIELD
@@ -37,6 +37,10 @@ RECENT_KEY = "submitted_codes"
 # `?mot_trang=1`: a form in sections shown whole on one page (for who prefers it, and for
 # the drafts of clients that post the whole form).
 ONE_PAGE = "mot_trang"
+# How the result is received, chosen on the submitting page (`_result_delivery.html`):
+# the choice, and the address and phone for the post.
+DELIVERY_FIELDS = ("nhan_ket_qua", "dia_chi_nhan", "dien_thoai_nhan")
+BY_POST = "buu_chinh"
 # A page with its status (and headers) when not 200.
 Page = str | tuple[str, int] | tuple[str, int, dict[str, str]]
 
@@ -133,6 +137,27 @@ class FormState:
     errors: list[FieldError] = field(default_factory=list)
     saved: bool = False
     limited: RateLimited | None = None
+    # The result's delivery as posted ({} before a post) and what is wrong with it.
+    delivery: dict[str, str] = field(default_factory=dict)
+    delivery_errors: dict[str, str] = field(default_factory=dict)
+
+
+def delivery_form(data: dict[str, Any], posted: dict[str, str]) -> dict[str, str]:
+    """The delivery fields to show: what was posted, else at the desk with the form's
+    contact address and phone prefilled for the post."""
+    if posted:
+        return posted
+    address = next((data[key] for key in dossiers.ADDRESS_FIELDS if isinstance(data.get(key), str)), "")
+    phone = next((data[key] for key in ("dien_thoai", "so_dien_thoai") if isinstance(data.get(key), str)), "")
+    return {"nhan_ket_qua": "truc_tiep", "dia_chi_nhan": address, "dien_thoai_nhan": phone}
+
+
+def _posted_delivery(state: FormState) -> dossiers.ResultDelivery | None:
+    """The delivery chosen in the submitting post (kept in `state` to show again)."""
+    state.delivery = {name: request.form.get(name, "")[:600] for name in DELIVERY_FIELDS}
+    if state.delivery["nhan_ket_qua"] != BY_POST:
+        return None
+    return dossiers.ResultDelivery(state.delivery["dia_chi_nhan"], state.delivery["dien_thoai_nhan"])
 
 
 def _open_form(actor: Actor, code: str, key: str | None) -> tuple[dict[str, Any], str, dict[str, Any]]:
@@ -176,12 +201,17 @@ def submit(actor: Actor, state: FormState) -> Response | None:
             problems = applicants.draft_problems(work, actor=actor, key=state.key)
             state.errors += [e for e in field_errors(problems) if e.field not in refused]
         return None
+    delivery = _posted_delivery(state)
     try:
         with uow() as work:
             view = applicants.submit_draft(work, actor=actor, key=state.key, client=client_address(),
-                                           limits=submission_limits())
+                                           limits=submission_limits(), delivery=delivery)
     except FormInvalid as exc:
         state.errors = field_errors(exc.details)
+    except Invalid as exc:  # the delivery's address or phone: said beside them
+        details = exc.details if isinstance(exc.details, dict) else {}
+        state.delivery_errors = {k.removeprefix("delivery."): str(v) for k, v in details.items()}
+        state.errors = [FieldError("", exc.message)]
     except RateLimited as exc:  # the draft keeps what was typed: say so, on the form
         state.errors, state.limited = [FieldError("", exc.message)], exc
     else:
@@ -201,7 +231,8 @@ def _form_page(actor: Actor, code: str, detail: dict[str, Any], agency: str, sta
         "procedure.html", detail=detail, agency=agency, draft_key=state.key, saved=state.saved,
         one_page=request.values.get(ONE_PAGE) == "1",
         form=form_html(schema, ui, state.values, state.errors, papers),
-        has_errors=bool(state.errors))
+        has_errors=bool(state.errors), delivery=delivery_form(state.values, state.delivery),
+        delivery_errors=state.delivery_errors)
     if state.limited is not None:
         return page, 429, {"Retry-After": str(state.limited.retry_after)}
     return (page, 422) if state.errors else page

@@ -23,7 +23,7 @@ from forms.journey import Section, answers, errors_on, section_of, sections
 from forms.render import PAPER_ERROR
 from webapp.context import current_actor, uow
 from webapp.formpage import allow_paper_uploads, field_errors, form_html, parse_posted
-from webapp.journey import FormState, Page, save, submit
+from webapp.journey import FormState, Page, delivery_form, save, submit
 
 PAPERS_TITLE = "Giấy tờ đính kèm"
 CHECK_TITLE = "Kiểm tra và nộp hồ sơ"
@@ -186,28 +186,28 @@ def check(code: str) -> Page | Response:
         return redirect(url_for("citizen.procedure", code=code), 303)
     with uow() as work:
         journey = _journey(work, actor, code, key)
-    errors: list[FieldError] = []
-    limited = None
+    state = FormState(key, journey.data, saved=True)
     if request.method == "POST":
-        state = FormState(key, journey.data, saved=True)
         submitted = submit(actor, state)
         if submitted is not None:
             return submitted
-        errors, limited = state.errors, state.limited
-    html = _check_page(actor, journey, errors)
+    errors, limited = state.errors, state.limited
+    html = _check_page(actor, journey, state)
     if limited is not None:
         return html, 429, {"Retry-After": str(limited.retry_after)}
     return (html, 422) if errors else html
 
 
-def _check_page(actor: Actor, journey: Journey, errors: list[FieldError]) -> str:
+def _check_page(actor: Actor, journey: Journey, state: FormState) -> str:
+    errors = [e for e in state.errors if not (e.field == "" and state.delivery_errors)]
     listed = [(page, answers(journey.schema, journey.ui, journey.data, page))
               for page in journey.pages]
     problems = [(journey.step_url(journey.step_of(e)) + _anchor(e), _said(journey, e))
                 for e in errors]
     return render_template("journey_check.html", journey=journey, listed=listed,
                            papers=_papers(actor, journey), problems=problems,
-                           number=journey.total)
+                           number=journey.total, delivery=delivery_form(journey.data, state.delivery),
+                           delivery_errors=state.delivery_errors)
 
 
 def _anchor(error: FieldError) -> str:

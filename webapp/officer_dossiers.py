@@ -8,13 +8,24 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, records
 from engine.core import (
     Actor,
     Invalid,
+    ServiceError,
     Status,
     is_officer,
     may_list_dossiers,
@@ -137,9 +148,10 @@ def dossier_page(code: str) -> str:
         notices = records.dossier_notices(work, code=view["code"])  # access checked above
         postal = dossiers.postal_orders(work, actor=actor, code=view["code"])
         fee = applicants.fee_standing(work, actor=actor, code=view["code"])
+        delivery = dossiers.result_delivery(work, view["code"])
     data = summary_html(view["start_form"], view["start_form_ui"], view["data"])
     return render_template("officer_dossier.html", dossier=view, dossier_data=data,
-                           notices=notices, postal=postal, fee=fee)
+                           notices=notices, postal=postal, fee=fee, delivery=delivery)
 
 
 @bp.post("/can-bo/ho-so/<code>/thu-phi")
@@ -156,3 +168,23 @@ def take_cash(code: str) -> Response:
         return redirect(url_for("officer.task", task_id=int(step)), 303)
     record_cash(_lister(), code[:60])
     return redirect(url_for("officer_dossiers.dossier_page", code=code[:60]), 303)
+
+
+@bp.post("/can-bo/ho-so/<code>/mien-phi")
+def exempt_fee(code: str) -> Response:
+    """The desk or a leader records the dossier's fee exemption with its reason, from the
+    hand-over step's page (`buoc`: back to it) or the dossier's page; what went wrong is
+    said there."""
+    code, step = code[:60], request.form.get("buoc", "")
+    reason = request.form.get("ly_do_mien", "")[:1000]
+    try:
+        with uow() as work:
+            made = applicants.exempt_fee(work, actor=_lister(), code=code, reason=reason)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã ghi miễn phí, lệ phí cho hồ sơ {code}. Lý do: {made['reason']}. Bước trả kết "
+              "quả không còn chờ thu phí.", "success")
+    if step.isascii() and step.isdigit() and len(step) < 12:
+        return redirect(url_for("officer.task", task_id=int(step), _anchor="mien-phi"), 303)
+    return redirect(url_for("officer_dossiers.dossier_page", code=code, _anchor="mien-phi"), 303)

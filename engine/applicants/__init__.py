@@ -62,7 +62,7 @@ from engine.applicants.feedback import for_agency as feedback_for_agency
 from engine.applicants.feedback import mine as my_feedback
 from engine.applicants.feedback import public as public_feedback
 from engine.applicants.feedback import send as send_feedback
-from engine.applicants.fees import fee_standing, method_words
+from engine.applicants.fees import exempt_fee, exemption_of, fee_standing, method_words
 from engine.applicants.payments import (
     NullPaymentGateway,
     PaymentGateway,
@@ -110,6 +110,8 @@ __all__ = [
     "download_stored_paper",
     "draft_papers",
     "draft_problems",
+    "exempt_fee",
+    "exemption_of",
     "fee_standing",
     "feedback_for_agency",
     "forget_stale_drafts",

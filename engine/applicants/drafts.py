@@ -25,6 +25,7 @@ from engine.core.errors import Conflict, FormInvalid, NotFound, RateLimited
 from engine.core.models import Account, Attachment, Draft
 from engine.core.permissions import is_anonymous, is_citizen, may_open_draft
 from engine.core.uow import UnitOfWork
+from engine.dossiers.postal_choice import ResultDelivery
 from engine.dossiers.submit import SubmissionLimits, create_dossier
 from engine.identity.ratelimit import hit, in_minutes
 from engine.procedures.cache import loaded_version
@@ -218,10 +219,12 @@ def problems(uow: UnitOfWork, *, actor: Actor, key: str) -> list[dict[str, str]]
 
 
 def submit_draft(uow: UnitOfWork, *, actor: Actor, key: str, client: str | None = None,
-                 limits: SubmissionLimits | None = None) -> dict[str, Any]:
+                 limits: SubmissionLimits | None = None,
+                 delivery: ResultDelivery | None = None) -> dict[str, Any]:
     """Turn the draft into a dossier when nothing in `problems` stands in the way; its
     files move to the dossier, in the same transaction. At most `limits` submissions per
-    caller (`client` is its address); a refused submission leaves the draft as it was."""
+    caller (`client` is its address); a refused submission leaves the draft as it was.
+    `delivery`: the result by post to that address, ordered in the same transaction."""
     errors = problems(uow, actor=actor, key=key)
     if errors:
         raise FormInvalid("Hồ sơ chưa đủ để nộp.", details=errors)
@@ -229,7 +232,7 @@ def submit_draft(uow: UnitOfWork, *, actor: Actor, key: str, client: str | None 
     version, _ = _form(uow, draft.procedure_code, draft.agency_code)
     created = create_dossier(uow, actor=actor, procedure_code=draft.procedure_code,
                              data=draft.data, agency_code=version.agency_code, client=client,
-                             limits=limits)
+                             limits=limits, delivery=delivery)
     uow.session.execute(update(Attachment).where(Attachment.draft_id == draft.id)
                         .values(dossier_id=created.dossier_id, draft_id=None))
     draft.submitted_code = created.summary["code"]

@@ -12,7 +12,10 @@ from sqlalchemy import select
 
 from engine.core.actors import Actor
 from engine.core.models import Dossier, Event, Payment
-from engine.core.permissions import is_desk_of
+from engine.core.permissions import is_desk_of, leads
+from engine.core.uow import UnitOfWork
+from engine.dossiers.fee_exemption import exempt_fee as _exempt
+from engine.dossiers.fee_exemption import exemption
 from engine.dossiers.fees import FeeLine
 from engine.dossiers.fees import dong as dong
 from engine.dossiers.fees import fee_lines as fee_lines
@@ -71,17 +74,21 @@ def refused(uow: Any, dossier: Dossier) -> bool:
 def fee_standing(uow: Any, *, actor: Actor, code: str) -> dict[str, Any]:
     """Where the dossier's fee stands, for its officers' pages: the published fees with
     their reckoning, what was asked and paid, and one word: "none" (no fee), "unasked",
-    "requested", "paid" (what was paid covers the published fees) or "refused" (the
-    dossier's refusal is recorded and nothing is owed: a refusal letter is no result a fee
-    is collected for); `due` is the payment awaited, `may_take_cash` whether this
-    officer's desk may take it in cash."""
+    "requested", "paid" (what was paid covers the published fees), "exempted" (`exemption`:
+    reason, by, at) or "refused" (the dossier's refusal is recorded and nothing is owed: a
+    refusal letter is no result a fee is collected for); `due` is the payment awaited,
+    `may_take_cash` whether this officer's desk may take it in cash, `may_exempt` whether
+    this officer may record an exemption now."""
     dossier = find_visible(uow, actor=actor, code=code)
     lines = fee_lines(uow, dossier)
     payments = list(uow.session.scalars(
         select(Payment).where(Payment.dossier_id == dossier.id).order_by(Payment.id)))
     published = sum(line.total for line in lines)
     paid = sum(p.amount for p in payments if p.state == "paid")
-    if any(p.state == "requested" for p in payments):
+    exempted = exemption(uow, dossier.id)
+    if exempted is not None:
+        state = "exempted"
+    elif any(p.state == "requested" for p in payments):
         state = "requested"
     elif paid and paid >= published:
         state = "paid"
@@ -95,7 +102,23 @@ def fee_standing(uow: Any, *, actor: Actor, code: str) -> dict[str, Any]:
     return {"state": state, "published": published, "paid": paid,
             "due": None if due is None else {"amount": due.amount, "description": due.description},
             "may_take_cash": is_desk_of(actor, dossier.agency_id),
-            "refused": state == "refused",
+            "refused": state == "refused", "exemption": exempted,
+            "may_exempt": state == "unasked" and (is_desk_of(actor, dossier.agency_id)
+                                                  or leads(actor, dossier.agency_id)),
             "lines": [{"name": line.name, "text": line.text, "total": line.total}
                       for line in lines],
             "text": fee_text(lines)}
+
+
+def exempt_fee(uow: UnitOfWork, *, actor: Actor, code: str, reason: str) -> dict[str, Any]:
+    """The desk or a leader records that the dossier `code` is exempted from its published
+    fees, with `reason` (`engine.dossiers.fee_exemption`): {reason, by, at}."""
+    dossier = find_visible(uow, actor=actor, code=code)
+    return _exempt(uow, actor=actor, dossier=dossier, reason=reason, owed=fees_of(uow, dossier))
+
+
+def exemption_of(uow: UnitOfWork, code: str) -> dict[str, Any] | None:
+    """The fee exemption of the dossier `code` ({reason, by, at}, or None); the caller has
+    checked who may read the dossier (the receipt, the citizen's page)."""
+    dossier_id = uow.session.scalar(select(Dossier.id).where(Dossier.code == code))
+    return None if dossier_id is None else exemption(uow, dossier_id)

@@ -40,6 +40,7 @@ from engine.core.permissions import is_desk_of, is_officer_of, owns
 from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import compute_due, hold, move_due, release
+from engine.dossiers.fee_exemption import exemption
 from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.calendars import calendar_for
@@ -104,6 +105,8 @@ def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | N
     if refused(uow, dossier):
         raise Conflict(f"Hồ sơ {dossier.code} đã bị từ chối giải quyết: văn bản từ chối không "
                        "phải kết quả phải nộp phí, lệ phí; không yêu cầu nộp phí.")
+    if exemption(uow, dossier.id) is not None:
+        raise Conflict(f"Hồ sơ {dossier.code} đã được miễn phí, lệ phí: không yêu cầu nộp phí.")
     lines = fee_lines(uow, dossier)
     _not_paid_already(uow, dossier, published=sum(line.total for line in lines), asked=amount)
     amount = sum(line.total for line in lines) if amount is None else amount

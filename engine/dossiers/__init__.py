@@ -25,13 +25,17 @@ from engine.dossiers.handover import hand_over
 from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
 from engine.dossiers.inbox import VIEWS as INBOX_VIEWS
 from engine.dossiers.inbox import inbox as officer_inbox
-from engine.dossiers.postal import FINAL as POSTAL_FINAL
 from engine.dossiers.postal import (
+    ADDRESS_FIELDS,
     postal_choices,
     postal_orders,
     record_postal_status,
     request_postal_order,
 )
+from engine.dossiers.postal import FINAL as POSTAL_FINAL
+from engine.dossiers.postal_choice import AT_DESK as RESULT_AT_DESK
+from engine.dossiers.postal_choice import BY_POST_WORDS as RESULT_BY_POST
+from engine.dossiers.postal_choice import ResultDelivery, result_delivery
 from engine.dossiers.reception_check import reception_preview
 from engine.dossiers.search import SCOPES as DOSSIER_SCOPES
 from engine.dossiers.search import (
@@ -67,12 +71,15 @@ from engine.dossiers.timers import next_due as next_timer_due
 from engine.dossiers.timers import warm_due as warm_due_timers
 
 __all__ = [
+    "ADDRESS_FIELDS",
     "ASSIGNED",
     "DOSSIER_SCOPES",
     "DOSSIER_VIEWS",
     "INBOX_VIEWS",
     "POSTAL_FINAL",
     "PREVIEWABLE",
+    "RESULT_AT_DESK",
+    "RESULT_BY_POST",
     "STEP_DOCUMENT",
     "STOPPABLE",
     "TIMELINESS",
@@ -81,6 +88,7 @@ __all__ = [
     "DossierQuery",
     "FeeNotCollected",
     "InboxFilter",
+    "ResultDelivery",
     "SubmissionLimits",
     "SupplementRequest",
     "assign_tasks",
@@ -113,6 +121,7 @@ __all__ = [
     "release_task",
     "request_postal_order",
     "request_supplement",
+    "result_delivery",
     "retry_timer",
     "search_choices",
     "search_dossiers",

@@ -19,6 +19,7 @@ from engine.core.models import Dossier, Event, Payment
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import decided_value
+from engine.dossiers.fee_exemption import EXEMPTED
 from engine.dossiers.rows import DossierRow
 from engine.procedures.cache import loaded_version
 
@@ -94,9 +95,9 @@ def unpaid_at_hand_over(uow: UnitOfWork, dossier: Dossier) -> int:
     """What the dossier still owes before its result may be handed over, in đồng: the
     published fees less what was paid (in cash at the desk or online); 0 when the procedure
     has no fee or the dossier was refused (a refusal letter is no result a fee is
-    collected for)."""
+    collected for) or its fee was exempted (`fee_exemption`)."""
     if dossier.outcome == "refused" or uow.session.scalar(select(Event.id).where(
-            Event.dossier_id == dossier.id, Event.kind == "refused").limit(1)) is not None:
+            Event.dossier_id == dossier.id, Event.kind.in_(("refused", EXEMPTED))).limit(1)) is not None:
         return 0
     published = fees_of(uow, dossier)
     if not published:

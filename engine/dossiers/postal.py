@@ -19,47 +19,41 @@ result, a refusal, a notice) in any state.
 
 from __future__ import annotations
 
-import re
-import secrets
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from engine.core.actors import SYSTEM, Actor
-from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid
-from engine.core.models import Account, PostalOrder
+from engine.core.models import Account, Dossier, PostalOrder
 from engine.core.permissions import is_desk_of, may_answer_supplement
 from engine.core.statuses import OPEN_STATUSES, Status
 from engine.core.uow import UnitOfWork
+from engine.dossiers.fees import dong, unpaid_at_hand_over
+from engine.dossiers.postal_choice import (
+    KINDS,
+    STATUS_LABELS,
+    contact_problems,
+    normalised,
+    place_order,
+    view,
+)
 from engine.dossiers.postal_handover import after_final_report
 from engine.dossiers.rows import DossierRow, record
 from engine.dossiers.standing import was_refused
 from engine.dossiers.submit import find_visible
-from engine.records.connector_outbox import enqueue_messages, message_row
 
-KINDS = {"pickup": "Thu gom hồ sơ giấy tại nhà", "delivery": "Chuyển phát kết quả tới nhà"}
-STATUS_LABELS = {
-    "requested": "Đã gửi yêu cầu tới bưu điện",
-    "accepted": "Bưu điện đã nhận đơn",
-    "in_transit": "Đang vận chuyển",
-    "delivered": "Đã phát thành công",
-    "returned": "Chuyển hoàn (không phát được)",
-    "cancelled": "Đã hủy",
-}
 # A report moves an order forward only: a late "in_transit" never undoes "delivered".
 ORDER = ("requested", "accepted", "in_transit", "delivered", "returned")
 # Final: no report changes it any more ("cancelled": the desk handed the result back
 # another way, `cancel_for_other_way`).
 FINAL = ("delivered", "returned", "cancelled")
-_PHONE = re.compile(r"^(0|\+84)[0-9]{9,10}$")
 # The dossier event of a final report, by order kind and status (labels: EVENT_LABELS).
 EVENTS = {("delivery", "delivered"): "postal_result_delivered",
           ("delivery", "returned"): "postal_result_returned",
           ("pickup", "delivered"): "postal_papers_delivered",
           ("pickup", "returned"): "postal_papers_returned"}
-# The dossier event of placing an order, by kind: who placed it is in its note.
-REQUESTED = {"delivery": "postal_result_requested", "pickup": "postal_papers_requested"}
 # The hand-over step's field saying how the result is handed back, and its postal choice
 # (the packages' convention, `engine.dossiers.offered`).
 HANDOVER_FIELD, BY_POST = "hinh_thuc_tra", "buu_chinh"
@@ -78,40 +72,20 @@ def request_postal_order(
     dossier = find_visible(uow, actor=actor, code=code)
     if not may_answer_supplement(actor, dossier.agency_id, dossier.owner_id):
         raise Forbidden("Chỉ người nộp hồ sơ hoặc Bộ phận Một cửa được yêu cầu dịch vụ bưu chính.")
-    name, address, phone = name.strip(), " ".join(address.split()), re.sub(r"[\s.\-]", "", phone)
-    problems = {}
-    if kind not in KINDS:
-        problems["kind"] = "Chọn thu gom hồ sơ hoặc chuyển phát kết quả."
-    if not 2 <= len(name) <= 200:
-        problems["name"] = "Nhập họ tên người gửi/nhận (2–200 ký tự)."
-    if not 10 <= len(address) <= 500:
-        problems["address"] = "Nhập địa chỉ đầy đủ: số nhà, đường, xã/phường, tỉnh (10–500 ký tự)."
-    if not _PHONE.match(phone):
-        problems["phone"] = "Số điện thoại không hợp lệ (ví dụ 0912345678)."
+    name, address, phone = normalised(name, address, phone)
+    problems = {} if kind in KINDS else {"kind": "Chọn thu gom hồ sơ hoặc chuyển phát kết quả."}
+    problems |= contact_problems(name, address, phone)
     if problems:
         raise Invalid("Yêu cầu bưu chính chưa hợp lệ: " + " ".join(problems.values()), problems)
     row = DossierRow.lock(uow, dossier.id)  # a second order waits here for the first's commit
     assert row is not None  # found visible above, dossiers are never deleted
     outcome = "refused" if was_refused(uow, dossier) else row.outcome
     refusal = _refusal(kind, row.status, outcome, _orders(uow, dossier.id),
-                       desk=is_desk_of(actor, dossier.agency_id))
+                       desk=is_desk_of(actor, dossier.agency_id)) or _unpaid(uow, dossier, kind, row.status)
     if refusal:
         raise Conflict(refusal)
-    now = uow.clock.now()
-    order = PostalOrder(
-        reference="BC" + secrets.token_hex(8).upper(), dossier_id=dossier.id, kind=kind,
-        name=name, address=address, phone=phone, status="requested",
-        requested_by_id=actor.account_id, created_at=now, note="",
-    )
-    uow.session.add(order)
-    uow.session.flush()
-    payload = {"reference": order.reference, "dossier_code": dossier.code, "kind": kind,
-               "name": name, "address": address, "phone": phone, "requested_at": local_iso(now)}
-    enqueue_messages(uow.connection, [message_row(
-        connector="post", kind="order", payload=payload, now=now, dossier_id=dossier.id,
-        ordering_key=f"post:{order.reference}")])
-    placer = "người nộp hồ sơ" if actor.account_id == row.owner_id else f"cán bộ {actor.name}"
-    record(uow, row, REQUESTED[kind], actor=actor, note=f"{placer}, đơn {order.reference}")
+    order = place_order(uow, actor=actor, dossier=row, kind=kind, name=name, address=address,
+                        phone=phone)
     view = _view(order)
     uow.commit()
     return view
@@ -179,6 +153,26 @@ def cancel_for_other_way(
     return order.reference
 
 
+def postal_hand_back(uow: UnitOfWork, dossier: DossierRow, choice: Any) -> datetime | None:
+    """The desk hands the result back «qua dịch vụ bưu chính» (`choice`): while the
+    dossier's result order is still on its way that is refused (`Conflict`: the return is
+    the carrier's delivery, and the step completes itself when the carrier reports it);
+    after the carrier delivered, the delivery's time is the return time (returned). None:
+    another way, or no order delivered (the desk posted it outside the system: its time)."""
+    if choice != BY_POST:
+        return None
+    orders = [o for o in _orders(uow, dossier.id) if o.kind == "delivery"]
+    moving = next((o for o in orders if o.status not in FINAL), None)
+    if moving is not None:
+        raise Conflict(
+            f"Kết quả đang được bưu điện chuyển phát (đơn {moving.reference}: "
+            f"{STATUS_LABELS[moving.status].lower()}). Kết quả được trả khi bưu điện báo đã phát "
+            "cho người nhận: bước này tự hoàn thành, thời điểm phát là thời điểm trả kết quả.",
+            details={"order": moving.reference})
+    delivered = [o.status_at for o in orders if o.status == "delivered" and o.status_at]
+    return delivered[-1] if delivered else None
+
+
 def postal_orders(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, Any]]:
     """The dossier's postal orders, oldest first, for whoever may read the dossier."""
     dossier = find_visible(uow, actor=actor, code=code)
@@ -194,7 +188,8 @@ def postal_choices(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any
     desk = is_desk_of(actor, dossier.agency_id)
     allowed = may_answer_supplement(actor, dossier.agency_id, dossier.owner_id)
     outcome = "refused" if was_refused(uow, dossier) else dossier.outcome  # a refused event too
-    refusals = {kind: _refusal(kind, dossier.status, outcome, orders, desk=desk)
+    refusals = {kind: (_refusal(kind, dossier.status, outcome, orders, desk=desk)
+                       or _unpaid(uow, dossier, kind, dossier.status))
                 if allowed else "Chỉ người nộp hồ sơ hoặc Bộ phận Một cửa được yêu cầu dịch vụ bưu chính."
                 for kind in KINDS}
     data = dossier.data if isinstance(dossier.data, dict) else {}
@@ -209,6 +204,19 @@ def postal_choices(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any
 def _orders(uow: UnitOfWork, dossier_id: int) -> list[PostalOrder]:
     return list(uow.session.scalars(
         select(PostalOrder).where(PostalOrder.dossier_id == dossier_id).order_by(PostalOrder.id)))
+
+
+def _unpaid(uow: UnitOfWork, dossier: Dossier, kind: str, status: int) -> str:
+    """Why the result may not be sent by post yet: its fee is owed (the result waits at the
+    desk, status 9, and the fee is collected before it is handed over, by post too)."""
+    if kind != "delivery" or status != Status.DONE:
+        return ""
+    owed = unpaid_at_hand_over(uow, dossier)
+    if not owed:
+        return ""
+    return (f"Hồ sơ {dossier.code} chưa nộp phí, lệ phí {dong(owed)}: kết quả chỉ được gửi qua "
+            "bưu điện sau khi nộp đủ (thanh toán trực tuyến tại trang hồ sơ hoặc nộp tại Bộ "
+            "phận Một cửa).")
 
 
 def _refusal(kind: str, status: int, outcome: str | None, orders: list[PostalOrder], *, desk: bool) -> str:
@@ -241,9 +249,4 @@ def _event_note(order: PostalOrder) -> str:
     return words + (f"; bưu điện ghi: {order.note}" if order.note else "")
 
 
-def _view(order: PostalOrder) -> dict[str, Any]:
-    return {"reference": order.reference, "kind": order.kind, "kind_label": KINDS[order.kind],
-            "name": order.name, "address": order.address, "phone": order.phone,
-            "status": order.status, "status_label": STATUS_LABELS[order.status],
-            "tracking_number": order.tracking_number, "note": order.note,
-            "created_at": local_iso(order.created_at), "status_at": local_iso(order.status_at)}
+_view = view

@@ -12,6 +12,9 @@ in its transaction, the dossier's row locked):
   (`postal_result_delivered`); the status 10 that follows a told result is not told again
   (`engine.records.notices`). A step whose form cannot take the postal choice is left to
   the desk, who is told.
+  A result whose fee is not collected (`engine.dossiers.fees`) is not returned so: the
+  step stays open and the desk is told to collect the fee and complete it (the delivery's
+  time is then the return time, `postal.postal_hand_back`).
 - returned to sender: the desk is told (an in-system notice), the hand-over stays open.
 """
 
@@ -25,11 +28,12 @@ from sqlalchemy import select
 from bpmn.runtime import ProcessError, TaskNotWaiting
 from engine.core.actors import SYSTEM
 from engine.core.errors import Conflict
-from engine.core.models import Account, PostalOrder, RoleGrant, Task
+from engine.core.models import Account, Dossier, PostalOrder, RoleGrant, Task
 from engine.core.permissions import DESK
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier
+from engine.dossiers.fees import dong, unpaid_at_hand_over
 from engine.dossiers.rows import DossierRow, TaskRow, lock_task, record
 from engine.procedures.cache import loaded_version
 from engine.records import tell_officer
@@ -51,12 +55,25 @@ def after_final_report(uow: UnitOfWork, dossier: DossierRow, order: PostalOrder)
                    "liên hệ người nộp và trả kết quả theo hình thức khác.")
         return
     at = order.status_at or uow.clock.now()
-    if task is None and dossier.outcome == "refused":
+    owed = _owed(uow, dossier) if task is not None else 0
+    if task is not None and owed:
+        _tell_desk(uow, dossier, task, f"Bưu điện đã phát kết quả hồ sơ {code}: chưa thu phí",
+                   f"Bưu điện đã phát kết quả của hồ sơ {code} (đơn {order.reference}) nhưng hồ "
+                   f"sơ chưa nộp phí, lệ phí {dong(owed)}: bước «{task.name}» chưa hoàn thành. "
+                   "Thu phí, lệ phí rồi hoàn thành bước này (hình thức «bưu chính»: thời điểm "
+                   "bưu điện phát là thời điểm trả kết quả).")
+    elif task is None and dossier.outcome == "refused":
         _hand_back_letter(uow, dossier, order, at)
     elif task is not None and not _complete_by_post(uow, task, order, at):
         _tell_desk(uow, dossier, task, f"Bưu điện đã phát kết quả hồ sơ {code}",
                    f"Bưu điện đã phát kết quả của hồ sơ {code} (đơn {order.reference}) nhưng "
                    f"bước «{task.name}» không tự hoàn thành được: hãy hoàn thành bước này.")
+
+
+def _owed(uow: UnitOfWork, dossier: DossierRow) -> int:
+    """What the dossier still owes before its result is returned (`fees.unpaid_at_hand_over`)."""
+    found = uow.session.get(Dossier, dossier.id)
+    return 0 if found is None else unpaid_at_hand_over(uow, found)
 
 
 def _hand_over_step(uow: UnitOfWork, dossier: DossierRow) -> Task | None:

@@ -27,6 +27,7 @@ from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import advance_dossier
 from engine.dossiers.codes import code_ending, next_dossier_code
+from engine.dossiers.postal_choice import ResultDelivery, checked_delivery, order_at_submission
 from engine.dossiers.rows import DOSSIERS, DossierRow, record
 from engine.dossiers.standing import standing, was_refused
 from engine.identity.ratelimit import hit, in_minutes
@@ -85,16 +86,18 @@ def submit_dossier(
     channel: str = "online",
     client: str | None = None,
     limits: SubmissionLimits | None = None,
+    delivery: ResultDelivery | None = None,
 ) -> dict[str, Any]:
     """Create a dossier on the published version, start its process, and commit.
 
     Online submissions come from anyone (the applicant is identified by the form's ID
     number), at most `limits` per caller (`client` is the caller's address); desk and
-    post channels are entered by a one-stop desk officer.
+    post channels are entered by a one-stop desk officer. `delivery`: the result by post
+    to that address (`postal_choice`), else at the desk.
     """
     created = create_dossier(uow, actor=actor, procedure_code=procedure_code, data=data,
                              agency_code=agency_code, channel=channel, client=client,
-                             limits=limits)
+                             limits=limits, delivery=delivery)
     uow.commit()
     return created.summary
 
@@ -118,9 +121,11 @@ def create_dossier(
     channel: str = "online",
     client: str | None = None,
     limits: SubmissionLimits | None = None,
+    delivery: ResultDelivery | None = None,
 ) -> Created:
     """`submit_dossier` without the commit, for callers that add to the same transaction."""
     actor.require("dossiers:submit")  # an API key needs the scope; people pass
+    delivery = checked_delivery(delivery) if delivery is not None else None
     if channel not in CHANNELS:
         raise Invalid(f"Kênh nộp không hợp lệ: {channel}")
     version = published_version(uow, code=procedure_code, agency_code=agency_code)
@@ -145,6 +150,8 @@ def create_dossier(
                     commit=False)
     summary = _summary(dossier, procedure=(version.code, version.name),
                        agency=(version.agency_code, version.agency_name), submitted_at=now)
+    summary["result_delivery"] = None if delivery is None else order_at_submission(
+        uow, actor=actor, dossier=dossier, delivery=delivery)
     return Created(dossier.id, summary)
 
 

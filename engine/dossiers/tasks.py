@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select, update
@@ -26,7 +27,7 @@ from engine.dossiers.appraisal import appraisal
 from engine.dossiers.assigned import mail_assignee
 from engine.dossiers.fees import check_fee_collected
 from engine.dossiers.offered import check_delivery, offered_actions
-from engine.dossiers.postal import HANDOVER_FIELD, cancel_for_other_way
+from engine.dossiers.postal import HANDOVER_FIELD, cancel_for_other_way, postal_hand_back
 from engine.dossiers.rows import DOSSIERS, TASKS, DossierRow, TaskRow, lock_task, record
 from engine.dossiers.submit import find_visible, task_view
 from engine.dossiers.team import assignable_officers
@@ -256,10 +257,7 @@ def complete_task(
     errors = loaded_version(uow, dossier.version_id).validator(task.form).validate_submission(data)
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
-    check_delivery(uow, dossier.id, data)
-    check_fee_collected(uow, dossier, task.bpmn_id)
-    cancelled = cancel_for_other_way(uow, actor=actor, dossier=dossier, choice=data.get(HANDOVER_FIELD),
-                                     confirmed=confirm_other_delivery)
+    cancelled, delivered_at = _hand_over_checks(uow, actor, dossier, task, data, confirm_other_delivery)
 
     def complete(step: Advance) -> None:
         try:
@@ -270,6 +268,8 @@ def complete_task(
             raise Invalid(f"Quy trình không tiếp tục được: {exc}") from exc
         step.finish_task(task, data)
         step.synchronise(completed=task)
+        if delivered_at is not None and step.dossier.status == Status.RETURNED:
+            step.change(returned_at=delivered_at)  # the carrier's delivery is the return
 
     step = advance_dossier(uow, dossier, actor, complete)
     return {
@@ -278,6 +278,19 @@ def complete_task(
                     "due_at": local_iso(dossier.due_at)},
         "opened": step.opened, "cancelled_postal_order": cancelled,
     }
+
+
+def _hand_over_checks(uow: UnitOfWork, actor: Actor, dossier: DossierRow, task: TaskRow,
+                      data: dict[str, Any], confirmed: bool) -> tuple[str | None, datetime | None]:
+    """A hand-over's conditions (an online result attached, the fee collected, the post's
+    order): the postal order cancelled for another way, and the carrier's delivery time
+    when the desk records a result the post delivered (`postal_hand_back`)."""
+    check_delivery(uow, dossier.id, data)
+    check_fee_collected(uow, dossier, task.bpmn_id)
+    choice = data.get(HANDOVER_FIELD)
+    cancelled = cancel_for_other_way(uow, actor=actor, dossier=dossier, choice=choice,
+                                     confirmed=confirmed)
+    return cancelled, postal_hand_back(uow, dossier, choice)
 
 
 def complete_stage(

@@ -37,6 +37,7 @@ EVENT_LABELS = {
     "reminder_overdue": "Nhắc quá hạn", "withdrawn": "Công dân rút hồ sơ",
     "timer_failed": "Hẹn giờ lỗi, đã dừng thử lại",
     "payment_requested": "Yêu cầu nộp phí, lệ phí", "paid": "Đã nộp phí, lệ phí",
+    "fee_exempted": "Miễn phí, lệ phí",
     "postal_result_requested": "Yêu cầu chuyển phát kết quả qua bưu điện",
     "postal_papers_requested": "Yêu cầu bưu điện thu gom hồ sơ giấy",
     "postal_result_delivered": "Bưu điện đã phát kết quả",

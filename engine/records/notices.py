@@ -69,6 +69,8 @@ TEXTS = {
     "payment_requested": (PAYMENT_SUBJECT,
                           "Hồ sơ {code} đang chờ bạn nộp phí, lệ phí. Vui lòng đăng nhập để "
                           "thanh toán trực tuyến hoặc nộp tại Bộ phận Một cửa."),
+    "fee_exempted": ("Hồ sơ {code} được miễn phí, lệ phí",
+                     "Hồ sơ {code} được miễn phí, lệ phí. Lý do: {note}"),
     "extended": ("Hồ sơ {code} được hẹn lại ngày trả kết quả",
                  "Cơ quan giải quyết xin lỗi vì hồ sơ {code} chậm so với hẹn; ngày hẹn mới: "
                  "{due}."),

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from engine.dossiers.postal import record_postal_status
 from tests.browser.test_citizen_pages_layout_in_chromium import _axe, _context, _login, _overflow
 from tests.functional.test_citizen_area import _granted, citizen_client, officer, submit_on_page
-from tests.helpers import APPLICANT_ID, complete
+from tests.helpers import APPLICANT_ID, complete, pay_in_cash
 from webapp.app import create_app
 
 ORDER = {"kind": "delivery", "name": "Nguyễn Văn An", "phone": "0912345678",
@@ -42,7 +42,7 @@ def codes(seeded_sqlite: Path, tmp_path: Path) -> dict[str, str]:
              {"quyet_dinh": "tu_choi", "ly_do_tu_choi": "Vượt chỉ giới xây dựng."})
     _granted(app, fee)
     assert desk.post(f"/api/v1/dossiers/{fee}/request-payment", json={}).status_code == 200
-    _granted(app, post)
+    pay_in_cash(_granted(app, post), post)  # a result goes by post once its fee is paid
     made = citizen.post(f"/api/v1/dossiers/{post}/post-orders", json=ORDER)
     assert made.status_code == 201, made.json
     with app.extensions["motcua"].uow() as uow:

@@ -206,6 +206,9 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("POST", "/dossiers/{code}/cash-payment"): row(  # the desk; no fee is asked: 409
         "/dossiers/{received}/cash-payment", 401, 403, 404, 409, 404, 403, 403, 404, 403,
         json={"amount": 75000}),
+    ("POST", "/dossiers/{code}/fee-exemption"): row(  # the desk or a leader, never the applicant
+        "/dossiers/{received}/fee-exemption", 401, 403, 404, 200, 404, 403, 200, 404, 403,
+        json={"reason": "Người có công với cách mạng"}),
     ("GET", "/agencies/{agency}/tracking-book"): row(
         "/agencies/{agency}/tracking-book?from=2026-11-01&to=2026-11-30&format=html",
         401, 403, 403, 200, 403, 200, 200, 200, 403),

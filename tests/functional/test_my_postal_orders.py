@@ -23,7 +23,7 @@ from engine.wiring import Platform
 from tests.functional import test_post_connector as carrier_tests
 from tests.functional.test_citizen_area import _granted, citizen_client, officer, submit_on_page
 from tests.functional.test_post_connector import ORDER, _deliver
-from tests.helpers import complete, page_login, task_for, token
+from tests.helpers import complete, page_login, pay_in_cash, task_for, token
 from tests.simulators.post import PostSimulator
 
 FORM = "/ca-nhan/ho-so/{code}/buu-chinh?loai={kind}"
@@ -213,6 +213,7 @@ def test_the_carriers_delivered_and_returned_reports_reach_the_history_and_the_a
     citizen = citizen_client(post_app)
     code = submit_on_page(citizen)
     desk = _granted(post_app, code)
+    pay_in_cash(desk, code)  # a result is sent by post once its fee is collected
     delivery = citizen.post(f"/api/v1/dossiers/{code}/post-orders", json=ORDER).json["reference"]
     _deliver(platform, carrier, clock)
     assert carrier.report(delivery, "accepted").status_code == 200
@@ -254,7 +255,7 @@ def test_a_returned_result_tells_the_applicant_to_see_the_desk_and_may_be_asked_
 ) -> None:
     citizen = citizen_client(post_app)
     code = submit_on_page(citizen)
-    _granted(post_app, code)
+    pay_in_cash(_granted(post_app, code), code)  # the fee first: then the post
     reference = citizen.post(f"/api/v1/dossiers/{code}/post-orders", json=ORDER).json["reference"]
     _deliver(platform, carrier, clock)
     assert carrier.report(reference, "returned", note="Sai địa chỉ").status_code == 200

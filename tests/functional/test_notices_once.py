@@ -129,6 +129,7 @@ def test_placing_a_postal_order_is_in_the_history_with_who_placed_it(app: Flask)
     citizen = citizen_client(app)
     code = submit_on_page(citizen)
     desk = _granted_desk(app, code)
+    pay_in_cash(desk, code)  # a result goes by post once its fee is paid
     before = _notices(citizen)
     mine = citizen.post(f"/api/v1/dossiers/{code}/post-orders", json=ORDER)
     assert mine.status_code == 201, mine.json

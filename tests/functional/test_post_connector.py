@@ -24,7 +24,7 @@ from engine.wiring import Platform
 from integrations import deliver, registry
 from tests.functional.test_citizen_area import _granted, citizen_client, submit_on_page
 from tests.functional.test_desk_papers import _post_dossier
-from tests.helpers import login
+from tests.helpers import login, pay_in_cash
 from tests.simulators.post import PostSimulator
 from webapp.text import vn_datetime
 
@@ -271,7 +271,7 @@ def test_a_result_sent_by_post_is_announced_and_a_returned_one_sends_the_citizen
 ) -> None:
     citizen = citizen_client(post_app)
     code = submit_on_page(citizen)
-    _granted(post_app, code)
+    pay_in_cash(_granted(post_app, code), code)  # a result goes by post once its fee is paid
     at_the_desk = "Kết quả (bản giấy) nhận tại Bộ phận Một cửa"
     assert at_the_desk in citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True)
     reference = citizen.post(f"/api/v1/dossiers/{code}/post-orders", json=ORDER).json["reference"]

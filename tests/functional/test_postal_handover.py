@@ -156,12 +156,13 @@ def test_the_api_hand_over_refuses_another_way_while_the_order_is_open_unless_co
         f"/api/v1/dossiers/{code}/post-orders").json["items"]] == ["cancelled"]
 
 
-def test_the_postal_choice_over_the_api_needs_no_confirmation(app: Flask) -> None:
+def test_the_postal_choice_over_the_api_waits_for_the_carrier_and_cancels_nothing(app: Flask) -> None:
     citizen = citizen_client(app)
-    code, _, desk = _ordered_and_granted(app, citizen)
+    code, reference, desk = _ordered_and_granted(app, citizen)
     step = task_for(desk, code)
-    done = desk.post(f"/api/v1/tasks/{step['id']}/complete",
-                     json={"data": {"hinh_thuc_tra": "buu_chinh"}})
-    assert done.status_code == 200 and done.json["cancelled_postal_order"] is None
+    early = desk.post(f"/api/v1/tasks/{step['id']}/complete",
+                      json={"data": {"hinh_thuc_tra": "buu_chinh"}})
+    assert early.status_code == 409  # the carrier's delivery is the return, not this click
+    assert early.json["error"]["details"] == {"order": reference}
     assert officer(app, "motcua.minhxuan").get(
         f"/api/v1/dossiers/{code}/post-orders").json["items"][0]["status"] == "requested"

@@ -23,7 +23,7 @@ from tests.functional.test_refusals_and_results import (
     _task_url,
     _to_leader,
 )
-from tests.helpers import APPLICANT_ID, PDF, complete, token
+from tests.helpers import APPLICANT_ID, PDF, complete, pay_in_cash, token
 
 PROCEDURE = "Cấp giấy phép xây dựng"  # the seeded permit's name begins so
 ORDER = {"kind": "delivery", "name": "Nguyễn Văn An", "phone": "0912345678",
@@ -171,6 +171,7 @@ def test_tracking_follows_a_result_sent_by_post(app: Flask, platform: Platform) 
     citizen = citizen_client(app)
     code = submit_on_page(citizen)
     _granted(app, code)
+    pay_in_cash(officer(app, "motcua.minhxuan"), code)  # the post carries a result once paid
     made = citizen.post(f"/api/v1/dossiers/{code}/post-orders", json=ORDER)
     assert made.status_code == 201, made.json
     reference = made.json["reference"]

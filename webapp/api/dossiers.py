@@ -33,8 +33,10 @@ Action = Callable[[UnitOfWork, Actor, str, dict[str, Any]], Any]
 
 @bp.post("/dossiers")
 def submit() -> tuple[Response, int]:
-    """Submit a dossier: `{procedure, agency?, data, channel?}` → 201 with code and status;
-    413 for a body over `SUBMIT_REQUEST_LIMIT`, 429 past the caller's submission limit."""
+    """Submit a dossier: `{procedure, agency?, data, channel?, result_delivery?: {address,
+    phone}}` (the result by post to that address; absent or null: at the desk) → 201 with
+    code and status; 413 for a body over `SUBMIT_REQUEST_LIMIT`, 429 past the caller's
+    submission limit."""
     request.max_content_length = SUBMIT_REQUEST_LIMIT
     body = json_body()
     data = body.get("data")
@@ -44,8 +46,17 @@ def submit() -> tuple[Response, int]:
         view = dossiers.submit_dossier(
             work, actor=current_actor(), procedure_code=str(body.get("procedure", "")),
             agency_code=body.get("agency"), data=data, channel=str(body.get("channel", "online")),
-            client=client_address(), limits=submission_limits())
+            client=client_address(), limits=submission_limits(), delivery=_delivery(body))
     return jsonify(view), 201
+
+
+def _delivery(body: dict[str, Any]) -> dossiers.ResultDelivery | None:
+    """The submission's `result_delivery` ({address, phone}), None for the desk."""
+    if body.get("result_delivery") is None:
+        return None
+    chosen = object_field(body, "result_delivery")
+    return dossiers.ResultDelivery(str(chosen.get("address", ""))[:600],
+                                   str(chosen.get("phone", ""))[:40])
 
 
 @bp.post("/desk/dossiers")
@@ -194,6 +205,18 @@ def cash_payment(code: str) -> Response:
     with uow() as work:
         return jsonify(applicants.record_cash_payment(
             work, actor=actor, code=code, amount=amount, payer=str(body.get("payer", ""))[:200]))
+
+
+@bp.post("/dossiers/<code>/fee-exemption")
+def fee_exemption(code: str) -> Response:
+    """The desk or a leader of the dossier's agency records that its fees are exempted:
+    `{reason}` (required) → `{reason, by, at}`; the hand-over no longer waits for a fee.
+    Anyone else: 403; already paid, awaited or exempted, no fee, refused or ended: 409."""
+    actor = signed_in()
+    body = json_body()
+    with uow() as work:
+        return jsonify(applicants.exempt_fee(work, actor=actor, code=code,
+                                             reason=str(body.get("reason", ""))[:1000]))
 
 
 @bp.post("/payments/<reference>/confirm")
