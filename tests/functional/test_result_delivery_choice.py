@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from engine.core.models import Dossier, OutboxMessage, PostalOrder
 from engine.wiring import Platform
+from tests.functional.test_citizen_area import PAGE, citizen_client, flat, post_form
 from tests.functional.test_form_journey import _begin, _fill_all
-from tests.helpers import MINH_XUAN, PERMIT, login, page_login, permit_data, token
+from tests.helpers import MINH_XUAN, PERMIT, login, page_login, paper_files, permit_data, token
 
 ADDRESS = "Số 8 ngõ 12 đường Bình Thuận, phường Minh Xuân, Tuyên Quang"
 
@@ -128,3 +129,18 @@ def test_the_api_submission_takes_the_delivery(app: Flask, platform: Platform) -
     plain = citizen.post("/api/v1/dossiers", json={
         "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()})
     assert plain.status_code == 201 and plain.json["result_delivery"] is None
+
+
+def test_the_one_page_form_asks_it_too(app: Flask, platform: Platform) -> None:
+    citizen = citizen_client(app)
+    assert 'id="nhan-buu-chinh"' in citizen.get(PAGE).get_data(as_text=True)
+    fields = {**flat(permit_data()), **paper_files(), "_action": "submit", "nhan_ket_qua": "buu_chinh"}
+    before = _dossiers(platform)
+    wrong = post_form(citizen, PAGE, {**fields, "dia_chi_nhan": "", "dien_thoai_nhan": "0912345678"})
+    assert wrong.status_code == 422 and "Nhập địa chỉ đầy đủ" in wrong.get_data(as_text=True)
+    assert _dossiers(platform) == before
+    sent = post_form(citizen, PAGE, {**fields, "dia_chi_nhan": ADDRESS, "dien_thoai_nhan": "0912345678"})
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
+    code = sent.headers["Location"].split("/")[-2]
+    mine = _words(citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True))
+    assert f"Hình thức nhận kết quả Nhận qua dịch vụ bưu chính công ích: {ADDRESS}" in mine
