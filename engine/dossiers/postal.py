@@ -167,7 +167,8 @@ def postal_hand_back(uow: UnitOfWork, dossier: DossierRow, choice: Any) -> datet
         raise Conflict(
             f"Kết quả đang được bưu điện chuyển phát (đơn {moving.reference}: "
             f"{STATUS_LABELS[moving.status].lower()}). Kết quả được trả khi bưu điện báo đã phát "
-            "cho người nhận: bước này tự hoàn thành, thời điểm phát là thời điểm trả kết quả.",
+            "cho người nhận: bước này tự hoàn thành, thời điểm phát là thời điểm trả kết quả. "
+            "Trả theo hình thức khác thì chọn hình thức đó (đơn chuyển phát sẽ được hủy).",
             details={"order": moving.reference})
     delivered = [o.status_at for o in orders if o.status == "delivered" and o.status_at]
     return delivered[-1] if delivered else None
