@@ -20,6 +20,7 @@ from engine.dossiers.fees import FeeLine
 from engine.dossiers.fees import dong as dong
 from engine.dossiers.fees import fee_lines as fee_lines
 from engine.dossiers.fees import fees_of as fees_of
+from engine.dossiers.ready_at_desk import tell_if_ready
 from engine.dossiers.submit import find_visible
 
 CASH = "tien_mat"  # the "gateway" of a payment taken at the desk
@@ -114,7 +115,12 @@ def exempt_fee(uow: UnitOfWork, *, actor: Actor, code: str, reason: str) -> dict
     """The desk or a leader records that the dossier `code` is exempted from its published
     fees, with `reason` (`engine.dossiers.fee_exemption`): {reason, by, at}."""
     dossier = find_visible(uow, actor=actor, code=code)
-    return _exempt(uow, actor=actor, dossier=dossier, reason=reason, owed=fees_of(uow, dossier))
+    row = _exempt(uow, actor=actor, dossier=dossier, reason=reason, owed=fees_of(uow, dossier))
+    tell_if_ready(uow, row, settled=True)  # a result waiting only for its fee: come and take it
+    uow.commit()
+    found = exemption(uow, dossier.id)
+    assert found is not None  # just recorded
+    return found
 
 
 def exemption_of(uow: UnitOfWork, code: str) -> dict[str, Any] | None:

@@ -41,6 +41,7 @@ from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import compute_due, hold, move_due, release
 from engine.dossiers.fee_exemption import exemption
+from engine.dossiers.ready_at_desk import tell_if_ready
 from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.calendars import calendar_for
@@ -246,6 +247,7 @@ def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gat
     uow.session.flush()
     record(uow, dossier, "paid", actor=_PAYER,
            note=f"{dong(payment.amount)}, thanh toán {lower_first(method_words(payment))}")
+    tell_if_ready(uow, dossier)
 
 
 _PAYER = Actor(account_id=None, kind="system", name="Cổng thanh toán")
@@ -314,6 +316,7 @@ def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int
     uow.session.flush()
     record(uow, dossier, "paid", actor=actor,
            note=f"{dong(payment.amount)} — tiền mặt, biên lai {payment.receipt_number}")
+    tell_if_ready(uow, dossier)  # paid at the hand-over: the result waits at the desk
     uow.commit()
     return {**view(payment), "dossier": dossier.code, "status": dossier.status}
 

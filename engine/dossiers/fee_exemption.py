@@ -41,11 +41,11 @@ def exemption(uow: UnitOfWork, dossier_id: int) -> dict[str, Any] | None:
 
 
 def exempt_fee(uow: UnitOfWork, *, actor: Actor, dossier: Dossier, reason: str,
-               owed: int) -> dict[str, Any]:
+               owed: int) -> DossierRow:
     """Record the exemption of `dossier` (found visible by the caller; `owed`: its
-    published fees) with `reason`, and commit. `Forbidden` unless the actor is its
-    agency's desk or leader; `Invalid` without a reason; `Conflict` when nothing is left
-    to exempt."""
+    published fees) with `reason` in the caller's transaction; the dossier's row, locked.
+    `Forbidden` unless the actor is its agency's desk or leader; `Invalid` without a
+    reason; `Conflict` when nothing is left to exempt."""
     if not (is_desk_of(actor, dossier.agency_id) or leads(actor, dossier.agency_id)):
         raise Forbidden("Chỉ Bộ phận Một cửa hoặc lãnh đạo cơ quan giải quyết được ghi miễn phí, lệ phí.")
     reason = " ".join(reason.split())
@@ -59,10 +59,7 @@ def exempt_fee(uow: UnitOfWork, *, actor: Actor, dossier: Dossier, reason: str,
     if refusal:
         raise Conflict(refusal)
     record(uow, row, EXEMPTED, actor=actor, note=reason)
-    uow.commit()
-    found = exemption(uow, dossier.id)
-    assert found is not None  # just recorded
-    return found
+    return row
 
 
 def _refusal(uow: UnitOfWork, dossier: Dossier, row: DossierRow, owed: int) -> str:

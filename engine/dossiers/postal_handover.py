@@ -46,7 +46,7 @@ def after_final_report(uow: UnitOfWork, dossier: DossierRow, order: PostalOrder)
     tells the desk. Nothing happens to a dossier that is not waiting for its hand-over."""
     if dossier.status != Status.DONE:
         return
-    task = _hand_over_step(uow, dossier)
+    task = hand_over_step(uow, dossier)
     code = dossier.code
     if order.status == "returned":
         _tell_desk(uow, dossier, task, f"Bưu điện chuyển hoàn kết quả hồ sơ {code}",
@@ -76,7 +76,7 @@ def _owed(uow: UnitOfWork, dossier: DossierRow) -> int:
     return 0 if found is None else unpaid_at_hand_over(uow, found)
 
 
-def _hand_over_step(uow: UnitOfWork, dossier: DossierRow) -> Task | None:
+def hand_over_step(uow: UnitOfWork, dossier: DossierRow) -> Task | None:
     """The dossier's open step that hands the result back (its task declares status 9)."""
     compiled = loaded_version(uow, dossier.version_id).compiled
     return next((t for t in uow.session.scalars(select(Task).where(

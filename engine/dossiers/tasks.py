@@ -28,6 +28,7 @@ from engine.dossiers.assigned import mail_assignee
 from engine.dossiers.fees import check_fee_collected
 from engine.dossiers.offered import check_delivery, offered_actions
 from engine.dossiers.postal import HANDOVER_FIELD, cancel_for_other_way, postal_hand_back
+from engine.dossiers.ready_at_desk import tell_if_ready
 from engine.dossiers.rows import DOSSIERS, TASKS, DossierRow, TaskRow, lock_task, record
 from engine.dossiers.submit import find_visible, task_view
 from engine.dossiers.team import assignable_officers
@@ -271,7 +272,9 @@ def complete_task(
         if delivered_at is not None and step.dossier.status == Status.RETURNED:
             step.change(returned_at=delivered_at)  # the carrier's delivery is the return
 
-    step = advance_dossier(uow, dossier, actor, complete)
+    step = advance_dossier(uow, dossier, actor, complete, commit=False)
+    tell_if_ready(uow, dossier)  # the result now waits at the desk: the applicant is invited
+    uow.commit()
     return {
         "task": {"id": task.id, "step": task.bpmn_id, "name": task.name, "state": "completed"},
         "dossier": {"code": dossier.code, "status": dossier.status,

@@ -38,6 +38,7 @@ EVENT_LABELS = {
     "timer_failed": "Hẹn giờ lỗi, đã dừng thử lại",
     "payment_requested": "Yêu cầu nộp phí, lệ phí", "paid": "Đã nộp phí, lệ phí",
     "fee_exempted": "Miễn phí, lệ phí",
+    "result_ready_at_desk": "Mời người nộp đến nhận kết quả tại Bộ phận Một cửa",
     "postal_result_requested": "Yêu cầu chuyển phát kết quả qua bưu điện",
     "postal_papers_requested": "Yêu cầu bưu điện thu gom hồ sơ giấy",
     "postal_result_delivered": "Bưu điện đã phát kết quả",

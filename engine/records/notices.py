@@ -69,6 +69,10 @@ TEXTS = {
     "payment_requested": (PAYMENT_SUBJECT,
                           "Hồ sơ {code} đang chờ bạn nộp phí, lệ phí. Vui lòng đăng nhập để "
                           "thanh toán trực tuyến hoặc nộp tại Bộ phận Một cửa."),
+    "result_ready_at_desk": ("Mời nhận kết quả hồ sơ {code}",
+                             "Kết quả giải quyết hồ sơ {code} đã sẵn sàng, mời ông/bà đến nhận tại "
+                             "Bộ phận Một cửa ({note}). Khi đến, mang theo giấy tiếp nhận hồ sơ và "
+                             "hẹn trả kết quả (hoặc mã hồ sơ) và giấy tờ tùy thân."),
     "fee_exempted": ("Hồ sơ {code} được miễn phí, lệ phí",
                      "Hồ sơ {code} được miễn phí, lệ phí. Lý do: {note}"),
     "extended": ("Hồ sơ {code} được hẹn lại ngày trả kết quả",
@@ -195,8 +199,10 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
     """Write the notices of `events` for dossiers that have an applicant account or a
     contact (phone, e-mail)."""
     ended = {e["dossier_id"] for e in events if e["kind"] in ENDINGS}
+    ready = {e["dossier_id"] for e in events if e["kind"] == "result_ready_at_desk"}
     told = [e for e in events if _text(e) is not None and not (
-        e["kind"] == "status_changed" and e["dossier_id"] in ended)]
+        e["kind"] == "status_changed" and (e["dossier_id"] in ended or (
+            e["dossier_id"] in ready and int(e["status"]) == Status.DONE)))]
     told = _not_told_before(connection, told)
     if not told:  # most steps tell the applicant nothing: no query at all
         return

@@ -101,6 +101,7 @@ def test_a_result_handed_over_at_the_desk_is_told_then(app: Flask) -> None:
                       ).status_code == 303
     new = [n for n in _notices(citizen) if n not in before]
     assert [n.split(" | ")[0] for n in new] == [f"Hồ sơ {code} chờ nộp phí, lệ phí",
+                                                 f"Mời nhận kết quả hồ sơ {code}",  # paid: ready
                                                  f"Hồ sơ {code} đã trả kết quả"]
     assert "(bản giấy)" in new[-1] and "đánh giá mức độ hài lòng" in new[-1]
 

@@ -1,0 +1,53 @@
+"""«Kết quả đã sẵn sàng, mời ông/bà đến nhận tại Bộ phận Một cửa»: the applicant is told
+once when the result waits at the desk to be collected — status 9 with its hand-over step
+open, nothing owed (no fee, paid or exempted) and no postal delivery on its way (the post
+brings that one: the carrier's reports tell the applicant).
+
+The moments it can become true: the step that reaches status 9 (`tasks.complete_task`),
+the fee paid at status 9 (`engine.applicants.payments`), the fee exempted
+(`fee_exemption`). Each records the event `result_ready_at_desk` in its own transaction;
+its notice replaces the «đã giải quyết xong, chờ trả kết quả» of the same transaction
+(`engine.records.notices`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.core.actors import SYSTEM
+from engine.core.models import Agency, Dossier, Event, PostalOrder
+from engine.core.statuses import Status
+from engine.core.uow import UnitOfWork
+from engine.dossiers.fees import unpaid_at_hand_over
+from engine.dossiers.postal_handover import hand_over_step
+from engine.dossiers.rows import record
+
+READY = "result_ready_at_desk"
+_GONE = ("returned", "cancelled")  # a delivery order that brings nothing any more
+
+
+def tell_if_ready(uow: UnitOfWork, dossier: Any, *, settled: bool = False) -> bool:
+    """Record `READY` for the dossier (its row locked by the caller, `DossierRow` or
+    `Dossier`) when its result now waits at the desk; `settled`: the caller has just made
+    the fee nothing (an exemption not yet visible to queries). True when recorded."""
+    if dossier.status != Status.DONE or dossier.outcome == "refused":
+        return False
+    model = uow.session.get(Dossier, dossier.id)
+    if model is None or hand_over_step(uow, dossier) is None or _told_or_posted(uow, dossier.id):
+        return False
+    if not settled and unpaid_at_hand_over(uow, model):
+        return False
+    agency = uow.session.scalar(select(Agency.name).where(Agency.id == dossier.agency_id))
+    record(uow, dossier, READY, actor=SYSTEM, note=agency or "")
+    return True
+
+
+def _told_or_posted(uow: UnitOfWork, dossier_id: int) -> bool:
+    """Told already, or a delivery order is on its way (or delivered)."""
+    told = uow.session.scalar(select(Event.id).where(
+        Event.dossier_id == dossier_id, Event.kind == READY).limit(1))
+    posted = uow.session.scalar(select(PostalOrder.id).where(
+        PostalOrder.dossier_id == dossier_id, PostalOrder.kind == "delivery",
+        PostalOrder.status.not_in(_GONE)).limit(1))
+    return told is not None or posted is not None
