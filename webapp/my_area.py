@@ -124,7 +124,8 @@ def dossier(code: str) -> str:
         exempted = applicants.exemption_of(work, page["dossier"]["code"])
     view = page["dossier"]
     return render_template(
-        "my_dossier.html", **page, delivery=delivery, exempted=exempted, labels=current_app.config["RATING_LABELS"],
+        "my_dossier.html", **page, delivery=delivery, exempted=exempted,
+        labels=current_app.config["RATING_LABELS"],
         summary=summary_html(view["start_form"], view["start_form_ui"], view["data"]),
         result_files=[f for f in page["files"]
                       if f["paper"] == RESULT_PAPER and not f["replaced_at"]],
