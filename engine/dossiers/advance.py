@@ -34,7 +34,7 @@ from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers import statements as sql
 from engine.dossiers.handed_over import at_the_end
-from engine.dossiers.instances import InstanceCache
+from engine.dossiers.instances import InstanceCache, hold_in_transaction, read_current
 from engine.dossiers.papers import keep_accepted
 from engine.dossiers.rows import DOSSIERS, EVENTS, DossierRow, TaskRow, record
 from engine.dossiers.status_projection import project_status
@@ -113,7 +113,8 @@ def decided_value(uow: UnitOfWork, dossier_id: int, version_id: int, name: str) 
     read from the live instance if this process holds the stored version, else from the
     stored state; nothing is locked, changed or cached; None without a state."""
     row_version = uow.connection.execute(_ROW_VERSION, {"b_id": dossier_id}).scalar_one()
-    live = uow.port(InstanceCache).read(dossier_id, row_version, lambda i: (i.value(name),), None)
+    live = read_current(uow.session, uow.port(InstanceCache), dossier_id, row_version,
+                        lambda i: (i.value(name),), None)
     if live is not None:
         return live[0]
     state = uow.connection.execute(_WORKFLOW_STATE, {"b_id": dossier_id}).scalar_one_or_none()
@@ -381,6 +382,8 @@ class Advance:
             values["workflow_state"] = self._instance.state()
         if self.uow.connection.execute(sql.SAVE_DOSSIER, values).rowcount != 1:
             raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.")
+        if self._instance is not None:
+            hold_in_transaction(self.uow.session, d.id, d.row_version, self._instance)
 
     def keep(self) -> None:
         """After the commit: keep the live instance for the dossier's next step — unless the

@@ -92,6 +92,29 @@ class InstanceCache:
 
 
 _SEEN = "motcua.row_versions_seen"  # session.info: dossier id → (version before, after)
+_HELD = "motcua.instances_held"  # session.info: dossier id → (version saved, instance)
+
+
+def hold_in_transaction(session: Session, dossier_id: int, row_version: int,
+                        instance: ProcessInstance) -> None:
+    """The advance saved `instance` at `row_version` in this transaction (it returns it to
+    the cache only after the commit): reads later in the same transaction may use it."""
+    session.info.setdefault(_HELD, {})[dossier_id] = (row_version, instance)
+
+
+def read_current(session: Session, cache: InstanceCache, dossier_id: int, row_version: int,
+                 reader: Callable[[ProcessInstance], T], missing: T) -> T:
+    """What `reader` reads from the dossier's live process at `row_version` as this
+    transaction sees it: the instance this transaction's advance saved, else the cached one
+    (at the version an ORM write of this transaction started from, when that write left the
+    process alone); `missing` when neither is current."""
+    held = session.info.get(_HELD, {}).get(dossier_id)
+    if held is not None and held[0] == row_version:
+        return reader(held[1])
+    seen = session.info.get(_SEEN, {}).get(dossier_id)
+    if seen is not None and seen[1] == row_version:
+        row_version = seen[0]
+    return cache.read(dossier_id, row_version, reader, missing)
 
 
 def follow_row_versions(factory: sessionmaker[Session], cache: InstanceCache) -> None:
@@ -123,6 +146,7 @@ def follow_row_versions(factory: sessionmaker[Session], cache: InstanceCache) ->
 
     @event.listens_for(factory, "after_commit")
     def _committed(session: Session) -> None:
+        session.info.pop(_HELD, None)
         for dossier_id, (old, new) in session.info.pop(_SEEN, {}).items():
             if new is not None and new != old:
                 cache.carry(dossier_id, old, new)
@@ -130,3 +154,4 @@ def follow_row_versions(factory: sessionmaker[Session], cache: InstanceCache) ->
     @event.listens_for(factory, "after_rollback")
     def _rolled_back(session: Session) -> None:
         session.info.pop(_SEEN, None)
+        session.info.pop(_HELD, None)

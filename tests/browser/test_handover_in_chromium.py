@@ -1,5 +1,5 @@
 """The desk's hand-over step in Chromium at 390 and 1280 px (re-walk Y1): a refused
-dossier's step with no fee warning, a granted one with the applicant's postal order on top
+dossier's step with no fee warning, a granted one (its fee paid) with the postal order on top
 and the confirmation asked when another choice is made; no sideways scroll, axe-core
 WCAG 2.2 A/AA clean."""
 
@@ -14,7 +14,7 @@ from tests.browser.test_agencies_accounts_in_chromium import _login
 from tests.browser.test_announcements_in_chromium import _fits
 from tests.browser.test_typed_dates_in_chromium import _received
 from tests.functional.test_post_connector import ORDER
-from tests.helpers import MINH_XUAN, PERMIT, Officers, permit_data
+from tests.helpers import MINH_XUAN, PERMIT, Officers, collect_fee, permit_data
 
 WIDTHS = (390, 1280)
 
@@ -39,6 +39,8 @@ def test_the_hand_over_steps_fit_and_pass_axe(
         refused = _decided(platform, refuse=True)
         granted = _decided(platform, refuse=False)
         officers = Officers(platform)
+        # a result goes by post only once its fee is collected
+        collect_fee(platform, officers.actor("motcua.minhxuan"), granted)
         with platform.uow() as uow:
             order = request_postal_order(
                 uow, actor=officers.actor("motcua.minhxuan"), code=granted, kind="delivery",

@@ -19,6 +19,8 @@ _COMPUTED = {
     "EVENTS[order.kind, status]": {"postal_result_delivered", "postal_result_returned",
                                    "postal_papers_delivered", "postal_papers_returned"},
     "STEP_DOCUMENT": {STEP_DOCUMENT},
+    "EXEMPTED": {"fee_exempted"},  # engine.dossiers.fee_exemption
+    "READY": {"result_ready_at_desk"},  # engine.dossiers.ready_at_desk
     "f'reminder_{timer.kind}'": {"reminder_due_soon", "reminder_overdue"},
     "kind": set(),  # `record` itself writes the kind its callers give (read at each call)
 }
