@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from engine.core.errors import Conflict
 from engine.core.models import Dossier, Event, Payment
@@ -96,15 +96,22 @@ def unpaid_at_hand_over(uow: UnitOfWork, dossier: Dossier) -> int:
     published fees less what was paid (in cash at the desk or online); 0 when the procedure
     has no fee or the dossier was refused (a refusal letter is no result a fee is
     collected for) or its fee was exempted (`fee_exemption`)."""
-    if dossier.outcome == "refused" or uow.session.scalar(select(Event.id).where(
-            Event.dossier_id == dossier.id, Event.kind.in_(("refused", EXEMPTED))).limit(1)) is not None:
+    uow.session.flush()  # a payment changed in this transaction counts (Core reads below)
+    if dossier.outcome == "refused" or uow.connection.execute(
+            _REFUSED_OR_EXEMPTED, {"b_id": dossier.id}).first() is not None:
         return 0
     published = fees_of(uow, dossier)
     if not published:
         return 0
-    paid = uow.session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(
-        Payment.dossier_id == dossier.id, Payment.state == "paid"))
+    paid = uow.connection.execute(_PAID, {"b_id": dossier.id}).scalar()
     return max(published - int(paid or 0), 0)
+
+
+# Asked at every hand-over and at the decision before it: built once.
+_REFUSED_OR_EXEMPTED = select(Event.id).where(
+    Event.dossier_id == bindparam("b_id"), Event.kind.in_(("refused", EXEMPTED))).limit(1)
+_PAID = select(func.coalesce(func.sum(Payment.amount), 0)).where(
+    Payment.dossier_id == bindparam("b_id"), Payment.state == "paid")
 
 
 class FeeNotCollected(Conflict):

@@ -34,9 +34,9 @@ def tell_if_ready(uow: UnitOfWork, dossier: Any, *, settled: bool = False) -> bo
     if dossier.status != Status.DONE or dossier.outcome == "refused":
         return False
     model = uow.session.get(Dossier, dossier.id)
-    if model is None or hand_over_step(uow, dossier) is None or _told_or_posted(uow, dossier.id):
-        return False
-    if not settled and unpaid_at_hand_over(uow, model):
+    if model is None or (not settled and unpaid_at_hand_over(uow, model)):
+        return False  # most often at the decision: the fee is collected afterwards
+    if hand_over_step(uow, dossier) is None or _told_or_posted(uow, dossier.id):
         return False
     agency = uow.session.scalar(select(Agency.name).where(Agency.id == dossier.agency_id))
     record(uow, dossier, READY, actor=SYSTEM, note=agency or "")
