@@ -26,6 +26,7 @@ from engine.core.models import Agency, Dossier, Task
 from engine.core.permissions import DESK, desk_agencies, is_desk_of, may_receive_paper
 from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import SupplementRequest, request_supplement
+from engine.dossiers.reception_check import accepts
 from engine.dossiers.submit import create_dossier
 from engine.dossiers.tasks import complete_task
 from engine.procedures.cache import loaded_version
@@ -132,7 +133,7 @@ def receive_paper_dossier(
                 "components", [])
             files = digitise(components, scans)
             missing = missing_papers(components, [*papers, *files])
-            if decision == "complete" and missing and _accepts(reception):
+            if decision == "complete" and missing and accepts(reception):
                 raise Invalid("Thiếu giấy tờ bắt buộc: " + "; ".join(missing)
                               + ". Hãy yêu cầu bổ sung.", details=missing)
             if decision == "supplement" and not missing and not reception.get("note"):
@@ -181,7 +182,7 @@ def paper_problems(components: list[dict[str, Any]], papers: list[str], scanned:
                    ) -> list[dict[str, str]]:
     """Each paper ticked without its scan (unless refused), each required paper missing
     from an acceptance, or a supplement asked of a complete dossier."""
-    refused = decision == "complete" and not _accepts(reception)
+    refused = decision == "complete" and not accepts(reception)
     problems = []
     for index, component in enumerate(components):
         name = str(component["name"])
@@ -245,12 +246,6 @@ def _or_from_form(contact: Contact, data: dict[str, Any]) -> Contact:
     phone, email = data.get("dien_thoai"), data.get("email")
     return Contact(contact.phone.strip() or (phone if isinstance(phone, str) else ""),
                    contact.email.strip() or (email if isinstance(email, str) else ""))
-
-
-def _accepts(reception: dict[str, Any]) -> bool:
-    """A reception form accepts unless it says it refuses (the sample forms' conventions)."""
-    return reception.get("ket_qua_kiem_tra", "tiep_nhan") != "tu_choi" and reception.get(
-        "hop_le", True) is not False
 
 
 def _as_desk(actor: Actor, agency_id: int) -> Actor:
