@@ -38,8 +38,10 @@ def _refuse_nul(_conn: Any, _cursor: Any, _statement: str, parameters: Any, _con
     for row in rows:
         values = row.values() if isinstance(row, dict) else row if isinstance(row, list | tuple) \
             else ()
-        if any(isinstance(v, str) and _holds_nul(v) for v in values):
-            raise Invalid(NUL_REFUSED)
+        for value in values:  # a plain loop: this runs for every statement
+            if isinstance(value, str) and ("\x00" in value or "\\u0000" in value
+                                           or not value.isascii()) and _holds_nul(value):
+                raise Invalid(NUL_REFUSED)
 
 
 def _holds_nul(text: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
@@ -79,19 +79,24 @@ def hold(uow: UnitOfWork, dossier: Dossier, status: int) -> None:
     held, the status it had is kept for `release`."""
     dossier.status_before_supplement = dossier.status
     dossier.status = status
-    for task in uow.session.scalars(
-        select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")
-    ):
-        task.state = "suspended"
+    uow.session.execute(_HOLD_TASKS, {"b_dossier": dossier.id})
 
 
 def release(uow: UnitOfWork, dossier: Dossier) -> None:
     """The applicant answered: back to the status before `hold`, the held steps open."""
     dossier.status = dossier.status_before_supplement or Status.REGISTERED
-    for task in uow.session.scalars(
-        select(Task).where(Task.dossier_id == dossier.id, Task.state == "suspended")
-    ):
-        task.state = "open"
+    uow.session.execute(_RELEASE_TASKS, {"b_dossier": dossier.id})
+
+
+def _moving_tasks(frm: str, to: str) -> Any:
+    """One UPDATE moving a dossier's steps from one state to another; the steps this session
+    already loaded see the change too (the ORM evaluates the criteria on them)."""
+    return (update(Task).where(Task.dossier_id == bindparam("b_dossier"), Task.state == frm)
+            .values(state=to).execution_options(synchronize_session="evaluate"))
+
+
+_HOLD_TASKS = _moving_tasks("open", "suspended")
+_RELEASE_TASKS = _moving_tasks("suspended", "open")
 
 
 def _locked(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:

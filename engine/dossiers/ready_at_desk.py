@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, or_, select
 
 from engine.core.actors import SYSTEM
 from engine.core.models import Agency, Dossier, Event, PostalOrder
@@ -45,9 +45,13 @@ def tell_if_ready(uow: UnitOfWork, dossier: Any, *, settled: bool = False) -> bo
 
 def _told_or_posted(uow: UnitOfWork, dossier_id: int) -> bool:
     """Told already, or a delivery order is on its way (or delivered)."""
-    told = uow.session.scalar(select(Event.id).where(
-        Event.dossier_id == dossier_id, Event.kind == READY).limit(1))
-    posted = uow.session.scalar(select(PostalOrder.id).where(
-        PostalOrder.dossier_id == dossier_id, PostalOrder.kind == "delivery",
-        PostalOrder.status.not_in(_GONE)).limit(1))
-    return told is not None or posted is not None
+    uow.session.flush()  # an order placed in this transaction counts
+    return bool(uow.connection.execute(_TOLD_OR_POSTED, {"b_id": dossier_id}).scalar())
+
+
+# Asked at each moment the result may become ready: one statement, built once.
+_TOLD_OR_POSTED = select(or_(
+    exists().where(Event.dossier_id == bindparam("b_id"), Event.kind == READY),
+    exists().where(PostalOrder.dossier_id == bindparam("b_id"), PostalOrder.kind == "delivery",
+                   PostalOrder.status.not_in(_GONE)),
+))

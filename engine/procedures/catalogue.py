@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select, union_all
 
 from bpmn.compiled import CompiledProcedure
 from bpmn.package import Package, PackageError, from_separate_files, read_package, read_zip
@@ -328,36 +328,37 @@ class InForce:
     agency_name: str
 
 
-_IN_FORCE = (
-    select(ProcedureVersion.id.label("version_id"), Procedure.code, Procedure.name,
-           Agency.id.label("agency_id"), Agency.code.label("agency_code"),
-           Agency.name.label("agency_name"))
-    .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
-    .join(Agency, Procedure.agency_id == Agency.id)
-    .where(Procedure.code == bindparam("b_code"), in_force_at(bindparam("b_now")))
-    .order_by(Agency.code)
-)
-_IN_FORCE_APPLIED = (  # the same, at the agencies it was applied to (not stopped)
-    select(ProcedureVersion.id.label("version_id"), Procedure.code, Procedure.name,
-           Agency.id.label("agency_id"), Agency.code.label("agency_code"),
-           Agency.name.label("agency_name"))
-    .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
-    .join(ProcedureAgency, ProcedureAgency.procedure_id == Procedure.id)
-    .join(Agency, ProcedureAgency.agency_id == Agency.id)
-    .where(Procedure.code == bindparam("b_code"), in_force_at(bindparam("b_now")),
-           ProcedureAgency.stopped_at.is_(None))
-    .order_by(Agency.code)
-)
+def _in_force_at_agencies(applied: bool) -> Any:
+    """The versions of a procedure in force now, per agency: its own agency's (`applied`
+    False) or the agencies it was applied to and not stopped at (True)."""
+    query = (
+        select(ProcedureVersion.id.label("version_id"), Procedure.code, Procedure.name,
+               Agency.id.label("agency_id"), Agency.code.label("agency_code"),
+               Agency.name.label("agency_name"), literal(applied).label("applied"))
+        .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
+        .where(Procedure.code == bindparam("b_code"), in_force_at(bindparam("b_now")))
+    )
+    if not applied:
+        return query.join(Agency, Procedure.agency_id == Agency.id)
+    return (query.join(ProcedureAgency, ProcedureAgency.procedure_id == Procedure.id)
+            .join(Agency, ProcedureAgency.agency_id == Agency.id)
+            .where(ProcedureAgency.stopped_at.is_(None)))
+
+
+# Asked at every submission: one statement, built once.
+_IN_FORCE = union_all(_in_force_at_agencies(False), _in_force_at_agencies(True))
 
 
 def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) -> InForce:
     """The version in force for new dossiers (`in_force.py`; Invalid when the agency must
     be named)."""
     in_force: dict[str, InForce] = {}  # per agency: its own procedure before one applied
-    params = {"b_code": code, "b_now": uow.clock.now()}
-    for query in (_IN_FORCE, _IN_FORCE_APPLIED):
-        for row in uow.session.execute(query, params):
-            in_force.setdefault(row.agency_code, InForce(**row._asdict()))
+    found = uow.connection.execute(_IN_FORCE, {"b_code": code, "b_now": uow.clock.now()})
+    for row in sorted(found, key=lambda r: (bool(r.applied), r.agency_code)):
+        in_force.setdefault(row.agency_code, InForce(version_id=row.version_id, code=row.code,
+                                                     name=row.name, agency_id=row.agency_id,
+                                                     agency_code=row.agency_code,
+                                                     agency_name=row.agency_name))
     rows = list(in_force.values())
     if agency_code is not None:
         rows = [r for r in rows if r.agency_code == agency_code]
