@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
@@ -79,24 +80,29 @@ def hold(uow: UnitOfWork, dossier: Dossier, status: int) -> None:
     held, the status it had is kept for `release`."""
     dossier.status_before_supplement = dossier.status
     dossier.status = status
-    uow.session.execute(_HOLD_TASKS, {"b_dossier": dossier.id})
+    _move_tasks(uow, dossier.id, "open", "suspended")
 
 
 def release(uow: UnitOfWork, dossier: Dossier) -> None:
     """The applicant answered: back to the status before `hold`, the held steps open."""
     dossier.status = dossier.status_before_supplement or Status.REGISTERED
-    uow.session.execute(_RELEASE_TASKS, {"b_dossier": dossier.id})
+    _move_tasks(uow, dossier.id, "suspended", "open")
 
 
-def _moving_tasks(frm: str, to: str) -> Any:
-    """One UPDATE moving a dossier's steps from one state to another; the steps this session
-    already loaded see the change too (the ORM evaluates the criteria on them)."""
-    return (update(Task).where(Task.dossier_id == bindparam("b_dossier"), Task.state == frm)
-            .values(state=to).execution_options(synchronize_session="evaluate"))
+def _move_tasks(uow: UnitOfWork, dossier_id: int, frm: str, to: str) -> None:
+    """Move a dossier's steps from one state to another in one UPDATE; the steps this
+    session already loaded are moved too, as if read afresh."""
+    uow.session.flush()  # a step changed in this transaction is moved as it now stands
+    uow.connection.execute(_MOVE_TASKS, {"b_dossier": dossier_id, "b_from": frm, "b_to": to})
+    for loaded in list(uow.session.identity_map.values()):
+        if isinstance(loaded, Task) and loaded.dossier_id == dossier_id and loaded.state == frm:
+            set_committed_value(loaded, "state", to)
 
 
-_HOLD_TASKS = _moving_tasks("open", "suspended")
-_RELEASE_TASKS = _moving_tasks("suspended", "open")
+_TASKS = cast(Table, Task.__table__)
+_MOVE_TASKS = (update(_TASKS).where(_TASKS.c.dossier_id == bindparam("b_dossier"),
+                                    _TASKS.c.state == bindparam("b_from"))
+               .values(state=bindparam("b_to")))
 
 
 def _locked(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:
