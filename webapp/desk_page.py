@@ -1,6 +1,7 @@
 """The desk's counter page (`/can-bo/tiep-nhan`) behind `webapp.officer`'s routes: the
 form, the papers handed over with their scans (several images of one paper become one
-PDF), the channel (at the counter or by post), the applicant's contact for notices, the
+PDF), the channel (at the counter or by post), the applicant's contact for notices, how
+the result is returned (at the desk or by post, `_result_delivery.html` as online), the
 decision; and, after it, the fee taken in cash with its receipt."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from forms import FieldError
 from webapp import back_entry_form
 from webapp.context import platform, uow
 from webapp.formpage import allow_paper_uploads, field_errors, form_html, parse_posted, posted_files
+from webapp.journey import BY_POST, DELIVERY_FIELDS, delivery_form
 
 CHANNELS = {"desk": "Trực tiếp tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính"}
 SCAN_PREFIX = "scan-"
@@ -45,6 +47,14 @@ def _reception() -> dict[str, Any]:
     if request.form.get("ly_do_tu_choi"):
         reception["ly_do_tu_choi"] = request.form["ly_do_tu_choi"]
     return reception
+
+
+def _posted_delivery() -> tuple[dict[str, str], dossiers.ResultDelivery | None]:
+    """The result's delivery as posted (to show again) and as chosen: None at the desk."""
+    posted = {name: request.form.get(name, "")[:600] for name in DELIVERY_FIELDS}
+    if posted["nhan_ket_qua"] != BY_POST:
+        return posted, None
+    return posted, dossiers.ResultDelivery(posted["dia_chi_nhan"], posted["dien_thoai_nhan"])
 
 
 def desk_page(actor: Actor) -> str | Response | tuple[str, int]:
@@ -87,15 +97,25 @@ def desk_page(actor: Actor) -> str | Response | tuple[str, int]:
                 return redirect(url_for("officer.desk_done", code=result["code"]), 303)
     with uow() as work:
         kept = applicants.held_papers(work, actor=actor, key=held, procedure_code=code)
+    own, sections = _sections(errors)
     page = render_template("desk.html", catalogue=catalogue, detail=detail, agency=agency,
-                           form=form_html(schema, ui, values, spoken_of(
-                               [e for e in errors if not e.field.startswith(("scan", "lien_he_"))])),
-                           channels=CHANNELS, handed=request.form.getlist("papers"),
-                           scan_errors=scan_errors, held=held, kept=kept,
-                           outages=back_entry_form.outages(),
-                           contact_errors={e.field: e.message for e in errors
-                                           if e.field.startswith("lien_he_")})
+                           form=form_html(schema, ui, values, own), channels=CHANNELS,
+                           handed=request.form.getlist("papers"), scan_errors=scan_errors,
+                           held=held, kept=kept, outages=back_entry_form.outages(), **sections)
     return (page, status) if status != 200 else page
+
+
+def _sections(errors: list[FieldError]) -> tuple[list[FieldError], dict[str, Any]]:
+    """The form's own problems (said of the applicant), and the contact's and the result
+    delivery's by field with the delivery's values to show (what was posted, else at the
+    desk)."""
+    own = [e for e in errors if not e.field.startswith(("scan", "lien_he_", "delivery."))]
+    posted = _posted_delivery()[0] if request.method == "POST" else {}
+    return spoken_of(own), {
+        "contact_errors": {e.field: e.message for e in errors if e.field.startswith("lien_he_")},
+        "delivery": delivery_form({}, posted),
+        "delivery_errors": {e.field.removeprefix("delivery."): e.message for e in errors
+                            if e.field.startswith("delivery.")}}
 
 
 def _hold(actor: Actor, code: str, agency: str, key: str | None,
@@ -116,7 +136,7 @@ def _receive(actor: Actor, code: str, agency: str, values: dict[str, Any],
         reception=_reception(), channel=request.form.get("kenh", "desk"),
         contact=applicants.DeskContact(request.form.get("lien_he_dien_thoai", ""),
                                        request.form.get("lien_he_email", "")),
-        held=held, require_scans=True)
+        held=held, require_scans=True, delivery=_posted_delivery()[1])
 
 
 def _done_message(result: dict[str, Any]) -> str:
@@ -129,7 +149,10 @@ def _done_message(result: dict[str, Any]) -> str:
     if result["status"] == Status.NOT_RECEIVED:
         return (f"Đã từ chối tiếp nhận hồ sơ {code}; in Phiếu từ chối tiếp nhận giải quyết hồ sơ "
                 "(Mẫu 03) trao người nộp.")
-    return f"Đã tiếp nhận hồ sơ {code}."
+    sent = result.get("result_delivery")
+    by_post = (f" Kết quả sẽ gửi qua dịch vụ bưu chính công ích tới: {sent['address']}."
+               if sent else "")
+    return f"Đã tiếp nhận hồ sơ {code}.{by_post}"
 
 
 def _once(entries: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:

@@ -4,10 +4,12 @@ The desk enters the form, ticks the papers handed over against the procedure's l
 (thành phần hồ sơ), scans or uploads each of them (digitisation at reception is
 mandatory: Đồng Tháp seed art. 12 and 32, Trà Vinh seed art. 10.3), writes the
 applicant's phone and e-mail so they are told what happens as online applicants are,
-and at once accepts, refuses or asks for a supplement (NĐ 61/2018 art. 18). Any desk of
-the province receives for any of its agencies (Tuyên Quang seed, art. 22): the dossier
-belongs to the competent agency, whichever desk took it. A dossier that came by post is
-entered the same way, its channel `post`.
+records how the result is returned (at the desk, or by post to an address: the same
+delivery order an online submission places, `engine.dossiers.postal_choice`), and at once
+accepts, refuses or asks for a supplement (NĐ 61/2018 art. 18). Any desk of the province
+receives for any of its agencies (Tuyên Quang seed, art. 22): the dossier belongs to the
+competent agency, whichever desk took it. A dossier that came by post is entered the same
+way, its channel `post`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from engine.core.models import Agency, Dossier, Task
 from engine.core.permissions import DESK, desk_agencies, is_desk_of, may_receive_paper
 from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import SupplementRequest, request_supplement
+from engine.dossiers.postal import ADDRESS_FIELDS
+from engine.dossiers.postal_choice import ResultDelivery, checked_delivery
 from engine.dossiers.reception_check import accepts
 from engine.dossiers.submit import create_dossier
 from engine.dossiers.tasks import complete_task
@@ -100,14 +104,17 @@ def receive_paper_dossier(
     uow_factory: Any, *, actor: Actor, procedure_code: str, agency_code: str | None,
     data: dict[str, Any], papers: list[str], decision: str, reception: dict[str, Any],
     channel: str = "desk", scans: Sequence[Scan] = (), contact: Contact | None = None,
-    held: str | None = None, require_scans: bool = False,
+    held: str | None = None, require_scans: bool = False, delivery: ResultDelivery | None = None,
 ) -> dict[str, Any]:
     """Enter a paper dossier and decide at the counter: `complete` the reception step with
     the reception form (accept, or refuse with reasons), or ask for a `supplement` listing
     every required paper missing (form 02). The scanned papers (`scans`, and those kept on
     the officer's hold `held`, `desk_scans.hold_scans`) are stored as the dossier's
     attachments (a paper scanned counts as handed over), the contact on the dossier.
-    Returns the dossier's code and status.
+    `delivery`: the result by post to that address (blank address or phone: the form's,
+    `_delivery_or_from_form`), checked as an online submission's and ordered with the
+    dossier — unless the counter refuses it (no result to send). Returns the dossier's code
+    and status, and `result_delivery` (the order's address and phone, or None).
 
     With `require_scans` (the desk page) every paper ticked as handed over needs its scan
     unless the dossier is refused (digitisation at reception, Đồng Tháp seed art. 12), and
@@ -120,39 +127,60 @@ def receive_paper_dossier(
         raise Invalid(f"Quyết định không hợp lệ: {decision}")
     if channel not in PAPER_CHANNELS:
         raise Invalid("Hồ sơ giấy nhận trực tiếp (desk) hoặc qua bưu chính (post).")
+    delivery = _delivery_or_from_form(delivery, contact or Contact(), data)
     if require_scans:
         contact, missing, files, version, components = _check_all(
             uow_factory, actor, procedure_code, agency_code, data, papers, decision,
-            reception, scans, contact, held)
+            reception, scans, contact, held, _delivery_problems(delivery))
     else:
-        contact = check_contact(_or_from_form(contact or Contact(), data))
-        with uow_factory() as uow:
-            version = published_version(uow, code=procedure_code, agency_code=agency_code)
-            _check_desk(uow, actor, version.agency_id)
-            components = loaded_version(uow, version.version_id).compiled.manifest.get(
-                "components", [])
-            files = digitise(components, scans)
-            missing = missing_papers(components, [*papers, *files])
-            if decision == "complete" and missing and accepts(reception):
-                raise Invalid("Thiếu giấy tờ bắt buộc: " + "; ".join(missing)
-                              + ". Hãy yêu cầu bổ sung.", details=missing)
-            if decision == "supplement" and not missing and not reception.get("note"):
-                raise Invalid(NOTHING_MISSING)
+        delivery = None if delivery is None else checked_delivery(delivery)
+        contact, missing, files, version, components = _check_first(
+            uow_factory, actor, procedure_code, agency_code, data, papers, decision,
+            reception, scans, contact)
     desk = _as_desk(actor, version.agency_id)
+    if decision == "complete" and not accepts(reception):
+        delivery = None  # refused at the counter: Mẫu 03 is handed over there, nothing to send
     with uow_factory() as uow:
         code = _create(uow, desk, version.agency_code, procedure_code, data, channel, files,
-                       contact, components, held)
-    return _decide(uow_factory, desk, code, decision, reception, missing)
+                       contact, components, held, delivery)
+    decided = _decide(uow_factory, desk, code, decision, reception, missing)
+    return {**decided, "result_delivery": None if delivery is None else {
+        "address": delivery.address, "phone": delivery.phone}}
+
+
+def _check_first(uow_factory: Any, actor: Actor, procedure_code: str, agency_code: str | None,
+                 data: dict[str, Any], papers: list[str], decision: str,
+                 reception: dict[str, Any], scans: Sequence[Scan], contact: Contact | None
+                 ) -> tuple[Contact, list[str], dict[str, tuple[str, bytes]], Any,
+                            list[dict[str, Any]]]:
+    """The API's check: the first problem refused (`FormInvalid` or `Invalid`), else what
+    `_check_all` returns."""
+    checked = check_contact(_or_from_form(contact or Contact(), data))
+    with uow_factory() as uow:
+        version = published_version(uow, code=procedure_code, agency_code=agency_code)
+        _check_desk(uow, actor, version.agency_id)
+        components = loaded_version(uow, version.version_id).compiled.manifest.get(
+            "components", [])
+        files = digitise(components, scans)
+        missing = missing_papers(components, [*papers, *files])
+        if decision == "complete" and missing and accepts(reception):
+            raise Invalid("Thiếu giấy tờ bắt buộc: " + "; ".join(missing)
+                          + ". Hãy yêu cầu bổ sung.", details=missing)
+        if decision == "supplement" and not missing and not reception.get("note"):
+            raise Invalid(NOTHING_MISSING)
+    return checked, missing, files, version, components
 
 
 def _check_all(uow_factory: Any, actor: Actor, procedure_code: str, agency_code: str | None,
                data: dict[str, Any], papers: list[str], decision: str,
                reception: dict[str, Any], scans: Sequence[Scan], contact: Contact | None,
-               held: str | None) -> tuple[Contact, list[str], dict[str, tuple[str, bytes]],
-                                          Any, list[dict[str, Any]]]:
-    """The desk page's check: every problem of the form, the contact and the papers at
-    once, or the trimmed contact, the missing papers, the files, version and components."""
-    problems: list[dict[str, Any]] = []
+               held: str | None, delivery_problems: list[dict[str, str]]
+               ) -> tuple[Contact, list[str], dict[str, tuple[str, bytes]], Any,
+                          list[dict[str, Any]]]:
+    """The desk page's check: every problem of the form, the contact, the result's delivery
+    and the papers at once, or the trimmed contact, the missing papers, the files, version
+    and components."""
+    problems: list[dict[str, Any]] = list(delivery_problems)
     try:
         checked = check_contact(_or_from_form(contact or Contact(), data))
     except FormInvalid as exc:
@@ -201,11 +229,13 @@ def paper_problems(components: list[dict[str, Any]], papers: list[str], scanned:
 
 def _create(uow: UnitOfWork, desk: Actor, agency_code: str, procedure_code: str,
             data: dict[str, Any], channel: str, files: dict[str, tuple[str, bytes]],
-            contact: Contact, components: list[dict[str, Any]], held: str | None = None) -> str:
-    """The dossier, its scanned papers (with those held) and its contact, in one
-    transaction."""
+            contact: Contact, components: list[dict[str, Any]], held: str | None = None,
+            delivery: ResultDelivery | None = None) -> str:
+    """The dossier, its scanned papers (with those held), its contact and the result's
+    delivery order, in one transaction."""
     created = create_dossier(uow, actor=desk, procedure_code=procedure_code,
-                             agency_code=agency_code, data=data, channel=channel)
+                             agency_code=agency_code, data=data, channel=channel,
+                             delivery=delivery)
     uow.connection.execute(update(_DOSSIERS).where(_DOSSIERS.c.id == created.dossier_id).values(
         contact_phone=contact.phone or None, contact_email=contact.email or None))
     code = str(created.summary["code"])
@@ -246,6 +276,30 @@ def _or_from_form(contact: Contact, data: dict[str, Any]) -> Contact:
     phone, email = data.get("dien_thoai"), data.get("email")
     return Contact(contact.phone.strip() or (phone if isinstance(phone, str) else ""),
                    contact.email.strip() or (email if isinstance(email, str) else ""))
+
+
+def _delivery_or_from_form(delivery: ResultDelivery | None, contact: Contact,
+                           data: dict[str, Any]) -> ResultDelivery | None:
+    """What the desk left blank of a delivery by post: the form's contact address
+    (`postal.ADDRESS_FIELDS`) and the phone for notices (else the form's `dien_thoai`)."""
+    if delivery is None:
+        return None
+    address = next((data[key] for key in ADDRESS_FIELDS if isinstance(data.get(key), str)), "")
+    phone = _or_from_form(contact, data).phone
+    return ResultDelivery(delivery.address.strip() or address, delivery.phone.strip() or phone)
+
+
+def _delivery_problems(delivery: ResultDelivery | None) -> list[dict[str, str]]:
+    """What is wrong with the delivery by post, by field ("delivery.address",
+    "delivery.phone"), as an online submission is told (`postal_choice.checked_delivery`)."""
+    if delivery is None:
+        return []
+    try:
+        checked_delivery(delivery)
+    except Invalid as exc:
+        details = exc.details if isinstance(exc.details, dict) else {}
+        return [{"field": str(field), "message": str(message)} for field, message in details.items()]
+    return []
 
 
 def _as_desk(actor: Actor, agency_id: int) -> Actor:

@@ -63,8 +63,9 @@ def _delivery(body: dict[str, Any]) -> dossiers.ResultDelivery | None:
 def desk_receive() -> tuple[Response, int]:
     """The desk enters a paper dossier and decides at the counter: `{procedure, agency?,
     data, papers: [names handed over], decision: complete|supplement, reception: {form},
-    channel: desk|post, contact?: {phone, email}}`. The scanned papers are uploaded to the
-    dossier's attachments afterwards (or sent at once through the desk page)."""
+    channel: desk|post, contact?: {phone, email}, result_delivery?: {address, phone}}` (the
+    result by post, as `submit` takes it). The scanned papers are uploaded to the dossier's
+    attachments afterwards (or sent at once through the desk page)."""
     actor = signed_in()
     body = json_body()
     papers = body.get("papers", [])
@@ -77,7 +78,8 @@ def desk_receive() -> tuple[Response, int]:
         decision=str(body.get("decision", "")), reception=object_field(body, "reception"),
         channel=str(body.get("channel", "desk")),
         contact=applicants.DeskContact(str(contact.get("phone", ""))[:40],
-                                       str(contact.get("email", ""))[:254]))
+                                       str(contact.get("email", ""))[:254]),
+        delivery=_delivery(body))
     return jsonify(result), 201
 
 

@@ -40,7 +40,7 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.lateness import CLASS_LABELS, classify
 from engine.procedures.cache import loaded_version
-from engine.reports.documents.extra import receipt_context, stop_context
+from engine.reports.documents.extra import delivery_context, receipt_context, stop_context
 from engine.reports.documents.layout import Document, Page, build
 
 __all__ = ["DEFAULT_SET", "DOSSIER_KINDS", "FORMATS", "Document", "available_sets",
@@ -220,6 +220,7 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
     context["slip_rows"] = _slip_rows(uow, dossier)
     context.update(stop_context(uow.session, dossier, lambda a: _name(uow, a)))
     context.update(receipt_context(uow.session, dossier, lambda a: _name(uow, a)))
+    context.update(delivery_context(uow, dossier))
     return context
 
 

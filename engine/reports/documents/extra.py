@@ -1,6 +1,7 @@
 """What the desk's cash receipt (biên lai thu phí, lệ phí) and the stop notice (thông báo
-dừng xử lý hồ sơ) print, read from the dossier's payments and events; and an amount of
-đồng in words, as a receipt writes it ("Bảy mươi lăm nghìn đồng")."""
+dừng xử lý hồ sơ) print, read from the dossier's payments and events; how the receipts say
+the result will be returned and the fee (or its exemption); and an amount of đồng in words,
+as a receipt writes it ("Bảy mươi lăm nghìn đồng")."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.applicants import method_words
+from engine.applicants.fees import refused
 from engine.core.clock import VN_TZ
 from engine.core.models import Dossier, Event, Payment
+from engine.core.uow import UnitOfWork
+from engine.dossiers.fee_exemption import exemption
+from engine.dossiers.fees import fees_of
+from engine.dossiers.postal_choice import result_delivery
 
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 GROUPS = ("", " nghìn", " triệu", " tỷ")
@@ -117,3 +123,32 @@ def stop_context(session: Any, dossier: Dossier, name: Callable[[int | None], st
                                  f" với lý do: {withdrawn.note}.")
     return context
 
+
+
+def delivery_context(uow: UnitOfWork, dossier: Dossier) -> dict[str, Any]:
+    """How the result will be returned and the fee, as the receipts print them:
+    `result_delivery` («Nhận trực tiếp tại Bộ phận Một cửa», or «Nhận qua dịch vụ bưu chính
+    công ích, đến địa chỉ: …» while a delivery order stands), `result_place` (the same as
+    TT 01/2018 Mẫu 01 item 6 «Đăng ký nhận kết quả tại» reads it) and `fee_words`."""
+    chosen = result_delivery(uow, dossier.code)
+    if chosen["by_post"]:
+        words = f"{chosen['label']}, đến địa chỉ: {chosen['address']}"
+        place = f"{chosen['address']} (qua dịch vụ bưu chính công ích)"
+    else:
+        words, place = chosen["label"], f"Bộ phận Một cửa, {dossier.agency.name} (nhận trực tiếp)"
+    return {"result_delivery": words, "result_place": place, "fee_words": _fee_words(uow, dossier)}
+
+
+def _fee_words(uow: UnitOfWork, dossier: Dossier) -> str:
+    """«Miễn lệ phí: <lý do>» for an exempted fee (instead of an amount), else the published
+    fees and whether they are paid; blank without fees or for a refused dossier (a refusal
+    is no result a fee is collected for)."""
+    exempted = exemption(uow, dossier.id)
+    if exempted is not None:
+        return f"Miễn lệ phí: {exempted['reason']}"
+    owed = fees_of(uow, dossier)
+    if not owed or refused(uow, dossier):
+        return ""
+    paid = sum(uow.session.scalars(select(Payment.amount).where(
+        Payment.dossier_id == dossier.id, Payment.state == "paid")))
+    return in_digits(owed) + (" (đã nộp)" if paid >= owed else " (nộp khi Bộ phận Một cửa yêu cầu)")

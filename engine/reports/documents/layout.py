@@ -5,7 +5,8 @@ A document set (one folder under `sets/`, keyed by legal basis) describes each d
 as JSON blocks with ``{placeholders}``; `build` fills them from a context. A new numbering
 (TT 03/2025) is a new folder, not new code.
 
-Block types: ``paragraph`` (text), ``fields`` (label/value rows), ``list`` (items from
+Block types: ``paragraph`` (text), ``fields`` (label/value rows; a row
+``[label, value, "optional"]`` is left out when its value is blank), ``list`` (items from
 a context list), ``table`` (columns from a list of rows), ``qr`` (a QR code of a URL),
 ``signature`` (two signing columns).
 """
@@ -145,7 +146,9 @@ def _block(spec: dict[str, Any], context: Mapping[str, Any]) -> Block | None:
         text = fill(spec["text"], context)
         return Paragraph(text) if text.strip() else None
     if kind == "fields":
-        return Fields(tuple((label, fill(value, context)) for label, value in spec["rows"]))
+        rows = ((row[0], fill(row[1], context), row[2:] == ["optional"]) for row in spec["rows"])
+        return Fields(tuple((label, value) for label, value, optional in rows
+                            if value.strip() or not optional))
     if kind == "list":
         return NumberedList(spec.get("title") or "",
                             tuple(str(i) for i in context.get(spec["items"], [])))
