@@ -34,6 +34,7 @@ WORDS: dict[str, tuple[str, bool]] = {
     "withdrawn": ("Hồ sơ đã được rút theo yêu cầu của người nộp", True),
     "payment_requested": ("Yêu cầu nộp phí, lệ phí", True),
     "paid": ("Đã nộp phí, lệ phí", True),
+    "payment_request_cancelled": ("Cơ quan hủy yêu cầu nộp phí, lệ phí", True),  # the reason
     "fee_exempted": ("Được miễn phí, lệ phí", True),  # the note: the reason
     "result_ready_at_desk": ("Kết quả đã sẵn sàng, mời đến nhận tại Bộ phận Một cửa", True),
     "claimed": ("Hồ sơ đã được thêm vào tài khoản của bạn", False),

@@ -122,9 +122,10 @@ def dossier(code: str) -> str:
         page = applicants.my_dossier(work, actor=actor, code=code)
         delivery = dossiers.result_delivery(work, page["dossier"]["code"])
         exempted = applicants.exemption_of(work, page["dossier"]["code"])
+        withdrawn = applicants.withdrawn_requests_of(work, page["dossier"]["code"])
     view = page["dossier"]
     return render_template(
-        "my_dossier.html", **page, delivery=delivery, exempted=exempted,
+        "my_dossier.html", **page, delivery=delivery, exempted=exempted, withdrawn=withdrawn,
         labels=current_app.config["RATING_LABELS"],
         summary=summary_html(view["start_form"], view["start_form_ui"], view["data"]),
         result_files=[f for f in page["files"]

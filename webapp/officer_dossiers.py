@@ -170,6 +170,24 @@ def take_cash(code: str) -> Response:
     return redirect(url_for("officer_dossiers.dossier_page", code=code[:60]), 303)
 
 
+@bp.post("/can-bo/ho-so/<code>/huy-yeu-cau-phi")
+def cancel_fee_request(code: str) -> Response:
+    """An officer of the agency withdraws the fee request the dossier waits on, with the
+    reason typed («Lý do hủy»), from the dossier's page; what went wrong is said there."""
+    code = code[:60]
+    try:
+        with uow() as work:
+            made = applicants.cancel_payment_request(
+                work, actor=_lister(), code=code, reason=request.form.get("ly_do_huy", "")[:2000])
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("officer_dossiers.dossier_page", code=code, _anchor="yeu-cau-phi"), 303)
+    amount = f"{made['amount']:,}".replace(",", ".")
+    flash(f"Đã hủy yêu cầu nộp {amount} đồng của hồ sơ {code}; người nộp được báo và hồ sơ "
+          "tiếp tục được giải quyết.", "success")
+    return redirect(url_for("officer_dossiers.dossier_page", code=code), 303)
+
+
 @bp.post("/can-bo/ho-so/<code>/mien-phi")
 def exempt_fee(code: str) -> Response:
     """The desk or a leader records the dossier's fee exemption with its reason, from the

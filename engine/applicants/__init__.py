@@ -62,10 +62,17 @@ from engine.applicants.feedback import for_agency as feedback_for_agency
 from engine.applicants.feedback import mine as my_feedback
 from engine.applicants.feedback import public as public_feedback
 from engine.applicants.feedback import send as send_feedback
-from engine.applicants.fees import exempt_fee, exemption_of, fee_standing, method_words
+from engine.applicants.fees import (
+    exempt_fee,
+    exemption_of,
+    fee_standing,
+    method_words,
+    withdrawn_requests_of,
+)
 from engine.applicants.payments import (
     NullPaymentGateway,
     PaymentGateway,
+    cancel_payment_request,
     confirm_settled,
     pending_checkout,
     record_cash_payment,
@@ -97,6 +104,7 @@ __all__ = [
     "attach",
     "attach_step_document",
     "back_enter_paper_dossier",
+    "cancel_payment_request",
     "claimable",
     "confirm_claim",
     "confirm_payment",
@@ -147,4 +155,5 @@ __all__ = [
     "unread_notices",
     "vneid_login",
     "withdraw",
+    "withdrawn_requests_of",
 ]

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.core.actors import Actor
+from engine.core.clock import local_iso
 from engine.core.models import Dossier, Event, Payment
-from engine.core.permissions import is_desk_of, leads
+from engine.core.permissions import is_desk_of, is_officer_of, leads
 from engine.core.uow import UnitOfWork
 from engine.dossiers.fee_exemption import exempt_fee as _exempt
 from engine.dossiers.fee_exemption import exemption
@@ -20,6 +21,7 @@ from engine.dossiers.fees import FeeLine
 from engine.dossiers.fees import dong as dong
 from engine.dossiers.fees import fee_lines as fee_lines
 from engine.dossiers.fees import fees_of as fees_of
+from engine.dossiers.payment_request import in_flight, withdrawn
 from engine.dossiers.ready_at_desk import tell_if_ready
 from engine.dossiers.submit import find_visible
 
@@ -77,9 +79,11 @@ def fee_standing(uow: Any, *, actor: Actor, code: str) -> dict[str, Any]:
     their reckoning, what was asked and paid, and one word: "none" (no fee), "unasked",
     "requested", "paid" (what was paid covers the published fees), "exempted" (`exemption`:
     reason, by, at) or "refused" (the dossier's refusal is recorded and nothing is owed: a
-    refusal letter is no result a fee is collected for); `due` is the payment awaited,
-    `may_take_cash` whether this officer's desk may take it in cash, `may_exempt` whether
-    this officer may record an exemption now."""
+    refusal letter is no result a fee is collected for); `due` is the payment awaited
+    (`in_flight`: the applicant is paying it online), `may_take_cash` whether this officer's
+    desk may take it in cash, `may_cancel` whether this officer may withdraw it,
+    `may_exempt` whether this officer may record an exemption now (a request awaited is
+    withdrawn with it); `cancelled`: the requests withdrawn, the last first."""
     dossier = find_visible(uow, actor=actor, code=code)
     lines = fee_lines(uow, dossier)
     payments = list(uow.session.scalars(
@@ -100,12 +104,17 @@ def fee_standing(uow: Any, *, actor: Actor, code: str) -> dict[str, Any]:
     else:
         state = "none"
     due = next((p for p in payments if p.state == "requested"), None)
+    paying = due is not None and in_flight(due)
     return {"state": state, "published": published, "paid": paid,
-            "due": None if due is None else {"amount": due.amount, "description": due.description},
+            "due": None if due is None else {"amount": due.amount, "description": due.description,
+                                             "reference": due.reference, "in_flight": paying,
+                                             "requested_at": local_iso(due.requested_at)},
             "may_take_cash": is_desk_of(actor, dossier.agency_id),
+            "may_cancel": due is not None and not paying and is_officer_of(actor, dossier.agency_id),
             "refused": state == "refused", "exemption": exempted,
-            "may_exempt": state == "unasked" and (is_desk_of(actor, dossier.agency_id)
-                                                  or leads(actor, dossier.agency_id)),
+            "cancelled": withdrawn(uow, dossier.id),
+            "may_exempt": (state == "unasked" or (state == "requested" and not paying)) and (
+                is_desk_of(actor, dossier.agency_id) or leads(actor, dossier.agency_id)),
             "lines": [{"name": line.name, "text": line.text, "total": line.total}
                       for line in lines],
             "text": fee_text(lines)}
@@ -121,6 +130,13 @@ def exempt_fee(uow: UnitOfWork, *, actor: Actor, code: str, reason: str) -> dict
     found = exemption(uow, dossier.id)
     assert found is not None  # just recorded
     return found
+
+
+def withdrawn_requests_of(uow: UnitOfWork, code: str) -> list[dict[str, Any]]:
+    """The fee requests withdrawn from the dossier `code`, the last first ({amount,
+    reference, reason, at, by}); the caller has checked who may read the dossier."""
+    dossier_id = uow.session.scalar(select(Dossier.id).where(Dossier.code == code))
+    return [] if dossier_id is None else withdrawn(uow, dossier_id)
 
 
 def exemption_of(uow: UnitOfWork, code: str) -> dict[str, Any] | None:

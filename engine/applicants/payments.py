@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, select
@@ -39,13 +38,20 @@ from engine.core.models import Agency, CodeSequence, Dossier, Payment
 from engine.core.permissions import is_desk_of, is_officer_of, owns
 from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.deadlines import compute_due, hold, move_due, release
+from engine.dossiers.deadlines import hold
 from engine.dossiers.fee_exemption import exemption
+from engine.dossiers.payment_request import (
+    cancel_reason,
+    in_flight,
+    in_flight_refusal,
+    nothing_to_withdraw,
+    pending_payment,
+    resume_after_wait,
+    withdraw,
+)
 from engine.dossiers.ready_at_desk import tell_if_ready
 from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible
-from engine.legal_clock.calendars import calendar_for
-from engine.procedures.cache import loaded_version
 
 
 class PaymentGateway(Protocol):
@@ -127,6 +133,26 @@ def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | N
     return view(payment)
 
 
+def cancel_payment_request(uow: UnitOfWork, *, actor: Actor, code: str,
+                           reason: str) -> dict[str, Any]:
+    """An officer of the agency withdraws the fee request the dossier waits on, with its
+    `reason` (`engine.dossiers.payment_request`): the payment cancelled, the dossier resumed.
+    `Forbidden` for anyone else; `Invalid` without a reason or with one too long; `Conflict`
+    when no request is pending (paid, never asked) or the applicant is paying it online."""
+    dossier = find_visible(uow, actor=actor, code=code, lock=True)
+    if not is_officer_of(actor, dossier.agency_id):
+        raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được hủy yêu cầu nộp phí.")
+    reason = cancel_reason(reason)
+    payment = pending_payment(uow, dossier.id)
+    if payment is None:
+        raise nothing_to_withdraw(uow, dossier)
+    if in_flight(payment):
+        raise Conflict(in_flight_refusal(dossier.code, payment))
+    withdraw(uow, dossier, payment, actor=actor, note=reason)
+    uow.commit()
+    return {**view(payment), "dossier": dossier.code, "status": dossier.status, "reason": reason}
+
+
 def _not_paid_already(uow: UnitOfWork, dossier: Dossier, *, published: int,
                       asked: int | None) -> None:
     """No second charge: once the published fees are paid (or a fee was paid and the
@@ -195,6 +221,8 @@ def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signatu
     if not gateway.verify(reference, signature):
         raise Forbidden("Xác nhận thanh toán không hợp lệ.")
     payment, dossier = _awaiting(uow, reference)
+    if payment.state == "cancelled":
+        raise Conflict(f"Khoản {reference} đã được cơ quan hủy, không còn chờ thanh toán.")
     if payment.state != "paid":
         mark_paid_online(uow, dossier, payment, gateway=gateway.name,
                          transaction=gateway_reference)
@@ -204,7 +232,11 @@ def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signatu
 
 def refused_by_gateway(uow: UnitOfWork, *, reference: str, result: str) -> dict[str, Any]:
     """The gateway reports that a payment did not go through: the payment stays asked (the
-    applicant may try again) and the call is kept as received (a replay is refused)."""
+    applicant may try again), no longer in flight (an officer may withdraw the request), and
+    the call is kept as received (a replay is refused)."""
+    payment = uow.session.scalar(select(Payment).where(Payment.reference == reference))
+    if payment is not None and payment.state == "requested":
+        payment.gateway = ""
     uow.commit()
     return {"reference": reference, "recorded": False, "result": result}
 
@@ -255,17 +287,8 @@ _PAYER = Actor(account_id=None, kind="system", name="Cổng thanh toán")
 
 def _resume(uow: UnitOfWork, dossier: Dossier, payment: Payment) -> None:
     """Back to the status before the request; the waiting time does not count."""
-    release(uow, dossier)
-    if dossier.clock_started_at is not None and dossier.due_at is not None:
-        calendar = calendar_for(uow, dossier.agency_id)
-        waited = calendar.measure(payment.requested_at, uow.clock.now())
-        dossier.paused_seconds += int(waited.total_seconds())
-        if dossier.extended_at is None:
-            time = loaded_version(uow, dossier.version_id).compiled.manifest["processing_time"]
-            new_due = compute_due(calendar, started=dossier.clock_started_at,
-                                  paused=timedelta(seconds=dossier.paused_seconds), time=time)
-            move_due(uow, dossier, new_due, kind="paid", actor=_PAYER,
-                     reason="Đã nộp phí: cộng lại thời gian chờ nộp phí")
+    resume_after_wait(uow, dossier, payment.requested_at, kind="paid", actor=_PAYER,
+                      reason="Đã nộp phí: cộng lại thời gian chờ nộp phí")
 
 
 _SEQUENCES = cast(Table, CodeSequence.__table__)

@@ -130,8 +130,10 @@ def append(
     for row in rows:
         row["prev_hash"] = last_hash
         row["hash"] = last_hash = entry_hash(last_hash, row)
-    if events:
-        connection.execute(_INSERT_EVENTS, events)
+    if events:  # one INSERT for all: each row with every column any of them sets
+        columns = set().union(*events)
+        connection.execute(_INSERT_EVENTS, events if all(len(e) == len(columns) for e in events)
+                           else [{c: e.get(c) for c in columns} for e in events])
     connection.execute(_INSERT, rows)
     connection.execute(_MOVE_HEAD, {"b_id": last_id, "b_hash": last_hash})
 

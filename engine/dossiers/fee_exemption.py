@@ -5,8 +5,10 @@ hand-over (`fees.unpaid_at_hand_over`) and the pages say «Miễn lệ phí: <l�
 
 The exemption is a dossier event (`fee_exempted`, its note the reason, its actor the
 officer): in the history, the audit chain and the portal's log, without a table of its
-own. Refused for anyone else (a citizen among them), for a fee already paid or awaited,
-for a dossier without published fees, refused or ended, and a second time.
+own. A fee request still awaited is withdrawn in the same transaction (`payment_request`:
+one history line for the withdrawal, one for the exemption) unless the applicant is paying
+it online at that moment. Refused for anyone else (a citizen among them), for a fee already
+paid, for a dossier without published fees, refused or ended, and a second time.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from engine.core.models import Account, Dossier, Event, Payment
 from engine.core.permissions import is_desk_of, leads
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
+from engine.dossiers.payment_request import in_flight, in_flight_refusal, pending_payment, withdraw
 from engine.dossiers.rows import DossierRow, record
 
 EXEMPTED = "fee_exempted"
@@ -45,7 +48,7 @@ def exempt_fee(uow: UnitOfWork, *, actor: Actor, dossier: Dossier, reason: str,
     """Record the exemption of `dossier` (found visible by the caller; `owed`: its
     published fees) with `reason` in the caller's transaction; the dossier's row, locked.
     `Forbidden` unless the actor is its agency's desk or leader; `Invalid` without a
-    reason; `Conflict` when nothing is left to exempt."""
+    reason; `Conflict` when nothing is left to exempt or the applicant is paying online."""
     if not (is_desk_of(actor, dossier.agency_id) or leads(actor, dossier.agency_id)):
         raise Forbidden("Chỉ Bộ phận Một cửa hoặc lãnh đạo cơ quan giải quyết được ghi miễn phí, lệ phí.")
     reason = " ".join(reason.split())
@@ -58,8 +61,23 @@ def exempt_fee(uow: UnitOfWork, *, actor: Actor, dossier: Dossier, reason: str,
     refusal = _refusal(uow, dossier, row, owed)
     if refusal:
         raise Conflict(refusal)
+    _withdraw_pending(uow, actor, dossier, row, reason)
     record(uow, row, EXEMPTED, actor=actor, note=reason)
     return row
+
+
+def _withdraw_pending(uow: UnitOfWork, actor: Actor, dossier: Dossier, row: DossierRow,
+                      reason: str) -> None:
+    """The fee request the locked dossier waits on, if any, withdrawn: the exemption makes
+    it void (`Conflict` while the applicant pays it online); `row` follows the resumed status."""
+    payment = pending_payment(uow, row.id)
+    if payment is None:
+        return
+    if in_flight(payment):
+        raise Conflict(in_flight_refusal(row.code, payment))
+    uow.session.refresh(dossier)  # read under the row lock: its status and times as they are
+    withdraw(uow, dossier, payment, actor=actor, note=f"Được miễn phí, lệ phí: {reason}")
+    row.status, row.due_at = dossier.status, dossier.due_at
 
 
 def _refusal(uow: UnitOfWork, dossier: Dossier, row: DossierRow, owed: int) -> str:
@@ -78,7 +96,4 @@ def _refusal(uow: UnitOfWork, dossier: Dossier, row: DossierRow, owed: int) -> s
     if "paid" in states:
         return (f"Hồ sơ {code} đã nộp phí, lệ phí: không miễn được khoản đã thu (hoàn trả, nếu "
                 "có, theo quy định về thu, nộp phí).")
-    if "requested" in states:
-        return (f"Hồ sơ {code} đang chờ người nộp nộp phí, lệ phí: thu tiền hoặc chờ người nộp "
-                "thanh toán; yêu cầu đã gửi không hủy được tại đây.")
     return ""

@@ -313,7 +313,8 @@ DEADLINE_LABELS = {"received": "Tiếp nhận: bắt đầu tính thời hạn",
                    "supplemented": "Tính lại hạn sau khi bổ sung hồ sơ",
                    "extended": "Hẹn lại ngày trả kết quả (Mẫu 04)",
                    "calendar": "Lịch làm việc thay đổi",
-                   "paid": "Đã nộp phí, lệ phí: cộng lại thời gian chờ nộp"}
+                   "paid": "Đã nộp phí, lệ phí: cộng lại thời gian chờ nộp",
+                   "payment_request_cancelled": "Hủy yêu cầu nộp phí: cộng lại thời gian chờ nộp"}
 # The documents of a dossier an officer may print again: (kind, form, title).
 DOCUMENTS = (("receipt", "Mẫu 01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
              ("supplement", "Mẫu 02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),

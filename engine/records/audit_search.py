@@ -37,6 +37,7 @@ EVENT_LABELS = {
     "reminder_overdue": "Nhắc quá hạn", "withdrawn": "Công dân rút hồ sơ",
     "timer_failed": "Hẹn giờ lỗi, đã dừng thử lại",
     "payment_requested": "Yêu cầu nộp phí, lệ phí", "paid": "Đã nộp phí, lệ phí",
+    "payment_request_cancelled": "Hủy yêu cầu nộp phí, lệ phí",
     "fee_exempted": "Miễn phí, lệ phí",
     "result_ready_at_desk": "Mời người nộp đến nhận kết quả tại Bộ phận Một cửa",
     "postal_result_requested": "Yêu cầu chuyển phát kết quả qua bưu điện",

@@ -73,6 +73,11 @@ TEXTS = {
                              "Kết quả giải quyết hồ sơ {code} đã sẵn sàng, mời ông/bà đến nhận tại "
                              "Bộ phận Một cửa ({note}). Khi đến, mang theo giấy tiếp nhận hồ sơ và "
                              "hẹn trả kết quả (hoặc mã hồ sơ) và giấy tờ tùy thân."),
+    "payment_request_cancelled": ("Hồ sơ {code}: yêu cầu nộp phí, lệ phí đã được hủy",
+                                  "Cơ quan giải quyết đã hủy yêu cầu nộp phí, lệ phí của hồ sơ "
+                                  "{code}. Lý do: {note}. Bạn không nộp theo yêu cầu này; nếu "
+                                  "phải nộp phí, lệ phí, bạn sẽ nhận được yêu cầu mới. Hồ sơ "
+                                  "tiếp tục được giải quyết."),
     "fee_exempted": ("Hồ sơ {code} được miễn phí, lệ phí",
                      "Hồ sơ {code} được miễn phí, lệ phí. Lý do: {note}"),
     "extended": ("Hồ sơ {code} được hẹn lại ngày trả kết quả",
@@ -200,9 +205,12 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
     contact (phone, e-mail)."""
     ended = {e["dossier_id"] for e in events if e["kind"] in ENDINGS}
     ready = {e["dossier_id"] for e in events if e["kind"] == "result_ready_at_desk"}
+    # A fee request withdrawn by the exemption: the exemption's notice says it all.
+    exempted = {e["dossier_id"] for e in events if e["kind"] == "fee_exempted"}
     told = [e for e in events if _text(e) is not None and not (
         e["kind"] == "status_changed" and (e["dossier_id"] in ended or (
-            e["dossier_id"] in ready and int(e["status"]) == Status.DONE)))]
+            e["dossier_id"] in ready and int(e["status"]) == Status.DONE))) and not (
+        e["kind"] == "payment_request_cancelled" and e["dossier_id"] in exempted)]
     told = _not_told_before(connection, told)
     if not told:  # most steps tell the applicant nothing: no query at all
         return

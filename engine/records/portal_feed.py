@@ -7,7 +7,8 @@ Two messages, their shapes documented in `integrations/README.md`:
 - ``dossier-sync``: the dossier's national status (1–10) with its received, due, original
   due and ended times as they stand after the commit, once per status the commit went
   through (also when only its times changed);
-- ``progress-update``: one entry of the processing log (what happened, when, the step, the
+- ``progress-update``: one entry of the processing log (what happened, its words
+  `audit_search.EVENT_LABELS` as `label`, when, the step, the
   status after it; a supplement request's due time before it and the due time after it
   was answered; an extension's new due time, the dossier-sync keeping the original one).
 Messages of one dossier carry its code as their ordering key: they arrive in order.
@@ -33,6 +34,7 @@ from engine.core.models import (
 )
 from engine.core.statuses import STATUS_LEGAL_LABELS
 from engine.core.uow import UnitOfWork
+from engine.records.audit_search import EVENT_LABELS
 from engine.records.connector_outbox import enqueue_messages, message_row
 
 CONNECTOR = "portal"
@@ -49,6 +51,7 @@ SYNC_KINDS = frozenset(
         "supplement_requested",
         "supplemented",
         "payment_requested",
+        "payment_request_cancelled",
         "paid",
         "extended",
         "finished",
@@ -169,6 +172,7 @@ def _snapshot(dossier: Any, status: int) -> dict[str, Any]:
 def _entry(connection: Connection, event: dict[str, Any], dossier_id: int) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "kind": event["kind"],
+        "label": EVENT_LABELS.get(event["kind"], ""),
         "at": local_iso(event["at"]),
         "status": int(event["status"]),
         "status_label": STATUS_LEGAL_LABELS.get(int(event["status"]), ""),
@@ -184,6 +188,8 @@ def _entry(connection: Connection, event: dict[str, Any], dossier_id: int) -> di
             "due_before": entry["due_at"],
             "missing": details.get("missing", []),
         }
+    elif event["kind"] == "payment_request_cancelled":
+        entry["payment"] = {"reference": details.get("reference"), "amount": details.get("amount")}
     elif event["kind"] == "supplemented":
         asked = connection.execute(_ASKED.where(Event.dossier_id == dossier_id).limit(1)).first()
         entry["supplement"] = {

@@ -209,6 +209,9 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("POST", "/dossiers/{code}/fee-exemption"): row(  # the desk or a leader, never the applicant
         "/dossiers/{received}/fee-exemption", 401, 403, 404, 200, 404, 403, 200, 404, 403,
         json={"reason": "Người có công với cách mạng"}),
+    ("POST", "/dossiers/{code}/payment-request/cancel"): row(  # its officers; none pending: 409
+        "/dossiers/{received}/payment-request/cancel", 401, 403, 404, 409, 404, 409, 409, 404, 403,
+        json={"reason": "Yêu cầu sai số tiền"}),
     ("GET", "/agencies/{agency}/tracking-book"): row(
         "/agencies/{agency}/tracking-book?from=2026-11-01&to=2026-11-30&format=html",
         401, 403, 403, 200, 403, 200, 200, 200, 403),

@@ -20,6 +20,7 @@ _COMPUTED = {
                                    "postal_papers_delivered", "postal_papers_returned"},
     "STEP_DOCUMENT": {STEP_DOCUMENT},
     "EXEMPTED": {"fee_exempted"},  # engine.dossiers.fee_exemption
+    "CANCELLED": {"payment_request_cancelled"},  # engine.dossiers.payment_request
     "READY": {"result_ready_at_desk"},  # engine.dossiers.ready_at_desk
     "f'reminder_{timer.kind}'": {"reminder_due_soon", "reminder_overdue"},
     "kind": set(),  # `record` itself writes the kind its callers give (read at each call)

@@ -221,6 +221,22 @@ def fee_exemption(code: str) -> Response:
                                              reason=str(body.get("reason", ""))[:1000]))
 
 
+@bp.post("/dossiers/<code>/payment-request/cancel")
+def cancel_payment_request(code: str) -> Response:
+    """An officer of the dossier's agency withdraws the fee request it waits on: `{reason}`
+    (required, 3–500 characters) → the cancelled payment and the dossier's status (resumed
+    as after a payment). Anyone else: 403; no or too long a reason: 400, nothing changed;
+    nothing pending, or the applicant paying it online at the gateway: 409."""
+    actor = signed_in()
+    reason = json_body().get("reason", "")
+    if not isinstance(reason, str):
+        raise Invalid("Trường 'reason' phải là chuỗi ký tự (lý do hủy).",
+                      {"reason": "Nhập lý do hủy bằng chữ."})
+    with uow() as work:
+        return jsonify(applicants.cancel_payment_request(work, actor=actor, code=code,
+                                                         reason=reason[:2000]))
+
+
 @bp.post("/payments/<reference>/confirm")
 def confirm_payment(reference: str) -> Response:
     """The payment gateway's callback: `{signature, gateway_reference}`."""

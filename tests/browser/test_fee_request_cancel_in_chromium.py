@@ -1,0 +1,106 @@
+"""«Hủy yêu cầu nộp phí» in real Chromium, at a phone's width (390 px) and a desktop's
+(1280 px): the officer's dossier page with the fee request awaited and its withdrawal form
+open, the withdrawal typed and sent, then the citizen's page saying the request was
+withdrawn — axe-core finds no WCAG 2.2 A/AA violation of any impact, no page is wider than
+the screen. Screenshots go to the test's artefacts and to /tmp/h2 (for a person to look at)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import AXE, serving, signed_in_page
+from tests.helpers import MINH_XUAN, PERMIT, complete, login, permit_data
+from webapp.app import create_app
+
+WIDTHS = (390, 1280)
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SHOTS = Path(tempfile.gettempdir()) / "h2"  # for a person to look at
+REASON = "Người nộp thuộc đối tượng được miễn lệ phí; yêu cầu gửi nhầm"
+
+
+def _asked(seeded_sqlite: Path, instance: Path) -> str:
+    """A dossier of congdan received, its fee asked by the specialist (status 6), written into
+    a copy of the seeded database in `instance`: its code."""
+    instance.mkdir(parents=True)
+    shutil.copy(seeded_sqlite, instance / "motcua.db")
+    app = create_app({"DATABASE_URL": f"sqlite:///{instance / 'motcua.db'}",
+                      "SECRET_KEY": "kiem-thu", "INSTANCE_PATH": str(instance)})
+    citizen, desk, specialist = (app.test_client() for _ in range(3))
+    for client, who in ((citizen, "congdan"), (desk, "motcua.minhxuan"),
+                        (specialist, "chuyenvien.minhxuan")):
+        login(client, who)
+    code = str(citizen.post("/api/v1/dossiers", json={
+        "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}).json["code"])
+    complete(desk, code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    assert specialist.post(f"/api/v1/dossiers/{code}/request-payment", json={}).status_code == 200
+    app.extensions["motcua"].dispose()
+    return code
+
+
+def _check(page: Any, name: str, shots: Path, width: int) -> dict[str, Any]:
+    """The page's problems (wider than the screen, axe-core's violations) and its screenshot."""
+    page.wait_for_load_state("load")
+    problems: dict[str, Any] = {}
+    extra = int(page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+    if extra > 0:
+        problems["wider_than_viewport_by"] = extra
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", TAGS)
+    if result["violations"]:
+        problems["axe"] = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+                           for v in result["violations"]]
+    for folder in (shots, SHOTS):
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+    return problems
+
+
+def _page(browser: Any, base: str, who: str, width: int) -> Any:
+    return signed_in_page(browser, base, who, locale="vi-VN", bypass_csp=True,
+                          viewport={"width": width, "height": 844 if width < 600 else 900})
+
+
+def test_the_officer_withdraws_the_fee_request_and_the_citizen_sees_it(
+    browser: Any, seeded_sqlite: Path, tmp_path: Path, shots: Path,
+) -> None:
+    code = _asked(seeded_sqlite, tmp_path / "instance")
+    found: dict[str, Any] = {}
+    with serving(tmp_path / "instance") as base:
+        for width in WIDTHS:
+            page = _page(browser, base, "chuyenvien.minhxuan", width)
+            page.goto(f"{base}/can-bo/ho-so/{code}")
+            expect(page.locator("#fee-request")).to_contain_text("75.000 đồng")
+            page.get_by_text("Hủy yêu cầu nộp phí", exact=True).first.click()  # the summary
+            expect(page.get_by_label("Lý do hủy")).to_be_visible()
+            if problems := _check(page, "officer-pending", shots, width):
+                found[f"officer's page @ {width}"] = problems
+            page.context.close()
+
+        page = _page(browser, base, "chuyenvien.minhxuan", 390)
+        page.goto(f"{base}/can-bo/ho-so/{code}")
+        page.get_by_text("Hủy yêu cầu nộp phí", exact=True).first.click()
+        page.get_by_label("Lý do hủy").fill(REASON)
+        page.get_by_role("button", name="Hủy yêu cầu nộp phí").click()
+        expect(page.locator("#yeu-cau-phi-da-huy")).to_contain_text(REASON)
+        expect(page.locator("#yeu-cau-phi")).to_have_count(0)
+        if problems := _check(page, "officer-after", shots, 390):
+            found["officer's page after @ 390"] = problems
+        page.context.close()
+
+        for width in WIDTHS:
+            page = _page(browser, base, "congdan", width)
+            page.goto(f"{base}/ca-nhan/ho-so/{code}")
+            expect(page.locator("#fee-withdrawn-1")).to_contain_text("Cơ quan đã hủy yêu cầu nộp 75.000 đồng")
+            expect(page.locator("#fee-withdrawn-1")).to_contain_text(REASON)
+            expect(page.locator("#thanh-toan")).to_have_count(0)
+            if problems := _check(page, "citizen-after", shots, width):
+                found[f"citizen's page @ {width}"] = problems
+            page.context.close()
+    assert found == {}
