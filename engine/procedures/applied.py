@@ -22,7 +22,7 @@ from engine.core.models import Agency, Procedure, ProcedureAgency, ProcedureVers
 from engine.core.permissions import may_design
 from engine.core.uow import UnitOfWork
 from engine.procedures.cache import loaded_version
-from engine.procedures.in_force import effective_day, in_force_numbers
+from engine.procedures.in_force import effective_day, in_force_numbers, upcoming
 
 KIND_LABELS = {"province": "Cấp tỉnh", "department": "Sở, ban, ngành",
                "commune": "Cấp xã (UBND xã, phường)", "unit": "Đơn vị khác"}
@@ -87,16 +87,27 @@ def applied_pairs(uow: UnitOfWork, procedure_ids: set[int]) -> set[tuple[str, in
 
 
 def _lane_roles(uow: UnitOfWork, procedure: Procedure) -> dict[str, str]:
-    """role → label of the newest version's lanes worked in the agency itself (not those
-    handed to a named agency: liên thông)."""
-    newest = uow.session.scalar(select(ProcedureVersion.id).where(
-        ProcedureVersion.procedure_id == procedure.id).order_by(ProcedureVersion.number.desc())
-        .limit(1))
-    if newest is None:
-        return {}
-    roles = loaded_version(uow, newest).compiled.manifest.get("roles", {})
-    return {str(spec["role"]): str(spec.get("label") or spec["role"]) for spec in roles.values()
-            if isinstance(spec, dict) and spec.get("role") and not spec.get("agency")}
+    """role → label of the lanes worked in the agency itself (not those handed to a named
+    agency: liên thông) by the versions new dossiers run: the one in force and those
+    published to take effect later; the newest version only while none is published (a
+    draft's lanes change nothing until it is published)."""
+    now = uow.clock.now()
+    published = list(uow.session.scalars(select(ProcedureVersion).where(
+        ProcedureVersion.procedure_id == procedure.id, ProcedureVersion.status == "published")
+        .order_by(ProcedureVersion.effective_from, ProcedureVersion.number)))
+    current = in_force_numbers(uow, {procedure.id}).get(procedure.id)
+    wanted = [v.id for v in published if v.number == current or upcoming(v, now)]
+    if not wanted:
+        newest = uow.session.scalar(select(ProcedureVersion.id).where(
+            ProcedureVersion.procedure_id == procedure.id)
+            .order_by(ProcedureVersion.number.desc()).limit(1))
+        wanted = [newest] if newest is not None else []
+    lanes: dict[str, str] = {}
+    for version_id in wanted:  # the version in force names a role first
+        for spec in loaded_version(uow, version_id).compiled.manifest.get("roles", {}).values():
+            if isinstance(spec, dict) and spec.get("role") and not spec.get("agency"):
+                lanes.setdefault(str(spec["role"]), str(spec.get("label") or spec["role"]))
+    return lanes
 
 
 def agencies_page(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str

@@ -4,6 +4,9 @@ dossiers and lets old ones go on; a designer of one agency cannot apply to anoth
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,12 +29,14 @@ from engine.procedures import (
     procedure_detail,
     stop_procedure,
 )
+from engine.procedures.catalogue import import_package
 from engine.records import AuditFilter, search_audit
 from engine.wiring import Platform
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
 
 ADMIN = Actor(account_id=None, kind="admin", name="Quản trị")
 HOA_BINH = "000.00.40.H64"
+PERMIT_PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 
 
 def _hoa_binh(platform: Platform) -> int:
@@ -159,3 +164,27 @@ def test_a_commune_awaiting_a_process_from_the_national_catalogue_takes_the_appl
         assert procedure_detail(uow, code=PERMIT, agency_code=HOA_BINH)["agency"]["code"] == (
             HOA_BINH)
     assert _submit(platform, HOA_BINH).startswith(HOA_BINH)
+
+
+def test_the_missing_staff_are_those_of_the_version_in_force_not_of_a_draft(
+        platform: Platform, tmp_path: Path) -> None:
+    """«Chưa có cán bộ» names the roles new dossiers need: a new draft whose lane calls the
+    leader otherwise changes nothing until it is published (the page once read the newest
+    version, draft or not)."""
+    _hoa_binh(platform)
+    draft = tmp_path / "goi"
+    shutil.copytree(PERMIT_PACKAGE, draft)
+    manifest = json.loads((draft / "procedure.json").read_text(encoding="utf-8"))
+    manifest["roles"]["lanh_dao"]["label"] = "Chủ tịch UBND xã (bản nháp)"
+    (draft / "procedure.json").write_text(json.dumps(manifest, ensure_ascii=False),
+                                          encoding="utf-8")
+    with platform.uow() as uow:
+        apply_procedure(uow, actor=ADMIN, agency_code=MINH_XUAN, code=PERMIT, targets=[HOA_BINH])
+    with platform.uow() as uow:
+        _, version = import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN, path=draft)
+    assert version is not None and version["status"] == "draft"
+    with platform.uow() as uow:
+        page = procedure_agencies(uow, actor=ADMIN, agency_code=MINH_XUAN, code=PERMIT)
+    unstaffed = {a["code"]: a["unstaffed"] for g in page["groups"] for a in g["agencies"]}
+    assert "Lãnh đạo UBND cấp xã" in unstaffed[HOA_BINH]
+    assert "Chủ tịch UBND xã (bản nháp)" not in unstaffed[HOA_BINH]
