@@ -25,6 +25,7 @@ from engine.core.models import Account, Announcement, Dossier, Province
 from engine.core.permissions import is_admin_account
 from engine.core.statuses import OPEN_STATUSES
 from engine.core.uow import UnitOfWork
+from engine.records.mail_words import SIGNATURE, mail_subject
 from engine.records.outbox import enqueue
 
 KINDS = {"maintenance": "Bảo trì, nâng cấp hệ thống", "incident": "Sự cố hệ thống"}
@@ -164,7 +165,9 @@ def _notify_applicants(uow: UnitOfWork, row: Announcement) -> int:
             )
         email = account_email or contact_email
         if email:
-            enqueue(uow, channel="email", recipient=email, subject=subject, body=body, account_id=owner_id)
+            enqueue(uow, channel="email", recipient=email, subject=mail_subject(subject),
+                    body=f"{body}\n\n{SIGNATURE}",
+                    account_id=owner_id)
         if phone and owner_id is None:
             enqueue(uow, channel="sms", recipient=phone, subject=subject, body=subject)
     return len(seen)

@@ -27,6 +27,7 @@ from engine.core.models import (
     ProcedureVersion,
 )
 from engine.core.statuses import STATUS_LABELS, Status
+from engine.records.mail_words import SIGNATURE, mail_subject
 
 _NOTIFICATIONS = cast(Table, Notification.__table__)
 # The account's address first, else the contact the desk wrote on the dossier.
@@ -242,7 +243,9 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
             rows.append({**base, "channel": "web", "recipient": str(owner.account_id),
                          "sent_at": now})
         if owner.email:
-            rows.append({**base, "channel": "email", "recipient": owner.email, "sent_at": None})
+            rows.append({**base, "channel": "email", "recipient": owner.email,
+                         "subject": mail_subject(subject), "body": f"{body}\n\n{SIGNATURE}",
+                         "sent_at": None})
         if owner.phone:
             rows.append({**base, "channel": "sms", "recipient": owner.phone, "body": subject,
                          "sent_at": None})

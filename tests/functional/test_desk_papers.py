@@ -151,7 +151,7 @@ def test_a_post_dossier_is_counted_as_post_and_its_applicant_gets_sms_and_email(
     assert report.json["agencies"][0]["received"]["new_post"] == 1
     told = outbox(platform, code)
     assert ("sms", PHONE, f"Hồ sơ {code} đã được tiếp nhận") in told
-    assert ("email", EMAIL, f"Hồ sơ {code} đã được tiếp nhận") in told
+    assert ("email", EMAIL, f"[Cổng dịch vụ công một cửa] Hồ sơ {code} đã được tiếp nhận") in told
     assert not any(channel == "web" for channel, _, _ in told)  # no account, no in-system copy
     from_form = _post_dossier(desk)  # left blank: the phone written in the form
     assert ("sms", "0912345678", f"Hồ sơ {from_form} đã được tiếp nhận") in outbox(platform, from_form)
