@@ -25,6 +25,7 @@ from engine.core.permissions import (
     may_administer_agency,
     may_manage_account,
 )
+from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.identity.accounts import hash_password
 from engine.identity.invitations import awaits_first_password, send_invitation, unusable_password
@@ -286,19 +287,28 @@ def _agency_names_by_code(uow: UnitOfWork) -> dict[str, str]:
 
 def list_officers(uow: UnitOfWork, *, actor: Actor, query: str = "") -> list[dict[str, Any]]:
     """The staff accounts the actor manages (officers; administrators too for administrators),
-    by username; `query` filters on username or name."""
+    by username; `query` filters on username or name (`_found`)."""
     gate(actor)
     parents, names, labels = _parents(uow), _agency_names(uow), role_names(uow)
-    wanted = query.strip().lower()
+    wanted = fold(query).split()
     rows = []
     for account in uow.session.scalars(select(Account).where(
             Account.kind.in_((Kind.OFFICER.value, Kind.ADMIN.value))).order_by(Account.username)):
         lineages = [chain(parents, g.agency_id) for g in account.grants]
         if not may_manage_account(actor, account.kind, lineages):
             continue
-        if wanted and wanted not in f"{account.username} {account.full_name}".lower():
+        if wanted and not _found(wanted, account.username, account.full_name):
             continue
         rows.append({"username": account.username, "full_name": account.full_name,
                      "kind": account.kind, "state": state_of(account),
                      "grants": _grants(uow, account, names, labels)})
     return rows
+
+
+def _found(words: list[str], username: str, full_name: str) -> bool:
+    """Each word typed, diacritics and case aside, begins a word of the name, the username or
+    a part of it: «nguyen an» and «Nguyễn An» find «Nguyễn Văn An», «minhxuan» and
+    «c.minhxuan» the account c.minhxuan; «an» does not find «Trần Văn Toàn» (toan.tran)."""
+    user = fold(username)
+    parts = [user, *re.split(r"[._\-]", user), *fold(full_name).split()]
+    return all(any(part.startswith(w) for part in parts) for w in words)

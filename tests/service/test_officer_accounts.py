@@ -264,3 +264,22 @@ def test_a_delegated_administrator_manages_only_officers_of_its_subtree(
     with platform.uow() as uow:
         assert lock_account(uow, actor=delegate, username="chuyenvien.soxaydung",
                             reason="Điều tra")["locked"]
+
+
+def test_the_accounts_list_finds_an_officer_by_the_words_of_a_name_typed_without_accents(
+    platform: Platform,
+) -> None:
+    """The accounts list's search: each word typed begins a word of the name or the username
+    (a desk types «tran binh» for «Trần Thị Bình»); a piece inside a word finds nothing."""
+    admin = _actor(platform, "quantri")
+
+    def found(query: str) -> set[str]:
+        with platform.uow() as uow:
+            return {a["username"] for a in list_officers(uow, actor=admin, query=query)}
+
+    assert found("tran binh") == found("Trần Bình") == {"motcua.minhxuan"}
+    assert found("DUNG") == {"lanhdao.minhxuan"}  # Phạm Thị Dung
+    assert "chuyenvien.minhxuan" in found("minhxuan") and found("chuyenvien.minh") == {
+        "chuyenvien.minhxuan"}
+    assert found("inh") == set()  # inside «Bình», «minhxuan»: once matched them all
+    assert found("tran cuong") == set()  # Trần Thị Bình, Lê Văn Cường: no one is both
