@@ -113,8 +113,9 @@ def receive_paper_dossier(
     attachments (a paper scanned counts as handed over), the contact on the dossier.
     `delivery`: the result by post to that address (blank address or phone: the form's,
     `_delivery_or_from_form`), checked as an online submission's and ordered with the
-    dossier — unless the counter refuses it (no result to send). Returns the dossier's code
-    and status, and `result_delivery` (the order's address and phone, or None).
+    dossier — unless the counter refuses it (no result to send: neither checked nor
+    ordered). Returns the dossier's code and status, and `result_delivery` (the order's
+    address and phone, or None).
 
     With `require_scans` (the desk page) every paper ticked as handed over needs its scan
     unless the dossier is refused (digitisation at reception, Đồng Tháp seed art. 12), and
@@ -127,6 +128,8 @@ def receive_paper_dossier(
         raise Invalid(f"Quyết định không hợp lệ: {decision}")
     if channel not in PAPER_CHANNELS:
         raise Invalid("Hồ sơ giấy nhận trực tiếp (desk) hoặc qua bưu chính (post).")
+    if decision == "complete" and not accepts(reception):
+        delivery = None  # refused at the counter: Mẫu 03 is handed over there, nothing to send
     delivery = _delivery_or_from_form(delivery, contact or Contact(), data)
     if require_scans:
         contact, missing, files, version, components = _check_all(
@@ -138,8 +141,6 @@ def receive_paper_dossier(
             uow_factory, actor, procedure_code, agency_code, data, papers, decision,
             reception, scans, contact)
     desk = _as_desk(actor, version.agency_id)
-    if decision == "complete" and not accepts(reception):
-        delivery = None  # refused at the counter: Mẫu 03 is handed over there, nothing to send
     with uow_factory() as uow:
         code = _create(uow, desk, version.agency_code, procedure_code, data, channel, files,
                        contact, components, held, delivery)
