@@ -96,6 +96,8 @@ def test_an_officer_withdraws_the_request_the_step_opens_again_and_everyone_is_t
     back = _words(specialist.get(done.headers["Location"]).get_data(as_text=True))
     assert "Đã hủy yêu cầu nộp 75.000 đồng" in back and f"Lý do: {REASON}" in back
     assert "Yêu cầu nộp phí đã hủy" in back and "Yêu cầu nộp phí, lệ phí đang chờ" not in back
+    assert f"Hủy yêu cầu nộp phí, lệ phí — Lê Văn Cường: {REASON}" in back  # the history's line
+    assert "Hủy yêu cầu nộp phí: cộng lại thời gian chờ nộp" in back  # the legal clock's
 
     facts = _facts(platform, code)
     assert facts["status"] == 4 and facts["payments"] == [("cancelled", 75000)]  # kept, not deleted
