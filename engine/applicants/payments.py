@@ -38,8 +38,8 @@ from engine.core.models import Agency, CodeSequence, Dossier, Payment
 from engine.core.permissions import is_desk_of, is_officer_of, owns
 from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.deadlines import hold
 from engine.dossiers.fee_exemption import exemption
+from engine.dossiers.held_steps import hold
 from engine.dossiers.payment_request import (
     cancel_reason,
     in_flight,

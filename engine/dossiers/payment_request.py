@@ -24,7 +24,8 @@ from engine.core.errors import Conflict, Invalid
 from engine.core.models import Account, Dossier, Event, Payment
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.deadlines import compute_due, move_due, release
+from engine.dossiers.deadlines import compute_due, move_due
+from engine.dossiers.held_steps import release
 from engine.legal_clock.calendars import calendar_for
 from engine.procedures.cache import loaded_version
 
