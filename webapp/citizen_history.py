@@ -43,6 +43,8 @@ WORDS: dict[str, tuple[str, bool]] = {
     "postal_result_delivered": ("Bưu điện đã phát kết quả", True),
     "postal_result_returned": ("Bưu điện chuyển hoàn kết quả (không phát được)", True),
     "postal_result_cancelled": ("Hủy đơn chuyển phát kết quả (trả theo hình thức khác)", True),
+    "postal_result_not_needed": ("Hủy đơn chuyển phát kết quả (hồ sơ không có kết quả để gửi)",
+                                 True),
     "postal_papers_delivered": ("Bưu điện đã chuyển hồ sơ giấy tới cơ quan", True),
     "postal_papers_returned": ("Bưu điện không thu gom, chuyển được hồ sơ giấy", True),
 }

@@ -36,6 +36,7 @@ from engine.dossiers import statements as sql
 from engine.dossiers.handed_over import at_the_end
 from engine.dossiers.instances import InstanceCache, hold_in_transaction, read_current
 from engine.dossiers.papers import keep_accepted
+from engine.dossiers.postal_choice import NO_RESULT, cancel_orders_for_no_result
 from engine.dossiers.rows import DOSSIERS, EVENTS, DossierRow, TaskRow, record
 from engine.dossiers.status_projection import project_status
 from engine.legal_clock.calendar import BusinessCalendar
@@ -76,6 +77,8 @@ def advance_dossier(
     """
     step = Advance(uow, dossier, loaded_version(uow, dossier.version_id), actor, instance)
     move(step)
+    if step.changed and step.dossier.status in NO_RESULT:
+        cancel_orders_for_no_result(uow, actor=actor, dossier=step.dossier)
     step.save()
     uow.after_commit(step.keep)
     if commit:

@@ -15,12 +15,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Invalid
 from engine.core.models import Dossier, PostalOrder
+from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.rows import DossierRow, record
 from engine.records.connector_outbox import enqueue_messages, message_row
@@ -134,3 +135,21 @@ def view(order: PostalOrder) -> dict[str, Any]:
             "status": order.status, "status_label": STATUS_LABELS[order.status],
             "tracking_number": order.tracking_number, "note": order.note,
             "created_at": local_iso(order.created_at), "status_at": local_iso(order.status_at)}
+
+
+NO_RESULT = (Status.NOT_RECEIVED, Status.WITHDRAWN)  # an end that sends the applicant nothing
+_OPEN_RESULT_ORDERS = select(PostalOrder).where(
+    PostalOrder.dossier_id == bindparam("b_id"), PostalOrder.kind == "delivery",
+    PostalOrder.status.in_(("requested", "accepted")))
+
+
+def cancel_orders_for_no_result(uow: UnitOfWork, *, actor: Actor, dossier: DossierRow) -> None:
+    """The dossier ended with nothing to send (not received at the desk, withdrawn): the
+    result order its applicant placed is cancelled («Đã hủy») and its history says so, with
+    who tells the post (the carrier's protocol has no cancel). In the advance's transaction."""
+    for order in uow.session.scalars(_OPEN_RESULT_ORDERS, {"b_id": dossier.id}):
+        order.status, order.status_at = "cancelled", uow.clock.now()
+        record(uow, dossier, "postal_result_not_needed", actor=actor,
+               note=f"Đơn {order.reference}: hồ sơ không có kết quả để chuyển phát. Hệ thống "
+                    "chưa gửi được lệnh hủy tới bưu điện (kết nối chưa hỗ trợ): Bộ phận Một cửa "
+                    "báo bưu điện.")

@@ -45,6 +45,7 @@ EVENT_LABELS = {
     "postal_result_delivered": "Bưu điện đã phát kết quả",
     "postal_result_returned": "Bưu điện chuyển hoàn kết quả (không phát được)",
     "postal_result_cancelled": "Hủy đơn chuyển phát kết quả (trả theo hình thức khác)",
+    "postal_result_not_needed": "Hủy đơn chuyển phát kết quả (hồ sơ không có kết quả để gửi)",
     "postal_papers_delivered": "Bưu điện đã chuyển hồ sơ giấy tới cơ quan",
     "postal_papers_returned": "Bưu điện không thu gom, chuyển được hồ sơ giấy",
     "claimed": "Người nộp thêm hồ sơ vào tài khoản", "stopped": "Dừng xử lý hồ sơ",
