@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from engine.applicants import SettlementRow, reconcile_settlement
+from engine.applicants import CHECKOUT_MINUTES, SettlementRow, reconcile_settlement
 from engine.core import VN_TZ, UnitOfWork
 from integrations import signing
 from integrations.calls import DeliveryFailed, call
@@ -44,7 +44,6 @@ from integrations.registry import ConnectorSpec, Field, Health
 
 __all__ = ["SPEC", "Callback", "GatewayCheckout", "PaymentConnector", "Returned", "reconcile_day"]
 
-CHECKOUT_MINUTES = 15
 RESULTS = ("success", "failed", "cancelled")
 
 SYSTEM = "Cổng thanh toán"  # how failures name it («Cổng thanh toán trả lỗi 503 …»)

@@ -84,9 +84,11 @@ from engine.applicants.payments import confirm as confirm_payment
 from engine.applicants.payments import fee_of_code as dossier_fee
 from engine.applicants.payments import payments_of as dossier_payments
 from engine.applicants.settlement import SettlementRow, reconcile_settlement
+from engine.dossiers.payment_request import CHECKOUT_MINUTES
 
 __all__ = [
     "ATTACHMENT_READ_LIMIT",
+    "CHECKOUT_MINUTES",
     "CLAIM_CODE_LIFETIME",
     "DEFAULT_RATING_LABELS",
     "REGISTRATION_SCHEMA",

@@ -104,7 +104,7 @@ def fee_standing(uow: Any, *, actor: Actor, code: str) -> dict[str, Any]:
     else:
         state = "none"
     due = next((p for p in payments if p.state == "requested"), None)
-    paying = due is not None and in_flight(due)
+    paying = due is not None and in_flight(due, uow.clock.now())
     return {"state": state, "published": published, "paid": paid,
             "due": None if due is None else {"amount": due.amount, "description": due.description,
                                              "reference": due.reference, "in_flight": paying,

@@ -146,7 +146,7 @@ def cancel_payment_request(uow: UnitOfWork, *, actor: Actor, code: str,
     payment = pending_payment(uow, dossier.id)
     if payment is None:
         raise nothing_to_withdraw(uow, dossier)
-    if in_flight(payment):
+    if in_flight(payment, uow.clock.now()):
         raise Conflict(in_flight_refusal(dossier.code, payment))
     withdraw(uow, dossier, payment, actor=actor, note=reason)
     uow.commit()
@@ -203,7 +203,7 @@ def start_checkout(uow: UnitOfWork, *, actor: Actor, code: str, gateway: Payment
         Payment.dossier_id == dossier.id, Payment.state == "requested"))
     if payment is None:
         raise Conflict("Hồ sơ không có khoản phí nào đang chờ thanh toán.")
-    payment.gateway = gateway.name
+    payment.gateway, payment.checkout_started_at = gateway.name, uow.clock.now()
     uow.commit()
     return gateway.checkout_url(payment, return_url)
 

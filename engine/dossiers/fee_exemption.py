@@ -73,7 +73,7 @@ def _withdraw_pending(uow: UnitOfWork, actor: Actor, dossier: Dossier, row: Doss
     payment = pending_payment(uow, row.id)
     if payment is None:
         return
-    if in_flight(payment):
+    if in_flight(payment, uow.clock.now()):
         raise Conflict(in_flight_refusal(row.code, payment))
     uow.session.refresh(dossier)  # read under the row lock: its status and times as they are
     withdraw(uow, dossier, payment, actor=actor, note=f"Được miễn phí, lệ phí: {reason}")

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.core.actors import Actor
-from engine.core.clock import local_iso
+from engine.core.clock import VN_TZ, local_iso
 from engine.core.errors import Conflict, Invalid
 from engine.core.models import Account, Dossier, Event, Payment
 from engine.core.statuses import Status
@@ -30,6 +30,11 @@ from engine.legal_clock.calendars import calendar_for
 from engine.procedures.cache import loaded_version
 
 CANCELLED = "payment_request_cancelled"
+# The gateway's checkout takes payment for this long after it opens (the `expires` the
+# connectors send); its report of a payment made at the last minute may come this much later.
+CHECKOUT_MINUTES = 15
+LATE_REPORT = timedelta(minutes=15)
+_MINUTE = timedelta(minutes=1)
 REASON_LIMIT = 500
 REASON_FIELD = (f"Nhập lý do hủy (3–{REASON_LIMIT} ký tự), ví dụ «Người nộp thuộc đối tượng "
                 "được miễn lệ phí» hoặc «Yêu cầu sai số tiền, sẽ yêu cầu lại».")
@@ -41,20 +46,33 @@ def pending_payment(uow: UnitOfWork, dossier_id: int) -> Payment | None:
         Payment.dossier_id == dossier_id, Payment.state == "requested").order_by(Payment.id))
 
 
-def in_flight(payment: Payment) -> bool:
-    """The applicant has opened the gateway's checkout for this request and the gateway has
-    not reported it failed (`engine.applicants.payments.refused_by_gateway` forgets the
-    gateway): money may be on its way."""
-    return payment.state == "requested" and bool(payment.gateway)
+def in_flight(payment: Payment, now: datetime) -> bool:
+    """The applicant has opened the gateway's checkout for this request, the gateway has not
+    reported it failed (`engine.applicants.payments.refused_by_gateway` forgets the gateway)
+    and the checkout may still be paid or reported (`CHECKOUT_MINUTES` and
+    `LATE_REPORT` after it opened): money may be on its way. A checkout abandoned without a
+    word from the gateway stops counting then."""
+    return (payment.state == "requested" and bool(payment.gateway)
+            and payment.checkout_started_at is not None
+            and now < payment.checkout_started_at + CHECKOUT_MINUTES * _MINUTE + LATE_REPORT)
 
 
 def in_flight_refusal(code: str, payment: Payment) -> str:
-    """What the officer reads when the request cannot be withdrawn: paying online now."""
+    """What the officer reads when the request cannot be withdrawn: paying online now, and
+    until when at the latest."""
     amount = f"{payment.amount:,} đồng".replace(",", ".")  # as `fees.dong` (which imports us)
     return (f"Người nộp đang thanh toán trực tuyến khoản {amount} của hồ sơ {code} "
             f"(mã {payment.reference}) qua cổng thanh toán: chưa hủy được yêu cầu nộp phí. Chờ "
             "cổng thanh toán báo kết quả (nếu đã thu tiền, hồ sơ tự tiếp tục; nếu không thành "
-            "công, hủy lại) hoặc liên hệ người nộp.")
+            f"công, hủy lại){_until(payment)} hoặc liên hệ người nộp.")
+
+
+def _until(payment: Payment) -> str:
+    """« — chậm nhất đến 15:40 ngày 01/12/2026», when the checkout stops counting."""
+    if payment.checkout_started_at is None:
+        return ""
+    end = payment.checkout_started_at + CHECKOUT_MINUTES * _MINUTE + LATE_REPORT
+    return f", chậm nhất đến {end.astimezone(VN_TZ).strftime('%H:%M ngày %d/%m/%Y')},"
 
 
 def cancel_reason(reason: str) -> str:
@@ -73,7 +91,7 @@ def withdraw(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, actor: Acto
     afresh by the caller) in the caller's transaction: cancelled, the dossier resumed where
     it stood, one `CANCELLED` event whose note is `note` (the payment's reference and amount
     in its details: `withdrawn`)."""
-    assert payment.state == "requested" and not in_flight(payment)
+    assert payment.state == "requested" and not in_flight(payment, uow.clock.now())
     payment.state = "cancelled"
     if dossier.status == Status.PAYMENT:
         resume_after_wait(uow, dossier, payment.requested_at, kind=CANCELLED, actor=actor,

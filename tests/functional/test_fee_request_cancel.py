@@ -215,3 +215,22 @@ def test_the_exemption_withdraws_a_request_still_awaited(app: Flask, platform: P
     handed = desk.post(f"/api/v1/tasks/{step[0]['id']}/complete",
                        json={"data": {"hinh_thuc_tra": "truc_tiep"}})
     assert handed.status_code == 200, handed.json  # nothing owed at the hand-over
+
+
+def test_a_checkout_abandoned_without_a_word_from_the_gateway_stops_holding_the_request(
+    app: Flask, platform: Platform, clock: FixedClock,
+) -> None:
+    """The applicant opened the checkout and closed the tab; the gateway never reported. The
+    gateway takes payment for 15 minutes and may report up to 15 later: until then the
+    withdrawal waits (and says until when), afterwards the officer is no longer stuck."""
+    citizen, code, _ = _asked(app)
+    assert citizen.post(f"/api/v1/dossiers/{code}/pay", json={}).status_code == 200
+    desk = officer(app, "motcua.minhxuan")
+    clock.advance(timedelta(minutes=29))
+    refused = _cancel(desk, code)
+    assert refused.status_code == 409 and "chậm nhất đến" in refused.json["error"]["message"]
+    clock.advance(timedelta(minutes=2))
+    desk = officer(app, "motcua.minhxuan")  # signed in anew after the wait
+    withdrawn = _cancel(desk, code)
+    assert withdrawn.status_code == 200, withdrawn.json
+    assert _facts(platform, code)["payments"] == [("cancelled", 75000)]

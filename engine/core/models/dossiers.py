@@ -275,6 +275,8 @@ class Payment(Base):
     state: Mapped[str] = mapped_column(String(12))  # requested, paid, cancelled
     gateway: Mapped[str] = mapped_column(String(30), default="")
     gateway_reference: Mapped[str] = mapped_column(String(100), default="")
+    # When the applicant last opened the gateway's checkout (`payment_request.in_flight`).
+    checkout_started_at: Mapped[datetime | None] = mapped_column(default=None)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
     requested_at: Mapped[datetime]
     paid_at: Mapped[datetime | None] = mapped_column(default=None)
