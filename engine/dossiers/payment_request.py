@@ -68,7 +68,7 @@ def in_flight_refusal(code: str, payment: Payment) -> str:
 
 
 def _until(payment: Payment) -> str:
-    """« — chậm nhất đến 15:40 ngày 01/12/2026», when the checkout stops counting."""
+    """«, chậm nhất đến 15:40 ngày 01/12/2026,»: when the checkout stops counting."""
     if payment.checkout_started_at is None:
         return ""
     end = payment.checkout_started_at + CHECKOUT_MINUTES * _MINUTE + LATE_REPORT
