@@ -262,3 +262,22 @@ def test_the_desk_api_takes_the_delivery_too(app: Flask, platform: Platform) -> 
     assert [o[1] for o in _orders(platform, made.json["code"])] == [ADDRESS]
     plain = desk.post("/api/v1/desk/dossiers", json=body)
     assert plain.status_code == 201 and plain.json["result_delivery"] is None
+
+
+def test_form_01_names_the_applicant_s_address_and_contacts_the_count_and_the_legal_time(
+    app: Flask,
+) -> None:
+    """Mẫu 01 of TT 01/2018 writes, besides the name, the applicant's address, phone and
+    e-mail, «Số lượng hồ sơ» and the processing time the law sets, in the form's order."""
+    citizen = citizen_client(app)
+    code = _submit(citizen, nhan_ket_qua="truc_tiep", dia_chi_nhan="", dien_thoai_nhan="")
+    desk = officer(app, "motcua.minhxuan")
+    complete(desk, code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    for said in _form_01(desk, code):
+        assert _in_order(said, "Tiếp nhận hồ sơ của: Nguyễn Văn An",
+                         "Địa chỉ: Tổ 5, phường Minh Xuân", "Số điện thoại: 0912345678",
+                         "Nội dung yêu cầu giải quyết", "Thành phần hồ sơ nộp gồm",
+                         "Số lượng hồ sơ: 01 bộ",
+                         "Thời gian giải quyết hồ sơ theo quy định: 15 ngày làm việc",
+                         "Thời gian nhận hồ sơ", "Đăng ký nhận kết quả tại"), said
+        assert "Email:" not in said  # none given: the row is left out

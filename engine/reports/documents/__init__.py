@@ -40,7 +40,12 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.lateness import CLASS_LABELS, classify
 from engine.procedures.cache import loaded_version
-from engine.reports.documents.extra import delivery_context, receipt_context, stop_context
+from engine.reports.documents.extra import (
+    applicant_context,
+    delivery_context,
+    receipt_context,
+    stop_context,
+)
 from engine.reports.documents.layout import Document, Page, build
 
 __all__ = ["DEFAULT_SET", "DOSSIER_KINDS", "FORMATS", "Document", "available_sets",
@@ -202,6 +207,7 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
         "dossier_class": CLASS_LABELS.get(classify(dossier.ended_at, dossier.due_at) or "", "")
         if dossier.ended_at else STATUS_LEGAL_LABELS[dossier.status],
     }
+    context.update(applicant_context(dossier, manifest))
     requests = _events(uow, dossier, "supplement_requested")
     if requests:
         details = requests[-1].details or {}

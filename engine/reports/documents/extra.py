@@ -12,13 +12,16 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.applicants import method_words
+from engine.applicants.drafts import PREFILL_DEFAULTS
 from engine.applicants.fees import refused
 from engine.core.clock import VN_TZ
 from engine.core.models import Dossier, Event, Payment
 from engine.core.uow import UnitOfWork
 from engine.dossiers.fee_exemption import exemption
 from engine.dossiers.fees import fees_of
+from engine.dossiers.postal import ADDRESS_FIELDS
 from engine.dossiers.postal_choice import result_delivery
+from engine.procedures.catalogue import processing_time_label
 
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 GROUPS = ("", " nghìn", " triệu", " tỷ")
@@ -152,3 +155,20 @@ def _fee_words(uow: UnitOfWork, dossier: Dossier) -> str:
     paid = sum(uow.session.scalars(select(Payment.amount).where(
         Payment.dossier_id == dossier.id, Payment.state == "paid")))
     return in_digits(owed) + (" (đã nộp)" if paid >= owed else " (nộp khi Bộ phận Một cửa yêu cầu)")
+
+
+def applicant_context(dossier: Dossier, manifest: dict[str, Any]) -> dict[str, Any]:
+    """What Mẫu 01 writes of the applicant and the procedure beside the name: the address, phone
+    and e-mail given (the desk's contact first, else the form's own fields; blank rows are
+    left out) and the processing time the law sets («15 ngày làm việc»)."""
+    data = dossier.data or {}
+
+    def given(*names: str) -> str:
+        found = next((data.get(n) for n in names if isinstance(data.get(n), str) and data.get(n)),
+                     "")
+        return " ".join(str(found).split())
+
+    return {"applicant_address": given(*ADDRESS_FIELDS),
+            "applicant_phone": dossier.contact_phone or given(PREFILL_DEFAULTS["phone"]),
+            "applicant_email": dossier.contact_email or given(PREFILL_DEFAULTS["email"]),
+            "processing_time": processing_time_label(manifest)}
