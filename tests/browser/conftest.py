@@ -55,14 +55,27 @@ def signed_in_page(browser: Any, base: str, username: str, **options: Any) -> An
     return page
 
 
+# Whole-page screenshots are for people looking at the pages, never read by a test: ~470
+# of them a run, each a relayout and a PNG of the whole page, were minutes of `make test`
+# on two cores. They are taken when MOTCUA_SCREENSHOTS=1; an element's screenshot is always
+# taken, since it first waits for the element to be visible and stable (a check).
+SCREENSHOTS = os.environ.get("MOTCUA_SCREENSHOTS") == "1"
+
+
+def _no_page_screenshot(page: Any, **options: Any) -> bytes:
+    return b""
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing — `make test` installs Debian's chromium", pytrace=False)
         pytest.skip("!!! SKIPPING BROWSER TESTS: Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
 
+    if not SCREENSHOTS:
+        Page.screenshot = _no_page_screenshot  # type: ignore[assignment, method-assign]
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                               args=CHROMIUM_FLAGS)
