@@ -23,8 +23,8 @@ from __future__ import annotations
 import io
 import re
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from engine.core.models import Account
 from engine.identity.accounts import create_account
 from engine.identity.api_keys import SCOPES
 from engine.wiring import Platform
+from tests.conftest import START
 from tests.functional.test_desk import PAPERS
 from tests.helpers import (
     APPLICANT_ID,
@@ -434,6 +435,52 @@ def _fresh(seeded: Path, clock: FixedClock, folder: Path) -> tuple[Flask, Platfo
                        "DATABASE_URL": own.database_url}), own
 
 
+@dataclass(frozen=True)
+class Built:
+    """A world built once for the module: its database file, its objects, and each
+    caller's browser (headers and cookies), every caller logged in."""
+
+    database: Path
+    world: World
+    browsers: dict[str, tuple[dict[str, Any], dict[Any, Any]]]
+
+
+@pytest.fixture(scope="module")
+def built_world(seeded_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """Building a world (two dossiers, an upload, a reception, keys, a sandbox run, an
+    organisation, a day off, up to nine logins) took about a second, and a matrix row
+    built one for its refusals plus one per caller allowed to change something: the
+    module builds it once and each of those starts from a copy of its database file, as
+    every test starts from a copy of the seeded one."""
+    folder = tmp_path_factory.mktemp("world") / "built"
+    app, platform = _fresh(seeded_sqlite, FixedClock(START), folder)
+    world = _world(app, platform)
+    browsers = {role: (dict(world.clients[role].environ_base),
+                       {key: replace(cookie) for key, cookie in
+                        (world.clients[role]._cookies or {}).items()})
+                for role in ROLES}  # each caller logged in, as a world that used them all
+    platform.dispose()
+    yield Built(folder / "motcua.db", replace(world, clients={}), browsers)
+
+
+def _copy(built: Built, clock: FixedClock, folder: Path) -> tuple[World, Platform]:
+    """A copy of the built world: its database, and each caller's browser as it was."""
+    from webapp import create_app
+
+    folder.mkdir()
+    shutil.copy(built.database, folder / "motcua.db")
+    own = Platform(f"sqlite:///{folder / 'motcua.db'}", clock=clock)
+    app = create_app({"TESTING": True, "PLATFORM": own, "SECRET_KEY": "test-secret",
+                      "DATABASE_URL": own.database_url})
+    clients: dict[str, FlaskClient] = {}
+    for role, (environ, cookies) in built.browsers.items():
+        client = clients[role] = app.test_client()
+        client.environ_base.update(environ)
+        assert client._cookies is not None
+        client._cookies.update({key: replace(cookie) for key, cookie in cookies.items()})
+    return replace(built.world, clients=clients), own
+
+
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -454,24 +501,22 @@ def _call(client: FlaskClient, method: str, cell: Cell, world: World) -> int:
     return client.open(path, method=method).status_code
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(("method", "route"), sorted(MATRIX), ids=lambda v: str(v))
 def test_each_caller_gets_the_expected_status(
-    app: Flask, platform: Platform, seeded_sqlite: Path, clock: FixedClock, tmp_path: Path,
-    method: str, route: str,
+    built_world: Built, clock: FixedClock, tmp_path: Path, method: str, route: str,
 ) -> None:
     """Refusals all meet one untouched world; each caller allowed to change something gets
     a world of their own (one success must not turn the next into a conflict)."""
     cell = MATRIX[(method, route)]
-    world = _world(app, platform)
+    world, platform = _copy(built_world, clock, tmp_path / "world")
     got: dict[str, int] = {}
     for role, status in zip(ROLES, cell.statuses, strict=True):
         if method == "GET" or not 200 <= status < 300:
             got[role] = _call(world.clients[role], method, cell, world)
+    platform.dispose()
     for role in ROLES:
         if role not in got:
-            own_app, own_platform = _fresh(seeded_sqlite, clock, tmp_path / role)
-            own = _world(own_app, own_platform)
+            own, own_platform = _copy(built_world, clock, tmp_path / role)
             got[role] = _call(own.clients[role], method, cell, own)
             own_platform.dispose()
     expected = dict(zip(ROLES, cell.statuses, strict=True))
