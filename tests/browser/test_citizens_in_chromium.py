@@ -111,9 +111,10 @@ def test_a_citizen_searches_fills_submits_supplements_and_rates(
     # Errors beside their fields, listed at the top, and the refused file named.
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
-    # forms.js moves the focus there once the page has loaded: wait for it, not for luck.
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'",
-                           timeout=5000)
+    # forms.js moves the focus there once the page has loaded: wait for it, not for luck
+    # (a locator wait: Playwright polls wait_for_function with eval, which the CSP refuses
+    # whenever the focus is not there at the first look).
+    expect(summary).to_be_focused(timeout=5000)
     height_error = page.locator("#f-cong_trinh-chieu_cao-error")
     assert height_error.inner_text() == "Vui lòng nhập «Chiều cao công trình (m)»."
     assert page.locator("#f-cong_trinh-chieu_cao").get_attribute("aria-describedby") == (
