@@ -177,6 +177,13 @@ def _check_format(fmt: str) -> None:
         raise NotFound(f"Không hỗ trợ định dạng '{fmt}' (html hoặc pdf).")
 
 
+def _files(uow: UnitOfWork, dossier: Dossier) -> list[str]:
+    """The dossier's papers as filed: «paper: file name»."""
+    return [f"{a.paper}: {a.filename}" for a in uow.session.scalars(
+        select(Attachment).where(Attachment.dossier_id == dossier.id,
+                                 Attachment.replaced_at.is_(None)).order_by(Attachment.id))]
+
+
 def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> dict[str, Any]:
     version = dossier.version
     manifest = loaded_version(uow, dossier.version_id).compiled.manifest
@@ -201,13 +208,11 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
         "components": [
             f"{c['name']} — {c['originals']} bản chính, {c['copies']} bản sao"
             for c in manifest.get("components", [])],
-        "files": [f"{a.paper}: {a.filename}" for a in uow.session.scalars(
-            select(Attachment).where(Attachment.dossier_id == dossier.id,
-                                     Attachment.replaced_at.is_(None)).order_by(Attachment.id))],
+        "files": _files(uow, dossier),
         "dossier_class": CLASS_LABELS.get(classify(dossier.ended_at, dossier.due_at) or "", "")
         if dossier.ended_at else STATUS_LEGAL_LABELS[dossier.status],
+        **applicant_context(dossier, manifest),
     }
-    context.update(applicant_context(dossier, manifest))
     requests = _events(uow, dossier, "supplement_requested")
     if requests:
         details = requests[-1].details or {}
