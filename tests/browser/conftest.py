@@ -66,6 +66,13 @@ def _no_page_screenshot(page: Any, **options: Any) -> bytes:
     return b""
 
 
+def copy_screenshot(shot: Path, folder: Path) -> None:
+    """Copy a screenshot into `folder` for a person to look at — when it was taken (a page's
+    only with MOTCUA_SCREENSHOTS=1) and the folder is there; a copy is never a check."""
+    if shot.is_file() and folder.is_dir():
+        shutil.copy(shot, folder / shot.name)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():

@@ -4,11 +4,10 @@ finds nothing serious, screenshots kept (tests/artifacts, and /tmp/shots16 when 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, copy_screenshot
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
 
 WIDTHS = (390, 1280)
@@ -58,8 +57,7 @@ def test_the_list_and_the_dossier_page_on_a_phone_and_a_desk(browser: Any, serve
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")
             shot = shots / f"agency-dossiers-{name}-{width}.png"
             page.screenshot(path=str(shot), full_page=True)
-            if COPY_TO.is_dir():
-                shutil.copy(shot, COPY_TO / shot.name)
+            copy_screenshot(shot, COPY_TO)
             assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px"
             assert axe_violations(page) == [], (name, width)
         context.close()

@@ -6,13 +6,12 @@ pages at 390 and 1280 px: nothing wider than the window, axe-core clean."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, left_the_login_page
+from tests.browser.conftest import axe_violations, copy_screenshot, left_the_login_page
 from tests.helpers import MINH_XUAN, PERMIT, package_files, zip_bytes
 
 PASSWORD = "motcua-demo-2026"
@@ -40,8 +39,7 @@ def _broken_package(folder: Path) -> Path:
 def _shot(page: Any, shots: Path, name: str) -> None:
     shot = shots / name
     page.screenshot(path=str(shot), full_page=True)
-    if COPY_TO.is_dir():
-        shutil.copy(shot, COPY_TO / shot.name)
+    copy_screenshot(shot, COPY_TO)
 
 
 def test_a_rejected_upload_is_fixed_in_the_modeler_in_words(browser: Any, server: str,

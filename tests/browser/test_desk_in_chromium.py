@@ -5,11 +5,10 @@ serious or critical, screenshots kept (tests/artifacts, and /tmp/shots16 when it
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, copy_screenshot
 from tests.functional.test_desk import PAPERS
 from tests.helpers import MINH_XUAN, PDF, PERMIT, permit_data
 
@@ -47,8 +46,7 @@ def _check(page: Any, shots: Path, name: str, width: int) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth")
     shot = shots / f"desk-{name}-{width}.png"
     page.screenshot(path=str(shot), full_page=True)
-    if COPY_TO.is_dir():
-        shutil.copy(shot, COPY_TO / shot.name)
+    copy_screenshot(shot, COPY_TO)
     assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px"
     assert axe_violations(page) == [], (name, width)
 

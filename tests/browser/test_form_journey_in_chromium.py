@@ -8,11 +8,10 @@ document is no wider than the viewport at 390 and 1280 px. Screenshots go to
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import AXE
+from tests.browser.conftest import AXE, copy_screenshot
 
 PASSWORD = "motcua-demo-2026"
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
@@ -64,7 +63,7 @@ class Journey:
             assert _wider_than_viewport(page) == 0, (name, size, _overflowing(page))
             shot = f"{self.count:02d}-{name}{suffix}.png"
             page.screenshot(path=str(SHOTS / shot), full_page=True)
-            shutil.copy(SHOTS / shot, self.artefacts / shot)
+            copy_screenshot(SHOTS / shot, self.artefacts)
         assert _wcag_violations(page) == [], name
 
     def tab_to(self, selector: str, key: str = "Tab", limit: int = 120) -> None:

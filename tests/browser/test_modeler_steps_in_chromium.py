@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from tests.browser.conftest import left_the_login_page
+from tests.browser.conftest import copy_screenshot, left_the_login_page
 from tests.helpers import MINH_XUAN, PERMIT
 
 PASSWORD = "motcua-demo-2026"
@@ -44,8 +43,7 @@ def _login(page: Any, server: str, username: str) -> None:
 def _shot(page: Any, shots: Path, name: str) -> None:
     shot = shots / name
     page.screenshot(path=str(shot), full_page=True)
-    if COPY_TO.is_dir():
-        shutil.copy(shot, COPY_TO / shot.name)
+    copy_screenshot(shot, COPY_TO)
 
 
 def _ids(page: Any, css: str) -> set[str]:

@@ -7,11 +7,10 @@ receipt, Mẫu 01) are kept in tests/artifacts (and /tmp/h3 when it exists)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import AXE, PASSWORD, signed_in_page
+from tests.browser.conftest import AXE, PASSWORD, copy_screenshot, signed_in_page
 from tests.helpers import MINH_XUAN, PERMIT, permit_data
 
 WIDTHS = (390, 1280)
@@ -25,8 +24,7 @@ def _keep(shots: Path, name: str, content: bytes | None = None) -> Path:
     path = shots / name
     if content is not None:
         path.write_bytes(content)
-    if COPY_TO.is_dir():
-        shutil.copy(path, COPY_TO / name)
+    copy_screenshot(path, COPY_TO)
     return path
 
 

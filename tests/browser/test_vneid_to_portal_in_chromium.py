@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -23,7 +22,7 @@ from typing import Any
 import pytest
 from celery import Celery
 
-from tests.browser.conftest import MOTCUA, axe_violations
+from tests.browser.conftest import MOTCUA, axe_violations, copy_screenshot
 from tests.simulators.oidc import CITIZEN, OidcProvider
 from tests.simulators.portal import SECRET, PortalState, running_portal
 
@@ -120,7 +119,7 @@ def worker(server_database: str, tmp_path: Path, connectors: str) -> Iterator[Ce
 
 def _shot(page: Any, shots: Path, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    shutil.copy(SHOTS / f"{name}.png", shots / f"{name}.png")
+    copy_screenshot(SHOTS / f"{name}.png", shots)
 
 
 def _next(page: Any, then: str) -> None:
