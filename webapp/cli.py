@@ -368,8 +368,9 @@ def serve(host: str, port: int, production: bool, workers: int, threads: int) ->
         command = gunicorn_command(host, port, workers, threads)
         raise SystemExit(subprocess.call(command, env=os.environ.copy()))  # noqa: S603
     from webapp.app import create_app
+    from webapp.serving import run_threaded
 
     app = create_app()
     _print_logins(app.extensions["motcua"])
     click.echo(f"\nmotcua đang chạy tại http://{host}:{port}\n")
-    app.run(host=host, port=port, debug=False, threaded=True)
+    run_threaded(host, port, app)  # Flask's server, closing responses of dropped connections

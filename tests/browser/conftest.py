@@ -106,16 +106,15 @@ def serving(instance: Path) -> Iterator[str]:
     serve` serves it (werkzeug's threaded server) but in the test's own process: a `motcua
     serve` process spent two seconds of CPU importing the code before its first answer, for
     each of the sixty-odd browser tests. tests/functional/test_server.py runs the command."""
-    from werkzeug.serving import make_server
-
     from webapp.app import create_app
+    from webapp.serving import make_threaded_server
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     base = f"http://127.0.0.1:{port}"
     app = create_app({"INSTANCE_PATH": str(instance), "PUBLIC_URL": base})
-    served = make_server("127.0.0.1", port, app, threaded=True)
+    served = make_threaded_server("127.0.0.1", port, app)
     thread = threading.Thread(target=served.serve_forever, name=f"motcua-{port}", daemon=True)
     thread.start()
     try:
@@ -138,7 +137,8 @@ def server(server_database: str, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Path:
-    folder = ARTIFACTS / request.node.name.replace("/", "_")
+    name: str = request.node.name
+    folder = ARTIFACTS / name.replace("/", "_")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
