@@ -132,6 +132,24 @@ def test_the_tracking_book_lists_the_agencys_dossiers(
     assert refused_dossier.code in text.replace(" ", "") and "Đã trả kết quả" in text
 
 
+def test_form_01_points_at_the_dossier_s_row_in_its_month_s_tracking_book(
+    platform: Platform, clock: FixedClock
+) -> None:
+    """Mẫu 01's «Vào Sổ theo dõi hồ sơ»: the tracking book (Mẫu 06) of the month the dossier
+    came in, «Quyển số 11/2026», and its row there — three dossiers come in at the same
+    instant, the last on row 3 of both its receipt and that month's book."""
+    desks = [Desk(platform, clock) for _ in range(3)]
+    desks[2].receive()
+    receipt = text_of(render(desks[2], "receipt").pdf())
+    assert "Vào Sổ theo dõi hồ sơ: Quyển số 11/2026, số thứ tự 3" in receipt
+    with platform.uow() as uow:
+        book = documents.render_tracking_book(
+            uow, actor=SYSTEM, agency_code="000.00.12.H64", start=date(2026, 11, 1),
+            end=date(2026, 11, 30), fmt="html")
+    table = next(b for b in book.blocks if isinstance(b, layout.Table))
+    assert [row[:2] for row in table.rows] == [(str(n), d.code) for n, d in enumerate(desks, 1)]
+
+
 def test_documents_that_do_not_apply_yet_are_refused(platform: Platform, clock: FixedClock) -> None:
     desk = Desk(platform, clock)
     for kind in ("receipt", "supplement", "refusal", "apology"):

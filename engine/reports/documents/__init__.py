@@ -41,7 +41,9 @@ from engine.dossiers.submit import find_visible
 from engine.legal_clock.lateness import CLASS_LABELS, classify
 from engine.procedures.cache import loaded_version
 from engine.reports.documents.extra import (
+    TRACKING_ORDER,
     applicant_context,
+    book_entry,
     delivery_context,
     receipt_context,
     stop_context,
@@ -212,6 +214,7 @@ def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> d
         "dossier_class": CLASS_LABELS.get(classify(dossier.ended_at, dossier.due_at) or "", "")
         if dossier.ended_at else STATUS_LEGAL_LABELS[dossier.status],
         **applicant_context(dossier, manifest),
+        **book_entry(uow.session, dossier),
     }
     requests = _events(uow, dossier, "supplement_requested")
     if requests:
@@ -303,7 +306,7 @@ def render_tracking_book(
     high = datetime.combine(end, time(0), VN_TZ) + timedelta(days=1)
     dossiers = uow.session.scalars(
         select(Dossier).where(Dossier.agency_id == agency.id, Dossier.submitted_at >= low,
-                              Dossier.submitted_at < high).order_by(Dossier.submitted_at))
+                              Dossier.submitted_at < high).order_by(*TRACKING_ORDER))
     rows = []
     for number, dossier in enumerate(dossiers, start=1):
         rows.append({

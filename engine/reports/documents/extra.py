@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from engine.applicants import method_words
 from engine.applicants.drafts import PREFILL_DEFAULTS
@@ -172,3 +172,21 @@ def applicant_context(dossier: Dossier, manifest: dict[str, Any]) -> dict[str, A
             "applicant_phone": dossier.contact_phone or given(PREFILL_DEFAULTS["phone"]),
             "applicant_email": dossier.contact_email or given(PREFILL_DEFAULTS["email"]),
             "processing_time": processing_time_label(manifest)}
+
+
+def book_entry(session: Any, dossier: Dossier) -> dict[str, str]:
+    """Where Mẫu 01's «Vào Sổ theo dõi hồ sơ» points: the agency's tracking book (Mẫu 06) of
+    the month the dossier was submitted (Vietnam time), «Quyển số» MM/YYYY, and the dossier's
+    row in it, «Số thứ tự» — the book lists a month's dossiers in the order they came
+    (`TRACKING_ORDER`), so that month's book shows it on that row."""
+    local = dossier.submitted_at.astimezone(VN_TZ)
+    month = datetime(local.year, local.month, 1, tzinfo=VN_TZ)
+    row = session.scalar(select(func.count()).where(
+        Dossier.agency_id == dossier.agency_id, Dossier.submitted_at >= month,
+        or_(Dossier.submitted_at < dossier.submitted_at,
+            and_(Dossier.submitted_at == dossier.submitted_at, Dossier.id <= dossier.id))))
+    return {"book": f"{local.month:02d}/{local.year}", "book_row": str(row)}
+
+
+# The tracking book's order, which `book_entry` counts in: submitted first, then created first.
+TRACKING_ORDER = (Dossier.submitted_at, Dossier.id)
