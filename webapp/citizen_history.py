@@ -36,6 +36,8 @@ WORDS: dict[str, tuple[str, bool]] = {
     "paid": ("Đã nộp phí, lệ phí", True),
     "payment_request_cancelled": ("Cơ quan hủy yêu cầu nộp phí, lệ phí", True),  # the reason
     "fee_exempted": ("Được miễn phí, lệ phí", True),  # the note: the reason
+    "refund_due": ("Cơ quan đã nhận tiền bạn nộp, sẽ hoàn trả lại cho bạn", True),
+    "refunded": ("Cơ quan đã hoàn trả tiền cho bạn", True),
     "result_ready_at_desk": ("Kết quả đã sẵn sàng, mời đến nhận tại Bộ phận Một cửa", True),
     "claimed": ("Hồ sơ đã được thêm vào tài khoản của bạn", False),
     "postal_result_requested": ("Yêu cầu chuyển phát kết quả qua bưu điện", True),

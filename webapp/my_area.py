@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, identity, procedures, reports
 from engine.applicants import RESULT_PAPER
-from engine.core import Actor, FormInvalid, Status
+from engine.core import Actor, Conflict, FormInvalid, Status
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
 from webapp.citizen_history import citizen_history
@@ -123,9 +123,11 @@ def dossier(code: str) -> str:
         delivery = dossiers.result_delivery(work, page["dossier"]["code"])
         exempted = applicants.exemption_of(work, page["dossier"]["code"])
         withdrawn = applicants.withdrawn_requests_of(work, page["dossier"]["code"])
+        refunds = applicants.dossier_refunds(work, actor=actor, code=page["dossier"]["code"])
     view = page["dossier"]
     return render_template(
         "my_dossier.html", **page, delivery=delivery, exempted=exempted, withdrawn=withdrawn,
+        refunds=refunds["refunds"],
         labels=current_app.config["RATING_LABELS"],
         summary=summary_html(view["start_form"], view["start_form_ui"], view["data"]),
         result_files=[f for f in page["files"]
@@ -336,9 +338,15 @@ def pretend_bank(reference: str) -> str | Response:
         pending = applicants.pending_checkout(work, reference=reference)
     if request.method == "POST":
         gateway = _gateway()
-        with uow() as work:
-            applicants.confirm_payment(work, gateway=gateway, reference=reference,
-                                       signature=gateway.sign(reference), gateway_reference="GIA-LAP")
+        try:
+            with uow() as work:
+                applicants.confirm_payment(work, gateway=gateway, reference=reference,
+                                           signature=gateway.sign(reference),
+                                           gateway_reference="GIA-LAP")
+        except Conflict:  # money for a withdrawn request: kept as a refund due
+            flash("Cơ quan đã hủy yêu cầu nộp phí này trước khi tiền về. Bạn không phải nộp "
+                  "khoản này: cơ quan sẽ hoàn trả lại cho bạn.", "error")
+            return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
         flash("Đã thanh toán. Hồ sơ tiếp tục được giải quyết.", "success")
         return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
     return render_template("pretend_bank.html", payment=pending)

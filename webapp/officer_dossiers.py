@@ -139,9 +139,10 @@ def _labels() -> dict[str, Any]:
 
 
 @bp.get("/can-bo/ho-so/<code>")
-def dossier_page(code: str) -> str:
+def dossier_page(code: str, refund_form: dict[str, Any] | None = None) -> str:
     """Everything about one dossier: data, papers, status, legal clock, history,
-    the documents to print again."""
+    the documents to print again; money to pay back (`refund_form`: what was typed in a
+    refused refund record, shown again with its errors)."""
     actor = _lister()
     with uow() as work:
         view = dossiers.dossier_file(work, actor=actor, code=code[:60])
@@ -149,9 +150,47 @@ def dossier_page(code: str) -> str:
         postal = dossiers.postal_orders(work, actor=actor, code=view["code"])
         fee = applicants.fee_standing(work, actor=actor, code=view["code"])
         delivery = dossiers.result_delivery(work, view["code"])
+        refunds = applicants.dossier_refunds(work, actor=actor, code=view["code"])
     data = summary_html(view["start_form"], view["start_form_ui"], view["data"])
     return render_template("officer_dossier.html", dossier=view, dossier_data=data,
-                           notices=notices, postal=postal, fee=fee, delivery=delivery)
+                           notices=notices, postal=postal, fee=fee, delivery=delivery,
+                           refunds=refunds, refund_form=refund_form,
+                           refund_methods=applicants.REFUND_METHODS)
+
+
+# The refund form's fields: the service's field names → the page's (`_fee_refunds.html`).
+_REFUND_FIELDS = {"method": "cach_hoan", "voucher": "so_chung_tu", "note": "ghi_chu"}
+_REFUND_IDS = {"method": "method", "voucher": "voucher", "note": "note"}
+
+
+@bp.post("/can-bo/ho-so/<code>/hoan-tra/<int:refund_id>")
+def record_refund(code: str, refund_id: int) -> Response | tuple[str, int]:
+    """An officer of the agency records money paid back to the applicant (how, the voucher,
+    a required note), from the dossier's page. A refusal shows the page again (400, 409)
+    with the message at the form and what was typed kept."""
+    code, actor = code[:60], _lister()
+    values = {name: request.form.get(name, "")[:2000] for name in _REFUND_FIELDS.values()}
+    try:
+        with uow() as work:
+            made = applicants.record_refund(
+                work, actor=actor, code=code, refund_id=refund_id, method=values["cach_hoan"],
+                voucher=values["so_chung_tu"], note=values["ghi_chu"])
+    except Invalid as exc:
+        fields = exc.details if isinstance(exc.details, dict) else {}
+        errors = [{"field": f"{_REFUND_IDS[name]}-{refund_id}", "message": message}
+                  for name, message in fields.items() if name in _REFUND_IDS] or [
+                      {"field": None, "message": exc.message}]
+        form = {"id": refund_id, "typed": values, "errors": errors}
+        return dossier_page(code, refund_form=form), exc.status
+    except ServiceError as exc:
+        if exc.status not in (409, 400):
+            raise
+        form = {"id": refund_id, "typed": values, "errors": [{"field": None, "message": exc.message}]}
+        return dossier_page(code, refund_form=form), exc.status
+    amount = f"{made['amount']:,}".replace(",", ".")
+    flash(f"Đã ghi nhận hoàn trả {amount} đồng cho người nộp hồ sơ {code}; người nộp được báo.",
+          "success")
+    return redirect(url_for("officer_dossiers.dossier_page", code=code, _anchor="da-hoan-tra"), 303)
 
 
 @bp.post("/can-bo/ho-so/<code>/thu-phi")

@@ -83,6 +83,14 @@ from engine.applicants.payments import (
 from engine.applicants.payments import confirm as confirm_payment
 from engine.applicants.payments import fee_of_code as dossier_fee
 from engine.applicants.payments import payments_of as dossier_payments
+from engine.applicants.refunds import (
+    METHODS as REFUND_METHODS,
+)
+from engine.applicants.refunds import (
+    agency_refunds_due,
+    dossier_refunds,
+    record_refund,
+)
 from engine.applicants.settlement import SettlementRow, reconcile_settlement
 from engine.dossiers.payment_request import CHECKOUT_MINUTES
 
@@ -91,6 +99,7 @@ __all__ = [
     "CHECKOUT_MINUTES",
     "CLAIM_CODE_LIFETIME",
     "DEFAULT_RATING_LABELS",
+    "REFUND_METHODS",
     "REGISTRATION_SCHEMA",
     "REGISTRATION_UI",
     "RESULT_PAPER",
@@ -102,6 +111,7 @@ __all__ = [
     "PaymentGateway",
     "SettlementRow",
     "Upload",
+    "agency_refunds_due",
     "answer_feedback",
     "attach",
     "attach_step_document",
@@ -116,6 +126,7 @@ __all__ = [
     "desk_supplement_page",
     "dossier_fee",
     "dossier_payments",
+    "dossier_refunds",
     "download_attachment",
     "download_stored_paper",
     "draft_papers",
@@ -144,6 +155,7 @@ __all__ = [
     "receive_supplement_at_desk",
     "reconcile_settlement",
     "record_cash_payment",
+    "record_refund",
     "refused_by_gateway",
     "register",
     "request_payment",

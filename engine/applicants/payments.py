@@ -31,6 +31,7 @@ from engine.applicants.fees import (
     paid_payment,
     refused,
 )
+from engine.applicants.refunds import keep_refund_due
 from engine.core.actors import Actor
 from engine.core.clock import VN_TZ, local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -217,12 +218,15 @@ def pending_checkout(uow: UnitOfWork, *, reference: str) -> dict[str, Any]:
 def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signature: str,
             gateway_reference: str = "") -> dict[str, Any]:
     """The gateway reports the payment made: the dossier resumes where it stood, the time
-    it waited added back to its due time. Reporting the same payment twice changes nothing."""
+    it waited added back to its due time. Reporting the same payment twice changes nothing.
+    Money for a withdrawn request, or another transaction for a paid fee, is kept as a refund
+    due (committed) and the gateway is answered 409 (`_kept_for_refund`)."""
     if not gateway.verify(reference, signature):
         raise Forbidden("Xác nhận thanh toán không hợp lệ.")
     payment, dossier = _awaiting(uow, reference)
-    if payment.state == "cancelled":
-        raise Conflict(f"Khoản {reference} đã được cơ quan hủy, không còn chờ thanh toán.")
+    if _owed_nothing(payment, gateway_reference):
+        raise _kept_for_refund(uow, dossier, payment, gateway=gateway.name,
+                               transaction=gateway_reference, amount=payment.amount)
     if payment.state != "paid":
         mark_paid_online(uow, dossier, payment, gateway=gateway.name,
                          transaction=gateway_reference)
@@ -246,22 +250,49 @@ def confirm_settled(uow: UnitOfWork, *, gateway: str, reference: str, amount: in
     """A real gateway's server-to-server callback (IPN), its signature and freshness checked
     by the caller: the amount must be the one asked (else nothing changes, 400); the payment
     is marked paid with an electronic receipt and the dossier resumes. The same transaction
-    reported again changes nothing; another transaction for a paid fee is a double payment
-    the gateway must refund (409)."""
+    reported again changes nothing. Money for a withdrawn request, or another transaction for
+    a paid fee (a double payment), is kept as a refund due with the amount reported, committed,
+    and the gateway is answered 409 as before (`_kept_for_refund`)."""
     payment, dossier = _awaiting(uow, reference)
+    if _owed_nothing(payment, transaction):
+        raise _kept_for_refund(uow, dossier, payment, gateway=gateway, transaction=transaction,
+                               amount=amount)
     if amount != payment.amount:
         raise Invalid(f"Số tiền báo về ({dong(amount)}) không khớp khoản phí, lệ phí phải nộp "
                       f"({dong(payment.amount)}); chưa ghi nhận thanh toán.")
     if payment.state == "paid":
-        if payment.gateway_reference and transaction and transaction != payment.gateway_reference:
-            raise Conflict(f"Khoản {reference} đã được thanh toán bởi giao dịch "
-                           f"{payment.gateway_reference}; giao dịch {transaction} cần hoàn tiền.")
         return {**view(payment), "dossier": dossier.code}
     if payment.state != "requested":
         raise Conflict(f"Khoản {reference} không còn chờ thanh toán.")
     mark_paid_online(uow, dossier, payment, gateway=gateway, transaction=transaction)
     uow.commit()
     return {**view(payment), "dossier": dossier.code}
+
+
+def _owed_nothing(payment: Payment, transaction: str) -> bool:
+    """Money reported for `payment` that no fee is owed for: the request was withdrawn, or
+    the fee was paid by another transaction (the same one reported again is no new money)."""
+    if payment.state == "cancelled":
+        return True
+    return (payment.state == "paid" and bool(payment.gateway_reference) and bool(transaction)
+            and transaction != payment.gateway_reference)
+
+
+def _kept_for_refund(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gateway: str,
+                     transaction: str, amount: int) -> Conflict:
+    """Keep the money as a refund due (`engine.applicants.refunds`) and commit, then the
+    refusal the gateway has always been answered (409: the payment is not taken as the fee)."""
+    cancelled = payment.state == "cancelled"
+    keep_refund_due(uow, dossier, payment, reason="cancelled" if cancelled else "double",
+                    gateway=gateway, transaction=transaction, amount=amount)
+    uow.commit()
+    kept = (f"số tiền {dong(amount)} của giao dịch {transaction or '(không có mã)'} đã được ghi "
+            "nhận để cơ quan hoàn trả cho người nộp.")
+    if cancelled:
+        return Conflict(f"Khoản {payment.reference} đã được cơ quan hủy, không còn chờ thanh "
+                        f"toán; {kept}")
+    return Conflict(f"Khoản {payment.reference} đã được thanh toán bởi giao dịch "
+                    f"{payment.gateway_reference}; giao dịch {transaction} cần hoàn tiền: {kept}")
 
 
 def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gateway: str,

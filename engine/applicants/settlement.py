@@ -5,8 +5,10 @@ set beside the payments recorded here.
 Tuyên Quang art. 26, Đồng Tháp art. 28: fees collected online are reconciled every day. A
 payment the gateway settled whose callback never arrived (still «requested» here) is
 recorded from the settlement, with its electronic receipt, so no citizen's payment is lost;
-every other difference is listed for the finance officer: paid here but not settled, settled
-but unknown or paid through another transaction here, and amounts that differ.
+money for a fee request withdrawn, or a second transaction for a paid fee, is a refund due
+(kept from the callback, or now when the callback was lost) and listed as such, not as a
+difference; every other difference is listed for the finance officer: paid here but not
+settled, settled but unknown or paid through another transaction here, and amounts that differ.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.applicants.payments import _awaiting, mark_paid_online
+from engine.applicants.refunds import keep_refund_due, known_refund
 from engine.core.clock import VN_TZ, local_iso
 from engine.core.models import Payment
 from engine.core.uow import UnitOfWork
@@ -54,14 +57,18 @@ def reconcile_settlement(
     payments recorded from the settlement (callback lost), and every difference. Commits
     (the recorded payments and an audit entry with the figures)."""
     ours = _paid_on(uow, gateway, day)
-    matched, recovered, differences = 0, [], []
+    matched, recovered, refunds, differences = 0, [], [], []
     for row in rows:
-        payment = ours.pop(row.reference, None)
-        outcome = _known(row, payment) if payment is not None else _unknown(uow, gateway, row)
+        outcome = _refund(uow, gateway, row)
+        if outcome is None:
+            payment = ours.pop(row.reference, None)
+            outcome = _known(row, payment) if payment is not None else _unknown(uow, gateway, row)
         if outcome is None:
             matched += 1
         elif outcome["problem"] == RECOVERED:
             recovered.append(outcome)
+        elif outcome["problem"] == REFUND_DUE:
+            refunds.append(outcome)
         else:
             differences.append(outcome)
     differences += [_unsettled(p) for p in ours.values()]
@@ -72,6 +79,7 @@ def reconcile_settlement(
         "settled_total": sum(r.amount for r in rows),
         "matched": matched,
         "recovered": recovered,
+        "refunds": refunds,
         "differences": differences,
     }
     uow.audit(
@@ -84,6 +92,7 @@ def reconcile_settlement(
             "settled": len(rows),
             "matched": matched,
             "recovered": len(recovered),
+            "refunds": len(refunds),
             "differences": len(differences),
         },
     )
@@ -92,6 +101,23 @@ def reconcile_settlement(
 
 
 RECOVERED = "Ghi nhận từ đối soát (chưa nhận được xác nhận)"
+REFUND_DUE = "Tiền về sau khi hủy yêu cầu hoặc nộp hai lần: đã ghi nhận cần hoàn trả"
+
+
+def _refund(uow: UnitOfWork, gateway: str, row: SettlementRow) -> dict[str, Any] | None:
+    """A settled transaction that is money to pay back (`engine.applicants.refunds`): known
+    when its refund due was kept from the callback; kept now when it paid a request the
+    agency had withdrawn and the callback was lost. None for every other transaction."""
+    payment = uow.session.scalar(select(Payment).where(Payment.reference == row.reference))
+    if payment is None:
+        return None
+    if known_refund(uow, payment, row.transaction) is None:
+        if payment.state != "cancelled":
+            return None
+        _, dossier = _awaiting(uow, row.reference)
+        keep_refund_due(uow, dossier, payment, reason="cancelled", gateway=gateway,
+                        transaction=row.transaction, amount=row.amount)
+    return _item(row, payment, REFUND_DUE)
 
 
 def _paid_on(uow: UnitOfWork, gateway: str, day: date) -> dict[str, Payment]:

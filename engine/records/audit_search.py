@@ -39,6 +39,8 @@ EVENT_LABELS = {
     "payment_requested": "Yêu cầu nộp phí, lệ phí", "paid": "Đã nộp phí, lệ phí",
     "payment_request_cancelled": "Hủy yêu cầu nộp phí, lệ phí",
     "fee_exempted": "Miễn phí, lệ phí",
+    "refund_due": "Tiền về sau khi không còn phải nộp: cần hoàn trả",
+    "refunded": "Đã hoàn trả tiền cho người nộp",
     "result_ready_at_desk": "Mời người nộp đến nhận kết quả tại Bộ phận Một cửa",
     "postal_result_requested": "Yêu cầu chuyển phát kết quả qua bưu điện",
     "postal_papers_requested": "Yêu cầu bưu điện thu gom hồ sơ giấy",

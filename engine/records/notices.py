@@ -81,6 +81,13 @@ TEXTS = {
                                   "tiếp tục được giải quyết."),
     "fee_exempted": ("Hồ sơ {code} được miễn phí, lệ phí",
                      "Hồ sơ {code} được miễn phí, lệ phí. Lý do: {note}"),
+    # Money the gateway took that no fee is owed for (`engine.applicants.refunds`).
+    "refund_due": ("Hồ sơ {code}: khoản tiền bạn đã nộp sẽ được hoàn trả",
+                   "Cơ quan giải quyết hồ sơ {code} đã nhận khoản tiền bạn nộp ({note}). Bạn "
+                   "không phải nộp khoản này; cơ quan sẽ hoàn trả lại cho bạn và báo khi đã "
+                   "hoàn trả."),
+    "refunded": ("Hồ sơ {code}: đã hoàn trả tiền cho bạn",
+                 "Cơ quan giải quyết hồ sơ {code} đã hoàn trả tiền cho bạn: {note}"),
     "extended": ("Hồ sơ {code} được hẹn lại ngày trả kết quả",
                  "Cơ quan giải quyết xin lỗi vì hồ sơ {code} chậm so với hẹn; ngày hẹn mới: "
                  "{due}."),

@@ -213,6 +213,13 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("POST", "/dossiers/{code}/payment-request/cancel"): row(  # its officers; none pending: 409
         "/dossiers/{received}/payment-request/cancel", 401, 403, 404, 409, 404, 409, 409, 404, 403,
         json={"reason": "Yêu cầu sai số tiền"}),
+    ("GET", "/dossiers/{code}/refunds"): row(  # its applicant and its officers
+        "/dossiers/{received}/refunds", 401, 200, 404, 200, 404, 200, 200, 404, 403),
+    ("POST", "/dossiers/{code}/refunds/{refund_id}/record"): row(  # its officers; none due: 404
+        "/dossiers/{received}/refunds/1/record", 401, 403, 404, 404, 404, 404, 404, 404, 403,
+        json={"method": "transfer", "note": "Đã chuyển khoản trả lại người nộp"}),
+    ("GET", "/refunds"): row(  # officers, for their agencies
+        "/refunds", 401, 403, 403, 200, 200, 200, 200, 403, 403),
     ("GET", "/agencies/{agency}/tracking-book"): row(
         "/agencies/{agency}/tracking-book?from=2026-11-01&to=2026-11-30&format=html",
         401, 403, 403, 200, 403, 200, 200, 200, 403),

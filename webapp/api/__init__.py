@@ -21,6 +21,7 @@ from webapp.api import (
     postal,
     procedure_agencies,
     procedures,
+    refunds,
     reports,
     tasks,
 )
@@ -28,4 +29,4 @@ from webapp.api.common import bp
 
 __all__ = ["accounts", "agencies", "announcements", "bp", "calendars", "claims", "connector_callbacks",
            "dossiers", "officers", "organisations", "payment_gateway", "postal", "procedure_agencies",
-           "procedures", "reports", "tasks"]
+           "procedures", "refunds", "reports", "tasks"]

@@ -19,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -285,6 +286,31 @@ class Payment(Base):
     receipt_number: Mapped[str | None] = mapped_column(String(30), default=None)
     payer: Mapped[str] = mapped_column(String(200), default="", server_default="")
     collected_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+
+
+class PaymentRefund(Base):
+    """Money a gateway took that no fee is owed for (the request withdrawn, or a second
+    transaction for a fee paid already), to be paid back to the applicant: what came in, and
+    once done, who recorded the refund, when, how and why (`engine.applicants.refunds`)."""
+
+    __tablename__ = "payment_refunds"
+    __table_args__ = (UniqueConstraint("payment_id", "transaction", name="uq_payment_refunds_transaction"),
+                      Index("ix_payment_refunds_agency_open", "agency_id", "refunded_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"))
+    reason: Mapped[str] = mapped_column(String(12))  # cancelled, double
+    amount: Mapped[int] = mapped_column(Integer)
+    gateway: Mapped[str] = mapped_column(String(30))
+    transaction: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime]
+    refunded_at: Mapped[datetime | None] = mapped_column(default=None)
+    refunded_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None)
+    method: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    voucher: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    note: Mapped[str] = mapped_column(String(1000), default="", server_default="")
 
 
 class Rating(Base):

@@ -1,0 +1,228 @@
+"""Money to pay back: a gateway reports money taken for a fee request the agency had
+withdrawn, or a second transaction for a paid fee. The gateway keeps its answer (409), but
+the money is kept as a refund due: the officer's dossier page says «Cần hoàn trả …», the
+applicant's page says it will be refunded, an officer of the agency records the refund made
+(how, voucher, a required note: what was typed is kept on a refusal), once; the daily
+reconciliation counts it as known. On both databases."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.applicants import SettlementRow, reconcile_settlement
+from engine.core.clock import FixedClock
+from engine.core.models import AuditEntry, Dossier, Event, Notification, PaymentRefund
+from engine.wiring import Platform
+from tests.functional.test_citizen_area import officer
+from tests.functional.test_fee_request_cancel import HELD_STEP_OFFICER, _asked, _cancel
+from tests.functional.test_payment_gateway import (  # noqa: F401  (their fixtures, below)
+    FEE,
+    _fee_asked,
+    gateway,
+    paying_app,
+)
+from tests.helpers import token
+from tests.simulators.payment import PaymentGatewaySimulator
+
+NOTE = "Đã chuyển khoản trả lại người nộp theo đề nghị ngày 02/12/2026"
+
+
+def _words(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest) -> tuple[Flask, PaymentGatewaySimulator]:
+    """The app with a real gateway (the simulator) configured, and the gateway."""
+    return request.getfixturevalue("paying_app"), request.getfixturevalue("gateway")
+
+
+def _body(response: Any) -> Any:
+    """A JSON answer's body (typed for the checker)."""
+    return response.json
+
+
+def _late_payment(app: Flask, citizen: FlaskClient, reference: str, transaction: str) -> Any:
+    """The development gateway reports money taken for `reference` (signed as it signs)."""
+    return citizen.post(f"/api/v1/payments/{reference}/confirm", json={
+        "signature": app.extensions["payment_gateway"].sign(reference),
+        "gateway_reference": transaction})
+
+
+def _refunds(platform: Platform, code: str) -> list[tuple[str, int, str, bool]]:
+    with platform.uow() as uow:
+        dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+        assert dossier is not None
+        return [(r.reason, r.amount, r.transaction, r.refunded_at is not None)
+                for r in uow.session.scalars(select(PaymentRefund).where(
+                    PaymentRefund.dossier_id == dossier.id).order_by(PaymentRefund.id))]
+
+
+def _told(platform: Platform, code: str) -> tuple[list[str], list[str], list[str]]:
+    """The dossier's event kinds, the subjects of its notices, the audit trail's actions."""
+    with platform.uow() as uow:
+        dossier = uow.session.scalar(select(Dossier).where(Dossier.code == code))
+        assert dossier is not None
+        kinds = list(uow.session.scalars(select(Event.kind).where(
+            Event.dossier_id == dossier.id).order_by(Event.id)))
+        subjects = list(uow.session.scalars(select(Notification.subject).where(
+            Notification.dossier_id == dossier.id, Notification.channel == "web")
+            .order_by(Notification.id)))
+        actions = list(uow.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.object_id == code).order_by(AuditEntry.id)))
+        return kinds, subjects, actions
+
+
+def _withdrawn_then_paid(app: Flask) -> tuple[FlaskClient, str, str]:
+    """A fee asked, withdrawn by the specialist, then paid at the gateway all the same."""
+    citizen, code, asked = _asked(app)
+    assert _cancel(officer(app, HELD_STEP_OFFICER), code).status_code == 200
+    late = _late_payment(app, citizen, asked["reference"], "GD-MUON-01")
+    assert late.status_code == 409  # the gateway's answer is unchanged
+    assert "đã được cơ quan hủy" in _body(late)["error"]["message"]
+    assert "ghi nhận để cơ quan hoàn trả" in _body(late)["error"]["message"]
+    return citizen, code, asked["reference"]
+
+
+def test_money_for_a_withdrawn_request_is_kept_and_both_sides_see_it(
+    app: Flask, platform: Platform,
+) -> None:
+    """Regression: the money was refused (409) and forgotten; nobody was told."""
+    citizen, code, reference = _withdrawn_then_paid(app)
+    assert _refunds(platform, code) == [("cancelled", 75000, "GD-MUON-01", False)]
+    again = _late_payment(app, citizen, reference, "GD-MUON-01")  # the gateway retries
+    assert again.status_code == 409
+    assert _refunds(platform, code) == [("cancelled", 75000, "GD-MUON-01", False)]  # once
+
+    page = _words(officer(app, "motcua.minhxuan").get(f"/can-bo/ho-so/{code}").get_data(as_text=True))
+    assert "Cần hoàn trả 75.000 đồng cho người nộp: giao dịch GD-MUON-01 ngày" in page
+    assert "yêu cầu nộp phí đã được cơ quan hủy trước khi tiền về" in page
+    assert "Ghi nhận đã hoàn trả" in page and "Cách hoàn trả" in page
+    mine = _words(citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True))
+    assert "Cơ quan đã nhận 75.000 đồng bạn nộp" in mine
+    assert "sau khi yêu cầu nộp phí đã được hủy" in mine
+    assert "cơ quan sẽ hoàn trả lại cho bạn" in mine
+    assert "Cơ quan đã nhận tiền bạn nộp, sẽ hoàn trả lại cho bạn" in mine  # the history line
+    kinds, subjects, actions = _told(platform, code)
+    assert kinds.count("refund_due") == 1 and "payments.refund_due" in actions
+    assert f"Hồ sơ {code}: khoản tiền bạn đã nộp sẽ được hoàn trả" in subjects
+    listed = _body(officer(app, "motcua.minhxuan").get("/api/v1/refunds"))["refunds"]
+    assert [(r["dossier"], r["amount"], r["transaction"]) for r in listed] == [
+        (code, 75000, "GD-MUON-01")]
+
+
+def test_a_second_transaction_for_a_paid_fee_is_kept_for_refund(
+    served: tuple[Flask, PaymentGatewaySimulator], platform: Platform, clock: FixedClock,
+) -> None:
+    app, simulator = served
+    code, _, reference = _fee_asked(app)
+    report = {"reference": reference, "amount": FEE, "transaction": "GD1", "result": "success"}
+    assert simulator.callback(report)[0] == 200
+    double, answer, _ = simulator.callback({**report, "transaction": "GD2"})
+    assert double == 409 and "cần hoàn tiền" in answer["error"]["message"]  # as the gateway expects
+    clock.advance(timedelta(seconds=30))
+    assert simulator.callback({**report, "transaction": "GD2"})[0] == 409  # retried, newly signed
+    assert _refunds(platform, code) == [("double", FEE, "GD2", False)]
+    page = _words(officer(app, "motcua.minhxuan").get(f"/can-bo/ho-so/{code}")
+                  .get_data(as_text=True))
+    assert "Cần hoàn trả 75.000 đồng cho người nộp: giao dịch GD2 ngày" in page
+    assert "nộp hai lần" in page
+
+    with platform.uow() as uow:  # the settlement lists both: one matches, one is known
+        seen = reconcile_settlement(uow, gateway="cong-gia-lap", day=clock.now().date(), rows=[
+            SettlementRow(reference, "GD2", FEE, None), SettlementRow(reference, "GD1", FEE, None)])
+    assert seen["matched"] == 1 and seen["differences"] == []
+    assert [(r["transaction"], r["amount"]) for r in seen["refunds"]] == [("GD2", FEE)]
+
+
+def test_the_reconciliation_keeps_money_for_a_withdrawn_request_whose_callback_was_lost(
+    served: tuple[Flask, PaymentGatewaySimulator], platform: Platform, clock: FixedClock,
+) -> None:
+    app, _ = served
+    code, _, reference = _fee_asked(app)
+    assert _cancel(officer(app, HELD_STEP_OFFICER), code).status_code == 200
+    rows = [SettlementRow(reference, "GD-TRE", FEE, None)]
+    with platform.uow() as uow:
+        first = reconcile_settlement(uow, gateway="cong-gia-lap", day=clock.now().date(), rows=rows)
+    assert first["differences"] == [] and first["recovered"] == []
+    assert [r["transaction"] for r in first["refunds"]] == ["GD-TRE"]
+    assert _refunds(platform, code) == [("cancelled", FEE, "GD-TRE", False)]
+    with platform.uow() as uow:  # run again: still known, still one refund
+        again = reconcile_settlement(uow, gateway="cong-gia-lap", day=clock.now().date(), rows=rows)
+    assert again["differences"] == [] and len(again["refunds"]) == 1
+    assert _refunds(platform, code) == [("cancelled", FEE, "GD-TRE", False)]
+
+
+def test_an_officer_records_the_refund_once_and_a_missing_note_keeps_what_was_typed(
+    app: Flask, platform: Platform,
+) -> None:
+    citizen, code, _ = _withdrawn_then_paid(app)
+    desk = officer(app, "motcua.minhxuan")
+    page = desk.get(f"/can-bo/ho-so/{code}").get_data(as_text=True)
+    refund_id = int(re.search(r'/hoan-tra/(\d+)"', page).group(1))  # type: ignore[union-attr]
+    form = {"csrf_token": token(page.encode()), "cach_hoan": "transfer", "so_chung_tu": "UNC-0042"}
+    url = f"/can-bo/ho-so/{code}/hoan-tra/{refund_id}"
+
+    empty = desk.post(url, data={**form, "ghi_chu": "  "})
+    assert empty.status_code == 400
+    shown = empty.get_data(as_text=True)
+    assert "Nhập ghi chú về việc hoàn trả" in _words(shown) and 'id="error-summary"' in shown
+    assert 'value="UNC-0042"' in shown  # what was typed is kept
+    assert re.search(r'value="transfer"\s+checked', shown)
+    no_way = desk.post(url, data={**form, "cach_hoan": "", "ghi_chu": NOTE})
+    assert no_way.status_code == 400 and "Chọn cách hoàn trả" in _words(no_way.get_data(as_text=True))
+    assert NOTE in no_way.get_data(as_text=True)
+    assert _refunds(platform, code)[0][3] is False  # nothing recorded
+
+    done = desk.post(url, data={**form, "ghi_chu": NOTE})
+    assert done.status_code == 303
+    after = _words(desk.get(done.headers["Location"]).get_data(as_text=True))
+    assert "Đã ghi nhận hoàn trả 75.000 đồng cho người nộp hồ sơ" in after
+    assert "Cần hoàn trả 75.000 đồng" not in after and "Đã hoàn trả cho người nộp" in after
+    assert "Chuyển khoản vào tài khoản của người nộp, chứng từ số UNC-0042" in after
+    assert NOTE in after
+    assert _refunds(platform, code)[0][3] is True
+
+    twice = desk.post(url, data={**form, "ghi_chu": "Ghi lần nữa cho chắc"})
+    assert twice.status_code == 409
+    assert "đã được ghi nhận hoàn trả lúc" in _words(twice.get_data(as_text=True))
+    api = desk.post(f"/api/v1/dossiers/{code}/refunds/{refund_id}/record",
+                    json={"method": "cash", "note": "Trả lại lần nữa"})
+    assert api.status_code == 409
+    kinds, subjects, actions = _told(platform, code)
+    assert kinds.count("refunded") == 1 and actions.count("payments.refunded") == 1
+    assert f"Hồ sơ {code}: đã hoàn trả tiền cho bạn" in subjects
+    mine = _words(citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True))
+    assert "Cơ quan đã hoàn trả 75.000 đồng cho bạn" in mine
+    assert "cơ quan sẽ hoàn trả lại cho bạn" not in mine
+    assert _body(desk.get("/api/v1/refunds"))["refunds"] == []  # nothing left to pay back
+
+
+def test_a_citizen_or_another_agencys_officer_cannot_record_a_refund(
+    app: Flask, platform: Platform,
+) -> None:
+    citizen, code, _ = _withdrawn_then_paid(app)
+    listed = _body(citizen.get(f"/api/v1/dossiers/{code}/refunds"))
+    assert listed["may_record"] is False and len(listed["refunds"]) == 1
+    refund_id = listed["refunds"][0]["id"]
+    body = {"method": "cash", "note": "Tự ghi là đã nhận lại tiền"}
+    path = f"/api/v1/dossiers/{code}/refunds/{refund_id}/record"
+    assert citizen.post(path, json=body).status_code == 403
+    outsider = officer(app, "motcua.antuong")
+    assert outsider.post(path, json=body).status_code == 404  # another agency's dossier
+    assert _body(outsider.get("/api/v1/refunds"))["refunds"] == []
+    form = {"csrf_token": token(citizen.get(f"/ca-nhan/ho-so/{code}").data), "cach_hoan": "cash",
+            "ghi_chu": "Tự ghi là đã nhận lại tiền"}
+    assert citizen.post(f"/can-bo/ho-so/{code}/hoan-tra/{refund_id}", data=form).status_code == 403
+    bad = officer(app, "motcua.minhxuan").post(path, json={"method": "sec", "voucher": 5, "note": ""})
+    assert bad.status_code == 400 and set(_body(bad)["error"]["details"]) == {"voucher"}
+    bad = officer(app, "motcua.minhxuan").post(path, json={"method": "sec", "note": ""})
+    assert bad.status_code == 400 and set(_body(bad)["error"]["details"]) == {"method", "note"}
+    assert _refunds(platform, code) == [("cancelled", 75000, "GD-MUON-01", False)]  # untouched
