@@ -49,18 +49,22 @@ def login() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         return render_template("login.html", username="", error=None, next=target)
     username = request.form.get("username", "")[:100]
-    with uow() as work:
-        try:
-            actor = authenticate(work, username=username,
-                                 password=request.form.get("password", "")[:FIELD])
-        except SecondFactorRequired as exc:
-            begin_login(work, account_id=exc.account_id, pending_second_factor=True)
-            return redirect(url_for("account.second_factor_page", next=target), 303)
-        except Invalid as exc:
-            return render_template("login.html", username=username, error=exc.message,
-                                   next=target), 401
-        assert actor.account_id is not None  # authenticate returns an account
-        begin_login(work, account_id=actor.account_id)
+    try:
+        with uow() as work:
+            try:
+                actor = authenticate(work, username=username,
+                                     password=request.form.get("password", "")[:FIELD])
+            except SecondFactorRequired as exc:
+                begin_login(work, account_id=exc.account_id, pending_second_factor=True)
+                return redirect(url_for("account.second_factor_page", next=target), 303)
+            assert actor.account_id is not None  # authenticate returns an account
+            begin_login(work, account_id=actor.account_id)
+    except Invalid as exc:
+        # The page is drawn once the unit of work has ended: its banner reads in a
+        # transaction of its own, which would wait on this one's write lock (an unknown
+        # or empty login name left it open: 30 s, then a server error).
+        return render_template("login.html", username=username, error=exc.message,
+                               next=target), 401
     return redirect(safe_next(target, _home(actor)), 303)
 
 
