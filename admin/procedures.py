@@ -62,7 +62,9 @@ def upload() -> str | tuple[str, int]:
             report, version, kept = procedures.import_keeping(
                 work, actor=actor, agency_code=agency,
                 files=[(f.filename or "", f.read()) for f in separate])
-    page = _versions_page(actor, report=report.as_dict(), stored=version, kept=kept)
+        told = procedures.report_for_designer(work, actor=actor, report=report.as_dict(),
+                                              kept=kept, version=version)
+    page = _versions_page(actor, report=told, stored=version, kept=kept)
     return page if version else (page, 422)
 
 
@@ -275,6 +277,8 @@ def save_draft(agency: str, code: str, number: int) -> tuple[Response, int]:
         with uow() as work:
             report, created, kept = procedures.save_as_draft(
                 work, actor=actor, agency_code=agency, code=code, number=number, changes=files)
+            report = procedures.report_for_designer(work, actor=actor, report=report, kept=kept,
+                                                    version=created)
     except ServiceError as exc:
         return jsonify({"error": exc.message}), exc.status
     return _saved(report, created, kept)
@@ -304,6 +308,8 @@ def save_kept_draft(draft_id: int) -> tuple[Response, int]:
         with uow() as work:
             report, created, kept = procedures.save_kept_draft(work, actor=actor,
                                                                draft_id=draft_id, changes=files)
+            report = procedures.report_for_designer(work, actor=actor, report=report, kept=kept,
+                                                    version=created)
     except ServiceError as exc:
         return jsonify({"error": exc.message}), exc.status
     return _saved(report, created, kept)

@@ -267,20 +267,24 @@ def _check_outputs(where: Where, table: Table, read_names: set[str]) -> None:
                     raise ExpressionError("ô kết quả phải là một giá trị cố định")
                 value = expression.evaluate({})
             except ExpressionError as exc:
-                where(
-                    "dmn.output",
-                    f"ô «{label}» ('{cell[:60]}') không phải một giá trị (số, chuỗi "
-                    f"trong ngoặc kép, True/False): {exc.message}",
-                    row,
-                )
+                where("dmn.output", _whole_number_wanted(label, cell) if column.type_ref in INTEGERS
+                      else f"ô «{label}» ('{cell[:60]}') không phải một giá trị (số, chuỗi "
+                           f"trong ngoặc kép, True/False): {exc.message}", row)
                 continue
             wanted, have = kind_of_ref(column.type_ref), kind_of_value(value)
             refused = number_refused("", [value], column.type_ref in INTEGERS)
             if refused:
                 where("dmn.number", f"ô «{label}» = {cell[:60]}: {refused}.", row)
             elif wanted and have != wanted:
-                where("dmn.output_type", f"ô «{label}» = {cell[:60]} không phải kiểu "
-                                         f"«{type_words(column.type_ref)}» của cột.", row)
+                where("dmn.output_type", _whole_number_wanted(label, cell)
+                      if column.type_ref in INTEGERS else f"ô «{label}» = {cell[:60]} không phải "
+                      f"kiểu «{type_words(column.type_ref)}» của cột.", row)
+
+
+def _whole_number_wanted(label: str, cell: str) -> str:
+    """What to write in a whole-number (amount) cell, with what was written."""
+    return (f"ô «{label}» ghi «{cell[:60]}»: cột này nhận một số nguyên (số tiền là số đồng), "
+            "viết bằng chữ số, nhóm nghìn bằng dấu chấm nếu muốn, ví dụ 50.000; không có phần lẻ.")
 
 
 def _check_cells(where: Where, table: Table, schemas: list[dict[str, Any] | None]) -> list[list[Any]] | None:

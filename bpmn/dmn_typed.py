@@ -1,8 +1,9 @@
 """A decision table as designers type it in the web table editor, read before the package is
 built: an amount written the Vietnamese way — `80.000`, `80 000`, `1.500.000` — in a column of
 whole numbers (typeRef `integer`/`long`) or in the fee output (`le_phi`) is that many đồng,
-written `80000`; «Có»/«Không» in a yes/no column are `True`/`False` — and the editor shows a
-yes/no column's `True`/`False` as «Có»/«Không» (`spoken_yes_no`).
+written `80000` (a trailing «đồng» or «đ» dropped); «Có»/«Không» in a yes/no column are
+`True`/`False` — and the editor shows a yes/no column's `True`/`False` as «Có»/«Không» and an
+amount `80000` as `80.000` (`spoken_yes_no`).
 
 Only the web editor's tables go through here: an uploaded `.dmn` file stays as written, and the
 static check (`dmn.py`, `dmn.number`) refuses its `80.000`, which the evaluator would read as
@@ -27,6 +28,11 @@ _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
 _DECLARATION = re.compile(r"\s*<\?xml[^>]*\?>\s*")
 _BOOLEAN = {"có": "True", "không": "False", "true": "True", "false": "False"}
 _SPOKEN = {"True": "Có", "False": "Không", "true": "Có", "false": "Không"}
+# A whole number as stored (`75000`), shown grouped by dots as people write it (`75.000`) —
+# only where `_GROUPED` reads it back (not beside a dot, a comma or a letter: `[1000..5000)`).
+_DIGITS = re.compile(r"(?<![\w.,])\d{4,}(?![\w.,])")
+# «đồng» (or «đ») after an amount, as a fee is often written: the amount alone is meant.
+_DONG = re.compile(r"(?<=\d)\s*(?:đồng|đ)\s*$", re.IGNORECASE)
 
 
 def _local(element: etree._Element) -> str:
@@ -62,7 +68,7 @@ def _column_kinds(table: etree._Element) -> list[str]:
 
 def _read_cell(kind: str, text: str) -> str:
     if kind == "amount":
-        return plain_amounts(text)
+        return plain_amounts(_DONG.sub("", text))
     if kind == "boolean":
         return _BOOLEAN.get(text.strip().lower(), text)
     return text
@@ -75,12 +81,26 @@ def typed_amounts(xml: str) -> str:
     return _each_cell(xml, _read_cell)
 
 
+def spoken_amount(cell: str) -> str:
+    """`cell` with each whole number written as stored (`75000`, `>= 1000`) grouped by dots
+    (`75.000`, `>= 1.000`); quoted text is left alone."""
+    parts = _QUOTED.split(cell)
+    return "".join(part if index % 2 else _DIGITS.sub(
+        lambda m: f"{int(m.group()):,}".replace(",", "."), part) for index, part in enumerate(parts))
+
+
+def _spoken_cell(kind: str, text: str) -> str:
+    if kind == "boolean":
+        return _SPOKEN.get(text.strip(), text)
+    return spoken_amount(text) if kind == "amount" else text
+
+
 def spoken_yes_no(xml: str) -> str:
     """The table `xml` as the web editor shows it: `True`/`False` in a yes/no column written
-    «Có»/«Không» (`typed_amounts` reads them back when the table is saved); unchanged when
-    there is none or it does not parse."""
-    return _each_cell(xml, lambda kind, text: _SPOKEN.get(text.strip(), text) if kind == "boolean"
-                      else text)
+    «Có»/«Không», and each amount in a fee or whole-number column grouped by dots (`75.000`)
+    — `typed_amounts` reads both back when the table is saved; unchanged when there is
+    none or it does not parse."""
+    return _each_cell(xml, _spoken_cell)
 
 
 def _each_cell(xml: str, read: Callable[[str, str], str]) -> str:

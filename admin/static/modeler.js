@@ -480,7 +480,7 @@
       const badge = document.createElement("span");
       badge.className = "problem-badge " + problem.severity;
       badge.textContent = problem.severity === "error" ? "Lỗi" : "Cảnh báo";
-      badge.title = problem.message;
+      badge.title = problem.words || problem.message;
       overlays.add(problem.element, "problem", { position: { top: -14, left: 0 }, html: badge });
     }
     nameProblems();
@@ -491,7 +491,10 @@
     const registry = modeler.get("elementRegistry");
     document.querySelectorAll("#problems [data-element]").forEach(link => {
       const element = registry.get(link.dataset.element);
-      if (element && element.businessObject.name) { link.textContent = element.businessObject.name; }
+      // A problem already named in words (bpmn/problem_words.py) keeps its kind («Bước «…»»).
+      if (element && element.businessObject.name && link.textContent === link.dataset.element) {
+        link.textContent = element.businessObject.name;
+      }
     });
   }
 
@@ -523,28 +526,46 @@
       item.className = p.severity;
       item.dataset.problemElement = p.element || "";
       const label = document.createElement("strong");
-      label.textContent = p.severity === "error" ? "Lỗi" : "Cảnh báo";
+      label.textContent = p.severity === "error" ? "Lỗi:" : "Cảnh báo:";
       item.append(label, " ");
-      if (p.element) {
-        const link = document.createElement("a");
-        link.href = "#canvas";
-        link.dataset.element = p.element;
-        link.title = p.element;
-        link.textContent = p.element;
-        item.append(link, ": ");
-      }
-      const where = document.createElement("small");
-      const place = "(" + p.file + (p.line ? ", dòng " + p.line : "") + ")";
+      // What it is about by name (bpmn/problem_words.py); codes only under «Chi tiết kỹ thuật».
+      const place = p.file_words || "";
       if (list.dataset.tables && /^[^/]+\.dmn$/.test(p.file || "")) {  // a kept draft's table
         const open = document.createElement("a");
         open.className = "table-problem";
         open.href = list.dataset.tables + "?tep=" + encodeURIComponent(p.file);
         open.textContent = place;
-        where.append(open);
+        item.append(open);
       } else {
-        where.textContent = place;
+        const file = document.createElement("span");
+        file.className = "problem-file";
+        file.textContent = place;
+        item.append(file);
       }
-      item.append(p.message + " ", where);
+      if (p.where) {
+        const drawn = p.element && /\.bpmn$/.test(p.file || "");  // on the drawing
+        const where = document.createElement(drawn ? "a" : "span");
+        if (drawn) {
+          where.href = "#canvas";
+          where.dataset.element = p.element;
+        }
+        where.textContent = p.where;
+        item.append(" › ", where);
+      }
+      const words = document.createElement("span");
+      words.className = "problem-words";
+      words.textContent = p.words || p.message;
+      item.append(": ", words);
+      if (p.technical) {
+        const details = document.createElement("details");
+        details.className = "technical";
+        const summary = document.createElement("summary");
+        summary.textContent = "Chi tiết kỹ thuật";
+        const text = document.createElement("p");
+        text.textContent = p.technical;
+        details.append(summary, text);
+        item.append(" ", details);
+      }
       list.append(item);
     }
     document.getElementById("problem-count").textContent =

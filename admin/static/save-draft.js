@@ -47,7 +47,8 @@ window.saveDraft = async function (url, files, status) {
     list.id = "save-problems";
     for (const p of (answer.report ? answer.report.problems : [])) {
       const item = document.createElement("li");
-      item.textContent = (p.element ? "[" + p.element + "] " : "") + p.message;
+      item.textContent = [p.file_words, p.where].filter(Boolean).join(" › ") +
+        (p.file_words || p.where ? ": " : "") + (p.words || p.message);
       list.append(item);
     }
     status.append(list);

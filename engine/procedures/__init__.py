@@ -35,6 +35,7 @@ from engine.procedures.new_decision import create_decision_table, decision_optio
 from engine.procedures.old_drafts import discard_superseded
 from engine.procedures.old_drafts import versions_list as list_versions
 from engine.procedures.package_runner import TestLimits
+from engine.procedures.problem_reports import report_for_designer
 from engine.procedures.queues import queue_counts, review_queues
 from engine.procedures.sandbox import complete_step as complete_sandbox_step
 from engine.procedures.sandbox import fire_timer as fire_sandbox_timer
@@ -87,6 +88,7 @@ __all__ = [
     "procedure_detail",
     "procedure_details",
     "queue_counts",
+    "report_for_designer",
     "review_queues",
     "run_tests_at",
     "sandbox_case_choices",

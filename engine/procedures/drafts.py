@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bpmn.problem_words import report_in_words
 from bpmn.problems import Report
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
@@ -138,7 +139,8 @@ def draft_bench(uow: UnitOfWork, *, actor: Actor, draft_id: int) -> dict[str, An
     texts = dict(draft.package)
     roles = _manifest(texts).get("roles")
     return {
-        **summary_of(draft), "report": draft.report, "tasks": {}, "ends": {},
+        **summary_of(draft), "report": report_in_words(texts, draft.report or {}), "tasks": {},
+        "ends": {},
         "diagrams": {name: text for name, text in texts.items() if name.endswith(".bpmn")},
         "forms": {name: text for name, text in texts.items()
                   if name.startswith("forms/") and name.endswith(".schema.json")},

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from bpmn.diff_words import timers
 from bpmn.duration_words import OFFERED, UNITS, words_or_text
 from bpmn.package import Package
+from bpmn.problem_words import report_in_words
 from bpmn.validation import validate_package
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
@@ -329,7 +330,7 @@ def workbench(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str,
     labels = role_labels(compiled.manifest)
     return {
         **detail_of(uow, version, actor),
-        "report": report.as_dict(),
+        "report": report_in_words(texts, report.as_dict()),
         "tasks": {task_id: {"name": t.name, "lane": t.lane, "lane_label": labels.get(t.lane, t.lane),
                             "form": t.form, "deadline": t.deadline or "",
                             "deadline_words": words_or_text(t.deadline or ""), "status": t.status}

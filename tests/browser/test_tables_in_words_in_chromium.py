@@ -1,7 +1,8 @@
 """Decision tables as administrative officers read them (Chromium, 1280 and 390 px): the
 version's page shows its forms by step and its table read-only in words («từ 100 đến dưới
 500», «75.000 đồng», «Có»/«Không»), and the table editor (dmn-js) shows a yes/no column as
-«Có»/«Không» under a line saying how to write a cell, and still saves. No sideways scroll,
+«Có»/«Không» and an amount as «75.000» under a line saying how to write a cell, and still
+saves. No sideways scroll,
 axe-core clean."""
 
 from __future__ import annotations
@@ -55,10 +56,11 @@ def test_the_table_editor_shows_yes_no_in_words_and_saves(browser: Any, server: 
     outputs = [t.strip() for t in canvas.locator("td.output-cell").all_inner_texts()]
     assert "Không" in outputs and "Có" in outputs
     assert "False" not in outputs and "True" not in outputs
-    cell = canvas.locator("td.output-cell", has_text="75000")
+    assert "75.000" in outputs and "75000" not in outputs  # amounts as people write them
+    cell = canvas.locator("td.output-cell", has_text="75.000")
     cell.click()
     page.keyboard.press("End")
-    for _ in range(5):
+    for _ in range(6):
         page.keyboard.press("Backspace")
     page.keyboard.type("70.000")
     _fits(page)
