@@ -53,9 +53,10 @@ def reconcile(day: str | None, as_json: bool) -> None:
         click.echo(
             f"Đối soát ngày {wanted:%d/%m/%Y} ({connector.gateway_name}): {report['settled']} giao "
             f"dịch, {report['matched']} khớp, {len(report['recovered'])} ghi nhận bổ sung, "
-            f"{len(report['differences'])} chênh lệch."
+            f"{len(report['differences'])} chênh lệch, {len(report['refunds'])} cần hoàn trả cho "
+            "người nộp."
         )
-        for item in report["recovered"] + report["differences"]:
+        for item in report["recovered"] + report["refunds"] + report["differences"]:
             click.echo(f"  {item['reference']} {item['transaction'] or ''}: {item['problem']}")
     sys.exit(1 if report["differences"] else 0)
 

@@ -121,6 +121,7 @@ def dossier_list() -> str | tuple[str, int]:
     actor = _lister()
     with uow() as work:
         choices = dossiers.search_choices(work, actor=actor)
+        due = applicants.agency_refunds_due(work, actor=actor) if actor.agencies() else []
     args = request.args
     try:
         query = dossier_query(args)
@@ -128,9 +129,9 @@ def dossier_list() -> str | tuple[str, int]:
             page = dossiers.search_dossiers(work, actor=actor, query=query)
     except Invalid as exc:
         return render_template("officer_dossiers.html", page=None, error=exc.message,
-                               choices=choices, args=args, **_labels()), 400
+                               choices=choices, args=args, refunds_due=due, **_labels()), 400
     return render_template("officer_dossiers.html", page=page, error=None, choices=choices,
-                           args=args, **_labels())
+                           args=args, refunds_due=due, **_labels())
 
 
 def _labels() -> dict[str, Any]:

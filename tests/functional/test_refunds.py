@@ -113,6 +113,9 @@ def test_money_for_a_withdrawn_request_is_kept_and_both_sides_see_it(
     kinds, subjects, actions = _told(platform, code)
     assert kinds.count("refund_due") == 1 and "payments.refund_due" in actions
     assert f"Hồ sơ {code}: khoản tiền bạn đã nộp sẽ được hoàn trả" in subjects
+    agency = _words(officer(app, "motcua.minhxuan").get("/can-bo/ho-so").get_data(as_text=True))
+    assert "Cần hoàn trả tiền cho người nộp (1 khoản)" in agency  # where officers look
+    assert f"Hồ sơ {code} — Nguyễn Văn An: 75.000 đồng, giao dịch GD-MUON-01 ngày" in agency
     listed = _body(officer(app, "motcua.minhxuan").get("/api/v1/refunds"))["refunds"]
     assert [(r["dossier"], r["amount"], r["transaction"]) for r in listed] == [
         (code, 75000, "GD-MUON-01")]
@@ -203,6 +206,7 @@ def test_an_officer_records_the_refund_once_and_a_missing_note_keeps_what_was_ty
     assert "Cơ quan đã hoàn trả 75.000 đồng cho bạn" in mine
     assert "cơ quan sẽ hoàn trả lại cho bạn" not in mine
     assert _body(desk.get("/api/v1/refunds"))["refunds"] == []  # nothing left to pay back
+    assert "Cần hoàn trả tiền cho người nộp" not in desk.get("/can-bo/ho-so").get_data(as_text=True)
 
 
 def test_a_citizen_or_another_agencys_officer_cannot_record_a_refund(

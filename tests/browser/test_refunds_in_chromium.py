@@ -1,0 +1,122 @@
+"""Money paid after the fee request was withdrawn, in real Chromium at a phone's width
+(390 px) and a desktop's (1280 px): the officer's dossier page with «Cần hoàn trả …» and the
+form to record the refund, the agency's dossier list naming it, the form refused without a
+note (what was typed kept), then the refund recorded; the citizen's page before and after —
+axe-core finds no WCAG 2.2 A/AA violation of any impact, no page is wider than the screen.
+Screenshots go to the test's artefacts and to /tmp/shots-h3 (for a person to look at)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import AXE, serving
+from tests.browser.test_fee_request_cancel_in_chromium import TAGS, WIDTHS, _page
+from tests.helpers import MINH_XUAN, PERMIT, complete, login, permit_data
+from webapp.app import create_app
+
+SHOTS = Path(tempfile.gettempdir()) / "shots-h3"  # for a person to look at
+NOTE = "Đã chuyển khoản trả lại người nộp theo đề nghị ngày 02/12/2026"
+
+
+def _paid_after_withdrawal(seeded_sqlite: Path, instance: Path) -> str:
+    """A dossier of congdan whose fee request the specialist withdrew, then paid at the
+    gateway all the same, written into a copy of the seeded database: its code."""
+    instance.mkdir(parents=True)
+    shutil.copy(seeded_sqlite, instance / "motcua.db")
+    app = create_app({"DATABASE_URL": f"sqlite:///{instance / 'motcua.db'}",
+                      "SECRET_KEY": "kiem-thu", "INSTANCE_PATH": str(instance)})
+    citizen, desk, specialist = (app.test_client() for _ in range(3))
+    for client, who in ((citizen, "congdan"), (desk, "motcua.minhxuan"),
+                        (specialist, "chuyenvien.minhxuan")):
+        login(client, who)
+    code = str(citizen.post("/api/v1/dossiers", json={
+        "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}).get_json()["code"])
+    complete(desk, code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    asked = specialist.post(f"/api/v1/dossiers/{code}/request-payment", json={}).get_json()
+    assert specialist.post(f"/api/v1/dossiers/{code}/payment-request/cancel",
+                           json={"reason": "Yêu cầu sai số tiền"}).status_code == 200
+    late = citizen.post(f"/api/v1/payments/{asked['reference']}/confirm", json={
+        "signature": app.extensions["payment_gateway"].sign(asked["reference"]),
+        "gateway_reference": "GD-MUON-01"})
+    assert late.status_code == 409
+    app.extensions["motcua"].dispose()
+    return code
+
+
+def _look(page: Any, name: str, shots: Path, width: int) -> dict[str, Any]:
+    """The page's problems (wider than the screen, axe-core's violations) and its screenshot."""
+    page.wait_for_load_state("load")
+    problems: dict[str, Any] = {}
+    extra = int(page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+    if extra > 0:
+        problems["wider_than_viewport_by"] = extra
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", TAGS)
+    if result["violations"]:
+        problems["axe"] = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+                           for v in result["violations"]]
+    for folder in (shots, SHOTS):
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+    return problems
+
+
+def test_the_officer_sees_the_refund_due_records_it_and_the_citizen_is_told(
+    browser: Any, seeded_sqlite: Path, tmp_path: Path, shots: Path,
+) -> None:
+    code = _paid_after_withdrawal(seeded_sqlite, tmp_path / "instance")
+    found: dict[str, Any] = {}
+    with serving(tmp_path / "instance") as base:
+        for width in WIDTHS:
+            page = _page(browser, base, "motcua.minhxuan", width)
+            page.goto(f"{base}/can-bo/ho-so/{code}")
+            expect(page.locator("[id^=refund-due-]")).to_contain_text(
+                "Cần hoàn trả 75.000 đồng cho người nộp: giao dịch GD-MUON-01 ngày")
+            if problems := _look(page, "officer-refund-due", shots, width):
+                found[f"officer's page @ {width}"] = problems
+            page.goto(f"{base}/can-bo/ho-so")
+            expect(page.locator("#can-hoan-tra")).to_contain_text(f"Hồ sơ {code}")
+            if problems := _look(page, "agency-refunds-due", shots, width):
+                found[f"agency's dossiers @ {width}"] = problems
+            page.context.close()
+        for width in WIDTHS:
+            page = _page(browser, base, "congdan", width)
+            page.goto(f"{base}/ca-nhan/ho-so/{code}")
+            expect(page.locator("#refund-1")).to_contain_text("cơ quan sẽ hoàn trả lại cho bạn")
+            if problems := _look(page, "citizen-refund-due", shots, width):
+                found[f"citizen's page @ {width}"] = problems
+            page.context.close()
+
+        page = _page(browser, base, "motcua.minhxuan", 390)
+        page.goto(f"{base}/can-bo/ho-so/{code}")
+        page.get_by_label("Chuyển khoản vào tài khoản của người nộp").check()
+        page.get_by_label("Số chứng từ hoàn trả (nếu có)").fill("UNC-0042")
+        page.get_by_role("button", name="Ghi nhận đã hoàn trả").click()
+        expect(page.locator("#error-summary")).to_contain_text("Nhập ghi chú về việc hoàn trả")
+        expect(page.get_by_label("Số chứng từ hoàn trả (nếu có)")).to_have_value("UNC-0042")
+        if problems := _look(page, "officer-refund-no-note", shots, 390):
+            found["officer's refused form @ 390"] = problems
+        page.get_by_label("Ghi chú").fill(NOTE)
+        page.get_by_role("button", name="Ghi nhận đã hoàn trả").click()
+        expect(page.locator("#da-hoan-tra")).to_contain_text(NOTE)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+            if problems := _look(page, "officer-refunded", shots, width):
+                found[f"officer's page after @ {width}"] = problems
+        page.context.close()
+
+        for width in WIDTHS:
+            page = _page(browser, base, "congdan", width)
+            page.goto(f"{base}/ca-nhan/ho-so/{code}")
+            expect(page.locator("#refund-1")).to_contain_text("Cơ quan đã hoàn trả 75.000 đồng cho bạn")
+            if problems := _look(page, "citizen-refunded", shots, width):
+                found[f"citizen's page after @ {width}"] = problems
+            page.context.close()
+    assert found == {}
