@@ -9,14 +9,18 @@ from datetime import date, datetime
 import pytest
 from pypdf import PdfReader
 
+from engine.applicants import RESULT_PAPER, attach
 from engine.core.actors import SYSTEM
 from engine.core.clock import VN_TZ, FixedClock
 from engine.core.errors import Conflict
 from engine.reports import documents
 from engine.reports.documents import layout
 from engine.wiring import Platform
+from tests.helpers import PDF
 from tests.service.test_legal_clock import Desk
 
+DRAWINGS = ("Bản vẽ thiết kế xây dựng: mặt bằng vị trí công trình trên lô đất, mặt bằng các tầng, "
+            "mặt đứng, mặt cắt, móng và đấu nối hạ tầng")
 BASE = "https://dichvucong.tuyenquang.example"
 
 
@@ -148,6 +152,27 @@ def test_form_01_points_at_the_dossier_s_row_in_its_month_s_tracking_book(
             end=date(2026, 11, 30), fmt="html")
     table = next(b for b in book.blocks if isinstance(b, layout.Table))
     assert [row[:2] for row in table.rows] == [(str(n), d.code) for n, d in enumerate(desks, 1)]
+
+
+def test_the_submission_receipt_lists_the_applicant_s_papers_not_the_result(
+    platform: Platform, clock: FixedClock
+) -> None:
+    """Printed again at the end, the online submission's receipt («Giấy tờ đã đính kèm») still
+    lists what the applicant sent — the result the agency attached is no paper of theirs."""
+    desk = Desk(platform, clock)
+    with platform.uow() as uow:
+        attach(uow, actor=desk.actor("motcua.minhxuan"), code=desk.code,
+               paper=DRAWINGS, filename="ban-ve.pdf", content=PDF)
+    desk.receive()
+    desk.complete("chuyenvien.minhxuan", {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện."})
+    desk.complete("lanhdao.minhxuan", {"quyet_dinh": "cap_phep", "so_giay_phep": "15/GPXD"},
+                  step="phe_duyet")
+    with platform.uow() as uow:
+        attach(uow, actor=desk.actor("motcua.minhxuan"), code=desk.code, paper=RESULT_PAPER,
+               filename="giay-phep.pdf", content=PDF)
+    text = text_of(render(desk, "submission").pdf())
+    assert "ban-ve.pdf" in text
+    assert "giay-phep.pdf" not in text and "Kết quả giải quyết" not in text
 
 
 def test_documents_that_do_not_apply_yet_are_refused(platform: Platform, clock: FixedClock) -> None:

@@ -37,6 +37,7 @@ from engine.core.models import (
 from engine.core.permissions import LEADER, may_read_tracking_book
 from engine.core.statuses import STATUS_LEGAL_LABELS
 from engine.core.uow import UnitOfWork
+from engine.dossiers.offered import RESULT_PAPER
 from engine.dossiers.submit import find_visible
 from engine.legal_clock.lateness import CLASS_LABELS, classify
 from engine.procedures.cache import loaded_version
@@ -180,10 +181,12 @@ def _check_format(fmt: str) -> None:
 
 
 def _files(uow: UnitOfWork, dossier: Dossier) -> list[str]:
-    """The dossier's papers as filed: «paper: file name»."""
+    """The applicant's papers as filed: «paper: file name» — not the result the agency
+    attaches at the end (the submission's receipt listed it as a paper the applicant sent)."""
     return [f"{a.paper}: {a.filename}" for a in uow.session.scalars(
         select(Attachment).where(Attachment.dossier_id == dossier.id,
-                                 Attachment.replaced_at.is_(None)).order_by(Attachment.id))]
+                                 Attachment.replaced_at.is_(None),
+                                 Attachment.paper != RESULT_PAPER).order_by(Attachment.id))]
 
 
 def _dossier_context(uow: UnitOfWork, dossier: Dossier, tracking_base: str) -> dict[str, Any]:
