@@ -29,7 +29,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadHost, HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine.core import RateLimited, ServiceError
+from engine.core import DraftSubmitted, RateLimited, ServiceError, is_citizen
 from engine.identity import SESSION_EXPIRED as EXPIRED
 
 MESSAGES = {
@@ -132,6 +132,17 @@ def error_page(status: int, message: str) -> tuple[str, int]:
     return PLAIN_PAGE.format(status=status, message=escape(message)), status
 
 
+def _to_dossier(exc: DraftSubmitted) -> WerkzeugResponse:
+    """A submitted draft's page (the browser's Back after «Nộp hồ sơ»): on to the dossier it
+    became — the applicant's own page when signed in, else the public lookup with its code."""
+    flash(f"{exc.message} Đây là trang theo dõi hồ sơ.", "info")
+    actor = getattr(g, "actor", None)
+    target = (url_for("mine.dossier", code=exc.dossier_code)
+              if actor is not None and is_citizen(actor)
+              else url_for("citizen.track", ma=exc.dossier_code))
+    return redirect(target, 303)
+
+
 def _wants_json() -> bool:
     return has_request_context() and request.path.startswith("/api/")
 
@@ -140,12 +151,14 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
 
     @app.errorhandler(ServiceError)
-    def _service(exc: ServiceError) -> Response | tuple[str, int]:
+    def _service(exc: ServiceError) -> Response | WerkzeugResponse | tuple[str, int]:
         if _wants_json():
             response = error_response(exc.status, exc.code, exc.message, exc.details)
             if isinstance(exc, RateLimited):
                 response.headers["Retry-After"] = str(exc.retry_after)
             return response
+        if isinstance(exc, DraftSubmitted):
+            return _to_dossier(exc)
         return error_page(exc.status, exc.message)
 
     @app.errorhandler(HTTPException)

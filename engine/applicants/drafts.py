@@ -21,7 +21,7 @@ from engine.applicants import datastore
 from engine.applicants.attachments import add_current, current_files, paper_slots, policy_for, store_file
 from engine.applicants.storage import StorageError
 from engine.core.actors import Actor
-from engine.core.errors import Conflict, FormInvalid, NotFound, RateLimited
+from engine.core.errors import DraftSubmitted, FormInvalid, NotFound, RateLimited
 from engine.core.models import Account, Attachment, Draft
 from engine.core.permissions import is_anonymous, is_citizen, may_open_draft
 from engine.core.uow import UnitOfWork
@@ -87,7 +87,7 @@ def open_draft(uow: UnitOfWork, *, actor: Actor, key: str,
             procedure_code is not None and draft.procedure_code != procedure_code):
         raise NotFound("Không tìm thấy bản nháp (đường dẫn sai hoặc bản nháp của người khác).")
     if draft.submitted_code is not None:
-        raise Conflict(f"Bản nháp này đã được nộp thành hồ sơ {draft.submitted_code}.")
+        raise DraftSubmitted(draft.submitted_code)
     return draft
 
 

@@ -12,6 +12,7 @@ from engine.core.audit import verify as verify_audit_chain
 from engine.core.clock import VN_TZ
 from engine.core.errors import (
     Conflict,
+    DraftSubmitted,
     FormInvalid,
     Invalid,
     NotFound,
@@ -48,6 +49,7 @@ __all__ = [
     "VN_TZ",
     "Actor",
     "Conflict",
+    "DraftSubmitted",
     "FormInvalid",
     "Invalid",
     "NotFound",

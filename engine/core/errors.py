@@ -49,6 +49,15 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class DraftSubmitted(Conflict):
+    """The draft became a dossier already (its applicant came back to it, e.g. with the
+    browser's Back button after «Nộp hồ sơ»): the web pages lead on to that dossier."""
+
+    def __init__(self, dossier_code: str) -> None:
+        super().__init__(f"Bản nháp này đã được nộp thành hồ sơ {dossier_code}.")
+        self.dossier_code = dossier_code
+
+
 class Unauthenticated(ServiceError):
     """No valid credentials: key, session or login."""
 

@@ -206,3 +206,26 @@ def test_pages_without_a_draft_or_out_of_range(client: FlaskClient) -> None:
     _, key = _begin(client)
     assert client.get(_step(key, 7)).status_code == 404  # 7 is the check page, not a step
     assert client.get(_step(key, 0)).status_code == 404
+
+
+def test_back_after_submitting_leads_to_the_dossier_not_an_error(app: Flask) -> None:
+    """The browser's Back after «Nộp hồ sơ» reopens the submitted draft's pages: they lead on
+    to the dossier it became (the citizen's own page, or the public lookup with its code for
+    someone not signed in) instead of a «Mã lỗi 409» page with no way there."""
+    for username in ("congdan", None):
+        client = app.test_client()
+        if username:
+            page_login(client, username)
+        _, key = _begin(client)
+        _fill_all(client, key)
+        check_url = f"/thu-tuc/{PERMIT}/kiem-tra?nhap={key}"
+        check = client.get(check_url).data
+        sent = client.post(check_url, data={"csrf_token": token(check), "nhap": key})
+        code = sent.headers["Location"].split("/")[-2]
+        for url in (check_url, _step(key, 2)):
+            back = client.get(url)
+            assert back.status_code == 303, (username, url, back.status_code)
+            expected = f"/ca-nhan/ho-so/{code}" if username else f"/tra-cuu?ma={code}"
+            assert back.headers["Location"] == expected, (username, back.headers["Location"])
+        landed = client.get(expected).data.decode()
+        assert f"Bản nháp này đã được nộp thành hồ sơ {code}." in landed
