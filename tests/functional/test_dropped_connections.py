@@ -54,6 +54,9 @@ def test_a_static_file_is_closed_when_the_browser_drops_the_connection(
     instance = tmp_path / "instance"
     instance.mkdir()
     shutil.copy(seeded_sqlite, instance / "motcua.db")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gc.collect()  # what earlier tests left for the collector is not this test's subject
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with serving(instance) as base:
@@ -61,5 +64,6 @@ def test_a_static_file_is_closed_when_the_browser_drops_the_connection(
                 _drop_mid_response(base, "/static/style.css")
             _requests_finished()
         gc.collect()
-    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)
+                and "style.css" in str(w.message)]
     assert unclosed == []
