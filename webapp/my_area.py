@@ -336,6 +336,13 @@ def pretend_bank(reference: str) -> str | Response:
         abort(404)
     with uow() as work:
         pending = applicants.pending_checkout(work, reference=reference)
+    if request.method == "POST" and request.form.get("action") == "cancel":
+        # The payer turns back, as at a real gateway: the gateway reports the payment not
+        # made, so the fee stays asked and nothing is left «being paid».
+        with uow() as work:
+            applicants.refused_by_gateway(work, reference=reference, result="payer-cancelled")
+        flash("Bạn đã hủy thanh toán; khoản phí vẫn chờ nộp.", "info")
+        return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
     if request.method == "POST":
         gateway = _gateway()
         try:

@@ -234,3 +234,25 @@ def test_a_checkout_abandoned_without_a_word_from_the_gateway_stops_holding_the_
     withdrawn = _cancel(desk, code)
     assert withdrawn.status_code == 200, withdrawn.json
     assert _facts(platform, code)["payments"] == [("cancelled", 75000)]
+
+
+def test_the_payer_turns_back_at_the_stand_in_bank_and_the_fee_stays_asked(
+        app: Flask, platform: Platform) -> None:
+    """The stand-in bank's page (development) had only «Xác nhận thanh toán»: a payer who did
+    not want to pay yet was stuck, and the checkout held the request «being paid». «Hủy,
+    quay lại hồ sơ» reports the payment not made, as a real gateway does: back on the
+    dossier, the fee still asked, and an officer may withdraw the request at once."""
+    citizen, code, asked = _asked(app)
+    reference = asked["reference"]
+    went = citizen.post(f"/ca-nhan/ho-so/{code}/thanh-toan",
+                        data={"csrf_token": token(citizen.get(f"/ca-nhan/ho-so/{code}").data)})
+    assert went.status_code == 303 and f"/thanh-toan/gia-lap/{reference}" in went.headers["Location"]
+    bank = citizen.get(f"/thanh-toan/gia-lap/{reference}")
+    assert "Hủy, quay lại hồ sơ" in bank.get_data(as_text=True)
+    back = citizen.post(f"/thanh-toan/gia-lap/{reference}",
+                        data={"csrf_token": token(bank.data), "action": "cancel"})
+    assert back.status_code == 303 and back.headers["Location"] == f"/ca-nhan/ho-so/{code}"
+    page = _words(citizen.get(back.headers["Location"]).get_data(as_text=True))
+    assert "Bạn đã hủy thanh toán; khoản phí vẫn chờ nộp." in page
+    assert _facts(platform, code)["payments"] == [("requested", 75000)]
+    assert _cancel(officer(app, "motcua.minhxuan"), code).status_code == 200
