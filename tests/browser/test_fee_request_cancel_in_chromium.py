@@ -42,8 +42,9 @@ def _asked(seeded_sqlite: Path, instance: Path) -> str:
     return code
 
 
-def _check(page: Any, name: str, shots: Path, width: int) -> dict[str, Any]:
-    """The page's problems (wider than the screen, axe-core's violations) and its screenshot."""
+def _check(page: Any, name: str, shots: Path, width: int, also: Path = SHOTS) -> dict[str, Any]:
+    """The page's problems (wider than the screen, axe-core's violations) and its screenshot
+    (in `shots`, and in `also` for a person to look at)."""
     page.wait_for_load_state("load")
     problems: dict[str, Any] = {}
     extra = int(page.evaluate(
@@ -56,7 +57,7 @@ def _check(page: Any, name: str, shots: Path, width: int) -> dict[str, Any]:
     if result["violations"]:
         problems["axe"] = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
                            for v in result["violations"]]
-    for folder in (shots, SHOTS):
+    for folder in (shots, also):
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
     return problems

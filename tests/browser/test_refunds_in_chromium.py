@@ -14,8 +14,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE, serving
-from tests.browser.test_fee_request_cancel_in_chromium import TAGS, WIDTHS, _page
+from tests.browser.conftest import serving
+from tests.browser.test_fee_request_cancel_in_chromium import WIDTHS, _check, _page
 from tests.helpers import MINH_XUAN, PERMIT, complete, login, permit_data
 from webapp.app import create_app
 
@@ -48,24 +48,6 @@ def _paid_after_withdrawal(seeded_sqlite: Path, instance: Path) -> str:
     return code
 
 
-def _look(page: Any, name: str, shots: Path, width: int) -> dict[str, Any]:
-    """The page's problems (wider than the screen, axe-core's violations) and its screenshot."""
-    page.wait_for_load_state("load")
-    problems: dict[str, Any] = {}
-    extra = int(page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
-    if extra > 0:
-        problems["wider_than_viewport_by"] = extra
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                           "resultTypes: ['violations']})", TAGS)
-    if result["violations"]:
-        problems["axe"] = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-                           for v in result["violations"]]
-    for folder in (shots, SHOTS):
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-    return problems
 
 
 def test_the_officer_sees_the_refund_due_records_it_and_the_citizen_is_told(
@@ -79,18 +61,18 @@ def test_the_officer_sees_the_refund_due_records_it_and_the_citizen_is_told(
             page.goto(f"{base}/can-bo/ho-so/{code}")
             expect(page.locator("[id^=refund-due-]")).to_contain_text(
                 "Cần hoàn trả 75.000 đồng cho người nộp: giao dịch GD-MUON-01 ngày")
-            if problems := _look(page, "officer-refund-due", shots, width):
+            if problems := _check(page, "officer-refund-due", shots, width, SHOTS):
                 found[f"officer's page @ {width}"] = problems
             page.goto(f"{base}/can-bo/ho-so")
             expect(page.locator("#can-hoan-tra")).to_contain_text(f"Hồ sơ {code}")
-            if problems := _look(page, "agency-refunds-due", shots, width):
+            if problems := _check(page, "agency-refunds-due", shots, width, SHOTS):
                 found[f"agency's dossiers @ {width}"] = problems
             page.context.close()
         for width in WIDTHS:
             page = _page(browser, base, "congdan", width)
             page.goto(f"{base}/ca-nhan/ho-so/{code}")
             expect(page.locator("#refund-1")).to_contain_text("cơ quan sẽ hoàn trả lại cho bạn")
-            if problems := _look(page, "citizen-refund-due", shots, width):
+            if problems := _check(page, "citizen-refund-due", shots, width, SHOTS):
                 found[f"citizen's page @ {width}"] = problems
             page.context.close()
 
@@ -101,14 +83,14 @@ def test_the_officer_sees_the_refund_due_records_it_and_the_citizen_is_told(
         page.get_by_role("button", name="Ghi nhận đã hoàn trả").click()
         expect(page.locator("#error-summary")).to_contain_text("Nhập ghi chú về việc hoàn trả")
         expect(page.get_by_label("Số chứng từ hoàn trả (nếu có)")).to_have_value("UNC-0042")
-        if problems := _look(page, "officer-refund-no-note", shots, 390):
+        if problems := _check(page, "officer-refund-no-note", shots, 390, SHOTS):
             found["officer's refused form @ 390"] = problems
         page.get_by_label("Ghi chú").fill(NOTE)
         page.get_by_role("button", name="Ghi nhận đã hoàn trả").click()
         expect(page.locator("#da-hoan-tra")).to_contain_text(NOTE)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
-            if problems := _look(page, "officer-refunded", shots, width):
+            if problems := _check(page, "officer-refunded", shots, width, SHOTS):
                 found[f"officer's page after @ {width}"] = problems
         page.context.close()
 
@@ -116,7 +98,7 @@ def test_the_officer_sees_the_refund_due_records_it_and_the_citizen_is_told(
             page = _page(browser, base, "congdan", width)
             page.goto(f"{base}/ca-nhan/ho-so/{code}")
             expect(page.locator("#refund-1")).to_contain_text("Cơ quan đã hoàn trả 75.000 đồng cho bạn")
-            if problems := _look(page, "citizen-refunded", shots, width):
+            if problems := _check(page, "citizen-refunded", shots, width, SHOTS):
                 found[f"citizen's page after @ {width}"] = problems
             page.context.close()
     assert found == {}
