@@ -92,13 +92,16 @@ def render_form(
     summary: bool = True,
     legend: tuple[str, str] = ("papers", PAPERS_LEGEND),
 ) -> str:
+    named: Sequence[PaperSlot] = (),
     """HTML for every field of `schema`, filled with `values`, with `errors` beside fields,
     then the `papers` to attach. With `only`, just those top-level fields (one page of a
     form in sections, `forms.journey`), each followed by the fields its answer brings.
     `summary` False leaves out the errors' summary (a page rendering its form in two parts
-    shows one); `legend` is the papers' fieldset's id and legend."""
+    shows one); `legend` is the papers' fieldset's id and legend; `named`, papers of the
+    other part, which the summary names too."""
     ctx = _Context(schema, ui or {}, errors, papers)
     ctx.only = None if only is None else frozenset(only)
+    ctx.paper_names = {**{p.key: p.name for p in named}, **ctx.paper_names}
     parts = [ctx.object_fields(schema, [], values or {})]
     if papers:
         parts.append(ctx.papers(papers, legend))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, procedures
@@ -23,6 +23,7 @@ from webapp.journey import BY_POST, DELIVERY_FIELDS, delivery_form
 CHANNELS = {"desk": "Trực tiếp tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính"}
 SCAN_PREFIX = "scan-"
 HELD_FIELD = "giu_ban_quet"  # the key of the scans held between tries
+CASH_TYPED = "tien_mat_da_go"  # the session key of a refused cash form's typed values
 
 
 def _scans(components: list[dict[str, Any]]) -> list[applicants.PaperScan]:
@@ -212,6 +213,8 @@ def record_cash(actor: Actor, code: str) -> None:
                 payer=request.form.get("payer", "")[:200])
     except ServiceError as exc:
         flash(exc.message, "error")
+        session[CASH_TYPED] = {"code": code, "amount": request.form.get("amount", "")[:40],
+                               "payer": request.form.get("payer", "")[:200]}
     else:
         amount_text = f"{paid['amount']:,}".replace(",", ".")
         flash(f"Đã thu {amount_text} đồng, biên lai số {paid['receipt_number']}; hồ sơ tiếp "
@@ -236,3 +239,13 @@ def take_cash_at_hand_over(actor: Actor, code: str) -> bool:
     record_cash(actor, code)
     with uow() as work:
         return bool(applicants.fee_standing(work, actor=actor, code=code)["state"] == "requested")
+
+
+def typed_cash(code: str) -> dict[str, str]:
+    """What was typed in the dossier's cash form that was refused (a wrong amount), for
+    the page that shows the form again to keep it; empty otherwise. Read once: the
+    session's copy goes with the first page shown after the refusal."""
+    if "typed_cash" not in g:
+        g.typed_cash = session.pop(CASH_TYPED, None) or {}
+    kept: dict[str, str] = g.typed_cash
+    return kept if kept.get("code") == code else {}

@@ -83,12 +83,13 @@ def form_html(
     *,
     summary: bool = True,
     legend: tuple[str, str] = ("papers", PAPERS_LEGEND),
+    named: list[PaperSlot] | None = None,
 ) -> Markup:
     """Rendered fields (and papers to attach), safe to place in a template (the renderer
     escapes every value); with `only`, just those top-level fields (one page of a form);
-    `summary` and `legend` as `forms.render.render_form` says."""
+    `summary`, `legend` and `named` as `forms.render.render_form` says."""
     return Markup(render_form(schema, ui, values, errors or [], papers or [], only,  # noqa: S704
-                              summary=summary, legend=legend))
+                              summary=summary, legend=legend, named=named or []))
 
 
 def summary_html(schema: dict[str, Any], ui: dict[str, Any] | None, data: dict[str, Any]) -> Markup:

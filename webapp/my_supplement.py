@@ -44,7 +44,7 @@ def supplement_html(dossier: dict[str, Any], asked: dict[str, Any] | None,
     schema, ui = dossier["start_form"], dossier["start_form_ui"]
     shown = [e for e in errors if e.field != UNCHANGED_FIELD]
     top = form_html(schema, ui, values, shown, [s for s in slots if s.name in wanted], only=[],
-                    legend=ASKED_LEGEND)
+                    legend=ASKED_LEGEND, named=slots)  # the summary names every paper
     asked_keys = {PAPER_ERROR + s.key for s in slots if s.name in wanted}
     below = [e for e in shown if e.field not in asked_keys]
     rest = form_html(schema, ui, values, below, [s for s in slots if s.name not in wanted],

@@ -15,20 +15,21 @@ from engine.core import (
     ServiceError,
     is_officer,
     may_open_desk,
-    may_stop_processing,
 )
-from forms.formats import CLOCK_HINT, DAY_HINT, read_moment
-from webapp import handover, reception
+from forms.formats import read_moment
+from webapp import handover, reception, step_confirm
 from webapp.context import current_actor, task_link, uow
-from webapp.desk_page import desk_done_page, desk_page, take_cash
+from webapp.desk_page import desk_done_page, desk_page, take_cash, typed_cash
 from webapp.desk_supplement import desk_supplement_page
 from webapp.downloads import file_response, inline_response
 from webapp.esign import signed_result
 from webapp.filters import inbox_filter
-from webapp.formpage import field_errors, form_html, parse_posted, summary_html
+from webapp.formpage import field_errors, form_html, parse_posted
+from webapp.task_page import supplement_refused, task_page
 from webapp.text import vn_datetime
 
 bp = Blueprint("officer", __name__)
+bp.add_app_template_global(typed_cash)  # the cash forms keep a refused amount
 
 
 def _whole(text: str) -> int:
@@ -102,8 +103,8 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
             status = 422
         elif not posted.is_row_action and not reception.going_back():
             try:
-                if (asked := reception.step_confirmation(actor, task_id, values)) is not None:
-                    return asked  # a reception step's decision, said before it is sent
+                if (asked := step_confirm.confirmation(actor, task_id, values, view)) is not None:
+                    return asked  # the step's decision, said before it is sent
                 with uow() as work:
                     done = dossiers.complete_task(work, actor=actor, task_id=task_id, data=values,
                                                   confirm_other_delivery=handover.confirmed())
@@ -119,25 +120,8 @@ def task(task_id: int) -> str | Response | tuple[str, int]:
                 flash(f"Đã hoàn thành «{view['name']}» cho hồ sơ {view['dossier']}."
                       + handover.cancelled_words(done), "success")
                 return redirect(url_for("officer.inbox"), 303)
-    page = _task_page(actor, view, fee, form_html(schema, ui, values, errors), delivery=delivery)
+    page = task_page(actor, view, fee, form_html(schema, ui, values, errors), delivery=delivery)
     return (page, status) if status != 200 else page
-
-
-def _task_page(actor: Any, view: dict[str, Any], fee: Any, form: Any,
-               extension: dict[str, str] | None = None,
-               delivery: dict[str, Any] | None = None) -> str:
-    """The task page; `extension` is what was typed in the extension form and why it was
-    refused (kept so the officer corrects it rather than types it again)."""
-    with uow() as work:
-        latest = dossiers.latest_extension(work, actor=actor, code=view["dossier"])
-    return render_template(
-        "task.html", task=view, actor=actor, fee=fee, form=form, delivery=delivery,
-        typed=reception.typed(),
-        may_stop=any(may_stop_processing(actor, agency) for agency in actor.agencies()),
-        dossier_data=summary_html(view["start_form"], view["start_ui"], view["dossier_data"]),
-        latest_extension=vn_datetime(latest), extension=extension or {},
-        day_hint=DAY_HINT, clock_hint=CLOCK_HINT,
-    )
 
 
 @bp.get("/ho-so/<code>/tep/<int:attachment_id>/xem")
@@ -217,7 +201,7 @@ def desk_cash(code: str) -> Response:
 
 
 @bp.post("/can-bo/cong-viec/<int:task_id>/yeu-cau-bo-sung")
-def request_supplement(task_id: int) -> Response | str:
+def request_supplement(task_id: int) -> Response | str | tuple[str, int]:
     """Ask for a supplement (form 02): a missing item per line (confirmed at reception)."""
     actor = _officer()
     code = _dossier_of(actor, task_id)
@@ -230,8 +214,7 @@ def request_supplement(task_id: int) -> Response | str:
                 work, actor=actor, code=code,
                 request=dossiers.SupplementRequest(missing, request.form.get("note", "")))
     except ServiceError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("officer.task", task_id=task_id), 303)
+        return supplement_refused(actor, task_id, exc.message)
     flash(f"Đã gửi yêu cầu bổ sung hồ sơ {code}.", "success")
     if result["warning"]:
         flash(result["warning"], "error")
@@ -255,7 +238,7 @@ def extend(task_id: int) -> Response | tuple[str, int]:
     except (ValueError, ServiceError) as exc:
         error = exc.message if isinstance(exc, ServiceError) else str(exc)
         schema, ui = view["form"]["schema"], view["form"]["ui"]
-        return _task_page(actor, view, fee, form_html(schema, ui, {}, []),
+        return task_page(actor, view, fee, form_html(schema, ui, {}, []),
                           extension={**typed, "error": error}), 422
     flash(f"Đã hẹn lại ngày trả kết quả hồ sơ {code}: {vn_datetime(result['due_at'])}.",
           "success")

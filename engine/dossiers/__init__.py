@@ -46,6 +46,7 @@ from engine.dossiers.search import (
     search_dossiers,
 )
 from engine.dossiers.search import VIEWS as DOSSIER_VIEWS
+from engine.dossiers.step_preview import step_preview
 from engine.dossiers.submit import (
     SubmissionLimits,
     create_dossier,
@@ -128,6 +129,7 @@ __all__ = [
     "send_back",
     "set_calendar_day",
     "set_working_hours",
+    "step_preview",
     "stop_processing",
     "submit_dossier",
     "submit_supplement",

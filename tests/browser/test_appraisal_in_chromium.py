@@ -139,6 +139,7 @@ def test_papers_opinion_decision_and_permit_number_across_the_desk(
     specialist.fill("#f-y_kien_tham_dinh", "\n".join(OPINION))
     _shoot(specialist, shots, "1-specialist")
     specialist.get_by_role("button", name="Hoàn thành bước").click()
+    specialist.get_by_role("dialog").get_by_role("button", name="Xác nhận hoàn thành bước").click()
     expect(specialist.locator(".flash")).to_contain_text("Đã hoàn thành")
 
     leader = _login(browser, server, "lanhdao.minhxuan", "/can-bo")
@@ -164,6 +165,7 @@ def test_papers_opinion_decision_and_permit_number_across_the_desk(
     _shoot(leader, shots, "2-leader-error")
     leader.fill("#f-so_giay_phep", "215/GPXD")
     leader.get_by_role("button", name="Hoàn thành bước").click()
+    leader.get_by_role("dialog").get_by_role("button", name="Xác nhận hoàn thành bước").click()
     expect(leader.locator(".flash")).to_contain_text("Đã hoàn thành")
 
     desk = _login(browser, server, "motcua.minhxuan", "/can-bo")

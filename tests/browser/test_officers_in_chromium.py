@@ -66,6 +66,7 @@ def test_a_paper_dossier_from_the_desk_to_the_returned_result(
     specialist.fill("#f-y_kien_tham_dinh", "Phù hợp quy hoạch chi tiết, đủ điều kiện cấp phép.")
     specialist.screenshot(path=str(shots / "3-specialist.png"), full_page=True)
     specialist.get_by_role("button", name="Hoàn thành bước").click()
+    specialist.get_by_role("dialog").get_by_role("button", name="Xác nhận hoàn thành bước").click()
     expect(specialist.locator(".flash")).to_contain_text("Đã hoàn thành")
 
     leader = _login(browser, server, "lanhdao.minhxuan")
@@ -74,6 +75,7 @@ def test_a_paper_dossier_from_the_desk_to_the_returned_result(
     leader.fill("#f-so_giay_phep", "215/GPXD")
     leader.screenshot(path=str(shots / "4-leader.png"), full_page=True)
     leader.get_by_role("button", name="Hoàn thành bước").click()
+    leader.get_by_role("dialog").get_by_role("button", name="Xác nhận hoàn thành bước").click()
 
     _open_task(desk, code, "Trả giấy phép xây dựng")
     # The fee is collected before the result is handed over, on the step's own page.
@@ -81,6 +83,7 @@ def test_a_paper_dossier_from_the_desk_to_the_returned_result(
     expect(desk.locator("main")).to_contain_text("Đã thu 75.000 đồng")
     desk.check("#f-hinh_thuc_tra-0")
     desk.get_by_role("button", name="Hoàn thành bước").click()
+    desk.get_by_role("dialog").get_by_role("button", name="Xác nhận hoàn thành bước").click()
     desk.goto(f"{server}/tra-cuu?ma={code}")  # the QR code's link fills in the code only
     desk.get_by_label("Số định danh cá nhân của người nộp").fill("008190004321")
     desk.get_by_role("button", name="Tra cứu").click()

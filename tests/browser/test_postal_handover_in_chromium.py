@@ -63,6 +63,7 @@ def test_the_hand_over_by_post_and_its_cancellation_fit_and_pass_axe(
         expect(page.locator("#postal-confirm")).to_contain_text("đơn chuyển phát được hủy")
         page.check("input[name=xac_nhan_khong_buu_dien]")
         page.click("form.generated button[type=submit] >> text=Hoàn thành bước")
+        page.get_by_role("dialog").get_by_role("button", name="Xác nhận hoàn thành bước").click()
         expect(page.locator("main")).to_contain_text(
             f"Đơn chuyển phát kết quả {reference} đã được hủy")
         _fits(page, "postal-handover-cancelled-inbox", width, shots, problems)

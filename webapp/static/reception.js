@@ -1,8 +1,10 @@
-// The reception step's decisions confirmed in place (webapp/reception.py). Without this
+// A step's decisions confirmed in place (webapp/reception.py, webapp/step_confirm.py). Without this
 // script a decision posted without `xac_nhan=1` answers with a confirmation page; with it,
 // the same page is fetched and its summary and confirmation form are shown in a dialog on
 // the task page, so «Quay lại sửa» only closes the dialog and nothing typed is lost. Any
-// other answer (a form to correct, a refusal) is left to the ordinary post.
+// other answer (a form to correct, a refusal) is left to the ordinary post. Forms marked
+// `data-confirm-step` (steps after reception) ask for the page with `xem_truoc=1`; without
+// the script they complete the step at once.
 const dialog = document.getElementById("reception-dialog");
 
 function close() {
@@ -25,10 +27,13 @@ function show(page) {
 }
 
 async function ask(form) {
+  const body = new FormData(form);
+  if ("confirmStep" in form.dataset) {
+    body.append("xem_truoc", "1");  // any other step: the server says it only when asked
+  }
   let answer;
   try {
-    answer = await fetch(form.action, {method: "POST", body: new FormData(form),
-                                       credentials: "same-origin"});
+    answer = await fetch(form.action, {method: "POST", body, credentials: "same-origin"});
   } catch {
     form.submit();  // the ordinary post: the confirmation page
     return;
