@@ -27,7 +27,7 @@ _NOT_KEPT = {"csrf_token", PREVIEW, reception.CONFIRM, reception.BACK}
 def _where_next(preview: dict[str, Any]) -> str:
     """Where the dossier goes, as the process says (empty when it cannot tell)."""
     if preview["end"]:
-        return f"Quy trình của hồ sơ kết thúc: «{preview['end']}»."
+        return f"Hồ sơ kết thúc tại bước này: «{preview['end']}»."
     if preview["next"]:
         steps = ", ".join(f"«{name}»" for name in preview["next"])
         return f"Hồ sơ chuyển sang bước {steps}."

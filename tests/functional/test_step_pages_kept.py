@@ -161,3 +161,17 @@ def test_the_counters_result_page_links_the_dossier_and_the_printable_receipt(
     page = _desk_page(app).get(f"/can-bo/tiep-nhan/{code}").data.decode()
     assert f'href="/can-bo/ho-so/{code}"' in page
     assert f'href="/api/v1/dossiers/{code}/documents/receipt?format=html"' in page
+
+
+def test_the_hand_over_says_the_dossier_ends_there(app: Flask) -> None:
+    desk, code, url = _granted_at_hand_over(app)
+    task_id = url.rsplit("/", 1)[1]
+    taken = desk.post(f"/can-bo/ho-so/{code}/thu-phi", data={
+        "csrf_token": token(desk.get(url).data), "buoc": task_id, "amount": "75.000"})
+    assert taken.status_code == 303
+    asked = _post(desk, url, {"hinh_thuc_tra": "truc_tiep", "xem_truoc": "1"})
+    assert asked.status_code == 200
+    said = _text(asked.data)
+    assert "Hình thức trả kết quả: Trực tiếp tại Bộ phận Một cửa" in said
+    assert "Hồ sơ kết thúc tại bước này: «Đã trả giấy phép»." in said
+    assert _status(desk, code) == 9
