@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bpmn.diff import _fields, _forms
+from forms.schemas import TOLD
 
 # What each JSON Schema keyword a field may carry checks, as the form builder says it.
 CHECKS = {"type": "kiểu dữ liệu", "format": "định dạng", "pattern": "mẫu nhập",
@@ -16,7 +17,8 @@ CHECKS = {"type": "kiểu dữ liệu", "format": "định dạng", "pattern": "
           "exclusiveMinimum": "giá trị phải lớn hơn", "exclusiveMaximum": "giá trị phải nhỏ hơn",
           "multipleOf": "bước số", "minItems": "số mục tối thiểu", "maxItems": "số mục tối đa",
           "description": "lời giải thích", "default": "giá trị mặc định",
-          "const": "giá trị cố định", "readOnly": "chỉ đọc", "uniqueItems": "không trùng mục"}
+          "const": "giá trị cố định", "readOnly": "chỉ đọc", "uniqueItems": "không trùng mục",
+          TOLD: "cho người nộp biết"}
 NUMBERED = {"minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
             "exclusiveMaximum", "multipleOf", "minItems", "maxItems"}
 CHOICES = ("oneOf", "anyOf", "enum")
@@ -74,6 +76,8 @@ def _choices(spec: dict[str, Any]) -> list[str]:
 
 
 def _value(key: str, value: Any) -> str:
+    if key == TOLD:  # unmarked: not told
+        return "có" if value is True else "không"
     if value is None:
         return "(không có)"
     if key == "type":

@@ -4,14 +4,17 @@
 The builder (the designer's page) edits only this model; the schema is always made here,
 so what a designer builds is what `check_schema`, the renderer and validation read. The
 schema carries labels, help texts (`description`) and choices (`oneOf` of titled
-constants) itself; the UI schema only the order and the widgets (`radio`, `select`, `textarea`).
+constants) itself, and «Cho người nộp biết» (`told`: the answer of a step's field the
+applicant is told, `forms.schemas.TOLD`); the UI schema only the order and the widgets
+(`radio`, `select`, `textarea`).
 
 A model::
 
     {"title": "Đơn đề nghị …",
      "fields": [{"name": "ho_ten", "label": "Họ và tên", "kind": "text", "required": true,
                  "help": "Như trên CCCD", "min_length": 2, "max_length": 100,
-                 "format": "cccd|phone|email|tax_code|", "multiline": false},
+                 "format": "cccd|phone|email|tax_code|", "multiline": false,
+                 "told": false},
                 {"name": "dien_tich", "label": "Diện tích", "kind": "number", "unit": "m²",
                  "integer": false, "positive": true, "minimum": 0, "maximum": 1000},
                 {"name": "ngay", "kind": "date", …},
@@ -36,7 +39,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from forms.names import RESERVED_TOP_LEVEL, is_safe_name
-from forms.schemas import check_schema
+from forms.schemas import TOLD, check_schema
 
 KINDS = {
     "text": "Chữ",
@@ -265,7 +268,8 @@ def _field(field: Mapping[str, Any], path: list[str], ui: dict[str, dict[str, An
         ui[dotted] = hints
     help_text = str(field.get("help") or "").strip()
     return {**({"title": label} if label else {}), **schema,
-            **({"description": help_text} if help_text else {})}
+            **({"description": help_text} if help_text else {}),
+            **({TOLD: True} if field.get("told") is True else {})}
 
 
 def _text(field: Mapping[str, Any], where: str, problems: list[str]) -> dict[str, Any]:

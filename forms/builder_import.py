@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from forms.builder import _UNIT, FORMATS, PROSE_LENGTH, build
+from forms.schemas import TOLD
 
-_COMMON = {"type", "title", "description"}
+_COMMON = {"type", "title", "description", TOLD}
 _ALLOWED = {
     "text": _COMMON | {"minLength", "maxLength", "format", "pattern"},
     "number": _COMMON | {"minimum", "maximum", "exclusiveMinimum"},
@@ -128,6 +129,8 @@ def _field(name: str, sub: Any, required: bool, path: list[str],
     help_text = hint.get("help") or sub.get("description")
     if help_text:
         field["help"] = str(help_text)
+    if sub.get(TOLD) is True:
+        field["told"] = True
     if kind == "text":
         _text(field, sub, hint)
     elif kind == "number":

@@ -43,6 +43,7 @@ from typing import Any
 from forms.answers import answered_fields
 from forms.formats import display_text, field_format, input_text
 from forms.problems import CONDITION_KEYWORDS, FieldError
+from forms.schemas import TOLD
 from forms.submission import ADD, REMOVE
 from forms.validation import condition_trigger, discriminator, field_schema, properties_of
 
@@ -91,8 +92,8 @@ def render_form(
     *,
     summary: bool = True,
     legend: tuple[str, str] = ("papers", PAPERS_LEGEND),
-) -> str:
     named: Sequence[PaperSlot] = (),
+) -> str:
     """HTML for every field of `schema`, filled with `values`, with `errors` beside fields,
     then the `papers` to attach. With `only`, just those top-level fields (one page of a
     form in sections, `forms.journey`), each followed by the fields its answer brings.
@@ -100,8 +101,8 @@ def render_form(
     shows one); `legend` is the papers' fieldset's id and legend; `named`, papers of the
     other part, which the summary names too."""
     ctx = _Context(schema, ui or {}, errors, papers)
-    ctx.only = None if only is None else frozenset(only)
     ctx.paper_names = {**{p.key: p.name for p in named}, **ctx.paper_names}
+    ctx.only = None if only is None else frozenset(only)
     parts = [ctx.object_fields(schema, [], values or {})]
     if papers:
         parts.append(ctx.papers(papers, legend))
@@ -649,6 +650,27 @@ def describe_fields(schema: Json, ui: Json | None, data: Json) -> list[tuple[str
     back to it): (input id, title, text)."""
     ctx = _Context(schema, ui or {}, ())
     return _words(ctx, schema, [], data, "")
+
+
+def describe_told(schema: Json, ui: Json | None, data: Json) -> list[tuple[str, str]]:
+    """The answers of the fields the designer marked told to the applicant (`TOLD`), in
+    words as `describe_data` says them: (title, text), choices by their labels. Plain text:
+    the page escapes it. Fields not marked are left out, whatever they hold."""
+    ctx = _Context(schema, ui or {}, ())
+    told: list[tuple[str, str]] = []
+    for name, sub in _answered(ctx, schema, [], data) if isinstance(data, dict) else []:
+        value = data.get(name)
+        if sub.get(TOLD) is not True or value in (None, "", []):
+            continue
+        title = str(sub.get("title") or name)
+        if isinstance(value, dict):
+            told.extend((t, x) for _, t, x in _words(ctx, sub, [name], value, f"{title} › "))
+        elif isinstance(value, list):
+            told.extend((t, x) for _, t, x in _words(ctx, {"properties": {name: sub}}, [],
+                                                      {name: value}, ""))
+        else:
+            told.append((title, _display(sub, ctx.ui([name]), value)))
+    return told
 
 
 def _words(ctx: _Context, schema: Json, path: list[str | int], data: Any,

@@ -39,7 +39,31 @@ def check_schema(schema: object) -> list[SchemaProblem]:
         problems.extend(SchemaProblem(message, pointer) for pointer, message in bad_field_names(schema))
         problems.extend(_pattern_problems(schema))
         problems.extend(_reference_problems(schema))
+        problems.extend(_told_problems(schema))
     return problems
+
+
+# The annotation a designer puts on a field of a step's form whose answer the applicant is
+# told (the decision, the permit's number): their dossier page, the officers' page and the
+# dossier API list it. Any other field of a step's form stays among the officers.
+TOLD = "x-told-to-applicant"
+
+
+def _told_problems(schema: Mapping[str, Any]) -> list[SchemaProblem]:
+    """A «Cho người nộp biết» mark that is not true or false, by where it is."""
+    found: list[SchemaProblem] = []
+    stack: list[tuple[object, str]] = [(schema, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, f"{pointer}/{i}") for i, item in enumerate(node))
+        elif isinstance(node, dict):
+            if TOLD in node and not isinstance(node[TOLD], bool):
+                found.append(SchemaProblem(
+                    f"Dấu «Cho người nộp biết» ({TOLD}) chỉ nhận true hoặc false.", f"{pointer}/{TOLD}"))
+            stack.extend((value, f"{pointer}/{key}") for key, value in node.items()
+                         if key not in ("const", "enum", "default", "examples"))
+    return found
 
 
 # Keywords whose sub-schemas apply to the same value (not to a part of it): a loop through

@@ -271,6 +271,7 @@
     set.append(legend, row(label),
                row(control("checkbox", "Bắt buộc", field.required, v => { field.required = v; }),
                    control("text", "Hướng dẫn (hiện dưới câu hỏi)", field.help, v => { field.help = v; })),
+               row(control("checkbox", "Cho người nộp biết", field.told === true, v => { field.told = v; })),
                ...specific(field, list, redraw));
     const when = condition(field, list, redraw);
     if (when) { set.append(when); }

@@ -25,6 +25,7 @@ from engine.core.statuses import OPEN_STATUSES, RATABLE_STATUSES, STATUS_LABELS,
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier
 from engine.dossiers.deadlines import open_request
+from engine.dossiers.decision import DECIDED_MESSAGE, is_decided
 from engine.dossiers.postal import postal_choices, postal_orders
 from engine.dossiers.rows import DossierRow, record
 from engine.dossiers.submit import find_visible, get_dossier
@@ -33,7 +34,7 @@ from engine.identity.passwords import problems
 from engine.identity.ratelimit import hit
 from engine.legal_clock.lateness import classify
 from engine.procedures.cache import loaded_version
-from engine.records.notices import is_fee_notice
+from engine.records.notices import is_fee_notice, is_result_notice
 from forms import FormValidator
 
 REGISTRATION_SCHEMA: dict[str, Any] = {
@@ -147,7 +148,8 @@ def my_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "missing": open_request(uow, dossier.id),
         "postal": postal_orders(uow, actor=actor, code=code),
         "postal_refusals": postal_choices(uow, actor=actor, code=code)["refusals"],
-        "may_withdraw": dossier.status in OPEN_STATUSES and dossier.ended_at is None,
+        "may_withdraw": dossier.status in OPEN_STATUSES and dossier.ended_at is None
+        and not is_decided(uow, dossier),
         "may_rate": dossier.status in RATABLE_STATUSES,
     }
 
@@ -182,6 +184,8 @@ def withdraw(uow: UnitOfWork, *, actor: Actor, code: str, reason: str) -> dict[s
     if row.ended_at is not None or row.status not in OPEN_STATUSES:
         raise Conflict("Hồ sơ đã có kết quả hoặc đã kết thúc; không thể rút "
                        f"(trạng thái: {STATUS_LABELS[row.status]}).")
+    if is_decided(uow, row):  # granted, the fee asked afterwards (status 6): decided all the same
+        raise Conflict(DECIDED_MESSAGE.format(code=row.code, what="rút hồ sơ"))
 
     def withdraw_here(step: Advance) -> None:
         step.stop(Status.WITHDRAWN, "withdrawn")
@@ -238,10 +242,12 @@ def notices(uow: UnitOfWork, *, actor: Actor, mark_read: bool = False) -> list[d
         .outerjoin(Dossier, Notification.dossier_id == Dossier.id)
         .where(Notification.account_id == actor.account_id, Notification.channel == "web")
         .order_by(Notification.id.desc()).limit(100)).all()
-    # "pay": a fee notice of a dossier still waiting for its fee (the page offers the payment).
+    # "pay": a fee notice of a dossier still waiting for its fee (the page offers the payment);
+    # "rate": a result notice of a dossier the applicant may rate (linked to the rating form).
     found = [{"id": n.id, "subject": n.subject, "body": n.body, "at": local_iso(n.created_at),
               "read": n.read_at is not None, "dossier": code,
-              "pay": status == Status.PAYMENT and is_fee_notice(n.subject, code)}
+              "pay": status == Status.PAYMENT and is_fee_notice(n.subject, code),
+              "rate": status in RATABLE_STATUSES and is_result_notice(n.subject, code)}
              for n, code, status in rows]
     if mark_read:
         uow.session.execute(update(Notification).where(

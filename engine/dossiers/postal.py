@@ -30,6 +30,7 @@ from engine.core.models import Account, Dossier, PostalOrder
 from engine.core.permissions import is_desk_of, may_answer_supplement
 from engine.core.statuses import OPEN_STATUSES, Status
 from engine.core.uow import UnitOfWork
+from engine.dossiers.decision import DECIDED_MESSAGE, is_decided
 from engine.dossiers.fees import dong, unpaid_at_hand_over
 from engine.dossiers.postal_choice import (
     KINDS,
@@ -81,7 +82,8 @@ def request_postal_order(
     assert row is not None  # found visible above, dossiers are never deleted
     outcome = "refused" if was_refused(uow, dossier) else row.outcome
     refusal = _refusal(kind, row.status, outcome, _orders(uow, dossier.id),
-                       desk=is_desk_of(actor, dossier.agency_id)) or _unpaid(uow, dossier, kind, row.status)
+                       desk=is_desk_of(actor, dossier.agency_id), row=row, uow=uow
+                       ) or _unpaid(uow, dossier, kind, row.status)
     if refusal:
         raise Conflict(refusal)
     order = place_order(uow, actor=actor, dossier=row, kind=kind, name=name, address=address,
@@ -189,7 +191,8 @@ def postal_choices(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any
     desk = is_desk_of(actor, dossier.agency_id)
     allowed = may_answer_supplement(actor, dossier.agency_id, dossier.owner_id)
     outcome = "refused" if was_refused(uow, dossier) else dossier.outcome  # a refused event too
-    refusals = {kind: (_refusal(kind, dossier.status, outcome, orders, desk=desk)
+    refusals = {kind: (_refusal(kind, dossier.status, outcome, orders, desk=desk, row=dossier,
+                                uow=uow)
                        or _unpaid(uow, dossier, kind, dossier.status))
                 if allowed else "Chỉ người nộp hồ sơ hoặc Bộ phận Một cửa được yêu cầu dịch vụ bưu chính."
                 for kind in KINDS}
@@ -220,8 +223,10 @@ def _unpaid(uow: UnitOfWork, dossier: Dossier, kind: str, status: int) -> str:
             "phận Một cửa).")
 
 
-def _refusal(kind: str, status: int, outcome: str | None, orders: list[PostalOrder], *, desk: bool) -> str:
-    """Why `kind` may not be ordered now ("" when it may; an unknown kind is `Invalid` later)."""
+def _refusal(kind: str, status: int, outcome: str | None, orders: list[PostalOrder], *,
+             desk: bool, row: Dossier | DossierRow, uow: UnitOfWork) -> str:
+    """Why `kind` may not be ordered now ("" when it may; an unknown kind is `Invalid` later).
+    Paper is not sent to a dossier already decided (its fee asked afterwards included)."""
     same = [order for order in orders if order.kind == kind]
     open_one = next((order for order in same if order.status not in FINAL), None)
     if open_one is not None:
@@ -232,6 +237,8 @@ def _refusal(kind: str, status: int, outcome: str | None, orders: list[PostalOrd
         return ""
     if kind == "pickup":
         ended = "Hồ sơ đã kết thúc: không cần gửi hồ sơ giấy tới cơ quan nữa."
+        if status in OPEN_STATUSES and is_decided(uow, row):
+            return DECIDED_MESSAGE.format(code=row.code, what="gửi hồ sơ giấy qua bưu điện")
         return "" if status in OPEN_STATUSES else ended
     if status == Status.WITHDRAWN:
         return "Hồ sơ đã rút: không có kết quả để chuyển phát."

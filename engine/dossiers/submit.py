@@ -27,6 +27,7 @@ from engine.core.text import fold
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import advance_dossier
 from engine.dossiers.codes import code_ending, next_dossier_code
+from engine.dossiers.decision import decision_of
 from engine.dossiers.postal_choice import ResultDelivery, checked_delivery, order_at_submission
 from engine.dossiers.rows import DOSSIERS, DossierRow, record
 from engine.dossiers.standing import standing, was_refused
@@ -288,6 +289,7 @@ def get_dossier(uow: UnitOfWork, *, actor: Actor, code: str) -> dict[str, Any]:
         "start_form_ui": compiled.ui_for(compiled.start_form),
         "tasks": [task_view(t) for t in tasks],
         "standing": standing(uow, dossier),
+        "decision": decision_of(uow, dossier, compiled, tasks),  # what the applicant is told
         "events": timeline(uow, dossier.id),
     }
     uow.commit()

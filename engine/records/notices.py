@@ -168,6 +168,14 @@ RESULT_READY_PAPER = ("Kết quả hồ sơ {code} đã sẵn sàng",
                       "nhận tại Bộ phận Một cửa.")
 
 
+def is_result_notice(subject: str, code: str) -> bool:
+    """The notice tells the dossier `code`'s result (decided, handed back, ready, not
+    received): the notices page links it to the rating form."""
+    said = (STATUS_TEXTS[Status.DONE], STATUS_TEXTS[Status.RETURNED],
+            STATUS_TEXTS[Status.NOT_RECEIVED], RESULT_READY)
+    return subject in {title.format(code=code) for title, _ in said}
+
+
 def is_fee_notice(subject: str, code: str) -> bool:
     """The notice asks for the dossier `code`'s fee (the notices page offers the payment)."""
     return subject == PAYMENT_SUBJECT.format(code=code)
