@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, identity, procedures, reports
 from engine.applicants import RESULT_PAPER
-from engine.core import Actor, Conflict, FormInvalid, Status
+from engine.core import Actor, FormInvalid, Status
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
 from webapp.citizen_history import citizen_history
@@ -325,38 +325,6 @@ def pay(code: str) -> Response:
             work, actor=actor, code=code, gateway=_gateway(),
             return_url=url_for("mine.dossier", code=code, _external=True))
     return redirect(target, 303)
-
-
-@bp.route("/thanh-toan/gia-lap/<reference>", methods=["GET", "POST"])
-def pretend_bank(reference: str) -> str | Response:
-    """The null gateway's checkout page (development only): paying here reports the
-    payment back exactly as a real gateway's signed callback would. It exists only while
-    the null gateway is configured."""
-    if current_app.config["PAYMENT_GATEWAY"] != "null":
-        abort(404)
-    with uow() as work:
-        pending = applicants.pending_checkout(work, reference=reference)
-    if request.method == "POST" and request.form.get("action") == "cancel":
-        # The payer turns back, as at a real gateway: the gateway reports the payment not
-        # made, so the fee stays asked and nothing is left «being paid».
-        with uow() as work:
-            applicants.refused_by_gateway(work, reference=reference, result="payer-cancelled")
-        flash("Bạn đã hủy thanh toán; khoản phí vẫn chờ nộp.", "info")
-        return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
-    if request.method == "POST":
-        gateway = _gateway()
-        try:
-            with uow() as work:
-                applicants.confirm_payment(work, gateway=gateway, reference=reference,
-                                           signature=gateway.sign(reference),
-                                           gateway_reference="GIA-LAP")
-        except Conflict:  # money for a withdrawn request: kept as a refund due
-            flash("Cơ quan đã hủy yêu cầu nộp phí này trước khi tiền về. Bạn không phải nộp "
-                  "khoản này: cơ quan sẽ hoàn trả lại cho bạn.", "error")
-            return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
-        flash("Đã thanh toán. Hồ sơ tiếp tục được giải quyết.", "success")
-        return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
-    return render_template("pretend_bank.html", payment=pending)
 
 
 @bp.get("/ca-nhan/ho-so/<code>/tep/<int:attachment_id>")

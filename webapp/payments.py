@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, cast
 
-from flask import Blueprint, Flask, flash, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from engine import applicants
-from engine.core import NotFound
+from engine.core import Conflict, NotFound
 from integrations.payment_gateway import PaymentConnector
 from integrations.signing import SignatureError
 from webapp.context import uow
@@ -68,6 +68,38 @@ def returned() -> Response:
     message, category = RETURN_MESSAGES[back.result]
     flash(message.format(ref=back.reference), category)
     return redirect(url_for("mine.dossier", code=code), 303)
+
+
+@bp.route("/thanh-toan/gia-lap/<reference>", methods=["GET", "POST"])
+def pretend_bank(reference: str) -> str | Response:
+    """The null gateway's checkout page (development only): paying here reports the
+    payment back exactly as a real gateway's signed callback would. It exists only while
+    the null gateway is configured."""
+    if current_app.config["PAYMENT_GATEWAY"] != "null":
+        abort(404)
+    with uow() as work:
+        pending = applicants.pending_checkout(work, reference=reference)
+    if request.method == "POST" and request.form.get("action") == "cancel":
+        # The payer turns back, as at a real gateway: the gateway reports the payment not
+        # made, so the fee stays asked and nothing is left «being paid».
+        with uow() as work:
+            applicants.refused_by_gateway(work, reference=reference, result="payer-cancelled")
+        flash("Bạn đã hủy thanh toán; khoản phí vẫn chờ nộp.", "info")
+        return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
+    if request.method == "POST":
+        gateway: applicants.NullPaymentGateway = current_app.extensions["payment_gateway"]
+        try:
+            with uow() as work:
+                applicants.confirm_payment(work, gateway=gateway, reference=reference,
+                                           signature=gateway.sign(reference),
+                                           gateway_reference="GIA-LAP")
+        except Conflict:  # money for a withdrawn request: kept as a refund due
+            flash("Cơ quan đã hủy yêu cầu nộp phí này trước khi tiền về. Bạn không phải nộp "
+                  "khoản này: cơ quan sẽ hoàn trả lại cho bạn.", "error")
+            return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
+        flash("Đã thanh toán. Hồ sơ tiếp tục được giải quyết.", "success")
+        return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
+    return render_template("pretend_bank.html", payment=pending)
 
 
 def init_app(app: Flask) -> None:
