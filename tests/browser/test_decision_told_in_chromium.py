@@ -1,7 +1,9 @@
 """The applicant is told what was decided, in Chromium at 390 and 1280 px: the
 «Kết quả giải quyết» line near the top of their dossier page with the permit's number, the
 link from it to the rating form (reachable at 390 px without scrolling past the page), and
-the same facts on the officers' dossier page; each page fits its width, axe finds nothing."""
+the same facts on the officers' dossier page; the result notice links to the rating form;
+the form builder shows the «Cho người nộp biết» marks. Each page fits its width, axe finds
+nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from tests.browser.test_citizen_pages_layout_in_chromium import _axe, _context, 
 from tests.functional.test_citizen_area import citizen_client, officer, submit_on_page
 from tests.helpers import complete
 from webapp.app import create_app
+
+COPY_TO = Path("/work/shots")  # a person's copy of the screenshots, when the folder is there
 
 
 @pytest.fixture
@@ -46,7 +50,7 @@ def _fits(page: Any, shots: Path, name: str) -> None:
     page.wait_for_load_state("load")
     shot = shots / f"{name}.png"
     page.screenshot(path=str(shot), full_page=True)
-    copy_screenshot(shot, Path("/tmp/shots-h5"))
+    copy_screenshot(shot, COPY_TO)
     assert _overflow(page) <= 0, name
     assert _axe(page) == [], name
 
@@ -66,6 +70,10 @@ def test_the_decision_is_told_on_both_dossier_pages(
     expect(page.get_by_role("link", name="Rút hồ sơ")).to_have_count(0)
     _fits(page, shots, f"h5-mine-decided-{width}")
     page.locator("#rate-link").click()
+    expect(page.locator("#rate-title")).to_be_in_viewport()
+    page.goto(f"{server}/ca-nhan/thong-bao")  # «… đã giải quyết xong, chờ trả kết quả»
+    _fits(page, shots, f"h5-notices-{width}")
+    page.get_by_role("link", name="Đánh giá mức độ hài lòng").first.click()
     expect(page.locator("#rate-title")).to_be_in_viewport()
     context.close()
 
