@@ -125,6 +125,8 @@ def step(code: str, number: int) -> Page | Response:
         return _step_page(actor, journey, number, data, state.errors, state=state)
     if request.form.get("_action") == "save":
         return _step_page(actor, journey, number, data, state.errors, saved=True)
+    if request.form.get("_action") == "back":  # saved as typed, judged when the page is left forward
+        return redirect(_previous(journey, number), 303)
     errors = _problems(actor, journey, number, data, state)
     if errors:
         return _step_page(actor, journey, number, data, errors)
@@ -154,6 +156,16 @@ def _papers(actor: Actor, journey: Journey) -> list[PaperSlot]:
             key=journey.key)]
 
 
+def _previous(journey: Journey, number: int) -> str:
+    """Where «Quay lại» goes: the check page when the page was opened from it, else the page
+    before (the procedure's page before the first)."""
+    if request.values.get("quay_lai") == "1":
+        return journey.step_url(journey.total)
+    if number == 1:
+        return url_for("citizen.procedure", code=journey.code, nhap=journey.key)
+    return journey.step_url(number - 1)
+
+
 def _step_page(actor: Actor, journey: Journey, number: int, values: dict[str, Any],
                errors: list[FieldError], saved: bool = False,
                state: FormState | None = None) -> Page:
@@ -167,12 +179,10 @@ def _step_page(actor: Actor, journey: Journey, number: int, values: dict[str, An
         title, slots = PAPERS_TITLE, _papers(actor, journey)
         reusable = any(slot.stored for slot in slots)
         form = form_html(journey.schema, journey.ui, {}, errors, slots, only=())
-    back = request.values.get("quay_lai") == "1"
     html = render_template(
         "journey_step.html", journey=journey, number=number, title=title, form=form,
-        saved=saved, has_errors=bool(errors), back_to_check=back, reusable=reusable,
-        previous=(url_for("citizen.procedure", code=journey.code, nhap=journey.key)
-                  if number == 1 else journey.step_url(number - 1)))
+        saved=saved, has_errors=bool(errors), back_to_check=request.values.get("quay_lai") == "1",
+        reusable=reusable)
     if state is not None and state.limited is not None:
         return html, 429, {"Retry-After": str(state.limited.retry_after)}
     return (html, 422) if errors else html

@@ -229,3 +229,19 @@ def test_back_after_submitting_leads_to_the_dossier_not_an_error(app: Flask) -> 
             assert back.headers["Location"] == expected, (username, back.headers["Location"])
         landed = client.get(expected).data.decode()
         assert f"Bản nháp này đã được nộp thành hồ sơ {code}." in landed
+
+
+def test_quay_lai_keeps_what_was_typed_on_the_page(client: FlaskClient) -> None:
+    """«Quay lại» on a page saves what was typed there before going back (it was a link and
+    lost it; the page promises the draft is kept): nothing is judged, the page before opens,
+    and coming forward again shows the typing."""
+    _, key = _begin(client)
+    _post(client, _step(key, 1), {**SECTION_1, "nhap": key, "_action": "next"})
+    back = _post(client, _step(key, 2), {"lo_dat.dia_chi": "Số 99 đường Trần Phú",
+                                          "lo_dat.dien_tich": "88", "nhap": key,
+                                          "_action": "back"})
+    assert back.status_code == 303 and back.headers["Location"] == _step(key, 1)
+    again = client.get(_step(key, 2)).data.decode()
+    assert 'value="Số 99 đường Trần Phú"' in again and 'value="88"' in again
+    first = _post(client, _step(key, 1), {"nhap": key, "_action": "back"})
+    assert first.status_code == 303 and f"/thu-tuc/{PERMIT}?" in first.headers["Location"]
