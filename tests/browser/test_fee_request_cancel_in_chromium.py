@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
+from flask.testing import FlaskClient
 from playwright.sync_api import expect
 
 from tests.browser.conftest import AXE, serving, signed_in_page
@@ -23,9 +26,12 @@ SHOTS = Path(tempfile.gettempdir()) / "h2"  # for a person to look at
 REASON = "Người nộp thuộc đối tượng được miễn lệ phí; yêu cầu gửi nhầm"
 
 
-def _asked(seeded_sqlite: Path, instance: Path) -> str:
+def _asked(seeded_sqlite: Path, instance: Path,
+           then: Callable[[Flask, FlaskClient, FlaskClient, str, dict[str, Any]], None] | None = None
+           ) -> str:
     """A dossier of congdan received, its fee asked by the specialist (status 6), written into
-    a copy of the seeded database in `instance`: its code."""
+    a copy of the seeded database in `instance`: its code. `then(app, citizen, specialist,
+    code, request)` goes on in the same app before it is closed."""
     instance.mkdir(parents=True)
     shutil.copy(seeded_sqlite, instance / "motcua.db")
     app = create_app({"DATABASE_URL": f"sqlite:///{instance / 'motcua.db'}",
@@ -37,7 +43,10 @@ def _asked(seeded_sqlite: Path, instance: Path) -> str:
     code = str(citizen.post("/api/v1/dossiers", json={
         "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}).json["code"])
     complete(desk, code, {"ket_qua_kiem_tra": "tiep_nhan"})
-    assert specialist.post(f"/api/v1/dossiers/{code}/request-payment", json={}).status_code == 200
+    asked = specialist.post(f"/api/v1/dossiers/{code}/request-payment", json={})
+    assert asked.status_code == 200
+    if then is not None:
+        then(app, citizen, specialist, code, asked.get_json())
     app.extensions["motcua"].dispose()
     return code
 

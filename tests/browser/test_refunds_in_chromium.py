@@ -7,45 +7,31 @@ Screenshots go to the test's artefacts and to /tmp/shots-h3 (for a person to loo
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
+from flask.testing import FlaskClient
 from playwright.sync_api import expect
 
 from tests.browser.conftest import serving
-from tests.browser.test_fee_request_cancel_in_chromium import WIDTHS, _check, _page
-from tests.helpers import MINH_XUAN, PERMIT, complete, login, permit_data
-from webapp.app import create_app
+from tests.browser.test_fee_request_cancel_in_chromium import WIDTHS, _asked, _check, _page
 
 SHOTS = Path(tempfile.gettempdir()) / "shots-h3"  # for a person to look at
 NOTE = "Đã chuyển khoản trả lại người nộp theo đề nghị ngày 02/12/2026"
 
 
-def _paid_after_withdrawal(seeded_sqlite: Path, instance: Path) -> str:
-    """A dossier of congdan whose fee request the specialist withdrew, then paid at the
-    gateway all the same, written into a copy of the seeded database: its code."""
-    instance.mkdir(parents=True)
-    shutil.copy(seeded_sqlite, instance / "motcua.db")
-    app = create_app({"DATABASE_URL": f"sqlite:///{instance / 'motcua.db'}",
-                      "SECRET_KEY": "kiem-thu", "INSTANCE_PATH": str(instance)})
-    citizen, desk, specialist = (app.test_client() for _ in range(3))
-    for client, who in ((citizen, "congdan"), (desk, "motcua.minhxuan"),
-                        (specialist, "chuyenvien.minhxuan")):
-        login(client, who)
-    code = str(citizen.post("/api/v1/dossiers", json={
-        "procedure": PERMIT, "agency": MINH_XUAN, "data": permit_data()}).get_json()["code"])
-    complete(desk, code, {"ket_qua_kiem_tra": "tiep_nhan"})
-    asked = specialist.post(f"/api/v1/dossiers/{code}/request-payment", json={}).get_json()
+def _withdrawn_then_paid(app: Flask, citizen: FlaskClient, specialist: FlaskClient, code: str,
+                         asked: dict[str, Any]) -> None:
+    """The specialist withdraws the fee request, then the gateway reports it paid all the
+    same (refused, kept as a refund due)."""
     assert specialist.post(f"/api/v1/dossiers/{code}/payment-request/cancel",
                            json={"reason": "Yêu cầu sai số tiền"}).status_code == 200
     late = citizen.post(f"/api/v1/payments/{asked['reference']}/confirm", json={
         "signature": app.extensions["payment_gateway"].sign(asked["reference"]),
         "gateway_reference": "GD-MUON-01"})
     assert late.status_code == 409
-    app.extensions["motcua"].dispose()
-    return code
 
 
 
@@ -53,7 +39,7 @@ def _paid_after_withdrawal(seeded_sqlite: Path, instance: Path) -> str:
 def test_the_officer_sees_the_refund_due_records_it_and_the_citizen_is_told(
     browser: Any, seeded_sqlite: Path, tmp_path: Path, shots: Path,
 ) -> None:
-    code = _paid_after_withdrawal(seeded_sqlite, tmp_path / "instance")
+    code = _asked(seeded_sqlite, tmp_path / "instance", _withdrawn_then_paid)
     found: dict[str, Any] = {}
     with serving(tmp_path / "instance") as base:
         for width in WIDTHS:
