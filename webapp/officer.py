@@ -261,8 +261,11 @@ def request_payment(task_id: int) -> Response:
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("officer.task", task_id=task_id), 303)
-    flash(f"Đã yêu cầu nộp {result['amount']:,} đồng cho hồ sơ {code}; hồ sơ chờ người dân "
-          "thanh toán.".replace(",", "."), "success")
+    # The held step leaves the inbox until the fee is paid: say where the dossier is found.
+    amount_words = f"{result['amount']:,}".replace(",", ".")
+    flash(f"Đã yêu cầu nộp {amount_words} đồng cho hồ sơ {code}; hồ sơ chờ người dân thanh "
+          "toán và tạm rời danh sách công việc. Khi người nộp đến nộp tiền mặt, tìm hồ sơ ở «Hồ "
+          "sơ của cơ quan», mục «Chờ nộp phí».", "success")
     return redirect(url_for("officer.inbox"), 303)
 
 

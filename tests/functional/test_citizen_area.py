@@ -565,7 +565,11 @@ def test_officers_ask_for_the_fee_and_attach_the_result_from_the_task_page(app: 
     asked = specialist.post(f"{link.group(1)}/yeu-cau-nop-phi", data={
         "csrf_token": token(task_page), "amount": "75.000", "description": ""})
     assert asked.status_code == 303
-    assert "Đã yêu cầu nộp 75.000 đồng" in specialist.get("/can-bo").data.decode()
+    inbox = specialist.get("/can-bo").data.decode()
+    assert "Đã yêu cầu nộp 75.000 đồng" in inbox
+    # the held step leaves the inbox: the message says where the dossier is found
+    assert "tìm hồ sơ ở «Hồ sơ của cơ quan», mục «Chờ nộp phí»" in inbox
+    assert code in specialist.get("/can-bo/ho-so?status=6").data.decode()
     assert citizen.get(f"/api/v1/dossiers/{code}").json["status"] == 6
     bank = citizen.post(f"/ca-nhan/ho-so/{code}/thanh-toan", data={
         "csrf_token": token(citizen.get(f"/ca-nhan/ho-so/{code}").data)}).headers["Location"]
