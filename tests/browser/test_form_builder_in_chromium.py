@@ -150,13 +150,13 @@ def test_a_designer_changes_a_fee_in_the_decision_table_editor(browser: Any, ser
     canvas = page.locator("#dmn-canvas")
     assert "Tổng diện tích sàn (m²)" in canvas.inner_text()
     assert "Cách chọn dòng:" in canvas.inner_text() and "Thì" in canvas.inner_text()
-    cell = canvas.locator("td.output-cell", has_text="75000")
+    cell = canvas.locator("td.output-cell", has_text="75.000")  # amounts the Vietnamese way
     cell.click()
     page.keyboard.press("End")
-    for _ in range(5):
+    for _ in range(6):
         page.keyboard.press("Backspace")
-    page.keyboard.type("70000")
-    expect(canvas.locator("td.output-cell", has_text="70000")).to_have_count(1)
+    page.keyboard.type("70.000")
+    expect(canvas.locator("td.output-cell", has_text="70.000")).to_have_count(1)
     _fits(page)
     assert axe_violations(page) == []
     page.screenshot(path=str(shots / f"decision-table-{width}.png"), full_page=True)

@@ -152,7 +152,7 @@ def test_designer_uploads_a_package_and_reads_its_report(app: Flask) -> None:
         "package": (io.BytesIO(broken), "goi.zip")}, content_type="multipart/form-data")
     assert response.status_code == 422
     html = response.data.decode()
-    assert "KHÔNG hợp lệ" in html and "[f_cap_phep]" in html
+    assert "KHÔNG hợp lệ" in html and "Luồng «Đồng ý»" in html  # the flow by its name
     assert html.count("<td>Nháp</td>") == 0  # nothing stored
     good = designer.post("/quan-tri/thu-tuc", data={
         "csrf_token": token(page), "agency": MINH_XUAN,
