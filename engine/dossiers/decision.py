@@ -47,11 +47,11 @@ def is_decided(uow: UnitOfWork, dossier: _Row) -> bool:
     if dossier.status in _RESULT or dossier.outcome is not None:
         return True
     reached = (Status.NOT_RECEIVED, *_RESULT)
+    # a status change is recorded with the status it reached (`rows.record`)
     return uow.session.scalar(select(Event.id).where(
         Event.dossier_id == dossier.id,
-        or_(Event.kind == "refused", *(
-            (Event.kind == "status_changed") & Event.note.like(f"% → {int(s)}")
-            for s in reached))).limit(1)) is not None
+        or_(Event.kind == "refused",
+            (Event.kind == "status_changed") & Event.status.in_(reached))).limit(1)) is not None
 
 
 def decision_of(uow: UnitOfWork, dossier: Dossier, compiled: CompiledProcedure,

@@ -118,7 +118,7 @@ class FeeNotCollected(Conflict):
     """The hand-over was refused: the result's fee is not collected yet (409)."""
 
 
-def check_fee_collected(uow: UnitOfWork, dossier: DossierRow, step: str) -> None:
+def check_fee_collected(uow: UnitOfWork, dossier: DossierRow | Dossier, step: str) -> None:
     """The hand-over step (the procedure's step at status 9) is refused (409) while the
     result's fee is not collected: the desk takes it first (online or in cash)."""
     compiled = loaded_version(uow, dossier.version_id).compiled

@@ -9,7 +9,7 @@ next or the end the process would reach. Read only: nothing is written or cached
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from bpmn.runtime import ProcessError, TaskNotWaiting
 from engine.core.actors import Actor
@@ -19,7 +19,6 @@ from engine.core.permissions import may_work_task
 from engine.core.uow import UnitOfWork
 from engine.dossiers.fees import check_fee_collected
 from engine.dossiers.offered import check_delivery
-from engine.dossiers.rows import DossierRow
 from engine.procedures.cache import loaded_version
 
 
@@ -42,8 +41,7 @@ def step_preview(uow: UnitOfWork, *, actor: Actor, task_id: int,
     if errors:
         raise FormInvalid("Biểu mẫu chưa hợp lệ.", details=[e.as_dict() for e in errors])
     check_delivery(uow, dossier.id, data)  # what completing refuses is said before asking
-    # it reads the version, status, id and code, which the model has as the row does
-    check_fee_collected(uow, cast(DossierRow, dossier), task.bpmn_id)
+    check_fee_collected(uow, dossier, task.bpmn_id)
     compiled = loaded.compiled
     summary: dict[str, Any] = {
         "code": dossier.code, "task_name": task.name, "applicant": dossier.applicant_name,
