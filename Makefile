@@ -47,12 +47,13 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 ## test: lint, layer rules, types, then every test (SQLite and PostgreSQL). Two processes,
-## each test file in one of them; the API fuzzing runs on its own afterwards, because
+## each test file in one of them, the slowest files first (tests/file_order.py, so that both
+## finish together); the API fuzzing runs on its own afterwards, because
 ## schemathesis only expands its per-operation tests outside pytest-xdist. The 20 slowest
 ## tests are listed at the end (keep `make test` under 15 minutes on two cores).
 FUZZ := tests/functional/test_api_fuzzing.py
 test: $(STAMP) fonts browser lint typecheck
-	$(BIN)/pytest -q -n 2 --dist loadfile --durations=20 --ignore $(FUZZ)
+	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=20 --ignore $(FUZZ)
 	$(BIN)/pytest -q $(FUZZ)
 
 lint: $(STAMP)

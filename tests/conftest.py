@@ -30,7 +30,7 @@ from flask.testing import FlaskClient
 from engine.core.clock import VN_TZ, FixedClock
 from engine.seed import DEMO_PASSWORD, load_samples
 from engine.wiring import Platform
-from tests import compile_once
+from tests import compile_once, file_order
 
 PG_ADMIN_URL = os.environ.get(
     "MOTCUA_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -40,6 +40,14 @@ PASSWORD = DEMO_PASSWORD
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 compile_once.install()  # each test's app reuses the routes' and templates' compiled code
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    file_order.configure(config)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    file_order.order(items)  # the slowest files first (see tests/file_order.py)
 
 
 def _pg_reachable() -> bool:
