@@ -11,6 +11,7 @@ Two messages, their shapes documented in `integrations/README.md`:
   `audit_search.EVENT_LABELS` as `label`, when, the step, the
   status after it; a supplement request's due time before it and the due time after it
   was answered; an extension's new due time, the dossier-sync keeping the original one).
+The officers' bookkeeping and money to pay back (`NOT_LOGGED`) are neither.
 Messages of one dossier carry its code as their ordering key: they arrive in order.
 """
 
@@ -60,9 +61,22 @@ SYNC_KINDS = frozenset(
 )
 # The officers' own bookkeeping, not the processing log the portal publishes. (The postal
 # carrier's final reports, `postal_*`, are entries of that log: the applicant follows the
-# result's delivery there too; they change no status, so they are no dossier-sync.)
+# result's delivery there too; they change no status, so they are no dossier-sync.) Money to
+# pay back (`refund_due`, `refunded`: `engine.applicants.refunds`) is the agency's account
+# with the payer, no step of the procedure: it changes no status, no time, and the applicant
+# is told on their own page and by notice; the portal gets neither message for it.
 NOT_LOGGED = frozenset(
-    {"task_claimed", "task_released", "task_assigned", "timer_failed", "timer_fired", "due_soon", "overdue"}
+    {
+        "task_claimed",
+        "task_released",
+        "task_assigned",
+        "timer_failed",
+        "timer_fired",
+        "due_soon",
+        "overdue",
+        "refund_due",
+        "refunded",
+    }
 )
 
 _FACTS = (

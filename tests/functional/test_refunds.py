@@ -21,7 +21,7 @@ from engine.core.clock import FixedClock
 from engine.core.models import AuditEntry, Dossier, Event, Notification, PaymentRefund
 from engine.wiring import Platform
 from tests.functional.test_citizen_area import officer
-from tests.functional.test_fee_request_cancel import HELD_STEP_OFFICER, _asked, _cancel
+from tests.functional.test_fee_request_cancel import HELD_STEP_OFFICER, _asked, _cancel, _facts
 from tests.functional.test_payment_gateway import (  # noqa: F401  (their fixtures, below)
     FEE,
     _fee_asked,
@@ -230,3 +230,35 @@ def test_a_citizen_or_another_agencys_officer_cannot_record_a_refund(
     bad = officer(app, "motcua.minhxuan").post(path, json={"method": "sec", "note": ""})
     assert bad.status_code == 400 and set(_body(bad)["error"]["details"]) == {"method", "note"}
     assert _refunds(platform, code) == [("cancelled", 75000, "GD-MUON-01", False)]  # untouched
+
+
+def test_a_refund_is_no_news_for_the_national_portal_while_status_changes_still_are(
+    app: Flask, platform: Platform,
+) -> None:
+    """Regression: `refund_due` and `refunded` went to the national portal as entries of the
+    dossier's processing log (progress-update). The portal is told the dossier's status and
+    its processing steps; money paid back is between the agency and the payer (told to the
+    applicant on their page and by notice), no step of the procedure."""
+    citizen, code, asked = _asked(app)
+    assert _cancel(officer(app, HELD_STEP_OFFICER), code).status_code == 200
+    before = _facts(platform, code)["portal"]
+    assert _late_payment(app, citizen, asked["reference"], "GD-MUON-01").status_code == 409
+    withdrawn = [p["entry"]["kind"] for kind, p in before if kind == "progress-update"]
+    assert "payment_request_cancelled" in withdrawn  # the withdrawal itself is a step
+    desk = officer(app, "motcua.minhxuan")
+    refund_id = _body(desk.get(f"/api/v1/dossiers/{code}/refunds"))["refunds"][0]["id"]
+    made = desk.post(f"/api/v1/dossiers/{code}/refunds/{refund_id}/record",
+                     json={"method": "cash", "note": NOTE})
+    assert made.status_code == 200, _body(made)
+    kinds, _, _ = _told(platform, code)
+    assert "refund_due" in kinds and "refunded" in kinds  # in the dossier's own history
+    assert _facts(platform, code)["portal"] == before  # nothing for the portal
+
+    asked = officer(app, HELD_STEP_OFFICER).post(f"/api/v1/dossiers/{code}/request-payment",
+                                                 json={})
+    assert asked.status_code == 200, _body(asked)
+    after = _facts(platform, code)["portal"][len(before):]
+    assert [(kind, p["dossier"]["status"]) for kind, p in after if kind == "dossier-sync"] == [
+        ("dossier-sync", 6)]  # a real status change still is
+    assert [p["entry"]["kind"] for kind, p in after if kind == "progress-update"] == [
+        "payment_requested"]
