@@ -24,10 +24,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher, Type
 from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.core.clock import VN_TZ, FixedClock
+from engine.identity import accounts
 from engine.seed import DEMO_PASSWORD, load_samples
 from engine.wiring import Platform
 from tests import compile_once, file_order
@@ -40,6 +42,20 @@ PASSWORD = DEMO_PASSWORD
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 compile_once.install()  # each test's app reuses the routes' and templates' compiled code
+
+# Passwords are hashed and checked thousands of times a run (seeding, every login): at
+# OWASP's minimum (19 MiB, 2 passes) that was a tenth of the functional tests' time. In this
+# process they are hashed with argon2id's smallest parameters, which verify the same way;
+# tests/functional/test_password_hashing.py checks the real parameters and the rehash at
+# login with `production_passwords`. Servers started as commands hash as in production.
+PRODUCTION_HASHER = accounts._HASHER
+accounts._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+
+
+@pytest.fixture
+def production_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash and check passwords with the application's real argon2 parameters."""
+    monkeypatch.setattr(accounts, "_HASHER", PRODUCTION_HASHER)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,6 +4,7 @@ its owner's next successful login — over the real login API, on SQLite and Pos
 
 from __future__ import annotations
 
+import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from engine.wiring import Platform
 USER = "chuyenvien.minhxuan"
 OWASP = "$argon2id$v=19$m=19456,t=2,p=1$"
 OLD = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)  # argon2-cffi 23–25's default
+# The suite hashes with argon2's smallest parameters (tests/conftest.py); these tests use the real ones.
+pytestmark = pytest.mark.usefixtures("production_passwords")
 
 
 def _stored_hash(platform: Platform) -> str:
