@@ -1,17 +1,18 @@
 """What every test's Flask app compiled again, compiled once per test process.
 
 The suite builds a new app for nearly every test (its own database, clock and settings).
-Each build compiled the URL builders of its ~250 routes (werkzeug writes and compiles a
-Python function per rule: ~60 ms of CPU per app), and each app's Jinja environment compiled
-every template it rendered from source again. Both results depend only on their input —
-a rule's text, parts and defaults; a template's source, checked by Jinja's checksum — so
-one process reuses them across apps. Nothing here changes the application: `make run`,
+Each build parsed its ~250 routes and compiled their URL builders (werkzeug writes and
+compiles a Python function per rule: ~60 ms of CPU per app, the parsing as much again),
+and each app's Jinja environment compiled every template it rendered from source again.
+These results depend only on their input — a rule's text and the converters it names, its
+parts and defaults; a template's source, checked by Jinja's checksum — so one process
+reuses them across apps. Nothing here changes the application: `make run`,
 and the tests that start `motcua` as a command, compile as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
@@ -52,6 +53,33 @@ def _builder_once(original: Callable[[Rule, bool], Callable[..., tuple[str, str]
     return compile_builder
 
 
+_PARSED: dict[tuple[Any, ...], tuple[list[Any], list[tuple[bool, str]], dict[str, Any]]] = {}
+
+
+def _parse_once(original: Callable[[Rule, str], Iterable[Any]]
+                ) -> Callable[[Rule, str], Iterable[Any]]:
+    def parse_rule(self: Rule, rule: str) -> Iterable[Any]:
+        # What parsing yields (the parts) and leaves on the rule (its trace, converters and
+        # arguments) depends on the text and the converter classes of the map; the parts
+        # and converters are only read afterwards, so apps may share them.
+        assert self.map is not None
+        key = (rule, tuple(sorted(self.map.converters.items())))
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            traced, converters = len(self._trace), dict(self._converters)
+            parts = list(original(self, rule))
+            parsed = _PARSED[key] = (parts, self._trace[traced:], {
+                name: value for name, value in self._converters.items()
+                if converters.get(name) is not value})
+        else:
+            parts, trace, converters = parsed
+            self._trace.extend(trace)
+            self._converters.update(converters)
+            self.arguments.update(converters)
+        return iter(parts)
+    return parse_rule
+
+
 def install() -> None:
     """Share template bytecode and URL builders between the apps of this process."""
     if getattr(Rule._compile_builder, "shared", False):
@@ -60,3 +88,4 @@ def install() -> None:
     shared = _builder_once(Rule._compile_builder)
     shared.shared = True  # type: ignore[attr-defined]
     Rule._compile_builder = shared  # type: ignore[method-assign, assignment]
+    Rule._parse_rule = _parse_once(Rule._parse_rule)  # type: ignore[method-assign]
