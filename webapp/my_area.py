@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from engine import applicants, dossiers, identity, procedures, reports
 from engine.applicants import RESULT_PAPER
-from engine.core import Actor, FormInvalid, Status
+from engine.core import FormInvalid, Status
 from forms import FieldError, PaperSlot
 from forms.render import FILE_FIELD
 from webapp.citizen_history import citizen_history
@@ -213,8 +213,10 @@ def document(code: str, kind: str) -> Response:
 def supplement(code: str) -> str | Response | tuple[str, int]:
     """Answer a supplement request: upload each paper asked for, correct the form, add or
     replace other papers (`webapp.my_supplement` lays the page out). The code stays; the
-    earlier data and files stay in the history. An answer lacking a paper asked for, or
-    changing nothing without saying so, is refused with everything typed kept."""
+    earlier data and files stay in the history. The files are stored with the answer or
+    not at all (`applicants.send_supplement`): an answer with a refused file, lacking a
+    paper asked for, or changing nothing without saying so, is refused with everything
+    typed kept and the dossier's papers as they were."""
     allow_paper_uploads()
     actor = current_citizen()
     with uow() as work:
@@ -229,39 +231,26 @@ def supplement(code: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         posted = parse_posted(view["start_form"])
         values, editing = posted.data, posted.is_row_action
-        errors = _attach_posted(actor, code, {p["key"]: p["name"] for p in page["papers"]})
-        if not errors and not editing:
+        slots = {p["key"] for p in page["papers"]}
+        uploads = [applicants.Upload(*one) for one in posted_files(
+            FILE_FIELD, applicants.ATTACHMENT_READ_LIMIT) if one[0] in slots]
+        if editing:  # nothing is sent, so nothing is stored: the files are chosen again
+            errors = [FieldError(f"_paper.{u.slot}", applicants.SUPPLEMENT_FILE_NOT_KEPT.format(
+                file=u.filename)) for u in uploads]
+        else:
             try:
                 with uow() as work:
-                    dossiers.submit_supplement(work, actor=actor, code=code, data=values,
-                                               confirmed_unchanged=confirmed)
-            except FormInvalid as exc:
+                    applicants.send_supplement(work, actor=actor, code=code, data=values,
+                                               uploads=uploads, confirmed_unchanged=confirmed)
+            except FormInvalid as exc:  # nothing stored: the papers are as they were
                 errors = field_errors(exc.details)
             else:
                 flash("Đã gửi bổ sung. Hồ sơ tiếp tục được giải quyết, mã hồ sơ không đổi.",
                       "success")
                 return redirect(url_for("mine.dossier", code=code), 303)
-        with uow() as work:  # the files just attached are now the current ones
-            page = applicants.supplement_page(work, actor=actor, code=code)
     html = supplement_html(view, page["missing"], [PaperSlot(**p) for p in page["papers"]],
                            values, errors, confirmed=confirmed, editing=editing)
-    return (html, 422) if errors else html
-
-
-def _attach_posted(actor: Actor, code: str, papers: dict[str, str]) -> list[FieldError]:
-    """Attach each posted paper file (slot → paper name) to the dossier; a refused file is
-    named, the others are kept."""
-    errors = []
-    for slot, filename, content in posted_files(FILE_FIELD, applicants.ATTACHMENT_READ_LIMIT):
-        if slot not in papers:
-            continue
-        try:
-            with uow() as work:
-                applicants.attach(work, actor=actor, code=code, paper=papers[slot],
-                                  filename=filename, content=content)
-        except FormInvalid as exc:
-            errors.append(FieldError(f"_paper.{slot}", exc.message))
-    return errors
+    return (html, 422) if errors and not editing else html
 
 
 @bp.route("/ca-nhan/ho-so/<code>/rut", methods=["GET", "POST"])

@@ -92,6 +92,8 @@ from engine.applicants.refunds import (
     record_refund,
 )
 from engine.applicants.settlement import SettlementRow, reconcile_settlement
+from engine.applicants.supplement import NOT_KEPT as SUPPLEMENT_FILE_NOT_KEPT
+from engine.applicants.supplement import send_supplement
 from engine.dossiers.payment_request import CHECKOUT_MINUTES
 
 __all__ = [
@@ -103,6 +105,7 @@ __all__ = [
     "REGISTRATION_SCHEMA",
     "REGISTRATION_UI",
     "RESULT_PAPER",
+    "SUPPLEMENT_FILE_NOT_KEPT",
     "UNCHANGED_FIELD",
     "UNCHANGED_WORDS",
     "DeskContact",
@@ -162,6 +165,7 @@ __all__ = [
     "save_draft",
     "send_claim_code",
     "send_feedback",
+    "send_supplement",
     "start_checkout",
     "stored_papers",
     "submit_draft",

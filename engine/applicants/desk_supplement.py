@@ -77,10 +77,11 @@ def receive_supplement_at_desk(
 ) -> dict[str, Any]:
     """The desk answers the supplement request for the applicant at the counter.
 
-    The scans are stored first (kept even when something else is wrong, as a citizen's
-    uploads are); then every problem comes at once: a field of the form, a paper ticked
-    without its scan, a paper the request named without a scan since the request (or, for
-    a dossier never received, any required paper without a file), an answer to a request
+    The scans are stored first (kept even when something else is wrong; a citizen's
+    uploads, unlike these, go with the answer or not at all: `supplement.py`); then every
+    problem comes at once: a field of the form, a paper ticked without its scan, a paper
+    the request named without a scan since the request (or, for a dossier never received,
+    any required paper without a file), an answer to a request
     naming no paper that changes nothing and is not confirmed so. Then the answer
     (`dossiers.supplement`) and, for a dossier never received, the reception accepted.
     Returns the code, status, due time and whether it was received now."""

@@ -8,6 +8,7 @@ at most once, asked a working day ahead, within its cap) are the pure functions 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -155,13 +156,16 @@ def open_request(uow: UnitOfWork, dossier_id: int) -> dict[str, Any] | None:
 
 def supplement(
     uow: UnitOfWork, *, actor: Actor, code: str, data: dict[str, Any],
-    confirmed_unchanged: bool = False,
+    confirmed_unchanged: bool = False, refused: Sequence[dict[str, str]] = (),
 ) -> dict[str, Any]:
     """The citizen (or the desk on their behalf) answers a supplement request.
 
     The answer gives what was asked (`supplement_answer.answer_problems`): a new file of
     each paper the request names; for a request naming none, a change or
-    `confirmed_unchanged`. Every problem comes at once with the form's own.
+    `confirmed_unchanged`. Every problem comes at once with the form's own and the
+    `refused` ones the caller found first (a file of the answer refused, by its paper's
+    field: that paper is not also said to be missing); the caller's transaction is then
+    left uncommitted, so whatever it stored for the answer goes with the refusal.
 
     The new data replaces the form data, keeping the old one in the event; the code never
     changes. The clock restarts (``restart``) or resumes with the waiting time added back
@@ -175,12 +179,15 @@ def supplement(
     loaded = loaded_version(uow, dossier.version_id)
     compiled = loaded.compiled
     errors = [e.as_dict() for e in loaded.validator(compiled.start_form).validate_submission(data)]
-    lacking = answer_problems(uow, dossier, compiled.manifest.get("components", []), data,
-                              confirmed_unchanged=confirmed_unchanged)
-    if errors or lacking:
-        raise FormInvalid("Chưa gửi bổ sung được: còn thiếu giấy tờ cơ quan yêu cầu."
+    told = {p["field"] for p in refused}
+    lacking = [p for p in answer_problems(uow, dossier, compiled.manifest.get("components", []),
+                                          data, confirmed_unchanged=confirmed_unchanged)
+               if p["field"] not in told]
+    if errors or lacking or refused:
+        raise FormInvalid("Chưa gửi bổ sung được: có tệp không được chấp nhận." if refused else
+                          "Chưa gửi bổ sung được: còn thiếu giấy tờ cơ quan yêu cầu."
                           if lacking and not errors else "Tờ khai bổ sung chưa hợp lệ.",
-                          details=errors + lacking)
+                          details=[*refused, *errors, *lacking])
     now = uow.clock.now()
     previous_data = dossier.data
     dossier.data = data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from typing import Any
 
 from flask import Flask
@@ -21,8 +22,8 @@ from tests.functional.test_citizen_area import (
     submit_on_page,
 )
 from tests.functional.test_desk_supplement import _post
-from tests.helpers import PDF, permit_data
-from tests.service.test_supplement_answer import COMMITMENT
+from tests.helpers import PDF, complete, page_login, permit_data, task_for
+from tests.service.test_supplement_answer import COMMITMENT, PAPERS
 
 PAGE = "/ca-nhan/ho-so/{}/bo-sung"
 
@@ -116,3 +117,79 @@ def test_the_desk_needs_a_new_scan_of_a_paper_asked_again(app: Flask) -> None:
     received = _post(desk, url, [*flat(permit_data()).items(), ("scan-2", ("ban-ve.pdf", PDF))])
     assert received.status_code == 303, _text(received)[:2000]
     assert citizen.get(f"/api/v1/dossiers/{code}").json["status"] != 5
+
+
+# --- a refused answer changes nothing (explorer's report: a paper listed as current and as
+# replaced after «Gửi bổ sung» was refused) ---------------------------------------------
+
+
+def _asked_by_the_appraiser(app: Flask, *missing: str) -> tuple[Any, str, int]:
+    """A permit dossier received by the desk, then put on supplement by the appraiser;
+    the citizen's client, the code and the appraiser's task."""
+    citizen = citizen_client(app)
+    code = submit_on_page(citizen)
+    complete(officer(app, "motcua.minhxuan"), code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    appraiser = officer(app, "chuyenvien.minhxuan")
+    task = int(task_for(appraiser, code)["id"])
+    asked = appraiser.post(f"/api/v1/dossiers/{code}/request-supplement",
+                           json={"missing": list(missing)})
+    assert asked.status_code == 200, asked.json
+    return citizen, code, task
+
+
+def _papers(citizen: Any, code: str) -> list[tuple[str, str, bool]]:
+    """The dossier's files as its applicant lists them: paper, file, current."""
+    return [(f["paper"], f["filename"], f["replaced_at"] is None) for f in
+            citizen.get(f"/api/v1/dossiers/{code}/attachments").json["attachments"]]
+
+
+def _task_papers(app: Flask, task: int) -> str:
+    """The «Thành phần hồ sơ» section of the appraiser's task page, in words."""
+    client = app.test_client()
+    page_login(client, "chuyenvien.minhxuan")
+    shown = _text(client.get(f"/can-bo/cong-viec/{task}"))
+    section = shown[shown.index('id="papers"'):]
+    return " ".join(re.sub(r"<[^>]+>", " ", section[:section.index("</section>")]).split())
+
+
+def test_a_refused_supplement_leaves_the_papers_as_they_were(app: Flask) -> None:
+    citizen, code, task = _asked_by_the_appraiser(app, PAPERS[2], COMMITMENT)
+    before, officers_saw = _papers(citizen, code), _task_papers(app, task)
+    # a good new drawing with a file of the wrong type; then without the paper asked for
+    for other in ({"_file.3": (io.BytesIO(b"GIF89a"), "cam-ket.pdf")}, {}):
+        refused = post_form(citizen, PAGE.format(code), {
+            **flat(permit_data()), "_file.2": (io.BytesIO(PDF + b"ban ve moi"), "ban-ve-moi.pdf"),
+            **other})
+        page = _text(refused)
+        assert refused.status_code == 422
+        assert "Đã gửi bổ sung" not in page
+        assert ("Nội dung tệp không phải loại được chấp nhận" in page if other
+                else f"Bạn chưa tải lên «{COMMITMENT}» mà cơ quan yêu cầu." in page)
+        # the good file is not kept, and the page says to choose it again
+        assert "Tệp «ban-ve-moi.pdf» chưa được lưu" in page
+        assert _papers(citizen, code) == before
+        mine = _text(citizen.get(f"/ca-nhan/ho-so/{code}"))
+        assert "ban-ve-moi.pdf" not in mine and "Đã thay bằng tệp mới" not in mine
+        assert _task_papers(app, task) == officers_saw
+        assert "Các bản trước" not in officers_saw
+        assert citizen.get(f"/api/v1/dossiers/{code}").json["status"] == 5
+    # adding a row of the declaration sends nothing, so it stores nothing either
+    add = _text(citizen.get(PAGE.format(code))).split('name="_add_row" value="', 1)[1]
+    shown = post_form(citizen, PAGE.format(code), {
+        **flat(permit_data()), "_add_row": add.split('"', 1)[0],
+        "_file.2": (io.BytesIO(PDF + b"ban ve moi"), "ban-ve-moi.pdf")})
+    assert shown.status_code == 200 and "Tệp «ban-ve-moi.pdf» chưa được lưu" in _text(shown)
+    assert _papers(citizen, code) == before
+    # the answer with both papers goes: the new drawing current, the old one replaced
+    sent = post_form(citizen, PAGE.format(code), {
+        **flat(permit_data()), "_file.2": (io.BytesIO(PDF + b"ban ve moi"), "ban-ve-moi.pdf"),
+        "_file.3": (io.BytesIO(PDF + b"cam ket"), "cam-ket.pdf")})
+    assert sent.status_code == 303, _text(sent)[:2000]
+    assert _papers(citizen, code) == [*before[:2], (PAPERS[2], "giay-2.pdf", False),
+                                      (PAPERS[2], "ban-ve-moi.pdf", True),
+                                      (COMMITMENT, "cam-ket.pdf", True)]
+    mine = _text(citizen.get(f"/ca-nhan/ho-so/{code}"))
+    assert mine.count("Đã thay bằng tệp mới") == 1 and "ban-ve-moi.pdf" in mine
+    officers_see = _task_papers(app, task)
+    assert "Các bản trước (1)" in officers_see
+    assert officers_see.index("ban-ve-moi.pdf") < officers_see.index("giay-2.pdf")

@@ -9,10 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from engine.applicants.attachments import attach
+from engine.applicants.drafts import Upload
+from engine.applicants.supplement import NOT_KEPT, send_supplement
 from engine.core.actors import ANONYMOUS, Actor
 from engine.core.errors import FormInvalid
+from engine.core.models import Attachment, Dossier
 from engine.core.statuses import Status
 from engine.dossiers import deadlines
 from engine.dossiers import submit as dossiers
@@ -64,6 +68,23 @@ class Round:
             self.answer(data)
         return list(refused.value.details or [])
 
+    def send(self, uploads: list[Upload]) -> dict[str, Any]:
+        with self.platform.uow() as uow:
+            return send_supplement(uow, actor=self.desk, code=self.code, data=permit_data(),
+                                   uploads=uploads)
+
+    def refused_with(self, uploads: list[Upload]) -> list[dict[str, Any]]:
+        with pytest.raises(FormInvalid) as refused:
+            self.send(uploads)
+        return list(refused.value.details or [])
+
+    def files(self) -> list[tuple[str, str, bool]]:
+        """The dossier's files, oldest first: paper, file name, current."""
+        with self.platform.uow() as uow:
+            return [(a.paper, a.filename, a.replaced_at is None) for a in uow.session.scalars(
+                select(Attachment).join(Dossier, Attachment.dossier_id == Dossier.id)
+                .where(Dossier.code == self.code).order_by(Attachment.id))]
+
     def status(self) -> int:
         with self.platform.uow() as uow:
             view = dossiers.get_dossier(uow, actor=self.desk, code=self.code)
@@ -111,3 +132,24 @@ def test_the_request_names_a_paper_in_full_or_shortened_with_an_ellipsis() -> No
     assert asked_papers([PAPERS[2] + " (có chữ ký)"], PAPERS) == [PAPERS[2]]
     # a note is not a paper: too short, no ellipsis, or more than one paper starts so
     assert asked_papers(["Bản vẽ", "Bản vẽ mặt cắt có chữ ký", "Bản..."], PAPERS) == []
+
+
+def test_a_refused_answer_stores_no_file_and_replaces_none(platform: Platform) -> None:
+    """The files sent with an answer go with it: a file of the wrong type, or a paper asked
+    for still missing, refuses the answer and the dossier's papers stay exactly as they were
+    (explorer's report: the paper tried again listed as current and as replaced)."""
+    one = Round(platform)
+    one.ask(PAPERS[2], COMMITMENT)
+    before = one.files()
+    drawing = Upload("2", "ban-ve-moi.pdf", PDF + b"a readable drawing")
+    for uploads in ([drawing, Upload("3", "cam-ket.pdf", b"GIF89a")], [drawing]):
+        problems = one.refused_with(uploads)
+        assert {p["field"] for p in problems} == {"_paper.2", "_paper.3"}
+        assert next(p["message"] for p in problems if p["field"] == "_paper.2") == (
+            NOT_KEPT.format(file="ban-ve-moi.pdf"))
+        assert one.files() == before
+        assert one.status() == Status.SUPPLEMENT
+    answered = one.send([drawing, Upload("3", "cam-ket.pdf", PDF + b"commitment")])
+    assert answered["status"] != Status.SUPPLEMENT
+    assert one.files() == [*before[:-1], (PAPERS[2], "giay.pdf", False),
+                           (PAPERS[2], "ban-ve-moi.pdf", True), (COMMITMENT, "cam-ket.pdf", True)]
