@@ -17,7 +17,11 @@ from typing import Any
 
 from flask import Flask
 from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import Engine, event
+from sqlalchemy.util import LRUCache
 from werkzeug.routing.rules import Rule
+
+from engine.core import db
 
 
 class SharedTemplateCode(BytecodeCache):
@@ -80,12 +84,36 @@ def _parse_once(original: Callable[[Rule, str], Iterable[Any]]
     return parse_rule
 
 
+_SQL: dict[tuple[str, ...], tuple[Any, Any]] = {}
+
+
+def _sql_once(create: Callable[..., Engine]) -> Callable[..., Engine]:
+    def create_engine(url: str, **options: Any) -> Engine:
+        # SQLAlchemy keeps a statement's compiled SQL per engine, keyed by its dialect
+        # object: each test's engine (its own database) compiled every statement it ran
+        # again. An engine made with the same dialect and options as one that has already
+        # connected (so its dialect is initialised: same driver, same server) takes that
+        # one's dialect and its cache of compiled statements.
+        made = create(url, **options)
+        key = (made.dialect.name, made.dialect.driver, repr(sorted(options.items())))
+        if key in _SQL:
+            made.dialect, made._compiled_cache = _SQL[key]
+        else:
+            def first(*_: Any) -> None:
+                _SQL.setdefault(key, (made.dialect, LRUCache(20_000)))
+            event.listen(made, "connect", first, once=True)
+        return made
+    return create_engine
+
+
 def install() -> None:
-    """Share template bytecode and URL builders between the apps of this process."""
+    """Share template bytecode, URL builders and compiled SQL between the apps and
+    databases of this process."""
     if getattr(Rule._compile_builder, "shared", False):
         return
+    db.create_engine = _sql_once(db.create_engine)  # type: ignore[attr-defined]
     Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": SharedTemplateCode()}
     shared = _builder_once(Rule._compile_builder)
     shared.shared = True  # type: ignore[attr-defined]
     Rule._compile_builder = shared  # type: ignore[method-assign, assignment]
-    Rule._parse_rule = _parse_once(Rule._parse_rule)  # type: ignore[method-assign]
+    Rule._parse_rule = _parse_once(Rule._parse_rule)  # type: ignore[method-assign, assignment]
