@@ -19,7 +19,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from engine import applicants, dossiers, identity, procedures, reports
+from engine import applicants, dossiers, identity, reports
 from engine.applicants import RESULT_PAPER
 from engine.core import FormInvalid, Status
 from forms import FieldError, PaperSlot
@@ -95,10 +95,8 @@ def overview() -> str:
     """My dossiers, my drafts, my data store, my feedback."""
     actor = current_citizen()
     with uow() as work:
-        names = {e["code"]: e["name"] for e in procedures.procedure_catalogue(work)}
-        drafts = [{**d, "procedure_name": names.get(d["procedure"], f"Thủ tục {d['procedure']}")}
-                  for d in applicants.my_drafts(work, actor=actor)]
-        page = {"dossiers": applicants.my_dossiers(work, actor=actor), "drafts": drafts,
+        page = {"dossiers": applicants.my_dossiers(work, actor=actor),
+                "drafts": applicants.my_drafts(work, actor=actor),
                 "store": applicants.stored_papers(work, actor=actor),
                 "feedback": applicants.my_feedback(work, actor=actor),
                 "unread": applicants.unread_notices(work, actor=actor)}

@@ -22,7 +22,7 @@ from engine.applicants.attachments import add_current, current_files, paper_slot
 from engine.applicants.storage import StorageError
 from engine.core.actors import Actor
 from engine.core.errors import DraftSubmitted, FormInvalid, NotFound, RateLimited
-from engine.core.models import Account, Attachment, Draft
+from engine.core.models import Account, Agency, Attachment, Draft, Procedure
 from engine.core.permissions import is_anonymous, is_citizen, may_open_draft
 from engine.core.uow import UnitOfWork
 from engine.dossiers.postal_choice import ResultDelivery
@@ -241,13 +241,27 @@ def submit_draft(uow: UnitOfWork, *, actor: Actor, key: str, client: str | None 
 
 
 def my_drafts(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, Any]]:
-    """The signed-in citizen's drafts not yet submitted, newest first."""
+    """The signed-in citizen's drafts not yet submitted, newest first, each with its
+    procedure's name (`procedure_name`: the draft's agency's, else any agency's of that
+    code), also when no version of it is published any more."""
     if actor.account_id is None:
         return []
-    rows = uow.session.scalars(select(Draft).where(
+    rows = list(uow.session.scalars(select(Draft).where(
         Draft.account_id == actor.account_id, Draft.submitted_code.is_(None))
-        .order_by(Draft.updated_at.desc()))
+        .order_by(Draft.updated_at.desc())))
+    if not rows:
+        return []
+    names: dict[tuple[str, str | None], str] = {}
+    for code, agency, name in uow.session.execute(
+            select(Procedure.code, Agency.code, Procedure.name)
+            .join(Agency, Procedure.agency_id == Agency.id)
+            .where(Procedure.code.in_({d.procedure_code for d in rows}))
+            .order_by(Procedure.id)):
+        names[(code, agency)] = name
+        names.setdefault((code, None), name)
     return [{"key": d.key, "procedure": d.procedure_code, "agency": d.agency_code,
+             "procedure_name": names.get((d.procedure_code, d.agency_code))
+             or names.get((d.procedure_code, None), f"Thủ tục {d.procedure_code}"),
              "updated_at": d.updated_at} for d in rows]
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine import applicants
-from engine.core.models import Account
+from engine.core.models import Account, ProcedureVersion
 from engine.identity.accounts import actor_of
 from engine.wiring import Platform
 from tests.helpers import (
@@ -332,3 +332,27 @@ def test_every_document_the_dossier_page_links_downloads(app: Flask, platform: P
             assert response.status_code == 200 and response.data.startswith(b"%PDF"), link
     supplement = client.get(f"/ca-nhan/ho-so/{codes['supplement']}").data.decode()
     assert "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (PDF)" in supplement
+
+
+def test_a_draft_says_its_procedure_when_saved_and_links_on_even_after_the_version_went(
+        app: Flask, platform: Platform) -> None:
+    """«Bản nháp» names the procedure (its code small beside it), when it was last saved and
+    a «Tiếp tục soạn hồ sơ» link to go on — also once the version it was started on is no
+    longer published (it used to read «Thủ tục 1.009994»: the name came from the catalogue)."""
+    with platform.uow() as uow:
+        account = uow.session.scalar(select(Account).where(Account.username == "congdan"))
+        assert account is not None
+        key = applicants.save_draft(uow, actor=actor_of(account), key=None,
+                                    procedure_code=PERMIT, agency_code=MINH_XUAN,
+                                    data={"ho_ten": "Nguyễn Văn An"})["key"]
+        uow.session.execute(update(ProcedureVersion).where(
+            ProcedureVersion.status == "published").values(status="retired"))
+        uow.commit()
+    page = citizen(app).get("/ca-nhan").data.decode()
+    drafts = page.split('id="my-drafts"')[1].split("</ul>")[0]
+    assert "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ" in drafts
+    assert f"Mã thủ tục {PERMIT}" in drafts and f"Thủ tục {PERMIT}" not in drafts.replace(
+        f"Mã thủ tục {PERMIT}", "")
+    assert re.search(r"Lưu lần cuối lúc \d\d:\d\d ngày \d\d/\d\d/\d{4}", drafts)
+    link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>Tiếp tục soạn hồ sơ<', drafts)
+    assert link is not None and f"nhap={key}" in link.group(1)
