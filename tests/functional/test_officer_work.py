@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from engine.identity.accounts import create_account
 from engine.wiring import Platform
-from tests.helpers import APPLICANT_ID, MINH_XUAN, complete, login, permit_data
+from tests.helpers import APPLICANT_ID, MINH_XUAN, complete, login, permit_data, task_for
 
 
 def _submit(app: Flask, name: str = "Nguyễn Văn An", channel_desk: bool = False) -> str:
@@ -133,3 +133,21 @@ def test_another_agency_sees_nothing_and_acts_on_nothing_even_by_guessing(app: F
     assert other.get(f"/api/v1/dossiers/{code}/documents/control_slip").status_code == 404
     tracked = app.test_client().post("/api/v1/track", json={"code": code, "id_number": APPLICANT_ID}).json
     assert tracked["status"] == 4  # nothing happened to the dossier
+
+
+def test_the_leaders_permit_number_gives_an_example_of_its_form(app: Flask) -> None:
+    """The decision step's «Số giấy phép xây dựng» says how a number is written, and the
+    field is described by that help for screen readers."""
+    desk, appraiser, leader = (app.test_client() for _ in range(3))
+    login(desk, "motcua.minhxuan")
+    login(appraiser, "chuyenvien.minhxuan")
+    login(leader, "lanhdao.minhxuan")
+    [code] = _received(app, desk, "Nguyễn Văn An")
+    complete(appraiser, code, {"de_xuat": "cap_phep", "y_kien_tham_dinh": "Đủ điều kiện cấp phép."})
+    task = task_for(leader, code)
+    page = leader.get(f"/can-bo/cong-viec/{task['id']}").data.decode()
+    assert '<p class="help" id="f-so_giay_phep-help">' in page
+    help_text = page.split('id="f-so_giay_phep-help">')[1].split("</p>")[0]
+    assert "Ví dụ: 125/GPXD" in help_text
+    field = page.split('id="f-so_giay_phep"')[1].split(">")[0]
+    assert 'aria-describedby="f-so_giay_phep-help"' in field
