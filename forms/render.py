@@ -408,7 +408,8 @@ class _Context:
             if paper.current:
                 parts.append(f'<p class="current">Đã đính kèm: {_esc(paper.current)}</p>')
             verb = "Thay bằng tệp khác" if paper.current else "Chọn tệp"
-            parts.append(f'<label for="{slot}-file">{verb} — {_esc(_short(paper.name))}</label>'
+            # The paper's whole name: cut to a length it broke mid-word («Nghị định» → «Ng…»)
+            parts.append(f'<label for="{slot}-file">{verb} — {_esc(paper.name)}</label>'
                          f'<input type="file" id="{slot}-file" name="{FILE_FIELD}{key}" '
                          f'accept="{_esc(paper.accept)}"{attrs}>')
             if paper.stored:
@@ -435,10 +436,6 @@ def _esc(value: object) -> str:
     """`value` as text safe inside an element or a quoted attribute: every string written
     into the HTML goes through here (field names, titles, help, labels, values, ids)."""
     return escape(str(value), quote=True)
-
-
-def _short(name: str, limit: int = 60) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def _raw(value: Any) -> str:

@@ -33,6 +33,37 @@ def _fits(page: Any, shots: Path, name: str, width: int) -> None:
     assert _axe(page) == [], (name, width)
 
 
+# Each paper's file input's label, beside the paper's own name: (label's text, the name
+# without its required mark, the label's scrollWidth and clientWidth, the words of the
+# label drawn over two lines, i.e. broken inside the word).
+_FILE_LABELS = """[...document.querySelectorAll('.paper')].map(p => {
+  const label = p.querySelector('label[for$="-file"]'), name = p.querySelector('.paper-name');
+  const whole = name.cloneNode(true);
+  whole.querySelectorAll('.required, .sr-only').forEach(e => e.remove());
+  const broken = [], text = label.firstChild, range = document.createRange();
+  for (const word of text.data.matchAll(/\\S+/g)) {
+    range.setStart(text, word.index);
+    range.setEnd(text, word.index + word[0].length);
+    if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1)
+      broken.push(word[0]);
+  }
+  return [label.innerText, whole.innerText.trim(), label.scrollWidth, label.clientWidth,
+          broken];
+})"""
+
+
+def _file_labels_whole(page: Any, width: int) -> None:
+    """Every file input's label says its paper's whole name (the building permit's papers
+    are long: the label was cut mid-word with «…», «Nghị định» read «Ng…») and nothing of
+    it is clipped sideways nor broken inside a word."""
+    labels = page.evaluate(_FILE_LABELS)
+    assert len(labels) >= 4, labels
+    for text, name, scroll_width, client_width, broken in labels:
+        assert name in text and "…" not in text, (width, text, name)
+        assert scroll_width <= client_width, (width, text, scroll_width, client_width)
+        assert broken == [], (width, text, broken)
+
+
 def test_the_citizens_account_pages_fit_and_pass_axe(browser: Any, server: str,
                                                       shots: Path) -> None:
     code = _refused(browser, server)
@@ -56,6 +87,7 @@ def test_the_citizens_account_pages_fit_and_pass_axe(browser: Any, server: str,
         page.goto(f"{server}/thu-tuc/{PERMIT}/buoc/6?nhap={key}")
         expect(page.locator("#papers-how")).to_contain_text("chưa có giấy tờ nào")
         _fits(page, shots, "papers-empty-store", width)
+        _file_labels_whole(page, width)
         page.goto(f"{server}/ca-nhan")
         page.locator("#my-drafts summary").first.click()
         expect(page.get_by_role("button", name="Xóa hẳn bản nháp này").first).to_be_visible()
