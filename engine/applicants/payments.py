@@ -186,11 +186,20 @@ def payments_of(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, A
 
 
 def _awaiting(uow: UnitOfWork, reference: str) -> tuple[Payment, Dossier]:
-    payment = uow.session.scalar(select(Payment).where(Payment.reference == reference))
-    if payment is None:
+    """The payment of `reference` and its dossier, the dossier's row locked first and the
+    payment read after the lock (`engine.dossiers.rows`: every writer of a dossier locks it
+    first). Two callbacks at once queue on the lock; the one that waited reads what the first
+    committed (the fee paid, a refund due kept) and answers as a callback arriving after it
+    would. Read before the lock, it saw the fee still asked and, on PostgreSQL, paid it again
+    or took a second transaction as the payment, the first one's money lost. A payment
+    object the caller holds is brought up to date."""
+    dossier_id = uow.session.scalar(select(Payment.dossier_id).where(Payment.reference == reference))
+    if dossier_id is None:
         raise NotFound("Không có khoản thanh toán này.")
-    dossier = uow.session.get(Dossier, payment.dossier_id, with_for_update=True)
+    dossier = uow.session.get(Dossier, dossier_id, with_for_update=True)
     assert dossier is not None  # foreign key
+    payment = uow.session.scalars(select(Payment).where(Payment.reference == reference)
+                                  .execution_options(populate_existing=True)).one()
     return payment, dossier
 
 

@@ -8,7 +8,7 @@ recorded from the settlement, with its electronic receipt, so no citizen's payme
 money for a fee request withdrawn, or a second transaction for a paid fee, is a refund due
 (kept from the callback, or now when the callback was lost) and listed as such, not as a
 difference; every other difference is listed for the finance officer: paid here but not
-settled, settled but unknown or paid through another transaction here, and amounts that differ.
+settled, settled but unknown, and amounts or states that differ.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.applicants.payments import _awaiting, mark_paid_online
+from engine.applicants.payments import _awaiting, _owed_nothing, mark_paid_online
 from engine.applicants.refunds import keep_refund_due, known_refund
 from engine.core.clock import VN_TZ, local_iso
 from engine.core.models import Payment
@@ -106,17 +106,21 @@ REFUND_DUE = "Tiền về sau khi hủy yêu cầu hoặc nộp hai lần: đã 
 
 def _refund(uow: UnitOfWork, gateway: str, row: SettlementRow) -> dict[str, Any] | None:
     """A settled transaction that is money to pay back (`engine.applicants.refunds`): known
-    when its refund due was kept from the callback; kept now when it paid a request the
-    agency had withdrawn and the callback was lost. None for every other transaction."""
+    when its refund due was kept from the callback; kept now, as the callback would have, when
+    the callback was lost and it paid a request the agency had withdrawn or is another
+    transaction for a fee paid already (a double payment). None for every other transaction."""
     payment = uow.session.scalar(select(Payment).where(Payment.reference == row.reference))
     if payment is None:
         return None
     if known_refund(uow, payment, row.transaction) is None:
-        if payment.state != "cancelled":
+        if not _owed_nothing(payment, row.transaction):
             return None
-        _, dossier = _awaiting(uow, row.reference)
-        keep_refund_due(uow, dossier, payment, reason="cancelled", gateway=gateway,
-                        transaction=row.transaction, amount=row.amount)
+        _, dossier = _awaiting(uow, row.reference)  # the payment read again under the lock
+        if not _owed_nothing(payment, row.transaction):
+            return None
+        keep_refund_due(uow, dossier, payment,
+                        reason="cancelled" if payment.state == "cancelled" else "double",
+                        gateway=gateway, transaction=row.transaction, amount=row.amount)
     return _item(row, payment, REFUND_DUE)
 
 
@@ -136,11 +140,10 @@ def _paid_on(uow: UnitOfWork, gateway: str, day: date) -> dict[str, Payment]:
 
 
 def _known(row: SettlementRow, payment: Payment) -> dict[str, Any] | None:
-    """A settled transaction recorded here the same day: None when it matches."""
+    """A settled transaction recorded here the same day (its own transaction: another one is
+    a refund due, `_refund`): None when it matches."""
     if payment.amount != row.amount:
         return _item(row, payment, "Số tiền khác nhau")
-    if payment.gateway_reference and payment.gateway_reference != row.transaction:
-        return _item(row, payment, "Mã giao dịch khác nhau")
     return None
 
 
@@ -151,9 +154,10 @@ def _unknown(uow: UnitOfWork, gateway: str, row: SettlementRow) -> dict[str, Any
     if found is None:
         return _item(row, None, "Cổng thanh toán có, hệ thống không có khoản này")
     if found.state == "requested" and found.amount == row.amount:
-        _, dossier = _awaiting(uow, row.reference)
-        mark_paid_online(uow, dossier, found, gateway=gateway, transaction=row.transaction)
-        return _item(row, found, RECOVERED)
+        _, dossier = _awaiting(uow, row.reference)  # the payment read again under the lock
+        if found.state == "requested":  # not paid by a callback meanwhile
+            mark_paid_online(uow, dossier, found, gateway=gateway, transaction=row.transaction)
+            return _item(row, found, RECOVERED)
     if found.state == "paid" and found.gateway_reference == row.transaction:
         return None  # a payment made just before midnight, recorded the other day
     return _item(row, found, "Trạng thái hoặc số tiền không khớp")

@@ -8,17 +8,19 @@ reconciliation counts it as known. On both databases."""
 from __future__ import annotations
 
 import re
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from engine.applicants import SettlementRow, reconcile_settlement
 from engine.core.clock import FixedClock
-from engine.core.models import AuditEntry, Dossier, Event, Notification, PaymentRefund
+from engine.core.models import AuditEntry, Dossier, Event, Notification, Payment, PaymentRefund
 from engine.wiring import Platform
 from tests.functional.test_citizen_area import officer
 from tests.functional.test_fee_request_cancel import HELD_STEP_OFFICER, _asked, _cancel, _facts
@@ -262,3 +264,163 @@ def test_a_refund_is_no_news_for_the_national_portal_while_status_changes_still_
         ("dossier-sync", 6)]  # a real status change still is
     assert [p["entry"]["kind"] for kind, p in after if kind == "progress-update"] == [
         "payment_requested"]
+
+
+def _at_once(simulator: PaymentGatewaySimulator, clock: FixedClock, platform: Platform,
+             code: str, reports: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """POST the callbacks to the served app from as many threads released together (each
+    signed a second apart: a retry, not a replay), while the test holds the dossier's row
+    lock until every one of them waits for it (PostgreSQL; SQLite: its write lock, a moment);
+    their answers in the same order."""
+    barrier = threading.Barrier(len(reports))
+    answers: list[tuple[int, dict[str, Any]]] = [(0, {})] * len(reports)
+
+    def call(index: int) -> None:
+        at = clock.now() + timedelta(seconds=index + 1)
+        barrier.wait()
+        status, answer, _ = simulator.callback(reports[index], at=at)
+        answers[index] = (status, answer)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(len(reports))]
+    with platform.engine.connect() as holder, holder.begin():
+        holder.execute(select(Dossier.id).where(Dossier.code == code).with_for_update())
+        for thread in threads:
+            thread.start()
+        _until_waiting(platform, len(reports))
+    for thread in threads:
+        thread.join(timeout=60)
+    return answers
+
+
+def _until_waiting(platform: Platform, count: int) -> None:
+    """Until `count` transactions wait for a row lock (PostgreSQL), or a moment (SQLite)."""
+    if platform.engine.dialect.name != "postgresql":
+        time.sleep(0.5)
+        return
+    deadline = time.monotonic() + 20
+    with platform.engine.connect() as watcher:
+        while time.monotonic() < deadline:
+            waiting = watcher.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+            if waiting.scalar_one() >= count:
+                return
+            watcher.rollback()
+            time.sleep(0.02)
+    raise AssertionError(f"{count} callbacks never waited for the dossier's lock")
+
+
+def _payment(platform: Platform, reference: str) -> tuple[str, str, str | None]:
+    with platform.uow() as uow:
+        payment = uow.session.scalar(select(Payment).where(Payment.reference == reference))
+        assert payment is not None
+        return payment.state, payment.gateway_reference, payment.receipt_number
+
+
+def test_duplicate_callbacks_at_once_are_answered_as_one_after_the_other(
+    served: tuple[Flask, PaymentGatewaySimulator], platform: Platform, clock: FixedClock,
+) -> None:
+    """Regression (PostgreSQL): the payment was read before the dossier's row lock and not
+    again after it, so a callback that waited for another's lock still saw the fee asked:
+    the same transaction reported twice at once was paid twice (two «paid» events, the
+    receipt number the gateway was answered replaced by the next one). The second
+    transaction reported twice at once is one refund due, both answered 409."""
+    app, simulator = served
+    code, _, reference = _fee_asked(app)
+    report = {"reference": reference, "amount": FEE, "transaction": "GD1", "result": "success"}
+    first = _at_once(simulator, clock, platform, code, [report, report])
+    assert [status for status, _ in first] == [200, 200], first  # as a sequential duplicate
+    state, transaction, receipt = _payment(platform, reference)
+    assert (state, transaction) == ("paid", "GD1")
+    assert [answer["receipt_number"] for _, answer in first] == [receipt, receipt]
+    assert _told(platform, code)[0].count("paid") == 1
+
+    clock.advance(timedelta(seconds=30))
+    double = _at_once(simulator, clock, platform, code, [{**report, "transaction": "GD2"}] * 2)
+    assert [status for status, _ in double] == [409, 409], double  # not 500
+    assert all("cần hoàn tiền" in answer["error"]["message"] for _, answer in double)
+    assert _refunds(platform, code) == [("double", FEE, "GD2", False)]
+    kinds, _, actions = _told(platform, code)
+    assert kinds.count("refund_due") == 1 and actions.count("payments.refund_due") == 1
+    assert _payment(platform, reference) == (state, transaction, receipt)
+
+
+def test_two_transactions_for_one_fee_at_once_one_pays_it_the_other_is_kept_for_refund(
+    served: tuple[Flask, PaymentGatewaySimulator], platform: Platform, clock: FixedClock,
+) -> None:
+    """Regression (PostgreSQL): both were taken as the payment, the later one overwriting the
+    earlier one's transaction and receipt: the money of one was lost without a refund due."""
+    app, simulator = served
+    code, _, reference = _fee_asked(app)
+    report = {"reference": reference, "amount": FEE, "transaction": "GD1", "result": "success"}
+    answers = _at_once(simulator, clock, platform, code, [report, {**report, "transaction": "GD2"}])
+    assert sorted(status for status, _ in answers) == [200, 409], answers
+    paid = "GD1" if answers[0][0] == 200 else "GD2"
+    other = "GD2" if paid == "GD1" else "GD1"
+    state, transaction, receipt = _payment(platform, reference)
+    assert (state, transaction) == ("paid", paid)
+    assert [a["receipt_number"] for s, a in answers if s == 200] == [receipt]
+    assert _refunds(platform, code) == [("double", FEE, other, False)]
+    assert _told(platform, code)[0].count("paid") == 1
+
+
+def test_a_second_transaction_seen_only_in_the_settlement_is_kept_for_refund(
+    served: tuple[Flask, PaymentGatewaySimulator], platform: Platform, clock: FixedClock,
+) -> None:
+    """Regression: a second payment of a paid fee whose callback never arrived was listed as
+    a difference («Mã giao dịch khác nhau») and its money never became a refund due; the
+    reconciliation keeps it as the callback would have (once, however often it runs)."""
+    app, simulator = served
+    code, _, reference = _fee_asked(app)
+    report = {"reference": reference, "amount": FEE, "transaction": "GD1", "result": "success"}
+    assert simulator.callback(report)[0] == 200
+    rows = [SettlementRow(reference, "GD1", FEE, None), SettlementRow(reference, "GD2", FEE, None)]
+    for _ in range(2):
+        with platform.uow() as uow:
+            seen = reconcile_settlement(uow, gateway="cong-gia-lap", day=clock.now().date(),
+                                        rows=rows)
+        assert seen["matched"] == 1 and seen["differences"] == [], seen["differences"]
+        assert [(r["transaction"], r["amount"]) for r in seen["refunds"]] == [("GD2", FEE)]
+        assert _refunds(platform, code) == [("double", FEE, "GD2", False)]
+    kinds, _, actions = _told(platform, code)
+    assert kinds.count("refund_due") == 1 and actions.count("payments.refund_due") == 1
+    assert _payment(platform, reference)[:2] == ("paid", "GD1")  # the fee's own payment stands
+
+    clock.advance(timedelta(days=1))  # the next day's file: a third one, the fee paid before
+    with platform.uow() as uow:
+        later = reconcile_settlement(uow, gateway="cong-gia-lap", day=clock.now().date(),
+                                     rows=[SettlementRow(reference, "GD3", FEE, None)])
+    assert later["differences"] == [] and [r["transaction"] for r in later["refunds"]] == ["GD3"]
+    assert [t for _, _, t, _ in _refunds(platform, code)] == ["GD2", "GD3"]
+
+
+def test_the_reconciliation_racing_a_late_callback_records_the_payment_once(
+    served: tuple[Flask, PaymentGatewaySimulator], platform: Platform, clock: FixedClock,
+) -> None:
+    """Regression (PostgreSQL): the reconciliation found the fee still asked, waited for the
+    dossier's lock while the late callback paid it, then recorded it paid again (a second
+    «paid» event, the callback's receipt number replaced)."""
+    app, simulator = served
+    code, _, reference = _fee_asked(app)
+    report = {"reference": reference, "amount": FEE, "transaction": "GD1", "result": "success"}
+    answers: list[tuple[int, dict[str, Any]]] = []
+    seen: list[dict[str, Any]] = []
+
+    def reconcile() -> None:
+        with platform.uow() as uow:
+            seen.append(reconcile_settlement(uow, gateway="cong-gia-lap", day=clock.now().date(),
+                                             rows=[SettlementRow(reference, "GD1", FEE, None)]))
+
+    callback = threading.Thread(target=lambda: answers.append(simulator.callback(report)[:2]))
+    daily = threading.Thread(target=reconcile)
+    with platform.engine.connect() as holder, holder.begin():
+        holder.execute(select(Dossier.id).where(Dossier.code == code).with_for_update())
+        callback.start()
+        _until_waiting(platform, 1)
+        daily.start()
+        _until_waiting(platform, 2)
+    for thread in (callback, daily):
+        thread.join(timeout=60)
+    state, transaction, receipt = _payment(platform, reference)
+    assert (state, transaction) == ("paid", "GD1")
+    assert answers[0][0] == 200 and answers[0][1]["receipt_number"] == receipt
+    assert _told(platform, code)[0].count("paid") == 1
+    assert seen[0]["differences"] == [] and seen[0]["refunds"] == []
