@@ -17,6 +17,13 @@ Each indicator shows its numerator and denominator beside its value and its scor
 - 5.4 satisfaction = 100% − (late rate + complaint rate), the complaint rate being the
   resolved dossiers with a complaint (phản ánh) or a "not satisfied" rating / resolved.
 
+Each carries its number as QĐ 766 prints it (`number`, "3.3" for all three channel shares)
+and the label people read (`label`: the number and the Vietnamese name, «3.3 Tỉ lệ hồ sơ theo
+hình thức nộp: trực tuyến»); `code` is the key programs use («3.3.online») and is never shown.
+`explanation` says in a sentence what is counted; `numerator_parts` and `denominator_parts`
+break a sum down in words (2.1 counts open dossiers still within their time beside the
+resolved ones, and says so).
+
 Scores: the group weights of DOMAIN.md (progress 20, online services 12 — the online
 share of 3.3, online payment 10, satisfaction 18, digitisation 22 split equally between
 4.1, 4.2, 4.3); an indicator scores its rate × its points. Transparency (18) is judged
@@ -48,16 +55,64 @@ def _rate(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
+# Each number's name where the page explains it (3.3 is one indicator in three shares).
+TITLES = {"2.1": "Tỉ lệ hồ sơ đúng hạn", "2.2": "Thời gian giải quyết trung bình",
+          "3.3": "Tỉ lệ hồ sơ theo hình thức nộp", "3.6": "Tỉ lệ hồ sơ thanh toán trực tuyến",
+          "4.1": "Tỉ lệ hồ sơ trả kết quả điện tử", "4.2": "Tỉ lệ hồ sơ được số hóa",
+          "4.3": "Tỉ lệ hồ sơ tái sử dụng dữ liệu", "5.4": "Mức độ hài lòng"}
+# What each indicator counts, in the words of its definition (DOMAIN.md, "Reporting").
+EXPLANATIONS = {
+    "2.1": "Hồ sơ đã giải quyết không quá hạn cộng hồ sơ đang giải quyết còn trong hạn (kể cả "
+           "hồ sơ đang chờ bổ sung, thời hạn ngừng tính) trên tổng số hồ sơ đã và đang giải "
+           "quyết trong kỳ; hồ sơ phải bổ sung quá một lần tính là quá hạn.",
+    "2.2": "Tổng số ngày từ khi tiếp nhận đến khi giải quyết xong (không tính thời gian chờ "
+           "bổ sung) trên số hồ sơ đã giải quyết trong kỳ; chỉ để theo dõi, không tính điểm.",
+    "3.3": "Hồ sơ mới nộp trong kỳ theo từng hình thức (trực tuyến, trực tiếp, qua bưu chính) "
+           "trên tổng số hồ sơ mới; điểm tính theo tỉ lệ nộp trực tuyến.",
+    "3.6": "Hồ sơ mới của thủ tục có phí, lệ phí đã thanh toán trực tuyến trên tổng số hồ sơ "
+           "mới của thủ tục có phí, lệ phí.",
+    "4.1": "Hồ sơ đã giải quyết có tệp kết quả điện tử trên tổng số hồ sơ đã giải quyết.",
+    "4.2": "Hồ sơ đã giải quyết có tệp cho mọi thành phần bắt buộc trên tổng số hồ sơ đã "
+           "giải quyết.",
+    "4.3": "Hồ sơ mới dùng lại giấy tờ trong kho dữ liệu của công dân trên tổng số hồ sơ mới.",
+    "5.4": "100% trừ tỉ lệ hồ sơ quá hạn và tỉ lệ hồ sơ có phản ánh hoặc được đánh giá "
+           "«chưa hài lòng», trên số hồ sơ đã giải quyết.",
+}
+
+
 def _indicator(code: str, name: str, numerator: float, denominator: float,
                recorded: bool = True, unit: str = "rate") -> dict[str, Any]:
+    """One indicator; `code` is its key («3.3.online»), its number as QĐ 766 prints it is the
+    part before a channel («3.3»), and `label` what a page or a file shows."""
     value = _rate(numerator, denominator) if unit == "rate" else (
         round(numerator / denominator, 2) if denominator else None)
     points = MAX_POINTS.get(code)
     score = round(value * points, 2) if unit == "rate" and value is not None and points else None
     points = round(points, 2) if points else None
-    return {"code": code, "name": name, "numerator": numerator, "denominator": denominator,
+    number = ".".join(code.split(".")[:2])
+    return {"code": code, "number": number, "name": name, "label": f"{number} {name}",
+            "explanation": EXPLANATIONS[number], "numerator": numerator,
+            "denominator": denominator, "numerator_parts": [], "denominator_parts": [],
             "value": value, "unit": unit, "max_points": points, "score": score,
             "recorded": recorded}
+
+
+def _on_time(row: Row) -> dict[str, Any]:
+    """2.1, with its sums in words: the numerator holds open dossiers still within their
+    time (and those paused for a supplement), not only resolved ones (QĐ 766)."""
+    handled = row.resolved + row.in_progress + row.paused
+    found = _indicator("2.1", "Tỉ lệ hồ sơ đã giải quyết không quá hạn và đang giải quyết còn "
+                       "trong hạn",
+                       row.early + row.on_time + row.within + row.paused, handled)
+    found["numerator_parts"] = [
+        {"count": row.early + row.on_time, "label": "Hồ sơ đã giải quyết không quá hạn"},
+        {"count": row.within, "label": "Hồ sơ đang giải quyết còn trong hạn"},
+        {"count": row.paused, "label": "Hồ sơ đang chờ bổ sung (thời hạn ngừng tính)"}]
+    found["denominator_parts"] = [
+        {"count": row.resolved, "label": "Hồ sơ đã giải quyết"},
+        {"count": row.in_progress, "label": "Hồ sơ đang giải quyết"},
+        {"count": row.paused, "label": "Hồ sơ đang chờ bổ sung"}]
+    return found
 
 
 def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
@@ -70,7 +125,6 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
     for part in aggregate(uow, scope, period).values():
         row.add(part)
     new = sum(row.new.values())
-    handled = row.resolved + row.in_progress + row.paused
     agency_ids = [a.id for a in scope]
     digitised = _fully_digitised(uow, agency_ids, period)
     late_rate = _rate(row.late, row.resolved) or 0.0
@@ -78,11 +132,11 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
     complaints = sum(complained(uow, agency_ids, period).values())
     complaint_rate = _rate(complaints, row.resolved) or 0.0
     found = [
-        _indicator("2.1", "Tỉ lệ hồ sơ giải quyết đúng hạn", row.early + row.on_time + row.within
-                   + row.paused, handled),
+        _on_time(row),
         _indicator("2.2", "Thời gian giải quyết trung bình (ngày)", round(row.days_total, 2),
                    row.days_count, unit="days"),
-        *[_indicator(f"3.3.{channel}", f"Tỉ lệ hồ sơ nộp {label}", row.new[channel], new)
+        *[_indicator(f"3.3.{channel}", f"Tỉ lệ hồ sơ theo hình thức nộp: {label}",
+                     row.new[channel], new)
           for channel, label in (("online", "trực tuyến"), ("desk", "trực tiếp"),
                                  ("post", "qua bưu chính"))],
         _indicator("3.6", "Tỉ lệ hồ sơ có phí thanh toán trực tuyến", paid_online, fee_bearing),
@@ -96,9 +150,11 @@ def indicators(uow: UnitOfWork, *, actor: Actor, agency_code: str, start: date,
          "detail": {"late_rate": late_rate, "complaint_rate": complaint_rate,
                     "complaints": complaints}},
     ]
+    numbers = list(dict.fromkeys(i["number"] for i in found))  # 3.3 once for its channels
     return {"agency": {"code": agency.code, "name": agency.name},
             "period": {"start": start.isoformat(), "end": end.isoformat()},
             "indicators": found,
+            "definitions": [{"label": f"{n} {TITLES[n]}", "text": EXPLANATIONS[n]} for n in numbers],
             "score": round(sum(i["score"] or 0 for i in found), 2),
             "max_score": round(sum(MAX_POINTS.values()), 2)}
 

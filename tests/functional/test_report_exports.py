@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from html import unescape
 
 from flask import Flask
 from openpyxl import load_workbook
@@ -65,7 +67,8 @@ def test_the_report_page_for_a_leader_and_for_the_province(app: Flask, platform:
     page_login(leader, "lanhdao.minhxuan")
     page = leader.get("/quan-tri/bao-cao?tu=2026-11-01&den=2026-11-30").data.decode()
     assert "UBND phường Minh Xuân" in page and "Toàn tỉnh" not in page
-    assert "2.1 Tỉ lệ hồ sơ giải quyết đúng hạn" in page
+    assert ("2.1 Tỉ lệ hồ sơ đã giải quyết không quá hạn và đang giải quyết còn trong hạn"
+            in page)
     assert "4.3 Tỉ lệ hồ sơ tái sử dụng dữ liệu đã số hóa" in page
     total_row = page.split("<tfoot>", 1)[1].split("</tr>", 1)[0]
     assert "<td>9</td>" in total_row  # received, as the hand-computed test says
@@ -77,3 +80,63 @@ def test_the_report_page_for_a_leader_and_for_the_province(app: Flask, platform:
     page_login(specialist, "chuyenvien.minhxuan")
     assert specialist.get("/quan-tri/bao-cao").status_code == 403
     assert leader.get("/quan-tri/bao-cao?tu=hom-nay").status_code == 400
+
+
+def _indicator_rows(page: str) -> dict[str, list[str]]:
+    """The indicators table as {row heading: [cells as text]}."""
+    table = page.split('id="indicators"', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S):
+        heading = _words(row.split("</th>", 1)[0])
+        rows[heading] = [_words(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    return rows
+
+
+def _words(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_the_indicators_read_their_official_numbers_never_internal_keys(
+        app: Flask, platform: Platform) -> None:
+    from tests.helpers import page_login
+
+    _insert(platform)
+    leader = app.test_client()
+    page_login(leader, "lanhdao.minhxuan")
+    page = leader.get(f"/quan-tri/bao-cao?co_quan={MINH_XUAN}&tu=01/11/2026&den=30/11/2026"
+                      ).data.decode()
+    rows = _indicator_rows(page)
+    assert {"3.3 Tỉ lệ hồ sơ theo hình thức nộp: trực tuyến",
+            "3.3 Tỉ lệ hồ sơ theo hình thức nộp: trực tiếp",
+            "3.3 Tỉ lệ hồ sơ theo hình thức nộp: qua bưu chính"} <= set(rows)
+    shown = _words(page)
+    for key in ("3.3.online", "3.3.desk", "3.3.post"):  # keys for programs, not people
+        assert key not in shown
+    for fmt in ("csv", "xlsx"):
+        data = leader.get(f"/api/v1/reports/statistics?{PERIOD}&agency={MINH_XUAN}&format={fmt}")
+        assert data.status_code == 200 and b"3.3." not in data.data
+    # Each number explained once where the page says how the indicators are counted.
+    explained = page.split('id="cach-tinh"', 1)[1]
+    assert _words(explained).count("3.3 Tỉ lệ hồ sơ theo hình thức nộp") == 1
+
+
+def test_indicator_2_1_says_it_counts_open_dossiers_within_their_time(
+        app: Flask, platform: Platform) -> None:
+    from tests.helpers import page_login
+
+    _insert(platform)
+    leader = app.test_client()
+    page_login(leader, "lanhdao.minhxuan")
+    page = leader.get(f"/quan-tri/bao-cao?co_quan={MINH_XUAN}&tu=01/11/2026&den=30/11/2026"
+                      ).data.decode()
+    # Worked out in tests/service/test_reports.py: A early, B on time (resolved, not late),
+    # E open within its time, G paused for a supplement; of 4 resolved, 2 open, 1 paused.
+    numerator, denominator = _indicator_rows(page)[
+        "2.1 Tỉ lệ hồ sơ đã giải quyết không quá hạn và đang giải quyết còn trong hạn"][:2]
+    assert numerator == ("4 Hồ sơ đã giải quyết không quá hạn: 2 Hồ sơ đang giải quyết còn "
+                         "trong hạn: 1 Hồ sơ đang chờ bổ sung (thời hạn ngừng tính): 1")
+    assert denominator == ("7 Hồ sơ đã giải quyết: 4 Hồ sơ đang giải quyết: 2 "
+                           "Hồ sơ đang chờ bổ sung: 1")
+    explained = _words(page.split('id="cach-tinh"', 1)[1])
+    assert ("2.1 Tỉ lệ hồ sơ đúng hạn Hồ sơ đã giải quyết không quá hạn cộng hồ sơ đang giải "
+            "quyết còn trong hạn") in explained

@@ -218,6 +218,14 @@ def test_each_766_indicator_worked_out_by_hand(platform: Platform) -> None:
     assert (found["2.1"]["numerator"], found["2.1"]["denominator"]) == (4, 7)
     assert found["2.1"]["value"] == round(4 / 7, 4)
     assert found["2.1"]["score"] == round(round(4 / 7, 4) * 20, 2)
+    # … and says so: resolved not late (A B), open within (E), paused (G) over resolved,
+    # open, paused; its label is its number as QĐ 766 prints it, never a key like 3.3.online.
+    assert [part["count"] for part in found["2.1"]["numerator_parts"]] == [2, 1, 1]
+    assert found["2.1"]["numerator_parts"][1]["label"] == "Hồ sơ đang giải quyết còn trong hạn"
+    assert [part["count"] for part in found["2.1"]["denominator_parts"]] == [4, 2, 1]
+    assert found["3.3.online"]["label"] == "3.3 Tỉ lệ hồ sơ theo hình thức nộp: trực tuyến"
+    assert all(i["label"].startswith(f"{i['number']} ") and "." not in i["number"][2:]
+               for i in found["_"]["indicators"])
     # 2.2: days of A B C D = 13 + 10 7/24 + 11 + 16 over 4 resolved.
     total_days = round(13 + 10 + 7 / 24 + 11 + 16, 2)
     assert (found["2.2"]["numerator"], found["2.2"]["denominator"]) == (total_days, 4)
