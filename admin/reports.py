@@ -96,7 +96,8 @@ def _charts(board: dict[str, Any], *, leader: bool) -> list[tuple[str, str, list
     """The dashboard's bar charts: (id, title, [(label, value, value in words, link)], full
     bar). Statuses and procedures link to the agency's dossiers; a leader's workload bars
     to «Việc của đơn vị» (an administrator leads no agency and has no such list)."""
-    charts = [(f"dung-han-{index}", f"Tỉ lệ đúng hạn theo tháng — {agency['name']}",
+    charts = [(f"dung-han-{index}", f"Tỉ lệ đúng hạn theo tháng (gồm hồ sơ đang giải quyết còn "
+                                         f"trong hạn) — {agency['name']}",
                _trend(board, agency), 1.0)
               for index, agency in enumerate(board["agencies"][:6], start=1)]
     statuses: list[Bar] = [(s["label"], s["count"], f"{s['count']} hồ sơ",

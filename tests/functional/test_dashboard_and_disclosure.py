@@ -36,6 +36,7 @@ def test_the_dashboard_says_every_value_in_words(app: Flask, platform: Platform)
     # paused G → not late: A B E F G = 5 of 7.
     trend = _bars(page, "dung-han-1")
     assert trend["11/2026"][0] == "71,4%"
+    assert "Tỉ lệ đúng hạn theo tháng (gồm hồ sơ đang giải quyết còn trong hạn)" in page
     assert "10/2026" in trend and "06/2026" in trend  # six months
     statuses = _bars(page, "trang-thai")
     assert statuses["Đã xử lý xong"][0] == "3 hồ sơ"  # B, C, D
@@ -88,6 +89,8 @@ def test_the_public_page_needs_no_login(app: Flask, platform: Platform) -> None:
     # Year so far: received A–J (10); resolved A B C D J (5), C and D late → satisfaction
     # 60%; not late: A B J + open within E F + paused G = 6 of 8 handled → 75%.
     assert re.findall(r"<td[^>]*>([^<]*)</td>", row)[:5] == ["10", "5", "75,0%", "60,0%", "0"]
+    # Beside «5» resolved, the rate says it counts open dossiers still within their time.
+    assert 'data-label="Tỉ lệ đúng hạn (gồm hồ sơ đang giải quyết còn trong hạn)">75,0%' in row
     assert "Toàn tỉnh" in page
 
 
