@@ -86,6 +86,7 @@ def _install_views(app: Flask) -> None:
         payments,
         postal_pages,
         security,
+        tracking_book_page,
         vneid,
     )
 
@@ -105,6 +106,7 @@ def _install_views(app: Flask) -> None:
     app.register_blueprint(officer.bp)
     officer_dossiers.init_app(app)  # the dossiers of my agency, and the menu by role
     officer_notices.init_app(app)  # an officer's notices, new until read
+    tracking_book_page.init_app(app)  # the agencies' tracking books (Mẫu 06), from the menu
     esign.install(app)  # paper_signatures(): who signed a PDF paper, on the task page
     vneid.init_app(app)  # citizens' login with VNeID (OpenID Connect)
     payments.init_app(app)  # the payment gateway (the 'payment' connector, or the null one)

@@ -31,6 +31,7 @@ from engine.core import (
     may_list_dossiers,
     may_open_desk,
     may_open_reports,
+    may_open_tracking_books,
     may_open_versions,
 )
 from webapp.context import current_actor, uow
@@ -54,7 +55,8 @@ def menu_links() -> dict[str, bool]:
         return {}
     return {"inbox": is_officer(actor), "dossiers": may_list_dossiers(actor),
             "desk": may_open_desk(actor), "feedback": is_officer(actor),
-            "versions": may_open_versions(actor), "reports": may_open_reports(actor)}
+            "versions": may_open_versions(actor), "reports": may_open_reports(actor),
+            "tracking_books": may_open_tracking_books(actor)}
 
 
 def init_app(app: Flask) -> None:

@@ -297,6 +297,13 @@ def may_open_reports(actor: Actor) -> bool:
     return is_admin_account(actor) or (is_officer(actor) and bool(led_agencies(actor)))
 
 
+def may_open_tracking_books(actor: Actor) -> bool:
+    """The page of the agencies' tracking books (sổ theo dõi hồ sơ, Mẫu 06): officers holding
+    a role in an agency (its one-stop desk among them), who read their agencies' books, and
+    administrators (every agency's, `may_read_tracking_book`)."""
+    return is_admin_account(actor) or (is_officer(actor) and bool(actor.agencies()))
+
+
 def may_open_versions(actor: Actor) -> bool:
     """The procedure configuration pages: administrators, and officers who design,
     review or approve versions in an agency."""

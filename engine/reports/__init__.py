@@ -22,7 +22,13 @@ from engine.reports.exports import to_csv, to_xlsx
 from engine.reports.indicators import indicators as service_indicators
 from engine.reports.retention import ArchiveFolderError, RetentionRun, apply_retention
 from engine.reports.retention import may_archive as may_archive_dossier
-from engine.reports.statistics import Period, reportable_agencies, statistics_report, step_times
+from engine.reports.statistics import (
+    Period,
+    reportable_agencies,
+    statistics_report,
+    step_times,
+    tracking_book_agencies,
+)
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -44,5 +50,6 @@ __all__ = [
     "step_times",
     "to_csv",
     "to_xlsx",
+    "tracking_book_agencies",
     "verify_dossier_archive",
 ]

@@ -140,6 +140,15 @@ def reportable_agencies(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, str]
     return [{"code": a.code, "name": a.name} for a in uow.session.scalars(query)]
 
 
+def tracking_book_agencies(uow: UnitOfWork, *, actor: Actor) -> list[dict[str, str]]:
+    """The agencies whose tracking book (Mẫu 06) an actor may read (code and name): the
+    agencies it holds a role in, every agency for administrators (`may_read_tracking_book`)."""
+    query = select(Agency).order_by(Agency.code)
+    if not is_administrator(actor):
+        query = query.where(Agency.id.in_(actor.agencies()))
+    return [{"code": a.code, "name": a.name} for a in uow.session.scalars(query)]
+
+
 def scope_of(uow: UnitOfWork, actor: Actor, agency_code: str | None) -> list[Agency]:
     """The agencies a report covers: the named one and its sub-units (its leaders, or
     administrators), or every agency (administrators only)."""

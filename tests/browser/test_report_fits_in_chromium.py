@@ -1,6 +1,8 @@
 """The report page with a month of dossiers (re-walk Y1) in Chromium at 390 and 1280 px:
 procedures by name, Vietnamese decimals («100,0%», «0,0 ngày»), the procedure-time and
-indicator tables stacked on a phone, no sideways scroll, axe-core WCAG 2.2 A/AA clean."""
+indicator tables stacked on a phone, each indicator under its QĐ 766 number (never a key
+like «3.3.online»); the desk's menu leads to its tracking book (not to the leaders' report);
+the public figures; no sideways scroll, axe-core WCAG 2.2 A/AA clean."""
 
 from __future__ import annotations
 
@@ -37,6 +39,44 @@ def test_the_report_with_indicators_fits_and_reads_in_vietnamese(
         assert re.search(r"\d+,\d%", indicators), indicators
         assert not re.search(r"\d+\.\d%", indicators)
         assert re.search(r"\d+,\d ngày", indicators + durations)
+        assert "3.3 Tỉ lệ hồ sơ theo hình thức nộp: trực tuyến" in indicators
+        assert "3.3.online" not in page.inner_text("main")
+        assert "Hồ sơ đang giải quyết còn trong hạn: 1" in indicators
         _fits(page, "report-indicators", width, shots, problems)
+        context.close()
+    assert problems == {}
+
+
+def test_the_desks_menu_leads_to_its_tracking_book_and_the_pages_fit(
+    browser: Any, server: str, shots: Path,
+) -> None:
+    problems: dict[str, Any] = {}
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", bypass_csp=True,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        _login(page, server, "motcua.minhxuan")
+        page.goto(f"{server}/can-bo")
+        if width < 600:  # the phone's menu is folded
+            page.locator("details.menu > summary").click()
+        nav = page.get_by_role("navigation", name="Điều hướng chính (điện thoại)" if width < 600
+                               else "Điều hướng chính", exact=True)
+        assert nav.get_by_role("link", name="Báo cáo").count() == 0  # the leaders' (403 here)
+        _fits(page, "desk-home-menu", width, shots, problems)
+        nav.get_by_role("link", name="Sổ theo dõi hồ sơ").click()
+        page.wait_for_selector("#tracking-book")
+        _fits(page, "tracking-books", width, shots, problems)
+        page.fill("#tu", "01/11/2026")
+        page.fill("#den", "30/11/2026")
+        page.get_by_role("button", name="Xem sổ").click()
+        page.wait_for_selector("h1:has-text('SỔ THEO DÕI HỒ SƠ')")
+        assert "UBND phường Minh Xuân" in page.inner_text("main")
+        context.close()
+        context = browser.new_context(locale="vi-VN", bypass_csp=True,
+                                      viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(f"{server}/cong-khai")
+        assert "gồm hồ sơ đang giải quyết còn trong hạn" in page.inner_text("#disclosure")
+        _fits(page, "disclosure", width, shots, problems)
         context.close()
     assert problems == {}

@@ -200,13 +200,15 @@ def _menu(client: FlaskClient) -> dict[str, str]:
 def test_each_officer_sees_only_the_menu_links_they_may_open(app: Flask) -> None:
     expected = {
         "motcua.minhxuan": {"Hộp công việc", "Hồ sơ của cơ quan", "Tiếp nhận hồ sơ giấy",
-                            "Phản ánh gửi đến"},
-        "chuyenvien.minhxuan": {"Hộp công việc", "Hồ sơ của cơ quan", "Phản ánh gửi đến"},
+                            "Phản ánh gửi đến", "Sổ theo dõi hồ sơ"},
+        "chuyenvien.minhxuan": {"Hộp công việc", "Hồ sơ của cơ quan", "Phản ánh gửi đến",
+                                "Sổ theo dõi hồ sơ"},
         "lanhdao.minhxuan": {"Hộp công việc", "Hồ sơ của cơ quan", "Phản ánh gửi đến",
-                             "Bảng điều khiển", "Báo cáo"},
+                             "Bảng điều khiển", "Báo cáo", "Sổ theo dõi hồ sơ"},
         "thietke.minhxuan": {"Hộp công việc", "Hồ sơ của cơ quan", "Phản ánh gửi đến",
-                             "Cấu hình thủ tục"},
+                             "Cấu hình thủ tục", "Sổ theo dõi hồ sơ"},
         "quantri": {"Hồ sơ của cơ quan", "Bảng điều khiển", "Báo cáo", "Cấu hình thủ tục",
+                    "Sổ theo dõi hồ sơ",
                     "Lịch làm việc", "Nhật ký", "Khóa API", "Tài khoản bị khóa",
                     "Hẹn giờ bị lỗi", "Cơ quan, đơn vị", "Tài khoản cán bộ", "Kết nối hệ thống",
                     "Trang quản trị"},
@@ -220,6 +222,39 @@ def test_each_officer_sees_only_the_menu_links_they_may_open(app: Flask) -> None
         assert staff == links, username
         for label in links:
             assert client.get(menu[label]).status_code == 200, (username, label)
+
+
+def test_the_desk_reaches_its_agencys_tracking_book_from_the_menu(app: Flask) -> None:
+    desk = _client(app, "motcua.minhxuan", pages=True)
+    menu = _menu(desk)
+    # The statistics report is its leaders' (403 for the desk): no link to it; the agency's
+    # tracking book (Mẫu 06) is the desk's to keep: linked.
+    assert "Báo cáo" not in menu and desk.get("/quan-tri/bao-cao").status_code == 403
+    form = desk.get(menu["Sổ theo dõi hồ sơ"])
+    assert form.status_code == 200
+    assert re.search(r'<option value="000\.00\.12\.H64"\s+selected>UBND phường Minh Xuân',
+                     form.data.decode())
+    book = desk.get(menu["Sổ theo dõi hồ sơ"], query_string={
+        "co_quan": "000.00.12.H64", "tu": "01/11/2026", "den": "30/11/2026",
+        "dinh_dang": "html"}, follow_redirects=True)
+    text = _text(book.data)
+    assert book.status_code == 200 and "SỔ THEO DÕI HỒ SƠ" in text
+    assert "Cơ quan: UBND phường Minh Xuân. Từ ngày 01/11/2026 đến ngày 30/11/2026." in text
+    wrong = desk.get(menu["Sổ theo dõi hồ sơ"], query_string={
+        "tu": "30/11/2026", "den": "01/11/2026", "dinh_dang": "pdf"})
+    assert wrong.status_code == 400 and "Khoảng thời gian không hợp lệ" in _text(wrong.data)
+    elsewhere = desk.get(menu["Sổ theo dõi hồ sơ"], query_string={
+        "co_quan": "000.00.31.H64", "dinh_dang": "html"})
+    assert elsewhere.status_code == 403
+
+
+def test_a_citizen_has_no_tracking_book_in_the_menu(app: Flask) -> None:
+    citizen = _client(app, "congdan", pages=True)
+    menu = _menu(citizen)
+    assert "Sổ theo dõi hồ sơ" not in menu and "Báo cáo" not in menu
+    assert citizen.get("/can-bo/so-theo-doi").status_code == 403
+    anonymous = app.test_client().get("/can-bo/so-theo-doi")
+    assert anonymous.status_code == 303 and "/dang-nhap" in anonymous.headers["Location"]
 
 
 def _who(client: FlaskClient) -> str:
