@@ -140,3 +140,31 @@ def test_indicator_2_1_says_it_counts_open_dossiers_within_their_time(
     explained = _words(page.split('id="cach-tinh"', 1)[1])
     assert ("2.1 Tỉ lệ hồ sơ đúng hạn Hồ sơ đã giải quyết không quá hạn cộng hồ sơ đang giải "
             "quyết còn trong hạn") in explained
+
+
+def test_the_report_page_shows_its_columns_in_the_order_of_the_xlsx(
+        app: Flask, platform: Platform) -> None:
+    """The page's column groups and columns come in the standard order the XLSX export uses
+    (Tiếp nhận, Đã giải quyết, Đang giải quyết, Tạm dừng, Khác), each total under its own
+    heading — a Jinja `groupby` used to sort the groups alphabetically («Khác» first)."""
+    from tests.helpers import page_login
+
+    _insert(platform)
+    leader = app.test_client()
+    page_login(leader, "lanhdao.minhxuan")
+    login(leader, "lanhdao.minhxuan")
+    xlsx = leader.get(f"/api/v1/reports/statistics?{PERIOD}&agency={MINH_XUAN}&format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    row = [[sheet.cell(row=r, column=c).value for c in range(3, sheet.max_column + 1)]
+           for r in (2, 3, sheet.max_row)]
+    groups = [g for i, g in enumerate(row[0]) if g is not None and g not in row[0][:i]]
+    assert groups == ["Tiếp nhận", "Đã giải quyết", "Đang giải quyết", "Tạm dừng", "Khác"]
+    page = leader.get(f"/quan-tri/bao-cao?co_quan={MINH_XUAN}&tu=01/11/2026&den=30/11/2026"
+                      ).data.decode()
+    head = page.split('id="report"', 1)[1].split("</thead>", 1)[0]
+    group_row, column_row = re.findall(r"<tr>(.*?)</tr>", head, re.S)[:2]
+    assert [_words(g) for g in re.findall(r'scope="colgroup"[^>]*>(.*?)</th>', group_row)
+            ] == groups
+    assert [_words(c) for c in re.findall(r'scope="col">(.*?)</th>', column_row)] == row[1]
+    total_row = page.split("<tfoot>", 1)[1].split("</tr>", 1)[0]
+    assert [int(_words(c)) for c in re.findall(r"<td>(.*?)</td>", total_row)] == row[2]
