@@ -31,6 +31,22 @@ def fee_tables(texts: dict[str, str]) -> dict[str, str]:
             for table in tables(texts).values() for column in table.outputs if column.text}
 
 
+def fee_amounts(texts: dict[str, str], output: str) -> list[dict[str, str]]:
+    """What the table deciding `output` (a fee's `from`) charges, row by row, as the citizen
+    reads it: `{"amount": "50.000 đồng", "when": "«Tổng diện tích sàn (m²)» dưới 100"}`
+    ("when" empty for a row open on every condition); [] when no table decides it."""
+    for table in tables(texts).values():
+        for index, column in enumerate(table.outputs):
+            if column.text != output:
+                continue
+            return [{"amount": value_words(row.outputs[index], money=True),
+                     "when": " và ".join(s for s in (
+                         condition_sentence(cell, c.label or c.text)
+                         for c, cell in zip(table.inputs, row.inputs, strict=False)) if s)}
+                    for row in table.rows if index < len(row.outputs)]
+    return []
+
+
 def table_sentences(before: dict[str, str], after: dict[str, str]) -> list[str]:
     """Tables added, removed, renamed, and each changed table's columns and rows."""
     old, new = tables(before), tables(after)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, literal, select, union_all
 
 from bpmn.compiled import CompiledProcedure
+from bpmn.diff_tables import fee_amounts
 from bpmn.package import Package, PackageError, from_separate_files, read_package, read_zip
 from bpmn.package_tests import Suite
 from bpmn.paper_channels import with_channel_note
@@ -307,13 +308,24 @@ def procedure_detail(uow: UnitOfWork, *, code: str, agency_code: str | None = No
         **_entry(uow, version, agency),
         "agencies": [{"code": a.code, "name": a.name} for _, a in versions],
         "components": [with_channel_note(c) for c in manifest.get("components", [])],
-        "fees": manifest.get("fees", []),
+        "fees": _fees_in_words(version, manifest.get("fees", [])),
         "legal_basis": [basis] if isinstance(basis, str) else basis,
         "start_form": {
             "schema": compiled.forms[compiled.start_form],
             "ui": compiled.ui_for(compiled.start_form),
         },
     }
+
+
+def _fees_in_words(version: ProcedureVersion, fees: list[Any]) -> list[Any]:
+    """The manifest's fees, a fee a decision table decides (`"from"`) with what the table
+    charges row by row (`"by_table"`, `bpmn.diff_tables.fee_amounts`): the citizen reads
+    the table's amounts, not the amount charged only when the table decides nothing."""
+    if not any(isinstance(f, dict) and f.get("from") for f in fees):
+        return fees
+    texts = dict(version.package or {})
+    return [{**f, "by_table": fee_amounts(texts, str(f["from"]))}
+            if isinstance(f, dict) and f.get("from") else f for f in fees]
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,22 @@ def test_a_fee_per_unit_must_count_a_whole_number_field_of_the_start_form(tmp_pa
     report, _ = validate_path(_copy(tmp_path / "c", {**base, "per": "ho_ten"}))
     [problem] = [p for p in report.problems if p.code == "manifest.fee_per"]
     assert "không phải số nguyên" in problem.message
+
+
+def test_the_fee_text_the_citizen_reads_is_what_the_fee_table_charges(app: Flask) -> None:
+    """Regression: the permit's page said «… tính theo tổng diện tích sàn …: 75.000 đồng», a
+    fixed price (the amount charged only when the table decides nothing), while le_phi.dmn
+    charges 50.000, 75.000 or 150.000 đồng by floor area. The amounts are read here from the
+    package's table itself, so the words and the table cannot drift apart again."""
+    dmn = (SAMPLES / "cap-giay-phep-xay-dung-nha-o" / "le_phi.dmn").read_text(encoding="utf-8")
+    fee_column = re.findall(r'<output [^>]*name="(\w+)"', dmn).index("le_phi")
+    charged = [f"{int(re.findall(r'<outputEntry[^>]*><text>([^<]*)</text>', rule)[fee_column]):,}"
+               .replace(",", ".") + " đồng" for rule in re.findall(r"<rule .*?</rule>", dmn, re.S)]
+    assert len(charged) == 3
+    html = app.test_client().get(f"/thu-tuc/{PERMIT}?agency={MINH_XUAN}").data.decode()
+    said = _text(html.split('id="procedure-fees">', 1)[1].split("</dd>", 1)[0].encode())
+    said = said.replace(" )", ")").strip()
+    named, _, otherwise = said.partition(" (trường hợp khác:")
+    assert re.findall(r"\d[\d.]* đồng", named) == charged, said
+    assert "tổng diện tích sàn" in named and "«Tổng diện tích sàn (m²)» dưới 100" in named
+    assert otherwise.strip() in ("", "75.000 đồng)"), said
