@@ -39,6 +39,7 @@ from webapp.formpage import (
 )
 from webapp.my_claims import add_routes as add_claim_routes
 from webapp.my_drafts import add_routes as add_draft_routes
+from webapp.my_drafts import with_links as drafts_with_links
 from webapp.my_supplement import supplement_html
 from webapp.security import begin_login, safe_next
 
@@ -96,7 +97,8 @@ def overview() -> str:
     actor = current_citizen()
     with uow() as work:
         page = {"dossiers": applicants.my_dossiers(work, actor=actor),
-                "drafts": applicants.my_drafts(work, actor=actor),
+                "drafts": drafts_with_links(work, actor,
+                                            applicants.my_drafts(work, actor=actor)),
                 "store": applicants.stored_papers(work, actor=actor),
                 "feedback": applicants.my_feedback(work, actor=actor),
                 "unread": applicants.unread_notices(work, actor=actor)}

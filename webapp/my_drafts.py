@@ -1,13 +1,19 @@
-"""«Hồ sơ của tôi» drafts: «Xóa bản nháp», and «Nộp lại hồ sơ» after a refusal (a new
-draft of the same procedure and agency with the refused dossier's answers)."""
+"""«Hồ sơ của tôi» drafts: where «Tiếp tục soạn hồ sơ» goes, «Xóa bản nháp», and «Nộp lại
+hồ sơ» after a refusal (a new draft of the same procedure and agency with the refused
+dossier's answers)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
-from engine import applicants
+from engine import applicants, procedures
+from engine.core import Actor, NotFound, UnitOfWork
+from forms.journey import journey_mode
 from webapp.context import client_address, current_citizen, uow
+from webapp.journey_steps import resume_url
 
 
 def add_routes(bp: Blueprint) -> None:
@@ -18,6 +24,30 @@ def add_routes(bp: Blueprint) -> None:
                     methods=["POST"])
 
 
+def with_links(work: UnitOfWork, actor: Actor, drafts: list[dict[str, Any]]
+               ) -> list[dict[str, Any]]:
+    """Each draft with `link`: the page where it goes on, in one click — a form in sections
+    at its first step with something missing or wrong, else its check page (what the
+    procedure page's «Tiếp tục hồ sơ đang soạn» opens); a form on one page, the procedure's
+    page showing the draft. None when the procedure is no longer published, or no longer
+    offered at the draft's agency: the draft cannot be submitted, and the procedure's page
+    would answer 404."""
+    linked = []
+    for draft in drafts:
+        try:
+            detail = procedures.procedure_detail(work, code=draft["procedure"],
+                                                 agency_code=draft["agency"])
+        except NotFound:
+            linked.append({**draft, "link": None})
+            continue
+        form = detail["start_form"]
+        if journey_mode(form["schema"], form["ui"]) == "sections":
+            link = resume_url(work, actor, detail, draft["key"])
+        else:
+            link = url_for("citizen.procedure", code=draft["procedure"],
+                           agency=draft["agency"], nhap=draft["key"])
+        linked.append({**draft, "link": link})
+    return linked
 
 
 def apply_again(code: str) -> Response:

@@ -92,6 +92,8 @@ def test_the_citizens_account_pages_fit_and_pass_axe(browser: Any, server: str,
         page.locator("#my-drafts summary").first.click()
         expect(page.get_by_role("button", name="Xóa hẳn bản nháp này").first).to_be_visible()
         _fits(page, shots, "my-area-drafts", width)
+        page.get_by_role("link", name="Tiếp tục soạn hồ sơ").first.click()  # one click back
+        page.wait_for_url(f"**/thu-tuc/{PERMIT}/buoc/1?nhap={key}")
         page.goto(f"{server}/ca-nhan/ho-so/{code}")
         expect(page.get_by_role("button", name="Nộp lại hồ sơ (dùng lại thông tin đã khai)")
                ).to_be_visible()

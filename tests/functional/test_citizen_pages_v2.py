@@ -5,6 +5,7 @@ notices that link to their dossier, drafts named by their procedure."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 from flask import Flask
@@ -334,25 +335,73 @@ def test_every_document_the_dossier_page_links_downloads(app: Flask, platform: P
     assert "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (PDF)" in supplement
 
 
-def test_a_draft_says_its_procedure_when_saved_and_links_on_even_after_the_version_went(
-        app: Flask, platform: Platform) -> None:
-    """«Bản nháp» names the procedure (its code small beside it), when it was last saved and
-    a «Tiếp tục soạn hồ sơ» link to go on — also once the version it was started on is no
-    longer published (it used to read «Thủ tục 1.009994»: the name came from the catalogue)."""
+DEPARTMENT = "000.05.00.H64"  # Sở Xây dựng: offers the permit once it is applied there
+
+
+def _my_draft(platform: Platform, data: dict[str, Any], agency: str = MINH_XUAN) -> str:
+    """A permit draft of Nguyễn Văn An's at `agency` holding `data`; its key."""
     with platform.uow() as uow:
         account = uow.session.scalar(select(Account).where(Account.username == "congdan"))
         assert account is not None
-        key = applicants.save_draft(uow, actor=actor_of(account), key=None,
-                                    procedure_code=PERMIT, agency_code=MINH_XUAN,
-                                    data={"ho_ten": "Nguyễn Văn An"})["key"]
+        key: str = applicants.save_draft(uow, actor=actor_of(account), key=None,
+                                         procedure_code=PERMIT, agency_code=agency,
+                                         data=data)["key"]
+    return key
+
+
+def _drafts_section(client: FlaskClient) -> str:
+    page = client.get("/ca-nhan").data.decode()
+    return page.split('id="my-drafts"')[1].split("</ul>")[0]
+
+
+def test_a_draft_link_opens_the_draft_where_it_left_off_in_one_click(
+        app: Flask, platform: Platform) -> None:
+    """«Tiếp tục soạn hồ sơ» opens the draft's first page with something missing, showing
+    what was typed — it used to open the procedure's page, where «Tiếp tục hồ sơ đang
+    soạn» had to be clicked again."""
+    key = _my_draft(platform, {"ho_ten": "Lê Thị Hồng Nhung", "dien_thoai": "0987654321"})
+    client = citizen(app)
+    link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>Tiếp tục soạn hồ sơ<', _drafts_section(client))
+    assert link is not None
+    opened = client.get(unescape(link.group(1)))
+    assert opened.status_code == 200
+    page = opened.data.decode()
+    assert 'value="Lê Thị Hồng Nhung"' in page and 'value="0987654321"' in page
+    assert f"nhap={key}" in link.group(1) and "Tiếp tục hồ sơ đang soạn" not in page
+
+
+def test_a_draft_says_its_procedure_when_saved_and_that_it_cannot_be_submitted_once_unpublished(
+        app: Flask, platform: Platform) -> None:
+    """«Bản nháp» names the procedure (its code small beside it) and when it was last saved,
+    also once the version it was started on is no longer published (it used to read «Thủ tục
+    1.009994»: the name came from the catalogue). Such a draft, or one at an agency that no
+    longer offers the procedure, says it cannot be submitted and offers to delete it — its
+    «Tiếp tục soạn hồ sơ» link used to lead to a 404."""
+    admin, agencies = officer(app, "quantri"), f"/api/v1/procedures/{PERMIT}/agencies"
+    assert admin.post(f"{agencies}?agency={MINH_XUAN}",
+                      json={"agencies": [DEPARTMENT]}).status_code == 200
+    stopped = _my_draft(platform, {"ho_ten": "Nguyễn Văn An"}, agency=DEPARTMENT)
+    assert admin.delete(  # «Ngừng áp dụng» at the draft's agency
+        f"{agencies}/{DEPARTMENT}?agency={MINH_XUAN}").status_code == 200
+    client = citizen(app)
+    drafts = _drafts_section(client)
+    assert client.get(f"/thu-tuc/{PERMIT}?agency={DEPARTMENT}&nhap={stopped}").status_code == 404
+    assert "Thủ tục này hiện không còn tiếp nhận hồ sơ; bản nháp không nộp được nữa." in drafts
+    assert "Tiếp tục soạn hồ sơ" not in drafts and "/thu-tuc/" not in drafts
+    key = _my_draft(platform, {"ho_ten": "Nguyễn Văn An"})
+    with platform.uow() as uow:
         uow.session.execute(update(ProcedureVersion).where(
             ProcedureVersion.status == "published").values(status="retired"))
         uow.commit()
-    page = citizen(app).get("/ca-nhan").data.decode()
-    drafts = page.split('id="my-drafts"')[1].split("</ul>")[0]
+    drafts = _drafts_section(client)
     assert "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ" in drafts
     assert f"Mã thủ tục {PERMIT}" in drafts and f"Thủ tục {PERMIT}" not in drafts.replace(
         f"Mã thủ tục {PERMIT}", "")
     assert re.search(r"Lưu lần cuối lúc \d\d:\d\d ngày \d\d/\d\d/\d{4}", drafts)
-    link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>Tiếp tục soạn hồ sơ<', drafts)
-    assert link is not None and f"nhap={key}" in link.group(1)
+    assert drafts.count("Thủ tục này hiện không còn tiếp nhận hồ sơ") == 2
+    assert "Tiếp tục soạn hồ sơ" not in drafts and "/thu-tuc/" not in drafts
+    deleted = client.post(f"/ca-nhan/ban-nhap/{key}/xoa",
+                          data={"csrf_token": token(client.get("/ca-nhan").data)})
+    assert deleted.status_code == 303
+    assert f"/ca-nhan/ban-nhap/{key}/xoa" in drafts
+    assert f"/ca-nhan/ban-nhap/{key}/xoa" not in client.get("/ca-nhan").data.decode()
