@@ -228,8 +228,9 @@ def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signatu
             gateway_reference: str = "") -> dict[str, Any]:
     """The gateway reports the payment made: the dossier resumes where it stood, the time
     it waited added back to its due time. Reporting the same payment twice changes nothing.
-    Money for a withdrawn request, or another transaction for a paid fee, is kept as a refund
-    due (committed) and the gateway is answered 409 (`_kept_for_refund`)."""
+    Money for a withdrawn request, or for a fee paid already (in cash, or by another
+    transaction), is kept as a refund due (committed) and the gateway is answered 409
+    (`_kept_for_refund`)."""
     if not gateway.verify(reference, signature):
         raise Forbidden("Xác nhận thanh toán không hợp lệ.")
     payment, dossier = _awaiting(uow, reference)
@@ -246,10 +247,13 @@ def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signatu
 def refused_by_gateway(uow: UnitOfWork, *, reference: str, result: str) -> dict[str, Any]:
     """The gateway reports that a payment did not go through: the payment stays asked (the
     applicant may try again), no longer in flight (an officer may withdraw the request), and
-    the call is kept as received (a replay is refused)."""
-    payment = uow.session.scalar(select(Payment).where(Payment.reference == reference))
-    if payment is not None and payment.state == "requested":
-        payment.gateway = ""
+    the call is kept as received (a replay is refused). The payment is read after the
+    dossier's row lock (`_awaiting`): read before it, a failure reported while a success was
+    being recorded saw the fee still asked and then cleared the gateway of the paid fee."""
+    if uow.session.scalar(select(Payment.id).where(Payment.reference == reference)) is not None:
+        payment, _ = _awaiting(uow, reference)
+        if payment.state == "requested":
+            payment.gateway = ""
     uow.commit()
     return {"reference": reference, "recorded": False, "result": result}
 
@@ -259,9 +263,9 @@ def confirm_settled(uow: UnitOfWork, *, gateway: str, reference: str, amount: in
     """A real gateway's server-to-server callback (IPN), its signature and freshness checked
     by the caller: the amount must be the one asked (else nothing changes, 400); the payment
     is marked paid with an electronic receipt and the dossier resumes. The same transaction
-    reported again changes nothing. Money for a withdrawn request, or another transaction for
-    a paid fee (a double payment), is kept as a refund due with the amount reported, committed,
-    and the gateway is answered 409 as before (`_kept_for_refund`)."""
+    reported again changes nothing. Money for a withdrawn request, or for a fee paid already
+    (in cash at the desk, or by another transaction: a double payment), is kept as a refund due
+    with the amount reported, committed, and the gateway is answered 409 (`_kept_for_refund`)."""
     payment, dossier = _awaiting(uow, reference)
     if _owed_nothing(payment, transaction):
         raise _kept_for_refund(uow, dossier, payment, gateway=gateway, transaction=transaction,
@@ -280,10 +284,16 @@ def confirm_settled(uow: UnitOfWork, *, gateway: str, reference: str, amount: in
 
 def _owed_nothing(payment: Payment, transaction: str) -> bool:
     """Money reported for `payment` that no fee is owed for: the request was withdrawn, or
-    the fee was paid by another transaction (the same one reported again is no new money)."""
+    the fee was paid by other means, in cash at the desk or by another transaction (the same
+    one reported again is no new money; an online payment kept without its transaction's
+    number cannot be told from it and stands)."""
     if payment.state == "cancelled":
         return True
-    return (payment.state == "paid" and bool(payment.gateway_reference) and bool(transaction)
+    if payment.state != "paid":
+        return False
+    if not payment.paid_online:
+        return True
+    return (bool(payment.gateway_reference) and bool(transaction)
             and transaction != payment.gateway_reference)
 
 
@@ -300,8 +310,10 @@ def _kept_for_refund(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gat
     if cancelled:
         return Conflict(f"Khoản {payment.reference} đã được cơ quan hủy, không còn chờ thanh "
                         f"toán; {kept}")
-    return Conflict(f"Khoản {payment.reference} đã được thanh toán bởi giao dịch "
-                    f"{payment.gateway_reference}; giao dịch {transaction} cần hoàn tiền: {kept}")
+    paid_by = (f"được thanh toán bởi giao dịch {payment.gateway_reference}" if payment.paid_online
+               else f"được nộp bằng tiền mặt (biên lai số {payment.receipt_number})")
+    return Conflict(f"Khoản {payment.reference} đã {paid_by}; giao dịch "
+                    f"{transaction or '(không có mã)'} cần hoàn tiền: {kept}")
 
 
 def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gateway: str,

@@ -1,11 +1,12 @@
 """Money to pay back (hoàn trả): a gateway reports money taken for a fee request the agency
-has withdrawn («Hủy yêu cầu nộp phí», `engine.dossiers.payment_request`), or a second
-transaction for a fee already paid. Nothing is owed for it, yet the applicant has paid: the
-money is never lost. It is kept as a refund due (`PaymentRefund`: amount, gateway, its
-transaction number, when) in the transaction that answers the gateway, the dossier's history
-says it (event `refund_due`, told to the applicant), the officers' dossier page shows it until an
-officer of the agency records the refund made (how, the voucher, a note: event `refunded`), and
-the daily reconciliation counts it as known (`engine.applicants.settlement`).
+has withdrawn («Hủy yêu cầu nộp phí», `engine.dossiers.payment_request`), or for a fee already
+paid by other means (in cash at the desk, or by another transaction). Nothing is owed for it,
+yet the applicant has paid: the money is never lost. It is kept as a refund due
+(`PaymentRefund`: amount, gateway, its transaction number, when) in the transaction that
+answers the gateway, the dossier's history says it (event `refund_due`, told to the
+applicant), the officers' dossier page shows it until an officer of the agency records the
+refund made (how, the voucher, a note: event `refunded`), and the daily reconciliation counts
+it as known (`engine.applicants.settlement`).
 
 Money taken without a fee owed (Luật Phí và lệ phí 97/2015/QH13: only the fees published are
 collected) goes back to the payer from the agency that collected it, with a record of how.
@@ -27,9 +28,11 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.rows import record
 from engine.dossiers.submit import find_visible
 
-# Why nothing is owed for the money: the request was withdrawn, or the fee was paid already.
+# Why nothing is owed for the money: the request was withdrawn, or the fee was paid already
+# (in cash, or by another transaction).
 REASONS = {"cancelled": "yêu cầu nộp phí đã được cơ quan hủy trước khi tiền về",
-           "double": "khoản phí đã được nộp bằng một giao dịch khác (nộp hai lần)"}
+           "double": "khoản phí đã được nộp trước đó, bằng tiền mặt hoặc một giao dịch khác "
+                     "(nộp hai lần)"}
 # How the money went back to the payer.
 METHODS = {"gateway": "Hoàn qua cổng thanh toán",
            "transfer": "Chuyển khoản vào tài khoản của người nộp",

@@ -5,10 +5,10 @@ set beside the payments recorded here.
 Tuyên Quang art. 26, Đồng Tháp art. 28: fees collected online are reconciled every day. A
 payment the gateway settled whose callback never arrived (still «requested» here) is
 recorded from the settlement, with its electronic receipt, so no citizen's payment is lost;
-money for a fee request withdrawn, or a second transaction for a paid fee, is a refund due
-(kept from the callback, or now when the callback was lost) and listed as such, not as a
-difference; every other difference is listed for the finance officer: paid here but not
-settled, settled but unknown, and amounts or states that differ.
+money for a fee request withdrawn, or for a fee paid already (in cash, or by another
+transaction), is a refund due (kept from the callback, or now when the callback was lost)
+and listed as such, not as a difference; every other difference is listed for the finance
+officer: paid here but not settled, settled but unknown, and amounts or states that differ.
 """
 
 from __future__ import annotations
@@ -107,8 +107,9 @@ REFUND_DUE = "Tiền về sau khi hủy yêu cầu hoặc nộp hai lần: đã 
 def _refund(uow: UnitOfWork, gateway: str, row: SettlementRow) -> dict[str, Any] | None:
     """A settled transaction that is money to pay back (`engine.applicants.refunds`): known
     when its refund due was kept from the callback; kept now, as the callback would have, when
-    the callback was lost and it paid a request the agency had withdrawn or is another
-    transaction for a fee paid already (a double payment). None for every other transaction."""
+    the callback was lost and it paid a request the agency had withdrawn or a fee paid already
+    (in cash at the desk, or by another transaction: a double payment). None for every other
+    transaction."""
     payment = uow.session.scalar(select(Payment).where(Payment.reference == row.reference))
     if payment is None:
         return None

@@ -1,9 +1,9 @@
 """Money to pay back: a gateway reports money taken for a fee request the agency had
-withdrawn, or a second transaction for a paid fee. The gateway keeps its answer (409), but
-the money is kept as a refund due: the officer's dossier page says «Cần hoàn trả …», the
-applicant's page says it will be refunded, an officer of the agency records the refund made
-(how, voucher, a required note: what was typed is kept on a refusal), once; the daily
-reconciliation counts it as known. On both databases."""
+withdrawn, or for a fee paid already (in cash at the desk, or by another transaction). The
+gateway keeps its answer (409), but the money is kept as a refund due: the officer's dossier
+page says «Cần hoàn trả …», the applicant's page says it will be refunded, an officer of the
+agency records the refund made (how, voucher, a required note: what was typed is kept on a
+refusal), once; the daily reconciliation counts it as known. On both databases."""
 
 from __future__ import annotations
 
@@ -424,3 +424,89 @@ def test_the_reconciliation_racing_a_late_callback_records_the_payment_once(
     assert answers[0][0] == 200 and answers[0][1]["receipt_number"] == receipt
     assert _told(platform, code)[0].count("paid") == 1
     assert seen[0]["differences"] == [] and seen[0]["refunds"] == []
+
+
+def test_a_failure_report_racing_the_payment_leaves_the_paid_fee_as_paid(
+    served: tuple[Flask, PaymentGatewaySimulator], platform: Platform, clock: FixedClock,
+) -> None:
+    """Regression (PostgreSQL): a «failed» report read the payment without the dossier's row
+    lock. Read while a success report for the same payment was being recorded, it saw the fee
+    still asked and, once the payment was recorded, wrote over it: the paid fee lost its
+    gateway («Trực tuyến qua cổng thanh toán trực tuyến» instead of the gateway's name) and the
+    daily reconciliation no longer listed it when the gateway's file left it out. The test
+    holds the payment's row so the success report waits with the dossier locked, then sends
+    the failure report; it now waits for the dossier and finds the fee paid."""
+    app, simulator = served
+    code, citizen, reference = _fee_asked(app)
+    assert citizen.post(f"/api/v1/dossiers/{code}/pay", json={}).status_code == 200  # checkout
+    report = {"reference": reference, "amount": FEE, "transaction": "GD1", "result": "success"}
+    answers: dict[str, tuple[int, dict[str, Any]]] = {}
+
+    def send(name: str, sent: dict[str, Any], seconds: int) -> threading.Thread:
+        def call() -> None:
+            at = clock.now() + timedelta(seconds=seconds)
+            answers[name] = simulator.callback(sent, at=at)[:2]
+        thread = threading.Thread(target=call)
+        thread.start()
+        return thread
+
+    with platform.engine.connect() as holder, holder.begin():
+        holder.execute(select(Payment.id).where(Payment.reference == reference).with_for_update())
+        paid = send("paid", report, 1)
+        _until_waiting(platform, 1)
+        failed = send("failed", {**report, "transaction": "GD2", "result": "failed"}, 2)
+        _until_waiting(platform, 2)
+    for thread in (paid, failed):
+        thread.join(timeout=60)
+    assert answers["paid"][0] == 200 and answers["failed"][0] == 200, answers
+    assert _payment(platform, reference)[:2] == ("paid", "GD1")
+    mine = _words(citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True))
+    assert "trực tuyến qua cong-gia-lap, mã giao dịch" in mine  # the gateway's name stands
+    with platform.uow() as uow:  # the gateway's file lacks it: the finance officer is told
+        seen = reconcile_settlement(uow, gateway="cong-gia-lap", day=clock.now().date(), rows=[])
+    assert [(d["reference"], d["problem"]) for d in seen["differences"]] == [
+        (reference, "Hệ thống ghi đã thu, cổng thanh toán không có")]
+    assert _told(platform, code)[0].count("paid") == 1 and _refunds(platform, code) == []
+
+
+def test_money_paid_online_for_a_fee_taken_in_cash_is_kept_for_refund(
+    served: tuple[Flask, PaymentGatewaySimulator], platform: Platform, clock: FixedClock,
+) -> None:
+    """Regression: the applicant paid at the gateway a fee the desk had just taken in cash;
+    the gateway was answered 200 and nothing was kept (a double payment was recognised only
+    beside another online transaction): the money was lost to the books. It is a refund due
+    as any double payment, the gateway answered 409 as for one, both sides told, and the
+    daily reconciliation counts the transaction as known, also when its report was lost."""
+    app, simulator = served
+    code, citizen, reference = _fee_asked(app)
+    desk = officer(app, "motcua.minhxuan")
+    cash = desk.post(f"/api/v1/dossiers/{code}/cash-payment", json={"amount": FEE})
+    assert cash.status_code == 200, _body(cash)
+    receipt = _body(cash)["receipt_number"]
+    report = {"reference": reference, "amount": FEE, "transaction": "GD1", "result": "success"}
+    double, answer, _ = simulator.callback(report)
+    assert double == 409, answer  # as for a second online transaction
+    message = answer["error"]["message"]
+    assert "cần hoàn tiền" in message and f"tiền mặt (biên lai số {receipt})" in message
+    clock.advance(timedelta(seconds=30))
+    assert simulator.callback(report)[0] == 409  # retried, newly signed: still one refund
+    assert _refunds(platform, code) == [("double", FEE, "GD1", False)]
+    assert _payment(platform, reference) == ("paid", "", receipt)  # the cash payment stands
+
+    page = _words(desk.get(f"/can-bo/ho-so/{code}").get_data(as_text=True))
+    assert "Cần hoàn trả 75.000 đồng cho người nộp: giao dịch GD1 ngày" in page
+    assert "nộp hai lần" in page
+    mine = _words(citizen.get(f"/ca-nhan/ho-so/{code}").get_data(as_text=True))
+    assert f"tiền mặt, biên lai số {receipt}." in mine
+    assert "Cơ quan đã nhận 75.000 đồng bạn nộp" in mine
+    assert "trong khi khoản phí này đã được nộp trước đó (nộp hai lần)" in mine
+    kinds, subjects, actions = _told(platform, code)
+    assert kinds.count("refund_due") == 1 and actions.count("payments.refund_due") == 1
+    assert f"Hồ sơ {code}: khoản tiền bạn đã nộp sẽ được hoàn trả" in subjects
+
+    rows = [SettlementRow(reference, "GD1", FEE, None), SettlementRow(reference, "GD2", FEE, None)]
+    with platform.uow() as uow:  # GD2's report was lost: kept now, as the report would have
+        seen = reconcile_settlement(uow, gateway="cong-gia-lap", day=clock.now().date(), rows=rows)
+    assert seen["differences"] == [] and seen["recovered"] == [], seen
+    assert [r["transaction"] for r in seen["refunds"]] == ["GD1", "GD2"]
+    assert _refunds(platform, code) == [("double", FEE, "GD1", False), ("double", FEE, "GD2", False)]
