@@ -24,6 +24,8 @@ CHANNELS = {"desk": "Trực tiếp tại Bộ phận Một cửa", "post": "Qua 
 SCAN_PREFIX = "scan-"
 HELD_FIELD = "giu_ban_quet"  # the key of the scans held between tries
 CASH_TYPED = "tien_mat_da_go"  # the session key of a refused cash form's typed values
+# The cash forms' box: take the cash although the applicant is paying online (its refund follows).
+CASH_CONFIRM = "xac_nhan_dang_thanh_toan"
 
 
 def _scans(components: list[dict[str, Any]]) -> list[applicants.PaperScan]:
@@ -188,10 +190,12 @@ def desk_done_page(actor: Actor, code: str) -> str:
         view = dossiers.get_dossier(work, actor=actor, code=code)
     with uow() as work:
         payments = applicants.dossier_payments(work, actor=actor, code=code)
+        fee = applicants.fee_standing(work, actor=actor, code=code)
     due = next((p for p in payments if p["state"] == "requested"), None)
     receipt = next((p for p in reversed(payments) if p["receipt_number"]), None)
+    paying = fee["due"] if due and fee["due"] and fee["due"]["in_flight"] else None
     return render_template("desk_done.html", dossier=view, due=due, receipt=receipt,
-                           stopped=view["status"] == Status.STOPPED)
+                           paying=paying, stopped=view["status"] == Status.STOPPED)
 
 
 def take_cash(actor: Actor, code: str) -> Response:
@@ -202,7 +206,9 @@ def take_cash(actor: Actor, code: str) -> Response:
 
 def record_cash(actor: Actor, code: str) -> None:
     """Record the posted cash payment of the dossier's fee and say how it went (a flash):
-    the amount typed with or without its thousands dots, the payer's name."""
+    the amount typed with or without its thousands dots, the payer's name, the box
+    `CASH_CONFIRM` ticked to take it while the applicant is paying online (the page shows
+    the box then: `fee_standing`'s `due.in_flight`)."""
     amount = request.form.get("amount", "").strip().replace(".", "").replace(" ", "")
     # ASCII digits only: "²" passes isdigit() but not int(), nor do 5,000 digits
     paid_amount = int(amount) if amount.isascii() and amount.isdigit() and len(amount) < 16 else 0
@@ -210,7 +216,8 @@ def record_cash(actor: Actor, code: str) -> None:
         with uow() as work:
             paid = applicants.record_cash_payment(
                 work, actor=actor, code=code, amount=paid_amount,
-                payer=request.form.get("payer", "")[:200])
+                payer=request.form.get("payer", "")[:200],
+                confirm_online_in_progress=request.form.get(CASH_CONFIRM) == "1")
     except ServiceError as exc:
         flash(exc.message, "error")
         session[CASH_TYPED] = {"code": code, "amount": request.form.get("amount", "")[:40],

@@ -93,13 +93,26 @@ def pretend_bank(reference: str) -> str | Response:
                 applicants.confirm_payment(work, gateway=gateway, reference=reference,
                                            signature=gateway.sign(reference),
                                            gateway_reference="GIA-LAP")
-        except Conflict:  # money for a withdrawn request: kept as a refund due
-            flash("Cơ quan đã hủy yêu cầu nộp phí này trước khi tiền về. Bạn không phải nộp "
-                  "khoản này: cơ quan sẽ hoàn trả lại cho bạn.", "error")
+        except Conflict as exc:  # money no fee is owed for: kept as a refund due
+            flash(_kept_words(exc.details), "error")
             return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
         flash("Đã thanh toán. Hồ sơ tiếp tục được giải quyết.", "success")
         return redirect(url_for("mine.dossier", code=pending["dossier"]), 303)
     return render_template("pretend_bank.html", payment=pending)
+
+
+def _kept_words(details: Any) -> str:
+    """What the payer reads when the money just paid is owed for nothing and kept as a
+    refund due (`applicants.confirm_payment`'s 409, its `details`): the fee was paid
+    meanwhile (in cash at the desk, or by another transaction), or the request withdrawn."""
+    kept = details if isinstance(details, dict) else {}
+    if kept.get("refund") == "double":
+        how = (f"bằng tiền mặt tại Bộ phận Một cửa, biên lai số {kept.get('receipt_number')}"
+               if kept.get("paid_by") == "cash" else "bằng một giao dịch thanh toán khác")
+        return (f"Khoản phí này đã được nộp {how} trước khi tiền về. Bạn không phải nộp lần "
+                "nữa: cơ quan sẽ hoàn trả lại cho bạn số tiền vừa thanh toán.")
+    return ("Cơ quan đã hủy yêu cầu nộp phí này trước khi tiền về. Bạn không phải nộp "
+            "khoản này: cơ quan sẽ hoàn trả lại cho bạn.")
 
 
 def init_app(app: Flask) -> None:

@@ -42,7 +42,9 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.fee_exemption import exemption
 from engine.dossiers.held_steps import hold
 from engine.dossiers.payment_request import (
+    CASH_CONFIRM_FIELD,
     cancel_reason,
+    cash_in_flight_refusal,
     in_flight,
     in_flight_refusal,
     nothing_to_withdraw,
@@ -302,18 +304,22 @@ def _kept_for_refund(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gat
     """Keep the money as a refund due (`engine.applicants.refunds`) and commit, then the
     refusal the gateway has always been answered (409: the payment is not taken as the fee)."""
     cancelled = payment.state == "cancelled"
-    keep_refund_due(uow, dossier, payment, reason="cancelled" if cancelled else "double",
-                    gateway=gateway, transaction=transaction, amount=amount)
+    reason = "cancelled" if cancelled else "double"
+    keep_refund_due(uow, dossier, payment, reason=reason, gateway=gateway,
+                    transaction=transaction, amount=amount)
     uow.commit()
+    # For the payer's page (`webapp.payments`): why nothing was owed, and how it was paid.
+    details = {"refund": reason, "paid_by": "" if cancelled else (
+        "online" if payment.paid_online else "cash"), "receipt_number": payment.receipt_number}
     kept = (f"số tiền {dong(amount)} của giao dịch {transaction or '(không có mã)'} đã được ghi "
             "nhận để cơ quan hoàn trả cho người nộp.")
     if cancelled:
         return Conflict(f"Khoản {payment.reference} đã được cơ quan hủy, không còn chờ thanh "
-                        f"toán; {kept}")
+                        f"toán; {kept}", details=details)
     paid_by = (f"được thanh toán bởi giao dịch {payment.gateway_reference}" if payment.paid_online
                else f"được nộp bằng tiền mặt (biên lai số {payment.receipt_number})")
     return Conflict(f"Khoản {payment.reference} đã {paid_by}; giao dịch "
-                    f"{transaction or '(không có mã)'} cần hoàn tiền: {kept}")
+                    f"{transaction or '(không có mã)'} cần hoàn tiền: {kept}", details=details)
 
 
 def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gateway: str,
@@ -367,10 +373,15 @@ def _receipt_number(uow: UnitOfWork, agency_code: str) -> str:
 
 
 def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int,
-                        payer: str = "") -> dict[str, Any]:
+                        payer: str = "", confirm_online_in_progress: bool = False
+                        ) -> dict[str, Any]:
     """The desk takes the fee asked of a dossier in cash and gives a numbered receipt (biên
     lai thu phí, lệ phí): the dossier resumes exactly as after an online payment. The
-    amount must be the one asked; recording the same payment again is refused (409)."""
+    amount must be the one asked; recording the same payment again is refused (409).
+    While the applicant is paying it online (`in_flight`, as for withdrawing the request)
+    it is refused too (409, `cash_in_flight_refusal`, details naming `CASH_CONFIRM_FIELD`)
+    unless `confirm_online_in_progress`: the desk knows, and money the gateway reports
+    after the cash is kept as a refund due («nộp hai lần», `_kept_for_refund`)."""
     dossier = find_visible(uow, actor=actor, code=code, lock=True)
     if not is_desk_of(actor, dossier.agency_id):
         raise Forbidden("Chỉ Bộ phận Một cửa của cơ quan giải quyết được thu phí, lệ phí "
@@ -379,6 +390,10 @@ def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int
     if amount != payment.amount:
         raise Invalid(f"Số tiền thu ({dong(amount)}) không khớp khoản phí, lệ phí phải nộp "
                       f"({dong(payment.amount)}).")
+    paying_online = in_flight(payment, uow.clock.now())
+    if paying_online and not confirm_online_in_progress:
+        raise Conflict(cash_in_flight_refusal(dossier.code, payment),
+                       details={"reference": payment.reference, "confirm": CASH_CONFIRM_FIELD})
     agency = uow.session.get(Agency, dossier.agency_id)
     assert agency is not None  # foreign key
     now = uow.clock.now()
@@ -389,8 +404,10 @@ def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int
     if dossier.status == Status.PAYMENT:
         _resume(uow, dossier, payment)
     uow.session.flush()
+    also = ("; thu khi khoản thanh toán trực tuyến đang thực hiện: nếu cổng thanh toán báo "
+            "thành công, số tiền đó được hoàn trả" if paying_online else "")
     record(uow, dossier, "paid", actor=actor,
-           note=f"{dong(payment.amount)} — tiền mặt, biên lai {payment.receipt_number}")
+           note=f"{dong(payment.amount)} — tiền mặt, biên lai {payment.receipt_number}{also}")
     tell_if_ready(uow, dossier)  # paid at the hand-over: the result waits at the desk
     uow.commit()
     return {**view(payment), "dossier": dossier.code, "status": dossier.status}

@@ -36,6 +36,9 @@ CHECKOUT_MINUTES = 15
 LATE_REPORT = timedelta(minutes=15)
 _MINUTE = timedelta(minutes=1)
 REASON_LIMIT = 500
+# The cash payment's confirmation that the desk takes the fee while the applicant is paying it
+# online (`cash_in_flight_refusal`): the API's field.
+CASH_CONFIRM_FIELD = "confirm_online_in_progress"
 REASON_FIELD = (f"Nhập lý do hủy (3–{REASON_LIMIT} ký tự), ví dụ «Người nộp thuộc đối tượng "
                 "được miễn lệ phí» hoặc «Yêu cầu sai số tiền, sẽ yêu cầu lại».")
 
@@ -65,6 +68,19 @@ def in_flight_refusal(code: str, payment: Payment) -> str:
             f"(mã {payment.reference}) qua cổng thanh toán: chưa hủy được yêu cầu nộp phí. Chờ "
             "cổng thanh toán báo kết quả (nếu đã thu tiền, hồ sơ tự tiếp tục; nếu không thành "
             f"công, hủy lại){_until(payment)} hoặc liên hệ người nộp.")
+
+
+def cash_in_flight_refusal(code: str, payment: Payment) -> str:
+    """What the desk reads when it would take in cash a fee the applicant is paying online:
+    what is happening, and the two ways on (wait for the gateway, or take the cash knowing
+    that money the gateway takes after it is refunded: `payments._kept_for_refund`)."""
+    amount = f"{payment.amount:,} đồng".replace(",", ".")  # as `fees.dong` (which imports us)
+    return (f"Người nộp đang thanh toán trực tuyến khoản {amount} của hồ sơ {code} "
+            f"(mã {payment.reference}) qua cổng thanh toán: chưa ghi nhận thu tiền mặt, để người "
+            "nộp không phải nộp hai lần. Chờ cổng thanh toán báo kết quả (nếu đã thu tiền, hồ sơ "
+            f"tự tiếp tục; nếu không thành công, thu tiền mặt){_until(payment)} hoặc hỏi người "
+            "nộp. Nếu người nộp vẫn nộp tiền mặt, xác nhận thu tiền mặt: khoản thanh toán trực "
+            "tuyến, nếu thành công, được ghi nhận để cơ quan hoàn trả cho người nộp.")
 
 
 def _until(payment: Payment) -> str:

@@ -1,8 +1,10 @@
 """«Hủy yêu cầu nộp phí» in real Chromium, at a phone's width (390 px) and a desktop's
 (1280 px): the officer's dossier page with the fee request awaited and its withdrawal form
 open, the withdrawal typed and sent, then the citizen's page saying the request was
-withdrawn — axe-core finds no WCAG 2.2 A/AA violation of any impact, no page is wider than
-the screen. Screenshots go to the test's artefacts and to /tmp/h2 (for a person to look at)."""
+withdrawn; and the desk's cash form while the applicant pays online (the note, the refusal,
+the box that takes the cash all the same) — axe-core finds no WCAG 2.2 A/AA violation of any
+impact, no page is wider than the screen. Screenshots go to the test's artefacts and to
+/tmp/h2 (for a person to look at)."""
 
 from __future__ import annotations
 
@@ -112,5 +114,55 @@ def test_the_officer_withdraws_the_fee_request_and_the_citizen_sees_it(
             expect(page.locator("#thanh-toan")).to_have_count(0)
             if problems := _check(page, "citizen-after", shots, width):
                 found[f"citizen's page @ {width}"] = problems
+            page.context.close()
+    assert found == {}
+
+
+def _at_checkout(app: Flask, citizen: FlaskClient, specialist: FlaskClient, code: str,
+                 asked: dict[str, Any]) -> None:
+    """The applicant opens the stand-in bank's checkout and has not paid yet."""
+    went = citizen.post(f"/api/v1/dossiers/{code}/pay", json={})
+    assert went.status_code == 200, went.json
+
+
+def _all_rules(page: Any) -> list[str]:
+    """axe-core's violations of every rule and impact (after `_check` injected it)."""
+    return list(page.evaluate("axe.run(document).then(r => r.violations.map(v => v.id))"))
+
+
+def test_the_desk_is_told_the_applicant_pays_online_before_taking_cash(
+    browser: Any, seeded_sqlite: Path, tmp_path: Path, shots: Path,
+) -> None:
+    """The dossier page's cash form while the applicant is at the gateway's checkout: the
+    note and its box, the refusal said when the cash is sent without the box, the cash
+    taken once the box is ticked — at 390 and 1280 px, no violation, nothing wider."""
+    code = _asked(seeded_sqlite, tmp_path / "instance", then=_at_checkout)
+    found: dict[str, Any] = {}
+    with serving(tmp_path / "instance") as base:
+        for width in WIDTHS:
+            page = _page(browser, base, "motcua.minhxuan", width)
+            page.goto(f"{base}/can-bo/ho-so/{code}")
+            expect(page.locator("#cash-in-flight")).to_contain_text(
+                "Người nộp đang thanh toán trực tuyến khoản 75.000 đồng")
+            if problems := _check(page, "desk-cash-paying-online", shots, width):
+                found[f"desk's page @ {width}"] = problems
+            if rules := _all_rules(page):
+                found[f"desk's page @ {width} (all rules)"] = rules
+            page.get_by_role("button", name="Ghi nhận đã thu và cấp biên lai").click()
+            expect(page.locator("main")).to_contain_text("chưa ghi nhận thu tiền mặt")
+            expect(page.get_by_label("Vẫn thu tiền mặt", exact=False)).not_to_be_checked()
+            if problems := _check(page, "desk-cash-refused-paying-online", shots, width):
+                found[f"desk's refusal @ {width}"] = problems
+            if rules := _all_rules(page):
+                found[f"desk's refusal @ {width} (all rules)"] = rules
+            if width == WIDTHS[-1]:
+                page.get_by_label("Vẫn thu tiền mặt", exact=False).check()
+                page.get_by_role("button", name="Ghi nhận đã thu và cấp biên lai").click()
+                expect(page.locator("main")).to_contain_text("Đã thu 75.000 đồng")
+                expect(page.locator("#cash-in-flight")).to_have_count(0)
+                if problems := _check(page, "desk-cash-taken-paying-online", shots, width):
+                    found[f"desk's page after @ {width}"] = problems
+                if rules := _all_rules(page):
+                    found[f"desk's page after @ {width} (all rules)"] = rules
             page.context.close()
     assert found == {}

@@ -196,17 +196,23 @@ def stop_dossier(code: str) -> Response:
 
 @bp.post("/dossiers/<code>/cash-payment")
 def cash_payment(code: str) -> Response:
-    """The desk records the fee asked of the dossier as paid in cash: `{amount, payer?}`
-    (the amount asked, in đồng) → the payment with its receipt number; the dossier
-    resumes; the receipt is the document `fee_receipt`. Recording it again: 409."""
+    """The desk records the fee asked of the dossier as paid in cash: `{amount, payer?,
+    confirm_online_in_progress?}` (the amount asked, in đồng) → the payment with its receipt
+    number; the dossier resumes; the receipt is the document `fee_receipt`. Recording it
+    again: 409. While the applicant is paying it online at the gateway: 409 unless
+    `confirm_online_in_progress` is true (the online payment, if it succeeds, is refunded)."""
     actor = signed_in()
     body = json_body()
     amount = body.get("amount")
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise Invalid("Trường 'amount' phải là số nguyên (đồng).")
+    confirmed_cash = body.get("confirm_online_in_progress", False)
+    if not isinstance(confirmed_cash, bool):
+        raise Invalid("Trường 'confirm_online_in_progress' phải là true hoặc false.")
     with uow() as work:
         return jsonify(applicants.record_cash_payment(
-            work, actor=actor, code=code, amount=amount, payer=str(body.get("payer", ""))[:200]))
+            work, actor=actor, code=code, amount=amount, payer=str(body.get("payer", ""))[:200],
+            confirm_online_in_progress=confirmed_cash))
 
 
 @bp.post("/dossiers/<code>/fee-exemption")
