@@ -11,6 +11,9 @@ What a table may hold (and what `check_decisions` proves before upload):
   row matching wins); every combination of sample values must match a row (no gaps);
 - an input expression is a form field (`cong_trinh.dien_tich_xay_dung`) or arithmetic
   on fields, filled in by forms completed on every path to the task, of the column's type;
+  or a field the applicant may leave empty with what to take instead, in the one shape
+  `x if x != None else <field or arithmetic>` (the declared total floor area, else
+  ground floor × floors): the fallback reads required fields only;
 - an input cell is empty or `-` (any value), a value (`100`, `"III"`, `True`), a
   comparison (`< 100`, `>= 250`, `!= "IV"`), or a test on `?`, the input
   (`100 <= ? < 250`, `? in ["III", "IV"]`), comparing with values of the column's type;
@@ -160,6 +163,19 @@ def undecided_as_tasks(root: etree._Element, decisions: list[etree._Element]) ->
     return copy
 
 
+def inputs_grouped(root: etree._Element) -> etree._Element:
+    """A copy of a `.dmn` root whose input expressions are each in parentheses.
+
+    SpiffWorkflow tests a cell such as ``< 100`` on the text ``input_expr + " < 100"``:
+    ``x if x != None else a * b < 100`` would compare only the fallback and return ``x``
+    (true) as the row's match. In parentheses the whole input is compared."""
+    copy = deepcopy(root)
+    for text in copy.iterfind(".//{*}inputExpression/{*}text"):
+        if source := (text.text or "").strip():
+            text.text = f"({source})"
+    return copy
+
+
 def fee_sources(manifest: dict[str, Any] | None) -> list[str]:
     """The decision outputs fees of procedure.json take their amount from."""
     return [
@@ -187,22 +203,31 @@ def _input_schema(where: Where, column: Column, fields: FormFields, ready: set[s
     except ExpressionError as exc:
         where("dmn.input", f"biểu thức của cột «{label}» bị từ chối: {exc.message}")
         return None
-    if expression.tree is None or any(
-        isinstance(n, ast.BoolOp | ast.Compare | ast.IfExp | ast.Not) for n in ast.walk(expression.tree)
+    guarded, computed = _fallback(expression.tree.body) if expression.tree is not None else (None, None)
+    if computed is None or any(
+        isinstance(n, ast.BoolOp | ast.Compare | ast.IfExp | ast.Not) for n in ast.walk(computed)
     ):
         where(
             "dmn.input",
             f"cột «{label}» phải là một trường của biểu mẫu hoặc một phép tính "
-            "trên các trường, không phải một điều kiện.",
+            "trên các trường, không phải một điều kiện (một trường có thể bỏ trống thì "
+            "viết «x if x != None else phép tính thay thế»).",
         )
         return None
+    schema: dict[str, Any] | None = None
+    if guarded is not None:
+        schema = _field(fields.forms, ready, guarded)
+        if schema is None:
+            where("dmn.unknown_field", f"cột «{label}» đọc trường '{'.'.join(guarded)}' "
+                                       "không có trong biểu mẫu nào được hoàn thành trước tác vụ.")
+            return None
     paths = [
         p
-        for n in ast.walk(expression.tree)
+        for n in ast.walk(computed)
         if (p := _path(n)) is not None and isinstance(n, ast.Name | ast.Attribute | ast.Subscript)
     ]
     top = [p for p in paths if not any(len(q) > len(p) and q[: len(p)] == p for q in paths)]
-    schema: dict[str, Any] | None = None
+    fallback: dict[str, Any] | None = None
     for path in top:
         if path[0] in ("True", "False", "None"):
             continue
@@ -222,17 +247,38 @@ def _input_schema(where: Where, column: Column, fields: FormFields, ready: set[s
         if not surely_filled(fields.forms, ready, path):
             where("dmn.optional_field", f"cột «{label}» đọc trường «{found.get('title') or '.'.join(path)}» "
                   "không bắt buộc: hồ sơ bỏ trống trường này thì bảng không quyết định được và quy "
-                  "trình dừng. Hãy đặt trường là bắt buộc trong biểu mẫu.")
+                  "trình dừng. Hãy đặt trường là bắt buộc trong biểu mẫu, hoặc cho giá trị thay "
+                  "thế khi bỏ trống: «x if x != None else …».")
             return None
-        schema = found
-    if not isinstance(expression.tree.body, ast.Name | ast.Attribute | ast.Subscript):
-        schema = {"type": "number"}
+        fallback = found
+    if not isinstance(computed, ast.Name | ast.Attribute | ast.Subscript):
+        fallback = {"type": "number"}
+    if schema is None:
+        schema = fallback
+    elif kind_of_schema(fallback) != kind_of_schema(schema):
+        where("dmn.type", f"cột «{label}»: giá trị thay thế khi trường '{'.'.join(guarded or [])}' bỏ "
+                          f"trống có kiểu «{type_words(kind_of_schema(fallback) or '')}», khác kiểu "
+                          f"«{type_words(kind_of_schema(schema) or '')}» của trường.")
     wanted = kind_of_ref(column.type_ref)
     have = kind_of_schema(schema)
     if wanted and have and wanted != have:
         where("dmn.type", f"cột «{label}» có kiểu «{type_words(column.type_ref)}» nhưng trường là "
                           f"kiểu «{type_words(have)}».")
     return schema
+
+
+def _fallback(body: ast.expr) -> tuple[list[str] | None, ast.expr | None]:
+    """An input read as it stands: (None, body); `x if x != None else y`: (x's path, y);
+    another conditional shape: (None, None), refused."""
+    if not isinstance(body, ast.IfExp):
+        return None, body
+    test, value = body.test, _path(body.body)
+    if (value is not None and isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.NotEq) and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None and _path(test.left) == value
+            and value[0] not in ("True", "False", "None")):
+        return value, body.orelse
+    return None, None
 
 
 def _check_outputs(where: Where, table: Table, read_names: set[str]) -> None:

@@ -27,6 +27,7 @@ from bpmn.compiled import CompiledProcedure, EndInfo, TaskInfo
 from bpmn.dmn import (
     check_decisions,
     fee_sources,
+    inputs_grouped,
     names_read,
     output_forms,
     read_tables,
@@ -273,7 +274,7 @@ def _parse_with_spiff(
 ) -> tuple[SpiffBpmnParser, str] | None:
     parser = SpiffBpmnParser(validator=None)
     for root in {id(r): r for r in decisions}.values():  # the decision tables (`bpmn.dmn`)
-        parser.add_dmn_xml(root, root.base or "")
+        parser.add_dmn_xml(inputs_grouped(root), root.base or "")
     executable: list[tuple[str, str]] = []
     for diagram in diagrams:
         try:

@@ -66,7 +66,7 @@ def test_test_cases_that_are_not_json_are_reported_and_the_others_still_run(tmp_
     result = _invoke("procedure", "test", str(_package_with(tmp_path, "hong.json", "{ không phải JSON")))
     assert result.exit_code == 1, result.output
     assert "tests/hong.json" in result.output and "không phải JSON hợp lệ" in result.output
-    assert "5/5 ca đạt" in result.output
+    assert "6/6 ca đạt" in result.output
 
 
 def test_test_cases_nested_too_deep_are_reported_not_a_traceback(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_a_case_whose_run_raises_fails_alone_and_the_command_says_why(tmp_path: 
     assert result.exit_code == 1, result.output
     assert "KHÔNG ĐẠT tests/sau.json" in result.output
     assert "lỗi khi chạy ca kiểm thử: RecursionError" in result.output
-    assert "5/6 ca đạt" in result.output
+    assert "6/7 ca đạt" in result.output
 
 
 def test_a_suite_longer_than_the_limit_is_stopped_with_a_clear_message(tmp_path: Path) -> None:

@@ -27,3 +27,21 @@ def test_the_fee_asked_is_the_one_the_table_decided(app: Flask, area: int, floor
     assert asked.status_code == 200, asked.json
     assert asked.json["amount"] == fee
     assert shown in citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
+
+
+def test_the_fee_is_that_of_the_total_floor_area_the_applicant_declared(app: Flask) -> None:
+    """The form asks «Tổng diện tích sàn (m²)» and the appraiser checks it against the
+    drawings: 90 m² declared is the row under 100 m² (50.000 đồng), although 80 m² of ground
+    floor × 3 floors (240 m², 75.000 đồng) is what the table computed before."""
+    citizen = citizen_client(app)
+    house: dict[str, Any] = {"loai_cong_trinh": "nha_o_rieng_le_do_thi", "cap_cong_trinh": "III",
+                             "dien_tich_xay_dung": 80, "so_tang": 3, "tong_dien_tich_san": 90,
+                             "chieu_cao": 12.5}
+    code = submit_on_page(citizen, permit_data(cong_trinh=house))
+    desk = officer(app, "motcua.minhxuan")
+    complete(desk, code, {"ket_qua_kiem_tra": "tiep_nhan"})
+    asked = desk.post(f"/api/v1/dossiers/{code}/request-payment", json={})
+    assert asked.status_code == 200, asked.json
+    assert asked.json["amount"] == 50000
+    page = citizen.get(f"/ca-nhan/ho-so/{code}").data.decode()
+    assert "50.000 đồng" in page and "75.000 đồng" not in page

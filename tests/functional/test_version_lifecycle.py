@@ -48,7 +48,7 @@ def test_a_version_goes_from_draft_to_published_with_four_eyes(app: Flask) -> No
     people = _people(app)
     uploaded = _upload(people["designer"])
     number = uploaded["version"]["number"]
-    assert uploaded["version"]["tests"]["passed"] and uploaded["version"]["tests"]["total"] == 5
+    assert uploaded["version"]["tests"]["passed"] and uploaded["version"]["tests"]["total"] == 6
     assert _act(people["reviewer"], number, "submit")[0] == 403  # only designers submit
     assert _act(people["designer"], number, "submit")[1]["status"] == "in_review"
     code, refused = _act(people["approver"], number, "approve")
@@ -265,7 +265,7 @@ def test_a_package_can_be_uploaded_as_separate_files(app: Flask) -> None:
     parts = [(io.BytesIO(data), path.rsplit("/", 1)[-1]) for path, data in sorted(files.items())]
     response = designer.post("/api/v1/procedures", data={"agency": MINH_XUAN, "files": parts})
     assert response.status_code == 201, response.json
-    assert response.json["version"]["tests"]["total"] == 5  # tests/*.json found their place
+    assert response.json["version"]["tests"]["total"] == 6  # tests/*.json found their place
     stray = designer.post("/api/v1/procedures", data={"agency": MINH_XUAN, "files": [
         (io.BytesIO(b"#!/bin/sh"), "cai-dat.sh")]})
     assert stray.status_code == 422

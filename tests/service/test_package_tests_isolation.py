@@ -159,7 +159,7 @@ def _compiled() -> tuple[CompiledProcedure, dict[str, bytes]]:
 def test_the_isolated_runner_gives_the_same_results_as_running_in_process() -> None:
     compiled, files = _compiled()
     isolated = run_isolated(compiled, files, TestLimits(seconds=30), target=_runs_the_suite)
-    assert isolated.passed and len(isolated.results) == 5
+    assert isolated.passed and len(isolated.results) == 6
     assert isolated.as_dict() == run_in_process(compiled, files).as_dict()
 
 

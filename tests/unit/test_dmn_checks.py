@@ -158,11 +158,13 @@ def test_cell_tests_are_what_spiffworkflow_runs(cell: str, expected: str | None)
     assert cell_test(cell) == expected
 
 
-def _run(area: float, floors: int) -> dict[str, Any]:
+def _run(area: float, floors: int, declared: float | None = None) -> dict[str, Any]:
     report, compiled = validate_package(read_package(SAMPLE))
     assert compiled is not None, report.as_text()
     case = json.loads((SAMPLE / "tests" / "cap-phep.json").read_text(encoding="utf-8"))
     case["start"]["cong_trinh"].update(dien_tich_xay_dung=area, so_tang=floors)
+    if declared is not None:
+        case["start"]["cong_trinh"]["tong_dien_tich_san"] = declared
     instance = ProcessModel(compiled.spec).start(case["start"])
     return {"le_phi": instance.value("le_phi"), "tham_van_pccc": instance.value("tham_van_pccc")}
 
@@ -195,3 +197,49 @@ def test_what_the_table_decided_survives_a_restore_whatever_the_key_order() -> N
         [waiting] = instance.waiting()
         instance.complete(waiting.id, case["tasks"][step])
     assert [w.bpmn_id for w in instance.waiting()] == ["lay_y_kien_pccc"]
+
+
+@pytest.mark.parametrize(
+    ("area", "floors", "declared", "fee", "pccc"),
+    [
+        (80, 3, 90, 50000, False),  # 240 computed would be 75.000
+        (100, 5, 460, 75000, False),  # 500 computed would ask the fire police
+        (30, 3, 520, 150000, True),
+    ],
+)
+def test_the_total_floor_area_declared_decides_over_ground_floor_times_floors(
+    area: float, floors: int, declared: float, fee: int, pccc: bool
+) -> None:
+    """The form asks «Tổng diện tích sàn (m²)»; the table charges by it when it is given and
+    by ground floor × floors only when the applicant left it empty (cases above)."""
+    assert _run(area, floors, declared) == {"le_phi": fee, "tham_van_pccc": pccc}
+
+
+FALLBACK = ("cong_trinh.tong_dien_tich_san if cong_trinh.tong_dien_tich_san != None "
+            "else cong_trinh.dien_tich_xay_dung * cong_trinh.so_tang")
+
+
+def test_an_optional_field_with_a_fallback_passes_in_the_one_guarded_shape() -> None:
+    assert _check(_table(GOOD, expression=FALLBACK)) == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "code"),
+    [
+        # the test is not «is it given» of the value read
+        (FALLBACK.replace("!= None else", "&gt; 0 else"), "dmn.input"),
+        ("cong_trinh.tong_dien_tich_san if cong_trinh.chieu_cao != None else cong_trinh.so_tang",
+         "dmn.input"),
+        # the fallback itself reads a field the applicant may leave empty, or is a condition
+        ("cong_trinh.so_tang if cong_trinh.so_tang != None else cong_trinh.tong_dien_tich_san * 2",
+         "dmn.optional_field"),
+        (FALLBACK.replace("else cong_trinh.dien_tich_xay_dung", "else (1 if True else 2) + cong_trinh."
+                                                                  "dien_tich_xay_dung"), "dmn.input"),
+        ("cong_trinh.tong_dien_tich_san if cong_trinh.tong_dien_tich_san != None else ho_ten",
+         "dmn.type"),
+        ("cong_trinh.dien_tich_chua_co if cong_trinh.dien_tich_chua_co != None else cong_trinh.so_tang",
+         "dmn.unknown_field"),
+    ],
+)
+def test_other_conditional_inputs_are_refused(expression: str, code: str) -> None:
+    assert code in _codes(_check(_table(GOOD, expression=expression)))

@@ -20,6 +20,8 @@ from tests.helpers import edit_text
 SAMPLE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
 OPTIONAL = "cong_trinh.tong_dien_tich_san"  # a number the start form does not require
 REQUIRED = "cong_trinh.dien_tich_xay_dung"
+# The sample table reads the optional field only with its fallback when it is left empty.
+SAMPLE_INPUT = f"{OPTIONAL} if {OPTIONAL} != None else {REQUIRED} * cong_trinh.so_tang"
 
 
 @pytest.fixture
@@ -77,7 +79,7 @@ def test_a_guard_after_the_comparison_does_not_count(package: Path) -> None:
 def test_a_table_reading_an_optional_field_is_refused_and_the_sample_table_passes(
         package: Path) -> None:
     assert _problems(package) == []
-    edit_text(package / "le_phi.dmn", "cong_trinh.dien_tich_xay_dung * cong_trinh.so_tang", OPTIONAL)
+    edit_text(package / "le_phi.dmn", SAMPLE_INPUT, OPTIONAL)
     [problem] = [p for p in _problems(package) if p.code == "dmn.optional_field"]
     assert problem.severity == "error" and problem.file == "le_phi.dmn"
     assert "Tổng diện tích sàn" in problem.message and "không bắt buộc" in problem.message
@@ -87,7 +89,7 @@ def test_what_the_check_refuses_would_indeed_stop_the_run(
         package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The defect itself: without the check the package validates, and a dossier whose
     applicant left the field empty stops at the table."""
-    edit_text(package / "le_phi.dmn", "cong_trinh.dien_tich_xay_dung * cong_trinh.so_tang", OPTIONAL)
+    edit_text(package / "le_phi.dmn", SAMPLE_INPUT, OPTIONAL)
     assert validate_path(package)[1] is None  # refused now
     monkeypatch.setattr(dmn, "surely_filled", lambda *_: True)  # as before the fix
     report, compiled = validate_path(package)
