@@ -297,7 +297,9 @@ def _citizen_submits(citizen: Stage, papers: list[Path]) -> str:
     page.wait_for_url(re.compile(r"/thu-tuc/"))  # and the procedure's page, loaded whole
     facts = page.inner_text("main")
     assert "10 ngày làm việc" in facts and "Bản cam kết bảo đảm an toàn công trình liền kề" in facts
-    assert "tính theo thông tin của hồ sơ" in facts and "0 đồng" not in facts  # the table's fee
+    fees = page.inner_text("#procedure-fees")  # the table's amounts, row by row; never «0 đồng»
+    assert "50.000 đồng khi" in fees and "100.000 đồng khi" in fees, fees
+    assert not re.search(r"(?<![\d.])0 đồng", fees), fees
     citizen.shot("15-cong-dan-thu-tuc-390")
     if page.locator("#start-journey").count():
         page.locator("#start-journey").click()
