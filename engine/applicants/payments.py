@@ -15,10 +15,9 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 
 from engine.applicants.fees import (
     CASH,
@@ -31,11 +30,12 @@ from engine.applicants.fees import (
     paid_payment,
     refused,
 )
+from engine.applicants.receipts import receipt_number as _receipt_number
 from engine.applicants.refunds import keep_refund_due
 from engine.core.actors import Actor
-from engine.core.clock import VN_TZ, local_iso
+from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
-from engine.core.models import Agency, CodeSequence, Dossier, Payment
+from engine.core.models import Agency, Dossier, Payment
 from engine.core.permissions import is_desk_of, is_officer_of, owns
 from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
@@ -188,13 +188,8 @@ def payments_of(uow: UnitOfWork, *, actor: Actor, code: str) -> list[dict[str, A
 
 
 def _awaiting(uow: UnitOfWork, reference: str) -> tuple[Payment, Dossier]:
-    """The payment of `reference` and its dossier, the dossier's row locked first and the
-    payment read after the lock (`engine.dossiers.rows`: every writer of a dossier locks it
-    first). Two callbacks at once queue on the lock; the one that waited reads what the first
-    committed (the fee paid, a refund due kept) and answers as a callback arriving after it
-    would. Read before the lock, it saw the fee still asked and, on PostgreSQL, paid it again
-    or took a second transaction as the payment, the first one's money lost. A payment
-    object the caller holds is brought up to date."""
+    """The payment of `reference` and its dossier, locked first (`engine.dossiers.rows`):
+    two callbacks at once queue, the second seeing what the first committed."""
     dossier_id = uow.session.scalar(select(Payment.dossier_id).where(Payment.reference == reference))
     if dossier_id is None:
         raise NotFound("Không có khoản thanh toán này.")
@@ -249,9 +244,8 @@ def confirm(uow: UnitOfWork, *, gateway: PaymentGateway, reference: str, signatu
 def refused_by_gateway(uow: UnitOfWork, *, reference: str, result: str) -> dict[str, Any]:
     """The gateway reports that a payment did not go through: the payment stays asked (the
     applicant may try again), no longer in flight (an officer may withdraw the request), and
-    the call is kept as received (a replay is refused). The payment is read after the
-    dossier's row lock (`_awaiting`): read before it, a failure reported while a success was
-    being recorded saw the fee still asked and then cleared the gateway of the paid fee."""
+    the call is kept as received (a replay is refused). Read after the dossier's lock
+    (`_awaiting`), so a racing success's paid fee is left as it is."""
     if uow.session.scalar(select(Payment.id).where(Payment.reference == reference)) is not None:
         payment, _ = _awaiting(uow, reference)
         if payment.state == "requested":
@@ -347,29 +341,6 @@ def _resume(uow: UnitOfWork, dossier: Dossier, payment: Payment) -> None:
     """Back to the status before the request; the waiting time does not count."""
     resume_after_wait(uow, dossier, payment.requested_at, kind="paid", actor=_PAYER,
                       reason="Đã nộp phí: cộng lại thời gian chờ nộp phí")
-
-
-_SEQUENCES = cast(Table, CodeSequence.__table__)
-
-
-def _next_number(insert: Any) -> Any:
-    return (insert(_SEQUENCES)
-            .values(unit_code=bindparam("b_series"), day=bindparam("b_year"), last=1)
-            .on_conflict_do_update(index_elements=[_SEQUENCES.c.unit_code, _SEQUENCES.c.day],
-                                   set_={"last": _SEQUENCES.c.last + 1})
-            .returning(_SEQUENCES.c.last))
-
-
-# One receipt series per agency and year, numbered by one atomic upsert (as dossier codes).
-_NEXT_RECEIPT = {"postgresql": _next_number(postgresql.insert),
-                 "sqlite": _next_number(sqlite.insert)}
-
-
-def _receipt_number(uow: UnitOfWork, agency_code: str) -> str:
-    year = uow.clock.now().astimezone(VN_TZ).strftime("%Y")
-    number = uow.connection.execute(_NEXT_RECEIPT[uow.dialect], {
-        "b_series": f"BL:{agency_code}"[:40], "b_year": year}).scalar_one()
-    return f"BL{year}-{number:07d}"
 
 
 def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int,

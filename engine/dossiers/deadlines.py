@@ -162,10 +162,9 @@ def supplement(
 
     The answer gives what was asked (`supplement_answer.answer_problems`): a new file of
     each paper the request names; for a request naming none, a change or
-    `confirmed_unchanged`. Every problem comes at once with the form's own and the
-    `refused` ones the caller found first (a file of the answer refused, by its paper's
-    field: that paper is not also said to be missing); the caller's transaction is then
-    left uncommitted, so whatever it stored for the answer goes with the refusal.
+    `confirmed_unchanged`. Every problem comes at once, with the `refused` ones the caller
+    found first (a refused file's paper is not also said missing); the caller's transaction
+    is left uncommitted, so whatever it stored for the answer goes with the refusal.
 
     The new data replaces the form data, keeping the old one in the event; the code never
     changes. The clock restarts (``restart``) or resumes with the waiting time added back
