@@ -49,12 +49,13 @@ def add_routes(bp: Blueprint) -> None:
     """The journey's pages on the citizens' blueprint (endpoints `citizen.procedure`,
     `citizen.journey_start`, `citizen.journey_step`, `citizen.journey_check`)."""
     from webapp import journey_steps
+    from webapp.stale_drafts import answers_stale_drafts as guard  # a draft link gone stale
 
-    bp.add_url_rule("/thu-tuc/<code>", "procedure", procedure, methods=["GET", "POST"])
+    bp.add_url_rule("/thu-tuc/<code>", "procedure", guard(procedure), methods=["GET", "POST"])
     bp.add_url_rule("/thu-tuc/<code>/bat-dau", "journey_start", start, methods=["POST"])
-    bp.add_url_rule("/thu-tuc/<code>/buoc/<int:number>", "journey_step", journey_steps.step,
-                    methods=["GET", "POST"])
-    bp.add_url_rule("/thu-tuc/<code>/kiem-tra", "journey_check", journey_steps.check,
+    bp.add_url_rule("/thu-tuc/<code>/buoc/<int:number>", "journey_step",
+                    guard(journey_steps.step), methods=["GET", "POST"])
+    bp.add_url_rule("/thu-tuc/<code>/kiem-tra", "journey_check", guard(journey_steps.check),
                     methods=["GET", "POST"])
 
 

@@ -96,10 +96,23 @@ def resume_url(work: UnitOfWork, actor: Actor, detail: dict[str, Any], key: str)
     """Where a saved draft goes on: the first step with something missing or wrong, else
     the check page."""
     journey = _journey(work, actor, detail["code"], key)
-    problems = field_errors(applicants.draft_problems(work, actor=actor, key=key))
-    if not problems:
+    return _resume(journey, applicants.draft_problems(work, actor=actor, key=key))
+
+
+def resume_link(form: dict[str, Any], key: str, agency: str, problems: list[dict[str, str]]
+                ) -> str:
+    """`resume_url` without a query: the draft's form (`applicants.drafts_to_resume`'s
+    `form`) and what keeps it from being submitted are already known."""
+    start = form["start_form"]
+    journey = Journey(form["code"], key, agency, form, {}, sections(start["schema"], start["ui"]))
+    return _resume(journey, problems)
+
+
+def _resume(journey: Journey, problems: list[dict[str, str]]) -> str:
+    errors = field_errors(problems)
+    if not errors:
         return journey.step_url(journey.total)
-    return journey.step_url(min(journey.step_of(e) for e in problems))
+    return journey.step_url(min(journey.step_of(e) for e in errors))
 
 
 def step(code: str, number: int) -> Page | Response:

@@ -97,8 +97,7 @@ def overview() -> str:
     actor = current_citizen()
     with uow() as work:
         page = {"dossiers": applicants.my_dossiers(work, actor=actor),
-                "drafts": drafts_with_links(work, actor,
-                                            applicants.my_drafts(work, actor=actor)),
+                "drafts": drafts_with_links(applicants.drafts_to_resume(work, actor=actor)),
                 "store": applicants.stored_papers(work, actor=actor),
                 "feedback": applicants.my_feedback(work, actor=actor),
                 "unread": applicants.unread_notices(work, actor=actor)}

@@ -9,11 +9,10 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
-from engine import applicants, procedures
-from engine.core import Actor, NotFound, UnitOfWork
+from engine import applicants
 from forms.journey import journey_mode
 from webapp.context import client_address, current_citizen, uow
-from webapp.journey_steps import resume_url
+from webapp.journey_steps import resume_link
 
 
 def add_routes(bp: Blueprint) -> None:
@@ -24,26 +23,20 @@ def add_routes(bp: Blueprint) -> None:
                     methods=["POST"])
 
 
-def with_links(work: UnitOfWork, actor: Actor, drafts: list[dict[str, Any]]
-               ) -> list[dict[str, Any]]:
-    """Each draft with `link`: the page where it goes on, in one click — a form in sections
-    at its first step with something missing or wrong, else its check page (what the
-    procedure page's «Tiếp tục hồ sơ đang soạn» opens); a form on one page, the procedure's
-    page showing the draft. None when the procedure is no longer published, or no longer
-    offered at the draft's agency: the draft cannot be submitted, and the procedure's page
-    would answer 404."""
+def with_links(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each of `applicants.drafts_to_resume` with `link`: the page where it goes on, in
+    one click — a form in sections at its first step with something missing or wrong, else
+    its check page (what the procedure page's «Tiếp tục hồ sơ đang soạn» opens); a form on
+    one page, the procedure's page showing the draft. None when the procedure is no longer
+    received at the draft's agency: the draft cannot be submitted. No query: the drafts
+    come with their forms and problems."""
     linked = []
     for draft in drafts:
-        try:
-            detail = procedures.procedure_detail(work, code=draft["procedure"],
-                                                 agency_code=draft["agency"])
-        except NotFound:
-            linked.append({**draft, "link": None})
-            continue
-        form = detail["start_form"]
-        if journey_mode(form["schema"], form["ui"]) == "sections":
-            link = resume_url(work, actor, detail, draft["key"])
-        else:
+        form, link = draft["form"], None
+        if form is not None and journey_mode(form["start_form"]["schema"],
+                                             form["start_form"]["ui"]) == "sections":
+            link = resume_link(form, draft["key"], draft["agency"], draft["problems"])
+        elif form is not None:
             link = url_for("citizen.procedure", code=draft["procedure"],
                            agency=draft["agency"], nhap=draft["key"])
         linked.append({**draft, "link": link})

@@ -44,6 +44,7 @@ from engine.applicants.desk_supplement import (
     desk_supplement_page,
     receive_supplement_at_desk,
 )
+from engine.applicants.draft_list import drafts_to_resume, stale_draft
 from engine.applicants.drafts import (
     Upload,
     delete_draft,
@@ -134,6 +135,7 @@ __all__ = [
     "download_stored_paper",
     "draft_papers",
     "draft_problems",
+    "drafts_to_resume",
     "exempt_fee",
     "exemption_of",
     "fee_standing",
@@ -166,6 +168,7 @@ __all__ = [
     "send_claim_code",
     "send_feedback",
     "send_supplement",
+    "stale_draft",
     "start_checkout",
     "stored_papers",
     "submit_draft",

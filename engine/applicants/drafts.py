@@ -28,7 +28,7 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.postal_choice import ResultDelivery
 from engine.dossiers.submit import SubmissionLimits, create_dossier
 from engine.identity.ratelimit import hit, in_minutes
-from engine.procedures.cache import loaded_version
+from engine.procedures.cache import LoadedVersion, loaded_version
 from engine.procedures.catalogue import published_version
 from forms import field_schema, keep_read_only
 from forms.limits import MAX_DATA_BYTES, data_size
@@ -204,11 +204,17 @@ def problems(uow: UnitOfWork, *, actor: Actor, key: str) -> list[dict[str, str]]
     for at the counter only (`channels`) is not asked for here."""
     draft = open_draft(uow, actor=actor, key=key)
     _, loaded = _form(uow, draft.procedure_code, draft.agency_code)
-    compiled = loaded.compiled
-    errors = [e.as_dict() for e in
-              loaded.validator(compiled.start_form).validate_submission(draft.data)]
     attached = set(uow.session.scalars(select(Attachment.paper).where(
         Attachment.draft_id == draft.id, Attachment.replaced_at.is_(None))))
+    return form_problems(loaded, draft.data, attached)
+
+
+def form_problems(loaded: LoadedVersion, data: dict[str, Any], attached: set[str]
+                  ) -> list[dict[str, str]]:
+    """What keeps answers `data` with papers `attached` (their names) from being submitted
+    on this version's start form: every invalid field, every required online paper missing."""
+    compiled = loaded.compiled
+    errors = [e.as_dict() for e in loaded.validator(compiled.start_form).validate_submission(data)]
     for index, component in enumerate(compiled.manifest.get("components", [])):
         if (component.get("required") and asked_on(component, "online")
                 and component["name"] not in attached):

@@ -385,7 +385,7 @@ def test_a_draft_says_its_procedure_when_saved_and_that_it_cannot_be_submitted_o
         f"{agencies}/{DEPARTMENT}?agency={MINH_XUAN}").status_code == 200
     client = citizen(app)
     drafts = _drafts_section(client)
-    assert client.get(f"/thu-tuc/{PERMIT}?agency={DEPARTMENT}&nhap={stopped}").status_code == 404
+    assert client.get(f"/thu-tuc/{PERMIT}?agency={DEPARTMENT}&nhap={stopped}").status_code == 410
     assert "Thủ tục này hiện không còn tiếp nhận hồ sơ; bản nháp không nộp được nữa." in drafts
     assert "Tiếp tục soạn hồ sơ" not in drafts and "/thu-tuc/" not in drafts
     key = _my_draft(platform, {"ho_ten": "Nguyễn Văn An"})
