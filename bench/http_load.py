@@ -432,7 +432,7 @@ def check(url: str, record: Record) -> Integrity:
         with engine.connect() as connection:
             rows = connection.execute(sa.text(
                 "SELECT code, data FROM dossiers WHERE channel = 'online'")).all()
-            completed = dict(connection.execute(sa.text(
+            completed: dict[int, str] = dict(connection.execute(sa.text(
                 "SELECT t.id, a.username FROM tasks t JOIN accounts a ON a.id = t.completed_by_id "
                 "WHERE t.state = 'completed'")).all())
             twice = connection.execute(sa.text(
