@@ -19,6 +19,7 @@ from engine.reports.documents import (
 )
 from engine.reports.exports import COLUMNS as EXPORT_COLUMNS
 from engine.reports.exports import to_csv, to_xlsx
+from engine.reports.indicator_exports import indicators_to_csv
 from engine.reports.indicators import indicators as service_indicators
 from engine.reports.retention import ArchiveFolderError, RetentionRun, apply_retention
 from engine.reports.retention import may_archive as may_archive_dossier
@@ -38,6 +39,7 @@ __all__ = [
     "RetentionRun",
     "apply_retention",
     "export_dossier_archive",
+    "indicators_to_csv",
     "leader_dashboard",
     "may_archive_dossier",
     "public_figures",

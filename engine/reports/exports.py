@@ -1,5 +1,7 @@
 """The statistics report as files: XLSX (openpyxl) and CSV, in the standard column layout
-officers copy into their periodic reports."""
+officers copy into their periodic reports; with one agency's QĐ 766 indicators, the XLSX
+holds them in a second worksheet «Chỉ số QĐ 766» and `indicators_to_csv` gives them as a CSV
+of their own (one table per CSV, so spreadsheets and scripts read it as it is)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+from engine.reports.indicator_exports import indicators_sheet
 
 # (heading, group, path into a report row)
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -53,8 +57,9 @@ def _title(report: dict[str, Any]) -> str:
             f"đến ngày {period['end']}")
 
 
-def to_xlsx(report: dict[str, Any]) -> bytes:
-    """A workbook: the title, two heading rows (groups, columns), a row per agency, the total."""
+def to_xlsx(report: dict[str, Any], found: dict[str, Any] | None = None) -> bytes:
+    """A workbook: the title, two heading rows (groups, columns), a row per agency, the total;
+    with `found` (an agency's `indicators`), a second worksheet «Chỉ số QĐ 766»."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
@@ -78,6 +83,8 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
         sheet.append(line)
     sheet.cell(row=sheet.max_row, column=2).font = Font(bold=True)
     sheet.column_dimensions["B"].width = 40
+    if found is not None:
+        indicators_sheet(book, found)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
