@@ -2,7 +2,9 @@
 PDFs that applicants upload. Connector name: ``esign``.
 
 Results and legal documents (01–06) leave the platform signed as PAdES (ETSI EN 319 142,
-baseline B-B: CMS with the signing certificate's hash, SHA-256) with a visible signature
+baseline B-B: CMS with the signing certificate's hash, SHA-256; baseline B-T when a
+timestamp service is configured: the signature also carries an RFC 3161 timestamp token
+from it, `integrations.timestamps`) with a visible signature
 block on the last page naming the signer, the agency and the time — Luật Giao dịch điện tử
 2023 art. 22–23, NĐ 30/2020 art. 14. The key is the agency's: a PKCS#12 keystore named in
 configuration (`Pkcs12Signer`), or any remote signing service (an HSM, the province's
@@ -10,11 +12,16 @@ signing server) behind the `Signer` Protocol. The null connector leaves PDFs uns
 
 `verify_pdf` reads every signature of a PDF with pyHanko's validator against the
 configured trust roots (the national root CA in production) and says, in words an officer
-reads, who signed and whether the signature holds.
+reads, who signed and whether the signature holds, and, for a B-T signature, who stamped it
+and when («Dấu thời gian: …, do … cấp — hợp lệ», `timestamp_words`).
 
 Configuration (`MOTCUA_CONNECTORS` → ``esign``): ``pkcs12_path`` the province's keystore,
 ``keystore_dir`` optional per-agency keystores named ``<agency code>.p12``, ``passphrase``,
-``trust_roots`` PEM/DER files separated by ``:``.
+``trust_roots`` PEM/DER files separated by ``:`` (the timestamp services' roots too);
+``tsa_url`` the timestamp service (RFC 3161 over HTTP; left out: B-B), ``tsa_username`` and
+``tsa_password`` (HTTP Basic, if it asks), ``tsa_timeout`` seconds. The health check asks
+the timestamp service for a timestamp. When it does not answer or refuses, signing fails
+with a `SigningError` naming it: nothing is signed or stored, the officer tries again.
 """
 
 from __future__ import annotations
@@ -41,6 +48,16 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from integrations.registry import ConnectorSpec, Field, Health
+from integrations.timestamps import (
+    NOT_SIGNED,
+    TSA_FIELDS,
+    TimestampCheck,
+    TimestampUnavailable,
+    TrustedTimeStamper,
+    timestamp_of,
+    timestamper,
+    tsa_health,
+)
 
 __all__ = [
     "SPEC",
@@ -124,7 +141,9 @@ class _Font(GlyphAccumulatorFactory):
 class Pkcs12Signer:
     """The agency's own key and certificate, from a PKCS#12 (.p12/.pfx) keystore."""
 
-    def __init__(self, pkcs12: bytes, passphrase: str | None) -> None:
+    def __init__(
+        self, pkcs12: bytes, passphrase: str | None, *, stamper: TrustedTimeStamper | None = None
+    ) -> None:
         try:
             loaded = signers.SimpleSigner.load_pkcs12_data(
                 pkcs12, other_certs=[], passphrase=passphrase.encode() if passphrase else None
@@ -134,15 +153,18 @@ class Pkcs12Signer:
         if loaded is None or loaded.signing_cert is None:
             raise SigningError("Kho khóa PKCS#12 không có chứng thư số để ký.")
         self._signer = loaded
+        self._stamper = stamper  # B-T when set
 
     @classmethod
-    def from_file(cls, path: str | Path, passphrase: str | None) -> Pkcs12Signer:
+    def from_file(
+        cls, path: str | Path, passphrase: str | None, *, stamper: TrustedTimeStamper | None = None
+    ) -> Pkcs12Signer:
         """The keystore at `path` (configuration names the file, never its bytes)."""
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise SigningError(f"Không đọc được kho khóa PKCS#12 «{path}».") from exc
-        return cls(data, passphrase)
+        return cls(data, passphrase, stamper=stamper)
 
     @property
     def certificate(self) -> x509.Certificate:
@@ -157,7 +179,8 @@ class Pkcs12Signer:
         return _common_name(self.certificate)
 
     def sign_pdf(self, pdf: bytes, *, agency: str, reason: str, location: str) -> bytes:
-        """`pdf` signed (PAdES B-B, SHA-256) with a visible block on its last page."""
+        """`pdf` signed (PAdES B-B, SHA-256; B-T with a timestamp service) with a visible
+        block on its last page; no timestamp to be had: `SigningError`, nothing signed."""
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
             page, _ = writer.find_page_for_modification(-1)  # type: ignore[no-untyped-call]
@@ -183,16 +206,20 @@ class Pkcs12Signer:
         pdf_signer = signers.PdfSigner(
             meta,
             signer=self._signer,
+            timestamper=self._stamper,
             stamp_style=style,
             new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=-1, box=box),
         )
         out = io.BytesIO()
-        _outside_any_loop(
-            pdf_signer.sign_pdf,
-            writer,
-            output=out,
-            appearance_text_params={"signer": self.signer_name, "agency": agency},
-        )
+        try:
+            _outside_any_loop(
+                pdf_signer.sign_pdf,
+                writer,
+                output=out,
+                appearance_text_params={"signer": self.signer_name, "agency": agency},
+            )
+        except TimestampUnavailable as exc:
+            raise SigningError(NOT_SIGNED.format(reason=exc)) from exc
         return out.getvalue()
 
 
@@ -228,6 +255,7 @@ class SignatureCheck:
     signed_at: datetime | None
     valid: bool
     problem: str  # why it does not hold, in Vietnamese ("" when valid)
+    timestamp: TimestampCheck | None = None  # a B-T signature's timestamp token
 
 
 def load_certificates(paths: Iterable[str | Path]) -> list[x509.Certificate]:
@@ -266,6 +294,7 @@ def verify_pdf(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> list[Sign
                 signed_at=status.signer_reported_dt,
                 valid=bool(status.bottom_line),
                 problem=_problem(status),
+                timestamp=timestamp_of(status),
             )
         )
     return checks
@@ -278,6 +307,9 @@ def _problem(status: Any) -> str:
         return "chữ ký không khớp với chứng thư số"
     if not status.trusted:
         return "chứng thư số không do tổ chức được tin cậy cấp, hoặc đã hết hạn"
+    stamp = timestamp_of(status)
+    if stamp is not None and not stamp.valid:
+        return "dấu thời gian bị sửa, hoặc đơn vị cấp dấu thời gian không được tin cậy"
     if not status.bottom_line:
         return "tài liệu bị thay đổi sau khi ký"
     return ""
@@ -304,6 +336,7 @@ class ESign:
         roots = [p for p in str(settings.get("trust_roots") or "").split(":") if p]
         self.trust_roots: list[x509.Certificate] = load_certificates(roots) if roots else []
         self._signers: dict[str, Signer] = {}
+        self.stamper = timestamper(settings)
         if self.implementation == "real":
             self.signer_for("")  # a wrong keystore or passphrase stops the start, by name
 
@@ -314,7 +347,7 @@ class ESign:
         own = Path(self._folder) / f"{agency_code}.p12" if self._folder and agency_code else None
         path = str(own) if own is not None and own.is_file() else self._default
         if path not in self._signers:
-            self._signers[path] = Pkcs12Signer.from_file(path, self._passphrase)
+            self._signers[path] = Pkcs12Signer.from_file(path, self._passphrase, stamper=self.stamper)
         return self._signers[path]
 
     def verify(self, pdf: bytes) -> list[SignatureCheck]:
@@ -322,9 +355,17 @@ class ESign:
         return verify_pdf(pdf, self.trust_roots)
 
     def health(self) -> Health:
-        """The province's keystore opens and its certificate is within its validity."""
+        """The province's keystore opens and its certificate is within its validity; with a
+        timestamp service, it grants a timestamp now."""
         if self.implementation != "real":
             return Health(True, "không ký số (null)")
+        keystore = self._keystore_health()
+        if self.stamper is None:
+            return keystore
+        stamps = tsa_health(self.stamper)
+        return Health(keystore.ok and stamps.ok, f"{keystore.detail}; {stamps.detail}")
+
+    def _keystore_health(self) -> Health:
         signer = self.signer_for("")
         if not isinstance(signer, Pkcs12Signer):
             return Health(True, "ký số từ xa")
@@ -350,6 +391,7 @@ SPEC = ConnectorSpec(
         Field(
             "trust_roots", "text", default="", help="Chứng thư gốc tin cậy (PEM/DER), cách nhau bởi dấu «:»"
         ),
+        *TSA_FIELDS,
     ),
     null=ESign,
     real=ESign,

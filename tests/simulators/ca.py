@@ -1,11 +1,13 @@
 """A test certificate authority made in the test run: a root, and an agency's signing
-certificate issued by it, packed as the PKCS#12 keystore an agency configures."""
+certificate issued by it, packed as the PKCS#12 keystore an agency configures; `issue_tsa`
+gives a timestamp authority's certificate from the same root (`tests/simulators/tsa.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -24,6 +26,7 @@ class AgencyCa:
     root: asn1_x509.Certificate
     keystore: bytes  # PKCS#12, protected by PASSPHRASE
     signer_name: str
+    root_key: rsa.RSAPrivateKey  # to issue more certificates (a TSA's)
 
 
 def _name(common_name: str) -> x509.Name:
@@ -101,4 +104,40 @@ def make_ca(signer_name: str = "UBND phường Minh Xuân", *, days: int = 365) 
         root=asn1_x509.Certificate.load(root_der),
         keystore=keystore,
         signer_name=signer_name,
+        root_key=root_key,
+    )
+
+
+@dataclass(frozen=True)
+class TsaCertificate:
+    """A timestamp authority's certificate (asn1crypto, as pyHanko takes it) and its key."""
+
+    certificate: asn1_x509.Certificate
+    key: asn1_keys.PrivateKeyInfo
+    name: str
+
+
+def issue_tsa(ca: AgencyCa, name: str = "TSA thử nghiệm motcua", *, days: int = 365) -> TsaCertificate:
+    """A TSA certificate issued by `ca`'s root: extended key usage timeStamping, critical
+    (RFC 3161 § 2.3), valid from yesterday for `days`."""
+    now = datetime.now(UTC) - timedelta(days=1)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(name))
+        .issuer_name(_name("CA thử nghiệm motcua"))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(ca.root_key, hashes.SHA256())
+    )
+    key_der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return TsaCertificate(
+        certificate=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        key=asn1_keys.PrivateKeyInfo.load(key_der),
+        name=name,
     )
