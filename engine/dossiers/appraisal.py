@@ -45,18 +45,24 @@ def _file(attachment: Attachment, uploader: str | None) -> dict[str, Any]:
 
 
 def papers(uow: UnitOfWork, dossier: Dossier, components: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every paper of the dossier in the procedure's order (others after): its current
-    file and the earlier versions, newest first, each with who attached it and when."""
+    """Every paper of the dossier in the procedure's order (others after), each file with
+    who attached it and when. By the replaced mark, never by the newest row: `currents`
+    are the files in use (every one not replaced, newest first; several for a paper of
+    several files), `current` the first of them (None when all were replaced), `earlier`
+    the replaced versions, newest first."""
     rows = uow.session.execute(
         select(Attachment, Account.full_name)
         .outerjoin(Account, Attachment.uploaded_by_id == Account.id)
         .where(Attachment.dossier_id == dossier.id).order_by(Attachment.id.desc())).all()
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    grouped: dict[str, dict[bool, list[dict[str, Any]]]] = defaultdict(
+        lambda: {True: [], False: []})
     for attachment, uploader in rows:
-        grouped[attachment.paper].append(_file(attachment, uploader or dossier.applicant_name))
+        grouped[attachment.paper][attachment.replaced_at is None].append(
+            _file(attachment, uploader or dossier.applicant_name))
     order = [str(c["name"]) for c in components]
     names = [n for n in order if n in grouped] + [n for n in grouped if n not in order]
-    return [{"paper": name, "current": grouped[name][0], "earlier": grouped[name][1:]}
+    return [{"paper": name, "current": next(iter(grouped[name][True]), None),
+             "currents": grouped[name][True], "earlier": grouped[name][False]}
             for name in names]
 
 

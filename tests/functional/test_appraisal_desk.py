@@ -12,6 +12,7 @@ from html import unescape
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engine.core.models import Attachment
 from engine.identity.accounts import create_account
 from engine.wiring import Platform
 from tests.functional.test_desk import PAPERS
@@ -227,3 +228,32 @@ def test_consultation_by_the_units_name_and_its_answer_on_the_asking_page(app: F
     shown = specialist.get(f"/can-bo/cong-viec/{task['id']}")
     assert "Chỉ giới 6 m tính từ tim đường.\nĐồng ý." in unescape(shown.data.decode())
     assert "trả lời bởi" in _text(shown.data)
+
+
+def test_the_task_page_shows_every_file_in_use_never_a_replaced_one(
+        app: Flask, platform: Platform) -> None:
+    """Task H1: the page chose the newest row as the paper's file, even a replaced one."""
+    code, _, ids = _dossier(app)
+    with platform.uow() as uow:  # as an import from a former system writes them
+        land = uow.session.get(Attachment, ids[1])
+        assert land is not None
+        uow.session.add_all([Attachment(
+            dossier_id=land.dossier_id, paper=land.paper, filename=name,
+            media_type=land.media_type, size=land.size, sha256=land.sha256,
+            uploaded_by_id=land.uploaded_by_id, uploaded_at=land.uploaded_at,
+            replaced_at=land.uploaded_at if replaced else None)
+            for name, replaced in (("so-do-to-2.pdf", False), ("so-do-cu.pdf", True))])
+        uow.commit()
+    desk = _client(app, "motcua.minhxuan", pages=True)
+    task = task_for(desk, code)
+    html = desk.get(f"/can-bo/cong-viec/{task['id']}").data.decode()
+    section = _text(html[html.index('id="papers"'):].split("</section>")[0].encode())
+    land_paper = section[section.index(PAPERS[1]):section.index(PAPERS[2])]
+    assert land_paper.index("so-do-cu.pdf") > land_paper.index("Các bản trước (1)")
+    assert "Đang dùng 2 tệp" in land_paper
+    assert land_paper.index("so-do-to-2.pdf") < land_paper.index("so-do.pdf")
+    assert html.count('class="pdf-pages"') == 3  # each PDF in use, none replaced
+    papers = _client(app, "motcua.minhxuan").get(f"/api/v1/tasks/{task['id']}").json["papers"]
+    assert [f["filename"] for f in papers[1]["currents"]] == ["so-do-to-2.pdf", "so-do.pdf"]
+    assert papers[1]["current"]["filename"] == "so-do-to-2.pdf"
+    assert [f["filename"] for f in papers[1]["earlier"]] == ["so-do-cu.pdf"]
