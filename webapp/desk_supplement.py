@@ -2,7 +2,8 @@
 `webapp.officer`'s route: the applicant of a dossier waiting for a supplement comes back to
 the counter; the desk scans the papers form 02 asked for (several images of one paper
 become one PDF), may correct the form, and the dossier goes on — a dossier never received
-is received at once (form 01)."""
+is received at once (form 01). All or nothing: a refused answer leaves the dossier's papers
+as they were."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def _scans(papers: list[dict[str, Any]]) -> list[applicants.PaperScan]:
 
 
 def desk_supplement_page(actor: Actor, code: str) -> str | Response | tuple[str, int]:
-    """The form (GET) and its answer (POST): every problem at once, the scans kept."""
+    """The form (GET) and its answer (POST): every problem at once; a refused answer
+    stores nothing (each good scan is named as not kept, to be chosen again)."""
     try:
         with uow() as work:
             page = applicants.desk_supplement_page(work, actor=actor, code=code)
@@ -46,9 +48,7 @@ def desk_supplement_page(actor: Actor, code: str) -> str | Response | tuple[str,
                 confirmed_unchanged=request.form.get("unchanged") == "1")
         except FormInvalid as exc:
             errors, status = field_errors(exc.details), 422
-            flash(exc.message, "error")
-            with uow() as work:  # the scans just stored are now the current files
-                page = applicants.desk_supplement_page(work, actor=actor, code=code)
+            flash(exc.message, "error")  # nothing was stored: each good scan is named
         except ServiceError as exc:
             flash(exc.message, "error")
             status = 400

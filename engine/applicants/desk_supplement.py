@@ -5,7 +5,8 @@ the clock restarts or resumes, the code never changes). A paper dossier asked fo
 supplement at the counter was never received: once complete, the desk receives it at
 once (the reception step accepted, form 01), as NĐ 61/2018 art. 18 asks of a complete
 dossier. `dossiers.supplement` lets the desk answer for the applicant
-(`may_answer_supplement`)."""
+(`may_answer_supplement`). The scans go with the answer or not at all, as the applicant's
+own (`supplement.py`): a refused answer stores nothing."""
 
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ from engine.procedures.cache import loaded_version
 __all__ = ["UNCHANGED_FIELD", "UNCHANGED_WORDS", "desk_supplement_page",
            "receive_supplement_at_desk"]
 ACCEPTED = {"ket_qua_kiem_tra": "tiep_nhan"}  # the reception form's convention (desk page)
+# A good scan of an answer not received: the page cannot keep a chosen file, so it says so.
+NOT_KEPT = ("Bản quét «{file}» chưa được lưu: bản quét chỉ được lưu khi nhận bổ sung thành "
+            "công. Hãy chọn lại tệp này trước khi bấm «Nhận bổ sung».")
 
 
 def _waiting(uow: UnitOfWork, actor: Actor, code: str) -> Dossier:
@@ -75,34 +79,24 @@ def receive_supplement_at_desk(
     uow_factory: Any, *, actor: Actor, code: str, data: dict[str, Any], papers: list[str],
     scans: Sequence[Scan], confirmed_unchanged: bool = False,
 ) -> dict[str, Any]:
-    """The desk answers the supplement request for the applicant at the counter.
+    """The desk answers the supplement request for the applicant at the counter, all or
+    nothing, as the applicant's own answer (`supplement.py`).
 
-    The scans are stored first (kept even when something else is wrong; a citizen's
-    uploads, unlike these, go with the answer or not at all: `supplement.py`); then every
-    problem comes at once: a field of the form, a paper ticked without its scan, a paper
-    the request named without a scan since the request (or, for a dossier never received,
-    any required paper without a file), an answer to a request
-    naming no paper that changes nothing and is not confirmed so. Then the answer
-    (`dossiers.supplement`) and, for a dossier never received, the reception accepted.
-    Returns the code, status, due time and whether it was received now."""
-    components, problems = _store_scans(uow_factory, actor=actor, code=code, scans=scans)
+    Every problem comes at once, found before anything is stored: a scan of the wrong type
+    or size, a field of the form, a paper ticked without its scan, a paper the request named
+    without a scan since the request (or, for a dossier never received, any required paper
+    without a file), an answer to a request naming no paper that changes nothing and is not
+    confirmed so; each good scan is then named as not kept. Only a complete answer stores
+    the scans, in the answer's own transaction (`dossiers.supplement`): a refusal leaves
+    the dossier's papers as they were and writes no bytes. Then, for a dossier never
+    received, the reception accepted. Returns the code, status, due time and whether it
+    was received now."""
     with uow_factory() as uow:
         dossier = _waiting(uow, actor, code)
-        loaded = loaded_version(uow, dossier.version_id)
-        problems += [e.as_dict() for e in
-                     loaded.validator(loaded.compiled.start_form).validate_submission(data)]
         never_received = dossier.received_at is None
-        problems += _paper_problems(components, papers, Files(
-            set(current_files(uow, dossier_id=dossier.id)),
-            new_files(uow, dossier.id, last_request(uow, dossier.id))),
-            open_request(uow, dossier.id), never_received=never_received)
-        problems += [p for p in answer_problems(uow, dossier, components, data,
-                                                confirmed_unchanged=confirmed_unchanged)
-                     if p["field"] == UNCHANGED_FIELD]
-    if problems:
-        raise FormInvalid("Chưa nhận bổ sung được: xem từng mục được đánh dấu bên dưới.",
-                          details=problems)
-    with uow_factory() as uow:
+        files = _checked_answer(uow, dossier, data, papers, scans,
+                                confirmed_unchanged=confirmed_unchanged)
+        _store_scans(uow, actor, dossier, files)
         answered = answer_supplement(uow, actor=actor, code=code, data=data,
                                      confirmed_unchanged=confirmed_unchanged)
     if not never_received:
@@ -120,26 +114,49 @@ def receive_supplement_at_desk(
             "due_at": done["dossier"]["due_at"], "received_now": True}
 
 
-def _store_scans(uow_factory: Any, *, actor: Actor, code: str, scans: Sequence[Scan]
-                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Store the desk's scans on the waiting dossier, in their own transaction (kept even
-    when the rest of the answer is refused); returns the procedure's papers and the scans'
-    problems (a file of the wrong type or size)."""
-    with uow_factory() as uow:
-        dossier = _waiting(uow, actor, code)
-        components: list[dict[str, Any]] = loaded_version(
-            uow, dossier.version_id).compiled.manifest.get("components", [])
-        files, problems = digitise_each(components, scans)
-        policies = {str(c["name"]): policy_for(c) for c in components}
-        for paper, (filename, content) in files.items():
-            stored = store_file(uow, actor=actor, paper=paper, filename=filename,
-                                content=content, policy=policies[paper], dossier_id=dossier.id)
-            uow.audit("dossier.attachment", actor_id=actor.account_id, object_type="dossier",
-                      object_id=str(dossier.id), summary={
-                          "paper": paper, "file": stored.filename, "size": stored.size,
-                          "scanned_at": "desk", "supplement": True})
-        uow.commit()
-    return components, list(problems)
+def _checked_answer(uow: UnitOfWork, dossier: Dossier, data: dict[str, Any], papers: list[str],
+                    scans: Sequence[Scan], *, confirmed_unchanged: bool
+                    ) -> dict[str, tuple[str, bytes]]:
+    """The answer's files, one per paper scanned, once nothing stands in the way; else
+    `FormInvalid` with every problem and each good scan named as not kept (nothing stored)."""
+    loaded = loaded_version(uow, dossier.version_id)
+    components: list[dict[str, Any]] = loaded.compiled.manifest.get("components", [])
+    files, problems = digitise_each(components, scans)
+    problems += [e.as_dict() for e in
+                 loaded.validator(loaded.compiled.start_form).validate_submission(data)]
+    problems += _paper_problems(components, papers, Files(
+        set(current_files(uow, dossier_id=dossier.id)) | set(files),
+        new_files(uow, dossier.id, last_request(uow, dossier.id)) | set(files)),
+        open_request(uow, dossier.id), never_received=dossier.received_at is None)
+    if not files:  # a scan is a change: only an answer without one may change nothing
+        problems += [p for p in answer_problems(uow, dossier, components, data,
+                                                confirmed_unchanged=confirmed_unchanged)
+                     if p["field"] == UNCHANGED_FIELD]
+    if not problems:
+        return files
+    told = {str(p.get("field")) for p in problems}
+    names = [str(c["name"]) for c in components]
+    problems += [{"field": f"scan.{names.index(paper)}", "message": NOT_KEPT.format(file=name)}
+                 for paper, (name, _) in files.items()
+                 if f"scan.{names.index(paper)}" not in told]
+    raise FormInvalid("Chưa nhận bổ sung được: xem từng mục được đánh dấu bên dưới.",
+                      details=problems)
+
+
+def _store_scans(uow: UnitOfWork, actor: Actor, dossier: Dossier,
+                 files: dict[str, tuple[str, bytes]]) -> None:
+    """Store the answer's scans as their papers' current files, in the caller's
+    transaction (the answer commits them, or its refusal rolls them back)."""
+    components: list[dict[str, Any]] = loaded_version(
+        uow, dossier.version_id).compiled.manifest.get("components", [])
+    policies = {str(c["name"]): policy_for(c) for c in components}
+    for paper, (filename, content) in files.items():
+        stored = store_file(uow, actor=actor, paper=paper, filename=filename,
+                            content=content, policy=policies[paper], dossier_id=dossier.id)
+        uow.audit("dossier.attachment", actor_id=actor.account_id, object_type="dossier",
+                  object_id=str(dossier.id), summary={
+                      "paper": paper, "file": stored.filename, "size": stored.size,
+                      "scanned_at": "desk", "supplement": True})
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The desk's paper reception end to end (walk report h5, findings 2, 6, 15, 19): a walk-in
 dossier put on supplement at the counter is found again and received when the applicant
-returns («Nhận bổ sung»); a paper ticked as handed over needs its scan, a refused form keeps
-the scans already made and names every problem at once; the desk is offered its own
-agency's procedures, each agency once; the form speaks of «người nộp», not to «bạn».
+returns («Nhận bổ sung»); a paper ticked as handed over needs its scan, a refused form at the
+reception keeps the scans already made (on the desk's hold), a refused «Nhận bổ sung» keeps
+none (it goes whole or not at all), and both name every problem at once; the desk is
+offered its own agency's procedures, each agency once; the form speaks of «người nộp», not to «bạn».
 
 Through HTTP as the desk's browser (no JavaScript), on the real engine and database.
 """
@@ -73,15 +74,19 @@ def test_a_walk_in_on_supplement_says_so_and_is_received_when_the_applicant_retu
     url = f"/can-bo/ho-so/{code}/nhan-bo-sung"
     page = _text(desk.get(url))
     assert "Nhận bổ sung và tiếp nhận hồ sơ" in page and PAPERS[1] in page and "don.pdf" in page
-    # the land paper comes, the drawings are forgotten: named, and the scan made is kept
+    # the land paper comes, the drawings are forgotten: named, and the scan made is not
+    # kept (the answer goes whole or not at all), so the page asks to choose it again
     short = _post(desk, url, [*flat(permit_data()).items(), ("papers", PAPERS[1]),
                               ("scan-1", ("so-do.pdf", PDF))])
     assert short.status_code == 422
     again = _text(short)
     assert 'id="paper-2-error"' in again and "còn thiếu" in again
-    assert "Đã có bản số hóa: so-do.pdf" in again
+    assert 'id="paper-1-error"' in again and "Bản quét «so-do.pdf» chưa được lưu" in again
+    assert "Đã có bản số hóa: so-do.pdf" not in again
+    assert _attachments(platform, code) == {PAPERS[0]: "don.pdf"}
     assert desk.get(f"/api/v1/dossiers/{code}").json["status"] == 5
-    received = _post(desk, url, [*flat(permit_data()).items(), ("papers", PAPERS[2]),
+    received = _post(desk, url, [*flat(permit_data()).items(), ("papers", PAPERS[1]),
+                                 ("scan-1", ("so-do.pdf", PDF)), ("papers", PAPERS[2]),
                                  ("scan-2", ("ban-ve-1.png", photo("white"))),
                                  ("scan-2", ("ban-ve-2.png", photo("gray")))])
     assert received.status_code == 303, _text(received)[:3000]

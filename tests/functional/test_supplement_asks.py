@@ -193,3 +193,33 @@ def test_a_refused_supplement_leaves_the_papers_as_they_were(app: Flask) -> None
     officers_see = _task_papers(app, task)
     assert "Các bản trước (1)" in officers_see
     assert officers_see.index("ban-ve-moi.pdf") < officers_see.index("giay-2.pdf")
+
+
+def test_a_refused_supplement_at_the_desk_leaves_the_papers_as_they_were(app: Flask) -> None:
+    """Task H1: the desk's «Nhận bổ sung» refused (the name left out) stored the scan, which
+    the appraiser's page then showed as the paper in use."""
+    citizen, code, task = _asked_by_the_appraiser(app, PAPERS[2])
+    before, officers_saw = _papers(citizen, code), _task_papers(app, task)
+    desk = officer(app, "motcua.minhxuan")
+    url = f"/can-bo/ho-so/{code}/nhan-bo-sung"
+    no_name = permit_data()
+    no_name.pop("ho_ten")
+    refused = _post(desk, url, [*flat(no_name).items(), ("papers", PAPERS[2]),
+                                ("scan-2", ("ban-ve-moi.pdf", PDF + b"ban ve moi"))])
+    assert refused.status_code == 422
+    assert _papers(citizen, code) == before
+    assert _task_papers(app, task) == officers_saw and "ban-ve-moi.pdf" not in officers_saw
+    page = _text(refused)  # the scan is said not kept, to be chosen again
+    assert "Bản quét «ban-ve-moi.pdf» chưa được lưu" in page
+    assert "Đã có bản số hóa: ban-ve-moi.pdf" not in page
+    mine = _text(citizen.get(f"/ca-nhan/ho-so/{code}"))
+    assert "ban-ve-moi.pdf" not in mine and "Đã thay bằng tệp mới" not in mine
+    # nothing held over for the next try: without the scan the drawing is still lacking
+    again = _post(desk, url, list(flat(permit_data()).items()))
+    assert again.status_code == 422 and "Giấy tờ này còn thiếu" in _text(again)
+    sent = _post(desk, url, [*flat(permit_data()).items(), ("papers", PAPERS[2]),
+                             ("scan-2", ("ban-ve-moi.pdf", PDF + b"ban ve moi"))])
+    assert sent.status_code == 303, _text(sent)[:2000]
+    officers_see = _task_papers(app, task)
+    assert "Các bản trước (1)" in officers_see
+    assert officers_see.index("ban-ve-moi.pdf") < officers_see.index("giay-2.pdf")
