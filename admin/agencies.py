@@ -11,7 +11,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from admin.common import bp, staff, uow
-from engine import agencies, legal_clock
+from engine import agencies, legal_clock, procedures
 from engine.core import Actor, Conflict, FormInvalid, Invalid, is_admin_account, may_open_agency_admin
 
 FIELDS = ("code", "name", "kind", "parent", "address", "phone", "email", "hotline", "province")
@@ -21,6 +21,8 @@ NATIONAL_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}")
 CODE_FORMAT = ("Mã định danh {code} chưa đúng dạng của Quyết định 20/2020/QĐ-TTg: ba chữ số, "
                "hai chữ số, hai chữ số, rồi một chữ cái in hoa và hai chữ số, cách nhau bằng dấu "
                "chấm, ví dụ 000.00.12.H64.")
+KIND_MISSING = ("Cần chọn loại cơ quan: UBND xã, phường, đặc khu; sở, ban, ngành; hoặc phòng, đơn vị "
+                "trực thuộc — loại cơ quan quyết định cơ quan được áp dụng thủ tục cấp nào.")
 
 
 @bp.app_context_processor
@@ -42,14 +44,29 @@ def _fields(form: Any) -> agencies.AgencyFields:
     return agencies.AgencyFields(**{k: str(form.get(k, ""))[:400] for k in FIELDS})
 
 
+def _province_root(rows: list[dict[str, Any]]) -> str:
+    """The code a new agency hangs under unless another is chosen: the province's People's
+    Committee when it is the tree's only open root (never an empty parent, a second tree)."""
+    roots = [r for r in rows if r["depth"] == 0 and not r["closed"]]
+    return roots[0]["code"] if len(roots) == 1 and roots[0]["kind"] == "province" else ""
+
+
+def _typed_code(form: Any) -> str:
+    """The code as typed, blanks dropped and a national code's letter made capital
+    (000.00.45.h64 is 000.00.45.H64)."""
+    code = re.sub(r"\s+", "", str(form.get("code", ""))[:400])
+    return code.upper() if NATIONAL_CODE.fullmatch(code.upper()) else code
+
+
 def _list_page(actor: Actor, *, errors: list[dict[str, Any]] | None = None,
                typed: dict[str, str] | None = None, report: FormInvalid | None = None,
                status: int = 200) -> tuple[str, int]:
     with uow() as work:
         rows = agencies.managed_agencies(work, actor=actor)
         provinces = legal_clock.list_provinces(work)
+    typed = typed or {"parent": _province_root(rows), "kind": ""}
     return render_template("admin_agencies.html", rows=rows, kinds=agencies.AGENCY_KINDS,
-                           provinces=provinces, errors=errors or [], typed=typed or {},
+                           provinces=provinces, errors=errors or [], typed=typed,
                            report=report, province_admin=is_admin_account(actor)), status
 
 
@@ -61,17 +78,25 @@ def agencies_page() -> tuple[str, int]:
 
 @bp.post("/co-quan")
 def agencies_create() -> Response | tuple[str, int]:
-    """Add an agency; wrong fields come back named beside their inputs, nothing lost."""
+    """Add an agency; wrong fields come back named beside their inputs, nothing lost. The
+    page asks for the kind (no silent «phòng, đơn vị trực thuộc»)."""
     actor = agency_admin()
-    code = str(request.form.get("code", ""))[:400].strip()
+    form = {**request.form.to_dict(), "code": _typed_code(request.form)}
+    code, found = form["code"], []
     if code and not NATIONAL_CODE.fullmatch(code):  # typed here: the national format asked
-        return _list_page(actor, errors=[{"field": "code", "message": CODE_FORMAT.format(code=code)}],
-                          typed=dict(request.form), status=422)
+        found.append({"field": "code", "message": CODE_FORMAT.format(code=code)})
+    if not form.get("kind", "").strip():
+        found.append({"field": "kind", "message": KIND_MISSING})
+    if found:  # with the engine's own findings on the other fields, all told at once
+        named = {f["field"] for f in found}
+        found += [f for f in agencies.agency_problems(_fields(form).cleaned())
+                  if f["field"] not in named]
+        return _list_page(actor, errors=found, typed=form, status=422)
     try:
         with uow() as work:
-            made = agencies.create_agency(work, actor=actor, fields=_fields(request.form))
+            made = agencies.create_agency(work, actor=actor, fields=_fields(form))
     except FormInvalid as exc:
-        return _list_page(actor, errors=exc.details, typed=dict(request.form), status=422)
+        return _list_page(actor, errors=exc.details, typed=form, status=422)
     flash(f"Đã thêm {made['name']} ({made['code']}).", "success")
     return redirect(url_for("admin.agency_page", code=made["code"]), 303)
 
@@ -88,7 +113,8 @@ def _agency(actor: Actor, code: str, *, errors: list[dict[str, Any]] | None = No
         agency = agencies.agency_detail(work, actor=actor, code=code)
         parents = [a for a in agencies.managed_agencies(work, actor=actor) if a["code"] != code]
         provinces = legal_clock.list_provinces(work)
-    return render_template("admin_agency.html", agency=agency, parents=parents,
+        offered = [e for e in procedures.procedure_catalogue(work) if e["agency"]["code"] == code]
+    return render_template("admin_agency.html", agency=agency, parents=parents, offered=offered,
                            kinds=agencies.AGENCY_KINDS, provinces=provinces,
                            errors=errors or [], typed=typed or agency,
                            root=is_admin_account(actor) or not agency.get("parent")), status

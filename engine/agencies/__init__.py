@@ -42,6 +42,9 @@ from engine.agencies.tree import (
     edit_agency,
     reopen_agency,
 )
+from engine.agencies.tree import (
+    problems as agency_problems,
+)
 
 __all__ = [
     "AGENCY_KINDS",
@@ -53,6 +56,7 @@ __all__ = [
     "Grant",
     "RoleChoice",
     "agency_detail",
+    "agency_problems",
     "close_agency",
     "create_agency",
     "deactivate",

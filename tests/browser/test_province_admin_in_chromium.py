@@ -48,6 +48,7 @@ def _walk(page: Any, server: str, who: str, width: int, shots: Path,
     page.goto(f"{server}/quan-tri/co-quan")
     page.fill("#ag-code", f"{width % 1000:03d}{parent[3:]}")
     page.fill("#ag-name", "Phòng Tư pháp")
+    page.select_option("#ag-kind", "unit")  # asked: no kind is chosen for the administrator
     page.select_option("#ag-parent", parent)
     _submit(page, "/quan-tri/co-quan")
     assert "Đã thêm Phòng Tư pháp" in page.inner_text("main"), who
