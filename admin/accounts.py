@@ -55,8 +55,9 @@ def _list_page(actor: Actor, *, errors: list[dict[str, Any]] | None = None,
         officers = agencies.list_officers(work, actor=actor, query=query)
         places = [a for a in agencies.managed_agencies(work, actor=actor) if not a["closed"]]
         roles = agencies.role_choices(work, actor=actor)
+    typed = typed or {"agency": request.args.get("co-quan", "")[:40]}  # from an agency's page
     return render_template("admin_accounts.html", officers=officers, places=places,
-                           roles=roles, errors=errors or [], typed=typed or {},
+                           roles=roles, errors=errors or [], typed=typed,
                            report=report, query=query), status
 
 
@@ -126,9 +127,11 @@ def _account(actor: Actor, username: str, *, errors: list[dict[str, Any]] | None
         roles = agencies.role_choices(work, actor=actor)
     for entry in account["history"]:
         entry["label"] = _history_label(entry["action"], entry["summary"])
+    # A role is given at the officer's own agency unless another is chosen.
+    own = next((g["agency"] for g in account["grants"] if g["in_force"]), "")
     return render_template("admin_account.html", account=account, places=places,
                            roles=roles, errors=errors or [],
-                           typed=typed or {}, labels=HISTORY), status
+                           typed=typed or {"agency": own}, labels=HISTORY), status
 
 
 def _history_label(action: str, summary: Any) -> str:

@@ -89,7 +89,10 @@ def check_grant(uow: UnitOfWork, actor: Actor, grant: Grant, field: str) -> Agen
         problems.append({"field": f"{field}valid_until",
                          "message": "Ngày hết hiệu lực phải sau ngày bắt đầu."})
     agency = uow.session.scalar(select(Agency).where(Agency.code == grant.agency.strip()))
-    if agency is None:
+    if not grant.agency.strip():
+        problems.append({"field": f"{field}agency",
+                         "message": "Chưa chọn cơ quan nơi cán bộ nhận vai trò."})
+    elif agency is None:
         problems.append({"field": f"{field}agency", "message": f"Không có cơ quan mã {grant.agency}."})
     elif agency.closed_at is not None:
         problems.append({"field": f"{field}agency", "message": f"{agency.name} đã đóng."})
