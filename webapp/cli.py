@@ -370,6 +370,10 @@ def serve(host: str, port: int, production: bool, workers: int, threads: int) ->
     from webapp.app import create_app
     from webapp.serving import run_threaded
 
+    # Links sent by e-mail (an officer's invitation, a password reset) name this server,
+    # not port 5000, unless MOTCUA_PUBLIC_URL says where the site is published.
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    os.environ.setdefault("MOTCUA_PUBLIC_URL", f"http://{shown}:{port}")
     app = create_app()
     _print_logins(app.extensions["motcua"])
     click.echo(f"\nmotcua đang chạy tại http://{host}:{port}\n")
