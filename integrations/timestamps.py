@@ -14,7 +14,7 @@ can fail (no answer, an HTTP error, a refusal, a malformed reply) becomes one
 `TimestampUnavailable` whose message an officer reads; `esign` turns it into its
 `SigningError`, so nothing is signed half-way and the officer may try again.
 
-Settings (`TSA_FIELDS`): ``tsa_url`` (empty: no timestamp, B-B), ``tsa_username``,
+Settings (`TSA_FIELDS`): ``tsa_url`` (left out: no timestamp, B-B), ``tsa_username``,
 ``tsa_password``, ``tsa_timeout`` (seconds).
 """
 
@@ -29,7 +29,7 @@ from typing import Any
 
 import requests
 from asn1crypto import cms, tsp
-from pyhanko.sign.timestamps.common_utils import TimestampRequestError, dummy_digest
+from pyhanko.sign.timestamps.common_utils import dummy_digest
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
 from engine.core import VN_TZ
@@ -77,6 +77,10 @@ class _HttpError(Exception):
         self.status = status
 
 
+class _Refused(Exception):
+    """The TSA answered with a status that grants nothing (rejection, waiting…)."""
+
+
 class _Response(tsp.TimeStampResp):  # type: ignore[misc]
     _fields = [("status", tsp.PKIStatusInfo), ("time_stamp_token", cms.ContentInfo, {"optional": True})]  # noqa: RUF012
 
@@ -97,7 +101,10 @@ class TrustedTimeStamper(RequestsHTTPTimeStamper):
             )
             if answer.headers.get("Content-Type") != "application/timestamp-reply":
                 raise _HttpError(answer.status_code)
-            return _Response.load(answer.content)
+            response = _Response.load(answer.content)
+            if response["status"]["status"].native not in ("granted", "granted_with_mods"):
+                raise _Refused(response["status"]["status"].native)
+            return response
 
         return await asyncio.to_thread(post)
 
@@ -115,9 +122,9 @@ def _failure(url: str, exc: Exception) -> str:
         return f"{TSA} {url} không trả lời kịp"
     if isinstance(exc, requests.RequestException):
         return f"không kết nối được {TSA} {url}"
-    if isinstance(exc, _HttpError):
+    if isinstance(exc, _HttpError) and exc.status >= 400:
         return f"{TSA} {url} trả lỗi HTTP {exc.status}"
-    if isinstance(exc, TimestampRequestError) and "refused" in str(exc):
+    if isinstance(exc, _Refused):
         return f"{TSA} {url} từ chối cấp dấu thời gian"
     return f"{TSA} {url} trả lời không đúng giao thức RFC 3161"
 

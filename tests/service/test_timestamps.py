@@ -112,23 +112,26 @@ def test_a_timestamp_from_an_untrusted_service_is_named(ca: AgencyCa) -> None:
         ("refuse", "từ chối cấp dấu thời gian"),
         ("down", "trả lỗi HTTP 500"),
         ("stopped", "không kết nối được máy chủ cấp dấu thời gian"),
+        ("delay", "không trả lời kịp"),
     ],
 )
 def test_a_timestamp_service_down_or_refusing_stops_the_signing_by_name(
     ca: AgencyCa, tsa: TsaSimulator, trouble: str, said: str
 ) -> None:
-    signer = Pkcs12Signer(ca.keystore, PASSPHRASE, stamper=_stamper(tsa))
+    stamper = timestamper({"tsa_url": tsa.url, "tsa_timeout": 1})
+    assert stamper is not None
+    signer = Pkcs12Signer(ca.keystore, PASSPHRASE, stamper=stamper)
     if trouble == "stopped":
         tsa.stop()
     else:
-        setattr(tsa.state, trouble, True)
+        setattr(tsa.state, trouble, 1.5 if trouble == "delay" else True)
     with pytest.raises(SigningError) as raised:
         signer.sign_pdf(_document(), agency=AGENCY, reason="r", location="l")
     assert said in str(raised.value) and "hãy thử lại" in str(raised.value)
     assert str(raised.value).startswith("Chưa ký số được vì ")
     if trouble == "stopped":
         return  # (stopping twice is harmless)
-    setattr(tsa.state, trouble, False)  # the service is back: the same signer signs
+    setattr(tsa.state, trouble, 0 if trouble == "delay" else False)  # back: the same signer signs
     signed = signer.sign_pdf(_document(), agency=AGENCY, reason="r", location="l")
     (check,) = verify_pdf(signed, [ca.root])
     assert check.valid and check.timestamp is not None and check.timestamp.valid

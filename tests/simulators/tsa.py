@@ -6,12 +6,14 @@ answer is ``application/timestamp-reply``, a DER ``TimeStampResp`` whose token i
 TSA certificate issued by the test CA (`tests/simulators/ca.py`, extended key usage
 timeStamping, critical). pyHanko's `DummyTimeStamper` builds the token (the TSA's logic);
 this module is the HTTP and DER protocol around it. Tests make it misbehave while it runs:
-`down` answers HTTP 500 (no reply), `refuse` answers a ``rejection`` status.
+`down` answers HTTP 500 (no reply), `refuse` answers a ``rejection`` status (without a
+token, as RFC 3161 has it), `delay` answers late.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -46,6 +48,7 @@ class TsaState:
 
     down: bool = False  # HTTP 500, no TimeStampResp
     refuse: bool = False  # a TimeStampResp with status rejection
+    delay: float = 0.0  # seconds before answering (a slow service)
     answered: list[str] = field(default_factory=list)  # "granted", "rejection", "500", "415"…
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -69,6 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
         """One timestamp request: a token, a refusal, or an HTTP error."""
         state = self.server.state
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        time.sleep(state.delay)
         if state.down:
             self._answer(500, "text/plain", b"TSA unavailable", "500")
             return
