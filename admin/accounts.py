@@ -182,9 +182,21 @@ def account_grant(username: str) -> Redirect | tuple[str, int]:
     return redirect(url_for("admin.account_page", username=username), 303)
 
 
+@bp.get("/tai-khoan/<username>/thu-hoi")
+def account_revoke_page(username: str) -> str:
+    """Asked before a role is taken away: the work the officer holds in it, and whether
+    anyone else at the agency still holds it."""
+    actor = agency_admin()
+    with uow() as work:
+        preview = agencies.revoke_preview(
+            work, actor=actor, username=username[:100],
+            agency=request.args.get("co-quan", "")[:40], role=request.args.get("vai-tro", "")[:50])
+    return render_template("admin_account_revoke.html", p=preview)
+
+
 @bp.post("/tai-khoan/<username>/thu-hoi")
 def account_revoke(username: str) -> Redirect:
-    """Take one role away at once."""
+    """Take one role away (the page above asks first)."""
     actor = agency_admin()
     with uow() as work:
         agencies.revoke_role(work, actor=actor, username=username,

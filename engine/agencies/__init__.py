@@ -29,6 +29,7 @@ from engine.agencies.officers import (
     officer_detail,
     revoke_role,
 )
+from engine.agencies.revoking import revoke_preview
 from engine.agencies.role_names import ROLE_LABELS, RoleChoice, role_choices, role_names
 from engine.agencies.sheets import export_agencies, import_agencies
 from engine.agencies.tree import (
@@ -76,6 +77,7 @@ __all__ = [
     "reactivate",
     "reopen_agency",
     "resend_invitation",
+    "revoke_preview",
     "revoke_role",
     "role_choices",
     "role_names",
