@@ -33,6 +33,13 @@ def _page(province: str, year: int | None, confirm: dict[str, str] | None = None
                                                           "kind": "off", "reason": ""})
 
 
+def moved_words(result: dict[str, Any]) -> str:
+    """What a calendar change moved, in words: the dossiers' due times (from reception) and
+    the open steps' (a dossier not yet received has only its reception step's)."""
+    return (f"tính lại hạn giải quyết của {result['moved_dossiers']} hồ sơ và hạn xử lý của "
+            f"{result.get('moved_steps', 0)} bước đang chờ xử lý.")
+
+
 @bp.get("/lich")
 def calendar_page() -> str:
     """A province's calendar overrides for a year, with forms to add and remove days."""
@@ -63,8 +70,7 @@ def calendar_change() -> Response | str:
         flash(exc.message if isinstance(exc, ServiceError) else str(exc), "error")
         return _page(province, year, kept={"day": request.form.get("day", "")[:40],
                                            "kind": kind or "off", "reason": reason})
-    flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; "
-          f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
+    flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; {moved_words(result)}", "success")
     return redirect(url_for("admin.calendar_page", tinh=province, nam=year), 303)  # the day's year
 
 
@@ -103,8 +109,7 @@ def calendar_remove() -> Response | str:
             except ServiceError as exc:
                 errors.append({"field": "reason", "message": exc.message})
             else:
-                flash(f"Đã bỏ điều chỉnh ngày {day['shown']}; "
-                      f"{result['moved_dossiers']} hồ sơ được tính lại hạn giải quyết.", "success")
+                flash(f"Đã bỏ điều chỉnh ngày {day['shown']}; {moved_words(result)}", "success")
                 return redirect(url_for("admin.calendar_page", tinh=province, nam=text[:4]), 303)
     return render_template("admin_calendar_remove.html", province=province, day=day, reason=reason,
                            errors=errors)

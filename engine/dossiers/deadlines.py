@@ -312,11 +312,11 @@ def set_calendar_day(
     moved = _recompute_province(
         uow, province_id=found.id, calendar=calendar, actor=actor,
         reason=f"Lịch làm việc {province} thay đổi: {day.strftime('%d/%m/%Y')} — {label} ({reason})",
-    )
+    )  # {"moved_dossiers": n, "moved_steps": m}
     uow.audit("calendar.day", actor_id=actor.account_id, object_type="province",
               object_id=province, summary={"day": day.isoformat(), "kind": kind, "reason": reason})
     uow.commit()
-    return {"province": province, "day": day.isoformat(), "kind": kind, "moved_dossiers": moved}
+    return {"province": province, "day": day.isoformat(), "kind": kind, **moved}
 
 
 def set_working_hours(
@@ -347,19 +347,20 @@ def set_working_hours(
     uow.audit("calendar.hours", actor_id=actor.account_id, object_type="province",
               object_id=province, summary={"periods": found.periods, "reason": reason})
     uow.commit()
-    return {"province": province, "periods": found.periods, "moved_dossiers": moved}
+    return {"province": province, "periods": found.periods, **moved}
 
 
 def _recompute_province(
     uow: UnitOfWork, *, province_id: int, calendar: BusinessCalendar, actor: Actor, reason: str
-) -> int:
-    """Recompute due times of the province's running dossiers and their open tasks."""
+) -> dict[str, int]:
+    """Recompute due times of the province's running dossiers and their open tasks: how many
+    dossiers' and steps' due times moved (a dossier not yet received has only its step's)."""
     dossiers = uow.session.scalars(
         select(Dossier).join(Agency, Dossier.agency_id == Agency.id)
         .where(Agency.province_id == province_id, Dossier.ended_at.is_(None))
         .with_for_update(of=Dossier)
     ).all()
-    moved = 0
+    moved = steps = 0
     for dossier in dossiers:
         compiled = loaded_version(uow, dossier.version_id).compiled
         running = dossier.clock_started_at is not None and dossier.extended_at is None
@@ -374,6 +375,6 @@ def _recompute_province(
             select(Task).where(Task.dossier_id == dossier.id, Task.state.in_(("open", "suspended")))
         ):
             deadline = compiled.tasks[task.bpmn_id].deadline
-            if deadline:
-                task.due_at = calendar.after(task.created_at, deadline)
-    return moved
+            if deadline and task.due_at != (due := calendar.after(task.created_at, deadline)):
+                task.due_at, steps = due, steps + 1
+    return {"moved_dossiers": moved, "moved_steps": steps}
