@@ -1,6 +1,7 @@
 """«Áp dụng cho cơ quan» (`/quan-tri/thu-tuc/<agency>/<code>/ap-dung`): the agencies a
 published procedure applies at, grouped by level; tick one or several to apply it there
-(`engine.procedures.apply_procedure`), or «Ngừng áp dụng» at one (`stop_procedure`)."""
+(`engine.procedures.apply_procedure`), or «Ngừng áp dụng» at one (`stop_procedure`), asked
+first on a page of its own (citizens there can no longer submit it)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from admin.common import bp, staff, uow
 from engine import procedures
-from engine.core import ServiceError
+from engine.core import Actor, ServiceError
 
 
 @bp.get("/thu-tuc/<agency>/<code>/ap-dung")
@@ -26,11 +27,13 @@ def procedure_agencies_page(agency: str, code: str) -> str:
 
 
 @bp.post("/thu-tuc/<agency>/<code>/ap-dung")
-def apply_procedure(agency: str, code: str) -> Response:
-    """Apply to the ticked agencies, or stop at the one whose button was pressed; back to
-    the page with what was done, or why not."""
+def apply_procedure(agency: str, code: str) -> Response | str:
+    """Apply to the ticked agencies, or stop at the one whose button was pressed once that
+    is confirmed; back to the page with what was done, or why not."""
     actor = staff()
-    stop = request.form.get("ngung", "")
+    stop = request.form.get("ngung", "")[:40]
+    if stop and request.form.get("xac_nhan") != "1":
+        return _ask_to_stop(actor, agency, code, stop)
     try:
         with uow() as work:
             if stop:
@@ -49,3 +52,14 @@ def apply_procedure(agency: str, code: str) -> Response:
             abort(404, description=exc.message)
         flash(exc.message, "error")
     return redirect(url_for("admin.procedure_agencies_page", agency=agency, code=code))
+
+
+def _ask_to_stop(actor: Actor, agency: str, code: str, stop: str) -> str:
+    """«Ngừng áp dụng … tại …?»: what stopping does, before it is done."""
+    with uow() as work:
+        page = procedures.procedure_agencies(work, actor=actor, agency_code=agency, code=code)
+    target = next((a for g in page["groups"] for a in g["agencies"]
+                   if a["code"] == stop and a["state"] == "applied"), None)
+    if target is None:
+        abort(404, description="Thủ tục không đang áp dụng tại cơ quan này.")
+    return render_template("admin_procedure_stop.html", p=page, target=target)

@@ -64,6 +64,10 @@ def test_the_administrator_applies_the_permit_to_a_new_commune_and_stops_it(
 
     page.goto(f"{server}/quan-tri/thu-tuc/{MINH_XUAN}/{PERMIT}/ap-dung")
     page.get_by_role("button", name="Ngừng áp dụng tại UBND xã Hòa Bình").click()
+    expect(page.locator("h1")).to_have_text("Ngừng áp dụng thủ tục tại UBND xã Hòa Bình?")
+    _fits(page, width)
+    page.screenshot(path=str(shots / f"ngung-ap-dung-{width}.png"), full_page=True)
+    page.get_by_role("button", name="Ngừng áp dụng tại UBND xã Hòa Bình").click()
     expect(page.locator(".flash")).to_contain_text("Đã ngừng áp dụng tại UBND xã Hòa Bình")
     expect(page.get_by_label("UBND xã Hòa Bình")).to_have_count(1)  # may be applied again
     page.goto(f"{server}/thu-tuc/{PERMIT}")
