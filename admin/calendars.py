@@ -66,10 +66,11 @@ def calendar_change() -> Response | str:
     except Conflict as exc:
         return _page(province, year, {"question": exc.message, "day": day.strftime("%d/%m/%Y"),
                                       "kind": kind or "", "reason": reason})
-    except (ValueError, ServiceError) as exc:  # the page again with what was typed
-        flash(exc.message if isinstance(exc, ServiceError) else str(exc), "error")
-        return _page(province, year, kept={"day": request.form.get("day", "")[:40],
-                                           "kind": kind or "off", "reason": reason})
+    except (ValueError, ServiceError) as exc:  # the form again with what was typed, and why
+        return _page(province, year, kept={
+            "day": request.form.get("day", "")[:40], "kind": kind or "off", "reason": reason,
+            "error": exc.message if isinstance(exc, ServiceError) else str(exc),
+            "field": "day" if reason.strip() else "reason"})
     flash(f"Đã cập nhật lịch ngày {day.strftime('%d/%m/%Y')}; {moved_words(result)}", "success")
     return redirect(url_for("admin.calendar_page", tinh=province, nam=year), 303)  # the day's year
 

@@ -61,7 +61,12 @@ def _walk(page: Any, server: str, who: str, width: int, shots: Path,
     assert "Công chức Tư pháp - Hộ tịch" in page.inner_text("#grants"), who
     _check(page, f"{who}-granted", width, shots, problems)
     _words(page, f"{who}-granted@{width}", problems)
-    page.locator("#grants button").first.click()
+    page.locator("#grants a", has_text="Thu hồi").first.click()  # asked first, on its own page
+    page.wait_for_load_state("load")
+    assert "Thu hồi vai trò" in page.inner_text("h1"), who
+    _check(page, f"{who}-revoke-asked", width, shots, problems)
+    _words(page, f"{who}-revoke-asked@{width}", problems)
+    page.locator("main form button[type=submit]", has_text="Thu hồi vai trò").click()
     page.wait_for_load_state("load")
     assert page.locator("#grants tbody tr").count() == 1, who
     page.fill("#deactivate-reason", "Nghỉ hưu")
