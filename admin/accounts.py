@@ -17,6 +17,7 @@ from engine import agencies
 from engine.core import VN_TZ, Actor, Conflict, FormInvalid, Invalid
 from forms.formats import read_day
 
+NO_AGENCY = "Chưa chọn cơ quan nơi cán bộ nhận vai trò."
 ACTIONS = ("lock", "unlock", "emergency", "deactivate", "reactivate", "resend")
 
 
@@ -79,8 +80,10 @@ def accounts_invite() -> Redirect | tuple[str, int]:
                 work, actor=actor, username=form.get("username", "")[:100],
                 full_name=form.get("full_name", "")[:200], email=form.get("email", "")[:200],
                 phone=form.get("phone", "")[:20], grants=_grants(form), link_base=link_base())
-    except FormInvalid as exc:
-        return _list_page(actor, errors=exc.details, typed=typed, status=422)
+    except FormInvalid as exc:  # the agency asked even when no role was ticked yet
+        unchosen = not form.get("agency") and all(d["field"] != "agency" for d in exc.details)
+        errors = exc.details + ([{"field": "agency", "message": NO_AGENCY}] if unchosen else [])
+        return _list_page(actor, errors=errors, typed=typed, status=422)
     flash(f"Đã tạo tài khoản {made['username']} và gửi thư mời đặt mật khẩu đến {made['email']}.",
           "success")
     return redirect(url_for("admin.account_page", username=made["username"]), 303)

@@ -72,6 +72,10 @@ def test_the_officers_agency_is_asked_not_taken_from_the_top_of_the_tree(
     assert "Chưa chọn cơ quan nơi cán bộ nhận vai trò." in _text(refused.data)
     assert 'value="motcua.tanphong"' in refused.data.decode()  # kept to correct
     assert client.get("/quan-tri/tai-khoan/motcua.tanphong").status_code == 404
+    nothing = _text(client.post("/quan-tri/tai-khoan", data={**OFFICER, "agency": "",
+                                                              "roles": []}).data)
+    assert "Cần giao ít nhất một vai trò." in nothing  # both told in one round
+    assert "Chưa chọn cơ quan nơi cán bộ nhận vai trò." in nothing
 
 
 def test_a_role_is_given_at_the_officers_own_agency_unless_another_is_chosen(
