@@ -56,10 +56,18 @@ def _list_page(actor: Actor, *, errors: list[dict[str, Any]] | None = None,
         officers = agencies.list_officers(work, actor=actor, query=query)
         places = [a for a in agencies.managed_agencies(work, actor=actor) if not a["closed"]]
         roles = agencies.role_choices(work, actor=actor)
-    typed = typed or {"agency": request.args.get("co-quan", "")[:40]}  # from an agency's page
+    typed = typed or _chosen(roles)  # from an agency's page or «Áp dụng cho cơ quan»
     return render_template("admin_accounts.html", officers=officers, places=places,
                            roles=roles, errors=errors or [], typed=typed,
                            report=report, query=query), status
+
+
+def _chosen(roles: list[agencies.RoleChoice]) -> dict[str, Any]:
+    """The invitation form as a link opens it: `?co-quan=` the agency chosen, `?vai-tro=`
+    a role ticked when it is one the actor may grant (any other value is ignored)."""
+    role = request.args.get("vai-tro", "")[:50]
+    return {"agency": request.args.get("co-quan", "")[:40],
+            "roles": [role] if any(r.code == role for r in roles) else []}
 
 
 @bp.get("/tai-khoan")

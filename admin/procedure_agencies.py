@@ -1,16 +1,20 @@
 """«Áp dụng cho cơ quan» (`/quan-tri/thu-tuc/<agency>/<code>/ap-dung`): the agencies a
 published procedure applies at, grouped by level; tick one or several to apply it there
 (`engine.procedures.apply_procedure`), or «Ngừng áp dụng» at one (`stop_procedure`), asked
-first on a page of its own (citizens there can no longer submit it)."""
+first on a page of its own (citizens there can no longer submit it). Where it applies, the
+roles nobody holds there are named as the accounts page names them, with the procedure's own
+label after, each linked to the officers' form with that agency and role chosen."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from admin.common import bp, staff, uow
-from engine import procedures
-from engine.core import Actor, ServiceError
+from engine import agencies, procedures
+from engine.core import Actor, ServiceError, UnitOfWork, may_open_agency_admin
 
 
 @bp.get("/thu-tuc/<agency>/<code>/ap-dung")
@@ -21,9 +25,24 @@ def procedure_agencies_page(agency: str, code: str) -> str:
         with uow() as work:
             page = procedures.procedure_agencies(work, actor=actor, agency_code=agency,
                                                  code=code)
+            _name_unstaffed(work, actor, page, agency, code)
     except ServiceError as exc:
         abort(exc.status, description=exc.message)
     return render_template("admin_procedure_agencies.html", p=page)
+
+
+def _name_unstaffed(work: UnitOfWork, actor: Actor, page: dict[str, Any], agency: str,
+                    code: str) -> None:
+    """Each applied agency's `unstaffed_roles`: its unstaffed lanes as `agencies.LaneRole`s,
+    and `staffable` — whether the actor may give officers roles there (the link is shown)."""
+    managed = ({a["code"] for a in agencies.managed_agencies(work, actor=actor)
+                if not a["closed"]} if may_open_agency_admin(actor) else set())
+    for group in page["groups"]:
+        for row in group["agencies"]:
+            row["unstaffed_roles"] = agencies.lane_roles(
+                work, agency_code=agency, code=code, labels=row["unstaffed"]
+            ) if row["unstaffed"] and row["state"] == "applied" else []
+            row["staffable"] = row["code"] in managed
 
 
 @bp.post("/thu-tuc/<agency>/<code>/ap-dung")

@@ -30,7 +30,14 @@ from engine.agencies.officers import (
     revoke_role,
 )
 from engine.agencies.revoking import revoke_preview
-from engine.agencies.role_names import ROLE_LABELS, RoleChoice, role_choices, role_names
+from engine.agencies.role_names import (
+    ROLE_LABELS,
+    LaneRole,
+    RoleChoice,
+    lane_roles,
+    role_choices,
+    role_names,
+)
 from engine.agencies.sheets import export_agencies, import_agencies
 from engine.agencies.tree import (
     KINDS as AGENCY_KINDS,
@@ -55,6 +62,7 @@ __all__ = [
     "YEARS_REFUSED",
     "AgencyFields",
     "Grant",
+    "LaneRole",
     "RoleChoice",
     "agency_detail",
     "agency_problems",
@@ -70,6 +78,7 @@ __all__ = [
     "import_agencies",
     "import_officers",
     "invite_officer",
+    "lane_roles",
     "list_officers",
     "lock_account",
     "managed_agencies",

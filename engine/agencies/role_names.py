@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.core.actors import Actor
-from engine.core.models import Procedure, ProcedureVersion, RoleGrant
+from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
 from engine.core.permissions import (
     AGENCY_ADMIN,
     APPROVER,
@@ -112,3 +112,39 @@ def role_choices(uow: UnitOfWork, *, actor: Actor) -> list[RoleChoice]:
     setup = [RoleChoice(role, label) for role, label in SETUP_ROLES.items()
              if role != UNIT_ADMIN or is_administrator(actor)]
     return [RoleChoice(role, label) for role, label in WORK_ROLES.items()] + own + setup
+
+
+@dataclass(frozen=True)
+class LaneRole:
+    """A role a procedure's lane names: its code, the platform's name for it (as the
+    accounts page offers it: «Chuyên viên») and the procedure's own label for the lane
+    («Chuyên viên phòng Kinh tế, Hạ tầng và Đô thị»)."""
+
+    code: str
+    name: str
+    label: str
+
+
+def lane_roles(uow: UnitOfWork, *, agency_code: str, code: str,
+               labels: list[str]) -> list[LaneRole]:
+    """The procedure's lanes named by `labels` (as «Áp dụng cho cơ quan» lists the roles
+    nobody holds at an agency), each with its role's code and platform name: the label is
+    looked up in the procedure's versions, published first, newest first; a label no
+    version names is kept as it is, without a code."""
+    by_label: dict[str, str] = {}
+    versions = uow.session.scalars(
+        select(ProcedureVersion.package).join(Procedure).join(Agency)
+        .where(Procedure.code == code, Agency.code == agency_code)
+        .order_by((ProcedureVersion.status == "published").desc(), ProcedureVersion.id.desc()))
+    for package in versions:
+        try:
+            manifest = json.loads((package or {}).get("procedure.json", "{}"))
+        except (json.JSONDecodeError, AttributeError, TypeError):
+            continue
+        lanes = manifest.get("roles") if isinstance(manifest, dict) else None
+        for spec in (lanes.values() if isinstance(lanes, dict) else []):
+            if isinstance(spec, dict) and spec.get("role") and not spec.get("agency"):
+                by_label.setdefault(str(spec.get("label") or spec["role"]), str(spec["role"]))
+    names = role_names(uow)
+    return [LaneRole(by_label.get(label, ""), names.get(by_label.get(label, ""), label), label)
+            for label in labels]
