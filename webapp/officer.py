@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import applicants, dossiers
+from engine import agencies, applicants, dossiers
 from engine.core import (
     VN_TZ,
     Conflict,
@@ -77,10 +77,19 @@ def inbox() -> str:
     """Open tasks for my roles in my agency, soonest due first."""
     actor = _officer()
     filters = inbox_filter(request.args)
+    narrowed = dossiers.inbox_narrowed(filters)
+    empty: dossiers.EmptyInbox | None = None
+    roles: list[str] = []
     with uow() as work:
         page = dossiers.officer_inbox(work, actor=actor, filters=filters, notices=True)
+        if not page["tasks"] and not narrowed and filters.view != "team":
+            empty = dossiers.empty_inbox(work, actor=actor)
+            if empty.reason == "no_step":  # the roles by their names, never their codes
+                names = agencies.role_names(work)
+                roles = [names.get(role, role) for role in empty.roles]
     return render_template("inbox.html", page=page, items=page["tasks"], actor=actor,
-                           filters=filters, args=request.args)
+                           filters=filters, args=request.args, narrowed=narrowed,
+                           empty=empty, role_labels=roles)
 
 
 @bp.route("/can-bo/cong-viec/<int:task_id>", methods=["GET", "POST"])

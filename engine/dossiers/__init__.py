@@ -20,6 +20,8 @@ from engine.dossiers.deadlines import (
     set_working_hours,
 )
 from engine.dossiers.deadlines import supplement as submit_supplement
+from engine.dossiers.empty_inbox import EmptyInbox, empty_inbox
+from engine.dossiers.empty_inbox import narrowed as inbox_narrowed
 from engine.dossiers.fees import FeeNotCollected
 from engine.dossiers.handover import hand_over
 from engine.dossiers.inbox import ASSIGNED, URGENCIES, InboxFilter
@@ -87,6 +89,7 @@ __all__ = [
     "TIMER_MAX_ATTEMPTS",
     "URGENCIES",
     "DossierQuery",
+    "EmptyInbox",
     "FeeNotCollected",
     "InboxFilter",
     "ResultDelivery",
@@ -101,6 +104,7 @@ __all__ = [
     "deadline_history",
     "dossier_file",
     "due_timers",
+    "empty_inbox",
     "extend",
     "failing_timers",
     "find_visible",
@@ -110,6 +114,7 @@ __all__ = [
     "get_task",
     "hand_over",
     "history_in_words",
+    "inbox_narrowed",
     "is_step_document",
     "latest_extension",
     "next_timer_due",

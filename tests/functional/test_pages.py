@@ -86,7 +86,7 @@ def test_add_row_re_renders_without_submitting(client: FlaskClient) -> None:
     assert "lỗi cần sửa" not in html
     officer = client.application.test_client()
     page_login(officer, "motcua.minhxuan")
-    assert "Không có công việc nào đang chờ." in officer.get("/can-bo").data.decode()  # nothing sent
+    assert "Chưa có hồ sơ nào chờ bạn xử lý." in officer.get("/can-bo").data.decode()  # nothing sent
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_stores_nothing(client: FlaskClient) -> None:
@@ -95,7 +95,7 @@ def test_a_post_without_the_csrf_token_is_refused_and_stores_nothing(client: Fla
     assert response.status_code == 400
     officer = client.application.test_client()
     page_login(officer, "motcua.minhxuan")
-    assert "Không có công việc nào đang chờ." in officer.get("/can-bo").data.decode()
+    assert "Chưa có hồ sơ nào chờ bạn xử lý." in officer.get("/can-bo").data.decode()
 
 
 def test_officer_works_the_inbox_and_completes_the_step(app: Flask) -> None:
@@ -191,7 +191,7 @@ def test_officer_asks_for_a_supplement_and_extends_from_the_task_page(app: Flask
         "csrf_token": token(page), "missing": "Bản vẽ mặt cắt\nBản sao sổ đỏ", "note": ""})
     assert asked.status_code == 303
     inbox = specialist.get("/can-bo").data.decode()
-    assert "Đã gửi yêu cầu bổ sung" in inbox and "Không có công việc nào đang chờ." in inbox
+    assert "Đã gửi yêu cầu bổ sung" in inbox and "Chưa có hồ sơ nào chờ bạn xử lý." in inbox
     assert "Hồ sơ đang chờ công dân bổ sung." in specialist.get(link).data.decode()
 
 

@@ -17,10 +17,15 @@ from webapp.filters import inbox_filter
 def list_tasks() -> Response:
     """The caller's inbox: filters `role`, `procedure`, `step`, `status`, `urgency`
     (overdue|due_soon), `channel`, `assigned` (me|unassigned), `q` (code or applicant),
-    `limit`, `offset`; with the total and the quick-filter counts."""
+    `limit`, `offset`; with the total and the quick-filter counts, and, when the inbox is
+    empty with no filter, why (`empty_reason`: `dossiers.empty_inbox`)."""
     actor = signed_in()
+    filters = inbox_filter(request.args)
     with uow() as work:
-        return jsonify(inbox(work, actor=actor, filters=inbox_filter(request.args)))
+        page = inbox(work, actor=actor, filters=filters)
+        if not page["tasks"] and not dossiers.inbox_narrowed(filters) and filters.view != "team":
+            page["empty_reason"] = dossiers.empty_inbox(work, actor=actor).as_dict()
+    return jsonify(page)
 
 
 @bp.post("/tasks/assign")
