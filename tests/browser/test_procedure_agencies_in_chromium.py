@@ -55,7 +55,8 @@ def test_the_administrator_applies_the_permit_to_a_new_commune_and_stops_it(
     expect(page.locator(".flash")).to_contain_text("Đã áp dụng cho UBND xã Hòa Bình.")
     expect(page.get_by_role("button", name="Ngừng áp dụng tại UBND xã Hòa Bình")).to_have_count(1)
     expect(page.locator(".applied-agencies")).to_contain_text(
-        "Chưa cán bộ nào của cơ quan này giữ vai trò: Bộ phận Một cửa")
+        "Chưa cán bộ nào của cơ quan này giữ các vai trò dưới đây")
+    expect(page.get_by_role("link", name="Giao vai trò Lãnh đạo tại UBND xã Hòa Bình")).to_have_count(1)
     _fits(page, width)
     page.screenshot(path=str(shots / f"da-ap-dung-{width}.png"), full_page=True)
 
