@@ -37,12 +37,14 @@ def _name_unstaffed(work: UnitOfWork, actor: Actor, page: dict[str, Any], agency
     and `staffable` — whether the actor may give officers roles there (the link is shown)."""
     managed = ({a["code"] for a in agencies.managed_agencies(work, actor=actor)
                 if not a["closed"]} if may_open_agency_admin(actor) else set())
-    for group in page["groups"]:
-        for row in group["agencies"]:
-            row["unstaffed_roles"] = agencies.lane_roles(
-                work, agency_code=agency, code=code, labels=row["unstaffed"]
-            ) if row["unstaffed"] and row["state"] == "applied" else []
-            row["staffable"] = row["code"] in managed
+    rows = [row for group in page["groups"] for row in group["agencies"]]
+    wanted = sorted({label for row in rows if row["state"] == "applied" for label in row["unstaffed"]})
+    named = {lane.label: lane for lane in agencies.lane_roles(  # read once for every agency
+        work, agency_code=agency, code=code, labels=wanted)} if wanted else {}
+    for row in rows:
+        row["unstaffed_roles"] = ([named[label] for label in row["unstaffed"]]
+                                  if row["state"] == "applied" else [])
+        row["staffable"] = row["code"] in managed
 
 
 @bp.post("/thu-tuc/<agency>/<code>/ap-dung")
