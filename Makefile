@@ -46,14 +46,15 @@ browser:
 	  { echo "installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-## test: lint, layer rules, types, every test (SQLite and PostgreSQL) and the API fuzzing
-## (tests/make_test.sh). The main pytest run takes two processes, each test file in one of
-## them, the slowest files first (tests/file_order.py, so that both finish together); the
-## static checks, then the fuzzing, run beside it in a third process, filling the time the
-## main run leaves a core idle. The 20 slowest tests are listed at the end (keep `make test`
-## under 15 minutes on two cores).
-test: $(STAMP) fonts browser
-	BIN=$(BIN) tests/make_test.sh
+## test: lint, layer rules, types, then every test (SQLite and PostgreSQL). Two processes,
+## each test file in one of them, the slowest files first (tests/file_order.py, so that both
+## finish together); the API fuzzing runs on its own afterwards, because
+## schemathesis only expands its per-operation tests outside pytest-xdist. The 20 slowest
+## tests are listed at the end (keep `make test` under 15 minutes on two cores).
+FUZZ := tests/functional/test_api_fuzzing.py
+test: $(STAMP) fonts browser lint typecheck
+	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=20 --ignore $(FUZZ)
+	$(BIN)/pytest -q $(FUZZ)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
