@@ -12,7 +12,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from engine.reports.indicator_exports import indicators_sheet
+from engine.reports.indicator_exports import day_vn, indicators_sheet
 
 # (heading, group, path into a report row)
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -53,8 +53,8 @@ def _rows(report: dict[str, Any]) -> list[list[Any]]:
 
 def _title(report: dict[str, Any]) -> str:
     period = report["period"]
-    return (f"Báo cáo tình hình giải quyết thủ tục hành chính từ ngày {period['start']} "
-            f"đến ngày {period['end']}")
+    return (f"Báo cáo tình hình giải quyết thủ tục hành chính từ ngày {day_vn(period['start'])} "
+            f"đến ngày {day_vn(period['end'])}")
 
 
 def to_xlsx(report: dict[str, Any], found: dict[str, Any] | None = None) -> bytes:

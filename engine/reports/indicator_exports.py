@@ -30,7 +30,8 @@ NONE = "—"  # what the page shows for a value or a score there is none of
 FORMATS = {"%": "0.0%", "ngày": "0.0"}  # the page's one decimal
 
 
-def _day(iso: str) -> str:
+def day_vn(iso: str) -> str:
+    """An ISO day as the pages write it (dd/mm/yyyy)."""
     return f"{date.fromisoformat(iso):%d/%m/%Y}"
 
 
@@ -58,8 +59,8 @@ def rows(found: dict[str, Any]) -> list[list[Any]]:
 def subtitle(found: dict[str, Any]) -> str:
     """«UBND phường Minh Xuân, từ ngày 01/11/2026 đến ngày 30/11/2026»."""
     period = found["period"]
-    return (f"{found['agency']['name']}, từ ngày {_day(period['start'])} "
-            f"đến ngày {_day(period['end'])}")
+    return (f"{found['agency']['name']}, từ ngày {day_vn(period['start'])} "
+            f"đến ngày {day_vn(period['end'])}")
 
 
 def indicators_sheet(book: Workbook, found: dict[str, Any]) -> None:
@@ -91,7 +92,7 @@ def indicators_to_csv(found: dict[str, Any]) -> bytes:
     name and the period, then HEADINGS; a rate in per cent («93.75», its unit «%»), numbers
     with a decimal point as every program reads them."""
     agency, period = found["agency"], found["period"]
-    ident = [agency["code"], agency["name"], _day(period["start"]), _day(period["end"])]
+    ident = [agency["code"], agency["name"], day_vn(period["start"]), day_vn(period["end"])]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["Mã cơ quan", "Cơ quan", "Từ ngày", "Đến ngày", *HEADINGS])

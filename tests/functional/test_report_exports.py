@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from html import unescape
 
 from flask import Flask
@@ -27,6 +28,9 @@ def test_the_xlsx_totals_match_the_query(app: Flask, platform: Platform) -> None
     assert xlsx.status_code == 200 and xlsx.headers["Content-Disposition"].endswith('.xlsx"')
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert sheet["A1"].value.startswith("Báo cáo tình hình giải quyết thủ tục hành chính")
+    start, end = (date.fromisoformat(report["period"][k]) for k in ("start", "end"))
+    assert sheet["A1"].value.endswith(  # the dates as the page and the other worksheet write them
+        f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")
     headings = [sheet.cell(row=3, column=c).value for c in range(1, sheet.max_column + 1)]
     total = {headings[c - 1]: sheet.cell(row=sheet.max_row, column=c).value
              for c in range(3, sheet.max_column + 1)}
