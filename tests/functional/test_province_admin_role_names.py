@@ -138,3 +138,23 @@ def test_the_accounts_pages_refusals_link_to_their_marked_fields(client: FlaskCl
             for message in messages:
                 assert f'id="{message}"' in page
         assert "aria-invalid" not in _tag(page, 'id="inv-phone"')
+
+
+def test_an_officers_page_links_its_refusals_to_the_marked_grant_fields(
+    client: FlaskClient,
+) -> None:
+    """«Giao vai trò» on an officer's own page: each refusal in the summary leads to its
+    field, as on the accounts page (it was plain text there)."""
+    login(client, "quantri")
+    for sent in ({"agency": MINH_XUAN},
+                 {"agency": MINH_XUAN, "roles": ["lanh_dao"], "valid_from": "02/02/2027",
+                  "valid_until": "01/01/2027"}):
+        refused = client.post("/quan-tri/tai-khoan/chuyenvien.minhxuan/vai-tro", data=sent)
+        assert refused.status_code == 422
+        page = refused.data.decode()
+        summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+        targets = re.findall(r'<li><a href="#([^"]+)">', summary)
+        assert targets and len(targets) == summary.count("<li>"), summary
+        for target in targets:
+            tag = _tag(page, f'id="{target}"')
+            assert 'aria-invalid="true"' in tag, tag
