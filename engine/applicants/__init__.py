@@ -17,6 +17,7 @@ from engine.applicants.attachments import (
 )
 from engine.applicants.attachments import download as download_attachment
 from engine.applicants.back_entry import back_enter_paper_dossier
+from engine.applicants.cash_desk import record_cash_payment
 from engine.applicants.citizens import (
     DEFAULT_RATING_LABELS,
     REGISTRATION_SCHEMA,
@@ -76,7 +77,6 @@ from engine.applicants.payments import (
     cancel_payment_request,
     confirm_settled,
     pending_checkout,
-    record_cash_payment,
     refused_by_gateway,
     request_payment,
     start_checkout,

@@ -17,6 +17,7 @@ from engine.core.permissions import is_desk_of, is_officer_of, leads
 from engine.core.uow import UnitOfWork
 from engine.dossiers.fee_exemption import exempt_fee as _exempt
 from engine.dossiers.fee_exemption import exemption
+from engine.dossiers.fee_rows import PaymentRow
 from engine.dossiers.fees import FeeLine
 from engine.dossiers.fees import dong as dong
 from engine.dossiers.fees import fee_lines as fee_lines
@@ -47,7 +48,7 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def method_words(payment: Payment) -> str:
+def method_words(payment: Payment | PaymentRow) -> str:
     """How a paid fee was paid: «Tiền mặt» or «Trực tuyến qua <gateway>» (empty if unpaid)."""
     if payment.state != "paid":
         return ""

@@ -15,12 +15,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
 
 from engine.applicants.fees import (
-    CASH,
     dong,
     fee_lines,
     fee_text,
@@ -28,7 +28,6 @@ from engine.applicants.fees import (
     lower_first,
     method_words,
     paid_payment,
-    refused,
 )
 from engine.applicants.receipts import receipt_number as _receipt_number
 from engine.applicants.refunds import keep_refund_due
@@ -36,15 +35,13 @@ from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.core.models import Agency, Dossier, Payment
-from engine.core.permissions import is_desk_of, is_officer_of, owns
+from engine.core.permissions import is_officer_of, owns
 from engine.core.statuses import WAITING_FOR_APPLICANT, Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.fee_exemption import exemption
+from engine.dossiers.fee_rows import FeeDossier, PaymentRow, fee_facts, insert_payment
 from engine.dossiers.held_steps import hold
 from engine.dossiers.payment_request import (
-    CASH_CONFIRM_FIELD,
     cancel_reason,
-    cash_in_flight_refusal,
     in_flight,
     in_flight_refusal,
     nothing_to_withdraw,
@@ -106,31 +103,36 @@ def fee_of_code(uow: UnitOfWork, code: str) -> int:
 
 def request_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int | None = None,
                     description: str = "") -> dict[str, Any]:
-    """An officer of the agency asks the applicant to pay (default: the published fees)."""
-    dossier = find_visible(uow, actor=actor, code=code, lock=True)
+    """An officer of the agency asks the applicant to pay (default: the published fees).
+    On prebuilt statements (`engine.dossiers.fee_rows`): the dossier locked, its facts, the
+    payment, the dossier and its held steps written."""
+    dossier = FeeDossier.lock(uow, actor, code)
     if not is_officer_of(actor, dossier.agency_id):
         raise Forbidden("Chỉ cán bộ của cơ quan giải quyết được yêu cầu nộp phí.")
     if dossier.ended_at is not None or dossier.status in WAITING_FOR_APPLICANT:
         raise Conflict("Hồ sơ đã kết thúc hoặc đang chờ người nộp (bổ sung, nộp phí).")
-    if refused(uow, dossier):
+    facts = fee_facts(uow, dossier.id)
+    if dossier.outcome == "refused" or facts.refused:
         raise Conflict(f"Hồ sơ {dossier.code} đã bị từ chối giải quyết: văn bản từ chối không "
                        "phải kết quả phải nộp phí, lệ phí; không yêu cầu nộp phí.")
-    if exemption(uow, dossier.id) is not None:
+    if facts.exempted:
         raise Conflict(f"Hồ sơ {dossier.code} đã được miễn phí, lệ phí: không yêu cầu nộp phí.")
     lines = fee_lines(uow, dossier)
-    _not_paid_already(uow, dossier, published=sum(line.total for line in lines), asked=amount)
-    amount = sum(line.total for line in lines) if amount is None else amount
+    published = sum(line.total for line in lines)
+    _not_paid_already(uow, dossier, total=facts.paid, published=published, asked=amount)
+    amount = published if amount is None else amount
     if not 0 < amount <= MAX_AMOUNT:
         raise Invalid(f"Số tiền phải từ 1 đến {MAX_AMOUNT:,} đồng.".replace(",", "."))
-    procedure = dossier.version.procedure.name
-    payment = Payment(dossier_id=dossier.id, amount=amount,
-                      description=(description.strip() or fee_text(lines)
-                                   or f"Phí, lệ phí: {procedure}")[:500],
-                      reference=f"TT{secrets.token_hex(8).upper()}", state="requested",
-                      requested_by_id=actor.account_id, requested_at=uow.clock.now())
-    uow.session.add(payment)
+    text = (description.strip() or fee_text(lines)
+            or f"Phí, lệ phí: {dossier.procedure_name(uow)}")[:500]
+    payment = PaymentRow(id=0, dossier_id=dossier.id, amount=amount, description=text,
+                         reference=f"TT{secrets.token_hex(8).upper()}", state="requested",
+                         gateway="", gateway_reference="", checkout_started_at=None,
+                         requested_at=uow.clock.now(), paid_at=None, paid_online=False,
+                         receipt_number=None, payer="")
+    insert_payment(uow, payment, requested_by=actor.account_id)
     hold(uow, dossier, Status.PAYMENT)
-    uow.session.flush()
+    dossier.save(uow)
     record(uow, dossier, "payment_requested", actor=actor, note=dong(amount))
     uow.commit()
     return view(payment)
@@ -156,22 +158,22 @@ def cancel_payment_request(uow: UnitOfWork, *, actor: Actor, code: str,
     return {**view(payment), "dossier": dossier.code, "status": dossier.status, "reason": reason}
 
 
-def _not_paid_already(uow: UnitOfWork, dossier: Dossier, *, published: int,
+def _not_paid_already(uow: UnitOfWork, dossier: FeeDossier, *, total: int, published: int,
                       asked: int | None) -> None:
-    """No second charge: once the published fees are paid (or a fee was paid and the
-    officer asks for "the published fee" again) a new request is refused (409)."""
-    paid = paid_payment(uow, dossier.id)
-    if paid is None:
+    """No second charge: once the published fees are paid (`total`: what the dossier paid)
+    or a fee was paid and the officer asks for "the published fee" again, a new request is
+    refused (409)."""
+    if not total:  # a paid fee is at least 1 đồng
         return
-    total = sum(uow.session.scalars(select(Payment.amount).where(
-        Payment.dossier_id == dossier.id, Payment.state == "paid")))
     if asked is None or (published and total >= published):
+        paid = paid_payment(uow, dossier.id)
+        assert paid is not None  # `total` is what was paid
         raise Conflict(f"Hồ sơ {dossier.code} đã nộp phí, lệ phí {dong(total)} "
                        f"({lower_first(method_words(paid))}, biên lai số {paid.receipt_number}); "
                        "không yêu cầu nộp lần nữa.")
 
 
-def view(payment: Payment) -> dict[str, Any]:
+def view(payment: Payment | PaymentRow) -> dict[str, Any]:
     """A payment as plain data, with the way it was paid in words (`method`)."""
     return {"reference": payment.reference, "amount": payment.amount, "method": method_words(payment),
             "description": payment.description, "state": payment.state,
@@ -327,7 +329,7 @@ def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gat
     payment.receipt_number = _receipt_number(uow, agency.code)
     payment.payer = dossier.applicant_name[:200]
     if dossier.status == Status.PAYMENT:  # not withdrawn or stopped meanwhile
-        _resume(uow, dossier, payment)
+        resume_paid(uow, dossier, payment.requested_at)
     uow.session.flush()
     record(uow, dossier, "paid", actor=_PAYER,
            note=f"{dong(payment.amount)}, thanh toán {lower_first(method_words(payment))}")
@@ -337,64 +339,8 @@ def mark_paid_online(uow: UnitOfWork, dossier: Dossier, payment: Payment, *, gat
 _PAYER = Actor(account_id=None, kind="system", name="Cổng thanh toán")
 
 
-def _resume(uow: UnitOfWork, dossier: Dossier, payment: Payment) -> None:
-    """Back to the status before the request; the waiting time does not count."""
-    resume_after_wait(uow, dossier, payment.requested_at, kind="paid", actor=_PAYER,
+def resume_paid(uow: UnitOfWork, dossier: Dossier | FeeDossier, requested_at: datetime) -> None:
+    """Back to the status before the request asked at `requested_at`; the waiting time does
+    not count (online or in cash: `cash_desk`)."""
+    resume_after_wait(uow, dossier, requested_at, kind="paid", actor=_PAYER,
                       reason="Đã nộp phí: cộng lại thời gian chờ nộp phí")
-
-
-def record_cash_payment(uow: UnitOfWork, *, actor: Actor, code: str, amount: int,
-                        payer: str = "", confirm_online_in_progress: bool = False
-                        ) -> dict[str, Any]:
-    """The desk takes the fee asked of a dossier in cash and gives a numbered receipt (biên
-    lai thu phí, lệ phí): the dossier resumes exactly as after an online payment. The
-    amount must be the one asked; recording the same payment again is refused (409).
-    While the applicant is paying it online (`in_flight`, as for withdrawing the request)
-    it is refused too (409, `cash_in_flight_refusal`, details naming `CASH_CONFIRM_FIELD`)
-    unless `confirm_online_in_progress`: the desk knows, and money the gateway reports
-    after the cash is kept as a refund due («nộp hai lần», `_kept_for_refund`)."""
-    dossier = find_visible(uow, actor=actor, code=code, lock=True)
-    if not is_desk_of(actor, dossier.agency_id):
-        raise Forbidden("Chỉ Bộ phận Một cửa của cơ quan giải quyết được thu phí, lệ phí "
-                        "bằng tiền mặt.")
-    payment = _payment_due(uow, dossier)
-    if amount != payment.amount:
-        raise Invalid(f"Số tiền thu ({dong(amount)}) không khớp khoản phí, lệ phí phải nộp "
-                      f"({dong(payment.amount)}).")
-    paying_online = in_flight(payment, uow.clock.now())
-    if paying_online and not confirm_online_in_progress:
-        raise Conflict(cash_in_flight_refusal(dossier.code, payment),
-                       details={"reference": payment.reference, "confirm": CASH_CONFIRM_FIELD})
-    agency = uow.session.get(Agency, dossier.agency_id)
-    assert agency is not None  # foreign key
-    now = uow.clock.now()
-    payment.state, payment.paid_at, payment.paid_online, payment.gateway = "paid", now, False, CASH
-    payment.receipt_number = _receipt_number(uow, agency.code)
-    payment.payer = (payer.strip() or dossier.applicant_name)[:200]
-    payment.collected_by_id = actor.account_id
-    if dossier.status == Status.PAYMENT:
-        _resume(uow, dossier, payment)
-    uow.session.flush()
-    also = ("; thu khi khoản thanh toán trực tuyến đang thực hiện: nếu cổng thanh toán báo "
-            "thành công, số tiền đó được hoàn trả" if paying_online else "")
-    record(uow, dossier, "paid", actor=actor,
-           note=f"{dong(payment.amount)} — tiền mặt, biên lai {payment.receipt_number}{also}")
-    tell_if_ready(uow, dossier)  # paid at the hand-over: the result waits at the desk
-    uow.commit()
-    return {**view(payment), "dossier": dossier.code, "status": dossier.status}
-
-
-def _payment_due(uow: UnitOfWork, dossier: Dossier) -> Payment:
-    """The fee the dossier waits on; 409 when it was paid already or none is asked."""
-    payment = uow.session.scalar(select(Payment).where(
-        Payment.dossier_id == dossier.id, Payment.state == "requested").order_by(Payment.id))
-    if payment is not None:
-        return payment
-    paid = uow.session.scalar(select(Payment).where(
-        Payment.dossier_id == dossier.id, Payment.state == "paid").order_by(Payment.id.desc()))
-    if paid is not None:
-        how = lower_first(method_words(paid))
-        raise Conflict(f"Khoản phí, lệ phí của hồ sơ {dossier.code} đã được nộp ({how}, "
-                       f"biên lai số {paid.receipt_number}); "
-                       "không ghi nhận lần nữa.")
-    raise Conflict(f"Hồ sơ {dossier.code} không có khoản phí, lệ phí nào đang chờ nộp.")

@@ -20,6 +20,8 @@ from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import decided_value
 from engine.dossiers.fee_exemption import EXEMPTED
+from engine.dossiers.fee_rows import FeeDossier, FeeFacts
+from engine.dossiers.instances import InstanceCache, read_current
 from engine.dossiers.rows import DossierRow
 from engine.procedures.cache import loaded_version
 
@@ -69,24 +71,41 @@ def units(data: Mapping[str, Any], path: str) -> int:
     return int(value)
 
 
-def fee_lines(uow: Any, dossier: Dossier) -> list[FeeLine]:
+def fee_lines(uow: Any, dossier: Dossier | FeeDossier) -> list[FeeLine]:
     """The procedure's published fees for one dossier: a fee taken from a decision table
     (`"from"`) is what the table decided for this dossier, else its amount; a fee `"per"`
     a field is that amount times the field's value (`engine.dossiers.advance.decided_value`
-    reads decisions from the stored process, advancing nothing)."""
+    reads decisions from the stored process, advancing nothing). A `FeeDossier` (its row
+    version read with its lock, not changed yet) spares the reads of its version and data
+    that it needs not."""
     lines = []
     for fee in loaded_version(uow, dossier.version_id).compiled.manifest.get("fees", []):
         amount = int(fee.get("amount", 0))
         if fee.get("from"):
-            decided = decided_value(uow, dossier.id, dossier.version_id, str(fee["from"]))
+            decided = _decided(uow, dossier, str(fee["from"]))
             if isinstance(decided, int | float) and not isinstance(decided, bool):
                 amount = int(decided)
-        count = units(dossier.data or {}, str(fee["per"])) if fee.get("per") else None
+        count = units(_data(uow, dossier), str(fee["per"])) if fee.get("per") else None
         lines.append(FeeLine(str(fee.get("name", "")), amount, count, str(fee.get("unit", ""))))
     return lines
 
 
-def fees_of(uow: Any, dossier: Dossier) -> int:
+def _decided(uow: Any, dossier: Dossier | FeeDossier, name: str) -> Any:
+    """`decided_value`; for a `FeeDossier` the live instance at the row version it was read
+    at, without reading the version again (the stored state when none is cached)."""
+    if isinstance(dossier, FeeDossier):
+        live = read_current(uow.session, uow.port(InstanceCache), dossier.id,
+                            dossier.row_version, lambda i: (i.value(name),), None)
+        if live is not None:
+            return live[0]
+    return decided_value(uow, dossier.id, dossier.version_id, name)
+
+
+def _data(uow: Any, dossier: Dossier | FeeDossier) -> Mapping[str, Any]:
+    return dossier.form_data(uow) if isinstance(dossier, FeeDossier) else (dossier.data or {})
+
+
+def fees_of(uow: Any, dossier: Dossier | FeeDossier) -> int:
     """The published fees of one dossier, in đồng (`fee_lines` added up)."""
     return sum(line.total for line in fee_lines(uow, dossier))
 
@@ -105,6 +124,17 @@ def unpaid_at_hand_over(uow: UnitOfWork, dossier: Dossier) -> int:
         return 0
     paid = uow.connection.execute(_PAID, {"b_id": dossier.id}).scalar()
     return max(published - int(paid or 0), 0)
+
+
+def unpaid_of_row(uow: UnitOfWork, dossier: FeeDossier, facts: FeeFacts, *, paid: int = 0) -> int:
+    """`unpaid_at_hand_over` of a `FeeDossier` from its `FeeFacts` (read after its lock),
+    `paid` more just paid in this transaction: no statement unless a fee reads the form."""
+    if dossier.outcome == "refused" or facts.refused or facts.exempted:
+        return 0
+    published = fees_of(uow, dossier)
+    if not published:
+        return 0
+    return max(published - facts.paid - paid, 0)
 
 
 # Asked at every hand-over and at the decision before it: built once.

@@ -3,17 +3,26 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Protocol, cast
 
 from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.core.models import Dossier, Task
+from engine.core.models import Task
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 
 
-def hold(uow: UnitOfWork, dossier: Dossier, status: int) -> None:
+class Held(Protocol):
+    """A dossier as `hold` and `release` see it: an ORM `Dossier` (the flush writes it) or a
+    row its caller writes (`fee_rows.FeeDossier`)."""
+
+    id: int
+    status: int
+    status_before_supplement: int | None
+
+
+def hold(uow: UnitOfWork, dossier: Held, status: int) -> None:
     """The dossier waits for its applicant (`WAITING_FOR_APPLICANT`): its open steps are
     held, the status it had is kept for `release`."""
     dossier.status_before_supplement = dossier.status
@@ -21,7 +30,7 @@ def hold(uow: UnitOfWork, dossier: Dossier, status: int) -> None:
     _move_tasks(uow, dossier.id, "open", "suspended")
 
 
-def release(uow: UnitOfWork, dossier: Dossier) -> None:
+def release(uow: UnitOfWork, dossier: Held) -> None:
     """The applicant answered: back to the status before `hold`, the held steps open."""
     dossier.status = dossier.status_before_supplement or Status.REGISTERED
     _move_tasks(uow, dossier.id, "suspended", "open")

@@ -25,8 +25,9 @@ from engine.core.models import Account, Dossier, Event, Payment
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import compute_due, move_due
+from engine.dossiers.fee_rows import INSERT_DEADLINE_CHANGE, FeeDossier, PaymentRow
 from engine.dossiers.held_steps import release
-from engine.legal_clock.calendars import calendar_for
+from engine.legal_clock.calendars import calendar_for, calendar_of_province
 from engine.procedures.cache import loaded_version
 
 CANCELLED = "payment_request_cancelled"
@@ -49,7 +50,7 @@ def pending_payment(uow: UnitOfWork, dossier_id: int) -> Payment | None:
         Payment.dossier_id == dossier_id, Payment.state == "requested").order_by(Payment.id))
 
 
-def in_flight(payment: Payment, now: datetime) -> bool:
+def in_flight(payment: Payment | PaymentRow, now: datetime) -> bool:
     """The applicant has opened the gateway's checkout for this request, the gateway has not
     reported it failed (`engine.applicants.payments.refused_by_gateway` forgets the gateway)
     and the checkout may still be paid or reported (`CHECKOUT_MINUTES` and
@@ -70,7 +71,7 @@ def in_flight_refusal(code: str, payment: Payment) -> str:
             f"công, hủy lại){_until(payment)} hoặc liên hệ người nộp.")
 
 
-def cash_in_flight_refusal(code: str, payment: Payment) -> str:
+def cash_in_flight_refusal(code: str, payment: Payment | PaymentRow) -> str:
     """What the desk reads when it would take in cash a fee the applicant is paying online:
     what is happening, and the two ways on (wait for the gateway, or take the cash knowing
     that money the gateway takes after it is refunded: `payments._kept_for_refund`)."""
@@ -83,7 +84,7 @@ def cash_in_flight_refusal(code: str, payment: Payment) -> str:
             "tuyến, nếu thành công, được ghi nhận để cơ quan hoàn trả cho người nộp.")
 
 
-def _until(payment: Payment) -> str:
+def _until(payment: Payment | PaymentRow) -> str:
     """«, chậm nhất đến 15:40 ngày 01/12/2026,»: when the checkout stops counting."""
     if payment.checkout_started_at is None:
         return ""
@@ -137,15 +138,17 @@ def withdrawn(uow: UnitOfWork, dossier_id: int) -> list[dict[str, Any]]:
             for row in rows]
 
 
-def resume_after_wait(uow: UnitOfWork, dossier: Dossier, since: datetime, *, kind: str,
-                      actor: Actor, reason: str) -> None:
+def resume_after_wait(uow: UnitOfWork, dossier: Dossier | FeeDossier, since: datetime, *,
+                      kind: str, actor: Actor, reason: str) -> None:
     """Back to the status before the fee request (`release`: the held steps open); the
     working time waited since `since` does not count against the legal clock (a due time
-    moved is kept with `kind` and `reason`, a due time left where it was leaves no line)."""
+    moved is kept with `kind` and `reason`, a due time left where it was leaves no line).
+    An ORM `Dossier` is written by the flush, a `FeeDossier` by its caller (`save`)."""
     release(uow, dossier)
     if dossier.clock_started_at is None or dossier.due_at is None:
         return
-    calendar = calendar_for(uow, dossier.agency_id)
+    calendar = (calendar_for(uow, dossier.agency_id) if isinstance(dossier, Dossier) else
+                calendar_of_province(uow, dossier.province_id, dossier.calendar_version or 0))
     waited = calendar.measure(since, uow.clock.now())
     dossier.paused_seconds += int(waited.total_seconds())
     if dossier.extended_at is not None:
@@ -153,8 +156,15 @@ def resume_after_wait(uow: UnitOfWork, dossier: Dossier, since: datetime, *, kin
     time = loaded_version(uow, dossier.version_id).compiled.manifest["processing_time"]
     new_due = compute_due(calendar, started=dossier.clock_started_at,
                           paused=timedelta(seconds=dossier.paused_seconds), time=time)
-    if new_due != dossier.due_at:
+    if new_due == dossier.due_at:
+        return
+    if isinstance(dossier, Dossier):
         move_due(uow, dossier, new_due, kind=kind, actor=actor, reason=reason)
+        return
+    uow.connection.execute(INSERT_DEADLINE_CHANGE, {  # as `move_due`, for a row
+        "dossier_id": dossier.id, "at": uow.clock.now(), "actor_id": actor.account_id,
+        "kind": kind, "old_due_at": dossier.due_at, "new_due_at": new_due, "reason": reason})
+    dossier.due_at = new_due
 
 
 def nothing_to_withdraw(uow: UnitOfWork, dossier: Dossier) -> Conflict:

@@ -19,12 +19,14 @@ from engine.core.actors import SYSTEM
 from engine.core.models import Agency, Dossier, Event, PostalOrder
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
-from engine.dossiers.fees import unpaid_at_hand_over
+from engine.dossiers import fee_rows
+from engine.dossiers.fees import unpaid_at_hand_over, unpaid_of_row
 from engine.dossiers.postal_handover import hand_over_step
 from engine.dossiers.rows import record
+from engine.procedures.cache import loaded_version
 
-READY = "result_ready_at_desk"
-_GONE = ("returned", "cancelled")  # a delivery order that brings nothing any more
+READY = fee_rows.READY
+_GONE = fee_rows.GONE  # a delivery order that brings nothing any more
 
 
 def tell_if_ready(uow: UnitOfWork, dossier: Any, *, settled: bool = False) -> bool:
@@ -40,6 +42,25 @@ def tell_if_ready(uow: UnitOfWork, dossier: Any, *, settled: bool = False) -> bo
         return False
     agency = uow.session.scalar(select(Agency.name).where(Agency.id == dossier.agency_id))
     record(uow, dossier, READY, actor=SYSTEM, note=agency or "")
+    return True
+
+
+def tell_if_ready_after_payment(uow: UnitOfWork, dossier: fee_rows.FeeDossier,
+                                facts: fee_rows.FeeFacts, *, paid: int) -> bool:
+    """`tell_if_ready` for the fee just paid (`paid` đồng) in this transaction, from what
+    the caller read under the dossier's lock (`facts`, read before the payment), once its
+    held steps are released; before `dossier.save` (the fee reckoned from the live process
+    at the row version read with the lock)."""
+    if dossier.status != Status.DONE or dossier.outcome == "refused":
+        return False
+    if facts.told or facts.posted or unpaid_of_row(uow, dossier, facts, paid=paid):
+        return False
+    compiled = loaded_version(uow, dossier.version_id).compiled
+    steps = sorted(bpmn_id for bpmn_id, info in compiled.tasks.items()
+                   if info.status == Status.DONE)
+    if not fee_rows.hand_over_open(uow, dossier.id, steps):
+        return False
+    record(uow, dossier, READY, actor=SYSTEM, note=dossier.agency_name or "")
     return True
 
 
