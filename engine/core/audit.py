@@ -27,6 +27,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from engine.core.models import AccessEntry, AuditEntry, AuditHead, Event
+from engine.core.prepared import Prepared
 
 GENESIS = "0" * 64
 AUDIT = cast(Table, AuditEntry.__table__)
@@ -40,12 +41,14 @@ PERSONAL_DATA_READS = frozenset(
 EVENT_FIELDS = ("dossier_id", "kind", "at", "actor_id", "status", "channel", "task_id", "step",
                 "step_due_at", "due_at", "note", "details")
 
-_LOCK_HEAD = select(HEAD.c.last_id, HEAD.c.last_hash).where(HEAD.c.id == 1).with_for_update()
-_INSERT = insert(AUDIT)
-_INSERT_EVENTS = insert(EVENTS)
+# Run at every commit that changes something: prepared (`engine.core.prepared`).
+_LOCK_HEAD = Prepared(
+    select(HEAD.c.last_id, HEAD.c.last_hash).where(HEAD.c.id == 1).with_for_update())
+_INSERT = Prepared(insert(AUDIT))
+_INSERT_EVENTS = Prepared(insert(EVENTS))
 _INSERT_ACCESS = insert(ACCESS)
-_MOVE_HEAD = update(HEAD).where(HEAD.c.id == 1).values(
-    last_id=bindparam("b_id"), last_hash=bindparam("b_hash"))
+_MOVE_HEAD = Prepared(update(HEAD).where(HEAD.c.id == 1).values(
+    last_id=bindparam("b_id"), last_hash=bindparam("b_hash")))
 _COVERED = (select(*[EVENTS.c[name] for name in ("audit_id", *EVENT_FIELDS)])
             .where(EVENTS.c.audit_id.between(bindparam("b_first"), bindparam("b_last")))
             .order_by(EVENTS.c.audit_id, EVENTS.c.id))
@@ -113,7 +116,7 @@ def append(
     `UnitOfWork.commit`): an entry per dossier covering its events, then the other entries."""
     if not entries and not events:
         return
-    head = connection.execute(_LOCK_HEAD).one()
+    head = _LOCK_HEAD.run(connection).one()
     last_id, last_hash = int(head.last_id), str(head.last_hash)
     rows = []
     by_dossier: dict[Any, list[dict[str, Any]]] = {}
@@ -132,10 +135,10 @@ def append(
         row["hash"] = last_hash = entry_hash(last_hash, row)
     if events:  # one INSERT for all: each row with every column any of them sets
         columns = set().union(*events)
-        connection.execute(_INSERT_EVENTS, events if all(len(e) == len(columns) for e in events)
+        _INSERT_EVENTS.run(connection, events if all(len(e) == len(columns) for e in events)
                            else [{c: e.get(c) for c in columns} for e in events])
-    connection.execute(_INSERT, rows)
-    connection.execute(_MOVE_HEAD, {"b_id": last_id, "b_hash": last_hash})
+    _INSERT.run(connection, rows)
+    _MOVE_HEAD.run(connection, {"b_id": last_id, "b_hash": last_hash})
 
 
 def log_access(connection: Connection, entries: list[dict[str, Any]]) -> None:

@@ -11,7 +11,8 @@ cancels or fires, and says what followed (`synchronise`, `stop`, `finish_task`, 
 writer that slipped through gets `Conflict`), commits, and keeps the live instance for the
 next step.
 
-This is the hot path of the engine, so it runs prebuilt SQLAlchemy Core statements.
+This is the hot path of the engine: its statements are built once and prepared
+(`engine.core.prepared`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bpmn.runtime import ProcessInstance
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, Invalid
 from engine.core.permissions import is_system
+from engine.core.prepared import Prepared
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers import statements as sql
@@ -37,7 +39,7 @@ from engine.dossiers.handed_over import at_the_end
 from engine.dossiers.instances import InstanceCache, hold_in_transaction, read_current
 from engine.dossiers.papers import keep_accepted
 from engine.dossiers.postal_choice import NO_RESULT, cancel_orders_for_no_result
-from engine.dossiers.rows import DOSSIERS, EVENTS, DossierRow, TaskRow, record
+from engine.dossiers.rows import DOSSIERS, DossierRow, TaskRow, record
 from engine.dossiers.status_projection import project_status
 from engine.legal_clock.calendar import BusinessCalendar
 from engine.legal_clock.calendars import calendar_for, calendar_of_province
@@ -47,13 +49,11 @@ from engine.procedures.cache import LoadedVersion, loaded_version
 
 Move = Callable[["Advance"], None]
 
-_WORKFLOW_STATE = select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindparam("b_id"))
-_ROW_VERSION = select(DOSSIERS.c.row_version).where(DOSSIERS.c.id == bindparam("b_id"))
+_WORKFLOW_STATE = Prepared(
+    select(DOSSIERS.c.workflow_state).where(DOSSIERS.c.id == bindparam("b_id")))
 _STATES_TO_WARM = select(
     DOSSIERS.c.id, DOSSIERS.c.version_id, DOSSIERS.c.row_version, DOSSIERS.c.workflow_state,
 ).where(DOSSIERS.c.id.in_(bindparam("b_ids", expanding=True)), DOSSIERS.c.ended_at.is_(None))
-_REFUSED_BEFORE = select(EVENTS.c.id).where(
-    EVENTS.c.dossier_id == bindparam("b_id"), EVENTS.c.kind == "refused").limit(1)
 # Where a step's form writes the reasons of a refusal (the packages' convention, form 03).
 REFUSAL_FIELD = "ly_do_tu_choi"
 _SAVED_COLUMNS = ("status", "outcome", "row_version", "received_at", "clock_started_at",
@@ -115,12 +115,12 @@ def decided_value(uow: UnitOfWork, dossier_id: int, version_id: int, name: str) 
     """A value the dossier's process holds (what a decision table decided, e.g. the fee):
     read from the live instance if this process holds the stored version, else from the
     stored state; nothing is locked, changed or cached; None without a state."""
-    row_version = uow.connection.execute(_ROW_VERSION, {"b_id": dossier_id}).scalar_one()
+    row_version = sql.ROW_VERSION.run(uow.connection, {"b_id": dossier_id}).scalar_one()
     live = read_current(uow.session, uow.port(InstanceCache), dossier_id, row_version,
                         lambda i: (i.value(name),), None)
     if live is not None:
         return live[0]
-    state = uow.connection.execute(_WORKFLOW_STATE, {"b_id": dossier_id}).scalar_one_or_none()
+    state = _WORKFLOW_STATE.run(uow.connection, {"b_id": dossier_id}).scalar_one_or_none()
     return loaded_version(uow, version_id).model.restore(state, owned=True).value(name) if state else None
 
 
@@ -179,8 +179,8 @@ class Advance:
         return self._instance
 
     def _stored_state(self) -> dict[str, Any]:
-        state: dict[str, Any] | None = self.uow.connection.execute(
-            _WORKFLOW_STATE, {"b_id": self.dossier.id}).scalar_one_or_none()
+        state: dict[str, Any] | None = _WORKFLOW_STATE.run(
+            self.uow.connection, {"b_id": self.dossier.id}).scalar_one_or_none()
         return state or {}
 
     def change(self, **values: Any) -> None:
@@ -193,7 +193,7 @@ class Advance:
         """Mark the task completed — only if it is still open and not someone else's (else
         `Conflict`); the system (a carrier's delivery report) completes it whoever holds it."""
         holder = task.assignee_id if is_system(self.actor) else self.actor.account_id
-        result = self.uow.connection.execute(sql.FINISH_TASK, {
+        result = sql.FINISH_TASK.run(self.uow.connection, {
             "b_id": task.id, "b_actor": holder,
             "state": "completed", "completed_at": self.now,
             "completed_by_id": self.actor.account_id,
@@ -203,15 +203,15 @@ class Advance:
             raise Conflict("Công việc này đã được hoàn thành hoặc không còn hiệu lực.")
         self._finished_data = data
         if task.due_at is not None:  # only a step with a due time has reminders
-            self.uow.connection.execute(sql.CANCEL_TASK_TIMERS, {"b_task": task.id})
+            sql.CANCEL_TASK_TIMERS.run(self.uow.connection, {"b_task": task.id})
         record(self.uow, self.dossier, "task_completed", actor=self.actor, task=task)
 
     def stop(self, status: Status, outcome: str) -> None:
         """End the process here (a refusal, a withdrawal): it is cancelled, its open and
         suspended steps leave the inboxes and its pending timers are cancelled."""
         self.instance.cancel()
-        self.uow.connection.execute(sql.CANCEL_OPEN_TASKS, {"b_dossier": self.dossier.id})
-        self.uow.connection.execute(sql.CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
+        sql.CANCEL_OPEN_TASKS.run(self.uow.connection, {"b_dossier": self.dossier.id})
+        sql.CANCEL_DOSSIER_TIMERS.run(self.uow.connection, {"b_dossier": self.dossier.id})
         self.change(status=status, outcome=outcome, ended_at=self.now)
         self.stopped = True
 
@@ -258,8 +258,8 @@ class Advance:
             ahead = instance.ends_ahead()
             decided = bool(ahead) and all(
                 e in ends and ends[e].outcome == "refused" for e in ahead)
-        if not decided or self.uow.connection.execute(
-                _REFUSED_BEFORE, {"b_id": self.dossier.id}).first() is not None:
+        if not decided or sql.REFUSED_BEFORE.run(
+                self.uow.connection, {"b_id": self.dossier.id}).first() is not None:
             return
         reason = str(self._finished_data.get(REFUSAL_FIELD) or "").strip()
         if not reason and instance.completed:
@@ -270,7 +270,7 @@ class Advance:
 
     def _finish(self, instance: ProcessInstance) -> None:
         """The process reached an end event: its outcome, at status 10 the hand-over time."""
-        self.uow.connection.execute(sql.CANCEL_DOSSIER_TIMERS, {"b_dossier": self.dossier.id})
+        sql.CANCEL_DOSSIER_TIMERS.run(self.uow.connection, {"b_dossier": self.dossier.id})
         end = self.compiled.end_events.get(instance.end_event() or "")
         self.change(ended_at=self.now, outcome=end.outcome if end else None)
         if self.dossier.status == Status.RETURNED:  # handed over, unless no step did it
@@ -334,7 +334,7 @@ class Advance:
             assignee_id=None, created_at=self.now, due_at=due,
         )
         values = {f.name: getattr(opened, f.name) for f in fields(TaskRow) if f.name != "id"}
-        opened.id = self.uow.connection.execute(sql.INSERT_TASK, values).scalar_one()
+        opened.id = sql.INSERT_TASK.run(self.uow.connection, values).scalar_one()
         self.opened.append(opened.id)
         if due is not None:
             self._remind(opened.id, due)
@@ -346,7 +346,7 @@ class Advance:
         code = lane.get("agency")
         if not code:
             return self.dossier.agency_id
-        found = self.uow.connection.execute(sql.AGENCY_BY_CODE, {"b_code": code}).scalar_one_or_none()
+        found = sql.AGENCY_BY_CODE.run(self.uow.connection, {"b_code": code}).scalar_one_or_none()
         if found is None:
             raise Conflict(f"Không có cơ quan mã {code} để chuyển hồ sơ liên thông.")
         return int(found)
@@ -359,7 +359,7 @@ class Advance:
         self.change(received_at=self.now, clock_started_at=self.now, due_at=due,
                     original_due_at=due)
         self.steps_start = steps_start(self.calendar, self.now, self.dossier.channel)
-        self.uow.connection.execute(sql.INSERT_DEADLINE_CHANGE, {
+        sql.INSERT_DEADLINE_CHANGE.run(self.uow.connection, {
             "dossier_id": self.dossier.id, "at": self.now, "actor_id": self.actor.account_id,
             "kind": "received", "old_due_at": None, "new_due_at": due,
             "reason": "Tiếp nhận hồ sơ: bắt đầu tính thời hạn giải quyết",
@@ -372,7 +372,7 @@ class Advance:
         changed it and nobody else changed it since we read it. The step's new timers are
         written here, in one insert."""
         if self._new_timers:
-            self.uow.connection.execute(sql.INSERT_TIMER, self._new_timers)
+            sql.INSERT_TIMER.run(self.uow.connection, self._new_timers)
             self._new_timers = []
         if not self.changed:
             return
@@ -383,7 +383,7 @@ class Advance:
         values["status"] = int(d.status)  # the bare national code, whatever named it
         if self._instance is not None:
             values["workflow_state"] = self._instance.state()
-        if self.uow.connection.execute(sql.SAVE_DOSSIER, values).rowcount != 1:
+        if sql.SAVE_DOSSIER.run(self.uow.connection, values).rowcount != 1:
             raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.")
         if self._instance is not None:
             hold_in_transaction(self.uow.session, d.id, d.row_version, self._instance)

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.core.clock import VN_TZ
 from engine.core.models import CodeSequence, Dossier
+from engine.core.prepared import Prepared
 from engine.core.uow import UnitOfWork
 
 _TABLE = cast(Table, CodeSequence.__table__)
@@ -35,15 +36,16 @@ def _upsert(insert: Any) -> Any:
 
 
 # Both dialects spell the upsert the same way (INSERT … ON CONFLICT DO UPDATE … RETURNING).
-_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+# Prepared (`engine.core.prepared`): one runs at every submission.
+_UPSERT = {"postgresql": Prepared(_upsert(postgresql.insert)),
+           "sqlite": Prepared(_upsert(sqlite.insert))}
 
 
 def next_dossier_code(uow: UnitOfWork, *, unit_code: str, at: datetime) -> str:
     """Allocate the next code of `unit_code` for the local (Vietnam) day of `at`."""
     day = at.astimezone(VN_TZ).strftime("%y%m%d")
-    number = uow.connection.execute(
-        _UPSERT[uow.dialect], {"b_unit": unit_code, "b_day": day}
-    ).scalar_one()
+    number = _UPSERT[uow.dialect].run(
+        uow.connection, {"b_unit": unit_code, "b_day": day}).scalar_one()
     return f"{unit_code}-{day}-{number:04d}"
 
 

@@ -14,17 +14,18 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from bpmn.compiled import CompiledProcedure, EndInfo
+from engine.core.prepared import Prepared
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.rows import TASKS
 
-_COMPLETED_STEPS = select(TASKS.c.bpmn_id).where(
-    TASKS.c.dossier_id == bindparam("b_id"), TASKS.c.state == "completed").distinct()
+_COMPLETED_STEPS = Prepared(select(TASKS.c.bpmn_id).where(
+    TASKS.c.dossier_id == bindparam("b_id"), TASKS.c.state == "completed").distinct())
 
 
 def handed_over(uow: UnitOfWork, dossier_id: int, compiled: CompiledProcedure) -> bool:
     """A hand-over step of the dossier's procedure was completed."""
-    steps = uow.connection.execute(_COMPLETED_STEPS, {"b_id": dossier_id}).scalars()
+    steps = _COMPLETED_STEPS.run(uow.connection, {"b_id": dossier_id}).scalars()
     return any(getattr(compiled.tasks.get(b), "status", None) == Status.DONE for b in steps)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, select
 
 from engine.core.actors import Actor
 from engine.core.models import Agency, Dossier, Event, Province, Task, Timer
+from engine.core.prepared import Prepared
 from engine.core.uow import UnitOfWork
 
 DOSSIERS: Table = Dossier.__table__  # type: ignore[assignment]
@@ -103,7 +104,7 @@ class DossierRow:
     @classmethod
     def lock(cls, uow: UnitOfWork, dossier_id: int) -> DossierRow | None:
         """Read the dossier, holding its row lock until the transaction ends."""
-        row = uow.connection.execute(_LOCK_DOSSIER, {"b_id": dossier_id}).one_or_none()
+        row = _LOCK_DOSSIER.run(uow.connection, {"b_id": dossier_id}).one_or_none()
         if row is None:
             return None
         found = cls(**row._asdict())
@@ -147,7 +148,7 @@ def _dossier_columns() -> list[ColumnElement[object]]:
             _CALENDAR_VERSION.label("calendar_version")]
 
 
-_LOCK_DOSSIER = (
+_LOCK_DOSSIER = Prepared(
     select(*_dossier_columns())
     .where(DOSSIERS.c.id == bindparam("b_id"))
     .with_for_update(of=DOSSIERS)
@@ -157,7 +158,7 @@ _LOCK_DOSSIER = (
 # task columns of a row that waited for the lock are from before the winner's commit, so
 # `lock_task` reads the task again once the lock is held; the advance's guarded UPDATEs
 # (task still open and not someone else's, dossier version unchanged) are the last line.
-_LOCK_TASK = (
+_LOCK_TASK = Prepared(
     select(*[column.label("d_" + f.name) for f, column in zip(fields(DossierRow),
                                                               _dossier_columns(), strict=True)],
            *[TASKS.c[f.name].label("t_" + f.name) for f in fields(TaskRow)])
@@ -165,19 +166,19 @@ _LOCK_TASK = (
     .where(TASKS.c.id == bindparam("b_id"))
     .with_for_update(of=DOSSIERS)
 )
-_TASK_ROW = select(*[TASKS.c[f.name] for f in fields(TaskRow)]).where(
-    TASKS.c.id == bindparam("b_id"))
+_TASK_ROW = Prepared(select(*[TASKS.c[f.name] for f in fields(TaskRow)]).where(
+    TASKS.c.id == bindparam("b_id")))
 
 
 def lock_task(uow: UnitOfWork, task_id: int) -> tuple[DossierRow, TaskRow] | None:
     """A task and its dossier, the dossier row locked until the transaction ends."""
-    row = uow.connection.execute(_LOCK_TASK, {"b_id": task_id}).one_or_none()
+    row = _LOCK_TASK.run(uow.connection, {"b_id": task_id}).one_or_none()
     if row is None:
         return None
     values = row._asdict()
     dossier = DossierRow(**{f.name: values["d_" + f.name] for f in fields(DossierRow)})
     dossier.calendar_version = dossier.calendar_version or 0
     if uow.dialect == "postgresql":  # a new statement sees what the lock's holder committed
-        fresh = uow.connection.execute(_TASK_ROW, {"b_id": task_id}).one()
+        fresh = _TASK_ROW.run(uow.connection, {"b_id": task_id}).one()
         return dossier, TaskRow(**fresh._asdict())
     return dossier, TaskRow(**{f.name: values["t_" + f.name] for f in fields(TaskRow)})

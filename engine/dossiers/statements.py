@@ -1,6 +1,8 @@
 """The advance's prebuilt statements (building a statement costs more than running it).
 
-Each is built once at import; `engine.dossiers.advance` runs them with bound values.
+Each is built once at import; `engine.dossiers.advance` runs them with bound values, the
+prepared ones through the DB-API (`engine.core.prepared`), the three with an expanding `IN`
+through the connection.
 """
 
 from __future__ import annotations
@@ -10,28 +12,30 @@ from typing import cast
 from sqlalchemy import Table, bindparam, insert, or_, select, update
 
 from engine.core.models import Agency, DeadlineChange
-from engine.dossiers.rows import DOSSIERS, TASKS, TIMERS
+from engine.core.prepared import Prepared
+from engine.dossiers.rows import DOSSIERS, EVENTS, TASKS, TIMERS
 
-FINISH_TASK = update(TASKS).where(
+FINISH_TASK = Prepared(update(TASKS).where(
     TASKS.c.id == bindparam("b_id"), TASKS.c.state == "open",
     or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("b_actor")),
-)
-INSERT_TASK = insert(TASKS).returning(TASKS.c.id)
-SAVE_DOSSIER = update(DOSSIERS).where(
+))
+INSERT_TASK = Prepared(insert(TASKS).returning(TASKS.c.id))
+SAVE_DOSSIER = Prepared(update(DOSSIERS).where(
     DOSSIERS.c.id == bindparam("b_id"), DOSSIERS.c.row_version == bindparam("b_seen")
-)
-INSERT_DEADLINE_CHANGE = insert(cast(Table, DeadlineChange.__table__))
-INSERT_TIMER = insert(TIMERS)
-AGENCY_BY_CODE = select(Agency.id).where(Agency.code == bindparam("b_code"))
-CANCEL_TASK_TIMERS = update(TIMERS).where(
+))
+INSERT_DEADLINE_CHANGE = Prepared(insert(cast(Table, DeadlineChange.__table__)))
+INSERT_TIMER = Prepared(insert(TIMERS))
+AGENCY_BY_CODE = Prepared(select(Agency.id).where(Agency.code == bindparam("b_code")))
+CANCEL_TASK_TIMERS = Prepared(update(TIMERS).where(
     TIMERS.c.task_id == bindparam("b_task"), TIMERS.c.state == "pending"
-).values(state="cancelled")
-CANCEL_DOSSIER_TIMERS = update(TIMERS).where(
+).values(state="cancelled"))
+CANCEL_DOSSIER_TIMERS = Prepared(update(TIMERS).where(
     TIMERS.c.dossier_id == bindparam("b_dossier"), TIMERS.c.state == "pending"
-).values(state="cancelled")
-CANCEL_OPEN_TASKS = update(TASKS).where(
-    TASKS.c.dossier_id == bindparam("b_dossier"), TASKS.c.state.in_(("open", "suspended"))
-).values(state="cancelled")
+).values(state="cancelled"))
+CANCEL_OPEN_TASKS = Prepared(update(TASKS).where(
+    TASKS.c.dossier_id == bindparam("b_dossier"),
+    or_(TASKS.c.state == "open", TASKS.c.state == "suspended"),  # no IN: prepared
+).values(state="cancelled"))
 CANCEL_TIMERS_OF_TASKS = update(TIMERS).where(
     TIMERS.c.task_id.in_(
         select(TASKS.c.id).where(TASKS.c.dossier_id == bindparam("b_dossier"),
@@ -48,3 +52,6 @@ CANCEL_BPMN_TIMERS = update(TIMERS).where(
     TIMERS.c.spiff_id.in_(bindparam("b_gone", expanding=True)),
     TIMERS.c.state == "pending",
 ).values(state="cancelled")
+ROW_VERSION = Prepared(select(DOSSIERS.c.row_version).where(DOSSIERS.c.id == bindparam("b_id")))
+REFUSED_BEFORE = Prepared(select(EVENTS.c.id).where(
+    EVENTS.c.dossier_id == bindparam("b_id"), EVENTS.c.kind == "refused").limit(1))

@@ -39,6 +39,7 @@ from engine.core.actors import Actor
 from engine.core.errors import Forbidden
 from engine.core.models import InboundCall, OutboxMessage
 from engine.core.permissions import is_admin_account
+from engine.core.prepared import Prepared
 from engine.core.uow import UnitOfWork
 from engine.records.outbox import LEASE
 
@@ -49,7 +50,7 @@ PER_KEY = 20  # messages of one dossier sent in one round, in order, after its e
 MESSAGE_MAX_ATTEMPTS = 16  # 2 s doubling to a 15-minute cap: at most 1 h 47 min of trying
 FIRST_DELAY = timedelta(seconds=2)  # most refusals are passing: try again soon
 LONGEST_DELAY = timedelta(minutes=15)
-_INSERT_MESSAGE = insert(MESSAGES)
+_INSERT_MESSAGE = Prepared(insert(MESSAGES))  # at most commits: prepared
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def message_row(
 def enqueue_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Write messages to the outbox in the caller's transaction (one insert)."""
     if rows:
-        connection.execute(_INSERT_MESSAGE, list(rows))
+        _INSERT_MESSAGE.run(connection, list(rows))
 
 
 _EARLIER = MESSAGES.alias("earlier")

@@ -33,6 +33,7 @@ from engine.core.models import (
     ProcedureVersion,
     Province,
 )
+from engine.core.prepared import Prepared
 from engine.core.statuses import STATUS_LEGAL_LABELS
 from engine.core.uow import UnitOfWork
 from engine.records.audit_search import EVENT_LABELS
@@ -104,6 +105,7 @@ _FACTS = (
     .outerjoin(Province, Province.id == Agency.province_id)
 )
 _FACTS_OF = _FACTS.where(Dossier.id.in_(bindparam("b_ids", expanding=True)))  # built once
+_FACTS_OF_ONE = Prepared(_FACTS.where(Dossier.id == bindparam("b_id")))  # most commits: one
 _ASKED = (
     select(Event.dossier_id, Event.at, Event.due_at)
     .where(Event.kind == "supplement_requested")
@@ -117,7 +119,7 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
     if not logged:
         return
     ids = sorted({e["dossier_id"] for e in logged})
-    facts = {row.id: row for row in connection.execute(_FACTS_OF, {"b_ids": ids})}
+    facts = {row.id: row for row in _facts(connection, ids)}
     rows: list[dict[str, Any]] = []
     for dossier_id in ids:
         dossier = facts.get(dossier_id)
@@ -161,6 +163,12 @@ def write(connection: Connection, events: Sequence[dict[str, Any]], now: datetim
                     )
                 )
     enqueue_messages(connection, rows)
+
+
+def _facts(connection: Connection, ids: list[int]) -> Iterable[Any]:
+    if len(ids) == 1:
+        return _FACTS_OF_ONE.run(connection, {"b_id": ids[0]})
+    return connection.execute(_FACTS_OF, {"b_ids": ids})
 
 
 def _snapshot(dossier: Any, status: int) -> dict[str, Any]:
