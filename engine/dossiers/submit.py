@@ -14,7 +14,7 @@ from bpmn.runtime import ProcessError
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import FormInvalid, Invalid, NotFound, RateLimited
-from engine.core.models import Account, Agency, Dossier, Event, Task
+from engine.core.models import Account, Dossier, Event, Task
 from engine.core.permissions import (
     is_anonymous,
     is_citizen,
@@ -130,8 +130,7 @@ def create_dossier(
     if channel not in CHANNELS:
         raise Invalid(f"Kênh nộp không hợp lệ: {channel}")
     version = published_version(uow, code=procedure_code, agency_code=agency_code)
-    closed = uow.session.scalar(select(Agency.closed_at).where(Agency.id == version.agency_id))
-    if closed is not None:  # a closed agency keeps its history but takes no new dossier
+    if version.closed:  # a closed agency keeps its history but takes no new dossier
         raise Invalid(f"{version.agency_name} đã ngừng tiếp nhận hồ sơ (cơ quan đã đóng).")
     if channel != "online" and not is_desk_of(actor, version.agency_id):
         raise Invalid("Chỉ cán bộ Bộ phận Một cửa được nhập hồ sơ nộp trực tiếp hoặc qua bưu chính.")
@@ -188,6 +187,7 @@ def _insert(
         channel=channel, status=Status.REGISTERED, outcome=None, row_version=1,
         received_at=None, clock_started_at=None, due_at=None, original_due_at=None,
         ended_at=None, returned_at=None, owner_id=owner_id,
+        province_id=version.province_id, calendar_version=version.calendar_version,
     )
 
 

@@ -22,8 +22,9 @@ from bpmn.words import TIME_UNITS
 from engine.core.actors import Actor
 from engine.core.clock import local_iso
 from engine.core.errors import Forbidden, Invalid, NotFound
-from engine.core.models import Agency, Procedure, ProcedureAgency, ProcedureVersion, RoleGrant
+from engine.core.models import Agency, Procedure, ProcedureAgency, ProcedureVersion, Province, RoleGrant
 from engine.core.permissions import may_design
+from engine.core.prepared import Prepared
 from engine.core.uow import UnitOfWork
 from engine.procedures.applied import offered
 from engine.procedures.cache import loaded_version
@@ -338,6 +339,14 @@ class InForce:
     agency_id: int
     agency_code: str
     agency_name: str
+    # Read in the same statement, so a submission asks nothing more of the agency.
+    closed: bool = False
+    province_id: int | None = None
+    calendar_version: int = 0
+
+
+_CALENDAR_VERSION = (select(Province.calendar_version).where(Province.id == Agency.province_id)
+                     .correlate(Agency).scalar_subquery())
 
 
 def _in_force_at_agencies(applied: bool) -> Any:
@@ -346,7 +355,9 @@ def _in_force_at_agencies(applied: bool) -> Any:
     query = (
         select(ProcedureVersion.id.label("version_id"), Procedure.code, Procedure.name,
                Agency.id.label("agency_id"), Agency.code.label("agency_code"),
-               Agency.name.label("agency_name"), literal(applied).label("applied"))
+               Agency.name.label("agency_name"), literal(applied).label("applied"),
+               Agency.closed_at, Agency.province_id,
+               _CALENDAR_VERSION.label("calendar_version"))
         .join(Procedure, ProcedureVersion.procedure_id == Procedure.id)
         .where(Procedure.code == bindparam("b_code"), in_force_at(bindparam("b_now")))
     )
@@ -357,20 +368,20 @@ def _in_force_at_agencies(applied: bool) -> Any:
             .where(ProcedureAgency.stopped_at.is_(None)))
 
 
-# Asked at every submission: one statement, built once.
-_IN_FORCE = union_all(_in_force_at_agencies(False), _in_force_at_agencies(True))
+# Asked at every submission: one statement, built once, prepared (`engine.core.prepared`).
+_IN_FORCE = Prepared(union_all(_in_force_at_agencies(False), _in_force_at_agencies(True)))
 
 
 def published_version(uow: UnitOfWork, *, code: str, agency_code: str | None) -> InForce:
     """The version in force for new dossiers (`in_force.py`; Invalid when the agency must
     be named)."""
     in_force: dict[str, InForce] = {}  # per agency: its own procedure before one applied
-    found = uow.connection.execute(_IN_FORCE, {"b_code": code, "b_now": uow.clock.now()})
+    found = _IN_FORCE.run(uow.connection, {"b_code": code, "b_now": uow.clock.now()})
     for row in sorted(found, key=lambda r: (bool(r.applied), r.agency_code)):
-        in_force.setdefault(row.agency_code, InForce(version_id=row.version_id, code=row.code,
-                                                     name=row.name, agency_id=row.agency_id,
-                                                     agency_code=row.agency_code,
-                                                     agency_name=row.agency_name))
+        in_force.setdefault(row.agency_code, InForce(
+            row.version_id, row.code, row.name, row.agency_id, row.agency_code, row.agency_name,
+            closed=row.closed_at is not None, province_id=row.province_id,
+            calendar_version=row.calendar_version or 0))
     rows = list(in_force.values())
     if agency_code is not None:
         rows = [r for r in rows if r.agency_code == agency_code]
