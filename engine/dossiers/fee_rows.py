@@ -1,7 +1,8 @@
 """The rows the desk's fee transactions read and write — a fee asked
 (`engine.applicants.payments.request_payment`) and a fee taken in cash
 (`engine.applicants.cash_desk.record_cash_payment`) — on statements built once at import,
-as the step's hot path does (`rows`, `statements`): no ORM load or flush.
+as the step's hot path does (`rows`, `statements`): no ORM load or flush; prepared
+(`engine.core.prepared`) but for the two with an `IN` list.
 
 `FeeDossier.lock` reads the dossier by its code holding its row lock (the one lock order
 of `rows`); `fee_facts` then reads, in one statement, what the fee's rules ask of its
@@ -18,13 +19,12 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, insert, select, update
+from sqlalchemy import Table, bindparam, exists, func, select, update
 
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, NotFound
 from engine.core.models import (
     Agency,
-    DeadlineChange,
     Payment,
     PostalOrder,
     Procedure,
@@ -32,6 +32,7 @@ from engine.core.models import (
     Province,
 )
 from engine.core.permissions import is_officer, may_read_dossier
+from engine.core.prepared import Prepared
 from engine.core.uow import UnitOfWork
 from engine.dossiers.instances import InstanceCache
 from engine.dossiers.rows import DOSSIERS, EVENTS, TASKS
@@ -76,7 +77,7 @@ class FeeDossier:
         """The dossier `code` if the actor may read it (as `submit.find_visible`: its owner,
         the competent agency, an agency handed one of its steps), its row locked until the
         transaction ends; `NotFound` otherwise (no leaking)."""
-        row = uow.connection.execute(_LOCK_BY_CODE, {"b_code": code}).one_or_none()
+        row = _LOCK_BY_CODE.run(uow.connection, {"b_code": code}).one_or_none()
         if row is None:
             raise NotFound("Không tìm thấy hồ sơ.")
         found = cls(**row._asdict())
@@ -95,7 +96,7 @@ class FeeDossier:
             "b_id": self.id, "b_seen": seen, "row_version": seen + 1, "status": self.status,
             "status_before_supplement": self.status_before_supplement,
             "paused_seconds": self.paused_seconds, "due_at": self.due_at}
-        if uow.connection.execute(_SAVE, values).rowcount != 1:
+        if _SAVE.run(uow.connection, values).rowcount != 1:
             raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại.")
         self.row_version = seen + 1
         cache = uow.port(InstanceCache)
@@ -103,12 +104,11 @@ class FeeDossier:
 
     def form_data(self, uow: UnitOfWork) -> dict[str, Any]:
         """The dossier's form data (read only when a fee is reckoned per unit)."""
-        data = uow.connection.execute(_DATA, {"b_id": self.id}).scalar_one()
-        return cast(dict[str, Any], data or {})
+        return form_data(uow, self.id)
 
     def procedure_name(self, uow: UnitOfWork) -> str:
         """The procedure's name (a fee request's description when nothing else says it)."""
-        return str(uow.connection.execute(_PROCEDURE_NAME, {"b_id": self.version_id}).scalar_one())
+        return str(_PROCEDURE_NAME.run(uow.connection, {"b_id": self.version_id}).scalar_one())
 
 
 @dataclass
@@ -142,28 +142,34 @@ class FeeFacts:
     paid: int  # what the dossier paid, in đồng
 
 
+def form_data(uow: UnitOfWork, dossier_id: int) -> dict[str, Any]:
+    """A dossier's form data (read only when a fee is reckoned per unit)."""
+    data = _DATA.run(uow.connection, {"b_id": dossier_id}).scalar_one()
+    return cast(dict[str, Any], data or {})
+
+
 def fee_facts(uow: UnitOfWork, dossier_id: int) -> FeeFacts:
     """`FeeFacts` of the dossier (its row locked by the caller), in one statement."""
-    row = uow.connection.execute(_FACTS, {"b_id": dossier_id}).one()
+    row = _FACTS.run(uow.connection, {"b_id": dossier_id}).one()
     return FeeFacts(bool(row.refused), bool(row.exempted), bool(row.told), bool(row.posted),
                     int(row.paid or 0))
 
 
 def pending_payment_row(uow: UnitOfWork, dossier_id: int) -> PaymentRow | None:
     """The fee request the dossier waits on (state «requested», the first), if any."""
-    row = uow.connection.execute(_PENDING, {"b_id": dossier_id}).one_or_none()
+    row = _PENDING.run(uow.connection, {"b_id": dossier_id}).one_or_none()
     return None if row is None else PaymentRow(**row._asdict())
 
 
 def insert_payment(uow: UnitOfWork, payment: PaymentRow, *, requested_by: int | None) -> None:
     """Write a new fee request (`payment.id` is not read back: nothing needs it)."""
     values = {f.name: getattr(payment, f.name) for f in fields(PaymentRow) if f.name != "id"}
-    uow.connection.execute(_INSERT_PAYMENT, {**values, "requested_by_id": requested_by})
+    _INSERT_PAYMENT.run(uow.connection, {**values, "requested_by_id": requested_by})
 
 
 def mark_paid(uow: UnitOfWork, payment: PaymentRow, *, collected_by: int | None) -> None:
     """Write `payment` as paid (it was «requested» when read under the dossier's lock)."""
-    if uow.connection.execute(_MARK_PAID, {
+    if _MARK_PAID.run(uow.connection, {
             "b_id": payment.id, "state": payment.state, "paid_at": payment.paid_at,
             "paid_online": payment.paid_online, "gateway": payment.gateway,
             "receipt_number": payment.receipt_number, "payer": payment.payer,
@@ -182,7 +188,7 @@ def hand_over_open(uow: UnitOfWork, dossier_id: int, steps: list[str]) -> bool:
 # Built once at import (building a statement costs more than running it).
 _AGENCY = {"agency_code": Agency.code, "agency_name": Agency.name,
            "province_id": Agency.province_id, "calendar_version": Province.calendar_version}
-_LOCK_BY_CODE = (
+_LOCK_BY_CODE = Prepared(
     select(*[_AGENCY[f.name].label(f.name) if f.name in _AGENCY else DOSSIERS.c[f.name]
              for f in fields(FeeDossier)])
     .select_from(DOSSIERS.join(Agency, Agency.id == DOSSIERS.c.agency_id)
@@ -193,34 +199,34 @@ _LOCK_BY_CODE = (
 _HANDED_A_STEP = select(TASKS.c.id).where(
     TASKS.c.dossier_id == bindparam("b_id"),
     TASKS.c.agency_id.in_(bindparam("b_agencies", expanding=True))).limit(1)
-_SAVE = update(DOSSIERS).where(DOSSIERS.c.id == bindparam("b_id"),
-                               DOSSIERS.c.row_version == bindparam("b_seen"))
-INSERT_DEADLINE_CHANGE = insert(cast(Table, DeadlineChange.__table__))
-_DATA = select(DOSSIERS.c.data).where(DOSSIERS.c.id == bindparam("b_id"))
-_PROCEDURE_NAME = (select(Procedure.name).join(ProcedureVersion,
-                                               ProcedureVersion.procedure_id == Procedure.id)
-                   .where(ProcedureVersion.id == bindparam("b_id")))
+_SAVE = Prepared(update(DOSSIERS).where(DOSSIERS.c.id == bindparam("b_id"),
+                                        DOSSIERS.c.row_version == bindparam("b_seen")))
+_DATA = Prepared(select(DOSSIERS.c.data).where(DOSSIERS.c.id == bindparam("b_id")))
+_PROCEDURE_NAME = Prepared(
+    select(Procedure.name).join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+    .where(ProcedureVersion.id == bindparam("b_id")))
 
 
 def _event(kind: str) -> Any:
     return exists().where(EVENTS.c.dossier_id == bindparam("b_id"), EVENTS.c.kind == kind)
 
 
-_FACTS = select(
+_FACTS = Prepared(select(
     _event(REFUSED).label("refused"), _event(EXEMPTED).label("exempted"),
     _event(READY).label("told"),
     exists().where(PostalOrder.dossier_id == bindparam("b_id"), PostalOrder.kind == "delivery",
-                   PostalOrder.status.not_in(GONE)).label("posted"),
+                   *[PostalOrder.status != gone for gone in GONE]).label("posted"),  # no IN
     select(func.coalesce(func.sum(PAYMENTS.c.amount), 0))
     .where(PAYMENTS.c.dossier_id == bindparam("b_id"), PAYMENTS.c.state == "paid")
     .scalar_subquery().label("paid"),
-)
-_PENDING = (select(*[PAYMENTS.c[f.name] for f in fields(PaymentRow)])
-            .where(PAYMENTS.c.dossier_id == bindparam("b_id"), PAYMENTS.c.state == "requested")
-            .order_by(PAYMENTS.c.id).limit(1))
-_INSERT_PAYMENT = PAYMENTS.insert()
-_MARK_PAID = update(PAYMENTS).where(PAYMENTS.c.id == bindparam("b_id"),
-                                    PAYMENTS.c.state == "requested")
+))
+_PENDING = Prepared(
+    select(*[PAYMENTS.c[f.name] for f in fields(PaymentRow)])
+    .where(PAYMENTS.c.dossier_id == bindparam("b_id"), PAYMENTS.c.state == "requested")
+    .order_by(PAYMENTS.c.id).limit(1))
+_INSERT_PAYMENT = Prepared(PAYMENTS.insert())
+_MARK_PAID = Prepared(update(PAYMENTS).where(PAYMENTS.c.id == bindparam("b_id"),
+                                             PAYMENTS.c.state == "requested"))
 _STEP_IN = select(TASKS.c.id).where(
     TASKS.c.dossier_id == bindparam("b_id"),
     TASKS.c.bpmn_id.in_(bindparam("b_steps", expanding=True)),

@@ -18,6 +18,7 @@ from engine.core.errors import Conflict
 from engine.core.models import Dossier, Event, Payment
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
+from engine.dossiers import fee_rows
 from engine.dossiers.advance import decided_value
 from engine.dossiers.fee_exemption import EXEMPTED
 from engine.dossiers.fee_rows import FeeDossier, FeeFacts
@@ -71,13 +72,16 @@ def units(data: Mapping[str, Any], path: str) -> int:
     return int(value)
 
 
-def fee_lines(uow: Any, dossier: Dossier | FeeDossier) -> list[FeeLine]:
+Locked = FeeDossier | DossierRow  # a dossier row read with its lock, row version known
+
+
+def fee_lines(uow: Any, dossier: Dossier | Locked) -> list[FeeLine]:
     """The procedure's published fees for one dossier: a fee taken from a decision table
     (`"from"`) is what the table decided for this dossier, else its amount; a fee `"per"`
     a field is that amount times the field's value (`engine.dossiers.advance.decided_value`
-    reads decisions from the stored process, advancing nothing). A `FeeDossier` (its row
-    version read with its lock, not changed yet) spares the reads of its version and data
-    that it needs not."""
+    reads decisions from the stored process, advancing nothing). A row read with its lock
+    (`FeeDossier`, `DossierRow`: its row version known) spares the reads of its version and
+    data that it needs not."""
     lines = []
     for fee in loaded_version(uow, dossier.version_id).compiled.manifest.get("fees", []):
         amount = int(fee.get("amount", 0))
@@ -90,10 +94,11 @@ def fee_lines(uow: Any, dossier: Dossier | FeeDossier) -> list[FeeLine]:
     return lines
 
 
-def _decided(uow: Any, dossier: Dossier | FeeDossier, name: str) -> Any:
-    """`decided_value`; for a `FeeDossier` the live instance at the row version it was read
-    at, without reading the version again (the stored state when none is cached)."""
-    if isinstance(dossier, FeeDossier):
+def _decided(uow: Any, dossier: Dossier | Locked, name: str) -> Any:
+    """`decided_value`; for a locked row the live instance at the row version it holds (the
+    one its advance saved in this transaction, or the cached one), without reading the
+    version again (the stored state when none is current)."""
+    if isinstance(dossier, FeeDossier | DossierRow):
         live = read_current(uow.session, uow.port(InstanceCache), dossier.id,
                             dossier.row_version, lambda i: (i.value(name),), None)
         if live is not None:
@@ -101,11 +106,13 @@ def _decided(uow: Any, dossier: Dossier | FeeDossier, name: str) -> Any:
     return decided_value(uow, dossier.id, dossier.version_id, name)
 
 
-def _data(uow: Any, dossier: Dossier | FeeDossier) -> Mapping[str, Any]:
-    return dossier.form_data(uow) if isinstance(dossier, FeeDossier) else (dossier.data or {})
+def _data(uow: Any, dossier: Dossier | Locked) -> Mapping[str, Any]:
+    if isinstance(dossier, Dossier):
+        return dossier.data or {}
+    return fee_rows.form_data(uow, dossier.id)
 
 
-def fees_of(uow: Any, dossier: Dossier | FeeDossier) -> int:
+def fees_of(uow: Any, dossier: Dossier | Locked) -> int:
     """The published fees of one dossier, in đồng (`fee_lines` added up)."""
     return sum(line.total for line in fee_lines(uow, dossier))
 
@@ -126,8 +133,16 @@ def unpaid_at_hand_over(uow: UnitOfWork, dossier: Dossier) -> int:
     return max(published - int(paid or 0), 0)
 
 
-def unpaid_of_row(uow: UnitOfWork, dossier: FeeDossier, facts: FeeFacts, *, paid: int = 0) -> int:
-    """`unpaid_at_hand_over` of a `FeeDossier` from its `FeeFacts` (read after its lock),
+def unpaid_of_locked(uow: UnitOfWork, dossier: DossierRow) -> tuple[int, FeeFacts]:
+    """`unpaid_at_hand_over` of a dossier the step path locked, and the `FeeFacts` read for
+    it after the lock: one statement (and the form's data if a fee is counted from it)."""
+    uow.session.flush()  # an ORM change of this transaction counts (a postal order placed)
+    facts = fee_rows.fee_facts(uow, dossier.id)
+    return unpaid_of_row(uow, dossier, facts), facts
+
+
+def unpaid_of_row(uow: UnitOfWork, dossier: Locked, facts: FeeFacts, *, paid: int = 0) -> int:
+    """`unpaid_at_hand_over` of a locked row from its `FeeFacts` (read after its lock),
     `paid` more just paid in this transaction: no statement unless a fee reads the form."""
     if dossier.outcome == "refused" or facts.refused or facts.exempted:
         return 0
@@ -155,8 +170,11 @@ def check_fee_collected(uow: UnitOfWork, dossier: DossierRow | Dossier, step: st
     info = compiled.tasks.get(step)
     if dossier.status != Status.DONE or info is None or info.status != Status.DONE:
         return
-    found = uow.session.get(Dossier, dossier.id)
-    owed = 0 if found is None else unpaid_at_hand_over(uow, found)
+    if isinstance(dossier, DossierRow):
+        owed = unpaid_of_locked(uow, dossier)[0]
+    else:
+        found = uow.session.get(Dossier, dossier.id)
+        owed = 0 if found is None else unpaid_at_hand_over(uow, found)
     if owed:
         raise FeeNotCollected(f"Chưa trả kết quả được: hồ sơ {dossier.code} chưa nộp phí, lệ phí "
                        f"{dong(owed)}. Phí, lệ phí được thu trước khi trả kết quả: thu tiền "

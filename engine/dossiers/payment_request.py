@@ -25,8 +25,9 @@ from engine.core.models import Account, Dossier, Event, Payment
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import compute_due, move_due
-from engine.dossiers.fee_rows import INSERT_DEADLINE_CHANGE, FeeDossier, PaymentRow
+from engine.dossiers.fee_rows import FeeDossier, PaymentRow
 from engine.dossiers.held_steps import release
+from engine.dossiers.statements import INSERT_DEADLINE_CHANGE
 from engine.legal_clock.calendars import calendar_for, calendar_of_province
 from engine.procedures.cache import loaded_version
 
@@ -161,7 +162,7 @@ def resume_after_wait(uow: UnitOfWork, dossier: Dossier | FeeDossier, since: dat
     if isinstance(dossier, Dossier):
         move_due(uow, dossier, new_due, kind=kind, actor=actor, reason=reason)
         return
-    uow.connection.execute(INSERT_DEADLINE_CHANGE, {  # as `move_due`, for a row
+    INSERT_DEADLINE_CHANGE.run(uow.connection, {  # as `move_due`, for a row
         "dossier_id": dossier.id, "at": uow.clock.now(), "actor_id": actor.account_id,
         "kind": kind, "old_due_at": dossier.due_at, "new_due_at": new_due, "reason": reason})
     dossier.due_at = new_due

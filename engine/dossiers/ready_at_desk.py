@@ -20,9 +20,9 @@ from engine.core.models import Agency, Dossier, Event, PostalOrder
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers import fee_rows
-from engine.dossiers.fees import unpaid_at_hand_over, unpaid_of_row
+from engine.dossiers.fees import unpaid_at_hand_over, unpaid_of_locked, unpaid_of_row
 from engine.dossiers.postal_handover import hand_over_step
-from engine.dossiers.rows import record
+from engine.dossiers.rows import DossierRow, record
 from engine.procedures.cache import loaded_version
 
 READY = fee_rows.READY
@@ -35,14 +35,31 @@ def tell_if_ready(uow: UnitOfWork, dossier: Any, *, settled: bool = False) -> bo
     the fee nothing (an exemption not yet visible to queries). True when recorded."""
     if dossier.status != Status.DONE or dossier.outcome == "refused":
         return False
+    if isinstance(dossier, DossierRow) and not settled:  # the step path: its row is locked
+        owed, facts = unpaid_of_locked(uow, dossier)
+        if owed or facts.told or facts.posted or not _hand_over_open(uow, dossier):
+            return False  # most often at the decision: the fee is collected afterwards
+        record(uow, dossier, READY, actor=SYSTEM, note=_agency_name(uow, dossier.agency_id))
+        return True
     model = uow.session.get(Dossier, dossier.id)
     if model is None or (not settled and unpaid_at_hand_over(uow, model)):
         return False  # most often at the decision: the fee is collected afterwards
     if hand_over_step(uow, dossier) is None or _told_or_posted(uow, dossier.id):
         return False
-    agency = uow.session.scalar(select(Agency.name).where(Agency.id == dossier.agency_id))
-    record(uow, dossier, READY, actor=SYSTEM, note=agency or "")
+    record(uow, dossier, READY, actor=SYSTEM, note=_agency_name(uow, dossier.agency_id))
     return True
+
+
+def _agency_name(uow: UnitOfWork, agency_id: int) -> str:
+    return uow.session.scalar(select(Agency.name).where(Agency.id == agency_id)) or ""
+
+
+def _hand_over_open(uow: UnitOfWork, dossier: Any) -> bool:
+    """Whether the dossier's hand-over step (its procedure's step at status 9) is open."""
+    compiled = loaded_version(uow, dossier.version_id).compiled
+    steps = sorted(bpmn_id for bpmn_id, info in compiled.tasks.items()
+                   if info.status == Status.DONE)
+    return fee_rows.hand_over_open(uow, dossier.id, steps)
 
 
 def tell_if_ready_after_payment(uow: UnitOfWork, dossier: fee_rows.FeeDossier,
@@ -55,10 +72,7 @@ def tell_if_ready_after_payment(uow: UnitOfWork, dossier: fee_rows.FeeDossier,
         return False
     if facts.told or facts.posted or unpaid_of_row(uow, dossier, facts, paid=paid):
         return False
-    compiled = loaded_version(uow, dossier.version_id).compiled
-    steps = sorted(bpmn_id for bpmn_id, info in compiled.tasks.items()
-                   if info.status == Status.DONE)
-    if not fee_rows.hand_over_open(uow, dossier.id, steps):
+    if not _hand_over_open(uow, dossier):
         return False
     record(uow, dossier, READY, actor=SYSTEM, note=dossier.agency_name or "")
     return True
