@@ -84,8 +84,8 @@ class _Plan(NamedTuple):
 
     sql: str
     # Per placeholder, in order: (its name in the SQL, the parameter it takes or None, the
-    # constant it holds otherwise (a literal of the statement, a column's default), the
-    # value's processor).
+    # constant it holds otherwise (a literal of the statement, a column's default), already
+    # processed, the parameter's processor).
     binds: tuple[tuple[str, str | None, Any, Processor], ...]
     positional: bool
     row: type[tuple[Any, ...]] | None  # the result row's class (None: no rows)
@@ -143,10 +143,8 @@ class Prepared:
 
 def _bound(plan: _Plan, values: Mapping[str, Any]) -> Any:
     """The driver's parameters: positional (a tuple) or named (a dict), processed."""
-    out = [values[key] if key is not None else constant
-           for _, key, constant, _ in plan.binds]
-    out = [process(value) if process is not None else value
-           for (_, _, _, process), value in zip(plan.binds, out, strict=True)]
+    out = [constant if key is None else values[key] if process is None else process(values[key])
+           for _, key, constant, process in plan.binds]
     if plan.positional:
         return tuple(out)
     return {name: value for (name, _, _, _), value in zip(plan.binds, out, strict=True)}
@@ -169,9 +167,12 @@ def _compile(statement: Any, dialect: Dialect, names: tuple[str, ...]) -> _Plan:
     for name in (compiled.positiontup if positional else compiled.binds):
         bind = compiled.binds[name]
         taken = bind.key in names or (bind.required and bind.key not in defaults)
+        process = bind.type._cached_bind_processor(dialect)
+        constant = None if taken else defaults.get(bind.key, bind.effective_value)
+        if not taken and process is not None:
+            constant = process(constant)  # processed once, here
         binds.append((compiled.escaped_bind_names.get(name, name), bind.key if taken else None,
-                      defaults.get(bind.key, bind.effective_value),
-                      bind.type._cached_bind_processor(dialect)))
+                      constant, process))
     columns = compiled._result_columns
     # Named tuples like SQLAlchemy's rows: by position, by name, `_asdict()`.
     made: type[tuple[Any, ...]] | None = NamedTuple(  # type: ignore[assignment]
