@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Executable, Insert, Update
 from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.exc import DBAPIError, StatementError
 
 Processor = Callable[[Any], Any] | None
 _MISSING = object()
@@ -118,12 +119,18 @@ class Prepared:
                 rows = [_bound(plan, row) for row in many]
                 connection.dispatch.before_cursor_execute(connection, cursor, plan.sql, rows,
                                                           None, True)
-                cursor.executemany(plan.sql, rows)
+                try:
+                    cursor.executemany(plan.sql, rows)
+                except connection.dialect.loaded_dbapi.Error as error:
+                    raise _wrapped(connection, cursor, plan.sql, rows, error) from error
                 return Rows([], cursor.rowcount)
             bound = _bound(plan, first)
             connection.dispatch.before_cursor_execute(connection, cursor, plan.sql, bound, None,
                                                       False)
-            cursor.execute(plan.sql, bound)
+            try:
+                cursor.execute(plan.sql, bound)
+            except connection.dialect.loaded_dbapi.Error as error:
+                raise _wrapped(connection, cursor, plan.sql, bound, error) from error
             if plan.row is None:
                 return Rows([], cursor.rowcount)
             made, results = plan.row, plan.results
@@ -139,6 +146,19 @@ class Prepared:
         if plan is None:
             plan = self._plans[key] = _compile(self.statement, dialect, names)
         return plan
+
+
+def _wrapped(connection: Connection, cursor: Any, sql: str, parameters: Any,
+             error: Exception) -> StatementError:
+    """The driver's error as SQLAlchemy raises it (`IntegrityError`, `OperationalError`…),
+    the connection invalidated when it was lost, so callers and the pool see no difference."""
+    dialect = connection.dialect
+    lost = dialect.is_disconnect(error, connection.connection.dbapi_connection,  # type: ignore[arg-type]
+                                 cursor)
+    if lost:
+        connection.invalidate(error)
+    return DBAPIError.instance(sql, parameters, error, dialect.loaded_dbapi.Error,
+                               connection_invalidated=lost, dialect=dialect)
 
 
 def _bound(plan: _Plan, values: Mapping[str, Any]) -> Any:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from engine.core.clock import FixedClock
 from engine.core.errors import Invalid
@@ -95,3 +96,16 @@ def test_what_it_cannot_run_is_refused_by_name(platform: Platform) -> None:
     missing = Prepared(select(TASKS.c.id).where(TASKS.c.id == bindparam("b_id")))
     with platform.uow() as uow, pytest.raises(KeyError, match="b_id"):
         missing.run(uow.connection, {})
+
+
+def test_a_refused_write_raises_as_sqlalchemy_would_and_loses_nothing(
+        platform: Platform, clock: FixedClock) -> None:
+    dossier_id = _dossier_id(platform, clock)
+    with platform.uow() as uow:
+        made = _INSERT_EVENT.run(uow.connection, _event(dossier_id, note="một")).scalar_one()
+        uow.commit()
+    with platform.uow() as uow, pytest.raises(IntegrityError):  # its id is taken
+        _INSERT_EVENT.run(uow.connection, _event(dossier_id, id=made, note="hai"))
+    with platform.uow() as uow:  # the transaction rolled back; the connection serves on
+        notes = [row.note for row in _EVENTS_OF.run(uow.connection, {"b_dossier": dossier_id})]
+    assert notes == ["một"]
