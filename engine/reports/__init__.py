@@ -17,6 +17,7 @@ from engine.reports.documents import (
     render_submission_receipt,
     render_tracking_book,
 )
+from engine.reports.duration_exports import durations_to_csv
 from engine.reports.exports import COLUMNS as EXPORT_COLUMNS
 from engine.reports.exports import to_csv, to_xlsx
 from engine.reports.indicator_exports import indicators_to_csv
@@ -38,6 +39,7 @@ __all__ = [
     "Period",
     "RetentionRun",
     "apply_retention",
+    "durations_to_csv",
     "export_dossier_archive",
     "indicators_to_csv",
     "leader_dashboard",

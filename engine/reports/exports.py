@@ -1,7 +1,10 @@
 """The statistics report as files: XLSX (openpyxl) and CSV, in the standard column layout
-officers copy into their periodic reports; with one agency's QĐ 766 indicators, the XLSX
-holds them in a second worksheet «Chỉ số QĐ 766» and `indicators_to_csv` gives them as a CSV
-of their own (one table per CSV, so spreadsheets and scripts read it as it is)."""
+officers copy into their periodic reports. The XLSX also holds the report page's resolution
+times by procedure in a worksheet «Thời gian giải quyết» (`duration_exports`) and, with one
+agency's QĐ 766 indicators, those in a worksheet «Chỉ số QĐ 766»; each CSV is one table
+(`durations_to_csv` and `indicators_to_csv` give the others), so scripts read it as it is.
+The CSVs are for programs (comma, decimal point, UTF-8 with a byte-order mark): the XLSX is
+the file to open in Excel (see README.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from engine.reports.duration_exports import durations_sheet
 from engine.reports.indicator_exports import day_vn, indicators_sheet
 
 # (heading, group, path into a report row)
@@ -59,7 +63,8 @@ def _title(report: dict[str, Any]) -> str:
 
 def to_xlsx(report: dict[str, Any], found: dict[str, Any] | None = None) -> bytes:
     """A workbook: the title, two heading rows (groups, columns), a row per agency, the total;
-    with `found` (an agency's `indicators`), a second worksheet «Chỉ số QĐ 766»."""
+    then the worksheet «Thời gian giải quyết» (the page's resolution times by procedure) and,
+    with `found` (an agency's `indicators`), «Chỉ số QĐ 766» — the page's order."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
@@ -83,6 +88,7 @@ def to_xlsx(report: dict[str, Any], found: dict[str, Any] | None = None) -> byte
         sheet.append(line)
     sheet.cell(row=sheet.max_row, column=2).font = Font(bold=True)
     sheet.column_dimensions["B"].width = 40
+    durations_sheet(book, report)
     if found is not None:
         indicators_sheet(book, found)
     buffer = io.BytesIO()
@@ -91,7 +97,7 @@ def to_xlsx(report: dict[str, Any], found: dict[str, Any] | None = None) -> byte
 
 
 def to_csv(report: dict[str, Any]) -> bytes:
-    """The same table as CSV (UTF-8 with a byte-order mark, which spreadsheets read)."""
+    """The same table as CSV for programs (comma-separated, UTF-8 with a byte-order mark)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["STT", "Cơ quan", *(f"{group}: {heading}" for heading, group, _ in COLUMNS)])

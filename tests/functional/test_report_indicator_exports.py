@@ -71,7 +71,7 @@ def test_the_xlsx_holds_the_indicators_of_the_page_in_a_second_worksheet(
     api = leader.get(f"/api/v1/reports/indicators?{PERIOD}&agency={MINH_XUAN}").json
     book = load_workbook(io.BytesIO(_download(leader, page, "Báo cáo và chỉ số (Excel .xlsx)")
                                     .data))
-    assert book.sheetnames == ["Báo cáo", "Chỉ số QĐ 766"]
+    assert book.sheetnames == ["Báo cáo", "Thời gian giải quyết", "Chỉ số QĐ 766"]
     assert book.active.title == "Báo cáo"
     sheet = book["Chỉ số QĐ 766"]
     assert sheet["A1"].value == "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg)"
@@ -144,9 +144,10 @@ def test_the_province_report_has_no_indicators_to_export(app: Flask, platform: P
     page = admin.get("/quan-tri/bao-cao?tu=01/11/2026&den=30/11/2026").data.decode()
     assert 'id="indicators"' not in page and "Chỉ số QĐ 766 (CSV)" not in page
     book = load_workbook(io.BytesIO(_download(admin, page, "Báo cáo (Excel .xlsx)").data))
-    assert book.sheetnames == ["Báo cáo"]
+    assert book.sheetnames == ["Báo cáo", "Thời gian giải quyết"]
     filtered = admin.get(f"/api/v1/reports/statistics?{PERIOD}&agency={MINH_XUAN}"
                          "&channel=online&format=xlsx")
-    assert load_workbook(io.BytesIO(filtered.data)).sheetnames == ["Báo cáo"]
+    assert load_workbook(io.BytesIO(filtered.data)).sheetnames == ["Báo cáo",
+                                                                     "Thời gian giải quyết"]
     wrong = admin.get(f"/api/v1/reports/indicators?{PERIOD}&agency={MINH_XUAN}&format=pdf")
     assert wrong.status_code == 400 and "json hoặc csv" in wrong.json["error"]["message"]
