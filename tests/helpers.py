@@ -6,11 +6,13 @@ import io
 import re
 import stat
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine.applicants import RESULT_PAPER, attach, record_cash_payment, request_payment
 from engine.core.actors import SYSTEM, Actor
@@ -221,3 +223,19 @@ class Officers:
             with self.platform.uow() as uow:
                 tasks.complete_task(uow, actor=self.actor(username), task_id=task["id"],
                                     data=data)
+
+
+@contextmanager
+def counted_statements(platform: Platform) -> Iterator[list[str]]:
+    """The SQL statements run while inside (SQLAlchemy's and the prepared ones alike: both
+    reach the engine's `before_cursor_execute` listeners)."""
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(platform.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(platform.engine, "before_cursor_execute", count)

@@ -7,11 +7,7 @@ resumes at status 9 with the applicant invited to the desk."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from engine.applicants import record_cash_payment, request_payment
 from engine.core.actors import ANONYMOUS
@@ -19,27 +15,13 @@ from engine.core.models import Dossier, Event, Payment, Task
 from engine.core.statuses import Status
 from engine.dossiers import submit as dossiers
 from engine.wiring import Platform
-from tests.helpers import MINH_XUAN, PERMIT, Officers, permit_data
+from tests.helpers import MINH_XUAN, PERMIT, Officers, counted_statements, permit_data
 
 DESK = "motcua.minhxuan"
 # Statements of each transaction, the commit's own (BEGIN, the portal's facts and outbox,
 # the events and the audit chain) included: (request_payment, record_cash_payment). Before
 # they ran 16 and 20 on SQLite.
 BOUNDS = {"sqlite": (11, 14), "postgresql": (11, 14)}
-
-
-@contextmanager
-def _statements(platform: Platform) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(platform.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", count)
 
 
 def _decided(platform: Platform, people: Officers) -> str:
@@ -76,12 +58,12 @@ def test_the_fee_asked_and_taken_in_cash_run_few_statements(platform: Platform) 
     asked_bound, cash_bound = BOUNDS[platform.engine.dialect.name]
     for _ in range(2):  # the second dossier: versions, calendars and statements warm
         code = _decided(platform, people)
-        with _statements(platform) as asking, platform.uow() as uow:
+        with counted_statements(platform) as asking, platform.uow() as uow:
             asked = request_payment(uow, actor=desk, code=code)
         assert asked["amount"] == 75_000 and asked["state"] == "requested"
         status, payments, tasks, _ = _state(platform, code)
         assert (status, payments, tasks) == (Status.PAYMENT, ["requested"], ["suspended"])
-        with _statements(platform) as taking, platform.uow() as uow:
+        with counted_statements(platform) as taking, platform.uow() as uow:
             paid = record_cash_payment(uow, actor=desk, code=code, amount=75_000)
         assert paid["status"] == Status.DONE and paid["receipt_number"]
         status, payments, tasks, kinds = _state(platform, code)

@@ -7,17 +7,13 @@ statements however many there are (it looked each draft's procedure up on its ow
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 from flask import Flask
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from engine.core.models import ProcedureVersion
 from engine.wiring import Platform
 from tests.functional.test_citizen_pages_v2 import DEPARTMENT, _my_draft, citizen, officer
-from tests.helpers import MINH_XUAN, PERMIT
+from tests.helpers import MINH_XUAN, PERMIT, counted_statements
 
 STALE = "không còn tiếp nhận hồ sơ theo phiên bản"
 
@@ -82,29 +78,15 @@ def test_another_persons_or_a_deleted_draft_is_a_plain_404(
                 assert told not in page, (link, told)
 
 
-@contextmanager
-def _statements(platform: Platform) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(platform.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", count)
-
-
 def test_my_area_lists_1_or_20_drafts_with_the_same_number_of_statements(
         app: Flask, platform: Platform) -> None:
     _my_draft(platform, {"ho_ten": "Nguyễn Văn An"})
     client = citizen(app)
     assert client.get("/ca-nhan").status_code == 200  # warm: versions loaded, session read
-    with _statements(platform) as one:
+    with counted_statements(platform) as one:
         assert client.get("/ca-nhan").data.decode().count("Tiếp tục soạn hồ sơ<") == 1
     for _ in range(19):
         _my_draft(platform, {"ho_ten": "Nguyễn Văn An"})
-    with _statements(platform) as twenty:
+    with counted_statements(platform) as twenty:
         assert client.get("/ca-nhan").data.decode().count("Tiếp tục soạn hồ sơ<") == 20
     assert len(twenty) == len(one), "\n".join(twenty)

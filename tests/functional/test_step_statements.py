@@ -8,11 +8,9 @@ is checked alongside: the dossier reaches status 10, granted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from engine.applicants import record_cash_payment, request_payment
 from engine.core.actors import ANONYMOUS, Actor
@@ -21,7 +19,7 @@ from engine.core.statuses import Status
 from engine.dossiers import submit as dossiers
 from engine.dossiers import tasks
 from engine.wiring import Platform
-from tests.helpers import MINH_XUAN, PERMIT, Officers, permit_data
+from tests.helpers import MINH_XUAN, PERMIT, Officers, counted_statements, permit_data
 
 STEPS: list[tuple[str, dict[str, Any]]] = [
     ("motcua.minhxuan", {"ket_qua_kiem_tra": "tiep_nhan"}),
@@ -32,20 +30,6 @@ STEPS: list[tuple[str, dict[str, Any]]] = [
 # Statements of: the submission, reception, appraisal, decision, hand-over (the fee's two
 # transactions are bounded in test_fee_statements). Before: 15, 15, 14, 17, 18 on SQLite.
 BOUNDS = {"sqlite": (12, 14, 13, 13, 14), "postgresql": (12, 15, 14, 14, 15)}
-
-
-@contextmanager
-def _statements(platform: Platform) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(platform.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(platform.engine, "before_cursor_execute", count)
 
 
 def _open_task(platform: Platform, code: str) -> int:
@@ -60,7 +44,7 @@ def _dossier(platform: Platform, people: Officers) -> tuple[list[list[str]], int
     """One permit through its five steps and the fee: the statements of each step, and the
     dossier's final status and outcome."""
     counted: list[list[str]] = []
-    with _statements(platform) as seen, platform.uow() as uow:
+    with counted_statements(platform) as seen, platform.uow() as uow:
         code = str(dossiers.submit_dossier(uow, actor=ANONYMOUS, procedure_code=PERMIT,
                                            agency_code=MINH_XUAN, data=permit_data())["code"])
     counted.append(seen)
@@ -72,7 +56,7 @@ def _dossier(platform: Platform, people: Officers) -> tuple[list[list[str]], int
             with platform.uow() as uow:
                 record_cash_payment(uow, actor=actor, code=code, amount=amount)
         task_id = _open_task(platform, code)
-        with _statements(platform) as seen, platform.uow() as uow:
+        with counted_statements(platform) as seen, platform.uow() as uow:
             tasks.complete_task(uow, actor=actor, task_id=task_id, data=data)
         counted.append(seen)
     with platform.uow() as uow:
