@@ -23,8 +23,10 @@ from engine.core.permissions import is_administrator, is_officer_of, may_answer_
 from engine.core.statuses import Status
 from engine.core.text import fold
 from engine.core.uow import UnitOfWork
+from engine.dossiers.fee_rows import FeeDossier
 from engine.dossiers.held_steps import hold, release
 from engine.dossiers.rows import record
+from engine.dossiers.statements import INSERT_DEADLINE_CHANGE
 from engine.dossiers.submit import find_visible, pick
 from engine.dossiers.supplement_answer import (
     answer_problems,
@@ -60,19 +62,22 @@ MOVES_ONLY = frozenset({"paid", "calendar"})
 
 
 def move_due(
-    uow: UnitOfWork, dossier: Dossier, new_due: datetime | None, *, kind: str, actor: Actor,
-    reason: str,
+    uow: UnitOfWork, dossier: Dossier | FeeDossier, new_due: datetime | None, *, kind: str,
+    actor: Actor, reason: str,
 ) -> None:
     """Move the due time, kept with its reason. A payment or a calendar change that leaves
     the due time where it was is no change and leaves no line in the dossier's history; a
     supplement answered always does (the round itself belongs in the dossier's history), even
-    when no time passed while the dossier waited."""
+    when no time passed while the dossier waited. An ORM `Dossier`'s line is written by the
+    flush, a locked row's (`FeeDossier`, whose caller writes the row) at once."""
     if new_due == dossier.due_at and kind in MOVES_ONLY:
         return
-    uow.session.add(DeadlineChange(
-        dossier_id=dossier.id, at=uow.clock.now(), actor_id=actor.account_id, kind=kind,
-        old_due_at=dossier.due_at, new_due_at=new_due, reason=reason,
-    ))
+    line = {"dossier_id": dossier.id, "at": uow.clock.now(), "actor_id": actor.account_id,
+            "kind": kind, "old_due_at": dossier.due_at, "new_due_at": new_due, "reason": reason}
+    if isinstance(dossier, Dossier):
+        uow.session.add(DeadlineChange(**line))
+    else:
+        INSERT_DEADLINE_CHANGE.run(uow.connection, line)
     dossier.due_at = new_due
 
 

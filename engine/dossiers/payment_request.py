@@ -27,7 +27,6 @@ from engine.core.uow import UnitOfWork
 from engine.dossiers.deadlines import compute_due, move_due
 from engine.dossiers.fee_rows import FeeDossier, PaymentRow
 from engine.dossiers.held_steps import release
-from engine.dossiers.statements import INSERT_DEADLINE_CHANGE
 from engine.legal_clock.calendars import calendar_for, calendar_of_province
 from engine.procedures.cache import loaded_version
 
@@ -157,15 +156,8 @@ def resume_after_wait(uow: UnitOfWork, dossier: Dossier | FeeDossier, since: dat
     time = loaded_version(uow, dossier.version_id).compiled.manifest["processing_time"]
     new_due = compute_due(calendar, started=dossier.clock_started_at,
                           paused=timedelta(seconds=dossier.paused_seconds), time=time)
-    if new_due == dossier.due_at:
-        return
-    if isinstance(dossier, Dossier):
+    if new_due != dossier.due_at:
         move_due(uow, dossier, new_due, kind=kind, actor=actor, reason=reason)
-        return
-    INSERT_DEADLINE_CHANGE.run(uow.connection, {  # as `move_due`, for a row
-        "dossier_id": dossier.id, "at": uow.clock.now(), "actor_id": actor.account_id,
-        "kind": kind, "old_due_at": dossier.due_at, "new_due_at": new_due, "reason": reason})
-    dossier.due_at = new_due
 
 
 def nothing_to_withdraw(uow: UnitOfWork, dossier: Dossier) -> Conflict:
