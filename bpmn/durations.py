@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 HOURS_PER_DAY = 8
 DAYS_PER_WEEK = 5
@@ -98,6 +99,7 @@ class Duration:
         return days * HOURS_PER_DAY + self.working_seconds() / 3600
 
 
+@lru_cache(maxsize=512)  # a diagram's few durations are read at every step
 def parse_duration(text: str) -> Duration:
     """The duration `text` stands for; raises `DurationError` naming what is refused."""
     value = text.strip()

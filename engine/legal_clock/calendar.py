@@ -21,7 +21,7 @@ from calendar import monthrange
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -94,6 +94,9 @@ class BusinessCalendar:
     extra_days_off: frozenset[date] = field(default_factory=frozenset)
     extra_working_days: frozenset[date] = field(default_factory=frozenset)
     tz: ZoneInfo = VN_TZ
+    # Days already answered (a step's deadline walks over dozens of them at every step).
+    _known: dict[date, bool] = field(default_factory=dict, init=False, compare=False,
+                                     repr=False)
 
     def __post_init__(self) -> None:
         if not self.periods or any(begin >= end for begin, end in self.periods) or any(
@@ -101,7 +104,7 @@ class BusinessCalendar:
         ):
             raise ValueError("working periods must be ordered, non-empty and not overlap")
 
-    @property
+    @cached_property
     def day_length(self) -> timedelta:
         """How much working time one working day holds (8 h by default)."""
         return sum(
@@ -149,6 +152,14 @@ class BusinessCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """True on a day when offices are open."""
+        known = self._known.get(day)
+        if known is None:
+            if len(self._known) > MAX_SCAN_DAYS * 4:  # bounded: a few years of days
+                self._known.clear()
+            known = self._known[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self.extra_working_days:
             return True
         if day in self.extra_days_off:
@@ -186,21 +197,31 @@ class BusinessCalendar:
         """The instant when `duration` of working time has passed since `start`.
 
         A result that falls exactly at the close of a period stays there (17:00 of the
-        due day), so "due by close of business" reads as people say it.
+        due day), so "due by close of business" reads as people say it. A working day
+        that the remaining time outlasts is stepped over whole, without its periods.
         """
         remaining = duration
         local = start.astimezone(self.tz)
         if remaining <= timedelta(0):
             return self.next_working_instant(local)
-        for begin, end in self._windows(local.date()):
-            if local >= end:
+        first, day_length = local.date(), self.day_length
+        for offset in range(MAX_SCAN_DAYS):
+            day = first + timedelta(days=offset)
+            if not self.is_working_day(day):
                 continue
-            cursor = max(local, begin)
-            available = end - cursor
-            if remaining <= available:
-                return cursor + remaining
-            remaining -= available
-        raise AssertionError("unreachable")
+            if offset and remaining > day_length:  # the whole day passes
+                remaining -= day_length
+                continue
+            for begin, end in self.periods:
+                window_end = datetime.combine(day, end, self.tz)
+                if local >= window_end:
+                    continue
+                cursor = max(local, datetime.combine(day, begin, self.tz))
+                available = window_end - cursor
+                if remaining <= available:
+                    return cursor + remaining
+                remaining -= available
+        raise ValueError(NO_WORKING_TIME)
 
     def subtract(self, end: datetime, duration: timedelta) -> datetime:
         """The instant from which `duration` of working time runs until `end`."""

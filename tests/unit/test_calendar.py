@@ -27,6 +27,8 @@ def at(text: str) -> datetime:
     ("2026-11-25 18:30", "PT2H", "2026-11-26 09:00", "after hours: next morning"),
     ("2026-11-25 06:00", "PT1H", "2026-11-25 08:00", "before opening: from 07:00"),
     ("2026-11-25 16:00", "PT1H", "2026-11-25 17:00", "due exactly at close of business"),
+    ("2026-11-25 07:00", "P3D", "2026-11-27 17:00", "whole days end at close, not next morning"),
+    ("2026-11-20 13:30", "P10D", "2026-12-07 11:30", "whole days stepped over, then half a day"),
     ("2026-02-13 16:00", "PT2H", "2026-02-23 08:00", "Lunar New Year 2026, 16–20 Feb"),
     ("2026-02-13 07:00", "P2D", "2026-02-23 17:00", "Tết inside a two-day span"),
     ("2026-04-24 16:00", "PT2H", "2026-04-28 08:00", "Hùng Kings Sun 26 Apr → Mon 27 Apr off"),
@@ -109,6 +111,14 @@ def test_results_never_land_outside_working_time(start: datetime, duration: time
     before = due - timedelta(minutes=1)
     # A due time is inside working time, or the close of a period that was working time.
     assert CAL.is_working_time(due) or CAL.is_working_time(before)
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=instants, duration=working_time)
+def test_a_due_time_is_never_the_opening_of_a_period(start: datetime, duration: timedelta) -> None:
+    # Time that ends with a period ends at its close (17:00), not at the next opening.
+    due = CAL.add(start, duration).astimezone(VN_TZ)
+    assert due.time() not in {begin for begin, _ in CAL.periods}
 
 
 @settings(max_examples=200, deadline=None)
