@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.core import json_text
 from engine.core.errors import Invalid
 
 NUL_REFUSED = ("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL hoặc mã UTF-16 lẻ), không lưu "
@@ -18,6 +19,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # not UTF-8: neither database c
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys and writer-first transactions.
     Either refuses a statement whose text parameters hold a NUL character (`Invalid`)."""
+    options.setdefault("json_serializer", json_text.dumps)  # JSON columns: orjson
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
                                **options)

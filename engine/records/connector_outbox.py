@@ -9,10 +9,8 @@ inbound calls already seen, so a replayed call is refused.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,8 +33,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from engine.core import json_text
 from engine.core.actors import Actor
 from engine.core.errors import Forbidden
+from engine.core.ids import uuid7
 from engine.core.models import InboundCall, OutboxMessage
 from engine.core.permissions import is_admin_account
 from engine.core.prepared import Prepared
@@ -76,8 +76,8 @@ Send = Callable[[OutboundMessage], None]
 
 
 def new_event_id() -> str:
-    """A fresh idempotency key."""
-    return str(uuid.uuid4())
+    """A fresh idempotency key, time-ordered (the outbox's unique index grows at its end)."""
+    return uuid7()
 
 
 def message_row(
@@ -99,7 +99,7 @@ def message_row(
         "province": province,
         "dossier_id": dossier_id,
         "ordering_key": ordering_key,
-        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        "payload": json_text.dumps_sorted(payload),
         "created_at": now,
         "next_attempt_at": now,
         "attempts": 0,
