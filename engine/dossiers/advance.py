@@ -277,9 +277,9 @@ class Advance:
             self.change(**at_the_end(self.uow, self.dossier.id, self.compiled, end, self.now))
 
     def _cancel_tasks(self, gone: set[str]) -> None:
-        values = {"b_dossier": self.dossier.id, "b_gone": sorted(gone)}
-        self.uow.connection.execute(sql.CANCEL_TIMERS_OF_TASKS, values)
-        self.uow.connection.execute(sql.CANCEL_TASKS, values)
+        values = [{"b_dossier": self.dossier.id, "b_gone": spiff_id} for spiff_id in sorted(gone)]
+        sql.CANCEL_TIMERS_OF_TASK.run(self.uow.connection, values)
+        sql.CANCEL_TASK.run(self.uow.connection, values)
 
     def _schedule_timers(self, instance: ProcessInstance) -> None:
         """BPMN timer events get absolute due times from the business calendar (a duration
@@ -288,8 +288,8 @@ class Advance:
         self._timers_now = frozenset(t.id for t in pending)
         gone = self.timers_before - self._timers_now
         if gone:
-            self.uow.connection.execute(
-                sql.CANCEL_BPMN_TIMERS, {"b_dossier": self.dossier.id, "b_gone": sorted(gone)})
+            sql.CANCEL_BPMN_TIMER.run(self.uow.connection, [
+                {"b_dossier": self.dossier.id, "b_gone": spiff_id} for spiff_id in sorted(gone)])
         for timer in pending:
             if timer.held:
                 continue

@@ -41,11 +41,17 @@ _UPSERT = {"postgresql": Prepared(_upsert(postgresql.insert)),
            "sqlite": Prepared(_upsert(sqlite.insert))}
 
 
+def next_number(uow: UnitOfWork, *, series: str, period: str) -> int:
+    """The next number of `series` in `period` (1 first), taken by one atomic upsert in the
+    caller's transaction: dossier codes (a unit's day), receipts (an agency's year)."""
+    return int(_UPSERT[uow.dialect].run(
+        uow.connection, {"b_unit": series, "b_day": period}).scalar_one())
+
+
 def next_dossier_code(uow: UnitOfWork, *, unit_code: str, at: datetime) -> str:
     """Allocate the next code of `unit_code` for the local (Vietnam) day of `at`."""
     day = at.astimezone(VN_TZ).strftime("%y%m%d")
-    number = _UPSERT[uow.dialect].run(
-        uow.connection, {"b_unit": unit_code, "b_day": day}).scalar_one()
+    number = next_number(uow, series=unit_code, period=day)
     return f"{unit_code}-{day}-{number:04d}"
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.core.models import Task
+from engine.core.prepared import Prepared
 from engine.core.statuses import Status
 from engine.core.uow import UnitOfWork
 
@@ -40,13 +41,13 @@ def _move_tasks(uow: UnitOfWork, dossier_id: int, frm: str, to: str) -> None:
     """Move a dossier's steps from one state to another in one UPDATE; the steps this
     session already loaded are moved too, as if read afresh."""
     uow.session.flush()  # a step changed in this transaction is moved as it now stands
-    uow.connection.execute(_MOVE_TASKS, {"b_dossier": dossier_id, "b_from": frm, "b_to": to})
+    _MOVE_TASKS.run(uow.connection, {"b_dossier": dossier_id, "b_from": frm, "b_to": to})
     for loaded in list(uow.session.identity_map.values()):
         if isinstance(loaded, Task) and loaded.dossier_id == dossier_id and loaded.state == frm:
             set_committed_value(loaded, "state", to)
 
 
 _TASKS = cast(Table, Task.__table__)
-_MOVE_TASKS = (update(_TASKS).where(_TASKS.c.dossier_id == bindparam("b_dossier"),
-                                    _TASKS.c.state == bindparam("b_from"))
-               .values(state=bindparam("b_to")))
+_MOVE_TASKS = Prepared(update(_TASKS).where(_TASKS.c.dossier_id == bindparam("b_dossier"),
+                                             _TASKS.c.state == bindparam("b_from"))
+                        .values(state=bindparam("b_to")))

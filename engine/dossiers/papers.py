@@ -12,6 +12,7 @@ from typing import cast
 from sqlalchemy import Table, and_, bindparam, insert, literal, select
 
 from engine.core.models import Attachment, Dossier, StoredPaper
+from engine.core.prepared import Prepared
 from engine.core.uow import UnitOfWork
 
 # The paper name of an electronic result (it is stored as a result, not as a paper).
@@ -24,7 +25,7 @@ _DOSSIERS = cast(Table, Dossier.__table__)
 # The applicant's current papers (not the ones taken from the store, which are there
 # already) are copied into their store: one statement, nothing for desk dossiers without
 # an account.
-_KEEP_ACCEPTED = insert(STORED).from_select(
+_KEEP_ACCEPTED = Prepared(insert(STORED).from_select(
     ["account_id", "kind", "name", "filename", "media_type", "size", "sha256", "dossier_code",
      "stored_at"],
     select(_DOSSIERS.c.owner_id, literal("paper"), _ATTACHMENTS.c.paper,
@@ -34,9 +35,9 @@ _KEEP_ACCEPTED = insert(STORED).from_select(
     .where(and_(_DOSSIERS.c.id == bindparam("b_dossier"), _DOSSIERS.c.owner_id.is_not(None),
                 _ATTACHMENTS.c.replaced_at.is_(None), _ATTACHMENTS.c.reused_from_id.is_(None),
                 _ATTACHMENTS.c.paper != RESULT_NAME)),
-)
+))
 
 
 def keep_accepted(uow: UnitOfWork, dossier_id: int) -> None:
     """Copy a received dossier's papers into its applicant's store (caller's transaction)."""
-    uow.connection.execute(_KEEP_ACCEPTED, {"b_dossier": dossier_id, "b_now": uow.clock.now()})
+    _KEEP_ACCEPTED.run(uow.connection, {"b_dossier": dossier_id, "b_now": uow.clock.now()})

@@ -22,12 +22,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine.core.actors import SYSTEM, Actor
 from engine.core.errors import Conflict, Forbidden, Invalid
 from engine.core.models import Account, Dossier, PostalOrder
 from engine.core.permissions import is_desk_of, may_answer_supplement
+from engine.core.prepared import Prepared
 from engine.core.statuses import OPEN_STATUSES, Status
 from engine.core.uow import UnitOfWork
 from engine.dossiers.decision import DECIDED_MESSAGE, is_decided
@@ -50,6 +51,11 @@ ORDER = ("requested", "accepted", "in_transit", "delivered", "returned")
 # Final: no report changes it any more ("cancelled": the desk handed the result back
 # another way, `cancel_for_other_way`).
 FINAL = ("delivered", "returned", "cancelled")
+_OPEN_DELIVERY = Prepared(
+    select(PostalOrder.id)
+    .where(PostalOrder.dossier_id == bindparam("b_id"), PostalOrder.kind == "delivery",
+           *(PostalOrder.status != final for final in FINAL))
+    .limit(1))
 # The dossier event of a final report, by order kind and status (labels: EVENT_LABELS).
 EVENTS = {("delivery", "delivered"): "postal_result_delivered",
           ("delivery", "returned"): "postal_result_returned",
@@ -135,8 +141,9 @@ def cancel_for_other_way(
     order is cancelled («Đã hủy») and the history says the carrier has to be told by the
     desk (its protocol has no cancel). Returns the cancelled order's reference, if any.
     Called with the dossier's row locked."""
-    if not choice or choice == BY_POST:
-        return None
+    if not choice or choice == BY_POST or _OPEN_DELIVERY.run(
+            uow.connection, {"b_id": dossier.id}).first() is None:
+        return None  # most hand-overs: no result order on its way, one query by key
     order = next((o for o in _orders(uow, dossier.id)
                   if o.kind == "delivery" and o.status not in FINAL), None)
     if order is None:

@@ -1,8 +1,7 @@
 """The advance's prebuilt statements (building a statement costs more than running it).
 
 Each is built once at import; `engine.dossiers.advance` runs them with bound values, the
-prepared ones through the DB-API (`engine.core.prepared`), the three with an expanding `IN`
-through the connection.
+all through the DB-API (`engine.core.prepared`).
 """
 
 from __future__ import annotations
@@ -36,22 +35,23 @@ CANCEL_OPEN_TASKS = Prepared(update(TASKS).where(
     TASKS.c.dossier_id == bindparam("b_dossier"),
     or_(TASKS.c.state == "open", TASKS.c.state == "suspended"),  # no IN: prepared
 ).values(state="cancelled"))
-CANCEL_TIMERS_OF_TASKS = update(TIMERS).where(
-    TIMERS.c.task_id.in_(
+# The steps and timers that left, one row of values each (an executemany, not an IN list).
+CANCEL_TIMERS_OF_TASK = Prepared(update(TIMERS).where(
+    TIMERS.c.task_id.in_(  # a subquery, not a list: prepared
         select(TASKS.c.id).where(TASKS.c.dossier_id == bindparam("b_dossier"),
-                                 TASKS.c.spiff_id.in_(bindparam("b_gone", expanding=True)))),
+                                 TASKS.c.spiff_id == bindparam("b_gone"))),
     TIMERS.c.state == "pending",
-).values(state="cancelled")
-CANCEL_TASKS = update(TASKS).where(
+).values(state="cancelled"))
+CANCEL_TASK = Prepared(update(TASKS).where(
     TASKS.c.dossier_id == bindparam("b_dossier"),
-    TASKS.c.spiff_id.in_(bindparam("b_gone", expanding=True)),
-    TASKS.c.state.in_(("open", "suspended")),
-).values(state="cancelled")
-CANCEL_BPMN_TIMERS = update(TIMERS).where(
+    TASKS.c.spiff_id == bindparam("b_gone"),
+    or_(TASKS.c.state == "open", TASKS.c.state == "suspended"),
+).values(state="cancelled"))
+CANCEL_BPMN_TIMER = Prepared(update(TIMERS).where(
     TIMERS.c.dossier_id == bindparam("b_dossier"),
-    TIMERS.c.spiff_id.in_(bindparam("b_gone", expanding=True)),
+    TIMERS.c.spiff_id == bindparam("b_gone"),
     TIMERS.c.state == "pending",
-).values(state="cancelled")
+).values(state="cancelled"))
 ROW_VERSION = Prepared(select(DOSSIERS.c.row_version).where(DOSSIERS.c.id == bindparam("b_id")))
 REFUSED_BEFORE = Prepared(select(EVENTS.c.id).where(
     EVENTS.c.dossier_id == bindparam("b_id"), EVENTS.c.kind == "refused").limit(1))

@@ -39,7 +39,7 @@ from engine.procedures.catalogue import InForce, published_version
 from engine.records.audit_search import EVENT_LABELS as EVENT_LABELS  # the timeline's
 
 CHANNELS = ("online", "desk", "post")
-_INSERT_DOSSIER = insert(DOSSIERS).returning(DOSSIERS.c.id)
+_INSERT_DOSSIER = insert(DOSSIERS).returning(DOSSIERS.c.id)  # its state: the model's default
 
 
 @dataclass(frozen=True)
