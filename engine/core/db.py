@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -13,7 +12,6 @@ from engine.core.errors import Invalid
 
 NUL_REFUSED = ("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL hoặc mã UTF-16 lẻ), không lưu "
                "và không tra cứu được; vui lòng xóa ký tự này.")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # not UTF-8: neither database can encode it
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -40,16 +38,21 @@ def _refuse_nul(_conn: Any, _cursor: Any, _statement: str, parameters: Any, _con
     for row in rows:
         values = row.values() if isinstance(row, dict) else row if isinstance(row, list | tuple) \
             else ()
-        for value in values:  # a plain loop: this runs for every statement
-            if isinstance(value, str) and ("\x00" in value or "\\u0000" in value
-                                           or not value.isascii()) and _holds_nul(value):
+        for value in values:  # a plain loop, quick tests first: this runs for every statement
+            if isinstance(value, str) and (not value.isascii() or "\x00" in value
+                                           or "\\u0000" in value) and _holds_nul(value):
                 raise Invalid(NUL_REFUSED)
 
 
 def _holds_nul(text: str) -> bool:
     """Whether `text` holds a NUL character, or a JSON text of one escapes it as \\u0000
-    (a backslash that is not itself escaped); linear in the text."""
-    if "\x00" in text or (not text.isascii() and _LONE_SURROGATE.search(text)):
+    (a backslash that is not itself escaped), or a lone surrogate; linear in the text."""
+    if not text.isascii():
+        try:  # encoding fails on a lone surrogate; five times faster than searching for one
+            text.encode()
+        except UnicodeEncodeError:
+            return True
+    if "\x00" in text:
         return True
     start = text.find("\\u0000")
     while start != -1:

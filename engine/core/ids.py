@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 
 _V7_BITS = 0x7 << 76 | 0b10 << 62  # the version (7) and the variant (RFC 9562)
 _RANDOM_74 = ((1 << 80) - 1) & ~(0xF << 76) & ~(0b11 << 62)
@@ -16,4 +15,5 @@ def uuid7() -> str:
     order, so a unique index on them grows at its end instead of touching a random page of
     it on every insert, as version-4 (all random) ids do."""
     value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10)) & _RANDOM_74
-    return str(uuid.UUID(int=value | _V7_BITS))
+    digits = f"{value | _V7_BITS:032x}"  # what str(uuid.UUID(int=…)) writes, faster
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
