@@ -25,24 +25,24 @@ def procedure_agencies_page(agency: str, code: str) -> str:
         with uow() as work:
             page = procedures.procedure_agencies(work, actor=actor, agency_code=agency,
                                                  code=code)
-            _name_unstaffed(work, actor, page, agency, code)
+            _name_unstaffed(work, actor, page)
     except ServiceError as exc:
         abort(exc.status, description=exc.message)
     return render_template("admin_procedure_agencies.html", p=page)
 
 
-def _name_unstaffed(work: UnitOfWork, actor: Actor, page: dict[str, Any], agency: str,
-                    code: str) -> None:
+def _name_unstaffed(work: UnitOfWork, actor: Actor, page: dict[str, Any]) -> None:
     """Each applied agency's `unstaffed_roles`: its unstaffed lanes as `agencies.LaneRole`s,
     and `staffable` — whether the actor may give officers roles there (the link is shown)."""
     managed = ({a["code"] for a in agencies.managed_agencies(work, actor=actor)
                 if not a["closed"]} if may_open_agency_admin(actor) else set())
     rows = [row for group in page["groups"] for row in group["agencies"]]
-    wanted = sorted({label for row in rows if row["state"] == "applied" for label in row["unstaffed"]})
-    named = {lane.label: lane for lane in agencies.lane_roles(  # read once for every agency
-        work, agency_code=agency, code=code, labels=wanted)} if wanted else {}
+    wanted = {(lane["role"], lane["label"]) for row in rows if row["state"] == "applied"
+              for lane in row["unstaffed"]}
+    named = {(lane.code, lane.label): lane  # the role names read once for every agency
+             for lane in agencies.lane_roles(work, sorted(wanted))} if wanted else {}
     for row in rows:
-        row["unstaffed_roles"] = ([named[label] for label in row["unstaffed"]]
+        row["unstaffed_roles"] = ([named[lane["role"], lane["label"]] for lane in row["unstaffed"]]
                                   if row["state"] == "applied" else [])
         row["staffable"] = row["code"] in managed
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.core.actors import Actor
-from engine.core.models import Agency, Procedure, ProcedureVersion, RoleGrant
+from engine.core.models import Procedure, ProcedureVersion, RoleGrant
 from engine.core.permissions import (
     AGENCY_ADMIN,
     APPROVER,
@@ -125,26 +125,9 @@ class LaneRole:
     label: str
 
 
-def lane_roles(uow: UnitOfWork, *, agency_code: str, code: str,
-               labels: list[str]) -> list[LaneRole]:
-    """The procedure's lanes named by `labels` (as «Áp dụng cho cơ quan» lists the roles
-    nobody holds at an agency), each with its role's code and platform name: the label is
-    looked up in the procedure's versions, published first, newest first; a label no
-    version names is kept as it is, without a code."""
-    by_label: dict[str, str] = {}
-    versions = uow.session.scalars(
-        select(ProcedureVersion.package).join(Procedure).join(Agency)
-        .where(Procedure.code == code, Agency.code == agency_code)
-        .order_by((ProcedureVersion.status == "published").desc(), ProcedureVersion.id.desc()))
-    for package in versions:
-        try:
-            manifest = json.loads((package or {}).get("procedure.json", "{}"))
-        except (json.JSONDecodeError, AttributeError, TypeError):
-            continue
-        lanes = manifest.get("roles") if isinstance(manifest, dict) else None
-        for spec in (lanes.values() if isinstance(lanes, dict) else []):
-            if isinstance(spec, dict) and spec.get("role") and not spec.get("agency"):
-                by_label.setdefault(str(spec.get("label") or spec["role"]), str(spec["role"]))
+def lane_roles(uow: UnitOfWork, lanes: list[tuple[str, str]]) -> list[LaneRole]:
+    """The procedure's lanes (role code, the procedure's label for it) with the platform's
+    name of each role, as «Áp dụng cho cơ quan» lists the roles nobody holds at an agency.
+    Named by the role's code, never by the label: two lanes may share a label."""
     names = role_names(uow)
-    return [LaneRole(by_label.get(label, ""), names.get(by_label.get(label, ""), label), label)
-            for label in labels]
+    return [LaneRole(role, names.get(role, label), label) for role, label in lanes]

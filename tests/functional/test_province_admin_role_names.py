@@ -10,13 +10,16 @@ reassign and what to do; each refusal links to its field, marked and described."
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from engine.agencies import AgencyFields, create_agency
 from engine.core.actors import Actor
+from engine.core.models import Procedure, ProcedureVersion
 from engine.procedures import apply_procedure
 from engine.wiring import Platform
 from tests.helpers import AN_TUONG, MINH_XUAN, PERMIT, login, permit_data, task_for
@@ -64,6 +67,31 @@ def test_an_unfilled_role_is_named_as_the_accounts_page_names_it_and_links_to_th
     assert "selected" in _tag(form, f'value="{HOA_BINH}"')
     ticked = re.findall(r'id="inv-role-\d+" name="roles" value="([^"]+)" checked', form)
     assert ticked == ["chuyen_vien"]
+
+
+def test_two_lanes_with_one_label_are_named_by_their_own_roles(
+    platform: Platform, client: FlaskClient,
+) -> None:
+    # A designer gave the specialist's and the leader's lanes the same label. The page named
+    # both by the first role found for that label: «Chuyên viên» twice, no «Lãnh đạo», and
+    # both links ticked chuyen_vien.
+    with platform.uow() as uow:
+        for version in uow.session.scalars(select(ProcedureVersion).join(Procedure).where(
+                Procedure.code == PERMIT, ProcedureVersion.status == "published")):
+            manifest = json.loads(version.package["procedure.json"])
+            for lane in ("chuyen_vien", "lanh_dao"):
+                manifest["roles"][lane]["label"] = "Cán bộ giải quyết"
+            version.package = {**version.package, "procedure.json": json.dumps(manifest)}
+            version.compiled = {**version.compiled, "manifest": manifest}  # as publishing does
+        uow.commit()
+    _new_commune(platform)
+    login(client, "quantri")
+    page = client.get(APPLY).data.decode()
+    text = _text(page.encode())
+    assert "Chuyên viên (trong thủ tục: Cán bộ giải quyết)" in text
+    assert "Lãnh đạo (trong thủ tục: Cán bộ giải quyết)" in text
+    for role in ("chuyen_vien", "lanh_dao"):
+        assert f"co-quan={HOA_BINH}&amp;vai-tro={role}#invite-h" in page
 
 
 def test_an_unknown_role_in_the_link_is_ignored_not_an_error(client: FlaskClient) -> None:

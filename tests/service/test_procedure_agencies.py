@@ -81,9 +81,12 @@ def test_applied_to_a_new_commune_its_desk_gets_the_dossier_and_stopping_keeps_o
     assert HOA_BINH in listed and HOA_BINH in choice  # citizens and desks may choose it
     states = {a["code"]: a["state"] for g in page["groups"] for a in g["agencies"]}
     assert states[HOA_BINH] == "applied" and states[MINH_XUAN] == "own"
-    unstaffed = {a["code"]: a["unstaffed"] for g in page["groups"] for a in g["agencies"]}
-    assert unstaffed[HOA_BINH] == ["Bộ phận Một cửa", "Chuyên viên phòng Kinh tế, Hạ tầng và "
-                                   "Đô thị", "Lãnh đạo UBND cấp xã"]  # nobody granted yet
+    unstaffed = {a["code"]: [(lane["role"], lane["label"]) for lane in a["unstaffed"]]
+                 for g in page["groups"] for a in g["agencies"]}
+    assert unstaffed[HOA_BINH] == [  # nobody granted yet
+        ("mot_cua", "Bộ phận Một cửa"),
+        ("chuyen_vien", "Chuyên viên phòng Kinh tế, Hạ tầng và Đô thị"),
+        ("lanh_dao", "Lãnh đạo UBND cấp xã")]
     assert unstaffed[MINH_XUAN] == []
 
     code = _submit(platform, HOA_BINH)
@@ -185,6 +188,7 @@ def test_the_missing_staff_are_those_of_the_version_in_force_not_of_a_draft(
     assert version is not None and version["status"] == "draft"
     with platform.uow() as uow:
         page = procedure_agencies(uow, actor=ADMIN, agency_code=MINH_XUAN, code=PERMIT)
-    unstaffed = {a["code"]: a["unstaffed"] for g in page["groups"] for a in g["agencies"]}
+    unstaffed = {a["code"]: [lane["label"] for lane in a["unstaffed"]]
+                 for g in page["groups"] for a in g["agencies"]}
     assert "Lãnh đạo UBND cấp xã" in unstaffed[HOA_BINH]
     assert "Chủ tịch UBND xã (bản nháp)" not in unstaffed[HOA_BINH]
