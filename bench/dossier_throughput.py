@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -188,6 +190,46 @@ class Persisted:
             event.remove(self.platform.engine, "commit", commit)
         return counts["statements"] / count, counts["commits"] / count
 
+    def sql_alone(self, count: int) -> float:
+        """Milliseconds per dossier that SQLite alone takes for `count` more dossiers: their
+        statements and commits, recorded with their values, replayed by `sqlite3` on a copy
+        of the database as it was before them (the floor under the engine's time)."""
+        self.platform.engine.dispose()  # checkpoint: the file holds everything
+        before = self.database.with_name("before.db")
+        shutil.copy(self.database, before)
+        log: list[tuple[str, Any, Any]] = []
+
+        def statement(_c: Any, _cursor: Any, sql: str, values: Any, _x: Any, many: bool) -> None:
+            log.append(("many" if many else "one", sql, values))
+
+        def end(_connection: Any) -> None:
+            log.append(("end", None, None))
+
+        event.listen(self.platform.engine, "before_cursor_execute", statement)
+        event.listen(self.platform.engine, "commit", end)
+        try:
+            self.run(count)
+        finally:
+            event.remove(self.platform.engine, "before_cursor_execute", statement)
+            event.remove(self.platform.engine, "commit", end)
+        replay = sqlite3.connect(before, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+            replay.execute(f"PRAGMA {pragma}")
+        began = time.perf_counter()
+        replay.execute("BEGIN IMMEDIATE")
+        for kind, sql, values in log:
+            if kind == "end":
+                replay.execute("COMMIT")
+                replay.execute("BEGIN IMMEDIATE")
+            elif kind == "many":
+                replay.executemany(sql, values)
+            else:
+                replay.execute(sql, values).fetchall()
+        replay.execute("COMMIT")
+        spent = time.perf_counter() - began
+        replay.close()
+        return spent / count * 1000
+
     def warm_up(self, count: int) -> None:
         """Run a few dossiers that the figures leave out (imports, caches, first pages)."""
         self.run(count)
@@ -226,6 +268,7 @@ def main() -> None:
             rates.append(persisted.run(args.dossiers))
         growth, state_bytes = persisted.stored()
         statements, commits = persisted.statements(10)
+        sql_ms = persisted.sql_alone(30)
         hits, misses = persisted.step_times(args.pairs)
     base_rate, rate = statistics.median(base_rates), statistics.median(rates)
     print(f"dossiers: {args.rounds} rounds x {args.dossiers}, 5 steps each (building permit), "
@@ -238,6 +281,9 @@ def main() -> None:
     print(f"statements-per-dossier: {statements:.0f} (SQL statements over "
           f"{commits:.0f} committed transactions)")
     print(f"persisted/baseline: {rate / base_rate:.2f}")
+    print(f"ms-per-dossier: engine {1000 / rate:.1f}, bare SpiffWorkflow {1000 / base_rate:.1f}, "
+          f"SQLite alone {sql_ms:.1f} (the engine's statements and commits replayed by sqlite3); "
+          f"a ratio of 0.6 leaves {1000 / (0.6 * base_rate):.1f}")
     hit, miss = statistics.median(hits), statistics.median(misses)
     print(f"appraisal step, CPU median of {args.pairs} each: instance cached {hit * 1000:.2f} ms, "
           f"restored from the stored state {miss * 1000:.2f} ms")
