@@ -22,8 +22,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from engine import dossiers
-from engine.core import UnitOfWork
+from engine import dossiers, legal_clock
+from engine.core import VN_TZ, UnitOfWork
 
 log = logging.getLogger("motcua.worker.timers")
 RECHECK_SECONDS = 0.5
@@ -62,6 +62,8 @@ class TimerLoop:
 
     def run(self) -> None:
         """Fire, then sleep until the next due time (at most `recheck`); until stopped."""
+        year = datetime.now(VN_TZ).year
+        legal_clock.load_holidays(year, year + 1)  # before the first burst, not in it
         while not self._stop.is_set():
             try:
                 wait = self.step()

@@ -36,6 +36,7 @@ from engine.core.clock import local_iso
 from engine.core.errors import Conflict, Forbidden, NotFound
 from engine.core.models import Account, Dossier, RoleGrant, Task, Timer
 from engine.core.permissions import LEADER, is_administrator
+from engine.core.prepared import Prepared
 from engine.core.uow import UnitOfWork
 from engine.dossiers.advance import Advance, advance_dossier, warm_instances
 from engine.dossiers.rows import DOSSIERS, DossierRow, record
@@ -85,7 +86,8 @@ _NEXT_DUE = select(
 _STAMP = update(TIMERS).where(TIMERS.c.id.in_(bindparam("b_ids", expanding=True)),
                               TIMERS.c.state == "fired")
 _DOSSIER_OF = select(TIMERS.c.dossier_id).where(TIMERS.c.id == bindparam("b_id"))
-_CLAIM = update(TIMERS).where(TIMERS.c.id == bindparam("b_id"), TIMERS.c.state == "pending")
+_CLAIM = Prepared(update(TIMERS).where(TIMERS.c.id == bindparam("b_id"),
+                                       TIMERS.c.state == "pending"))
 # Only a timer that failed may be retried by hand: one failed for good, or one waiting
 # for its next try.
 _RETRY = update(TIMERS).where(
@@ -269,9 +271,8 @@ def retry_timer(uow: UnitOfWork, *, actor: Actor, timer_id: int) -> dict[str, An
 
 
 def _claim(uow: UnitOfWork, timer: Row[Any]) -> bool:
-    result = uow.connection.execute(
-        _CLAIM, {"b_id": timer.id, "state": "fired", "fired_at": uow.clock.now()})
-    return result.rowcount == 1
+    return _CLAIM.run(uow.connection, {"b_id": timer.id, "state": "fired",
+                                       "fired_at": uow.clock.now()}).rowcount == 1
 
 
 def _fire_bpmn(uow: UnitOfWork, timer: Row[Any], dossier: DossierRow) -> str:
@@ -287,6 +288,7 @@ def _fire_bpmn(uow: UnitOfWork, timer: Row[Any], dossier: DossierRow) -> str:
         nonlocal fired
         fired = step.instance.fire_timer(spiff_id)
         if fired:
+            step.timers_before.discard(spiff_id)  # its row is claimed (fired): none to cancel
             step.synchronise()
             record(uow, dossier, "timer_fired", actor=SYSTEM, note=timer.bpmn_id or "")
 

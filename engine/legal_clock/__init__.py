@@ -12,6 +12,7 @@ from engine.legal_clock.calendar import (
     PAPER_CUTOFF,
     BusinessCalendar,
     add_months,
+    load_holidays,
     parse_working_duration,
 )
 from engine.legal_clock.calendars import (
@@ -48,8 +49,9 @@ __all__ = [
     "PAPER_CHANNELS", "PAPER_CUTOFF", "SUPPLEMENT_WINDOW_DAYS", "WEEKDAYS", "BusinessCalendar",
     "CalendarCache", "Resumed", "add_months", "built_in_days", "calendar_for", "check_day_change",
     "check_extension", "classify",
-    "default_calendar", "due_at_reception", "due_soon_margin", "extension_asked_in_time", "extension_limit",
-    "late_supplement_request", "legal_due", "list_days", "list_provinces", "parse_instant",
+    "default_calendar", "due_at_reception", "due_soon_margin", "extension_asked_in_time",
+    "extension_limit", "late_supplement_request", "legal_due", "list_days", "list_provinces",
+    "load_holidays", "parse_instant",
     "parse_working_duration", "province_calendar",
     "resume_after_supplement", "steps_start", "urgency",
 ]

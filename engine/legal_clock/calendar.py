@@ -46,6 +46,14 @@ def _public_holidays(year: int) -> tuple[frozenset[date], frozenset[date]]:
     return frozenset(found.keys()), swapped_in
 
 
+def load_holidays(*years: int) -> None:
+    """Read the national holiday tables of `years` now: the first reading in a process
+    imports the `holidays` package's country tables, which a worker should not do in the
+    middle of a burst of due timers."""
+    for year in years:
+        _public_holidays(year)
+
+
 def national_days(year: int) -> list[tuple[date, str, str]]:
     """The national calendar's own days of `year` in date order: (day, "off" or "working",
     name), the holidays of the Labour Code and the Saturdays the government swaps in."""

@@ -18,7 +18,7 @@ from engine.dossiers.timers import due_timers, fire_timer
 from engine.records.outbox import Gateways, NullGateway, SmtpEmail, deliver_pending
 from engine.wiring import Platform
 from tests.conftest import Inbox
-from tests.helpers import import_and_publish
+from tests.helpers import counted_statements, import_and_publish
 from tests.service.test_legal_clock import Desk
 
 PACKAGE = Path(__file__).resolve().parents[2] / "procedures" / "cap-giay-phep-xay-dung-nha-o"
@@ -70,6 +70,26 @@ def test_an_overdue_appraisal_escalates_to_the_leader(platform: Platform, clock:
     with platform.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Timer)
                                   .where(Timer.state == "pending")) == 0
+
+
+def test_an_escalation_fires_in_few_statements_and_stays_fired(
+    platform: Platform, clock: FixedClock
+) -> None:
+    # A burst of due timers is fired as fast as each firing's statements go (on PostgreSQL
+    # each is a round trip). Before: 8, one of them cancelling the timer that had just fired.
+    desk = Desk(platform, clock)
+    desk.receive()
+    clock.set(at("2026-12-09 08:00"))
+    with platform.uow() as uow:
+        timer_id = uow.session.scalars(select(Timer.id).where(Timer.kind == "bpmn")).one()
+    with counted_statements(platform) as seen, platform.uow() as uow:
+        assert fire_timer(uow, timer_id=timer_id) == "fired"
+    firing = [s for s in seen if "audit_head" not in s and "INTO events" not in s
+              and "INTO audit_log" not in s and "INTO outbox" not in s and "external_code" not in s]
+    assert len(firing) <= 7, firing  # the commit's own (events, audit, portal) left out
+    with platform.uow() as uow:
+        assert uow.session.get_one(Timer, timer_id).state == "fired"
+    assert open_steps(platform) == [("tham_dinh", "chuyen_vien"), ("don_doc", "lanh_dao")]
 
 
 def test_a_step_done_in_time_cancels_its_reminders_and_escalation(
