@@ -18,6 +18,8 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -181,14 +183,21 @@ class Persisted:
         def commit(*_: Any) -> None:
             counts["commits"] += 1
 
+        with self._listening(statement, commit):
+            self.run(count)
+        return counts["statements"] / count, counts["commits"] / count
+
+    @contextmanager
+    def _listening(self, statement: Callable[..., None], commit: Callable[..., None]
+                   ) -> Iterator[None]:
+        """`statement` told of every SQL statement and `commit` of every commit inside."""
         event.listen(self.platform.engine, "before_cursor_execute", statement)
         event.listen(self.platform.engine, "commit", commit)
         try:
-            self.run(count)
+            yield
         finally:
             event.remove(self.platform.engine, "before_cursor_execute", statement)
             event.remove(self.platform.engine, "commit", commit)
-        return counts["statements"] / count, counts["commits"] / count
 
     def sql_alone(self, count: int) -> float:
         """Milliseconds per dossier that SQLite alone takes for `count` more dossiers: their
@@ -205,13 +214,8 @@ class Persisted:
         def end(_connection: Any) -> None:
             log.append(("end", None, None))
 
-        event.listen(self.platform.engine, "before_cursor_execute", statement)
-        event.listen(self.platform.engine, "commit", end)
-        try:
+        with self._listening(statement, end):
             self.run(count)
-        finally:
-            event.remove(self.platform.engine, "before_cursor_execute", statement)
-            event.remove(self.platform.engine, "commit", end)
         replay = sqlite3.connect(before, isolation_level=None)
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
             replay.execute(f"PRAGMA {pragma}")

@@ -72,16 +72,21 @@ def test_an_overdue_appraisal_escalates_to_the_leader(platform: Platform, clock:
                                   .where(Timer.state == "pending")) == 0
 
 
+def _escalation_due(platform: Platform, clock: FixedClock) -> int:
+    """A received permit whose appraisal's escalation (the BPMN boundary timer) is due."""
+    desk = Desk(platform, clock)
+    desk.receive()  # appraisal P10D → due Wed 9 Dec 08:00
+    clock.set(at("2026-12-09 08:00"))
+    with platform.uow() as uow:
+        return uow.session.scalars(select(Timer.id).where(Timer.kind == "bpmn")).one()
+
+
 def test_an_escalation_fires_in_few_statements_and_stays_fired(
     platform: Platform, clock: FixedClock
 ) -> None:
     # A burst of due timers is fired as fast as each firing's statements go (on PostgreSQL
     # each is a round trip). Before: 8, one of them cancelling the timer that had just fired.
-    desk = Desk(platform, clock)
-    desk.receive()
-    clock.set(at("2026-12-09 08:00"))
-    with platform.uow() as uow:
-        timer_id = uow.session.scalars(select(Timer.id).where(Timer.kind == "bpmn")).one()
+    timer_id = _escalation_due(platform, clock)
     with counted_statements(platform) as seen, platform.uow() as uow:
         assert fire_timer(uow, timer_id=timer_id) == "fired"
     firing = [s for s in seen if "audit_head" not in s and "INTO events" not in s
@@ -163,11 +168,7 @@ def test_an_unreachable_smtp_server_is_retried_later(platform: Platform, clock: 
 def test_two_workers_racing_on_one_due_timer_fire_it_once(
     platform: Platform, clock: FixedClock
 ) -> None:
-    desk = Desk(platform, clock)
-    desk.receive()
-    clock.set(at("2026-12-09 08:00"))
-    with platform.uow() as uow:
-        timer_id = uow.session.scalar(select(Timer.id).where(Timer.kind == "bpmn"))
+    timer_id = _escalation_due(platform, clock)
     second = Platform(platform.database_url, clock=clock)  # another worker process
     barrier = threading.Barrier(2)
     results: list[str] = []
