@@ -63,7 +63,10 @@ class TimerLoop:
     def run(self) -> None:
         """Fire, then sleep until the next due time (at most `recheck`); until stopped."""
         year = datetime.now(VN_TZ).year
-        legal_clock.load_holidays(year, year + 1)  # before the first burst, not in it
+        try:
+            legal_clock.load_holidays(year, year + 1)  # before the first burst, not in it
+        except Exception:  # only a head start: the firings read them anyway, and say why
+            log.exception("the holiday tables could not be read ahead")
         while not self._stop.is_set():
             try:
                 wait = self.step()

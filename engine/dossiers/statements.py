@@ -1,7 +1,7 @@
 """The advance's prebuilt statements (building a statement costs more than running it).
 
-Each is built once at import; `engine.dossiers.advance` runs them with bound values, the
-all through the DB-API (`engine.core.prepared`).
+Each is built once at import; `engine.dossiers.advance` runs them with bound values, all
+through the DB-API (`engine.core.prepared`).
 """
 
 from __future__ import annotations

@@ -131,7 +131,7 @@ def agencies_page(uow: UnitOfWork, *, actor: Actor, agency_code: str, code: str
         groups.setdefault(agency.kind, []).append({
             "code": agency.code, "name": agency.name, "state": state,
             "closed": agency.closed_at is not None,
-            "unstaffed": [{"role": role, "label": label}  # by label, two may share one
+            "unstaffed": [{"role": role, "label": label}  # the code too: labels may repeat
                           for role, label in sorted(lanes.items(), key=lambda rl: (rl[1], rl[0]))
                           if (agency.id, role) not in held],
             "may_change": state in ("none", "stopped", "applied")

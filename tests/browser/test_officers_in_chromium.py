@@ -28,6 +28,7 @@ def _open_task(page: Any, code: str, step: str) -> None:
     row = page.locator("tr", has_text=step).filter(has_text=code)
     row.get_by_role("link", name=code).click()
     page.wait_for_selector("#form-top")
+    page.wait_for_load_state()  # the step's confirmation script is attached: it asks first
 
 
 def test_a_paper_dossier_from_the_desk_to_the_returned_result(
@@ -81,6 +82,7 @@ def test_a_paper_dossier_from_the_desk_to_the_returned_result(
     # The fee is collected before the result is handed over, on the step's own page.
     desk.get_by_role("button", name="Thu phí tiền mặt và cấp biên lai").click()
     expect(desk.locator("main")).to_contain_text("Đã thu 75.000 đồng")
+    desk.wait_for_load_state()  # the page came back: its confirmation script runs again
     desk.check("#f-hinh_thuc_tra-0")
     desk.get_by_role("button", name="Hoàn thành bước").click()
     desk.get_by_role("dialog").get_by_role("button", name="Xác nhận hoàn thành bước").click()

@@ -106,6 +106,31 @@ def test_the_loop_notices_a_timer_created_while_it_sleeps(
     assert loop.fired == 3  # due-soon, overdue, escalation
 
 
+def test_the_loop_fires_even_when_the_holiday_tables_cannot_be_read_ahead(
+    platform: Platform, clock: FixedClock, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Reading the holiday tables when the loop starts is only a head start: if it fails,
+    the loop says so and fires as before (it used to be able to die before its first
+    batch)."""
+    def broken(*_years: int) -> None:
+        raise OSError("holiday tables unreadable")
+
+    monkeypatch.setattr("engine.legal_clock.load_holidays", broken)
+    [code] = received(platform, clock, 1)
+    clock.set(ESCALATION_DUE)
+    with caplog.at_level(logging.ERROR, logger="motcua.worker.timers"):
+        loop = TimerLoop(platform.uow, batch=10, recheck=0.05).start()
+        try:
+            deadline = time.monotonic() + 60
+            while not escalations_by_dossier(platform) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            loop.stop()
+    assert escalations_by_dossier(platform) == {code: 1}
+    assert "the holiday tables could not be read ahead" in caplog.text
+
+
 def test_the_loop_warms_soon_due_processes_and_never_fires_a_stale_one(
     platform: Platform, clock: FixedClock
 ) -> None:
