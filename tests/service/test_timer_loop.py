@@ -46,6 +46,13 @@ def escalations_by_dossier(platform: Platform) -> dict[str, int]:
     return {code: n for code, n in rows}
 
 
+def wait_for_escalations(platform: Platform, seconds: float = 60) -> None:
+    """Until a loop has opened an escalation (or `seconds` have passed)."""
+    deadline = time.monotonic() + seconds
+    while not escalations_by_dossier(platform) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def fired_events(platform: Platform) -> int:
     with platform.uow() as uow:
         return uow.session.scalar(select(func.count()).select_from(Event)
@@ -97,9 +104,7 @@ def test_the_loop_notices_a_timer_created_while_it_sleeps(
     try:
         [code] = received(platform, clock, 1)
         clock.set(ESCALATION_DUE)
-        deadline = time.monotonic() + 60
-        while not escalations_by_dossier(platform) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_escalations(platform)
     finally:
         loop.stop()
     assert escalations_by_dossier(platform) == {code: 1}
@@ -122,9 +127,7 @@ def test_the_loop_fires_even_when_the_holiday_tables_cannot_be_read_ahead(
     with caplog.at_level(logging.ERROR, logger="motcua.worker.timers"):
         loop = TimerLoop(platform.uow, batch=10, recheck=0.05).start()
         try:
-            deadline = time.monotonic() + 60
-            while not escalations_by_dossier(platform) and time.monotonic() < deadline:
-                time.sleep(0.05)
+            wait_for_escalations(platform)
         finally:
             loop.stop()
     assert escalations_by_dossier(platform) == {code: 1}
