@@ -27,6 +27,7 @@
   let timer = null;
   let serial = 0;
   let loaded = null;      // the form as opened: its model, papers and texts (saved as they were)
+  let advancedChosen = false;  // chose the JSON text: a model that arrives late leaves it be
 
   async function post(url, body) {
     const response = await fetch(url, {
@@ -68,7 +69,9 @@
     const mine = ++serial;
     // The start form's papers go too: the preview shows them as the citizen meets them.
     const answer = await post(builder.dataset.build, { model: model, papers: papers });
-    if (mine !== serial) { return; }
+    // An answer that comes back after the designer turned to the JSON text is dropped:
+    // from then on the text is theirs, and the builder reads it back when they return.
+    if (mine !== serial || builder.hidden) { return; }
     showProblems(answer.schema ? answer.paper_problems || [] : answer.problems || []);
     built = answer.schema ? { schema: answer.schema, ui: answer.ui } : null;
     if (built) {
@@ -433,9 +436,11 @@
       model = found.model;
       for (const f of model.fields) { f.auto = false; }
       why.hidden = true;
-      mode(true);
       drawAll();
-      rebuild();
+      if (!advancedChosen) {
+        mode(true);
+        rebuild();
+      }
     } else {
       why.textContent = found.why;
       why.hidden = false;
@@ -445,9 +450,13 @@
   }
 
   modeBuilder.addEventListener("click", async function () {
+    advancedChosen = false;
     open(await post(builder.dataset.read, { schema: text.value }));
   });
-  modeAdvanced.addEventListener("click", function () { mode(false); });
+  modeAdvanced.addEventListener("click", function () {
+    advancedChosen = true;
+    mode(false);
+  });
   title.addEventListener("input", function () { model.title = title.value; changed(); });
   document.getElementById("add-field").addEventListener("click", function () {
     model.fields.push(fresh(document.getElementById("add-kind").value, model.fields));

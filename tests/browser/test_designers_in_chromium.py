@@ -83,18 +83,27 @@ def test_a_designer_uploads_sees_the_problem_on_the_diagram_and_saves_a_new_dead
     page.screenshot(path=str(shots / "05-test-run-path.png"), full_page=True)
 
 
-def test_the_form_editor_preview_follows_the_schema_as_it_is_typed(
-    browser: Any, server: str, shots: Path
-) -> None:
+def _appraisal_form_editor(browser: Any, server: str, held: list[Any] | None = None) -> Any:
+    """The designer's editor of the appraisal step's form. With `held`, the request for the
+    builder's model is held back (appended there) until the test lets it go."""
     page = browser.new_context(locale="vi-VN", viewport={"width": 1440, "height": 1000}).new_page()
     page.goto(f"{server}/dang-nhap")
     page.get_by_label("Tên đăng nhập").fill("thietke.minhxuan")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(left_the_login_page)
+    if held is not None:
+        page.route("**/mo-hinh", lambda route: held.append(route))
     page.goto(f"{server}/quan-tri/thu-tuc/000.00.12.H64/1.009994/1")
     page.get_by_role("link", name="Biểu mẫu bước «Thẩm định hồ sơ, đề xuất»").click()
     page.wait_for_selector("#preview #f-y_kien_tham_dinh")
+    return page
+
+
+def test_the_form_editor_preview_follows_the_schema_as_it_is_typed(
+    browser: Any, server: str, shots: Path
+) -> None:
+    page = _appraisal_form_editor(browser, server)
     page.locator("#advanced-tools > summary").click()  # the builder opens first
     page.get_by_role("button", name="Nâng cao (JSON Schema)").click()
     schema = page.input_value("#schema-text")
@@ -106,3 +115,30 @@ def test_the_form_editor_preview_follows_the_schema_as_it_is_typed(
     page.wait_for_selector("#preview-problems li")
     assert "JSON không hợp lệ" in page.inner_text("#preview-problems")
     page.screenshot(path=str(shots / "form-editor-problem.png"), full_page=True)
+
+
+def test_the_json_text_opened_before_the_builder_loads_stays_open_with_the_edit(
+    browser: Any, server: str
+) -> None:
+    """A designer quick to open «Nâng cao (JSON Schema)» while the builder's model is still
+    on its way: when it arrives, the text stays shown and keeps what they typed (it used to
+    switch back to the builder and write the built schema over their edit)."""
+    held: list[Any] = []
+    page = _appraisal_form_editor(browser, server, held)
+    page.locator("#advanced-tools > summary").click()
+    page.get_by_role("button", name="Nâng cao (JSON Schema)").click()
+    edited = page.input_value("#schema-text").replace(
+        '"Ý kiến thẩm định"', '"Ý kiến của chuyên viên thẩm định"')
+    page.fill("#schema-text", edited)
+    expect(page.locator("#preview")).to_contain_text("Ý kiến của chuyên viên")
+    assert len(held) == 1
+    with page.expect_response("**/mo-hinh"):
+        held[0].continue_()
+    expect(page.locator("#add-kind option").first).to_be_attached()  # the model was read
+    expect(page.locator("#schema-text")).to_be_visible()
+    assert page.input_value("#schema-text") == edited
+    expect(page.locator("#preview")).to_contain_text("Ý kiến của chuyên viên")
+    # Back in the builder, the model is read from the edited text.
+    page.get_by_role("button", name="Trình dựng biểu mẫu").click()
+    expect(page.locator("#builder")).to_be_visible()
+    expect(page.locator("#preview")).to_contain_text("Ý kiến của chuyên viên")
