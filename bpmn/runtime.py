@@ -24,14 +24,11 @@ from bisect import insort
 from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -43,11 +40,11 @@ from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import TaskState
 
 from bpmn.expressions import ExpressionError, compile_expression
 from bpmn.spiff_ids import shown
+from bpmn.state_codec import registry as _registry
 
 STATE_FORMAT = 2
 # Format 1 (before flat history) had no "history"; such a state restores and is pruned
@@ -86,55 +83,6 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
         raise ProcessError("Quy trình gọi dịch vụ; motcua chưa hỗ trợ tác vụ dịch vụ.")
-
-
-class _StateConverter(BpmnWorkflowConverter):  # type: ignore[misc]
-    """Serializes a workflow's task tree and data without its spec (restored from the cache)."""
-
-    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
-
-    def from_dict(
-        self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None
-    ) -> BpmnWorkflow:
-        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
-        # A task's data is stored as a difference from its parent's and restored from the
-        # parent restored before it: restore in tree order, whatever order the stored keys
-        # came back in (PostgreSQL's jsonb sorts them).
-        workflow.tasks = self.mapping_from_dict(_tree_order(dct["tasks"], dct["root"]), UUID,
-                                                workflow=workflow)
-        for sub in dct["subprocesses"].values():
-            sub["tasks"] = _tree_order(sub["tasks"], sub["root"])
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-        self.set_default_attributes(workflow, dct)
-        self.subprocesses_from_dict(dct["subprocesses"], workflow)
-        workflow.bpmn_events = self.registry.restore(dct.get("bpmn_events", []))
-        return workflow
-
-
-def _tree_order(tasks: dict[str, Any], root: str) -> dict[str, Any]:
-    """Stored tasks with every parent before its children (depth first from the root)."""
-    ordered: dict[str, Any] = {}
-    stack = [root]
-    while stack:
-        task_id = stack.pop()
-        if task_id in ordered or task_id not in tasks:
-            continue
-        ordered[task_id] = tasks[task_id]
-        stack.extend(reversed(tasks[task_id].get("children", [])))
-    for task_id, task in tasks.items():  # anything not under the root keeps its place after
-        ordered.setdefault(task_id, task)
-    return ordered
-
-
-@lru_cache(maxsize=1)
-def _registry() -> Any:
-    config = deepcopy(SPIFF_CONFIG)
-    config[BpmnWorkflow] = _StateConverter
-    return BpmnWorkflowSerializer.configure(config)
 
 
 def serialize_specs(parser: Any, process_id: str) -> dict[str, Any]:
