@@ -10,7 +10,13 @@
                                      moddleExtensions: { spiffworkflow: window.SPIFFWORKFLOW_MODDLE } });
   const picker = document.getElementById("diagram-file");
   async function show(name) {
-    await viewer.importXML(data.diagrams[name]);
+    try {
+      await viewer.importXML(data.diagrams[name]);
+    } catch (error) {
+      window.noteUndrawable(container, name, error);
+      return;
+    }
+    window.noteUndrawable(container, name, null);
     const canvas = viewer.get("canvas");
     const registry = viewer.get("elementRegistry");
     const overlays = viewer.get("overlays");

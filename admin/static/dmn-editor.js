@@ -126,11 +126,21 @@
       box.querySelector(".type-ref-edit-select").after(select);
     }
   }
+  // dmn-js leaves the header of the rows' number column empty: named for screen readers.
+  function nameIndexColumn(root) {
+    const heads = root.querySelectorAll ? root.querySelectorAll("th.index-column") : [];
+    for (const head of heads) {
+      if (!head.textContent.trim()) {
+        head.append(Object.assign(document.createElement("span"), { className: "sr-only", textContent: "Số thứ tự dòng" }));
+      }
+    }
+  }
   new MutationObserver(records => {
     for (const record of records) {
       if (record.type === "attributes") { fixWords(record.target); }
       record.addedNodes.forEach(fixWords);
       record.addedNodes.forEach(typeSelect);
+      record.addedNodes.forEach(nameIndexColumn);
     }
   }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ATTRIBUTES });
   const modeler = new window.DmnJS({
@@ -210,7 +220,7 @@
     marked = mine.filter(p => p.row).map(p => ({ row: p.row, message: p.message }));
     markRows();
   }
-  save.addEventListener("click", async function () {
+  window.oneSaveAtATime(save, async function () {
     const result = await modeler.saveXML({ format: true });
     const status = document.getElementById("save-result");
     const answer = await window.saveDraft(save.dataset.url, { [data.path]: result.xml }, status);
@@ -228,7 +238,13 @@
       status.append(" · ", link);
     }
   });
+  // Nothing to add to or save until the table is open.
+  addRule.disabled = true;
+  save.setAttribute("aria-disabled", "true");
   open().then(function () {
+    if (document.getElementById("dmn-canvas").dataset.ready !== "true") { return; }
+    addRule.disabled = false;
+    save.removeAttribute("aria-disabled");
     watchSelection();
     markRows();
     table().get("eventBus").on("elements.changed", () => window.setTimeout(markRows, 0));

@@ -21,13 +21,19 @@
                     email: "Thư điện tử", tax_code: "Mã số thuế" };
   let kinds = {};
   let model = null;
-  let built = null;       // {schema, ui} of the current model, when it builds
   let papers = null;      // the start form's papers (procedure.json components), else null
   let uiPath = null;      // the form's UI schema file (written beside it)
   let timer = null;
   let serial = 0;
   let loaded = null;      // the form as opened: its model, papers and texts (saved as they were)
   let advancedChosen = false;  // chose the JSON text: a model that arrives late leaves it be
+  let rawTimer = null;
+  let rawSerial = 0;
+  // The builder answers to nothing until its model has arrived (a title typed or a field
+  // added before would be lost when the model is drawn).
+  builder.inert = true;
+  builder.setAttribute("aria-busy", "true");
+  save.setAttribute("aria-disabled", "true");
 
   async function post(url, body) {
     const response = await fetch(url, {
@@ -73,9 +79,8 @@
     // from then on the text is theirs, and the builder reads it back when they return.
     if (mine !== serial || builder.hidden) { return; }
     showProblems(answer.schema ? answer.paper_problems || [] : answer.problems || []);
-    built = answer.schema ? { schema: answer.schema, ui: answer.ui } : null;
-    if (built) {
-      text.value = built.schema;
+    if (answer.schema) {
+      text.value = answer.schema;
       showPreview(answer);
     }
     problems.dataset.version = String(Number(problems.dataset.version || 0) + 1);
@@ -425,6 +430,8 @@
 
   // ---- modes --------------------------------------------------------------------------------
   function mode(useBuilder) {
+    clearTimeout(rawTimer);
+    rawSerial++;  // a preview of the JSON text still on its way is not shown
     builder.hidden = !useBuilder;
     advanced.hidden = useBuilder;
     modeBuilder.setAttribute("aria-pressed", String(useBuilder));
@@ -451,7 +458,12 @@
 
   modeBuilder.addEventListener("click", async function () {
     advancedChosen = false;
-    open(await post(builder.dataset.read, { schema: text.value }));
+    text.readOnly = true;  // what is typed while the text is read would be written over
+    try {
+      open(await post(builder.dataset.read, { schema: text.value }));
+    } finally {
+      text.readOnly = false;
+    }
   });
   modeAdvanced.addEventListener("click", function () {
     advancedChosen = true;
@@ -473,25 +485,40 @@
     });
   }
 
-  // The raw view: the schema typed, previewed as it is.
-  let rawTimer = null;
+  // The raw view: the schema typed, previewed as it is (the newest answer only).
   text.addEventListener("input", function () {
     clearTimeout(rawTimer);
     rawTimer = setTimeout(async function () {
-      showPreview(await post(save.dataset.preview, { schema: text.value }));
+      const mine = ++rawSerial;
+      const answer = await post(save.dataset.preview, { schema: text.value });
+      if (mine === rawSerial) { showPreview(answer); }
     }, 300);
   });
 
-  save.addEventListener("click", async function () {
+  // What is saved is what is on screen at the click: the model is built for the save
+  // itself (the preview's build may still be on its way, or be of an older model).
+  async function builtNow() {
+    const answer = await post(builder.dataset.build, { model: model, papers: papers });
+    if (!answer.schema) {
+      showProblems(answer.problems || []);
+      return null;
+    }
+    return answer;
+  }
+
+  window.oneSaveAtATime(save, async function () {
     const status = document.getElementById("save-result");
+    status.textContent = "Đang lưu và kiểm tra…";  // at once: the form is built first
     const files = {};
+    const fields = model ? model.fields.slice() : [];  // frozen once saved, not those added meanwhile
     if (!builder.hidden) {
-      if (!built) {
+      // A model left as it was opened is saved as the files were: no new draft for nothing.
+      const same = loaded && JSON.stringify(model) === loaded.model;
+      const built = same ? null : await builtNow();
+      if (!same && !built) {
         status.textContent = "Biểu mẫu chưa hợp lệ: sửa các mục trong «Cần sửa trước khi lưu».";
         return;
       }
-      // A model left as it was opened is saved as the files were: no new draft for nothing.
-      const same = loaded && JSON.stringify(model) === loaded.model;
       files[save.dataset.path] = same ? loaded.schema : built.schema;
       if (uiPath && !same) { files[uiPath] = built.ui; }
       if (papers && (!loaded || JSON.stringify(papers) !== loaded.papers)) {
@@ -507,7 +534,7 @@
       files[save.dataset.path] = text.value;
     }
     const answer = await window.saveDraft(save.dataset.url, files, status);
-    if (answer && answer.version && !builder.hidden) { freeze(model.fields); }
+    if (answer && answer.version && !builder.hidden) { freeze(fields); }
   });
 
   fetch(builder.dataset.model).then(r => r.json()).then(function (found) {
@@ -527,5 +554,15 @@
     }));
     open(found);
     loaded = { model: JSON.stringify(model), papers: JSON.stringify(papers), schema: found.schema };
+    builder.inert = false;
+    builder.removeAttribute("aria-busy");
+    save.removeAttribute("aria-disabled");
+  }).catch(function () {
+    why.textContent = "Không tải được trình dựng biểu mẫu (mất kết nối?): tải lại trang, " +
+      "hoặc sửa trực tiếp ở mục «Nâng cao (JSON Schema)».";
+    why.hidden = false;
+    document.getElementById("advanced-tools").open = true;
+    mode(false);
+    save.removeAttribute("aria-disabled");
   });
 })();

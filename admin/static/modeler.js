@@ -627,9 +627,28 @@
                      width: box.outer.width / scale, height: box.outer.height / scale });
   }
 
+  // Another diagram of the package chosen: the one being left keeps its edits (in
+  // `data.diagrams`, saved with the others). One opens after another, in the order chosen.
+  const asOpened = Object.assign({}, data.diagrams);
+  let opening = Promise.resolve();
+  function choose(name) {
+    opening = opening.then(async function () {
+      if (name === current && container.dataset.rendered === name) { return; }
+      if (container.dataset.rendered === current) {
+        data.diagrams[current] = (await modeler.saveXML({ format: true })).xml;
+      }
+      await open(name);
+    }).catch(error => window.noteUndrawable(container, name, error));
+    return opening;
+  }
+
+  // A diagram that cannot be drawn leaves the canvas empty and nothing marked drawn: its
+  // text is then neither edited nor saved from the canvas.
   async function open(name) {
     importing = true;
+    container.dataset.rendered = "";
     try { await modeler.importXML(data.diagrams[name]); } finally { importing = false; }
+    window.noteUndrawable(container, name, null);
     fitBesidePalette();
     current = name;
     show(null);
@@ -643,15 +662,25 @@
   modeler.get("eventBus").on("commandStack.changed", () => { if (!importing) { laneLabels(); } });
   paletteForSmallScreens();
   modeler.get("eventBus").on("selection.changed", e => show(e.newSelection[0] || null));
-  picker.addEventListener("change", () => open(picker.value));
+  picker.addEventListener("change", () => choose(picker.value));
 
-  document.getElementById("save").addEventListener("click", async function () {
-    const { xml } = await modeler.saveXML({ format: true });
-    data.diagrams[current] = xml;
-    const answer = await window.saveDraft(this.dataset.url, { [current]: xml },
+  window.oneSaveAtATime(document.getElementById("save"), async function () {
+    await opening;
+    const files = {};  // the diagram drawn, and every other one edited before
+    if (container.dataset.rendered === current) {
+      data.diagrams[current] = files[current] = (await modeler.saveXML({ format: true })).xml;
+    }
+    for (const [name, text] of Object.entries(data.diagrams)) {
+      if (text !== asOpened[name]) { files[name] = text; }
+    }
+    if (!Object.keys(files).length) {
+      document.getElementById("save-result").textContent = "Chưa có gì để lưu: sơ đồ này không vẽ được.";
+      return;
+    }
+    const answer = await window.saveDraft(this.dataset.url, files,
                                           document.getElementById("save-result"));
     if (answer && !answer.version && answer.report) { listProblems(answer.report); }
   });
 
-  await open(current);
+  await choose(current);
 })();

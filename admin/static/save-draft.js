@@ -56,3 +56,17 @@ window.saveDraft = async function (url, files, status) {
   status.scrollIntoView({ block: "start" });
   return answer;
 };
+
+// A save button does nothing more while its save runs (a double click sends one save, and
+// the status shows its answer); it stays focusable, marked busy, and is free again after.
+window.oneSaveAtATime = function (button, save) {
+  button.addEventListener("click", async function (event) {
+    if (button.getAttribute("aria-disabled") === "true") { return; }
+    button.setAttribute("aria-disabled", "true");
+    try {
+      await save.call(button, event);
+    } finally {
+      button.removeAttribute("aria-disabled");
+    }
+  });
+};

@@ -125,6 +125,12 @@ def test_the_json_text_opened_before_the_builder_loads_stays_open_with_the_edit(
     switch back to the builder and write the built schema over their edit)."""
     held: list[Any] = []
     page = _appraisal_form_editor(browser, server, held)
+    # Until the model is there the builder takes nothing (a title typed now would be
+    # written over when the model is drawn) and there is nothing to save.
+    page.locator("#form-title").focus()
+    page.keyboard.type("Tiêu đề gõ quá sớm")
+    assert page.input_value("#form-title") == ""
+    expect(page.get_by_role("button", name="Lưu thành bản nháp mới")).to_be_disabled()
     page.locator("#advanced-tools > summary").click()
     page.get_by_role("button", name="Nâng cao (JSON Schema)").click()
     edited = page.input_value("#schema-text").replace(
@@ -135,6 +141,7 @@ def test_the_json_text_opened_before_the_builder_loads_stays_open_with_the_edit(
     with page.expect_response("**/mo-hinh"):
         held[0].continue_()
     expect(page.locator("#add-kind option").first).to_be_attached()  # the model was read
+    expect(page.get_by_role("button", name="Lưu thành bản nháp mới")).to_be_enabled()
     expect(page.locator("#schema-text")).to_be_visible()
     assert page.input_value("#schema-text") == edited
     expect(page.locator("#preview")).to_contain_text("Ý kiến của chuyên viên")

@@ -90,3 +90,25 @@ def test_a_field_added_by_its_question_gets_a_code_that_stays(browser: Any, serv
     assert axe_violations(page) == []
     page.screenshot(path=str(shots / f"form-builder-advanced-{width}.png"), full_page=True)
     page.context.close()
+
+
+def test_a_save_right_after_an_edit_saves_the_edit_once(browser: Any, server: str) -> None:
+    """Saved is what is on screen at the click, even while the preview's build of the last
+    edit is still on its way (the save used to take the last build that had come back, so
+    a title typed just before was not saved); a double click sends one save."""
+    page = signed_in_page(browser, server, "thietke.minhxuan", locale="vi-VN", bypass_csp=True,
+                          viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}{VERSIONS}/1/{FORM}")
+    page.wait_for_selector(".builder-field")
+    save_url = page.locator("#save-form").get_attribute("data-url")
+    saves: list[str] = []
+    page.on("request", lambda r: saves.append(r.url) if r.url.endswith(str(save_url)) else None)
+    page.fill("#form-title", "Phê duyệt hồ sơ (sửa ngay trước khi lưu)")
+    page.get_by_role("button", name="Lưu thành bản nháp mới").dblclick()
+    status = page.locator("#save-result")
+    expect(status).to_contain_text("Đã lưu thành bản nháp số", timeout=60_000)
+    number = re.search(r"bản nháp số (\d+)", status.inner_text()).group(1)  # type: ignore[union-attr]
+    found = page.request.get(f"{server}{VERSIONS}/{number}/{FORM}/mo-hinh")
+    assert json.loads(found.json()["schema"])["title"] == "Phê duyệt hồ sơ (sửa ngay trước khi lưu)"
+    assert len(saves) == 1
+    page.context.close()

@@ -60,8 +60,9 @@ def test_a_designer_builds_a_conditional_field_and_saves_a_draft(browser: Any, s
     cards.nth(count + 1).get_by_label("Có", exact=True).check()
     preview = page.locator("#preview")
     expect(preview).to_contain_text("Ngày khảo sát dự kiến", timeout=15_000)
-    assert "Chỉ điền khi «Cần khảo sát hiện trạng»" in preview.inner_text()
-    assert "Ghi ngày, tháng, năm" in preview.inner_text()
+    # The preview is redrawn as each build lands: wait for the one of the last edits.
+    expect(preview).to_contain_text("Chỉ điền khi «Cần khảo sát hiện trạng»")
+    expect(preview).to_contain_text("Ghi ngày, tháng, năm")
     page.get_by_role("button", name="Điện thoại (390 px)").click()
     assert preview.evaluate("e => e.getBoundingClientRect().width") <= 390
     _fits(page)

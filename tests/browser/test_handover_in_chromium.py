@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from engine.dossiers import request_postal_order, submit_dossier
 from engine.wiring import Platform
 from tests.browser.test_agencies_accounts_in_chromium import _login
@@ -68,8 +70,9 @@ def test_the_hand_over_steps_fit_and_pass_axe(
         _fits(page, "handover-postal", width, shots, problems)
         page.check("input[value=truc_tiep]")
         page.click("form.generated button[type=submit] >> text=Hoàn thành bước")
+        # The script asks first, then the form is posted: the new page, loaded.
+        expect(page.locator("#postal-confirm")).to_contain_text("vẫn đang thực hiện")
         page.wait_for_load_state("load")
-        assert "vẫn đang thực hiện" in page.inner_text("#postal-confirm")
         _fits(page, "handover-postal-confirm", width, shots, problems)
         context.close()
     assert problems == {}

@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from playwright.sync_api import expect
 
+from engine.core.actors import SYSTEM
+from engine.procedures import catalogue as procedures
+from engine.wiring import Platform
 from tests.browser.conftest import copy_screenshot, left_the_login_page
 from tests.helpers import MINH_XUAN, PERMIT
 
@@ -29,6 +34,9 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 FEE_TABLE = "Lệ phí cấp phép và lấy ý kiến PCCC theo tổng diện tích sàn"
 CHUYEN_VIEN = "Chuyên viên phòng Kinh tế, Hạ tầng và Đô thị"
+LINKED_PACKAGE = Path(__file__).resolve().parents[1] / "packages" / "lien-thong"
+DI = "http://www.omg.org/spec/BPMN/20100524/DI"
+DC = "http://www.omg.org/spec/DD/20100524/DC"
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
@@ -305,4 +313,91 @@ def test_on_a_phone_the_palette_leaves_the_drawing_visible(browser: Any, server:
     assert palette["width"] * palette["height"] < 0.05 * canvas["width"] * canvas["height"]
     page.locator(".djs-palette-toggle").click()  # opened on demand
     assert page.locator(".djs-palette .entry[title='Tạo bước (do cán bộ xử lý)']").is_visible()
+    context.close()
+
+
+def _drawn(folder: Path, shapes: dict[str, str]) -> Path:
+    """A copy of `folder` whose diagrams get a drawing (the test package has none): one
+    shape for the step named in `shapes` (diagram file → step id), enough to click it."""
+    copy = shutil.copytree(LINKED_PACKAGE, folder / LINKED_PACKAGE.name)
+    for name, step in shapes.items():
+        root = etree.parse(str(copy / name)).getroot()
+        process = root.find("bpmn:process", NS)
+        assert process is not None
+        diagram = etree.SubElement(root, f"{{{DI}}}BPMNDiagram", id=f"di_{step}", nsmap={"bpmndi": DI})
+        plane = etree.SubElement(diagram, f"{{{DI}}}BPMNPlane", id=f"plane_{step}",
+                                 bpmnElement=str(process.get("id")))
+        shape = etree.SubElement(plane, f"{{{DI}}}BPMNShape", id=f"shape_{step}", bpmnElement=step)
+        etree.SubElement(shape, f"{{{DC}}}Bounds", x="200", y="150", width="120", height="80",
+                         nsmap={"dc": DC})
+        (copy / name).write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    return copy
+
+
+def test_edits_stay_when_the_designer_moves_between_diagrams(
+    browser: Any, server: str, server_database: str, tmp_path: Path
+) -> None:
+    """A package with two diagrams (a linked agency's sub-process): a step renamed in the
+    main diagram is still renamed after the designer looked at the other diagram (choosing
+    another diagram used to reload the one left from the version, losing its edits), and
+    the save takes the edits of both."""
+    package = _drawn(tmp_path, {"process.bpmn": "phe_duyet", "so_xay_dung.bpmn": "so_tham_dinh"})
+    platform = Platform(server_database)
+    with platform.uow() as uow:
+        _, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
+                                               path=package)
+    assert version is not None
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    _login(page, server, "thietke.minhxuan")
+    page.goto(f"{server}/quan-tri/thu-tuc/{MINH_XUAN}/{version['code']}/{version['number']}/sua")
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+
+    def rename(element: str, name: str) -> None:
+        _drawing_in_view(page)
+        page.locator(f"g.djs-element[data-element-id='{element}']").click()
+        page.fill("#prop-name", name)
+        page.press("#prop-name", "Tab")
+
+    rename("phe_duyet", "Phê duyệt cấp phép")
+    page.select_option("#diagram-file", "so_xay_dung.bpmn")
+    page.wait_for_selector("#canvas[data-rendered='so_xay_dung.bpmn']")
+    rename("so_tham_dinh", "Sở thẩm định thiết kế và PCCC")
+    page.select_option("#diagram-file", "process.bpmn")
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+    step = page.locator("g.djs-element[data-element-id='phe_duyet']")
+    assert "Phê duyệt cấp phép" in step.text_content()  # type: ignore[operator]
+
+    page.get_by_role("button", name="Lưu thành bản nháp mới").click()
+    saved = page.wait_for_selector("#save-result a", timeout=60_000)
+    assert "Đã lưu thành bản nháp số" in saved.inner_text(), page.inner_text("#problems")
+    saved.click()
+    page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
+    diagrams = json.loads(page.eval_on_selector("#bench-data", "e => e.textContent"))["diagrams"]
+    assert 'name="Phê duyệt cấp phép"' in diagrams["process.bpmn"]
+    assert 'name="Sở thẩm định thiết kế và PCCC"' in diagrams["so_xay_dung.bpmn"]
+    context.close()
+
+
+def test_a_diagram_without_a_drawing_says_so(
+    browser: Any, server: str, server_database: str
+) -> None:
+    """A package whose BPMN files have no drawing (no BPMNDiagram part: valid, it runs) used
+    to leave the version page and the modeler blank; both now say why, in words."""
+    platform = Platform(server_database)
+    with platform.uow() as uow:
+        _, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
+                                               path=LINKED_PACKAGE)
+    assert version is not None
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _login(page, server, "thietke.minhxuan")
+    base = f"{server}/quan-tri/thu-tuc/{MINH_XUAN}/{version['code']}/{version['number']}"
+    for url in (base, f"{base}/sua"):
+        page.goto(url)
+        note = page.locator("#diagram-undrawable")
+        expect(note).to_contain_text("Tệp process.bpmn không có bản vẽ")
+        expect(note).to_contain_text("vẫn được kiểm tra và chạy như bình thường")
+    page.get_by_role("button", name="Lưu thành bản nháp mới").click()
+    expect(page.locator("#save-result")).to_contain_text("Chưa có gì để lưu")
     context.close()

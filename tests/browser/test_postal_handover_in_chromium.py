@@ -61,6 +61,7 @@ def test_the_hand_over_by_post_and_its_cancellation_fit_and_pass_axe(
         page.check("input[value=truc_tiep]")
         page.click("form.generated button[type=submit] >> text=Hoàn thành bước")
         expect(page.locator("#postal-confirm")).to_contain_text("đơn chuyển phát được hủy")
+        page.wait_for_load_state("load")  # the page's confirming script is attached
         page.check("input[name=xac_nhan_khong_buu_dien]")
         page.click("form.generated button[type=submit] >> text=Hoàn thành bước")
         page.get_by_role("dialog").get_by_role("button", name="Xác nhận hoàn thành bước").click()

@@ -171,3 +171,34 @@ def test_the_citizens_refused_file_is_named_by_its_paper(
         page.screenshot(path=str(shots / f"citizen-file-named-{width}.png"))
         _fits(page, width)
         page.context.close()
+
+
+def test_the_step_form_takes_no_input_while_its_confirmation_is_on_its_way(
+    browser: Any, server: str,
+) -> None:
+    """What the dialog confirms is what was sent: while the page asks the server, the
+    step's form takes no typing (it used to, and the words typed then were silently left
+    out of what the dialog confirmed); «Quay lại sửa» gives the focus back to the button."""
+    [code] = _received(browser, server, 1)
+    context, page = _task_page(browser, server, 1280, "chuyenvien.minhxuan", code)
+    held: list[Any] = []
+    page.route("**/can-bo/cong-viec/*", lambda route: held.append(route)
+               if route.request.method == "POST" else route.continue_())
+    page.get_by_label(PROPOSAL).check()
+    opinion = page.get_by_label("Ý kiến thẩm định")
+    opinion.fill("Phù hợp quy hoạch, đủ điều kiện cấp phép.")
+    page.get_by_role("button", name="Hoàn thành bước").click()
+    while not held:
+        page.wait_for_timeout(50)
+    opinion.focus()
+    page.keyboard.type(" Viết thêm khi đang chờ.")
+    assert opinion.input_value() == "Phù hợp quy hoạch, đủ điều kiện cấp phép."
+    held[0].continue_()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Quay lại sửa").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name="Hoàn thành bước")).to_be_focused()
+    opinion.fill("Phù hợp quy hoạch; đã xem lại.")  # the form takes input again
+    assert opinion.input_value() == "Phù hợp quy hoạch; đã xem lại."
+    context.close()

@@ -6,6 +6,7 @@
 // `data-confirm-step` (steps after reception) ask for the page with `xem_truoc=1`; without
 // the script they complete the step at once.
 const dialog = document.getElementById("reception-dialog");
+let returnTo = null;  // the button that asked: focus goes back to it when the dialog closes
 
 function close() {
   dialog.close();
@@ -26,7 +27,21 @@ function show(page) {
   form.querySelector("button[type=submit]").focus();
 }
 
+// While the confirmation is on its way the form takes no more input and no second click:
+// the dialog shows and confirms exactly what was sent.
 async function ask(form) {
+  returnTo = document.activeElement;
+  form.inert = true;
+  form.setAttribute("aria-busy", "true");
+  try {
+    await askNow(form);
+  } finally {
+    form.inert = false;
+    form.removeAttribute("aria-busy");
+  }
+}
+
+async function askNow(form) {
   const body = new FormData(form);
   if ("confirmStep" in form.dataset) {
     body.append("xem_truoc", "1");  // any other step: the server says it only when asked
@@ -49,13 +64,20 @@ async function ask(form) {
 }
 
 if (dialog && typeof dialog.showModal === "function") {
+  dialog.addEventListener("close", () => {
+    if (returnTo && returnTo.isConnected) {
+      returnTo.focus();
+    }
+  });
   for (const form of document.querySelectorAll("form[data-confirm-reception]")) {
     form.addEventListener("submit", (event) => {
       if (event.submitter && event.submitter.name) {
         return;  // a row button of the step's form (add, remove) is no decision
       }
       event.preventDefault();
-      ask(form);
+      if (!form.inert) {
+        ask(form);
+      }
     });
   }
 }
