@@ -334,6 +334,22 @@ def _drawn(folder: Path, shapes: dict[str, str]) -> Path:
     return copy
 
 
+def _imported(server: str, server_database: str, package: Path) -> str:
+    """The package imported as a draft of Minh Xuân: the address of its version page."""
+    with Platform(server_database).uow() as uow:
+        _, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
+                                               path=package)
+    assert version is not None
+    return f"{server}/quan-tri/thu-tuc/{MINH_XUAN}/{version['code']}/{version['number']}"
+
+
+def _designer(browser: Any, server: str, width: int) -> tuple[Any, Any]:
+    context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    _login(page, server, "thietke.minhxuan")
+    return context, page
+
+
 def test_edits_stay_when_the_designer_moves_between_diagrams(
     browser: Any, server: str, server_database: str, tmp_path: Path
 ) -> None:
@@ -342,15 +358,9 @@ def test_edits_stay_when_the_designer_moves_between_diagrams(
     another diagram used to reload the one left from the version, losing its edits), and
     the save takes the edits of both."""
     package = _drawn(tmp_path, {"process.bpmn": "phe_duyet", "so_xay_dung.bpmn": "so_tham_dinh"})
-    platform = Platform(server_database)
-    with platform.uow() as uow:
-        _, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                               path=package)
-    assert version is not None
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    _login(page, server, "thietke.minhxuan")
-    page.goto(f"{server}/quan-tri/thu-tuc/{MINH_XUAN}/{version['code']}/{version['number']}/sua")
+    base = _imported(server, server_database, package)
+    context, page = _designer(browser, server, 1400)
+    page.goto(f"{base}/sua")
     page.wait_for_selector("#canvas[data-rendered='process.bpmn']")
 
     def rename(element: str, name: str) -> None:
@@ -384,15 +394,8 @@ def test_a_diagram_without_a_drawing_says_so(
 ) -> None:
     """A package whose BPMN files have no drawing (no BPMNDiagram part: valid, it runs) used
     to leave the version page and the modeler blank; both now say why, in words."""
-    platform = Platform(server_database)
-    with platform.uow() as uow:
-        _, version = procedures.import_package(uow, actor=SYSTEM, agency_code=MINH_XUAN,
-                                               path=LINKED_PACKAGE)
-    assert version is not None
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    _login(page, server, "thietke.minhxuan")
-    base = f"{server}/quan-tri/thu-tuc/{MINH_XUAN}/{version['code']}/{version['number']}"
+    base = _imported(server, server_database, LINKED_PACKAGE)
+    context, page = _designer(browser, server, 1280)
     for url in (base, f"{base}/sua"):
         page.goto(url)
         note = page.locator("#diagram-undrawable")
