@@ -111,6 +111,13 @@ def test_the_form_editor_preview_follows_the_schema_as_it_is_typed(
     # A locator wait, not wait_for_function: Playwright polls that with eval, which the
     # Content-Security-Policy forbids.
     expect(page.locator("#preview")).to_contain_text("Ý kiến của chuyên viên")
+    # The JSON text is drawn in the shipped code font, which has the Vietnamese letters
+    # (the browser's own monospace fonts drew "hồ sơ" as "hô` sơ"), served under the CSP.
+    assert page.eval_on_selector("#schema-text", "e => getComputedStyle(e).fontFamily") \
+        .startswith('"Noto Sans Mono"')
+    loaded = page.evaluate("""document.fonts.load('14px "Noto Sans Mono"', 'Thẩm định hồ sơ')
+        .then(faces => faces.filter(f => f.status === 'loaded').map(f => f.unicodeRange))""")
+    assert any("U+1EA0-1EF9" in ranges for ranges in loaded), loaded
     page.fill("#schema-text", schema[:-10])
     page.wait_for_selector("#preview-problems li")
     assert "JSON không hợp lệ" in page.inner_text("#preview-problems")
