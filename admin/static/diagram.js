@@ -77,6 +77,12 @@
       }
     });
   });
-  if (picker) { picker.addEventListener("change", function () { show(picker.value); }); }
-  await show(names.includes("process.bpmn") ? "process.bpmn" : names[0]);
+  // One diagram drawn after another, in the order chosen: the last one chosen is the one shown.
+  let drawing = Promise.resolve();
+  function choose(name) {
+    drawing = drawing.then(() => show(name)).catch(error => window.noteUndrawable(container, name, error));
+    return drawing;
+  }
+  if (picker) { picker.addEventListener("change", function () { choose(picker.value); }); }
+  await choose(names.includes("process.bpmn") ? "process.bpmn" : names[0]);
 })();
