@@ -188,8 +188,11 @@ def test_the_step_form_takes_no_input_while_its_confirmation_is_on_its_way(
     opinion = page.get_by_label("Ý kiến thẩm định")
     opinion.fill("Phù hợp quy hoạch, đủ điều kiện cấp phép.")
     page.get_by_role("button", name="Hoàn thành bước").click()
-    while not held:
+    for _ in range(200):  # the script's request reaches the held route within 10 s
+        if held:
+            break
         page.wait_for_timeout(50)
+    assert held, "the page did not ask for the confirmation"
     opinion.focus()
     page.keyboard.type(" Viết thêm khi đang chờ.")
     assert opinion.input_value() == "Phù hợp quy hoạch, đủ điều kiện cấp phép."

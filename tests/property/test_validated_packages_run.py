@@ -356,8 +356,13 @@ def _examples(database_url: str) -> int:
 # rest of the suite on two busy cores the PostgreSQL run can pass the default 120 s.
 @pytest.mark.timeout(600)
 def test_a_validated_generated_package_runs_in_the_engine(platform: Platform, clock: FixedClock) -> None:
+    # The plans mix in hostile designs that validation must refuse (three in four of them:
+    # tags in field names, ten-million-year timers, a process named Root): those are
+    # filtered out by the `assume` below, so a run may filter "too much" by Hypothesis's
+    # measure; the property is about the packages accepted.
     @settings(max_examples=_examples(platform.database_url), deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                     HealthCheck.filter_too_much])
     @given(plans())
     @example(TIMER_ENDS_THE_PROCESS)
     @example(INTERNAL_NAMES)
